@@ -1,0 +1,179 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { LimitExceededError } from '../core/errors';
+import type { Webhook } from '../core/webhook';
+import type { WebhookChanges, WebhookPage, WebhookPageQuery, WebhookStore } from '../core/webhook-store';
+import { keys } from './table-keys';
+
+type WebhookItem = Webhook & { pk: string; sk: string };
+
+function toWebhook({ pk: _pk, sk: _sk, ...webhook }: WebhookItem): Webhook {
+  return webhook;
+}
+
+function matches(webhook: Webhook, query: WebhookPageQuery): boolean {
+  return (
+    (query.event === undefined || webhook.events.includes(query.event)) &&
+    (query.active === undefined || webhook.active === query.active)
+  );
+}
+
+export class DynamoWebhookRepository implements WebhookStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(webhook: Webhook, maxPerTenant: number): Promise<void> {
+    const pk = keys.tenant(webhook.tenantId);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk, sk: keys.webhookCount },
+                UpdateExpression: 'ADD webhookCount :one',
+                ConditionExpression: 'attribute_not_exists(webhookCount) OR webhookCount < :max',
+                ExpressionAttributeValues: { ':one': 1, ':max': maxPerTenant },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk: keys.webhook(webhook.id), ...webhook },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        throw new LimitExceededError(maxPerTenant);
+      }
+      throw error;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<Webhook | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) } }),
+    );
+    return Item ? toWebhook(Item as WebhookItem) : undefined;
+  }
+
+  /**
+   * Pages through the tenant's webhooks in id order. Filters are applied to what each Query returns, so
+   * several Queries may be needed to fill a page; one more item than asked for tells whether more exist.
+   */
+  async list(tenantId: string, query: WebhookPageQuery): Promise<WebhookPage> {
+    const found: Webhook[] = [];
+    for await (const webhook of this.inIdOrder(tenantId, query.after, query.limit + 1)) {
+      if (matches(webhook, query)) found.push(webhook);
+      if (found.length > query.limit) break;
+    }
+    return { webhooks: found.slice(0, query.limit), hasMore: found.length > query.limit };
+  }
+
+  async listAll(tenantId: string): Promise<Webhook[]> {
+    const webhooks: Webhook[] = [];
+    for await (const webhook of this.inIdOrder(tenantId)) webhooks.push(webhook);
+    return webhooks;
+  }
+
+  private async *inIdOrder(tenantId: string, after?: string, pageSize?: number): AsyncGenerator<Webhook> {
+    const pk = keys.tenant(tenantId);
+    let startKey: Record<string, unknown> | undefined = after ? { pk, sk: keys.webhook(after) } : undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.webhookPrefix },
+          ExclusiveStartKey: startKey,
+          Limit: pageSize,
+        }),
+      );
+      for (const item of page.Items ?? []) yield toWebhook(item as WebhookItem);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /** Sets only the fields given, in one conditional UpdateItem, so concurrent updates of different fields all land. */
+  async update(tenantId: string, id: string, changes: WebhookChanges): Promise<Webhook | undefined> {
+    const set: string[] = ['updatedAt = :updatedAt'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
+    const names: Record<string, string> = {};
+    const assign = (field: 'url' | 'events' | 'active' | 'description', value: unknown) => {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      set.push(`#${field} = :${field}`);
+    };
+    if (changes.url !== undefined) assign('url', changes.url);
+    if (changes.events !== undefined) assign('events', changes.events);
+    if (changes.active !== undefined) assign('active', changes.active);
+    if (typeof changes.description === 'string') assign('description', changes.description);
+    if (changes.description === null) remove.push('description');
+    if (changes.clearDisabledReason) remove.push('disabledReason');
+    const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toWebhook(Attributes as WebhookItem);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const pk = keys.tenant(tenantId);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: { pk, sk: keys.webhook(id) },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk, sk: keys.webhookCount },
+                UpdateExpression: 'ADD webhookCount :minusOne',
+                ExpressionAttributeValues: { ':minusOne': -1 },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        return false;
+      }
+      throw error;
+    }
+  }
+}

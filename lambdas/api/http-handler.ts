@@ -1,0 +1,77 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { DomainError, PayloadTooLargeError } from '../core/errors';
+import { logger } from '../adapters/observability';
+import { isServerError, toErrorResponse } from './error-response';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ApiRequest {
+  tenantId: string;
+  requestId: string;
+  body: unknown;
+  pathParameters: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Action = (request: ApiRequest) => Promise<ApiResponse>;
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+/** Lower-cases header names (API Gateway keeps the caller's casing) and refuses bodies over the API's limit. */
+const normalizeRequest = (): MiddlewareObj<APIGatewayProxyEvent> => ({
+  before: ({ event }) => {
+    event.headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+    if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
+      throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    }
+  },
+});
+
+const errorsAsResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: (request) => {
+    const requestId = request.event.requestContext?.requestId ?? 'unknown';
+    const response = toErrorResponse(request.error, requestId);
+    if (isServerError(response)) logger.error('request failed', { requestId, error: request.error as Error });
+    else logger.info('request rejected', { requestId, code: response.body.error.code });
+    request.response = { statusCode: response.statusCode, headers: JSON_HEADERS, body: JSON.stringify(response.body) };
+  },
+});
+
+/**
+ * Wraps a route's action as a Lambda handler: the tenant comes only from the authorizer's context, JSON
+ * bodies are parsed when the route takes one, and every error leaves as the API's error shape.
+ */
+export function apiHandler(action: Action, { takesBody }: { takesBody: boolean }) {
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger))
+    .use(errorsAsResponses())
+    .use(normalizeRequest());
+  if (takesBody) handler.use(httpJsonBodyParser());
+  return handler.handler(async (event) => {
+    const tenantId = event.requestContext?.authorizer?.tenantId;
+    if (typeof tenantId !== 'string' || tenantId === '') {
+      throw new DomainError('unauthorized', 'Missing or invalid API key');
+    }
+    const response = await action({
+      tenantId,
+      requestId: event.requestContext.requestId,
+      body: event.body,
+      pathParameters: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+    });
+    return {
+      statusCode: response.statusCode,
+      headers: { ...JSON_HEADERS, ...response.headers },
+      body: response.body === undefined ? '' : JSON.stringify(response.body),
+    };
+  });
+}

@@ -1,0 +1,13 @@
+import { documentClient } from '../adapters/aws-clients';
+import { loadConfig } from '../adapters/config';
+import { DynamoWebhookRepository } from '../adapters/webhook-repository';
+import { WebhookService } from '../core/webhook-service';
+
+const config = loadConfig();
+
+/** The service every API route uses, built once per container from the environment. */
+export const webhookService = new WebhookService({
+  store: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),
+  urlPolicy: { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
+  maxWebhooksPerTenant: config.MAX_WEBHOOKS_PER_TENANT,
+});

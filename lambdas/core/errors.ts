@@ -1,0 +1,62 @@
+/** Machine-readable error codes a caller can see; mapped to HTTP statuses once, at the API edge. */
+export type ErrorCode =
+  | 'invalid_json'
+  | 'validation_error'
+  | 'unauthorized'
+  | 'not_found'
+  | 'limit_exceeded'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'internal_error';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('validation_error', message, details);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message = 'Webhook not found') {
+    super('not_found', message);
+  }
+}
+
+export class LimitExceededError extends DomainError {
+  constructor(limit: number) {
+    super('limit_exceeded', `A tenant can hold at most ${limit} webhooks; delete one before creating another`);
+  }
+}
+
+export class InvalidJsonError extends DomainError {
+  constructor(message = 'The request body is not valid JSON') {
+    super('invalid_json', message);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(limitBytes: number) {
+    super('payload_too_large', `The request body is larger than ${limitBytes} bytes`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor() {
+    super('unsupported_media_type', 'The request body must be sent with Content-Type: application/json');
+  }
+}

@@ -1,0 +1,86 @@
+import { decodeCursor, encodeCursor } from './cursor';
+import { NotFoundError } from './errors';
+import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
+import { generateSecret } from './secrets';
+import type { UrlPolicy } from './url-guard';
+import { parseOrThrow } from './validation';
+import { toResource, type Webhook, type WebhookResource } from './webhook';
+import { listQuerySchema, webhookSchemas } from './webhook-schemas';
+import type { WebhookStore } from './webhook-store';
+
+export interface WebhookServiceOptions {
+  store: WebhookStore;
+  urlPolicy: UrlPolicy;
+  maxWebhooksPerTenant: number;
+  now?: () => Date;
+}
+
+export interface WebhookList {
+  data: WebhookResource[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+/** The rules of the webhook API. Inputs arrive unvalidated (straight from the request) and are checked here. */
+export class WebhookService {
+  private readonly schemas;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: WebhookServiceOptions) {
+    this.schemas = webhookSchemas(options.urlPolicy);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async create(tenantId: string, body: unknown): Promise<WebhookResource> {
+    const input = parseOrThrow(this.schemas.create, body, 'webhook');
+    const timestamp = this.now().toISOString();
+    const webhook: Webhook = {
+      tenantId,
+      id: newWebhookId(),
+      url: input.url,
+      events: input.events,
+      secret: input.secret ?? generateSecret(),
+      active: input.active,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    };
+    await this.options.store.create(webhook, this.options.maxWebhooksPerTenant);
+    return toResource(webhook, { withSecret: true });
+  }
+
+  async get(tenantId: string, id: string): Promise<WebhookResource> {
+    const webhook = WEBHOOK_ID_PATTERN.test(id) ? await this.options.store.get(tenantId, id) : undefined;
+    if (!webhook) throw new NotFoundError();
+    return toResource(webhook, { withSecret: true });
+  }
+
+  async list(tenantId: string, query: unknown): Promise<WebhookList> {
+    const { limit, cursor, event, active } = parseOrThrow(listQuerySchema, query, 'query');
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const page = await this.options.store.list(tenantId, { limit, after, event, active });
+    const last = page.webhooks.at(-1);
+    return {
+      data: page.webhooks.map((webhook) => toResource(webhook, { withSecret: false })),
+      hasMore: page.hasMore,
+      nextCursor: page.hasMore && last ? encodeCursor(last.id) : null,
+    };
+  }
+
+  async update(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
+    const changes = parseOrThrow(this.schemas.update, body, 'webhook');
+    if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
+    const updated = await this.options.store.update(tenantId, id, {
+      ...changes,
+      clearDisabledReason: changes.active === true,
+      updatedAt: this.now().toISOString(),
+    });
+    if (!updated) throw new NotFoundError();
+    return toResource(updated, { withSecret: true });
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    const deleted = WEBHOOK_ID_PATTERN.test(id) && (await this.options.store.delete(tenantId, id));
+    if (!deleted) throw new NotFoundError();
+  }
+}

@@ -1,0 +1,54 @@
+import type { EventType } from './event-catalog';
+
+/** A subscriber's webhook as the platform stores it. */
+export interface Webhook {
+  tenantId: string;
+  id: string;
+  url: string;
+  events: EventType[];
+  secret: string;
+  /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
+  previousSecret?: string;
+  previousSecretExpiresAt?: string;
+  active: boolean;
+  description?: string;
+  disabledReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The webhook object of the API (DESIGN §6). */
+export interface WebhookResource {
+  id: string;
+  url: string;
+  events: EventType[];
+  secret?: string;
+  active: boolean;
+  description: string | null;
+  disabledReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toResource(webhook: Webhook, { withSecret }: { withSecret: boolean }): WebhookResource {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    events: webhook.events,
+    ...(withSecret ? { secret: webhook.secret } : {}),
+    active: webhook.active,
+    description: webhook.description ?? null,
+    ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),
+    createdAt: webhook.createdAt,
+    updatedAt: webhook.updatedAt,
+  };
+}
+
+/** The secrets a delivery is signed with right now: the current one, then the previous one during rotation. */
+export function signingSecrets(webhook: Webhook, now: Date): string[] {
+  const previousStillValid =
+    webhook.previousSecret !== undefined &&
+    webhook.previousSecretExpiresAt !== undefined &&
+    Date.parse(webhook.previousSecretExpiresAt) > now.getTime();
+  return previousStillValid ? [webhook.secret, webhook.previousSecret!] : [webhook.secret];
+}

@@ -1,0 +1,69 @@
+/**
+ * Settings of the table and queues, read by both the CDK stack (lib/) and the local runtime (local/),
+ * so what runs on a laptop is what deploys. Plain data: no CDK or SDK types.
+ */
+
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+} as const;
+
+/** Delays after each failed attempt, in seconds (DESIGN §9): 8 attempts over about 28 hours. */
+export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
+
+export const FUNCTION_TIMEOUT_SECONDS = {
+  api: 10,
+  fanOut: 30,
+  // a delivery may take 15 s; a batch runs its records in parallel, so one batch takes little more
+  deliver: 30,
+} as const;
+
+export interface QueueSettings {
+  name: string;
+  visibilityTimeoutSeconds: number;
+  retentionSeconds: number;
+}
+
+export interface ConsumedQueueSettings extends QueueSettings {
+  dlq: QueueSettings;
+  maxReceiveCount: number;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  maxConcurrency: number;
+}
+
+const FOURTEEN_DAYS = 14 * 24 * 3600;
+const FOUR_DAYS = 4 * 24 * 3600;
+
+export const EVENTS_QUEUE: ConsumedQueueSettings = {
+  name: 'webhooks-events',
+  // Lambda's guidance: at least six times the consumer's timeout
+  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.fanOut,
+  retentionSeconds: FOUR_DAYS,
+  dlq: { name: 'webhooks-events-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+  // fan-out errors are infrastructure errors (DynamoDB, SQS); poison messages never reach this count
+  maxReceiveCount: 5,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 0,
+  maxConcurrency: 10,
+};
+
+export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
+  name: 'webhooks-deliveries',
+  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.deliver,
+  // long enough for the whole retry schedule, with room for redrives
+  retentionSeconds: FOUR_DAYS,
+  dlq: { name: 'webhooks-deliveries-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+  // one receive per attempt: the first try plus one per delay of the schedule
+  maxReceiveCount: DEFAULT_RETRY_SCHEDULE_SECONDS.length + 1,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 0,
+  maxConcurrency: 20,
+};
+
+/** API Gateway stage throttling. */
+export const API_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
+
+/** How long API Gateway caches an authorizer decision: a revoked key stops working within this time. */
+export const AUTHORIZER_CACHE_SECONDS = 60;

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { gatewayErrorBody, GATEWAY_ERRORS, type GatewayErrorType } from '../lambdas/api/gateway-responses';
+import { apiEntryPath, AUTHORIZER_ENTRY, ROUTES, type Route } from '../lambdas/api/routes';
+import { FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
+import { lambdaContext } from './lambda-context';
+
+type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+
+interface MountedRoute {
+  route: Route;
+  pattern: RegExp;
+  handler: ProxyHandler;
+}
+
+// API Gateway's own payload limit; the handlers enforce the API's much smaller one.
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const STAGE = 'local';
+
+function pathPattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
+}
+
+/** Loads the same handler files that lib/api.ts deploys, from the same route table. */
+export async function loadRoutes(): Promise<{ routes: MountedRoute[]; authorizer: Authorizer }> {
+  const routes = await Promise.all(
+    ROUTES.map(async (route) => {
+      const module = (await import(apiEntryPath(route.entry))) as { handler: ProxyHandler };
+      return { route, pattern: pathPattern(route.path), handler: module.handler };
+    }),
+  );
+  const { handler: authorizer } = (await import(apiEntryPath(AUTHORIZER_ENTRY))) as { handler: Authorizer };
+  return { routes, authorizer };
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > GATEWAY_MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function singleValueHeaders(request: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+  );
+}
+
+function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requestId: string): void {
+  response.writeHead(GATEWAY_ERRORS[type].statusCode, { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId });
+  response.end(gatewayErrorBody(type, requestId));
+}
+
+/**
+ * A REST API Gateway on a laptop: matches the route, runs the REQUEST authorizer (401 without a key),
+ * builds the proxy event with the authorizer's context, and returns the handler's response as is.
+ */
+export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[]; authorizer: Authorizer }): Server {
+  return createServer(async (request, response) => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const mounted = routes.find(({ route, pattern }) => route.method === request.method && pattern.test(url.pathname));
+      if (!mounted) return sendGatewayError(response, 'MISSING_AUTHENTICATION_TOKEN', requestId);
+      const body = await readBody(request);
+      if (body === 'too_large') return sendGatewayError(response, 'REQUEST_TOO_LARGE', requestId);
+
+      const headers = singleValueHeaders(request);
+      const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : null;
+      const pathParameters = mounted.pattern.exec(url.pathname)?.groups ?? null;
+      const decodedPathParameters = pathParameters
+        ? Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, decodeURIComponent(value)]))
+        : null;
+      const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${STAGE}/${request.method}${url.pathname}`;
+
+      const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+      if (!authorization) return sendGatewayError(response, 'UNAUTHORIZED', requestId);
+      let decision: APIGatewayAuthorizerResult;
+      try {
+        decision = await authorizer({
+          type: 'REQUEST',
+          methodArn,
+          resource: mounted.route.path,
+          path: url.pathname,
+          httpMethod: request.method!,
+          headers,
+          multiValueHeaders: {},
+          pathParameters: decodedPathParameters,
+          queryStringParameters: query,
+          multiValueQueryStringParameters: {},
+          stageVariables: null,
+          requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
+        });
+      } catch (error) {
+        if ((error as Error).message === 'Unauthorized') return sendGatewayError(response, 'UNAUTHORIZED', requestId);
+        throw error;
+      }
+      if (decision.policyDocument.Statement.some((statement) => statement.Effect !== 'Allow')) {
+        return sendGatewayError(response, 'ACCESS_DENIED', requestId);
+      }
+
+      const event = {
+        resource: mounted.route.path,
+        path: url.pathname,
+        httpMethod: request.method!,
+        headers,
+        multiValueHeaders: {},
+        queryStringParameters: query,
+        multiValueQueryStringParameters: null,
+        pathParameters: decodedPathParameters,
+        stageVariables: null,
+        body: body.length ? body.toString('utf8') : null,
+        isBase64Encoded: false,
+        requestContext: {
+          requestId,
+          stage: STAGE,
+          httpMethod: request.method!,
+          path: url.pathname,
+          resourcePath: mounted.route.path,
+          authorizer: { principalId: decision.principalId, ...decision.context },
+        },
+      } as unknown as APIGatewayProxyEvent;
+      const result = await mounted.handler(event, lambdaContext(mounted.route.name, FUNCTION_TIMEOUT_SECONDS.api));
+      response.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'x-amzn-RequestId': requestId });
+      response.end(result.body);
+    } catch (error) {
+      console.error('local API gateway: handler failed', error);
+      sendGatewayError(response, 'DEFAULT_5XX', requestId);
+    }
+  });
+}

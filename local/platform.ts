@@ -1,0 +1,89 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createApiGateway, loadRoutes } from './api-gateway';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from './emulators';
+import { provisionQueues, provisionTable } from './provision';
+
+export interface PlatformOptions {
+  apiPort: number;
+  /** Use an emulator that is already running, or start one on this port. */
+  dynamo: { endpoint: string } | { port: number; dataDir?: string };
+  sqs: { endpoint: string } | { port: number; dataDir?: string };
+  tableName: string;
+  /** Prefixed to every queue name, so several platforms can share one emulator (tests). */
+  queuePrefix?: string;
+  /** Extra environment for the handlers (retry schedule, cache time, log level...). */
+  environment?: Record<string, string>;
+}
+
+export interface RunningPlatform {
+  apiUrl: string;
+  tableName: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  queues: Awaited<ReturnType<typeof provisionQueues>>;
+  stop(): Promise<void>;
+}
+
+async function emulator(
+  choice: { endpoint: string } | { port: number; dataDir?: string },
+  start: (options: { port: number; dataDir?: string }) => Promise<Emulator>,
+): Promise<Emulator> {
+  return 'endpoint' in choice ? { endpoint: choice.endpoint, stop: async () => undefined } : start(choice);
+}
+
+export const localClientConfig = (endpoint: string) => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+/**
+ * Everything `npm start` runs, in this process: the emulators, the table and queues as lib/ defines
+ * them, and the same Lambda handlers behind a local API Gateway. Handlers read their configuration from
+ * the environment at import, exactly as in Lambda, so a process hosts one platform.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const dynamo = await emulator(options.dynamo, startDynamoDb);
+  const sqs = await emulator(options.sqs, startSqs);
+  const dynamoClient = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+  const sqsClient = new SQSClient(localClientConfig(sqs.endpoint));
+  await provisionTable(dynamoClient, options.tableName);
+  const queues = await provisionQueues(sqsClient, options.queuePrefix);
+  dynamoClient.destroy();
+  sqsClient.destroy();
+
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    TABLE_NAME: options.tableName,
+    ALLOW_HTTP_URLS: 'true',
+    ALLOW_LOOPBACK_URLS: 'true',
+    EVENTS_DLQ_URL: queues.events.dlqUrl,
+    DELIVERIES_QUEUE_URL: queues.deliveries.queueUrl,
+    DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
+    POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+    ...options.environment,
+  });
+
+  const gateway = createApiGateway(await loadRoutes());
+  await new Promise<void>((resolve, reject) => {
+    gateway.once('error', reject);
+    gateway.listen(options.apiPort, '127.0.0.1', resolve);
+  });
+  const { port } = gateway.address() as AddressInfo;
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}`,
+    tableName: options.tableName,
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    queues,
+    stop: async () => {
+      gateway.closeAllConnections();
+      await new Promise((resolve) => gateway.close(resolve));
+      await sqs.stop();
+      await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DELIVERIES_QUEUE, EVENTS_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
+
+/** Creates the table as lib/storage.ts defines it, unless it exists already (data kept on disk). */
+export async function provisionTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+export interface QueuePair {
+  queueUrl: string;
+  dlqUrl: string;
+}
+
+/** A queue and its DLQ with the redrive policy lib/delivery.ts gives them. CreateQueue is idempotent. */
+export async function provisionQueue(client: SQSClient, settings: ConsumedQueueSettings, prefix = ''): Promise<QueuePair> {
+  const { QueueUrl: dlqUrl } = await client.send(
+    new CreateQueueCommand({
+      QueueName: prefix + settings.dlq.name,
+      Attributes: {
+        VisibilityTimeout: String(settings.dlq.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(settings.dlq.retentionSeconds),
+      },
+    }),
+  );
+  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+  const { QueueUrl: queueUrl } = await client.send(
+    new CreateQueueCommand({
+      QueueName: prefix + settings.name,
+      Attributes: {
+        VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(settings.retentionSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: settings.maxReceiveCount }),
+      },
+    }),
+  );
+  return { queueUrl: queueUrl!, dlqUrl: dlqUrl! };
+}
+
+export async function provisionQueues(client: SQSClient, prefix = '') {
+  return {
+    events: await provisionQueue(client, EVENTS_QUEUE, prefix),
+    deliveries: await provisionQueue(client, DELIVERIES_QUEUE, prefix),
+  };
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
+import { ApiKeyService } from '../lambdas/core/api-key-service';
+import { ensureDevApiKey } from './dev-api-key';
+import { localClientConfig, startPlatform } from './platform';
+import { LOCAL_PORTS, LOCAL_TABLE_NAME, LOCAL_DATA_DIR } from './local-settings';
+
+const platform = await startPlatform({
+  apiPort: LOCAL_PORTS.api,
+  dynamo: { port: LOCAL_PORTS.dynamo, dataDir: join(LOCAL_DATA_DIR, 'dynamodb') },
+  sqs: { port: LOCAL_PORTS.sqs, dataDir: join(LOCAL_DATA_DIR, 'sqs') },
+  tableName: LOCAL_TABLE_NAME,
+});
+
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint)));
+const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, platform.tableName));
+const apiKey = await ensureDevApiKey(apiKeys, join(LOCAL_DATA_DIR, 'dev-api-key'), process.env.DEV_API_KEY);
+
+console.log(`
+Webhooks platform running locally (data in ${LOCAL_DATA_DIR}/)
+
+  API             ${platform.apiUrl}/v2/webhooks
+  API key         ${apiKey}   (tenant "dev")
+  DynamoDB Local  ${platform.dynamoEndpoint}   table ${platform.tableName}
+  SQS (fauxqs)    ${platform.sqsEndpoint}
+  events queue    ${platform.queues.events.queueUrl}
+
+Create a webhook:
+  curl -s -X POST ${platform.apiUrl}/v2/webhooks \\
+    -H "Authorization: Bearer ${apiKey}" -H "Content-Type: application/json" \\
+    -d '{"url":"http://127.0.0.1:4000/webhooks","events":["verification.completed"]}'
+
+List webhooks:
+  curl -s ${platform.apiUrl}/v2/webhooks -H "Authorization: Bearer ${apiKey}"
+
+Ctrl-C stops everything.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await platform.stop();
+    process.exit(0);
+  });
+}
