@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createServer } from 'node:net';
@@ -32,7 +32,11 @@ export async function freePort(): Promise<number> {
  */
 export async function startDynamoDb({ port, dataDir }: { port: number; dataDir?: string }): Promise<Emulator> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child: ChildProcess = dynamoDbLocal.spawn({ port, sharedDb: true, stdio: ['ignore', 'ignore', 'inherit'], ...(dataDir ? { path: resolvePath(dataDir) } : {}) });
+  const child: ChildProcess = dynamoDbLocal.spawn({ port, sharedDb: true, stdio: 'pipe', ...(dataDir ? { path: resolvePath(dataDir) } : {}) });
+  // its banner goes nowhere; its errors reach the terminal
+  child.stdout?.resume();
+  child.stderr?.pipe(process.stderr);
+  process.once('exit', () => child.kill());
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new Error('DynamoDB Local needs Java 17 or newer on the PATH (apt-get install openjdk-17-jre-headless)') : error),

@@ -6,10 +6,12 @@ const flag = z
   .default('false')
   .transform((value) => value === 'true');
 
-const secondsList = z
-  .string()
-  .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of whole seconds')
-  .transform((value) => value.split(',').map(Number));
+const secondsList = (fallback: readonly number[]) =>
+  z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of whole seconds')
+    .default(fallback.join(','))
+    .transform((value) => value.split(',').map(Number));
 
 const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
@@ -17,7 +19,7 @@ const environmentSchema = z.object({
   ALLOW_LOOPBACK_URLS: flag,
   MAX_WEBHOOKS_PER_TENANT: z.coerce.number().int().min(1).default(100),
   WEBHOOK_CACHE_SECONDS: z.coerce.number().min(0).default(5),
-  RETRY_SCHEDULE_SECONDS: secondsList.default(DEFAULT_RETRY_SCHEDULE_SECONDS.join(',')),
+  RETRY_SCHEDULE_SECONDS: secondsList(DEFAULT_RETRY_SCHEDULE_SECONDS),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   EVENTS_DLQ_URL: z.string().url().optional(),
   DELIVERIES_QUEUE_URL: z.string().url().optional(),

@@ -1,0 +1,2 @@
+// replaced by the delivery pipeline (issue 3)
+export const handler = async (): Promise<void> => undefined;
