@@ -3,7 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from './emulators';
-import { provisionQueues, provisionTable } from './provision';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, DELIVERIES_QUEUE, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
+import { provisionQueues, provisionTable, queueArn } from './provision';
+import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
 
 export interface PlatformOptions {
   apiPort: number;
@@ -13,8 +15,13 @@ export interface PlatformOptions {
   tableName: string;
   /** Prefixed to every queue name, so several platforms can share one emulator (tests). */
   queuePrefix?: string;
-  /** Extra environment for the handlers (retry schedule, cache time, log level...). */
+  retryScheduleSeconds?: readonly number[];
+  /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
+  /** Lets tests wrap a queue consumer (to crash it, to count calls). */
+  wrapConsumer?: (name: 'fan-out' | 'deliver', handler: SqsHandler) => SqsHandler;
+  /** Concurrent batches of the deliver poller (default: the deployed maxConcurrency). */
+  deliverConcurrency?: number;
 }
 
 export interface RunningPlatform {
@@ -46,9 +53,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const dynamoClient = new DynamoDBClient(localClientConfig(dynamo.endpoint));
   const sqsClient = new SQSClient(localClientConfig(sqs.endpoint));
   await provisionTable(dynamoClient, options.tableName);
-  const queues = await provisionQueues(sqsClient, options.queuePrefix);
+  const retryScheduleSeconds = options.retryScheduleSeconds ?? DEFAULT_RETRY_SCHEDULE_SECONDS;
+  const queues = await provisionQueues(sqsClient, { prefix: options.queuePrefix, retryScheduleSeconds });
   dynamoClient.destroy();
-  sqsClient.destroy();
 
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -62,6 +69,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     EVENTS_DLQ_URL: queues.events.dlqUrl,
     DELIVERIES_QUEUE_URL: queues.deliveries.queueUrl,
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
+    RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
     ...options.environment,
   });
@@ -73,6 +81,35 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   });
   const { port } = gateway.address() as AddressInfo;
 
+  const wrap = options.wrapConsumer ?? ((_, handler) => handler);
+  const { handler: fanOut } = (await import('../lambdas/events/fan-out')) as { handler: SqsHandler };
+  const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
+  const logError = (error: unknown) => console.error('local SQS poller:', (error as Error).message);
+  const pollers: Poller[] = [
+    startPoller({
+      client: sqsClient,
+      queueUrl: queues.events.queueUrl,
+      queueArn: queueArn(queues.events.queueUrl),
+      handler: wrap('fan-out', fanOut),
+      functionName: 'FanOut',
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.fanOut,
+      batchSize: EVENTS_QUEUE.batchSize,
+      concurrency: 2,
+      onError: logError,
+    }),
+    startPoller({
+      client: sqsClient,
+      queueUrl: queues.deliveries.queueUrl,
+      queueArn: queueArn(queues.deliveries.queueUrl),
+      handler: wrap('deliver', deliver),
+      functionName: 'Deliver',
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.deliver,
+      batchSize: DELIVERIES_QUEUE.batchSize,
+      concurrency: options.deliverConcurrency ?? DELIVERIES_QUEUE.maxConcurrency,
+      onError: logError,
+    }),
+  ];
+
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     tableName: options.tableName,
@@ -80,6 +117,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     sqsEndpoint: sqs.endpoint,
     queues,
     stop: async () => {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      sqsClient.destroy();
       gateway.closeAllConnections();
       await new Promise((resolve) => gateway.close(resolve));
       await sqs.stop();

@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { maxAttempts } from '../lambdas/core/retry-schedule';
 import { DELIVERIES_QUEUE, EVENTS_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
 
 /** Creates the table as lib/storage.ts defines it, unless it exists already (data kept on disk). */
@@ -60,9 +61,12 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
   return { queueUrl: queueUrl!, dlqUrl: dlqUrl! };
 }
 
-export async function provisionQueues(client: SQSClient, prefix = '') {
+/** Both queue pairs; the deliveries queue allows one receive per attempt of the retry schedule. */
+export async function provisionQueues(client: SQSClient, { prefix = '', retryScheduleSeconds }: { prefix?: string; retryScheduleSeconds: readonly number[] }) {
   return {
     events: await provisionQueue(client, EVENTS_QUEUE, prefix),
-    deliveries: await provisionQueue(client, DELIVERIES_QUEUE, prefix),
+    deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
   };
 }
+
+export const queueArn = (queueUrl: string) => `arn:aws:sqs:us-east-1:000000000000:${queueUrl.split('/').at(-1)}`;

@@ -8,4 +8,6 @@ export const dynamoClient = new DynamoDBClient({});
 export const documentClient = DynamoDBDocumentClient.from(dynamoClient, {
   marshallOptions: { removeUndefinedValues: true },
 });
-export const sqsClient = new SQSClient({});
+// Requests go to the configured endpoint, not to the host inside a queue URL (the emulator's URLs name a host
+// that does not resolve; on AWS both are the same).
+export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });

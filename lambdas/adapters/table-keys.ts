@@ -8,6 +8,7 @@ export const keys = {
   apiKey: (keyHash: string) => `APIKEY#${keyHash}`,
   apiKeySort: 'APIKEY',
   delivery: (eventId: string) => `DELIVERY#${eventId}`,
-  event: (eventId: string) => `EVENT#${eventId}`,
+  /** Scoped by tenant so one tenant's event ids can never suppress another's. */
+  event: (tenantId: string, eventId: string) => `EVENT#${tenantId}#${eventId}`,
   eventSort: 'EVENT',
 } as const;

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -105,6 +106,42 @@ export class DynamoWebhookRepository implements WebhookStore {
       for (const item of page.Items ?? []) yield toWebhook(item as WebhookItem);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  /** Several webhooks in one BatchGetItem per 100 (the deliver function reads a whole batch's webhooks at once). */
+  async getMany(refs: readonly { tenantId: string; webhookId: string }[]): Promise<Webhook[]> {
+    const found: Webhook[] = [];
+    for (let start = 0; start < refs.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = refs
+        .slice(start, start + 100)
+        .map(({ tenantId, webhookId }) => ({ pk: keys.tenant(tenantId), sk: keys.webhook(webhookId) }));
+      for (let round = 0; pending?.length && round < 5; round += 1) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        const { Responses, UnprocessedKeys }: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
+          await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+        found.push(...(Responses?.[this.tableName] ?? []).map((item) => toWebhook(item as unknown as WebhookItem)));
+        pending = UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+      if (pending?.length) throw new Error(`DynamoDB left ${pending.length} webhook reads unprocessed`);
+    }
+    return found;
+  }
+
+  /** Switches a webhook off and says why (410 Gone, long failure); re-activating through the API clears the reason. */
+  async disable(tenantId: string, id: string, reason: string, now: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
+          UpdateExpression: 'SET active = :false, disabledReason = :reason, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':false': false, ':reason': reason, ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** Sets only the fields given, in one conditional UpdateItem, so concurrent updates of different fields all land. */

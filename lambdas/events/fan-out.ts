@@ -1,2 +1,38 @@
-// replaced by the delivery pipeline (issue 3)
-export const handler = async (): Promise<void> => undefined;
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { documentClient, sqsClient } from '../adapters/aws-clients';
+import { loadConfig, required } from '../adapters/config';
+import { DynamoEventRepository } from '../adapters/event-repository';
+import { logger } from '../adapters/observability';
+import { SqsQueues } from '../adapters/sqs-queues';
+import { TtlCache } from '../adapters/ttl-cache';
+import { DynamoWebhookRepository } from '../adapters/webhook-repository';
+import { FanOutService } from '../core/fan-out-service';
+import type { Webhook } from '../core/webhook';
+
+const config = loadConfig();
+const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
+const eventsDlqUrl = required(config.EVENTS_DLQ_URL, 'EVENTS_DLQ_URL');
+const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
+const events = new DynamoEventRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS);
+const queues = new SqsQueues(sqsClient);
+const webhooksByTenant = new TtlCache<Webhook[]>(config.WEBHOOK_CACHE_SECONDS);
+
+const fanOut = new FanOutService({
+  recordOnce: (event, sourceMessageId) => events.recordOnce(event, sourceMessageId),
+  webhooksOf: (tenantId) => webhooksByTenant.getOrLoad(tenantId, () => webhooks.listAll(tenantId)),
+  enqueue: (tasks) => queues.send(deliveriesQueueUrl, tasks.map((task) => ({ body: JSON.stringify(task), groupId: task.tenantId }))),
+  quarantine: (body, reason) => queues.send(eventsDlqUrl, [{ body, attributes: { failureReason: reason } }]),
+});
+
+const processor = new BatchProcessor(EventType.SQS);
+
+async function fanOutRecord(record: SQSRecord): Promise<void> {
+  const result = await fanOut.handle(record.body, record.messageId);
+  if (result.kind === 'poison') logger.warn('event quarantined in the events DLQ', { messageId: record.messageId, reason: result.reason });
+  else logger.debug('event fanned out', { messageId: record.messageId, ...result });
+}
+
+/** Events queue → one deliveries-queue message per subscribed webhook. Failed records alone are retried. */
+export const handler = (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, fanOutRecord, processor, { context, throwOnFullBatchFailure: false });

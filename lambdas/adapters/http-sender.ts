@@ -1,0 +1,113 @@
+import { lookup as systemLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent, request } from 'undici';
+import type { SendResult } from '../core/delivery-outcome';
+import { isAllowedAddress, type UrlPolicy } from '../core/url-guard';
+
+export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
+
+const systemResolver: Resolver = (hostname) =>
+  new Promise((resolve, reject) => systemLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+
+export const SENDING_LIMITS = { connectTimeoutMs: 5_000, totalTimeoutMs: 15_000, responseBytesKept: 1024 } as const;
+
+class BlockedDestinationError extends Error {
+  readonly code = 'EBLOCKED';
+}
+
+/**
+ * Resolves the host and hands the socket only the addresses the guard allows, so the address that is
+ * checked is the address that is connected to: a DNS answer that changes between check and connect
+ * (rebinding) cannot slip a private address in.
+ */
+function guardedLookup(resolve: Resolver, policy: UrlPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        const allowed = addresses.filter((address) => isAllowedAddress(address.address, policy));
+        if (allowed.length === 0) {
+          callback(new BlockedDestinationError(`${hostname} resolves only to non-public addresses`), '', 0);
+        } else if ((options as { all?: boolean }).all) {
+          (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, allowed);
+        } else {
+          callback(null, allowed[0]!.address, allowed[0]!.family);
+        }
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+function describeError(error: unknown): string {
+  const { code, message, name } = error as { code?: string; message?: string; name?: string };
+  if (code === 'EBLOCKED') return `blocked_destination: ${message}`;
+  if (name === 'TimeoutError' || name === 'AbortError') return `timeout: no complete answer within ${SENDING_LIMITS.totalTimeoutMs} ms`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect_timeout: no connection within ${SENDING_LIMITS.connectTimeoutMs} ms`;
+  if (code === 'ECONNREFUSED') return 'connection_refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection_reset';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_failure: the host name does not resolve';
+  return `network_error: ${code ?? message ?? 'unknown'}`;
+}
+
+/** POSTs deliveries over a keep-alive pool, never following redirects and keeping at most 1 KB of the answer. */
+export class HttpSender {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly policy: UrlPolicy,
+    resolve: Resolver = systemResolver,
+  ) {
+    this.agent = new Agent({
+      connect: { timeout: SENDING_LIMITS.connectTimeoutMs, lookup: guardedLookup(resolve, policy) },
+      keepAliveTimeout: 10_000,
+      headersTimeout: SENDING_LIMITS.totalTimeoutMs,
+      bodyTimeout: SENDING_LIMITS.totalTimeoutMs,
+    });
+  }
+
+  async send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      // A literal IP never goes through lookup, so it is checked here.
+      const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host) && !isAllowedAddress(host, this.policy)) throw new BlockedDestinationError(`${host} is not a public address`);
+      const response = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(SENDING_LIMITS.totalTimeoutMs),
+      });
+      const excerpt = await readStart(response.body);
+      const retryAfter = response.headers['retry-after'];
+      return {
+        statusCode: response.statusCode,
+        durationMs: elapsed(),
+        ...(excerpt ? { response: excerpt } : {}),
+        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+      };
+    } catch (error) {
+      return { error: describeError(error), durationMs: elapsed() };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+/** Reads the first kilobyte of an answer; a longer answer is cut off (its connection is not reused). */
+async function readStart(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= SENDING_LIMITS.responseBytesKept) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, SENDING_LIMITS.responseBytesKept).toString('utf8');
+}

@@ -1,0 +1,102 @@
+import { classify, type SendResult } from './delivery-outcome';
+import type { DeliveryAttempt, DeliveryStatus, DeliveryTask } from './delivery';
+import { maxAttempts, nextDelaySeconds } from './retry-schedule';
+import { signatureHeaders } from './signing';
+import { signingSecrets, type Webhook } from './webhook';
+
+export const USER_AGENT = 'Webhooks/1.0';
+
+export interface DeliveryRecordUpdate {
+  status: DeliveryStatus;
+  attempt?: DeliveryAttempt;
+  nextAttemptAt?: string;
+  reason?: string;
+}
+
+/** What delivering needs from the outside world; adapters implement it over undici and DynamoDB. */
+export interface DeliveryPorts {
+  send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+  /** One write per attempt: the delivery log of the (event, webhook) pair. */
+  record(task: DeliveryTask, update: DeliveryRecordUpdate): Promise<void>;
+  disableWebhook(webhook: Webhook, reason: string): Promise<void>;
+}
+
+export type DeliveryDecision =
+  | { action: 'done' }
+  | { action: 'retry'; delaySeconds: number }
+  | { action: 'dead-letter'; reason: string };
+
+export interface DeliveryServiceOptions {
+  retrySchedule: readonly number[];
+  now?: () => Date;
+  random?: () => number;
+}
+
+const describe = (attempt: DeliveryAttempt) => attempt.error ?? `HTTP ${attempt.statusCode}`;
+
+/** One attempt at one delivery, and what should happen to its queue message afterwards. */
+export class DeliveryService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly ports: DeliveryPorts,
+    private readonly options: DeliveryServiceOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * @param webhook the webhook as it is now (not as it was at fan-out): deleted or paused webhooks are
+   *   skipped, and a changed secret or URL is used.
+   * @param attemptNumber 1 for the first try (SQS's receive count).
+   */
+  async deliver(task: DeliveryTask, webhook: Webhook | undefined, attemptNumber: number): Promise<DeliveryDecision> {
+    if (!webhook || webhook.tenantId !== task.tenantId) {
+      await this.ports.record(task, { status: 'skipped', reason: 'the webhook was deleted' });
+      return { action: 'done' };
+    }
+    if (!webhook.active) {
+      await this.ports.record(task, { status: 'skipped', reason: 'the webhook is not active' });
+      return { action: 'done' };
+    }
+
+    const startedAt = this.now();
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': USER_AGENT,
+      ...signatureHeaders({ messageId: task.eventId, timestamp: startedAt, body: task.payload, secrets: signingSecrets(webhook, startedAt) }),
+    };
+    const result = await this.ports.send(webhook.url, headers, task.payload);
+    const attempt: DeliveryAttempt = {
+      at: startedAt.toISOString(),
+      durationMs: result.durationMs,
+      ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.response ? { response: result.response } : {}),
+    };
+
+    const outcome = classify(result, startedAt);
+    if (outcome.kind === 'delivered') {
+      await this.ports.record(task, { status: 'delivered', attempt });
+      return { action: 'done' };
+    }
+    if (outcome.kind === 'gone') {
+      const reason = 'the endpoint answered 410 Gone';
+      await this.ports.disableWebhook(webhook, reason);
+      await this.ports.record(task, { status: 'failed', attempt, reason });
+      return { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` };
+    }
+    const delaySeconds = nextDelaySeconds(attemptNumber, this.options.retrySchedule, {
+      retryAfterSeconds: outcome.retryAfterSeconds,
+      random: this.options.random,
+    });
+    if (delaySeconds === undefined) {
+      const reason = `exhausted: ${attemptNumber} of ${maxAttempts(this.options.retrySchedule)} attempts failed; the last: ${describe(attempt)}`;
+      await this.ports.record(task, { status: 'failed', attempt, reason });
+      return { action: 'dead-letter', reason };
+    }
+    const nextAttemptAt = new Date(startedAt.getTime() + delaySeconds * 1000).toISOString();
+    await this.ports.record(task, { status: 'pending', attempt, nextAttemptAt });
+    return { action: 'retry', delaySeconds };
+  }
+}

@@ -1,0 +1,36 @@
+import { deliveryTasks, type DeliveryTask } from './delivery';
+import { parseEnvelope, type PlatformEvent } from './event-envelope';
+import type { Webhook } from './webhook';
+
+export interface FanOutPorts {
+  /** False when another message already brought this event id (a duplicate publish). */
+  recordOnce(event: PlatformEvent, sourceMessageId: string): Promise<boolean>;
+  webhooksOf(tenantId: string): Promise<Webhook[]>;
+  enqueue(tasks: DeliveryTask[]): Promise<void>;
+  /** Parks a message that can never be processed in the events DLQ, with the reason. */
+  quarantine(body: string, reason: string): Promise<void>;
+}
+
+export type FanOutResult =
+  | { kind: 'fanned-out'; eventId: string; deliveries: number }
+  | { kind: 'duplicate'; eventId: string }
+  | { kind: 'poison'; reason: string };
+
+/** Turns one published event into one queued delivery per subscribed webhook of its tenant. */
+export class FanOutService {
+  constructor(private readonly ports: FanOutPorts) {}
+
+  /** Throws only on infrastructure errors, so that the message is retried; poison is never retried. */
+  async handle(body: string, sourceMessageId: string): Promise<FanOutResult> {
+    const parsed = parseEnvelope(body);
+    if (!parsed.ok) {
+      await this.ports.quarantine(body, parsed.reason);
+      return { kind: 'poison', reason: parsed.reason };
+    }
+    const { event } = parsed;
+    if (!(await this.ports.recordOnce(event, sourceMessageId))) return { kind: 'duplicate', eventId: event.id };
+    const tasks = deliveryTasks(event, await this.ports.webhooksOf(event.tenantId));
+    await this.ports.enqueue(tasks);
+    return { kind: 'fanned-out', eventId: event.id, deliveries: tasks.length };
+  }
+}

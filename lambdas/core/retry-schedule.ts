@@ -1,0 +1,23 @@
+/** SQS cannot hide a message for longer than 12 hours. */
+export const MAX_DELAY_SECONDS = 12 * 3600;
+const JITTER = 0.2;
+
+/**
+ * Seconds to wait before the next attempt, or undefined when `attemptsMade` used up the schedule.
+ * Each delay gets ±20 % jitter so receivers that fail together do not get retried together. A
+ * Retry-After from the receiver (429/503) replaces the scheduled delay, kept within the schedule's bounds.
+ */
+export function nextDelaySeconds(
+  attemptsMade: number,
+  schedule: readonly number[],
+  { retryAfterSeconds, random = Math.random }: { retryAfterSeconds?: number; random?: () => number } = {},
+): number | undefined {
+  const scheduled = schedule[attemptsMade - 1];
+  if (scheduled === undefined) return undefined;
+  const base =
+    retryAfterSeconds === undefined ? scheduled : Math.min(Math.max(retryAfterSeconds, Math.min(...schedule)), Math.max(...schedule));
+  const jittered = base * (1 + JITTER * (2 * random() - 1));
+  return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(jittered)));
+}
+
+export const maxAttempts = (schedule: readonly number[]) => schedule.length + 1;

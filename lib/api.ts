@@ -1,0 +1,131 @@
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RequestAuthorizer,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
+import { AUTHORIZER_ENTRY, ROUTES, apiEntryPath } from '../lambdas/api/routes';
+import { API_THROTTLING, AUTHORIZER_CACHE_SECONDS, FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
+import { urlPolicyEnvironment, type WebhooksConfig } from './stack-config';
+import { WebhooksFunction } from './webhooks-function';
+
+export interface ApiProps {
+  table: ITableV2;
+  config: WebhooksConfig;
+}
+
+/**
+ * The subscribers' REST API (DESIGN §6). Routes come from lambdas/api/routes.ts, the same table the local
+ * runtime mounts, so a route added there is deployed without touching this file: one small function per
+ * route, each allowed only what its route needs (GET routes read the table, the others also write).
+ *
+ * Every method sits behind a Lambda REQUEST authorizer that turns a Bearer API key into a tenant; API Gateway
+ * caches its answer per key. Errors API Gateway answers itself get the API's error shape (gateway responses).
+ */
+export class Api extends Construct {
+  public readonly restApi: RestApi;
+  public readonly authorizerFunction: WebhooksFunction;
+  public readonly routeFunctions: WebhooksFunction[];
+
+  public constructor(scope: Construct, id: string, { table, config }: ApiProps) {
+    super(scope, id);
+    const timeout = Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api);
+
+    this.authorizerFunction = new WebhooksFunction(this, 'Authorizer', {
+      entry: apiEntryPath(AUTHORIZER_ENTRY),
+      description: 'Checks the Bearer API key and names the tenant',
+      timeout,
+      logRetention: config.logRetention,
+    });
+    this.authorizerFunction.bindTable(table, 'read');
+
+    const authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: this.authorizerFunction,
+      identitySources: [IdentitySource.header('Authorization')],
+      // a revoked key keeps working for at most this long
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+    });
+
+    this.restApi = new RestApi(this, 'RestApi', {
+      description: 'Webhook subscriptions (DESIGN §6)',
+      endpointTypes: [EndpointType.REGIONAL],
+      // API Gateway needs an account-level role to write the stage's logs
+      cloudWatchRole: true,
+      defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM },
+      deployOptions: {
+        throttlingRateLimit: API_THROTTLING.rateLimit,
+        throttlingBurstLimit: API_THROTTLING.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: config.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+        ),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        // errors only, and never request or response bodies: they carry webhook secrets
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+      },
+    });
+
+    const routeEnvironment = {
+      ...urlPolicyEnvironment(config),
+      MAX_WEBHOOKS_PER_TENANT: String(config.maxWebhooksPerTenant),
+    };
+    this.routeFunctions = ROUTES.map((route) => {
+      const fn = new WebhooksFunction(this, route.name, {
+        entry: apiEntryPath(route.entry),
+        description: `${route.method} ${route.path}`,
+        timeout,
+        logRetention: config.logRetention,
+        environment: routeEnvironment,
+      });
+      fn.bindTable(table, route.method === 'GET' ? 'read' : 'read-write');
+      const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(fn));
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: 'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (DESIGN §6); there are no Cognito users.',
+      });
+      return fn;
+    });
+
+    for (const type of Object.keys(GATEWAY_ERRORS) as GatewayErrorType[]) {
+      this.restApi.addGatewayResponse(`GatewayResponse${type}`, {
+        type: ResponseType.of(type),
+        statusCode: String(GATEWAY_ERRORS[type].statusCode),
+        templates: { 'application/json': gatewayErrorBody(type, '$context.requestId') },
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrlOutput', {
+      description: 'Base URL of the webhooks API; routes live under /v2/webhooks',
+      value: this.restApi.url,
+    }).overrideLogicalId('ApiUrl');
+
+    this.acknowledgeNagFindings();
+  }
+
+  private acknowledgeNagFindings(): void {
+    Validations.of(this.restApi.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason: "Requests are validated in the handlers with zod (lambdas/core/webhook-schemas.ts), which also rejects unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
+    });
+    Validations.of(this.restApi.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'No WAF by default: every route needs an API key (Lambda authorizer) and the stage is throttled; a deployment that wants WAF associates its own web ACL with the stage.',
+    });
+    Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed policy for exactly that.',
+    });
+  }
+}

@@ -1,0 +1,159 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  DELIVERIES_QUEUE,
+  EVENTS_QUEUE,
+  FUNCTION_TIMEOUT_SECONDS,
+  type ConsumedQueueSettings,
+  type QueueSettings,
+} from '../lambdas/platform-settings';
+import { urlPolicyEnvironment, type WebhooksConfig } from './stack-config';
+import { WebhooksFunction } from './webhooks-function';
+
+const FAN_OUT_ENTRY = fileURLToPath(new URL('../lambdas/events/fan-out.ts', import.meta.url));
+const DELIVER_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver.ts', import.meta.url));
+
+/** Lambda's guidance for SQS sources: a message stays invisible for at least six times the consumer's timeout. */
+const VISIBILITY_TO_TIMEOUT_RATIO = 6;
+/** The deliver function spreads each retry delay by up to ±20 % (DESIGN §9). */
+const RETRY_JITTER = 0.2;
+
+export interface DeliveryProps {
+  table: ITableV2;
+  config: WebhooksConfig;
+}
+
+interface QueueWithDlq {
+  queue: Queue;
+  dlq: Queue;
+}
+
+/**
+ * The delivery pipeline of DESIGN §2 and §9: producers' events queue → fan-out → deliveries queue (one message
+ * per event and webhook, so each delivery has its own retry clock) → deliver → subscriber.
+ *
+ * Each queue has its own DLQ. Retries are SQS redeliveries: the deliver function stretches a failed message's
+ * visibility to the next delay, and the deliveries queue's `maxReceiveCount` (one receive per attempt) parks
+ * what is exhausted in its DLQ, from which it is replayed. Queue settings come from lambdas/platform-settings.ts,
+ * which the local runtime reads too; on AWS CloudFormation names the queues.
+ */
+export class Delivery extends Construct {
+  /** Where producers send events (DESIGN §7); use {@link grantPublish} to let one do so. */
+  public readonly eventsQueue: Queue;
+  public readonly eventsDlq: Queue;
+  public readonly deliveriesQueue: Queue;
+  public readonly deliveriesDlq: Queue;
+  public readonly fanOutFunction: WebhooksFunction;
+  public readonly deliverFunction: WebhooksFunction;
+
+  public constructor(scope: Construct, id: string, { table, config }: DeliveryProps) {
+    super(scope, id);
+    assertScheduleFitsRetention(config.retryScheduleSeconds, DELIVERIES_QUEUE.retentionSeconds);
+
+    const events = this.queueWithDlq('Events', EVENTS_QUEUE, EVENTS_QUEUE.maxReceiveCount);
+    // one receive per attempt: the first try, then one per delay of the schedule
+    const deliveries = this.queueWithDlq('Deliveries', DELIVERIES_QUEUE, config.retryScheduleSeconds.length + 1);
+    this.eventsQueue = events.queue;
+    this.eventsDlq = events.dlq;
+    this.deliveriesQueue = deliveries.queue;
+    this.deliveriesDlq = deliveries.dlq;
+
+    const environment = {
+      ...urlPolicyEnvironment(config),
+      DELIVERIES_QUEUE_URL: this.deliveriesQueue.queueUrl,
+      RETRY_SCHEDULE_SECONDS: config.retryScheduleSeconds.join(','),
+      WEBHOOK_CACHE_SECONDS: String(config.webhookCacheSeconds),
+    };
+
+    // reads the tenant's webhooks, records the event, queues one delivery per match, parks poison messages
+    this.fanOutFunction = new WebhooksFunction(this, 'FanOut', {
+      entry: FAN_OUT_ENTRY,
+      description: 'Fans each event out to the matching webhooks of its tenant',
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.fanOut),
+      logRetention: config.logRetention,
+      environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl },
+    });
+    this.fanOutFunction.bindTable(table, 'read-write');
+    this.deliveriesQueue.grant(this.fanOutFunction, 'sqs:SendMessage');
+    this.eventsDlq.grant(this.fanOutFunction, 'sqs:SendMessage');
+    this.consume(this.fanOutFunction, this.eventsQueue, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
+
+    // sends one delivery, records the attempt, schedules the retry by stretching the message's visibility
+    this.deliverFunction = new WebhooksFunction(this, 'Deliver', {
+      entry: DELIVER_ENTRY,
+      description: 'Signs and sends one delivery; schedules its retry',
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.deliver),
+      logRetention: config.logRetention,
+      environment: { ...environment, DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl },
+    });
+    this.deliverFunction.bindTable(table, 'read-write');
+    this.deliveriesQueue.grant(this.deliverFunction, 'sqs:ChangeMessageVisibility');
+    this.deliveriesDlq.grant(this.deliverFunction, 'sqs:SendMessage');
+    this.consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
+
+    this.output('EventsQueueUrl', 'Producers send events here (SQS SendMessage)', this.eventsQueue.queueUrl);
+    this.output('EventsQueueArn', 'For producers\' IAM policies', this.eventsQueue.queueArn);
+    this.output('EventsDlqUrl', 'Events that could not be fanned out', this.eventsDlq.queueUrl);
+    this.output('DeliveriesDlqUrl', 'Deliveries that exhausted their attempts; replay from here', this.deliveriesDlq.queueUrl);
+  }
+
+  /**
+   * Lets a producer (a role or function, possibly in another stack) send events to the events queue.
+   * Grants only sending (and reading the queue's URL and attributes), never receiving.
+   */
+  public grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return this.eventsQueue.grantSendMessages(grantee);
+  }
+
+  private queueWithDlq(id: string, settings: ConsumedQueueSettings, maxReceiveCount: number): QueueWithDlq {
+    const dlq = new Queue(this, `${id}Dlq`, queueProps(settings.dlq));
+    const queue = new Queue(this, `${id}Queue`, { ...queueProps(settings), deadLetterQueue: { queue: dlq, maxReceiveCount } });
+    return { queue, dlq };
+  }
+
+  /** Partial batch failures: one failed record is retried alone, never with the rest of its batch. */
+  private consume(fn: WebhooksFunction, queue: Queue, settings: ConsumedQueueSettings, timeoutSeconds: number): void {
+    if (settings.visibilityTimeoutSeconds < VISIBILITY_TO_TIMEOUT_RATIO * timeoutSeconds) {
+      throw new Error(
+        `${settings.name}: visibility timeout ${settings.visibilityTimeoutSeconds} s is under ${VISIBILITY_TO_TIMEOUT_RATIO} × the consumer's timeout (${timeoutSeconds} s)`,
+      );
+    }
+    fn.addEventSource(
+      new SqsEventSource(queue, {
+        reportBatchItemFailures: true,
+        batchSize: settings.batchSize,
+        maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
+        maxConcurrency: settings.maxConcurrency,
+      }),
+    );
+  }
+
+  private output(id: string, description: string, value: string): void {
+    new CfnOutput(this, `${id}Output`, { description, value }).overrideLogicalId(id);
+  }
+}
+
+/** Encrypted at rest (SQS-managed keys: no KMS cost or key policy), TLS-only, timings from the settings. */
+function queueProps(settings: QueueSettings) {
+  return {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.seconds(settings.retentionSeconds),
+    visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+  };
+}
+
+/** A delivery must still be in its queue when its last retry is due. */
+function assertScheduleFitsRetention(scheduleSeconds: number[], retentionSeconds: number): void {
+  const latestLastAttempt = scheduleSeconds.reduce((sum, delay) => sum + delay, 0) * (1 + RETRY_JITTER);
+  if (latestLastAttempt >= retentionSeconds) {
+    throw new Error(
+      `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the deliveries queue's retention (${retentionSeconds} s)`,
+    );
+  }
+}

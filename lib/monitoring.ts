@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Stats,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Api } from './api';
+import type { Delivery } from './delivery';
+
+export interface MonitoringProps {
+  api: Api;
+  delivery: Delivery;
+}
+
+const ONE_MINUTE = Duration.minutes(1);
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Alarms for what needs a human (docs/operations.md says what to do for each): a message in either DLQ is
+ * an event that was not fanned out or a delivery that exhausted its attempts; an error of the deliver
+ * function is a bug or an AWS failure (a subscriber's failure is a reported batch item, not an error).
+ * The alarms have no actions here: `alarms` is public so a deployment can route them (SNS, chat, pager).
+ *
+ * The dashboard answers "is it flowing?" on one screen: queue depth and age, DLQs, function errors, API.
+ */
+export class Monitoring extends Construct {
+  public readonly alarms: Alarm[];
+  public readonly dashboard: Dashboard;
+
+  public constructor(scope: Construct, id: string, { api, delivery }: MonitoringProps) {
+    super(scope, id);
+
+    const dlqs: [string, IQueue][] = [
+      ['EventsDlq', delivery.eventsDlq],
+      ['DeliveriesDlq', delivery.deliveriesDlq],
+    ];
+    this.alarms = [
+      ...dlqs.map(([name, dlq]) =>
+        this.alarmAtLeastOne(
+          `${name}NotEmpty`,
+          `${name} holds messages: inspect and replay them (docs/operations.md)`,
+          dlq.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: Stats.MAXIMUM }),
+        ),
+      ),
+      this.alarmAtLeastOne(
+        'DeliverErrors',
+        'The deliver function failed (not a subscriber failure): check its logs',
+        delivery.deliverFunction.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+      ),
+    ];
+
+    const queues = [delivery.eventsQueue, delivery.deliveriesQueue];
+    const functions = [delivery.fanOutFunction, delivery.deliverFunction, api.authorizerFunction, ...api.routeFunctions];
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      widgets: [
+        [new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 })],
+        [
+          graph('Messages waiting', queues.map((queue) => queue.metricApproximateNumberOfMessagesVisible())),
+          graph('Age of oldest message (s)', queues.map((queue) => queue.metricApproximateAgeOfOldestMessage())),
+          graph('Messages in DLQs', dlqs.map(([, dlq]) => dlq.metricApproximateNumberOfMessagesVisible())),
+        ],
+        [
+          graph('Function errors', functions.map((fn) => fn.metricErrors({ label: fn.node.id }))),
+          graph('Function duration p99 (ms)', functions.map((fn) => fn.metricDuration({ label: fn.node.id, statistic: Stats.p(99) }))),
+          graph('API 4xx / 5xx', [api.restApi.metricClientError(), api.restApi.metricServerError()]),
+        ],
+      ],
+    });
+  }
+
+  private alarmAtLeastOne(id: string, description: string, metric: IMetric): Alarm {
+    return new Alarm(this, id, {
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // no data means an empty queue or an idle function: nothing is wrong
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+function graph(title: string, metrics: IMetric[]): GraphWidget {
+  return new GraphWidget({ title, left: metrics, width: 8 });
+}

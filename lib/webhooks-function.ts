@@ -1,0 +1,92 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * esbuild's ESM output has no `require`, but CommonJS code inside the bundle (parts of the AWS SDK and its
+ * dependencies) calls it for Node built-ins; this gives the bundle one.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __webhooksCreateRequire } from 'node:module'; const require = __webhooksCreateRequire(import.meta.url);";
+
+export interface WebhooksFunctionProps
+  extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'tracing' | 'handler'> {
+  /** The handler file (absolute path); it exports `handler`. */
+  entry: string;
+  timeout: Duration;
+  logRetention: RetentionDays;
+}
+
+/**
+ * Every function of the stack is one of these, so runtime, architecture, bundling, logging and tracing are
+ * decided once (the pattern of Powertools' examples/app). Callers give a name, an entry, a timeout and their
+ * own environment.
+ */
+export class WebhooksFunction extends NodejsFunction {
+  public constructor(scope: Construct, id: string, props: WebhooksFunctionProps) {
+    const { logRetention, environment, ...rest } = props;
+    super(scope, id, {
+      memorySize: 256,
+      ...rest,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      bundling: {
+        // esbuild is a devDependency, so bundling runs here; Docker is never needed (nor installed)
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // stack traces need the mappings only; leaving the sources out keeps the package small
+        sourcesContent: false,
+        // bundle the AWS SDK too: a bundled, tree-shaken client starts faster than the runtime's copy
+        externalModules: [],
+      },
+      // an explicit log group, so retention is ours to set and the group goes with the stack
+      logGroup: new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'webhooks',
+        ...environment,
+      },
+    });
+
+    Validations.of(this.role ?? this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs; the AWS-managed policy is the documented minimum for Lambda logging.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so CDK grants them on "*".',
+      },
+    );
+  }
+
+  /**
+   * Grants exactly read or read-write on the table and sets TABLE_NAME, in one call (as Powertools'
+   * `bindTable`), so a function never has a table name without the matching permission or the reverse.
+   */
+  public bindTable(table: ITableV2, access: 'read' | 'read-write'): void {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    if (access === 'read-write') table.grantReadWriteData(this);
+    else table.grantReadData(this);
+    const tableId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
+    Validations.of(this.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason: 'CDK table grants cover the table\'s indexes ("<table>/index/*"); the table has none today, so the wildcard grants nothing beyond the table.',
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api } from './api';
+import { Delivery } from './delivery';
+import { Monitoring } from './monitoring';
+import type { WebhooksConfig } from './stack-config';
+import { Storage } from './storage';
+
+export interface WebhooksStackProps extends StackProps {
+  config: WebhooksConfig;
+}
+
+/**
+ * The whole platform in one stack (DESIGN §2): the table (stateful, retained), the subscribers' API, the
+ * delivery pipeline and its alarms. Producers in other stacks get access with `delivery.grantPublish(role)`.
+ */
+export class WebhooksStack extends Stack {
+  public readonly storage: Storage;
+  public readonly api: Api;
+  public readonly delivery: Delivery;
+  public readonly monitoring: Monitoring;
+
+  public constructor(scope: Construct, id: string, props: WebhooksStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.storage = new Storage(this, 'Storage');
+    this.api = new Api(this, 'Api', { table: this.storage.table, config });
+    this.delivery = new Delivery(this, 'Delivery', { table: this.storage.table, config });
+    this.monitoring = new Monitoring(this, 'Monitoring', { api: this.api, delivery: this.delivery });
+  }
+}
