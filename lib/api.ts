@@ -46,7 +46,7 @@ export class Api extends Construct {
       entry: apiEntryPath(AUTHORIZER_ENTRY),
       description: 'Checks the Bearer API key and names the tenant',
       timeout,
-      logRetention: config.logRetention,
+      logGroupRetention: config.logRetention,
     });
     this.authorizerFunction.bindTable(table, 'read');
 
@@ -86,7 +86,7 @@ export class Api extends Construct {
         entry: apiEntryPath(route.entry),
         description: `${route.method} ${route.path}`,
         timeout,
-        logRetention: config.logRetention,
+        logGroupRetention: config.logRetention,
         environment: routeEnvironment,
       });
       fn.bindTable(table, route.method === 'GET' ? 'read' : 'read-write');
@@ -106,6 +106,8 @@ export class Api extends Construct {
       });
     }
 
+    // RestApi adds an output with a generated name ("Endpoint…"); ApiUrl replaces it with a stable one
+    this.restApi.node.tryRemoveChild('Endpoint');
     new CfnOutput(this, 'ApiUrlOutput', {
       description: 'Base URL of the webhooks API; routes live under /v2/webhooks',
       value: this.restApi.url,

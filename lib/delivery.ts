@@ -75,7 +75,7 @@ export class Delivery extends Construct {
       entry: FAN_OUT_ENTRY,
       description: 'Fans each event out to the matching webhooks of its tenant',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.fanOut),
-      logRetention: config.logRetention,
+      logGroupRetention: config.logRetention,
       environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl },
     });
     this.fanOutFunction.bindTable(table, 'read-write');
@@ -88,7 +88,7 @@ export class Delivery extends Construct {
       entry: DELIVER_ENTRY,
       description: 'Signs and sends one delivery; schedules its retry',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.deliver),
-      logRetention: config.logRetention,
+      logGroupRetention: config.logRetention,
       environment: { ...environment, DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl },
     });
     this.deliverFunction.bindTable(table, 'read-write');

@@ -35,6 +35,19 @@ Create a webhook:
 List webhooks:
   curl -s ${platform.apiUrl}/v2/webhooks -H "Authorization: Bearer ${apiKey}"
 
+Receive and verify deliveries (in another terminal, with the secret the create call returned):
+  npm run receiver -- --secret whsec_...
+
+Publish an event:
+  npm run publish -- --tenant dev --type verification.completed --data '{"verificationId":"ver_1"}'
+or with the AWS CLI (any credentials work locally):
+  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws sqs send-message --region us-east-1 \
+    --endpoint-url ${platform.sqsEndpoint} --queue-url ${platform.queues.events.queueUrl} \
+    --message-body '{"tenantId":"dev","type":"verification.completed","data":{"verificationId":"ver_1"}}'
+
+Move dead-lettered deliveries back for another try:
+  npm run redrive -- --queue deliveries
+
 Ctrl-C stops everything.`);
 
 let stopping = false;

@@ -1,0 +1,95 @@
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SendResult } from '../../lambdas/core/delivery-outcome';
+import { DeliveryService, type DeliveryPorts } from '../../lambdas/core/delivery-service';
+import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
+
+const schedule = [5, 300];
+// whole seconds, recent enough for the verifier's 5-minute tolerance
+const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+
+function setup(result: SendResult) {
+  const ports = {
+    send: vi.fn<DeliveryPorts['send']>().mockResolvedValue(result),
+    record: vi.fn<DeliveryPorts['record']>().mockResolvedValue(),
+    disableWebhook: vi.fn<DeliveryPorts['disableWebhook']>().mockResolvedValue(),
+  };
+  const service = new DeliveryService(ports, { retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  return { ports, service };
+}
+
+describe('Class: DeliveryService', () => {
+  describe('Method: deliver', () => {
+    let task: ReturnType<typeof aTask>;
+    beforeEach(() => {
+      task = aTask();
+    });
+
+    it('POSTs the payload signed with the current secret and records the delivery', async () => {
+      // Prepare
+      const { ports, service } = setup({ statusCode: 204, durationMs: 12 });
+
+      // Act
+      const decision = await service.deliver(task, aWebhook(), 1);
+
+      // Assess
+      expect(decision).toEqual({ action: 'done' });
+      const [url, headers, body] = ports.send.mock.calls[0]!;
+      expect(url).toBe('https://example.com/hooks');
+      expect(body).toBe(task.payload);
+      expect(headers).toMatchObject({ 'Content-Type': 'application/json', 'webhook-id': 'evt_1', 'webhook-timestamp': String(now.getTime() / 1000) });
+      expect(() =>
+        new StandardWebhook(TEST_SECRET).verify(body, { 'webhook-id': headers['webhook-id']!, 'webhook-timestamp': headers['webhook-timestamp']!, 'webhook-signature': headers['webhook-signature']! }),
+      ).not.toThrow();
+      expect(ports.record).toHaveBeenCalledTimes(1);
+      expect(ports.record).toHaveBeenCalledWith(task, { status: 'delivered', attempt: { at: now.toISOString(), statusCode: 204, durationMs: 12 } });
+    });
+
+    it('signs with the previous secret too while a rotation is in progress', async () => {
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const previous = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
+      await service.deliver(task, aWebhook({ previousSecret: previous, previousSecretExpiresAt: new Date(now.getTime() + 3600_000).toISOString() }), 1);
+      expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
+    });
+
+    it('skips, without sending, a delivery whose webhook was deleted, paused or belongs to another tenant', async () => {
+      for (const webhook of [undefined, aWebhook({ active: false }), aWebhook({ tenantId: 'other' })]) {
+        const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+        expect(await service.deliver(task, webhook, 1)).toEqual({ action: 'done' });
+        expect(ports.send).not.toHaveBeenCalled();
+        expect(ports.record).toHaveBeenCalledWith(task, expect.objectContaining({ status: 'skipped' }));
+      }
+    });
+
+    it('asks for a retry after the scheduled delay and records the attempt as pending', async () => {
+      const { ports, service } = setup({ statusCode: 500, durationMs: 3, response: 'boom' });
+      expect(await service.deliver(task, aWebhook(), 1)).toEqual({ action: 'retry', delaySeconds: 5 });
+      expect(ports.record).toHaveBeenCalledWith(task, {
+        status: 'pending',
+        attempt: { at: now.toISOString(), statusCode: 500, durationMs: 3, response: 'boom' },
+        nextAttemptAt: new Date(now.getTime() + 5000).toISOString(),
+      });
+    });
+
+    it("honours the receiver's Retry-After on 429", async () => {
+      const { service } = setup({ statusCode: 429, retryAfter: '120', durationMs: 1 });
+      expect(await service.deliver(task, aWebhook(), 1)).toEqual({ action: 'retry', delaySeconds: 120 });
+    });
+
+    it('dead-letters the delivery and records it failed once the schedule is used up', async () => {
+      const { ports, service } = setup({ error: 'connection_refused', durationMs: 1 });
+      const decision = await service.deliver(task, aWebhook(), 3);
+      expect(decision).toEqual({ action: 'dead-letter', reason: 'exhausted: 3 of 3 attempts failed; the last: connection_refused' });
+      expect(ports.record).toHaveBeenCalledWith(task, expect.objectContaining({ status: 'failed' }));
+    });
+
+    it('disables the webhook on 410 Gone and dead-letters the delivery without retrying', async () => {
+      const { ports, service } = setup({ statusCode: 410, durationMs: 1 });
+      const webhook = aWebhook();
+      const decision = await service.deliver(task, webhook, 1);
+      expect(decision).toMatchObject({ action: 'dead-letter', reason: expect.stringContaining('410') });
+      expect(ports.disableWebhook).toHaveBeenCalledWith(webhook, 'the endpoint answered 410 Gone');
+      expect(ports.record).toHaveBeenCalledWith(task, expect.objectContaining({ status: 'failed' }));
+    });
+  });
+});

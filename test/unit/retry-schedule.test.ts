@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_DELAY_SECONDS, maxAttempts, nextDelaySeconds } from '../../lambdas/core/retry-schedule';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../../lambdas/platform-settings';
+
+const schedule = DEFAULT_RETRY_SCHEDULE_SECONDS;
+const noJitter = () => 0.5;
+
+describe('Function: nextDelaySeconds', () => {
+  it('follows the schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, then stops after 8 attempts', () => {
+    const delays = Array.from({ length: 8 }, (_, index) => nextDelaySeconds(index + 1, schedule, { random: noJitter }));
+    expect(delays).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000, undefined]);
+    expect(maxAttempts(schedule)).toBe(8);
+  });
+
+  it('spreads each delay by at most ±20 %', () => {
+    expect(nextDelaySeconds(2, schedule, { random: () => 0 })).toBe(240);
+    expect(nextDelaySeconds(2, schedule, { random: () => 0.999999 })).toBe(360);
+  });
+
+  it('never asks SQS for more than 12 hours of invisibility', () => {
+    expect(nextDelaySeconds(7, schedule, { random: () => 0.999999 })).toBeLessThanOrEqual(MAX_DELAY_SECONDS);
+  });
+
+  it("uses a receiver's Retry-After instead of the schedule, within the schedule's bounds", () => {
+    expect(nextDelaySeconds(1, schedule, { retryAfterSeconds: 120, random: noJitter })).toBe(120);
+    expect(nextDelaySeconds(1, schedule, { retryAfterSeconds: 0, random: noJitter })).toBe(5);
+    expect(nextDelaySeconds(1, schedule, { retryAfterSeconds: 10 ** 9, random: noJitter })).toBe(36000);
+    expect(nextDelaySeconds(8, schedule, { retryAfterSeconds: 60 })).toBeUndefined();
+  });
+});
