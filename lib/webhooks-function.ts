@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -55,6 +55,7 @@ export class WebhooksFunction extends NodejsFunction {
         sourcesContent: false,
         // bundle the AWS SDK too: a bundled, tree-shaken client starts faster than the runtime's copy
         externalModules: [],
+        logLevel: LogLevel.WARNING,
       },
       // an explicit log group, so retention is ours to set and the group goes with the stack
       logGroup: new LogGroup(scope, `${id}Logs`, { retention: logGroupRetention, removalPolicy: RemovalPolicy.DESTROY }),

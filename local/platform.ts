@@ -16,6 +16,8 @@ export interface PlatformOptions {
   /** Prefixed to every queue name, so several platforms can share one emulator (tests). */
   queuePrefix?: string;
   retryScheduleSeconds?: readonly number[];
+  /** Tests shorten the queues' visibility timeout, so that a crashed batch comes back in seconds. */
+  visibilityTimeoutSeconds?: number;
   /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
   /** Lets tests wrap a queue consumer (to crash it, to count calls). */
@@ -54,7 +56,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const sqsClient = new SQSClient(localClientConfig(sqs.endpoint));
   await provisionTable(dynamoClient, options.tableName);
   const retryScheduleSeconds = options.retryScheduleSeconds ?? DEFAULT_RETRY_SCHEDULE_SECONDS;
-  const queues = await provisionQueues(sqsClient, { prefix: options.queuePrefix, retryScheduleSeconds });
+  const queues = await provisionQueues(sqsClient, { prefix: options.queuePrefix, retryScheduleSeconds, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
   dynamoClient.destroy();
 
   Object.assign(process.env, {

@@ -62,10 +62,14 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
 }
 
 /** Both queue pairs; the deliveries queue allows one receive per attempt of the retry schedule. */
-export async function provisionQueues(client: SQSClient, { prefix = '', retryScheduleSeconds }: { prefix?: string; retryScheduleSeconds: readonly number[] }) {
+export async function provisionQueues(
+  client: SQSClient,
+  { prefix = '', retryScheduleSeconds, visibilityTimeoutSeconds }: { prefix?: string; retryScheduleSeconds: readonly number[]; visibilityTimeoutSeconds?: number },
+) {
+  const visibility = visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds };
   return {
-    events: await provisionQueue(client, EVENTS_QUEUE, prefix),
-    deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
+    events: await provisionQueue(client, { ...EVENTS_QUEUE, ...visibility }, prefix),
+    deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
   };
 }
 

@@ -9,7 +9,13 @@ export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 const systemResolver: Resolver = (hostname) =>
   new Promise((resolve, reject) => systemLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
 
-export const SENDING_LIMITS = { connectTimeoutMs: 5_000, totalTimeoutMs: 15_000, responseBytesKept: 1024 } as const;
+export interface SendingLimits {
+  connectTimeoutMs: number;
+  totalTimeoutMs: number;
+}
+
+export const SENDING_LIMITS: SendingLimits = { connectTimeoutMs: 5_000, totalTimeoutMs: 15_000 };
+const RESPONSE_BYTES_KEPT = 1024;
 
 class BlockedDestinationError extends Error {
   readonly code = 'EBLOCKED';
@@ -38,11 +44,11 @@ function guardedLookup(resolve: Resolver, policy: UrlPolicy): LookupFunction {
   };
 }
 
-function describeError(error: unknown): string {
+function describeError(error: unknown, limits: SendingLimits): string {
   const { code, message, name } = error as { code?: string; message?: string; name?: string };
   if (code === 'EBLOCKED') return `blocked_destination: ${message}`;
-  if (name === 'TimeoutError' || name === 'AbortError') return `timeout: no complete answer within ${SENDING_LIMITS.totalTimeoutMs} ms`;
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect_timeout: no connection within ${SENDING_LIMITS.connectTimeoutMs} ms`;
+  if (name === 'TimeoutError' || name === 'AbortError') return `timeout: no complete answer within ${limits.totalTimeoutMs} ms`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect_timeout: no connection within ${limits.connectTimeoutMs} ms`;
   if (code === 'ECONNREFUSED') return 'connection_refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection_reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_failure: the host name does not resolve';
@@ -52,16 +58,18 @@ function describeError(error: unknown): string {
 /** POSTs deliveries over a keep-alive pool, never following redirects and keeping at most 1 KB of the answer. */
 export class HttpSender {
   private readonly agent: Agent;
+  private readonly limits: SendingLimits;
 
   constructor(
     private readonly policy: UrlPolicy,
-    resolve: Resolver = systemResolver,
+    { resolve = systemResolver, limits = SENDING_LIMITS }: { resolve?: Resolver; limits?: SendingLimits } = {},
   ) {
+    this.limits = limits;
     this.agent = new Agent({
-      connect: { timeout: SENDING_LIMITS.connectTimeoutMs, lookup: guardedLookup(resolve, policy) },
+      connect: { timeout: limits.connectTimeoutMs, lookup: guardedLookup(resolve, policy) },
       keepAliveTimeout: 10_000,
-      headersTimeout: SENDING_LIMITS.totalTimeoutMs,
-      bodyTimeout: SENDING_LIMITS.totalTimeoutMs,
+      headersTimeout: limits.totalTimeoutMs,
+      bodyTimeout: limits.totalTimeoutMs,
     });
   }
 
@@ -77,7 +85,7 @@ export class HttpSender {
         headers,
         body,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(SENDING_LIMITS.totalTimeoutMs),
+        signal: AbortSignal.timeout(this.limits.totalTimeoutMs),
       });
       const excerpt = await readStart(response.body);
       const retryAfter = response.headers['retry-after'];
@@ -88,7 +96,7 @@ export class HttpSender {
         ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
       };
     } catch (error) {
-      return { error: describeError(error), durationMs: elapsed() };
+      return { error: describeError(error, this.limits), durationMs: elapsed() };
     }
   }
 
@@ -104,10 +112,10 @@ async function readStart(body: AsyncIterable<Buffer> & { destroy(): void }): Pro
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= SENDING_LIMITS.responseBytesKept) {
+    if (size >= RESPONSE_BYTES_KEPT) {
       body.destroy();
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, SENDING_LIMITS.responseBytesKept).toString('utf8');
+  return Buffer.concat(chunks).subarray(0, RESPONSE_BYTES_KEPT).toString('utf8');
 }

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { DynamoApiKeyRepository } from '../../lambdas/adapters/api-key-repository';
 import { ApiKeyService } from '../../lambdas/core/api-key-service';
-import { localClientConfig, startPlatform, type RunningPlatform } from '../../local/platform';
+import { localClientConfig, startPlatform, type PlatformOptions, type RunningPlatform } from '../../local/platform';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -21,7 +21,10 @@ export interface TestPlatform extends RunningPlatform {
 }
 
 /** The local platform on the run's shared emulators, with a table and queues of its own. */
-export async function startTestPlatform(environment: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  environment: Record<string, string> = {},
+  options: Pick<PlatformOptions, 'retryScheduleSeconds' | 'visibilityTimeoutSeconds' | 'wrapConsumer' | 'deliverConcurrency'> = {},
+): Promise<TestPlatform> {
   const id = randomUUID().slice(0, 8);
   const platform = await startPlatform({
     apiPort: 0,
@@ -30,6 +33,7 @@ export async function startTestPlatform(environment: Record<string, string> = {}
     tableName: `webhooks-${id}`,
     queuePrefix: `t${id}-`,
     environment: { WEBHOOK_CACHE_SECONDS: '0', ...environment },
+    ...options,
   });
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint)));
   const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, platform.tableName));

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll } from 'vitest';
+import { createWebhooksApp } from '../../lib/webhooks-app';
+import type { WebhooksStack } from '../../lib/webhooks-stack';
+
+export const PROJECT_ROOT = new URL('../../', import.meta.url).pathname;
+
+export const CDK_JSON = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+  app: string;
+  notices?: boolean;
+  versionReporting?: boolean;
+  context: Record<string, unknown>;
+};
+
+export interface Synthesized {
+  app: App;
+  stack: WebhooksStack;
+  template: Template;
+  outdir: string;
+}
+
+/**
+ * Builds the app the way `cdk synth` does (cdk.json's context, cdk-nag registered, functions bundled by the
+ * local esbuild) into a temporary directory removed after the file's tests. `prepare` may add constructs
+ * (another stack, a grant) before the one synthesis: call this once per test file.
+ */
+export function synthesizeWebhooks(prepare?: (synthesized: Omit<Synthesized, 'template'>) => void): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), 'webhooks-infra-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const { app, stack } = createWebhooksApp({ outdir, context: CDK_JSON.context });
+  prepare?.({ app, stack, outdir });
+  return { app, stack, template: Template.fromStack(stack), outdir };
+}
+
+type Resource = { Type: string; Properties: Record<string, any> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+/** Logical ids and resources of one type. */
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.findResources(type)) as [string, Resource][];
+}
+
+/** The one resource of a type whose logical id starts with the construct path given (e.g. `DeliveryEventsQueue`). */
+export function resourceByPrefix(template: Template, type: string, prefix: string): [string, Resource] {
+  const matches = resourcesOfType(template, type).filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+  if (matches.length !== 1) throw new Error(`expected one ${type} named ${prefix}…, found ${matches.length}`);
+  return matches[0]!;
+}
+
+/** Every statement of the inline policies attached to a function's role. */
+export function statementsOfFunction(template: Template, functionId: string): Statement[] {
+  const fn = template.toJSON().Resources[functionId] as Resource;
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+  return resourcesOfType(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+export const actionsOf = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** The actions a function may perform on the resource whose logical id is given. */
+export function actionsOn(template: Template, functionId: string, resourceId: string): string[] {
+  return statementsOfFunction(template, functionId)
+    .filter((statement) => JSON.stringify(statement.Resource).includes(`"${resourceId}"`))
+    .flatMap(actionsOf);
+}

@@ -1,0 +1,116 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpSender, type Resolver } from '../../lambdas/adapters/http-sender';
+
+const strict = { allowHttp: true, allowLoopback: false };
+const local = { allowHttp: true, allowLoopback: true };
+
+let server: Server;
+let port: number;
+const sockets = new Set<number>();
+const requestedPaths: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    sockets.add(request.socket.remotePort!);
+    requestedPaths.push(request.url!);
+    request.resume();
+    if (request.url === '/redirect') {
+      response.writeHead(302, { location: '/target' }).end();
+    } else if (request.url === '/big') {
+      response.writeHead(200).end('x'.repeat(100_000));
+    } else if (request.url === '/hang') {
+      // never answers
+    } else {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('thanks');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const resolvingTo = (address: string): Resolver => async () => [{ address, family: address.includes(':') ? 6 : 4 }];
+
+describe('Class: HttpSender', () => {
+  it('refuses a host name that resolves to loopback, without connecting', async () => {
+    // Prepare
+    const sender = new HttpSender(strict, { resolve: resolvingTo('127.0.0.1') });
+    const before = requestedPaths.length;
+
+    // Act
+    const result = await sender.send(`http://receiver.example.com:${port}/hooks`, {}, '{}');
+
+    // Assess
+    expect(result.statusCode).toBeUndefined();
+    expect(result.error).toMatch(/^blocked_destination/);
+    expect(requestedPaths.length).toBe(before);
+    await sender.close();
+  });
+
+  it.each(['169.254.169.254', '10.0.0.8', '::ffff:127.0.0.1', '::1'])('refuses a host name that resolves to %s', async (address) => {
+    const sender = new HttpSender(strict, { resolve: resolvingTo(address) });
+    expect((await sender.send(`http://rebinding.example.com:${port}/`, {}, '{}')).error).toMatch(/^blocked_destination/);
+    await sender.close();
+  });
+
+  it('refuses an IP literal that is not public, which never goes through DNS', async () => {
+    const sender = new HttpSender(strict);
+    expect((await sender.send(`http://127.0.0.1:${port}/`, {}, '{}')).error).toMatch(/^blocked_destination/);
+    await sender.close();
+  });
+
+  it('connects to the vetted address where local mode allows loopback', async () => {
+    const sender = new HttpSender(local, { resolve: resolvingTo('127.0.0.1') });
+    const result = await sender.send(`http://receiver.example.com:${port}/ok`, { 'content-type': 'application/json' }, '{}');
+    expect(result).toMatchObject({ statusCode: 200, response: 'thanks' });
+    await sender.close();
+  });
+
+  it('reuses one keep-alive connection for consecutive deliveries', async () => {
+    const sender = new HttpSender(local);
+    sockets.clear();
+    for (let index = 0; index < 10; index += 1) expect((await sender.send(`http://127.0.0.1:${port}/ok`, {}, '{}')).statusCode).toBe(200);
+    // the pool may open a second socket while the first is being released; it never opens one per request
+    expect(sockets.size).toBeLessThanOrEqual(2);
+    await sender.close();
+  });
+
+  it('does not follow redirects: a 302 is the answer', async () => {
+    const sender = new HttpSender(local);
+    const result = await sender.send(`http://127.0.0.1:${port}/redirect`, {}, '{}');
+    expect(result.statusCode).toBe(302);
+    expect(requestedPaths).not.toContain('/target');
+    await sender.close();
+  });
+
+  it('keeps only the first kilobyte of a long answer', async () => {
+    const sender = new HttpSender(local);
+    const result = await sender.send(`http://127.0.0.1:${port}/big`, {}, '{}');
+    expect(result.statusCode).toBe(200);
+    expect(result.response).toHaveLength(1024);
+    await sender.close();
+  });
+
+  it('gives up on a receiver that never answers, at the total timeout', async () => {
+    const sender = new HttpSender(local, { limits: { connectTimeoutMs: 500, totalTimeoutMs: 700 } });
+    const result = await sender.send(`http://127.0.0.1:${port}/hang`, {}, '{}');
+    expect(result.error).toMatch(/^timeout/);
+    expect(result.durationMs).toBeGreaterThanOrEqual(600);
+    await sender.close();
+  });
+
+  it('reports a refused connection as an error, not a status', async () => {
+    const sender = new HttpSender(local);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    expect((await sender.send(`http://127.0.0.1:${closedPort}/`, {}, '{}')).error).toBe('connection_refused');
+    await sender.close();
+  });
+});
