@@ -13,7 +13,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * esbuild's ESM output has no `require`, but CommonJS code inside the bundle (parts of the AWS SDK and its
  * dependencies) calls it for Node built-ins; this gives the bundle one.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __webhooksCreateRequire } from 'node:module'; const require = __webhooksCreateRequire(import.meta.url);";
 
 export interface WebhooksFunctionProps

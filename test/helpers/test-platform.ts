@@ -32,7 +32,7 @@ export async function startTestPlatform(
     sqs: { endpoint: inject('sqsEndpoint') },
     tableName: `webhooks-${id}`,
     queuePrefix: `t${id}-`,
-    environment: { WEBHOOK_CACHE_SECONDS: '0', ...environment },
+    environment: { WEBHOOK_CACHE_SECONDS: '0', POWERTOOLS_LOG_LEVEL: 'ERROR', ...environment },
     ...options,
   });
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint)));

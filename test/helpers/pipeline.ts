@@ -1,0 +1,61 @@
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { localClientConfig } from '../../local/platform';
+import type { TestPlatform } from './test-platform';
+
+export async function waitFor<T>(probe: () => T | Promise<T>, { timeoutMs = 15_000, what = 'condition' } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A producer as a team would write one: the AWS SDK's SQS client, nothing of ours. */
+export function producer(platform: TestPlatform) {
+  const client = new SQSClient(localClientConfig(platform.sqsEndpoint));
+  return {
+    client,
+    publish: (envelope: unknown) =>
+      client.send(new SendMessageCommand({ QueueUrl: platform.queues.events.queueUrl, MessageBody: typeof envelope === 'string' ? envelope : JSON.stringify(envelope) })),
+    publishBatch: (bodies: string[]) =>
+      client.send(
+        new SendMessageBatchCommand({ QueueUrl: platform.queues.events.queueUrl, Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })) }),
+      ),
+    /** Reads (and hides for a minute) every message now in a queue, e.g. a DLQ. */
+    async drain(queueUrl: string): Promise<Message[]> {
+      const messages: Message[] = [];
+      for (;;) {
+        const { Messages = [] } = await client.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }),
+        );
+        if (Messages.length === 0) return messages;
+        messages.push(...Messages);
+      }
+    },
+    /** Looks at up to ten messages without hiding them. */
+    async peek(queueUrl: string): Promise<Message[]> {
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] }),
+      );
+      return Messages;
+    },
+    async depth(queueUrl: string): Promise<number> {
+      const { Attributes } = await client.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    },
+  };
+}
+
+export async function deliveryRecord(platform: TestPlatform, webhookId: string, eventId: string) {
+  const { Item } = await platform.documentClient.send(
+    new GetCommand({ TableName: platform.tableName, Key: { pk: `WEBHOOK#${webhookId}`, sk: `DELIVERY#${eventId}` } }),
+  );
+  return Item;
+}

@@ -1,0 +1,230 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_RETRY_SCHEDULE_SECONDS,
+  DELIVERIES_QUEUE,
+  EVENTS_QUEUE,
+  FUNCTION_TIMEOUT_SECONDS,
+} from '../../lambdas/platform-settings';
+import { Delivery } from '../../lib/delivery';
+import { readConfig } from '../../lib/stack-config';
+import { Storage } from '../../lib/storage';
+import { actionsOn, resourceByPrefix, resourcesOfType, synthesizeWebhooks } from './synthesize';
+
+// a producer in another stack, given access the way the README tells teams to
+let producer: Stack;
+const { template } = synthesizeWebhooks(({ app, stack }) => {
+  producer = new Stack(app, 'Producer');
+  stack.delivery.grantPublish(new Role(producer, 'ProducerRole', { assumedBy: new AccountRootPrincipal() }));
+});
+
+const id = (prefix: string) => resourceByPrefix(template, 'AWS::SQS::Queue', prefix)[0];
+const queues = {
+  events: id('DeliveryEventsQueue'),
+  eventsDlq: id('DeliveryEventsDlq'),
+  deliveries: id('DeliveryDeliveriesQueue'),
+  deliveriesDlq: id('DeliveryDeliveriesDlq'),
+};
+const fanOutId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryFanOut')[0];
+const deliverId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliver')[0];
+const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
+const resources = template.toJSON().Resources;
+
+describe('Construct: Delivery', () => {
+  it.each([
+    ['events', queues.events, queues.eventsDlq, EVENTS_QUEUE.maxReceiveCount],
+    ['deliveries', queues.deliveries, queues.deliveriesDlq, DEFAULT_RETRY_SCHEDULE_SECONDS.length + 1],
+  ])('redrives the %s queue to its own DLQ after its receive count', (_, queueId, dlqId, maxReceiveCount) => {
+    // Prepare
+    const redrivePolicy = { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount };
+
+    // Act
+    const queue = resources[queueId];
+
+    // Assess
+    expect(queue.Properties.RedrivePolicy).toEqual(redrivePolicy);
+  });
+
+  it('lets CloudFormation name the queues, with the settings\' retention and visibility', () => {
+    // Prepare
+    const settings = {
+      [queues.events]: EVENTS_QUEUE,
+      [queues.eventsDlq]: EVENTS_QUEUE.dlq,
+      [queues.deliveries]: DELIVERIES_QUEUE,
+      [queues.deliveriesDlq]: DELIVERIES_QUEUE.dlq,
+    };
+
+    // Act
+    const properties = Object.keys(settings).map((queueId) => resources[queueId].Properties);
+
+    // Assess
+    Object.values(settings).forEach((expected, index) => {
+      expect(properties[index]).toMatchObject({
+        MessageRetentionPeriod: expected.retentionSeconds,
+        VisibilityTimeout: expected.visibilityTimeoutSeconds,
+      });
+      expect(properties[index].QueueName).toBeUndefined();
+    });
+  });
+
+  it('encrypts every queue and refuses requests without TLS', () => {
+    // Prepare
+    const denyInsecure = {
+      Effect: 'Deny',
+      Action: 'sqs:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+
+    // Act
+    const all = resourcesOfType(template, 'AWS::SQS::Queue');
+    const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
+
+    // Assess
+    expect(all).toHaveLength(4);
+    for (const [queueId, queue] of all) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      const policy = policies.find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId));
+      expect(policy?.[1].Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining(denyInsecure));
+    }
+  });
+
+  it.each([
+    ['fan-out', () => fanOutId, queues.events, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut],
+    ['deliver', () => deliverId, queues.deliveries, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver],
+  ] as const)('feeds %s from its queue in bounded batches, reporting partial failures', (_, functionId, queueId, settings, timeout) => {
+    // Prepare
+    const mapping = {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: functionId() },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: settings.batchSize,
+      MaximumBatchingWindowInSeconds: settings.maxBatchingWindowSeconds,
+      ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
+    };
+
+    // Act
+    const fn = resources[functionId()];
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping);
+    expect(fn.Properties.Timeout).toBe(timeout);
+  });
+
+  it('keeps a received message invisible for at least six times its consumer\'s timeout', () => {
+    // Prepare
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+
+    // Act
+    const pairs = mappings.map(([, mapping]) => ({
+      visibility: resources[mapping.Properties.EventSourceArn['Fn::GetAtt'][0]].Properties.VisibilityTimeout,
+      timeout: resources[mapping.Properties.FunctionName.Ref].Properties.Timeout,
+    }));
+
+    // Assess
+    expect(pairs).toHaveLength(2);
+    for (const { visibility, timeout } of pairs) expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('configures both functions: table, queues, retry schedule, cache, URL policy', () => {
+    // Prepare
+    const shared = {
+      TABLE_NAME: { Ref: tableId },
+      DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
+      RETRY_SCHEDULE_SECONDS: DEFAULT_RETRY_SCHEDULE_SECONDS.join(','),
+      WEBHOOK_CACHE_SECONDS: '5',
+      ALLOW_HTTP_URLS: 'false',
+      ALLOW_LOOPBACK_URLS: 'false',
+    };
+
+    // Act
+    const fanOut = resources[fanOutId].Properties.Environment.Variables;
+    const deliver = resources[deliverId].Properties.Environment.Variables;
+
+    // Assess
+    expect(fanOut).toMatchObject({ ...shared, EVENTS_DLQ_URL: { Ref: queues.eventsDlq } });
+    expect(deliver).toMatchObject({ ...shared, DELIVERIES_DLQ_URL: { Ref: queues.deliveriesDlq } });
+  });
+
+  it('lets fan-out write the table, queue deliveries and park poison events, nothing more', () => {
+    // Prepare
+    const on = (resourceId: string) => actionsOn(template, fanOutId, resourceId);
+
+    // Act
+    const grants = {
+      table: on(tableId),
+      deliveries: on(queues.deliveries),
+      eventsDlq: on(queues.eventsDlq),
+      deliveriesDlq: on(queues.deliveriesDlq),
+    };
+
+    // Assess
+    expect(grants.table).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
+    expect(grants.deliveries).toEqual(['sqs:SendMessage']);
+    expect(grants.eventsDlq).toEqual(['sqs:SendMessage']);
+    expect(grants.deliveriesDlq).toEqual([]);
+  });
+
+  it('lets deliver write the table, reschedule its messages and park exhausted ones, nothing more', () => {
+    // Prepare
+    const on = (resourceId: string) => actionsOn(template, deliverId, resourceId);
+
+    // Act
+    const grants = {
+      table: on(tableId),
+      deliveries: on(queues.deliveries),
+      deliveriesDlq: on(queues.deliveriesDlq),
+      events: on(queues.events),
+    };
+
+    // Assess
+    expect(grants.table).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    expect(grants.deliveries).toContain('sqs:ChangeMessageVisibility');
+    expect(grants.deliveries).not.toContain('sqs:SendMessage');
+    expect(grants.deliveriesDlq).toEqual(['sqs:SendMessage']);
+    expect(grants.events).toEqual([]);
+  });
+
+  it('grantPublish lets a producer in another stack send events, and not receive them', () => {
+    // Prepare
+    const producerTemplate = Template.fromStack(producer);
+
+    // Act
+    const [, policy] = resourcesOfType(producerTemplate, 'AWS::IAM::Policy')[0]!;
+    const [statement] = policy.Properties.PolicyDocument.Statement;
+
+    // Assess
+    expect(statement.Action).toContain('sqs:SendMessage');
+    expect(statement.Action).not.toContain('sqs:ReceiveMessage');
+    expect(JSON.stringify(statement.Resource)).toContain(queues.events);
+  });
+
+  it('outputs the events queue URL and ARN and both DLQ URLs', () => {
+    // Prepare
+    const expected = {
+      EventsQueueUrl: { Ref: queues.events },
+      EventsQueueArn: { 'Fn::GetAtt': [queues.events, 'Arn'] },
+      EventsDlqUrl: { Ref: queues.eventsDlq },
+      DeliveriesDlqUrl: { Ref: queues.deliveriesDlq },
+    };
+
+    // Act
+    const outputs = template.toJSON().Outputs;
+
+    // Assess
+    for (const [name, value] of Object.entries(expected)) expect(outputs[name].Value).toEqual(value);
+  });
+
+  it('refuses a retry schedule that outlasts the deliveries queue\'s retention', () => {
+    // Prepare
+    const stack = new Stack(new App());
+    const config = { ...readConfig(stack), retryScheduleSeconds: Array(10).fill(12 * 3600) };
+
+    // Act
+    const build = () => new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage').table, config });
+
+    // Assess
+    expect(build).toThrow(/past the deliveries queue's retention/);
+  });
+});

@@ -1,0 +1,82 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../lambdas/api/routes';
+import { ESM_REQUIRE_BANNER } from '../../lib/webhooks-function';
+import { resourcesOfType, synthesizeWebhooks } from './synthesize';
+
+const { template, outdir } = synthesizeWebhooks();
+const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+const resources = template.toJSON().Resources;
+
+/** The bundle cdk synth staged for a function (the asset directory is named after the S3 key's hash). */
+function bundleOf(fn: (typeof functions)[number][1]): string {
+  const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+  return join(outdir, `asset.${hash}`);
+}
+
+describe('Construct: WebhooksFunction', () => {
+  it('is every function of the stack: one per route, the authorizer, fan-out and deliver', () => {
+    // Prepare
+    const expected = ROUTES.length + 3;
+
+    // Act
+    const count = functions.length;
+
+    // Assess
+    expect(count).toBe(expected);
+  });
+
+  it.each(functions)('runs %s on Node.js 24, arm64, traced, 256 MB by default', (_, fn) => {
+    // Prepare
+    const expected = {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: 256,
+      Handler: 'index.handler',
+    };
+
+    // Act
+    const properties = fn.Properties;
+
+    // Assess
+    expect(properties).toMatchObject(expected);
+    expect(properties.Environment.Variables).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'webhooks',
+    });
+  });
+
+  it.each(functions)('logs %s to its own log group, kept for the configured days', (_, fn) => {
+    // Prepare
+    const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+
+    // Act
+    const logGroup = resources[logGroupId];
+
+    // Assess
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBe(30);
+    expect(functions.filter(([, other]) => other.Properties.LoggingConfig.LogGroup.Ref === logGroupId)).toHaveLength(1);
+  });
+
+  it.each(functions)('bundles %s locally as minified ESM, with the AWS SDK inside and a source map', (_, fn) => {
+    // Prepare
+    const directory = bundleOf(fn);
+    // a module left outside the bundle is loaded by a static import or a require() of its name
+    const external = /(?:from\s*|import\(\s*|require\(\s*)["'](@aws-sdk\/(?:client|lib)-[^"']+|@smithy\/[^"']+)["']/g;
+
+    // Act
+    const code = readFileSync(join(directory, 'index.mjs'), 'utf8');
+
+    // Assess
+    expect(code.slice(0, ESM_REQUIRE_BANNER.length)).toBe(ESM_REQUIRE_BANNER);
+    // every function uses the table: the DynamoDB client's protocol target is in the bundle itself
+    expect(code.includes('DynamoDB_20120810')).toBe(true);
+    expect([...code.matchAll(external)].map((match) => match[1])).toEqual([]);
+    // minified: long lines (template literals keep some newlines, so not a single one)
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+    expect(existsSync(join(directory, 'index.mjs.map'))).toBe(true);
+  });
+});
