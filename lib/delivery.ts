@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { maxAttempts } from '../lambdas/core/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
@@ -57,7 +58,7 @@ export class Delivery extends Construct {
 
     const events = this.queueWithDlq('Events', EVENTS_QUEUE, EVENTS_QUEUE.maxReceiveCount);
     // one receive per attempt: the first try, then one per delay of the schedule
-    const deliveries = this.queueWithDlq('Deliveries', DELIVERIES_QUEUE, config.retryScheduleSeconds.length + 1);
+    const deliveries = this.queueWithDlq('Deliveries', DELIVERIES_QUEUE, maxAttempts(config.retryScheduleSeconds));
     this.eventsQueue = events.queue;
     this.eventsDlq = events.dlq;
     this.deliveriesQueue = deliveries.queue;

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { MAX_DELAY_SECONDS } from '../lambdas/core/retry-schedule';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../lambdas/platform-settings';
 
 /**
@@ -16,15 +17,21 @@ export const CONTEXT_DEFAULTS = {
   logRetentionDays: 30,
 } as const;
 
-/** SQS refuses a visibility timeout over 12 hours, and the deliver function uses one per retry delay. */
-const MAX_RETRY_DELAY_SECONDS = 12 * 3600;
-
 // `-c key=value` hands every value over as a string; cdk.json hands over JSON types. Accept both.
-const flag = z.preprocess((value) => (typeof value === 'string' ? value === 'true' : value), z.boolean());
+const flag = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
 
 const secondsList = z.preprocess(
   (value) => (typeof value === 'string' ? value.replace(/[[\]\s]/g, '').split(',').map(Number) : value),
-  z.array(z.number().int().min(0).max(MAX_RETRY_DELAY_SECONDS, 'a retry delay cannot exceed 12 hours (SQS visibility limit)')).min(1),
+  z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        // the deliver function waits by hiding the message, and SQS hides one for at most 12 hours
+        .max(MAX_DELAY_SECONDS, `a retry delay cannot exceed ${MAX_DELAY_SECONDS} s (SQS visibility limit)`),
+    )
+    .min(1),
 );
 
 const retentionValues = new Set<number>(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
@@ -32,7 +39,7 @@ const retentionValues = new Set<number>(Object.values(RetentionDays).filter((val
 const contextSchema = z.object({
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name'),
   allowHttpUrls: flag,
-  maxWebhooksPerTenant: z.coerce.number().int().min(1).max(1000),
+  maxWebhooksPerTenant: z.coerce.number().int().min(1),
   webhookCacheSeconds: z.coerce.number().int().min(0),
   retryScheduleSeconds: secondsList,
   logRetentionDays: z.coerce
