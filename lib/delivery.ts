@@ -5,7 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { maxAttempts } from '../lambdas/core/retry-schedule';
+import { maxAttempts, RETRY_JITTER } from '../lambdas/core/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
@@ -21,8 +21,6 @@ const DELIVER_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver.ts', impo
 
 /** Lambda's guidance for SQS sources: a message stays invisible for at least six times the consumer's timeout. */
 const VISIBILITY_TO_TIMEOUT_RATIO = 6;
-/** The deliver function spreads each retry delay by up to ±20 % (DESIGN §9). */
-const RETRY_JITTER = 0.2;
 
 export interface DeliveryProps {
   table: ITableV2;

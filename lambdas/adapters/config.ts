@@ -20,6 +20,8 @@ const environmentSchema = z.object({
   MAX_WEBHOOKS_PER_TENANT: z.coerce.number().int().min(1).default(100),
   WEBHOOK_CACHE_SECONDS: z.coerce.number().min(0).default(5),
   RETRY_SCHEDULE_SECONDS: secondsList(DEFAULT_RETRY_SCHEDULE_SECONDS),
+  CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().default(5),
+  SEND_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   EVENTS_DLQ_URL: z.string().url().optional(),
   DELIVERIES_QUEUE_URL: z.string().url().optional(),

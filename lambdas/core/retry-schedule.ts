@@ -1,6 +1,7 @@
 /** SQS cannot hide a message for longer than 12 hours. */
 export const MAX_DELAY_SECONDS = 12 * 3600;
-const JITTER = 0.2;
+/** Each delay is spread by up to ±20 % (DESIGN §9). */
+export const RETRY_JITTER = 0.2;
 
 /**
  * Seconds to wait before the next attempt, or undefined when `attemptsMade` used up the schedule.
@@ -16,7 +17,7 @@ export function nextDelaySeconds(
   if (scheduled === undefined) return undefined;
   const base =
     retryAfterSeconds === undefined ? scheduled : Math.min(Math.max(retryAfterSeconds, Math.min(...schedule)), Math.max(...schedule));
-  const jittered = base * (1 + JITTER * (2 * random() - 1));
+  const jittered = base * (1 + RETRY_JITTER * (2 * random() - 1));
   return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(jittered)));
 }
 

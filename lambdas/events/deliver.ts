@@ -18,7 +18,10 @@ const deliveriesDlqUrl = required(config.DELIVERIES_DLQ_URL, 'DELIVERIES_DLQ_URL
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const deliveryLog = new DynamoDeliveryRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS);
 const queues = new SqsQueues(sqsClient);
-const sender = new HttpSender({ allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS });
+const sender = new HttpSender(
+  { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
+  { limits: { connectTimeoutMs: config.CONNECT_TIMEOUT_SECONDS * 1000, totalTimeoutMs: config.SEND_TIMEOUT_SECONDS * 1000 } },
+);
 // null marks a webhook known not to exist, so deleted webhooks are not read again for every delivery
 const webhookCache = new TtlCache<Webhook | null>(config.WEBHOOK_CACHE_SECONDS);
 

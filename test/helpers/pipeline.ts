@@ -3,11 +3,13 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../local/platform';
 import type { TestPlatform } from './test-platform';
 
-export async function waitFor<T>(probe: () => T | Promise<T>, { timeoutMs = 15_000, what = 'condition' } = {}): Promise<NonNullable<T>> {
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+export async function waitFor<T>(probe: () => T | Promise<T>, { timeoutMs = 15_000, what = 'condition' } = {}): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Truthy<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
