@@ -28,11 +28,12 @@ await startReceiver({
   port: Number(values.port ?? LOCAL_PORTS.receiver),
   secrets,
   behaviour: {
-    delayMs: Number(values['delay-ms'] ?? 0),
-    decide: (): { status: number; headers?: Record<string, string> } =>
-      Math.random() < Number(values['fail-rate'] ?? 0)
-        ? { status, headers: status === 429 || status === 503 ? { 'retry-after': '30' } : {} }
-        : { status: 200 },
+    decide: () => ({
+      delayMs: Number(values['delay-ms'] ?? 0),
+      ...(Math.random() < Number(values['fail-rate'] ?? 0)
+        ? { status, headers: status === 429 || status === 503 ? { 'retry-after': '30' } : ({} as Record<string, string>) }
+        : { status: 200 }),
+    }),
     onDelivery: (delivery) =>
       console.log(
         `${new Date(delivery.receivedAt).toISOString()} ${delivery.answeredStatus} ${delivery.eventType} ${delivery.eventId} ` +

@@ -1,3 +1,4 @@
+import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import {
   ChangeMessageVisibilityBatchCommand,
   SendMessageBatchCommand,
@@ -59,3 +60,9 @@ export class SqsQueues {
     }
   }
 }
+
+/**
+ * A processor holds the state of one batch, so each invocation gets its own: a shared one would mix up the
+ * failures of batches handled at the same time (the local runtime runs several in one process).
+ */
+export const newBatchProcessor = () => new BatchProcessor(EventType.SQS);

@@ -1,11 +1,11 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { documentClient, sqsClient } from '../adapters/aws-clients';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoDeliveryRepository } from '../adapters/delivery-repository';
 import { HttpSender } from '../adapters/http-sender';
 import { logger } from '../adapters/observability';
-import { SqsQueues } from '../adapters/sqs-queues';
+import { newBatchProcessor, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { parseDeliveryTask, type DeliveryTask } from '../core/delivery';
@@ -36,8 +36,6 @@ const deliveries = new DeliveryService(
   },
   { retrySchedule: config.RETRY_SCHEDULE_SECONDS },
 );
-
-const processor = new BatchProcessor(EventType.SQS);
 
 class RetryLater extends Error {}
 
@@ -89,7 +87,7 @@ export async function handler(event: SQSEvent, context: Context) {
     }
   };
 
-  const response = await processPartialResponse(event, deliverRecord, processor, { context, throwOnFullBatchFailure: false });
+  const response = await processPartialResponse(event, deliverRecord, newBatchProcessor(), { context, throwOnFullBatchFailure: false });
   await queues.delay(deliveriesQueueUrl, delays);
   return response;
 }

@@ -1,10 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { documentClient, sqsClient } from '../adapters/aws-clients';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
 import { logger } from '../adapters/observability';
-import { SqsQueues } from '../adapters/sqs-queues';
+import { newBatchProcessor, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { FanOutService } from '../core/fan-out-service';
@@ -25,8 +25,6 @@ const fanOut = new FanOutService({
   quarantine: (body, reason) => queues.send(eventsDlqUrl, [{ body, attributes: { failureReason: reason } }]),
 });
 
-const processor = new BatchProcessor(EventType.SQS);
-
 async function fanOutRecord(record: SQSRecord): Promise<void> {
   const result = await fanOut.handle(record.body, record.messageId);
   if (result.kind === 'poison') logger.warn('event quarantined in the events DLQ', { messageId: record.messageId, reason: result.reason });
@@ -35,4 +33,4 @@ async function fanOutRecord(record: SQSRecord): Promise<void> {
 
 /** Events queue → one deliveries-queue message per subscribed webhook. Failed records alone are retried. */
 export const handler = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, fanOutRecord, processor, { context, throwOnFullBatchFailure: false });
+  processPartialResponse(event, fanOutRecord, newBatchProcessor(), { context, throwOnFullBatchFailure: false });

@@ -1,0 +1,29 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runSoak } from '../../bench/soak';
+
+describe('Soak under faults (short version of npm run soak)', () => {
+  it('accounts for every delivery: delivered and verified, or failed and in the DLQ; nothing lost, nothing misdirected', async () => {
+    // Act
+    const report = await runSoak({
+      events: 300,
+      webhooksPerTenant: 3,
+      crashes: 3,
+      dynamo: { endpoint: inject('dynamoEndpoint') },
+      sqs: { endpoint: inject('sqsEndpoint') },
+      timeoutMs: 150_000,
+    });
+    console.log('soak report', JSON.stringify(report));
+
+    // Assess
+    expect(report.pairsExpected).toBe(report.eventsPublished * 3);
+    expect(report.pairsLost).toBe(0);
+    expect(report.pairsDeliveredAndVerified + report.pairsFailedAndInDlq).toBe(report.pairsExpected);
+    expect(report.poisonInEventsDlqWithReason).toBe(report.poisonPublished);
+    expect(report.wrongTenantDeliveries).toBe(0);
+    expect(report.unverifiableSignatures).toBe(0);
+    expect(report.duplicatesWithDifferentWebhookId).toBe(0);
+    expect(report.deliverCrashes).toBe(3);
+    // the receiver really was hostile
+    expect(Object.keys(report.receiverAnswers)).toEqual(expect.arrayContaining(['500', 'hang', 'reset', '429', '200']));
+  }, 180_000);
+});
