@@ -1,0 +1,73 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DeliveryTask } from '../lambdas/core/delivery';
+
+export const BENCH_TENANT = 'bench';
+export const BENCH_SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+export const BENCH_WEBHOOKS = 50;
+export const benchWebhookId = (index: number) => `webhook_01JDBENCH${String(index).padStart(17, '0')}`;
+
+/** N deliveries spread over the bench webhooks, as the deliveries queue would hand them over: batches of 10. */
+export function deliveryBatches(count: number): SQSEvent[] {
+  const payload = JSON.stringify({ id: 'evt_bench', type: 'verification.completed', data: { verificationId: 'ver_1', status: 'completed' } });
+  const batches: SQSEvent[] = [];
+  for (let start = 0; start < count; start += 10) {
+    const records: SQSRecord[] = [];
+    for (let index = start; index < Math.min(count, start + 10); index += 1) {
+      const task: DeliveryTask = { tenantId: BENCH_TENANT, webhookId: benchWebhookId(index % BENCH_WEBHOOKS), eventId: `evt_bench_${index}`, eventType: 'verification.completed', payload };
+      records.push({
+        messageId: `m${index}`,
+        receiptHandle: `r${index}`,
+        body: JSON.stringify(task),
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'bench', ApproximateFirstReceiveTimestamp: '0' },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:webhooks-deliveries',
+        awsRegion: 'us-east-1',
+      });
+    }
+    batches.push({ Records: records });
+  }
+  return batches;
+}
+
+/** Runs `work` over the items with at most `concurrency` in flight. */
+export async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+export function webhookItems(url: string) {
+  return Array.from({ length: BENCH_WEBHOOKS }, (_, index) => ({
+    pk: `TENANT#${BENCH_TENANT}`,
+    sk: `WEBHOOK#${benchWebhookId(index)}`,
+    tenantId: BENCH_TENANT,
+    id: benchWebhookId(index),
+    url,
+    events: ['verification.completed'],
+    secret: BENCH_SECRET,
+    active: true,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  }));
+}
+
+/** The deliver function's environment, as the stack sets it (local mode allows the loopback receiver). */
+export function deliverEnvironment(tableName: string, queueUrl: string, dlqUrl: string) {
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DELIVERIES_QUEUE_URL: queueUrl,
+    DELIVERIES_DLQ_URL: dlqUrl,
+    ALLOW_HTTP_URLS: 'true',
+    ALLOW_LOOPBACK_URLS: 'true',
+    WEBHOOK_CACHE_SECONDS: '5',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+  });
+}
