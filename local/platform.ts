@@ -22,6 +22,8 @@ export interface PlatformOptions {
   environment?: Record<string, string>;
   /** Lets tests wrap a queue consumer (to crash it, to count calls). */
   wrapConsumer?: (name: 'fan-out' | 'deliver', handler: SqsHandler) => SqsHandler;
+  /** Called with the pollers' SQS client (the benchmarks count its requests). */
+  onPollerClient?: (client: SQSClient) => void;
   /** Concurrent batches of the deliver poller (default: the deployed maxConcurrency). */
   deliverConcurrency?: number;
 }
@@ -83,6 +85,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   });
   const { port } = gateway.address() as AddressInfo;
 
+  options.onPollerClient?.(sqsClient);
   const wrap = options.wrapConsumer ?? ((_, handler) => handler);
   const { handler: fanOut } = (await import('../lambdas/events/fan-out')) as { handler: SqsHandler };
   const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };

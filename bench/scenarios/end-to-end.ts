@@ -1,0 +1,128 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyRepository } from '../../lambdas/adapters/api-key-repository';
+import { ApiKeyService } from '../../lambdas/core/api-key-service';
+import { freePort } from '../../local/emulators';
+import { localClientConfig, startPlatform } from '../../local/platform';
+import { startReceiver } from '../../local/receiver';
+import type { SqsHandler } from '../../local/sqs-poller';
+import { LAMBDA_MEMORY_GB, PRICES_USD } from '../prices';
+import { SdkMeter } from '../sdk-meter';
+import { percentile, report, repeat, settings, summarize } from '../stats';
+
+// Scenarios 4 and 5: the whole local stack; publish E events for a tenant with 3 webhooks, count verified
+// receipts, measure publish-to-receipt latency, and count the requests AWS would bill.
+const WEBHOOKS = 3;
+const meter = new SdkMeter();
+const invocations = { 'fan-out': 0, deliver: 0 };
+let handlerMilliseconds = 0;
+const wrapConsumer = (name: 'fan-out' | 'deliver', handler: SqsHandler): SqsHandler => async (event, context) => {
+  invocations[name] += 1;
+  const started = performance.now();
+  try {
+    return await handler(event, context);
+  } finally {
+    handlerMilliseconds += performance.now() - started;
+  }
+};
+
+const platform = await startPlatform({
+  apiPort: 0,
+  dynamo: { port: await freePort() },
+  sqs: { port: 0 },
+  tableName: 'bench',
+  environment: { WEBHOOK_CACHE_SECONDS: '5', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  wrapConsumer,
+  onPollerClient: (client) => meter.attach('SQS', client),
+});
+const { documentClient, sqsClient } = await import('../../lambdas/adapters/aws-clients');
+meter.attach('DynamoDB', documentClient);
+meter.attach('SQS', sqsClient);
+
+const receiver = await startReceiver();
+const { key } = await new ApiKeyService(
+  new DynamoApiKeyRepository(DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint))), 'bench'),
+).create('bench', 'bench');
+for (let index = 0; index < WEBHOOKS; index += 1) {
+  const response = await fetch(`${platform.apiUrl}/v2/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `${receiver.url}/hook-${index}`, events: ['verification.completed'] }),
+  });
+  receiver.secrets.push(((await response.json()) as { secret: string }).secret);
+}
+const producer = new SQSClient(localClientConfig(platform.sqsEndpoint));
+
+const rounds = await repeat(settings.rounds, async (round) => {
+  const events = round < 0 ? settings.events / 10 : settings.events;
+  receiver.deliveries.length = 0;
+  meter.reset();
+  invocations['fan-out'] = invocations.deliver = 0;
+  handlerMilliseconds = 0;
+  const started = Date.now();
+  for (let start = 0; start < events; start += 10) {
+    const publishedAt = Date.now();
+    await producer.send(
+      new SendMessageBatchCommand({
+        QueueUrl: platform.queues.events.queueUrl,
+        Entries: Array.from({ length: Math.min(10, events - start) }, (_, index) => ({
+          Id: String(index),
+          MessageBody: JSON.stringify({ tenantId: 'bench', id: `evt_r${round + 1}_${start + index}`, type: 'verification.completed', data: { publishedAt } }),
+        })),
+      }),
+    );
+  }
+  const expected = events * WEBHOOKS;
+  while (receiver.deliveries.length < expected) {
+    if (Date.now() - started > 600_000) throw new Error(`only ${receiver.deliveries.length} of ${expected} deliveries arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const elapsed = (Math.max(...receiver.deliveries.map((delivery) => delivery.receivedAt)) - started) / 1000;
+  const latencies = receiver.deliveries.map((delivery) => delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt);
+  const verified = receiver.deliveries.filter((delivery) => delivery.standardVerified && delivery.githubVerified).length;
+  return {
+    deliveriesPerSecond: expected / elapsed,
+    verified,
+    expected,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    requests: { ...meter.counts },
+    invocations: { ...invocations },
+    handlerMilliseconds,
+  };
+});
+
+// requests per delivery and per event, from the last round
+const last = rounds.at(-1)!;
+const deliveries = last.expected;
+const events = deliveries / WEBHOOKS;
+const count = (prefix: string) => Object.entries(last.requests).filter(([name]) => name.startsWith(prefix)).reduce((sum, [, value]) => sum + value, 0);
+const sqsRequests = count('SQS.');
+const dynamoWrites = count('DynamoDB.UpdateItem') + count('DynamoDB.PutItem') + count('DynamoDB.BatchWriteItem');
+const dynamoReads = count('DynamoDB.Query') + count('DynamoDB.BatchGetItem') + count('DynamoDB.GetItem');
+const lambdaInvocations = last.invocations['fan-out'] + last.invocations.deliver;
+const gbSeconds = (last.handlerMilliseconds / 1000) * LAMBDA_MEMORY_GB;
+// every item here is under 1 KB (one write unit); a Query or BatchGetItem of small items is counted as one read unit
+const dollarsPerMillion = {
+  sqs: (sqsRequests / deliveries) * PRICES_USD.sqsPerMillionRequests,
+  dynamoDbWrites: (dynamoWrites / deliveries) * PRICES_USD.dynamoDbPerMillionWriteUnits,
+  dynamoDbReads: (dynamoReads / deliveries) * PRICES_USD.dynamoDbPerMillionReadUnits,
+  lambdaRequests: (lambdaInvocations / deliveries) * PRICES_USD.lambdaPerMillionRequests,
+  lambdaDuration: (gbSeconds / deliveries) * 1e6 * PRICES_USD.lambdaArmPerGbSecond,
+};
+await receiver.stop();
+await platform.stop();
+report({
+  deliveriesPerSecond: summarize(rounds.map((round) => round.deliveriesPerSecond)),
+  latencyMs: {
+    p50: summarize(rounds.map((round) => round.latencyMs.p50)),
+    p95: summarize(rounds.map((round) => round.latencyMs.p95)),
+    p99: summarize(rounds.map((round) => round.latencyMs.p99)),
+  },
+  verifiedReceipts: `${last.verified}/${last.expected}`,
+  perDelivery: { sqsRequests: sqsRequests / deliveries, dynamoDbWrites: dynamoWrites / deliveries, dynamoDbReads: dynamoReads / deliveries, lambdaInvocations: lambdaInvocations / deliveries },
+  perEvent: { sqsRequests: sqsRequests / events, dynamoDbWrites: dynamoWrites / events, dynamoDbReads: dynamoReads / events, lambdaInvocations: lambdaInvocations / events },
+  requestsLastRound: last.requests,
+  dollarsPerMillionDeliveries: { ...dollarsPerMillion, total: Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) },
+});
+process.exit(0);
