@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { PRICES_USD } from './prices';
+import { settings } from './stats';
+
+// `npm run bench`: every scenario in its own process, one after the other, so they never share the CPU.
+const SCENARIOS = ['baseline', 'deliver-stubbed', 'deliver-emulators', 'end-to-end', 'cold-start'] as const;
+type Results = Record<(typeof SCENARIOS)[number], any>;
+
+function runScenario(name: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    console.error(`running ${name}...`);
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL(`./scenarios/${name}.ts`, import.meta.url).pathname], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => {
+      const line = output.split('\n').find((candidate) => candidate.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`${name} failed (exit ${code}):\n${output}`));
+      else resolve(JSON.parse(line.slice('RESULT '.length)));
+    });
+  });
+}
+
+const results = {} as Results;
+for (const name of SCENARIOS) results[name] = await runScenario(name);
+
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString() };
+const r0 = results.baseline.deliveriesPerSecond.median;
+const r1 = results['deliver-stubbed'].deliveriesPerSecond.median;
+const r2 = results['deliver-emulators'].deliveriesPerSecond.median;
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ machine, settings, prices: PRICES_USD, results }, null, 2)}\n`);
+
+const fixed = (value: number, digits = 0) => value.toFixed(digits);
+const spread = (summary: { median: number; min: number; max: number }, digits = 0) =>
+  `${fixed(summary.median, digits)} (${fixed(summary.min, digits)}–${fixed(summary.max, digits)})`;
+const e2e = results['end-to-end'];
+const cost = e2e.dollarsPerMillionDeliveries;
+const markdown = `# Benchmark results
+
+Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}.
+Settings: N = ${settings.deliveries} deliveries, concurrency ${settings.concurrency}, E = ${settings.events} events, ${settings.rounds} rounds after a warm-up;
+figures are medians with (min–max). Absolute figures vary between runs and machines: quote the ratios.
+Re-run with \`npm run bench\` (BENCH_N, BENCH_C, BENCH_E, BENCH_ROUNDS change the sizes).
+
+## Throughput
+
+| scenario | deliveries/s | ratio to baseline |
+| --- | --- | --- |
+| 1. baseline: sign (both schemes) + POST, undici keep-alive | ${spread(results.baseline.deliveriesPerSecond)} | 1.00 |
+| 2. deliver handler, SDK answered in-process | ${spread(results['deliver-stubbed'].deliveriesPerSecond)} | **${fixed(r1 / r0, 2)}** (goal ≥ 0.85) |
+| 3. deliver handler on DynamoDB Local + fauxqs | ${spread(results['deliver-emulators'].deliveriesPerSecond)} | ${fixed(r2 / r0, 2)} |
+| 4. end to end, local stack, 3 webhooks per event | ${spread(e2e.deliveriesPerSecond)} | ${fixed(e2e.deliveriesPerSecond.median / r0, 2)} |
+
+Scenario 3, where the time of the calls went: HTTP ${fixed(results['deliver-emulators'].timeSplit.http * 100)} %,
+DynamoDB ${fixed(results['deliver-emulators'].timeSplit.dynamodb * 100)} %, SQS ${fixed(results['deliver-emulators'].timeSplit.sqs * 100)} %.
+
+Scenario 4, publish-to-receipt latency (ms): p50 ${spread(e2e.latencyMs.p50)}, p95 ${spread(e2e.latencyMs.p95)}, p99 ${spread(e2e.latencyMs.p99)};
+verified receipts in the last round: ${e2e.verifiedReceipts}.
+
+## Requests and cost (scenario 4, last round)
+
+| | SQS requests | DynamoDB writes | DynamoDB reads | Lambda invocations |
+| --- | --- | --- | --- | --- |
+| per delivery | ${fixed(e2e.perDelivery.sqsRequests, 3)} | ${fixed(e2e.perDelivery.dynamoDbWrites, 3)} | ${fixed(e2e.perDelivery.dynamoDbReads, 3)} | ${fixed(e2e.perDelivery.lambdaInvocations, 3)} |
+| per event | ${fixed(e2e.perEvent.sqsRequests, 3)} | ${fixed(e2e.perEvent.dynamoDbWrites, 3)} | ${fixed(e2e.perEvent.dynamoDbReads, 3)} | ${fixed(e2e.perEvent.lambdaInvocations, 3)} |
+
+Dollars per million deliveries at us-east-1 list prices (bench/prices.ts: SQS $${PRICES_USD.sqsPerMillionRequests}/M requests,
+DynamoDB $${PRICES_USD.dynamoDbPerMillionWriteUnits}/M write units and $${PRICES_USD.dynamoDbPerMillionReadUnits}/M read units, Lambda $${PRICES_USD.lambdaPerMillionRequests}/M requests and
+$${PRICES_USD.lambdaArmPerGbSecond}/GB-s on ARM at 256 MB, durations as measured here):
+SQS $${fixed(cost.sqs, 3)} + DynamoDB writes $${fixed(cost.dynamoDbWrites, 3)} + reads $${fixed(cost.dynamoDbReads, 3)} + Lambda requests $${fixed(cost.lambdaRequests, 3)}
++ duration $${fixed(cost.lambdaDuration, 3)} = **$${fixed(cost.total, 2)}** (goal ≤ $1.00; EventBridge API destinations: $${PRICES_USD.eventBridgeApiDestinationsPerMillion}).
+Producers' own SendMessage requests are not included. Requests counted: ${Object.entries(e2e.requestsLastRound).map(([name, count]) => `${name} ${count}`).join(', ')}.
+
+## Cold start (bundles as \`cdk synth\` builds them)
+
+| function | bundle | baseline bundle | init ms | baseline init ms | ratio (goal ≤ 1.3) |
+| --- | --- | --- | --- | --- | --- |
+${results['cold-start'].functions
+  .map(
+    (row: any) =>
+      `| ${row.function} | ${fixed(row.bytes / 1024)} KB | ${fixed(row.baselineBytes / 1024)} KB | ${spread(row.initMs, 1)} | ${spread(row.baselineInitMs, 1)} | ${fixed(row.initRatio, 2)} |`,
+  )
+  .join('\n')}
+
+The baseline bundle imports and creates only the SDK clients the function uses; init is the median of ${results['cold-start'].spawnsPerFigure} fresh Node processes importing the bundle.
+`;
+writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
+console.log(markdown);

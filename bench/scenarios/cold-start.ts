@@ -1,0 +1,84 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER } from '../../lib/webhooks-function';
+import { report, summarize } from '../stats';
+
+// Scenario 6: every function bundle exactly as `cdk synth` builds it: its size, and how long a fresh Node 24
+// process takes to import it (module initialisation), next to a bundle that only imports and creates the
+// SDK clients that function uses.
+const SPAWNS = 20;
+const work = join(process.cwd(), 'bench/.work');
+const cdkOut = join(work, 'cdk.out');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+execFileSync('npx', ['cdk', 'synth', '--quiet', '-o', cdkOut], { stdio: 'ignore' });
+
+const template = JSON.parse(readFileSync(join(cdkOut, 'Webhooks.template.json'), 'utf8')) as {
+  Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string }; Handler?: string }; Metadata?: Record<string, string> }>;
+};
+const functions = Object.entries(template.Resources)
+  .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'])
+  .map(([logicalId, resource]) => ({ name: logicalId.replace(/[A-F0-9]{8}$/, ''), bundle: join(cdkOut, resource.Metadata!['aws:asset:path']!, 'index.mjs') }));
+
+const environment = {
+  ...process.env,
+  TABLE_NAME: 'bench',
+  EVENTS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events-dlq',
+  DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
+  DELIVERIES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-dlq',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+};
+
+/** Median milliseconds a fresh process spends importing the bundle (Node's own start-up excluded). */
+function initMilliseconds(bundle: string): ReturnType<typeof summarize> {
+  const times: number[] = [];
+  for (let spawn = 0; spawn < SPAWNS; spawn += 1) {
+    const result = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`],
+      { env: environment, encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`importing ${bundle} failed: ${result.stderr}`);
+    times.push(Number(result.stdout.trim()));
+  }
+  return summarize(times);
+}
+
+async function baselineBundle(name: string, usesSqs: boolean): Promise<string> {
+  const entry = join(work, `baseline-${name}.ts`);
+  writeFileSync(
+    entry,
+    [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+      usesSqs ? "import { SQSClient } from '@aws-sdk/client-sqs';" : '',
+      'export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+      usesSqs ? 'export const sqsClient = new SQSClient({});' : '',
+      'export const handler = async () => ({ documentClient });',
+    ].join('\n'),
+  );
+  const outfile = join(work, `baseline-${name}.mjs`);
+  await build({ entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error' });
+  return outfile;
+}
+
+const rows = [];
+for (const { name, bundle } of functions) {
+  const usesSqs = /FanOut|Deliver/.test(name);
+  const baseline = await baselineBundle(name, usesSqs);
+  const init = initMilliseconds(bundle);
+  const baselineInit = initMilliseconds(baseline);
+  rows.push({
+    function: name,
+    bytes: statSync(bundle).size,
+    baselineBytes: statSync(baseline).size,
+    initMs: init,
+    baselineInitMs: baselineInit,
+    initRatio: init.median / baselineInit.median,
+  });
+}
+report({ functions: rows, spawnsPerFigure: SPAWNS });
