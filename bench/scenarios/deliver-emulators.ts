@@ -20,7 +20,8 @@ const queues = await provisionQueues(new SQSClient(localClientConfig(sqs.endpoin
 deliverEnvironment('bench', queues.deliveries.queueUrl, queues.deliveries.dlqUrl);
 Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SQS: sqs.endpoint });
 
-const { documentClient, sqsClient } = await import('../../lambdas/adapters/aws-clients');
+const { documentClient } = await import('../../lambdas/adapters/dynamo-client');
+const { sqsClient } = await import('../../lambdas/adapters/sqs-client');
 const items = webhookItems(receiver.url);
 for (let start = 0; start < items.length; start += 25) {
   await documentClient.send(new BatchWriteCommand({ RequestItems: { bench: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) } }));

@@ -9,7 +9,8 @@ import { report, repeat, settings, summarize } from '../stats';
 const receiver = await startReceiverProcess();
 deliverEnvironment('bench', 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries', 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-dlq');
 const items = webhookItems(receiver.url);
-const { dynamoClient, sqsClient } = await import('../../lambdas/adapters/aws-clients');
+const { dynamoClient } = await import('../../lambdas/adapters/dynamo-client');
+const { sqsClient } = await import('../../lambdas/adapters/sqs-client');
 const marshalledItems = items.map((item) => marshall(item));
 // The stub replaces only the SDK's HTTP handler: commands are built, signed, serialized and parsed as in
 // production, and answered in-process. (aws-sdk-client-mock's sinon matching would cost more CPU than the

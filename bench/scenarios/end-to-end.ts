@@ -36,7 +36,8 @@ const platform = await startPlatform({
   wrapConsumer,
   onPollerClient: (client) => meter.attach('SQS', client),
 });
-const { documentClient, sqsClient } = await import('../../lambdas/adapters/aws-clients');
+const { documentClient } = await import('../../lambdas/adapters/dynamo-client');
+const { sqsClient } = await import('../../lambdas/adapters/sqs-client');
 meter.attach('DynamoDB', documentClient);
 meter.attach('SQS', sqsClient);
 

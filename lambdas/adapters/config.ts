@@ -1,31 +1,36 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-messages';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../platform-settings';
 
-const flag = z
-  .enum(['true', 'false'])
-  .default('false')
-  .transform((value) => value === 'true');
+const flag = z.pipe(
+  z._default(z.enum(['true', 'false']), 'false'),
+  z.transform((value) => value === 'true'),
+);
 
 const secondsList = (fallback: readonly number[]) =>
-  z
-    .string()
-    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of whole seconds')
-    .default(fallback.join(','))
-    .transform((value) => value.split(',').map(Number));
+  z.pipe(
+    z._default(z.string().check(z.regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of whole seconds')), fallback.join(',')),
+    z.transform((value) => value.split(',').map(Number)),
+  );
+
+const wholeNumber = (minimum: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(minimum)), fallback);
+const positive = (fallback: number) => z._default(z.coerce.number().check(z.gt(0)), fallback);
+const queueUrl = z.optional(z.url());
 
 const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   ALLOW_HTTP_URLS: flag,
   ALLOW_LOOPBACK_URLS: flag,
-  MAX_WEBHOOKS_PER_TENANT: z.coerce.number().int().min(1).default(100),
-  WEBHOOK_CACHE_SECONDS: z.coerce.number().min(0).default(5),
+  MAX_WEBHOOKS_PER_TENANT: wholeNumber(1, 100),
+  WEBHOOK_CACHE_SECONDS: z._default(z.coerce.number().check(z.gte(0)), 5),
   RETRY_SCHEDULE_SECONDS: secondsList(DEFAULT_RETRY_SCHEDULE_SECONDS),
-  CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().default(5),
-  SEND_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
-  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  EVENTS_DLQ_URL: z.string().url().optional(),
-  DELIVERIES_QUEUE_URL: z.string().url().optional(),
-  DELIVERIES_DLQ_URL: z.string().url().optional(),
+  CONNECT_TIMEOUT_SECONDS: positive(5),
+  SEND_TIMEOUT_SECONDS: positive(15),
+  EVENT_RETENTION_DAYS: wholeNumber(1, 30),
+  EVENTS_DLQ_URL: queueUrl,
+  DELIVERIES_QUEUE_URL: queueUrl,
+  DELIVERIES_DLQ_URL: queueUrl,
 });
 
 export type PlatformConfig = z.output<typeof environmentSchema>;

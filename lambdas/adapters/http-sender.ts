@@ -1,6 +1,7 @@
 import { lookup as systemLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { SendResult } from '../core/delivery-outcome';
 import { isAllowedAddress, type UrlPolicy } from '../core/url-guard';
 
@@ -47,50 +48,47 @@ function guardedLookup(resolve: Resolver, policy: UrlPolicy): LookupFunction {
 function describeError(error: unknown, limits: SendingLimits): string {
   const { code, message, name } = error as { code?: string; message?: string; name?: string };
   if (code === 'EBLOCKED') return `blocked_destination: ${message}`;
-  if (name === 'TimeoutError' || name === 'AbortError') return `timeout: no complete answer within ${limits.totalTimeoutMs} ms`;
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect_timeout: no connection within ${limits.connectTimeoutMs} ms`;
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ABORT_ERR') return `timeout: no complete answer within ${limits.totalTimeoutMs} ms`;
+  if (code === 'ECONNECTTIMEOUT') return `connect_timeout: no connection within ${limits.connectTimeoutMs} ms`;
   if (code === 'ECONNREFUSED') return 'connection_refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection_reset';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection_reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_failure: the host name does not resolve';
   return `network_error: ${code ?? message ?? 'unknown'}`;
 }
 
-/** POSTs deliveries over a keep-alive pool, never following redirects and keeping at most 1 KB of the answer. */
+/**
+ * POSTs deliveries over keep-alive connection pools, never following redirects and keeping at most 1 KB of
+ * the answer. Node's own http/https clients, not undici: they take the same guarded `lookup`, and leave
+ * 700 KB out of the deliver function's bundle (cold start).
+ */
 export class HttpSender {
-  private readonly agent: Agent;
   private readonly limits: SendingLimits;
+  private readonly agents: { 'http:': HttpAgent; 'https:': HttpsAgent };
+  private readonly lookup: LookupFunction;
 
   constructor(
     private readonly policy: UrlPolicy,
     { resolve = systemResolver, limits = SENDING_LIMITS }: { resolve?: Resolver; limits?: SendingLimits } = {},
   ) {
     this.limits = limits;
-    this.agent = new Agent({
-      connect: { timeout: limits.connectTimeoutMs, lookup: guardedLookup(resolve, policy) },
-      keepAliveTimeout: 10_000,
-      headersTimeout: limits.totalTimeoutMs,
-      bodyTimeout: limits.totalTimeoutMs,
-    });
+    this.lookup = guardedLookup(resolve, policy);
+    const pool = { keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64 };
+    this.agents = { 'http:': new HttpAgent(pool), 'https:': new HttpsAgent(pool) };
   }
 
   async send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
+      const target = new URL(url);
       // A literal IP never goes through lookup, so it is checked here.
-      const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      const host = target.hostname.replace(/^\[|\]$/g, '');
       if (isIP(host) && !isAllowedAddress(host, this.policy)) throw new BlockedDestinationError(`${host} is not a public address`);
-      const response = await request(url, {
-        method: 'POST',
-        headers,
-        body,
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.limits.totalTimeoutMs),
-      });
-      const excerpt = await readStart(response.body);
+      const response = await this.post(target, headers, body);
+      const excerpt = await readStart(response);
       const retryAfter = response.headers['retry-after'];
       return {
-        statusCode: response.statusCode,
+        statusCode: response.statusCode!,
         durationMs: elapsed(),
         ...(excerpt ? { response: excerpt } : {}),
         ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
@@ -100,20 +98,44 @@ export class HttpSender {
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  private post(target: URL, headers: Record<string, string>, body: string): Promise<IncomingMessage> {
+    const protocol = target.protocol as 'http:' | 'https:';
+    const send = protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const request = send(target, {
+        method: 'POST',
+        agent: this.agents[protocol],
+        lookup: this.lookup,
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+        signal: AbortSignal.timeout(this.limits.totalTimeoutMs),
+      });
+      request.once('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => request.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNECTTIMEOUT' })), this.limits.connectTimeoutMs);
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
+      request.once('response', resolve);
+      request.once('error', reject);
+      request.end(body);
+    });
+  }
+
+  close(): void {
+    this.agents['http:'].destroy();
+    this.agents['https:'].destroy();
   }
 }
 
 /** Reads the first kilobyte of an answer; a longer answer is cut off (its connection is not reused). */
-async function readStart(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+async function readStart(response: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
+  for await (const chunk of response) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
     if (size >= RESPONSE_BYTES_KEPT) {
-      body.destroy();
+      response.destroy();
       break;
     }
   }

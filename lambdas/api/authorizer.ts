@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { documentClient } from '../adapters/aws-clients';
+import { documentClient } from '../adapters/dynamo-client';
 import { DynamoApiKeyRepository } from '../adapters/api-key-repository';
 import { loadConfig } from '../adapters/config';
 import { logger } from '../adapters/observability';

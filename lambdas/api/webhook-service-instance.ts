@@ -1,4 +1,4 @@
-import { documentClient } from '../adapters/aws-clients';
+import { documentClient } from '../adapters/dynamo-client';
 import { loadConfig } from '../adapters/config';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { WebhookService } from '../core/webhook-service';

@@ -13,7 +13,7 @@ export interface DeliveryRecordUpdate {
   reason?: string;
 }
 
-/** What delivering needs from the outside world; adapters implement it over undici and DynamoDB. */
+/** What delivering needs from the outside world; adapters implement it over HTTP and DynamoDB. */
 export interface DeliveryPorts {
   send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
   /** One write per attempt: the delivery log of the (event, webhook) pair. */

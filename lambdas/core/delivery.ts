@@ -1,7 +1,8 @@
-import { z } from 'zod';
 import { EVENT_TYPES, type EventType } from './event-catalog';
 import type { PlatformEvent } from './event-envelope';
 import type { Webhook } from './webhook';
+import * as z from 'zod/mini';
+import './zod-messages';
 
 /** One (event, webhook) pair: the unit that is queued, retried and dead-lettered on its own. */
 export interface DeliveryTask {
@@ -30,9 +31,9 @@ export function deliveryTasks(event: PlatformEvent, webhooks: readonly Webhook[]
 }
 
 const deliveryTaskSchema = z.object({
-  tenantId: z.string().min(1),
-  webhookId: z.string().min(1),
-  eventId: z.string().min(1),
+  tenantId: z.string().check(z.minLength(1)),
+  webhookId: z.string().check(z.minLength(1)),
+  eventId: z.string().check(z.minLength(1)),
   eventType: z.enum(EVENT_TYPES),
   payload: z.string(),
 });

@@ -1,15 +1,16 @@
-import { z } from 'zod';
 import { TENANT_ID_PATTERN } from './api-keys';
 import { EVENT_TYPES, type EventType } from './event-catalog';
 import { newEventId } from './ids';
+import * as z from 'zod/mini';
+import './zod-messages';
 
 export const MAX_EVENT_DATA_BYTES = 256 * 1024;
 
 /** What producers send to the events queue (DESIGN §7). Unknown fields are refused so typos surface. */
 const envelopeSchema = z.strictObject({
-  tenantId: z.string().regex(TENANT_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+  tenantId: z.string().check(z.regex(TENANT_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"')),
   // it becomes webhook-id, which Standard Webhooks forbids to contain "."
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "_" or "-"').optional(),
+  id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "_" or "-"'))),
   type: z.enum(EVENT_TYPES, { error: 'unknown event type' }),
   data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
 });

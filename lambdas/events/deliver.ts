@@ -1,6 +1,7 @@
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { documentClient, sqsClient } from '../adapters/aws-clients';
+import { documentClient } from '../adapters/dynamo-client';
+import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoDeliveryRepository } from '../adapters/delivery-repository';
 import { HttpSender } from '../adapters/http-sender';

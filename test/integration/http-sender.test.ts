@@ -49,26 +49,26 @@ describe('Class: HttpSender', () => {
     expect(result.statusCode).toBeUndefined();
     expect(result.error).toMatch(/^blocked_destination/);
     expect(requestedPaths.length).toBe(before);
-    await sender.close();
+    sender.close();
   });
 
   it.each(['169.254.169.254', '10.0.0.8', '::ffff:127.0.0.1', '::1'])('refuses a host name that resolves to %s', async (address) => {
     const sender = new HttpSender(strict, { resolve: resolvingTo(address) });
     expect((await sender.send(`http://rebinding.example.com:${port}/`, {}, '{}')).error).toMatch(/^blocked_destination/);
-    await sender.close();
+    sender.close();
   });
 
   it('refuses an IP literal that is not public, which never goes through DNS', async () => {
     const sender = new HttpSender(strict);
     expect((await sender.send(`http://127.0.0.1:${port}/`, {}, '{}')).error).toMatch(/^blocked_destination/);
-    await sender.close();
+    sender.close();
   });
 
   it('connects to the vetted address where local mode allows loopback', async () => {
     const sender = new HttpSender(local, { resolve: resolvingTo('127.0.0.1') });
     const result = await sender.send(`http://receiver.example.com:${port}/ok`, { 'content-type': 'application/json' }, '{}');
     expect(result).toMatchObject({ statusCode: 200, response: 'thanks' });
-    await sender.close();
+    sender.close();
   });
 
   it('reuses one keep-alive connection for consecutive deliveries', async () => {
@@ -77,7 +77,7 @@ describe('Class: HttpSender', () => {
     for (let index = 0; index < 10; index += 1) expect((await sender.send(`http://127.0.0.1:${port}/ok`, {}, '{}')).statusCode).toBe(200);
     // the pool may open a second socket while the first is being released; it never opens one per request
     expect(sockets.size).toBeLessThanOrEqual(2);
-    await sender.close();
+    sender.close();
   });
 
   it('does not follow redirects: a 302 is the answer', async () => {
@@ -85,7 +85,7 @@ describe('Class: HttpSender', () => {
     const result = await sender.send(`http://127.0.0.1:${port}/redirect`, {}, '{}');
     expect(result.statusCode).toBe(302);
     expect(requestedPaths).not.toContain('/target');
-    await sender.close();
+    sender.close();
   });
 
   it('keeps only the first kilobyte of a long answer', async () => {
@@ -93,7 +93,7 @@ describe('Class: HttpSender', () => {
     const result = await sender.send(`http://127.0.0.1:${port}/big`, {}, '{}');
     expect(result.statusCode).toBe(200);
     expect(result.response).toHaveLength(1024);
-    await sender.close();
+    sender.close();
   });
 
   it('gives up on a receiver that never answers, at the total timeout', async () => {
@@ -101,7 +101,7 @@ describe('Class: HttpSender', () => {
     const result = await sender.send(`http://127.0.0.1:${port}/hang`, {}, '{}');
     expect(result.error).toMatch(/^timeout/);
     expect(result.durationMs).toBeGreaterThanOrEqual(600);
-    await sender.close();
+    sender.close();
   });
 
   it('reports a refused connection as an error, not a status', async () => {
@@ -111,6 +111,6 @@ describe('Class: HttpSender', () => {
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     expect((await sender.send(`http://127.0.0.1:${closedPort}/`, {}, '{}')).error).toBe('connection_refused');
-    await sender.close();
+    sender.close();
   });
 });
