@@ -1,11 +1,23 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryTask } from '../core/delivery';
 import type { DeliveryRecordUpdate } from '../core/delivery-service';
 import { keys } from './table-keys';
 
 const MAX_RESPONSE_CHARS = 1024;
+const BATCH_WRITE_LIMIT = 25;
 
-/** The delivery log: one item per (webhook, event), one UpdateItem per attempt (the cost budget's one write). */
+export interface DeliveryLogEntry {
+  task: DeliveryTask;
+  update: DeliveryRecordUpdate;
+  /** The pair has no log yet (its first attempt): the whole item can be put, in a batch. */
+  firstWrite: boolean;
+}
+
+/**
+ * The delivery log: one item per (webhook, event), one write per attempt (the cost budget's one write).
+ * First attempts, the vast majority, are put with BatchWriteItem, 25 to a request, so a batch of
+ * deliveries costs one SDK call instead of ten; later attempts append to the item with UpdateItem.
+ */
 export class DynamoDeliveryRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -13,40 +25,77 @@ export class DynamoDeliveryRepository {
     private readonly retentionDays: number,
   ) {}
 
-  async record(task: DeliveryTask, update: DeliveryRecordUpdate, now = new Date()): Promise<void> {
-    const set = ['tenantId = :tenantId', 'eventType = :eventType', '#status = :status', 'updatedAt = :now', 'expiresAt = :expiresAt'];
-    const remove: string[] = [];
-    const values: Record<string, unknown> = {
-      ':tenantId': task.tenantId,
-      ':eventType': task.eventType,
-      ':status': update.status,
-      ':now': now.toISOString(),
-      ':expiresAt': Math.floor(now.getTime() / 1000) + this.retentionDays * 86400,
+  async recordAll(entries: readonly DeliveryLogEntry[], now = new Date()): Promise<void> {
+    // one write per item and request: a repeated pair (a duplicate message) keeps its last update
+    const byKey = new Map(entries.map((entry) => [`${entry.task.webhookId}|${entry.task.eventId}`, entry]));
+    const puts = [...byKey.values()].filter((entry) => entry.firstWrite);
+    const updates = [...byKey.values()].filter((entry) => !entry.firstWrite);
+    await Promise.all([this.putAll(puts, now), ...updates.map((entry) => this.append(entry, now))]);
+  }
+
+  private common(task: DeliveryTask, update: DeliveryRecordUpdate, now: Date) {
+    return {
+      tenantId: task.tenantId,
+      eventType: task.eventType,
+      status: update.status,
+      updatedAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + this.retentionDays * 86400,
+      ...(update.nextAttemptAt ? { nextAttemptAt: update.nextAttemptAt } : {}),
+      ...(update.reason ? { reason: update.reason } : {}),
     };
-    if (update.attempt) {
-      const attempt = update.attempt.response ? { ...update.attempt, response: update.attempt.response.slice(0, MAX_RESPONSE_CHARS) } : update.attempt;
+  }
+
+  private attempt(update: DeliveryRecordUpdate) {
+    const { attempt } = update;
+    return attempt?.response ? { ...attempt, response: attempt.response.slice(0, MAX_RESPONSE_CHARS) } : attempt;
+  }
+
+  private async putAll(entries: readonly DeliveryLogEntry[], now: Date): Promise<void> {
+    for (let start = 0; start < entries.length; start += BATCH_WRITE_LIMIT) {
+      let requests: Record<string, unknown>[] | undefined = entries.slice(start, start + BATCH_WRITE_LIMIT).map(({ task, update }) => {
+        const attempt = this.attempt(update);
+        return {
+          PutRequest: {
+            Item: {
+              pk: keys.webhook(task.webhookId),
+              sk: keys.delivery(task.eventId),
+              ...this.common(task, update, now),
+              attempts: attempt ? [attempt] : [],
+            },
+          },
+        };
+      });
+      for (let round = 0; requests?.length; round += 1) {
+        if (round >= 5) throw new Error(`DynamoDB left ${requests.length} delivery records unwritten`);
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
+        requests = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+      }
+    }
+  }
+
+  private async append({ task, update }: DeliveryLogEntry, now: Date): Promise<void> {
+    const fields = this.common(task, update, now);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const set = Object.entries(fields).map(([field, value]) => {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      return `#${field} = :${field}`;
+    });
+    const attempt = this.attempt(update);
+    if (attempt) {
       set.push('attempts = list_append(if_not_exists(attempts, :none), :attempt)');
       values[':none'] = [];
       values[':attempt'] = [attempt];
     }
-    if (update.nextAttemptAt) {
-      set.push('nextAttemptAt = :next');
-      values[':next'] = update.nextAttemptAt;
-    } else {
-      remove.push('nextAttemptAt');
-    }
-    if (update.reason) {
-      set.push('reason = :reason');
-      values[':reason'] = update.reason;
-    } else {
-      remove.push('reason');
-    }
+    const remove = ['nextAttemptAt', 'reason'].filter((field) => !(field in fields));
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: keys.webhook(task.webhookId), sk: keys.delivery(task.eventId) },
-        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
     );

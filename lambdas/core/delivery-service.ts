@@ -16,8 +16,6 @@ export interface DeliveryRecordUpdate {
 /** What delivering needs from the outside world; adapters implement it over HTTP and DynamoDB. */
 export interface DeliveryPorts {
   send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
-  /** One write per attempt: the delivery log of the (event, webhook) pair. */
-  record(task: DeliveryTask, update: DeliveryRecordUpdate): Promise<void>;
   disableWebhook(webhook: Webhook, reason: string): Promise<void>;
 }
 
@@ -25,6 +23,15 @@ export type DeliveryDecision =
   | { action: 'done' }
   | { action: 'retry'; delaySeconds: number }
   | { action: 'dead-letter'; reason: string };
+
+/**
+ * What became of one attempt: what to do with the queue message, and what the delivery log must say (the
+ * caller writes the log for a whole batch at once, one write per attempt).
+ */
+export interface DeliveryResult {
+  decision: DeliveryDecision;
+  record: DeliveryRecordUpdate;
+}
 
 export interface DeliveryServiceOptions {
   retrySchedule: readonly number[];
@@ -50,14 +57,12 @@ export class DeliveryService {
    *   skipped, and a changed secret or URL is used.
    * @param attemptNumber 1 for the first try (SQS's receive count).
    */
-  async deliver(task: DeliveryTask, webhook: Webhook | undefined, attemptNumber: number): Promise<DeliveryDecision> {
+  async deliver(task: DeliveryTask, webhook: Webhook | undefined, attemptNumber: number): Promise<DeliveryResult> {
     if (!webhook || webhook.tenantId !== task.tenantId) {
-      await this.ports.record(task, { status: 'skipped', reason: 'the webhook was deleted' });
-      return { action: 'done' };
+      return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook was deleted' } };
     }
     if (!webhook.active) {
-      await this.ports.record(task, { status: 'skipped', reason: 'the webhook is not active' });
-      return { action: 'done' };
+      return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook is not active' } };
     }
 
     const startedAt = this.now();
@@ -77,14 +82,12 @@ export class DeliveryService {
 
     const outcome = classify(result, startedAt);
     if (outcome.kind === 'delivered') {
-      await this.ports.record(task, { status: 'delivered', attempt });
-      return { action: 'done' };
+      return { decision: { action: 'done' }, record: { status: 'delivered', attempt } };
     }
     if (outcome.kind === 'gone') {
       const reason = 'the endpoint answered 410 Gone';
       await this.ports.disableWebhook(webhook, reason);
-      await this.ports.record(task, { status: 'failed', attempt, reason });
-      return { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` };
+      return { decision: { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` }, record: { status: 'failed', attempt, reason } };
     }
     const delaySeconds = nextDelaySeconds(attemptNumber, this.options.retrySchedule, {
       retryAfterSeconds: outcome.retryAfterSeconds,
@@ -92,11 +95,9 @@ export class DeliveryService {
     });
     if (delaySeconds === undefined) {
       const reason = `exhausted: ${attemptNumber} of ${maxAttempts(this.options.retrySchedule)} attempts failed; the last: ${describe(attempt)}`;
-      await this.ports.record(task, { status: 'failed', attempt, reason });
-      return { action: 'dead-letter', reason };
+      return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', attempt, reason } };
     }
     const nextAttemptAt = new Date(startedAt.getTime() + delaySeconds * 1000).toISOString();
-    await this.ports.record(task, { status: 'pending', attempt, nextAttemptAt });
-    return { action: 'retry', delaySeconds };
+    return { decision: { action: 'retry', delaySeconds }, record: { status: 'pending', attempt, nextAttemptAt } };
   }
 }

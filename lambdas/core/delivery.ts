@@ -12,6 +12,8 @@ export interface DeliveryTask {
   eventType: EventType;
   /** The exact body that is signed and POSTed, serialised once so every retry sends the same bytes. */
   payload: string;
+  /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
+  deadLettered?: boolean;
 }
 
 /** Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type. */
@@ -36,6 +38,7 @@ const deliveryTaskSchema = z.object({
   eventId: z.string().check(z.minLength(1)),
   eventType: z.enum(EVENT_TYPES),
   payload: z.string(),
+  deadLettered: z.optional(z.boolean()),
 });
 
 /** A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere). */

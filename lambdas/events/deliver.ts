@@ -3,14 +3,14 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
-import { DynamoDeliveryRepository } from '../adapters/delivery-repository';
+import { DynamoDeliveryRepository, type DeliveryLogEntry } from '../adapters/delivery-repository';
 import { HttpSender } from '../adapters/http-sender';
 import { logger } from '../adapters/observability';
 import { newBatchProcessor, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { parseDeliveryTask, type DeliveryTask } from '../core/delivery';
-import { DeliveryService } from '../core/delivery-service';
+import { DeliveryService, type DeliveryDecision } from '../core/delivery-service';
 import type { Webhook } from '../core/webhook';
 
 const config = loadConfig();
@@ -29,7 +29,6 @@ const webhookCache = new TtlCache<Webhook | null>(config.WEBHOOK_CACHE_SECONDS);
 const deliveries = new DeliveryService(
   {
     send: (url, headers, body) => sender.send(url, headers, body),
-    record: (task, update) => deliveryLog.record(task, update),
     disableWebhook: async (webhook, reason) => {
       await webhooks.disable(webhook.tenantId, webhook.id, reason, new Date().toISOString());
       webhookCache.set(webhook.id, { ...webhook, active: false, disabledReason: reason });
@@ -61,7 +60,9 @@ async function currentWebhooks(tasks: DeliveryTask[]): Promise<Map<string, Webho
 /**
  * Deliveries queue → one POST per record. A failed attempt hides its message until the next attempt is
  * due (ChangeMessageVisibility, batched) and reports it in batchItemFailures; an exhausted or 410'd
- * delivery goes to the deliveries DLQ with its reason.
+ * delivery goes to the deliveries DLQ with its reason. The batch's delivery log is written at the end, in
+ * as few requests as possible; if that fails the whole batch is retried (a receiver may then see a
+ * delivery twice, with the same webhook-id).
  */
 export async function handler(event: SQSEvent, context: Context) {
   const tasks = new Map<string, DeliveryTask>();
@@ -71,24 +72,30 @@ export async function handler(event: SQSEvent, context: Context) {
   }
   const webhooksNow = await currentWebhooks([...tasks.values()]);
   const delays: { receiptHandle: string; seconds: number }[] = [];
+  const log: DeliveryLogEntry[] = [];
 
   const deliverRecord = async (record: SQSRecord) => {
     const task = tasks.get(record.messageId);
     const attemptNumber = Number(record.attributes.ApproximateReceiveCount);
-    const decision = task
-      ? await deliveries.deliver(task, webhooksNow.get(task.webhookId), attemptNumber)
-      : ({ action: 'dead-letter', reason: 'invalid_message: not a delivery this platform queued' } as const);
+    let decision: DeliveryDecision = { action: 'dead-letter', reason: 'invalid_message: not a delivery this platform queued' };
+    if (task) {
+      const result = await deliveries.deliver(task, webhooksNow.get(task.webhookId), attemptNumber);
+      decision = result.decision;
+      log.push({ task, update: result.record, firstWrite: attemptNumber === 1 && !task.deadLettered });
+    }
     if (decision.action === 'retry') {
       delays.push({ receiptHandle: record.receiptHandle, seconds: decision.delaySeconds });
       throw new RetryLater(`attempt ${attemptNumber} failed; next in ${decision.delaySeconds} s`);
     }
     if (decision.action === 'dead-letter') {
       logger.warn('delivery dead-lettered', { eventId: task?.eventId, webhookId: task?.webhookId, reason: decision.reason });
-      await queues.send(deliveriesDlqUrl, [{ body: record.body, attributes: { failureReason: decision.reason } }]);
+      const body = task ? JSON.stringify({ ...task, deadLettered: true }) : record.body;
+      await queues.send(deliveriesDlqUrl, [{ body, attributes: { failureReason: decision.reason } }]);
     }
   };
 
   const response = await processPartialResponse(event, deliverRecord, newBatchProcessor(), { context, throwOnFullBatchFailure: false });
+  await deliveryLog.recordAll(log);
   await queues.delay(deliveriesQueueUrl, delays);
   return response;
 }

@@ -126,7 +126,12 @@ describe('Delivery pipeline', () => {
 
     // Assess
     expect(moved).toBe(1);
-    await waitFor(async () => (await deliveryRecord(platform, failing.webhook.id, event.id))?.status === 'delivered', { what: 'the replayed delivery' });
+    const replayed = await waitFor(async () => {
+      const latest = await deliveryRecord(platform, failing.webhook.id, event.id);
+      return latest?.status === 'delivered' && latest;
+    }, { what: 'the replayed delivery' });
+    // the log keeps the failed attempts before the replay's success
+    expect(replayed.attempts.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([500, 500, 500, 200]);
     expect(failing.receiver.deliveries.at(-1)).toMatchObject({ answeredStatus: 200, webhookId: event.id, standardVerified: true });
   }, 40_000);
 

@@ -11,7 +11,6 @@ const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 function setup(result: SendResult) {
   const ports = {
     send: vi.fn<DeliveryPorts['send']>().mockResolvedValue(result),
-    record: vi.fn<DeliveryPorts['record']>().mockResolvedValue(),
     disableWebhook: vi.fn<DeliveryPorts['disableWebhook']>().mockResolvedValue(),
   };
   const service = new DeliveryService(ports, { retrySchedule: schedule, now: () => now, random: () => 0.5 });
@@ -30,7 +29,7 @@ describe('Class: DeliveryService', () => {
       const { ports, service } = setup({ statusCode: 204, durationMs: 12 });
 
       // Act
-      const decision = await service.deliver(task, aWebhook(), 1);
+      const { decision, record } = await service.deliver(task, aWebhook(), 1);
 
       // Assess
       expect(decision).toEqual({ action: 'done' });
@@ -41,8 +40,7 @@ describe('Class: DeliveryService', () => {
       expect(() =>
         new StandardWebhook(TEST_SECRET).verify(body, { 'webhook-id': headers['webhook-id']!, 'webhook-timestamp': headers['webhook-timestamp']!, 'webhook-signature': headers['webhook-signature']! }),
       ).not.toThrow();
-      expect(ports.record).toHaveBeenCalledTimes(1);
-      expect(ports.record).toHaveBeenCalledWith(task, { status: 'delivered', attempt: { at: now.toISOString(), statusCode: 204, durationMs: 12 } });
+      expect(record).toEqual({ status: 'delivered', attempt: { at: now.toISOString(), statusCode: 204, durationMs: 12 } });
     });
 
     it('signs with the previous secret too while a rotation is in progress', async () => {
@@ -55,16 +53,18 @@ describe('Class: DeliveryService', () => {
     it('skips, without sending, a delivery whose webhook was deleted, paused or belongs to another tenant', async () => {
       for (const webhook of [undefined, aWebhook({ active: false }), aWebhook({ tenantId: 'other' })]) {
         const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-        expect(await service.deliver(task, webhook, 1)).toEqual({ action: 'done' });
+        const { decision, record } = await service.deliver(task, webhook, 1);
+        expect(decision).toEqual({ action: 'done' });
         expect(ports.send).not.toHaveBeenCalled();
-        expect(ports.record).toHaveBeenCalledWith(task, expect.objectContaining({ status: 'skipped' }));
+        expect(record).toMatchObject({ status: 'skipped', reason: expect.any(String) });
       }
     });
 
     it('asks for a retry after the scheduled delay and records the attempt as pending', async () => {
-      const { ports, service } = setup({ statusCode: 500, durationMs: 3, response: 'boom' });
-      expect(await service.deliver(task, aWebhook(), 1)).toEqual({ action: 'retry', delaySeconds: 5 });
-      expect(ports.record).toHaveBeenCalledWith(task, {
+      const { service } = setup({ statusCode: 500, durationMs: 3, response: 'boom' });
+      const { decision, record } = await service.deliver(task, aWebhook(), 1);
+      expect(decision).toEqual({ action: 'retry', delaySeconds: 5 });
+      expect(record).toEqual({
         status: 'pending',
         attempt: { at: now.toISOString(), statusCode: 500, durationMs: 3, response: 'boom' },
         nextAttemptAt: new Date(now.getTime() + 5000).toISOString(),
@@ -73,23 +73,23 @@ describe('Class: DeliveryService', () => {
 
     it("honours the receiver's Retry-After on 429", async () => {
       const { service } = setup({ statusCode: 429, retryAfter: '120', durationMs: 1 });
-      expect(await service.deliver(task, aWebhook(), 1)).toEqual({ action: 'retry', delaySeconds: 120 });
+      expect((await service.deliver(task, aWebhook(), 1)).decision).toEqual({ action: 'retry', delaySeconds: 120 });
     });
 
     it('dead-letters the delivery and records it failed once the schedule is used up', async () => {
-      const { ports, service } = setup({ error: 'connection_refused', durationMs: 1 });
-      const decision = await service.deliver(task, aWebhook(), 3);
+      const { service } = setup({ error: 'connection_refused', durationMs: 1 });
+      const { decision, record } = await service.deliver(task, aWebhook(), 3);
       expect(decision).toEqual({ action: 'dead-letter', reason: 'exhausted: 3 of 3 attempts failed; the last: connection_refused' });
-      expect(ports.record).toHaveBeenCalledWith(task, expect.objectContaining({ status: 'failed' }));
+      expect(record).toMatchObject({ status: 'failed', reason: decision.action === 'dead-letter' ? decision.reason : '' });
     });
 
     it('disables the webhook on 410 Gone and dead-letters the delivery without retrying', async () => {
       const { ports, service } = setup({ statusCode: 410, durationMs: 1 });
       const webhook = aWebhook();
-      const decision = await service.deliver(task, webhook, 1);
+      const { decision, record } = await service.deliver(task, webhook, 1);
       expect(decision).toMatchObject({ action: 'dead-letter', reason: expect.stringContaining('410') });
       expect(ports.disableWebhook).toHaveBeenCalledWith(webhook, 'the endpoint answered 410 Gone');
-      expect(ports.record).toHaveBeenCalledWith(task, expect.objectContaining({ status: 'failed' }));
+      expect(record).toMatchObject({ status: 'failed' });
     });
   });
 });
