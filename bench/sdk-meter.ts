@@ -6,10 +6,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export class SdkMeter {
   readonly counts: Record<string, number> = {};
   readonly milliseconds: Record<string, number> = {};
+  /** Items a request wrote or read (a BatchWriteItem of 10 puts is 1 request but 10 write units). */
+  readonly items: Record<string, number> = {};
 
   attach(service: 'DynamoDB' | 'SQS', client: DynamoDBClient | DynamoDBDocumentClient | SQSClient): void {
     (client.middlewareStack as { add: Function }).add(
-      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      (next: (args: { input: any }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: any }) => {
         const key = `${service}.${context.commandName ?? 'unknown'}`;
         const started = performance.now();
         try {
@@ -17,6 +19,7 @@ export class SdkMeter {
         } finally {
           this.counts[key] = (this.counts[key] ?? 0) + 1;
           this.milliseconds[key] = (this.milliseconds[key] ?? 0) + performance.now() - started;
+          this.items[key] = (this.items[key] ?? 0) + itemsOf(args.input);
         }
       },
       { step: 'initialize', name: 'benchMeter' },
@@ -28,6 +31,12 @@ export class SdkMeter {
   }
 
   reset(): void {
-    for (const record of [this.counts, this.milliseconds]) for (const key of Object.keys(record)) delete record[key];
+    for (const record of [this.counts, this.milliseconds, this.items]) for (const key of Object.keys(record)) delete record[key];
   }
+}
+
+function itemsOf(input: any): number {
+  const requestItems = input?.RequestItems as Record<string, unknown[] | { Keys: unknown[] }> | undefined;
+  if (!requestItems) return 1;
+  return Object.values(requestItems).reduce<number>((sum, value) => sum + (Array.isArray(value) ? value.length : value.Keys.length), 0);
 }

@@ -88,6 +88,7 @@ const rounds = await repeat(settings.rounds, async (round) => {
     expected,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     requests: { ...meter.counts },
+    items: { ...meter.items },
     invocations: { ...invocations },
     handlerMilliseconds,
   };
@@ -97,13 +98,13 @@ const rounds = await repeat(settings.rounds, async (round) => {
 const last = rounds.at(-1)!;
 const deliveries = last.expected;
 const events = deliveries / WEBHOOKS;
-const count = (prefix: string) => Object.entries(last.requests).filter(([name]) => name.startsWith(prefix)).reduce((sum, [, value]) => sum + value, 0);
-const sqsRequests = count('SQS.');
-const dynamoWrites = count('DynamoDB.UpdateItem') + count('DynamoDB.PutItem') + count('DynamoDB.BatchWriteItem');
-const dynamoReads = count('DynamoDB.Query') + count('DynamoDB.BatchGetItem') + count('DynamoDB.GetItem');
+const count = (of: Record<string, number>, prefix: string) => Object.entries(of).filter(([name]) => name.startsWith(prefix)).reduce((sum, [, value]) => sum + value, 0);
+const sqsRequests = count(last.requests, 'SQS.');
+// write units: one per item written (every item here is under 1 KB); read units: one per Query and per item of a BatchGetItem, rounded up
+const dynamoWrites = count(last.items, 'DynamoDB.UpdateItem') + count(last.items, 'DynamoDB.PutItem') + count(last.items, 'DynamoDB.BatchWriteItem');
+const dynamoReads = count(last.requests, 'DynamoDB.Query') + count(last.items, 'DynamoDB.BatchGetItem') + count(last.requests, 'DynamoDB.GetItem');
 const lambdaInvocations = last.invocations['fan-out'] + last.invocations.deliver;
 const gbSeconds = (last.handlerMilliseconds / 1000) * LAMBDA_MEMORY_GB;
-// every item here is under 1 KB (one write unit); a Query or BatchGetItem of small items is counted as one read unit
 const dollarsPerMillion = {
   sqs: (sqsRequests / deliveries) * PRICES_USD.sqsPerMillionRequests,
   dynamoDbWrites: (dynamoWrites / deliveries) * PRICES_USD.dynamoDbPerMillionWriteUnits,

@@ -6,17 +6,19 @@ export interface FanOutPorts {
   /** False when another message already brought this event id (a duplicate publish). */
   recordOnce(event: PlatformEvent, sourceMessageId: string): Promise<boolean>;
   webhooksOf(tenantId: string): Promise<Webhook[]>;
-  enqueue(tasks: DeliveryTask[]): Promise<void>;
   /** Parks a message that can never be processed in the events DLQ, with the reason. */
   quarantine(body: string, reason: string): Promise<void>;
 }
 
 export type FanOutResult =
-  | { kind: 'fanned-out'; eventId: string; deliveries: number }
+  | { kind: 'fanned-out'; eventId: string; tasks: DeliveryTask[] }
   | { kind: 'duplicate'; eventId: string }
   | { kind: 'poison'; reason: string };
 
-/** Turns one published event into one queued delivery per subscribed webhook of its tenant. */
+/**
+ * Turns one published event into one delivery per subscribed webhook of its tenant. The caller queues the
+ * deliveries of a whole batch of events together (ten to an SQS request, whatever the event).
+ */
 export class FanOutService {
   constructor(private readonly ports: FanOutPorts) {}
 
@@ -29,8 +31,6 @@ export class FanOutService {
     }
     const { event } = parsed;
     if (!(await this.ports.recordOnce(event, sourceMessageId))) return { kind: 'duplicate', eventId: event.id };
-    const tasks = deliveryTasks(event, await this.ports.webhooksOf(event.tenantId));
-    await this.ports.enqueue(tasks);
-    return { kind: 'fanned-out', eventId: event.id, deliveries: tasks.length };
+    return { kind: 'fanned-out', eventId: event.id, tasks: deliveryTasks(event, await this.ports.webhooksOf(event.tenantId)) };
   }
 }

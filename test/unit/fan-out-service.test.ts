@@ -13,7 +13,6 @@ function setup({ firstTime = true } = {}) {
       aWebhook({ id: 'webhook_other_type', events: ['document.uploaded'] }),
       aWebhook({ id: 'webhook_other_tenant', tenantId: 'globex' }),
     ]),
-    enqueue: vi.fn<FanOutPorts['enqueue']>().mockResolvedValue(),
     quarantine: vi.fn<FanOutPorts['quarantine']>().mockResolvedValue(),
   };
   return { ports, service: new FanOutService(ports) };
@@ -30,25 +29,25 @@ describe('Class: FanOutService', () => {
     const result = await service.handle(envelope, 'message-1');
 
     // Assess
-    expect(result).toEqual({ kind: 'fanned-out', eventId: 'evt_1', deliveries: 2 });
-    const tasks: DeliveryTask[] = ports.enqueue.mock.calls[0]![0];
+    expect(result).toMatchObject({ kind: 'fanned-out', eventId: 'evt_1' });
+    const tasks: DeliveryTask[] = result.kind === 'fanned-out' ? result.tasks : [];
     expect(tasks.map((task) => task.webhookId)).toEqual(['webhook_a', 'webhook_b']);
     expect(JSON.parse(tasks[0]!.payload)).toEqual({ id: 'evt_1', type: 'verification.completed', data: { verificationId: 'ver_1' } });
     expect(ports.webhooksOf).toHaveBeenCalledWith('acme');
   });
 
-  it('fans an event id out once: a second message with the same id queues nothing', async () => {
+  it('fans an event id out once: a second message with the same id plans no deliveries', async () => {
     const { ports, service } = setup({ firstTime: false });
     expect(await service.handle(envelope, 'message-2')).toEqual({ kind: 'duplicate', eventId: 'evt_1' });
-    expect(ports.enqueue).not.toHaveBeenCalled();
+    expect(ports.webhooksOf).not.toHaveBeenCalled();
   });
 
-  it('quarantines a poison message with its reason and never reads or queues anything for it', async () => {
+  it('quarantines a poison message with its reason and never stores or reads anything for it', async () => {
     const { ports, service } = setup();
     const result = await service.handle('{"tenantId":"acme","type":"nope","data":{}}', 'message-3');
     expect(result).toMatchObject({ kind: 'poison', reason: expect.stringContaining('type') });
     expect(ports.quarantine).toHaveBeenCalledWith('{"tenantId":"acme","type":"nope","data":{}}', expect.stringContaining('type'));
     expect(ports.recordOnce).not.toHaveBeenCalled();
-    expect(ports.enqueue).not.toHaveBeenCalled();
+    expect(ports.webhooksOf).not.toHaveBeenCalled();
   });
 });
