@@ -12,10 +12,13 @@ export class SdkMeter {
   attach(service: 'DynamoDB' | 'SQS', client: DynamoDBClient | DynamoDBDocumentClient | SQSClient): void {
     (client.middlewareStack as { add: Function }).add(
       (next: (args: { input: any }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: any }) => {
-        const key = `${service}.${context.commandName ?? 'unknown'}`;
+        let key = `${service}.${context.commandName ?? 'unknown'}`;
         const started = performance.now();
         try {
-          return await next(args);
+          const result = (await next(args)) as { output?: { Messages?: unknown[] } };
+          // an empty long poll says more about the emulator's wake-ups than about the traffic: count it apart
+          if (key === 'SQS.ReceiveMessageCommand' && !result.output?.Messages?.length) key = 'SQS.ReceiveMessageCommand(empty)';
+          return result;
         } finally {
           this.counts[key] = (this.counts[key] ?? 0) + 1;
           this.milliseconds[key] = (this.milliseconds[key] ?? 0) + performance.now() - started;

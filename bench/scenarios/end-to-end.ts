@@ -55,13 +55,8 @@ for (let index = 0; index < WEBHOOKS; index += 1) {
 }
 const producer = new SQSClient(localClientConfig(platform.sqsEndpoint));
 
-const rounds = await repeat(settings.rounds, async (round) => {
-  const events = round < 0 ? settings.events / 10 : settings.events;
-  receiver.deliveries.length = 0;
-  meter.reset();
-  invocations['fan-out'] = invocations.deliver = 0;
-  handlerMilliseconds = 0;
-  const started = Date.now();
+/** Publishes `events` in batches of ten, `pauseMs` apart (0: as fast as the producer can). */
+async function publish(round: string, events: number, pauseMs: number) {
   for (let start = 0; start < events; start += 10) {
     const publishedAt = Date.now();
     await producer.send(
@@ -69,18 +64,33 @@ const rounds = await repeat(settings.rounds, async (round) => {
         QueueUrl: platform.queues.events.queueUrl,
         Entries: Array.from({ length: Math.min(10, events - start) }, (_, index) => ({
           Id: String(index),
-          MessageBody: JSON.stringify({ tenantId: 'bench', id: `evt_r${round + 1}_${start + index}`, type: 'verification.completed', data: { publishedAt } }),
+          MessageBody: JSON.stringify({ tenantId: 'bench', id: `evt_${round}_${start + index}`, type: 'verification.completed', data: { publishedAt } }),
         })),
       }),
     );
+    if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
-  const expected = events * WEBHOOKS;
+}
+
+async function received(expected: number, started: number) {
   while (receiver.deliveries.length < expected) {
     if (Date.now() - started > 600_000) throw new Error(`only ${receiver.deliveries.length} of ${expected} deliveries arrived`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  return receiver.deliveries.map((delivery) => delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt);
+}
+
+const rounds = await repeat(settings.rounds, async (round) => {
+  const events = round < 0 ? settings.events / 10 : settings.events;
+  receiver.deliveries.length = 0;
+  meter.reset();
+  invocations['fan-out'] = invocations.deliver = 0;
+  handlerMilliseconds = 0;
+  const started = Date.now();
+  await publish(`r${round + 1}`, events, 0);
+  const expected = events * WEBHOOKS;
+  const latencies = await received(expected, started);
   const elapsed = (Math.max(...receiver.deliveries.map((delivery) => delivery.receivedAt)) - started) / 1000;
-  const latencies = receiver.deliveries.map((delivery) => delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt);
   const verified = receiver.deliveries.filter((delivery) => delivery.standardVerified && delivery.githubVerified).length;
   return {
     deliveriesPerSecond: expected / elapsed,
@@ -94,12 +104,18 @@ const rounds = await repeat(settings.rounds, async (round) => {
   };
 });
 
+// latency when the stack is not saturated: 1,000 events at 100 events per second
+receiver.deliveries.length = 0;
+const pacedLatencies = await received(await publish('paced', 1000, 100).then(() => 1000 * WEBHOOKS), Date.now());
+const pacedLatencyMs = { p50: percentile(pacedLatencies, 50), p95: percentile(pacedLatencies, 95), p99: percentile(pacedLatencies, 99) };
+
 // requests per delivery and per event, from the last round
 const last = rounds.at(-1)!;
 const deliveries = last.expected;
 const events = deliveries / WEBHOOKS;
 const count = (of: Record<string, number>, prefix: string) => Object.entries(of).filter(([name]) => name.startsWith(prefix)).reduce((sum, [, value]) => sum + value, 0);
 const sqsRequests = count(last.requests, 'SQS.');
+const emptyReceives = last.requests['SQS.ReceiveMessageCommand(empty)'] ?? 0;
 // write units: one per item written (every item here is under 1 KB); read units: one per Query and per item of a BatchGetItem, rounded up
 const dynamoWrites = count(last.items, 'DynamoDB.UpdateItem') + count(last.items, 'DynamoDB.PutItem') + count(last.items, 'DynamoDB.BatchWriteItem');
 const dynamoReads = count(last.requests, 'DynamoDB.Query') + count(last.items, 'DynamoDB.BatchGetItem') + count(last.requests, 'DynamoDB.GetItem');
@@ -121,10 +137,14 @@ report({
     p95: summarize(rounds.map((round) => round.latencyMs.p95)),
     p99: summarize(rounds.map((round) => round.latencyMs.p99)),
   },
+  pacedLatencyMs,
   verifiedReceipts: `${last.verified}/${last.expected}`,
+  sqsRequestsPerDeliveryWithoutEmptyReceives: (sqsRequests - emptyReceives) / deliveries,
   perDelivery: { sqsRequests: sqsRequests / deliveries, dynamoDbWrites: dynamoWrites / deliveries, dynamoDbReads: dynamoReads / deliveries, lambdaInvocations: lambdaInvocations / deliveries },
   perEvent: { sqsRequests: sqsRequests / events, dynamoDbWrites: dynamoWrites / events, dynamoDbReads: dynamoReads / events, lambdaInvocations: lambdaInvocations / events },
   requestsLastRound: last.requests,
   dollarsPerMillionDeliveries: { ...dollarsPerMillion, total: Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) },
+  dollarsPerMillionWithoutEmptyReceives:
+    Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) - (emptyReceives / deliveries) * PRICES_USD.sqsPerMillionRequests,
 });
 process.exit(0);
