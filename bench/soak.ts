@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
 import { ApiKeyService } from '../lambdas/core/api-key-service';
 import { EVENT_TYPES } from '../lambdas/core/event-catalog';
 import { localClientConfig, startPlatform, type PlatformOptions } from '../local/platform';
+import { drainQueue, queueDepth } from '../local/queue-inspection';
 import { startReceiver, type ReceivedDelivery, type Receiver } from '../local/receiver';
 import type { SqsHandler } from '../local/sqs-poller';
 
@@ -166,12 +167,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     log(`published ${bodies.length} messages (${poisonPublished} poison)`);
 
     // wait until both queues stay empty for a while
-    const depth = async (queueUrl: string) => {
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
-      return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
-    };
+    const depth = (queueUrl: string) => queueDepth(sqs, queueUrl);
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
     let quietSince = 0;
     for (;;) {
@@ -188,16 +184,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await Promise.all(receivers.map((receiver) => receiver.stop()));
 
     // accounting
-    const drain = async (queueUrl: string) => {
-      const messages: Message[] = [];
-      for (;;) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300, MessageAttributeNames: ['All'] }),
-        );
-        if (Messages.length === 0) return messages;
-        messages.push(...Messages);
-      }
-    };
+    const drain = (queueUrl: string) => drainQueue(sqs, queueUrl, 300);
     const all: (ReceivedDelivery & { receiverUrl: string })[] = tenants.flatMap(({ receiver }) =>
       receiver.deliveries.map((delivery) => ({ ...delivery, receiverUrl: receiver.url })),
     );

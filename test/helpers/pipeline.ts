@@ -1,6 +1,7 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../local/platform';
+import { drainQueue, queueDepth } from '../../local/queue-inspection';
 import type { TestPlatform } from './test-platform';
 
 type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
@@ -29,16 +30,7 @@ export function producer(platform: TestPlatform) {
         new SendMessageBatchCommand({ QueueUrl: platform.queues.events.queueUrl, Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })) }),
       ),
     /** Reads (and hides for a minute) every message now in a queue, e.g. a DLQ. */
-    async drain(queueUrl: string): Promise<Message[]> {
-      const messages: Message[] = [];
-      for (;;) {
-        const { Messages = [] } = await client.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }),
-        );
-        if (Messages.length === 0) return messages;
-        messages.push(...Messages);
-      }
-    },
+    drain: (queueUrl: string) => drainQueue(client, queueUrl),
     /** Looks at up to ten messages without hiding them. */
     async peek(queueUrl: string): Promise<Message[]> {
       const { Messages = [] } = await client.send(
@@ -46,12 +38,7 @@ export function producer(platform: TestPlatform) {
       );
       return Messages;
     },
-    async depth(queueUrl: string): Promise<number> {
-      const { Attributes } = await client.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
-      return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-    },
+    depth: (queueUrl: string) => queueDepth(client, queueUrl),
   };
 }
 
