@@ -41,6 +41,15 @@ export async function loadRoutes(): Promise<{ routes: MountedRoute[]; authorizer
   return { routes, authorizer };
 }
 
+/** A malformed %-sequence is passed on as it is (it then matches no webhook) rather than failing the request. */
+function decodePathSegment(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -83,7 +92,7 @@ export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[
       const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : null;
       const pathParameters = mounted.pattern.exec(url.pathname)?.groups ?? null;
       const decodedPathParameters = pathParameters
-        ? Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, decodeURIComponent(value)]))
+        ? Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, decodePathSegment(value)]))
         : null;
       const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${STAGE}/${request.method}${url.pathname}`;
 

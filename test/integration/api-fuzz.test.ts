@@ -53,7 +53,7 @@ const path = fc.oneof(
   fc.constant('/v2/webhooks'),
   fc.constant('/v2/webhooks/__existing__'),
   fc.string().map((id) => `/v2/webhooks/${encodeURIComponent(id)}`),
-  fc.constantFrom('/v2/webhooks/webhook_01JD0000000000000000000000', '/v2/webhooks/..%2F..%2Fetc', '/v2/webhooks/%00', '/v2/webhooks/', '/v1/webhooks', '/'),
+  fc.constantFrom('/v2/webhooks/webhook_01JD0000000000000000000000', '/v2/webhooks/..%2F..%2Fetc', '/v2/webhooks/%00', '/v2/webhooks/%', '/v2/webhooks/%E0%A4%A', '/v2/webhooks/', '/v1/webhooks', '/'),
 );
 const query = fc.oneof(
   fc.constant(''),
