@@ -28,6 +28,7 @@ const environmentSchema = z.object({
   CONNECT_TIMEOUT_SECONDS: positive(5),
   SEND_TIMEOUT_SECONDS: positive(15),
   EVENT_RETENTION_DAYS: wholeNumber(1, 30),
+  AUTO_DISABLE_AFTER_SECONDS: positive(5 * 24 * 3600),
   EVENTS_DLQ_URL: queueUrl,
   DELIVERIES_QUEUE_URL: queueUrl,
   DELIVERIES_DLQ_URL: queueUrl,

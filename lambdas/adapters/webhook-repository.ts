@@ -129,14 +129,31 @@ export class DynamoWebhookRepository implements WebhookStore {
 
   /** Switches a webhook off and says why (410 Gone, long failure); re-activating through the API clears the reason. */
   async disable(tenantId: string, id: string, reason: string, now: string): Promise<void> {
+    await this.updateIfExists(tenantId, id, 'SET active = :false, disabledReason = :reason, updatedAt = :now REMOVE failingSince', {
+      ':false': false,
+      ':reason': reason,
+      ':now': now,
+    });
+  }
+
+  /** Starts the auto-disable clock unless it runs already (the condition keeps the earliest failure). */
+  async markFailing(tenantId: string, id: string, since: string): Promise<void> {
+    await this.updateIfExists(tenantId, id, 'SET failingSince = :since', { ':since': since }, 'attribute_not_exists(failingSince)');
+  }
+
+  async markHealthy(tenantId: string, id: string): Promise<void> {
+    await this.updateIfExists(tenantId, id, 'REMOVE failingSince');
+  }
+
+  private async updateIfExists(tenantId: string, id: string, expression: string, values?: Record<string, unknown>, condition?: string): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
-          UpdateExpression: 'SET active = :false, disabledReason = :reason, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':false': false, ':reason': reason, ':now': now },
+          UpdateExpression: expression,
+          ConditionExpression: condition ? `attribute_exists(pk) AND ${condition}` : 'attribute_exists(pk)',
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {

@@ -17,6 +17,10 @@ export interface DeliveryRecordUpdate {
 export interface DeliveryPorts {
   send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
   disableWebhook(webhook: Webhook, reason: string): Promise<void>;
+  /** Starts the auto-disable clock (first failure after a success). */
+  markFailing(webhook: Webhook, since: string): Promise<void>;
+  /** Stops it (first success after failures). */
+  markHealthy(webhook: Webhook): Promise<void>;
 }
 
 export type DeliveryDecision =
@@ -35,6 +39,8 @@ export interface DeliveryResult {
 
 export interface DeliveryServiceOptions {
   retrySchedule: readonly number[];
+  /** A webhook whose deliveries have all failed for this long is disabled (DESIGN §9: 5 days). */
+  autoDisableAfterSeconds: number;
   now?: () => Date;
   random?: () => number;
 }
@@ -61,6 +67,11 @@ export class DeliveryService {
     if (!webhook || webhook.tenantId !== task.tenantId) {
       return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook was deleted' } };
     }
+    if (!webhook.active && webhook.disabledReason) {
+      // switched off by the platform, not by its owner: park the delivery so it can be replayed once re-activated
+      const reason = `disabled: the webhook was disabled (${webhook.disabledReason})`;
+      return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', reason } };
+    }
     if (!webhook.active) {
       return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook is not active' } };
     }
@@ -82,12 +93,20 @@ export class DeliveryService {
 
     const outcome = classify(result, startedAt);
     if (outcome.kind === 'delivered') {
+      if (webhook.failingSince) await this.ports.markHealthy(webhook);
       return { decision: { action: 'done' }, record: { status: 'delivered', attempt } };
     }
     if (outcome.kind === 'gone') {
       const reason = 'the endpoint answered 410 Gone';
       await this.ports.disableWebhook(webhook, reason);
       return { decision: { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` }, record: { status: 'failed', attempt, reason } };
+    }
+    if (!webhook.failingSince) {
+      await this.ports.markFailing(webhook, startedAt.toISOString());
+    } else if (startedAt.getTime() - Date.parse(webhook.failingSince) >= this.options.autoDisableAfterSeconds * 1000) {
+      const reason = `every delivery failed since ${webhook.failingSince}`;
+      await this.ports.disableWebhook(webhook, reason);
+      return { decision: { action: 'dead-letter', reason: `disabled: ${reason}; the webhook was disabled` }, record: { status: 'failed', attempt, reason } };
     }
     const delaySeconds = nextDelaySeconds(attemptNumber, this.options.retrySchedule, {
       retryAfterSeconds: outcome.retryAfterSeconds,

@@ -13,6 +13,8 @@ export interface Webhook {
   active: boolean;
   description?: string;
   disabledReason?: string;
+  /** When the current run of failed deliveries began; cleared by the next success (auto-disable clock). */
+  failingSince?: string;
   createdAt: string;
   updatedAt: string;
 }

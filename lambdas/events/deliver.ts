@@ -31,10 +31,18 @@ const deliveries = new DeliveryService(
     send: (url, headers, body) => sender.send(url, headers, body),
     disableWebhook: async (webhook, reason) => {
       await webhooks.disable(webhook.tenantId, webhook.id, reason, new Date().toISOString());
-      webhookCache.set(webhook.id, { ...webhook, active: false, disabledReason: reason });
+      webhookCache.set(webhook.id, { ...webhook, active: false, disabledReason: reason, failingSince: undefined });
+    },
+    markFailing: async (webhook, since) => {
+      await webhooks.markFailing(webhook.tenantId, webhook.id, since);
+      webhookCache.set(webhook.id, { ...webhook, failingSince: since });
+    },
+    markHealthy: async (webhook) => {
+      await webhooks.markHealthy(webhook.tenantId, webhook.id);
+      webhookCache.set(webhook.id, { ...webhook, failingSince: undefined });
     },
   },
-  { retrySchedule: config.RETRY_SCHEDULE_SECONDS },
+  { retrySchedule: config.RETRY_SCHEDULE_SECONDS, autoDisableAfterSeconds: config.AUTO_DISABLE_AFTER_SECONDS },
 );
 
 class RetryLater extends Error {}

@@ -5,6 +5,7 @@ import { DeliveryService, type DeliveryPorts } from '../../lambdas/core/delivery
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 
 const schedule = [5, 300];
+const AUTO_DISABLE_AFTER = 5 * 24 * 3600;
 // whole seconds, recent enough for the verifier's 5-minute tolerance
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 
@@ -12,8 +13,10 @@ function setup(result: SendResult) {
   const ports = {
     send: vi.fn<DeliveryPorts['send']>().mockResolvedValue(result),
     disableWebhook: vi.fn<DeliveryPorts['disableWebhook']>().mockResolvedValue(),
+    markFailing: vi.fn<DeliveryPorts['markFailing']>().mockResolvedValue(),
+    markHealthy: vi.fn<DeliveryPorts['markHealthy']>().mockResolvedValue(),
   };
-  const service = new DeliveryService(ports, { retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  const service = new DeliveryService(ports, { retrySchedule: schedule, autoDisableAfterSeconds: AUTO_DISABLE_AFTER, now: () => now, random: () => 0.5 });
   return { ports, service };
 }
 
@@ -48,6 +51,43 @@ describe('Class: DeliveryService', () => {
       const previous = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
       await service.deliver(task, aWebhook({ previousSecret: previous, previousSecretExpiresAt: new Date(now.getTime() + 3600_000).toISOString() }), 1);
       expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
+    });
+
+    it('starts the auto-disable clock on the first failure, and stops it on the next success', async () => {
+      const failing = setup({ statusCode: 500, durationMs: 1 });
+      await failing.service.deliver(task, aWebhook(), 1);
+      expect(failing.ports.markFailing).toHaveBeenCalledWith(aWebhook(), now.toISOString());
+      await failing.service.deliver(task, aWebhook({ failingSince: now.toISOString() }), 2);
+      expect(failing.ports.markFailing).toHaveBeenCalledTimes(1);
+
+      const recovered = setup({ statusCode: 200, durationMs: 1 });
+      await recovered.service.deliver(task, aWebhook({ failingSince: now.toISOString() }), 2);
+      expect(recovered.ports.markHealthy).toHaveBeenCalledTimes(1);
+      await recovered.service.deliver(task, aWebhook(), 1);
+      expect(recovered.ports.markHealthy).toHaveBeenCalledTimes(1);
+    });
+
+    it('disables a webhook whose deliveries have all failed for 5 days, and parks the delivery', async () => {
+      // Prepare
+      const { ports, service } = setup({ statusCode: 503, durationMs: 1 });
+      const since = new Date(now.getTime() - AUTO_DISABLE_AFTER * 1000).toISOString();
+      const webhook = aWebhook({ failingSince: since });
+
+      // Act
+      const { decision, record } = await service.deliver(task, webhook, 2);
+
+      // Assess
+      expect(ports.disableWebhook).toHaveBeenCalledWith(webhook, `every delivery failed since ${since}`);
+      expect(decision).toMatchObject({ action: 'dead-letter', reason: expect.stringMatching(/^disabled: /) });
+      expect(record).toMatchObject({ status: 'failed' });
+    });
+
+    it('parks, without sending, the deliveries of a webhook the platform disabled, so they can be replayed', async () => {
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const { decision, record } = await service.deliver(task, aWebhook({ active: false, disabledReason: 'the endpoint answered 410 Gone' }), 1);
+      expect(ports.send).not.toHaveBeenCalled();
+      expect(decision).toEqual({ action: 'dead-letter', reason: 'disabled: the webhook was disabled (the endpoint answered 410 Gone)' });
+      expect(record).toMatchObject({ status: 'failed' });
     });
 
     it('skips, without sending, a delivery whose webhook was deleted, paused or belongs to another tenant', async () => {
