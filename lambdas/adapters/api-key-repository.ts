@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ApiKeyRecord } from '../core/api-keys';
+import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 
 type ApiKeyItem = ApiKeyRecord & { pk: string; sk: string };
@@ -65,7 +65,7 @@ export class DynamoApiKeyRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryTask } from '../core/delivery';
 import type { DeliveryRecordUpdate } from '../core/delivery-service';
+import { expiresAt, untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';
 
 const MAX_RESPONSE_CHARS = 1024;
@@ -39,7 +40,7 @@ export class DynamoDeliveryRepository {
       eventType: task.eventType,
       status: update.status,
       updatedAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + this.retentionDays * 86400,
+      expiresAt: expiresAt(now, this.retentionDays),
       ...(update.nextAttemptAt ? { nextAttemptAt: update.nextAttemptAt } : {}),
       ...(update.reason ? { reason: update.reason } : {}),
     };
@@ -52,7 +53,7 @@ export class DynamoDeliveryRepository {
 
   private async putAll(entries: readonly DeliveryLogEntry[], now: Date): Promise<void> {
     for (let start = 0; start < entries.length; start += BATCH_WRITE_LIMIT) {
-      let requests: Record<string, unknown>[] | undefined = entries.slice(start, start + BATCH_WRITE_LIMIT).map(({ task, update }) => {
+      const requests = entries.slice(start, start + BATCH_WRITE_LIMIT).map(({ task, update }) => {
         const attempt = this.attempt(update);
         return {
           PutRequest: {
@@ -65,12 +66,14 @@ export class DynamoDeliveryRepository {
           },
         };
       });
-      for (let round = 0; requests?.length; round += 1) {
-        if (round >= 5) throw new Error(`DynamoDB left ${requests.length} delivery records unwritten`);
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
-        requests = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-      }
+      await untilProcessed(
+        requests,
+        async (pending) => {
+          const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+          return UnprocessedItems?.[this.tableName] as typeof pending | undefined;
+        },
+        'delivery records',
+      );
     }
   }
 

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PlatformEvent } from '../core/event-envelope';
+import { expiresAt, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 
 /** Stored events: the idempotency record of fan-out, kept for replay and the delivery log. */
@@ -29,7 +29,7 @@ export class DynamoEventRepository {
             payload: event.data,
             sourceMessageId,
             receivedAt: now.toISOString(),
-            expiresAt: Math.floor(now.getTime() / 1000) + this.retentionDays * 86400,
+            expiresAt: expiresAt(now, this.retentionDays),
           },
           ConditionExpression: 'attribute_not_exists(pk) OR sourceMessageId = :messageId',
           ExpressionAttributeValues: { ':messageId': sourceMessageId },
@@ -37,7 +37,7 @@ export class DynamoEventRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

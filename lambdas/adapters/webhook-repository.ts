@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -10,6 +9,7 @@ import {
 import { LimitExceededError } from '../core/errors';
 import type { Webhook } from '../core/webhook';
 import type { WebhookChanges, WebhookPage, WebhookPageQuery, WebhookStore } from '../core/webhook-store';
+import { cancelledByCondition, isConditionFailure, untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';
 
 type WebhookItem = Webhook & { pk: string; sk: string };
@@ -57,9 +57,7 @@ export class DynamoWebhookRepository implements WebhookStore {
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-        throw new LimitExceededError(maxPerTenant);
-      }
+      if (cancelledByCondition(error, 0)) throw new LimitExceededError(maxPerTenant);
       throw error;
     }
   }
@@ -112,17 +110,16 @@ export class DynamoWebhookRepository implements WebhookStore {
   async getMany(refs: readonly { tenantId: string; webhookId: string }[]): Promise<Webhook[]> {
     const found: Webhook[] = [];
     for (let start = 0; start < refs.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = refs
-        .slice(start, start + 100)
-        .map(({ tenantId, webhookId }) => ({ pk: keys.tenant(tenantId), sk: keys.webhook(webhookId) }));
-      for (let round = 0; pending?.length && round < 5; round += 1) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-        const { Responses, UnprocessedKeys }: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
-          await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-        found.push(...(Responses?.[this.tableName] ?? []).map((item) => toWebhook(item as unknown as WebhookItem)));
-        pending = UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-      if (pending?.length) throw new Error(`DynamoDB left ${pending.length} webhook reads unprocessed`);
+      const chunk = refs.slice(start, start + 100).map(({ tenantId, webhookId }) => ({ pk: keys.tenant(tenantId), sk: keys.webhook(webhookId) }));
+      await untilProcessed(
+        chunk,
+        async (pending) => {
+          const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+          found.push(...(Responses?.[this.tableName] ?? []).map((item) => toWebhook(item as WebhookItem)));
+          return UnprocessedKeys?.[this.tableName]?.Keys as typeof pending | undefined;
+        },
+        'webhook reads',
+      );
     }
     return found;
   }
@@ -157,7 +154,7 @@ export class DynamoWebhookRepository implements WebhookStore {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -193,7 +190,7 @@ export class DynamoWebhookRepository implements WebhookStore {
       );
       return toWebhook(Attributes as WebhookItem);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
@@ -224,9 +221,7 @@ export class DynamoWebhookRepository implements WebhookStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-        return false;
-      }
+      if (cancelledByCondition(error, 0)) return false;
       throw error;
     }
   }
