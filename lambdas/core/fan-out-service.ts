@@ -6,8 +6,6 @@ export interface FanOutPorts {
   /** False when another message already brought this event id (a duplicate publish). */
   recordOnce(event: PlatformEvent, sourceMessageId: string): Promise<boolean>;
   webhooksOf(tenantId: string): Promise<Webhook[]>;
-  /** Parks a message that can never be processed in the events DLQ, with the reason. */
-  quarantine(body: string, reason: string): Promise<void>;
 }
 
 export type FanOutResult =
@@ -22,13 +20,13 @@ export type FanOutResult =
 export class FanOutService {
   constructor(private readonly ports: FanOutPorts) {}
 
-  /** Throws only on infrastructure errors, so that the message is retried; poison is never retried. */
+  /**
+   * Throws only on infrastructure errors, so that the message is retried. Poison (a message that can never be
+   * processed) comes back with its reason, for the caller to park in the events DLQ: it is never retried.
+   */
   async handle(body: string, sourceMessageId: string): Promise<FanOutResult> {
     const parsed = parseEnvelope(body);
-    if (!parsed.ok) {
-      await this.ports.quarantine(body, parsed.reason);
-      return { kind: 'poison', reason: parsed.reason };
-    }
+    if (!parsed.ok) return { kind: 'poison', reason: parsed.reason };
     const { event } = parsed;
     if (!(await this.ports.recordOnce(event, sourceMessageId))) return { kind: 'duplicate', eventId: event.id };
     return { kind: 'fanned-out', eventId: event.id, tasks: deliveryTasks(event, await this.ports.webhooksOf(event.tenantId)) };

@@ -11,6 +11,7 @@ import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { parseDeliveryTask, type DeliveryTask } from '../core/delivery';
 import { DeliveryService, type DeliveryDecision } from '../core/delivery-service';
+import { BatchOutbox } from './batch-outbox';
 import type { Webhook } from '../core/webhook';
 
 const config = loadConfig();
@@ -68,7 +69,7 @@ async function currentWebhooks(tasks: DeliveryTask[]): Promise<Map<string, Webho
 /**
  * Deliveries queue → one POST per record. A failed attempt hides its message until the next attempt is
  * due (ChangeMessageVisibility, batched) and reports it in batchItemFailures; an exhausted or 410'd
- * delivery goes to the deliveries DLQ with its reason. The batch's delivery log is written at the end, in
+ * delivery goes to the deliveries DLQ with its reason (BatchOutbox). The batch's delivery log is written at the end, in
  * as few requests as possible; if that fails the whole batch is retried (a receiver may then see a
  * delivery twice, with the same webhook-id).
  */
@@ -81,6 +82,7 @@ export async function handler(event: SQSEvent, context: Context) {
   const webhooksNow = await currentWebhooks([...tasks.values()]);
   const delays: { receiptHandle: string; seconds: number }[] = [];
   const log: DeliveryLogEntry[] = [];
+  const outbox = new BatchOutbox();
 
   const deliverRecord = async (record: SQSRecord) => {
     const task = tasks.get(record.messageId);
@@ -98,12 +100,13 @@ export async function handler(event: SQSEvent, context: Context) {
     if (decision.action === 'dead-letter') {
       logger.warn('delivery dead-lettered', { eventId: task?.eventId, webhookId: task?.webhookId, reason: decision.reason });
       const body = task ? JSON.stringify({ ...task, deadLettered: true }) : record.body;
-      await queues.send(deliveriesDlqUrl, [{ body, attributes: { failureReason: decision.reason } }]);
+      outbox.add(deliveriesDlqUrl, record.messageId, { body, attributes: { failureReason: decision.reason } });
     }
   };
 
   const response = await processPartialResponse(event, deliverRecord, newBatchProcessor(), { context, throwOnFullBatchFailure: false });
   await deliveryLog.recordAll(log);
+  await outbox.flush(queues, response);
   await queues.delay(deliveriesQueueUrl, delays);
   return response;
 }

@@ -9,7 +9,7 @@ import { newBatchProcessor, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { FanOutService } from '../core/fan-out-service';
-import type { DeliveryTask } from '../core/delivery';
+import { BatchOutbox } from './batch-outbox';
 import type { Webhook } from '../core/webhook';
 
 const config = loadConfig();
@@ -23,29 +23,26 @@ const webhooksByTenant = new TtlCache<Webhook[]>(config.WEBHOOK_CACHE_SECONDS);
 const fanOut = new FanOutService({
   recordOnce: (event, sourceMessageId) => events.recordOnce(event, sourceMessageId),
   webhooksOf: (tenantId) => webhooksByTenant.getOrLoad(tenantId, () => webhooks.listAll(tenantId)),
-  quarantine: (body, reason) => queues.send(eventsDlqUrl, [{ body, attributes: { failureReason: reason } }]),
 });
 
 /**
  * Events queue → one deliveries-queue message per subscribed webhook. Each event is checked and stored on its
- * own (poison is parked, failed records alone are retried); the deliveries of all the batch's events then go
- * out together, ten to a request. If that fails, every event that had deliveries is retried (fan-out is
- * idempotent per message; receivers may see a duplicate, with the same webhook-id).
+ * own (failed records alone are retried); the batch's deliveries, and its poison for the events DLQ, then go
+ * out together (BatchOutbox).
  */
 export async function handler(event: SQSEvent, context: Context) {
-  const planned: { messageId: string; tasks: DeliveryTask[] }[] = [];
+  const outbox = new BatchOutbox();
   const fanOutRecord = async (record: SQSRecord) => {
     const result = await fanOut.handle(record.body, record.messageId);
-    if (result.kind === 'poison') logger.warn('event quarantined in the events DLQ', { messageId: record.messageId, reason: result.reason });
-    if (result.kind === 'fanned-out' && result.tasks.length > 0) planned.push({ messageId: record.messageId, tasks: result.tasks });
+    if (result.kind === 'poison') {
+      logger.warn('event quarantined in the events DLQ', { messageId: record.messageId, reason: result.reason });
+      outbox.add(eventsDlqUrl, record.messageId, { body: record.body, attributes: { failureReason: result.reason } });
+    }
+    if (result.kind === 'fanned-out') {
+      for (const task of result.tasks) outbox.add(deliveriesQueueUrl, record.messageId, { body: JSON.stringify(task), groupId: task.tenantId });
+    }
   };
   const response = await processPartialResponse(event, fanOutRecord, newBatchProcessor(), { context, throwOnFullBatchFailure: false });
-  try {
-    const tasks = planned.flatMap((plan) => plan.tasks);
-    await queues.send(deliveriesQueueUrl, tasks.map((task) => ({ body: JSON.stringify(task), groupId: task.tenantId })));
-  } catch (error) {
-    logger.error('could not queue the deliveries of a batch; its events will be retried', { error: error as Error });
-    response.batchItemFailures.push(...planned.map(({ messageId }) => ({ itemIdentifier: messageId })));
-  }
+  await outbox.flush(queues, response);
   return response;
 }
