@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
-import { ApiKeyService } from '../lambdas/core/api-key-service';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPES } from '../lambdas/core/event-catalog';
 import { localClientConfig, startPlatform, type PlatformOptions } from '../local/platform';
 import { drainQueue, queueDepth } from '../local/queue-inspection';
@@ -104,9 +101,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     wrapConsumer,
     environment: { WEBHOOK_CACHE_SECONDS: '5', SEND_TIMEOUT_SECONDS: '1.5', CONNECT_TIMEOUT_SECONDS: '1', POWERTOOLS_LOG_LEVEL: 'ERROR' },
   });
-  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint)));
+  const { documentClient, apiKeys } = platform;
   const sqs = new SQSClient(localClientConfig(platform.sqsEndpoint));
-  const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, platform.tableName));
   const receiverAnswers: Record<string, number> = {};
   const receivers: Receiver[] = [];
 

@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
+import { ApiKeyService } from '../lambdas/core/api-key-service';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from './emulators';
@@ -34,6 +37,9 @@ export interface RunningPlatform {
   dynamoEndpoint: string;
   sqsEndpoint: string;
   queues: Awaited<ReturnType<typeof provisionQueues>>;
+  /** A client of the platform's table, for tools and tests (the handlers have their own). */
+  documentClient: DynamoDBDocumentClient;
+  apiKeys: ApiKeyService;
   stop(): Promise<void>;
 }
 
@@ -59,7 +65,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   await provisionTable(dynamoClient, options.tableName);
   const retryScheduleSeconds = options.retryScheduleSeconds ?? DEFAULT_RETRY_SCHEDULE_SECONDS;
   const queues = await provisionQueues(sqsClient, { prefix: options.queuePrefix, retryScheduleSeconds, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
-  dynamoClient.destroy();
+  const documentClient = DynamoDBDocumentClient.from(dynamoClient);
 
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -121,9 +127,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     dynamoEndpoint: dynamo.endpoint,
     sqsEndpoint: sqs.endpoint,
     queues,
+    documentClient,
+    apiKeys: new ApiKeyService(new DynamoApiKeyRepository(documentClient, options.tableName)),
     stop: async () => {
       await Promise.all(pollers.map((poller) => poller.stop()));
       sqsClient.destroy();
+      dynamoClient.destroy();
       gateway.closeAllConnections();
       await new Promise((resolve) => gateway.close(resolve));
       await sqs.stop();

@@ -1,10 +1,6 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
-import { ApiKeyService } from '../lambdas/core/api-key-service';
 import { ensureDevApiKey } from './dev-api-key';
-import { localClientConfig, startPlatform } from './platform';
+import { startPlatform } from './platform';
 import { LOCAL_PORTS, LOCAL_TABLE_NAME, LOCAL_DATA_DIR } from './local-settings';
 
 const platform = await startPlatform({
@@ -14,9 +10,7 @@ const platform = await startPlatform({
   tableName: LOCAL_TABLE_NAME,
 });
 
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint)));
-const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, platform.tableName));
-const apiKey = await ensureDevApiKey(apiKeys, join(LOCAL_DATA_DIR, 'dev-api-key'), process.env.DEV_API_KEY);
+const apiKey = await ensureDevApiKey(platform.apiKeys, join(LOCAL_DATA_DIR, 'dev-api-key'), process.env.DEV_API_KEY);
 
 console.log(`
 Webhooks platform running locally (data in ${LOCAL_DATA_DIR}/)

@@ -1,8 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoApiKeyRepository } from '../../lambdas/adapters/api-key-repository';
-import { ApiKeyService } from '../../lambdas/core/api-key-service';
 import { freePort } from '../../local/emulators';
 import { localClientConfig, startPlatform } from '../../local/platform';
 import { startReceiver } from '../../local/receiver';
@@ -42,9 +38,7 @@ meter.attach('DynamoDB', documentClient);
 meter.attach('SQS', sqsClient);
 
 const receiver = await startReceiver();
-const { key } = await new ApiKeyService(
-  new DynamoApiKeyRepository(DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint))), 'bench'),
-).create('bench', 'bench');
+const { key } = await platform.apiKeys.create('bench', 'bench');
 for (let index = 0; index < WEBHOOKS; index += 1) {
   const response = await fetch(`${platform.apiUrl}/v2/webhooks`, {
     method: 'POST',

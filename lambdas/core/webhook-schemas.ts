@@ -8,7 +8,7 @@ export const MAX_DESCRIPTION_LENGTH = 512;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-export const eventTypeSchema = z.enum(EVENT_TYPES, { error: `unknown event type; expected one of ${EVENT_TYPES.join(', ')}` });
+const eventTypeSchema = z.enum(EVENT_TYPES, { error: `unknown event type; expected one of ${EVENT_TYPES.join(', ')}` });
 
 const eventsSchema = z.pipe(
   z
@@ -72,7 +72,3 @@ export const listQuerySchema = z.strictObject({
   event: z.optional(eventTypeSchema),
   active: z.optional(z.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }), z.transform((value) => value === 'true'))),
 });
-
-export type CreateWebhookInput = z.output<ReturnType<typeof webhookSchemas>['create']>;
-export type UpdateWebhookInput = z.output<ReturnType<typeof webhookSchemas>['update']>;
-export type ListQuery = z.output<typeof listQuerySchema>;

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { DynamoApiKeyRepository } from '../../lambdas/adapters/api-key-repository';
-import { ApiKeyService } from '../../lambdas/core/api-key-service';
-import { localClientConfig, startPlatform, type PlatformOptions, type RunningPlatform } from '../../local/platform';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../local/platform';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -13,8 +9,6 @@ export interface ApiResponse<T = any> {
 }
 
 export interface TestPlatform extends RunningPlatform {
-  documentClient: DynamoDBDocumentClient;
-  apiKeys: ApiKeyService;
   /** A fresh tenant with its own key. */
   newTenant(prefix?: string): Promise<{ tenantId: string; key: string }>;
   request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
@@ -35,15 +29,11 @@ export async function startTestPlatform(
     environment: { WEBHOOK_CACHE_SECONDS: '0', POWERTOOLS_LOG_LEVEL: 'ERROR', ...environment },
     ...options,
   });
-  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(platform.dynamoEndpoint)));
-  const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, platform.tableName));
   return {
     ...platform,
-    documentClient,
-    apiKeys,
     async newTenant(prefix = 'tenant') {
       const tenantId = `${prefix}-${randomUUID().slice(0, 8)}`;
-      const { key } = await apiKeys.create(tenantId, 'test');
+      const { key } = await platform.apiKeys.create(tenantId, 'test');
       return { tenantId, key };
     },
     async request(method, path, options = {}) {
