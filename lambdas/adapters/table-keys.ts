@@ -8,7 +8,17 @@ export const keys = {
   apiKey: (keyHash: string) => `APIKEY#${keyHash}`,
   apiKeySort: 'APIKEY',
   delivery: (eventId: string) => `DELIVERY#${eventId}`,
+  /**
+   * A delivery's sort key under `WEBHOOK#<webhookId>`: time first, so a webhook's log lists newest first and
+   * a time window is a key range, with no index and no extra write (docs/architecture.md, "Delivery log").
+   */
+  deliveryAt: (receivedAt: string, eventId: string) => `DELIVERY#${receivedAt}#${eventId}`,
+  deliveryPrefix: 'DELIVERY#',
   /** Scoped by tenant so one tenant's event ids can never suppress another's. */
   event: (tenantId: string, eventId: string) => `EVENT#${tenantId}#${eventId}`,
   eventSort: 'EVENT',
+  /** Partition key of the `EventsByTime` index (attribute `gsi1pk`): a tenant's events. */
+  eventsOfTenant: (tenantId: string) => `EVENTS#${tenantId}`,
+  /** Sort key of the `EventsByTime` index (attribute `gsi1sk`): newest first is a backwards Query. */
+  eventTime: (receivedAt: string, eventId: string) => `${receivedAt}#${eventId}`,
 } as const;
