@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
-import { hashApiKey } from '../lambdas/core/api-keys';
-import { ApiKeyService } from '../lambdas/core/api-key-service';
+import { hashApiKey, type ApiKeyRecord } from '../lambdas/core/api-keys';
 import { DomainError } from '../lambdas/core/errors';
-import { localClientConfig } from './platform';
-import { LOCAL_PORTS, LOCAL_TABLE_NAME } from './local-settings';
+import { apiKeyServiceFor, TABLE_TARGET_OPTIONS, TABLE_TARGET_USAGE } from './table-target';
 
 const USAGE = `Usage:
   npm run api-key -- create --tenant <id> [--name <label>]   mint a key; it is printed once, on the last line
@@ -14,9 +9,9 @@ const USAGE = `Usage:
   npm run api-key -- revoke --hash <sha256>                  revoke a key by the hash that list shows
   npm run api-key -- revoke --key <key>                      revoke a key you hold
 
-Target: the local stack of 'npm start' by default. For a deployed stack pass --table <name> (the stack's
-TableName output) and --region <region>; credentials come from the usual AWS environment or profile.
-  --endpoint <url>   a DynamoDB endpoint of your own (e.g. another DynamoDB Local)`;
+Portal tokens (npm run portal-link) are listed too, and revoked the same way.
+
+${TABLE_TARGET_USAGE}`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,9 +20,7 @@ const { values, positionals } = parseArgs({
     name: { type: 'string' },
     hash: { type: 'string' },
     key: { type: 'string' },
-    table: { type: 'string' },
-    region: { type: 'string' },
-    endpoint: { type: 'string' },
+    ...TABLE_TARGET_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -37,17 +30,18 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function client(): DynamoDBClient {
-  if (values.endpoint) return new DynamoDBClient(localClientConfig(values.endpoint));
-  if (values.table) return new DynamoDBClient(values.region ? { region: values.region } : {});
-  return new DynamoDBClient(localClientConfig(`http://127.0.0.1:${LOCAL_PORTS.dynamo}`));
+function stateOf(record: ApiKeyRecord): string {
+  if (record.revokedAt) return `revoked ${record.revokedAt}`;
+  if (record.expiresAt !== undefined) {
+    const expiry = new Date(record.expiresAt * 1000);
+    return `${expiry.getTime() <= Date.now() ? 'expired' : 'expires'} ${expiry.toISOString()}`;
+  }
+  return 'active';
 }
 
 const [command] = positionals;
 if (values.help || !command) fail('Tell me what to do.');
-const apiKeys = new ApiKeyService(
-  new DynamoApiKeyRepository(DynamoDBDocumentClient.from(client()), values.table ?? LOCAL_TABLE_NAME),
-);
+const apiKeys = apiKeyServiceFor(values);
 
 try {
   if (command === 'create') {
@@ -57,8 +51,7 @@ try {
     console.log(key);
   } else if (command === 'list') {
     for (const record of await apiKeys.list()) {
-      const state = record.revokedAt ? `revoked ${record.revokedAt}` : 'active';
-      console.log(`${record.keyHash}  ${record.tenantId}  ${state}  created ${record.createdAt}  ${record.name}`);
+      console.log(`${record.keyHash}  ${record.tenantId}  ${stateOf(record)}  created ${record.createdAt}  ${record.name}`);
     }
   } else if (command === 'revoke') {
     const hash = values.hash ?? (values.key ? hashApiKey(values.key) : fail('revoke needs --hash <sha256> or --key <key>.'));

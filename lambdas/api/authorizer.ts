@@ -20,7 +20,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   const key = bearerToken(header);
   const tenantId = key ? await apiKeys.authenticate(key) : undefined;
   if (!tenantId) {
-    logger.info('request refused: missing, unknown or revoked API key');
+    logger.info('request refused: missing, unknown, revoked or expired API key or portal token');
     throw new Error(UNAUTHORIZED);
   }
   const [arnPrefix, stage] = event.methodArn.split('/');

@@ -93,4 +93,12 @@ describe('Handler: authorizer', () => {
     await expect(authorizer(event())).rejects.toThrow('Unauthorized');
     await expect(authorizer(event('Basic dXNlcjpwYXNz'))).rejects.toThrow('Unauthorized');
   });
+
+  it('refuses a portal token past its expiresAt, although TTL has not deleted the item yet', async () => {
+    const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
+    dynamo.on(GetCommand).resolves({ Item: { tenantId: 'acme', kind: 'portal-token', expiresAt: anHourAgo } });
+    await expect(authorizer(event('Bearer whp_expired_token_1'))).rejects.toThrow('Unauthorized');
+    dynamo.on(GetCommand).resolves({ Item: { tenantId: 'acme', kind: 'portal-token', expiresAt: anHourAgo + 7200 } });
+    expect((await authorizer(event('Bearer whp_current_token_1'))).principalId).toBe('acme');
+  });
 });
