@@ -7,6 +7,19 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
+  /**
+   * A tenant's events, newest first (`GET /v2/events`): partition `EVENTS#<tenantId>`, sort key time-ordered.
+   * Projects only what the list shows: an event item carries the producer's data, and every index write
+   * costs one write unit per KB projected, so ALL would double the write cost of large events; the detail
+   * route reads the event by its key. Changing the projection later means replacing the index.
+   */
+  eventsByTime: {
+    indexName: 'EventsByTime',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    partitionPrefix: 'EVENTS#',
+    projectedAttributes: ['type', 'receivedAt', 'deliveryCounts'],
+  },
 } as const;
 
 /** Delays after each failed attempt, in seconds (DESIGN §9): 8 attempts over about 28 hours. */

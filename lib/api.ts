@@ -16,6 +16,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
 import { AUTHORIZER_ENTRY, ROUTES, apiEntryPath } from '../lambdas/api/routes';
+import { TABLE_ACCESS } from '../lambdas/table-access';
 import { API_THROTTLING, AUTHORIZER_CACHE_SECONDS, FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
 import { urlPolicyEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
@@ -28,7 +29,7 @@ export interface ApiProps {
 /**
  * The subscribers' REST API (DESIGN §6). Routes come from lambdas/api/routes.ts, the same table the local
  * runtime mounts, so a route added there is deployed without touching this file: one small function per
- * route, each allowed only what its route needs (GET routes read the table, the others also write).
+ * route, each allowed only the table actions and key prefixes its route declares.
  *
  * Every method sits behind a Lambda REQUEST authorizer that turns a Bearer API key into a tenant; API Gateway
  * caches its answer per key. Errors API Gateway answers itself get the API's error shape (gateway responses).
@@ -48,7 +49,7 @@ export class Api extends Construct {
       timeout,
       logGroupRetention: config.logRetention,
     });
-    this.authorizerFunction.bindTable(table, 'read');
+    this.authorizerFunction.bindTable(table, TABLE_ACCESS.authorizer);
 
     const authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: this.authorizerFunction,
@@ -89,7 +90,7 @@ export class Api extends Construct {
         logGroupRetention: config.logRetention,
         environment: routeEnvironment,
       });
-      fn.bindTable(table, route.method === 'GET' ? 'read' : 'read-write');
+      fn.bindTable(table, route.table);
       const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(fn));
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',

@@ -13,6 +13,7 @@ import {
   type ConsumedQueueSettings,
   type QueueSettings,
 } from '../lambdas/platform-settings';
+import { TABLE_ACCESS } from '../lambdas/table-access';
 import { urlPolicyEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
@@ -77,7 +78,7 @@ export class Delivery extends Construct {
       logGroupRetention: config.logRetention,
       environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl },
     });
-    this.fanOutFunction.bindTable(table, 'read-write');
+    this.fanOutFunction.bindTable(table, TABLE_ACCESS.fanOut);
     this.deliveriesQueue.grant(this.fanOutFunction, 'sqs:SendMessage');
     this.eventsDlq.grant(this.fanOutFunction, 'sqs:SendMessage');
     this.consume(this.fanOutFunction, this.eventsQueue, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
@@ -90,7 +91,7 @@ export class Delivery extends Construct {
       logGroupRetention: config.logRetention,
       environment: { ...environment, DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl },
     });
-    this.deliverFunction.bindTable(table, 'read-write');
+    this.deliverFunction.bindTable(table, TABLE_ACCESS.deliver);
     this.deliveriesQueue.grant(this.deliverFunction, 'sqs:ChangeMessageVisibility');
     this.deliveriesDlq.grant(this.deliverFunction, 'sqs:SendMessage');
     this.consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);

@@ -1,5 +1,5 @@
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE } from '../lambdas/platform-settings';
 
@@ -9,7 +9,8 @@ import { TABLE } from '../lambdas/platform-settings';
  *
  * It holds customers' webhooks and secrets: it outlives the stack (RETAIN, deletion protection) and can be
  * restored to any second of the last 35 days (PITR). On-demand billing because traffic is bursty and a
- * delivery costs at most one write (§5). Deliveries and events expire through TTL.
+ * delivery costs at most one write (§5). Deliveries and events expire through TTL. One index, EventsByTime,
+ * lists a tenant's events by time (lambdas/platform-settings.ts says what it projects and why).
  */
 export class Storage extends Construct {
   public readonly table: TableV2;
@@ -22,6 +23,15 @@ export class Storage extends Construct {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
+      globalSecondaryIndexes: [
+        {
+          indexName: TABLE.eventsByTime.indexName,
+          partitionKey: { name: TABLE.eventsByTime.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE.eventsByTime.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...TABLE.eventsByTime.projectedAttributes],
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });

@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { TableAccess } from '../lambdas/table-access';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -79,12 +81,20 @@ export class WebhooksFunction extends NodejsFunction {
   }
 
   /**
-   * Grants exactly read or read-write on the table and sets TABLE_NAME, in one call (as Powertools'
-   * `bindTable`), so a function never has a table name without the matching permission or the reverse.
+   * Grants exactly the table access given and sets TABLE_NAME, in one call (as Powertools' `bindTable`), so a
+   * function never has a table name without the matching permission or the reverse. Each grant becomes one
+   * statement whose `dynamodb:LeadingKeys` must all match its key patterns (lambdas/table-access.ts).
    */
-  public bindTable(table: ITableV2, access: 'read' | 'read-write'): void {
+  public bindTable(table: ITableV2, access: TableAccess): void {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    if (access === 'read-write') table.grantReadWriteData(this);
-    else table.grantReadData(this);
+    for (const grant of access) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: grant.actions.map((action) => `dynamodb:${action}`),
+          resources: [grant.index ? `${table.tableArn}/index/${grant.index}` : table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] } },
+        }),
+      );
+    }
   }
 }

@@ -1,9 +1,35 @@
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { maxAttempts } from '../lambdas/core/retry-schedule';
 import { DELIVERIES_QUEUE, EVENTS_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
 
-/** Creates the table as lib/storage.ts defines it, unless it exists already (data kept on disk). */
+const EVENTS_BY_TIME_ATTRIBUTES: AttributeDefinition[] = [
+  { AttributeName: TABLE.eventsByTime.partitionKey, AttributeType: 'S' },
+  { AttributeName: TABLE.eventsByTime.sortKey, AttributeType: 'S' },
+];
+
+const EVENTS_BY_TIME: GlobalSecondaryIndex = {
+  IndexName: TABLE.eventsByTime.indexName,
+  KeySchema: [
+    { AttributeName: TABLE.eventsByTime.partitionKey, KeyType: 'HASH' },
+    { AttributeName: TABLE.eventsByTime.sortKey, KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.eventsByTime.projectedAttributes] },
+};
+
+/**
+ * Creates the table as lib/storage.ts defines it, unless it exists already (data kept on disk); a table kept
+ * from before the EventsByTime index gets the index added.
+ */
 export async function provisionTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(
@@ -13,11 +39,13 @@ export async function provisionTable(client: DynamoDBClient, tableName: string):
         AttributeDefinitions: [
           { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
           { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+          ...EVENTS_BY_TIME_ATTRIBUTES,
         ],
         KeySchema: [
           { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
         ],
+        GlobalSecondaryIndexes: [EVENTS_BY_TIME],
       }),
     );
     await client.send(
@@ -28,7 +56,20 @@ export async function provisionTable(client: DynamoDBClient, tableName: string):
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingEventsIndex(client, tableName);
   }
+}
+
+async function addMissingEventsIndex(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === EVENTS_BY_TIME.IndexName)) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: EVENTS_BY_TIME_ATTRIBUTES,
+      GlobalSecondaryIndexUpdates: [{ Create: EVENTS_BY_TIME }],
+    }),
+  );
 }
 
 export interface QueuePair {

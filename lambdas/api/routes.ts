@@ -1,6 +1,8 @@
+import { TABLE_ACCESS, type TableAccess } from '../table-access';
+
 /**
- * The one list of the API's routes. lib/api.ts builds a function and a method from each entry;
- * local/ mounts the same handler files on the same paths.
+ * The one list of the API's routes. lib/api.ts builds a function and a method from each entry, allowed exactly
+ * the route's `table` access; local/ mounts the same handler files on the same paths.
  */
 export interface Route {
   /** Names the Lambda function and the construct. */
@@ -9,14 +11,16 @@ export interface Route {
   path: string;
   /** The handler file, relative to lambdas/api/, without extension. */
   entry: string;
+  /** What the route's function may do to the table (lambdas/table-access.ts): its actions, on its key prefixes. */
+  table: TableAccess;
 }
 
 export const ROUTES: readonly Route[] = [
-  { name: 'CreateWebhook', method: 'POST', path: '/v2/webhooks', entry: 'create-webhook' },
-  { name: 'ListWebhooks', method: 'GET', path: '/v2/webhooks', entry: 'list-webhooks' },
-  { name: 'GetWebhook', method: 'GET', path: '/v2/webhooks/{webhookId}', entry: 'get-webhook' },
-  { name: 'UpdateWebhook', method: 'PUT', path: '/v2/webhooks/{webhookId}', entry: 'update-webhook' },
-  { name: 'DeleteWebhook', method: 'DELETE', path: '/v2/webhooks/{webhookId}', entry: 'delete-webhook' },
+  { name: 'CreateWebhook', method: 'POST', path: '/v2/webhooks', entry: 'create-webhook', table: TABLE_ACCESS.createWebhook },
+  { name: 'ListWebhooks', method: 'GET', path: '/v2/webhooks', entry: 'list-webhooks', table: TABLE_ACCESS.listWebhooks },
+  { name: 'GetWebhook', method: 'GET', path: '/v2/webhooks/{webhookId}', entry: 'get-webhook', table: TABLE_ACCESS.getWebhook },
+  { name: 'UpdateWebhook', method: 'PUT', path: '/v2/webhooks/{webhookId}', entry: 'update-webhook', table: TABLE_ACCESS.updateWebhook },
+  { name: 'DeleteWebhook', method: 'DELETE', path: '/v2/webhooks/{webhookId}', entry: 'delete-webhook', table: TABLE_ACCESS.deleteWebhook },
 ];
 
 export const AUTHORIZER_ENTRY = 'authorizer';

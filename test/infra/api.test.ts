@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../../lambdas/api/gateway-responses';
 import { ROUTES } from '../../lambdas/api/routes';
 import { API_THROTTLING, AUTHORIZER_CACHE_SECONDS, FUNCTION_TIMEOUT_SECONDS } from '../../lambdas/platform-settings';
-import { actionsOn, resourceByPrefix, resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
 
 const { template } = synthesizeWebhooks();
 const [authorizerId, authorizer] = resourceByPrefix(template, 'AWS::ApiGateway::Authorizer', 'ApiApiKeyAuthorizer');
@@ -59,17 +59,39 @@ describe('Construct: Api', () => {
     });
   });
 
-  it.each(ROUTES)('lets $name read the table, and write it only if it is not a GET', (route) => {
+  it.each([
+    ['CreateWebhook', ['dynamodb:PutItem', 'dynamodb:UpdateItem']],
+    ['ListWebhooks', ['dynamodb:Query']],
+    ['GetWebhook', ['dynamodb:GetItem']],
+    ['UpdateWebhook', ['dynamodb:UpdateItem']],
+    ['DeleteWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']],
+  ])('lets %s do only %j to the table, on webhook partitions (TENANT#) only', (name, actions) => {
     // Prepare
-    const functionId = methodFor(route)!.functionId!;
+    const route = ROUTES.find((candidate) => candidate.name === name)!;
 
     // Act
-    const actions = actionsOn(template, functionId, tableId);
+    const grants = tableGrantsOf(template, methodFor(route)!.functionId!, tableId);
 
     // Assess
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-    if (route.method === 'GET') expect(actions).not.toContain('dynamodb:PutItem');
-    else expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+    expect(grants).toEqual([{ actions, index: undefined, leadingKeys: ['TENANT#*'] }]);
+  });
+
+  it.each(ROUTES)('grants $name exactly the table access its route declares, and never Scan', (route) => {
+    // Prepare
+    const declared = route.table
+      .map((grant) => ({
+        actions: grant.actions.map((action) => `dynamodb:${action}`).sort(),
+        index: grant.index,
+        leadingKeys: [...grant.leadingKeys].sort(),
+      }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+    // Act
+    const grants = tableGrantsOf(template, methodFor(route)!.functionId!, tableId);
+
+    // Assess
+    expect(grants).toEqual(declared);
+    expect(grants.flatMap((grant) => grant.actions)).not.toContain('dynamodb:Scan');
   });
 
   it('configures the route functions from context: table, URL policy, webhook limit', () => {
@@ -102,8 +124,21 @@ describe('Construct: Api', () => {
     // Assess
     expect(authorizer.Properties).toMatchObject(expected);
     expect(authorizerFunctionId).toBeDefined();
-    expect(actionsOn(template, authorizerFunctionId!, tableId)).toContain('dynamodb:GetItem');
-    expect(actionsOn(template, authorizerFunctionId!, tableId)).not.toContain('dynamodb:PutItem');
+  });
+
+  it('lets the authorizer GetItem API-key items only: it can read no webhook, secret, delivery or event', () => {
+    // Prepare
+    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(/"(ApiAuthorizer[0-9A-F]{8})","Arn"/)![1]!;
+    const otherPartitions = ['TENANT#tenant-1', 'WEBHOOK#wh_1', 'EVENT#tenant-1#evt_1', 'EVENTS#tenant-1'];
+
+    // Act
+    const grants = tableGrantsOf(template, authorizerFunctionId, tableId);
+
+    // Assess
+    expect(grants).toEqual([{ actions: ['dynamodb:GetItem'], index: undefined, leadingKeys: ['APIKEY#*'] }]);
+    for (const partition of otherPartitions) {
+      expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, partition)))).toBe(false);
+    }
   });
 
   it.each(Object.keys(GATEWAY_ERRORS) as GatewayErrorType[])('answers %s itself in the API error shape', (type) => {

@@ -11,7 +11,7 @@ import {
 import { Delivery } from '../../lib/delivery';
 import { readConfig } from '../../lib/stack-config';
 import { Storage } from '../../lib/storage';
-import { actionsOn, resourceByPrefix, resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { actionsOn, resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
 
 // a producer in another stack, given access the way the README tells teams to
 let producer: Stack;
@@ -160,7 +160,7 @@ describe('Construct: Delivery', () => {
     };
 
     // Assess
-    expect(grants.table).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
+    expect(grants.table).not.toContain('dynamodb:Scan');
     expect(grants.deliveries).toEqual(['sqs:SendMessage']);
     expect(grants.eventsDlq).toEqual(['sqs:SendMessage']);
     expect(grants.deliveriesDlq).toEqual([]);
@@ -179,11 +179,47 @@ describe('Construct: Delivery', () => {
     };
 
     // Assess
-    expect(grants.table).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    expect(grants.table).not.toContain('dynamodb:Scan');
     expect(grants.deliveries).toContain('sqs:ChangeMessageVisibility');
     expect(grants.deliveries).not.toContain('sqs:SendMessage');
     expect(grants.deliveriesDlq).toEqual(['sqs:SendMessage']);
     expect(grants.events).toEqual([]);
+  });
+
+  it('lets fan-out query webhooks (TENANT#) and record events (EVENT#), and touch nothing else of the table', () => {
+    // Prepare
+    const expected = [
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
+      { actions: ['dynamodb:Query'], index: undefined, leadingKeys: ['TENANT#*'] },
+    ];
+
+    // Act
+    const grants = tableGrantsOf(template, fanOutId, tableId);
+
+    // Assess
+    expect(grants).toEqual(expected);
+    expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, 'APIKEY#abc')))).toBe(false);
+  });
+
+  it('lets deliver keep webhook state (TENANT#), write the delivery log (WEBHOOK#) and update events (EVENT#), and no API keys', () => {
+    // Prepare
+    const expected = [
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['TENANT#*'] },
+      {
+        actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        index: undefined,
+        leadingKeys: ['WEBHOOK#*'],
+      },
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
+    ];
+
+    // Act
+    const grants = tableGrantsOf(template, deliverId, tableId);
+
+    // Assess
+    expect(grants).toEqual(expect.arrayContaining(expected));
+    expect(grants).toHaveLength(expected.length);
+    expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, 'APIKEY#abc')))).toBe(false);
   });
 
   it('grantPublish lets a producer in another stack send events, and not receive them', () => {

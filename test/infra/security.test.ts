@@ -47,6 +47,21 @@ describe('Stack: Webhooks security', () => {
     expect([...actions].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
+  it('grants DynamoDB data actions only with a dynamodb:LeadingKeys condition, and Scan to nobody', () => {
+    // Prepare
+    const dataActions = /^dynamodb:(Get|BatchGet|Query|Scan|Put|Update|Delete|BatchWrite|ConditionCheck|PartiQL)/;
+
+    // Act
+    const dynamoStatements = allowStatements.filter((statement) => actionsOf(statement).some((action) => dataActions.test(action)));
+
+    // Assess
+    expect(dynamoStatements.length).toBeGreaterThan(0);
+    for (const statement of dynamoStatements) {
+      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toBeDefined();
+    }
+    expect(allowStatements.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+  });
+
   it('attaches no AWS-managed policy but the logging ones', () => {
     // Prepare
     const allowed = ['AWSLambdaBasicExecutionRole', 'AmazonAPIGatewayPushToCloudWatchLogs'];

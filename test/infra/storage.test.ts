@@ -18,11 +18,38 @@ describe('Construct: Storage', () => {
       { AttributeName: partitionKey, KeyType: 'HASH' },
       { AttributeName: sortKey, KeyType: 'RANGE' },
     ]);
-    expect(AttributeDefinitions).toEqual([
-      { AttributeName: partitionKey, AttributeType: 'S' },
-      { AttributeName: sortKey, AttributeType: 'S' },
-    ]);
+    expect(AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: partitionKey, AttributeType: 'S' },
+        { AttributeName: sortKey, AttributeType: 'S' },
+      ]),
+    );
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+  });
+
+  it('lists a tenant\'s events by time through the EventsByTime index, projecting only what the list shows', () => {
+    // Prepare
+    const { indexName, partitionKey, sortKey, projectedAttributes } = TABLE.eventsByTime;
+
+    // Act
+    const index = table.Properties.GlobalSecondaryIndexes?.find((candidate: { IndexName: string }) => candidate.IndexName === indexName);
+
+    // Assess
+    expect(index).toEqual({
+      IndexName: 'EventsByTime',
+      KeySchema: [
+        { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projectedAttributes] },
+    });
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: partitionKey, AttributeType: 'S' },
+        { AttributeName: sortKey, AttributeType: 'S' },
+      ]),
+    );
+    expect(table.Properties.GlobalSecondaryIndexes).toHaveLength(1);
   });
 
   it('bills on demand, keeps point-in-time recovery on and expires items through TTL', () => {

@@ -69,3 +69,33 @@ export function actionsOn(template: Template, functionId: string, resourceId: st
     .filter((statement) => JSON.stringify(statement.Resource).includes(`"${resourceId}"`))
     .flatMap(actionsOf);
 }
+
+/** One DynamoDB grant of a function, as the template states it. */
+export interface TableGrantInTemplate {
+  actions: string[];
+  /** The index the grant is on, or undefined for the table itself. */
+  index: string | undefined;
+  /** The `dynamodb:LeadingKeys` patterns (ForAllValues:StringLike), or undefined when unconditioned. */
+  leadingKeys: string[] | undefined;
+}
+
+/** Every statement of a function that names the table (or one of its indexes), sorted for comparison. */
+export function tableGrantsOf(template: Template, functionId: string, tableId: string): TableGrantInTemplate[] {
+  return statementsOfFunction(template, functionId)
+    .filter((statement) => JSON.stringify(statement.Resource).includes(`"${tableId}"`))
+    .map((statement) => {
+      const leadingKeys = (statement as { Condition?: Record<string, Record<string, string | string[]>> }).Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      return {
+        actions: [...actionsOf(statement)].sort(),
+        index: JSON.stringify(statement.Resource).match(/\/index\/([A-Za-z0-9_.-]+)/)?.[1],
+        leadingKeys: leadingKeys === undefined ? undefined : [leadingKeys].flat().sort(),
+      };
+    })
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+/** Whether an IAM StringLike pattern (`*` any characters, `?` one) matches a value. */
+export function stringLike(pattern: string, value: string): boolean {
+  const expression = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${expression}$`).test(value);
+}

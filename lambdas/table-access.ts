@@ -1,0 +1,75 @@
+/**
+ * What each function may do to the one table, as plain data: lib/ turns it into IAM statements (one per
+ * grant, `dynamodb:LeadingKeys` limited to the grant's key prefixes), the route table declares it per route.
+ * A function holds only the actions it calls on the partitions it touches; `Scan` is nobody's.
+ *
+ * How IAM applies `dynamodb:LeadingKeys` (ForAllValues:StringLike, so every key of a request must match):
+ * GetItem/PutItem/UpdateItem/DeleteItem check the item's partition key; BatchGetItem and BatchWriteItem check
+ * every key of the batch; TransactWriteItems has no action of its own, each of its Put/Update/Delete/
+ * ConditionCheck is checked as PutItem/UpdateItem/DeleteItem/ConditionCheckItem on its own key; a Query checks
+ * the partition key value it asks for, which on an index is the index's partition key.
+ */
+import { TABLE } from './platform-settings';
+import { keys } from './adapters/table-keys';
+
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+export interface TableGrant {
+  actions: readonly TableAction[];
+  /** Partition key patterns (IAM StringLike: `*` matches any characters). */
+  leadingKeys: readonly string[];
+  /** The grant applies to this index of the table instead of the table itself. */
+  index?: string;
+}
+
+/** Everything one function may do to the table. */
+export type TableAccess = readonly TableGrant[];
+
+/** The key prefixes of DESIGN §5, as IAM patterns, built from the same functions the repositories use. */
+export const KEY_PATTERNS = {
+  /** webhooks and the per-tenant webhook count */
+  tenant: keys.tenant('*'),
+  /** API keys and portal tokens */
+  apiKey: keys.apiKey('*'),
+  /** a webhook's delivery log */
+  deliveryLog: keys.webhook('*'),
+  events: keys.event('*', '*'),
+  /** the EventsByTime index's partition: one per tenant */
+  eventsByTime: `${TABLE.eventsByTime.partitionPrefix}*`,
+} as const;
+
+export const TABLE_ACCESS = {
+  /** Looks up the hash of a bearer key: one GetItem, and nothing of any tenant's webhooks or secrets. */
+  authorizer: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
+  /** Webhook routes (lambdas/adapters/webhook-repository.ts): create and delete are transactions with the count item. */
+  createWebhook: [{ actions: ['PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  updateWebhook: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  deleteWebhook: [{ actions: ['DeleteItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  /** Reading the delivery log and stored events (the recovery and audit routes of DESIGN §6b, §6c). */
+  readDeliveryLogAndEvents: [
+    { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: [KEY_PATTERNS.events] },
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
+  ],
+  /** Reads a tenant's webhooks; records each event once (a batch's events are looked up together). */
+  fanOut: [
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
+  ],
+  /** Reads a batch's webhooks and keeps their state (disable, failing, breaker); writes the delivery log. */
+  deliver: [
+    { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
+  ],
+} as const satisfies Record<string, TableAccess>;
