@@ -2,18 +2,19 @@ import { ValidationError } from './errors';
 import { WEBHOOK_ID_PATTERN } from './ids';
 
 /**
- * List cursors are opaque to callers: base64url of the last id they saw. The tenant is never in the
- * cursor (it comes from the API key), so a forged cursor can only move within the caller's own list.
+ * List cursors are opaque to callers: base64url of the last id (or log position) they saw. The tenant is
+ * never in the cursor (it comes from the API key), so a forged cursor can only move within the caller's own
+ * list; one that does not decode to the list's own form is a validation_error, never a 500.
  */
 export function encodeCursor(lastId: string): string {
   return Buffer.from(JSON.stringify({ after: lastId })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): string {
+export function decodeCursor(cursor: string, form: RegExp = WEBHOOK_ID_PATTERN): string {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const after = (decoded as { after?: unknown }).after;
-    if (typeof after === 'string' && WEBHOOK_ID_PATTERN.test(after)) return after;
+    if (typeof after === 'string' && form.test(after)) return after;
   } catch {
     // falls through to the error below
   }

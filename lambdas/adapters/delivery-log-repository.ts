@@ -1,0 +1,81 @@
+import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRecord, EventHeader } from '../core/delivery-log';
+import type { DeliveryLogStore, DeliveryPageQuery, LogPage } from '../core/log-store';
+import { untilProcessed } from './dynamo-support';
+import { readLogPage, startAfter, windowRange } from './log-query';
+import { keys } from './table-keys';
+
+type Item = Record<string, unknown>;
+type Key = { pk: string; sk: string };
+
+const BATCH_GET_LIMIT = 100;
+
+function toRecord(item: Item): DeliveryRecord {
+  const { pk, sk: _sk, expiresAt: _expiresAt, ...record } = item as Item & { pk: string };
+  return { ...(record as Omit<DeliveryRecord, 'webhookId'>), webhookId: pk.slice(keys.webhookPrefix.length), attempts: (record.attempts as DeliveryRecord['attempts']) ?? [] };
+}
+
+/** Reads of the delivery log: `WEBHOOK#<webhookId>` / `DELIVERY#<receivedAt>#<eventId>`, time-ordered by key. */
+export class DynamoDeliveryLogRepository implements DeliveryLogStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async list(webhookId: string, query: DeliveryPageQuery): Promise<LogPage<DeliveryRecord>> {
+    const pk = keys.webhook(webhookId);
+    const range = windowRange(keys.deliveryPrefix, query.since, query.until);
+    const after = startAfter(query.after === undefined ? undefined : `${keys.deliveryPrefix}${query.after}`, range);
+    if (after === null) return { items: [] };
+    const filters = [
+      ...(query.status !== undefined ? ['#status = :status'] : []),
+      ...(query.eventType !== undefined ? ['eventType = :eventType'] : []),
+    ];
+    return readLogPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ...(query.status !== undefined ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ':lower': range.lower,
+          ':upper': range.upper,
+          ...(query.status !== undefined ? { ':status': query.status } : {}),
+          ...(query.eventType !== undefined ? { ':eventType': query.eventType } : {}),
+        },
+        ...(after !== undefined ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+      },
+      { limit: query.limit, positionOf: (item) => (item.sk as string).slice(keys.deliveryPrefix.length), toEntry: toRecord },
+    );
+  }
+
+  async get(webhookId: string, receivedAt: string, eventId: string): Promise<DeliveryRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.webhook(webhookId), sk: keys.deliveryAt(receivedAt, eventId) } }),
+    );
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  async ofEvents(events: readonly EventHeader[]): Promise<DeliveryRecord[]> {
+    const wanted: Key[] = events.flatMap((event) =>
+      (event.webhookIds ?? []).map((webhookId) => ({ pk: keys.webhook(webhookId), sk: keys.deliveryAt(event.receivedAt, event.eventId) })),
+    );
+    const found: Item[] = [];
+    for (let start = 0; start < wanted.length; start += BATCH_GET_LIMIT) {
+      await untilProcessed(
+        wanted.slice(start, start + BATCH_GET_LIMIT),
+        async (pending) => {
+          const { Responses, UnprocessedKeys } = await this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+          );
+          found.push(...(Responses?.[this.tableName] ?? []));
+          return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
+        },
+        'delivery records',
+      );
+    }
+    return found.map(toRecord);
+  }
+}
