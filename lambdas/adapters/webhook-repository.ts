@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { LimitExceededError } from '../core/errors';
 import type { Webhook } from '../core/webhook';
-import type { WebhookChanges, WebhookPage, WebhookPageQuery, WebhookStore } from '../core/webhook-store';
+import type { SecretRotation, WebhookChanges, WebhookPage, WebhookPageQuery, WebhookStore } from '../core/webhook-store';
 import { cancelledByCondition, isConditionFailure, untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';
 
@@ -164,7 +164,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     const remove: string[] = [];
     const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
     const names: Record<string, string> = {};
-    const assign = (field: 'url' | 'events' | 'active' | 'description', value: unknown) => {
+    const assign = (field: 'url' | 'events' | 'active' | 'description' | 'filter', value: unknown) => {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       set.push(`#${field} = :${field}`);
@@ -174,8 +174,43 @@ export class DynamoWebhookRepository implements WebhookStore {
     if (changes.active !== undefined) assign('active', changes.active);
     if (typeof changes.description === 'string') assign('description', changes.description);
     if (changes.description === null) remove.push('description');
+    if (changes.filter) assign('filter', changes.filter);
+    if (changes.filter === null) {
+      // the attribute goes, rather than holding null, so fan-out sees no filter at all (FILTER is a reserved word)
+      names['#filter'] = 'filter';
+      remove.push('#filter');
+    }
     if (changes.clearDisabledReason) remove.push('disabledReason');
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
+    return this.updateExisting(tenantId, id, expression, values, Object.keys(names).length ? names : undefined);
+  }
+
+  /**
+   * One conditional UpdateItem: SET reads the item as it was, so `previousSecret = secret` keeps the secret being
+   * replaced, whatever a concurrent rotation does.
+   */
+  async rotateSecret(tenantId: string, id: string, { secret, previousSecretExpiresAt, updatedAt }: SecretRotation): Promise<Webhook | undefined> {
+    if (!previousSecretExpiresAt) {
+      return this.updateExisting(tenantId, id, 'SET secret = :secret, updatedAt = :updatedAt REMOVE previousSecret, previousSecretExpiresAt', {
+        ':secret': secret,
+        ':updatedAt': updatedAt,
+      });
+    }
+    return this.updateExisting(tenantId, id, 'SET previousSecret = secret, previousSecretExpiresAt = :expiresAt, secret = :secret, updatedAt = :updatedAt', {
+      ':secret': secret,
+      ':expiresAt': previousSecretExpiresAt,
+      ':updatedAt': updatedAt,
+    });
+  }
+
+  /** One UpdateItem of an existing webhook, answering it as stored now; undefined when there is no such webhook. */
+  private async updateExisting(
+    tenantId: string,
+    id: string,
+    expression: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): Promise<Webhook | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -183,7 +218,7 @@ export class DynamoWebhookRepository implements WebhookStore {
           Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
           UpdateExpression: expression,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),

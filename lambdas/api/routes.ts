@@ -21,6 +21,10 @@ export const ROUTES: readonly Route[] = [
   { name: 'GetWebhook', method: 'GET', path: '/v2/webhooks/{webhookId}', entry: 'get-webhook', table: TABLE_ACCESS.getWebhook },
   { name: 'UpdateWebhook', method: 'PUT', path: '/v2/webhooks/{webhookId}', entry: 'update-webhook', table: TABLE_ACCESS.updateWebhook },
   { name: 'DeleteWebhook', method: 'DELETE', path: '/v2/webhooks/{webhookId}', entry: 'delete-webhook', table: TABLE_ACCESS.deleteWebhook },
+  // one UpdateItem of the webhook, as an update
+  { name: 'RotateWebhookSecret', method: 'POST', path: '/v2/webhooks/{webhookId}/rotate-secret', entry: 'rotate-webhook-secret', table: TABLE_ACCESS.updateWebhook },
+  // the catalog is code: no table access at all
+  { name: 'ListEventTypes', method: 'GET', path: '/v2/event-types', entry: 'list-event-types', table: [] },
   // the delivery log and the audit trail (DESIGN §6b, §6c): deliveries first read the webhook, to check its tenant
   { name: 'ListDeliveries', method: 'GET', path: '/v2/webhooks/{webhookId}/deliveries', entry: 'list-deliveries', table: [...TABLE_ACCESS.getWebhook, ...TABLE_ACCESS.readDeliveryLogAndEvents] },
   { name: 'GetDelivery', method: 'GET', path: '/v2/webhooks/{webhookId}/deliveries/{eventId}', entry: 'get-delivery', table: [...TABLE_ACCESS.getWebhook, ...TABLE_ACCESS.readDeliveryLogAndEvents] },

@@ -1,5 +1,6 @@
 import { EVENT_TYPES, type EventType } from './event-catalog';
 import type { PlatformEvent } from './event-envelope';
+import { matchesFilter } from './event-filter';
 import type { Webhook } from './webhook';
 import * as z from 'zod/mini';
 import './zod-messages';
@@ -16,9 +17,12 @@ export interface DeliveryTask {
   deadLettered?: boolean;
 }
 
-/** Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type. */
+/** Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type and whose filter its data passes. */
 export function subscribersOf(event: PlatformEvent, webhooks: readonly Webhook[]): Webhook[] {
-  return webhooks.filter((webhook) => webhook.tenantId === event.tenantId && webhook.active && webhook.events.includes(event.type));
+  return webhooks.filter(
+    (webhook) =>
+      webhook.tenantId === event.tenantId && webhook.active && webhook.events.includes(event.type) && matchesFilter(webhook.filter, event.data),
+  );
 }
 
 export function deliveryTasks(event: PlatformEvent, webhooks: readonly Webhook[]): DeliveryTask[] {

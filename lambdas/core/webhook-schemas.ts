@@ -27,6 +27,39 @@ const secretSchema = z
 
 const activeSchema = z.boolean({ error: 'must be true or false' });
 
+export const MAX_FILTER_PATHS = 10;
+export const MAX_FILTER_PATH_SEGMENTS = 5;
+export const MAX_FILTER_VALUES = 50;
+
+const FILTER_PATH_MESSAGE = `must be a dotted path into data of 1 to ${MAX_FILTER_PATH_SEGMENTS} non-empty segments, e.g. metadata.country`;
+
+// DynamoDB keeps numbers between 1e-130 and 1e126 in magnitude, and the document client refuses integers JavaScript
+// cannot hold exactly: a filter number outside both would fail to store, or match something else than asked.
+const isStorableNumber = (value: number) => value === 0 || (Math.abs(value) >= 1e-130 && Math.abs(value) <= Number.MAX_SAFE_INTEGER);
+
+const filterValueSchema = z.union(
+  [
+    z.string(),
+    z.number().check(z.refine(isStorableNumber, `must be 0 or between 1e-130 and ${Number.MAX_SAFE_INTEGER} in magnitude`)),
+    z.boolean(),
+  ],
+  { error: 'must be a string, number or boolean' },
+);
+
+/** DESIGN §6d: `{ "projectId": ["proj_1"], "metadata.country": ["US", "CA"] }`; every path must hold one of its values. */
+const filterSchema = z
+  .record(
+    z.string().check(z.regex(new RegExp(`^[^.]+(\\.[^.]+){0,${MAX_FILTER_PATH_SEGMENTS - 1}}$`), FILTER_PATH_MESSAGE)),
+    z
+      .array(filterValueSchema, { error: 'must be an array of the values accepted at this path' })
+      .check(z.minLength(1, 'must list at least one value'), z.maxLength(MAX_FILTER_VALUES, `must list at most ${MAX_FILTER_VALUES} values`)),
+    { error: (issue) => (issue.code === 'invalid_key' ? FILTER_PATH_MESSAGE : 'must be an object of paths into data, each with the values it accepts') },
+  )
+  .check(
+    z.refine((filter) => Object.keys(filter).length > 0, 'must name at least one path (null: every event of the subscribed types)'),
+    z.refine((filter) => Object.keys(filter).length <= MAX_FILTER_PATHS, `must name at most ${MAX_FILTER_PATHS} paths`),
+  );
+
 function urlSchema(policy: UrlPolicy) {
   return z.string({ error: 'must be a string' }).check(
     z.superRefine((url, ctx) => {
@@ -44,6 +77,8 @@ export function webhookSchemas(policy: UrlPolicy) {
     description: z.optional(descriptionSchema),
     active: z._default(activeSchema, true),
     secret: z.optional(secretSchema),
+    // null, as the API shows a webhook without one: every event of the subscribed types
+    filter: z.optional(z.nullable(filterSchema)),
   });
 
   const update = z
@@ -53,11 +88,28 @@ export function webhookSchemas(policy: UrlPolicy) {
       // null clears the description
       description: z.optional(z.nullable(descriptionSchema)),
       active: z.optional(activeSchema),
+      // null removes the filter
+      filter: z.optional(z.nullable(filterSchema)),
     })
-    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active'));
+    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter'));
 
   return { create, update };
 }
+
+export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
+export const MAX_GRACE_PERIOD_SECONDS = 604_800;
+const gracePeriodMessage = `must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}`;
+
+/** DESIGN §6b: a new secret (given or generated); the old one keeps signing for the grace period (0: not at all). */
+export const rotateSecretSchema = z.strictObject({
+  secret: z.optional(secretSchema),
+  gracePeriodSeconds: z._default(
+    z
+      .number({ error: gracePeriodMessage })
+      .check(z.refine(Number.isInteger, gracePeriodMessage), z.gte(0, gracePeriodMessage), z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage)),
+    DEFAULT_GRACE_PERIOD_SECONDS,
+  ),
+});
 
 const pageSizeMessage = `must be between 1 and ${MAX_PAGE_SIZE}`;
 

@@ -5,7 +5,7 @@ import { generateSecret } from './secrets';
 import type { UrlPolicy } from './url-guard';
 import { parseOrThrow } from './validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
-import { listQuerySchema, webhookSchemas } from './webhook-schemas';
+import { listQuerySchema, rotateSecretSchema, webhookSchemas } from './webhook-schemas';
 import type { WebhookStore } from './webhook-store';
 
 export interface WebhookServiceOptions {
@@ -42,6 +42,7 @@ export class WebhookService {
       secret: input.secret ?? generateSecret(),
       active: input.active,
       ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.filter ? { filter: input.filter } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };
@@ -77,6 +78,20 @@ export class WebhookService {
     });
     if (!updated) throw new NotFoundError();
     return toResource(updated, { withSecret: true });
+  }
+
+  /** DESIGN §6b: the old secret keeps signing next to the new one for the grace period, so receivers switch without a gap. */
+  async rotateSecret(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
+    const { secret, gracePeriodSeconds } = parseOrThrow(rotateSecretSchema, body, 'secret rotation');
+    if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
+    const now = this.now();
+    const rotated = await this.options.store.rotateSecret(tenantId, id, {
+      secret: secret ?? generateSecret(),
+      ...(gracePeriodSeconds > 0 ? { previousSecretExpiresAt: new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString() } : {}),
+      updatedAt: now.toISOString(),
+    });
+    if (!rotated) throw new NotFoundError();
+    return toResource(rotated, { withSecret: true });
   }
 
   async delete(tenantId: string, id: string): Promise<void> {

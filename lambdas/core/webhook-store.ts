@@ -1,4 +1,5 @@
 import type { EventType } from './event-catalog';
+import type { EventFilter } from './event-filter';
 import type { Webhook } from './webhook';
 
 export interface WebhookPageQuery {
@@ -14,13 +15,21 @@ export interface WebhookPage {
   hasMore: boolean;
 }
 
-/** Fields a caller may change; `description: null` removes it, `clearDisabledReason` drops the auto-disable note. */
+/** Fields a caller may change; `description: null` and `filter: null` remove them, `clearDisabledReason` drops the auto-disable note. */
 export interface WebhookChanges {
   url?: string;
   events?: EventType[];
   description?: string | null;
+  filter?: EventFilter | null;
   active?: boolean;
   clearDisabledReason?: boolean;
+  updatedAt: string;
+}
+
+export interface SecretRotation {
+  secret: string;
+  /** Until when the replaced secret keeps signing; undefined ends it at once. */
+  previousSecretExpiresAt?: string;
   updatedAt: string;
 }
 
@@ -32,6 +41,8 @@ export interface WebhookStore {
   list(tenantId: string, query: WebhookPageQuery): Promise<WebhookPage>;
   /** Applies only the given fields; undefined when the webhook does not exist. */
   update(tenantId: string, id: string, changes: WebhookChanges): Promise<Webhook | undefined>;
+  /** Makes `secret` the signing secret and keeps the current one as `previousSecret` until `previousSecretExpiresAt` (none: dropped now); undefined when the webhook does not exist. */
+  rotateSecret(tenantId: string, id: string, rotation: SecretRotation): Promise<Webhook | undefined>;
   /** False when there was nothing to delete. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Every webhook of a tenant (at most the per-tenant limit); used by fan-out. */

@@ -1,4 +1,5 @@
 import type { EventType } from './event-catalog';
+import type { EventFilter } from './event-filter';
 
 /** A subscriber's webhook as the platform stores it. */
 export interface Webhook {
@@ -6,6 +7,8 @@ export interface Webhook {
   id: string;
   url: string;
   events: EventType[];
+  /** Only events whose data passes it are delivered (DESIGN §6d); absent: every event of the subscribed types. */
+  filter?: EventFilter;
   secret: string;
   /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
   previousSecret?: string;
@@ -24,6 +27,7 @@ export interface WebhookResource {
   id: string;
   url: string;
   events: EventType[];
+  filter: EventFilter | null;
   secret?: string;
   active: boolean;
   description: string | null;
@@ -37,6 +41,7 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     id: webhook.id,
     url: webhook.url,
     events: webhook.events,
+    filter: webhook.filter ?? null,
     ...(withSecret ? { secret: webhook.secret } : {}),
     active: webhook.active,
     description: webhook.description ?? null,

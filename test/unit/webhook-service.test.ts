@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LimitExceededError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { WebhookService } from '../../lambdas/core/webhook-service';
-import type { WebhookChanges, WebhookPageQuery, WebhookStore } from '../../lambdas/core/webhook-store';
+import type { SecretRotation, WebhookChanges, WebhookPageQuery, WebhookStore } from '../../lambdas/core/webhook-store';
 
 /** The store port kept in memory: enough to test the service's own rules without DynamoDB. */
 class MemoryStore implements WebhookStore {
@@ -21,9 +21,22 @@ class MemoryStore implements WebhookStore {
   async update(tenantId: string, id: string, changes: WebhookChanges) {
     const webhook = await this.get(tenantId, id);
     if (!webhook) return undefined;
-    const { clearDisabledReason, description, ...rest } = changes;
+    const { clearDisabledReason, description, filter, ...rest } = changes;
     Object.assign(webhook, rest, description === undefined ? {} : { description: description ?? undefined });
+    if (filter) webhook.filter = filter;
+    if (filter === null) delete webhook.filter;
     if (clearDisabledReason) delete webhook.disabledReason;
+    return webhook;
+  }
+  async rotateSecret(tenantId: string, id: string, { secret, previousSecretExpiresAt, updatedAt }: SecretRotation) {
+    const webhook = await this.get(tenantId, id);
+    if (!webhook) return undefined;
+    if (previousSecretExpiresAt) Object.assign(webhook, { previousSecret: webhook.secret, previousSecretExpiresAt });
+    else {
+      delete webhook.previousSecret;
+      delete webhook.previousSecretExpiresAt;
+    }
+    Object.assign(webhook, { secret, updatedAt });
     return webhook;
   }
   async delete(tenantId: string, id: string) {
@@ -104,10 +117,74 @@ describe('Class: WebhookService', () => {
       expect(await service.update('acme', id, { active: true })).not.toHaveProperty('disabledReason');
     });
 
+    it('stores a filter on create, shows null without one, and removes it with null on update', async () => {
+      const { service, store } = setup();
+      const { id, filter } = await service.create('acme', { ...body, filter: { projectId: ['proj_A'], 'metadata.country': ['US', 'CA'] } });
+      expect(filter).toEqual({ projectId: ['proj_A'], 'metadata.country': ['US', 'CA'] });
+      expect(store.webhooks[0]!.filter).toEqual(filter);
+      expect((await service.update('acme', id, { filter: null })).filter).toBeNull();
+      expect(store.webhooks[0]).not.toHaveProperty('filter');
+      expect((await service.create('acme', body)).filter).toBeNull();
+    });
+
     it('refuses an update that changes nothing', async () => {
       const { service } = setup();
       const { id } = await service.create('acme', body);
       await expect(service.update('acme', id, {})).rejects.toMatchObject({ code: 'validation_error' });
+    });
+  });
+
+  describe('Method: rotateSecret', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+
+    it('keeps the old secret as previousSecret for the grace period (default one day) and returns the new one', async () => {
+      // Prepare
+      const { service, store } = setup();
+      const { id, secret: old } = await service.create('acme', body);
+
+      // Act
+      const rotated = await service.rotateSecret('acme', id, {});
+
+      // Assess
+      expect(rotated.secret).toMatch(/^whsec_/);
+      expect(rotated.secret).not.toBe(old);
+      expect(rotated).not.toHaveProperty('previousSecret');
+      expect(store.webhooks[0]).toMatchObject({ secret: rotated.secret, previousSecret: old, previousSecretExpiresAt: new Date(now.getTime() + 86_400_000).toISOString() });
+    });
+
+    it('takes a given secret, and with a grace period of 0 keeps no previous secret', async () => {
+      const { service, store } = setup();
+      const { id } = await service.create('acme', body);
+      await service.rotateSecret('acme', id, { gracePeriodSeconds: 60 });
+      const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+
+      const rotated = await service.rotateSecret('acme', id, { secret, gracePeriodSeconds: 0 });
+
+      expect(rotated.secret).toBe(secret);
+      expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
+      expect(store.webhooks[0]).not.toHaveProperty('previousSecretExpiresAt');
+    });
+
+    it.each([
+      [{ gracePeriodSeconds: -1 }, 'gracePeriodSeconds'],
+      [{ gracePeriodSeconds: 604_801 }, 'gracePeriodSeconds'],
+      [{ gracePeriodSeconds: 1.5 }, 'gracePeriodSeconds'],
+      [{ gracePeriodSeconds: '60' }, 'gracePeriodSeconds'],
+      [{ secret: 'whsec_short' }, 'secret'],
+      [{ grace: 60 }, 'grace'],
+    ])('refuses %j with validation_error naming %s, and keeps the secret', async (input, path) => {
+      const { service, store } = setup();
+      const { id, secret } = await service.create('acme', body);
+      await expect(service.rotateSecret('acme', id, input)).rejects.toMatchObject({ code: 'validation_error', details: [{ path }] });
+      expect(store.webhooks[0]).toMatchObject({ secret });
+      expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
+    });
+
+    it("answers not_found for another tenant's webhook", async () => {
+      const { service, store } = setup();
+      const { id, secret } = await service.create('acme', body);
+      await expect(service.rotateSecret('globex', id, {})).rejects.toBeInstanceOf(NotFoundError);
+      expect(store.webhooks[0]!.secret).toBe(secret);
     });
   });
 });
