@@ -34,6 +34,7 @@ describe('POST /v2/webhooks', () => {
       id: expect.stringMatching(/^webhook_[0-9A-Z]{26}$/),
       url: validBody.url,
       events: ['verification.completed'],
+      filter: null,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
       active: true,
       description: 'prod',
@@ -122,6 +123,8 @@ describe('Authentication', () => {
       ['GET', '/v2/webhooks/webhook_01JD0000000000000000000000'],
       ['PUT', '/v2/webhooks/webhook_01JD0000000000000000000000'],
       ['DELETE', '/v2/webhooks/webhook_01JD0000000000000000000000'],
+      ['POST', '/v2/webhooks/webhook_01JD0000000000000000000000/rotate-secret'],
+      ['GET', '/v2/event-types'],
     ]) {
       const body = method === 'POST' || method === 'PUT' ? validBody : undefined;
       expectError(await platform.request(method!, path!, { headers, body }), 401, 'unauthorized');
@@ -155,6 +158,7 @@ describe('Tenant isolation', () => {
     expectError(await platform.request('GET', path, { key: intruder.key }), 404, 'not_found');
     expectError(await platform.request('PUT', path, { key: intruder.key, body: { active: false } }), 404, 'not_found');
     expectError(await platform.request('DELETE', path, { key: intruder.key }), 404, 'not_found');
+    expectError(await platform.request('POST', `${path}/rotate-secret`, { key: intruder.key, body: {} }), 404, 'not_found');
     expect((await listAll(intruder.key)).map((item: { id: string }) => item.id)).not.toContain(webhook.id);
     const untouched = await platform.request('GET', path, { key: owner.key });
     expect(untouched.body).toEqual(webhook);
