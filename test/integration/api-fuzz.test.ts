@@ -27,8 +27,23 @@ async function tenantState(): Promise<string> {
 const validBody = { url: 'https://example.com/hooks', events: ['verification.completed'], description: 'd', active: true };
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
+// filters: well-formed ones, each rule broken (empty segments, too deep, too many paths or values, values that are
+// objects, arrays, null, unsafe integers or subnormal doubles), and anything else JSON can hold
+const filterPath = fc.oneof(fc.constantFrom('projectId', 'metadata.country', 'a.b.c.d.e', 'a.b.c.d.e.f', '', '.x', 'x.', 'a..b', 'constructor', 'toString'), fc.string({ maxLength: 12 }));
+const filterValue = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(2 ** 53), fc.constant(5e-324), jsonValue);
+const filter = fc.oneof(
+  fc.dictionary(filterPath, fc.array(filterValue, { minLength: 1, maxLength: 3 }), { minKeys: 1, maxKeys: 3 }),
+  fc.dictionary(filterPath, fc.array(filterValue, { maxLength: 55 }), { maxKeys: 12 }),
+  fc.constant(null),
+  jsonValue,
+);
 const mutatedBody = fc.oneof(
   { arbitrary: fc.constant(validBody), weight: 4 },
+  fc.record({ url: fc.constant(validBody.url), events: fc.constant(validBody.events), filter }),
+  fc.record(
+    { secret: fc.constant(`whsec_${Buffer.alloc(32, 1).toString('base64')}`), gracePeriodSeconds: fc.oneof(fc.integer({ min: -10, max: 700_000 }), fc.double(), jsonValue) },
+    { requiredKeys: [] },
+  ),
   fc.record(
     {
       url: fc.oneof(fc.webUrl(), fc.string(), fc.constantFrom('http://127.0.0.1/', 'https://[::1]/', 'https://0x7f.1/', 'https://a:b@c.com/', 'javascript:alert(1)'), jsonValue),
@@ -36,6 +51,8 @@ const mutatedBody = fc.oneof(
       description: fc.oneof(fc.string({ maxLength: 600 }), fc.constant(null), jsonValue),
       active: fc.oneof(fc.boolean(), jsonValue),
       secret: fc.oneof(fc.string(), fc.constant(`whsec_${Buffer.alloc(24).toString('base64')}`)),
+      filter,
+      gracePeriodSeconds: fc.oneof(fc.integer({ min: -10, max: 700_000 }), fc.double(), jsonValue),
       unexpected: jsonValue,
     },
     { requiredKeys: [] },
@@ -52,6 +69,8 @@ const rawBody = fc.oneof(
 const path = fc.oneof(
   fc.constant('/v2/webhooks'),
   fc.constant('/v2/webhooks/__existing__'),
+  fc.constant('/v2/webhooks/__existing__/rotate-secret'),
+  fc.constant('/v2/event-types'),
   fc.string().map((id) => `/v2/webhooks/${encodeURIComponent(id)}`),
   fc.constantFrom('/v2/webhooks/webhook_01JD0000000000000000000000', '/v2/webhooks/..%2F..%2Fetc', '/v2/webhooks/%00', '/v2/webhooks/%', '/v2/webhooks/%E0%A4%A', '/v2/webhooks/', '/v1/webhooks', '/'),
 );
