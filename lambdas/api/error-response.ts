@@ -1,6 +1,7 @@
 import { DomainError, type ErrorCode, type ErrorDetail } from '../core/errors';
 
-const STATUS_BY_CODE: Record<ErrorCode, number> = {
+/** The HTTP status of each error code (the API description lists them per status). */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_json: 400,
   validation_error: 400,
   unauthorized: 401,

@@ -1,0 +1,82 @@
+import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/ids';
+import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log-queries';
+import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhook-schemas';
+import { MAX_BODY_BYTES } from '../http-handler';
+import { DeliveryPage, Delivery, Event, EventPage, EventTypeList, Webhook, WebhookPage } from './response-schemas';
+import type * as z from 'zod/mini';
+
+/** What the description says of one route of lambdas/api/routes.ts, keyed there by the route's name. */
+export interface Operation {
+  summary: string;
+  description?: string;
+  /** The handler's own query schema: each property becomes a query parameter. */
+  query?: z.ZodMiniObject;
+  /** The handler's own body schema. */
+  body?: z.ZodMiniType;
+  success: { status: number; description: string; schema?: z.ZodMiniType; headers?: Record<string, string> };
+  /** Error statuses beyond those the shape of the route implies (401, 429, 500 always; 404 with a path id; 400 with input; 413/415 with a body). */
+  errors?: number[];
+}
+
+/** Path parameters, by name: the forms the handlers accept (anything else is a 404). */
+export const PATH_PARAMETERS: Record<string, { description: string; pattern: RegExp }> = {
+  webhookId: { description: 'A webhook of the caller', pattern: WEBHOOK_ID_PATTERN },
+  eventId: { description: "An event of the caller's tenant", pattern: EVENT_ID_PATTERN },
+};
+
+// The deployed URL policy: https only, no private addresses (local mode is laxer).
+const webhookBodies = webhookSchemas({ allowHttp: false, allowLoopback: false });
+
+const WINDOW = 'since and until are inclusive ISO-8601 instants with a time zone; since after until is a validation_error; a window reaching back past the retention (30 days by default) starts at the retention.';
+
+export const OPERATIONS: Record<string, Operation> = {
+  CreateWebhook: {
+    summary: 'Create a webhook',
+    description: `url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; events are de-duplicated; secret is generated when absent. Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
+    body: webhookBodies.create,
+    success: { status: 201, description: 'Created; Location names the new webhook', schema: Webhook, headers: { Location: '/v2/webhooks/{webhookId}' } },
+    errors: [409],
+  },
+  ListWebhooks: {
+    summary: 'List webhooks (without secrets), oldest first',
+    query: listQuerySchema,
+    success: { status: 200, description: 'A page', schema: WebhookPage },
+  },
+  GetWebhook: { summary: 'Retrieve a webhook (with its secret)', success: { status: 200, description: 'The webhook', schema: Webhook } },
+  UpdateWebhook: {
+    summary: 'Change some of url, events, description, active, filter',
+    description: 'Re-activating clears disabledReason; null removes the description or the filter.',
+    body: webhookBodies.update,
+    success: { status: 200, description: 'The updated webhook', schema: Webhook },
+  },
+  DeleteWebhook: { summary: 'Delete a webhook; deliveries already queued for it are skipped', success: { status: 204, description: 'Deleted' } },
+  RotateWebhookSecret: {
+    summary: 'Rotate the secret',
+    description: 'The old secret keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now).',
+    body: rotateSecretSchema,
+    success: { status: 200, description: 'The webhook with its new secret', schema: Webhook },
+  },
+  ListEventTypes: { summary: 'The event catalog', success: { status: 200, description: 'Every type, with a description and an example', schema: EventTypeList } },
+  ListDeliveries: {
+    summary: "A webhook's deliveries, newest first",
+    description: WINDOW,
+    query: deliveryListQuerySchema,
+    success: { status: 200, description: 'A page', schema: DeliveryPage },
+  },
+  GetDelivery: {
+    summary: 'One delivery: every attempt and the exact payload',
+    description: 'A 404 says so when the event is past its retention.',
+    success: { status: 200, description: 'The delivery', schema: Delivery },
+  },
+  ListEvents: {
+    summary: "The tenant's events, newest first, with their deliveries counted by status",
+    description: WINDOW,
+    query: eventListQuerySchema,
+    success: { status: 200, description: 'A page', schema: EventPage },
+  },
+  GetEvent: {
+    summary: 'An event as delivered, and the webhooks it went to',
+    description: 'A 404 says so when the event is past its retention.',
+    success: { status: 200, description: 'The event', schema: Event },
+  },
+};

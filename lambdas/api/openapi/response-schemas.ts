@@ -1,0 +1,155 @@
+/**
+ * The API's responses as zod schemas, for its description (docs/openapi.yaml) and the test that checks real
+ * responses against it. Request schemas are the handlers' own (core/*-schemas.ts, core/log-queries.ts);
+ * responses are built by plain functions in core/, so their shapes are written down here, once.
+ */
+import { DELIVERY_STATUSES } from '../../core/delivery-log';
+import { EVENT_TYPES } from '../../core/event-catalog';
+import { GATEWAY_ERRORS } from '../gateway-responses';
+import { STATUS_BY_CODE } from '../error-response';
+import * as z from 'zod/mini';
+
+export interface SchemaDoc {
+  /** Makes the schema a named component (`#/components/schemas/<id>`). */
+  id?: string;
+  description?: string;
+  format?: string;
+}
+
+/** Named schemas become components; the others only lend their description and format. */
+export const schemaDocs = z.registry<SchemaDoc>();
+
+function documented<S extends z.ZodMiniType>(schema: S, doc: SchemaDoc): S {
+  schemaDocs.add(schema, doc);
+  return schema;
+}
+
+const instant = () => documented(z.string(), { format: 'date-time' });
+const text = (description: string) => documented(z.string(), { description });
+
+/** Every error code a caller can see, with its status: the handlers' and API Gateway's own. */
+export const ERROR_STATUS: Record<string, number> = {
+  ...STATUS_BY_CODE,
+  ...Object.fromEntries(Object.values(GATEWAY_ERRORS).map(({ code, statusCode }) => [code, statusCode])),
+};
+
+export const ErrorBody = documented(
+  z.strictObject({
+    error: z.strictObject({
+      code: documented(z.enum(Object.keys(ERROR_STATUS) as [string, ...string[]]), { description: 'machine-readable; the status of each is listed with the responses' }),
+      message: text('for people; names the first problem'),
+      details: z.array(z.strictObject({ path: text('the field or parameter, dotted (events.0)'), message: z.string() })),
+      requestId: text('quote it when asking for help'),
+    }),
+  }),
+  { id: 'Error', description: 'The one error shape of the API' },
+);
+
+export const EventType = documented(z.enum(EVENT_TYPES), { id: 'EventType', description: 'A type of the catalog (GET /v2/event-types)' });
+
+const filterValue = z.union([z.string(), z.number(), z.boolean()]);
+const Filter = documented(z.nullable(z.record(z.string(), z.array(filterValue))), {
+  id: 'Filter',
+  description: 'Dotted paths into the event data, each with the values accepted there; null: every event of the subscribed types',
+});
+
+const Health = documented(
+  z.strictObject({
+    state: z.enum(['healthy', 'failing', 'open']),
+    failingSince: z.nullable(instant()),
+    consecutiveFailures: z.number(),
+    nextProbeAt: z.optional(documented(z.string(), { format: 'date-time', description: 'while the circuit is open: when the next probe attempt goes' })),
+  }),
+  { id: 'Health', description: 'How the deliveries to the webhook are going (circuit breaker)' },
+);
+
+const webhookFields = {
+  id: z.string(),
+  url: z.string(),
+  events: z.array(EventType),
+  filter: Filter,
+  active: z.boolean(),
+  description: z.nullable(z.string()),
+  disabledReason: z.optional(text('present when the platform switched the webhook off (410 Gone, or failing for days)')),
+  health: Health,
+  createdAt: instant(),
+  updatedAt: instant(),
+};
+
+export const WebhookSummary = documented(z.strictObject(webhookFields), { id: 'WebhookSummary', description: 'A webhook in a list: never with its secret' });
+export const Webhook = documented(z.strictObject({ ...webhookFields, secret: text('whsec_ + base64; signs every delivery') }), {
+  id: 'Webhook',
+  description: 'A webhook with its secret',
+});
+
+function page<S extends z.ZodMiniType>(id: string, item: S) {
+  return documented(
+    z.strictObject({ data: z.array(item), hasMore: z.boolean(), nextCursor: documented(z.nullable(z.string()), { description: 'pass as cursor for the next page' }) }),
+    { id, description: 'A page; a filtered page may hold fewer items than the limit and still have more' },
+  );
+}
+
+export const WebhookPage = page('WebhookPage', WebhookSummary);
+
+const deliverySummaryFields = {
+  eventId: z.string(),
+  eventType: EventType,
+  status: z.enum(DELIVERY_STATUSES),
+  attemptCount: z.number(),
+  lastAttempt: z.nullable(
+    z.strictObject({ at: instant(), statusCode: z.nullable(z.number()), durationMs: z.number(), error: z.nullable(z.string()) }),
+  ),
+  nextAttemptAt: z.nullable(instant()),
+  createdAt: documented(z.string(), { format: 'date-time', description: "the event's receivedAt: the log's order" }),
+  updatedAt: instant(),
+};
+
+export const DeliverySummary = documented(z.strictObject(deliverySummaryFields), { id: 'DeliverySummary', description: 'A delivery of one event to one webhook' });
+export const DeliveryPage = page('DeliveryPage', DeliverySummary);
+
+export const Delivery = documented(
+  z.strictObject({
+    ...deliverySummaryFields,
+    attempts: z.array(
+      z.strictObject({
+        at: instant(),
+        trigger: z.enum(['scheduled', 'manual']),
+        statusCode: z.optional(z.number()),
+        durationMs: z.number(),
+        error: z.optional(z.string()),
+        response: z.optional(text("the first kilobyte of the receiver's answer, as text")),
+      }),
+    ),
+    reason: z.nullable(text('why the platform stopped: a skipped or given-up delivery')),
+    payload: text('the exact body that is sent, signed as it is'),
+  }),
+  { id: 'Delivery', description: 'A delivery with every attempt and the exact payload' },
+);
+
+const deliveryCounts = z.strictObject(Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, z.number()])) as Record<(typeof DELIVERY_STATUSES)[number], z.ZodMiniNumber>);
+
+export const EventSummary = documented(
+  z.strictObject({ id: z.string(), type: EventType, receivedAt: instant(), deliveryCounts }),
+  { id: 'EventSummary', description: 'An event and its deliveries counted by status' },
+);
+export const EventPage = page('EventPage', EventSummary);
+
+export const Event = documented(
+  z.strictObject({
+    id: z.string(),
+    type: EventType,
+    data: documented(z.record(z.string(), z.unknown()), { description: 'exactly as delivered; numbers keep their digits' }),
+    receivedAt: instant(),
+    deliveries: z.array(z.strictObject({ webhookId: z.string(), status: z.enum(DELIVERY_STATUSES), attemptCount: z.number() })),
+  }),
+  { id: 'Event', description: 'An event as delivered, and where it went' },
+);
+
+export const EventTypeList = documented(
+  z.strictObject({
+    data: z.array(
+      z.strictObject({ name: EventType, description: z.string(), example: z.record(z.string(), z.unknown()), operational: z.boolean() }),
+    ),
+  }),
+  { id: 'EventTypeList', description: 'The catalog' },
+);

@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { openApiYaml } from '../../lambdas/api/openapi/document';
+import { OPERATIONS } from '../../lambdas/api/openapi/operations';
+import { ROUTES } from '../../lambdas/api/routes';
+
+const DESCRIPTION = new URL('../../docs/openapi.yaml', import.meta.url);
+const REDOCLY = new URL('../../node_modules/.bin/redocly', import.meta.url).pathname;
+
+describe('docs/openapi.yaml', () => {
+  it('is what `npm run openapi` generates from the route table and the schemas (run it after changing either)', () => {
+    expect(readFileSync(DESCRIPTION, 'utf8')).toBe(openApiYaml());
+  });
+
+  it('describes every route of the route table, and nothing else', () => {
+    expect(Object.keys(OPERATIONS).sort()).toEqual(ROUTES.map((route) => route.name).sort());
+  });
+
+  it('passes redocly lint (recommended rules) with no problem', async () => {
+    const { stdout, stderr } = await promisify(execFile)(REDOCLY, ['lint', DESCRIPTION.pathname, '--format=stylish'], { timeout: 60_000 });
+    expect(`${stdout}${stderr}`).toContain('Your API description is valid');
+    expect(`${stdout}${stderr}`).not.toMatch(/warning/i);
+  }, 60_000);
+});
