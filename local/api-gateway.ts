@@ -10,6 +10,7 @@ import type {
 import { gatewayErrorBody, GATEWAY_ERRORS, type GatewayErrorType } from '../lambdas/api/gateway-responses';
 import { apiEntryPath, AUTHORIZER_ENTRY, ROUTES, type Route } from '../lambdas/api/routes';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
+import { isConsoleRequest, serveConsole } from './console-route';
 import { lambdaContext } from './lambda-context';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -75,7 +76,7 @@ function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requ
 }
 
 /**
- * A REST API Gateway on a laptop: matches the route, runs the REQUEST authorizer (401 without a key),
+ * A REST API Gateway on a laptop, which also serves the web console at /console as the stack does: matches the route, runs the REQUEST authorizer (401 without a key),
  * builds the proxy event with the authorizer's context, and returns the handler's response as is.
  */
 export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[]; authorizer: Authorizer }): Server {
@@ -83,6 +84,7 @@ export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[
     const requestId = randomUUID();
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
+      if (isConsoleRequest(request.method, url.pathname)) return serveConsole(response, request.method!, url.pathname);
       const mounted = routes.find(({ route, pattern }) => route.method === request.method && pattern.test(url.pathname));
       if (!mounted) return sendGatewayError(response, 'MISSING_AUTHENTICATION_TOKEN', requestId);
       const body = await readBody(request);

@@ -23,7 +23,7 @@ export interface ReceiverBehaviour {
   status?: number;
   delayMs?: number;
   /** Full control per request, for tests and the soak; returns the status to answer or 'hang' / 'reset'. */
-  decide?: (delivery: ReceivedDelivery) => { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang' | 'reset';
+  decide?: (delivery: ReceivedDelivery) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string } | 'hang' | 'reset';
   /** Called for every delivery answered. */
   onDelivery?: (delivery: ReceivedDelivery) => void;
 }
@@ -84,7 +84,9 @@ export async function startReceiver({ port = 0, secrets = [], behaviour = {} }: 
       answeredStatus: 200,
     };
     const { failRate = 0, status = 500, delayMs = 0, decide } = receiver.behaviour;
-    const decision = decide ? decide(delivery) : { status: Math.random() < failRate ? status : 200, delayMs };
+    const decision: ReturnType<NonNullable<ReceiverBehaviour['decide']>> = decide
+      ? decide(delivery)
+      : { status: Math.random() < failRate ? status : 200, delayMs };
     if (decision === 'hang') return; // never answers: the sender's timeout must end it
     if (decision === 'reset') {
       request.socket.destroy();
@@ -95,7 +97,7 @@ export async function startReceiver({ port = 0, secrets = [], behaviour = {} }: 
     receiver.behaviour.onDelivery?.(delivery);
     if (decision.delayMs) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     response.writeHead(decision.status, { 'content-type': 'text/plain', ...decision.headers });
-    response.end(decision.status < 300 ? 'ok' : 'failing on purpose');
+    response.end(decision.body ?? (decision.status < 300 ? 'ok' : 'failing on purpose'));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

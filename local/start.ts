@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ensureDevApiKey } from './dev-api-key';
+import { localConsoleUrl, portalLink } from './console-links';
+import { DEV_TENANT, ensureDevApiKey } from './dev-api-key';
 import { startPlatform } from './platform';
 import { LOCAL_PORTS, LOCAL_TABLE_NAME, LOCAL_DATA_DIR } from './local-settings';
 
@@ -11,12 +12,17 @@ const platform = await startPlatform({
 });
 
 const apiKey = await ensureDevApiKey(platform.apiKeys, join(LOCAL_DATA_DIR, 'dev-api-key'), process.env.DEV_API_KEY);
+const consoleUrl = localConsoleUrl(LOCAL_PORTS.api);
+const { token: portalToken, expiresAt: portalExpiresAt } = await platform.apiKeys.createPortalToken(DEV_TENANT);
 
 console.log(`
 Webhooks platform running locally (data in ${LOCAL_DATA_DIR}/)
 
   API             ${platform.apiUrl}/v2/webhooks
   API key         ${apiKey}   (tenant "dev")
+  Web console     ${consoleUrl}   (sign in with the API key, or open the portal link below)
+  Portal link     ${portalLink(consoleUrl, portalToken)}
+                  (tenant "dev", until ${portalExpiresAt.toISOString()}; another: npm run portal-link -- --tenant dev)
   DynamoDB Local  ${platform.dynamoEndpoint}   table ${platform.tableName}
   SQS (fauxqs)    ${platform.sqsEndpoint}
   events queue    ${platform.queues.events.queueUrl}

@@ -1,0 +1,60 @@
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import { useEffect, useRef } from 'preact/hooks';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../api-types';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+export interface HourlyCounts {
+  /** The start of each hour, oldest first. */
+  hours: Date[];
+  counts: Record<DeliveryStatus, number[]>;
+}
+
+const COLORS: Record<DeliveryStatus, string> = {
+  delivered: '#1a7f37',
+  failed: '#cf222e',
+  pending: '#9a6700',
+  skipped: '#6e7781',
+};
+
+/** A stacked bar per hour; the canvas gets a text summary, since a chart says nothing to a screen reader. */
+export function DeliveriesChart({ data }: { data: HourlyCounts }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const chart = new Chart(canvas.current!, {
+      type: 'bar',
+      data: {
+        labels: data.hours.map((hour) => hour.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+        datasets: DELIVERY_STATUSES.map((status) => ({ label: status, data: data.counts[status], backgroundColor: COLORS[status] })),
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        responsive: true,
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+        plugins: { legend: { position: 'bottom' } },
+      },
+    });
+    return () => chart.destroy();
+  }, [data]);
+  const totals = DELIVERY_STATUSES.map((status) => `${data.counts[status].reduce((sum, count) => sum + count, 0)} ${status}`).join(', ');
+  return (
+    <div class="chart">
+      <canvas ref={canvas} role="img" aria-label={`Deliveries by status per hour over the last 24 hours: ${totals}`} />
+    </div>
+  );
+}
+
+/** Adds events' delivery counts into the hour each event was received. */
+export function countByHour(events: Array<{ receivedAt: string; deliveryCounts: Partial<Record<DeliveryStatus, number>> }>, now: Date): HourlyCounts {
+  const hourMs = 3_600_000;
+  const lastHour = Math.floor(now.getTime() / hourMs) * hourMs;
+  const hours = Array.from({ length: 24 }, (_, index) => new Date(lastHour - (23 - index) * hourMs));
+  const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, hours.map(() => 0)])) as Record<DeliveryStatus, number[]>;
+  for (const event of events) {
+    const index = 23 - Math.floor((lastHour - Math.floor(Date.parse(event.receivedAt) / hourMs) * hourMs) / hourMs);
+    if (index < 0 || index > 23) continue;
+    for (const status of DELIVERY_STATUSES) counts[status][index] += event.deliveryCounts[status] ?? 0;
+  }
+  return { hours, counts };
+}

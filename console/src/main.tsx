@@ -1,0 +1,8 @@
+import { render } from 'preact';
+import { App } from './app';
+import { takeTokenFromFragment } from './session';
+import './styles.css';
+
+// first of all: a portal link's token leaves the address bar before anything can read or share it
+takeTokenFromFragment();
+render(<App />, document.getElementById('app')!);

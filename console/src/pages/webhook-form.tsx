@@ -1,0 +1,194 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { WebhookInput } from '../api-client';
+import type { EventType, Filter, Webhook } from '../api-types';
+import { FieldError } from '../components/field-error';
+import { ErrorNotice, Loading } from '../components/feedback';
+import { describedBy, fieldErrors } from '../components/form-errors';
+import { Link, navigate } from '../router';
+import { useAction, useLoad } from '../use-api';
+
+const FIELDS = ['url', 'events', 'description', 'filter'] as const;
+const FILTER_EXAMPLE = '{ "projectId": ["proj_2b8XkV"], "metadata.country": ["US", "CA"] }';
+
+interface Draft {
+  url: string;
+  events: EventType[];
+  description: string;
+  filter: string;
+}
+
+const draftOf = (webhook?: Webhook): Draft => ({
+  url: webhook?.url ?? '',
+  events: webhook?.events ?? [],
+  description: webhook?.description ?? '',
+  filter: webhook?.filter ? JSON.stringify(webhook.filter, null, 2) : '',
+});
+
+/** The filter box holds JSON; empty means no filter. */
+function parseFilter(text: string): { filter: Filter | null } | { problem: string } {
+  if (text.trim() === '') return { filter: null };
+  try {
+    return { filter: JSON.parse(text) as Filter };
+  } catch {
+    return { problem: 'is not valid JSON' };
+  }
+}
+
+function EventTypeChoices({ draft, setDraft, errors }: { draft: Draft; setDraft: (draft: Draft) => void; errors?: string[] }) {
+  const catalog = useLoad((api) => api.listEventTypes(), []);
+  if (catalog.loading && !catalog.data) return <Loading what="Loading event types" />;
+  // the catalog route may not be deployed: then the types are typed in
+  const types = catalog.data?.data;
+  if (!types) {
+    return (
+      <div class="field">
+        <label for="events">Event types</label>
+        <input
+          {...describedBy('events', errors, 'events-hint')}
+          value={draft.events.join(', ')}
+          onInput={(event) =>
+            setDraft({ ...draft, events: event.currentTarget.value.split(',').map((type) => type.trim()).filter(Boolean) as EventType[] })
+          }
+        />
+        <p class="hint" id="events-hint">
+          Comma-separated, e.g. verification.completed
+        </p>
+        <FieldError id="events" errors={errors} />
+      </div>
+    );
+  }
+  return (
+    <fieldset class="field" aria-describedby={errors?.length ? 'events-error' : undefined}>
+      <legend>Event types</legend>
+      <div class="checkboxes">
+        {types.map((type) => (
+          <label key={type.name} class="checkbox">
+            <input
+              type="checkbox"
+              name="events"
+              value={type.name}
+              checked={draft.events.includes(type.name as EventType)}
+              onChange={(event) =>
+                setDraft({
+                  ...draft,
+                  events: event.currentTarget.checked
+                    ? [...draft.events, type.name as EventType]
+                    : draft.events.filter((name) => name !== type.name),
+                })
+              }
+            />
+            <span>
+              <code>{type.name}</code>
+              {type.operational && <span class="badge badge-skipped">platform</span>}
+              <span class="hint">{type.description}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+      <FieldError id="events" errors={errors} />
+    </fieldset>
+  );
+}
+
+function WebhookForm({ webhook }: { webhook?: Webhook }) {
+  const [draft, setDraft] = useState<Draft>(() => draftOf(webhook));
+  const [filterProblem, setFilterProblem] = useState<string>();
+  const save = useAction((api, input: WebhookInput) => (webhook ? api.updateWebhook(webhook.id, input) : api.createWebhook(input)));
+  const { byField, general } = fieldErrors(save.error, FIELDS);
+  const filterErrors = filterProblem ? [filterProblem] : byField.filter;
+
+  useEffect(() => {
+    if (save.error) document.querySelector<HTMLElement>('[aria-invalid="true"], .form-errors')?.focus();
+  }, [save.error]);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const parsed = parseFilter(draft.filter);
+    if ('problem' in parsed) return setFilterProblem(`The filter ${parsed.problem}`);
+    setFilterProblem(undefined);
+    const description = draft.description.trim();
+    const input: WebhookInput = {
+      url: draft.url.trim(),
+      events: draft.events,
+      description: webhook ? description || null : description || undefined,
+      // a webhook without a filter is created without the field, so an API without filters accepts it
+      ...(parsed.filter || webhook?.filter ? { filter: parsed.filter } : {}),
+    };
+    const saved = await save.run(input);
+    if (saved) navigate(`webhooks/${saved.id}`);
+  }
+
+  return (
+    <form onSubmit={submit} noValidate class="card">
+      {general.length > 0 && (
+        <div class="notice notice-error form-errors" role="alert" tabIndex={-1}>
+          {general.map((message) => (
+            <p key={message}>{message}</p>
+          ))}
+        </div>
+      )}
+      <div class="field">
+        <label for="url">Endpoint URL</label>
+        <input
+          {...describedBy('url', byField.url, 'url-hint')}
+          type="url"
+          inputMode="url"
+          required
+          autoComplete="url"
+          value={draft.url}
+          onInput={(event) => setDraft({ ...draft, url: event.currentTarget.value })}
+        />
+        <p class="hint" id="url-hint">
+          Where events are POSTed; https, reachable from the internet.
+        </p>
+        <FieldError id="url" errors={byField.url} />
+      </div>
+      <EventTypeChoices draft={draft} setDraft={setDraft} errors={byField.events} />
+      <div class="field">
+        <label for="description">Description (optional)</label>
+        <input
+          {...describedBy('description', byField.description)}
+          value={draft.description}
+          maxLength={512}
+          onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })}
+        />
+        <FieldError id="description" errors={byField.description} />
+      </div>
+      <div class="field">
+        <label for="filter">Filter (optional, JSON)</label>
+        <textarea
+          {...describedBy('filter', filterErrors, 'filter-hint')}
+          rows={4}
+          spellcheck={false}
+          placeholder={FILTER_EXAMPLE}
+          value={draft.filter}
+          onInput={(event) => setDraft({ ...draft, filter: event.currentTarget.value })}
+        />
+        <p class="hint" id="filter-hint">
+          Only events whose data holds one of the listed values at every path are sent. Leave empty for every event of the chosen types.
+        </p>
+        <FieldError id="filter" errors={filterErrors} />
+      </div>
+      <div class="actions">
+        <button type="submit" disabled={save.running}>
+          {save.running ? 'Saving…' : webhook ? 'Save changes' : 'Create webhook'}
+        </button>
+        <Link to={webhook ? `webhooks/${webhook.id}` : ''} class="button secondary">
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}
+
+export function WebhookFormPage({ webhookId }: { webhookId?: string }) {
+  const existing = useLoad((api) => (webhookId ? api.getWebhook(webhookId) : Promise.resolve(undefined)), [webhookId]);
+  return (
+    <>
+      <h1 tabIndex={-1}>{webhookId ? 'Edit webhook' : 'New webhook'}</h1>
+      {existing.error && <ErrorNotice error={existing.error} title="Could not load the webhook" />}
+      {existing.loading && <Loading />}
+      {!existing.loading && !existing.error && <WebhookForm webhook={existing.data} />}
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+import { useState } from 'preact/hooks';
+import type { Webhook } from '../api-types';
+import { Health, WebhookState } from '../components/badges';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { DeliveryLog } from '../components/delivery-log';
+import { ErrorNotice, Loading, Success, Time } from '../components/feedback';
+import { RecoverForm } from '../components/recover-form';
+import { SecretPanel } from '../components/secret-panel';
+import { Link, navigate } from '../router';
+import { useAction, useLoad } from '../use-api';
+
+function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook: Webhook) => void }) {
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const toggle = useAction((api) => api.updateWebhook(webhook.id, { active: !webhook.active }));
+  const test = useAction((api) => api.sendTest(webhook.id));
+  const remove = useAction((api) => api.deleteWebhook(webhook.id).then(() => true));
+
+  return (
+    <>
+      <div class="actions" role="group" aria-label="Webhook actions">
+        <Link to={`webhooks/${webhook.id}/edit`} class="button secondary">
+          Edit
+        </Link>
+        <button type="button" class="secondary" disabled={toggle.running} onClick={async () => {
+          const changed = await toggle.run();
+          if (changed) onChanged(changed);
+        }}>
+          {webhook.active ? 'Pause' : 'Resume'}
+        </button>
+        {!test.error?.isMissingRoute && (
+          <button type="button" class="secondary" disabled={test.running || !webhook.active} onClick={() => test.run()}>
+            {test.running ? 'Sending…' : 'Send test event'}
+          </button>
+        )}
+        <button type="button" class="danger" onClick={() => setConfirmingDelete(true)}>
+          Delete
+        </button>
+      </div>
+      {toggle.error && <ErrorNotice error={toggle.error} />}
+      {test.error && !test.error.isMissingRoute && <ErrorNotice error={test.error} title="The test was not sent" />}
+      {test.result && (
+        <Success>
+          Test event sent: <Link to={`webhooks/${webhook.id}/deliveries/${test.result.eventId}`}>{test.result.eventId}</Link>. It appears in the log below as it is delivered.
+        </Success>
+      )}
+      <ConfirmDialog
+        open={confirmingDelete}
+        title="Delete this webhook?"
+        confirmLabel="Delete webhook"
+        busy={remove.running}
+        onCancel={() => setConfirmingDelete(false)}
+        onConfirm={async () => {
+          if (await remove.run()) navigate('');
+        }}
+      >
+        <p>
+          Events stop going to <strong class="break">{webhook.url}</strong> at once, including those already queued. This cannot be undone.
+        </p>
+        {remove.error && <ErrorNotice error={remove.error} />}
+      </ConfirmDialog>
+    </>
+  );
+}
+
+export function WebhookPage({ webhookId }: { webhookId: string }) {
+  const loaded = useLoad((api) => api.getWebhook(webhookId), [webhookId]);
+  const [changed, setChanged] = useState<Webhook>();
+  const webhook = changed?.id === webhookId ? changed : loaded.data;
+
+  if (loaded.error) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Webhook</h1>
+        <ErrorNotice error={loaded.error} title={loaded.error.status === 404 ? 'No such webhook' : 'Could not load the webhook'} />
+        <Link to="">Back to webhooks</Link>
+      </>
+    );
+  }
+  if (!webhook) return <Loading what="Loading the webhook" />;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" class="breadcrumb">
+        <Link to="">Webhooks</Link> / <span aria-current="page">{webhook.description || webhook.id}</span>
+      </nav>
+      <h1 tabIndex={-1} class="break">
+        {webhook.url}
+      </h1>
+      <section class="card" aria-label="Webhook details">
+        <dl class="details">
+          <dt>State</dt>
+          <dd>
+            <WebhookState webhook={webhook} /> <Health webhook={webhook} />
+          </dd>
+          <dt>Description</dt>
+          <dd>{webhook.description ?? <span class="muted">none</span>}</dd>
+          <dt>Event types</dt>
+          <dd>{webhook.events.join(', ')}</dd>
+          {webhook.filter && (
+            <>
+              <dt>Filter</dt>
+              <dd>
+                <code class="pre-wrap">{JSON.stringify(webhook.filter)}</code>
+              </dd>
+            </>
+          )}
+          <dt>ID</dt>
+          <dd class="mono">{webhook.id}</dd>
+          <dt>Created</dt>
+          <dd>
+            <Time iso={webhook.createdAt} />
+          </dd>
+          <dt>Updated</dt>
+          <dd>
+            <Time iso={webhook.updatedAt} />
+          </dd>
+        </dl>
+        <Actions webhook={webhook} onChanged={setChanged} />
+      </section>
+      <SecretPanel webhook={webhook} onRotated={setChanged} />
+      <DeliveryLog webhook={webhook} />
+      <RecoverForm webhook={webhook} />
+    </>
+  );
+}
