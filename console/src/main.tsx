@@ -5,4 +5,6 @@ import './styles.css';
 
 // first of all: a portal link's token leaves the address bar before anything can read or share it
 takeTokenFromFragment();
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.replaceChildren(); // the "Loading…" line the page shows until the script runs
+render(<App />, root);

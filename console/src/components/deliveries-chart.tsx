@@ -31,7 +31,10 @@ export function DeliveriesChart({ data }: { data: HourlyCounts }) {
         animation: false,
         maintainAspectRatio: false,
         responsive: true,
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+        scales: {
+          x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 } },
+          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+        },
         plugins: { legend: { position: 'bottom' } },
       },
     });

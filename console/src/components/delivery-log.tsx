@@ -28,15 +28,15 @@ function LogRows({ webhookId, deliveries }: { webhookId: string; deliveries: Del
         <tbody>
           {deliveries.map((delivery) => (
             <tr key={delivery.eventId}>
-              <td>
+              <td data-label="Event">
                 <Link to={`webhooks/${webhookId}/deliveries/${delivery.eventId}`}>{delivery.eventType}</Link>
                 <div class="muted mono">{delivery.eventId}</div>
               </td>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={delivery.status} />
               </td>
-              <td>{delivery.attemptCount}</td>
-              <td>
+              <td data-label="Attempts">{delivery.attemptCount}</td>
+              <td data-label="Last attempt">
                 {delivery.lastAttempt ? (
                   <>
                     {delivery.lastAttempt.statusCode ?? 'no answer'}
@@ -46,7 +46,7 @@ function LogRows({ webhookId, deliveries }: { webhookId: string; deliveries: Del
                   <span class="muted">not yet</span>
                 )}
               </td>
-              <td>
+              <td data-label="Received">
                 <Time iso={delivery.createdAt} />
               </td>
             </tr>

@@ -74,14 +74,14 @@ export function EventsPage() {
                 <tbody>
                   {events.data.data.map((event) => (
                     <tr key={event.id}>
-                      <td>
+                      <td data-label="Type">
                         <Link to={`events/${event.id}`}>{event.type}</Link>
                         <div class="muted mono">{event.id}</div>
                       </td>
-                      <td>
+                      <td data-label="Received">
                         <Time iso={event.receivedAt} />
                       </td>
-                      <td>
+                      <td data-label="Deliveries">
                         <Counts event={event} />
                       </td>
                     </tr>

@@ -79,7 +79,7 @@ function EventTypeChoices({ draft, setDraft, errors }: { draft: Draft; setDraft:
             />
             <span>
               <code>{type.name}</code>
-              {type.operational && <span class="badge badge-skipped">platform</span>}
+              {type.operational && <span class="badge badge-skipped badge-inline">platform</span>}
               <span class="hint">{type.description}</span>
             </span>
           </label>

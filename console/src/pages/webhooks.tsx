@@ -55,15 +55,15 @@ function WebhookRows({ webhooks }: { webhooks: Webhook[] }) {
         <tbody>
           {webhooks.map((webhook) => (
             <tr key={webhook.id}>
-              <td class="endpoint">
+              <td data-label="Endpoint" class="endpoint">
                 <Link to={`webhooks/${webhook.id}`}>{webhook.url}</Link>
                 {webhook.description && <div class="muted">{webhook.description}</div>}
               </td>
-              <td>
+              <td data-label="State">
                 <WebhookState webhook={webhook} /> <Health webhook={webhook} />
               </td>
-              <td>{webhook.events.join(', ')}</td>
-              <td>
+              <td data-label="Events">{webhook.events.join(', ')}</td>
+              <td data-label="Created">
                 <Time iso={webhook.createdAt} />
               </td>
             </tr>
