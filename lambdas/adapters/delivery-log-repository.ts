@@ -2,7 +2,7 @@ import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-s
 import type { DeliveryRecord, EventHeader } from '../core/delivery-log';
 import type { DeliveryLogStore, DeliveryPageQuery, LogPage } from '../core/log-store';
 import { untilProcessed } from './dynamo-support';
-import { readLogPage, startAfter, windowRange } from './log-query';
+import { keyWindow, readLogPage } from './log-query';
 import { keys } from './table-keys';
 
 type Item = Record<string, unknown>;
@@ -24,9 +24,8 @@ export class DynamoDeliveryLogRepository implements DeliveryLogStore {
 
   async list(webhookId: string, query: DeliveryPageQuery): Promise<LogPage<DeliveryRecord>> {
     const pk = keys.webhook(webhookId);
-    const range = windowRange(keys.deliveryPrefix, query.since, query.until);
-    const after = startAfter(query.after === undefined ? undefined : `${keys.deliveryPrefix}${query.after}`, range);
-    if (after === null) return { items: [] };
+    const range = keyWindow(keys.deliveryPrefix, query);
+    if (!range) return { items: [] };
     const filters = [
       ...(query.status !== undefined ? ['#status = :status'] : []),
       ...(query.eventType !== undefined ? ['eventType = :eventType'] : []),
@@ -45,7 +44,7 @@ export class DynamoDeliveryLogRepository implements DeliveryLogStore {
           ...(query.status !== undefined ? { ':status': query.status } : {}),
           ...(query.eventType !== undefined ? { ':eventType': query.eventType } : {}),
         },
-        ...(after !== undefined ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+        ...(range.startAfter !== undefined ? { ExclusiveStartKey: { pk, sk: range.startAfter } } : {}),
       },
       { limit: query.limit, positionOf: (item) => (item.sk as string).slice(keys.deliveryPrefix.length), toEntry: toRecord },
     );

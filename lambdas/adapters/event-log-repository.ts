@@ -3,7 +3,7 @@ import type { EventHeader, StoredEvent } from '../core/delivery-log';
 import type { EventLogStore, EventPageQuery, LogPage } from '../core/log-store';
 import { TABLE } from '../platform-settings';
 import { untilProcessed } from './dynamo-support';
-import { readLogPage, startAfter, windowRange } from './log-query';
+import { keyWindow, readLogPage } from './log-query';
 import { keys } from './table-keys';
 
 type Item = Record<string, unknown>;
@@ -37,9 +37,9 @@ export class DynamoEventLogRepository implements EventLogStore {
 
   async list(tenantId: string, query: EventPageQuery): Promise<LogPage<EventHeader>> {
     const partition = keys.eventsOfTenant(tenantId);
-    const range = windowRange('', query.since, query.until);
-    const after = startAfter(query.after, range);
-    if (after === null) return { items: [] };
+    const range = keyWindow('', query);
+    if (!range) return { items: [] };
+    const after = range.startAfter;
     const eventIdAt = (position: string) => position.slice(position.indexOf('#') + 1);
     const page = await readLogPage(
       this.client,

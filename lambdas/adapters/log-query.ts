@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { LogPage, LogPosition } from '../core/log-store';
+import type { LogPage, LogPageQuery, LogPosition } from '../core/log-store';
 
 type Item = Record<string, unknown>;
 
@@ -37,19 +37,16 @@ export async function readLogPage<T>(
 }
 
 /**
- * The sort-key range of a window: `since` and `until` are inclusive instants, and every key is
- * `<prefix><instant>#<eventId>`, whose id characters all sort before "~".
+ * The sort-key range of a page and the key it starts after, or null when nothing can be in it. Keys are
+ * `<prefix><instant>#<eventId>`, and every id character sorts before "~", so `since` and `until` are inclusive.
+ * DynamoDB refuses a BETWEEN whose bounds are reversed (an `until` older than the retention's start) and a
+ * start key outside the range: a cursor older than the window leaves nothing to read, and one newer than it
+ * (the window changed between pages) starts at the window's newest end.
  */
-export function windowRange(prefix: string, since: string, until: string | undefined): { lower: string; upper: string } {
-  return { lower: `${prefix}${since}`, upper: until === undefined ? `${prefix}~` : `${prefix}${until}#~` };
-}
-
-/**
- * The key a page starts after: the cursor's when it lies in the window (DynamoDB refuses a start key outside
- * the key condition). A cursor newer than the window (the window changed between pages) starts at the
- * window's newest end (undefined); one older than the window leaves nothing to read (null).
- */
-export function startAfter(cursorKey: string | undefined, { lower, upper }: { lower: string; upper: string }): string | undefined | null {
-  if (cursorKey === undefined || cursorKey > upper) return undefined;
-  return cursorKey < lower ? null : cursorKey;
+export function keyWindow(prefix: string, { since, until, after }: LogPageQuery): { lower: string; upper: string; startAfter?: string } | null {
+  const lower = `${prefix}${since}`;
+  const upper = until === undefined ? `${prefix}~` : `${prefix}${until}#~`;
+  const afterKey = after === undefined ? undefined : `${prefix}${after}`;
+  if (upper < lower || (afterKey !== undefined && afterKey < lower)) return null;
+  return { lower, upper, ...(afterKey !== undefined && afterKey <= upper ? { startAfter: afterKey } : {}) };
 }

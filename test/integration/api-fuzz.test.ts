@@ -71,12 +71,20 @@ const path = fc.oneof(
   fc.constant('/v2/webhooks/__existing__'),
   fc.constant('/v2/webhooks/__existing__/rotate-secret'),
   fc.constant('/v2/event-types'),
+  fc.constantFrom('/v2/webhooks/__existing__/deliveries', '/v2/events'),
+  fc.oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00')).map((id) => `/v2/webhooks/__existing__/deliveries/${encodeURIComponent(id)}`),
+  fc.oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00')).map((id) => `/v2/events/${encodeURIComponent(id)}`),
   fc.string().map((id) => `/v2/webhooks/${encodeURIComponent(id)}`),
   fc.constantFrom('/v2/webhooks/webhook_01JD0000000000000000000000', '/v2/webhooks/..%2F..%2Fetc', '/v2/webhooks/%00', '/v2/webhooks/%', '/v2/webhooks/%E0%A4%A', '/v2/webhooks/', '/v1/webhooks', '/'),
 );
 const query = fc.oneof(
   fc.constant(''),
-  fc.dictionary(fc.constantFrom('limit', 'cursor', 'event', 'active', 'x'), fc.oneof(fc.string(), fc.integer().map(String))).map(
+  // windows at the edges of the retention: reversed once clamped, in the future, a single instant
+  fc.constantFrom('?until=2020-01-01T00:00:00Z', '?since=2100-01-01T00:00:00Z', '?since=2026-01-01T00:00:00Z&until=2026-01-01T00:00:00Z'),
+  fc.dictionary(
+    fc.constantFrom('limit', 'cursor', 'event', 'active', 'status', 'eventType', 'type', 'since', 'until', 'x'),
+    fc.oneof(fc.string(), fc.integer().map(String), fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.constantFrom('failed', 'verification.completed')),
+  ).map(
     (params) => `?${new URLSearchParams(params)}`,
   ),
 );

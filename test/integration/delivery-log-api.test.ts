@@ -145,6 +145,14 @@ describe('GET /v2/webhooks/{webhookId}/deliveries', () => {
   });
 });
 
+describe('A window entirely older than the retention', () => {
+  it.each([() => `/v2/webhooks/${webhookId}/deliveries`, () => '/v2/events'])('is an empty page, not an error (%#)', async (path) => {
+    const { status, body } = await get(`${path()}?until=2020-01-01T00:00:00Z`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: [], hasMore: false, nextCursor: null });
+  });
+});
+
 describe('GET /v2/webhooks/{webhookId}/deliveries/{eventId}', () => {
   it('returns every attempt with its trigger, status code, duration, error and response, and the exact payload', async () => {
     const { status, body } = await get(`/v2/webhooks/${webhookId}/deliveries/${eventId(3)}`);
