@@ -2,7 +2,7 @@ import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/ids';
 import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log-queries';
 import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhook-schemas';
 import { MAX_BODY_BYTES } from '../http-handler';
-import { DeliveryPage, Delivery, Event, EventPage, EventTypeList, Webhook, WebhookPage } from './response-schemas';
+import { Delivery, DeliveryPage, documented, Event, EventPage, EventTypeList, Webhook, WebhookPage } from './response-schemas';
 import type * as z from 'zod/mini';
 
 /** What the description says of one route of lambdas/api/routes.ts, keyed there by the route's name. */
@@ -26,6 +26,16 @@ export const PATH_PARAMETERS: Record<string, { description: string; pattern: Reg
 
 // The deployed URL policy: https only, no private addresses (local mode is laxer).
 const webhookBodies = webhookSchemas({ allowHttp: false, allowLoopback: false });
+
+// What the request schemas check in code (refinements), said in the description.
+const URL_RULES = 'absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses';
+const SECRET_RULES = { description: 'whsec_ + standard base64 of 24 to 64 bytes; generated when absent', pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$' };
+for (const body of [webhookBodies.create, webhookBodies.update]) documented(body.shape.url, { description: URL_RULES });
+documented(webhookBodies.create.shape.secret, SECRET_RULES);
+documented(rotateSecretSchema.shape.secret, SECRET_RULES);
+documented(rotateSecretSchema.shape.gracePeriodSeconds, { type: 'integer', description: 'seconds the old secret keeps signing; 0 ends it now' });
+documented(listQuerySchema.shape.limit, { type: 'integer', description: 'page size' });
+documented(listQuerySchema.shape.cursor, { description: 'nextCursor of the previous page, as it was' });
 
 const WINDOW = 'since and until are inclusive ISO-8601 instants with a time zone; since after until is a validation_error; a window reaching back past the retention (30 days by default) starts at the retention.';
 

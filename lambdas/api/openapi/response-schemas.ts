@@ -14,12 +14,15 @@ export interface SchemaDoc {
   id?: string;
   description?: string;
   format?: string;
+  /** What a refinement checks, where JSON Schema can say it (zod's refinements do not appear in JSON Schema). */
+  type?: string;
+  pattern?: string;
 }
 
 /** Named schemas become components; the others only lend their description and format. */
 export const schemaDocs = z.registry<SchemaDoc>();
 
-function documented<S extends z.ZodMiniType>(schema: S, doc: SchemaDoc): S {
+export function documented<S extends z.ZodMiniType>(schema: S, doc: SchemaDoc): S {
   schemaDocs.add(schema, doc);
   return schema;
 }
