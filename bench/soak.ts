@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { EVENT_TYPES } from '../lambdas/core/event-catalog';
+import { PRODUCER_EVENT_TYPES } from '../lambdas/core/event-catalog';
 import { localClientConfig, startPlatform, type PlatformOptions } from '../local/platform';
 import { drainQueue, queueDepth } from '../local/queue-inspection';
 import { startReceiver, type ReceivedDelivery, type Receiver } from '../local/receiver';
@@ -127,7 +127,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const response = await fetch(`${platform.apiUrl}/v2/webhooks`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ url: `${receiver.url}/hook-${index}`, events: [...EVENT_TYPES] }),
+          body: JSON.stringify({ url: `${receiver.url}/hook-${index}`, events: [...PRODUCER_EVENT_TYPES] }),
         });
         const webhook = (await response.json()) as { id: string; secret: string };
         receiver.secrets.push(webhook.secret);
@@ -150,7 +150,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const tenantId = tenants[Math.random() < 0.8 ? 0 : 1]!.tenantId;
       const eventId = `evt_soak_${index}_${id}`;
       eventTenant.set(eventId, tenantId);
-      bodies.push(JSON.stringify({ tenantId, id: eventId, type: EVENT_TYPES[index % EVENT_TYPES.length], data: { index } }));
+      bodies.push(JSON.stringify({ tenantId, id: eventId, type: PRODUCER_EVENT_TYPES[index % PRODUCER_EVENT_TYPES.length], data: { index } }));
     }
     for (let start = 0; start < bodies.length; start += 10) {
       await sqs.send(
