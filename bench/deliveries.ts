@@ -13,7 +13,7 @@ export function deliveryBatches(count: number): SQSEvent[] {
   for (let start = 0; start < count; start += 10) {
     const records: SQSRecord[] = [];
     for (let index = start; index < Math.min(count, start + 10); index += 1) {
-      const task: DeliveryTask = { tenantId: BENCH_TENANT, webhookId: benchWebhookId(index % BENCH_WEBHOOKS), eventId: `evt_bench_${index}`, eventType: 'verification.completed', payload };
+      const task: DeliveryTask = { tenantId: BENCH_TENANT, webhookId: benchWebhookId(index % BENCH_WEBHOOKS), eventId: `evt_bench_${index}`, eventType: 'verification.completed', receivedAt: '2026-01-01T00:00:00.000Z', payload };
       records.push({
         messageId: `m${index}`,
         receiptHandle: `r${index}`,

@@ -1,7 +1,6 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
 import { freePort, startDynamoDb, startSqs } from '../../local/emulators';
 import { localClientConfig } from '../../local/platform';
 import { provisionQueues, provisionTable } from '../../local/provision';
@@ -42,7 +41,6 @@ HttpSender.prototype.send = async function timedSend(this: InstanceType<typeof H
   }
 };
 const { handler } = await import('../../lambdas/events/deliver');
-const context = { functionName: 'Deliver', awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as Context;
 
 const rounds = await repeat(settings.rounds, async (round) => {
   meter.reset();
@@ -50,7 +48,7 @@ const rounds = await repeat(settings.rounds, async (round) => {
   const batches = deliveryBatches(round < 0 ? settings.deliveries / 100 : settings.deliveries / 10);
   const started = performance.now();
   await inParallel(batches, settings.concurrency / 10, async (batch) => {
-    const response = await handler(batch, context);
+    const response = await handler(batch);
     if (response.batchItemFailures.length) throw new Error(`${response.batchItemFailures.length} deliveries failed`);
   });
   const rate = (batches.length * 10) / ((performance.now() - started) / 1000);

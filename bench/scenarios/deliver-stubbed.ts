@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Context } from 'aws-lambda';
 import { deliverEnvironment, deliveryBatches, inParallel, webhookItems } from '../deliveries';
 import { startReceiverProcess } from '../receiver-client';
 import { report, repeat, settings, summarize } from '../stats';
@@ -31,13 +30,12 @@ dynamoClient.config.requestHandler = answer((target, body) =>
 ) as never;
 sqsClient.config.requestHandler = answer(() => ({ Successful: [], Failed: [] })) as never;
 const { handler } = await import('../../lambdas/events/deliver');
-const context = { functionName: 'Deliver', awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as Context;
 
 const rates = await repeat(settings.rounds, async (round) => {
   const batches = deliveryBatches(round < 0 ? settings.deliveries / 10 : settings.deliveries);
   const started = performance.now();
   await inParallel(batches, settings.concurrency / 10, async (batch) => {
-    const response = await handler(batch, context);
+    const response = await handler(batch);
     if (response.batchItemFailures.length) throw new Error(`${response.batchItemFailures.length} deliveries failed`);
   });
   return (batches.length * 10) / ((performance.now() - started) / 1000);

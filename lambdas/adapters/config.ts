@@ -1,34 +1,79 @@
 import * as z from 'zod/mini';
 import '../core/zod-messages';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../platform-settings';
+import { MAX_DELAY_SECONDS } from '../core/retry-schedule';
+import { SETTING_DEFAULTS } from '../platform-settings';
 
-const flag = z.pipe(
-  z._default(z.enum(['true', 'false']), 'false'),
-  z.transform((value) => value === 'true'),
+export type SettingName = keyof typeof SETTING_DEFAULTS;
+
+/** `maxWebhooksPerTenant` → `MAX_WEBHOOKS_PER_TENANT`: the variable a function reads a setting from. */
+export type EnvironmentName<Name extends string> = Name extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Uppercase<Head> : `_${Head}`}${EnvironmentName<Tail>}`
+  : Name;
+
+export function environmentName<Name extends SettingName>(name: Name): EnvironmentName<Name> {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase() as EnvironmentName<Name>;
+}
+
+// Environment variables are strings; CDK context from cdk.json is JSON and from `-c key=value` strings:
+// every setting's parser accepts both, so the stack and the functions check a value the same way.
+/** A boolean from JSON or from the strings `true`/`false`. */
+export const flag = z.pipe(
+  z.transform((value: unknown) => (value === 'true' ? true : value === 'false' ? false : value)),
+  z.boolean(),
+);
+const wholeNumber = (minimum: number) =>
+  z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(minimum));
+const atLeast = (minimum: number) => z.coerce.number().check(z.gte(minimum));
+const positive = z.coerce.number().check(z.gt(0));
+const secondsList = z.pipe(
+  z.transform((value: unknown) =>
+    typeof value === 'string' ? value.replace(/[[\]\s]/g, '').split(',').map((part) => (/^\d+$/.test(part) ? Number(part) : part)) : value,
+  ),
+  z
+    .array(
+      z.number('must be whole seconds').check(
+        z.refine(Number.isInteger, 'must be whole seconds'),
+        z.gte(0),
+        // a retry waits at most this long per hop (SQS visibility and delay limits)
+        z.lte(MAX_DELAY_SECONDS, `a retry delay cannot exceed ${MAX_DELAY_SECONDS} s`),
+      ),
+    )
+    .check(z.minLength(1)),
 );
 
-const secondsList = (fallback: readonly number[]) =>
-  z.pipe(
-    z._default(z.string().check(z.regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of whole seconds')), fallback.join(',')),
-    z.transform((value) => value.split(',').map(Number)),
-  );
+/** One parser per tunable setting; defaults are in lambdas/platform-settings.ts (SETTING_DEFAULTS). */
+export const SETTING_SCHEMAS = {
+  allowHttpUrls: flag,
+  maxWebhooksPerTenant: wholeNumber(1),
+  webhookCacheSeconds: atLeast(0),
+  retryScheduleSeconds: secondsList,
+  eventRetentionDays: wholeNumber(1),
+  autoDisableAfterSeconds: positive,
+  breakerFailureThreshold: wholeNumber(1),
+  breakerProbeInitialSeconds: positive,
+  breakerProbeMaxSeconds: positive,
+  connectTimeoutSeconds: positive,
+  sendTimeoutSeconds: positive,
+} satisfies Record<SettingName, z.ZodMiniType>;
 
-const wholeNumber = (minimum: number, fallback: number) =>
-  z._default(z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(minimum)), fallback);
-const positive = (fallback: number) => z._default(z.coerce.number().check(z.gt(0)), fallback);
+type SettingsFromEnvironment = {
+  [Name in SettingName as EnvironmentName<Name>]: z.ZodMiniDefault<(typeof SETTING_SCHEMAS)[Name]>;
+};
+
+const settingsFromEnvironment = Object.fromEntries(
+  (Object.keys(SETTING_SCHEMAS) as SettingName[]).map((name) => {
+    const fallback: unknown = SETTING_DEFAULTS[name];
+    // a copy, so no function can change the shared default list
+    return [environmentName(name), z._default(SETTING_SCHEMAS[name] as z.ZodMiniType, (Array.isArray(fallback) ? [...fallback] : fallback) as never)];
+  }),
+) as SettingsFromEnvironment;
+
 const queueUrl = z.optional(z.url());
 
 const environmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
-  ALLOW_HTTP_URLS: flag,
-  ALLOW_LOOPBACK_URLS: flag,
-  MAX_WEBHOOKS_PER_TENANT: wholeNumber(1, 100),
-  WEBHOOK_CACHE_SECONDS: z._default(z.coerce.number().check(z.gte(0)), 5),
-  RETRY_SCHEDULE_SECONDS: secondsList(DEFAULT_RETRY_SCHEDULE_SECONDS),
-  CONNECT_TIMEOUT_SECONDS: positive(5),
-  SEND_TIMEOUT_SECONDS: positive(15),
-  EVENT_RETENTION_DAYS: wholeNumber(1, 30),
-  AUTO_DISABLE_AFTER_SECONDS: positive(5 * 24 * 3600),
+  ...settingsFromEnvironment,
+  ALLOW_LOOPBACK_URLS: z._default(flag, false),
   EVENTS_DLQ_URL: queueUrl,
   DELIVERIES_QUEUE_URL: queueUrl,
   DELIVERIES_DLQ_URL: queueUrl,

@@ -1,18 +1,18 @@
 import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryLogEntry } from '../core/deliver-batch';
 import type { DeliveryTask } from '../core/delivery';
 import type { DeliveryRecordUpdate } from '../core/delivery-service';
 import { expiresAt, untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';
 
 const MAX_RESPONSE_CHARS = 1024;
-const BATCH_WRITE_LIMIT = 25;
 
-export interface DeliveryLogEntry {
-  task: DeliveryTask;
-  update: DeliveryRecordUpdate;
-  /** The pair has no log yet (its first attempt): the whole item can be put, in a batch. */
-  firstWrite: boolean;
-}
+/** Under its webhook, by the event's time then id: the log lists newest first with no index (DESIGN §6b). */
+export const deliveryKey = (task: Pick<DeliveryTask, 'webhookId' | 'receivedAt' | 'eventId'>) => ({
+  pk: keys.webhook(task.webhookId),
+  sk: keys.deliveryAt(task.receivedAt, task.eventId),
+});
+const BATCH_WRITE_LIMIT = 25;
 
 /**
  * The delivery log: one item per (webhook, event), one write per attempt (the cost budget's one write).
@@ -37,7 +37,9 @@ export class DynamoDeliveryRepository {
   private common(task: DeliveryTask, update: DeliveryRecordUpdate, now: Date) {
     return {
       tenantId: task.tenantId,
+      eventId: task.eventId,
       eventType: task.eventType,
+      createdAt: task.receivedAt,
       status: update.status,
       updatedAt: now.toISOString(),
       expiresAt: expiresAt(now, this.retentionDays),
@@ -58,8 +60,7 @@ export class DynamoDeliveryRepository {
         return {
           PutRequest: {
             Item: {
-              pk: keys.webhook(task.webhookId),
-              sk: keys.delivery(task.eventId),
+              ...deliveryKey(task),
               ...this.common(task, update, now),
               attempts: attempt ? [attempt] : [],
             },
@@ -96,7 +97,7 @@ export class DynamoDeliveryRepository {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: keys.webhook(task.webhookId), sk: keys.delivery(task.eventId) },
+        Key: deliveryKey(task),
         UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

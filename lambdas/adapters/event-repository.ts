@@ -1,44 +1,95 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PlatformEvent } from '../core/event-envelope';
+import type { Claim, CompletedEvent } from '../core/fan-out-service';
 import { expiresAt, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 
-/** Stored events: the idempotency record of fan-out, kept for replay and the delivery log. */
+/**
+ * Stored events: fan-out's idempotency record (claimed, then completed once its deliveries were queued),
+ * kept for the audit trail, the delivery log's payloads and replays.
+ */
 export class DynamoEventRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly retentionDays: number,
+    /** How long a claim keeps other messages of the same event waiting: the events queue's visibility timeout. */
+    private readonly claimSeconds: number,
   ) {}
 
   /**
-   * Stores the event unless its id was already taken by another queue message: false means a producer
-   * published the same id twice, so it must not be fanned out again. The same queue message coming
-   * back (fan-out crashed before it finished) is let through, so a crash never loses the event.
+   * Claims each event for its message, in one conditional write per event that also stores it: taken when
+   * new, when claimed before by the same message (a crash), or when an earlier claim lapsed unfinished.
    */
-  async recordOnce(event: PlatformEvent, sourceMessageId: string, now = new Date()): Promise<boolean> {
+  async claim(events: readonly { messageId: string; event: PlatformEvent }[], now = new Date()): Promise<Map<string, Claim>> {
+    const claims = new Map<string, Claim>();
+    await Promise.all(
+      events.map(async ({ messageId, event }) => {
+        claims.set(messageId, await this.claimOne(messageId, event, now));
+      }),
+    );
+    return claims;
+  }
+
+  private async claimOne(messageId: string, event: PlatformEvent, now: Date): Promise<Claim> {
+    const at = now.toISOString();
     try {
-      await this.client.send(
-        new PutCommand({
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: {
-            pk: keys.event(event.tenantId, event.id),
-            sk: keys.eventSort,
-            tenantId: event.tenantId,
-            type: event.type,
-            payload: event.data,
-            sourceMessageId,
-            receivedAt: now.toISOString(),
-            expiresAt: expiresAt(now, this.retentionDays),
+          Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
+          UpdateExpression:
+            'SET tenantId = :tenant, eventId = :id, #type = :type, payload = :payload, receivedAt = if_not_exists(receivedAt, :now), ' +
+            'gsi1pk = :listKey, gsi1sk = if_not_exists(gsi1sk, :listSort), claimedBy = :message, claimedUntil = :until, expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(completedAt) AND (claimedBy = :message OR claimedUntil < :now))',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':tenant': event.tenantId,
+            ':id': event.id,
+            ':type': event.type,
+            // the exact text, not a map: DynamoDB would refuse numbers past 38 digits and deep nesting
+            ':payload': event.payload,
+            ':now': at,
+            ':listKey': keys.eventsOfTenant(event.tenantId),
+            ':listSort': keys.eventTime(at, event.id),
+            ':message': messageId,
+            ':until': new Date(now.getTime() + this.claimSeconds * 1000).toISOString(),
+            ':expires': expiresAt(now, this.retentionDays),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR sourceMessageId = :messageId',
-          ExpressionAttributeValues: { ':messageId': sourceMessageId },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return { kind: 'claimed', receivedAt: Attributes!.receivedAt };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) {
+        const existing = (error as { Item?: Record<string, unknown> }).Item;
+        return existing?.completedAt ? { kind: 'completed' } : { kind: 'busy' };
+      }
+      if ((error as Error).name === 'ValidationException') return { kind: 'invalid', reason: (error as Error).message };
       throw error;
     }
+  }
+
+  /** Marks each event done (its deliveries are queued); answers with the messages whose mark failed. */
+  async recordCompleted(events: readonly CompletedEvent[], now = new Date()): Promise<Set<string>> {
+    const failed = new Set<string>();
+    await Promise.all(
+      events.map(async ({ fromMessageId, event, webhookIds }) => {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
+              UpdateExpression: 'SET completedAt = :now, webhookIds = :webhooks REMOVE claimedBy, claimedUntil',
+              ExpressionAttributeValues: { ':now': now.toISOString(), ':webhooks': webhookIds },
+            }),
+          );
+        } catch {
+          failed.add(fromMessageId);
+        }
+      }),
+    );
+    return failed;
   }
 }

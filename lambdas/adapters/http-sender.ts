@@ -4,6 +4,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { SendResult } from '../core/delivery-outcome';
 import { isAllowedAddress, type UrlPolicy } from '../core/url-guard';
+import { SETTING_DEFAULTS } from '../platform-settings';
 
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
@@ -15,7 +16,11 @@ export interface SendingLimits {
   totalTimeoutMs: number;
 }
 
-export const SENDING_LIMITS: SendingLimits = { connectTimeoutMs: 5_000, totalTimeoutMs: 15_000 };
+/** The defaults of SETTING_DEFAULTS (lambdas/platform-settings.ts); the deliver function passes its configured ones. */
+export const SENDING_LIMITS: SendingLimits = {
+  connectTimeoutMs: SETTING_DEFAULTS.connectTimeoutSeconds * 1000,
+  totalTimeoutMs: SETTING_DEFAULTS.sendTimeoutSeconds * 1000,
+};
 const RESPONSE_BYTES_KEPT = 1024;
 
 class BlockedDestinationError extends Error {
@@ -81,6 +86,10 @@ export class HttpSender {
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const target = new URL(url);
+      // the policy may have changed since the webhook was created (allowHttpUrls turned off): check it again
+      if (target.protocol !== 'https:' && !(this.policy.allowHttp && target.protocol === 'http:')) {
+        throw new BlockedDestinationError(`${target.protocol} URLs are not allowed; the webhook needs an https URL`);
+      }
       // A literal IP never goes through lookup, so it is checked here.
       const host = target.hostname.replace(/^\[|\]$/g, '');
       if (isIP(host) && !isAllowedAddress(host, this.policy)) throw new BlockedDestinationError(`${host} is not a public address`);

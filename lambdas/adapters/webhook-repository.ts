@@ -14,6 +14,9 @@ import { keys } from './table-keys';
 
 type WebhookItem = Webhook & { pk: string; sk: string };
 
+/** What the delivery path keeps of a webhook's health (auto-disable clock, failure count, breaker). */
+const HEALTH_FIELDS = 'failingSince, consecutiveFailures, nextProbeAt, probeIntervalSeconds';
+
 function toWebhook({ pk: _pk, sk: _sk, ...webhook }: WebhookItem): Webhook {
   return webhook;
 }
@@ -126,23 +129,65 @@ export class DynamoWebhookRepository implements WebhookStore {
 
   /** Switches a webhook off and says why (410 Gone, long failure); re-activating through the API clears the reason. */
   async disable(tenantId: string, id: string, reason: string, now: string): Promise<void> {
-    await this.updateIfExists(tenantId, id, 'SET active = :false, disabledReason = :reason, updatedAt = :now REMOVE failingSince', {
+    await this.updateIfExists(tenantId, id, `SET active = :false, disabledReason = :reason, updatedAt = :now REMOVE ${HEALTH_FIELDS}`, {
       ':false': false,
       ':reason': reason,
       ':now': now,
     });
   }
 
-  /** Starts the auto-disable clock unless it runs already (the condition keeps the earliest failure). */
-  async markFailing(tenantId: string, id: string, since: string): Promise<void> {
-    await this.updateIfExists(tenantId, id, 'SET failingSince = :since', { ':since': since }, 'attribute_not_exists(failingSince)');
+  /**
+   * Counts one failed attempt; the first of a run also starts the auto-disable clock. Answers the webhook as
+   * stored now (undefined once deleted), so the breaker decides on the count every container adds to.
+   */
+  async recordFailure(tenantId: string, id: string, at: string): Promise<Webhook | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
+          UpdateExpression: 'ADD consecutiveFailures :one SET failingSince = if_not_exists(failingSince, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? toWebhook(Attributes as WebhookItem) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
-  async markHealthy(tenantId: string, id: string): Promise<void> {
-    await this.updateIfExists(tenantId, id, 'REMOVE failingSince');
+  /** Opens the breaker unless it is open already; true when this call opened it. */
+  async openBreaker(tenantId: string, id: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
+    return this.updateIfExists(
+      tenantId,
+      id,
+      'SET nextProbeAt = :next, probeIntervalSeconds = :interval',
+      { ':next': nextProbeAt, ':interval': intervalSeconds },
+      'attribute_not_exists(nextProbeAt)',
+    );
   }
 
-  private async updateIfExists(tenantId: string, id: string, expression: string, values?: Record<string, unknown>, condition?: string): Promise<void> {
+  /** Moves the probe time on from the one observed; false when another container did first. */
+  async claimProbe(tenantId: string, id: string, observed: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
+    return this.updateIfExists(
+      tenantId,
+      id,
+      'SET nextProbeAt = :next, probeIntervalSeconds = :interval',
+      { ':next': nextProbeAt, ':interval': intervalSeconds, ':observed': observed },
+      'nextProbeAt = :observed',
+    );
+  }
+
+  /** The first success after failures: the count, the auto-disable clock and the breaker all reset. */
+  async recordSuccess(tenantId: string, id: string): Promise<void> {
+    await this.updateIfExists(tenantId, id, `REMOVE ${HEALTH_FIELDS}`);
+  }
+
+  /** False when the webhook is gone or the condition did not hold. */
+  private async updateIfExists(tenantId: string, id: string, expression: string, values?: Record<string, unknown>, condition?: string): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -153,8 +198,10 @@ export class DynamoWebhookRepository implements WebhookStore {
           ExpressionAttributeValues: values,
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 

@@ -1,3 +1,4 @@
+import { breakerGate, firstProbe, shouldOpen, type BreakerSettings } from './circuit-breaker';
 import { classify, type SendResult } from './delivery-outcome';
 import type { DeliveryAttempt, DeliveryStatus, DeliveryTask } from './delivery';
 import { maxAttempts, nextDelaySeconds } from './retry-schedule';
@@ -17,30 +18,45 @@ export interface DeliveryRecordUpdate {
 export interface DeliveryPorts {
   send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
   disableWebhook(webhook: Webhook, reason: string): Promise<void>;
-  /** Starts the auto-disable clock (first failure after a success). */
-  markFailing(webhook: Webhook, since: string): Promise<void>;
-  /** Stops it (first success after failures). */
-  markHealthy(webhook: Webhook): Promise<void>;
+  /** Counts a failed attempt (and starts the auto-disable clock at the first); answers the webhook as stored now. */
+  recordFailure(webhook: Webhook, at: string): Promise<Webhook>;
+  /** Opens the breaker unless another container did first; true when this call opened it. */
+  openBreaker(webhook: Webhook, nextProbeAt: string, intervalSeconds: number): Promise<boolean>;
+  /** Claims the probe due at `observedNextProbeAt` by moving it on; false when another container claimed it. */
+  claimProbe(webhook: Webhook, observedNextProbeAt: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean>;
+  /** The first success after failures: clears the failure count, the auto-disable clock and the breaker. */
+  recordSuccess(webhook: Webhook): Promise<void>;
 }
 
 export type DeliveryDecision =
   | { action: 'done' }
   | { action: 'retry'; delaySeconds: number }
-  | { action: 'dead-letter'; reason: string };
+  | { action: 'dead-letter'; reason: string }
+  /** The breaker is open: no attempt was made; try again at `untilMs` with the same attempt number. */
+  | { action: 'postpone'; untilMs: number };
+
+/** What happened that the tenant or an operator should hear about (operational events, metrics). */
+export type DeliveryNotice =
+  | { kind: 'breaker-opened'; webhook: Webhook }
+  | { kind: 'recovered'; webhook: Webhook; failingSince: string }
+  | { kind: 'disabled'; webhook: Webhook; reason: string }
+  | { kind: 'exhausted'; webhook: Webhook; attemptCount: number; lastAttempt: DeliveryAttempt };
 
 /**
  * What became of one attempt: what to do with the queue message, and what the delivery log must say (the
- * caller writes the log for a whole batch at once, one write per attempt).
+ * caller writes the log for a whole batch at once, one write per attempt; nothing when no attempt was made).
  */
 export interface DeliveryResult {
   decision: DeliveryDecision;
-  record: DeliveryRecordUpdate;
+  record?: DeliveryRecordUpdate;
+  notices: DeliveryNotice[];
 }
 
 export interface DeliveryServiceOptions {
   retrySchedule: readonly number[];
   /** A webhook whose deliveries have all failed for this long is disabled (DESIGN §9: 5 days). */
   autoDisableAfterSeconds: number;
+  breaker: BreakerSettings;
   now?: () => Date;
   random?: () => number;
 }
@@ -61,22 +77,30 @@ export class DeliveryService {
   /**
    * @param webhook the webhook as it is now (not as it was at fan-out): deleted or paused webhooks are
    *   skipped, and a changed secret or URL is used.
-   * @param attemptNumber 1 for the first try (SQS's receive count).
+   * @param attemptNumber 1 for the first try.
    */
   async deliver(task: DeliveryTask, webhook: Webhook | undefined, attemptNumber: number): Promise<DeliveryResult> {
     if (!webhook || webhook.tenantId !== task.tenantId) {
-      return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook was deleted' } };
+      return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook was deleted' }, notices: [] };
     }
     if (!webhook.active && webhook.disabledReason) {
       // switched off by the platform, not by its owner: park the delivery so it can be replayed once re-activated
       const reason = `disabled: the webhook was disabled (${webhook.disabledReason})`;
-      return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', reason } };
+      return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', reason }, notices: [] };
     }
     if (!webhook.active) {
-      return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook is not active' } };
+      return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook is not active' }, notices: [] };
+    }
+    const manual = task.trigger === 'manual';
+    const startedAt = this.now();
+    if (!manual) {
+      const gate = breakerGate(webhook, startedAt, this.options.breaker);
+      if (gate.kind === 'wait') return { decision: { action: 'postpone', untilMs: gate.untilMs }, notices: [] };
+      if (gate.kind === 'probe' && !(await this.ports.claimProbe(webhook, gate.observedNextProbeAt, gate.nextProbeAt, gate.intervalSeconds))) {
+        return { decision: { action: 'postpone', untilMs: Date.parse(gate.nextProbeAt) }, notices: [] };
+      }
     }
 
-    const startedAt = this.now();
     const headers = {
       'Content-Type': 'application/json',
       'User-Agent': USER_AGENT,
@@ -85,6 +109,7 @@ export class DeliveryService {
     const result = await this.ports.send(webhook.url, headers, task.payload);
     const attempt: DeliveryAttempt = {
       at: startedAt.toISOString(),
+      trigger: manual ? 'manual' : 'scheduled',
       durationMs: result.durationMs,
       ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
       ...(result.error !== undefined ? { error: result.error } : {}),
@@ -93,20 +118,42 @@ export class DeliveryService {
 
     const outcome = classify(result, startedAt);
     if (outcome.kind === 'delivered') {
-      if (webhook.failingSince) await this.ports.markHealthy(webhook);
-      return { decision: { action: 'done' }, record: { status: 'delivered', attempt } };
+      const notices: DeliveryNotice[] = [];
+      if (webhook.failingSince || webhook.consecutiveFailures || webhook.nextProbeAt) {
+        await this.ports.recordSuccess(webhook);
+        if (webhook.failingSince) notices.push({ kind: 'recovered', webhook, failingSince: webhook.failingSince });
+      }
+      return { decision: { action: 'done' }, record: { status: 'delivered', attempt }, notices };
     }
     if (outcome.kind === 'gone') {
       const reason = 'the endpoint answered 410 Gone';
       await this.ports.disableWebhook(webhook, reason);
-      return { decision: { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` }, record: { status: 'failed', attempt, reason } };
+      return {
+        decision: { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` },
+        record: { status: 'failed', attempt, reason },
+        notices: [{ kind: 'disabled', webhook, reason }],
+      };
     }
-    if (!webhook.failingSince) {
-      await this.ports.markFailing(webhook, startedAt.toISOString());
-    } else if (startedAt.getTime() - Date.parse(webhook.failingSince) >= this.options.autoDisableAfterSeconds * 1000) {
-      const reason = `every delivery failed since ${webhook.failingSince}`;
+
+    const notices: DeliveryNotice[] = [];
+    const counted = await this.ports.recordFailure(webhook, attempt.at);
+    const failingSince = counted.failingSince ?? attempt.at;
+    if (startedAt.getTime() - Date.parse(failingSince) >= this.options.autoDisableAfterSeconds * 1000) {
+      const reason = `every delivery failed since ${failingSince}`;
       await this.ports.disableWebhook(webhook, reason);
-      return { decision: { action: 'dead-letter', reason: `disabled: ${reason}; the webhook was disabled` }, record: { status: 'failed', attempt, reason } };
+      return {
+        decision: { action: 'dead-letter', reason: `disabled: ${reason}; the webhook was disabled` },
+        record: { status: 'failed', attempt, reason },
+        notices: [{ kind: 'disabled', webhook, reason }],
+      };
+    }
+    if (shouldOpen(counted, this.options.breaker)) {
+      const probe = firstProbe(startedAt, this.options.breaker);
+      if (await this.ports.openBreaker(counted, probe.nextProbeAt, probe.intervalSeconds)) notices.push({ kind: 'breaker-opened', webhook });
+    }
+    if (manual) {
+      // an attempt its owner asked for is not retried on its own (as Svix): the owner sees the answer and decides
+      return { decision: { action: 'done' }, record: { status: 'failed', attempt, reason: `manual attempt failed: ${describe(attempt)}` }, notices };
     }
     const delaySeconds = nextDelaySeconds(attemptNumber, this.options.retrySchedule, {
       retryAfterSeconds: outcome.retryAfterSeconds,
@@ -114,9 +161,10 @@ export class DeliveryService {
     });
     if (delaySeconds === undefined) {
       const reason = `exhausted: ${attemptNumber} of ${maxAttempts(this.options.retrySchedule)} attempts failed; the last: ${describe(attempt)}`;
-      return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', attempt, reason } };
+      notices.push({ kind: 'exhausted', webhook, attemptCount: attemptNumber, lastAttempt: attempt });
+      return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', attempt, reason }, notices };
     }
     const nextAttemptAt = new Date(startedAt.getTime() + delaySeconds * 1000).toISOString();
-    return { decision: { action: 'retry', delaySeconds }, record: { status: 'pending', attempt, nextAttemptAt } };
+    return { decision: { action: 'retry', delaySeconds }, record: { status: 'pending', attempt, nextAttemptAt }, notices };
   }
 }

@@ -2,8 +2,7 @@ import { EVENT_TYPES, type EventType } from './event-catalog';
 import type { PlatformEvent } from './event-envelope';
 import { matchesFilter } from './event-filter';
 import type { Webhook } from './webhook';
-import * as z from 'zod/mini';
-import './zod-messages';
+import { escapeForSqs } from './json-text';
 
 /** One (event, webhook) pair: the unit that is queued, retried and dead-lettered on its own. */
 export interface DeliveryTask {
@@ -11,11 +10,21 @@ export interface DeliveryTask {
   webhookId: string;
   eventId: string;
   eventType: EventType;
+  /** When the event reached the events queue: it orders the webhook's delivery log. */
+  receivedAt: string;
   /** The exact body that is signed and POSTed, serialised once so every retry sends the same bytes. */
   payload: string;
+  /** The attempt this message carries (1 when absent): it travels in the body, not in SQS's receive count. */
+  attempt?: number;
+  /** When the attempt is due: a wait longer than one SQS delay (900 s) takes several hops. */
+  dueAt?: string;
+  /** `manual` for an attempt an owner asked for through the API. */
+  trigger?: AttemptTrigger;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
   deadLettered?: boolean;
 }
+
+export type AttemptTrigger = 'scheduled' | 'manual';
 
 /** Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type and whose filter its data passes. */
 export function subscribersOf(event: PlatformEvent, webhooks: readonly Webhook[]): Webhook[] {
@@ -25,34 +34,45 @@ export function subscribersOf(event: PlatformEvent, webhooks: readonly Webhook[]
   );
 }
 
-export function deliveryTasks(event: PlatformEvent, webhooks: readonly Webhook[]): DeliveryTask[] {
-  const payload = JSON.stringify({ id: event.id, type: event.type, data: event.data });
+export function deliveryTasks(event: PlatformEvent, receivedAt: string, webhooks: readonly Webhook[]): DeliveryTask[] {
   return subscribersOf(event, webhooks).map((webhook) => ({
     tenantId: event.tenantId,
     webhookId: webhook.id,
     eventId: event.id,
     eventType: event.type,
-    payload,
+    receivedAt,
+    payload: event.payload,
   }));
 }
 
-const deliveryTaskSchema = z.object({
-  tenantId: z.string().check(z.minLength(1)),
-  webhookId: z.string().check(z.minLength(1)),
-  eventId: z.string().check(z.minLength(1)),
-  eventType: z.enum(EVENT_TYPES),
-  payload: z.string(),
-  deadLettered: z.optional(z.boolean()),
-});
+/** A queue message can be at most 1 MiB (SQS), its body and attributes together. */
+export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 
-/** A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere). */
+/** A deliveries-queue message body: JSON that SQS accepts whatever characters the payload holds. */
+export const serializeTask = (task: DeliveryTask): string => escapeForSqs(JSON.stringify(task));
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const eventTypes = new Set<string>(EVENT_TYPES);
+
+/**
+ * A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere).
+ * Our own messages need a shape check, not a schema parse: this runs once per delivery on the hot path.
+ */
 export function parseDeliveryTask(body: string): DeliveryTask | undefined {
+  let task: Partial<DeliveryTask>;
   try {
-    const result = deliveryTaskSchema.safeParse(JSON.parse(body));
-    return result.success ? result.data : undefined;
+    task = JSON.parse(body);
   } catch {
     return undefined;
   }
+  const valid =
+    typeof task === 'object' && task !== null &&
+    isText(task.tenantId) && isText(task.webhookId) && isText(task.eventId) && isText(task.receivedAt) &&
+    typeof task.payload === 'string' && eventTypes.has(task.eventType as string) &&
+    (task.attempt === undefined || (Number.isInteger(task.attempt) && task.attempt >= 1)) &&
+    (task.dueAt === undefined || !Number.isNaN(Date.parse(task.dueAt))) &&
+    (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual');
+  return valid ? (task as DeliveryTask) : undefined;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
@@ -60,6 +80,7 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
 /** One try at POSTing a delivery, as the delivery log keeps it. */
 export interface DeliveryAttempt {
   at: string;
+  trigger: AttemptTrigger;
   statusCode?: number;
   error?: string;
   durationMs: number;

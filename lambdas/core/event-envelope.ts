@@ -1,10 +1,15 @@
 import { TENANT_ID_PATTERN } from './api-keys';
 import { EVENT_TYPES, type EventType } from './event-catalog';
-import { newEventId } from './ids';
+import { jsonNestingDepth, parseExact } from './json-text';
 import * as z from 'zod/mini';
 import './zod-messages';
 
 export const MAX_EVENT_DATA_BYTES = 256 * 1024;
+/**
+ * Deepest nesting accepted in `data`: DynamoDB's limit for a document (so an event can always be stored as
+ * one), and far beyond what real events need; deeper text would also break receivers' recursive parsers.
+ */
+export const MAX_EVENT_DATA_DEPTH = 32;
 
 /** What producers send to the events queue (DESIGN §7). Unknown fields are refused so typos surface. */
 const envelopeSchema = z.strictObject({
@@ -19,13 +24,24 @@ export interface PlatformEvent {
   tenantId: string;
   id: string;
   type: EventType;
+  /** The producer's data as parsed JSON (what filters look at). */
   data: Record<string, unknown>;
+  /** The exact body every subscriber receives, `{"id","type","data"}`, with `data` as the producer sent it. */
+  payload: string;
 }
 
 export type EnvelopeParseResult = { ok: true; event: PlatformEvent } | { ok: false; reason: string };
 
-/** Parses a queue message body; a poison message yields the reason it goes to the events DLQ with. */
-export function parseEnvelope(body: string): EnvelopeParseResult {
+/**
+ * Parses a queue message body; a poison message yields the reason it goes to the events DLQ with. An event
+ * without an id gets one derived from the SQS message id, so handling the same message twice keeps one id
+ * (and one webhook-id at the receivers).
+ */
+export function parseEnvelope(body: string, messageId: string): EnvelopeParseResult {
+  const depth = jsonNestingDepth(body) - 1;
+  if (depth > MAX_EVENT_DATA_DEPTH) {
+    return { ok: false, reason: `too_deep: data is nested ${depth} levels; the limit is ${MAX_EVENT_DATA_DEPTH}` };
+  }
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -38,9 +54,14 @@ export function parseEnvelope(body: string): EnvelopeParseResult {
     const path = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
     return { ok: false, reason: `invalid_envelope: ${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}` };
   }
-  const dataBytes = Buffer.byteLength(JSON.stringify(result.data.data));
+  // zod copies objects key by key (a `__proto__` key would be lost): data comes from the parses, never from zod
+  const data = (json as { data: Record<string, unknown> }).data;
+  const exactData = JSON.stringify((parseExact(body) as { data: unknown }).data);
+  const dataBytes = Buffer.byteLength(exactData);
   if (dataBytes > MAX_EVENT_DATA_BYTES) {
     return { ok: false, reason: `too_large: data is ${dataBytes} bytes; the limit is ${MAX_EVENT_DATA_BYTES}` };
   }
-  return { ok: true, event: { ...result.data, id: result.data.id ?? newEventId() } };
+  const { tenantId, type } = result.data;
+  const id = result.data.id ?? `evt_${messageId}`;
+  return { ok: true, event: { tenantId, id, type, data, payload: `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},"data":${exactData}}` } };
 }

@@ -1,34 +1,142 @@
-import { deliveryTasks, type DeliveryTask } from './delivery';
+import { deliveryTasks, MAX_QUEUE_MESSAGE_BYTES, serializeTask, type DeliveryTask } from './delivery';
 import { parseEnvelope, type PlatformEvent } from './event-envelope';
 import type { Webhook } from './webhook';
 
-export interface FanOutPorts {
-  /** False when another message already brought this event id (a duplicate publish). */
-  recordOnce(event: PlatformEvent, sourceMessageId: string): Promise<boolean>;
-  webhooksOf(tenantId: string): Promise<Webhook[]>;
+/** One events-queue message. */
+export interface IncomingEvent {
+  messageId: string;
+  body: string;
 }
 
-export type FanOutResult =
-  | { kind: 'fanned-out'; eventId: string; tasks: DeliveryTask[] }
-  | { kind: 'duplicate'; eventId: string }
-  | { kind: 'poison'; reason: string };
+/**
+ * What taking an event for fan-out answered: `claimed` (this message fans it out; `receivedAt` is the time
+ * first recorded for the event, the same on every try), `completed` (done before: a duplicate), `busy`
+ * (another message is fanning it out right now: try again later, never drop), `invalid` (the table can never
+ * store it: poison).
+ */
+export type Claim =
+  | { kind: 'claimed'; receivedAt: string }
+  | { kind: 'completed' }
+  | { kind: 'busy' }
+  | { kind: 'invalid'; reason: string };
+
+export interface QueuedDelivery {
+  fromMessageId: string;
+  task: DeliveryTask;
+  body: string;
+}
+
+/** An event whose deliveries were all accepted by the deliveries queue: from now on its id is taken. */
+export interface CompletedEvent {
+  fromMessageId: string;
+  event: PlatformEvent;
+  receivedAt: string;
+  webhookIds: string[];
+}
+
+export interface Quarantined {
+  fromMessageId: string;
+  body: string;
+  reason: string;
+}
+
+/** Each port that sends or writes answers with the source messages it could not do its part for. */
+export interface FanOutPorts {
+  /** Claims each event for the message that brought it (by message id). */
+  claim(events: readonly { messageId: string; event: PlatformEvent }[]): Promise<Map<string, Claim>>;
+  webhooksOf(tenantId: string): Promise<Webhook[]>;
+  queueDeliveries(deliveries: readonly QueuedDelivery[]): Promise<{ failed: Set<string>; refused: Map<string, string> }>;
+  quarantine(poison: readonly Quarantined[]): Promise<Set<string>>;
+  recordCompleted(events: readonly CompletedEvent[]): Promise<Set<string>>;
+}
+
+export interface FanOutReport {
+  /** Messages to receive again (a queue or the table failed for now). */
+  failedMessageIds: string[];
+  /** Events dropped because their fan-out already completed (a producer's duplicate). */
+  duplicates: { messageId: string; tenantId: string; eventId: string }[];
+  quarantined: Quarantined[];
+}
+
+export const eventKey = (event: Pick<PlatformEvent, 'tenantId' | 'id'>) => `${event.tenantId}/${event.id}`;
 
 /**
- * Turns one published event into one delivery per subscribed webhook of its tenant. The caller queues the
- * deliveries of a whole batch of events together (ten to an SQS request, whatever the event).
+ * Fan-out's use case for one batch of events (DESIGN §7): each valid event becomes one delivery per matching
+ * webhook of its tenant; poison is quarantined with its reason and never retried.
+ *
+ * An event is claimed before its fan-out and completed only once the deliveries queue accepted all its
+ * deliveries; only a completed event is a duplicate. So a message that failed half-way, or a DLQ replay of
+ * one, fans the event out again (receivers may see a delivery twice, always with the same webhook-id); a
+ * producer's duplicate of a completed event is dropped; and one that arrives while another message is
+ * fanning the event out is retried later, never dropped.
  */
 export class FanOutService {
-  constructor(private readonly ports: FanOutPorts) {}
+  constructor(
+    private readonly ports: FanOutPorts,
+    /** With data capped at 256 KB, escaping keeps a delivery message under 1 MiB; the check guards the caps. */
+    private readonly maxMessageBytes = MAX_QUEUE_MESSAGE_BYTES,
+  ) {}
 
-  /**
-   * Throws only on infrastructure errors, so that the message is retried. Poison (a message that can never be
-   * processed) comes back with its reason, for the caller to park in the events DLQ: it is never retried.
-   */
-  async handle(body: string, sourceMessageId: string): Promise<FanOutResult> {
-    const parsed = parseEnvelope(body);
-    if (!parsed.ok) return { kind: 'poison', reason: parsed.reason };
-    const { event } = parsed;
-    if (!(await this.ports.recordOnce(event, sourceMessageId))) return { kind: 'duplicate', eventId: event.id };
-    return { kind: 'fanned-out', eventId: event.id, tasks: deliveryTasks(event, await this.ports.webhooksOf(event.tenantId)) };
+  async handleBatch(records: readonly IncomingEvent[]): Promise<FanOutReport> {
+    const report: FanOutReport = { failedMessageIds: [], duplicates: [], quarantined: [] };
+    const valid: { record: IncomingEvent; event: PlatformEvent }[] = [];
+    for (const record of records) {
+      const parsed = parseEnvelope(record.body, record.messageId);
+      if (parsed.ok) valid.push({ record, event: parsed.event });
+      else report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: parsed.reason });
+    }
+
+    const seen = new Set<string>();
+    const first = valid.filter(({ record, event }) => {
+      const key = eventKey(event);
+      if (!seen.has(key)) return seen.add(key);
+      // the same event twice in one batch: the first one fans it out (or fails, and so comes back)
+      report.duplicates.push({ messageId: record.messageId, tenantId: event.tenantId, eventId: event.id });
+      return false;
+    });
+    const claims = await this.ports.claim(first.map(({ record, event }) => ({ messageId: record.messageId, event })));
+    const planned: { record: IncomingEvent; event: PlatformEvent; deliveries: QueuedDelivery[]; receivedAt: string }[] = [];
+    for (const { record, event } of first) {
+      const claim = claims.get(record.messageId)!;
+      if (claim.kind === 'completed') {
+        report.duplicates.push({ messageId: record.messageId, tenantId: event.tenantId, eventId: event.id });
+        continue;
+      }
+      if (claim.kind === 'busy') {
+        report.failedMessageIds.push(record.messageId);
+        continue;
+      }
+      if (claim.kind === 'invalid') {
+        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: `invalid_event: ${claim.reason}` });
+        continue;
+      }
+      const tasks = deliveryTasks(event, claim.receivedAt, await this.ports.webhooksOf(event.tenantId));
+      const deliveries = tasks.map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task) }));
+      const largest = Math.max(0, ...deliveries.map((delivery) => Buffer.byteLength(delivery.body)));
+      if (largest > this.maxMessageBytes) {
+        const reason = `too_large: a delivery message would be ${largest} bytes; the deliveries queue takes at most ${this.maxMessageBytes}`;
+        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
+        continue;
+      }
+      planned.push({ record, event, deliveries, receivedAt: claim.receivedAt });
+    }
+
+    const queued = await this.ports.queueDeliveries(planned.flatMap((plan) => plan.deliveries));
+    for (const plan of planned) {
+      const refusal = queued.refused.get(plan.record.messageId);
+      if (refusal) report.quarantined.push({ fromMessageId: plan.record.messageId, body: plan.record.body, reason: `refused: ${refusal}` });
+    }
+    const done = planned.filter(({ record }) => !queued.failed.has(record.messageId) && !queued.refused.has(record.messageId));
+    const notRecorded = await this.ports.recordCompleted(
+      done.map(({ record, event, deliveries, receivedAt }) => ({
+        fromMessageId: record.messageId,
+        event,
+        receivedAt,
+        webhookIds: deliveries.map((delivery) => delivery.task.webhookId),
+      })),
+    );
+    const notQuarantined = await this.ports.quarantine(report.quarantined);
+    report.failedMessageIds = [...new Set([...report.failedMessageIds, ...queued.failed, ...notRecorded, ...notQuarantined])];
+    return report;
   }
 }

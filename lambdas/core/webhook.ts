@@ -18,6 +18,12 @@ export interface Webhook {
   disabledReason?: string;
   /** When the current run of failed deliveries began; cleared by the next success (auto-disable clock). */
   failingSince?: string;
+  /** Failed attempts since the last success (circuit breaker, DESIGN §9). */
+  consecutiveFailures?: number;
+  /** Set while the breaker is open: no attempt before this time, then one probe. */
+  nextProbeAt?: string;
+  /** The wait before the next probe; doubles while probes fail. */
+  probeIntervalSeconds?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -32,8 +38,27 @@ export interface WebhookResource {
   active: boolean;
   description: string | null;
   disabledReason?: string;
+  health: WebhookHealth;
   createdAt: string;
   updatedAt: string;
+}
+
+/** How a webhook's deliveries are going, as its owner sees it (DESIGN §9). */
+export interface WebhookHealth {
+  state: 'healthy' | 'failing' | 'open';
+  failingSince: string | null;
+  consecutiveFailures: number;
+  nextProbeAt?: string;
+}
+
+export function healthOf(webhook: Webhook): WebhookHealth {
+  const state = webhook.nextProbeAt ? 'open' : webhook.failingSince || webhook.consecutiveFailures ? 'failing' : 'healthy';
+  return {
+    state,
+    failingSince: webhook.failingSince ?? null,
+    consecutiveFailures: webhook.consecutiveFailures ?? 0,
+    ...(webhook.nextProbeAt ? { nextProbeAt: webhook.nextProbeAt } : {}),
+  };
 }
 
 export function toResource(webhook: Webhook, { withSecret }: { withSecret: boolean }): WebhookResource {
@@ -46,6 +71,7 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     active: webhook.active,
     description: webhook.description ?? null,
     ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),
+    health: healthOf(webhook),
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };

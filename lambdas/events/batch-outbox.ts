@@ -1,12 +1,18 @@
-import type { SQSBatchResponse } from 'aws-lambda';
 import { logger } from '../adapters/observability';
 import type { OutgoingMessage, SqsQueues } from '../adapters/sqs-queues';
 
+/** What became of the records whose messages a queue did not take. */
+export interface OutboxResult {
+  /** Records to retry: a queue refused one of their messages for now (throttling, an outage). */
+  failed: Set<string>;
+  /** Records one of whose messages SQS will never take, with its reason. */
+  refused: Map<string, string>;
+}
+
 /**
  * Messages that a batch's records produce (deliveries to queue, poison or dead letters to park), sent together
- * once every record was handled: ten to an SQS request, whichever record they came from, instead of a request
- * per record. If a queue refuses them, the records they came from are reported as failed, so SQS brings those
- * back; handling them again is safe (a receiver may see a duplicate, with the same webhook-id).
+ * once every record was handled: ten to an SQS request (as many as fit in one), whichever record they came
+ * from, instead of a request per record. A refused message affects only the record it came from.
  */
 export class BatchOutbox {
   private readonly byQueue = new Map<string, { fromMessageId: string; message: OutgoingMessage }[]>();
@@ -17,19 +23,25 @@ export class BatchOutbox {
     this.byQueue.set(queueUrl, entries);
   }
 
-  async flush(queues: SqsQueues, response: SQSBatchResponse): Promise<void> {
-    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+  async flush(queues: SqsQueues): Promise<OutboxResult> {
+    const result: OutboxResult = { failed: new Set(), refused: new Map() };
     for (const [queueUrl, entries] of this.byQueue) {
-      try {
-        await queues.send(queueUrl, entries.map((entry) => entry.message));
-      } catch (error) {
-        logger.error('could not send the messages of a batch; their records will be retried', { queueUrl, error: error as Error });
-        for (const { fromMessageId } of entries) {
-          if (failed.has(fromMessageId)) continue;
-          failed.add(fromMessageId);
-          response.batchItemFailures.push({ itemIdentifier: fromMessageId });
-        }
+      const refusals = await queues.send(
+        queueUrl,
+        entries.map((entry) => entry.message),
+      );
+      for (const [index, refusal] of refusals) {
+        const { fromMessageId } = entries[index]!;
+        logger.error('a queue did not take a message', { queueUrl, fromMessageId, permanent: refusal.permanent, reason: refusal.reason });
+        if (refusal.permanent) result.refused.set(fromMessageId, refusal.reason);
+        else result.failed.add(fromMessageId);
       }
     }
+    return result;
   }
 }
+
+/** The batch response Lambda reads: a new object every time, never one a library handed us (DESIGN §10). */
+export const batchResponse = (failedMessageIds: Iterable<string>) => ({
+  batchItemFailures: [...new Set(failedMessageIds)].map((itemIdentifier) => ({ itemIdentifier })),
+});

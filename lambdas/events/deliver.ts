@@ -1,18 +1,19 @@
-import { processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
-import { DynamoDeliveryRepository, type DeliveryLogEntry } from '../adapters/delivery-repository';
+import { DynamoDeliveryRepository } from '../adapters/delivery-repository';
 import { HttpSender } from '../adapters/http-sender';
 import { logger } from '../adapters/observability';
-import { newBatchProcessor, SqsQueues } from '../adapters/sqs-queues';
+import { SQS_LIMITS, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { parseDeliveryTask, type DeliveryTask } from '../core/delivery';
-import { DeliveryService, type DeliveryDecision } from '../core/delivery-service';
-import { BatchOutbox } from './batch-outbox';
+import { deliverBatch } from '../core/deliver-batch';
+import { serializeTask, type DeliveryTask } from '../core/delivery';
+import { DeliveryService } from '../core/delivery-service';
 import type { Webhook } from '../core/webhook';
+import { FUNCTION_TIMEOUT_SECONDS } from '../platform-settings';
+import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
@@ -26,27 +27,46 @@ const sender = new HttpSender(
 );
 // null marks a webhook known not to exist, so deleted webhooks are not read again for every delivery
 const webhookCache = new TtlCache<Webhook | null>(config.WEBHOOK_CACHE_SECONDS);
+const remember = (webhook: Webhook) => webhookCache.set(webhook.id, webhook);
 
 const deliveries = new DeliveryService(
   {
     send: (url, headers, body) => sender.send(url, headers, body),
     disableWebhook: async (webhook, reason) => {
       await webhooks.disable(webhook.tenantId, webhook.id, reason, new Date().toISOString());
-      webhookCache.set(webhook.id, { ...webhook, active: false, disabledReason: reason, failingSince: undefined });
+      remember({ ...webhook, active: false, disabledReason: reason, failingSince: undefined, consecutiveFailures: undefined, nextProbeAt: undefined });
     },
-    markFailing: async (webhook, since) => {
-      await webhooks.markFailing(webhook.tenantId, webhook.id, since);
-      webhookCache.set(webhook.id, { ...webhook, failingSince: since });
+    recordFailure: async (webhook, at) => {
+      const stored = await webhooks.recordFailure(webhook.tenantId, webhook.id, at);
+      if (stored) remember(stored);
+      return stored ?? webhook;
     },
-    markHealthy: async (webhook) => {
-      await webhooks.markHealthy(webhook.tenantId, webhook.id);
-      webhookCache.set(webhook.id, { ...webhook, failingSince: undefined });
+    openBreaker: async (webhook, nextProbeAt, probeIntervalSeconds) => {
+      const opened = await webhooks.openBreaker(webhook.tenantId, webhook.id, nextProbeAt, probeIntervalSeconds);
+      if (opened) remember({ ...webhook, nextProbeAt, probeIntervalSeconds });
+      return opened;
+    },
+    claimProbe: async (webhook, observed, nextProbeAt, probeIntervalSeconds) => {
+      const claimed = await webhooks.claimProbe(webhook.tenantId, webhook.id, observed, nextProbeAt, probeIntervalSeconds);
+      // claimed or not, the probe after this one is no earlier than nextProbeAt
+      remember({ ...webhook, nextProbeAt, probeIntervalSeconds });
+      return claimed;
+    },
+    recordSuccess: async (webhook) => {
+      await webhooks.recordSuccess(webhook.tenantId, webhook.id);
+      remember({ ...webhook, failingSince: undefined, consecutiveFailures: undefined, nextProbeAt: undefined, probeIntervalSeconds: undefined });
     },
   },
-  { retrySchedule: config.RETRY_SCHEDULE_SECONDS, autoDisableAfterSeconds: config.AUTO_DISABLE_AFTER_SECONDS },
+  {
+    retrySchedule: config.RETRY_SCHEDULE_SECONDS,
+    autoDisableAfterSeconds: config.AUTO_DISABLE_AFTER_SECONDS,
+    breaker: {
+      failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+      probeInitialSeconds: config.BREAKER_PROBE_INITIAL_SECONDS,
+      probeMaxSeconds: config.BREAKER_PROBE_MAX_SECONDS,
+    },
+  },
 );
-
-class RetryLater extends Error {}
 
 /** The current state of every webhook the batch names, with one BatchGetItem for those not cached. */
 async function currentWebhooks(tasks: DeliveryTask[]): Promise<Map<string, Webhook | undefined>> {
@@ -67,46 +87,45 @@ async function currentWebhooks(tasks: DeliveryTask[]): Promise<Map<string, Webho
 }
 
 /**
- * Deliveries queue → one POST per record. A failed attempt hides its message until the next attempt is
- * due (ChangeMessageVisibility, batched) and reports it in batchItemFailures; an exhausted or 410'd
- * delivery goes to the deliveries DLQ with its reason (BatchOutbox). The batch's delivery log is written at the end, in
- * as few requests as possible; if that fails the whole batch is retried (a receiver may then see a
- * delivery twice, with the same webhook-id).
+ * Deliveries queue → one attempt per due record (deliverBatch). Then, in this order: the batch's delivery log
+ * (if that fails, the whole batch comes back), dead letters and delayed re-sends (a record whose message a
+ * queue did not take comes back alone), and the short in-flight waits. The response is built here.
  */
-export async function handler(event: SQSEvent, context: Context) {
-  const tasks = new Map<string, DeliveryTask>();
-  for (const record of event.Records) {
-    const task = parseDeliveryTask(record.body);
-    if (task) tasks.set(record.messageId, task);
-  }
-  const webhooksNow = await currentWebhooks([...tasks.values()]);
-  const delays: { receiptHandle: string; seconds: number }[] = [];
-  const log: DeliveryLogEntry[] = [];
+export async function handler(event: SQSEvent) {
+  const plan = await deliverBatch(
+    event.Records.map((record) => ({
+      messageId: record.messageId,
+      receiptHandle: record.receiptHandle,
+      body: record.body,
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      firstReceivedAtMs: Number(record.attributes.ApproximateFirstReceiveTimestamp),
+    })),
+    currentWebhooks,
+    deliveries,
+    { maxInFlightWaitSeconds: FUNCTION_TIMEOUT_SECONDS.deliver, maxDelaySeconds: SQS_LIMITS.maxDelaySeconds },
+  );
+  await deliveryLog.recordAll(plan.log);
+
   const outbox = new BatchOutbox();
-
-  const deliverRecord = async (record: SQSRecord) => {
-    const task = tasks.get(record.messageId);
-    const attemptNumber = Number(record.attributes.ApproximateReceiveCount);
-    let decision: DeliveryDecision = { action: 'dead-letter', reason: 'invalid_message: not a delivery this platform queued' };
-    if (task) {
-      const result = await deliveries.deliver(task, webhooksNow.get(task.webhookId), attemptNumber);
-      decision = result.decision;
-      log.push({ task, update: result.record, firstWrite: attemptNumber === 1 && !task.deadLettered });
-    }
-    if (decision.action === 'retry') {
-      delays.push({ receiptHandle: record.receiptHandle, seconds: decision.delaySeconds });
-      throw new RetryLater(`attempt ${attemptNumber} failed; next in ${decision.delaySeconds} s`);
-    }
-    if (decision.action === 'dead-letter') {
-      logger.warn('delivery dead-lettered', { eventId: task?.eventId, webhookId: task?.webhookId, reason: decision.reason });
-      const body = task ? JSON.stringify({ ...task, deadLettered: true }) : record.body;
-      outbox.add(deliveriesDlqUrl, record.messageId, { body, attributes: { failureReason: decision.reason } });
-    }
-  };
-
-  const response = await processPartialResponse(event, deliverRecord, newBatchProcessor(), { context, throwOnFullBatchFailure: false });
-  await deliveryLog.recordAll(log);
-  await outbox.flush(queues, response);
-  await queues.delay(deliveriesQueueUrl, delays);
-  return response;
+  for (const { fromMessageId, body, reason } of plan.deadLetters) {
+    logger.warn('delivery dead-lettered', { messageId: fromMessageId, reason });
+    outbox.add(deliveriesDlqUrl, fromMessageId, { body, attributes: { failureReason: reason } });
+  }
+  const refusedStretches = await queues.delay(
+    deliveriesQueueUrl,
+    plan.stretches.map(({ receiptHandle, seconds }) => ({ receiptHandle, seconds })),
+  );
+  const stillInFlight = new Set<string>();
+  for (const stretch of plan.stretches) {
+    if (refusedStretches.includes(stretch.receiptHandle)) {
+      // SQS would show it again at the queue's visibility timeout, earlier than due: re-send it with its delay instead
+      logger.warn('could not hide a message until its retry; re-sending it with a delay', { messageId: stretch.messageId });
+      outbox.add(deliveriesQueueUrl, stretch.messageId, { body: serializeTask(stretch.task), groupId: stretch.task.tenantId, delaySeconds: stretch.seconds });
+    } else stillInFlight.add(stretch.messageId);
+  }
+  for (const { fromMessageId, task, body, delaySeconds } of plan.requeues) {
+    outbox.add(deliveriesQueueUrl, fromMessageId, { body, groupId: task.tenantId, delaySeconds });
+  }
+  const { failed, refused } = await outbox.flush(queues);
+  return batchResponse([...stillInFlight, ...failed, ...refused.keys()]);
 }

@@ -1,5 +1,6 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../lambdas/adapters/table-keys';
 import { localClientConfig } from '../../local/platform';
 import { drainQueue, queueDepth } from '../../local/queue-inspection';
 import type { TestPlatform } from './test-platform';
@@ -42,9 +43,15 @@ export function producer(platform: TestPlatform) {
   };
 }
 
+/** The delivery log item of one (webhook, event) pair, found by event id under the webhook. */
 export async function deliveryRecord(platform: TestPlatform, webhookId: string, eventId: string) {
-  const { Item } = await platform.documentClient.send(
-    new GetCommand({ TableName: platform.tableName, Key: { pk: `WEBHOOK#${webhookId}`, sk: `DELIVERY#${eventId}` } }),
+  const { Items = [] } = await platform.documentClient.send(
+    new QueryCommand({
+      TableName: platform.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'eventId = :eventId',
+      ExpressionAttributeValues: { ':pk': keys.webhook(webhookId), ':prefix': keys.deliveryPrefix, ':eventId': eventId },
+    }),
   );
-  return Item;
+  return Items[0];
 }

@@ -13,10 +13,22 @@ function setup(result: SendResult) {
   const ports = {
     send: vi.fn<DeliveryPorts['send']>().mockResolvedValue(result),
     disableWebhook: vi.fn<DeliveryPorts['disableWebhook']>().mockResolvedValue(),
-    markFailing: vi.fn<DeliveryPorts['markFailing']>().mockResolvedValue(),
-    markHealthy: vi.fn<DeliveryPorts['markHealthy']>().mockResolvedValue(),
+    recordFailure: vi.fn<DeliveryPorts['recordFailure']>().mockImplementation(async (webhook, at) => ({
+      ...webhook,
+      failingSince: webhook.failingSince ?? at,
+      consecutiveFailures: (webhook.consecutiveFailures ?? 0) + 1,
+    })),
+    openBreaker: vi.fn<DeliveryPorts['openBreaker']>().mockResolvedValue(true),
+    claimProbe: vi.fn<DeliveryPorts['claimProbe']>().mockResolvedValue(true),
+    recordSuccess: vi.fn<DeliveryPorts['recordSuccess']>().mockResolvedValue(),
   };
-  const service = new DeliveryService(ports, { retrySchedule: schedule, autoDisableAfterSeconds: AUTO_DISABLE_AFTER, now: () => now, random: () => 0.5 });
+  const service = new DeliveryService(ports, {
+    retrySchedule: schedule,
+    autoDisableAfterSeconds: AUTO_DISABLE_AFTER,
+    breaker: { failureThreshold: 3, probeInitialSeconds: 30, probeMaxSeconds: 100 },
+    now: () => now,
+    random: () => 0.5,
+  });
   return { ports, service };
 }
 
@@ -43,7 +55,7 @@ describe('Class: DeliveryService', () => {
       expect(() =>
         new StandardWebhook(TEST_SECRET).verify(body, { 'webhook-id': headers['webhook-id']!, 'webhook-timestamp': headers['webhook-timestamp']!, 'webhook-signature': headers['webhook-signature']! }),
       ).not.toThrow();
-      expect(record).toEqual({ status: 'delivered', attempt: { at: now.toISOString(), statusCode: 204, durationMs: 12 } });
+      expect(record).toEqual({ status: 'delivered', attempt: { at: now.toISOString(), trigger: 'scheduled', statusCode: 204, durationMs: 12 } });
     });
 
     it('signs with the previous secret too while a rotation is in progress', async () => {
@@ -53,18 +65,56 @@ describe('Class: DeliveryService', () => {
       expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
     });
 
-    it('starts the auto-disable clock on the first failure, and stops it on the next success', async () => {
+    it('counts each failed attempt (the first starts the auto-disable clock) and clears it all on the next success', async () => {
       const failing = setup({ statusCode: 500, durationMs: 1 });
       await failing.service.deliver(task, aWebhook(), 1);
-      expect(failing.ports.markFailing).toHaveBeenCalledWith(aWebhook(), now.toISOString());
-      await failing.service.deliver(task, aWebhook({ failingSince: now.toISOString() }), 2);
-      expect(failing.ports.markFailing).toHaveBeenCalledTimes(1);
+      expect(failing.ports.recordFailure).toHaveBeenCalledWith(aWebhook(), now.toISOString());
 
       const recovered = setup({ statusCode: 200, durationMs: 1 });
-      await recovered.service.deliver(task, aWebhook({ failingSince: now.toISOString() }), 2);
-      expect(recovered.ports.markHealthy).toHaveBeenCalledTimes(1);
+      const { notices } = await recovered.service.deliver(task, aWebhook({ failingSince: now.toISOString(), consecutiveFailures: 2 }), 2);
+      expect(recovered.ports.recordSuccess).toHaveBeenCalledTimes(1);
+      expect(notices).toEqual([expect.objectContaining({ kind: 'recovered', failingSince: now.toISOString() })]);
       await recovered.service.deliver(task, aWebhook(), 1);
-      expect(recovered.ports.markHealthy).toHaveBeenCalledTimes(1);
+      expect(recovered.ports.recordSuccess).toHaveBeenCalledTimes(1);
+    });
+
+    it('opens the breaker at the failure that reaches the threshold, not before', async () => {
+      const { ports, service } = setup({ statusCode: 500, durationMs: 1 });
+      await service.deliver(task, aWebhook({ consecutiveFailures: 1, failingSince: now.toISOString() }), 2);
+      expect(ports.openBreaker).not.toHaveBeenCalled();
+      const { notices } = await service.deliver(task, aWebhook({ consecutiveFailures: 2, failingSince: now.toISOString() }), 2);
+      expect(ports.openBreaker).toHaveBeenCalledWith(expect.objectContaining({ consecutiveFailures: 3 }), new Date(now.getTime() + 30_000).toISOString(), 30);
+      expect(notices).toContainEqual(expect.objectContaining({ kind: 'breaker-opened' }));
+    });
+
+    it('postpones without sending while the breaker is open, and lets one probe through when it is due', async () => {
+      const open = setup({ statusCode: 200, durationMs: 1 });
+      const later = new Date(now.getTime() + 10_000).toISOString();
+      const waiting = await open.service.deliver(task, aWebhook({ nextProbeAt: later, probeIntervalSeconds: 30 }), 4);
+      expect(waiting).toEqual({ decision: { action: 'postpone', untilMs: Date.parse(later) }, notices: [] });
+      expect(open.ports.send).not.toHaveBeenCalled();
+
+      const due = new Date(now.getTime() - 1000).toISOString();
+      const probing = await open.service.deliver(task, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 30, failingSince: due }), 4);
+      expect(open.ports.claimProbe).toHaveBeenCalledWith(expect.anything(), due, new Date(now.getTime() + 60_000).toISOString(), 60);
+      expect(probing.decision).toEqual({ action: 'done' });
+      expect(open.ports.recordSuccess).toHaveBeenCalled();
+
+      const lost = setup({ statusCode: 200, durationMs: 1 });
+      lost.ports.claimProbe.mockResolvedValue(false);
+      expect((await lost.service.deliver(task, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 80 }), 4)).decision).toEqual({
+        action: 'postpone',
+        untilMs: now.getTime() + 100_000,
+      });
+      expect(lost.ports.send).not.toHaveBeenCalled();
+    });
+
+    it('sends a manual attempt whatever the breaker says, and never schedules a retry for it', async () => {
+      const { ports, service } = setup({ statusCode: 500, durationMs: 1 });
+      const result = await service.deliver(aTask({ trigger: 'manual' }), aWebhook({ nextProbeAt: new Date(now.getTime() + 60_000).toISOString() }), 1);
+      expect(ports.send).toHaveBeenCalledTimes(1);
+      expect(result.decision).toEqual({ action: 'done' });
+      expect(result.record).toMatchObject({ status: 'failed', attempt: { trigger: 'manual', statusCode: 500 } });
     });
 
     it('disables a webhook whose deliveries have all failed for 5 days, and parks the delivery', async () => {
@@ -106,7 +156,7 @@ describe('Class: DeliveryService', () => {
       expect(decision).toEqual({ action: 'retry', delaySeconds: 5 });
       expect(record).toEqual({
         status: 'pending',
-        attempt: { at: now.toISOString(), statusCode: 500, durationMs: 3, response: 'boom' },
+        attempt: { at: now.toISOString(), trigger: 'scheduled', statusCode: 500, durationMs: 3, response: 'boom' },
         nextAttemptAt: new Date(now.getTime() + 5000).toISOString(),
       });
     });

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DeliveryTask } from '../../lambdas/core/delivery';
-import { FanOutService, type FanOutPorts } from '../../lambdas/core/fan-out-service';
+import { FanOutService, type Claim, type FanOutPorts } from '../../lambdas/core/fan-out-service';
 import { aWebhook } from '../helpers/factories';
 
-function setup({ firstTime = true } = {}) {
+const receivedAt = '2026-11-26T10:00:00.000Z';
+
+function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefined as number | undefined } = {}) {
   const ports = {
-    recordOnce: vi.fn<FanOutPorts['recordOnce']>().mockResolvedValue(firstTime),
+    claim: vi.fn<FanOutPorts['claim']>(async (events) => new Map(events.map(({ messageId }) => [messageId, claims[messageId] ?? { kind: 'claimed', receivedAt }]))),
     webhooksOf: vi.fn<FanOutPorts['webhooksOf']>().mockResolvedValue([
       aWebhook({ id: 'webhook_a' }),
       aWebhook({ id: 'webhook_b', events: ['document.uploaded', 'verification.completed'] }),
@@ -13,39 +14,87 @@ function setup({ firstTime = true } = {}) {
       aWebhook({ id: 'webhook_other_type', events: ['document.uploaded'] }),
       aWebhook({ id: 'webhook_other_tenant', tenantId: 'globex' }),
     ]),
+    queueDeliveries: vi.fn<FanOutPorts['queueDeliveries']>().mockResolvedValue({ failed: new Set(), refused: new Map() }),
+    quarantine: vi.fn<FanOutPorts['quarantine']>().mockResolvedValue(new Set()),
+    recordCompleted: vi.fn<FanOutPorts['recordCompleted']>().mockResolvedValue(new Set()),
   };
-  return { ports, service: new FanOutService(ports) };
+  return { ports, service: new FanOutService(ports, maxMessageBytes) };
 }
 
-const envelope = JSON.stringify({ tenantId: 'acme', id: 'evt_1', type: 'verification.completed', data: { verificationId: 'ver_1' } });
+const envelope = (id = 'evt_1', data: unknown = { verificationId: 'ver_1' }) => JSON.stringify({ tenantId: 'acme', id, type: 'verification.completed', data });
+const record = (messageId: string, body: string) => ({ messageId, body });
 
 describe('Class: FanOutService', () => {
-  it("queues one delivery per active webhook of the event's tenant subscribed to its type", async () => {
+  it("queues one delivery per active webhook of the event's tenant subscribed to its type, then records the event", async () => {
     // Prepare
     const { ports, service } = setup();
 
     // Act
-    const result = await service.handle(envelope, 'message-1');
+    const report = await service.handleBatch([record('m1', envelope())]);
 
     // Assess
-    expect(result).toMatchObject({ kind: 'fanned-out', eventId: 'evt_1' });
-    const tasks: DeliveryTask[] = result.kind === 'fanned-out' ? result.tasks : [];
-    expect(tasks.map((task) => task.webhookId)).toEqual(['webhook_a', 'webhook_b']);
-    expect(JSON.parse(tasks[0]!.payload)).toEqual({ id: 'evt_1', type: 'verification.completed', data: { verificationId: 'ver_1' } });
-    expect(ports.webhooksOf).toHaveBeenCalledWith('acme');
+    expect(report).toEqual({ failedMessageIds: [], duplicates: [], quarantined: [] });
+    const queued = ports.queueDeliveries.mock.calls[0]![0];
+    expect(queued.map((delivery) => delivery.task.webhookId)).toEqual(['webhook_a', 'webhook_b']);
+    expect(queued[0]!.task).toMatchObject({ eventId: 'evt_1', receivedAt, payload: '{"id":"evt_1","type":"verification.completed","data":{"verificationId":"ver_1"}}' });
+    expect(ports.recordCompleted).toHaveBeenCalledWith([expect.objectContaining({ fromMessageId: 'm1', receivedAt, webhookIds: ['webhook_a', 'webhook_b'] })]);
+    expect(ports.queueDeliveries.mock.invocationCallOrder[0]).toBeLessThan(ports.recordCompleted.mock.invocationCallOrder[0]!);
   });
 
-  it('fans an event id out once: a second message with the same id plans no deliveries', async () => {
-    const { ports, service } = setup({ firstTime: false });
-    expect(await service.handle(envelope, 'message-2')).toEqual({ kind: 'duplicate', eventId: 'evt_1' });
-    expect(ports.webhooksOf).not.toHaveBeenCalled();
+  it('drops, and reports, an event whose fan-out completed before (a producer duplicate), and a repeat within the batch', async () => {
+    const { ports, service } = setup({ claims: { m1: { kind: 'completed' } } });
+    const report = await service.handleBatch([record('m1', envelope('evt_done')), record('m2', envelope('evt_new')), record('m3', envelope('evt_new'))]);
+    expect(report.duplicates.map((duplicate) => duplicate.messageId)).toEqual(['m3', 'm1']);
+    expect(report.failedMessageIds).toEqual([]);
+    expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.eventId)).toEqual(['evt_new', 'evt_new']);
   });
 
-  it('answers poison with its reason and never stores or reads anything for it', async () => {
+  it('retries, never drops, an event another message is fanning out right now', async () => {
+    const { ports, service } = setup({ claims: { m1: { kind: 'busy' } } });
+    const report = await service.handleBatch([record('m1', envelope('evt_1'))]);
+    expect(report).toMatchObject({ failedMessageIds: ['m1'], duplicates: [] });
+    expect(ports.queueDeliveries).toHaveBeenCalledWith([]);
+  });
+
+  it('quarantines an event the table can never store', async () => {
+    const { service } = setup({ claims: { m1: { kind: 'invalid', reason: 'Item size has exceeded the maximum allowed size' } } });
+    const report = await service.handleBatch([record('m1', envelope('evt_1'))]);
+    expect(report.quarantined).toEqual([expect.objectContaining({ fromMessageId: 'm1', reason: expect.stringMatching(/^invalid_event: Item size/) })]);
+    expect(report.failedMessageIds).toEqual([]);
+  });
+
+  it('does not record an event whose deliveries the queue did not all take, so any later message fans it out again', async () => {
     const { ports, service } = setup();
-    const result = await service.handle('{"tenantId":"acme","type":"nope","data":{}}', 'message-3');
-    expect(result).toMatchObject({ kind: 'poison', reason: expect.stringContaining('type') });
-    expect(ports.recordOnce).not.toHaveBeenCalled();
-    expect(ports.webhooksOf).not.toHaveBeenCalled();
+    ports.queueDeliveries.mockResolvedValue({ failed: new Set(['m1']), refused: new Map() });
+    const report = await service.handleBatch([record('m1', envelope('evt_1')), record('m2', envelope('evt_2'))]);
+    expect(report.failedMessageIds).toEqual(['m1']);
+    expect(ports.recordCompleted.mock.calls[0]![0].map((event) => event.fromMessageId)).toEqual(['m2']);
+  });
+
+  it('quarantines poison with its reason and reads nothing for it, while its batch-mates go through', async () => {
+    const { ports, service } = setup();
+    const report = await service.handleBatch([record('m1', '{"tenantId":"acme","type":"nope","data":{}}'), record('m2', envelope())]);
+    expect(report.quarantined).toEqual([{ fromMessageId: 'm1', body: expect.any(String), reason: expect.stringContaining('type') }]);
+    expect(ports.quarantine).toHaveBeenCalledWith(report.quarantined);
+    expect(ports.claim).toHaveBeenCalledWith([expect.objectContaining({ messageId: 'm2', event: expect.objectContaining({ id: 'evt_1' }) })]);
+    expect(report.failedMessageIds).toEqual([]);
+  });
+
+  it('quarantines an event whose delivery message could never fit in SQS, and sends none of it', async () => {
+    const { ports, service } = setup({ maxMessageBytes: 4096 });
+    // each quote takes 2 bytes in the payload and 4 in the task body, which embeds the payload as a string
+    const report = await service.handleBatch([record('m1', envelope('evt_big', { quotes: '"'.repeat(1024) }))]);
+    expect(report.quarantined[0]?.reason).toMatch(/^too_large: a delivery message would be \d+ bytes/);
+    expect(ports.queueDeliveries).toHaveBeenCalledWith([]);
+  });
+
+  it('quarantines an event a queue refused for good, and retries the records whose quarantine failed', async () => {
+    const { ports, service } = setup();
+    ports.queueDeliveries.mockResolvedValue({ failed: new Set(), refused: new Map([['m1', 'InvalidMessageContents']]) });
+    ports.quarantine.mockResolvedValue(new Set(['m1']));
+    const report = await service.handleBatch([record('m1', envelope())]);
+    expect(report.quarantined[0]).toMatchObject({ fromMessageId: 'm1', reason: 'refused: InvalidMessageContents' });
+    expect(report.failedMessageIds).toEqual(['m1']);
+    expect(ports.recordCompleted).toHaveBeenCalledWith([]);
   });
 });

@@ -1,0 +1,93 @@
+import { describe, expect, it, vi } from 'vitest';
+import { deliverBatch, type ReceivedDelivery } from '../../lambdas/core/deliver-batch';
+import type { DeliveryTask } from '../../lambdas/core/delivery';
+import { DeliveryService, type DeliveryPorts } from '../../lambdas/core/delivery-service';
+import type { SendResult } from '../../lambdas/core/delivery-outcome';
+import type { Webhook } from '../../lambdas/core/webhook';
+import { aTask, aWebhook } from '../helpers/factories';
+
+const now = new Date('2026-11-26T12:00:00.000Z');
+const schedule = [5, 300, 1800];
+
+function setup(result: SendResult, webhook: Webhook | undefined = aWebhook()) {
+  const ports: DeliveryPorts = {
+    send: vi.fn().mockResolvedValue(result),
+    disableWebhook: vi.fn().mockResolvedValue(undefined),
+    recordFailure: vi.fn(async (current: Webhook) => ({ ...current, consecutiveFailures: 1, failingSince: now.toISOString() })),
+    openBreaker: vi.fn().mockResolvedValue(true),
+    claimProbe: vi.fn().mockResolvedValue(true),
+    recordSuccess: vi.fn().mockResolvedValue(undefined),
+  };
+  const service = new DeliveryService(ports, {
+    retrySchedule: schedule,
+    autoDisableAfterSeconds: 5 * 86400,
+    breaker: { failureThreshold: 10, probeInitialSeconds: 30, probeMaxSeconds: 3600 },
+    now: () => now,
+    random: () => 0.5,
+  });
+  const run = (messages: ReceivedDelivery[]) =>
+    deliverBatch(messages, async () => new Map([[aWebhook().id, webhook]]), service, { maxInFlightWaitSeconds: 30, maxDelaySeconds: 900, now: () => now });
+  return { ports, run };
+}
+
+const received = (task: Partial<DeliveryTask> = {}, receiveCount = 1, messageId = 'm1'): ReceivedDelivery => ({
+  messageId,
+  receiptHandle: `r-${messageId}`,
+  body: JSON.stringify(aTask(task)),
+  receiveCount,
+  firstReceivedAtMs: now.getTime(),
+});
+
+describe('Function: deliverBatch', () => {
+  it('keeps a short wait in flight: the message is hidden until due and comes back as the next attempt', async () => {
+    const { run } = setup({ statusCode: 500, durationMs: 1 });
+    const plan = await run([received()]);
+    expect(plan.stretches).toEqual([expect.objectContaining({ messageId: 'm1', seconds: 5 })]);
+    expect(plan.requeues).toEqual([]);
+    expect(plan.log).toEqual([expect.objectContaining({ firstWrite: true, update: expect.objectContaining({ status: 'pending' }) })]);
+  });
+
+  it('takes a long wait out of flight: re-sent with a delay of at most 900 s, its due time and next attempt in the body', async () => {
+    // the second attempt (the first stretched receive) fails: the next is due in 300 s
+    const { run } = setup({ statusCode: 500, durationMs: 1 });
+    const plan = await run([received({}, 2)]);
+    expect(plan.stretches).toEqual([]);
+    expect(plan.requeues).toEqual([
+      expect.objectContaining({ fromMessageId: 'm1', delaySeconds: 300, task: expect.objectContaining({ attempt: 3, dueAt: new Date(now.getTime() + 300_000).toISOString() }) }),
+    ]);
+    expect(plan.log[0]).toMatchObject({ firstWrite: false, update: { status: 'pending', nextAttemptAt: new Date(now.getTime() + 300_000).toISOString() } });
+  });
+
+  it('hops a message that is not due yet without an attempt or a log write, at most 900 s at a time', async () => {
+    const { ports, run } = setup({ statusCode: 200, durationMs: 1 });
+    const dueAt = new Date(now.getTime() + 1800_000).toISOString();
+    const plan = await run([received({ attempt: 4, dueAt })]);
+    expect(ports.send).not.toHaveBeenCalled();
+    expect(plan.log).toEqual([]);
+    expect(plan.requeues).toEqual([expect.objectContaining({ delaySeconds: 900, task: expect.objectContaining({ attempt: 4, dueAt }) })]);
+  });
+
+  it('counts attempts from the body, not from SQS: a due re-sent message is attempt 4 on its first receive', async () => {
+    const { run } = setup({ statusCode: 500, durationMs: 1 });
+    const plan = await run([received({ attempt: 4, dueAt: now.toISOString() })]);
+    expect(plan.deadLetters).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^exhausted: 4 of 4 attempts failed/) })]);
+    // a replay from the DLQ starts the schedule again and keeps its log
+    expect(JSON.parse(plan.deadLetters[0]!.body)).toMatchObject({ deadLettered: true });
+    expect(JSON.parse(plan.deadLetters[0]!.body)).not.toHaveProperty('attempt');
+  });
+
+  it('postpones a delivery to an open breaker until its probe, with its attempt number unchanged and nothing logged', async () => {
+    const nextProbeAt = new Date(now.getTime() + 60_000).toISOString();
+    const { ports, run } = setup({ statusCode: 200, durationMs: 1 }, aWebhook({ nextProbeAt, probeIntervalSeconds: 30 }));
+    const plan = await run([received({ attempt: 3, dueAt: now.toISOString() })]);
+    expect(ports.send).not.toHaveBeenCalled();
+    expect(plan.log).toEqual([]);
+    expect(plan.requeues).toEqual([expect.objectContaining({ delaySeconds: 60, task: expect.objectContaining({ attempt: 3, dueAt: nextProbeAt }) })]);
+  });
+
+  it('dead-letters, with a reason, a message that is not a delivery', async () => {
+    const { run } = setup({ statusCode: 200, durationMs: 1 });
+    const plan = await run([{ ...received(), body: '{"hello":1}' }]);
+    expect(plan.deadLetters).toEqual([{ fromMessageId: 'm1', body: '{"hello":1}', reason: 'invalid_message: not a delivery this platform queued' }]);
+  });
+});
