@@ -25,10 +25,38 @@ export const TABLE = {
 /** Delays after each failed attempt, in seconds (DESIGN §9): 8 attempts over about 28 hours. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
 
+/**
+ * The one place each tunable value of the platform has its default. lib/stack-config.ts reads them as the
+ * defaults of CDK context (cdk.json spells them out, a test keeps the two equal) and hands them to the
+ * functions' environment; lambdas/adapters/config.ts falls back to them when a variable is unset (tests,
+ * the local runtime). Names are the context keys; each function reads the UPPER_SNAKE_CASE variable.
+ */
+export const SETTING_DEFAULTS = {
+  /** Plain-http webhook URLs: off on AWS; the local runtime turns it on. */
+  allowHttpUrls: false,
+  /** Bounds the fan-out Query of a tenant's webhooks (DESIGN §5). */
+  maxWebhooksPerTenant: 100,
+  /** How long fan-out and deliver cache a webhook per container. */
+  webhookCacheSeconds: 5,
+  retryScheduleSeconds: DEFAULT_RETRY_SCHEDULE_SECONDS,
+  /** Stored events and delivery records expire after this (TTL). */
+  eventRetentionDays: 30,
+  /** A webhook whose deliveries have all failed this long is disabled (DESIGN §9). */
+  autoDisableAfterSeconds: 5 * 24 * 3600,
+  /** Circuit breaker (DESIGN §9): consecutive failed attempts that open it, and its probe interval's bounds. */
+  breakerFailureThreshold: 10,
+  breakerProbeInitialSeconds: 30,
+  breakerProbeMaxSeconds: 3600,
+  /** One delivery attempt: time to connect, and to get the whole answer. */
+  connectTimeoutSeconds: 5,
+  sendTimeoutSeconds: 15,
+} as const;
+
 export const FUNCTION_TIMEOUT_SECONDS = {
   api: 10,
   fanOut: 30,
-  // a delivery may take 15 s; a batch runs its records in parallel, so one batch takes little more
+  // a delivery may take SETTING_DEFAULTS.sendTimeoutSeconds (15 s); a batch runs its records in parallel,
+  // so one batch takes little more
   deliver: 30,
 } as const;
 
@@ -77,6 +105,31 @@ export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
 
 /** API Gateway stage throttling. */
 export const API_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
+
+/**
+ * Per-client limits in front of the API (AWS WAF rate-based rules, on unless context `wafEnabled` is false):
+ * requests per evaluation window from one source IP, and with one `Authorization` header (one API key, or one
+ * random token of a flood). A key is limited below an IP, since one IP (a NAT) may carry several clients.
+ */
+export const API_RATE_LIMITS = { evaluationWindowSeconds: 300, perIp: 6000, perAuthorization: 3000 } as const;
+
+/**
+ * The authorizer's reserved concurrency: a flood of bad keys (each one an invocation and a DynamoDB read)
+ * is throttled at this many concurrent checks instead of taking the account's concurrency from the routes.
+ */
+export const AUTHORIZER_RESERVED_CONCURRENCY = 20;
+
+/**
+ * Custom metrics (Powertools Metrics, CloudWatch embedded metric format): the namespace every function
+ * publishes in (POWERTOOLS_METRICS_NAMESPACE) and the default `service` dimension (POWERTOOLS_SERVICE_NAME).
+ * lib/monitoring.ts alarms on them by these names.
+ */
+export const METRICS = {
+  namespace: 'Webhooks',
+  service: 'webhooks',
+  /** Count, published by deliver each time a webhook's circuit breaker opens. */
+  breakerOpened: 'BreakerOpened',
+} as const;
 
 /** How long API Gateway caches an authorizer decision: a revoked key stops working within this time. */
 export const AUTHORIZER_CACHE_SECONDS = 60;

@@ -17,8 +17,9 @@ import { Construct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
 import { AUTHORIZER_ENTRY, ROUTES, apiEntryPath } from '../lambdas/api/routes';
 import { TABLE_ACCESS } from '../lambdas/table-access';
-import { API_THROTTLING, AUTHORIZER_CACHE_SECONDS, FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
-import { urlPolicyEnvironment, type WebhooksConfig } from './stack-config';
+import { API_THROTTLING, AUTHORIZER_CACHE_SECONDS, AUTHORIZER_RESERVED_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
+import { ApiRateLimits } from './api-rate-limits';
+import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
 export interface ApiProps {
@@ -32,12 +33,15 @@ export interface ApiProps {
  * route, each allowed only the table actions and key prefixes its route declares.
  *
  * Every method sits behind a Lambda REQUEST authorizer that turns a Bearer API key into a tenant; API Gateway
- * caches its answer per key. Errors API Gateway answers itself get the API's error shape (gateway responses).
+ * caches its answer per key, and the authorizer's reserved concurrency bounds what a flood of bad keys can take.
+ * In front, WAF limits each source IP and each Authorization header (lib/api-rate-limits.ts). Errors API Gateway answers itself get the API's error shape (gateway responses).
  */
 export class Api extends Construct {
   public readonly restApi: RestApi;
   public readonly authorizerFunction: WebhooksFunction;
   public readonly routeFunctions: WebhooksFunction[];
+  /** The per-client rate limits (WAF), unless context `wafEnabled` is false. */
+  public readonly rateLimits?: ApiRateLimits;
 
   public constructor(scope: Construct, id: string, { table, config }: ApiProps) {
     super(scope, id);
@@ -48,6 +52,8 @@ export class Api extends Construct {
       description: 'Checks the Bearer API key and names the tenant',
       timeout,
       logGroupRetention: config.logRetention,
+      environment: sharedEnvironment(config),
+      reservedConcurrentExecutions: AUTHORIZER_RESERVED_CONCURRENCY,
     });
     this.authorizerFunction.bindTable(table, TABLE_ACCESS.authorizer);
 
@@ -78,10 +84,7 @@ export class Api extends Construct {
       },
     });
 
-    const routeEnvironment = {
-      ...urlPolicyEnvironment(config),
-      MAX_WEBHOOKS_PER_TENANT: String(config.maxWebhooksPerTenant),
-    };
+    const routeEnvironment = { ...sharedEnvironment(config), ...settingsEnvironment(config, ['maxWebhooksPerTenant']) };
     this.routeFunctions = ROUTES.map((route) => {
       const fn = new WebhooksFunction(this, route.name, {
         entry: apiEntryPath(route.entry),
@@ -114,18 +117,21 @@ export class Api extends Construct {
       value: this.restApi.url,
     }).overrideLogicalId('ApiUrl');
 
-    this.acknowledgeNagFindings();
+    if (config.wafEnabled) this.rateLimits = new ApiRateLimits(this, 'RateLimits', { stage: this.restApi.deploymentStage });
+    this.acknowledgeNagFindings(config);
   }
 
-  private acknowledgeNagFindings(): void {
+  private acknowledgeNagFindings(config: WebhooksConfig): void {
     Validations.of(this.restApi.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason: "Requests are validated in the handlers with zod (lambdas/core/webhook-schemas.ts), which also rejects unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
     });
-    Validations.of(this.restApi.deploymentStage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason: 'No WAF by default: every route needs an API key (Lambda authorizer) and the stage is throttled; a deployment that wants WAF associates its own web ACL with the stage.',
-    });
+    if (!config.wafEnabled) {
+      Validations.of(this.restApi.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: 'This deployment turned the per-client WAF rate limits off (context wafEnabled=false): every route still needs an API key and the stage is throttled.',
+      });
+    }
     Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason: 'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed policy for exactly that.',

@@ -14,7 +14,7 @@ import {
   type QueueSettings,
 } from '../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../lambdas/table-access';
-import { urlPolicyEnvironment, type WebhooksConfig } from './stack-config';
+import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
 const FAN_OUT_ENTRY = fileURLToPath(new URL('../lambdas/events/fan-out.ts', import.meta.url));
@@ -64,10 +64,9 @@ export class Delivery extends Construct {
     this.deliveriesDlq = deliveries.dlq;
 
     const environment = {
-      ...urlPolicyEnvironment(config),
+      ...sharedEnvironment(config),
+      ...settingsEnvironment(config, ['retryScheduleSeconds', 'webhookCacheSeconds']),
       DELIVERIES_QUEUE_URL: this.deliveriesQueue.queueUrl,
-      RETRY_SCHEDULE_SECONDS: config.retryScheduleSeconds.join(','),
-      WEBHOOK_CACHE_SECONDS: String(config.webhookCacheSeconds),
     };
 
     // reads the tenant's webhooks, records the event, queues one delivery per match, parks poison messages
@@ -89,7 +88,17 @@ export class Delivery extends Construct {
       description: 'Signs and sends one delivery; schedules its retry',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.deliver),
       logGroupRetention: config.logRetention,
-      environment: { ...environment, DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl },
+      environment: {
+        ...environment,
+        ...settingsEnvironment(config, [
+          'breakerFailureThreshold',
+          'breakerProbeInitialSeconds',
+          'breakerProbeMaxSeconds',
+          'connectTimeoutSeconds',
+          'sendTimeoutSeconds',
+        ]),
+        DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,
+      },
     });
     this.deliverFunction.bindTable(table, TABLE_ACCESS.deliver);
     this.deliveriesQueue.grant(this.deliverFunction, 'sqs:ChangeMessageVisibility');

@@ -5,12 +5,14 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  Metric,
   Stats,
   TreatMissingData,
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS } from '../lambdas/platform-settings';
 import type { Api } from './api';
 import type { Delivery } from './delivery';
 
@@ -23,9 +25,23 @@ const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
+ * A retry waits outside the queue's in-flight state, re-sent in hops of at most 15 minutes (DESIGN §9), and a
+ * received message is handled within the deliver function's visibility window: a visible delivery older than
+ * this, for three periods in a row, means deliver is not keeping up or not running.
+ */
+const OLDEST_DELIVERY_AGE_SECONDS = 30 * 60;
+
+/**
+ * One webhook's breaker opening is its receiver's outage, the tenant's business (the webhook shows its health);
+ * this many in five minutes looks like a failure on the platform's side (egress, DNS, a bad release).
+ */
+const BREAKER_OPENS_PER_FIVE_MINUTES = 10;
+
+/**
  * Alarms for what needs a human (docs/operations.md says what to do for each): a message in either DLQ is
  * an event that was not fanned out or a delivery that exhausted its attempts; an error of the deliver
- * function is a bug or an AWS failure (a subscriber's failure is a reported batch item, not an error).
+ * function is a bug or an AWS failure (a subscriber's failure is a reported batch item, not an error); an old
+ * delivery waiting means deliver is stuck or behind; many breakers opening at once means a platform-side failure.
  * The alarms have no actions here: `alarms` is public so a deployment can route them (SNS, chat, pager).
  *
  * The dashboard answers "is it flowing?" on one screen: queue depth and age, DLQs, function errors, API.
@@ -54,6 +70,29 @@ export class Monitoring extends Construct {
         'The deliver function failed (not a subscriber failure): check its logs',
         delivery.deliverFunction.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
       ),
+      new Alarm(this, 'DeliveriesWaiting', {
+        alarmDescription: `A delivery has waited over ${OLDEST_DELIVERY_AGE_SECONDS / 60} minutes in the deliveries queue: is deliver running and keeping up? (docs/operations.md)`,
+        metric: delivery.deliveriesQueue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: Stats.MAXIMUM }),
+        threshold: OLDEST_DELIVERY_AGE_SECONDS,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'BreakersOpening', {
+        alarmDescription: `${BREAKER_OPENS_PER_FIVE_MINUTES} or more webhooks' circuit breakers opened within 5 minutes: check whether deliveries fail on the platform's side (egress, DNS, a release)`,
+        metric: new Metric({
+          namespace: METRICS.namespace,
+          metricName: METRICS.breakerOpened,
+          dimensionsMap: { service: METRICS.service },
+          period: FIVE_MINUTES,
+          statistic: Stats.SUM,
+        }),
+        threshold: BREAKER_OPENS_PER_FIVE_MINUTES,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // no opens published: nothing is wrong
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
     ];
 
     const queues = [delivery.eventsQueue, delivery.deliveriesQueue];

@@ -1,62 +1,41 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { z } from 'zod';
-import { MAX_DELAY_SECONDS } from '../lambdas/core/retry-schedule';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../lambdas/platform-settings';
+import * as z from 'zod/mini';
+import { SETTING_SCHEMAS, environmentName, flag, type SettingName } from '../lambdas/adapters/config';
+import { FUNCTION_TIMEOUT_SECONDS, SETTING_DEFAULTS } from '../lambdas/platform-settings';
 
 /**
  * What a team may change per deployment, read once from CDK context (cdk.json, or `cdk synth -c key=value`).
- * The defaults below are the ones cdk.json spells out (a test keeps the two equal).
+ * The platform's settings have their defaults in lambdas/platform-settings.ts and their checks in
+ * lambdas/adapters/config.ts, the ones the functions use; cdk.json spells the defaults out (a test keeps the
+ * two equal). Only the stack's own two values are defined here.
  */
 export const CONTEXT_DEFAULTS = {
   stackName: 'Webhooks',
-  allowHttpUrls: false,
-  maxWebhooksPerTenant: 100,
-  webhookCacheSeconds: 5,
-  retryScheduleSeconds: [...DEFAULT_RETRY_SCHEDULE_SECONDS],
+  ...SETTING_DEFAULTS,
+  retryScheduleSeconds: [...SETTING_DEFAULTS.retryScheduleSeconds],
   logRetentionDays: 30,
+  /** Per-client rate limits in front of the API (AWS WAF); `-c wafEnabled=false` leaves them out. */
+  wafEnabled: true,
 } as const;
-
-// `-c key=value` hands every value over as a string; cdk.json hands over JSON types. Accept both.
-const flag = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
-
-const secondsList = z.preprocess(
-  (value) => (typeof value === 'string' ? value.replace(/[[\]\s]/g, '').split(',').map(Number) : value),
-  z
-    .array(
-      z
-        .number()
-        .int()
-        .min(0)
-        // the deliver function waits by hiding the message, and SQS hides one for at most 12 hours
-        .max(MAX_DELAY_SECONDS, `a retry delay cannot exceed ${MAX_DELAY_SECONDS} s (SQS visibility limit)`),
-    )
-    .min(1),
-);
 
 const retentionValues = new Set<number>(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
 
 const contextSchema = z.object({
-  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name'),
-  allowHttpUrls: flag,
-  maxWebhooksPerTenant: z.coerce.number().int().min(1),
-  webhookCacheSeconds: z.coerce.number().int().min(0),
-  retryScheduleSeconds: secondsList,
+  stackName: z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name')),
+  ...SETTING_SCHEMAS,
   logRetentionDays: z.coerce
     .number()
-    .refine((days) => retentionValues.has(days), 'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, …)'),
+    .check(z.refine((days) => retentionValues.has(days), 'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, …)')),
+  wafEnabled: flag,
 });
 
-export interface WebhooksConfig {
+type Settings = { [Name in SettingName]: z.output<(typeof SETTING_SCHEMAS)[Name]> };
+
+export interface WebhooksConfig extends Settings {
   stackName: string;
-  /** Plain-http webhook URLs: off on AWS; the local runtime turns it on. */
-  allowHttpUrls: boolean;
-  maxWebhooksPerTenant: number;
-  /** How long fan-out caches a tenant's webhooks per container. */
-  webhookCacheSeconds: number;
-  /** Delays between delivery attempts; its length + 1 is the number of attempts. */
-  retryScheduleSeconds: number[];
   logRetention: RetentionDays;
+  wafEnabled: boolean;
 }
 
 /** Reads and checks the context once; a bad value stops synthesis with a message that names it. */
@@ -70,13 +49,24 @@ export function readConfig(scope: Construct): WebhooksConfig {
     throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
   }
   const { logRetentionDays, ...config } = result.data;
+  if (config.sendTimeoutSeconds >= FUNCTION_TIMEOUT_SECONDS.deliver) {
+    throw new Error(`Invalid CDK context: sendTimeoutSeconds: must be under the deliver function's timeout (${FUNCTION_TIMEOUT_SECONDS.deliver} s)`);
+  }
   return { ...config, logRetention: logRetentionDays as RetentionDays };
 }
 
-/** The URL policy (DESIGN §6, §9) is the same for the API and for delivery: one place sets it for both. */
-export function urlPolicyEnvironment(config: WebhooksConfig): Record<string, string> {
+/** The named settings as the environment variables the functions read (lambdas/adapters/config.ts). */
+export function settingsEnvironment(config: WebhooksConfig, names: readonly SettingName[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [environmentName(name), String(config[name])]));
+}
+
+/**
+ * What every function reads: the URL policy (DESIGN §6, §9: the same for the API and for delivery), how long
+ * events are kept and when a failing webhook is disabled.
+ */
+export function sharedEnvironment(config: WebhooksConfig): Record<string, string> {
   return {
-    ALLOW_HTTP_URLS: String(config.allowHttpUrls),
+    ...settingsEnvironment(config, ['allowHttpUrls', 'eventRetentionDays', 'autoDisableAfterSeconds']),
     // loopback targets exist only on a laptop; never on AWS
     ALLOW_LOOPBACK_URLS: 'false',
   };

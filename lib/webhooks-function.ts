@@ -7,6 +7,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { METRICS } from '../lambdas/platform-settings';
 import type { TableAccess } from '../lambdas/table-access';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -63,7 +64,8 @@ export class WebhooksFunction extends NodejsFunction {
       logGroup: new LogGroup(scope, `${id}Logs`, { retention: logGroupRetention, removalPolicy: RemovalPolicy.DESTROY }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'webhooks',
+        POWERTOOLS_SERVICE_NAME: METRICS.service,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
         ...environment,
       },
     });
@@ -82,10 +84,12 @@ export class WebhooksFunction extends NodejsFunction {
 
   /**
    * Grants exactly the table access given and sets TABLE_NAME, in one call (as Powertools' `bindTable`), so a
-   * function never has a table name without the matching permission or the reverse. Each grant becomes one
-   * statement whose `dynamodb:LeadingKeys` must all match its key patterns (lambdas/table-access.ts).
+   * function never has a table name without the matching permission or the reverse (no access: neither).
+   * Each grant becomes one statement whose `dynamodb:LeadingKeys` must all match its key patterns
+   * (lambdas/table-access.ts).
    */
   public bindTable(table: ITableV2, access: TableAccess): void {
+    if (access.length === 0) return;
     this.addEnvironment('TABLE_NAME', table.tableName);
     for (const grant of access) {
       this.addToRolePolicy(

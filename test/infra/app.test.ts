@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../../lambdas/platform-settings';
+import { environmentName, loadConfig } from '../../lambdas/adapters/config';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, SETTING_DEFAULTS } from '../../lambdas/platform-settings';
 import { CONTEXT_DEFAULTS, readConfig } from '../../lib/stack-config';
 import { CDK_JSON, PROJECT_ROOT } from './synthesize';
 
@@ -52,8 +53,53 @@ describe('App: cdk.json and context', () => {
     });
   });
 
+  it('reads the settings the functions use from context too: retention, auto-disable, breaker, WAF', () => {
+    // Prepare
+    const app = new App({
+      context: {
+        eventRetentionDays: '7',
+        autoDisableAfterSeconds: '86400',
+        breakerFailureThreshold: 3,
+        breakerProbeInitialSeconds: '10',
+        breakerProbeMaxSeconds: '600',
+        wafEnabled: 'false',
+      },
+    });
+
+    // Act
+    const config = readConfig(app);
+
+    // Assess
+    expect(config).toMatchObject({
+      eventRetentionDays: 7,
+      autoDisableAfterSeconds: 86_400,
+      breakerFailureThreshold: 3,
+      breakerProbeInitialSeconds: 10,
+      breakerProbeMaxSeconds: 600,
+      wafEnabled: false,
+    });
+  });
+
+  it('takes every default from the one defaults module the functions fall back to', () => {
+    // Prepare
+    const fromFunctions = loadConfig({ TABLE_NAME: 'table' });
+
+    // Act
+    const config = readConfig(new App());
+
+    // Assess
+    for (const name of Object.keys(SETTING_DEFAULTS) as (keyof typeof SETTING_DEFAULTS)[]) {
+      expect(config[name]).toEqual(SETTING_DEFAULTS[name]);
+      expect(fromFunctions[environmentName(name)]).toEqual(SETTING_DEFAULTS[name]);
+    }
+  });
+
   it.each([
     ['logRetentionDays', 31],
+    ['eventRetentionDays', 0],
+    ['breakerFailureThreshold', 2.5],
+    ['sendTimeoutSeconds', 60],
+    ['wafEnabled', 'maybe'],
     ['retryScheduleSeconds', '5,abc'],
     ['retryScheduleSeconds', [50_000]],
     ['maxWebhooksPerTenant', 0],
@@ -73,7 +119,7 @@ describe('App: cdk synth', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'webhooks-synth-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('synthesizes with the CDK CLI, offline, bundling locally, cdk-nag passing', { timeout: 150_000 }, () => {
+  it('synthesizes with the CDK CLI, offline, bundling locally, cdk-nag passing', { timeout: 330_000 }, () => {
     // Prepare
     const environment = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 
@@ -82,7 +128,7 @@ describe('App: cdk synth', () => {
       execFileSync('npx', ['cdk', 'synth', '--quiet', '-o', outdir], {
         cwd: PROJECT_ROOT,
         env: environment,
-        timeout: 120_000,
+        timeout: 300_000,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
 

@@ -127,7 +127,7 @@ describe('Construct: Delivery', () => {
     for (const { visibility, timeout } of pairs) expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });
 
-  it('configures both functions: table, queues, retry schedule, cache, URL policy', () => {
+  it('configures both functions: table, queues, retry schedule, cache, URL policy, retention, auto-disable', () => {
     // Prepare
     const shared = {
       TABLE_NAME: { Ref: tableId },
@@ -136,6 +136,8 @@ describe('Construct: Delivery', () => {
       WEBHOOK_CACHE_SECONDS: '5',
       ALLOW_HTTP_URLS: 'false',
       ALLOW_LOOPBACK_URLS: 'false',
+      EVENT_RETENTION_DAYS: '30',
+      AUTO_DISABLE_AFTER_SECONDS: '432000',
     };
 
     // Act
@@ -145,6 +147,25 @@ describe('Construct: Delivery', () => {
     // Assess
     expect(fanOut).toMatchObject({ ...shared, EVENTS_DLQ_URL: { Ref: queues.eventsDlq } });
     expect(deliver).toMatchObject({ ...shared, DELIVERIES_DLQ_URL: { Ref: queues.deliveriesDlq } });
+  });
+
+  it('gives deliver its circuit breaker and timeouts from context, and fan-out none of them', () => {
+    // Prepare
+    const expected = {
+      BREAKER_FAILURE_THRESHOLD: '10',
+      BREAKER_PROBE_INITIAL_SECONDS: '30',
+      BREAKER_PROBE_MAX_SECONDS: '3600',
+      CONNECT_TIMEOUT_SECONDS: '5',
+      SEND_TIMEOUT_SECONDS: '15',
+    };
+
+    // Act
+    const deliver = resources[deliverId].Properties.Environment.Variables;
+    const fanOut = resources[fanOutId].Properties.Environment.Variables;
+
+    // Assess
+    expect(deliver).toMatchObject(expected);
+    for (const name of Object.keys(expected)) expect(fanOut[name]).toBeUndefined();
   });
 
   it('lets fan-out write the table, queue deliveries and park poison events, nothing more', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { METRICS } from '../../lambdas/platform-settings';
 import { resourceByPrefix, resourcesOfType, synthesizeWebhooks } from './synthesize';
 
 const { template } = synthesizeWebhooks();
@@ -37,7 +38,37 @@ describe('Construct: Monitoring', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(5);
+  });
+
+  it('alarms when a delivery has waited over 30 minutes in the deliveries queue, three periods running', () => {
+    // Prepare
+    const [queueId] = resourceByPrefix(template, 'AWS::SQS::Queue', 'DeliveryDeliveriesQueue');
+
+    // Act
+    const alarm = alarms.find((candidate) => candidate.MetricName === 'ApproximateAgeOfOldestMessage');
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1800,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+    });
+  });
+
+  it('alarms when many circuit breakers open at once, on the metric deliver publishes', () => {
+    // Prepare
+    const metric = { Namespace: METRICS.namespace, MetricName: METRICS.breakerOpened, Dimensions: [{ Name: 'service', Value: 'webhooks' }] };
+
+    // Act
+    const alarm = alarms.find((candidate) => candidate.MetricName === METRICS.breakerOpened);
+
+    // Assess
+    expect(alarm).toMatchObject({ ...metric, Statistic: 'Sum', Period: 300, Threshold: 10, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(METRICS).toMatchObject({ namespace: 'Webhooks', breakerOpened: 'BreakerOpened' });
   });
 
   it('draws one dashboard', () => {

@@ -94,7 +94,6 @@ describe('Stack: Webhooks security', () => {
     // Prepare
     const expected = [
       'AwsSolutions-APIG2',
-      'AwsSolutions-APIG3',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
