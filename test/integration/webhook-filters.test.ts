@@ -136,10 +136,9 @@ describe('Webhook filters in fan-out', () => {
     // Prepare
     const tenant = await platform.newTenant('unfilter');
     const scoped = await subscriber(tenant.key, projectFilter('proj_A'));
+    const witness = await subscriber(tenant.key);
     const before = verificationEvent(tenant.tenantId, 'proj_B');
     await sqs.publish(before);
-    const witness = await subscriber(tenant.key);
-    await sqs.publish(verificationEvent(tenant.tenantId, 'proj_B'));
     await waitFor(() => witness.receiver.deliveries.length === 1, { what: 'fan-out of the event before the change' });
 
     // Act
