@@ -98,11 +98,15 @@ export class Delivery extends Construct {
           'sendTimeoutSeconds',
         ]),
         DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,
+        // operational events (DESIGN §6e) go through the events queue like any event
+        EVENTS_QUEUE_URL: this.eventsQueue.queueUrl,
       },
     });
     this.deliverFunction.bindTable(table, TABLE_ACCESS.deliver);
-    this.deliveriesQueue.grant(this.deliverFunction, 'sqs:ChangeMessageVisibility');
+    // re-sending a delivery with a delay (retries outside the in-flight state) is a SendMessage to its own queue
+    this.deliveriesQueue.grant(this.deliverFunction, 'sqs:ChangeMessageVisibility', 'sqs:SendMessage');
     this.deliveriesDlq.grant(this.deliverFunction, 'sqs:SendMessage');
+    this.eventsQueue.grant(this.deliverFunction, 'sqs:SendMessage');
     this.consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
 
     this.output('EventsQueueUrl', 'Producers send events here (SQS SendMessage)', this.eventsQueue.queueUrl);

@@ -77,10 +77,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     ALLOW_HTTP_URLS: 'true',
     ALLOW_LOOPBACK_URLS: 'true',
     EVENTS_DLQ_URL: queues.events.dlqUrl,
+    EVENTS_QUEUE_URL: queues.events.queueUrl,
     DELIVERIES_QUEUE_URL: queues.deliveries.queueUrl,
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+    ...(options.visibilityTimeoutSeconds ? { EVENT_CLAIM_SECONDS: String(options.visibilityTimeoutSeconds) } : {}),
     ...options.environment,
   });
 

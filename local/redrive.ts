@@ -4,6 +4,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   StartMessageMoveTaskCommand,
+  type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
@@ -26,6 +27,8 @@ export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl:
           Id: String(index),
           MessageBody: message.Body!,
           ...(message.Attributes?.MessageGroupId ? { MessageGroupId: message.Attributes.MessageGroupId } : {}),
+          // the platform's own attributes (an operational event's origin) travel on; the failure reason stays behind
+          ...withoutFailureReason(message.MessageAttributes),
         })),
       }),
     );
@@ -39,6 +42,11 @@ export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl:
     moved += sent.length;
     if (failed.size > 0) throw new Error(`SQS refused ${failed.size} messages; ${moved} moved so far, the rest stay in the DLQ`);
   }
+}
+
+function withoutFailureReason(attributes: Message['MessageAttributes']) {
+  const { failureReason: _reason, ...rest } = attributes ?? {};
+  return Object.keys(rest).length > 0 ? { MessageAttributes: rest } : {};
 }
 
 /** On AWS: SQS's own move task back to the queue the messages came from. Returns the task handle. */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../core/zod-messages';
 import { MAX_DELAY_SECONDS } from '../core/retry-schedule';
-import { SETTING_DEFAULTS } from '../platform-settings';
+import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
 
@@ -74,6 +74,9 @@ const environmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   ...settingsFromEnvironment,
   ALLOW_LOOPBACK_URLS: z._default(flag, false),
+  // how long one message's claim on an event keeps its duplicates waiting: the events queue's visibility timeout
+  EVENT_CLAIM_SECONDS: z._default(positive, EVENTS_QUEUE.visibilityTimeoutSeconds),
+  EVENTS_QUEUE_URL: queueUrl,
   EVENTS_DLQ_URL: queueUrl,
   DELIVERIES_QUEUE_URL: queueUrl,
   DELIVERIES_DLQ_URL: queueUrl,

@@ -23,6 +23,9 @@ export interface SendRefusal {
   reason: string;
 }
 
+/** The message attribute that marks the platform's own events on the events queue (operational and test events). */
+export const PLATFORM_ORIGIN = { attribute: 'origin', value: 'platform' } as const;
+
 /** SQS's limits: ten entries per batch request, 1 MiB per message and per whole batch request. */
 export const SQS_LIMITS = { entriesPerBatch: 10, maxBytes: MAX_QUEUE_MESSAGE_BYTES, maxDelaySeconds: 900 } as const;
 

@@ -1,4 +1,5 @@
 import { parseDeliveryTask, serializeTask, type DeliveryTask } from './delivery';
+import { isOperational } from './event-catalog';
 import type { DeliveryNotice, DeliveryRecordUpdate, DeliveryService } from './delivery-service';
 import type { Webhook } from './webhook';
 
@@ -81,7 +82,8 @@ export async function deliverBatch(
       const attemptNumber = (task.attempt ?? 1) + message.receiveCount - 1;
       const current: DeliveryTask = { ...task, attempt: attemptNumber };
       const { decision, record, notices } = await deliveries.deliver(current, webhooks.get(task.webhookId), attemptNumber);
-      plan.notices.push(...notices);
+      // a delivery of an operational event never produces another one (no loops, no storms)
+      plan.notices.push(...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices));
       if (record) plan.log.push({ task, update: record, firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered });
       switch (decision.action) {
         case 'done':

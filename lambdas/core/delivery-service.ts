@@ -1,6 +1,7 @@
 import { breakerGate, firstProbe, shouldOpen, type BreakerSettings } from './circuit-breaker';
 import { classify, type SendResult } from './delivery-outcome';
 import type { DeliveryAttempt, DeliveryStatus, DeliveryTask } from './delivery';
+import type { EventType } from './event-catalog';
 import { maxAttempts, nextDelaySeconds } from './retry-schedule';
 import { signatureHeaders } from './signing';
 import { signingSecrets, type Webhook } from './webhook';
@@ -40,7 +41,7 @@ export type DeliveryNotice =
   | { kind: 'breaker-opened'; webhook: Webhook }
   | { kind: 'recovered'; webhook: Webhook; failingSince: string }
   | { kind: 'disabled'; webhook: Webhook; reason: string }
-  | { kind: 'exhausted'; webhook: Webhook; attemptCount: number; lastAttempt: DeliveryAttempt };
+  | { kind: 'exhausted'; webhook: Webhook; eventId: string; eventType: EventType; attemptCount: number; lastAttempt: DeliveryAttempt };
 
 /**
  * What became of one attempt: what to do with the queue message, and what the delivery log must say (the
@@ -161,7 +162,7 @@ export class DeliveryService {
     });
     if (delaySeconds === undefined) {
       const reason = `exhausted: ${attemptNumber} of ${maxAttempts(this.options.retrySchedule)} attempts failed; the last: ${describe(attempt)}`;
-      notices.push({ kind: 'exhausted', webhook, attemptCount: attemptNumber, lastAttempt: attempt });
+      notices.push({ kind: 'exhausted', webhook, eventId: task.eventId, eventType: task.eventType, attemptCount: attemptNumber, lastAttempt: attempt });
       return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', attempt, reason }, notices };
     }
     const nextAttemptAt = new Date(startedAt.getTime() + delaySeconds * 1000).toISOString();

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type EventType } from './event-catalog';
+import { EVENT_TYPES, isOperational, type EventType } from './event-catalog';
 import type { PlatformEvent } from './event-envelope';
 import { matchesFilter } from './event-filter';
 import type { Webhook } from './webhook';
@@ -26,11 +26,20 @@ export interface DeliveryTask {
 
 export type AttemptTrigger = 'scheduled' | 'manual';
 
-/** Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type and whose filter its data passes. */
+/**
+ * Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type and whose filter its
+ * data passes; never the webhook an operational event is about. A test event goes to its one webhook only.
+ */
 export function subscribersOf(event: PlatformEvent, webhooks: readonly Webhook[]): Webhook[] {
+  if (event.onlyWebhookId) return webhooks.filter((webhook) => webhook.id === event.onlyWebhookId && webhook.tenantId === event.tenantId && webhook.active);
+  const about = isOperational(event.type) ? event.data.webhookId : undefined;
   return webhooks.filter(
     (webhook) =>
-      webhook.tenantId === event.tenantId && webhook.active && webhook.events.includes(event.type) && matchesFilter(webhook.filter, event.data),
+      webhook.tenantId === event.tenantId &&
+      webhook.active &&
+      webhook.id !== about &&
+      webhook.events.includes(event.type) &&
+      matchesFilter(webhook.filter, event.data),
   );
 }
 

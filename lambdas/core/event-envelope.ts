@@ -1,5 +1,5 @@
 import { TENANT_ID_PATTERN } from './api-keys';
-import { EVENT_TYPES, type EventType } from './event-catalog';
+import { EVENT_TYPES, isOperational, type EventType } from './event-catalog';
 import { jsonNestingDepth, parseExact } from './json-text';
 import * as z from 'zod/mini';
 import './zod-messages';
@@ -18,7 +18,15 @@ const envelopeSchema = z.strictObject({
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "_" or "-"'))),
   type: z.enum(EVENT_TYPES, { error: 'unknown event type' }),
   data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
+  // the platform's own fields (a test event for one webhook); producers may not send them
+  webhookId: z.optional(z.string().check(z.minLength(1))),
+  test: z.optional(z.literal(true)),
 });
+
+/** Where a message came from: producers, or the platform itself (operational and test events). */
+export interface EnvelopeOrigin {
+  fromPlatform: boolean;
+}
 
 export interface PlatformEvent {
   tenantId: string;
@@ -28,6 +36,8 @@ export interface PlatformEvent {
   data: Record<string, unknown>;
   /** The exact body every subscriber receives, `{"id","type","data"}`, with `data` as the producer sent it. */
   payload: string;
+  /** A test event goes to this webhook only (`POST /v2/webhooks/{id}/test`). */
+  onlyWebhookId?: string;
 }
 
 export type EnvelopeParseResult = { ok: true; event: PlatformEvent } | { ok: false; reason: string };
@@ -37,7 +47,7 @@ export type EnvelopeParseResult = { ok: true; event: PlatformEvent } | { ok: fal
  * without an id gets one derived from the SQS message id, so handling the same message twice keeps one id
  * (and one webhook-id at the receivers).
  */
-export function parseEnvelope(body: string, messageId: string): EnvelopeParseResult {
+export function parseEnvelope(body: string, messageId: string, { fromPlatform }: EnvelopeOrigin = { fromPlatform: false }): EnvelopeParseResult {
   const depth = jsonNestingDepth(body) - 1;
   if (depth > MAX_EVENT_DATA_DEPTH) {
     return { ok: false, reason: `too_deep: data is nested ${depth} levels; the limit is ${MAX_EVENT_DATA_DEPTH}` };
@@ -54,6 +64,9 @@ export function parseEnvelope(body: string, messageId: string): EnvelopeParseRes
     const path = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
     return { ok: false, reason: `invalid_envelope: ${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}` };
   }
+  if (!fromPlatform && (isOperational(result.data.type) || result.data.webhookId !== undefined || result.data.test !== undefined)) {
+    return { ok: false, reason: 'reserved: operational event types, webhookId and test are for the platform\'s own events' };
+  }
   // zod copies objects key by key (a `__proto__` key would be lost): data comes from the parses, never from zod
   const data = (json as { data: Record<string, unknown> }).data;
   const exactData = JSON.stringify((parseExact(body) as { data: unknown }).data);
@@ -61,7 +74,8 @@ export function parseEnvelope(body: string, messageId: string): EnvelopeParseRes
   if (dataBytes > MAX_EVENT_DATA_BYTES) {
     return { ok: false, reason: `too_large: data is ${dataBytes} bytes; the limit is ${MAX_EVENT_DATA_BYTES}` };
   }
-  const { tenantId, type } = result.data;
+  const { tenantId, type, webhookId, test } = result.data;
   const id = result.data.id ?? `evt_${messageId}`;
-  return { ok: true, event: { tenantId, id, type, data, payload: `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},"data":${exactData}}` } };
+  const payload = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},${test ? '"test":true,' : ''}"data":${exactData}}`;
+  return { ok: true, event: { tenantId, id, type, data, payload, ...(webhookId ? { onlyWebhookId: webhookId } : {}) } };
 }

@@ -6,6 +6,8 @@ import type { Webhook } from './webhook';
 export interface IncomingEvent {
   messageId: string;
   body: string;
+  /** Sent by the platform itself (operational and test events), not by a producer. */
+  fromPlatform?: boolean;
 }
 
 /**
@@ -81,7 +83,7 @@ export class FanOutService {
     const report: FanOutReport = { failedMessageIds: [], duplicates: [], quarantined: [] };
     const valid: { record: IncomingEvent; event: PlatformEvent }[] = [];
     for (const record of records) {
-      const parsed = parseEnvelope(record.body, record.messageId);
+      const parsed = parseEnvelope(record.body, record.messageId, { fromPlatform: record.fromPlatform === true });
       if (parsed.ok) valid.push({ record, event: parsed.event });
       else report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: parsed.reason });
     }

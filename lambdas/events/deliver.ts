@@ -5,12 +5,13 @@ import { loadConfig, required } from '../adapters/config';
 import { DynamoDeliveryRepository } from '../adapters/delivery-repository';
 import { HttpSender } from '../adapters/http-sender';
 import { logger } from '../adapters/observability';
-import { SQS_LIMITS, SqsQueues } from '../adapters/sqs-queues';
+import { PLATFORM_ORIGIN, SQS_LIMITS, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { deliverBatch } from '../core/deliver-batch';
 import { serializeTask, type DeliveryTask } from '../core/delivery';
-import { DeliveryService } from '../core/delivery-service';
+import { DeliveryService, type DeliveryNotice } from '../core/delivery-service';
+import { operationalEvent } from '../core/operational-events';
 import type { Webhook } from '../core/webhook';
 import { FUNCTION_TIMEOUT_SECONDS } from '../platform-settings';
 import { BatchOutbox, batchResponse } from './batch-outbox';
@@ -18,6 +19,7 @@ import { BatchOutbox, batchResponse } from './batch-outbox';
 const config = loadConfig();
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
 const deliveriesDlqUrl = required(config.DELIVERIES_DLQ_URL, 'DELIVERIES_DLQ_URL');
+const eventsQueueUrl = required(config.EVENTS_QUEUE_URL, 'EVENTS_QUEUE_URL');
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const deliveryLog = new DynamoDeliveryRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS);
 const queues = new SqsQueues(sqsClient);
@@ -127,5 +129,27 @@ export async function handler(event: SQSEvent) {
     outbox.add(deliveriesQueueUrl, fromMessageId, { body, groupId: task.tenantId, delaySeconds });
   }
   const { failed, refused } = await outbox.flush(queues);
+  await publishOperationalEvents(plan.notices);
   return batchResponse([...stillInFlight, ...failed, ...refused.keys()]);
+}
+
+/**
+ * Operational events go through the events queue like any event. Their delivery already happened, so one
+ * that cannot be queued is logged as an error rather than sending the delivery again.
+ */
+async function publishOperationalEvents(notices: DeliveryNotice[]): Promise<void> {
+  const outbox = new BatchOutbox();
+  for (const notice of notices) {
+    if (notice.kind === 'breaker-opened') logger.warn('circuit breaker opened', { webhookId: notice.webhook.id, tenantId: notice.webhook.tenantId });
+    const envelope = operationalEvent(notice);
+    if (envelope) {
+      outbox.add(eventsQueueUrl, `${notice.kind}:${notice.webhook.id}`, {
+        body: JSON.stringify(envelope),
+        groupId: envelope.tenantId,
+        attributes: { [PLATFORM_ORIGIN.attribute]: PLATFORM_ORIGIN.value },
+      });
+    }
+  }
+  const { failed, refused } = await outbox.flush(queues);
+  if (failed.size || refused.size) logger.error('operational events could not be queued', { kinds: [...failed, ...refused.keys()] });
 }

@@ -4,19 +4,18 @@ import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
 import { logger } from '../adapters/observability';
-import { SqsQueues } from '../adapters/sqs-queues';
+import { PLATFORM_ORIGIN, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { FanOutService } from '../core/fan-out-service';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 import type { Webhook } from '../core/webhook';
-import { EVENTS_QUEUE } from '../platform-settings';
 
 const config = loadConfig();
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
 const eventsDlqUrl = required(config.EVENTS_DLQ_URL, 'EVENTS_DLQ_URL');
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
-const events = new DynamoEventRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS, EVENTS_QUEUE.visibilityTimeoutSeconds);
+const events = new DynamoEventRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS, config.EVENT_CLAIM_SECONDS);
 const queues = new SqsQueues(sqsClient);
 const webhooksByTenant = new TtlCache<Webhook[]>(config.WEBHOOK_CACHE_SECONDS);
 
@@ -45,7 +44,13 @@ const fanOut = new FanOutService({
  * come back; the response is built here, never a library's object.
  */
 export async function handler(event: SQSEvent) {
-  const report = await fanOut.handleBatch(event.Records.map(({ messageId, body }) => ({ messageId, body })));
+  const report = await fanOut.handleBatch(
+    event.Records.map(({ messageId, body, messageAttributes }) => ({
+      messageId,
+      body,
+      fromPlatform: messageAttributes?.[PLATFORM_ORIGIN.attribute]?.stringValue === PLATFORM_ORIGIN.value,
+    })),
+  );
   for (const duplicate of report.duplicates) logger.warn('duplicate event dropped: its fan-out already completed', duplicate);
   return batchResponse(report.failedMessageIds);
 }
