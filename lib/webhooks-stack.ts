@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api';
+import { Console } from './console';
 import { Delivery } from './delivery';
 import { Monitoring } from './monitoring';
 import type { WebhooksConfig } from './stack-config';
@@ -17,6 +18,7 @@ export interface WebhooksStackProps extends StackProps {
 export class WebhooksStack extends Stack {
   public readonly storage: Storage;
   public readonly api: Api;
+  public readonly console: Console;
   public readonly delivery: Delivery;
   public readonly monitoring: Monitoring;
 
@@ -25,6 +27,7 @@ export class WebhooksStack extends Stack {
     const { config } = props;
     this.storage = new Storage(this, 'Storage');
     this.api = new Api(this, 'Api', { table: this.storage.table, config });
+    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention });
     this.delivery = new Delivery(this, 'Delivery', { table: this.storage.table, config });
     this.monitoring = new Monitoring(this, 'Monitoring', { api: this.api, delivery: this.delivery });
   }

@@ -94,6 +94,8 @@ describe('Stack: Webhooks security', () => {
     // Prepare
     const expected = [
       'AwsSolutions-APIG2',
+      // the web console's page and assets (lib/console.ts): public like any sign-in page
+      'AwsSolutions-APIG4',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
