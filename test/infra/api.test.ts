@@ -2,8 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../../lambdas/api/gateway-responses';
 import { ROUTES } from '../../lambdas/api/routes';
-import { API_THROTTLING, AUTHORIZER_CACHE_SECONDS, FUNCTION_TIMEOUT_SECONDS } from '../../lambdas/platform-settings';
-import { resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
+import { Template } from 'aws-cdk-lib/assertions';
+import { API_RATE_LIMITS, API_THROTTLING, AUTHORIZER_CACHE_SECONDS, AUTHORIZER_RESERVED_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS } from '../../lambdas/platform-settings';
+import { createWebhooksApp } from '../../lib/webhooks-app';
+import { CDK_JSON, resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
 
 const { template } = synthesizeWebhooks();
 const [authorizerId, authorizer] = resourceByPrefix(template, 'AWS::ApiGateway::Authorizer', 'ApiApiKeyAuthorizer');
@@ -96,13 +98,15 @@ describe('Construct: Api', () => {
     expect(grants.flatMap((grant) => grant.actions)).not.toContain('dynamodb:Scan');
   });
 
-  it('configures the route functions from context: table, URL policy, webhook limit', () => {
+  it('configures the route functions from context: table, URL policy, webhook limit, retention, auto-disable', () => {
     // Prepare
     const environment = {
       TABLE_NAME: { Ref: tableId },
       ALLOW_HTTP_URLS: 'false',
       ALLOW_LOOPBACK_URLS: 'false',
       MAX_WEBHOOKS_PER_TENANT: '100',
+      EVENT_RETENTION_DAYS: '30',
+      AUTO_DISABLE_AFTER_SECONDS: '432000',
     };
 
     // Act
@@ -141,6 +145,63 @@ describe('Construct: Api', () => {
     for (const partition of otherPartitions) {
       expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, partition)))).toBe(false);
     }
+  });
+
+  it('bounds the authorizer\'s concurrency, so a flood of bad keys cannot take the routes\' share', () => {
+    // Prepare
+    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(/"(ApiAuthorizer[0-9A-F]{8})","Arn"/)![1]!;
+
+    // Act
+    const { ReservedConcurrentExecutions } = template.toJSON().Resources[authorizerFunctionId].Properties;
+
+    // Assess
+    expect(ReservedConcurrentExecutions).toBe(AUTHORIZER_RESERVED_CONCURRENCY);
+    expect(AUTHORIZER_RESERVED_CONCURRENCY).toBeGreaterThan(0);
+  });
+
+  it('rate-limits each source IP and each Authorization header with a WAF web ACL on the stage, answering 429 in the error shape', () => {
+    // Prepare
+    const [aclId, acl] = resourcesOfType(template, 'AWS::WAFv2::WebACL')[0]!;
+    const [stageId] = resourcesOfType(template, 'AWS::ApiGateway::Stage')[0]!;
+
+    // Act
+    const rules = Object.fromEntries(acl.Properties.Rules.map((rule: { Name: string }) => [rule.Name, rule]));
+    const [, association] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation')[0]!;
+    const [bodyKey, body] = Object.entries(acl.Properties.CustomResponseBodies)[0] as [string, { Content: string }];
+
+    // Assess
+    expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    expect(rules.PerSourceIp.Statement.RateBasedStatement).toEqual({
+      AggregateKeyType: 'IP',
+      Limit: API_RATE_LIMITS.perIp,
+      EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
+    });
+    expect(rules.PerAuthorizationHeader.Statement.RateBasedStatement).toEqual({
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
+      Limit: API_RATE_LIMITS.perAuthorization,
+      EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
+    });
+    for (const rule of Object.values(rules) as { Action: unknown }[]) {
+      expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: bodyKey } } });
+    }
+    expect(JSON.parse(body.Content).error.code).toBe(GATEWAY_ERRORS.THROTTLED.code);
+    expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`"${stageId}"`);
+  });
+
+  it('leaves the WAF out when context wafEnabled is false', () => {
+    // Prepare (no bundling: only the template's resources matter here)
+    const context = { ...CDK_JSON.context, wafEnabled: 'false', 'aws:cdk:bundling-stacks': [] };
+
+    // Act
+    const { stack } = createWebhooksApp({ context });
+    const withoutWaf = Template.fromStack(stack);
+
+    // Assess
+    withoutWaf.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    withoutWaf.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    withoutWaf.resourceCountIs('AWS::ApiGateway::RestApi', 1);
   });
 
   it.each(Object.keys(GATEWAY_ERRORS) as GatewayErrorType[])('answers %s itself in the API error shape', (type) => {
