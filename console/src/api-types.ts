@@ -5,7 +5,6 @@
  */
 export type { ErrorDetail } from '../../lambdas/core/errors';
 export type { EventTypeDescription, EventType } from '../../lambdas/core/event-catalog';
-import type { WebhookResource } from '../../lambdas/core/webhook';
 
 export type { DeliveryStatus } from '../../lambdas/core/delivery';
 import type { DeliveryStatus } from '../../lambdas/core/delivery';
@@ -13,17 +12,8 @@ import type { DeliveryStatus } from '../../lambdas/core/delivery';
 // a value, not a type: written here so that the bundle takes nothing from lambdas/core
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed', 'skipped'];
 
-/** DESIGN §9 (not in lambdas/core yet): the circuit breaker's view of a webhook. */
-export interface WebhookHealth {
-  state: 'healthy' | 'failing' | 'open';
-  failingSince?: string | null;
-  consecutiveFailures?: number;
-}
-
-export type Filter = Record<string, Array<string | number | boolean>>;
-
-/** The webhook object; `filter` and `health` appear as their routes land (DESIGN §6d, §9). */
-export type Webhook = WebhookResource & { filter?: Filter | null; health?: WebhookHealth };
+export type { WebhookResource as Webhook, WebhookHealth } from '../../lambdas/core/webhook';
+export type { EventFilter as Filter } from '../../lambdas/core/event-filter';
 
 export type { Page } from '../../lambdas/core/log-queries';
 
