@@ -8,10 +8,14 @@ import { useAction, useLoad } from '../use-api';
 const POLL_MS = 1000;
 const POLL_FOR_MS = 20_000;
 
-/** The payload as sent; pretty-printed when it is JSON (it always is, but the text is what counts). */
+/**
+ * The payload as sent, indented when that changes nothing but whitespace: a number JavaScript cannot hold
+ * exactly (an integer past 2^53) would come back altered, and then the exact text is shown instead.
+ */
 function pretty(payload: string): string {
   try {
-    return JSON.stringify(JSON.parse(payload), null, 2);
+    const parsed: unknown = JSON.parse(payload);
+    return JSON.stringify(parsed) === payload ? JSON.stringify(parsed, null, 2) : payload;
   } catch {
     return payload;
   }
