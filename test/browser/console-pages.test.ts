@@ -10,6 +10,9 @@ import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 /** `SCREENSHOTS=1` (npm run console:screenshots) writes the README's pictures of these pages to docs/. */
 const SCREENSHOT_DIR = process.env.SCREENSHOTS ? join(import.meta.dirname, '..', '..', 'docs') : undefined;
 
+/** axe-core takes seconds per page on a busy machine (two cores, the whole suite running). */
+const AXE_TIMEOUT_MS = 60_000;
+
 let platform: TestPlatform;
 let browser: Browser;
 let receiver: Receiver;
@@ -100,7 +103,7 @@ describe.each([
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOT_DIR, `console-${view.name}${suffix}.png`), fullPage: true });
     }
-  });
+  }, AXE_TIMEOUT_MS);
 
   it('sign-in page: no serious or critical accessibility violation', async () => {
     // Prepare
@@ -114,5 +117,5 @@ describe.each([
     expect(await seriousAccessibilityViolations(signedOut.page)).toEqual([]);
     if (SCREENSHOT_DIR && suffix === '') await signedOut.page.screenshot({ path: join(SCREENSHOT_DIR, 'console-sign-in.png') });
     await signedOut.context.close();
-  });
+  }, AXE_TIMEOUT_MS);
 });
