@@ -20,6 +20,7 @@ const balanced =
   report.poisonInEventsDlqWithReason === report.poisonPublished &&
   report.wrongTenantDeliveries === 0 &&
   report.unverifiableSignatures === 0 &&
-  report.duplicatesWithDifferentWebhookId === 0;
+  report.duplicatesWithDifferentWebhookId === 0 &&
+  report.pairsUnderTwoWebhookIds === 0;
 console.log(balanced ? 'BALANCED: every delivery is accounted for.' : 'NOT BALANCED: see the counts above.');
 process.exit(balanced ? 0 : 1);

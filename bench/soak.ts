@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchResult } from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { sqsClient } from '../lambdas/adapters/sqs-client';
+import { keys } from '../lambdas/adapters/table-keys';
+import { moveMessages } from '../local/redrive';
 import { PRODUCER_EVENT_TYPES } from '../lambdas/core/event-catalog';
 import { localClientConfig, startPlatform, type PlatformOptions } from '../local/platform';
 import { drainQueue, queueDepth } from '../local/queue-inspection';
@@ -15,6 +18,10 @@ export interface SoakOptions {
   sqs: PlatformOptions['sqs'];
   crashes?: number;
   poisonRate?: number;
+  /** Share of SendMessageBatch requests to the deliveries queue and DLQ that fail (default 2 %). */
+  sendFailureRate?: number;
+  /** Share of events whose fan-out stays half done until they are in the events DLQ, then replayed (default 0.5 %). */
+  stuckRate?: number;
   timeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -33,7 +40,13 @@ export interface SoakReport {
   unverifiableSignatures: number;
   duplicateDeliveries: number;
   duplicatesWithDifferentWebhookId: number;
+  /** Pairs delivered under more than one webhook-id (an event without id must keep the one derived from its message). */
+  pairsUnderTwoWebhookIds: number;
   deliverCrashes: number;
+  /** SendMessageBatch requests made to fail: to the deliveries DLQ and to the deliveries queue (the faults of issue 7). */
+  injectedSendFailures: number;
+  /** Events whose fan-out was left half done until they reached the events DLQ, then replayed from it. */
+  halfFannedOutReplayed: number;
   receiverAnswers: Record<string, number>;
   durationMs: number;
 }
@@ -103,6 +116,37 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
   const { documentClient, apiKeys } = platform;
   const sqs = new SQSClient(localClientConfig(platform.sqsEndpoint));
+
+  // The handlers run in this process and share one SQS client: make some of their sends fail, as SQS may.
+  // Whole requests to the deliveries queue and its DLQ fail at `sendFailureRate`; the deliveries of "stuck"
+  // events are refused entry by entry (all but their first webhook's) until they are released, so their
+  // fan-out stays half done and, after maxReceiveCount receives, they land in the events DLQ to be replayed.
+  const sendFailureRate = options.sendFailureRate ?? 0.02;
+  const stuckEvents = new Set<string>();
+  let stuckReleased = false;
+  let injectedSendFailures = 0;
+  const originalSend = sqsClient.send.bind(sqsClient) as (command: unknown) => Promise<unknown>;
+  const faultySend = async (command: unknown): Promise<unknown> => {
+    if (!(command instanceof SendMessageBatchCommand)) return originalSend(command);
+    const { QueueUrl, Entries = [] } = command.input;
+    const faultable = QueueUrl === platform.queues.deliveries.queueUrl || QueueUrl === platform.queues.deliveries.dlqUrl;
+    if (faultable && Math.random() < sendFailureRate) {
+      injectedSendFailures += 1;
+      throw new Error('soak: SendMessageBatch failed (injected)');
+    }
+    if (QueueUrl !== platform.queues.deliveries.queueUrl || stuckReleased) return originalSend(command);
+    const refused = Entries.filter((entry) => {
+      const task = JSON.parse(entry.MessageBody!) as { eventId: string; webhookId: string };
+      return stuckEvents.has(task.eventId) && !letThrough.has(task.webhookId);
+    });
+    if (refused.length === 0) return originalSend(command);
+    const accepted = Entries.filter((entry) => !refused.includes(entry));
+    const result = (accepted.length ? await originalSend(new SendMessageBatchCommand({ QueueUrl, Entries: accepted })) : {}) as SendMessageBatchResult;
+    return { ...result, Failed: [...(result.Failed ?? []), ...refused.map((entry) => ({ Id: entry.Id!, SenderFault: false, Code: 'InternalError', Message: 'soak: refused (injected)' }))] };
+  };
+  (sqsClient as unknown as { send: typeof faultySend }).send = faultySend;
+  // each tenant's first webhook gets its delivery of a stuck event (so the fan-out is half done, not undone)
+  const letThrough = new Set<string>();
   const receiverAnswers: Record<string, number> = {};
   const receivers: Receiver[] = [];
 
@@ -132,13 +176,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const webhook = (await response.json()) as { id: string; secret: string };
         receiver.secrets.push(webhook.secret);
         webhookTenant.set(`${receiver.url}/hook-${index}`, tenantId);
+        if (index === 0) letThrough.add(webhook.id);
       }
       tenants.push({ tenantId, receiver });
     }
 
-    // publish: 80 % tenant A, 20 % tenant B, ~1 % poison
-    const eventTenant = new Map<string, string>();
+    // publish: 80 % tenant A, 20 % tenant B, ~1 % poison; 10 % without an id (the platform derives it)
+    const eventTenant = new Map<number, string>();
     const poisonRate = options.poisonRate ?? 0.01;
+    const stuckRate = options.stuckRate ?? 0.005;
     const bodies: string[] = [];
     let poisonPublished = 0;
     for (let index = 0; index < options.events; index += 1) {
@@ -148,9 +194,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         continue;
       }
       const tenantId = tenants[Math.random() < 0.8 ? 0 : 1]!.tenantId;
+      eventTenant.set(index, tenantId);
+      const type = PRODUCER_EVENT_TYPES[index % PRODUCER_EVENT_TYPES.length];
+      if (index % 10 === 5) {
+        bodies.push(JSON.stringify({ tenantId, type, data: { index } }));
+        continue;
+      }
       const eventId = `evt_soak_${index}_${id}`;
-      eventTenant.set(eventId, tenantId);
-      bodies.push(JSON.stringify({ tenantId, id: eventId, type: PRODUCER_EVENT_TYPES[index % PRODUCER_EVENT_TYPES.length], data: { index } }));
+      if (Math.random() < stuckRate) stuckEvents.add(eventId);
+      bodies.push(JSON.stringify({ tenantId, id: eventId, type, data: { index } }));
     }
     for (let start = 0; start < bodies.length; start += 10) {
       await sqs.send(
@@ -160,26 +212,36 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }),
       );
     }
-    log(`published ${bodies.length} messages (${poisonPublished} poison)`);
+    log(`published ${bodies.length} messages (${poisonPublished} poison, ${stuckEvents.size} to be left half fanned out)`);
 
     // wait until both queues stay empty for a while
     const depth = (queueUrl: string) => queueDepth(sqs, queueUrl);
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
-    let quietSince = 0;
-    for (;;) {
-      const pending = (await depth(platform.queues.events.queueUrl)) + (await depth(platform.queues.deliveries.queueUrl));
-      if (pending === 0) {
-        quietSince ||= Date.now();
-        if (Date.now() - quietSince > 2000) break;
-      } else {
-        quietSince = 0;
+    const quiet = async () => {
+      let quietSince = 0;
+      for (;;) {
+        const pending = (await depth(platform.queues.events.queueUrl)) + (await depth(platform.queues.deliveries.queueUrl));
+        if (pending === 0) {
+          quietSince ||= Date.now();
+          if (Date.now() - quietSince > 2000) return;
+        } else {
+          quietSince = 0;
+        }
+        if (Date.now() > deadline) throw new Error(`soak: ${pending} messages still queued at the deadline`);
+        await sleep(250);
       }
-      if (Date.now() > deadline) throw new Error(`soak: ${pending} messages still queued at the deadline`);
-      await sleep(250);
-    }
+    };
+    await quiet();
+    // the stuck events went to the events DLQ after maxReceiveCount receives: replay the DLQ, as the runbook says
+    stuckReleased = true;
+    const halfFannedOutReplayed = stuckEvents.size;
+    log(`replaying the events DLQ (${stuckEvents.size} half fanned-out events, and the poison, which comes back)`);
+    await sleep(6000); // the stuck events' last claims lapse (one visibility timeout)
+    await moveMessages(sqs, platform.queues.events.dlqUrl, platform.queues.events.queueUrl);
+    await quiet();
     await Promise.all(receivers.map((receiver) => receiver.stop()));
 
-    // accounting
+    // accounting, by (published index, webhook): events without an id are known by their data's index
     const drain = (queueUrl: string) => drainQueue(sqs, queueUrl, 300);
     const all: (ReceivedDelivery & { receiverUrl: string })[] = tenants.flatMap(({ receiver }) =>
       receiver.deliveries.map((delivery) => ({ ...delivery, receiverUrl: receiver.url })),
@@ -190,55 +252,75 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         new QueryCommand({
           TableName: platform.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':prefix': 'WEBHOOK#' },
+          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': keys.webhookPrefix },
         }),
       );
       for (const item of Items ?? []) webhookIdOf.set(item.url as string, item.id as string);
     }
-    const pairOf = (delivery: (typeof all)[number]) => `${delivery.webhookId}|${webhookIdOf.get(delivery.receiverUrl + delivery.path)}`;
+    const indexOf = (payload: string) => (JSON.parse(payload) as { data: { index: number } }).data.index;
+    const pairOf = (delivery: (typeof all)[number]) => `${indexOf(delivery.body)}|${webhookIdOf.get(delivery.receiverUrl + delivery.path)}`;
 
     const delivered = new Map<string, number>();
+    const webhookIdsOfPair = new Map<string, Set<string>>();
     let wrongTenantDeliveries = 0;
     let unverifiableSignatures = 0;
     let duplicatesWithDifferentWebhookId = 0;
     for (const delivery of all) {
       if (!delivery.standardVerified || !delivery.githubVerified) unverifiableSignatures += 1;
-      if (webhookTenant.get(delivery.receiverUrl + delivery.path) !== eventTenant.get(delivery.eventId)) wrongTenantDeliveries += 1;
+      if (webhookTenant.get(delivery.receiverUrl + delivery.path) !== eventTenant.get(indexOf(delivery.body))) wrongTenantDeliveries += 1;
       if (delivery.webhookId !== delivery.eventId) duplicatesWithDifferentWebhookId += 1;
-      if (delivery.answeredStatus >= 200 && delivery.answeredStatus < 300) delivered.set(pairOf(delivery), (delivered.get(pairOf(delivery)) ?? 0) + 1);
+      const pair = pairOf(delivery);
+      webhookIdsOfPair.set(pair, (webhookIdsOfPair.get(pair) ?? new Set()).add(delivery.webhookId));
+      if (delivery.answeredStatus >= 200 && delivery.answeredStatus < 300) delivered.set(pair, (delivered.get(pair) ?? 0) + 1);
     }
-    const dlqPairs = new Set(
-      (await drain(platform.queues.deliveries.dlqUrl)).map((message) => {
-        const task = JSON.parse(message.Body!) as { eventId: string; webhookId: string };
-        return `${task.eventId}|${task.webhookId}`;
-      }),
-    );
+    const pairsUnderTwoWebhookIds = [...webhookIdsOfPair.values()].filter((ids) => ids.size > 1).length;
+    const dlqEventOfPair = new Map<string, string>();
+    for (const message of await drain(platform.queues.deliveries.dlqUrl)) {
+      const task = JSON.parse(message.Body!) as { eventId: string; webhookId: string; payload: string };
+      dlqEventOfPair.set(`${indexOf(task.payload)}|${task.webhookId}`, task.eventId);
+    }
     const poisonInDlq = (await drain(platform.queues.events.dlqUrl)).filter(
       (message) => POISON_BODIES.includes(message.Body!) && message.MessageAttributes?.failureReason?.StringValue,
     ).length;
+    // each webhook's delivery log, read once: status by event id
+    const statusOf = new Map<string, string>();
+    for (const webhookId of webhookIdOf.values()) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documentClient.send(
+          new QueryCommand({
+            TableName: platform.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': keys.webhook(webhookId), ':prefix': keys.deliveryPrefix },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) statusOf.set(`${webhookId}|${item.eventId}`, item.status as string);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
 
     let pairsExpected = 0;
     let pairsDelivered = 0;
     let pairsFailedAndInDlq = 0;
     let pairsLost = 0;
     const lostExamples: string[] = [];
-    for (const [eventId, tenantId] of eventTenant) {
+    for (const [index, tenantId] of eventTenant) {
       const receiver = tenants.find((tenant) => tenant.tenantId === tenantId)!.receiver;
-      for (let index = 0; index < options.webhooksPerTenant; index += 1) {
+      for (let webhook = 0; webhook < options.webhooksPerTenant; webhook += 1) {
         pairsExpected += 1;
-        const webhookId = webhookIdOf.get(`${receiver.url}/hook-${index}`)!;
-        const pair = `${eventId}|${webhookId}`;
+        const webhookId = webhookIdOf.get(`${receiver.url}/hook-${webhook}`)!;
+        const pair = `${index}|${webhookId}`;
         if (delivered.has(pair)) {
           pairsDelivered += 1;
           continue;
         }
-        const { Item } = await documentClient.send(
-          new GetCommand({ TableName: platform.tableName, Key: { pk: `WEBHOOK#${webhookId}`, sk: `DELIVERY#${eventId}` } }),
-        );
-        if (Item?.status === 'failed' && dlqPairs.has(pair)) pairsFailedAndInDlq += 1;
+        const eventId = dlqEventOfPair.get(pair);
+        const status = eventId ? statusOf.get(`${webhookId}|${eventId}`) : undefined;
+        if (status === 'failed') pairsFailedAndInDlq += 1;
         else {
           pairsLost += 1;
-          if (lostExamples.length < 5) lostExamples.push(`${pair}: record ${JSON.stringify(Item ?? null)}, in DLQ: ${dlqPairs.has(pair)}`);
+          if (lostExamples.length < 5) lostExamples.push(`event #${index} → ${webhookId}: record status ${status ?? 'none'}, in DLQ: ${eventId !== undefined}`);
         }
       }
     }
@@ -257,11 +339,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       unverifiableSignatures,
       duplicateDeliveries,
       duplicatesWithDifferentWebhookId,
+      pairsUnderTwoWebhookIds,
       deliverCrashes,
+      injectedSendFailures,
+      halfFannedOutReplayed,
       receiverAnswers,
       durationMs: Date.now() - started,
     };
   } finally {
+    (sqsClient as unknown as { send: unknown }).send = originalSend;
     await Promise.all(receivers.map((receiver) => receiver.stop()));
     sqs.destroy();
     await platform.stop();

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../core/zod-messages';
 import { MAX_DELAY_SECONDS } from '../core/retry-schedule';
-import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';
+import { EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS, SETTING_DEFAULTS } from '../platform-settings';
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
 
@@ -76,10 +76,15 @@ const environmentSchema = z.object({
   ALLOW_LOOPBACK_URLS: z._default(flag, false),
   // how long one message's claim on an event keeps its duplicates waiting: the events queue's visibility timeout
   EVENT_CLAIM_SECONDS: z._default(positive, EVENTS_QUEUE.visibilityTimeoutSeconds),
+  // a failed delivery waits in flight (hidden) only this long; longer waits leave the queue's in-flight count
+  RETRY_IN_FLIGHT_MAX_SECONDS: z._default(atLeast(0), FUNCTION_TIMEOUT_SECONDS.deliver),
+  // one delayed re-send waits at most this long (SQS's DelaySeconds limit); tests shorten it to see the hops
+  RETRY_HOP_MAX_SECONDS: z._default(z.coerce.number().check(z.gt(0), z.lte(900)), 900),
   EVENTS_QUEUE_URL: queueUrl,
   EVENTS_DLQ_URL: queueUrl,
   DELIVERIES_QUEUE_URL: queueUrl,
   DELIVERIES_DLQ_URL: queueUrl,
+  RECOVERIES_QUEUE_URL: queueUrl,
 });
 
 export type PlatformConfig = z.output<typeof environmentSchema>;

@@ -5,7 +5,7 @@ import { loadConfig, required } from '../adapters/config';
 import { DynamoDeliveryRepository } from '../adapters/delivery-repository';
 import { HttpSender } from '../adapters/http-sender';
 import { logger } from '../adapters/observability';
-import { PLATFORM_ORIGIN, SQS_LIMITS, SqsQueues } from '../adapters/sqs-queues';
+import { PLATFORM_ORIGIN, SqsQueues } from '../adapters/sqs-queues';
 import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { deliverBatch } from '../core/deliver-batch';
@@ -13,7 +13,6 @@ import { serializeTask, type DeliveryTask } from '../core/delivery';
 import { DeliveryService, type DeliveryNotice } from '../core/delivery-service';
 import { operationalEvent } from '../core/operational-events';
 import type { Webhook } from '../core/webhook';
-import { FUNCTION_TIMEOUT_SECONDS } from '../platform-settings';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
@@ -104,7 +103,7 @@ export async function handler(event: SQSEvent) {
     })),
     currentWebhooks,
     deliveries,
-    { maxInFlightWaitSeconds: FUNCTION_TIMEOUT_SECONDS.deliver, maxDelaySeconds: SQS_LIMITS.maxDelaySeconds },
+    { maxInFlightWaitSeconds: config.RETRY_IN_FLIGHT_MAX_SECONDS, maxDelaySeconds: config.RETRY_HOP_MAX_SECONDS },
   );
   await deliveryLog.recordAll(plan.log);
 

@@ -8,6 +8,9 @@ describe('Soak under faults (short version of npm run soak)', () => {
       events: 300,
       webhooksPerTenant: 3,
       crashes: 3,
+      // enough faults for a 300-event run to meet them: failed sends, and half fanned-out events replayed from the DLQ
+      sendFailureRate: 0.05,
+      stuckRate: 0.02,
       dynamo: { endpoint: inject('dynamoEndpoint') },
       sqs: { endpoint: inject('sqsEndpoint') },
       timeoutMs: 150_000,
@@ -22,6 +25,8 @@ describe('Soak under faults (short version of npm run soak)', () => {
     expect(report.wrongTenantDeliveries).toBe(0);
     expect(report.unverifiableSignatures).toBe(0);
     expect(report.duplicatesWithDifferentWebhookId).toBe(0);
+    expect(report.pairsUnderTwoWebhookIds).toBe(0);
+    expect(report.injectedSendFailures).toBeGreaterThan(0);
     expect(report.deliverCrashes).toBe(3);
     // the receiver really was hostile
     expect(Object.keys(report.receiverAnswers)).toEqual(expect.arrayContaining(['500', 'hang', 'reset', '429', '200']));
