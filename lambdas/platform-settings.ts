@@ -58,6 +58,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   // a delivery may take SETTING_DEFAULTS.sendTimeoutSeconds (15 s); a batch runs its records in parallel,
   // so one batch takes little more
   deliver: 30,
+  // one page of a recovery: a Query, a BatchGetItem of up to 100 events and eleven SQS requests
+  recover: 60,
 } as const;
 
 export interface QueueSettings {
@@ -103,6 +105,35 @@ export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
   maxConcurrency: 20,
 };
 
+/**
+ * Recovery jobs (`POST /v2/webhooks/{id}/recover`): each message is one page of a webhook's failed deliveries;
+ * its handler queues the page and sends the job on with its next position, so no call runs long.
+ */
+export const RECOVERIES_QUEUE: ConsumedQueueSettings = {
+  name: 'webhooks-recoveries',
+  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.recover,
+  retentionSeconds: FOUR_DAYS,
+  dlq: { name: 'webhooks-recoveries-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+  // a page that failed (throttling, an outage) is tried again; a job that keeps failing is parked
+  maxReceiveCount: 5,
+  batchSize: 1,
+  maxBatchingWindowSeconds: 0,
+  // Lambda's least; recoveries are rare, and the deliveries they queue are spread by the deliver function anyway
+  maxConcurrency: 2,
+};
+
+/**
+ * The queues an API route may send to (`queues` in lambdas/api/routes.ts), with the environment variable that
+ * carries each one's URL: lib/api.ts grants sqs:SendMessage on exactly those and sets these variables.
+ */
+export const ROUTE_QUEUE_URL_VARIABLES = {
+  events: 'EVENTS_QUEUE_URL',
+  deliveries: 'DELIVERIES_QUEUE_URL',
+  recoveries: 'RECOVERIES_QUEUE_URL',
+} as const;
+
+export type RouteQueue = keyof typeof ROUTE_QUEUE_URL_VARIABLES;
+
 /** API Gateway stage throttling. */
 export const API_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
 
@@ -129,6 +160,15 @@ export const METRICS = {
   service: 'webhooks',
   /** Count, published by deliver each time a webhook's circuit breaker opens. */
   breakerOpened: 'BreakerOpened',
+  /** Counts of attempts by outcome, and the latency of each attempt (ms). */
+  delivered: 'DeliveriesDelivered',
+  retried: 'DeliveriesRetried',
+  failed: 'DeliveriesFailed',
+  skipped: 'DeliveriesSkipped',
+  attemptLatency: 'AttemptLatency',
+  /** Deliveries sent to the DLQ, and deliveries postponed by an open breaker or waiting for their next hop. */
+  deadLettered: 'DeadLettered',
+  requeued: 'Requeued',
 } as const;
 
 /** How long API Gateway caches an authorizer decision: a revoked key stops working within this time. */

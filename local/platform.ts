@@ -6,7 +6,7 @@ import { ApiKeyService } from '../lambdas/core/api-key-service';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from './emulators';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS, DELIVERIES_QUEUE, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, DELIVERIES_QUEUE, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE } from '../lambdas/platform-settings';
 import { provisionQueues, provisionTable, queueArn } from './provision';
 import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
 
@@ -24,7 +24,8 @@ export interface PlatformOptions {
   /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
   /** Lets tests wrap a queue consumer (to crash it, to count calls). */
-  wrapConsumer?: (name: 'fan-out' | 'deliver', handler: SqsHandler) => SqsHandler;
+  // a method, so that a wrapper written for some of the consumers' names still fits
+  wrapConsumer?(name: 'fan-out' | 'deliver' | 'recover', handler: SqsHandler): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
   onPollerClient?: (client: SQSClient) => void;
   /** Concurrent batches of the deliver poller (default: the deployed maxConcurrency). */
@@ -80,8 +81,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     EVENTS_QUEUE_URL: queues.events.queueUrl,
     DELIVERIES_QUEUE_URL: queues.deliveries.queueUrl,
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
+    RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+    // embedded metrics are log lines for CloudWatch; on a laptop they would only flood the terminal
+    POWERTOOLS_METRICS_DISABLED: 'true',
     ...(options.visibilityTimeoutSeconds ? { EVENT_CLAIM_SECONDS: String(options.visibilityTimeoutSeconds) } : {}),
     ...options.environment,
   });
@@ -97,6 +101,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const wrap = options.wrapConsumer ?? ((_, handler) => handler);
   const { handler: fanOut } = (await import('../lambdas/events/fan-out')) as { handler: SqsHandler };
   const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
+  const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const logError = (error: unknown) => console.error('local SQS poller:', (error as Error).message);
   const pollers: Poller[] = [
     startPoller({
@@ -121,6 +126,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       batchSize: DELIVERIES_QUEUE.batchSize,
       maxBatchingWindowSeconds: DELIVERIES_QUEUE.maxBatchingWindowSeconds,
       concurrency: options.deliverConcurrency ?? DELIVERIES_QUEUE.maxConcurrency,
+      onError: logError,
+    }),
+    startPoller({
+      client: sqsClient,
+      queueUrl: queues.recoveries.queueUrl,
+      queueArn: queueArn(queues.recoveries.queueUrl),
+      handler: wrap('recover', recover),
+      functionName: 'Recover',
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.recover,
+      batchSize: RECOVERIES_QUEUE.batchSize,
+      maxBatchingWindowSeconds: RECOVERIES_QUEUE.maxBatchingWindowSeconds,
+      concurrency: RECOVERIES_QUEUE.maxConcurrency,
       onError: logError,
     }),
   ];

@@ -2,6 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
+import { publishDeliveryMetrics } from '../adapters/delivery-metrics';
 import { DynamoDeliveryRepository } from '../adapters/delivery-repository';
 import { HttpSender } from '../adapters/http-sender';
 import { logger } from '../adapters/observability';
@@ -106,6 +107,7 @@ export async function handler(event: SQSEvent) {
     { maxInFlightWaitSeconds: config.RETRY_IN_FLIGHT_MAX_SECONDS, maxDelaySeconds: config.RETRY_HOP_MAX_SECONDS },
   );
   await deliveryLog.recordAll(plan.log);
+  publishDeliveryMetrics(plan);
 
   const outbox = new BatchOutbox();
   for (const { fromMessageId, body, reason } of plan.deadLetters) {

@@ -38,6 +38,7 @@ describe('POST /v2/webhooks', () => {
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
       active: true,
       description: 'prod',
+      health: { state: 'healthy', failingSince: null, consecutiveFailures: 0 },
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: response.body.createdAt,
     });
