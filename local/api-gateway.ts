@@ -11,6 +11,7 @@ import { gatewayErrorBody, GATEWAY_ERRORS, type GatewayErrorType } from '../lamb
 import { apiEntryPath, AUTHORIZER_ENTRY, ROUTES, type Route } from '../lambdas/api/routes';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
 import { isConsoleRequest, serveConsole } from './console-route';
+import { runAsFunction } from '../lambdas/adapters/observability';
 import { lambdaContext } from './lambda-context';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -145,7 +146,8 @@ export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[
           authorizer: { principalId: decision.principalId, ...decision.context },
         },
       } as unknown as APIGatewayProxyEvent;
-      const result = await mounted.handler(event, lambdaContext(mounted.route.name, FUNCTION_TIMEOUT_SECONDS.api));
+      const context = lambdaContext(mounted.route.name, FUNCTION_TIMEOUT_SECONDS.api);
+      const result = await runAsFunction(context, () => mounted.handler(event, context));
       response.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'x-amzn-RequestId': requestId });
       response.end(result.body);
     } catch (error) {

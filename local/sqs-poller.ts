@@ -1,5 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { runAsFunction } from '../lambdas/adapters/observability';
 import { lambdaContext } from './lambda-context';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -110,8 +111,9 @@ export function startPoller(options: PollerOptions): Poller {
         const records = messages.map((message) => toRecord(message, options.queueArn));
         let done: SQSRecord[] | undefined;
         try {
+          const context = lambdaContext(options.functionName, options.timeoutSeconds);
           const response = await withTimeout(
-            options.handler({ Records: records }, lambdaContext(options.functionName, options.timeoutSeconds)),
+            runAsFunction(context, () => options.handler({ Records: records }, context)),
             options.timeoutSeconds,
           );
           done = recordsToDelete(records, response);
