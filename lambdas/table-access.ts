@@ -66,6 +66,18 @@ export const TABLE_ACCESS = {
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
+  /** `POST …/deliveries/{eventId}/retry`: the webhook (tenant, active), the event (its payload) and its delivery record. */
+  retryDelivery: [
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
+  ],
+  /** One page of a recovery: the webhook (still the tenant's, still active), its failed deliveries, their events' payloads. */
+  recover: [
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
+  ],
   /** Reads a batch's webhooks and keeps their state (disable, failing, breaker); writes the delivery log. */
   deliver: [
     { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },

@@ -12,12 +12,20 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
 import { AUTHORIZER_ENTRY, ROUTES, apiEntryPath } from '../lambdas/api/routes';
 import { TABLE_ACCESS } from '../lambdas/table-access';
-import { API_THROTTLING, AUTHORIZER_CACHE_SECONDS, AUTHORIZER_RESERVED_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
+import {
+  API_THROTTLING,
+  AUTHORIZER_CACHE_SECONDS,
+  AUTHORIZER_RESERVED_CONCURRENCY,
+  FUNCTION_TIMEOUT_SECONDS,
+  ROUTE_QUEUE_URL_VARIABLES,
+  type RouteQueue,
+} from '../lambdas/platform-settings';
 import { ApiRateLimits } from './api-rate-limits';
 import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
@@ -25,12 +33,15 @@ import { WebhooksFunction } from './webhooks-function';
 export interface ApiProps {
   table: ITableV2;
   config: WebhooksConfig;
+  /** The pipeline's queues that routes may declare they send to. */
+  queues: Record<RouteQueue, IQueue>;
 }
 
 /**
  * The subscribers' REST API (DESIGN §6). Routes come from lambdas/api/routes.ts, the same table the local
  * runtime mounts, so a route added there is deployed without touching this file: one small function per
- * route, each allowed only the table actions and key prefixes its route declares.
+ * route, each allowed only the table actions and key prefixes its route declares, and sqs:SendMessage on
+ * the queues it declares (whose URLs it gets in its environment).
  *
  * Every method sits behind a Lambda REQUEST authorizer that turns a Bearer API key into a tenant; API Gateway
  * caches its answer per key, and the authorizer's reserved concurrency bounds what a flood of bad keys can take.
@@ -43,7 +54,7 @@ export class Api extends Construct {
   /** The per-client rate limits (WAF), unless context `wafEnabled` is false. */
   public readonly rateLimits?: ApiRateLimits;
 
-  public constructor(scope: Construct, id: string, { table, config }: ApiProps) {
+  public constructor(scope: Construct, id: string, { table, config, queues }: ApiProps) {
     super(scope, id);
     const timeout = Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api);
 
@@ -94,6 +105,10 @@ export class Api extends Construct {
         environment: routeEnvironment,
       });
       fn.bindTable(table, route.table);
+      for (const name of route.queues ?? []) {
+        queues[name].grant(fn, 'sqs:SendMessage');
+        fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);
+      }
       const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(fn));
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',

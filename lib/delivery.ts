@@ -2,35 +2,25 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { maxAttempts, RETRY_JITTER } from '../lambdas/core/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
-  type ConsumedQueueSettings,
-  type QueueSettings,
 } from '../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../lambdas/table-access';
+import { consume, queueWithDlq } from './queues';
 import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
 const FAN_OUT_ENTRY = fileURLToPath(new URL('../lambdas/events/fan-out.ts', import.meta.url));
 const DELIVER_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver.ts', import.meta.url));
 
-/** Lambda's guidance for SQS sources: a message stays invisible for at least six times the consumer's timeout. */
-const VISIBILITY_TO_TIMEOUT_RATIO = 6;
-
 export interface DeliveryProps {
   table: ITableV2;
   config: WebhooksConfig;
-}
-
-interface QueueWithDlq {
-  queue: Queue;
-  dlq: Queue;
 }
 
 /**
@@ -55,9 +45,9 @@ export class Delivery extends Construct {
     super(scope, id);
     assertScheduleFitsRetention(config.retryScheduleSeconds, DELIVERIES_QUEUE.retentionSeconds);
 
-    const events = this.queueWithDlq('Events', EVENTS_QUEUE, EVENTS_QUEUE.maxReceiveCount);
+    const events = queueWithDlq(this, 'Events', EVENTS_QUEUE, EVENTS_QUEUE.maxReceiveCount);
     // one receive per attempt: the first try, then one per delay of the schedule
-    const deliveries = this.queueWithDlq('Deliveries', DELIVERIES_QUEUE, maxAttempts(config.retryScheduleSeconds));
+    const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE, maxAttempts(config.retryScheduleSeconds));
     this.eventsQueue = events.queue;
     this.eventsDlq = events.dlq;
     this.deliveriesQueue = deliveries.queue;
@@ -80,7 +70,7 @@ export class Delivery extends Construct {
     this.fanOutFunction.bindTable(table, TABLE_ACCESS.fanOut);
     this.deliveriesQueue.grant(this.fanOutFunction, 'sqs:SendMessage');
     this.eventsDlq.grant(this.fanOutFunction, 'sqs:SendMessage');
-    this.consume(this.fanOutFunction, this.eventsQueue, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
+    consume(this.fanOutFunction, this.eventsQueue, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
 
     // sends one delivery, records the attempt, schedules the retry by stretching the message's visibility
     this.deliverFunction = new WebhooksFunction(this, 'Deliver', {
@@ -107,7 +97,7 @@ export class Delivery extends Construct {
     this.deliveriesQueue.grant(this.deliverFunction, 'sqs:ChangeMessageVisibility', 'sqs:SendMessage');
     this.deliveriesDlq.grant(this.deliverFunction, 'sqs:SendMessage');
     this.eventsQueue.grant(this.deliverFunction, 'sqs:SendMessage');
-    this.consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
+    consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
 
     this.output('EventsQueueUrl', 'Producers send events here (SQS SendMessage)', this.eventsQueue.queueUrl);
     this.output('EventsQueueArn', 'For producers\' IAM policies', this.eventsQueue.queueArn);
@@ -123,42 +113,9 @@ export class Delivery extends Construct {
     return this.eventsQueue.grantSendMessages(grantee);
   }
 
-  private queueWithDlq(id: string, settings: ConsumedQueueSettings, maxReceiveCount: number): QueueWithDlq {
-    const dlq = new Queue(this, `${id}Dlq`, queueProps(settings.dlq));
-    const queue = new Queue(this, `${id}Queue`, { ...queueProps(settings), deadLetterQueue: { queue: dlq, maxReceiveCount } });
-    return { queue, dlq };
-  }
-
-  /** Partial batch failures: one failed record is retried alone, never with the rest of its batch. */
-  private consume(fn: WebhooksFunction, queue: Queue, settings: ConsumedQueueSettings, timeoutSeconds: number): void {
-    if (settings.visibilityTimeoutSeconds < VISIBILITY_TO_TIMEOUT_RATIO * timeoutSeconds) {
-      throw new Error(
-        `${settings.name}: visibility timeout ${settings.visibilityTimeoutSeconds} s is under ${VISIBILITY_TO_TIMEOUT_RATIO} × the consumer's timeout (${timeoutSeconds} s)`,
-      );
-    }
-    fn.addEventSource(
-      new SqsEventSource(queue, {
-        reportBatchItemFailures: true,
-        batchSize: settings.batchSize,
-        maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
-        maxConcurrency: settings.maxConcurrency,
-      }),
-    );
-  }
-
   private output(id: string, description: string, value: string): void {
     new CfnOutput(this, `${id}Output`, { description, value }).overrideLogicalId(id);
   }
-}
-
-/** Encrypted at rest (SQS-managed keys: no KMS cost or key policy), TLS-only, timings from the settings. */
-function queueProps(settings: QueueSettings) {
-  return {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.seconds(settings.retentionSeconds),
-    visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
-  };
 }
 
 /** A delivery must still be in its queue when its last retry is due. */

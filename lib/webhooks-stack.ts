@@ -4,6 +4,7 @@ import { Api } from './api';
 import { Console } from './console';
 import { Delivery } from './delivery';
 import { Monitoring } from './monitoring';
+import { Recovery } from './recovery';
 import type { WebhooksConfig } from './stack-config';
 import { Storage } from './storage';
 
@@ -20,15 +21,22 @@ export class WebhooksStack extends Stack {
   public readonly api: Api;
   public readonly console: Console;
   public readonly delivery: Delivery;
+  public readonly recovery: Recovery;
   public readonly monitoring: Monitoring;
 
   public constructor(scope: Construct, id: string, props: WebhooksStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.storage = new Storage(this, 'Storage');
-    this.api = new Api(this, 'Api', { table: this.storage.table, config });
-    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention });
+    // the pipeline first: some routes send to its queues
     this.delivery = new Delivery(this, 'Delivery', { table: this.storage.table, config });
+    this.recovery = new Recovery(this, 'Recovery', { table: this.storage.table, config, deliveriesQueue: this.delivery.deliveriesQueue });
+    this.api = new Api(this, 'Api', {
+      table: this.storage.table,
+      config,
+      queues: { events: this.delivery.eventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
+    });
+    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention });
     this.monitoring = new Monitoring(this, 'Monitoring', { api: this.api, delivery: this.delivery });
   }
 }

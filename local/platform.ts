@@ -23,8 +23,7 @@ export interface PlatformOptions {
   visibilityTimeoutSeconds?: number;
   /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
-  /** Lets tests wrap a queue consumer (to crash it, to count calls). */
-  // a method, so that a wrapper written for some of the consumers' names still fits
+  /** Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits. */
   wrapConsumer?(name: 'fan-out' | 'deliver' | 'recover', handler: SqsHandler): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
   onPollerClient?: (client: SQSClient) => void;

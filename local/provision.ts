@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { maxAttempts } from '../lambdas/core/retry-schedule';
-import { DELIVERIES_QUEUE, EVENTS_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
+import { DELIVERIES_QUEUE, EVENTS_QUEUE, RECOVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
 
 const EVENTS_BY_TIME_ATTRIBUTES: AttributeDefinition[] = [
   { AttributeName: TABLE.eventsByTime.partitionKey, AttributeType: 'S' },
@@ -102,7 +102,11 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
   return { queueUrl: queueUrl!, dlqUrl: dlqUrl! };
 }
 
-/** Both queue pairs; the deliveries queue allows one receive per attempt of the retry schedule. */
+/**
+ * The three queue pairs; the deliveries queue allows one receive per attempt of the retry schedule. A shortened
+ * visibility timeout (tests) applies to the pipeline's queues only: a recovery page may take longer than it, and
+ * coming back while it runs would queue its deliveries twice.
+ */
 export async function provisionQueues(
   client: SQSClient,
   { prefix = '', retryScheduleSeconds, visibilityTimeoutSeconds }: { prefix?: string; retryScheduleSeconds: readonly number[]; visibilityTimeoutSeconds?: number },
@@ -111,6 +115,7 @@ export async function provisionQueues(
   return {
     events: await provisionQueue(client, { ...EVENTS_QUEUE, ...visibility }, prefix),
     deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
+    recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
   };
 }
 

@@ -7,6 +7,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unauthorized: 401,
   not_found: 404,
   limit_exceeded: 409,
+  webhook_inactive: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,

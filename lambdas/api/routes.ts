@@ -1,8 +1,9 @@
+import type { RouteQueue } from '../platform-settings';
 import { TABLE_ACCESS, type TableAccess } from '../table-access';
 
 /**
  * The one list of the API's routes. lib/api.ts builds a function and a method from each entry, allowed exactly
- * the route's `table` access; local/ mounts the same handler files on the same paths.
+ * the route's `table` access and sending to its `queues`; local/ mounts the same handler files on the same paths.
  */
 export interface Route {
   /** Names the Lambda function and the construct. */
@@ -13,6 +14,8 @@ export interface Route {
   entry: string;
   /** What the route's function may do to the table (lambdas/table-access.ts): its actions, on its key prefixes. */
   table: TableAccess;
+  /** The queues the route's function sends to: sqs:SendMessage on each, its URL in ROUTE_QUEUE_URL_VARIABLES' variable. */
+  queues?: readonly RouteQueue[];
 }
 
 export const ROUTES: readonly Route[] = [
@@ -28,6 +31,10 @@ export const ROUTES: readonly Route[] = [
   // the delivery log and the audit trail (DESIGN §6b, §6c): deliveries first read the webhook, to check its tenant
   { name: 'ListDeliveries', method: 'GET', path: '/v2/webhooks/{webhookId}/deliveries', entry: 'list-deliveries', table: [...TABLE_ACCESS.getWebhook, ...TABLE_ACCESS.readDeliveryLogAndEvents] },
   { name: 'GetDelivery', method: 'GET', path: '/v2/webhooks/{webhookId}/deliveries/{eventId}', entry: 'get-delivery', table: [...TABLE_ACCESS.getWebhook, ...TABLE_ACCESS.readDeliveryLogAndEvents] },
+  // owner-triggered sends (DESIGN §6b): each reads what it checks and sends to one queue of the pipeline
+  { name: 'RetryDelivery', method: 'POST', path: '/v2/webhooks/{webhookId}/deliveries/{eventId}/retry', entry: 'retry-delivery', table: TABLE_ACCESS.retryDelivery, queues: ['deliveries'] },
+  { name: 'TestWebhook', method: 'POST', path: '/v2/webhooks/{webhookId}/test', entry: 'test-webhook', table: TABLE_ACCESS.getWebhook, queues: ['events'] },
+  { name: 'RecoverDeliveries', method: 'POST', path: '/v2/webhooks/{webhookId}/recover', entry: 'recover-deliveries', table: TABLE_ACCESS.getWebhook, queues: ['recoveries'] },
   { name: 'ListEvents', method: 'GET', path: '/v2/events', entry: 'list-events', table: TABLE_ACCESS.readDeliveryLogAndEvents },
   { name: 'GetEvent', method: 'GET', path: '/v2/events/{eventId}', entry: 'get-event', table: TABLE_ACCESS.readDeliveryLogAndEvents },
 ];

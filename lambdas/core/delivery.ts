@@ -1,4 +1,5 @@
 import { EVENT_TYPES, isOperational, type EventType } from './event-catalog';
+import type { StoredEvent } from './delivery-log';
 import type { PlatformEvent } from './event-envelope';
 import { matchesFilter } from './event-filter';
 import type { Webhook } from './webhook';
@@ -52,6 +53,22 @@ export function deliveryTasks(event: PlatformEvent, receivedAt: string, webhooks
     receivedAt,
     payload: event.payload,
   }));
+}
+
+/**
+ * One attempt an owner asked for (retry, recover): sent whatever the circuit breaker says, logged as `manual`,
+ * never retried on its own. It carries the stored event's exact payload, so the receiver gets the same bytes.
+ */
+export function manualDeliveryTask(event: StoredEvent, webhookId: string): DeliveryTask {
+  return {
+    tenantId: event.tenantId,
+    webhookId,
+    eventId: event.eventId,
+    eventType: event.type,
+    receivedAt: event.receivedAt,
+    payload: event.payload,
+    trigger: 'manual',
+  };
 }
 
 /** A queue message can be at most 1 MiB (SQS), its body and attributes together. */

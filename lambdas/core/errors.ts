@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'not_found'
   | 'limit_exceeded'
+  | 'webhook_inactive'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'internal_error';
@@ -40,6 +41,13 @@ export class NotFoundError extends DomainError {
 export class LimitExceededError extends DomainError {
   constructor(limit: number) {
     super('limit_exceeded', `A tenant can hold at most ${limit} webhooks; delete one before creating another`);
+  }
+}
+
+/** Deliveries to a paused or disabled webhook would only be skipped: re-activate it first. */
+export class WebhookInactiveError extends DomainError {
+  constructor() {
+    super('webhook_inactive', 'The webhook is paused or disabled; set active to true before sending to it');
   }
 }
 

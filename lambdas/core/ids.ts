@@ -5,6 +5,7 @@ const nextUlid = monotonicFactory();
 
 export const newWebhookId = (): string => `webhook_${nextUlid()}`;
 export const newEventId = (): string => `evt_${nextUlid()}`;
+export const newRecoveryId = (): string => `rcv_${nextUlid()}`;
 
 export const WEBHOOK_ID_PATTERN = /^webhook_[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Producers may choose event ids (DESIGN §7); they become `webhook-id`, which Standard Webhooks forbids to contain ".". */

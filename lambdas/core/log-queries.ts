@@ -8,7 +8,7 @@ import './zod-messages';
 const instantMessage = 'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-15T10:30:00Z';
 
 /** An instant, normalised to toISOString's form so it compares with the log's keys as text. */
-const instantSchema = z.pipe(
+export const instantSchema = z.pipe(
   z.iso.datetime({ offset: true, error: instantMessage }),
   z.transform((value) => new Date(value).toISOString()),
 );

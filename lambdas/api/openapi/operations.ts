@@ -2,7 +2,9 @@ import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/ids';
 import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log-queries';
 import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhook-schemas';
 import { MAX_BODY_BYTES } from '../http-handler';
-import { Delivery, DeliveryPage, documented, Event, EventPage, EventTypeList, Webhook, WebhookPage } from './response-schemas';
+import { recoverRequestSchema } from '../../core/recovery-service';
+import { testEventSchema } from '../../core/test-event-service';
+import { Delivery, DeliveryPage, documented, Event, EventPage, EventTypeList, QueuedRetry, QueuedTest, StartedRecovery, Webhook, WebhookPage } from './response-schemas';
 import type * as z from 'zod/mini';
 
 /** What the description says of one route of lambdas/api/routes.ts, keyed there by the route's name. */
@@ -77,6 +79,26 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'One delivery: every attempt and the exact payload',
     description: 'A 404 says so when the event is past its retention.',
     success: { status: 200, description: 'The delivery', schema: Delivery },
+  },
+  RetryDelivery: {
+    summary: 'Send a delivery again, once, now',
+    description: "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. 409 webhook_inactive when the webhook is paused or disabled; a 404 says so when the event is past its retention.",
+    success: { status: 202, description: 'Queued', schema: QueuedRetry },
+    errors: [409],
+  },
+  TestWebhook: {
+    summary: "Send the catalog's example of an event type to this webhook only",
+    description: `eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled.`,
+    body: testEventSchema,
+    success: { status: 202, description: 'Queued', schema: QueuedTest },
+    errors: [409],
+  },
+  RecoverDeliveries: {
+    summary: 'Re-queue every failed delivery of a time window, in the background',
+    description: 'One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now; since at most 14 days back, not after until). Answers at once, whatever the count. 409 webhook_inactive when the webhook is paused or disabled.',
+    body: recoverRequestSchema,
+    success: { status: 202, description: 'Started', schema: StartedRecovery },
+    errors: [409],
   },
   ListEvents: {
     summary: "The tenant's events, newest first, with their deliveries counted by status",

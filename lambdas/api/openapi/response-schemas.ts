@@ -148,6 +148,21 @@ export const Event = documented(
   { id: 'Event', description: 'An event as delivered, and where it went' },
 );
 
+export const QueuedRetry = documented(z.strictObject({ eventId: z.string(), queuedAt: instant() }), {
+  id: 'QueuedRetry',
+  description: 'A manual attempt is queued; its outcome shows in the delivery, as an attempt with trigger manual',
+});
+
+export const QueuedTest = documented(z.strictObject({ eventId: text('the test event: GET /v2/events/{eventId} and the delivery log show it') }), {
+  id: 'QueuedTest',
+  description: 'The test event is on its way through the pipeline',
+});
+
+export const StartedRecovery = documented(z.strictObject({ recoveryId: z.string(), since: instant(), until: instant() }), {
+  id: 'StartedRecovery',
+  description: 'The recovery runs in the background: every failed delivery of the window gets one manual attempt',
+});
+
 export const EventTypeList = documented(
   z.strictObject({
     data: z.array(

@@ -1,0 +1,28 @@
+import { serializeTask } from '../core/delivery';
+import type { DeliveryQueue, PlatformEventQueue, RecoveryJobQueue } from '../core/queue-ports';
+import { PLATFORM_ORIGIN, type OutgoingMessage, type SqsQueues } from './sqs-queues';
+
+/** Sends all or throws, naming why SQS did not take the first message it refused. */
+async function sendAll(queues: SqsQueues, queueUrl: string, messages: OutgoingMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const refusals = await queues.send(queueUrl, messages);
+  const first = refusals.values().next();
+  if (!first.done) throw new Error(`SQS did not take ${refusals.size} of ${messages.length} messages: ${first.value.reason}`);
+}
+
+// Every message is grouped by its tenant (SQS fair queues), as fan-out and deliver send theirs.
+
+/** Deliveries-queue messages as fan-out sends them, ten to a request. */
+export const sqsDeliveryQueue = (queues: SqsQueues, queueUrl: string): DeliveryQueue => ({
+  queue: (tasks) => sendAll(queues, queueUrl, tasks.map((task) => ({ body: serializeTask(task), groupId: task.tenantId }))),
+});
+
+/** The platform's own events, marked with the origin attribute that lets fan-out accept their reserved fields. */
+export const sqsPlatformEventQueue = (queues: SqsQueues, queueUrl: string): PlatformEventQueue => ({
+  publish: (envelope) =>
+    sendAll(queues, queueUrl, [{ body: JSON.stringify(envelope), groupId: envelope.tenantId, attributes: { [PLATFORM_ORIGIN.attribute]: PLATFORM_ORIGIN.value } }]),
+});
+
+export const sqsRecoveryJobQueue = (queues: SqsQueues, queueUrl: string): RecoveryJobQueue => ({
+  send: (job) => sendAll(queues, queueUrl, [{ body: JSON.stringify(job), groupId: job.tenantId }]),
+});

@@ -1,0 +1,57 @@
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRecord, StoredEvent } from '../core/delivery-log';
+import type { FailedDeliveryPage, RecoveryStore } from '../core/recovery-worker';
+import { untilProcessed } from './dynamo-support';
+import { keyWindow } from './log-query';
+import { keys } from './table-keys';
+
+type Key = { pk: string; sk: string };
+
+/** What a recovery reads: a webhook's delivery log by time (the key orders it), then its events' payloads. */
+export class DynamoRecoveryRepository implements RecoveryStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * One Query of `limit` items, oldest first; DynamoDB applies the status filter after reading them, so a page
+   * holds at most `limit` failed deliveries and its cost is bounded whatever their share.
+   */
+  async failedDeliveries(webhookId: string, { since, until, after, limit }: { since: string; until: string; after?: string; limit: number }): Promise<FailedDeliveryPage> {
+    const pk = keys.webhook(webhookId);
+    const range = keyWindow(keys.deliveryPrefix, { since, until, limit });
+    if (!range) return { deliveries: [] };
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+        FilterExpression: '#status = :failed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': pk, ':lower': range.lower, ':upper': range.upper, ':failed': 'failed' },
+        Limit: limit,
+        ...(after !== undefined ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+      }),
+    );
+    const deliveries = Items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...record }) => ({ ...record, webhookId }) as DeliveryRecord);
+    return { deliveries, ...(LastEvaluatedKey ? { next: LastEvaluatedKey.sk as string } : {}) };
+  }
+
+  /** One BatchGetItem per 100 events (a page's worth); what DynamoDB leaves unprocessed is asked again. */
+  async events(tenantId: string, eventIds: readonly string[]): Promise<StoredEvent[]> {
+    const found: StoredEvent[] = [];
+    const wanted: Key[] = [...new Set(eventIds)].map((eventId) => ({ pk: keys.event(tenantId, eventId), sk: keys.eventSort }));
+    for (let start = 0; start < wanted.length; start += 100) {
+      await untilProcessed(
+        wanted.slice(start, start + 100),
+        async (pending) => {
+          const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+          for (const { pk: _pk, sk: _sk, ...event } of Responses?.[this.tableName] ?? []) found.push(event as StoredEvent);
+          return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
+        },
+        'events',
+      );
+    }
+    return found;
+  }
+}

@@ -1,0 +1,32 @@
+import { loadConfig, required } from '../adapters/config';
+import { DynamoDeliveryLogRepository } from '../adapters/delivery-log-repository';
+import { documentClient } from '../adapters/dynamo-client';
+import { DynamoEventLogRepository } from '../adapters/event-log-repository';
+import { sqsDeliveryQueue, sqsPlatformEventQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
+import { sqsClient } from '../adapters/sqs-client';
+import { SqsQueues } from '../adapters/sqs-queues';
+import { DynamoWebhookRepository } from '../adapters/webhook-repository';
+import { RecoveryService } from '../core/recovery-service';
+import { RetryDeliveryService } from '../core/retry-delivery-service';
+import { TestEventService } from '../core/test-event-service';
+
+// The routes that send to the pipeline (DESIGN §6b). Each function is given only its own queue's URL (routes.ts
+// `queues`), so each service is built on demand, by the one handler that uses it, once per container.
+const config = loadConfig();
+const webhooks = () => new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
+const queues = () => new SqsQueues(sqsClient);
+
+export const retryDeliveryService = () =>
+  new RetryDeliveryService({
+    webhooks: webhooks(),
+    events: new DynamoEventLogRepository(documentClient, config.TABLE_NAME),
+    deliveries: new DynamoDeliveryLogRepository(documentClient, config.TABLE_NAME),
+    queue: sqsDeliveryQueue(queues(), required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
+    retentionDays: config.EVENT_RETENTION_DAYS,
+  });
+
+export const testEventService = () =>
+  new TestEventService({ webhooks: webhooks(), events: sqsPlatformEventQueue(queues(), required(config.EVENTS_QUEUE_URL, 'EVENTS_QUEUE_URL')) });
+
+export const recoveryService = () =>
+  new RecoveryService({ webhooks: webhooks(), jobs: sqsRecoveryJobQueue(queues(), required(config.RECOVERIES_QUEUE_URL, 'RECOVERIES_QUEUE_URL')) });

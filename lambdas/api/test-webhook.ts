@@ -1,0 +1,12 @@
+import { testEventService } from './delivery-actions-instance';
+import { apiHandler } from './http-handler';
+
+const service = testEventService();
+
+export const handler = apiHandler(
+  async ({ tenantId, pathParameters, body }) => ({
+    statusCode: 202,
+    body: await service.send(tenantId, pathParameters.webhookId ?? '', body),
+  }),
+  { takesBody: true },
+);

@@ -1,0 +1,55 @@
+import { ValidationError } from './errors';
+import { newRecoveryId } from './ids';
+import { instantSchema } from './log-queries';
+import type { RecoveryJobQueue } from './queue-ports';
+import { parseOrThrow } from './validation';
+import { activeWebhookOf } from './webhook-access';
+import type { WebhookStore } from './webhook-store';
+import * as z from 'zod/mini';
+import './zod-messages';
+
+/** How far back a recovery may reach (DESIGN §6b). */
+export const MAX_RECOVERY_DAYS = 14;
+
+/** Body of `POST /v2/webhooks/{id}/recover`; `until` defaults to now. */
+export const recoverRequestSchema = z.strictObject({ since: instantSchema, until: z.optional(instantSchema) });
+
+export interface RecoveryServiceOptions {
+  webhooks: Pick<WebhookStore, 'get'>;
+  jobs: RecoveryJobQueue;
+  now?: () => Date;
+}
+
+export interface StartedRecovery {
+  recoveryId: string;
+  since: string;
+  until: string;
+}
+
+/**
+ * `POST /v2/webhooks/{id}/recover` (DESIGN §6b): checks the request and queues the recovery's first page; the
+ * Recover function works through the deliveries (lambdas/core/recovery-worker.ts), so the answer comes at once
+ * whether 3 or 10,000 deliveries failed.
+ */
+export class RecoveryService {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RecoveryServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async start(tenantId: string, webhookId: string, body: unknown): Promise<StartedRecovery> {
+    const input = parseOrThrow(recoverRequestSchema, body, 'recovery');
+    const now = this.now();
+    const until = input.until ?? now.toISOString();
+    const earliest = new Date(now.getTime() - MAX_RECOVERY_DAYS * 86_400_000).toISOString();
+    if (input.since > until) throw windowError('must not be after until (which defaults to now)');
+    if (input.since < earliest) throw windowError(`must be within the last ${MAX_RECOVERY_DAYS} days`);
+    await activeWebhookOf(this.options.webhooks, tenantId, webhookId);
+    const recoveryId = newRecoveryId();
+    await this.options.jobs.send({ recoveryId, tenantId, webhookId, since: input.since, until });
+    return { recoveryId, since: input.since, until };
+  }
+}
+
+const windowError = (message: string) => new ValidationError(`Invalid recovery: since: ${message}`, [{ path: 'since', message }]);

@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { ConsumedQueueSettings, QueueSettings } from '../lambdas/platform-settings';
+import type { WebhooksFunction } from './webhooks-function';
+
+/** Lambda's guidance for SQS sources: a message stays invisible for at least six times the consumer's timeout. */
+const VISIBILITY_TO_TIMEOUT_RATIO = 6;
+
+export interface QueueWithDlq {
+  queue: Queue;
+  dlq: Queue;
+}
+
+/** A queue of the pipeline and its own DLQ, with the settings of lambdas/platform-settings.ts; CloudFormation names them. */
+export function queueWithDlq(scope: Construct, id: string, settings: ConsumedQueueSettings, maxReceiveCount: number): QueueWithDlq {
+  const dlq = new Queue(scope, `${id}Dlq`, queueProps(settings.dlq));
+  const queue = new Queue(scope, `${id}Queue`, { ...queueProps(settings), deadLetterQueue: { queue: dlq, maxReceiveCount } });
+  return { queue, dlq };
+}
+
+/** Partial batch failures: one failed record is retried alone, never with the rest of its batch. */
+export function consume(fn: WebhooksFunction, queue: Queue, settings: ConsumedQueueSettings, timeoutSeconds: number): void {
+  if (settings.visibilityTimeoutSeconds < VISIBILITY_TO_TIMEOUT_RATIO * timeoutSeconds) {
+    throw new Error(
+      `${settings.name}: visibility timeout ${settings.visibilityTimeoutSeconds} s is under ${VISIBILITY_TO_TIMEOUT_RATIO} × the consumer's timeout (${timeoutSeconds} s)`,
+    );
+  }
+  fn.addEventSource(
+    new SqsEventSource(queue, {
+      reportBatchItemFailures: true,
+      batchSize: settings.batchSize,
+      maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
+      maxConcurrency: settings.maxConcurrency,
+    }),
+  );
+}
+
+/** Encrypted at rest (SQS-managed keys: no KMS cost or key policy), TLS-only, timings from the settings. */
+function queueProps(settings: QueueSettings) {
+  return {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.seconds(settings.retentionSeconds),
+    visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+  };
+}
