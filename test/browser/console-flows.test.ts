@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/api/routes';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { launchChromium, newConsolePage, type ConsolePage } from '../helpers/browser';
-import { producer } from '../helpers/pipeline';
+import { producer, waitFor } from '../helpers/pipeline';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 let platform: TestPlatform;
@@ -14,8 +14,8 @@ let tenant: { tenantId: string; key: string };
 let receiverDown = true;
 
 beforeAll(async () => {
-  // one retry, an hour out: the failed first attempt stays failed until someone retries it by hand
-  [platform, browser, receiver] = await Promise.all([startTestPlatform({}, { retryScheduleSeconds: [3600] }), launchChromium(), startReceiver()]);
+  // one retry, a second later: a delivery to a receiver that is down is failed (exhausted) within seconds
+  [platform, browser, receiver] = await Promise.all([startTestPlatform({}, { retryScheduleSeconds: [1] }), launchChromium(), startReceiver()]);
   receiver.behaviour.decide = () => (receiverDown ? { status: 500, body: 'database unavailable, try later' } : { status: 200 });
   tenant = await platform.newTenant('console');
 });
@@ -145,18 +145,46 @@ describe('Console: a webhook from creation to deletion', () => {
     expect(await page.getByLabel('Payload as sent').textContent()).toContain('ver_console');
   });
 
-  stepNeeding('POST /v2/webhooks/{webhookId}/deliveries/{eventId}/retry')('retries the delivery once the receiver is back, and shows it delivered', async () => {
-    // Prepare
+  stepNeeding('POST /v2/webhooks/{webhookId}/deliveries/{eventId}/retry')('retries the failed delivery once the receiver is back, and shows it delivered', async () => {
+    // Prepare: the page follows the pending delivery until its scheduled attempts are spent
+    await page.getByText('failed', { exact: true }).first().waitFor({ timeout: 20_000 });
     receiverDown = false;
 
     // Act
     await page.getByRole('button', { name: 'Retry now' }).click();
 
     // Assess: the page watches for the new attempt
-    await page.getByRole('heading', { name: /Attempt 2/ }).waitFor({ timeout: 20_000 });
-    expect(await page.getByRole('heading', { name: /Attempt 2/ }).textContent()).toContain('manual');
+    const manual = page.getByRole('heading', { name: /Attempt 3 \(manual\)/ });
+    await manual.waitFor({ timeout: 20_000 });
     await page.getByText('delivered', { exact: true }).first().waitFor();
-    expect(receiver.deliveries.filter((delivery) => delivery.eventId === eventId).map((delivery) => delivery.answeredStatus)).toEqual([500, 200]);
+    expect(receiver.deliveries.filter((delivery) => delivery.eventId === eventId).map((delivery) => delivery.answeredStatus)).toEqual([500, 500, 200]);
+  });
+
+  stepNeeding('POST /v2/webhooks/{webhookId}/recover')('recovers every failure since a time: the receiver gets it again', async () => {
+    // Prepare: another event fails on every attempt while the receiver is down
+    receiverDown = true;
+    await producer(platform).publish({ tenantId: tenant.tenantId, type: 'verification.completed', data: { verificationId: 'ver_recover' } });
+    const failed = await waitFor(
+      async () =>
+        (await platform.request('GET', `/v2/webhooks/${webhookId}/deliveries?status=failed`, { key: tenant.key })).body.data?.find(
+          (delivery: { eventId: string }) => delivery.eventId !== eventId,
+        ),
+      { timeoutMs: 20_000, what: 'the second delivery to fail' },
+    );
+    receiverDown = false;
+    await page.goto(`${consoleUrl()}/webhooks/${webhookId}`);
+    const anHourAgo = await page.evaluate(() => {
+      const date = new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000);
+      return date.toISOString().slice(0, 16);
+    });
+
+    // Act
+    await page.getByLabel('Resend everything that failed since').fill(anHourAgo);
+    await page.getByRole('button', { name: 'Recover' }).click();
+
+    // Assess
+    await page.getByText(/Recovery \S+ queued/).waitFor();
+    await expect.poll(() => receiver.deliveries.some((delivery) => delivery.eventId === failed.eventId && delivery.answeredStatus === 200), { timeout: 20_000 }).toBe(true);
   });
 
   stepNeeding('POST /v2/webhooks/{webhookId}/test')('sends a test event that arrives at the receiver and shows in the log', async () => {
