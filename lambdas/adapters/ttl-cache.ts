@@ -14,7 +14,7 @@ export class TtlCache<V extends {} | null> {
   constructor(ttlSeconds: number, { maxEntries = DEFAULT_CACHE_ENTRIES, now }: { maxEntries?: number; now?: () => number } = {}) {
     this.entries =
       ttlSeconds > 0
-        ? new LRUCache({ max: maxEntries, ttl: ttlSeconds * 1000, ttlAutopurge: false, ...(now ? { perf: { now } } : {}) })
+        ? new LRUCache({ max: maxEntries, ttl: ttlSeconds * 1000, ttlAutopurge: false, ttlResolution: 0, ...(now ? { perf: { now } } : {}) })
         : undefined;
   }
 

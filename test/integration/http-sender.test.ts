@@ -37,6 +37,15 @@ afterAll(async () => {
 const resolvingTo = (address: string): Resolver => async () => [{ address, family: address.includes(':') ? 6 : 4 }];
 
 describe('Class: HttpSender', () => {
+  it('refuses plain http once the deployment no longer allows it, even for a webhook created when it did', async () => {
+    const before = requestedPaths.length;
+    const sender = new HttpSender({ allowHttp: false, allowLoopback: true });
+    const result = await sender.send(`http://127.0.0.1:${port}/created-while-http-was-allowed`, {}, '{}');
+    expect(result.statusCode).toBeUndefined();
+    expect(result.error).toMatch(/http: URLs are not allowed/);
+    expect(requestedPaths.length).toBe(before);
+  });
+
   it('refuses a host name that resolves to loopback, without connecting', async () => {
     // Prepare
     const sender = new HttpSender(strict, { resolve: resolvingTo('127.0.0.1') });

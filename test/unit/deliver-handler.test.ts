@@ -15,6 +15,7 @@ let baseUrl: string;
 
 const gone = aWebhook({ id: 'webhook_01JD00000000000000000000GN' });
 const ok = aWebhook({ id: 'webhook_01JD00000000000000000000OK' });
+const failing = aWebhook({ id: 'webhook_01JD00000000000000000000FA' });
 
 function batch(tasks: { messageId: string; webhookId: string }[]): SQSEvent {
   return {
@@ -35,7 +36,7 @@ function batch(tasks: { messageId: string; webhookId: string }[]): SQSEvent {
 describe('Deliver handler in one warm container (Lambda reuses the module between batches)', () => {
   beforeAll(async () => {
     receiver = createServer((request, response) => {
-      response.statusCode = request.url === '/gone' ? 410 : 200;
+      response.statusCode = request.url === '/gone' ? 410 : request.url === '/fail' ? 500 : 200;
       response.end();
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -52,11 +53,10 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     dynamo.on(BatchGetCommand).resolves({
-      Responses: { webhooks: [{ pk: 'TENANT#acme', sk: `WEBHOOK#${gone.id}`, ...gone, url: `${baseUrl}/gone` }, { pk: 'TENANT#acme', sk: `WEBHOOK#${ok.id}`, ...ok, url: `${baseUrl}/ok` }] },
+      Responses: { webhooks: [{ pk: 'TENANT#acme', sk: `WEBHOOK#${gone.id}`, ...gone, url: `${baseUrl}/gone` }, { pk: 'TENANT#acme', sk: `WEBHOOK#${ok.id}`, ...ok, url: `${baseUrl}/ok` }, { pk: 'TENANT#acme', sk: `WEBHOOK#${failing.id}`, ...failing, url: `${baseUrl}/fail` }] },
     });
-    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({ Attributes: { ...failing, consecutiveFailures: 1 } });
     dynamo.on(BatchWriteCommand).resolves({});
-    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
   });
   afterAll(() => {
     receiver.close();
@@ -76,5 +76,23 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
     // Assess
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'batch1-gone' }]);
     expect(second.batchItemFailures).toEqual([]);
+  });
+
+  it('re-sends with a delay, instead of leaving it to the default visibility timeout, a retry whose visibility SQS refused to change', async () => {
+    // Prepare: the first retry (5 s) would stretch the visibility, and SQS refuses (an expired receipt handle)
+    const { handler } = await import('../../lambdas/events/deliver');
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Failed: [{ Id: '0', SenderFault: true, Code: 'ReceiptHandleIsInvalid' }] });
+    sqs.on(SendMessageBatchCommand, { QueueUrl: process.env.DELIVERIES_QUEUE_URL }).resolves({ Successful: [], Failed: [] });
+
+    // Act
+    const response = await handler(batch([{ messageId: 'stretch-refused', webhookId: failing.id }]));
+
+    // Assess: the message is re-sent as attempt 2 with its delay, and the original acknowledged
+    const resent = sqs.commandCalls(SendMessageBatchCommand, { QueueUrl: process.env.DELIVERIES_QUEUE_URL });
+    expect(resent).toHaveLength(1);
+    const [entry] = resent[0]!.args[0].input.Entries!;
+    expect(entry!.DelaySeconds).toBeGreaterThanOrEqual(4);
+    expect(JSON.parse(entry!.MessageBody!)).toMatchObject({ eventId: 'evt_stretch-refused', attempt: 2 });
+    expect(response.batchItemFailures).toEqual([]);
   });
 });
