@@ -16,10 +16,10 @@ interface Exchange {
   headers?: Record<string, string>;
 }
 
-const MAX_WEBHOOKS = 4;
+const MAX_WEBHOOKS = 5;
 let platform: TestPlatform;
 let key: string;
-let ids: { webhook: string; doomed: string; event: string };
+let ids: { webhook: string; doomed: string; paused: string; event: string };
 const validator = openApiValidator();
 /** `operationId status` of every exchange that matched the description. */
 const answered = new Set<string>();
@@ -28,8 +28,10 @@ beforeAll(async () => {
   platform = await startTestPlatform({ MAX_WEBHOOKS_PER_TENANT: String(MAX_WEBHOOKS) });
   const tenant = await platform.newTenant();
   key = tenant.key;
-  const create = async () => (await platform.request('POST', '/v2/webhooks', { key, body: { url: 'https://example.com/hooks', events: ['verification.completed'] } })).body.id as string;
-  ids = { webhook: await create(), doomed: await create(), event: 'evt_openapi_1' };
+  // a loopback port nothing listens on: the retries and tests these exchanges queue fail at once, and stay local
+  const create = async (active = true) =>
+    (await platform.request('POST', '/v2/webhooks', { key, body: { url: 'http://127.0.0.1:9/hooks', events: ['verification.completed'], active } })).body.id as string;
+  ids = { webhook: await create(), doomed: await create(), paused: await create(false), event: 'evt_openapi_1' };
   const receivedAt = new Date(Date.now() - 60_000).toISOString();
   await seedLog(platform, {
     events: [anEvent({ tenantId: tenant.tenantId, eventId: ids.event, receivedAt, expiresAt: Math.floor(Date.now() / 1000) + 86_400, webhookIds: [ids.webhook] })],
@@ -83,6 +85,16 @@ const exchanges = (): Exchange[] => [
   { method: 'GET', path: `/v2/webhooks/${missingWebhook}/deliveries`, status: 404 },
   { method: 'GET', path: `/v2/webhooks/${ids.webhook}/deliveries/${ids.event}`, status: 200 },
   { method: 'GET', path: `/v2/webhooks/${ids.webhook}/deliveries/evt_missing`, status: 404 },
+  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/deliveries/${ids.event}/retry`, status: 202 },
+  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/deliveries/evt_missing/retry`, status: 404 },
+  { method: 'POST', path: `/v2/webhooks/${ids.paused}/deliveries/${ids.event}/retry`, status: 409 },
+  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/test`, status: 202, body: { eventType: 'verification.completed' } },
+  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/test`, status: 400, body: { eventType: 'nope' } },
+  { method: 'POST', path: `/v2/webhooks/${ids.paused}/test`, status: 409, body: {} },
+  { method: 'POST', path: `/v2/webhooks/${missingWebhook}/test`, status: 404, body: {} },
+  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/recover`, status: 202, body: { since: new Date(Date.now() - 3_600_000).toISOString() } },
+  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/recover`, status: 400, body: { since: '2020-01-01T00:00:00Z' } },
+  { method: 'POST', path: `/v2/webhooks/${ids.paused}/recover`, status: 409, body: { since: new Date(Date.now() - 3_600_000).toISOString() } },
   { method: 'GET', path: '/v2/events?limit=1', status: 200 },
   { method: 'GET', path: '/v2/events?type=nope', status: 400 },
   { method: 'GET', path: `/v2/events/${ids.event}`, status: 200 },
