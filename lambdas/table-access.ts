@@ -61,10 +61,10 @@ export const TABLE_ACCESS = {
     { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: [KEY_PATTERNS.events] },
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
   ],
-  /** Reads a tenant's webhooks; records each event once (a batch's events are looked up together). */
+  /** Reads a tenant's webhooks; claims each event, then records it completed. */
   fanOut: [
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] },
-    { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
+    { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
   /** `POST …/deliveries/{eventId}/retry`: the webhook (tenant, active), the event (its payload) and its delivery record. */
   retryDelivery: [
