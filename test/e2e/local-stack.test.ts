@@ -56,6 +56,16 @@ describe('The local stack (npm start)', () => {
     const apiUrl = printed(first.output(), 'API')!;
     const queueUrl = printed(first.output(), 'events queue')!;
     expect(apiKey).toMatch(/^whk_/);
+    // the web console it prints, and a portal link for tenant "dev" that opens it
+    const consoleUrl = printed(first.output(), 'Web console')!;
+    const portalLink = new URL(printed(first.output(), 'Portal link')!);
+    expect(consoleUrl).toBe(`http://127.0.0.1:${environment.API_PORT}/console`);
+    expect(`${portalLink.origin}${portalLink.pathname}`).toBe(consoleUrl);
+    const page = await fetch(consoleUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const portalToken = portalLink.hash.replace(/^#token=/, '');
+    expect((await fetch(`${apiUrl}`, { headers: { authorization: `Bearer ${portalToken}` } })).status).toBe(200);
     const created = await fetch(apiUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
