@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient } from './api-client';
 import { DeliveryPage } from './pages/delivery';
 import { EventPage, EventsPage } from './pages/events';
@@ -11,15 +12,22 @@ import { forgetCredential, storeCredential, storedCredential } from './session';
 import { ApiContext } from './use-api';
 import { Empty } from './components/feedback';
 
+/** The app's pages by route pattern, first match wins (so `webhooks/new` before `webhooks/:id`). */
+const PAGES: ReadonlyArray<[pattern: string, render: (params: Record<string, string>) => JSX.Element]> = [
+  ['', () => <WebhooksPage />],
+  ['webhooks/new', () => <WebhookFormPage />],
+  ['webhooks/:id/edit', ({ id }) => <WebhookFormPage webhookId={id} />],
+  ['webhooks/:id/deliveries/:eventId', ({ id, eventId }) => <DeliveryPage webhookId={id} eventId={eventId} />],
+  ['webhooks/:id', ({ id }) => <WebhookPage webhookId={id} />],
+  ['events', () => <EventsPage />],
+  ['events/:id', ({ id }) => <EventPage eventId={id} />],
+];
+
 function Page({ route }: { route: string }) {
-  let params: Record<string, string> | undefined;
-  if (route === '') return <WebhooksPage />;
-  if (route === 'webhooks/new') return <WebhookFormPage />;
-  if ((params = match('webhooks/:id/edit', route))) return <WebhookFormPage webhookId={params.id} />;
-  if ((params = match('webhooks/:id/deliveries/:eventId', route))) return <DeliveryPage webhookId={params.id!} eventId={params.eventId!} />;
-  if ((params = match('webhooks/:id', route))) return <WebhookPage webhookId={params.id!} />;
-  if (route === 'events') return <EventsPage />;
-  if ((params = match('events/:id', route))) return <EventPage eventId={params.id!} />;
+  for (const [pattern, render] of PAGES) {
+    const params = match(pattern, route);
+    if (params) return render(params);
+  }
   return (
     <>
       <h1 tabIndex={-1}>Not found</h1>
@@ -32,9 +40,12 @@ function Page({ route }: { route: string }) {
 
 /** Moves focus to the new page's heading, so keyboard and screen-reader users start there. */
 function useFocusOnNavigation(route: string) {
-  const [first, setFirst] = useState(true);
+  const firstRender = useRef(true);
   useEffect(() => {
-    if (first) return setFirst(false);
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
     requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
   }, [route]);
 }

@@ -53,8 +53,7 @@ export function Link({ to, children, class: className }: { to: string; children:
 
 /** Matches `webhooks/:id` style patterns; returns the named segments or undefined. */
 export function match(pattern: string, route: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  const regex = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}/?$`);
-  const found = regex.exec(route);
-  return found ? Object.fromEntries(names.map((name, index) => [name, found[index + 1]!])) : undefined;
+  const source = pattern.replace(/:(\w+)/g, '(?<$1>[^/]+)');
+  const found = new RegExp(`^${source}/?$`).exec(route);
+  return found ? { ...found.groups } : undefined;
 }

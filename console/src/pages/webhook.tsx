@@ -21,10 +21,7 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
         <Link to={`webhooks/${webhook.id}/edit`} class="button secondary">
           Edit
         </Link>
-        <button type="button" class="secondary" disabled={toggle.running} onClick={async () => {
-          const changed = await toggle.run();
-          if (changed) onChanged(changed);
-        }}>
+        <button type="button" class="secondary" disabled={toggle.running} onClick={() => toggle.run().then((changed) => changed && onChanged(changed))}>
           {webhook.active ? 'Pause' : 'Resume'}
         </button>
         {!test.error?.isMissingRoute && (
