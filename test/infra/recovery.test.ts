@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../lambdas/api/routes';
+import { FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE, ROUTE_QUEUE_URL_VARIABLES } from '../../lambdas/platform-settings';
+import { TABLE_ACCESS } from '../../lambdas/table-access';
+import { actionsOf, resourceByPrefix, resourcesOfType, statementsOfFunction, synthesizeWebhooks, tableGrantsOf } from './synthesize';
+
+const { template } = synthesizeWebhooks();
+const resources = template.toJSON().Resources;
+const queueId = (prefix: string) => resourceByPrefix(template, 'AWS::SQS::Queue', prefix)[0];
+const queues = {
+  events: queueId('DeliveryEventsQueue'),
+  deliveries: queueId('DeliveryDeliveriesQueue'),
+  recoveries: queueId('RecoveryRecoveriesQueue'),
+  recoveriesDlq: queueId('RecoveryRecoveriesDlq'),
+};
+const [recoverId] = resourceByPrefix(template, 'AWS::Lambda::Function', 'RecoveryRecover');
+const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
+
+/** Every SQS action a function may take, as `action on queue`, whatever the statement's shape. */
+function sqsGrants(functionId: string): string[] {
+  return statementsOfFunction(template, functionId)
+    .filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')))
+    .flatMap((statement) => {
+      const named = Object.entries(queues).filter(([, id]) => JSON.stringify(statement.Resource).includes(`"${id}"`)).map(([name]) => name);
+      return actionsOf(statement).flatMap((action) => (named.length ? named : ['?']).map((queue) => `${action} on ${queue}`));
+    })
+    .sort();
+}
+
+/** The function behind each route (the API's functions are named after their routes). */
+const routeFunctionId = (name: string) => resourceByPrefix(template, 'AWS::Lambda::Function', `Api${name}`)[0];
+
+describe('Construct: Recovery', () => {
+  it('parks jobs that keep failing in the recoveries DLQ, with the settings\' retention and visibility', () => {
+    // Act
+    const queue = resources[queues.recoveries].Properties;
+
+    // Assess
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [queues.recoveriesDlq, 'Arn'] }, maxReceiveCount: RECOVERIES_QUEUE.maxReceiveCount });
+    expect(queue).toMatchObject({ VisibilityTimeout: RECOVERIES_QUEUE.visibilityTimeoutSeconds, MessageRetentionPeriod: RECOVERIES_QUEUE.retentionSeconds, SqsManagedSseEnabled: true });
+  });
+
+  it('runs Recover on the recoveries queue, one job at a time, with partial batch failures', () => {
+    // Act
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) => mapping.Properties.FunctionName.Ref === recoverId);
+
+    // Assess
+    expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': [queues.recoveries, 'Arn'] },
+        BatchSize: RECOVERIES_QUEUE.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: RECOVERIES_QUEUE.maxConcurrency },
+      }),
+    ]);
+    expect(resources[recoverId].Properties.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.recover);
+  });
+
+  it('lets Recover read the webhook, query delivery logs and batch-read events, and nothing else of the table', () => {
+    // Prepare
+    const expected = TABLE_ACCESS.recover
+      .map((grant) => ({ actions: grant.actions.map((action) => `dynamodb:${action}`).sort(), index: undefined, leadingKeys: [...grant.leadingKeys].sort() }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+    // Act
+    const grants = tableGrantsOf(template, recoverId, tableId);
+
+    // Assess
+    expect(grants).toEqual(expected);
+  });
+
+  it('lets Recover send to the deliveries queue and to its own (the continuation), consume its own, and nothing more', () => {
+    // Act
+    const grants = sqsGrants(recoverId).filter((grant) => !/sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on recoveries/.test(grant));
+
+    // Assess
+    expect(grants).toEqual(['sqs:SendMessage on deliveries', 'sqs:SendMessage on recoveries']);
+    expect(resources[recoverId].Properties.Environment.Variables).toMatchObject({
+      DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
+      RECOVERIES_QUEUE_URL: { Ref: queues.recoveries },
+    });
+  });
+});
+
+describe('Construct: Api, the queues routes send to', () => {
+  it.each(ROUTES)('$name may send only to the queues it declares, and knows only their URLs', (route) => {
+    // Prepare
+    const declared = route.queues ?? [];
+    const functionId = routeFunctionId(route.name);
+
+    // Act
+    const grants = sqsGrants(functionId);
+    const variables = resources[functionId].Properties.Environment.Variables;
+
+    // Assess
+    expect(grants).toEqual(declared.map((queue) => `sqs:SendMessage on ${queue}`).sort());
+    for (const [queue, variable] of Object.entries(ROUTE_QUEUE_URL_VARIABLES)) {
+      expect(variables[variable]).toEqual(declared.includes(queue as never) ? { Ref: queues[queue as keyof typeof queues] } : undefined);
+    }
+  });
+
+  it('declares a queue on each write route of DESIGN §6b', () => {
+    // Act
+    const sending = Object.fromEntries(ROUTES.filter((route) => route.queues).map((route) => [route.name, route.queues]));
+
+    // Assess
+    expect(sending).toEqual({ RetryDelivery: ['deliveries'], TestWebhook: ['events'], RecoverDeliveries: ['recoveries'] });
+  });
+});
