@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
@@ -29,11 +30,9 @@ export class Console extends Construct {
 
   public constructor(scope: Construct, id: string, { restApi, logRetention }: ConsoleProps) {
     super(scope, id);
-    const builtConsole = mkdtempSync(join(tmpdir(), 'webhooks-console-'));
-    writeConsole(buildConsole(), builtConsole);
     const files = new LayerVersion(this, 'Files', {
       description: 'The web console: index.html and its hashed assets',
-      code: Code.fromAsset(builtConsole),
+      code: Code.fromAsset(builtConsoleDirectory()),
       compatibleArchitectures: [Architecture.ARM_64],
       compatibleRuntimes: [Runtime.NODEJS_24_X],
     });
@@ -61,6 +60,28 @@ export class Console extends Construct {
       value: this.url,
     }).overrideLogicalId('ConsoleUrl');
   }
+}
+
+/**
+ * The console built into a directory named after its content, so that every synth (each infra test file runs
+ * one) reuses it instead of leaving another copy behind. Written aside and renamed into place: a concurrent
+ * synth sees the whole directory or none.
+ */
+function builtConsoleDirectory(): string {
+  const site = buildConsole();
+  const digest = createHash('sha256').update(site.indexHtml).update([...site.assets.keys()].join('\n')).digest('hex').slice(0, 16);
+  const directory = join(tmpdir(), `webhooks-console-${digest}`);
+  if (existsSync(directory)) return directory;
+  const staging = mkdtempSync(join(tmpdir(), 'webhooks-console-staging-'));
+  writeConsole(site, staging);
+  try {
+    renameSync(staging, directory);
+  } catch (error) {
+    // another synth put the same files there first
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(directory)) throw error;
+  }
+  return directory;
 }
 
 function acknowledgePublicPage(method: IConstruct): void {
