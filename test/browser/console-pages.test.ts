@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../lambdas/adapters/table-keys';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { DESKTOP, launchChromium, newConsolePage, PHONE, seriousAccessibilityViolations, type ConsolePage } from '../helpers/browser';
 import { producer, waitFor } from '../helpers/pipeline';
@@ -31,6 +33,16 @@ async function seed(): Promise<void> {
   });
   ids.webhook = orders.body.id;
   await create({ url: `${receiver.url}/hooks/audit`, events: ['biometric.captured'], description: 'Audit archive', active: false });
+  // disabled by the platform (410 Gone or auto-disable), as the delivery pipeline records it
+  const legacy = await create({ url: `${receiver.url}/hooks/legacy`, events: ['document.uploaded'], description: 'Legacy CRM' });
+  await platform.documentClient.send(
+    new UpdateCommand({
+      TableName: platform.tableName,
+      Key: { pk: keys.tenant(tenantId), sk: keys.webhook(legacy.body.id) },
+      UpdateExpression: 'SET active = :false, disabledReason = :reason',
+      ExpressionAttributeValues: { ':false': false, ':reason': 'The endpoint answered 410 Gone' },
+    }),
+  );
   // the receiver fails the failed verifications: the log then has both outcomes
   receiver.behaviour.decide = (delivery) =>
     delivery.eventType === 'verification.failed' ? { status: 503, body: '{"error":"upstream timeout"}' } : { status: 200, body: 'ok' };
@@ -67,7 +79,7 @@ interface ConsoleView {
 }
 
 const VIEWS: ConsoleView[] = [
-  { name: 'webhooks', path: '', ready: (page) => page.getByRole('link', { name: /hooks\/orders/ }).waitFor() },
+  { name: 'webhooks', path: '', ready: (page) => page.getByText('The endpoint answered 410 Gone').waitFor() },
   { name: 'webhook', path: `webhooks/{webhook}`, ready: (page) => page.getByRole('row', { name: /verification\.failed/ }).waitFor() },
   { name: 'new-webhook', path: 'webhooks/new', ready: (page) => page.getByRole('checkbox', { name: /document\.uploaded/ }).waitFor() },
   { name: 'delivery', path: `webhooks/{webhook}/deliveries/{failedEvent}`, ready: (page) => page.getByRole('heading', { name: 'Attempt 1' }).waitFor() },
