@@ -1,18 +1,49 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDeliveryTask } from '../../lambdas/core/delivery';
 import { EVENT_TYPES } from '../../lambdas/core/event-catalog';
+import type { SqsHandler } from '../../local/sqs-poller';
+import { aDeliveryRecord, anEvent } from '../helpers/factories';
+import { seedLog } from '../helpers/log-seed';
+import { sleep, waitFor } from '../helpers/pipeline';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 let platform: TestPlatform;
 let tenant: { tenantId: string; key: string };
 let existingId: string;
+/** A webhook only the send routes name (no PUT or DELETE reaches it), so they keep being accepted. */
+let senderId: string;
+const SEEDED_EVENT = 'evt_fuzz_1';
+
+/**
+ * What reached the pipeline's consumers: test events at fan-out, manual attempts at deliver (which here only
+ * counts them: no request leaves the machine, and no delivery changes the webhook's state under the property),
+ * recovery jobs at Recover.
+ */
+const consumed = { testEvents: 0, manualAttempts: 0, recoveryJobs: 0 };
+function countConsumed(name: 'fan-out' | 'deliver' | 'recover', handler: SqsHandler): SqsHandler {
+  return async (event: SQSEvent, context) => {
+    if (name === 'fan-out') consumed.testEvents += event.Records.filter((record) => record.body.includes('"test":true')).length;
+    if (name === 'recover') consumed.recoveryJobs += event.Records.length;
+    if (name !== 'deliver') return handler(event, context);
+    consumed.manualAttempts += event.Records.filter((record) => parseDeliveryTask(record.body)?.trigger === 'manual').length;
+  };
+}
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ MAX_WEBHOOKS_PER_TENANT: '20' });
+  platform = await startTestPlatform({ MAX_WEBHOOKS_PER_TENANT: '20' }, { wrapConsumer: countConsumed });
   tenant = await platform.newTenant('fuzz');
   existingId = (await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/a', events: ['document.uploaded'] } })).body.id;
+  senderId = (await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/b', events: ['document.uploaded'] } })).body.id;
+  // a delivered (not failed) delivery: a retry of it is accepted, and recoveries find nothing to queue
+  const receivedAt = new Date(Date.now() - 60_000).toISOString();
+  await seedLog(platform, {
+    events: [anEvent({ tenantId: tenant.tenantId, eventId: SEEDED_EVENT, receivedAt, expiresAt: Math.floor(Date.now() / 1000) + 3600, webhookIds: [senderId] })],
+    deliveries: [aDeliveryRecord({ tenantId: tenant.tenantId, webhookId: senderId, eventId: SEEDED_EVENT, createdAt: receivedAt, updatedAt: receivedAt })],
+  });
 });
 afterAll(() => platform.stop());
 
@@ -57,6 +88,16 @@ const mutatedBody = fc.oneof(
     },
     { requiredKeys: [] },
   ),
+  // test and recover bodies: known and unknown types, windows reversed, too old, in the future, not instants
+  fc.record({ eventType: fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string(), jsonValue) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      since: fc.oneof(fc.date({ min: new Date(Date.now() - 20 * 86_400_000), max: new Date(Date.now() + 86_400_000), noInvalidDate: true }).map((date) => date.toISOString()), fc.string(), jsonValue),
+      until: fc.oneof(fc.date({ min: new Date(Date.now() - 20 * 86_400_000), max: new Date(Date.now() + 86_400_000), noInvalidDate: true }).map((date) => date.toISOString()), fc.string(), jsonValue),
+      eventType: fc.constant('document.uploaded'),
+    },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(fc.string(), jsonValue),
   jsonValue,
 );
@@ -70,6 +111,9 @@ const path = fc.oneof(
   fc.constant('/v2/webhooks'),
   fc.constant('/v2/webhooks/__existing__'),
   fc.constant('/v2/webhooks/__existing__/rotate-secret'),
+  fc.constantFrom('/v2/webhooks/__sender__/test', '/v2/webhooks/__sender__/recover', `/v2/webhooks/__sender__/deliveries/${SEEDED_EVENT}/retry`),
+  fc.oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00')).map((id) => `/v2/webhooks/__sender__/deliveries/${encodeURIComponent(id)}/retry`),
+  fc.string().map((id) => `/v2/webhooks/${encodeURIComponent(id)}/${id.length % 2 ? 'test' : 'recover'}`),
   fc.constant('/v2/event-types'),
   fc.constantFrom('/v2/webhooks/__existing__/deliveries', '/v2/events'),
   fc.oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00')).map((id) => `/v2/webhooks/__existing__/deliveries/${encodeURIComponent(id)}`),
@@ -97,6 +141,9 @@ const request = fc.record({
   body: rawBody,
 });
 
+/** Requests the write routes of DESIGN §6b accepted (202): each queued exactly one message. */
+const accepted = { test: 0, retry: 0, recover: 0 };
+
 describe('API under random and mutated requests', () => {
   it('never answers 5xx, always uses the error shape, and a rejected request never changes stored state', async () => {
     let requests = 0;
@@ -107,7 +154,7 @@ describe('API under random and mutated requests', () => {
         const before = await tenantState();
         const headers: Record<string, string> = { 'content-type': contentType };
         if (authorized) headers.authorization = `Bearer ${tenant.key}`;
-        const url = `${platform.apiUrl}${path.replace('__existing__', existingId)}${query}`;
+        const url = `${platform.apiUrl}${path.replace('__existing__', existingId).replace('__sender__', senderId)}${query}`;
         let response: Response;
         try {
           response = await fetch(url, { method, headers, body: method === 'GET' || method === 'DELETE' ? undefined : body });
@@ -116,6 +163,7 @@ describe('API under random and mutated requests', () => {
         }
         const text = await response.text();
         statuses.add(response.status);
+        if (response.status === 202) accepted[path.endsWith('/test') ? 'test' : path.endsWith('/retry') ? 'retry' : 'recover'] += 1;
         expect(response.status).toBeLessThan(500);
         if (response.status >= 400) {
           const parsed = JSON.parse(text);
@@ -128,6 +176,19 @@ describe('API under random and mutated requests', () => {
     );
     expect(requests).toBeGreaterThanOrEqual(2000);
     // the generator reached every kind of answer, so the property was tested, not dodged
-    expect([...statuses]).toEqual(expect.arrayContaining([200, 201, 400, 401, 404, 413, 415]));
+    expect([...statuses]).toEqual(expect.arrayContaining([200, 201, 202, 400, 401, 404, 413, 415]));
   }, 240_000);
+
+  it('queued one message per accepted send (test, retry, recover) and none for a rejected one', async () => {
+    // Prepare: what the accepted requests queued has time to arrive
+    const queued = () => ({ testEvents: accepted.test, manualAttempts: accepted.retry, recoveryJobs: accepted.recover });
+
+    // Act
+    await waitFor(() => JSON.stringify(consumed) === JSON.stringify(queued()), { timeoutMs: 20_000, what: `consumers to see ${JSON.stringify(queued())}, seen ${JSON.stringify(consumed)}` }).catch(() => undefined);
+    await sleep(1000);
+
+    // Assess
+    expect(consumed).toEqual(queued());
+    expect(accepted.test + accepted.retry + accepted.recover).toBeGreaterThan(0);
+  }, 30_000);
 });
