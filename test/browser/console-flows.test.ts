@@ -31,9 +31,9 @@ const consoleUrl = () => `${platform.apiUrl}/console`;
  * A step that needs an API route which is still being built: it runs as soon as the route is in the route
  * table, and until then is listed as a todo that names the route it waits for.
  */
-function stepNeeding(route: string): typeof it | typeof it.todo {
+function stepNeeding(route: string): (name: string, step: () => Promise<void>) => void {
   const landed = ROUTES.some(({ method, path }) => `${method} ${path}` === route);
-  return landed ? it : (name: string) => it.todo(`${name} [waits for ${route}]`);
+  return landed ? (name, step) => it(name, step) : (name) => it.todo(`${name} [waits for ${route}]`);
 }
 
 describe('Console: signing in', () => {

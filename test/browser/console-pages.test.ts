@@ -109,7 +109,7 @@ describe.each([
 
     // Assess
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
     expect(session.problems).toEqual([]);
     if (SCREENSHOT_DIR && (suffix === '' || view.name === 'webhooks' || view.name === 'delivery')) {
       mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -51,6 +51,21 @@ describe('Console: what it is served with', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${consoleUrl()}/assets/app-NOSUCHFILE.js`)).status).toBe(404);
   });
+
+  it('makes the browser refuse inline script, and the tests see the refusal', async () => {
+    // Prepare
+    const { page, context, problems } = await newConsolePage(browser);
+    await page.goto(consoleUrl());
+    await page.getByLabel('API key').waitFor();
+
+    // Act: what an injection would try
+    await page.evaluate("const script = document.createElement('script'); script.textContent = 'window.__inline = 1'; document.body.append(script)");
+
+    // Assess
+    await expect.poll(() => problems).toEqual([expect.stringMatching(/^CSP script-src/)]);
+    expect(await page.evaluate('window.__inline')).toBeUndefined();
+    await context.close();
+  });
 });
 
 describe('Console: credentials', () => {
@@ -124,7 +139,7 @@ describe('Console: what receivers and users wrote is text, never markup', () => 
     await page.getByLabel('Event body').waitFor();
 
     // Assess
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.getByLabel('Event body').textContent()).toContain(JSON.stringify(MARKUP).slice(1, -1));
     expect(await page.locator('img').count()).toBe(0);
     expect(problems).toEqual([]);

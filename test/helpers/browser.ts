@@ -43,11 +43,9 @@ export async function newConsolePage(browser: Browser, viewport = DESKTOP): Prom
   const page = await context.newPage();
   const problems: string[] = [];
   await page.exposeFunction('__reportProblem', (problem: string) => problems.push(problem));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) =>
-      (window as unknown as { __reportProblem(problem: string): void }).__reportProblem(`CSP ${event.violatedDirective} blocked ${event.blockedURI}`),
-    );
-  });
+  // runs in the page, before its own script (a string: this file is type-checked for Node, not the DOM)
+  await page.addInitScript(`document.addEventListener('securitypolicyviolation', (event) =>
+    window.__reportProblem('CSP ' + event.violatedDirective + ' blocked ' + event.blockedURI));`);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return { context, page, problems };
 }
