@@ -143,9 +143,12 @@ describe('Tenancy and state of the write routes', () => {
       deliveries: [aDeliveryRecord({ tenantId: tenant.tenantId, webhookId, eventId, status: 'failed', createdAt: receivedAt, updatedAt: receivedAt })],
     });
     const since = new Date(Date.now() - 3_600_000).toISOString();
+    const { body: othersWebhook } = await platform.request('POST', '/v2/webhooks', { key: other.key, body: { url: `${receiver.url}/other`, events: ['verification.completed'] } });
 
     // Act
     const responses = [
+      // the other tenant's own webhook, with this tenant's event
+      await platform.request('POST', `/v2/webhooks/${othersWebhook.id}/deliveries/${eventId}/retry`, { key: other.key }),
       await platform.request('POST', `/v2/webhooks/${webhookId}/deliveries/${eventId}/retry`, { key: other.key }),
       await platform.request('POST', `/v2/webhooks/${webhookId}/test`, { key: other.key, body: {} }),
       await platform.request('POST', `/v2/webhooks/${webhookId}/recover`, { key: other.key, body: { since } }),
@@ -154,6 +157,7 @@ describe('Tenancy and state of the write routes', () => {
 
     // Assess
     expect(responses.map((response) => [response.status, response.body.error.code])).toEqual([
+      [404, 'not_found'],
       [404, 'not_found'],
       [404, 'not_found'],
       [404, 'not_found'],
