@@ -81,8 +81,8 @@ describe('Construct: Delivery', () => {
     const all = resourcesOfType(template, 'AWS::SQS::Queue');
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
-    // Assess
-    expect(all).toHaveLength(4);
+    // Assess: the events, deliveries and recoveries queues and their DLQs
+    expect(all).toHaveLength(6);
     for (const [queueId, queue] of all) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policy = policies.find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId));
@@ -123,7 +123,8 @@ describe('Construct: Delivery', () => {
     }));
 
     // Assess
-    expect(pairs).toHaveLength(2);
+    // fan-out, deliver and recover (lib/recovery.ts)
+    expect(pairs).toHaveLength(3);
     for (const { visibility, timeout } of pairs) expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });
 
