@@ -1,14 +1,9 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../api-types';
+import type { HourlyCounts } from '../hourly-counts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
-
-export interface HourlyCounts {
-  /** The start of each hour, oldest first. */
-  hours: Date[];
-  counts: Record<DeliveryStatus, number[]>;
-}
 
 const COLORS: Record<DeliveryStatus, string> = {
   delivered: '#1a7f37',
@@ -46,18 +41,4 @@ export function DeliveriesChart({ data }: { data: HourlyCounts }) {
       <canvas ref={canvas} role="img" aria-label={`Deliveries by status per hour over the last 24 hours: ${totals}`} />
     </div>
   );
-}
-
-/** Adds events' delivery counts into the hour each event was received. */
-export function countByHour(events: Array<{ receivedAt: string; deliveryCounts: Partial<Record<DeliveryStatus, number>> }>, now: Date): HourlyCounts {
-  const hourMs = 3_600_000;
-  const lastHour = Math.floor(now.getTime() / hourMs) * hourMs;
-  const hours = Array.from({ length: 24 }, (_, index) => new Date(lastHour - (23 - index) * hourMs));
-  const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, hours.map(() => 0)])) as Record<DeliveryStatus, number[]>;
-  for (const event of events) {
-    const index = 23 - Math.floor((lastHour - Math.floor(Date.parse(event.receivedAt) / hourMs) * hourMs) / hourMs);
-    if (index < 0 || index > 23) continue;
-    for (const status of DELIVERY_STATUSES) counts[status][index] += event.deliveryCounts[status] ?? 0;
-  }
-  return { hours, counts };
 }
