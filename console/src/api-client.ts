@@ -1,5 +1,4 @@
 import type {
-  Accepted,
   DeliveryDetail,
   DeliveryStatus,
   DeliverySummary,
@@ -10,7 +9,9 @@ import type {
   EventTypeDescription,
   Filter,
   Page,
-  RecoveryStarted,
+  QueuedRetry,
+  SentTest,
+  StartedRecovery,
   Webhook,
 } from './api-types';
 
@@ -77,7 +78,7 @@ export class ApiClient {
   rotateSecret = (webhookId: string, gracePeriodSeconds: number) =>
     this.call<Webhook>('POST', `v2/webhooks/${id(webhookId)}/rotate-secret`, { body: { gracePeriodSeconds } });
   sendTest = (webhookId: string, eventType?: EventType) =>
-    this.call<Accepted>('POST', `v2/webhooks/${id(webhookId)}/test`, { body: eventType ? { eventType } : {} });
+    this.call<SentTest>('POST', `v2/webhooks/${id(webhookId)}/test`, { body: eventType ? { eventType } : {} });
   listEventTypes = () => this.call<{ data: EventTypeDescription[] }>('GET', 'v2/event-types');
 
   listDeliveries = (webhookId: string, query: DeliveryQuery) =>
@@ -85,9 +86,9 @@ export class ApiClient {
   getDelivery = (webhookId: string, eventId: string) =>
     this.call<DeliveryDetail>('GET', `v2/webhooks/${id(webhookId)}/deliveries/${id(eventId)}`);
   retryDelivery = (webhookId: string, eventId: string) =>
-    this.call<Accepted>('POST', `v2/webhooks/${id(webhookId)}/deliveries/${id(eventId)}/retry`, { body: {} });
+    this.call<QueuedRetry>('POST', `v2/webhooks/${id(webhookId)}/deliveries/${id(eventId)}/retry`);
   recover = (webhookId: string, since: string, until?: string) =>
-    this.call<RecoveryStarted>('POST', `v2/webhooks/${id(webhookId)}/recover`, { body: until ? { since, until } : { since } });
+    this.call<StartedRecovery>('POST', `v2/webhooks/${id(webhookId)}/recover`, { body: until ? { since, until } : { since } });
 
   listEvents = (query: EventQuery) => this.call<Page<EventSummary>>('GET', 'v2/events', { query: { limit: 25, ...query } });
   getEvent = (eventId: string) => this.call<EventDetail>('GET', `v2/events/${id(eventId)}`);

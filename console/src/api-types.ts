@@ -1,8 +1,4 @@
-/**
- * The API's response shapes, from the same modules the handlers answer with (types only: nothing of
- * lambdas/core is bundled). Where a route's module has not landed in lambdas/core yet, its shape from
- * DESIGN §6b/§9 is written here, marked: import it once it has.
- */
+/** The API's response shapes, from the same modules the handlers answer with (types only: nothing of lambdas/core is bundled). */
 export type { ErrorDetail } from '../../lambdas/core/errors';
 export type { EventTypeDescription, EventType } from '../../lambdas/core/event-catalog';
 
@@ -20,13 +16,10 @@ export type { Page } from '../../lambdas/core/log-queries';
 export type { DeliverySummary, DeliveryDetail, LastAttempt, AttemptResource as Attempt } from '../../lambdas/core/delivery-log';
 export type { EventSummary, EventDetail } from '../../lambdas/core/event-log-service';
 
-/** DESIGN §6b (not in lambdas/core yet): the answers of test, retry and recover. */
-export interface Accepted {
-  eventId: string;
-}
+export type { QueuedRetry } from '../../lambdas/core/retry-delivery-service';
+export type { StartedRecovery } from '../../lambdas/core/recovery-service';
 
-export interface RecoveryStarted {
-  recoveryId: string;
-  since: string;
-  until: string;
+/** The answer of `POST /v2/webhooks/{id}/test` (its service returns it inline). */
+export interface SentTest {
+  eventId: string;
 }
