@@ -40,6 +40,7 @@ export interface SoakReport {
   unverifiableSignatures: number;
   duplicateDeliveries: number;
   duplicatesWithDifferentWebhookId: number;
+  duplicateExamples: string[];
   /** Pairs delivered under more than one webhook-id (an event without id must keep the one derived from its message). */
   pairsUnderTwoWebhookIds: number;
   deliverCrashes: number;
@@ -53,7 +54,9 @@ export interface SoakReport {
 
 // compressed schedule (5 attempts within ~8 s) and timeouts, so the soak finishes in minutes, not days
 const RETRY_SCHEDULE = [1, 1, 2, 3];
-const POISON_BODIES = ['not json at all', '{"tenantId":"acme","type":"no.such.type","data":{}}', '{"type":"document.uploaded","data":{}}'];
+// each poison message is unique, so the accounting can tell one parked twice (SQS is at least once) from two
+const poisonBody = (n: number) =>
+  [`not json at all #${n}`, `{"tenantId":"acme","type":"no.such.type","data":{"n":${n}}}`, `{"type":"document.uploaded","data":{"n":${n}}}`][n % 3]!;
 
 /** The chaotic receiver of the soak: 30 % 500, 5 % hangs past the timeout, 5 % resets, 5 % 429 + Retry-After, 5 % slow. */
 function chaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
@@ -112,7 +115,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     visibilityTimeoutSeconds: 5,
     deliverConcurrency: 8,
     wrapConsumer,
-    environment: { WEBHOOK_CACHE_SECONDS: '5', SEND_TIMEOUT_SECONDS: '1.5', CONNECT_TIMEOUT_SECONDS: '1', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    // the injected faults would log thousands of errors; the accounting at the end is what the soak reports
+    environment: {
+      WEBHOOK_CACHE_SECONDS: '5',
+      SEND_TIMEOUT_SECONDS: '1.5',
+      CONNECT_TIMEOUT_SECONDS: '1',
+      // half the chaotic answers fail, so breakers open now and then: probes come within seconds, as the schedule does
+      BREAKER_PROBE_INITIAL_SECONDS: '1',
+      BREAKER_PROBE_MAX_SECONDS: '4',
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+    },
   });
   const { documentClient, apiKeys } = platform;
   const sqs = new SQSClient(localClientConfig(platform.sqsEndpoint));
@@ -189,7 +201,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let poisonPublished = 0;
     for (let index = 0; index < options.events; index += 1) {
       if (Math.random() < poisonRate) {
-        bodies.push(POISON_BODIES[poisonPublished % POISON_BODIES.length]!);
+        bodies.push(poisonBody(poisonPublished));
         poisonPublished += 1;
         continue;
       }
@@ -217,6 +229,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // wait until both queues stay empty for a while
     const depth = (queueUrl: string) => queueDepth(sqs, queueUrl);
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    let lastReport = Date.now();
     const quiet = async () => {
       let quietSince = 0;
       for (;;) {
@@ -228,6 +241,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           quietSince = 0;
         }
         if (Date.now() > deadline) throw new Error(`soak: ${pending} messages still queued at the deadline`);
+        if (Date.now() - lastReport > 10_000) {
+          lastReport = Date.now();
+          log(`still queued: ${pending} (events and deliveries, visible, in flight or delayed)`);
+        }
         await sleep(250);
       }
     };
@@ -279,9 +296,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const task = JSON.parse(message.Body!) as { eventId: string; webhookId: string; payload: string };
       dlqEventOfPair.set(`${indexOf(task.payload)}|${task.webhookId}`, task.eventId);
     }
-    const poisonInDlq = (await drain(platform.queues.events.dlqUrl)).filter(
-      (message) => POISON_BODIES.includes(message.Body!) && message.MessageAttributes?.failureReason?.StringValue,
-    ).length;
+    const poisonBodies = new Set(Array.from({ length: poisonPublished }, (_, n) => poisonBody(n)));
+    const poisonInDlq = new Set(
+      (await drain(platform.queues.events.dlqUrl))
+        .filter((message) => poisonBodies.has(message.Body!) && message.MessageAttributes?.failureReason?.StringValue)
+        .map((message) => message.Body),
+    ).size;
     // each webhook's delivery log, read once: status by event id
     const statusOf = new Map<string, string>();
     for (const webhookId of webhookIdOf.values()) {
@@ -325,6 +345,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
     }
     const duplicateDeliveries = [...delivered.values()].reduce((sum, count) => sum + count - 1, 0);
+    // a few duplicated pairs with every request they saw (answer, webhook-timestamp, ms after the first), to explain them
+    const duplicateExamples = [...delivered.entries()]
+      .filter(([, count]) => count > 1)
+      .slice(0, 5)
+      .map(([pair]) => {
+        const requests = all.filter((delivery) => pairOf(delivery) === pair);
+        const first = requests[0]!.receivedAt;
+        return `${pair}: ${requests.map((request) => `${request.answeredStatus}@${request.headers['webhook-timestamp']}+${request.receivedAt - first}ms`).join(', ')}`;
+      });
 
     return {
       eventsPublished: eventTenant.size,
@@ -339,6 +368,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       unverifiableSignatures,
       duplicateDeliveries,
       duplicatesWithDifferentWebhookId,
+      duplicateExamples,
       pairsUnderTwoWebhookIds,
       deliverCrashes,
       injectedSendFailures,

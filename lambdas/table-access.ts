@@ -64,7 +64,8 @@ export const TABLE_ACCESS = {
   /** Reads a tenant's webhooks; claims each event, then records it completed. */
   fanOut: [
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] },
-    { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
+    // the event's claim and its completion are both conditional UpdateItems
+    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
   /** `POST …/deliveries/{eventId}/retry`: the webhook (tenant, active), the event (its payload) and its delivery record. */
   retryDelivery: [
