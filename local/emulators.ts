@@ -8,8 +8,9 @@ import { createServer, Server, type ListenOptions } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startFauxqs } from 'fauxqs';
 
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-settings';
+
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 export interface Emulator {
   endpoint: string;

@@ -10,3 +10,9 @@ export const LOCAL_PORTS = {
 
 export const LOCAL_TABLE_NAME = 'webhooks';
 export const LOCAL_DATA_DIR = process.env.LOCAL_DATA_DIR ?? '.local';
+
+/** The emulators take any credentials; clients of the local stack use these (a light module: the CLIs import it). */
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export const localClientConfig = (endpoint: string) => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });

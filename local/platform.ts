@@ -6,6 +6,7 @@ import { ApiKeyService } from '../lambdas/core/api-key-service';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from './emulators';
+import { localClientConfig } from './local-settings';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, DELIVERIES_QUEUE, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE } from '../lambdas/platform-settings';
 import { provisionQueues, provisionTable, queueArn } from './provision';
 import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
@@ -50,7 +51,7 @@ async function emulator(
   return 'endpoint' in choice ? { endpoint: choice.endpoint, stop: async () => undefined } : start(choice);
 }
 
-export const localClientConfig = (endpoint: string) => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+export { localClientConfig };
 
 /**
  * Everything `npm start` runs, in this process: the emulators, the table and queues as lib/ defines

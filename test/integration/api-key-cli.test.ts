@@ -16,7 +16,8 @@ afterAll(() => platform.stop());
 const apiKeyCli = (...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'local/api-key-cli.ts', ...args, '--endpoint', platform.dynamoEndpoint, '--table', platform.tableName]);
 
-describe('npm run api-key', () => {
+// each CLI call is a fresh Node process compiling TypeScript: seconds apiece on a busy two-core machine
+describe('npm run api-key', { timeout: 60_000 }, () => {
   it('creates a key shown once on the last line, stored only as its hash, listed, then revoked', async () => {
     // Act
     const created = await apiKeyCli('create', '--tenant', 'acme', '--name', 'ci');

@@ -22,7 +22,8 @@ const portalLinkCli = (...args: string[]) =>
 
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, '');
 
-describe('npm run portal-link', () => {
+// each CLI call is a fresh Node process compiling TypeScript: seconds apiece on a busy two-core machine
+describe('npm run portal-link', { timeout: 60_000 }, () => {
   it("prints a console link whose token lists that tenant's webhooks only, stored as a hash with a TTL", async () => {
     // Prepare
     const acme = await platform.newTenant('acme');
