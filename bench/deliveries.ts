@@ -57,11 +57,12 @@ export function webhookItems(url: string) {
 }
 
 /** The deliver function's environment, as the stack sets it (local mode allows the loopback receiver). */
-export function deliverEnvironment(tableName: string, queueUrl: string, dlqUrl: string) {
+export function deliverEnvironment(tableName: string, queueUrl: string, dlqUrl: string, eventsQueueUrl: string) {
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DELIVERIES_QUEUE_URL: queueUrl,
     DELIVERIES_DLQ_URL: dlqUrl,
+    EVENTS_QUEUE_URL: eventsQueueUrl,
     ALLOW_HTTP_URLS: 'true',
     ALLOW_LOOPBACK_URLS: 'true',
     WEBHOOK_CACHE_SECONDS: '5',

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 /** Starts bench/receiver-process.ts and returns its URL. */
 export async function startReceiverProcess(): Promise<{ url: string; stop(): void }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL('./receiver-process.ts', import.meta.url).pathname], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin is a pipe only so that the receiver can see this process end, even by a crash
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {

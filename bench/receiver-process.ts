@@ -9,3 +9,5 @@ const server = createServer((request, response) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
+// the parent's end closes our stdin: a crashed benchmark leaves no receiver behind
+process.stdin.on('end', () => process.exit(0)).resume();
