@@ -193,13 +193,14 @@ describe('Console: a webhook from creation to deletion', () => {
     await page.goto(`${consoleUrl()}/webhooks/${webhookId}`);
 
     // Act
+    await page.getByLabel('Type of the test event').selectOption('verification.completed');
     await page.getByRole('button', { name: 'Send test event' }).click();
 
     // Assess
     const sent = page.getByRole('status').filter({ hasText: 'Test event sent' });
     await sent.waitFor();
     const testEventId = (await sent.getByRole('link').textContent())!;
-    await expect.poll(() => receiver.deliveries.some((delivery) => delivery.eventId === testEventId), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => receiver.deliveries.find((delivery) => delivery.eventId === testEventId)?.eventType, { timeout: 20_000 }).toBe('verification.completed');
     await page.getByText(testEventId).waitFor({ timeout: 15_000 });
   });
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Webhook } from '../api-types';
+import type { EventType, Webhook } from '../api-types';
 import { Health, WebhookState } from '../components/badges';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { DeliveryLog } from '../components/delivery-log';
@@ -12,7 +12,8 @@ import { useAction, useLoad } from '../use-api';
 function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook: Webhook) => void }) {
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const toggle = useAction((api) => api.updateWebhook(webhook.id, { active: !webhook.active }));
-  const test = useAction((api) => api.sendTest(webhook.id));
+  const [testType, setTestType] = useState<EventType>(webhook.events[0]!);
+  const test = useAction((api) => api.sendTest(webhook.id, testType));
   const remove = useAction((api) => api.deleteWebhook(webhook.id).then(() => true));
 
   return (
@@ -25,9 +26,21 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
           {webhook.active ? 'Pause' : 'Resume'}
         </button>
         {!test.error?.isMissingRoute && (
-          <button type="button" class="secondary" disabled={test.running || !webhook.active} onClick={() => test.run()}>
-            {test.running ? 'Sending…' : 'Send test event'}
-          </button>
+          <span class="test-event">
+            <label for="test-type" class="visually-hidden">
+              Type of the test event
+            </label>
+            <select id="test-type" value={testType} onChange={(event) => setTestType(event.currentTarget.value as EventType)}>
+              {webhook.events.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+            <button type="button" class="secondary" disabled={test.running || !webhook.active} onClick={() => test.run()}>
+              {test.running ? 'Sending…' : 'Send test event'}
+            </button>
+          </span>
         )}
         <button type="button" class="danger" onClick={() => setConfirmingDelete(true)}>
           Delete
