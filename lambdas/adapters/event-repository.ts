@@ -60,7 +60,8 @@ export class DynamoEventRepository {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { kind: 'claimed', receivedAt: Attributes!.receivedAt };
+      const queued = Attributes!.queuedWebhookIds as Set<string> | undefined;
+      return { kind: 'claimed', receivedAt: Attributes!.receivedAt, queuedWebhookIds: queued ? [...queued] : [] };
     } catch (error) {
       if (isConditionFailure(error)) {
         const existing = (error as { Item?: Record<string, unknown> }).Item;
@@ -69,6 +70,28 @@ export class DynamoEventRepository {
       if ((error as Error).name === 'ValidationException') return { kind: 'invalid', reason: (error as Error).message };
       throw error;
     }
+  }
+
+  /**
+   * Notes the webhooks whose deliveries an unfinished fan-out queued (a string set, added to), so that its retry
+   * sends only the others. Best effort: if this write fails, the retry sends them again, with the same webhook-id.
+   */
+  async rememberQueued(events: readonly { event: PlatformEvent; webhookIds: string[] }[]): Promise<void> {
+    await Promise.all(
+      events.map(({ event, webhookIds }) =>
+        this.client
+          .send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
+              UpdateExpression: 'ADD queuedWebhookIds :webhooks',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(completedAt)',
+              ExpressionAttributeValues: { ':webhooks': new Set(webhookIds) },
+            }),
+          )
+          .catch(() => undefined),
+      ),
+    );
   }
 
   /** Marks each event done (its deliveries are queued); answers with the messages whose mark failed. */
@@ -81,7 +104,7 @@ export class DynamoEventRepository {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
-              UpdateExpression: 'SET completedAt = :now, webhookIds = :webhooks REMOVE claimedBy, claimedUntil',
+              UpdateExpression: 'SET completedAt = :now, webhookIds = :webhooks REMOVE claimedBy, claimedUntil, queuedWebhookIds',
               ExpressionAttributeValues: { ':now': now.toISOString(), ':webhooks': webhookIds },
             }),
           );

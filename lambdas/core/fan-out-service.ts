@@ -17,7 +17,8 @@ export interface IncomingEvent {
  * store it: poison).
  */
 export type Claim =
-  | { kind: 'claimed'; receivedAt: string }
+  /** `queuedWebhookIds`: webhooks an earlier, unfinished try already queued deliveries for (not sent again). */
+  | { kind: 'claimed'; receivedAt: string; queuedWebhookIds: readonly string[] }
   | { kind: 'completed' }
   | { kind: 'busy' }
   | { kind: 'invalid'; reason: string };
@@ -47,7 +48,10 @@ export interface FanOutPorts {
   /** Claims each event for the message that brought it (by message id). */
   claim(events: readonly { messageId: string; event: PlatformEvent }[]): Promise<Map<string, Claim>>;
   webhooksOf(tenantId: string): Promise<Webhook[]>;
-  queueDeliveries(deliveries: readonly QueuedDelivery[]): Promise<{ failed: Set<string>; refused: Map<string, string> }>;
+  /** Answers which deliveries the queue did not take; `refused` are those it never will (by source message). */
+  queueDeliveries(deliveries: readonly QueuedDelivery[]): Promise<{ unsent: ReadonlySet<QueuedDelivery>; refused: Map<string, string> }>;
+  /** Notes, on an unfinished event, the webhooks whose deliveries were queued, so a retry sends only the rest. */
+  rememberQueued(events: readonly { event: PlatformEvent; webhookIds: string[] }[]): Promise<void>;
   quarantine(poison: readonly Quarantined[]): Promise<Set<string>>;
   recordCompleted(events: readonly CompletedEvent[]): Promise<Set<string>>;
 }
@@ -97,7 +101,7 @@ export class FanOutService {
       return false;
     });
     const claims = await this.ports.claim(first.map(({ record, event }) => ({ messageId: record.messageId, event })));
-    const planned: { record: IncomingEvent; event: PlatformEvent; deliveries: QueuedDelivery[]; receivedAt: string }[] = [];
+    const planned: { record: IncomingEvent; event: PlatformEvent; deliveries: QueuedDelivery[]; receivedAt: string; queuedBefore: string[] }[] = [];
     for (const { record, event } of first) {
       const claim = claims.get(record.messageId)!;
       if (claim.kind === 'completed') {
@@ -112,33 +116,43 @@ export class FanOutService {
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: `invalid_event: ${claim.reason}` });
         continue;
       }
+      const queuedBefore = new Set(claim.queuedWebhookIds);
       const tasks = deliveryTasks(event, claim.receivedAt, await this.ports.webhooksOf(event.tenantId));
-      const deliveries = tasks.map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task) }));
+      const deliveries = tasks
+        .filter((task) => !queuedBefore.has(task.webhookId))
+        .map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task) }));
       const largest = Math.max(0, ...deliveries.map((delivery) => Buffer.byteLength(delivery.body)));
       if (largest > this.maxMessageBytes) {
         const reason = `too_large: a delivery message would be ${largest} bytes; the deliveries queue takes at most ${this.maxMessageBytes}`;
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
         continue;
       }
-      planned.push({ record, event, deliveries, receivedAt: claim.receivedAt });
+      planned.push({ record, event, deliveries, receivedAt: claim.receivedAt, queuedBefore: [...queuedBefore] });
     }
 
     const queued = await this.ports.queueDeliveries(planned.flatMap((plan) => plan.deliveries));
-    for (const plan of planned) {
-      const refusal = queued.refused.get(plan.record.messageId);
-      if (refusal) report.quarantined.push({ fromMessageId: plan.record.messageId, body: plan.record.body, reason: `refused: ${refusal}` });
+    const failed = new Set<string>();
+    const partly: { event: PlatformEvent; webhookIds: string[] }[] = [];
+    const done: CompletedEvent[] = [];
+    for (const { record, event, deliveries, receivedAt, queuedBefore } of planned) {
+      const refusal = queued.refused.get(record.messageId);
+      if (refusal) {
+        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: `refused: ${refusal}` });
+        continue;
+      }
+      const sent = deliveries.filter((delivery) => !queued.unsent.has(delivery)).map((delivery) => delivery.task.webhookId);
+      if (sent.length < deliveries.length) {
+        failed.add(record.messageId);
+        if (sent.length > 0) partly.push({ event, webhookIds: sent });
+      } else {
+        done.push({ fromMessageId: record.messageId, event, receivedAt, webhookIds: [...queuedBefore, ...sent] });
+      }
     }
-    const done = planned.filter(({ record }) => !queued.failed.has(record.messageId) && !queued.refused.has(record.messageId));
-    const notRecorded = await this.ports.recordCompleted(
-      done.map(({ record, event, deliveries, receivedAt }) => ({
-        fromMessageId: record.messageId,
-        event,
-        receivedAt,
-        webhookIds: deliveries.map((delivery) => delivery.task.webhookId),
-      })),
-    );
+    // a failed write here only means the retry sends those deliveries again (same webhook-id): no need to fail more
+    await this.ports.rememberQueued(partly);
+    const notRecorded = await this.ports.recordCompleted(done);
     const notQuarantined = await this.ports.quarantine(report.quarantined);
-    report.failedMessageIds = [...new Set([...report.failedMessageIds, ...queued.failed, ...notRecorded, ...notQuarantined])];
+    report.failedMessageIds = [...new Set([...report.failedMessageIds, ...failed, ...notRecorded, ...notQuarantined])];
     return report;
   }
 }

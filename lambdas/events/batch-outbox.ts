@@ -7,6 +7,8 @@ export interface OutboxResult {
   failed: Set<string>;
   /** Records one of whose messages SQS will never take, with its reason. */
   refused: Map<string, string>;
+  /** The messages themselves that were not taken (the others were). */
+  unsent: Set<OutgoingMessage>;
 }
 
 /**
@@ -24,14 +26,15 @@ export class BatchOutbox {
   }
 
   async flush(queues: SqsQueues): Promise<OutboxResult> {
-    const result: OutboxResult = { failed: new Set(), refused: new Map() };
+    const result: OutboxResult = { failed: new Set(), refused: new Map(), unsent: new Set() };
     for (const [queueUrl, entries] of this.byQueue) {
       const refusals = await queues.send(
         queueUrl,
         entries.map((entry) => entry.message),
       );
       for (const [index, refusal] of refusals) {
-        const { fromMessageId } = entries[index]!;
+        const { fromMessageId, message } = entries[index]!;
+        result.unsent.add(message);
         logger.error('a queue did not take a message', { queueUrl, fromMessageId, permanent: refusal.permanent, reason: refusal.reason });
         if (refusal.permanent) result.refused.set(fromMessageId, refusal.reason);
         else result.failed.add(fromMessageId);

@@ -22,11 +22,14 @@ const webhooksByTenant = new TtlCache<Webhook[]>(config.WEBHOOK_CACHE_SECONDS);
 const fanOut = new FanOutService({
   claim: (batch) => events.claim(batch),
   webhooksOf: (tenantId) => webhooksByTenant.getOrLoad(tenantId, () => webhooks.listAll(tenantId)),
-  queueDeliveries: (deliveries) => {
+  queueDeliveries: async (deliveries) => {
     const outbox = new BatchOutbox();
-    for (const { fromMessageId, task, body } of deliveries) outbox.add(deliveriesQueueUrl, fromMessageId, { body, groupId: task.tenantId });
-    return outbox.flush(queues);
+    const messages = new Map(deliveries.map((delivery) => [delivery, { body: delivery.body, groupId: delivery.task.tenantId }]));
+    for (const [delivery, message] of messages) outbox.add(deliveriesQueueUrl, delivery.fromMessageId, message);
+    const { refused, unsent } = await outbox.flush(queues);
+    return { refused, unsent: new Set(deliveries.filter((delivery) => unsent.has(messages.get(delivery)!))) };
   },
+  rememberQueued: (partly) => events.rememberQueued(partly),
   quarantine: async (poison) => {
     const outbox = new BatchOutbox();
     for (const { fromMessageId, body, reason } of poison) {

@@ -29,7 +29,7 @@ describe('Class: BatchOutbox', () => {
       ['https://queue/deliveries', 2],
       ['https://queue/dlq', 1],
     ]);
-    expect(result).toEqual({ failed: new Set(), refused: new Map() });
+    expect(result).toEqual({ failed: new Set(), refused: new Map(), unsent: new Set() });
   });
 
   it('splits requests by size: ten 105 KB messages (over 1 MiB together) go in two requests', async () => {

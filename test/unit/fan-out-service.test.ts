@@ -6,7 +6,7 @@ const receivedAt = '2026-11-26T10:00:00.000Z';
 
 function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefined as number | undefined } = {}) {
   const ports = {
-    claim: vi.fn<FanOutPorts['claim']>(async (events) => new Map(events.map(({ messageId }) => [messageId, claims[messageId] ?? { kind: 'claimed', receivedAt }]))),
+    claim: vi.fn<FanOutPorts['claim']>(async (events) => new Map(events.map(({ messageId }) => [messageId, claims[messageId] ?? { kind: 'claimed', receivedAt, queuedWebhookIds: [] }]))),
     webhooksOf: vi.fn<FanOutPorts['webhooksOf']>().mockResolvedValue([
       aWebhook({ id: 'webhook_a' }),
       aWebhook({ id: 'webhook_b', events: ['document.uploaded', 'verification.completed'] }),
@@ -14,7 +14,8 @@ function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefin
       aWebhook({ id: 'webhook_other_type', events: ['document.uploaded'] }),
       aWebhook({ id: 'webhook_other_tenant', tenantId: 'globex' }),
     ]),
-    queueDeliveries: vi.fn<FanOutPorts['queueDeliveries']>().mockResolvedValue({ failed: new Set(), refused: new Map() }),
+    queueDeliveries: vi.fn<FanOutPorts['queueDeliveries']>().mockResolvedValue({ unsent: new Set(), refused: new Map() }),
+    rememberQueued: vi.fn<FanOutPorts['rememberQueued']>().mockResolvedValue(),
     quarantine: vi.fn<FanOutPorts['quarantine']>().mockResolvedValue(new Set()),
     recordCompleted: vi.fn<FanOutPorts['recordCompleted']>().mockResolvedValue(new Set()),
   };
@@ -65,10 +66,22 @@ describe('Class: FanOutService', () => {
 
   it('does not record an event whose deliveries the queue did not all take, so any later message fans it out again', async () => {
     const { ports, service } = setup();
-    ports.queueDeliveries.mockResolvedValue({ failed: new Set(['m1']), refused: new Map() });
+    ports.queueDeliveries.mockImplementation(async (deliveries) => ({
+      unsent: new Set(deliveries.filter((delivery) => delivery.fromMessageId === 'm1' && delivery.task.webhookId === 'webhook_b')),
+      refused: new Map(),
+    }));
     const report = await service.handleBatch([record('m1', envelope('evt_1')), record('m2', envelope('evt_2'))]);
     expect(report.failedMessageIds).toEqual(['m1']);
     expect(ports.recordCompleted.mock.calls[0]![0].map((event) => event.fromMessageId)).toEqual(['m2']);
+    // the half that was queued is remembered, so the retry does not send it again
+    expect(ports.rememberQueued).toHaveBeenCalledWith([{ event: expect.objectContaining({ id: 'evt_1' }), webhookIds: ['webhook_a'] }]);
+  });
+
+  it('sends, on a retry, only the deliveries an earlier try did not queue, and records the event with all of them', async () => {
+    const { ports, service } = setup({ claims: { m1: { kind: 'claimed', receivedAt, queuedWebhookIds: ['webhook_a'] } } });
+    await service.handleBatch([record('m1', envelope('evt_1'))]);
+    expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.webhookId)).toEqual(['webhook_b']);
+    expect(ports.recordCompleted).toHaveBeenCalledWith([expect.objectContaining({ webhookIds: ['webhook_a', 'webhook_b'] })]);
   });
 
   it('quarantines poison with its reason and reads nothing for it, while its batch-mates go through', async () => {
@@ -90,7 +103,7 @@ describe('Class: FanOutService', () => {
 
   it('quarantines an event a queue refused for good, and retries the records whose quarantine failed', async () => {
     const { ports, service } = setup();
-    ports.queueDeliveries.mockResolvedValue({ failed: new Set(), refused: new Map([['m1', 'InvalidMessageContents']]) });
+    ports.queueDeliveries.mockResolvedValue({ unsent: new Set(), refused: new Map([['m1', 'InvalidMessageContents']]) });
     ports.quarantine.mockResolvedValue(new Set(['m1']));
     const report = await service.handleBatch([record('m1', envelope())]);
     expect(report.quarantined[0]).toMatchObject({ fromMessageId: 'm1', reason: 'refused: InvalidMessageContents' });
