@@ -1,7 +1,6 @@
 import { lookup as systemLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { SendResult } from '../core/delivery-outcome';
 import { isAllowedAddress, type UrlPolicy } from '../core/url-guard';
 import { SETTING_DEFAULTS } from '../platform-settings';
@@ -54,31 +53,35 @@ function describeError(error: unknown, limits: SendingLimits): string {
   const { code, message, name } = error as { code?: string; message?: string; name?: string };
   if (code === 'EBLOCKED') return `blocked_destination: ${message}`;
   if (name === 'TimeoutError' || name === 'AbortError' || code === 'ABORT_ERR') return `timeout: no complete answer within ${limits.totalTimeoutMs} ms`;
-  if (code === 'ECONNECTTIMEOUT') return `connect_timeout: no connection within ${limits.connectTimeoutMs} ms`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect_timeout: no connection within ${limits.connectTimeoutMs} ms`;
   if (code === 'ECONNREFUSED') return 'connection_refused';
-  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection_reset';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return 'connection_reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_failure: the host name does not resolve';
   return `network_error: ${code ?? message ?? 'unknown'}`;
 }
 
 /**
- * POSTs deliveries over keep-alive connection pools, never following redirects and keeping at most 1 KB of
- * the answer. Node's own http/https clients, not undici: they take the same guarded `lookup`, and leave
- * 700 KB out of the deliver function's bundle (cold start).
+ * POSTs deliveries over a keep-alive connection pool, never following redirects and keeping at most 1 KB of
+ * the answer. Every connection goes through the guarded `lookup`, so the address checked is the address
+ * connected to. undici rather than node:http: about 30 % less CPU per POST (bench), which a queue consumer
+ * spends on every delivery, for about 700 KB more bundle, which it spends once per cold start.
  */
 export class HttpSender {
   private readonly limits: SendingLimits;
-  private readonly agents: { 'http:': HttpAgent; 'https:': HttpsAgent };
-  private readonly lookup: LookupFunction;
+  private readonly agent: Agent;
 
   constructor(
     private readonly policy: UrlPolicy,
     { resolve = systemResolver, limits = SENDING_LIMITS }: { resolve?: Resolver; limits?: SendingLimits } = {},
   ) {
     this.limits = limits;
-    this.lookup = guardedLookup(resolve, policy);
-    const pool = { keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64 };
-    this.agents = { 'http:': new HttpAgent(pool), 'https:': new HttpsAgent(pool) };
+    this.agent = new Agent({
+      connect: { lookup: guardedLookup(resolve, policy), timeout: limits.connectTimeoutMs },
+      keepAliveTimeout: 10_000,
+      // undici's own timeouts are per phase; the whole attempt's bound is the abort signal in send
+      headersTimeout: limits.totalTimeoutMs,
+      bodyTimeout: limits.totalTimeoutMs,
+    });
   }
 
   async send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
@@ -93,11 +96,18 @@ export class HttpSender {
       // A literal IP never goes through lookup, so it is checked here.
       const host = target.hostname.replace(/^\[|\]$/g, '');
       if (isIP(host) && !isAllowedAddress(host, this.policy)) throw new BlockedDestinationError(`${host} is not a public address`);
-      const response = await this.post(target, headers, body);
-      const excerpt = await readStart(response);
+      // undici follows no redirect unless told to: a 3xx is the answer
+      const response = await request(target, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.limits.totalTimeoutMs),
+      });
+      const excerpt = await readStart(response.body);
       const retryAfter = response.headers['retry-after'];
       return {
-        statusCode: response.statusCode!,
+        statusCode: response.statusCode,
         durationMs: elapsed(),
         ...(excerpt ? { response: excerpt } : {}),
         ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
@@ -107,44 +117,20 @@ export class HttpSender {
     }
   }
 
-  private post(target: URL, headers: Record<string, string>, body: string): Promise<IncomingMessage> {
-    const protocol = target.protocol as 'http:' | 'https:';
-    const send = protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const request = send(target, {
-        method: 'POST',
-        agent: this.agents[protocol],
-        lookup: this.lookup,
-        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
-        signal: AbortSignal.timeout(this.limits.totalTimeoutMs),
-      });
-      request.once('socket', (socket) => {
-        if (!socket.connecting) return;
-        const timer = setTimeout(() => request.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNECTTIMEOUT' })), this.limits.connectTimeoutMs);
-        socket.once('connect', () => clearTimeout(timer));
-        socket.once('close', () => clearTimeout(timer));
-      });
-      request.once('response', resolve);
-      request.once('error', reject);
-      request.end(body);
-    });
-  }
-
   close(): void {
-    this.agents['http:'].destroy();
-    this.agents['https:'].destroy();
+    void this.agent.destroy();
   }
 }
 
 /** Reads the first kilobyte of an answer; a longer answer is cut off (its connection is not reused). */
-async function readStart(response: IncomingMessage): Promise<string> {
+async function readStart(body: Dispatcher.ResponseData['body']): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response) {
+  for await (const chunk of body) {
     chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
     if (size >= RESPONSE_BYTES_KEPT) {
-      response.destroy();
+      body.destroy();
       break;
     }
   }
