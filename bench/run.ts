@@ -79,7 +79,8 @@ SQS $${fixed(cost.sqs, 3)} + DynamoDB writes $${fixed(cost.dynamoDbWrites, 3)} +
 Without the emulator's empty long polls (SQS.ReceiveMessageCommand(empty): fauxqs wakes every waiting poller
 when a message arrives, so the local pollers' empty receives say little about AWS), SQS is
 ${fixed(e2e.sqsRequestsPerDeliveryWithoutEmptyReceives, 3)} requests per delivery and the total **$${fixed(e2e.dollarsPerMillionWithoutEmptyReceives, 2)}** per million.
-Producers' own SendMessage requests are not included. Requests counted: ${Object.entries(e2e.requestsLastRound).map(([name, count]) => `${name} ${count}`).join(', ')}.
+Producers' own SendMessage requests are not included. Requests counted: ${Object.entries(e2e.requestsLastRound).map(([name, count]) => `${name} ${count}`).join(', ')};
+DynamoDB writes also count the EventsByTime index's ${e2e.indexWritesLastRound} writes (one per event), which no request shows.
 
 ## Cold start (bundles as \`cdk synth\` builds them)
 
