@@ -9,7 +9,7 @@ import { report, repeat, settings, summarize } from '../stats';
 // filters and with a 2-path filter on every webhook that the events pass (so both variants queue the same
 // deliveries and the difference is the filters' evaluation). Also the matching rule (subscribersOf) alone.
 const WEBHOOKS = 100;
-const BATCHES = Math.max(50, Math.round(settings.events / 50));
+const BATCHES = Math.max(50, Math.round(settings.events / 10));
 const filter: EventFilter = { projectId: ['prj_7', 'prj_1', 'prj_2'], 'metadata.country': ['CO', 'MX'] };
 const webhooks = (withFilter: boolean): Webhook[] =>
   Array.from({ length: WEBHOOKS }, (_, index) => ({
