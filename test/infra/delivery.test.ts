@@ -214,8 +214,8 @@ describe('Construct: Delivery', () => {
   it('lets fan-out query webhooks (TENANT#) and record events (EVENT#), and touch nothing else of the table', () => {
     // Prepare
     const expected = [
-      { actions: ['dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
       { actions: ['dynamodb:Query'], index: undefined, leadingKeys: ['TENANT#*'] },
+      { actions: ['dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
     ];
 
     // Act
