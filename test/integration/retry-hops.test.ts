@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver, type Receiver } from '../../local/receiver';
+import { producer, waitFor } from '../helpers/pipeline';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
+
+// compressed: every wait leaves the in-flight state and hops at most 1 s at a time
+const SCHEDULE = [2, 3];
+let platform: TestPlatform;
+let sqs: ReturnType<typeof producer>;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  platform = await startTestPlatform(
+    { RETRY_IN_FLIGHT_MAX_SECONDS: '0', RETRY_HOP_MAX_SECONDS: '1' },
+    { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 },
+  );
+  sqs = producer(platform);
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((receiver) => receiver.stop()));
+  await platform.stop();
+});
+
+async function webhookAt(receiver: Receiver, key: string) {
+  const { body } = await platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/hooks`, events: ['document.uploaded'] } });
+  receiver.secrets.push(body.secret);
+  return body as { id: string };
+}
+
+const publish = (tenantId: string) => sqs.publish({ tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'document.uploaded', data: {} });
+
+describe('Retry hops (DESIGN §9)', () => {
+  it('makes each attempt at its due time across delayed hops, then dead-letters the delivery with its reason', async () => {
+    // Prepare
+    const receiver = await startReceiver({ behaviour: { status: 500, failRate: 1 } });
+    receivers.push(receiver);
+    const tenant = await platform.newTenant();
+    await webhookAt(receiver, tenant.key);
+
+    // Act
+    await publish(tenant.tenantId);
+
+    // Assess
+    await waitFor(() => receiver.deliveries.length === 3, { timeoutMs: 20_000, what: 'three attempts' });
+    const gaps = receiver.deliveries.slice(1).map((delivery, index) => (delivery.receivedAt - receiver.deliveries[index]!.receivedAt) / 1000);
+    for (const [index, gap] of gaps.entries()) {
+      // ±20 % jitter, rounded to whole seconds, plus up to a second of long polling
+      expect(gap).toBeGreaterThanOrEqual(Math.floor(SCHEDULE[index]! * 0.8));
+      expect(gap).toBeLessThanOrEqual(Math.ceil(SCHEDULE[index]! * 1.2) + 1.5);
+    }
+    const [dead] = await waitFor(async () => {
+      const messages = await sqs.drain(platform.queues.deliveries.dlqUrl);
+      return messages.length > 0 && messages;
+    }, { what: 'the dead letter' });
+    expect(dead!.MessageAttributes?.failureReason?.StringValue).toBe('exhausted: 3 of 3 attempts failed; the last: HTTP 500');
+  }, 60_000);
+});
