@@ -50,6 +50,13 @@ export const SETTING_DEFAULTS = {
   /** One delivery attempt: time to connect, and to get the whole answer. */
   connectTimeoutSeconds: 5,
   sendTimeoutSeconds: 15,
+  /**
+   * Isolation (DESIGN §9): the fast lane waits this long for an answer (Slack's limit for its own webhooks); a
+   * webhook whose endpoint takes longer has its deliveries sent through the slow lane, which waits the whole
+   * send timeout, for the hold after its last slow answer.
+   */
+  fastLaneSendTimeoutSeconds: 3,
+  slowLaneHoldSeconds: 3600,
 } as const;
 
 export const FUNCTION_TIMEOUT_SECONDS = {
@@ -103,6 +110,15 @@ export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
   batchSize: 10,
   maxBatchingWindowSeconds: 0,
   maxConcurrency: 20,
+};
+
+/**
+ * The slow lane: deliveries to webhooks whose endpoints answer slowly or hang, with a function of its own, so
+ * their waits never hold the deliveries queue's concurrency. Exhausted deliveries go to the deliveries DLQ.
+ */
+export const SLOW_DELIVERIES_QUEUE: ConsumedQueueSettings = {
+  ...DELIVERIES_QUEUE,
+  name: 'webhooks-deliveries-slow',
 };
 
 /**

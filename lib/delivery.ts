@@ -9,14 +9,16 @@ import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
+  SLOW_DELIVERIES_QUEUE,
 } from '../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../lambdas/table-access';
-import { consume, queueWithDlq } from './queues';
+import { consume, queueSharingDlq, queueWithDlq } from './queues';
 import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
 const FAN_OUT_ENTRY = fileURLToPath(new URL('../lambdas/events/fan-out.ts', import.meta.url));
 const DELIVER_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver.ts', import.meta.url));
+const DELIVER_SLOW_LANE_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver-slow-lane.ts', import.meta.url));
 
 export interface DeliveryProps {
   table: ITableV2;
@@ -38,8 +40,11 @@ export class Delivery extends Construct {
   public readonly eventsDlq: Queue;
   public readonly deliveriesQueue: Queue;
   public readonly deliveriesDlq: Queue;
+  /** The slow lane (DESIGN §9, Isolation): deliveries to endpoints that answer slowly or hang. */
+  public readonly slowDeliveriesQueue: Queue;
   public readonly fanOutFunction: WebhooksFunction;
   public readonly deliverFunction: WebhooksFunction;
+  public readonly deliverSlowLaneFunction: WebhooksFunction;
 
   public constructor(scope: Construct, id: string, { table, config }: DeliveryProps) {
     super(scope, id);
@@ -52,6 +57,7 @@ export class Delivery extends Construct {
     this.eventsDlq = events.dlq;
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
+    this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq, maxAttempts(config.retryScheduleSeconds));
 
     const environment = {
       ...sharedEnvironment(config),
@@ -72,37 +78,56 @@ export class Delivery extends Construct {
     this.eventsDlq.grant(this.fanOutFunction, 'sqs:SendMessage');
     consume(this.fanOutFunction, this.eventsQueue, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
 
-    // sends one delivery, records the attempt, schedules the retry by stretching the message's visibility
-    this.deliverFunction = new WebhooksFunction(this, 'Deliver', {
-      entry: DELIVER_ENTRY,
-      description: 'Signs and sends one delivery; schedules its retry',
-      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.deliver),
-      logGroupRetention: config.logRetention,
-      environment: {
-        ...environment,
-        ...settingsEnvironment(config, [
-          'breakerFailureThreshold',
-          'breakerProbeInitialSeconds',
-          'breakerProbeMaxSeconds',
-          'connectTimeoutSeconds',
-          'sendTimeoutSeconds',
-        ]),
-        DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,
-        // operational events (DESIGN §6e) go through the events queue like any event
-        EVENTS_QUEUE_URL: this.eventsQueue.queueUrl,
-      },
-    });
-    this.deliverFunction.bindTable(table, TABLE_ACCESS.deliver);
-    // re-sending a delivery with a delay (retries outside the in-flight state) is a SendMessage to its own queue
-    this.deliveriesQueue.grant(this.deliverFunction, 'sqs:ChangeMessageVisibility', 'sqs:SendMessage');
-    this.deliveriesDlq.grant(this.deliverFunction, 'sqs:SendMessage');
-    this.eventsQueue.grant(this.deliverFunction, 'sqs:SendMessage');
+    const deliverEnvironment = {
+      ...environment,
+      ...settingsEnvironment(config, [
+        'breakerFailureThreshold',
+        'breakerProbeInitialSeconds',
+        'breakerProbeMaxSeconds',
+        'connectTimeoutSeconds',
+        'sendTimeoutSeconds',
+        'fastLaneSendTimeoutSeconds',
+        'slowLaneHoldSeconds',
+      ]),
+      SLOW_DELIVERIES_QUEUE_URL: this.slowDeliveriesQueue.queueUrl,
+      DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,
+      // operational events (DESIGN §6e) go through the events queue like any event
+      EVENTS_QUEUE_URL: this.eventsQueue.queueUrl,
+    };
+    // the fast lane sends one delivery per record, records the attempt, schedules the retry; the slow lane does
+    // the same for webhooks whose endpoints are slow, waiting the whole send timeout
+    this.deliverFunction = this.deliverLane('Deliver', DELIVER_ENTRY, 'Signs and sends deliveries; schedules their retries', deliverEnvironment, table, config);
+    this.deliverSlowLaneFunction = this.deliverLane(
+      'DeliverSlowLane',
+      DELIVER_SLOW_LANE_ENTRY,
+      'Signs and sends the deliveries of webhooks whose endpoints answer slowly or hang',
+      deliverEnvironment,
+      table,
+      config,
+    );
     consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
+    consume(this.deliverSlowLaneFunction, this.slowDeliveriesQueue, SLOW_DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
 
     this.output('EventsQueueUrl', 'Producers send events here (SQS SendMessage)', this.eventsQueue.queueUrl);
     this.output('EventsQueueArn', 'For producers\' IAM policies', this.eventsQueue.queueArn);
     this.output('EventsDlqUrl', 'Events that could not be fanned out', this.eventsDlq.queueUrl);
     this.output('DeliveriesDlqUrl', 'Deliveries that exhausted their attempts; replay from here', this.deliveriesDlq.queueUrl);
+  }
+
+  /** A deliver function: either lane may hide a message of its own queue, and re-send to both (retries, forwards). */
+  private deliverLane(id: string, entry: string, description: string, environment: Record<string, string>, table: ITableV2, config: WebhooksConfig) {
+    const fn = new WebhooksFunction(this, id, {
+      entry,
+      description,
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.deliver),
+      logGroupRetention: config.logRetention,
+      environment,
+    });
+    fn.bindTable(table, TABLE_ACCESS.deliver);
+    for (const queue of [this.deliveriesQueue, this.slowDeliveriesQueue]) queue.grant(fn, 'sqs:ChangeMessageVisibility', 'sqs:SendMessage');
+    this.deliveriesDlq.grant(fn, 'sqs:SendMessage');
+    this.eventsQueue.grant(fn, 'sqs:SendMessage');
+    return fn;
   }
 
   /**

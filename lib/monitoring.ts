@@ -65,19 +65,24 @@ export class Monitoring extends Construct {
           dlq.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: Stats.MAXIMUM }),
         ),
       ),
-      this.alarmAtLeastOne(
-        'DeliverErrors',
-        'The deliver function failed (not a subscriber failure): check its logs',
-        delivery.deliverFunction.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+      ...[delivery.deliverFunction, delivery.deliverSlowLaneFunction].map((fn) =>
+        this.alarmAtLeastOne(
+          `${fn.node.id}Errors`,
+          `The ${fn.node.id} function failed (not a subscriber failure): check its logs`,
+          fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+        ),
       ),
-      new Alarm(this, 'DeliveriesWaiting', {
-        alarmDescription: `A delivery has waited over ${OLDEST_DELIVERY_AGE_SECONDS / 60} minutes in the deliveries queue: is deliver running and keeping up? (docs/operations.md)`,
-        metric: delivery.deliveriesQueue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: Stats.MAXIMUM }),
-        threshold: OLDEST_DELIVERY_AGE_SECONDS,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      ...[delivery.deliveriesQueue, delivery.slowDeliveriesQueue].map(
+        (queue) =>
+          new Alarm(this, queue === delivery.deliveriesQueue ? 'DeliveriesWaiting' : 'SlowDeliveriesWaiting', {
+            alarmDescription: `A delivery has waited over ${OLDEST_DELIVERY_AGE_SECONDS / 60} minutes in a deliveries queue (${queue.node.id}): is its deliver function running and keeping up? (docs/operations.md)`,
+            metric: queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: Stats.MAXIMUM }),
+            threshold: OLDEST_DELIVERY_AGE_SECONDS,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+      ),
       new Alarm(this, 'BreakersOpening', {
         alarmDescription: `${BREAKER_OPENS_PER_FIVE_MINUTES} or more webhooks' circuit breakers opened within 5 minutes: check whether deliveries fail on the platform's side (egress, DNS, a release)`,
         metric: new Metric({
@@ -95,8 +100,8 @@ export class Monitoring extends Construct {
       }),
     ];
 
-    const queues = [delivery.eventsQueue, delivery.deliveriesQueue];
-    const functions = [delivery.fanOutFunction, delivery.deliverFunction, api.authorizerFunction, ...api.routeFunctions];
+    const queues = [delivery.eventsQueue, delivery.deliveriesQueue, delivery.slowDeliveriesQueue];
+    const functions = [delivery.fanOutFunction, delivery.deliverFunction, delivery.deliverSlowLaneFunction, api.authorizerFunction, ...api.routeFunctions];
     this.dashboard = new Dashboard(this, 'Dashboard', {
       widgets: [
         [new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 })],

@@ -52,6 +52,9 @@ export function readConfig(scope: Construct): WebhooksConfig {
   if (config.sendTimeoutSeconds >= FUNCTION_TIMEOUT_SECONDS.deliver) {
     throw new Error(`Invalid CDK context: sendTimeoutSeconds: must be under the deliver function's timeout (${FUNCTION_TIMEOUT_SECONDS.deliver} s)`);
   }
+  if (config.fastLaneSendTimeoutSeconds > config.sendTimeoutSeconds) {
+    throw new Error('Invalid CDK context: fastLaneSendTimeoutSeconds: must not exceed sendTimeoutSeconds');
+  }
   return { ...config, logRetention: logRetentionDays as RetentionDays };
 }
 

@@ -7,7 +7,15 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from './emulators';
 import { localClientConfig } from './local-settings';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS, DELIVERIES_QUEUE, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE } from '../lambdas/platform-settings';
+import {
+  DEFAULT_RETRY_SCHEDULE_SECONDS,
+  DELIVERIES_QUEUE,
+  EVENTS_QUEUE,
+  FUNCTION_TIMEOUT_SECONDS,
+  RECOVERIES_QUEUE,
+  SLOW_DELIVERIES_QUEUE,
+  type ConsumedQueueSettings,
+} from '../lambdas/platform-settings';
 import { provisionQueues, provisionTable, queueArn } from './provision';
 import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
 
@@ -25,10 +33,10 @@ export interface PlatformOptions {
   /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
   /** Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits. */
-  wrapConsumer?(name: 'fan-out' | 'deliver' | 'recover', handler: SqsHandler): SqsHandler;
+  wrapConsumer?(name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'recover', handler: SqsHandler): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
   onPollerClient?: (client: SQSClient) => void;
-  /** Concurrent batches of the deliver poller (default: the deployed maxConcurrency). */
+  /** Concurrent batches of each deliver lane's poller (default: the deployed maxConcurrency). */
   deliverConcurrency?: number;
 }
 
@@ -81,6 +89,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     EVENTS_QUEUE_URL: queues.events.queueUrl,
     DELIVERIES_QUEUE_URL: queues.deliveries.queueUrl,
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
+    SLOW_DELIVERIES_QUEUE_URL: queues.slowDeliveries.queueUrl,
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
@@ -101,45 +110,29 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const wrap = options.wrapConsumer ?? ((_, handler) => handler);
   const { handler: fanOut } = (await import('../lambdas/events/fan-out')) as { handler: SqsHandler };
   const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
+  const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const logError = (error: unknown) => console.error('local SQS poller:', (error as Error).message);
+  // each queue's event source mapping, with the deployed settings
+  const consume = (queueUrl: string, settings: ConsumedQueueSettings, handler: SqsHandler, functionName: string, timeoutSeconds: number, concurrency = settings.maxConcurrency) =>
+    startPoller({
+      client: sqsClient,
+      queueUrl,
+      queueArn: queueArn(queueUrl),
+      handler,
+      functionName,
+      timeoutSeconds,
+      batchSize: settings.batchSize,
+      maxBatchingWindowSeconds: settings.maxBatchingWindowSeconds,
+      concurrency,
+      onError: logError,
+    });
   const pollers: Poller[] = [
-    startPoller({
-      client: sqsClient,
-      queueUrl: queues.events.queueUrl,
-      queueArn: queueArn(queues.events.queueUrl),
-      handler: wrap('fan-out', fanOut),
-      functionName: 'FanOut',
-      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.fanOut,
-      batchSize: EVENTS_QUEUE.batchSize,
-      maxBatchingWindowSeconds: EVENTS_QUEUE.maxBatchingWindowSeconds,
-      concurrency: 2,
-      onError: logError,
-    }),
-    startPoller({
-      client: sqsClient,
-      queueUrl: queues.deliveries.queueUrl,
-      queueArn: queueArn(queues.deliveries.queueUrl),
-      handler: wrap('deliver', deliver),
-      functionName: 'Deliver',
-      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.deliver,
-      batchSize: DELIVERIES_QUEUE.batchSize,
-      maxBatchingWindowSeconds: DELIVERIES_QUEUE.maxBatchingWindowSeconds,
-      concurrency: options.deliverConcurrency ?? DELIVERIES_QUEUE.maxConcurrency,
-      onError: logError,
-    }),
-    startPoller({
-      client: sqsClient,
-      queueUrl: queues.recoveries.queueUrl,
-      queueArn: queueArn(queues.recoveries.queueUrl),
-      handler: wrap('recover', recover),
-      functionName: 'Recover',
-      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.recover,
-      batchSize: RECOVERIES_QUEUE.batchSize,
-      maxBatchingWindowSeconds: RECOVERIES_QUEUE.maxBatchingWindowSeconds,
-      concurrency: RECOVERIES_QUEUE.maxConcurrency,
-      onError: logError,
-    }),
+    // two batches at once are plenty on a laptop
+    consume(queues.events.queueUrl, EVENTS_QUEUE, wrap('fan-out', fanOut), 'FanOut', FUNCTION_TIMEOUT_SECONDS.fanOut, 2),
+    consume(queues.deliveries.queueUrl, DELIVERIES_QUEUE, wrap('deliver', deliver), 'Deliver', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
+    consume(queues.slowDeliveries.queueUrl, SLOW_DELIVERIES_QUEUE, wrap('deliver-slow-lane', deliverSlowLane), 'DeliverSlowLane', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
+    consume(queues.recoveries.queueUrl, RECOVERIES_QUEUE, wrap('recover', recover), 'Recover', FUNCTION_TIMEOUT_SECONDS.recover),
   ];
 
   return {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { maxAttempts } from '../lambdas/core/retry-schedule';
-import { DELIVERIES_QUEUE, EVENTS_QUEUE, RECOVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
+import { DELIVERIES_QUEUE, EVENTS_QUEUE, RECOVERIES_QUEUE, SLOW_DELIVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
 
 const EVENTS_BY_TIME_ATTRIBUTES: AttributeDefinition[] = [
   { AttributeName: TABLE.eventsByTime.partitionKey, AttributeType: 'S' },
@@ -103,7 +103,8 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
 }
 
 /**
- * The three queue pairs; the deliveries queue allows one receive per attempt of the retry schedule. A shortened
+ * The queue pairs; the two delivery lanes share the deliveries DLQ (the same name: CreateQueue answers the
+ * existing one) and allow one receive per attempt of the retry schedule. A shortened
  * visibility timeout (tests) applies to the pipeline's queues only: a recovery page may take longer than it, and
  * coming back while it runs would queue its deliveries twice.
  */
@@ -115,6 +116,7 @@ export async function provisionQueues(
   return {
     events: await provisionQueue(client, { ...EVENTS_QUEUE, ...visibility }, prefix),
     deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
+    slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
   };
 }

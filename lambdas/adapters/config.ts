@@ -54,6 +54,8 @@ export const SETTING_SCHEMAS = {
   breakerProbeMaxSeconds: positive,
   connectTimeoutSeconds: positive,
   sendTimeoutSeconds: positive,
+  fastLaneSendTimeoutSeconds: positive,
+  slowLaneHoldSeconds: positive,
 } satisfies Record<SettingName, z.ZodMiniType>;
 
 type SettingsFromEnvironment = {
@@ -84,6 +86,7 @@ const environmentSchema = z.object({
   EVENTS_DLQ_URL: queueUrl,
   DELIVERIES_QUEUE_URL: queueUrl,
   DELIVERIES_DLQ_URL: queueUrl,
+  SLOW_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
 });
 

@@ -49,10 +49,16 @@ function guardedLookup(resolve: Resolver, policy: UrlPolicy): LookupFunction {
   };
 }
 
+function isTimeout(error: unknown): boolean {
+  const { code, name } = error as { code?: string; name?: string };
+  // undici's own per-phase timeouts equal the whole bound, so either may fire first
+  return name === 'TimeoutError' || name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+
 function describeError(error: unknown, limits: SendingLimits): string {
-  const { code, message, name } = error as { code?: string; message?: string; name?: string };
+  const { code, message } = error as { code?: string; message?: string };
   if (code === 'EBLOCKED') return `blocked_destination: ${message}`;
-  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ABORT_ERR') return `timeout: no complete answer within ${limits.totalTimeoutMs} ms`;
+  if (isTimeout(error)) return `timeout: no complete answer within ${limits.totalTimeoutMs} ms`;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect_timeout: no connection within ${limits.connectTimeoutMs} ms`;
   if (code === 'ECONNREFUSED') return 'connection_refused';
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return 'connection_reset';
@@ -113,7 +119,7 @@ export class HttpSender {
         ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
       };
     } catch (error) {
-      return { error: describeError(error, this.limits), durationMs: elapsed() };
+      return { error: describeError(error, this.limits), durationMs: elapsed(), ...(isTimeout(error) ? { timedOut: true } : {}) };
     }
   }
 

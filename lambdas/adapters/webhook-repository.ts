@@ -186,6 +186,11 @@ export class DynamoWebhookRepository implements WebhookStore {
     await this.updateIfExists(tenantId, id, `REMOVE ${HEALTH_FIELDS}`);
   }
 
+  /** Sends the webhook's deliveries through the slow lane until `until` (DESIGN §9, Isolation). */
+  async markSlow(tenantId: string, id: string, until: string): Promise<void> {
+    await this.updateIfExists(tenantId, id, 'SET slowLaneUntil = :until', { ':until': until });
+  }
+
   /** False when the webhook is gone or the condition did not hold. */
   private async updateIfExists(tenantId: string, id: string, expression: string, values?: Record<string, unknown>, condition?: string): Promise<boolean> {
     try {

@@ -1,6 +1,6 @@
 import { parseDeliveryTask, serializeTask, type DeliveryTask } from './delivery';
 import { isOperational } from './event-catalog';
-import type { DeliveryNotice, DeliveryRecordUpdate, DeliveryService } from './delivery-service';
+import type { DeliveryLane, DeliveryNotice, DeliveryRecordUpdate, DeliveryService } from './delivery-service';
 import type { Webhook } from './webhook';
 
 /** One deliveries-queue message as received. */
@@ -24,8 +24,8 @@ export interface DeliveryLogEntry {
 /** What the handler must do for a batch, in this order: write the log, send, change visibilities. */
 export interface DeliveryPlan {
   log: DeliveryLogEntry[];
-  /** Messages to send back to the deliveries queue with a delay (long waits); their originals are done. */
-  requeues: { fromMessageId: string; task: DeliveryTask; body: string; delaySeconds: number }[];
+  /** Messages to send to a lane's queue, with a delay (long waits) or not (forwards); their originals are done. */
+  requeues: { fromMessageId: string; task: DeliveryTask; body: string; delaySeconds: number; lane: DeliveryLane }[];
   /** Short waits: the message stays in flight, hidden this long, and is reported as failed. */
   stretches: { messageId: string; receiptHandle: string; seconds: number; task: DeliveryTask }[];
   deadLetters: { fromMessageId: string; body: string; reason: string }[];
@@ -33,6 +33,8 @@ export interface DeliveryPlan {
 }
 
 export interface DeliverBatchOptions {
+  /** The lane whose queue the batch came from. */
+  lane: DeliveryLane;
   /** Waits up to this long keep the message in flight (hidden); longer ones leave the in-flight state. */
   maxInFlightWaitSeconds: number;
   /** The longest delay SQS gives one message (900 s); longer waits hop. */
@@ -48,7 +50,8 @@ const MAX_HIDDEN_SECONDS = 12 * 3600;
  * one outside the in-flight state: a short wait stretches the message's visibility, a longer one re-sends it
  * with a delay of at most 900 s (the due time and the attempt number travel in its body, so a long wait takes
  * several hops and no attempt is lost or added); an open breaker postpones without an attempt. What cannot be
- * delivered goes to the DLQ with its reason. Nothing here talks to AWS: the plan says what to send and write.
+ * delivered goes to the DLQ with its reason. A webhook in the slow lane has its deliveries forwarded there, and
+ * its retries wait there. Nothing here talks to AWS: the plan says what to send and write.
  */
 export async function deliverBatch(
   messages: readonly ReceivedDelivery[],
@@ -58,11 +61,11 @@ export async function deliverBatch(
 ): Promise<DeliveryPlan> {
   const now = options.now ?? (() => new Date());
   const plan: DeliveryPlan = { log: [], requeues: [], stretches: [], deadLetters: [], notices: [] };
-  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number) => {
+  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = options.lane) => {
     const waitSeconds = Math.max(0, Math.ceil((dueMs - now().getTime()) / 1000));
     const delaySeconds = Math.min(options.maxDelaySeconds, waitSeconds);
     const next = { ...task, dueAt: new Date(dueMs).toISOString() };
-    plan.requeues.push({ fromMessageId, task: next, body: serializeTask(next), delaySeconds });
+    plan.requeues.push({ fromMessageId, task: next, body: serializeTask(next), delaySeconds, lane });
   };
 
   const tasks = new Map<string, DeliveryTask>();
@@ -81,7 +84,7 @@ export async function deliverBatch(
       if (!task) return;
       const attemptNumber = (task.attempt ?? 1) + message.receiveCount - 1;
       const current: DeliveryTask = { ...task, attempt: attemptNumber };
-      const { decision, record, notices } = await deliveries.deliver(current, webhooks.get(task.webhookId), attemptNumber);
+      const { decision, record, notices, lane = options.lane } = await deliveries.deliver(current, webhooks.get(task.webhookId), attemptNumber);
       // a delivery of an operational event never produces another one (no loops, no storms)
       plan.notices.push(...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices));
       if (record) plan.log.push({ task, update: record, firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered });
@@ -89,7 +92,10 @@ export async function deliverBatch(
         case 'done':
           return;
         case 'postpone':
-          requeue(message.messageId, current, decision.untilMs);
+          requeue(message.messageId, current, decision.untilMs, lane);
+          return;
+        case 'forward':
+          requeue(message.messageId, current, now().getTime(), lane);
           return;
         case 'dead-letter': {
           // a replay from the DLQ starts the schedule again; its log keeps the earlier attempts
@@ -100,11 +106,12 @@ export async function deliverBatch(
         case 'retry': {
           const next: DeliveryTask = { ...task, attempt: attemptNumber + 1, trigger: 'scheduled' };
           const hiddenSoFar = (now().getTime() - message.firstReceivedAtMs) / 1000;
-          if (decision.delaySeconds <= options.maxInFlightWaitSeconds && decision.delaySeconds < MAX_HIDDEN_SECONDS - hiddenSoFar) {
+          const staysInLane = lane === options.lane;
+          if (staysInLane && decision.delaySeconds <= options.maxInFlightWaitSeconds && decision.delaySeconds < MAX_HIDDEN_SECONDS - hiddenSoFar) {
             // the message comes back with its receive count one higher, which is the next attempt number
             plan.stretches.push({ messageId: message.messageId, receiptHandle: message.receiptHandle, seconds: decision.delaySeconds, task: next });
           } else {
-            requeue(message.messageId, next, now().getTime() + decision.delaySeconds * 1000);
+            requeue(message.messageId, next, now().getTime() + decision.delaySeconds * 1000, lane);
           }
         }
       }

@@ -3,6 +3,8 @@ export interface SendResult {
   statusCode?: number;
   /** Set when no HTTP answer came (timeout, refused, reset, blocked destination...). */
   error?: string;
+  /** No complete answer came within the sender's time limit. */
+  timedOut?: boolean;
   durationMs: number;
   response?: string;
   retryAfter?: string;

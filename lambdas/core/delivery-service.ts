@@ -27,14 +27,36 @@ export interface DeliveryPorts {
   claimProbe(webhook: Webhook, observedNextProbeAt: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean>;
   /** The first success after failures: clears the failure count, the auto-disable clock and the breaker. */
   recordSuccess(webhook: Webhook): Promise<void>;
+  /** Sends the webhook's deliveries through the slow lane until `until`. */
+  markSlow(webhook: Webhook, until: string): Promise<void>;
 }
+
+/**
+ * The deliveries queue and its function are the fast lane; a webhook whose endpoint answers slowly or hangs has
+ * its deliveries moved to the slow lane, a queue and function of their own (DESIGN §9, Isolation), so that its
+ * attempts cannot hold the fast lane's bounded concurrency while they wait.
+ */
+export type DeliveryLane = 'fast' | 'slow';
+
+export interface SlowLaneSettings {
+  /** The lane this service sends from. */
+  lane: DeliveryLane;
+  /** An attempt without a complete answer within this (the fast lane's send timeout) is a slow one. */
+  slowAnswerMs: number;
+  /** How long a webhook stays in the slow lane after its last slow attempt. */
+  holdSeconds: number;
+}
+
+export const inSlowLane = (webhook: Webhook, now: Date) => webhook.slowLaneUntil !== undefined && Date.parse(webhook.slowLaneUntil) > now.getTime();
 
 export type DeliveryDecision =
   | { action: 'done' }
   | { action: 'retry'; delaySeconds: number }
   | { action: 'dead-letter'; reason: string }
   /** The breaker is open: no attempt was made; try again at `untilMs` with the same attempt number. */
-  | { action: 'postpone'; untilMs: number };
+  | { action: 'postpone'; untilMs: number }
+  /** The webhook's deliveries go through the slow lane: no attempt was made here; send it there now. */
+  | { action: 'forward' };
 
 /** What happened that the tenant or an operator should hear about (operational events, metrics). */
 export type DeliveryNotice =
@@ -51,6 +73,8 @@ export interface DeliveryResult {
   decision: DeliveryDecision;
   record?: DeliveryRecordUpdate;
   notices: DeliveryNotice[];
+  /** The lane the delivery's next message belongs in (a retry, a postponement, a forward); absent: this one. */
+  lane?: DeliveryLane;
 }
 
 export interface DeliveryServiceOptions {
@@ -58,6 +82,7 @@ export interface DeliveryServiceOptions {
   /** A webhook whose deliveries have all failed for this long is disabled (DESIGN §9: 5 days). */
   autoDisableAfterSeconds: number;
   breaker: BreakerSettings;
+  slowLane: SlowLaneSettings;
   now?: () => Date;
   random?: () => number;
 }
@@ -94,11 +119,15 @@ export class DeliveryService {
     }
     const manual = task.trigger === 'manual';
     const startedAt = this.now();
+    const { slowLane } = this.options;
+    const wasSlow = inSlowLane(webhook, startedAt);
+    if (slowLane.lane === 'fast' && wasSlow) return { decision: { action: 'forward' }, notices: [], lane: 'slow' };
+    const waitingLane: DeliveryLane = wasSlow ? 'slow' : 'fast';
     if (!manual) {
       const gate = breakerGate(webhook, startedAt, this.options.breaker);
-      if (gate.kind === 'wait') return { decision: { action: 'postpone', untilMs: gate.untilMs }, notices: [] };
+      if (gate.kind === 'wait') return { decision: { action: 'postpone', untilMs: gate.untilMs }, notices: [], lane: waitingLane };
       if (gate.kind === 'probe' && !(await this.ports.claimProbe(webhook, gate.observedNextProbeAt, gate.nextProbeAt, gate.intervalSeconds))) {
-        return { decision: { action: 'postpone', untilMs: Date.parse(gate.nextProbeAt) }, notices: [] };
+        return { decision: { action: 'postpone', untilMs: Date.parse(gate.nextProbeAt) }, notices: [], lane: waitingLane };
       }
     }
 
@@ -108,12 +137,13 @@ export class DeliveryService {
       ...signatureHeaders({ messageId: task.eventId, timestamp: startedAt, body: task.payload, secrets: signingSecrets(webhook, startedAt) }),
     };
     const result = await this.ports.send(webhook.url, headers, task.payload);
+    const lane = await this.laneAfter(webhook, result, startedAt);
     const attempt: DeliveryAttempt = {
       at: startedAt.toISOString(),
       trigger: manual ? 'manual' : 'scheduled',
       durationMs: result.durationMs,
       ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
-      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.error !== undefined ? { error: slowLane.lane === 'fast' && lane === 'slow' ? `${result.error}; later attempts go through the slow lane` : result.error } : {}),
       ...(result.response ? { response: result.response } : {}),
     };
 
@@ -166,6 +196,20 @@ export class DeliveryService {
       return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', attempt, reason }, notices };
     }
     const nextAttemptAt = new Date(startedAt.getTime() + delaySeconds * 1000).toISOString();
-    return { decision: { action: 'retry', delaySeconds }, record: { status: 'pending', attempt, nextAttemptAt }, notices };
+    return { decision: { action: 'retry', delaySeconds }, record: { status: 'pending', attempt, nextAttemptAt }, notices, lane };
+  }
+
+  /**
+   * A slow answer (or none) puts the webhook in the slow lane, or keeps it there: the hold is renewed once half
+   * of it has passed, so a webhook that stays slow costs one write per half-hold, not one per delivery.
+   */
+  private async laneAfter(webhook: Webhook, result: SendResult, startedAt: Date): Promise<DeliveryLane> {
+    const { slowAnswerMs, holdSeconds } = this.options.slowLane;
+    const slowAnswer = result.timedOut === true || result.durationMs > slowAnswerMs;
+    const holdLeftMs = webhook.slowLaneUntil ? Date.parse(webhook.slowLaneUntil) - startedAt.getTime() : 0;
+    if (slowAnswer && holdLeftMs < (holdSeconds * 1000) / 2) {
+      await this.ports.markSlow(webhook, new Date(startedAt.getTime() + holdSeconds * 1000).toISOString());
+    }
+    return slowAnswer || holdLeftMs > 0 ? 'slow' : 'fast';
   }
 }

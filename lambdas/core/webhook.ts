@@ -24,6 +24,8 @@ export interface Webhook {
   nextProbeAt?: string;
   /** The wait before the next probe; doubles while probes fail. */
   probeIntervalSeconds?: number;
+  /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (DESIGN §9). */
+  slowLaneUntil?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -49,6 +51,7 @@ export interface WebhookHealth {
   failingSince: string | null;
   consecutiveFailures: number;
   nextProbeAt?: string;
+  slowLaneUntil?: string;
 }
 
 export function healthOf(webhook: Webhook): WebhookHealth {
@@ -58,6 +61,7 @@ export function healthOf(webhook: Webhook): WebhookHealth {
     failingSince: webhook.failingSince ?? null,
     consecutiveFailures: webhook.consecutiveFailures ?? 0,
     ...(webhook.nextProbeAt ? { nextProbeAt: webhook.nextProbeAt } : {}),
+    ...(webhook.slowLaneUntil ? { slowLaneUntil: webhook.slowLaneUntil } : {}),
   };
 }
 

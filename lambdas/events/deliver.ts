@@ -11,28 +11,28 @@ import { TtlCache } from '../adapters/ttl-cache';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { deliverBatch } from '../core/deliver-batch';
 import { serializeTask, type DeliveryTask } from '../core/delivery';
-import { DeliveryService, type DeliveryNotice } from '../core/delivery-service';
+import { DeliveryService, type DeliveryLane, type DeliveryNotice, type DeliveryPorts } from '../core/delivery-service';
 import { operationalEvent } from '../core/operational-events';
 import type { Webhook } from '../core/webhook';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
-const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
 const deliveriesDlqUrl = required(config.DELIVERIES_DLQ_URL, 'DELIVERIES_DLQ_URL');
 const eventsQueueUrl = required(config.EVENTS_QUEUE_URL, 'EVENTS_QUEUE_URL');
+const laneQueueUrls: Record<DeliveryLane, string> = {
+  fast: required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL'),
+  slow: required(config.SLOW_DELIVERIES_QUEUE_URL, 'SLOW_DELIVERIES_QUEUE_URL'),
+};
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const deliveryLog = new DynamoDeliveryRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS);
 const queues = new SqsQueues(sqsClient);
-const sender = new HttpSender(
-  { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
-  { limits: { connectTimeoutMs: config.CONNECT_TIMEOUT_SECONDS * 1000, totalTimeoutMs: config.SEND_TIMEOUT_SECONDS * 1000 } },
-);
 // null marks a webhook known not to exist, so deleted webhooks are not read again for every delivery
 const webhookCache = new TtlCache<Webhook | null>(config.WEBHOOK_CACHE_SECONDS);
 const remember = (webhook: Webhook) => webhookCache.set(webhook.id, webhook);
 
-const deliveries = new DeliveryService(
-  {
+/** The ports of the deliver use case, the webhook's state written through this container's cache. */
+function deliveryPorts(sender: HttpSender): DeliveryPorts {
+  return {
     send: (url, headers, body) => sender.send(url, headers, body),
     disableWebhook: async (webhook, reason) => {
       await webhooks.disable(webhook.tenantId, webhook.id, reason, new Date().toISOString());
@@ -58,8 +58,21 @@ const deliveries = new DeliveryService(
       await webhooks.recordSuccess(webhook.tenantId, webhook.id);
       remember({ ...webhook, failingSince: undefined, consecutiveFailures: undefined, nextProbeAt: undefined, probeIntervalSeconds: undefined });
     },
-  },
-  {
+    markSlow: async (webhook, slowLaneUntil) => {
+      await webhooks.markSlow(webhook.tenantId, webhook.id, slowLaneUntil);
+      remember({ ...webhook, slowLaneUntil });
+    },
+  };
+}
+
+/** One lane's use case: the fast lane waits fastLaneSendTimeoutSeconds for an answer, the slow lane the whole send timeout. */
+function deliveryService(lane: DeliveryLane): DeliveryService {
+  const timeoutSeconds = lane === 'fast' ? config.FAST_LANE_SEND_TIMEOUT_SECONDS : config.SEND_TIMEOUT_SECONDS;
+  const sender = new HttpSender(
+    { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
+    { limits: { connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000, totalTimeoutMs: timeoutSeconds * 1000 } },
+  );
+  return new DeliveryService(deliveryPorts(sender), {
     retrySchedule: config.RETRY_SCHEDULE_SECONDS,
     autoDisableAfterSeconds: config.AUTO_DISABLE_AFTER_SECONDS,
     breaker: {
@@ -67,8 +80,9 @@ const deliveries = new DeliveryService(
       probeInitialSeconds: config.BREAKER_PROBE_INITIAL_SECONDS,
       probeMaxSeconds: config.BREAKER_PROBE_MAX_SECONDS,
     },
-  },
-);
+    slowLane: { lane, slowAnswerMs: config.FAST_LANE_SEND_TIMEOUT_SECONDS * 1000, holdSeconds: config.SLOW_LANE_HOLD_SECONDS },
+  });
+}
 
 /** The current state of every webhook the batch names, with one BatchGetItem for those not cached. */
 async function currentWebhooks(tasks: DeliveryTask[]): Promise<Map<string, Webhook | undefined>> {
@@ -89,50 +103,57 @@ async function currentWebhooks(tasks: DeliveryTask[]): Promise<Map<string, Webho
 }
 
 /**
- * Deliveries queue → one attempt per due record (deliverBatch). Then, in this order: the batch's delivery log
- * (if that fails, the whole batch comes back), dead letters and delayed re-sends (a record whose message a
- * queue did not take comes back alone), and the short in-flight waits. The response is built here.
+ * A lane's queue → one attempt per due record (deliverBatch). Then, in this order: the batch's delivery log
+ * (if that fails, the whole batch comes back), dead letters and re-sends to either lane (a record whose message
+ * a queue did not take comes back alone), and the short in-flight waits. The response is built here.
  */
-export async function handler(event: SQSEvent) {
-  const plan = await deliverBatch(
-    event.Records.map((record) => ({
-      messageId: record.messageId,
-      receiptHandle: record.receiptHandle,
-      body: record.body,
-      receiveCount: Number(record.attributes.ApproximateReceiveCount),
-      firstReceivedAtMs: Number(record.attributes.ApproximateFirstReceiveTimestamp),
-    })),
-    currentWebhooks,
-    deliveries,
-    { maxInFlightWaitSeconds: config.RETRY_IN_FLIGHT_MAX_SECONDS, maxDelaySeconds: config.RETRY_HOP_MAX_SECONDS },
-  );
-  await deliveryLog.recordAll(plan.log);
-  publishDeliveryMetrics(plan);
+export function deliverHandler(lane: DeliveryLane) {
+  const deliveries = deliveryService(lane);
+  const ownQueueUrl = laneQueueUrls[lane];
+  return async (event: SQSEvent) => {
+    const plan = await deliverBatch(
+      event.Records.map((record) => ({
+        messageId: record.messageId,
+        receiptHandle: record.receiptHandle,
+        body: record.body,
+        receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        firstReceivedAtMs: Number(record.attributes.ApproximateFirstReceiveTimestamp),
+      })),
+      currentWebhooks,
+      deliveries,
+      { lane, maxInFlightWaitSeconds: config.RETRY_IN_FLIGHT_MAX_SECONDS, maxDelaySeconds: config.RETRY_HOP_MAX_SECONDS },
+    );
+    await deliveryLog.recordAll(plan.log);
+    publishDeliveryMetrics(plan);
 
-  const outbox = new BatchOutbox();
-  for (const { fromMessageId, body, reason } of plan.deadLetters) {
-    logger.warn('delivery dead-lettered', { messageId: fromMessageId, reason });
-    outbox.add(deliveriesDlqUrl, fromMessageId, { body, attributes: { failureReason: reason } });
-  }
-  const refusedStretches = await queues.delay(
-    deliveriesQueueUrl,
-    plan.stretches.map(({ receiptHandle, seconds }) => ({ receiptHandle, seconds })),
-  );
-  const stillInFlight = new Set<string>();
-  for (const stretch of plan.stretches) {
-    if (refusedStretches.includes(stretch.receiptHandle)) {
-      // SQS would show it again at the queue's visibility timeout, earlier than due: re-send it with its delay instead
-      logger.warn('could not hide a message until its retry; re-sending it with a delay', { messageId: stretch.messageId });
-      outbox.add(deliveriesQueueUrl, stretch.messageId, { body: serializeTask(stretch.task), groupId: stretch.task.tenantId, delaySeconds: stretch.seconds });
-    } else stillInFlight.add(stretch.messageId);
-  }
-  for (const { fromMessageId, task, body, delaySeconds } of plan.requeues) {
-    outbox.add(deliveriesQueueUrl, fromMessageId, { body, groupId: task.tenantId, delaySeconds });
-  }
-  const { failed, refused } = await outbox.flush(queues);
-  await publishOperationalEvents(plan.notices);
-  return batchResponse([...stillInFlight, ...failed, ...refused.keys()]);
+    const outbox = new BatchOutbox();
+    for (const { fromMessageId, body, reason } of plan.deadLetters) {
+      logger.warn('delivery dead-lettered', { messageId: fromMessageId, reason });
+      outbox.add(deliveriesDlqUrl, fromMessageId, { body, attributes: { failureReason: reason } });
+    }
+    const refusedStretches = await queues.delay(
+      ownQueueUrl,
+      plan.stretches.map(({ receiptHandle, seconds }) => ({ receiptHandle, seconds })),
+    );
+    const stillInFlight = new Set<string>();
+    for (const stretch of plan.stretches) {
+      if (refusedStretches.includes(stretch.receiptHandle)) {
+        // SQS would show it again at the queue's visibility timeout, earlier than due: re-send it with its delay instead
+        logger.warn('could not hide a message until its retry; re-sending it with a delay', { messageId: stretch.messageId });
+        outbox.add(ownQueueUrl, stretch.messageId, { body: serializeTask(stretch.task), groupId: stretch.task.tenantId, delaySeconds: stretch.seconds });
+      } else stillInFlight.add(stretch.messageId);
+    }
+    for (const { fromMessageId, task, body, delaySeconds, lane: to } of plan.requeues) {
+      outbox.add(laneQueueUrls[to], fromMessageId, { body, groupId: task.tenantId, delaySeconds });
+    }
+    const { failed, refused } = await outbox.flush(queues);
+    await publishOperationalEvents(plan.notices);
+    return batchResponse([...stillInFlight, ...failed, ...refused.keys()]);
+  };
 }
+
+/** The deliveries queue's function: the fast lane. */
+export const handler = deliverHandler('fast');
 
 /**
  * Operational events go through the events queue like any event. Their delivery already happened, so one

@@ -7,6 +7,7 @@ import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
+  SLOW_DELIVERIES_QUEUE,
 } from '../../lambdas/platform-settings';
 import { Delivery } from '../../lib/delivery';
 import { readConfig } from '../../lib/stack-config';
@@ -26,9 +27,11 @@ const queues = {
   eventsDlq: id('DeliveryEventsDlq'),
   deliveries: id('DeliveryDeliveriesQueue'),
   deliveriesDlq: id('DeliveryDeliveriesDlq'),
+  slowDeliveries: id('DeliverySlowDeliveriesQueue'),
 };
 const fanOutId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryFanOut')[0];
 const deliverId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliver')[0];
+const deliverSlowLaneId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverSlowLane')[0];
 const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 const resources = template.toJSON().Resources;
 
@@ -36,7 +39,8 @@ describe('Construct: Delivery', () => {
   it.each([
     ['events', queues.events, queues.eventsDlq, EVENTS_QUEUE.maxReceiveCount],
     ['deliveries', queues.deliveries, queues.deliveriesDlq, DEFAULT_RETRY_SCHEDULE_SECONDS.length + 1],
-  ])('redrives the %s queue to its own DLQ after its receive count', (_, queueId, dlqId, maxReceiveCount) => {
+    ['slow deliveries', queues.slowDeliveries, queues.deliveriesDlq, DEFAULT_RETRY_SCHEDULE_SECONDS.length + 1],
+  ])('redrives the %s queue to its DLQ after its receive count', (_, queueId, dlqId, maxReceiveCount) => {
     // Prepare
     const redrivePolicy = { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount };
 
@@ -54,6 +58,7 @@ describe('Construct: Delivery', () => {
       [queues.eventsDlq]: EVENTS_QUEUE.dlq,
       [queues.deliveries]: DELIVERIES_QUEUE,
       [queues.deliveriesDlq]: DELIVERIES_QUEUE.dlq,
+      [queues.slowDeliveries]: SLOW_DELIVERIES_QUEUE,
     };
 
     // Act
@@ -81,8 +86,8 @@ describe('Construct: Delivery', () => {
     const all = resourcesOfType(template, 'AWS::SQS::Queue');
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
-    // Assess: the events, deliveries and recoveries queues and their DLQs
-    expect(all).toHaveLength(6);
+    // Assess: the events, deliveries and recoveries queues and their DLQs, and the slow lane's queue
+    expect(all).toHaveLength(7);
     for (const [queueId, queue] of all) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policy = policies.find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId));
@@ -123,8 +128,8 @@ describe('Construct: Delivery', () => {
     }));
 
     // Assess
-    // fan-out, deliver and recover (lib/recovery.ts)
-    expect(pairs).toHaveLength(3);
+    // fan-out, both deliver lanes and recover (lib/recovery.ts)
+    expect(pairs).toHaveLength(4);
     for (const { visibility, timeout } of pairs) expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });
 
@@ -150,7 +155,7 @@ describe('Construct: Delivery', () => {
     expect(deliver).toMatchObject({ ...shared, DELIVERIES_DLQ_URL: { Ref: queues.deliveriesDlq } });
   });
 
-  it('gives deliver its circuit breaker and timeouts from context, and fan-out none of them', () => {
+  it('gives both deliver lanes their circuit breaker, timeouts and lanes from context, and fan-out none of them', () => {
     // Prepare
     const expected = {
       BREAKER_FAILURE_THRESHOLD: '10',
@@ -158,15 +163,37 @@ describe('Construct: Delivery', () => {
       BREAKER_PROBE_MAX_SECONDS: '3600',
       CONNECT_TIMEOUT_SECONDS: '5',
       SEND_TIMEOUT_SECONDS: '15',
+      FAST_LANE_SEND_TIMEOUT_SECONDS: '3',
+      SLOW_LANE_HOLD_SECONDS: '3600',
+      DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
+      SLOW_DELIVERIES_QUEUE_URL: { Ref: queues.slowDeliveries },
     };
 
     // Act
     const deliver = resources[deliverId].Properties.Environment.Variables;
+    const deliverSlowLane = resources[deliverSlowLaneId].Properties.Environment.Variables;
     const fanOut = resources[fanOutId].Properties.Environment.Variables;
 
     // Assess
     expect(deliver).toMatchObject(expected);
-    for (const name of Object.keys(expected)) expect(fanOut[name]).toBeUndefined();
+    expect(deliverSlowLane).toMatchObject(expected);
+    for (const name of Object.keys(expected).filter((name) => name !== 'DELIVERIES_QUEUE_URL')) expect(fanOut[name]).toBeUndefined();
+  });
+
+  it('feeds each lane\'s queue to its own function, with its own bounded concurrency', () => {
+    // Prepare
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
+
+    // Act
+    const consumerOf = (queueId: string) => mappings.find((mapping) => mapping.EventSourceArn['Fn::GetAtt'][0] === queueId);
+
+    // Assess
+    expect(consumerOf(queues.deliveries)).toMatchObject({ FunctionName: { Ref: deliverId }, ScalingConfig: { MaximumConcurrency: DELIVERIES_QUEUE.maxConcurrency } });
+    expect(consumerOf(queues.slowDeliveries)).toMatchObject({
+      FunctionName: { Ref: deliverSlowLaneId },
+      ScalingConfig: { MaximumConcurrency: SLOW_DELIVERIES_QUEUE.maxConcurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
   });
 
   it('lets fan-out write the table, queue deliveries and park poison events, nothing more', () => {
@@ -188,14 +215,18 @@ describe('Construct: Delivery', () => {
     expect(grants.deliveriesDlq).toEqual([]);
   });
 
-  it('lets deliver reschedule and re-send its messages, publish operational events and park exhausted ones, nothing more', () => {
+  it.each([
+    ['deliver', () => deliverId, () => queues.deliveries, () => queues.slowDeliveries],
+    ['deliver (slow lane)', () => deliverSlowLaneId, () => queues.slowDeliveries, () => queues.deliveries],
+  ])('lets %s reschedule and re-send its messages to either lane, publish operational events and park exhausted ones, nothing more', (_, functionId, ownQueue, otherLane) => {
     // Prepare
-    const on = (resourceId: string) => actionsOn(template, deliverId, resourceId);
+    const on = (resourceId: string) => actionsOn(template, functionId(), resourceId);
 
     // Act
     const grants = {
       table: on(tableId),
-      deliveries: on(queues.deliveries),
+      deliveries: on(ownQueue()),
+      otherLane: on(otherLane()),
       deliveriesDlq: on(queues.deliveriesDlq),
       events: on(queues.events),
     };
@@ -206,6 +237,9 @@ describe('Construct: Delivery', () => {
     expect(new Set(grants.deliveries)).toEqual(
       new Set(['sqs:ChangeMessageVisibility', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']),
     );
+    // forwards and retries to the other lane (a message it never received: its visibility grant is unused but harmless)
+    expect(grants.otherLane).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(grants.otherLane).not.toContain('sqs:ReceiveMessage');
     expect(grants.deliveriesDlq).toEqual(['sqs:SendMessage']);
     // operational events (DESIGN §6e) go through the events queue
     expect(grants.events).toEqual(['sqs:SendMessage']);

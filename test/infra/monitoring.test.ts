@@ -23,30 +23,36 @@ describe('Construct: Monitoring', () => {
     });
   });
 
-  it('alarms on any error of the deliver function', () => {
+  it('alarms on any error of either deliver lane\'s function', () => {
     // Prepare
-    const [deliverId] = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliver');
+    const deliverIds = ['DeliveryDeliver', 'DeliveryDeliverSlowLane'].map((prefix) => resourceByPrefix(template, 'AWS::Lambda::Function', prefix)[0]);
 
     // Act
-    const alarm = alarms.find((candidate) => candidate.MetricName === 'Errors');
+    const errorAlarms = alarms.filter((candidate) => candidate.MetricName === 'Errors');
 
     // Assess
-    expect(alarm).toMatchObject({
-      Namespace: 'AWS/Lambda',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: deliverId } }],
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-    expect(alarms).toHaveLength(5);
+    expect(errorAlarms).toHaveLength(2);
+    expect(errorAlarms).toEqual(
+      expect.arrayContaining(deliverIds.map((deliverId) =>
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: deliverId } }],
+          Statistic: 'Sum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      )),
+    );
+    // two DLQs, two functions, two queues' oldest message, breaker opens
+    expect(alarms).toHaveLength(7);
   });
 
-  it('alarms when a delivery has waited over 30 minutes in the deliveries queue, three periods running', () => {
+  it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])('alarms when a delivery has waited over 30 minutes in %s, three periods running', (prefix) => {
     // Prepare
-    const [queueId] = resourceByPrefix(template, 'AWS::SQS::Queue', 'DeliveryDeliveriesQueue');
+    const [queueId] = resourceByPrefix(template, 'AWS::SQS::Queue', prefix);
 
     // Act
-    const alarm = alarms.find((candidate) => candidate.MetricName === 'ApproximateAgeOfOldestMessage');
+    const alarm = alarms.find((candidate) => candidate.MetricName === 'ApproximateAgeOfOldestMessage' && JSON.stringify(candidate.Dimensions).includes(`"${queueId}"`));
 
     // Assess
     expect(alarm).toMatchObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { deliverBatch, type ReceivedDelivery } from '../../lambdas/core/deliver-batch';
 import type { DeliveryTask } from '../../lambdas/core/delivery';
-import { DeliveryService, type DeliveryPorts } from '../../lambdas/core/delivery-service';
+import { DeliveryService, type DeliveryLane, type DeliveryPorts } from '../../lambdas/core/delivery-service';
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { aTask, aWebhook } from '../helpers/factories';
@@ -9,7 +9,7 @@ import { aTask, aWebhook } from '../helpers/factories';
 const now = new Date('2026-11-26T12:00:00.000Z');
 const schedule = [5, 300, 1800];
 
-function setup(result: SendResult, webhook: Webhook | undefined = aWebhook()) {
+function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), lane: DeliveryLane = 'fast') {
   const ports: DeliveryPorts = {
     send: vi.fn().mockResolvedValue(result),
     disableWebhook: vi.fn().mockResolvedValue(undefined),
@@ -17,16 +17,18 @@ function setup(result: SendResult, webhook: Webhook | undefined = aWebhook()) {
     openBreaker: vi.fn().mockResolvedValue(true),
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn().mockResolvedValue(undefined),
+    markSlow: vi.fn().mockResolvedValue(undefined),
   };
   const service = new DeliveryService(ports, {
     retrySchedule: schedule,
     autoDisableAfterSeconds: 5 * 86400,
     breaker: { failureThreshold: 10, probeInitialSeconds: 30, probeMaxSeconds: 3600 },
+    slowLane: { lane, slowAnswerMs: 3000, holdSeconds: 3600 },
     now: () => now,
     random: () => 0.5,
   });
   const run = (messages: ReceivedDelivery[]) =>
-    deliverBatch(messages, async () => new Map([[aWebhook().id, webhook]]), service, { maxInFlightWaitSeconds: 30, maxDelaySeconds: 900, now: () => now });
+    deliverBatch(messages, async () => new Map([[aWebhook().id, webhook]]), service, { lane, maxInFlightWaitSeconds: 30, maxDelaySeconds: 900, now: () => now });
   return { ports, run };
 }
 
@@ -89,5 +91,32 @@ describe('Function: deliverBatch', () => {
     const { run } = setup({ statusCode: 200, durationMs: 1 });
     const plan = await run([{ ...received(), body: '{"hello":1}' }]);
     expect(plan.deadLetters).toEqual([{ fromMessageId: 'm1', body: '{"hello":1}', reason: 'invalid_message: not a delivery this platform queued' }]);
+  });
+
+  describe('the two lanes', () => {
+    const inSlowLane = aWebhook({ slowLaneUntil: new Date(now.getTime() + 3600_000).toISOString() });
+
+    it('sends the retry of an attempt that timed out in the fast lane to the slow lane, not back into its own queue', async () => {
+      const { run } = setup({ error: 'timeout: no complete answer within 3000 ms', timedOut: true, durationMs: 3000 });
+      const plan = await run([received()]);
+      expect(plan.stretches).toEqual([]);
+      expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 5, task: expect.objectContaining({ attempt: 2 }) })]);
+      expect(plan.log).toEqual([expect.objectContaining({ update: expect.objectContaining({ status: 'pending' }) })]);
+    });
+
+    it('forwards at once, with its attempt number and nothing logged, a delivery the fast lane gets for a slow webhook', async () => {
+      const { ports, run } = setup({ statusCode: 200, durationMs: 1 }, inSlowLane);
+      const plan = await run([received({}, 2)]);
+      expect(ports.send).not.toHaveBeenCalled();
+      expect(plan.log).toEqual([]);
+      expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 0, task: expect.objectContaining({ attempt: 2 }) })]);
+    });
+
+    it('keeps the short waits of a slow webhook in flight in the slow lane', async () => {
+      const { run } = setup({ statusCode: 500, durationMs: 9000 }, inSlowLane, 'slow');
+      const plan = await run([received()]);
+      expect(plan.stretches).toEqual([expect.objectContaining({ messageId: 'm1', seconds: 5 })]);
+      expect(plan.requeues).toEqual([]);
+    });
   });
 });

@@ -44,6 +44,7 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
     Object.assign(process.env, {
       TABLE_NAME: 'webhooks',
       DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
+      SLOW_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-slow',
       EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events',
       DELIVERIES_DLQ_URL: DLQ,
       ALLOW_HTTP_URLS: 'true',

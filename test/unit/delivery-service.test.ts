@@ -1,7 +1,7 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
-import { DeliveryService, type DeliveryPorts } from '../../lambdas/core/delivery-service';
+import { DeliveryService, type DeliveryLane, type DeliveryPorts } from '../../lambdas/core/delivery-service';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 
 const schedule = [5, 300];
@@ -9,7 +9,7 @@ const AUTO_DISABLE_AFTER = 5 * 24 * 3600;
 // whole seconds, recent enough for the verifier's 5-minute tolerance
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 
-function setup(result: SendResult) {
+function setup(result: SendResult, lane: DeliveryLane = 'fast') {
   const ports = {
     send: vi.fn<DeliveryPorts['send']>().mockResolvedValue(result),
     disableWebhook: vi.fn<DeliveryPorts['disableWebhook']>().mockResolvedValue(),
@@ -21,11 +21,13 @@ function setup(result: SendResult) {
     openBreaker: vi.fn<DeliveryPorts['openBreaker']>().mockResolvedValue(true),
     claimProbe: vi.fn<DeliveryPorts['claimProbe']>().mockResolvedValue(true),
     recordSuccess: vi.fn<DeliveryPorts['recordSuccess']>().mockResolvedValue(),
+    markSlow: vi.fn<DeliveryPorts['markSlow']>().mockResolvedValue(),
   };
   const service = new DeliveryService(ports, {
     retrySchedule: schedule,
     autoDisableAfterSeconds: AUTO_DISABLE_AFTER,
     breaker: { failureThreshold: 3, probeInitialSeconds: 30, probeMaxSeconds: 100 },
+    slowLane: { lane, slowAnswerMs: 3000, holdSeconds: 3600 },
     now: () => now,
     random: () => 0.5,
   });
@@ -91,7 +93,7 @@ describe('Class: DeliveryService', () => {
       const open = setup({ statusCode: 200, durationMs: 1 });
       const later = new Date(now.getTime() + 10_000).toISOString();
       const waiting = await open.service.deliver(task, aWebhook({ nextProbeAt: later, probeIntervalSeconds: 30 }), 4);
-      expect(waiting).toEqual({ decision: { action: 'postpone', untilMs: Date.parse(later) }, notices: [] });
+      expect(waiting).toEqual({ decision: { action: 'postpone', untilMs: Date.parse(later) }, notices: [], lane: 'fast' });
       expect(open.ports.send).not.toHaveBeenCalled();
 
       const due = new Date(now.getTime() - 1000).toISOString();
@@ -180,6 +182,53 @@ describe('Class: DeliveryService', () => {
       expect(decision).toMatchObject({ action: 'dead-letter', reason: expect.stringContaining('410') });
       expect(ports.disableWebhook).toHaveBeenCalledWith(webhook, 'the endpoint answered 410 Gone');
       expect(record).toMatchObject({ status: 'failed' });
+    });
+  });
+
+  describe('The slow lane (isolation from slow endpoints)', () => {
+    const hour = 3600 * 1000;
+    const slowUntil = (fromNowMs: number) => new Date(now.getTime() + fromNowMs).toISOString();
+
+    it('moves a webhook whose endpoint gave no answer within the fast lane\'s limit to the slow lane, for the hold', async () => {
+      const { ports, service } = setup({ error: 'timeout: no complete answer within 3000 ms', timedOut: true, durationMs: 3001 });
+      const webhook = aWebhook();
+      const result = await service.deliver(aTask(), webhook, 1);
+      expect(ports.markSlow).toHaveBeenCalledWith(webhook, slowUntil(hour));
+      expect(result.lane).toBe('slow');
+      expect(result.decision).toEqual({ action: 'retry', delaySeconds: 5 });
+      expect(result.record?.attempt?.error).toBe('timeout: no complete answer within 3000 ms; later attempts go through the slow lane');
+    });
+
+    it('forwards a delivery to a webhook in the slow lane without an attempt or a log entry', async () => {
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(60_000) }), 2);
+      expect(result).toEqual({ decision: { action: 'forward' }, notices: [], lane: 'slow' });
+      expect(ports.send).not.toHaveBeenCalled();
+    });
+
+    it('keeps a webhook that stays slow in the slow lane with one write per half hold, not one per delivery', async () => {
+      const slowAnswer = { statusCode: 200, durationMs: 8000 };
+      const renewing = setup(slowAnswer, 'slow');
+      await renewing.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 - 1000) }), 1);
+      expect(renewing.ports.markSlow).toHaveBeenCalledWith(expect.anything(), slowUntil(hour));
+      const holding = setup(slowAnswer, 'slow');
+      await holding.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 + 1000) }), 1);
+      expect(holding.ports.markSlow).not.toHaveBeenCalled();
+    });
+
+    it('sends the retries of a webhook whose hold is over back to the fast lane', async () => {
+      const { ports, service } = setup({ statusCode: 500, durationMs: 20 }, 'slow');
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(-1000) }), 1);
+      expect(result.lane).toBe('fast');
+      expect(result.record?.attempt?.error).toBeUndefined();
+      expect(ports.markSlow).not.toHaveBeenCalled();
+    });
+
+    it('postpones the deliveries of a slow webhook whose breaker is open in the slow lane', async () => {
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 }, 'slow');
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }), 1);
+      expect(result).toEqual({ decision: { action: 'postpone', untilMs: now.getTime() + 20_000 }, notices: [], lane: 'slow' });
+      expect(ports.send).not.toHaveBeenCalled();
     });
   });
 });

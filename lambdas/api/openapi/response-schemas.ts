@@ -62,6 +62,12 @@ const Health = documented(
     failingSince: z.nullable(instant()),
     consecutiveFailures: z.number(),
     nextProbeAt: z.optional(documented(z.string(), { format: 'date-time', description: 'while the circuit is open: when the next probe attempt goes' })),
+    slowLaneUntil: z.optional(
+      documented(z.string(), {
+        format: 'date-time',
+        description: 'the endpoint answered slowly or not at all: until then its deliveries go through the slow lane, where each attempt may take the whole send timeout',
+      }),
+    ),
   }),
   { id: 'Health', description: 'How the deliveries to the webhook are going (circuit breaker)' },
 );

@@ -1,0 +1,4 @@
+import { deliverHandler } from './deliver';
+
+/** The slow deliveries queue's function (DESIGN §9, Isolation): the same use case, waiting the whole send timeout. */
+export const handler = deliverHandler('slow');
