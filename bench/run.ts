@@ -98,9 +98,9 @@ The baseline bundle imports and creates only the SDK clients the function uses; 
 ## Outage isolation (scenario 6: one endpoint never slows another)
 
 Tenant A (${isolation.webhooksPerTenant} healthy webhooks) and tenant B (${isolation.webhooksPerTenant} webhooks on one failing endpoint) each publish
-${isolation.ratePerTenant} events/s for ${isolation.seconds} s on the local stack; the deliver poller runs ${isolation.deliverConcurrency} batches of ${isolation.batchSize} at once (the deployed
-maxConcurrency), the send timeout is ${isolation.sendTimeoutSeconds} s (the deployed one). Tenant A's publish-to-receipt latency (ms), each outage run
-next to a run of A alone made just before it:
+${isolation.ratePerTenant} events/s for ${isolation.seconds} s on the local stack; each deliver lane's poller runs ${isolation.deliverConcurrency} batches of ${isolation.batchSize} at once (the
+deployed maxConcurrency); the fast lane waits ${isolation.fastLaneSendTimeoutSeconds} s for an answer, the slow lane the whole send timeout, ${isolation.sendTimeoutSeconds} s (the deployed
+settings). Tenant A's publish-to-receipt latency (ms), each outage run next to a run of A alone made just before it:
 
 | run | A's p50 | A's p95 | A's p99 | A's p99 ÷ A alone's p99 (goal ≤ 1.5) | ÷ A's p99 next to a healthy B | requests B's endpoint got |
 | --- | --- | --- | --- | --- | --- | --- |
@@ -111,8 +111,10 @@ next to a run of A alone made just before it:
 | B's endpoint answers 500 | ${isolation.failing.p50} | ${isolation.failing.p95} | ${isolation.failing.p99} | **${fixed(isolation.failing.p99Ratio, 2)}** | ${fixed(isolation.failing.p99RatioToHealthyB, 2)} | ${isolation.failing.requestsToB} |
 
 The control row shares the local stack's CPU (one Node process, one DynamoDB Local, one fauxqs) between both
-tenants, which Lambda would not; the hang row is bounded by the send timeout: B's first attempts fill every
-deliver slot (${isolation.deliverConcurrency} × ${isolation.batchSize} records) until they time out, and only then do their failures open B's breaker.
+tenants, which Lambda would not. In the hang run, B's first attempts hold fast-lane slots for at most the fast lane's
+${isolation.fastLaneSendTimeoutSeconds} s; from the first one cut off, B's webhooks are in the slow lane, where their attempts wait out the send timeout
+(until B's breaker opens) without holding the fast lane. Before the slow lane (same bench, 2026-11-26 14:46), this
+ratio was 53.6: B's hanging attempts held every deliver slot for the whole 15 s.
 
 ## Filters (scenario 7: fan-out with and without payload filters)
 

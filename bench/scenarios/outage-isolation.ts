@@ -8,7 +8,7 @@ import { percentile, report } from '../stats';
 // Scenario 6, outage isolation (issue 8): tenant A's healthy webhooks receive a steady paced stream while
 // tenant B's endpoint, with its own stream at the same rate, hangs past the send timeout on every request
 // (run "hang") or answers 500 (run "500"). A's publish-to-receipt latency is compared with a run of A alone.
-// The deliver poller runs at the deployed DELIVERIES_QUEUE.maxConcurrency and the deployed send timeout.
+// Each deliver lane's poller runs at the deployed maxConcurrency, with the deployed fast-lane and send timeouts.
 const RATE = Number(process.env.BENCH_ISOLATION_RATE ?? 20); // events per second, per tenant
 const SECONDS = Number(process.env.BENCH_ISOLATION_SECONDS ?? 20);
 const WEBHOOKS_PER_TENANT = 2;
@@ -123,6 +123,7 @@ report({
   deliverConcurrency: DELIVERIES_QUEUE.maxConcurrency,
   batchSize: DELIVERIES_QUEUE.batchSize,
   sendTimeoutSeconds,
+  fastLaneSendTimeoutSeconds: SETTING_DEFAULTS.fastLaneSendTimeoutSeconds,
   aloneBeforeHang,
   healthy: { ...healthy, p99Ratio: healthy.p99 / aloneBeforeHang.p99, requestsToB: requestsToB.healthy },
   hang: { ...hang, p99Ratio: hang.p99 / aloneBeforeHang.p99, p99RatioToHealthyB: hang.p99 / healthy.p99, requestsToB: requestsToB.hang },
