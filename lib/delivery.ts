@@ -112,6 +112,7 @@ export class Delivery extends Construct {
     this.output('EventsQueueArn', 'For producers\' IAM policies', this.eventsQueue.queueArn);
     this.output('EventsDlqUrl', 'Events that could not be fanned out', this.eventsDlq.queueUrl);
     this.output('DeliveriesDlqUrl', 'Deliveries that exhausted their attempts; replay from here', this.deliveriesDlq.queueUrl);
+    this.output('DeliveriesQueueUrl', 'Where replayed deliveries go (npm run redrive -- --to)', this.deliveriesQueue.queueUrl);
   }
 
   /** A deliver function: either lane may hide a message of its own queue, and re-send to both (retries, forwards). */

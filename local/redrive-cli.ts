@@ -7,11 +7,14 @@ import { moveMessages, startMoveTask } from './redrive';
 
 const USAGE = `Usage:
   npm run redrive -- --queue deliveries|events          local stack: move the DLQ's messages back to their queue
-  npm run redrive -- --dlq-url <url> [--region <r>]     AWS: start SQS's message move task for that DLQ
-                                                        (the stack's DeliveriesDlqUrl / EventsDlqUrl output)`;
+  npm run redrive -- --dlq-url <url> [--to <queue url>] [--region <r>]
+                                                        AWS: start SQS's message move task from that DLQ (the stack's
+                                                        DeliveriesDlqUrl / EventsDlqUrl output) into --to, or into the
+                                                        DLQ's only source queue (the deliveries DLQ has two: pass
+                                                        --to <DeliveriesQueueUrl output>)`;
 
 const { values } = parseArgs({
-  options: { queue: { type: 'string' }, 'dlq-url': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { queue: { type: 'string' }, 'dlq-url': { type: 'string' }, to: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 });
 
 if (values.help || (!values.queue && !values['dlq-url'])) {
@@ -21,8 +24,8 @@ if (values.help || (!values.queue && !values['dlq-url'])) {
 
 if (values['dlq-url']) {
   const client = new SQSClient(values.region ? { region: values.region } : {});
-  const handle = await startMoveTask(client, values['dlq-url']);
-  console.log(`Started the move task ${handle}; SQS moves the messages back to their source queue.`);
+  const handle = await startMoveTask(client, values['dlq-url'], values.to);
+  console.log(`Started the move task ${handle}; SQS moves the messages back into the queue.`);
 } else {
   const settings = { deliveries: DELIVERIES_QUEUE, events: EVENTS_QUEUE }[values.queue as 'deliveries' | 'events'];
   if (!settings) {

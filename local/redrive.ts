@@ -1,6 +1,7 @@
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  ListDeadLetterSourceQueuesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   StartMessageMoveTaskCommand,
@@ -49,9 +50,26 @@ function withoutFailureReason(attributes: Message['MessageAttributes']) {
   return Object.keys(rest).length > 0 ? { MessageAttributes: rest } : {};
 }
 
-/** On AWS: SQS's own move task back to the queue the messages came from. Returns the task handle. */
-export async function startMoveTask(client: SQSClient, dlqUrl: string): Promise<string> {
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
-  const { TaskHandle } = await client.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes!.QueueArn! }));
+const arnOf = async (client: SQSClient, queueUrl: string) =>
+  (await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+
+/**
+ * On AWS: SQS's own move task, into `targetUrl` or else into the DLQ's only source queue. Always named: SQS's
+ * "back to the original source" knows only messages its redrive policy moved, and most of our dead letters are
+ * sent by the functions themselves (with their reason); the deliveries DLQ also serves both delivery lanes.
+ * Returns the task handle.
+ */
+export async function startMoveTask(client: SQSClient, dlqUrl: string, targetUrl?: string): Promise<string> {
+  let destinationUrl = targetUrl;
+  if (!destinationUrl) {
+    const { queueUrls = [] } = await client.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
+    if (queueUrls.length !== 1) {
+      throw new Error(`${dlqUrl} is the DLQ of ${queueUrls.length} queues (${queueUrls.join(', ')}): name the queue to replay into with --to (for deliveries, the stack's DeliveriesQueueUrl output)`);
+    }
+    destinationUrl = queueUrls[0]!;
+  }
+  const { TaskHandle } = await client.send(
+    new StartMessageMoveTaskCommand({ SourceArn: await arnOf(client, dlqUrl), DestinationArn: await arnOf(client, destinationUrl) }),
+  );
   return TaskHandle!;
 }

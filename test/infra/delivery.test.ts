@@ -295,13 +295,14 @@ describe('Construct: Delivery', () => {
     expect(JSON.stringify(statement.Resource)).toContain(queues.events);
   });
 
-  it('outputs the events queue URL and ARN and both DLQ URLs', () => {
+  it('outputs the events queue URL and ARN, both DLQ URLs and where a deliveries replay goes', () => {
     // Prepare
     const expected = {
       EventsQueueUrl: { Ref: queues.events },
       EventsQueueArn: { 'Fn::GetAtt': [queues.events, 'Arn'] },
       EventsDlqUrl: { Ref: queues.eventsDlq },
       DeliveriesDlqUrl: { Ref: queues.deliveriesDlq },
+      DeliveriesQueueUrl: { Ref: queues.deliveries },
     };
 
     // Act
