@@ -57,10 +57,11 @@ export function webhookItems(url: string) {
 }
 
 /** The deliver function's environment, as the stack sets it (local mode allows the loopback receiver). */
-export function deliverEnvironment(tableName: string, queueUrl: string, dlqUrl: string, eventsQueueUrl: string) {
+export function deliverEnvironment(tableName: string, queueUrl: string, slowQueueUrl: string, dlqUrl: string, eventsQueueUrl: string) {
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DELIVERIES_QUEUE_URL: queueUrl,
+    SLOW_DELIVERIES_QUEUE_URL: slowQueueUrl,
     DELIVERIES_DLQ_URL: dlqUrl,
     EVENTS_QUEUE_URL: eventsQueueUrl,
     ALLOW_HTTP_URLS: 'true',

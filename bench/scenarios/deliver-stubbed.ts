@@ -6,7 +6,8 @@ import { report, repeat, settings, summarize } from '../stats';
 
 // Scenario 2: the real deliver handler, the AWS SDK answered in-process, the same receiver and concurrency.
 const receiver = await startReceiverProcess();
-deliverEnvironment('bench', 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries', 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-dlq', 'https://sqs.us-east-1.amazonaws.com/000000000000/events');
+const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`;
+deliverEnvironment('bench', queueUrl('deliveries'), queueUrl('deliveries-slow'), queueUrl('deliveries-dlq'), queueUrl('events'));
 const items = webhookItems(receiver.url);
 const { dynamoClient } = await import('../../lambdas/adapters/dynamo-client');
 const { sqsClient } = await import('../../lambdas/adapters/sqs-client');
