@@ -86,8 +86,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const expectedBatches = Math.ceil((options.events * options.webhooksPerTenant) / 10);
   const crashAt = new Set(Array.from({ length: crashes }, (_, index) => Math.floor(((index + 1) * expectedBatches) / (crashes + 2))));
 
-  const wrapConsumer = (name: 'fan-out' | 'deliver', handler: SqsHandler): SqsHandler =>
-    name === 'fan-out'
+  // both delivery lanes count towards the crash points
+  const wrapConsumer = (name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'recover', handler: SqsHandler): SqsHandler =>
+    name === 'fan-out' || name === 'recover'
       ? handler
       : async (event, context) => {
           deliverBatches += 1;
@@ -141,7 +142,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const faultySend = async (command: unknown): Promise<unknown> => {
     if (!(command instanceof SendMessageBatchCommand)) return originalSend(command);
     const { QueueUrl, Entries = [] } = command.input;
-    const faultable = QueueUrl === platform.queues.deliveries.queueUrl || QueueUrl === platform.queues.deliveries.dlqUrl;
+    const { deliveries, slowDeliveries } = platform.queues;
+    const faultable = [deliveries.queueUrl, slowDeliveries.queueUrl, deliveries.dlqUrl].includes(QueueUrl!);
     if (faultable && Math.random() < sendFailureRate) {
       injectedSendFailures += 1;
       throw new Error('soak: SendMessageBatch failed (injected)');
@@ -233,7 +235,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const quiet = async () => {
       let quietSince = 0;
       for (;;) {
-        const pending = (await depth(platform.queues.events.queueUrl)) + (await depth(platform.queues.deliveries.queueUrl));
+        const { events, deliveries, slowDeliveries } = platform.queues;
+        const pending = (await depth(events.queueUrl)) + (await depth(deliveries.queueUrl)) + (await depth(slowDeliveries.queueUrl));
         if (pending === 0) {
           quietSince ||= Date.now();
           if (Date.now() - quietSince > 2000) return;

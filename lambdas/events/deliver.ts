@@ -65,9 +65,12 @@ function deliveryPorts(sender: HttpSender): DeliveryPorts {
   };
 }
 
+// the fast lane never waits longer than the slow one
+const fastLaneSeconds = Math.min(config.FAST_LANE_SEND_TIMEOUT_SECONDS, config.SEND_TIMEOUT_SECONDS);
+
 /** One lane's use case: the fast lane waits fastLaneSendTimeoutSeconds for an answer, the slow lane the whole send timeout. */
 function deliveryService(lane: DeliveryLane): DeliveryService {
-  const timeoutSeconds = lane === 'fast' ? config.FAST_LANE_SEND_TIMEOUT_SECONDS : config.SEND_TIMEOUT_SECONDS;
+  const timeoutSeconds = lane === 'fast' ? fastLaneSeconds : config.SEND_TIMEOUT_SECONDS;
   const sender = new HttpSender(
     { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
     { limits: { connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000, totalTimeoutMs: timeoutSeconds * 1000 } },
@@ -80,7 +83,7 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
       probeInitialSeconds: config.BREAKER_PROBE_INITIAL_SECONDS,
       probeMaxSeconds: config.BREAKER_PROBE_MAX_SECONDS,
     },
-    slowLane: { lane, slowAnswerMs: config.FAST_LANE_SEND_TIMEOUT_SECONDS * 1000, holdSeconds: config.SLOW_LANE_HOLD_SECONDS },
+    slowLane: { lane, slowAnswerMs: fastLaneSeconds * 1000, holdSeconds: config.SLOW_LANE_HOLD_SECONDS },
   });
 }
 
