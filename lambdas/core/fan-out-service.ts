@@ -100,7 +100,13 @@ export class FanOutService {
       report.duplicates.push({ messageId: record.messageId, tenantId: event.tenantId, eventId: event.id });
       return false;
     });
-    const claims = await this.ports.claim(first.map(({ record, event }) => ({ messageId: record.messageId, event })));
+    // each tenant's webhooks are read once per batch, at the same time as the claims
+    const tenantIds = [...new Set(first.map(({ event }) => event.tenantId))];
+    const [claims, webhookLists] = await Promise.all([
+      this.ports.claim(first.map(({ record, event }) => ({ messageId: record.messageId, event }))),
+      Promise.all(tenantIds.map((tenantId) => this.ports.webhooksOf(tenantId))),
+    ]);
+    const webhooksOf = new Map(tenantIds.map((tenantId, index) => [tenantId, webhookLists[index]!]));
     const planned: { record: IncomingEvent; event: PlatformEvent; deliveries: QueuedDelivery[]; receivedAt: string; queuedBefore: string[] }[] = [];
     for (const { record, event } of first) {
       const claim = claims.get(record.messageId)!;
@@ -117,7 +123,7 @@ export class FanOutService {
         continue;
       }
       const queuedBefore = new Set(claim.queuedWebhookIds);
-      const tasks = deliveryTasks(event, claim.receivedAt, await this.ports.webhooksOf(event.tenantId));
+      const tasks = deliveryTasks(event, claim.receivedAt, webhooksOf.get(event.tenantId)!);
       const deliveries = tasks
         .filter((task) => !queuedBefore.has(task.webhookId))
         .map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task) }));

@@ -59,6 +59,15 @@ async function seed(): Promise<void> {
     { timeoutMs: 20_000, what: 'the seeded deliveries' },
   );
   ids.failedEvent = log.find((item: { eventType: string }) => item.eventType === 'verification.failed').eventId;
+  // its endpoint was found slow (DESIGN §9, the slow lane), as the deliver function records it
+  await platform.documentClient.send(
+    new UpdateCommand({
+      TableName: platform.tableName,
+      Key: { pk: keys.tenant(tenantId), sk: keys.webhook(ids.webhook) },
+      UpdateExpression: 'SET slowLaneUntil = :until',
+      ExpressionAttributeValues: { ':until': new Date(Date.now() + 3600_000).toISOString() },
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -80,7 +89,14 @@ interface ConsoleView {
 
 const VIEWS: ConsoleView[] = [
   { name: 'webhooks', path: '', ready: (page) => page.getByText('The endpoint answered 410 Gone').waitFor() },
-  { name: 'webhook', path: `webhooks/{webhook}`, ready: (page) => page.getByRole('row', { name: /verification\.failed/ }).waitFor() },
+  {
+    name: 'webhook',
+    path: `webhooks/{webhook}`,
+    ready: async (page) => {
+      await page.getByRole('row', { name: /verification\.failed/ }).waitFor();
+      await page.getByText(/slow endpoint: deliveries go through the slow lane until/).first().waitFor();
+    },
+  },
   { name: 'new-webhook', path: 'webhooks/new', ready: (page) => page.getByRole('checkbox', { name: /document\.uploaded/ }).waitFor() },
   { name: 'delivery', path: `webhooks/{webhook}/deliveries/{failedEvent}`, ready: (page) => page.getByRole('heading', { name: 'Attempt 1' }).waitFor() },
   { name: 'events', path: 'events', ready: (page) => page.getByRole('row', { name: /verification\.failed/ }).waitFor() },
