@@ -15,10 +15,12 @@ import { Construct } from 'constructs';
 import { METRICS } from '../lambdas/platform-settings';
 import type { Api } from './api';
 import type { Delivery } from './delivery';
+import type { Recovery } from './recovery';
 
 export interface MonitoringProps {
   api: Api;
   delivery: Delivery;
+  recovery: Recovery;
 }
 
 const ONE_MINUTE = Duration.minutes(1);
@@ -50,12 +52,14 @@ export class Monitoring extends Construct {
   public readonly alarms: Alarm[];
   public readonly dashboard: Dashboard;
 
-  public constructor(scope: Construct, id: string, { api, delivery }: MonitoringProps) {
+  public constructor(scope: Construct, id: string, { api, delivery, recovery }: MonitoringProps) {
     super(scope, id);
 
     const dlqs: [string, IQueue][] = [
       ['EventsDlq', delivery.eventsDlq],
       ['DeliveriesDlq', delivery.deliveriesDlq],
+      // a recovery job whose pages kept failing: the subscriber's recover request did not finish
+      ['RecoveriesDlq', recovery.dlq],
     ];
     this.alarms = [
       ...dlqs.map(([name, dlq]) =>

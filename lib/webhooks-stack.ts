@@ -37,6 +37,6 @@ export class WebhooksStack extends Stack {
       queues: { events: this.delivery.eventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
     });
     this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention });
-    this.monitoring = new Monitoring(this, 'Monitoring', { api: this.api, delivery: this.delivery });
+    this.monitoring = new Monitoring(this, 'Monitoring', { api: this.api, delivery: this.delivery, recovery: this.recovery });
   }
 }

@@ -6,7 +6,7 @@ const { template } = synthesizeWebhooks();
 const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
 
 describe('Construct: Monitoring', () => {
-  it.each(['DeliveryEventsDlq', 'DeliveryDeliveriesDlq'])('alarms as soon as %s holds a message', (prefix) => {
+  it.each(['DeliveryEventsDlq', 'DeliveryDeliveriesDlq', 'RecoveryRecoveriesDlq'])('alarms as soon as %s holds a message', (prefix) => {
     // Prepare
     const [dlqId] = resourceByPrefix(template, 'AWS::SQS::Queue', prefix);
 
@@ -43,8 +43,8 @@ describe('Construct: Monitoring', () => {
         }),
       )),
     );
-    // two DLQs, two functions, two queues' oldest message, breaker opens
-    expect(alarms).toHaveLength(7);
+    // three DLQs, two functions, two queues' oldest message, breaker opens
+    expect(alarms).toHaveLength(8);
   });
 
   it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])('alarms when a delivery has waited over 30 minutes in %s, three periods running', (prefix) => {
