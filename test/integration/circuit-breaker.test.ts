@@ -1,43 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../local/receiver';
-import { producer, sleep, waitFor } from '../helpers/pipeline';
-import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../helpers/pipeline';
+import { usePlatform } from '../helpers/platform-fixture';
 
 // compressed: every wait leaves the in-flight state and hops at most 1 s at a time; probes every 1 s, then 2 s.
 // While the breaker is open each probe is some delivery's attempt: with few attempts, a delivery that happened to
 // probe several times would be exhausted (rightly) before the endpoint recovers, so the schedule allows nine.
 const SCHEDULE = [2, 3, 3, 3, 3, 3, 3, 3];
-let platform: TestPlatform;
-let sqs: ReturnType<typeof producer>;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  platform = await startTestPlatform(
-    { RETRY_IN_FLIGHT_MAX_SECONDS: '0', RETRY_HOP_MAX_SECONDS: '1', BREAKER_PROBE_INITIAL_SECONDS: '1', BREAKER_PROBE_MAX_SECONDS: '2' },
-    { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 },
-  );
-  sqs = producer(platform);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.stop()));
-  await platform.stop();
-});
-
-async function webhookAt(receiver: Receiver, key: string) {
-  const { body } = await platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/hooks`, events: ['document.uploaded'] } });
-  receiver.secrets.push(body.secret);
-  return body as { id: string };
-}
+const local = usePlatform(
+  { RETRY_IN_FLIGHT_MAX_SECONDS: '0', RETRY_HOP_MAX_SECONDS: '1', BREAKER_PROBE_INITIAL_SECONDS: '1', BREAKER_PROBE_MAX_SECONDS: '2' },
+  { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 },
+);
 
 describe('The circuit breaker (DESIGN §9)', () => {
   it('stops sending to an endpoint that keeps failing, probes it now and then, and delivers everything once it recovers', async () => {
     // Prepare
+    const { platform, sqs } = local;
     let healthy = false;
-    const receiver = await startReceiver({ behaviour: { decide: () => ({ status: healthy ? 200 : 503 }) } });
-    receivers.push(receiver);
+    const receiver = await local.receiver({ decide: () => ({ status: healthy ? 200 : 503 }) });
     const tenant = await platform.newTenant();
-    const webhook = await webhookAt(receiver, tenant.key);
+    const webhook = await local.webhookAt(receiver, tenant.key);
     const events = 200;
 
     // Act: 200 events while the endpoint is down, for 8 s

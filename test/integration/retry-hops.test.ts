@@ -1,45 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../local/receiver';
-import { producer, waitFor } from '../helpers/pipeline';
-import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/pipeline';
+import { usePlatform } from '../helpers/platform-fixture';
 
 // compressed: every wait leaves the in-flight state and hops at most 1 s at a time
 const SCHEDULE = [2, 3];
-let platform: TestPlatform;
-let sqs: ReturnType<typeof producer>;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  platform = await startTestPlatform(
-    { RETRY_IN_FLIGHT_MAX_SECONDS: '0', RETRY_HOP_MAX_SECONDS: '1' },
-    { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 },
-  );
-  sqs = producer(platform);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.stop()));
-  await platform.stop();
-});
-
-async function webhookAt(receiver: Receiver, key: string) {
-  const { body } = await platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/hooks`, events: ['document.uploaded'] } });
-  receiver.secrets.push(body.secret);
-  return body as { id: string };
-}
-
-const publish = (tenantId: string) => sqs.publish({ tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'document.uploaded', data: {} });
+const local = usePlatform({ RETRY_IN_FLIGHT_MAX_SECONDS: '0', RETRY_HOP_MAX_SECONDS: '1' }, { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 });
 
 describe('Retry hops (DESIGN §9)', () => {
   it('makes each attempt at its due time across delayed hops, then dead-letters the delivery with its reason', async () => {
     // Prepare
-    const receiver = await startReceiver({ behaviour: { status: 500, failRate: 1 } });
-    receivers.push(receiver);
+    const { platform, sqs } = local;
+    const receiver = await local.receiver({ status: 500, failRate: 1 });
     const tenant = await platform.newTenant();
-    await webhookAt(receiver, tenant.key);
+    await local.webhookAt(receiver, tenant.key);
 
     // Act
-    await publish(tenant.tenantId);
+    await sqs.publish({ tenantId: tenant.tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'document.uploaded', data: {} });
 
     // Assess
     await waitFor(() => receiver.deliveries.length === 3, { timeoutMs: 20_000, what: 'three attempts' });

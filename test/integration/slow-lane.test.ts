@@ -1,34 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../local/receiver';
-import { producer, waitFor } from '../helpers/pipeline';
-import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { describe, expect, it } from 'vitest';
+import type { Receiver } from '../../local/receiver';
+import { waitFor } from '../helpers/pipeline';
+import { usePlatform } from '../helpers/platform-fixture';
 
 // One batch at a time per lane, so that a single hanging attempt in the fast lane would hold up everyone behind it;
 // the fast lane waits 1 s for an answer, the slow lane 20 s.
 const FAST_LANE_SECONDS = 1;
 const SLOW_LANE_SECONDS = 20;
-let platform: TestPlatform;
-let sqs: ReturnType<typeof producer>;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  platform = await startTestPlatform(
-    { FAST_LANE_SEND_TIMEOUT_SECONDS: String(FAST_LANE_SECONDS), SEND_TIMEOUT_SECONDS: String(SLOW_LANE_SECONDS) },
-    { retryScheduleSeconds: [1, 1, 1], deliverConcurrency: 1 },
-  );
-  sqs = producer(platform);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.stop()));
-  await platform.stop();
-});
+const local = usePlatform(
+  { FAST_LANE_SEND_TIMEOUT_SECONDS: String(FAST_LANE_SECONDS), SEND_TIMEOUT_SECONDS: String(SLOW_LANE_SECONDS) },
+  { retryScheduleSeconds: [1, 1, 1], deliverConcurrency: 1 },
+);
 
 async function tenantWithWebhook(behaviour: Receiver['behaviour']) {
+  const { platform, sqs } = local;
   const tenant = await platform.newTenant();
-  const receiver = await startReceiver({ behaviour });
-  receivers.push(receiver);
-  const { body: webhook } = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: `${receiver.url}/hooks`, events: ['document.uploaded'] } });
-  receiver.secrets.push(webhook.secret);
+  const receiver = await local.receiver(behaviour);
+  const webhook = await local.webhookAt(receiver, tenant.key);
   const publish = (id: string) => sqs.publish({ tenantId: tenant.tenantId, id, type: 'document.uploaded', data: {} });
   const get = async (path = '') => (await platform.request('GET', `/v2/webhooks/${webhook.id}${path}`, { key: tenant.key })).body;
   return { receiver, webhook, key: tenant.key, publish, get };
@@ -69,7 +57,7 @@ describe('The slow lane (DESIGN §9, Isolation)', () => {
     expect((await a.get()).health).toEqual({ state: 'healthy', failingSince: null, consecutiveFailures: 0 });
 
     // Clean up: the slow lane is shared by every slow endpoint; free its only slot for the next test
-    await platform.request('DELETE', `/v2/webhooks/${b.webhook.id}`, { key: b.key });
+    await local.platform.request('DELETE', `/v2/webhooks/${b.webhook.id}`, { key: b.key });
     await b.receiver.stop();
   }, 60_000);
 
