@@ -10,15 +10,26 @@ import {
 } from '@aws-sdk/client-sqs';
 
 /**
- * Moves every message of a DLQ back to its source queue, without the failure reason (a replayed delivery
+ * Moves the messages of a DLQ back to its source queue, without the failure reason (a replayed delivery
  * starts a fresh retry schedule). The emulator lacks StartMessageMoveTask, so this does receive → send →
  * delete itself; a message is deleted only after its copy was accepted, so a crash can duplicate, never lose.
+ * Like SQS's move task, it moves at most the messages the DLQ held when it started: poison that a consumer
+ * sends straight back must not keep it moving forever.
  */
 export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl: string): Promise<number> {
+  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const toMove = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   let moved = 0;
-  for (;;) {
+  while (moved < toMove) {
     const { Messages = [] } = await client.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        MaxNumberOfMessages: Math.min(10, toMove - moved),
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 60,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
     );
     if (Messages.length === 0) return moved;
     const { Failed = [] } = await client.send(
@@ -43,6 +54,7 @@ export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl:
     moved += sent.length;
     if (failed.size > 0) throw new Error(`SQS refused ${failed.size} messages; ${moved} moved so far, the rest stay in the DLQ`);
   }
+  return moved;
 }
 
 function withoutFailureReason(attributes: Message['MessageAttributes']) {
