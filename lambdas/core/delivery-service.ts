@@ -47,7 +47,7 @@ export interface SlowLaneSettings {
   holdSeconds: number;
 }
 
-export const inSlowLane = (webhook: Webhook, now: Date) => webhook.slowLaneUntil !== undefined && Date.parse(webhook.slowLaneUntil) > now.getTime();
+const inSlowLane = (webhook: Webhook, now: Date) => webhook.slowLaneUntil !== undefined && Date.parse(webhook.slowLaneUntil) > now.getTime();
 
 export type DeliveryDecision =
   | { action: 'done' }
