@@ -1,5 +1,6 @@
 import { deliveryTasks, MAX_QUEUE_MESSAGE_BYTES, serializeTask, type DeliveryTask } from './delivery';
 import { parseEnvelope, type PlatformEvent } from './event-envelope';
+import { newWebhookId } from './ids';
 import type { Webhook } from './webhook';
 
 /** One events-queue message. */
@@ -88,8 +89,18 @@ export class FanOutService {
     const valid: { record: IncomingEvent; event: PlatformEvent }[] = [];
     for (const record of records) {
       const parsed = parseEnvelope(record.body, record.messageId, { fromPlatform: record.fromPlatform === true });
-      if (parsed.ok) valid.push({ record, event: parsed.event });
-      else report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: parsed.reason });
+      if (!parsed.ok) {
+        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: parsed.reason });
+        continue;
+      }
+      // checked before the claim, so an event that can never be queued leaves no unfinished claim behind
+      const largest = largestDeliveryMessageBytes(parsed.event);
+      if (largest > this.maxMessageBytes) {
+        const reason = `too_large: a delivery message would be ${largest} bytes; the deliveries queue takes at most ${this.maxMessageBytes}`;
+        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
+        continue;
+      }
+      valid.push({ record, event: parsed.event });
     }
 
     const seen = new Set<string>();
@@ -127,12 +138,6 @@ export class FanOutService {
       const deliveries = tasks
         .filter((task) => !queuedBefore.has(task.webhookId))
         .map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task) }));
-      const largest = Math.max(0, ...deliveries.map((delivery) => Buffer.byteLength(delivery.body)));
-      if (largest > this.maxMessageBytes) {
-        const reason = `too_large: a delivery message would be ${largest} bytes; the deliveries queue takes at most ${this.maxMessageBytes}`;
-        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
-        continue;
-      }
       planned.push({ record, event, deliveries, receivedAt: claim.receivedAt, queuedBefore: [...queuedBefore] });
     }
 
@@ -161,4 +166,26 @@ export class FanOutService {
     report.failedMessageIds = [...new Set([...report.failedMessageIds, ...failed, ...notRecorded, ...notQuarantined])];
     return report;
   }
+}
+
+/**
+ * The largest its delivery messages can grow: any webhook (ids have one length), and every field a retry, a
+ * re-send or a dead letter adds. What fits now then fits for the delivery's whole life.
+ */
+function largestDeliveryMessageBytes(event: PlatformEvent): number {
+  const now = new Date().toISOString();
+  return Buffer.byteLength(
+    serializeTask({
+      tenantId: event.tenantId,
+      webhookId: newWebhookId(),
+      eventId: event.id,
+      eventType: event.type,
+      receivedAt: now,
+      payload: event.payload,
+      attempt: 99,
+      dueAt: now,
+      trigger: 'scheduled',
+      deadLettered: true,
+    }),
+  );
 }

@@ -98,6 +98,8 @@ describe('Class: FanOutService', () => {
     // each quote takes 2 bytes in the payload and 4 in the task body, which embeds the payload as a string
     const report = await service.handleBatch([record('m1', envelope('evt_big', { quotes: '"'.repeat(1024) }))]);
     expect(report.quarantined[0]?.reason).toMatch(/^too_large: a delivery message would be \d+ bytes/);
+    // refused before its claim: nothing of it is stored, so it does not show as an unfinished event
+    expect(ports.claim).toHaveBeenCalledWith([]);
     expect(ports.queueDeliveries).toHaveBeenCalledWith([]);
   });
 
