@@ -109,6 +109,8 @@ describe('Class: HttpSender', () => {
     const sender = new HttpSender(local, { limits: { connectTimeoutMs: 500, totalTimeoutMs: 700 } });
     const result = await sender.send(`http://127.0.0.1:${port}/hang`, {}, '{}');
     expect(result.error).toMatch(/^timeout/);
+    // the fast lane moves a webhook whose attempt timed out to the slow lane
+    expect(result.timedOut).toBe(true);
     expect(result.durationMs).toBeGreaterThanOrEqual(600);
     sender.close();
   });
@@ -119,7 +121,10 @@ describe('Class: HttpSender', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    expect((await sender.send(`http://127.0.0.1:${closedPort}/`, {}, '{}')).error).toBe('connection_refused');
+    const result = await sender.send(`http://127.0.0.1:${closedPort}/`, {}, '{}');
+    expect(result.error).toBe('connection_refused');
+    // a refusal is fast: it says nothing about the endpoint being slow
+    expect(result.timedOut).toBeUndefined();
     sender.close();
   });
 });
