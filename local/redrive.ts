@@ -17,8 +17,11 @@ import {
  * sends straight back must not keep it moving forever.
  */
 export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl: string): Promise<number> {
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-  const toMove = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+  // a message someone is looking at (received, not yet visible again) is still the DLQ's to move
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  const toMove = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   let moved = 0;
   while (moved < toMove) {
     const { Messages = [] } = await client.send(
