@@ -1,4 +1,4 @@
-import { breakerGate, firstProbe, shouldOpen, type BreakerSettings } from './circuit-breaker';
+import { breakerGate, firstProbe, shouldOpen, type BreakerGate, type BreakerSettings } from './circuit-breaker';
 import { classify, type SendResult } from './delivery-outcome';
 import type { DeliveryAttempt, DeliveryStatus, DeliveryTask } from './delivery';
 import type { EventType } from './event-catalog';
@@ -121,14 +121,15 @@ export class DeliveryService {
     const startedAt = this.now();
     const { slowLane } = this.options;
     const wasSlow = inSlowLane(webhook, startedAt);
-    if (slowLane.lane === 'fast' && wasSlow) return { decision: { action: 'forward' }, notices: [], lane: 'slow' };
     const waitingLane: DeliveryLane = wasSlow ? 'slow' : 'fast';
-    if (!manual) {
-      const gate = breakerGate(webhook, startedAt, this.options.breaker);
-      if (gate.kind === 'wait') return { decision: { action: 'postpone', untilMs: gate.untilMs }, notices: [], lane: waitingLane };
-      if (gate.kind === 'probe' && !(await this.ports.claimProbe(webhook, gate.observedNextProbeAt, gate.nextProbeAt, gate.intervalSeconds))) {
-        return { decision: { action: 'postpone', untilMs: Date.parse(gate.nextProbeAt) }, notices: [], lane: waitingLane };
-      }
+    // an attempt its owner asked for goes whatever the breaker says
+    const gate: BreakerGate = manual ? { kind: 'closed' } : breakerGate(webhook, startedAt, this.options.breaker);
+    // waiting on an open breaker: straight to the wait, in the lane the webhook belongs to (one hop, not two)
+    if (gate.kind === 'wait') return { decision: { action: 'postpone', untilMs: gate.untilMs }, notices: [], lane: waitingLane };
+    // every attempt to a slow webhook, a probe included, is made in the slow lane
+    if (slowLane.lane === 'fast' && wasSlow) return { decision: { action: 'forward' }, notices: [], lane: 'slow' };
+    if (gate.kind === 'probe' && !(await this.ports.claimProbe(webhook, gate.observedNextProbeAt, gate.nextProbeAt, gate.intervalSeconds))) {
+      return { decision: { action: 'postpone', untilMs: Date.parse(gate.nextProbeAt) }, notices: [], lane: waitingLane };
     }
 
     const headers = {

@@ -224,6 +224,20 @@ describe('Class: DeliveryService', () => {
       expect(ports.markSlow).not.toHaveBeenCalled();
     });
 
+    it('sends a delivery the fast lane gets for a slow webhook with an open breaker straight to its wait in the slow lane', async () => {
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }), 1);
+      expect(result).toEqual({ decision: { action: 'postpone', untilMs: now.getTime() + 20_000 }, notices: [], lane: 'slow' });
+      expect(ports.send).not.toHaveBeenCalled();
+    });
+
+    it('leaves the probe of a slow webhook to the slow lane, without claiming it in the fast lane', async () => {
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(-1000), probeIntervalSeconds: 30 }), 1);
+      expect(result).toEqual({ decision: { action: 'forward' }, notices: [], lane: 'slow' });
+      expect(ports.claimProbe).not.toHaveBeenCalled();
+    });
+
     it('postpones the deliveries of a slow webhook whose breaker is open in the slow lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 }, 'slow');
       const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }), 1);
