@@ -66,6 +66,9 @@ function describeError(error: unknown, limits: SendingLimits): string {
   return `network_error: ${code ?? message ?? 'unknown'}`;
 }
 
+/** How far behind the abort signal undici's own timeouts stay. */
+const UNDICI_BACKSTOP_MS = 1000;
+
 /**
  * POSTs deliveries over a keep-alive connection pool, never following redirects and keeping at most 1 KB of
  * the answer. Every connection goes through the guarded `lookup`, so the address checked is the address
@@ -84,9 +87,10 @@ export class HttpSender {
     this.agent = new Agent({
       connect: { lookup: guardedLookup(resolve, policy), timeout: limits.connectTimeoutMs },
       keepAliveTimeout: 10_000,
-      // undici's own timeouts are per phase; the whole attempt's bound is the abort signal in send
-      headersTimeout: limits.totalTimeoutMs,
-      bodyTimeout: limits.totalTimeoutMs,
+      // undici's own timeouts are per phase and run on coarse timers that may fire up to half a second early;
+      // the whole attempt's bound is the abort signal in send, and these are only a backstop behind it
+      headersTimeout: limits.totalTimeoutMs + UNDICI_BACKSTOP_MS,
+      bodyTimeout: limits.totalTimeoutMs + UNDICI_BACKSTOP_MS,
     });
   }
 
