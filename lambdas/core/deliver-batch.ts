@@ -33,8 +33,6 @@ export interface DeliveryPlan {
 }
 
 export interface DeliverBatchOptions {
-  /** The lane whose queue the batch came from. */
-  lane: DeliveryLane;
   /** Waits up to this long keep the message in flight (hidden); longer ones leave the in-flight state. */
   maxInFlightWaitSeconds: number;
   /** The longest delay SQS gives one message (900 s); longer waits hop. */
@@ -60,8 +58,10 @@ export async function deliverBatch(
   options: DeliverBatchOptions,
 ): Promise<DeliveryPlan> {
   const now = options.now ?? (() => new Date());
+  // the batch came from the queue of the lane the service sends from
+  const ownLane = deliveries.lane;
   const plan: DeliveryPlan = { log: [], requeues: [], stretches: [], deadLetters: [], notices: [] };
-  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = options.lane) => {
+  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = ownLane) => {
     const waitSeconds = Math.max(0, Math.ceil((dueMs - now().getTime()) / 1000));
     const delaySeconds = Math.min(options.maxDelaySeconds, waitSeconds);
     const next = { ...task, dueAt: new Date(dueMs).toISOString() };
@@ -84,7 +84,7 @@ export async function deliverBatch(
       if (!task) return;
       const attemptNumber = (task.attempt ?? 1) + message.receiveCount - 1;
       const current: DeliveryTask = { ...task, attempt: attemptNumber };
-      const { decision, record, notices, lane = options.lane } = await deliveries.deliver(current, webhooks.get(task.webhookId), attemptNumber);
+      const { decision, record, notices, lane = ownLane } = await deliveries.deliver(current, webhooks.get(task.webhookId), attemptNumber);
       // a delivery of an operational event never produces another one (no loops, no storms)
       plan.notices.push(...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices));
       if (record) plan.log.push({ task, update: record, firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered });
@@ -106,7 +106,7 @@ export async function deliverBatch(
         case 'retry': {
           const next: DeliveryTask = { ...task, attempt: attemptNumber + 1, trigger: 'scheduled' };
           const hiddenSoFar = (now().getTime() - message.firstReceivedAtMs) / 1000;
-          const staysInLane = lane === options.lane;
+          const staysInLane = lane === ownLane;
           if (staysInLane && decision.delaySeconds <= options.maxInFlightWaitSeconds && decision.delaySeconds < MAX_HIDDEN_SECONDS - hiddenSoFar) {
             // the message comes back with its receive count one higher, which is the next attempt number
             plan.stretches.push({ messageId: message.messageId, receiptHandle: message.receiptHandle, seconds: decision.delaySeconds, task: next });

@@ -100,6 +100,11 @@ export class DeliveryService {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** The lane this service sends from: its queue is where the deliveries it handles came from. */
+  get lane(): DeliveryLane {
+    return this.options.slowLane.lane;
+  }
+
   /**
    * @param webhook the webhook as it is now (not as it was at fan-out): deleted or paused webhooks are
    *   skipped, and a changed secret or URL is used.

@@ -124,7 +124,7 @@ export function deliverHandler(lane: DeliveryLane) {
       })),
       currentWebhooks,
       deliveries,
-      { lane, maxInFlightWaitSeconds: config.RETRY_IN_FLIGHT_MAX_SECONDS, maxDelaySeconds: config.RETRY_HOP_MAX_SECONDS },
+      { maxInFlightWaitSeconds: config.RETRY_IN_FLIGHT_MAX_SECONDS, maxDelaySeconds: config.RETRY_HOP_MAX_SECONDS },
     );
     await deliveryLog.recordAll(plan.log);
     publishDeliveryMetrics(plan);

@@ -28,7 +28,7 @@ function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), la
     random: () => 0.5,
   });
   const run = (messages: ReceivedDelivery[]) =>
-    deliverBatch(messages, async () => new Map([[aWebhook().id, webhook]]), service, { lane, maxInFlightWaitSeconds: 30, maxDelaySeconds: 900, now: () => now });
+    deliverBatch(messages, async () => new Map([[aWebhook().id, webhook]]), service, { maxInFlightWaitSeconds: 30, maxDelaySeconds: 900, now: () => now });
   return { ports, run };
 }
 
