@@ -8,6 +8,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { queueDepth } from './queue-inspection';
 
 /**
  * Moves the messages of a DLQ back to its source queue, without the failure reason (a replayed delivery
@@ -18,10 +19,7 @@ import {
  */
 export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl: string): Promise<number> {
   // a message someone is looking at (received, not yet visible again) is still the DLQ's to move
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  const toMove = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const toMove = await queueDepth(client, dlqUrl);
   let moved = 0;
   while (moved < toMove) {
     const { Messages = [] } = await client.send(
