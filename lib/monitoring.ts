@@ -76,9 +76,14 @@ export class Monitoring extends Construct {
           fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
         ),
       ),
-      ...[delivery.deliveriesQueue, delivery.slowDeliveriesQueue].map(
-        (queue) =>
-          new Alarm(this, queue === delivery.deliveriesQueue ? 'DeliveriesWaiting' : 'SlowDeliveriesWaiting', {
+      ...(
+        [
+          ['DeliveriesWaiting', delivery.deliveriesQueue],
+          ['SlowDeliveriesWaiting', delivery.slowDeliveriesQueue],
+        ] as const
+      ).map(
+        ([id, queue]) =>
+          new Alarm(this, id, {
             alarmDescription: `A delivery has waited over ${OLDEST_DELIVERY_AGE_SECONDS / 60} minutes in a deliveries queue (${queue.node.id}): is its deliver function running and keeping up? (docs/operations.md)`,
             metric: queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: Stats.MAXIMUM }),
             threshold: OLDEST_DELIVERY_AGE_SECONDS,
