@@ -143,7 +143,7 @@ export class DeliveryService {
       ...signatureHeaders({ messageId: task.eventId, timestamp: startedAt, body: task.payload, secrets: signingSecrets(webhook, startedAt) }),
     };
     const result = await this.ports.send(webhook.url, headers, task.payload);
-    const lane = await this.laneAfter(webhook, result, startedAt);
+    const lane = await this.laneAfter(webhook, result, startedAt, wasSlow);
     const attempt: DeliveryAttempt = {
       at: startedAt.toISOString(),
       trigger: manual ? 'manual' : 'scheduled',
@@ -209,13 +209,13 @@ export class DeliveryService {
    * A slow answer (or none) puts the webhook in the slow lane, or keeps it there: the hold is renewed once half
    * of it has passed, so a webhook that stays slow costs one write per half-hold, not one per delivery.
    */
-  private async laneAfter(webhook: Webhook, result: SendResult, startedAt: Date): Promise<DeliveryLane> {
+  private async laneAfter(webhook: Webhook, result: SendResult, startedAt: Date, wasSlow: boolean): Promise<DeliveryLane> {
     const { slowAnswerMs, holdSeconds } = this.options.slowLane;
     const slowAnswer = result.timedOut === true || result.durationMs > slowAnswerMs;
-    const holdLeftMs = webhook.slowLaneUntil ? Date.parse(webhook.slowLaneUntil) - startedAt.getTime() : 0;
+    const holdLeftMs = wasSlow ? Date.parse(webhook.slowLaneUntil!) - startedAt.getTime() : 0;
     if (slowAnswer && holdLeftMs < (holdSeconds * 1000) / 2) {
       await this.ports.markSlow(webhook, new Date(startedAt.getTime() + holdSeconds * 1000).toISOString());
     }
-    return slowAnswer || holdLeftMs > 0 ? 'slow' : 'fast';
+    return slowAnswer || wasSlow ? 'slow' : 'fast';
   }
 }
