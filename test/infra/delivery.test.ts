@@ -12,7 +12,7 @@ import {
 import { Delivery } from '../../lib/delivery';
 import { readConfig } from '../../lib/stack-config';
 import { Storage } from '../../lib/storage';
-import { actionsOn, resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
+import { actionsOn, queueIdsOf, resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
 
 // a producer in another stack, given access the way the README tells teams to
 let producer: Stack;
@@ -21,14 +21,7 @@ const { template } = synthesizeWebhooks(({ app, stack }) => {
   stack.delivery.grantPublish(new Role(producer, 'ProducerRole', { assumedBy: new AccountRootPrincipal() }));
 });
 
-const id = (prefix: string) => resourceByPrefix(template, 'AWS::SQS::Queue', prefix)[0];
-const queues = {
-  events: id('DeliveryEventsQueue'),
-  eventsDlq: id('DeliveryEventsDlq'),
-  deliveries: id('DeliveryDeliveriesQueue'),
-  deliveriesDlq: id('DeliveryDeliveriesDlq'),
-  slowDeliveries: id('DeliverySlowDeliveriesQueue'),
-};
+const queues = queueIdsOf(template);
 const fanOutId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryFanOut')[0];
 const deliverId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliver')[0];
 const deliverSlowLaneId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverSlowLane')[0];

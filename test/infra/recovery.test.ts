@@ -2,17 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/api/routes';
 import { FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE, ROUTE_QUEUE_URL_VARIABLES } from '../../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../../lambdas/table-access';
-import { actionsOf, resourceByPrefix, resourcesOfType, statementsOfFunction, synthesizeWebhooks, tableGrantsOf } from './synthesize';
+import { actionsOf, queueIdsOf, resourceByPrefix, resourcesOfType, statementsOfFunction, synthesizeWebhooks, tableGrantsOf } from './synthesize';
 
 const { template } = synthesizeWebhooks();
 const resources = template.toJSON().Resources;
-const queueId = (prefix: string) => resourceByPrefix(template, 'AWS::SQS::Queue', prefix)[0];
-const queues = {
-  events: queueId('DeliveryEventsQueue'),
-  deliveries: queueId('DeliveryDeliveriesQueue'),
-  recoveries: queueId('RecoveryRecoveriesQueue'),
-  recoveriesDlq: queueId('RecoveryRecoveriesDlq'),
-};
+const queues = queueIdsOf(template);
 const [recoverId] = resourceByPrefix(template, 'AWS::Lambda::Function', 'RecoveryRecover');
 const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 

@@ -51,6 +51,20 @@ export function resourceByPrefix(template: Template, type: string, prefix: strin
   return matches[0]!;
 }
 
+/** The logical ids of the stack's queues, by their role in the pipeline. */
+export function queueIdsOf(template: Template) {
+  const id = (prefix: string) => resourceByPrefix(template, 'AWS::SQS::Queue', prefix)[0];
+  return {
+    events: id('DeliveryEventsQueue'),
+    eventsDlq: id('DeliveryEventsDlq'),
+    deliveries: id('DeliveryDeliveriesQueue'),
+    deliveriesDlq: id('DeliveryDeliveriesDlq'),
+    slowDeliveries: id('DeliverySlowDeliveriesQueue'),
+    recoveries: id('RecoveryRecoveriesQueue'),
+    recoveriesDlq: id('RecoveryRecoveriesDlq'),
+  };
+}
+
 /** Every statement of the inline policies attached to a function's role. */
 export function statementsOfFunction(template: Template, functionId: string): Statement[] {
   const fn = template.toJSON().Resources[functionId] as Resource;
