@@ -51,13 +51,14 @@ export class Delivery extends Construct {
     assertScheduleFitsRetention(config.retryScheduleSeconds, DELIVERIES_QUEUE.retentionSeconds);
 
     const events = queueWithDlq(this, 'Events', EVENTS_QUEUE, EVENTS_QUEUE.maxReceiveCount);
-    // one receive per attempt: the first try, then one per delay of the schedule
-    const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE, maxAttempts(config.retryScheduleSeconds));
+    // one receive per attempt: the first try, then one per delay of the schedule (both lanes)
+    const receivesPerDelivery = maxAttempts(config.retryScheduleSeconds);
+    const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE, receivesPerDelivery);
     this.eventsQueue = events.queue;
     this.eventsDlq = events.dlq;
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
-    this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq, maxAttempts(config.retryScheduleSeconds));
+    this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq, receivesPerDelivery);
 
     const environment = {
       ...sharedEnvironment(config),
