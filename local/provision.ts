@@ -113,10 +113,11 @@ export async function provisionQueues(
   { prefix = '', retryScheduleSeconds, visibilityTimeoutSeconds }: { prefix?: string; retryScheduleSeconds: readonly number[]; visibilityTimeoutSeconds?: number },
 ) {
   const visibility = visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds };
+  const maxReceiveCount = maxAttempts(retryScheduleSeconds);
   return {
     events: await provisionQueue(client, { ...EVENTS_QUEUE, ...visibility }, prefix),
-    deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
-    slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility, maxReceiveCount: maxAttempts(retryScheduleSeconds) }, prefix),
+    deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility, maxReceiveCount }, prefix),
+    slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility, maxReceiveCount }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
   };
 }
