@@ -118,7 +118,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     wrapConsumer,
     // the injected faults would log thousands of errors; the accounting at the end is what the soak reports
     environment: {
-      WEBHOOK_CACHE_SECONDS: '5',
       SEND_TIMEOUT_SECONDS: '1.5',
       CONNECT_TIMEOUT_SECONDS: '1',
       // half the chaotic answers fail, so breakers open now and then: probes come within seconds, as the schedule does

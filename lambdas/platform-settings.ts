@@ -18,11 +18,11 @@ export const TABLE = {
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
     partitionPrefix: 'EVENTS#',
-    projectedAttributes: ['type', 'receivedAt', 'deliveryCounts'],
+    projectedAttributes: ['type', 'receivedAt'],
   },
 } as const;
 
-/** Delays after each failed attempt, in seconds (DESIGN §9): 8 attempts over about 28 hours. */
+/** Delays after each failed attempt, in seconds (docs/design.md §9): 8 attempts over about 28 hours. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
 
 /**
@@ -34,16 +34,14 @@ export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000,
 export const SETTING_DEFAULTS = {
   /** Plain-http webhook URLs: off on AWS; the local runtime turns it on. */
   allowHttpUrls: false,
-  /** Bounds the fan-out Query of a tenant's webhooks (DESIGN §5). */
+  /** Bounds the fan-out Query of a tenant's webhooks (docs/design.md §5). */
   maxWebhooksPerTenant: 100,
-  /** How long fan-out and deliver cache a webhook per container. */
-  webhookCacheSeconds: 5,
   retryScheduleSeconds: DEFAULT_RETRY_SCHEDULE_SECONDS,
   /** Stored events and delivery records expire after this (TTL). */
   eventRetentionDays: 30,
-  /** A webhook whose deliveries have all failed this long is disabled (DESIGN §9). */
+  /** A webhook whose deliveries have all failed this long is disabled (docs/design.md §9). */
   autoDisableAfterSeconds: 5 * 24 * 3600,
-  /** Circuit breaker (DESIGN §9): consecutive failed attempts that open it, and its probe interval's bounds. */
+  /** Circuit breaker (docs/design.md §9): consecutive failed attempts that open it, and its probe interval's bounds. */
   breakerFailureThreshold: 10,
   breakerProbeInitialSeconds: 30,
   breakerProbeMaxSeconds: 3600,
@@ -51,7 +49,7 @@ export const SETTING_DEFAULTS = {
   connectTimeoutSeconds: 5,
   sendTimeoutSeconds: 15,
   /**
-   * Isolation (DESIGN §9): the fast lane waits this long for an answer (Slack's limit for its own webhooks); a
+   * Isolation (docs/design.md §9): the fast lane waits this long for an answer (Slack's limit for its own webhooks); a
    * webhook whose endpoint takes longer has its deliveries sent through the slow lane, which waits the whole
    * send timeout, for the hold after its last slow answer.
    */
@@ -105,8 +103,9 @@ export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
   // long enough for the whole retry schedule, with room for redrives
   retentionSeconds: FOUR_DAYS,
   dlq: { name: 'webhooks-deliveries-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
-  // one receive per attempt: the first try plus one per delay of the schedule
-  maxReceiveCount: DEFAULT_RETRY_SCHEDULE_SECONDS.length + 1,
+  // a safety net for crashes only: attempts are counted in the message body, and every wait is a fresh message
+  // with a delay, so a receive count this high means the deliver function failed on it again and again
+  maxReceiveCount: 10,
   batchSize: 10,
   maxBatchingWindowSeconds: 0,
   maxConcurrency: 20,

@@ -33,7 +33,7 @@ export interface TableGrant {
 /** Everything one function may do to the table. */
 export type TableAccess = readonly TableGrant[];
 
-/** The key prefixes of DESIGN §5, as IAM patterns, built from the same functions the repositories use. */
+/** The key prefixes of docs/design.md §5, as IAM patterns, built from the same functions the repositories use. */
 export const KEY_PATTERNS = {
   /** webhooks and the per-tenant webhook count */
   tenant: keys.tenant('*'),
@@ -55,15 +55,15 @@ export const TABLE_ACCESS = {
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   updateWebhook: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   deleteWebhook: [{ actions: ['DeleteItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
-  /** Reading the delivery log and stored events (the recovery and audit routes of DESIGN §6b, §6c). */
+  /** Reading the delivery log and stored events (the recovery and audit routes of docs/design.md §6b, §6c). */
   readDeliveryLogAndEvents: [
     { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: [KEY_PATTERNS.events] },
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
   ],
-  /** Reads a tenant's webhooks; claims each event, then records it completed. */
+  /** Reads a tenant's webhooks (their version, then the list when it moved); claims each event, then records it completed. */
   fanOut: [
-    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem', 'Query'], leadingKeys: [KEY_PATTERNS.tenant] },
     // the event's claim and its completion are both conditional UpdateItems
     { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
@@ -79,10 +79,13 @@ export const TABLE_ACCESS = {
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
-  /** Reads a batch's webhooks and keeps their state (disable, failing, breaker); writes the delivery log. */
+  /**
+   * Reads a batch's webhooks and keeps their health (failing, breaker, slow lane; disabling also raises the
+   * tenant's webhooks version, in a transaction); writes the delivery log (batch puts, a put per record when a
+   * batch is refused, an update per later attempt).
+   */
   deliver: [
-    { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
-    { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
-    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
+    { actions: ['BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
   ],
 } as const satisfies Record<string, TableAccess>;

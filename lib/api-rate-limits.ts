@@ -7,7 +7,7 @@ import { API_RATE_LIMITS } from '../lambdas/platform-settings';
 const THROTTLED_BODY = 'Throttled';
 
 /**
- * Per-client rate limits (DESIGN §6; issue 8): an AWS WAF web ACL on the API stage with two rate-based rules,
+ * Per-client rate limits (docs/design.md §6; issue 8): an AWS WAF web ACL on the API stage with two rate-based rules,
  * one keyed on the source IP and one on the `Authorization` header, so one noisy client (or a flood of random
  * bearer tokens, each an authorizer invocation) is refused at the edge while the others keep the stage's
  * shared throttle. A refused request gets 429 in the API's error shape, as API Gateway's own throttling does.

@@ -38,7 +38,7 @@ export interface ApiProps {
 }
 
 /**
- * The subscribers' REST API (DESIGN §6). Routes come from lambdas/api/routes.ts, the same table the local
+ * The subscribers' REST API (docs/design.md §6). Routes come from lambdas/api/routes.ts, the same table the local
  * runtime mounts, so a route added there is deployed without touching this file: one small function per
  * route, each allowed only the table actions and key prefixes its route declares, and sqs:SendMessage on
  * the queues it declares (whose URLs it gets in its environment).
@@ -76,7 +76,7 @@ export class Api extends Construct {
     });
 
     this.restApi = new RestApi(this, 'RestApi', {
-      description: 'Webhook subscriptions (DESIGN §6)',
+      description: 'Webhook subscriptions (docs/design.md §6)',
       endpointTypes: [EndpointType.REGIONAL],
       // API Gateway needs an account-level role to write the stage's logs
       cloudWatchRole: true,
@@ -112,7 +112,7 @@ export class Api extends Construct {
       const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(fn));
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
-        reason: 'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (DESIGN §6); there are no Cognito users.',
+        reason: 'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
       });
       return fn;
     });

@@ -19,7 +19,7 @@ export interface ConsoleProps {
 const CONSOLE_SOURCE = new URL('../lambdas/console/serve-console.ts', import.meta.url).pathname;
 
 /**
- * The web console (DESIGN §13), served by the API itself at `<API URL>console`: a small function returns the
+ * The web console (docs/design.md §13), served by the API itself at `<API URL>console`: a small function returns the
  * page and its assets (built here, at synth, and shipped in a layer) with the console's security headers.
  * Same origin as the API, so the browser needs no CORS and the credential never leaves that origin; the stage's
  * throttling and WAF cover it too. See docs/architecture.md for why not S3 + CloudFront.

@@ -4,7 +4,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { maxAttempts, RETRY_JITTER } from '../lambdas/core/retry-schedule';
+import { RETRY_JITTER } from '../lambdas/core/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
@@ -26,21 +26,22 @@ export interface DeliveryProps {
 }
 
 /**
- * The delivery pipeline of DESIGN §2 and §9: producers' events queue → fan-out → deliveries queue (one message
+ * The delivery pipeline of docs/design.md §2 and §9: producers' events queue → fan-out → deliveries queue (one message
  * per event and webhook, so each delivery has its own retry clock) → deliver → subscriber.
  *
- * Each queue has its own DLQ. Retries are SQS redeliveries: the deliver function stretches a failed message's
- * visibility to the next delay, and the deliveries queue's `maxReceiveCount` (one receive per attempt) parks
- * what is exhausted in its DLQ, from which it is replayed. Queue settings come from lambdas/platform-settings.ts,
- * which the local runtime reads too; on AWS CloudFormation names the queues.
+ * Each queue has its own DLQ. A failed delivery waits for its next attempt as a new message with a delay (the
+ * attempt number in its body), so nothing waits in flight; the deliver function parks what is exhausted in the
+ * deliveries DLQ with its reason, and the queues' `maxReceiveCount` only catches messages a function keeps
+ * failing on. Queue settings come from lambdas/platform-settings.ts, which the local runtime reads too; on AWS
+ * CloudFormation names the queues.
  */
 export class Delivery extends Construct {
-  /** Where producers send events (DESIGN §7); use {@link grantPublish} to let one do so. */
+  /** Where producers send events (docs/design.md §7); use {@link grantPublish} to let one do so. */
   public readonly eventsQueue: Queue;
   public readonly eventsDlq: Queue;
   public readonly deliveriesQueue: Queue;
   public readonly deliveriesDlq: Queue;
-  /** The slow lane (DESIGN §9, Isolation): deliveries to endpoints that answer slowly or hang. */
+  /** The slow lane (docs/design.md §9, Isolation): deliveries to endpoints that answer slowly or hang. */
   public readonly slowDeliveriesQueue: Queue;
   public readonly fanOutFunction: WebhooksFunction;
   public readonly deliverFunction: WebhooksFunction;
@@ -48,21 +49,19 @@ export class Delivery extends Construct {
 
   public constructor(scope: Construct, id: string, { table, config }: DeliveryProps) {
     super(scope, id);
-    assertScheduleFitsRetention(config.retryScheduleSeconds, DELIVERIES_QUEUE.retentionSeconds);
+    assertScheduleFitsRetention(config.retryScheduleSeconds, config.eventRetentionDays * 86_400);
 
-    const events = queueWithDlq(this, 'Events', EVENTS_QUEUE, EVENTS_QUEUE.maxReceiveCount);
-    // one receive per attempt: the first try, then one per delay of the schedule (both lanes)
-    const receivesPerDelivery = maxAttempts(config.retryScheduleSeconds);
-    const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE, receivesPerDelivery);
+    const events = queueWithDlq(this, 'Events', EVENTS_QUEUE);
+    const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE);
     this.eventsQueue = events.queue;
     this.eventsDlq = events.dlq;
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
-    this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq, receivesPerDelivery);
+    this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq);
 
     const environment = {
       ...sharedEnvironment(config),
-      ...settingsEnvironment(config, ['retryScheduleSeconds', 'webhookCacheSeconds']),
+      ...settingsEnvironment(config, ['retryScheduleSeconds']),
       DELIVERIES_QUEUE_URL: this.deliveriesQueue.queueUrl,
     };
 
@@ -92,7 +91,7 @@ export class Delivery extends Construct {
       ]),
       SLOW_DELIVERIES_QUEUE_URL: this.slowDeliveriesQueue.queueUrl,
       DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,
-      // operational events (DESIGN §6e) go through the events queue like any event
+      // operational events (docs/design.md §6e) go through the events queue like any event
       EVENTS_QUEUE_URL: this.eventsQueue.queueUrl,
     };
     // the fast lane sends one delivery per record, records the attempt, schedules the retry; the slow lane does
@@ -145,12 +144,15 @@ export class Delivery extends Construct {
   }
 }
 
-/** A delivery must still be in its queue when its last retry is due. */
+/**
+ * A delivery's last attempt must come while its event and record are kept: its payload is read from neither,
+ * but its retry, recovery and log are. (Queue retention sets no bound: every wait is a fresh message.)
+ */
 function assertScheduleFitsRetention(scheduleSeconds: number[], retentionSeconds: number): void {
   const latestLastAttempt = scheduleSeconds.reduce((sum, delay) => sum + delay, 0) * (1 + RETRY_JITTER);
   if (latestLastAttempt >= retentionSeconds) {
     throw new Error(
-      `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the deliveries queue's retention (${retentionSeconds} s)`,
+      `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the retention of events and delivery records (${retentionSeconds} s)`,
     );
   }
 }

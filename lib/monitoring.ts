@@ -27,7 +27,7 @@ const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
- * A retry waits outside the queue's in-flight state, re-sent in hops of at most 15 minutes (DESIGN §9), and a
+ * A retry waits outside the queue's in-flight state, re-sent in hops of at most 15 minutes (docs/design.md §9), and a
  * received message is handled within the deliver function's visibility window: a visible delivery older than
  * this, for three periods in a row, means deliver is not keeping up or not running.
  */

@@ -14,14 +14,14 @@ export interface QueueWithDlq {
 }
 
 /** A queue of the pipeline and its own DLQ, with the settings of lambdas/platform-settings.ts; CloudFormation names them. */
-export function queueWithDlq(scope: Construct, id: string, settings: ConsumedQueueSettings, maxReceiveCount: number): QueueWithDlq {
+export function queueWithDlq(scope: Construct, id: string, settings: ConsumedQueueSettings): QueueWithDlq {
   const dlq = new Queue(scope, `${id}Dlq`, queueProps(settings.dlq));
-  return { queue: queueSharingDlq(scope, id, settings, dlq, maxReceiveCount), dlq };
+  return { queue: queueSharingDlq(scope, id, settings, dlq), dlq };
 }
 
 /** Another queue whose dead letters go to an existing DLQ (the slow delivery lane shares the deliveries DLQ). */
-export function queueSharingDlq(scope: Construct, id: string, settings: ConsumedQueueSettings, dlq: Queue, maxReceiveCount: number): Queue {
-  return new Queue(scope, `${id}Queue`, { ...queueProps(settings), deadLetterQueue: { queue: dlq, maxReceiveCount } });
+export function queueSharingDlq(scope: Construct, id: string, settings: ConsumedQueueSettings, dlq: Queue): Queue {
+  return new Queue(scope, `${id}Queue`, { ...queueProps(settings), deadLetterQueue: { queue: dlq, maxReceiveCount: settings.maxReceiveCount } });
 }
 
 /** Partial batch failures: one failed record is retried alone, never with the rest of its batch. */

@@ -19,7 +19,7 @@ export interface RecoveryProps {
 }
 
 /**
- * Recoveries (`POST /v2/webhooks/{id}/recover`, DESIGN §6b) in the background: the route queues a job, and the
+ * Recoveries (`POST /v2/webhooks/{id}/recover`, docs/design.md §6b) in the background: the route queues a job, and the
  * Recover function runs it one page at a time (a page's failed deliveries re-queued, then the job sent on with
  * its next position), so a recovery of any size never runs inside an API call. Jobs that keep failing are parked
  * in the recoveries DLQ.
@@ -31,7 +31,7 @@ export class Recovery extends Construct {
 
   public constructor(scope: Construct, id: string, { table, config, deliveriesQueue }: RecoveryProps) {
     super(scope, id);
-    const { queue, dlq } = queueWithDlq(this, 'Recoveries', RECOVERIES_QUEUE, RECOVERIES_QUEUE.maxReceiveCount);
+    const { queue, dlq } = queueWithDlq(this, 'Recoveries', RECOVERIES_QUEUE);
     this.queue = queue;
     this.dlq = dlq;
 
@@ -44,12 +44,15 @@ export class Recovery extends Construct {
         ...sharedEnvironment(config),
         DELIVERIES_QUEUE_URL: deliveriesQueue.queueUrl,
         RECOVERIES_QUEUE_URL: queue.queueUrl,
+        RECOVERIES_DLQ_URL: dlq.queueUrl,
       },
     });
     this.recoverFunction.bindTable(table, TABLE_ACCESS.recover);
     deliveriesQueue.grant(this.recoverFunction, 'sqs:SendMessage');
     // the continuation of a job is a message to its own queue
     queue.grant(this.recoverFunction, 'sqs:SendMessage');
+    // a message that is not a job is parked there with its reason
+    dlq.grant(this.recoverFunction, 'sqs:SendMessage');
     consume(this.recoverFunction, queue, RECOVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.recover);
 
     new CfnOutput(this, 'RecoveriesDlqUrlOutput', { description: 'Recovery jobs that kept failing', value: dlq.queueUrl }).overrideLogicalId('RecoveriesDlqUrl');

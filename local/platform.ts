@@ -73,7 +73,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const sqsClient = new SQSClient(localClientConfig(sqs.endpoint));
   await provisionTable(dynamoClient, options.tableName);
   const retryScheduleSeconds = options.retryScheduleSeconds ?? DEFAULT_RETRY_SCHEDULE_SECONDS;
-  const queues = await provisionQueues(sqsClient, { prefix: options.queuePrefix, retryScheduleSeconds, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+  const queues = await provisionQueues(sqsClient, { prefix: options.queuePrefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
   const documentClient = DynamoDBDocumentClient.from(dynamoClient);
 
   Object.assign(process.env, {
@@ -91,6 +91,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
     SLOW_DELIVERIES_QUEUE_URL: queues.slowDeliveries.queueUrl,
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
+    RECOVERIES_DLQ_URL: queues.recoveries.dlqUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
     // embedded metrics are log lines for CloudWatch; on a laptop they would only flood the terminal

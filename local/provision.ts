@@ -9,7 +9,6 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { maxAttempts } from '../lambdas/core/retry-schedule';
 import { DELIVERIES_QUEUE, EVENTS_QUEUE, RECOVERIES_QUEUE, SLOW_DELIVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
 
 const EVENTS_BY_TIME_ATTRIBUTES: AttributeDefinition[] = [
@@ -104,20 +103,19 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
 
 /**
  * The queue pairs; the two delivery lanes share the deliveries DLQ (the same name: CreateQueue answers the
- * existing one) and allow one receive per attempt of the retry schedule. A shortened
+ * existing one). A shortened
  * visibility timeout (tests) applies to the pipeline's queues only: a recovery page may take longer than it, and
  * coming back while it runs would queue its deliveries twice.
  */
 export async function provisionQueues(
   client: SQSClient,
-  { prefix = '', retryScheduleSeconds, visibilityTimeoutSeconds }: { prefix?: string; retryScheduleSeconds: readonly number[]; visibilityTimeoutSeconds?: number },
+  { prefix = '', visibilityTimeoutSeconds }: { prefix?: string; visibilityTimeoutSeconds?: number } = {},
 ) {
   const visibility = visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds };
-  const maxReceiveCount = maxAttempts(retryScheduleSeconds);
   return {
     events: await provisionQueue(client, { ...EVENTS_QUEUE, ...visibility }, prefix),
-    deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility, maxReceiveCount }, prefix),
-    slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility, maxReceiveCount }, prefix),
+    deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility }, prefix),
+    slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
   };
 }

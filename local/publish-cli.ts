@@ -5,7 +5,7 @@ import { LOCAL_PORTS } from './local-settings';
 import { localClientConfig } from './platform';
 
 const USAGE = `Usage: npm run publish -- --tenant <id> --type <event type> [--data '<json object>'] [--id <event id>]
-  Sends an event envelope (DESIGN §7) to the events queue of the local stack, or with --queue-url <url>
+  Sends an event envelope (docs/design.md §7) to the events queue of the local stack, or with --queue-url <url>
   [--region <r>] to a deployed one. Any SQS client can do the same: the envelope is plain JSON.`;
 
 const { values } = parseArgs({

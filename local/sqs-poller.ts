@@ -52,7 +52,7 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
 }
 
 /**
- * What Lambda makes of a handler's answer (DESIGN §10): the records to delete, or undefined when the whole
+ * What Lambda makes of a handler's answer (docs/design.md §10): the records to delete, or undefined when the whole
  * batch failed. A `batchItemFailures` entry that is empty, not a string, or names a record not in the batch
  * fails the whole batch, as on AWS; so does a throw or a timeout (handled by the caller).
  */

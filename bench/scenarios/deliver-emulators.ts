@@ -4,7 +4,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { freePort, startDynamoDb, startSqs } from '../../local/emulators';
 import { localClientConfig } from '../../local/platform';
 import { provisionQueues, provisionTable } from '../../local/provision';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../../lambdas/platform-settings';
 import { deliverEnvironment, deliveryBatches, inParallel, webhookItems } from '../deliveries';
 import { startReceiverProcess } from '../receiver-client';
 import { SdkMeter } from '../sdk-meter';
@@ -16,7 +15,7 @@ const receiver = await startReceiverProcess();
 const dynamo = await startDynamoDb({ port: await freePort() });
 const sqs = await startSqs({ port: 0 });
 await provisionTable(new DynamoDBClient(localClientConfig(dynamo.endpoint)), 'bench');
-const queues = await provisionQueues(new SQSClient(localClientConfig(sqs.endpoint)), { retryScheduleSeconds: DEFAULT_RETRY_SCHEDULE_SECONDS });
+const queues = await provisionQueues(new SQSClient(localClientConfig(sqs.endpoint)));
 deliverEnvironment('bench', queues.deliveries.queueUrl, queues.slowDeliveries.queueUrl, queues.deliveries.dlqUrl, queues.events.queueUrl);
 Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SQS: sqs.endpoint });
 

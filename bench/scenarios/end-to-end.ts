@@ -28,7 +28,7 @@ const platform = await startPlatform({
   dynamo: { port: await freePort() },
   sqs: { port: 0 },
   tableName: 'bench',
-  environment: { WEBHOOK_CACHE_SECONDS: '5', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
   wrapConsumer,
   onPollerClient: (client) => meter.attach('SQS', client),
 });

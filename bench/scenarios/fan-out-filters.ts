@@ -1,5 +1,5 @@
 import { subscribersOf } from '../../lambdas/core/delivery';
-import { parseEnvelope, type PlatformEvent } from '../../lambdas/core/event-envelope';
+import { parseEnvelope, type TenantEvent } from '../../lambdas/core/event-envelope';
 import type { EventFilter } from '../../lambdas/core/event-filter';
 import { FanOutService, type Claim, type FanOutPorts } from '../../lambdas/core/fan-out-service';
 import type { Webhook } from '../../lambdas/core/webhook';
@@ -54,7 +54,7 @@ async function fanOutRate(subscribed: Webhook[]) {
 function matchRate(subscribed: Webhook[]) {
   const parsed = parseEnvelope(body(0), 'm0');
   if (!parsed.ok) throw new Error(parsed.reason);
-  const event: PlatformEvent = parsed.event;
+  const event: TenantEvent = parsed.event;
   const evaluations = 20_000;
   const started = performance.now();
   let matched = 0;

@@ -19,7 +19,7 @@ const platform = await startPlatform({
   dynamo: { port: await freePort() },
   sqs: { port: 0 },
   tableName: 'bench',
-  environment: { WEBHOOK_CACHE_SECONDS: '5', POWERTOOLS_LOG_LEVEL: 'ERROR', SEND_TIMEOUT_SECONDS: String(sendTimeoutSeconds) },
+  environment: { POWERTOOLS_LOG_LEVEL: 'ERROR', SEND_TIMEOUT_SECONDS: String(sendTimeoutSeconds) },
 });
 const requestsToB = { hang: 0, '500': 0, healthy: 0 };
 const receiver = await startReceiver({

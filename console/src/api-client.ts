@@ -15,7 +15,7 @@ import type {
   Webhook,
 } from './api-types';
 
-/** An answer in the API's error shape (DESIGN §6), or a network failure (status 0). */
+/** An answer in the API's error shape (docs/design.md §6), or a network failure (status 0). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../core/zod-messages';
-import { MAX_DELAY_SECONDS } from '../core/retry-schedule';
-import { EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS, SETTING_DEFAULTS } from '../platform-settings';
+import { LONGEST_RETRY_WAIT_SECONDS } from '../core/retry-schedule';
+import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
 
@@ -23,7 +23,6 @@ export const flag = z.pipe(
 );
 const wholeNumber = (minimum: number) =>
   z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(minimum));
-const atLeast = (minimum: number) => z.coerce.number().check(z.gte(minimum));
 const positive = z.coerce.number().check(z.gt(0));
 const secondsList = z.pipe(
   z.transform((value: unknown) =>
@@ -35,7 +34,7 @@ const secondsList = z.pipe(
         z.refine(Number.isInteger, 'must be whole seconds'),
         z.gte(0),
         // a retry waits at most this long per hop (SQS visibility and delay limits)
-        z.lte(MAX_DELAY_SECONDS, `a retry delay cannot exceed ${MAX_DELAY_SECONDS} s`),
+        z.lte(LONGEST_RETRY_WAIT_SECONDS, `a retry delay cannot exceed ${LONGEST_RETRY_WAIT_SECONDS} s`),
       ),
     )
     .check(z.minLength(1)),
@@ -45,7 +44,6 @@ const secondsList = z.pipe(
 export const SETTING_SCHEMAS = {
   allowHttpUrls: flag,
   maxWebhooksPerTenant: wholeNumber(1),
-  webhookCacheSeconds: atLeast(0),
   retryScheduleSeconds: secondsList,
   eventRetentionDays: wholeNumber(1),
   autoDisableAfterSeconds: positive,
@@ -78,8 +76,6 @@ const environmentSchema = z.object({
   ALLOW_LOOPBACK_URLS: z._default(flag, false),
   // how long one message's claim on an event keeps its duplicates waiting: the events queue's visibility timeout
   EVENT_CLAIM_SECONDS: z._default(positive, EVENTS_QUEUE.visibilityTimeoutSeconds),
-  // a failed delivery waits in flight (hidden) only this long; longer waits leave the queue's in-flight count
-  RETRY_IN_FLIGHT_MAX_SECONDS: z._default(atLeast(0), FUNCTION_TIMEOUT_SECONDS.deliver),
   // one delayed re-send waits at most this long (SQS's DelaySeconds limit); tests shorten it to see the hops
   RETRY_HOP_MAX_SECONDS: z._default(z.coerce.number().check(z.gt(0), z.lte(900)), 900),
   EVENTS_QUEUE_URL: queueUrl,
@@ -88,6 +84,7 @@ const environmentSchema = z.object({
   DELIVERIES_DLQ_URL: queueUrl,
   SLOW_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
+  RECOVERIES_DLQ_URL: queueUrl,
 });
 
 export type PlatformConfig = z.output<typeof environmentSchema>;

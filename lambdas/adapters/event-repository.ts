@@ -1,5 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PlatformEvent } from '../core/event-envelope';
+import type { TenantEvent } from '../core/event-envelope';
 import type { Claim, CompletedEvent } from '../core/fan-out-service';
 import { expiresAt, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
@@ -21,7 +21,7 @@ export class DynamoEventRepository {
    * Claims each event for its message, in one conditional write per event that also stores it: taken when
    * new, when claimed before by the same message (a crash), or when an earlier claim lapsed unfinished.
    */
-  async claim(events: readonly { messageId: string; event: PlatformEvent }[], now = new Date()): Promise<Map<string, Claim>> {
+  async claim(events: readonly { messageId: string; event: TenantEvent }[], now = new Date()): Promise<Map<string, Claim>> {
     const claims = new Map<string, Claim>();
     await Promise.all(
       events.map(async ({ messageId, event }) => {
@@ -31,7 +31,7 @@ export class DynamoEventRepository {
     return claims;
   }
 
-  private async claimOne(messageId: string, event: PlatformEvent, now: Date): Promise<Claim> {
+  private async claimOne(messageId: string, event: TenantEvent, now: Date): Promise<Claim> {
     const at = now.toISOString();
     try {
       const { Attributes } = await this.client.send(
@@ -76,7 +76,7 @@ export class DynamoEventRepository {
    * Notes the webhooks whose deliveries an unfinished fan-out queued (a string set, added to), so that its retry
    * sends only the others. Best effort: if this write fails, the retry sends them again, with the same webhook-id.
    */
-  async rememberQueued(events: readonly { event: PlatformEvent; webhookIds: string[] }[]): Promise<void> {
+  async rememberQueued(events: readonly { event: TenantEvent; webhookIds: string[] }[]): Promise<void> {
     await Promise.all(
       events.map(({ event, webhookIds }) =>
         this.client

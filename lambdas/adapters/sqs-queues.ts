@@ -1,6 +1,4 @@
-import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import {
-  ChangeMessageVisibilityBatchCommand,
   SendMessageBatchCommand,
   type MessageAttributeValue,
   type SendMessageBatchRequestEntry,
@@ -27,7 +25,7 @@ export interface SendRefusal {
 export const PLATFORM_ORIGIN = { attribute: 'origin', value: 'platform' } as const;
 
 /** SQS's limits: ten entries per batch request, 1 MiB per message and per whole batch request. */
-export const SQS_LIMITS = { entriesPerBatch: 10, maxBytes: MAX_QUEUE_MESSAGE_BYTES, maxDelaySeconds: 900 } as const;
+export const SQS_LIMITS = { entriesPerBatch: 10, maxBytes: MAX_QUEUE_MESSAGE_BYTES } as const;
 
 const stringAttributes = (attributes: Record<string, string>): Record<string, MessageAttributeValue> =>
   Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
@@ -102,25 +100,6 @@ export class SqsQueues {
     }
     return refusals;
   }
-
-  /**
-   * Hides received messages until a retry that is due soon (the short waits of the schedule). Returns the
-   * receipt handles SQS refused to change (an expired receipt handle, for one).
-   */
-  async delay(queueUrl: string, messages: readonly { receiptHandle: string; seconds: number }[]): Promise<string[]> {
-    const refused: string[] = [];
-    for (let start = 0; start < messages.length; start += SQS_LIMITS.entriesPerBatch) {
-      const chunk = messages.slice(start, start + SQS_LIMITS.entriesPerBatch);
-      const { Failed = [] } = await this.client.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle, VisibilityTimeout: message.seconds })),
-        }),
-      );
-      for (const failure of Failed) refused.push(chunk[Number(failure.Id)]!.receiptHandle);
-    }
-    return refused;
-  }
 }
 
 function toEntry(index: number, message: OutgoingMessage): SendMessageBatchRequestEntry {
@@ -132,9 +111,3 @@ function toEntry(index: number, message: OutgoingMessage): SendMessageBatchReque
     ...(message.delaySeconds ? { DelaySeconds: message.delaySeconds } : {}),
   };
 }
-
-/**
- * A processor holds the state of one batch, so each invocation gets its own: a shared one would mix up the
- * failures of batches handled at the same time (the local runtime runs several in one process).
- */
-export const newBatchProcessor = () => new BatchProcessor(EventType.SQS);

@@ -1,4 +1,4 @@
-/** Key layout of the single table (DESIGN §5). */
+/** Key layout of the single table (docs/design.md §5). */
 export const keys = {
   tenant: (tenantId: string) => `TENANT#${tenantId}`,
   webhook: (webhookId: string) => `WEBHOOK#${webhookId}`,
@@ -7,7 +7,6 @@ export const keys = {
   webhookCount: 'WEBHOOKCOUNT',
   apiKey: (keyHash: string) => `APIKEY#${keyHash}`,
   apiKeySort: 'APIKEY',
-  delivery: (eventId: string) => `DELIVERY#${eventId}`,
   /**
    * A delivery's sort key under `WEBHOOK#<webhookId>`: time first, so a webhook's log lists newest first and
    * a time window is a key range, with no index and no extra write (docs/architecture.md, "Delivery log").

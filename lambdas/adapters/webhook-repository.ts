@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -9,17 +8,10 @@ import {
 import { LimitExceededError } from '../core/errors';
 import type { Webhook } from '../core/webhook';
 import type { SecretRotation, WebhookChanges, WebhookPage, WebhookPageQuery, WebhookStore } from '../core/webhook-store';
-import { cancelledByCondition, isConditionFailure, untilProcessed } from './dynamo-support';
+import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
-
-type WebhookItem = Webhook & { pk: string; sk: string };
-
-/** What the delivery path keeps of a webhook's health (auto-disable clock, failure count, breaker). */
-const HEALTH_FIELDS = 'failingSince, consecutiveFailures, nextProbeAt, probeIntervalSeconds';
-
-function toWebhook({ pk: _pk, sk: _sk, ...webhook }: WebhookItem): Webhook {
-  return webhook;
-}
+import { toWebhook, type WebhookItem } from './webhook-item';
+import { raiseWebhooksVersion, WEBHOOKS_VERSION_ATTRIBUTE } from './webhooks-version';
 
 function matches(webhook: Webhook, query: WebhookPageQuery): boolean {
   return (
@@ -28,6 +20,12 @@ function matches(webhook: Webhook, query: WebhookPageQuery): boolean {
   );
 }
 
+/**
+ * The API's webhooks (and fan-out's list of a tenant's webhooks). Every read is strongly consistent and every
+ * change raises the tenant's webhooks version (webhooks-version.ts) before the API answers: what the API said
+ * is what the next fan-out and the next attempt use. The delivery health fields are written only by
+ * webhook-health-repository.ts.
+ */
 export class DynamoWebhookRepository implements WebhookStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -44,7 +42,7 @@ export class DynamoWebhookRepository implements WebhookStore {
               Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: keys.webhookCount },
-                UpdateExpression: 'ADD webhookCount :one',
+                UpdateExpression: `ADD webhookCount :one, ${WEBHOOKS_VERSION_ATTRIBUTE} :one`,
                 ConditionExpression: 'attribute_not_exists(webhookCount) OR webhookCount < :max',
                 ExpressionAttributeValues: { ':one': 1, ':max': maxPerTenant },
               },
@@ -67,7 +65,7 @@ export class DynamoWebhookRepository implements WebhookStore {
 
   async get(tenantId: string, id: string): Promise<Webhook | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) } }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) }, ConsistentRead: true }),
     );
     return Item ? toWebhook(Item as WebhookItem) : undefined;
   }
@@ -102,112 +100,12 @@ export class DynamoWebhookRepository implements WebhookStore {
           ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.webhookPrefix },
           ExclusiveStartKey: startKey,
           Limit: pageSize,
+          ConsistentRead: true,
         }),
       );
       for (const item of page.Items ?? []) yield toWebhook(item as WebhookItem);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-  }
-
-  /** Several webhooks in one BatchGetItem per 100 (the deliver function reads a whole batch's webhooks at once). */
-  async getMany(refs: readonly { tenantId: string; webhookId: string }[]): Promise<Webhook[]> {
-    const found: Webhook[] = [];
-    for (let start = 0; start < refs.length; start += 100) {
-      const chunk = refs.slice(start, start + 100).map(({ tenantId, webhookId }) => ({ pk: keys.tenant(tenantId), sk: keys.webhook(webhookId) }));
-      await untilProcessed(
-        chunk,
-        async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-          found.push(...(Responses?.[this.tableName] ?? []).map((item) => toWebhook(item as WebhookItem)));
-          return UnprocessedKeys?.[this.tableName]?.Keys as typeof pending | undefined;
-        },
-        'webhook reads',
-      );
-    }
-    return found;
-  }
-
-  /** Switches a webhook off and says why (410 Gone, long failure); re-activating through the API clears the reason. */
-  async disable(tenantId: string, id: string, reason: string, now: string): Promise<void> {
-    await this.updateIfExists(tenantId, id, `SET active = :false, disabledReason = :reason, updatedAt = :now REMOVE ${HEALTH_FIELDS}`, {
-      ':false': false,
-      ':reason': reason,
-      ':now': now,
-    });
-  }
-
-  /**
-   * Counts one failed attempt; the first of a run also starts the auto-disable clock. Answers the webhook as
-   * stored now (undefined once deleted), so the breaker decides on the count every container adds to.
-   */
-  async recordFailure(tenantId: string, id: string, at: string): Promise<Webhook | undefined> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
-          UpdateExpression: 'ADD consecutiveFailures :one SET failingSince = if_not_exists(failingSince, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':one': 1, ':at': at },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? toWebhook(Attributes as WebhookItem) : undefined;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** Opens the breaker unless it is open already; true when this call opened it. */
-  async openBreaker(tenantId: string, id: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
-    return this.updateIfExists(
-      tenantId,
-      id,
-      'SET nextProbeAt = :next, probeIntervalSeconds = :interval',
-      { ':next': nextProbeAt, ':interval': intervalSeconds },
-      'attribute_not_exists(nextProbeAt)',
-    );
-  }
-
-  /** Moves the probe time on from the one observed; false when another container did first. */
-  async claimProbe(tenantId: string, id: string, observed: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
-    return this.updateIfExists(
-      tenantId,
-      id,
-      'SET nextProbeAt = :next, probeIntervalSeconds = :interval',
-      { ':next': nextProbeAt, ':interval': intervalSeconds, ':observed': observed },
-      'nextProbeAt = :observed',
-    );
-  }
-
-  /** The first success after failures: the count, the auto-disable clock and the breaker all reset. */
-  async recordSuccess(tenantId: string, id: string): Promise<void> {
-    await this.updateIfExists(tenantId, id, `REMOVE ${HEALTH_FIELDS}`);
-  }
-
-  /** Sends the webhook's deliveries through the slow lane until `until` (DESIGN §9, Isolation). */
-  async markSlow(tenantId: string, id: string, until: string): Promise<void> {
-    await this.updateIfExists(tenantId, id, 'SET slowLaneUntil = :until', { ':until': until });
-  }
-
-  /** False when the webhook is gone or the condition did not hold. */
-  private async updateIfExists(tenantId: string, id: string, expression: string, values?: Record<string, unknown>, condition?: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
-          UpdateExpression: expression,
-          ConditionExpression: condition ? `attribute_exists(pk) AND ${condition}` : 'attribute_exists(pk)',
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return false;
-    }
   }
 
   /** Sets only the fields given, in one conditional UpdateItem, so concurrent updates of different fields all land. */
@@ -255,7 +153,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     });
   }
 
-  /** One UpdateItem of an existing webhook, answering it as stored now; undefined when there is no such webhook. */
+  /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
   private async updateExisting(
     tenantId: string,
     id: string,
@@ -263,8 +161,9 @@ export class DynamoWebhookRepository implements WebhookStore {
     values: Record<string, unknown>,
     names?: Record<string, string>,
   ): Promise<Webhook | undefined> {
+    let Attributes: Record<string, unknown> | undefined;
     try {
-      const { Attributes } = await this.client.send(
+      ({ Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
@@ -274,12 +173,13 @@ export class DynamoWebhookRepository implements WebhookStore {
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return toWebhook(Attributes as WebhookItem);
+      ));
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
+    await raiseWebhooksVersion(this.client, this.tableName, tenantId);
+    return toWebhook(Attributes as unknown as WebhookItem);
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
@@ -299,8 +199,8 @@ export class DynamoWebhookRepository implements WebhookStore {
               Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: keys.webhookCount },
-                UpdateExpression: 'ADD webhookCount :minusOne',
-                ExpressionAttributeValues: { ':minusOne': -1 },
+                UpdateExpression: `ADD webhookCount :minusOne, ${WEBHOOKS_VERSION_ATTRIBUTE} :one`,
+                ExpressionAttributeValues: { ':minusOne': -1, ':one': 1 },
               },
             },
           ],

@@ -1,5 +1,5 @@
 import { loadConfig, required } from '../adapters/config';
-import { DynamoDeliveryLogRepository } from '../adapters/delivery-log-repository';
+import { DynamoDeliveryLogReader } from '../adapters/delivery-log-reader';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
 import { sqsDeliveryQueue, sqsPlatformEventQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
@@ -10,7 +10,7 @@ import { RecoveryService } from '../core/recovery-service';
 import { RetryDeliveryService } from '../core/retry-delivery-service';
 import { TestEventService } from '../core/test-event-service';
 
-// The routes that send to the pipeline (DESIGN §6b). Each function is given only its own queue's URL (routes.ts
+// The routes that send to the pipeline (docs/design.md §6b). Each function is given only its own queue's URL (routes.ts
 // `queues`), so each service is built on demand, by the one handler that uses it, once per container.
 const config = loadConfig();
 const webhooks = () => new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
@@ -20,7 +20,7 @@ export const retryDeliveryService = () =>
   new RetryDeliveryService({
     webhooks: webhooks(),
     events: new DynamoEventLogRepository(documentClient, config.TABLE_NAME),
-    deliveries: new DynamoDeliveryLogRepository(documentClient, config.TABLE_NAME),
+    deliveries: new DynamoDeliveryLogReader(documentClient, config.TABLE_NAME),
     queue: sqsDeliveryQueue(queues(), required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
     retentionDays: config.EVENT_RETENTION_DAYS,
   });

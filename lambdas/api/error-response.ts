@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode, type ErrorDetail } from '../core/errors';
+import { DomainError, InvalidJsonError, UnsupportedMediaTypeError, type ErrorCode, type ErrorDetail } from '../core/errors';
 
 /** The HTTP status of each error code (the API description lists them per status). */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -24,8 +24,8 @@ export interface HttpErrorResponse {
 
 /** middy's own HTTP errors (from the JSON body parser) carry a status; map them onto our codes. */
 function fromHttpStatus(statusCode: number): DomainError | undefined {
-  if (statusCode === 415) return new DomainError('unsupported_media_type', 'The request body must be sent with Content-Type: application/json');
-  if (statusCode === 400 || statusCode === 422) return new DomainError('invalid_json', 'The request body is not valid JSON');
+  if (statusCode === 415) return new UnsupportedMediaTypeError();
+  if (statusCode === 400 || statusCode === 422) return new InvalidJsonError();
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '../adapters/config';
-import { DynamoDeliveryLogRepository } from '../adapters/delivery-log-repository';
+import { DynamoDeliveryLogReader } from '../adapters/delivery-log-reader';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
@@ -9,7 +9,7 @@ import { EventLogService } from '../core/event-log-service';
 const config = loadConfig();
 const stores = {
   webhooks: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),
-  deliveries: new DynamoDeliveryLogRepository(documentClient, config.TABLE_NAME),
+  deliveries: new DynamoDeliveryLogReader(documentClient, config.TABLE_NAME),
   events: new DynamoEventLogRepository(documentClient, config.TABLE_NAME),
   retentionDays: config.EVENT_RETENTION_DAYS,
 };

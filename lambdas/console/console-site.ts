@@ -1,5 +1,5 @@
 /**
- * How the web console (DESIGN §13) is served, the same on a laptop (local/api-gateway.ts) and in Lambda
+ * How the web console (docs/design.md §13) is served, the same on a laptop (local/api-gateway.ts) and in Lambda
  * (serve-console.ts): an index page for every path of the single-page app, hashed assets cached for good,
  * and headers that let the page run only its own script and talk only to its own origin.
  */

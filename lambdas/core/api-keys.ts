@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** Long-lived API keys for code; short-lived portal tokens for the console's portal links (DESIGN §13). */
+/** Long-lived API keys for code; short-lived portal tokens for the console's portal links (docs/design.md §13). */
 export type CredentialKind = 'api-key' | 'portal-token';
 
 /** An API key or portal token as stored: only the SHA-256 of it, never the credential itself. */

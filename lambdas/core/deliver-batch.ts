@@ -1,55 +1,55 @@
 import { parseDeliveryTask, serializeTask, type DeliveryTask } from './delivery';
+import type { DeliveryNotice } from './delivery-notice';
 import { isOperational } from './event-catalog';
-import type { DeliveryLane, DeliveryNotice, DeliveryRecordUpdate, DeliveryService } from './delivery-service';
+import type { DeliveryRecordUpdate, DeliveryService } from './delivery-service';
+import type { DeliveryLane } from './webhook-health';
 import type { Webhook } from './webhook';
 
 /** One deliveries-queue message as received. */
 export interface ReceivedDelivery {
   messageId: string;
-  receiptHandle: string;
   body: string;
-  /** SQS's receive count of this message: a crash, or a short in-flight wait, brings it back. */
-  receiveCount: number;
-  /** When this message was first received (ms): SQS keeps a message hidden for at most 12 h from then. */
-  firstReceivedAtMs: number;
 }
 
 export interface DeliveryLogEntry {
+  /** The message whose attempt this is: if its log cannot be written for now, that message alone comes back. */
+  fromMessageId: string;
   task: DeliveryTask;
   update: DeliveryRecordUpdate;
   /** The pair has no log yet (its first attempt): the whole item can be put, in a batch. */
   firstWrite: boolean;
 }
 
-/** What the handler must do for a batch, in this order: write the log, send, change visibilities. */
+/**
+ * What the handler must do for a batch: write the log first, then send the messages, each only for records
+ * whose log was written (a record whose log failed comes back whole, so nothing is sent twice for it).
+ */
 export interface DeliveryPlan {
   log: DeliveryLogEntry[];
-  /** Messages to send to a lane's queue, with a delay (long waits) or not (forwards); their originals are done. */
+  /** Messages to send to a lane's queue, with a delay (retries, waits) or not (forwards); their originals are done. */
   requeues: { fromMessageId: string; task: DeliveryTask; body: string; delaySeconds: number; lane: DeliveryLane }[];
-  /** Short waits: the message stays in flight, hidden this long, and is reported as failed. */
-  stretches: { messageId: string; receiptHandle: string; seconds: number; task: DeliveryTask }[];
   deadLetters: { fromMessageId: string; body: string; reason: string }[];
   notices: DeliveryNotice[];
+  /** Records to receive again: something failed before their attempt was settled (a read, a health write). */
+  failedMessageIds: string[];
 }
 
 export interface DeliverBatchOptions {
-  /** Waits up to this long keep the message in flight (hidden); longer ones leave the in-flight state. */
-  maxInFlightWaitSeconds: number;
   /** The longest delay SQS gives one message (900 s); longer waits hop. */
-  maxDelaySeconds: number;
+  maxHopSeconds: number;
   now?: () => Date;
+  /** Told of a record whose handling failed (it comes back alone). */
+  onRecordError?: (messageId: string, error: unknown) => void;
 }
 
-/** SQS hides a received message for at most 12 hours from its first receipt. */
-const MAX_HIDDEN_SECONDS = 12 * 3600;
-
 /**
- * The deliver use case for one batch of the deliveries queue (DESIGN §9). A failed attempt waits for its next
- * one outside the in-flight state: a short wait stretches the message's visibility, a longer one re-sends it
- * with a delay of at most 900 s (the due time and the attempt number travel in its body, so a long wait takes
- * several hops and no attempt is lost or added); an open breaker postpones without an attempt. What cannot be
- * delivered goes to the DLQ with its reason. A webhook in the slow lane has its deliveries forwarded there, and
- * its retries wait there. Nothing here talks to AWS: the plan says what to send and write.
+ * The deliver use case for one batch of a lane's queue. Every wait happens outside the in-flight state: a
+ * retry, or a postponement behind an open breaker, re-sends the message with a delay of at most 900 s and the
+ * original is done (the due time and the attempt number travel in its body, so a long wait takes several hops
+ * and no attempt is lost or added; SQS's receive count is never read, so a receive that made no attempt uses
+ * none up). What cannot be delivered goes to the DLQ with its reason; a webhook in the slow lane has its
+ * deliveries forwarded there. One record's failure never fails its batch-mates. Nothing here talks to AWS: the
+ * plan says what to write and send.
  */
 export async function deliverBatch(
   messages: readonly ReceivedDelivery[],
@@ -58,14 +58,11 @@ export async function deliverBatch(
   options: DeliverBatchOptions,
 ): Promise<DeliveryPlan> {
   const now = options.now ?? (() => new Date());
-  // the batch came from the queue of the lane the service sends from
-  const ownLane = deliveries.lane;
-  const plan: DeliveryPlan = { log: [], requeues: [], stretches: [], deadLetters: [], notices: [] };
-  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = ownLane) => {
+  const plan: DeliveryPlan = { log: [], requeues: [], deadLetters: [], notices: [], failedMessageIds: [] };
+  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = deliveries.lane) => {
     const waitSeconds = Math.max(0, Math.ceil((dueMs - now().getTime()) / 1000));
-    const delaySeconds = Math.min(options.maxDelaySeconds, waitSeconds);
     const next = { ...task, dueAt: new Date(dueMs).toISOString() };
-    plan.requeues.push({ fromMessageId, task: next, body: serializeTask(next), delaySeconds, lane });
+    plan.requeues.push({ fromMessageId, task: next, body: serializeTask(next), delaySeconds: Math.min(options.maxHopSeconds, waitSeconds), lane });
   };
 
   const tasks = new Map<string, DeliveryTask>();
@@ -76,44 +73,41 @@ export async function deliverBatch(
     else if (task.dueAt && Date.parse(task.dueAt) - now().getTime() >= 1000) requeue(message.messageId, task, Date.parse(task.dueAt));
     else tasks.set(message.messageId, task);
   }
+  if (tasks.size === 0) return plan;
   const webhooks = await webhooksOf([...tasks.values()]);
 
   await Promise.all(
-    messages.map(async (message) => {
-      const task = tasks.get(message.messageId);
-      if (!task) return;
-      const attemptNumber = (task.attempt ?? 1) + message.receiveCount - 1;
-      const current: DeliveryTask = { ...task, attempt: attemptNumber };
-      const { decision, record, notices, lane = ownLane } = await deliveries.deliver(current, webhooks.get(task.webhookId), attemptNumber);
+    [...tasks].map(async ([messageId, task]) => {
+      let result;
+      try {
+        result = await deliveries.deliver(task, webhooks.get(task.webhookId));
+      } catch (error) {
+        options.onRecordError?.(messageId, error);
+        plan.failedMessageIds.push(messageId);
+        return;
+      }
+      const { decision, record, notices, lane = deliveries.lane } = result;
       // a delivery of an operational event never produces another one (no loops, no storms)
       plan.notices.push(...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices));
-      if (record) plan.log.push({ task, update: record, firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered });
+      const attemptNumber = task.attempt ?? 1;
+      if (record) plan.log.push({ fromMessageId: messageId, task, update: record, firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered });
       switch (decision.action) {
         case 'done':
           return;
         case 'postpone':
-          requeue(message.messageId, current, decision.untilMs, lane);
+          requeue(messageId, task, decision.untilMs, lane);
           return;
         case 'forward':
-          requeue(message.messageId, current, now().getTime(), lane);
+          requeue(messageId, task, now().getTime(), lane);
           return;
         case 'dead-letter': {
           // a replay from the DLQ starts the schedule again; its log keeps the earlier attempts
           const { attempt: _attempt, dueAt: _dueAt, ...replayable } = task;
-          plan.deadLetters.push({ fromMessageId: message.messageId, body: serializeTask({ ...replayable, deadLettered: true }), reason: decision.reason });
+          plan.deadLetters.push({ fromMessageId: messageId, body: serializeTask({ ...replayable, deadLettered: true }), reason: decision.reason });
           return;
         }
-        case 'retry': {
-          const next: DeliveryTask = { ...task, attempt: attemptNumber + 1, trigger: 'scheduled' };
-          const hiddenSoFar = (now().getTime() - message.firstReceivedAtMs) / 1000;
-          const staysInLane = lane === ownLane;
-          if (staysInLane && decision.delaySeconds <= options.maxInFlightWaitSeconds && decision.delaySeconds < MAX_HIDDEN_SECONDS - hiddenSoFar) {
-            // the message comes back with its receive count one higher, which is the next attempt number
-            plan.stretches.push({ messageId: message.messageId, receiptHandle: message.receiptHandle, seconds: decision.delaySeconds, task: next });
-          } else {
-            requeue(message.messageId, next, now().getTime() + decision.delaySeconds * 1000, lane);
-          }
-        }
+        case 'retry':
+          requeue(messageId, { ...task, attempt: attemptNumber + 1, trigger: 'scheduled' }, now().getTime() + decision.delaySeconds * 1000, lane);
       }
     }),
   );

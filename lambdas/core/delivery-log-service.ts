@@ -10,12 +10,12 @@ export interface LogServiceOptions {
   webhooks: Pick<WebhookStore, 'get'>;
   deliveries: DeliveryLogStore;
   events: EventLogStore;
-  /** How long events and delivery records are kept (DESIGN §6c). */
+  /** How long events and delivery records are kept (docs/design.md §6c). */
   retentionDays: number;
   now?: () => Date;
 }
 
-/** The delivery log of one webhook (DESIGN §6b): what was sent, each attempt, newest first. */
+/** The delivery log of one webhook (docs/design.md §6b): what was sent, each attempt, newest first. */
 export class DeliveryLogService {
   private readonly now: () => Date;
 

@@ -1,6 +1,13 @@
 import type { AttemptTrigger, DeliveryAttempt, DeliveryStatus } from './delivery';
 import type { EventType } from './event-catalog';
 
+/** A record keeps its first attempts and its latest ones, this many in all (a record must stay far below DynamoDB's 400 KB)... */
+export const MAX_ATTEMPTS_KEPT = 25;
+/** ...of which the first this many. */
+export const FIRST_ATTEMPTS_KEPT = 5;
+/** The receiver's answer is kept to this many bytes of UTF-8 per attempt. */
+export const MAX_RESPONSE_BYTES = 1024;
+
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const satisfies readonly DeliveryStatus[];
 
 /** An attempt as the log stores it; records written before manual retries existed have no trigger. */
@@ -13,7 +20,10 @@ export interface DeliveryRecord {
   eventId: string;
   eventType: EventType;
   status: DeliveryStatus;
+  /** The first FIRST_ATTEMPTS_KEPT attempts and the latest ones, MAX_ATTEMPTS_KEPT at most. */
   attempts: LoggedAttempt[];
+  /** Every attempt made, kept or not (absent on records written before the cap: all are kept). */
+  attemptCount?: number;
   nextAttemptAt?: string;
   reason?: string;
   /** The event's receivedAt: the log's time order. */
@@ -45,7 +55,7 @@ export interface LastAttempt {
   error: string | null;
 }
 
-/** A delivery in the log's list (DESIGN §6b). */
+/** A delivery in the log's list (docs/design.md §6b). */
 export interface DeliverySummary {
   eventId: string;
   eventType: EventType;
@@ -68,7 +78,9 @@ export interface AttemptResource {
 
 /** One delivery with every attempt and the exact body that is sent. */
 export interface DeliveryDetail extends DeliverySummary {
+  /** The first attempts and the latest ones; those between are counted in `attemptsOmitted`. */
   attempts: AttemptResource[];
+  attemptsOmitted: number;
   /** Why the platform stopped (a skipped or exhausted delivery), else null. */
   reason: string | null;
   payload: string;
@@ -80,7 +92,7 @@ export function toDeliverySummary(record: DeliveryRecord): DeliverySummary {
     eventId: record.eventId,
     eventType: record.eventType,
     status: record.status,
-    attemptCount: record.attempts.length,
+    attemptCount: Math.max(record.attemptCount ?? 0, record.attempts.length),
     lastAttempt: last
       ? { at: last.at, statusCode: last.statusCode ?? null, durationMs: last.durationMs, error: last.error ?? null }
       : null,
@@ -101,6 +113,7 @@ export function toDeliveryDetail(record: DeliveryRecord, payload: string): Deliv
       ...(error !== undefined ? { error } : {}),
       ...(response !== undefined ? { response } : {}),
     })),
+    attemptsOmitted: Math.max(0, (record.attemptCount ?? 0) - record.attempts.length),
     reason: record.reason ?? null,
     payload,
   };

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, isOperational, type EventType } from './event-catalog';
 import type { StoredEvent } from './delivery-log';
-import type { PlatformEvent } from './event-envelope';
+import type { TenantEvent } from './event-envelope';
 import { matchesFilter } from './event-filter';
 import type { Webhook } from './webhook';
 import { escapeForSqs } from './json-text';
@@ -31,7 +31,7 @@ export type AttemptTrigger = 'scheduled' | 'manual';
  * Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type and whose filter its
  * data passes; never the webhook an operational event is about. A test event goes to its one webhook only.
  */
-export function subscribersOf(event: PlatformEvent, webhooks: readonly Webhook[]): Webhook[] {
+export function subscribersOf(event: TenantEvent, webhooks: readonly Webhook[]): Webhook[] {
   if (event.onlyWebhookId) return webhooks.filter((webhook) => webhook.id === event.onlyWebhookId && webhook.tenantId === event.tenantId && webhook.active);
   const about = isOperational(event.type) ? event.data.webhookId : undefined;
   return webhooks.filter(
@@ -44,7 +44,7 @@ export function subscribersOf(event: PlatformEvent, webhooks: readonly Webhook[]
   );
 }
 
-export function deliveryTasks(event: PlatformEvent, receivedAt: string, webhooks: readonly Webhook[]): DeliveryTask[] {
+export function deliveryTasks(event: TenantEvent, receivedAt: string, webhooks: readonly Webhook[]): DeliveryTask[] {
   return subscribersOf(event, webhooks).map((webhook) => ({
     tenantId: event.tenantId,
     webhookId: webhook.id,

@@ -1,12 +1,12 @@
 /**
- * The one list of event types (DESIGN §6c, §6e). Add a type here and every schema, the API, fan-out and
+ * The one list of event types (docs/design.md §6c, §6e). Add a type here and every schema, the API, fan-out and
  * `GET /v2/event-types` accept it. Examples are the `data` of a real event: `POST /v2/webhooks/{id}/test` sends them.
  */
 export interface EventTypeDescription {
   name: string;
   description: string;
   example: Record<string, unknown>;
-  /** Published by the platform itself about a tenant's webhooks (DESIGN §6e); producers cannot send it. */
+  /** Published by the platform itself about a tenant's webhooks (docs/design.md §6e); producers cannot send it. */
   operational: boolean;
 }
 
@@ -14,7 +14,7 @@ const EXAMPLE_PROJECT_ID = 'proj_2b8XkV';
 const PROJECT_FILTER_HINT = ` Scope a webhook to one project with "filter": {"projectId": ["${EXAMPLE_PROJECT_ID}"]}, or to countries with "metadata.country".`;
 const WEBHOOK_FILTER_HINT = ' Sent to the tenant\'s other webhooks that subscribe to it, never to the one it is about; "filter": {"webhookId": [...]} narrows it to some.';
 
-/** The product's verification payload (DESIGN §7), as each verification event carries it. */
+/** The product's verification payload (docs/design.md §7), as each verification event carries it. */
 const verification = (status: string, extra: Record<string, unknown> = {}) => ({
   verificationId: 'ver_9fQ2mT4',
   userId: 'user_51Hd8a',

@@ -11,7 +11,7 @@ export const MAX_EVENT_DATA_BYTES = 256 * 1024;
  */
 export const MAX_EVENT_DATA_DEPTH = 32;
 
-/** What producers send to the events queue (DESIGN §7). Unknown fields are refused so typos surface. */
+/** What producers send to the events queue (docs/design.md §7). Unknown fields are refused so typos surface. */
 const envelopeSchema = z.strictObject({
   tenantId: z.string().check(z.regex(TENANT_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"')),
   // it becomes webhook-id, which Standard Webhooks forbids to contain "."
@@ -28,7 +28,8 @@ export interface EnvelopeOrigin {
   fromPlatform: boolean;
 }
 
-export interface PlatformEvent {
+/** One event of one tenant, as fan-out handles it: from a producer, or published by the platform itself. */
+export interface TenantEvent {
   tenantId: string;
   id: string;
   type: EventType;
@@ -40,7 +41,7 @@ export interface PlatformEvent {
   onlyWebhookId?: string;
 }
 
-export type EnvelopeParseResult = { ok: true; event: PlatformEvent } | { ok: false; reason: string };
+export type EnvelopeParseResult = { ok: true; event: TenantEvent } | { ok: false; reason: string };
 
 /**
  * Parses a queue message body; a poison message yields the reason it goes to the events DLQ with. An event

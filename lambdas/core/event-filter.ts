@@ -2,7 +2,7 @@
 export type FilterValue = string | number | boolean;
 
 /**
- * A webhook's filter on the event's `data` (DESIGN §6d): dotted paths (`projectId`, `metadata.country`) to the
+ * A webhook's filter on the event's `data` (docs/design.md §6d): dotted paths (`projectId`, `metadata.country`) to the
  * values accepted there. Every path must hold one of its values.
  */
 export type EventFilter = Record<string, FilterValue[]>;

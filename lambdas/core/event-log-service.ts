@@ -8,7 +8,7 @@ import { eventListQuerySchema, logPageQuery, toPage, type Page } from './log-que
 import type { LogServiceOptions } from './delivery-log-service';
 import { parseOrThrow } from './validation';
 
-/** An event in the tenant's list (DESIGN §6c). */
+/** An event in the tenant's list (docs/design.md §6c). */
 export interface EventSummary {
   id: string;
   type: EventType;

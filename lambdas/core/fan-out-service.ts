@@ -1,5 +1,5 @@
 import { deliveryTasks, MAX_QUEUE_MESSAGE_BYTES, serializeTask, type DeliveryTask } from './delivery';
-import { parseEnvelope, type PlatformEvent } from './event-envelope';
+import { parseEnvelope, type TenantEvent } from './event-envelope';
 import type { Webhook } from './webhook';
 
 /** One events-queue message. */
@@ -32,7 +32,7 @@ export interface QueuedDelivery {
 /** An event whose deliveries were all accepted by the deliveries queue: from now on its id is taken. */
 export interface CompletedEvent {
   fromMessageId: string;
-  event: PlatformEvent;
+  event: TenantEvent;
   receivedAt: string;
   webhookIds: string[];
 }
@@ -46,12 +46,12 @@ export interface Quarantined {
 /** Each port that sends or writes answers with the source messages it could not do its part for. */
 export interface FanOutPorts {
   /** Claims each event for the message that brought it (by message id). */
-  claim(events: readonly { messageId: string; event: PlatformEvent }[]): Promise<Map<string, Claim>>;
+  claim(events: readonly { messageId: string; event: TenantEvent }[]): Promise<Map<string, Claim>>;
   webhooksOf(tenantId: string): Promise<Webhook[]>;
   /** Answers which deliveries the queue did not take; `refused` are those it never will (by source message). */
   queueDeliveries(deliveries: readonly QueuedDelivery[]): Promise<{ unsent: ReadonlySet<QueuedDelivery>; refused: Map<string, string> }>;
   /** Notes, on an unfinished event, the webhooks whose deliveries were queued, so a retry sends only the rest. */
-  rememberQueued(events: readonly { event: PlatformEvent; webhookIds: string[] }[]): Promise<void>;
+  rememberQueued(events: readonly { event: TenantEvent; webhookIds: string[] }[]): Promise<void>;
   quarantine(poison: readonly Quarantined[]): Promise<Set<string>>;
   recordCompleted(events: readonly CompletedEvent[]): Promise<Set<string>>;
 }
@@ -64,10 +64,10 @@ export interface FanOutReport {
   quarantined: Quarantined[];
 }
 
-export const eventKey = (event: Pick<PlatformEvent, 'tenantId' | 'id'>) => `${event.tenantId}/${event.id}`;
+export const eventKey = (event: Pick<TenantEvent, 'tenantId' | 'id'>) => `${event.tenantId}/${event.id}`;
 
 /**
- * Fan-out's use case for one batch of events (DESIGN §7): each valid event becomes one delivery per matching
+ * Fan-out's use case for one batch of events (docs/design.md §7): each valid event becomes one delivery per matching
  * webhook of its tenant; poison is quarantined with its reason and never retried.
  *
  * An event is claimed before its fan-out and completed only once the deliveries queue accepted all its
@@ -85,7 +85,7 @@ export class FanOutService {
 
   async handleBatch(records: readonly IncomingEvent[]): Promise<FanOutReport> {
     const report: FanOutReport = { failedMessageIds: [], duplicates: [], quarantined: [] };
-    const valid: { record: IncomingEvent; event: PlatformEvent }[] = [];
+    const valid: { record: IncomingEvent; event: TenantEvent }[] = [];
     for (const record of records) {
       const parsed = parseEnvelope(record.body, record.messageId, { fromPlatform: record.fromPlatform === true });
       if (!parsed.ok) {
@@ -117,7 +117,7 @@ export class FanOutService {
       Promise.all(tenantIds.map((tenantId) => this.ports.webhooksOf(tenantId))),
     ]);
     const webhooksOf = new Map(tenantIds.map((tenantId, index) => [tenantId, webhookLists[index]!]));
-    const planned: { record: IncomingEvent; event: PlatformEvent; deliveries: QueuedDelivery[]; receivedAt: string; queuedBefore: string[] }[] = [];
+    const planned: { record: IncomingEvent; event: TenantEvent; deliveries: QueuedDelivery[]; receivedAt: string; queuedBefore: string[] }[] = [];
     for (const { record, event } of first) {
       const claim = claims.get(record.messageId)!;
       if (claim.kind === 'completed') {
@@ -142,7 +142,7 @@ export class FanOutService {
 
     const queued = await this.ports.queueDeliveries(planned.flatMap((plan) => plan.deliveries));
     const failed = new Set<string>();
-    const partly: { event: PlatformEvent; webhookIds: string[] }[] = [];
+    const partly: { event: TenantEvent; webhookIds: string[] }[] = [];
     const done: CompletedEvent[] = [];
     for (const { record, event, deliveries, receivedAt, queuedBefore } of planned) {
       const refusal = queued.refused.get(record.messageId);
@@ -174,7 +174,7 @@ const ANY_WEBHOOK_ID = `webhook_${'0'.repeat(26)}`;
  * The largest its delivery messages can grow: any webhook (ids have one length), and every field a retry, a
  * re-send or a dead letter adds. What fits now then fits for the delivery's whole life.
  */
-function largestDeliveryMessageBytes(event: PlatformEvent): number {
+function largestDeliveryMessageBytes(event: TenantEvent): number {
   const now = new Date().toISOString();
   return Buffer.byteLength(
     serializeTask({

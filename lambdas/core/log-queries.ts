@@ -20,7 +20,7 @@ const windowRule = z.refine<{ since?: string; until?: string }>(
 
 const { limit, cursor, event: eventType } = listQuerySchema.shape;
 
-/** Query of `GET /v2/webhooks/{id}/deliveries` (DESIGN §6b). */
+/** Query of `GET /v2/webhooks/{id}/deliveries` (docs/design.md §6b). */
 export const deliveryListQuerySchema = z
   .strictObject({
     status: z.optional(z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` })),
@@ -32,7 +32,7 @@ export const deliveryListQuerySchema = z
   })
   .check(windowRule);
 
-/** Query of `GET /v2/events` (DESIGN §6c). */
+/** Query of `GET /v2/events` (docs/design.md §6c). */
 export const eventListQuerySchema = z
   .strictObject({
     type: eventType,

@@ -1,7 +1,7 @@
-import type { DeliveryNotice } from './delivery-service';
+import type { DeliveryNotice } from './delivery-notice';
 import type { EventType } from './event-catalog';
 
-/** An event the platform publishes about a tenant's webhooks (DESIGN §6e), as it goes on the events queue. */
+/** An event the platform publishes about a tenant's webhooks (docs/design.md §6e), as it goes on the events queue. */
 export interface OperationalEnvelope {
   tenantId: string;
   type: EventType;

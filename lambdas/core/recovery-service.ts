@@ -8,7 +8,7 @@ import type { WebhookStore } from './webhook-store';
 import * as z from 'zod/mini';
 import './zod-messages';
 
-/** How far back a recovery may reach (DESIGN §6b). */
+/** How far back a recovery may reach (docs/design.md §6b). */
 export const MAX_RECOVERY_DAYS = 14;
 
 /** Body of `POST /v2/webhooks/{id}/recover`; `until` defaults to now. */
@@ -27,7 +27,7 @@ export interface StartedRecovery {
 }
 
 /**
- * `POST /v2/webhooks/{id}/recover` (DESIGN §6b): checks the request and queues the recovery's first page; the
+ * `POST /v2/webhooks/{id}/recover` (docs/design.md §6b): checks the request and queues the recovery's first page; the
  * Recover function works through the deliveries (lambdas/core/recovery-worker.ts), so the answer comes at once
  * whether 3 or 10,000 deliveries failed.
  */

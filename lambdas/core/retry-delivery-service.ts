@@ -23,7 +23,7 @@ export interface QueuedRetry {
 }
 
 /**
- * `POST /v2/webhooks/{id}/deliveries/{eventId}/retry` (DESIGN §6b): one manual attempt of a logged delivery,
+ * `POST /v2/webhooks/{id}/deliveries/{eventId}/retry` (docs/design.md §6b): one manual attempt of a logged delivery,
  * whatever its status, with the event's stored payload, signed afresh when the deliver function sends it.
  */
 export class RetryDeliveryService {

@@ -1,6 +1,10 @@
-/** SQS cannot hide a message for longer than 12 hours. */
-export const MAX_DELAY_SECONDS = 12 * 3600;
-/** Each delay is spread by up to ±20 % (DESIGN §9). */
+/**
+ * The longest one wait between attempts may be. Waits hop through SQS 900 s at a time, so SQS sets no bound;
+ * this one keeps a mistyped schedule (milliseconds for seconds) from parking a delivery past the retention of
+ * its event and record.
+ */
+export const LONGEST_RETRY_WAIT_SECONDS = 12 * 3600;
+/** Each delay is spread by up to ±20 % (docs/design.md §9). */
 export const RETRY_JITTER = 0.2;
 
 /**
@@ -18,7 +22,7 @@ export function nextDelaySeconds(
   const base =
     retryAfterSeconds === undefined ? scheduled : Math.min(Math.max(retryAfterSeconds, Math.min(...schedule)), Math.max(...schedule));
   const jittered = base * (1 + RETRY_JITTER * (2 * random() - 1));
-  return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(jittered)));
+  return Math.min(LONGEST_RETRY_WAIT_SECONDS, Math.max(0, Math.round(jittered)));
 }
 
 export const maxAttempts = (schedule: readonly number[]) => schedule.length + 1;

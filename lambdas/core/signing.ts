@@ -16,7 +16,7 @@ export function githubStyleSignature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
-/** The signature headers of one delivery attempt (DESIGN §8): our own header and the Standard Webhooks set. */
+/** The signature headers of one delivery attempt (docs/design.md §8): our own header and the Standard Webhooks set. */
 export function signatureHeaders({ messageId, timestamp, body, secrets }: SignatureInput): Record<string, string> {
   const [current] = secrets;
   if (current === undefined) throw new Error('a delivery needs at least one secret');

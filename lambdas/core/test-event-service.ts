@@ -19,7 +19,7 @@ export interface TestEventOptions {
 }
 
 /**
- * `POST /v2/webhooks/{id}/test` (DESIGN §6b): the catalog's example of a type, through the normal pipeline
+ * `POST /v2/webhooks/{id}/test` (docs/design.md §6b): the catalog's example of a type, through the normal pipeline
  * (events queue, fan-out, deliver), so it is recorded in the events and the delivery log like any event; fan-out
  * sends it to this webhook only, and the body says `"test": true`.
  */

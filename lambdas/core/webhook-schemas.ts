@@ -46,7 +46,7 @@ const filterValueSchema = z.union(
   { error: 'must be a string, number or boolean' },
 );
 
-/** DESIGN §6d: `{ "projectId": ["proj_1"], "metadata.country": ["US", "CA"] }`; every path must hold one of its values. */
+/** docs/design.md §6d: `{ "projectId": ["proj_1"], "metadata.country": ["US", "CA"] }`; every path must hold one of its values. */
 const filterSchema = z
   .record(
     z.string().check(z.regex(new RegExp(`^[^.]+(\\.[^.]+){0,${MAX_FILTER_PATH_SEGMENTS - 1}}$`), FILTER_PATH_MESSAGE)),
@@ -100,7 +100,7 @@ export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 export const MAX_GRACE_PERIOD_SECONDS = 604_800;
 const gracePeriodMessage = `must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}`;
 
-/** DESIGN §6b: a new secret (given or generated); the old one keeps signing for the grace period (0: not at all). */
+/** docs/design.md §6b: a new secret (given or generated); the old one keeps signing for the grace period (0: not at all). */
 export const rotateSecretSchema = z.strictObject({
   secret: z.optional(secretSchema),
   gracePeriodSeconds: z._default(

@@ -80,7 +80,7 @@ export class WebhookService {
     return toResource(updated, { withSecret: true });
   }
 
-  /** DESIGN §6b: the old secret keeps signing next to the new one for the grace period, so receivers switch without a gap. */
+  /** docs/design.md §6b: the old secret keeps signing next to the new one for the grace period, so receivers switch without a gap. */
   async rotateSecret(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
     const { secret, gracePeriodSeconds } = parseOrThrow(rotateSecretSchema, body, 'secret rotation');
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();

@@ -7,7 +7,7 @@ export interface Webhook {
   id: string;
   url: string;
   events: EventType[];
-  /** Only events whose data passes it are delivered (DESIGN §6d); absent: every event of the subscribed types. */
+  /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
   filter?: EventFilter;
   secret: string;
   /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
@@ -18,19 +18,19 @@ export interface Webhook {
   disabledReason?: string;
   /** When the current run of failed deliveries began; cleared by the next success (auto-disable clock). */
   failingSince?: string;
-  /** Failed attempts since the last success (circuit breaker, DESIGN §9). */
+  /** Failed attempts since the last success (circuit breaker, docs/design.md §9). */
   consecutiveFailures?: number;
   /** Set while the breaker is open: no attempt before this time, then one probe. */
   nextProbeAt?: string;
   /** The wait before the next probe; doubles while probes fail. */
   probeIntervalSeconds?: number;
-  /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (DESIGN §9). */
+  /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (docs/design.md §9). */
   slowLaneUntil?: string;
   createdAt: string;
   updatedAt: string;
 }
 
-/** The webhook object of the API (DESIGN §6). */
+/** The webhook object of the API (docs/design.md §6). */
 export interface WebhookResource {
   id: string;
   url: string;
@@ -45,7 +45,7 @@ export interface WebhookResource {
   updatedAt: string;
 }
 
-/** How a webhook's deliveries are going, as its owner sees it (DESIGN §9). */
+/** How a webhook's deliveries are going, as its owner sees it (docs/design.md §9). */
 export interface WebhookHealth {
   state: 'healthy' | 'failing' | 'open';
   failingSince: string | null;

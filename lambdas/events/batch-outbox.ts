@@ -44,7 +44,7 @@ export class BatchOutbox {
   }
 }
 
-/** The batch response Lambda reads: a new object every time, never one a library handed us (DESIGN §10). */
+/** The batch response Lambda reads: a new object every time, never one a library handed us (docs/design.md §10). */
 export const batchResponse = (failedMessageIds: Iterable<string>) => ({
   batchItemFailures: [...new Set(failedMessageIds)].map((itemIdentifier) => ({ itemIdentifier })),
 });

@@ -5,11 +5,10 @@ import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
 import { logger } from '../adapters/observability';
 import { PLATFORM_ORIGIN, SqsQueues } from '../adapters/sqs-queues';
-import { TtlCache } from '../adapters/ttl-cache';
+import { TenantWebhooks } from '../adapters/tenant-webhooks';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { FanOutService } from '../core/fan-out-service';
 import { BatchOutbox, batchResponse } from './batch-outbox';
-import type { Webhook } from '../core/webhook';
 
 const config = loadConfig();
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
@@ -17,11 +16,11 @@ const eventsDlqUrl = required(config.EVENTS_DLQ_URL, 'EVENTS_DLQ_URL');
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const events = new DynamoEventRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS, config.EVENT_CLAIM_SECONDS);
 const queues = new SqsQueues(sqsClient);
-const webhooksByTenant = new TtlCache<Webhook[]>(config.WEBHOOK_CACHE_SECONDS);
+const tenantWebhooks = new TenantWebhooks(documentClient, config.TABLE_NAME, webhooks);
 
 const fanOut = new FanOutService({
   claim: (batch) => events.claim(batch),
-  webhooksOf: (tenantId) => webhooksByTenant.getOrLoad(tenantId, () => webhooks.listAll(tenantId)),
+  webhooksOf: (tenantId) => tenantWebhooks.of(tenantId),
   queueDeliveries: async (deliveries) => {
     const outbox = new BatchOutbox();
     const messages = new Map(deliveries.map((delivery) => [delivery, { body: delivery.body, groupId: delivery.task.tenantId }]));

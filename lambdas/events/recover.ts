@@ -8,10 +8,11 @@ import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { parseRecoveryJob, RecoveryWorker } from '../core/recovery-worker';
-import { batchResponse } from './batch-outbox';
+import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
 const queues = new SqsQueues(sqsClient);
+const recoveriesDlqUrl = required(config.RECOVERIES_DLQ_URL, 'RECOVERIES_DLQ_URL');
 const worker = new RecoveryWorker({
   webhooks: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),
   store: new DynamoRecoveryRepository(documentClient, config.TABLE_NAME),
@@ -21,14 +22,18 @@ const worker = new RecoveryWorker({
 
 /**
  * Recoveries queue → one page of a recovery per message (RecoveryWorker). A page that fails comes back alone
- * and is run again; a message that is not a job is dropped with a log line, since no retry would mend it.
+ * and is run again; a message that is not a job goes to the recoveries DLQ with its reason, since no retry
+ * would mend it.
  */
 export async function handler(event: SQSEvent) {
   const failed: string[] = [];
+  const poison = new BatchOutbox();
   for (const record of event.Records) {
     const job = parseRecoveryJob(record.body);
     if (!job) {
-      logger.error('recovery job dropped: not a job this platform queued', { messageId: record.messageId });
+      const reason = 'invalid_job: not a recovery job this platform queued';
+      logger.error('recovery job parked in the recoveries DLQ', { messageId: record.messageId, reason });
+      poison.add(recoveriesDlqUrl, record.messageId, { body: record.body, attributes: { failureReason: reason } });
       continue;
     }
     try {
@@ -39,5 +44,6 @@ export async function handler(event: SQSEvent) {
       failed.push(record.messageId);
     }
   }
-  return batchResponse(failed);
+  const parked = await poison.flush(queues);
+  return batchResponse([...failed, ...parked.failed, ...parked.refused.keys()]);
 }

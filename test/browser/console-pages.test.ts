@@ -59,7 +59,7 @@ async function seed(): Promise<void> {
     { timeoutMs: 20_000, what: 'the seeded deliveries' },
   );
   ids.failedEvent = log.find((item: { eventType: string }) => item.eventType === 'verification.failed').eventId;
-  // its endpoint was found slow (DESIGN §9, the slow lane), as the deliver function records it
+  // its endpoint was found slow (docs/design.md §9, the slow lane), as the deliver function records it
   await platform.documentClient.send(
     new UpdateCommand({
       TableName: platform.tableName,

@@ -4,7 +4,7 @@ import type { DeliveryRecord, StoredEvent } from '../../lambdas/core/delivery-lo
 import { TABLE } from '../../lambdas/platform-settings';
 
 /**
- * Writes events and delivery records as fan-out and deliver store them (the data model of DESIGN §5 with the
+ * Writes events and delivery records as fan-out and deliver store them (the data model of docs/design.md §5 with the
  * time-ordered keys), so the read routes can be tested on any history: old, expired, another tenant's.
  */
 export async function seedLog(

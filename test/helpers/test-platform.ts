@@ -26,7 +26,7 @@ export async function startTestPlatform(
     sqs: { endpoint: inject('sqsEndpoint') },
     tableName: `webhooks-${id}`,
     queuePrefix: `t${id}-`,
-    environment: { WEBHOOK_CACHE_SECONDS: '0', POWERTOOLS_LOG_LEVEL: 'ERROR', ...environment },
+    environment: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...environment },
     ...options,
   });
   return {

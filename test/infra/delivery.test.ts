@@ -31,8 +31,8 @@ const resources = template.toJSON().Resources;
 describe('Construct: Delivery', () => {
   it.each([
     ['events', queues.events, queues.eventsDlq, EVENTS_QUEUE.maxReceiveCount],
-    ['deliveries', queues.deliveries, queues.deliveriesDlq, DEFAULT_RETRY_SCHEDULE_SECONDS.length + 1],
-    ['slow deliveries', queues.slowDeliveries, queues.deliveriesDlq, DEFAULT_RETRY_SCHEDULE_SECONDS.length + 1],
+    ['deliveries', queues.deliveries, queues.deliveriesDlq, DELIVERIES_QUEUE.maxReceiveCount],
+    ['slow deliveries', queues.slowDeliveries, queues.deliveriesDlq, DELIVERIES_QUEUE.maxReceiveCount],
   ])('redrives the %s queue to its DLQ after its receive count', (_, queueId, dlqId, maxReceiveCount) => {
     // Prepare
     const redrivePolicy = { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount };
@@ -132,7 +132,6 @@ describe('Construct: Delivery', () => {
       TABLE_NAME: { Ref: tableId },
       DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
       RETRY_SCHEDULE_SECONDS: DEFAULT_RETRY_SCHEDULE_SECONDS.join(','),
-      WEBHOOK_CACHE_SECONDS: '5',
       ALLOW_HTTP_URLS: 'false',
       ALLOW_LOOPBACK_URLS: 'false',
       EVENT_RETENTION_DAYS: '30',
@@ -226,7 +225,7 @@ describe('Construct: Delivery', () => {
 
     // Assess
     expect(grants.table).not.toContain('dynamodb:Scan');
-    // short waits stretch visibility; later retries are re-sent with DelaySeconds (DESIGN §9)
+    // short waits stretch visibility; later retries are re-sent with DelaySeconds (docs/design.md §9)
     expect(new Set(grants.deliveries)).toEqual(
       new Set(['sqs:ChangeMessageVisibility', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']),
     );
@@ -234,14 +233,14 @@ describe('Construct: Delivery', () => {
     expect(grants.otherLane).toEqual(expect.arrayContaining(['sqs:SendMessage']));
     expect(grants.otherLane).not.toContain('sqs:ReceiveMessage');
     expect(grants.deliveriesDlq).toEqual(['sqs:SendMessage']);
-    // operational events (DESIGN §6e) go through the events queue
+    // operational events (docs/design.md §6e) go through the events queue
     expect(grants.events).toEqual(['sqs:SendMessage']);
   });
 
-  it('lets fan-out query webhooks (TENANT#) and record events (EVENT#), and touch nothing else of the table', () => {
+  it('lets fan-out read webhooks and their version (TENANT#) and record events (EVENT#), and touch nothing else of the table', () => {
     // Prepare
     const expected = [
-      { actions: ['dynamodb:Query'], index: undefined, leadingKeys: ['TENANT#*'] },
+      { actions: ['dynamodb:GetItem', 'dynamodb:Query'], index: undefined, leadingKeys: ['TENANT#*'] },
       { actions: ['dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
     ];
 
@@ -253,16 +252,11 @@ describe('Construct: Delivery', () => {
     expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, 'APIKEY#abc')))).toBe(false);
   });
 
-  it('lets deliver keep webhook state (TENANT#), write the delivery log (WEBHOOK#) and update events (EVENT#), and no API keys', () => {
+  it('lets deliver read and keep webhook state (TENANT#) and write the delivery log (WEBHOOK#), and nothing of events or API keys', () => {
     // Prepare
     const expected = [
-      { actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['TENANT#*'] },
-      {
-        actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-        index: undefined,
-        leadingKeys: ['WEBHOOK#*'],
-      },
-      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['TENANT#*'] },
+      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['WEBHOOK#*'] },
     ];
 
     // Act
@@ -305,15 +299,15 @@ describe('Construct: Delivery', () => {
     for (const [name, value] of Object.entries(expected)) expect(outputs[name].Value).toEqual(value);
   });
 
-  it('refuses a retry schedule that outlasts the deliveries queue\'s retention', () => {
+  it('refuses a retry schedule that outlasts the retention of events and delivery records', () => {
     // Prepare
     const stack = new Stack(new App());
-    const config = { ...readConfig(stack), retryScheduleSeconds: Array(10).fill(12 * 3600) };
+    const config = { ...readConfig(stack), retryScheduleSeconds: Array(70).fill(12 * 3600) };
 
     // Act
     const build = () => new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage').table, config });
 
     // Assess
-    expect(build).toThrow(/past the deliveries queue's retention/);
+    expect(build).toThrow(/past the retention of events and delivery records/);
   });
 });

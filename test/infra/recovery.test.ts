@@ -63,15 +63,16 @@ describe('Construct: Recovery', () => {
     expect(grants).toEqual(expected);
   });
 
-  it('lets Recover send to the deliveries queue and to its own (the continuation), consume its own, and nothing more', () => {
+  it('lets Recover send to the deliveries queue, to its own (the continuation) and to its DLQ (poison), consume its own, and nothing more', () => {
     // Act
     const grants = sqsGrants(recoverId).filter((grant) => !/sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on recoveries/.test(grant));
 
     // Assess
-    expect(grants).toEqual(['sqs:SendMessage on deliveries', 'sqs:SendMessage on recoveries']);
+    expect(grants).toEqual(['sqs:SendMessage on deliveries', 'sqs:SendMessage on recoveries', 'sqs:SendMessage on recoveriesDlq']);
     expect(resources[recoverId].Properties.Environment.Variables).toMatchObject({
       DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
       RECOVERIES_QUEUE_URL: { Ref: queues.recoveries },
+      RECOVERIES_DLQ_URL: { Ref: queues.recoveriesDlq },
     });
   });
 });
@@ -93,7 +94,7 @@ describe('Construct: Api, the queues routes send to', () => {
     }
   });
 
-  it('declares a queue on each write route of DESIGN §6b', () => {
+  it('declares a queue on each write route of docs/design.md §6b', () => {
     // Act
     const sending = Object.fromEntries(ROUTES.filter((route) => route.queues).map((route) => [route.name, route.queues]));
 

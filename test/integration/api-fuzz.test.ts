@@ -141,7 +141,7 @@ const request = fc.record({
   body: rawBody,
 });
 
-/** Requests the write routes of DESIGN §6b accepted (202): each queued exactly one message. */
+/** Requests the write routes of docs/design.md §6b accepted (202): each queued exactly one message. */
 const accepted = { test: 0, retry: 0, recover: 0 };
 
 describe('API under random and mutated requests', () => {

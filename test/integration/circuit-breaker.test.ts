@@ -12,7 +12,7 @@ const local = usePlatform(
   { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 },
 );
 
-describe('The circuit breaker (DESIGN §9)', () => {
+describe('The circuit breaker (docs/design.md §9)', () => {
   it('stops sending to an endpoint that keeps failing, probes it now and then, and delivers everything once it recovers', async () => {
     // Prepare
     const { platform, sqs } = local;

@@ -42,7 +42,7 @@ async function tenantWithSibling(answer: () => number) {
 const operational = (receiver: Receiver, type: string) =>
   receiver.deliveries.filter((delivery) => delivery.eventType === type).map((delivery) => JSON.parse(delivery.body));
 
-describe('Operational events (DESIGN §6e)', () => {
+describe('Operational events (docs/design.md §6e)', () => {
   it('tells a sibling webhook that a webhook was disabled (410 Gone), and never tells the disabled one', async () => {
     const { failing, sibling, webhook, publish } = await tenantWithSibling(() => 410);
     await publish();

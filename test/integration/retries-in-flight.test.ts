@@ -36,7 +36,7 @@ async function counts() {
   };
 }
 
-describe('Retries outside the in-flight state (DESIGN §9)', () => {
+describe('Retries outside the in-flight state (docs/design.md §9)', () => {
   it('keeps 300 failing deliveries waiting for their 300 s retry as delayed messages, not in flight', async () => {
     // Prepare
     const tenant = await platform.newTenant();

@@ -7,7 +7,7 @@ import { usePlatform } from '../helpers/platform-fixture';
 const SCHEDULE = [2, 3];
 const local = usePlatform({ RETRY_IN_FLIGHT_MAX_SECONDS: '0', RETRY_HOP_MAX_SECONDS: '1' }, { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 });
 
-describe('Retry hops (DESIGN §9)', () => {
+describe('Retry hops (docs/design.md §9)', () => {
   it('makes each attempt at its due time across delayed hops, then dead-letters the delivery with its reason', async () => {
     // Prepare
     const { platform, sqs } = local;

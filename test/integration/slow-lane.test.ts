@@ -22,7 +22,7 @@ async function tenantWithWebhook(behaviour: Receiver['behaviour']) {
   return { receiver, webhook, key: tenant.key, publish, get };
 }
 
-describe('The slow lane (DESIGN §9, Isolation)', () => {
+describe('The slow lane (docs/design.md §9, Isolation)', () => {
   it("keeps a hanging endpoint's attempts out of the fast lane, so another tenant's deliveries flow while they hang", async () => {
     // Prepare: B's endpoint never answers
     let requestsToB = 0;

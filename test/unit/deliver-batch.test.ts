@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { deliverBatch, type ReceivedDelivery } from '../../lambdas/core/deliver-batch';
 import type { DeliveryTask } from '../../lambdas/core/delivery';
-import { DeliveryService, type DeliveryLane, type DeliveryPorts } from '../../lambdas/core/delivery-service';
+import { DeliveryService } from '../../lambdas/core/delivery-service';
+import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { aTask, aWebhook } from '../helpers/factories';
@@ -10,50 +11,60 @@ const now = new Date('2026-11-26T12:00:00.000Z');
 const schedule = [5, 300, 1800];
 
 function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), lane: DeliveryLane = 'fast') {
-  const ports: DeliveryPorts = {
-    send: vi.fn().mockResolvedValue(result),
-    disableWebhook: vi.fn().mockResolvedValue(undefined),
+  const store: WebhookHealthStore = {
+    disable: vi.fn().mockResolvedValue(undefined),
     recordFailure: vi.fn(async (current: Webhook) => ({ ...current, consecutiveFailures: 1, failingSince: now.toISOString() })),
     openBreaker: vi.fn().mockResolvedValue(true),
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn().mockResolvedValue(undefined),
     markSlow: vi.fn().mockResolvedValue(undefined),
   };
-  const service = new DeliveryService(ports, {
-    retrySchedule: schedule,
-    autoDisableAfterSeconds: 5 * 86400,
+  const sender = { send: vi.fn().mockResolvedValue(result) };
+  const health = new WebhookHealth(store, {
     breaker: { failureThreshold: 10, probeInitialSeconds: 30, probeMaxSeconds: 3600 },
-    slowLane: { lane, slowAnswerMs: 3000, holdSeconds: 3600 },
-    now: () => now,
-    random: () => 0.5,
+    autoDisableAfterSeconds: 5 * 86400,
+    slowAnswerMs: 3000,
+    slowLaneHoldSeconds: 3600,
   });
-  const run = (messages: ReceivedDelivery[]) =>
-    deliverBatch(messages, async () => new Map([[aWebhook().id, webhook]]), service, { maxInFlightWaitSeconds: 30, maxDelaySeconds: 900, now: () => now });
-  return { ports, run };
+  const service = new DeliveryService(sender, health, { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  const run = (messages: ReceivedDelivery[], webhooks = new Map([[aWebhook().id, webhook]])) =>
+    deliverBatch(messages, async () => webhooks, service, { maxHopSeconds: 900, now: () => now });
+  return { ports: { ...store, ...sender }, run };
 }
 
-const received = (task: Partial<DeliveryTask> = {}, receiveCount = 1, messageId = 'm1'): ReceivedDelivery => ({
-  messageId,
-  receiptHandle: `r-${messageId}`,
-  body: JSON.stringify(aTask(task)),
-  receiveCount,
-  firstReceivedAtMs: now.getTime(),
-});
+const received = (task: Partial<DeliveryTask> = {}, messageId = 'm1'): ReceivedDelivery => ({ messageId, body: JSON.stringify(aTask(task)) });
 
 describe('Function: deliverBatch', () => {
-  it('keeps a short wait in flight: the message is hidden until due and comes back as the next attempt', async () => {
+  it('waits for even the shortest retry outside the in-flight state: re-sent with its delay, the next attempt in the body', async () => {
     const { run } = setup({ statusCode: 500, durationMs: 1 });
     const plan = await run([received()]);
-    expect(plan.stretches).toEqual([expect.objectContaining({ messageId: 'm1', seconds: 5 })]);
-    expect(plan.requeues).toEqual([]);
-    expect(plan.log).toEqual([expect.objectContaining({ firstWrite: true, update: expect.objectContaining({ status: 'pending' }) })]);
+    expect(plan.requeues).toEqual([
+      expect.objectContaining({ fromMessageId: 'm1', delaySeconds: 5, task: expect.objectContaining({ attempt: 2, dueAt: new Date(now.getTime() + 5000).toISOString() }) }),
+    ]);
+    expect(plan.failedMessageIds).toEqual([]);
+    expect(plan.log).toEqual([expect.objectContaining({ fromMessageId: 'm1', firstWrite: true, update: expect.objectContaining({ status: 'pending' }) })]);
+  });
+
+  it("keeps one record's failure from its batch-mates: a health write that throws fails only its own message", async () => {
+    const { ports, run } = setup({ statusCode: 500, durationMs: 1 });
+    const other = aWebhook({ id: 'webhook_other' });
+    vi.mocked(ports.recordFailure).mockImplementation(async (current) => {
+      if (current.id === other.id) throw new Error('ProvisionedThroughputExceededException');
+      return { ...current, consecutiveFailures: 1 };
+    });
+    const plan = await run(
+      [received({}, 'm1'), received({ webhookId: other.id }, 'm2')],
+      new Map([[aWebhook().id, aWebhook()], [other.id, other]]),
+    );
+    expect(plan.failedMessageIds).toEqual(['m2']);
+    expect(plan.requeues).toEqual([expect.objectContaining({ fromMessageId: 'm1', task: expect.objectContaining({ attempt: 2 }) })]);
+    expect(plan.log.map((entry) => entry.fromMessageId)).toEqual(['m1']);
   });
 
   it('takes a long wait out of flight: re-sent with a delay of at most 900 s, its due time and next attempt in the body', async () => {
-    // the second attempt (the first stretched receive) fails: the next is due in 300 s
+    // the second attempt fails: the next is due in 300 s
     const { run } = setup({ statusCode: 500, durationMs: 1 });
-    const plan = await run([received({}, 2)]);
-    expect(plan.stretches).toEqual([]);
+    const plan = await run([received({ attempt: 2 })]);
     expect(plan.requeues).toEqual([
       expect.objectContaining({ fromMessageId: 'm1', delaySeconds: 300, task: expect.objectContaining({ attempt: 3, dueAt: new Date(now.getTime() + 300_000).toISOString() }) }),
     ]);
@@ -99,24 +110,22 @@ describe('Function: deliverBatch', () => {
     it('sends the retry of an attempt that timed out in the fast lane to the slow lane, not back into its own queue', async () => {
       const { run } = setup({ error: 'timeout: no complete answer within 3000 ms', timedOut: true, durationMs: 3000 });
       const plan = await run([received()]);
-      expect(plan.stretches).toEqual([]);
       expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 5, task: expect.objectContaining({ attempt: 2 }) })]);
       expect(plan.log).toEqual([expect.objectContaining({ update: expect.objectContaining({ status: 'pending' }) })]);
     });
 
     it('forwards at once, with its attempt number and nothing logged, a delivery the fast lane gets for a slow webhook', async () => {
       const { ports, run } = setup({ statusCode: 200, durationMs: 1 }, inSlowLane);
-      const plan = await run([received({}, 2)]);
+      const plan = await run([received({ attempt: 2 })]);
       expect(ports.send).not.toHaveBeenCalled();
       expect(plan.log).toEqual([]);
       expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 0, task: expect.objectContaining({ attempt: 2 }) })]);
     });
 
-    it('keeps the short waits of a slow webhook in flight in the slow lane', async () => {
+    it('keeps the retries of a slow webhook in the slow lane', async () => {
       const { run } = setup({ statusCode: 500, durationMs: 9000 }, inSlowLane, 'slow');
       const plan = await run([received()]);
-      expect(plan.stretches).toEqual([expect.objectContaining({ messageId: 'm1', seconds: 5 })]);
-      expect(plan.requeues).toEqual([]);
+      expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 5, task: expect.objectContaining({ attempt: 2 }) })]);
     });
   });
 });

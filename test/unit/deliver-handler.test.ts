@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChangeMessageVisibilityBatchCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,6 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
       DELIVERIES_DLQ_URL: DLQ,
       ALLOW_HTTP_URLS: 'true',
       ALLOW_LOOPBACK_URLS: 'true',
-      WEBHOOK_CACHE_SECONDS: '0',
       AWS_REGION: 'us-east-1',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
@@ -79,21 +78,53 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
     expect(second.batchItemFailures).toEqual([]);
   });
 
-  it('re-sends with a delay, instead of leaving it to the default visibility timeout, a retry whose visibility SQS refused to change', async () => {
-    // Prepare: the first retry (5 s) would stretch the visibility, and SQS refuses (an expired receipt handle)
+  it('counts the attempt from the body, never from ApproximateReceiveCount (a receive that made no attempt uses none up)', async () => {
+    // Prepare: SQS says the message was received 5 times (throttled invocations, a crash before any attempt)
     const { handler } = await import('../../lambdas/events/deliver');
-    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Failed: [{ Id: '0', SenderFault: true, Code: 'ReceiptHandleIsInvalid' }] });
     sqs.on(SendMessageBatchCommand, { QueueUrl: process.env.DELIVERIES_QUEUE_URL }).resolves({ Successful: [], Failed: [] });
+    const event = batch([{ messageId: 'received-5-times', webhookId: failing.id }]);
+    event.Records[0]!.attributes.ApproximateReceiveCount = '5';
 
     // Act
-    const response = await handler(batch([{ messageId: 'stretch-refused', webhookId: failing.id }]));
+    const response = await handler(event);
 
-    // Assess: the message is re-sent as attempt 2 with its delay, and the original acknowledged
-    const resent = sqs.commandCalls(SendMessageBatchCommand, { QueueUrl: process.env.DELIVERIES_QUEUE_URL });
-    expect(resent).toHaveLength(1);
-    const [entry] = resent[0]!.args[0].input.Entries!;
+    // Assess: attempt 1 failed, so attempt 2 waits its first delay (5 s ± 20 %) as a new message
+    const resent = sqs.commandCalls(SendMessageBatchCommand, { QueueUrl: process.env.DELIVERIES_QUEUE_URL }).at(-1)!;
+    const [entry] = resent.args[0].input.Entries!;
     expect(entry!.DelaySeconds).toBeGreaterThanOrEqual(4);
-    expect(JSON.parse(entry!.MessageBody!)).toMatchObject({ eventId: 'evt_stretch-refused', attempt: 2 });
+    expect(entry!.DelaySeconds).toBeLessThanOrEqual(6);
+    expect(JSON.parse(entry!.MessageBody!)).toMatchObject({ eventId: 'evt_received-5-times', attempt: 2 });
     expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('reads the batch\'s webhooks with a strongly consistent read, so an attempt uses what the API last answered', async () => {
+    const { handler } = await import('../../lambdas/events/deliver');
+    dynamo.resetHistory();
+    await handler(batch([{ messageId: 'consistent', webhookId: ok.id }]));
+    const reads = dynamo.commandCalls(BatchGetCommand);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.args[0].input.RequestItems!.webhooks!.ConsistentRead).toBe(true);
+  });
+
+  it('keeps a delivery record that cannot be written from its batch-mates: only its message comes back, and theirs are done', async () => {
+    // Prepare: the batch put fails as a whole; written one by one, one record is throttled and one refused for good
+    const { handler } = await import('../../lambdas/events/deliver');
+    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('one item is too large'), { name: 'ValidationException' }));
+    dynamo.on(PutCommand).callsFake(async (input: { Item: { eventId: string } }) => {
+      if (input.Item.eventId === 'evt_throttled') throw Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
+      if (input.Item.eventId === 'evt_too-large') throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+      return {};
+    });
+
+    // Act
+    const response = await handler(batch([
+      { messageId: 'throttled', webhookId: ok.id },
+      { messageId: 'too-large', webhookId: ok.id },
+      { messageId: 'fine', webhookId: ok.id },
+    ]));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
+    dynamo.on(BatchWriteCommand).resolves({});
   });
 });

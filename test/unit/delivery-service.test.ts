@@ -1,7 +1,8 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
-import { DeliveryService, type DeliveryLane, type DeliveryPorts } from '../../lambdas/core/delivery-service';
+import { DeliveryService, type DeliverySender } from '../../lambdas/core/delivery-service';
+import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 
 const schedule = [5, 300];
@@ -10,28 +11,27 @@ const AUTO_DISABLE_AFTER = 5 * 24 * 3600;
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 
 function setup(result: SendResult, lane: DeliveryLane = 'fast') {
-  const ports = {
-    send: vi.fn<DeliveryPorts['send']>().mockResolvedValue(result),
-    disableWebhook: vi.fn<DeliveryPorts['disableWebhook']>().mockResolvedValue(),
-    recordFailure: vi.fn<DeliveryPorts['recordFailure']>().mockImplementation(async (webhook, at) => ({
+  const store = {
+    disable: vi.fn<WebhookHealthStore['disable']>().mockResolvedValue(),
+    recordFailure: vi.fn<WebhookHealthStore['recordFailure']>().mockImplementation(async (webhook, at) => ({
       ...webhook,
       failingSince: webhook.failingSince ?? at,
       consecutiveFailures: (webhook.consecutiveFailures ?? 0) + 1,
     })),
-    openBreaker: vi.fn<DeliveryPorts['openBreaker']>().mockResolvedValue(true),
-    claimProbe: vi.fn<DeliveryPorts['claimProbe']>().mockResolvedValue(true),
-    recordSuccess: vi.fn<DeliveryPorts['recordSuccess']>().mockResolvedValue(),
-    markSlow: vi.fn<DeliveryPorts['markSlow']>().mockResolvedValue(),
+    openBreaker: vi.fn<WebhookHealthStore['openBreaker']>().mockResolvedValue(true),
+    claimProbe: vi.fn<WebhookHealthStore['claimProbe']>().mockResolvedValue(true),
+    recordSuccess: vi.fn<WebhookHealthStore['recordSuccess']>().mockResolvedValue(),
+    markSlow: vi.fn<WebhookHealthStore['markSlow']>().mockResolvedValue(),
   };
-  const service = new DeliveryService(ports, {
-    retrySchedule: schedule,
-    autoDisableAfterSeconds: AUTO_DISABLE_AFTER,
+  const send = vi.fn<DeliverySender['send']>().mockResolvedValue(result);
+  const health = new WebhookHealth(store, {
     breaker: { failureThreshold: 3, probeInitialSeconds: 30, probeMaxSeconds: 100 },
-    slowLane: { lane, slowAnswerMs: 3000, holdSeconds: 3600 },
-    now: () => now,
-    random: () => 0.5,
+    autoDisableAfterSeconds: AUTO_DISABLE_AFTER,
+    slowAnswerMs: 3000,
+    slowLaneHoldSeconds: 3600,
   });
-  return { ports, service };
+  const service = new DeliveryService({ send }, health, { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  return { ports: { ...store, send }, service };
 }
 
 describe('Class: DeliveryService', () => {
@@ -46,7 +46,7 @@ describe('Class: DeliveryService', () => {
       const { ports, service } = setup({ statusCode: 204, durationMs: 12 });
 
       // Act
-      const { decision, record } = await service.deliver(task, aWebhook(), 1);
+      const { decision, record } = await service.deliver(task, aWebhook());
 
       // Assess
       expect(decision).toEqual({ action: 'done' });
@@ -63,28 +63,28 @@ describe('Class: DeliveryService', () => {
     it('signs with the previous secret too while a rotation is in progress', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
       const previous = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
-      await service.deliver(task, aWebhook({ previousSecret: previous, previousSecretExpiresAt: new Date(now.getTime() + 3600_000).toISOString() }), 1);
+      await service.deliver(task, aWebhook({ previousSecret: previous, previousSecretExpiresAt: new Date(now.getTime() + 3600_000).toISOString() }));
       expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
     });
 
     it('counts each failed attempt (the first starts the auto-disable clock) and clears it all on the next success', async () => {
       const failing = setup({ statusCode: 500, durationMs: 1 });
-      await failing.service.deliver(task, aWebhook(), 1);
+      await failing.service.deliver(task, aWebhook());
       expect(failing.ports.recordFailure).toHaveBeenCalledWith(aWebhook(), now.toISOString());
 
       const recovered = setup({ statusCode: 200, durationMs: 1 });
-      const { notices } = await recovered.service.deliver(task, aWebhook({ failingSince: now.toISOString(), consecutiveFailures: 2 }), 2);
+      const { notices } = await recovered.service.deliver({ ...task, attempt: 2 }, aWebhook({ failingSince: now.toISOString(), consecutiveFailures: 2 }));
       expect(recovered.ports.recordSuccess).toHaveBeenCalledTimes(1);
       expect(notices).toEqual([expect.objectContaining({ kind: 'recovered', failingSince: now.toISOString() })]);
-      await recovered.service.deliver(task, aWebhook(), 1);
+      await recovered.service.deliver(task, aWebhook());
       expect(recovered.ports.recordSuccess).toHaveBeenCalledTimes(1);
     });
 
     it('opens the breaker at the failure that reaches the threshold, not before', async () => {
       const { ports, service } = setup({ statusCode: 500, durationMs: 1 });
-      await service.deliver(task, aWebhook({ consecutiveFailures: 1, failingSince: now.toISOString() }), 2);
+      await service.deliver({ ...task, attempt: 2 }, aWebhook({ consecutiveFailures: 1, failingSince: now.toISOString() }));
       expect(ports.openBreaker).not.toHaveBeenCalled();
-      const { notices } = await service.deliver(task, aWebhook({ consecutiveFailures: 2, failingSince: now.toISOString() }), 2);
+      const { notices } = await service.deliver({ ...task, attempt: 2 }, aWebhook({ consecutiveFailures: 2, failingSince: now.toISOString() }));
       expect(ports.openBreaker).toHaveBeenCalledWith(expect.objectContaining({ consecutiveFailures: 3 }), new Date(now.getTime() + 30_000).toISOString(), 30);
       expect(notices).toContainEqual(expect.objectContaining({ kind: 'breaker-opened' }));
     });
@@ -92,19 +92,19 @@ describe('Class: DeliveryService', () => {
     it('postpones without sending while the breaker is open, and lets one probe through when it is due', async () => {
       const open = setup({ statusCode: 200, durationMs: 1 });
       const later = new Date(now.getTime() + 10_000).toISOString();
-      const waiting = await open.service.deliver(task, aWebhook({ nextProbeAt: later, probeIntervalSeconds: 30 }), 4);
+      const waiting = await open.service.deliver({ ...task, attempt: 4 }, aWebhook({ nextProbeAt: later, probeIntervalSeconds: 30 }));
       expect(waiting).toEqual({ decision: { action: 'postpone', untilMs: Date.parse(later) }, notices: [], lane: 'fast' });
       expect(open.ports.send).not.toHaveBeenCalled();
 
       const due = new Date(now.getTime() - 1000).toISOString();
-      const probing = await open.service.deliver(task, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 30, failingSince: due }), 4);
+      const probing = await open.service.deliver({ ...task, attempt: 4 }, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 30, failingSince: due }));
       expect(open.ports.claimProbe).toHaveBeenCalledWith(expect.anything(), due, new Date(now.getTime() + 60_000).toISOString(), 60);
       expect(probing.decision).toEqual({ action: 'done' });
       expect(open.ports.recordSuccess).toHaveBeenCalled();
 
       const lost = setup({ statusCode: 200, durationMs: 1 });
       lost.ports.claimProbe.mockResolvedValue(false);
-      expect((await lost.service.deliver(task, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 80 }), 4)).decision).toEqual({
+      expect((await lost.service.deliver({ ...task, attempt: 4 }, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 80 }))).decision).toEqual({
         action: 'postpone',
         untilMs: now.getTime() + 100_000,
       });
@@ -113,7 +113,7 @@ describe('Class: DeliveryService', () => {
 
     it('sends a manual attempt whatever the breaker says, and never schedules a retry for it', async () => {
       const { ports, service } = setup({ statusCode: 500, durationMs: 1 });
-      const result = await service.deliver(aTask({ trigger: 'manual' }), aWebhook({ nextProbeAt: new Date(now.getTime() + 60_000).toISOString() }), 1);
+      const result = await service.deliver(aTask({ trigger: 'manual' }), aWebhook({ nextProbeAt: new Date(now.getTime() + 60_000).toISOString() }));
       expect(ports.send).toHaveBeenCalledTimes(1);
       expect(result.decision).toEqual({ action: 'done' });
       expect(result.record).toMatchObject({ status: 'failed', attempt: { trigger: 'manual', statusCode: 500 } });
@@ -126,17 +126,17 @@ describe('Class: DeliveryService', () => {
       const webhook = aWebhook({ failingSince: since });
 
       // Act
-      const { decision, record } = await service.deliver(task, webhook, 2);
+      const { decision, record } = await service.deliver({ ...task, attempt: 2 }, webhook);
 
       // Assess
-      expect(ports.disableWebhook).toHaveBeenCalledWith(webhook, `every delivery failed since ${since}`);
+      expect(ports.disable).toHaveBeenCalledWith(webhook, `every delivery failed since ${since}`, now.toISOString());
       expect(decision).toMatchObject({ action: 'dead-letter', reason: expect.stringMatching(/^disabled: /) });
       expect(record).toMatchObject({ status: 'failed' });
     });
 
     it('parks, without sending, the deliveries of a webhook the platform disabled, so they can be replayed', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const { decision, record } = await service.deliver(task, aWebhook({ active: false, disabledReason: 'the endpoint answered 410 Gone' }), 1);
+      const { decision, record } = await service.deliver(task, aWebhook({ active: false, disabledReason: 'the endpoint answered 410 Gone' }));
       expect(ports.send).not.toHaveBeenCalled();
       expect(decision).toEqual({ action: 'dead-letter', reason: 'disabled: the webhook was disabled (the endpoint answered 410 Gone)' });
       expect(record).toMatchObject({ status: 'failed' });
@@ -145,7 +145,7 @@ describe('Class: DeliveryService', () => {
     it('skips, without sending, a delivery whose webhook was deleted, paused or belongs to another tenant', async () => {
       for (const webhook of [undefined, aWebhook({ active: false }), aWebhook({ tenantId: 'other' })]) {
         const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-        const { decision, record } = await service.deliver(task, webhook, 1);
+        const { decision, record } = await service.deliver(task, webhook);
         expect(decision).toEqual({ action: 'done' });
         expect(ports.send).not.toHaveBeenCalled();
         expect(record).toMatchObject({ status: 'skipped', reason: expect.any(String) });
@@ -154,7 +154,7 @@ describe('Class: DeliveryService', () => {
 
     it('asks for a retry after the scheduled delay and records the attempt as pending', async () => {
       const { service } = setup({ statusCode: 500, durationMs: 3, response: 'boom' });
-      const { decision, record } = await service.deliver(task, aWebhook(), 1);
+      const { decision, record } = await service.deliver(task, aWebhook());
       expect(decision).toEqual({ action: 'retry', delaySeconds: 5 });
       expect(record).toEqual({
         status: 'pending',
@@ -165,12 +165,12 @@ describe('Class: DeliveryService', () => {
 
     it("honours the receiver's Retry-After on 429", async () => {
       const { service } = setup({ statusCode: 429, retryAfter: '120', durationMs: 1 });
-      expect((await service.deliver(task, aWebhook(), 1)).decision).toEqual({ action: 'retry', delaySeconds: 120 });
+      expect((await service.deliver(task, aWebhook())).decision).toEqual({ action: 'retry', delaySeconds: 120 });
     });
 
     it('dead-letters the delivery and records it failed once the schedule is used up', async () => {
       const { service } = setup({ error: 'connection_refused', durationMs: 1 });
-      const { decision, record } = await service.deliver(task, aWebhook(), 3);
+      const { decision, record } = await service.deliver({ ...task, attempt: 3 }, aWebhook());
       expect(decision).toEqual({ action: 'dead-letter', reason: 'exhausted: 3 of 3 attempts failed; the last: connection_refused' });
       expect(record).toMatchObject({ status: 'failed', reason: decision.action === 'dead-letter' ? decision.reason : '' });
     });
@@ -178,9 +178,9 @@ describe('Class: DeliveryService', () => {
     it('disables the webhook on 410 Gone and dead-letters the delivery without retrying', async () => {
       const { ports, service } = setup({ statusCode: 410, durationMs: 1 });
       const webhook = aWebhook();
-      const { decision, record } = await service.deliver(task, webhook, 1);
+      const { decision, record } = await service.deliver(task, webhook);
       expect(decision).toMatchObject({ action: 'dead-letter', reason: expect.stringContaining('410') });
-      expect(ports.disableWebhook).toHaveBeenCalledWith(webhook, 'the endpoint answered 410 Gone');
+      expect(ports.disable).toHaveBeenCalledWith(webhook, 'the endpoint answered 410 Gone', now.toISOString());
       expect(record).toMatchObject({ status: 'failed' });
     });
   });
@@ -192,7 +192,7 @@ describe('Class: DeliveryService', () => {
     it('moves a webhook whose endpoint gave no answer within the fast lane\'s limit to the slow lane, for the hold', async () => {
       const { ports, service } = setup({ error: 'timeout: no complete answer within 3000 ms', timedOut: true, durationMs: 3001 });
       const webhook = aWebhook();
-      const result = await service.deliver(aTask(), webhook, 1);
+      const result = await service.deliver(aTask(), webhook);
       expect(ports.markSlow).toHaveBeenCalledWith(webhook, slowUntil(hour));
       expect(result.lane).toBe('slow');
       expect(result.decision).toEqual({ action: 'retry', delaySeconds: 5 });
@@ -201,7 +201,7 @@ describe('Class: DeliveryService', () => {
 
     it('forwards a delivery to a webhook in the slow lane without an attempt or a log entry', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(60_000) }), 2);
+      const result = await service.deliver({ ...aTask(), attempt: 2 }, aWebhook({ slowLaneUntil: slowUntil(60_000) }));
       expect(result).toEqual({ decision: { action: 'forward' }, notices: [], lane: 'slow' });
       expect(ports.send).not.toHaveBeenCalled();
     });
@@ -209,16 +209,16 @@ describe('Class: DeliveryService', () => {
     it('keeps a webhook that stays slow in the slow lane with one write per half hold, not one per delivery', async () => {
       const slowAnswer = { statusCode: 200, durationMs: 8000 };
       const renewing = setup(slowAnswer, 'slow');
-      await renewing.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 - 1000) }), 1);
+      await renewing.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 - 1000) }));
       expect(renewing.ports.markSlow).toHaveBeenCalledWith(expect.anything(), slowUntil(hour));
       const holding = setup(slowAnswer, 'slow');
-      await holding.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 + 1000) }), 1);
+      await holding.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 + 1000) }));
       expect(holding.ports.markSlow).not.toHaveBeenCalled();
     });
 
     it('sends the retries of a webhook whose hold is over back to the fast lane', async () => {
       const { ports, service } = setup({ statusCode: 500, durationMs: 20 }, 'slow');
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(-1000) }), 1);
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(-1000) }));
       expect(result.lane).toBe('fast');
       expect(result.record?.attempt?.error).toBeUndefined();
       expect(ports.markSlow).not.toHaveBeenCalled();
@@ -226,21 +226,21 @@ describe('Class: DeliveryService', () => {
 
     it('sends a delivery the fast lane gets for a slow webhook with an open breaker straight to its wait in the slow lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }), 1);
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }));
       expect(result).toEqual({ decision: { action: 'postpone', untilMs: now.getTime() + 20_000 }, notices: [], lane: 'slow' });
       expect(ports.send).not.toHaveBeenCalled();
     });
 
     it('leaves the probe of a slow webhook to the slow lane, without claiming it in the fast lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(-1000), probeIntervalSeconds: 30 }), 1);
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(-1000), probeIntervalSeconds: 30 }));
       expect(result).toEqual({ decision: { action: 'forward' }, notices: [], lane: 'slow' });
       expect(ports.claimProbe).not.toHaveBeenCalled();
     });
 
     it('postpones the deliveries of a slow webhook whose breaker is open in the slow lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 }, 'slow');
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }), 1);
+      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }));
       expect(result).toEqual({ decision: { action: 'postpone', untilMs: now.getTime() + 20_000 }, notices: [], lane: 'slow' });
       expect(ports.send).not.toHaveBeenCalled();
     });

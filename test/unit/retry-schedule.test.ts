@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DELAY_SECONDS, maxAttempts, nextDelaySeconds } from '../../lambdas/core/retry-schedule';
+import { LONGEST_RETRY_WAIT_SECONDS, maxAttempts, nextDelaySeconds } from '../../lambdas/core/retry-schedule';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../../lambdas/platform-settings';
 
 const schedule = DEFAULT_RETRY_SCHEDULE_SECONDS;
@@ -18,7 +18,7 @@ describe('Function: nextDelaySeconds', () => {
   });
 
   it('never asks SQS for more than 12 hours of invisibility', () => {
-    expect(nextDelaySeconds(7, schedule, { random: () => 0.999999 })).toBeLessThanOrEqual(MAX_DELAY_SECONDS);
+    expect(nextDelaySeconds(7, schedule, { random: () => 0.999999 })).toBeLessThanOrEqual(LONGEST_RETRY_WAIT_SECONDS);
   });
 
   it("uses a receiver's Retry-After instead of the schedule, within the schedule's bounds", () => {

@@ -17,7 +17,7 @@ export function WebhookState({ webhook }: { webhook: Webhook }) {
   return <span class="badge badge-skipped">paused</span>;
 }
 
-/** The circuit breaker's state, where the API gives it (DESIGN §9). */
+/** The circuit breaker's state, where the API gives it (docs/design.md §9). */
 export function Health({ webhook }: { webhook: Webhook }) {
   const health = webhook.health;
   if (!health) return null;

@@ -92,7 +92,7 @@ function operationObject(route: Route, operation: Operation) {
 }
 
 /**
- * The API description (DESIGN §12): every route of the route table, with the handlers' own request schemas
+ * The API description (docs/design.md §12): every route of the route table, with the handlers' own request schemas
  * and the response schemas. `npm run openapi` writes it to docs/openapi.yaml; a test fails when they differ.
  */
 export function openApiDocument() {

@@ -126,9 +126,12 @@ export const Delivery = documented(
         statusCode: z.optional(z.number()),
         durationMs: z.number(),
         error: z.optional(z.string()),
-        response: z.optional(text("the first kilobyte of the receiver's answer, as text")),
+        response: z.optional(text("the first 1,024 bytes (UTF-8) of the receiver's answer, as text")),
       }),
     ),
+    attemptsOmitted: documented(z.number(), {
+      description: 'attempts made but not kept: a delivery keeps its first 5 attempts and its latest 20 (attemptCount counts them all)',
+    }),
     reason: z.nullable(text('why the platform stopped: a skipped or given-up delivery')),
     payload: text('the exact body that is sent, signed as it is'),
   }),

@@ -16,7 +16,7 @@ function toRecord(item: Item): DeliveryRecord {
 }
 
 /** Reads of the delivery log: `WEBHOOK#<webhookId>` / `DELIVERY#<receivedAt>#<eventId>`, time-ordered by key. */
-export class DynamoDeliveryLogRepository implements DeliveryLogStore {
+export class DynamoDeliveryLogReader implements DeliveryLogStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,0 +1,118 @@
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryTask } from '../core/delivery';
+import type { WebhookHealthStore } from '../core/webhook-health';
+import type { Webhook } from '../core/webhook';
+import { cancelledByCondition, isConditionFailure, untilProcessed } from './dynamo-support';
+import { keys } from './table-keys';
+import { toWebhook, type WebhookItem } from './webhook-item';
+import { versionRaise } from './webhooks-version';
+
+/** What the delivery path keeps of a webhook's health (auto-disable clock, failure count, breaker). */
+const HEALTH_FIELDS = 'failingSince, consecutiveFailures, nextProbeAt, probeIntervalSeconds';
+
+/**
+ * The deliver functions' view of webhooks: the one reader of the webhooks a batch names and the one writer of
+ * their health. It keeps nothing between batches: each batch reads its webhooks with one strongly consistent
+ * BatchGetItem, so an attempt begun after the API answered a change (URL, secret, pause, delete) uses it.
+ */
+export class DynamoWebhookHealthRepository implements WebhookHealthStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The webhooks the tasks name, as stored now (absent: deleted), one BatchGetItem per 100. */
+  async current(tasks: readonly DeliveryTask[]): Promise<Map<string, Webhook | undefined>> {
+    const refs = new Map(tasks.map((task) => [task.webhookId, { pk: keys.tenant(task.tenantId), sk: keys.webhook(task.webhookId) }]));
+    const current = new Map<string, Webhook | undefined>([...refs.keys()].map((webhookId) => [webhookId, undefined]));
+    const all = [...refs.values()];
+    for (let start = 0; start < all.length; start += 100) {
+      await untilProcessed(
+        all.slice(start, start + 100),
+        async (pending) => {
+          const { Responses, UnprocessedKeys } = await this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          for (const item of Responses?.[this.tableName] ?? []) {
+            const webhook = toWebhook(item as WebhookItem);
+            current.set(webhook.id, webhook);
+          }
+          return UnprocessedKeys?.[this.tableName]?.Keys as typeof pending | undefined;
+        },
+        'webhook reads',
+      );
+    }
+    return current;
+  }
+
+  /** One transaction: the webhook is switched off and the tenant's webhooks version raised (fan-out stops at once). */
+  async disable(webhook: Webhook, reason: string, at: string): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: this.keyOf(webhook),
+                UpdateExpression: `SET active = :false, disabledReason = :reason, updatedAt = :at REMOVE ${HEALTH_FIELDS}`,
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':false': false, ':reason': reason, ':at': at },
+              },
+            },
+            { Update: versionRaise(this.tableName, webhook.tenantId) },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!cancelledByCondition(error, 0)) throw error;
+    }
+  }
+
+  async recordFailure(webhook: Webhook, at: string): Promise<Webhook | undefined> {
+    const stored = await this.update(webhook, 'ADD consecutiveFailures :one SET failingSince = if_not_exists(failingSince, :at)', { ':one': 1, ':at': at });
+    return stored === false ? undefined : stored;
+  }
+
+  async openBreaker(webhook: Webhook, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
+    const values = { ':next': nextProbeAt, ':interval': intervalSeconds };
+    return (await this.update(webhook, 'SET nextProbeAt = :next, probeIntervalSeconds = :interval', values, 'attribute_not_exists(nextProbeAt)')) !== false;
+  }
+
+  async claimProbe(webhook: Webhook, observed: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
+    const values = { ':next': nextProbeAt, ':interval': intervalSeconds, ':observed': observed };
+    return (await this.update(webhook, 'SET nextProbeAt = :next, probeIntervalSeconds = :interval', values, 'nextProbeAt = :observed')) !== false;
+  }
+
+  async recordSuccess(webhook: Webhook): Promise<void> {
+    await this.update(webhook, `REMOVE ${HEALTH_FIELDS}`);
+  }
+
+  async markSlow(webhook: Webhook, until: string): Promise<void> {
+    await this.update(webhook, 'SET slowLaneUntil = :until', { ':until': until });
+  }
+
+  private keyOf(webhook: Webhook) {
+    return { pk: keys.tenant(webhook.tenantId), sk: keys.webhook(webhook.id) };
+  }
+
+  /** One conditional UpdateItem of an existing webhook: the webhook as stored now, or false when it is gone or the condition did not hold. */
+  private async update(webhook: Webhook, expression: string, values?: Record<string, unknown>, condition?: string): Promise<Webhook | false> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.keyOf(webhook),
+          UpdateExpression: expression,
+          ConditionExpression: condition ? `attribute_exists(pk) AND ${condition}` : 'attribute_exists(pk)',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toWebhook(Attributes as WebhookItem);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+}

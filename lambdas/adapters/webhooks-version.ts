@@ -1,0 +1,33 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from './table-keys';
+
+/**
+ * Each tenant's webhooks have a version, kept on the tenant's webhook-count item and raised after every change
+ * the API or the platform makes to any of them (create, update, rotation, delete, disable). Fan-out reads it
+ * with one strongly consistent GetItem per tenant and batch and keeps the tenant's webhooks only as long as it
+ * is unchanged, so a change the API has answered is seen by the very next fan-out.
+ */
+export const WEBHOOKS_VERSION_ATTRIBUTE = 'webhooksVersion';
+
+const counterKey = (tenantId: string) => ({ pk: keys.tenant(tenantId), sk: keys.webhookCount });
+
+/** The update that raises the version, for a transaction that changes a webhook (create, delete, disable). */
+export const versionRaise = (tableName: string, tenantId: string) => ({
+  TableName: tableName,
+  Key: counterKey(tenantId),
+  UpdateExpression: `ADD ${WEBHOOKS_VERSION_ATTRIBUTE} :one`,
+  ExpressionAttributeValues: { ':one': 1 },
+});
+
+/** Raises the version after a change that needed the webhook's new state back (update, rotation). */
+export async function raiseWebhooksVersion(client: DynamoDBDocumentClient, tableName: string, tenantId: string): Promise<void> {
+  await client.send(new UpdateCommand(versionRaise(tableName, tenantId)));
+}
+
+/** The version as stored now (0 before the tenant's first webhook). */
+export async function webhooksVersion(client: DynamoDBDocumentClient, tableName: string, tenantId: string): Promise<number> {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: counterKey(tenantId), ConsistentRead: true, ProjectionExpression: WEBHOOKS_VERSION_ATTRIBUTE }),
+  );
+  return (Item?.[WEBHOOKS_VERSION_ATTRIBUTE] as number | undefined) ?? 0;
+}

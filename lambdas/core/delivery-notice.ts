@@ -1,0 +1,10 @@
+import type { DeliveryAttempt } from './delivery';
+import type { EventType } from './event-catalog';
+import type { Webhook } from './webhook';
+
+/** What happened in delivering that the tenant or an operator should hear about (operational events, metrics). */
+export type DeliveryNotice =
+  | { kind: 'breaker-opened'; webhook: Webhook }
+  | { kind: 'recovered'; webhook: Webhook; failingSince: string }
+  | { kind: 'disabled'; webhook: Webhook; reason: string }
+  | { kind: 'exhausted'; webhook: Webhook; eventId: string; eventType: EventType; attemptCount: number; lastAttempt: DeliveryAttempt };
