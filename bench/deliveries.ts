@@ -57,16 +57,15 @@ export function webhookItems(url: string) {
 }
 
 /** The deliver function's environment, as the stack sets it (local mode allows the loopback receiver). */
-export function deliverEnvironment(tableName: string, queueUrl: string, slowQueueUrl: string, dlqUrl: string, eventsQueueUrl: string) {
+export function deliverEnvironment(tableName: string, queueUrl: string, slowQueueUrl: string, dlqUrl: string, platformEventsQueueUrl: string) {
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DELIVERIES_QUEUE_URL: queueUrl,
     SLOW_DELIVERIES_QUEUE_URL: slowQueueUrl,
     DELIVERIES_DLQ_URL: dlqUrl,
-    EVENTS_QUEUE_URL: eventsQueueUrl,
+    PLATFORM_EVENTS_QUEUE_URL: platformEventsQueueUrl,
     ALLOW_HTTP_URLS: 'true',
     ALLOW_LOOPBACK_URLS: 'true',
-    WEBHOOK_CACHE_SECONDS: '5',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',

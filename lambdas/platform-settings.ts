@@ -97,6 +97,18 @@ export const EVENTS_QUEUE: ConsumedQueueSettings = {
   maxConcurrency: 10,
 };
 
+/**
+ * The platform's own events (operational and test events): the same fan-out reads them, but only the platform's
+ * roles may send here, so their origin is proven by the queue they came from (a record's eventSourceARN), which no
+ * producer can forge. Poison from here goes to the events DLQ.
+ */
+export const PLATFORM_EVENTS_QUEUE: ConsumedQueueSettings = {
+  ...EVENTS_QUEUE,
+  name: 'webhooks-platform-events',
+  // operational events come one per disable, exhaustion or recovery: a little concurrency is plenty
+  maxConcurrency: 2,
+};
+
 export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
   name: 'webhooks-deliveries',
   visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.deliver,
@@ -142,7 +154,7 @@ export const RECOVERIES_QUEUE: ConsumedQueueSettings = {
  * carries each one's URL: lib/api.ts grants sqs:SendMessage on exactly those and sets these variables.
  */
 export const ROUTE_QUEUE_URL_VARIABLES = {
-  events: 'EVENTS_QUEUE_URL',
+  platformEvents: 'PLATFORM_EVENTS_QUEUE_URL',
   deliveries: 'DELIVERIES_QUEUE_URL',
   recoveries: 'RECOVERIES_QUEUE_URL',
 } as const;

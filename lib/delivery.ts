@@ -8,6 +8,7 @@ import { RETRY_JITTER } from '../lambdas/core/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
+  PLATFORM_EVENTS_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   SLOW_DELIVERIES_QUEUE,
 } from '../lambdas/platform-settings';
@@ -39,6 +40,8 @@ export class Delivery extends Construct {
   /** Where producers send events (docs/design.md §7); use {@link grantPublish} to let one do so. */
   public readonly eventsQueue: Queue;
   public readonly eventsDlq: Queue;
+  /** The platform's own events (docs/design.md §6e): only the platform's functions may send here. */
+  public readonly platformEventsQueue: Queue;
   public readonly deliveriesQueue: Queue;
   public readonly deliveriesDlq: Queue;
   /** The slow lane (docs/design.md §9, Isolation): deliveries to endpoints that answer slowly or hang. */
@@ -55,6 +58,7 @@ export class Delivery extends Construct {
     const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE);
     this.eventsQueue = events.queue;
     this.eventsDlq = events.dlq;
+    this.platformEventsQueue = queueSharingDlq(this, 'PlatformEvents', PLATFORM_EVENTS_QUEUE, events.dlq);
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
     this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq);
@@ -71,12 +75,13 @@ export class Delivery extends Construct {
       description: 'Fans each event out to the matching webhooks of its tenant',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.fanOut),
       logGroupRetention: config.logRetention,
-      environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl },
+      environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl, PLATFORM_EVENTS_QUEUE_ARN: this.platformEventsQueue.queueArn },
     });
     this.fanOutFunction.bindTable(table, TABLE_ACCESS.fanOut);
     this.deliveriesQueue.grant(this.fanOutFunction, 'sqs:SendMessage');
     this.eventsDlq.grant(this.fanOutFunction, 'sqs:SendMessage');
     consume(this.fanOutFunction, this.eventsQueue, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
+    consume(this.fanOutFunction, this.platformEventsQueue, PLATFORM_EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
 
     const deliverEnvironment = {
       ...environment,
@@ -91,8 +96,8 @@ export class Delivery extends Construct {
       ]),
       SLOW_DELIVERIES_QUEUE_URL: this.slowDeliveriesQueue.queueUrl,
       DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,
-      // operational events (docs/design.md §6e) go through the events queue like any event
-      EVENTS_QUEUE_URL: this.eventsQueue.queueUrl,
+      // operational events (docs/design.md §6e) go through fan-out from the platform's own queue
+      PLATFORM_EVENTS_QUEUE_URL: this.platformEventsQueue.queueUrl,
     };
     // the fast lane sends one delivery per record, records the attempt, schedules the retry; the slow lane does
     // the same for webhooks whose endpoints are slow, waiting the whole send timeout
@@ -115,7 +120,7 @@ export class Delivery extends Construct {
     this.output('DeliveriesQueueUrl', 'Where replayed deliveries go (npm run redrive -- --to)', this.deliveriesQueue.queueUrl);
   }
 
-  /** A deliver function: either lane may hide a message of its own queue, and re-send to both (retries, forwards). */
+  /** A deliver function: either lane re-sends to both (retries, forwards), and publishes operational events. */
   private deliverLane(id: string, entry: string, description: string, environment: Record<string, string>, table: ITableV2, config: WebhooksConfig) {
     const fn = new WebhooksFunction(this, id, {
       entry,
@@ -125,9 +130,7 @@ export class Delivery extends Construct {
       environment,
     });
     fn.bindTable(table, TABLE_ACCESS.deliver);
-    for (const queue of [this.deliveriesQueue, this.slowDeliveriesQueue]) queue.grant(fn, 'sqs:ChangeMessageVisibility', 'sqs:SendMessage');
-    this.deliveriesDlq.grant(fn, 'sqs:SendMessage');
-    this.eventsQueue.grant(fn, 'sqs:SendMessage');
+    for (const queue of [this.deliveriesQueue, this.slowDeliveriesQueue, this.deliveriesDlq, this.platformEventsQueue]) queue.grant(fn, 'sqs:SendMessage');
     return fn;
   }
 

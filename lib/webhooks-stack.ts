@@ -34,7 +34,7 @@ export class WebhooksStack extends Stack {
     this.api = new Api(this, 'Api', {
       table: this.storage.table,
       config,
-      queues: { events: this.delivery.eventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
+      queues: { platformEvents: this.delivery.platformEventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
     });
     this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention });
     this.monitoring = new Monitoring(this, 'Monitoring', { api: this.api, delivery: this.delivery, recovery: this.recovery });

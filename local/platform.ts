@@ -11,6 +11,7 @@ import {
   DEFAULT_RETRY_SCHEDULE_SECONDS,
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
+  PLATFORM_EVENTS_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   RECOVERIES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
@@ -87,6 +88,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     ALLOW_LOOPBACK_URLS: 'true',
     EVENTS_DLQ_URL: queues.events.dlqUrl,
     EVENTS_QUEUE_URL: queues.events.queueUrl,
+    PLATFORM_EVENTS_QUEUE_URL: queues.platformEvents.queueUrl,
+    // what the poller gives as its records' eventSourceARN, as Lambda does
+    PLATFORM_EVENTS_QUEUE_ARN: queueArn(queues.platformEvents.queueUrl),
     DELIVERIES_QUEUE_URL: queues.deliveries.queueUrl,
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
     SLOW_DELIVERIES_QUEUE_URL: queues.slowDeliveries.queueUrl,
@@ -131,6 +135,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const pollers: Poller[] = [
     // two batches at once are plenty on a laptop
     consume(queues.events.queueUrl, EVENTS_QUEUE, wrap('fan-out', fanOut), 'FanOut', FUNCTION_TIMEOUT_SECONDS.fanOut, 2),
+    consume(queues.platformEvents.queueUrl, PLATFORM_EVENTS_QUEUE, wrap('fan-out', fanOut), 'FanOut', FUNCTION_TIMEOUT_SECONDS.fanOut, 1),
     consume(queues.deliveries.queueUrl, DELIVERIES_QUEUE, wrap('deliver', deliver), 'Deliver', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
     consume(queues.slowDeliveries.queueUrl, SLOW_DELIVERIES_QUEUE, wrap('deliver-slow-lane', deliverSlowLane), 'DeliverSlowLane', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
     consume(queues.recoveries.queueUrl, RECOVERIES_QUEUE, wrap('recover', recover), 'Recover', FUNCTION_TIMEOUT_SECONDS.recover),

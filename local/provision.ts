@@ -9,7 +9,7 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DELIVERIES_QUEUE, EVENTS_QUEUE, RECOVERIES_QUEUE, SLOW_DELIVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
+import { DELIVERIES_QUEUE, EVENTS_QUEUE, PLATFORM_EVENTS_QUEUE, RECOVERIES_QUEUE, SLOW_DELIVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
 
 const EVENTS_BY_TIME_ATTRIBUTES: AttributeDefinition[] = [
   { AttributeName: TABLE.eventsByTime.partitionKey, AttributeType: 'S' },
@@ -102,8 +102,8 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
 }
 
 /**
- * The queue pairs; the two delivery lanes share the deliveries DLQ (the same name: CreateQueue answers the
- * existing one). A shortened
+ * The queue pairs; the two delivery lanes share the deliveries DLQ, and the two event queues the events DLQ
+ * (the same name: CreateQueue answers the existing one). A shortened
  * visibility timeout (tests) applies to the pipeline's queues only: a recovery page may take longer than it, and
  * coming back while it runs would queue its deliveries twice.
  */
@@ -114,6 +114,7 @@ export async function provisionQueues(
   const visibility = visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds };
   return {
     events: await provisionQueue(client, { ...EVENTS_QUEUE, ...visibility }, prefix),
+    platformEvents: await provisionQueue(client, { ...PLATFORM_EVENTS_QUEUE, ...visibility }, prefix),
     deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility }, prefix),
     slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),

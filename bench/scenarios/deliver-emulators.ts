@@ -16,7 +16,7 @@ const dynamo = await startDynamoDb({ port: await freePort() });
 const sqs = await startSqs({ port: 0 });
 await provisionTable(new DynamoDBClient(localClientConfig(dynamo.endpoint)), 'bench');
 const queues = await provisionQueues(new SQSClient(localClientConfig(sqs.endpoint)));
-deliverEnvironment('bench', queues.deliveries.queueUrl, queues.slowDeliveries.queueUrl, queues.deliveries.dlqUrl, queues.events.queueUrl);
+deliverEnvironment('bench', queues.deliveries.queueUrl, queues.slowDeliveries.queueUrl, queues.deliveries.dlqUrl, queues.platformEvents.queueUrl);
 Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SQS: sqs.endpoint });
 
 const { documentClient } = await import('../../lambdas/adapters/dynamo-client');

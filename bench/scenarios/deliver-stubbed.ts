@@ -7,7 +7,7 @@ import { report, repeat, settings, summarize } from '../stats';
 // Scenario 2: the real deliver handler, the AWS SDK answered in-process, the same receiver and concurrency.
 const receiver = await startReceiverProcess();
 const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`;
-deliverEnvironment('bench', queueUrl('deliveries'), queueUrl('deliveries-slow'), queueUrl('deliveries-dlq'), queueUrl('events'));
+deliverEnvironment('bench', queueUrl('deliveries'), queueUrl('deliveries-slow'), queueUrl('deliveries-dlq'), queueUrl('platform-events'));
 const items = webhookItems(receiver.url);
 const { dynamoClient } = await import('../../lambdas/adapters/dynamo-client');
 const { sqsClient } = await import('../../lambdas/adapters/sqs-client');

@@ -80,6 +80,9 @@ const environmentSchema = z.object({
   RETRY_HOP_MAX_SECONDS: z._default(z.coerce.number().check(z.gt(0), z.lte(900)), 900),
   EVENTS_QUEUE_URL: queueUrl,
   EVENTS_DLQ_URL: queueUrl,
+  PLATFORM_EVENTS_QUEUE_URL: queueUrl,
+  // fan-out takes a record as the platform's own only when it came from this queue
+  PLATFORM_EVENTS_QUEUE_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   DELIVERIES_QUEUE_URL: queueUrl,
   DELIVERIES_DLQ_URL: queueUrl,
   SLOW_DELIVERIES_QUEUE_URL: queueUrl,

@@ -1,6 +1,6 @@
 import { serializeTask } from '../core/delivery';
 import type { DeliveryQueue, PlatformEventQueue, RecoveryJobQueue } from '../core/queue-ports';
-import { PLATFORM_ORIGIN, type OutgoingMessage, type SqsQueues } from './sqs-queues';
+import type { OutgoingMessage, SqsQueues } from './sqs-queues';
 
 /** Sends all or throws, naming why SQS did not take the first message it refused. */
 async function sendAll(queues: SqsQueues, queueUrl: string, messages: OutgoingMessage[]): Promise<void> {
@@ -17,10 +17,9 @@ export const sqsDeliveryQueue = (queues: SqsQueues, queueUrl: string): DeliveryQ
   queue: (tasks) => sendAll(queues, queueUrl, tasks.map((task) => ({ body: serializeTask(task), groupId: task.tenantId }))),
 });
 
-/** The platform's own events, marked with the origin attribute that lets fan-out accept their reserved fields. */
+/** The platform's own events, on the queue only the platform may send to (fan-out accepts their reserved fields from it alone). */
 export const sqsPlatformEventQueue = (queues: SqsQueues, queueUrl: string): PlatformEventQueue => ({
-  publish: (envelope) =>
-    sendAll(queues, queueUrl, [{ body: JSON.stringify(envelope), groupId: envelope.tenantId, attributes: { [PLATFORM_ORIGIN.attribute]: PLATFORM_ORIGIN.value } }]),
+  publish: (envelope) => sendAll(queues, queueUrl, [{ body: JSON.stringify(envelope), groupId: envelope.tenantId }]),
 });
 
 export const sqsRecoveryJobQueue = (queues: SqsQueues, queueUrl: string): RecoveryJobQueue => ({

@@ -21,8 +21,11 @@ export interface SendRefusal {
   reason: string;
 }
 
-/** The message attribute that marks the platform's own events on the events queue (operational and test events). */
-export const PLATFORM_ORIGIN = { attribute: 'origin', value: 'platform' } as const;
+/**
+ * The message attribute the platform once used to mark its own events. Their origin is now the queue they come
+ * from; a producer's message still claiming it is poison.
+ */
+export const CLAIMED_PLATFORM_ORIGIN = { attribute: 'origin', value: 'platform' } as const;
 
 /** SQS's limits: ten entries per batch request, 1 MiB per message and per whole batch request. */
 export const SQS_LIMITS = { entriesPerBatch: 10, maxBytes: MAX_QUEUE_MESSAGE_BYTES } as const;

@@ -26,7 +26,7 @@ export const retryDeliveryService = () =>
   });
 
 export const testEventService = () =>
-  new TestEventService({ webhooks: webhooks(), events: sqsPlatformEventQueue(queues(), required(config.EVENTS_QUEUE_URL, 'EVENTS_QUEUE_URL')) });
+  new TestEventService({ webhooks: webhooks(), events: sqsPlatformEventQueue(queues(), required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL')) });
 
 export const recoveryService = () =>
   new RecoveryService({ webhooks: webhooks(), jobs: sqsRecoveryJobQueue(queues(), required(config.RECOVERIES_QUEUE_URL, 'RECOVERIES_QUEUE_URL')) });

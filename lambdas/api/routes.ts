@@ -33,7 +33,7 @@ export const ROUTES: readonly Route[] = [
   { name: 'GetDelivery', method: 'GET', path: '/v2/webhooks/{webhookId}/deliveries/{eventId}', entry: 'get-delivery', table: [...TABLE_ACCESS.getWebhook, ...TABLE_ACCESS.readDeliveryLogAndEvents] },
   // owner-triggered sends (docs/design.md §6b): each reads what it checks and sends to one queue of the pipeline
   { name: 'RetryDelivery', method: 'POST', path: '/v2/webhooks/{webhookId}/deliveries/{eventId}/retry', entry: 'retry-delivery', table: TABLE_ACCESS.retryDelivery, queues: ['deliveries'] },
-  { name: 'TestWebhook', method: 'POST', path: '/v2/webhooks/{webhookId}/test', entry: 'test-webhook', table: TABLE_ACCESS.getWebhook, queues: ['events'] },
+  { name: 'TestWebhook', method: 'POST', path: '/v2/webhooks/{webhookId}/test', entry: 'test-webhook', table: TABLE_ACCESS.getWebhook, queues: ['platformEvents'] },
   { name: 'RecoverDeliveries', method: 'POST', path: '/v2/webhooks/{webhookId}/recover', entry: 'recover-deliveries', table: TABLE_ACCESS.getWebhook, queues: ['recoveries'] },
   { name: 'ListEvents', method: 'GET', path: '/v2/events', entry: 'list-events', table: TABLE_ACCESS.readDeliveryLogAndEvents },
   { name: 'GetEvent', method: 'GET', path: '/v2/events/{eventId}', entry: 'get-event', table: TABLE_ACCESS.readDeliveryLogAndEvents },

@@ -6,8 +6,10 @@ import type { Webhook } from './webhook';
 export interface IncomingEvent {
   messageId: string;
   body: string;
-  /** Sent by the platform itself (operational and test events), not by a producer. */
+  /** Came from the platform's own queue (operational and test events), which no producer may send to. */
   fromPlatform?: boolean;
+  /** Carries the attribute that once marked the platform's events: from a producer, a forgery. */
+  claimsPlatformOrigin?: boolean;
 }
 
 /**
@@ -87,6 +89,11 @@ export class FanOutService {
     const report: FanOutReport = { failedMessageIds: [], duplicates: [], quarantined: [] };
     const valid: { record: IncomingEvent; event: TenantEvent }[] = [];
     for (const record of records) {
+      if (record.claimsPlatformOrigin && !record.fromPlatform) {
+        const reason = 'forged_origin: a producer message claims to come from the platform; only the platform publishes its own events';
+        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
+        continue;
+      }
       const parsed = parseEnvelope(record.body, record.messageId, { fromPlatform: record.fromPlatform === true });
       if (!parsed.ok) {
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: parsed.reason });

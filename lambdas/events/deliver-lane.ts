@@ -23,7 +23,7 @@ const targets: DeliveryPlanTargets = {
     slow: required(config.SLOW_DELIVERIES_QUEUE_URL, 'SLOW_DELIVERIES_QUEUE_URL'),
   },
   deliveriesDlqUrl: required(config.DELIVERIES_DLQ_URL, 'DELIVERIES_DLQ_URL'),
-  eventsQueueUrl: required(config.EVENTS_QUEUE_URL, 'EVENTS_QUEUE_URL'),
+  platformEventsQueueUrl: required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL'),
 };
 
 // the fast lane never waits longer than the slow one

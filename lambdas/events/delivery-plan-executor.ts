@@ -1,7 +1,7 @@
 import type { DynamoDeliveryLogWriter } from '../adapters/delivery-log-writer';
 import { publishDeliveryMetrics } from '../adapters/delivery-metrics';
 import { logger } from '../adapters/observability';
-import { PLATFORM_ORIGIN, type SqsQueues } from '../adapters/sqs-queues';
+import type { SqsQueues } from '../adapters/sqs-queues';
 import type { DeliveryPlan } from '../core/deliver-batch';
 import type { DeliveryNotice } from '../core/delivery-notice';
 import { operationalEvent } from '../core/operational-events';
@@ -13,7 +13,8 @@ export interface DeliveryPlanTargets {
   queues: SqsQueues;
   laneQueueUrls: Record<DeliveryLane, string>;
   deliveriesDlqUrl: string;
-  eventsQueueUrl: string;
+  /** Operational events go to the platform's own events queue. */
+  platformEventsQueueUrl: string;
 }
 
 /**
@@ -40,20 +41,16 @@ export async function executeDeliveryPlan(plan: DeliveryPlan, targets: DeliveryP
 }
 
 /**
- * Operational events go through the events queue like any event. Their delivery already happened, so one
+ * Operational events go through fan-out like any event, from the platform's own events queue. Their delivery already happened, so one
  * that cannot be queued is logged as an error rather than sending the delivery again.
  */
-async function publishOperationalEvents(notices: DeliveryNotice[], { queues, eventsQueueUrl }: DeliveryPlanTargets): Promise<void> {
+async function publishOperationalEvents(notices: DeliveryNotice[], { queues, platformEventsQueueUrl }: DeliveryPlanTargets): Promise<void> {
   const outbox = new BatchOutbox();
   for (const notice of notices) {
     if (notice.kind === 'breaker-opened') logger.warn('circuit breaker opened', { webhookId: notice.webhook.id, tenantId: notice.webhook.tenantId });
     const envelope = operationalEvent(notice);
     if (envelope) {
-      outbox.add(eventsQueueUrl, `${notice.kind}:${notice.webhook.id}`, {
-        body: JSON.stringify(envelope),
-        groupId: envelope.tenantId,
-        attributes: { [PLATFORM_ORIGIN.attribute]: PLATFORM_ORIGIN.value },
-      });
+      outbox.add(platformEventsQueueUrl, `${notice.kind}:${notice.webhook.id}`, { body: JSON.stringify(envelope), groupId: envelope.tenantId });
     }
   }
   const { failed, refused } = await outbox.flush(queues);

@@ -4,7 +4,7 @@ import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
 import { logger } from '../adapters/observability';
-import { PLATFORM_ORIGIN, SqsQueues } from '../adapters/sqs-queues';
+import { CLAIMED_PLATFORM_ORIGIN, SqsQueues } from '../adapters/sqs-queues';
 import { TenantWebhooks } from '../adapters/tenant-webhooks';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { FanOutService } from '../core/fan-out-service';
@@ -13,6 +13,7 @@ import { BatchOutbox, batchResponse } from './batch-outbox';
 const config = loadConfig();
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
 const eventsDlqUrl = required(config.EVENTS_DLQ_URL, 'EVENTS_DLQ_URL');
+const platformEventsQueueArn = required(config.PLATFORM_EVENTS_QUEUE_ARN, 'PLATFORM_EVENTS_QUEUE_ARN');
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const events = new DynamoEventRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS, config.EVENT_CLAIM_SECONDS);
 const queues = new SqsQueues(sqsClient);
@@ -47,10 +48,11 @@ const fanOut = new FanOutService({
  */
 export async function handler(event: SQSEvent) {
   const report = await fanOut.handleBatch(
-    event.Records.map(({ messageId, body, messageAttributes }) => ({
+    event.Records.map(({ messageId, body, messageAttributes, eventSourceARN }) => ({
       messageId,
       body,
-      fromPlatform: messageAttributes?.[PLATFORM_ORIGIN.attribute]?.stringValue === PLATFORM_ORIGIN.value,
+      fromPlatform: eventSourceARN === platformEventsQueueArn,
+      claimsPlatformOrigin: messageAttributes?.[CLAIMED_PLATFORM_ORIGIN.attribute]?.stringValue === CLAIMED_PLATFORM_ORIGIN.value,
     })),
   );
   for (const duplicate of report.duplicates) logger.warn('duplicate event dropped: its fan-out already completed', duplicate);

@@ -79,8 +79,8 @@ describe('Construct: Delivery', () => {
     const all = resourcesOfType(template, 'AWS::SQS::Queue');
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
-    // Assess: the events, deliveries and recoveries queues and their DLQs, and the slow lane's queue
-    expect(all).toHaveLength(7);
+    // Assess: the events, deliveries and recoveries queues and their DLQs, the slow lane's and the platform events queue
+    expect(all).toHaveLength(8);
     for (const [queueId, queue] of all) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policy = policies.find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId));
@@ -121,8 +121,8 @@ describe('Construct: Delivery', () => {
     }));
 
     // Assess
-    // fan-out, both deliver lanes and recover (lib/recovery.ts)
-    expect(pairs).toHaveLength(4);
+    // fan-out (events and platform events), both deliver lanes and recover (lib/recovery.ts)
+    expect(pairs).toHaveLength(5);
     for (const { visibility, timeout } of pairs) expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });
 
@@ -210,7 +210,7 @@ describe('Construct: Delivery', () => {
   it.each([
     ['deliver', () => deliverId, () => queues.deliveries, () => queues.slowDeliveries],
     ['deliver (slow lane)', () => deliverSlowLaneId, () => queues.slowDeliveries, () => queues.deliveries],
-  ])('lets %s reschedule and re-send its messages to either lane, publish operational events and park exhausted ones, nothing more', (_, functionId, ownQueue, otherLane) => {
+  ])('lets %s consume its lane, re-send to either lane, publish operational events to the platform queue and park exhausted ones, nothing more', (_, functionId, ownQueue, otherLane) => {
     // Prepare
     const on = (resourceId: string) => actionsOn(template, functionId(), resourceId);
 
@@ -221,20 +221,21 @@ describe('Construct: Delivery', () => {
       otherLane: on(otherLane()),
       deliveriesDlq: on(queues.deliveriesDlq),
       events: on(queues.events),
+      platformEvents: on(queues.platformEvents),
     };
 
     // Assess
     expect(grants.table).not.toContain('dynamodb:Scan');
-    // short waits stretch visibility; later retries are re-sent with DelaySeconds (docs/design.md §9)
+    // every retry is re-sent with DelaySeconds (docs/design.md §9); the event source mapping receives and deletes
     expect(new Set(grants.deliveries)).toEqual(
       new Set(['sqs:ChangeMessageVisibility', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']),
     );
-    // forwards and retries to the other lane (a message it never received: its visibility grant is unused but harmless)
-    expect(grants.otherLane).toEqual(expect.arrayContaining(['sqs:SendMessage']));
-    expect(grants.otherLane).not.toContain('sqs:ReceiveMessage');
+    // forwards and retries to the other lane
+    expect(grants.otherLane).toEqual(['sqs:SendMessage']);
     expect(grants.deliveriesDlq).toEqual(['sqs:SendMessage']);
-    // operational events (docs/design.md §6e) go through the events queue
-    expect(grants.events).toEqual(['sqs:SendMessage']);
+    // operational events (docs/design.md §6e) go through the platform's own queue, never the producers' one
+    expect(grants.platformEvents).toEqual(['sqs:SendMessage']);
+    expect(grants.events).toEqual([]);
   });
 
   it('lets fan-out read webhooks and their version (TENANT#) and record events (EVENT#), and touch nothing else of the table', () => {

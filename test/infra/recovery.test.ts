@@ -99,6 +99,6 @@ describe('Construct: Api, the queues routes send to', () => {
     const sending = Object.fromEntries(ROUTES.filter((route) => route.queues).map((route) => [route.name, route.queues]));
 
     // Assess
-    expect(sending).toEqual({ RetryDelivery: ['deliveries'], TestWebhook: ['events'], RecoverDeliveries: ['recoveries'] });
+    expect(sending).toEqual({ RetryDelivery: ['deliveries'], TestWebhook: ['platformEvents'], RecoverDeliveries: ['recoveries'] });
   });
 });

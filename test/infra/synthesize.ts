@@ -57,6 +57,7 @@ export function queueIdsOf(template: Template) {
   return {
     events: id('DeliveryEventsQueue'),
     eventsDlq: id('DeliveryEventsDlq'),
+    platformEvents: id('DeliveryPlatformEventsQueue'),
     deliveries: id('DeliveryDeliveriesQueue'),
     deliveriesDlq: id('DeliveryDeliveriesDlq'),
     slowDeliveries: id('DeliverySlowDeliveriesQueue'),

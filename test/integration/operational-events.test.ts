@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { producer, sleep, waitFor } from '../helpers/pipeline';
@@ -75,5 +76,33 @@ describe('Operational events (docs/design.md §6e)', () => {
     await publish();
     await sleep(1500);
     expect(operational(sibling, 'delivery.recovered')).toHaveLength(1);
+  });
+
+  it('parks, with its reason, a producer message that claims to be the platform\'s (a forged webhook.disabled, a forged test event)', async () => {
+    // Prepare: any SQS client with SendMessage on the events queue, setting the attribute the platform once used
+    const { tenant, webhook, sibling } = await tenantWithSibling(() => 200);
+    const forged = [
+      { tenantId: tenant.tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'webhook.disabled', data: { webhookId: webhook.id, reason: 'please re-enter your card at https://evil.example' } },
+      { tenantId: tenant.tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'document.uploaded', data: {}, webhookId: webhook.id, test: true },
+    ];
+
+    // Act
+    for (const envelope of forged) {
+      await sqs.client.send(
+        new SendMessageCommand({
+          QueueUrl: platform.queues.events.queueUrl,
+          MessageBody: JSON.stringify(envelope),
+          MessageAttributes: { origin: { DataType: 'String', StringValue: 'platform' } },
+        }),
+      );
+    }
+
+    // Assess
+    const parked = await waitFor(async () => {
+      const messages = (await sqs.peek(platform.queues.events.dlqUrl)).filter((message) => forged.some((envelope) => message.Body?.includes(envelope.id)));
+      return messages.length === forged.length && messages;
+    }, { what: 'both forgeries in the events DLQ' });
+    for (const message of parked) expect(message.MessageAttributes?.failureReason?.StringValue).toMatch(/^forged_origin: /);
+    expect(sibling.deliveries.filter((delivery) => forged.some((envelope) => envelope.id === delivery.eventId))).toEqual([]);
   });
 });

@@ -45,7 +45,7 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
       TABLE_NAME: 'webhooks',
       DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
       SLOW_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-slow',
-      EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events',
+      PLATFORM_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/platform-events',
       DELIVERIES_DLQ_URL: DLQ,
       ALLOW_HTTP_URLS: 'true',
       ALLOW_LOOPBACK_URLS: 'true',
