@@ -55,11 +55,25 @@ export const TABLE_ACCESS = {
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   updateWebhook: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   deleteWebhook: [{ actions: ['DeleteItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
-  /** Reading the delivery log and stored events (the recovery and audit routes of docs/design.md §6b, §6c). */
-  readDeliveryLogAndEvents: [
-    { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
-    { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: [KEY_PATTERNS.events] },
+  /** The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the webhook, to check its tenant. */
+  listDeliveries: [
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+  ],
+  getDelivery: [
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
+  ],
+  /** The events index, then the page's event headers and their delivery records' statuses, a BatchGetItem each. */
+  listEvents: [
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
+    { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
+    { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+  ],
+  getEvent: [
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
+    { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
   ],
   /** Reads a tenant's webhooks (their version, then the list when it moved); claims each event, then records it completed. */
   fanOut: [
@@ -67,16 +81,25 @@ export const TABLE_ACCESS = {
     // the event's claim and its completion are both conditional UpdateItems
     { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
-  /** `POST …/deliveries/{eventId}/retry`: the webhook (tenant, active), the event (its payload) and its delivery record. */
+  /**
+   * `POST …/deliveries/{eventId}/retry`: the webhook (tenant, active), the event (its payload) and its delivery
+   * record (read, then its retry throttle claimed), and the tenant's hourly budget of manual attempts.
+   */
   retryDelivery: [
-    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
-    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
-  /** One page of a recovery: the webhook (still the tenant's, still active), its failed deliveries, their events' payloads. */
+  /** `POST …/recover`: the webhook (tenant, active) and its recovery lock (taken; released again if the job cannot be queued). */
+  recoverDeliveries: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  /**
+   * One page of a recovery: the webhook (still the tenant's, still active), its lock (renewed, released at the
+   * end) and the tenant's budget; its failed deliveries (read, each marked as taken by this recovery); their
+   * events' payloads.
+   */
   recover: [
-    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
-    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['Query', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
   /**

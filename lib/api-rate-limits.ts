@@ -30,7 +30,18 @@ export class ApiRateLimits extends Construct {
         rateRule('PerSourceIp', 0, { aggregateKeyType: 'IP', limit: API_RATE_LIMITS.perIp, evaluationWindowSec: window }),
         rateRule('PerAuthorizationHeader', 1, {
           aggregateKeyType: 'CUSTOM_KEYS',
-          customKeys: [{ header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+          // the authorizer accepts one spelling only; normalising here too keeps every spelling of a key on one counter
+          customKeys: [
+            {
+              header: {
+                name: 'authorization',
+                textTransformations: [
+                  { priority: 0, type: 'LOWERCASE' },
+                  { priority: 1, type: 'COMPRESS_WHITE_SPACE' },
+                ],
+              },
+            },
+          ],
           limit: API_RATE_LIMITS.perAuthorization,
           evaluationWindowSec: window,
         }),

@@ -23,5 +23,5 @@ export const sqsPlatformEventQueue = (queues: SqsQueues, queueUrl: string): Plat
 });
 
 export const sqsRecoveryJobQueue = (queues: SqsQueues, queueUrl: string): RecoveryJobQueue => ({
-  send: (job) => sendAll(queues, queueUrl, [{ body: JSON.stringify(job), groupId: job.tenantId }]),
+  send: (job, delaySeconds) => sendAll(queues, queueUrl, [{ body: JSON.stringify(job), groupId: job.tenantId, ...(delaySeconds ? { delaySeconds } : {}) }]),
 });

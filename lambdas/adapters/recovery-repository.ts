@@ -1,7 +1,7 @@
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, StoredEvent } from '../core/delivery-log';
 import type { FailedDeliveryPage, RecoveryStore } from '../core/recovery-worker';
-import { untilProcessed } from './dynamo-support';
+import { isConditionFailure, untilProcessed } from './dynamo-support';
 import { keyWindow } from './log-query';
 import { keys } from './table-keys';
 
@@ -35,6 +35,30 @@ export class DynamoRecoveryRepository implements RecoveryStore {
     );
     const deliveries = Items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...record }) => ({ ...record, webhookId }) as DeliveryRecord);
     return { deliveries, ...(LastEvaluatedKey ? { next: LastEvaluatedKey.sk as string } : {}) };
+  }
+
+  /** One conditional UpdateItem per record (a page's worth at most), in parallel. */
+  async claimForRecovery(records: readonly DeliveryRecord[], recoveryId: string): Promise<DeliveryRecord[]> {
+    const claimed = await Promise.all(
+      records.map(async (record) => {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: keys.webhook(record.webhookId), sk: keys.deliveryAt(record.createdAt, record.eventId) },
+              UpdateExpression: 'SET recoveredBy = :id',
+              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(recoveredBy) OR recoveredBy <> :id)',
+              ExpressionAttributeValues: { ':id': recoveryId },
+            }),
+          );
+          return record;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+          return undefined;
+        }
+      }),
+    );
+    return claimed.filter((record) => record !== undefined);
   }
 
   /** One BatchGetItem per 100 events (a page's worth); what DynamoDB leaves unprocessed is asked again. */

@@ -3,6 +3,10 @@ export const keys = {
   tenant: (tenantId: string) => `TENANT#${tenantId}`,
   webhook: (webhookId: string) => `WEBHOOK#${webhookId}`,
   webhookPrefix: 'WEBHOOK#',
+  /** A tenant's budget of manual attempts for one clock hour (`2026-12-01T08`). */
+  manualBudget: (hour: string) => `MANUAL#${hour}`,
+  /** The lock of a webhook's running recovery: one at a time. */
+  recoveryLock: (webhookId: string) => `RECOVERY#${webhookId}`,
   /** Per-tenant webhook count, so the limit holds under concurrent creates. */
   webhookCount: 'WEBHOOKCOUNT',
   apiKey: (keyHash: string) => `APIKEY#${keyHash}`,

@@ -2,6 +2,7 @@ import { loadConfig, required } from '../adapters/config';
 import { DynamoDeliveryLogReader } from '../adapters/delivery-log-reader';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
+import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
 import { sqsDeliveryQueue, sqsPlatformEventQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -15,6 +16,7 @@ import { TestEventService } from '../core/test-event-service';
 const config = loadConfig();
 const webhooks = () => new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const queues = () => new SqsQueues(sqsClient);
+const manualAttempts = () => new DynamoManualAttemptRepository(documentClient, config.TABLE_NAME);
 
 export const retryDeliveryService = () =>
   new RetryDeliveryService({
@@ -22,6 +24,7 @@ export const retryDeliveryService = () =>
     events: new DynamoEventLogRepository(documentClient, config.TABLE_NAME),
     deliveries: new DynamoDeliveryLogReader(documentClient, config.TABLE_NAME),
     queue: sqsDeliveryQueue(queues(), required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
+    limits: manualAttempts(),
     retentionDays: config.EVENT_RETENTION_DAYS,
   });
 
@@ -29,4 +32,8 @@ export const testEventService = () =>
   new TestEventService({ webhooks: webhooks(), events: sqsPlatformEventQueue(queues(), required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL')) });
 
 export const recoveryService = () =>
-  new RecoveryService({ webhooks: webhooks(), jobs: sqsRecoveryJobQueue(queues(), required(config.RECOVERIES_QUEUE_URL, 'RECOVERIES_QUEUE_URL')) });
+  new RecoveryService({
+    webhooks: webhooks(),
+    jobs: sqsRecoveryJobQueue(queues(), required(config.RECOVERIES_QUEUE_URL, 'RECOVERIES_QUEUE_URL')),
+    locks: manualAttempts(),
+  });

@@ -42,7 +42,7 @@ const errorsAsResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
     const response = toErrorResponse(request.error, requestId);
     if (isServerError(response)) logger.error('request failed', { requestId, error: request.error as Error });
     else logger.info('request rejected', { requestId, code: response.body.error.code });
-    request.response = { statusCode: response.statusCode, headers: JSON_HEADERS, body: JSON.stringify(response.body) };
+    request.response = { statusCode: response.statusCode, headers: { ...JSON_HEADERS, ...response.headers }, body: JSON.stringify(response.body) };
   },
 });
 

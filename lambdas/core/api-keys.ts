@@ -36,7 +36,9 @@ export function hashApiKey(key: string): string {
 
 /** The key from an `Authorization: Bearer <key>` header, or undefined when the header is missing or malformed. */
 export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer +([A-Za-z0-9_\-.~+/=]{8,512})$/i.exec(header?.trim() ?? '');
+  // one spelling only: each other spelling of the same key would be a WAF rate-limit key and an authorizer
+  // cache entry of its own, letting one key escape its limit and reach the authorizer uncached
+  const match = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,512})$/.exec(header ?? '');
   return match?.[1];
 }
 

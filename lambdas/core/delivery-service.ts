@@ -77,12 +77,14 @@ export class DeliveryService {
    */
   async deliver(task: DeliveryTask, webhook: Webhook | undefined): Promise<DeliveryResult> {
     if (!webhook || webhook.tenantId !== task.tenantId) {
-      return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook was deleted' }, notices: [] };
+      return { decision: { action: 'done' }, ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: 'the webhook was deleted' } }), notices: [] };
     }
     const inactive = inactiveResult(webhook);
-    if (inactive) return inactive;
+    // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
+    if (inactive) return task.trigger === 'manual' ? { ...inactive, record: undefined } : inactive;
     const startedAt = this.now();
-    const admission = await this.health.admit(webhook, startedAt, this.lane, task.trigger === 'manual');
+    // a retry its owner asked for goes whatever the breaker says; a recovered delivery waits like any
+    const admission = await this.health.admit(webhook, startedAt, this.lane, task.trigger === 'manual' && !task.recoveryId);
     if (admission.kind === 'postpone') return { decision: { action: 'postpone', untilMs: admission.untilMs }, notices: [], lane: admission.lane };
     if (admission.kind === 'forward') return { decision: { action: 'forward' }, notices: [], lane: admission.lane };
 

@@ -21,6 +21,8 @@ export interface DeliveryTask {
   dueAt?: string;
   /** `manual` for an attempt an owner asked for through the API. */
   trigger?: AttemptTrigger;
+  /** The recovery that queued this manual attempt: unlike a retry asked for one by one, it waits on an open breaker. */
+  recoveryId?: string;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
   deadLettered?: boolean;
 }
@@ -56,11 +58,12 @@ export function deliveryTasks(event: TenantEvent, receivedAt: string, webhooks: 
 }
 
 /**
- * One attempt an owner asked for (retry, recover): sent whatever the circuit breaker says, logged as `manual`,
- * never retried on its own. It carries the stored event's exact payload, so the receiver gets the same bytes.
+ * One attempt an owner asked for (retry, recover): logged as `manual`, never retried on its own; a retry asked
+ * for by hand goes whatever the circuit breaker says, a recovered delivery waits on an open breaker like any. It carries the stored event's exact payload, so the receiver gets the same bytes.
  */
-export function manualDeliveryTask(event: StoredEvent, webhookId: string): DeliveryTask {
+export function manualDeliveryTask(event: StoredEvent, webhookId: string, recoveryId?: string): DeliveryTask {
   return {
+    ...(recoveryId ? { recoveryId } : {}),
     tenantId: event.tenantId,
     webhookId,
     eventId: event.eventId,
@@ -97,7 +100,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     typeof task.payload === 'string' && eventTypes.has(task.eventType as string) &&
     (task.attempt === undefined || (Number.isInteger(task.attempt) && task.attempt >= 1)) &&
     (task.dueAt === undefined || !Number.isNaN(Date.parse(task.dueAt))) &&
-    (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual');
+    (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&
+    (task.recoveryId === undefined || isText(task.recoveryId));
   return valid ? (task as DeliveryTask) : undefined;
 }
 

@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'not_found'
   | 'limit_exceeded'
   | 'webhook_inactive'
+  | 'recovery_in_progress'
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'internal_error';
@@ -66,5 +68,22 @@ export class PayloadTooLargeError extends DomainError {
 export class UnsupportedMediaTypeError extends DomainError {
   constructor() {
     super('unsupported_media_type', 'The request body must be sent with Content-Type: application/json');
+  }
+}
+
+/** A second recovery of a webhook while one runs: each failed delivery is recovered once, by one recovery. */
+export class RecoveryInProgressError extends DomainError {
+  constructor(readonly runningRecoveryId: string) {
+    super('recovery_in_progress', `Recovery ${runningRecoveryId} of this webhook is still running; wait for it to finish before starting another`);
+  }
+}
+
+/** A manual action over its limit; the API answers 429 with Retry-After. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
   }
 }

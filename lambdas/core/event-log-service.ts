@@ -58,7 +58,7 @@ export class EventLogService {
       type: event.type,
       data: (parseExact(event.payload) as { data: unknown }).data,
       receivedAt: event.receivedAt,
-      deliveries: deliveries.map((record) => ({ webhookId: record.webhookId, status: record.status, attemptCount: record.attempts.length })),
+      deliveries: deliveries.map((record) => ({ webhookId: record.webhookId, status: record.status, attemptCount: Math.max(record.attemptCount ?? 0, record.attempts.length) })),
     };
   }
 

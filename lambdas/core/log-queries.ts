@@ -9,8 +9,12 @@ const instantMessage = 'must be an ISO-8601 date-time with a time zone, e.g. 202
 
 /** An instant, normalised to toISOString's form so it compares with the log's keys as text. */
 export const instantSchema = z.pipe(
-  z.iso.datetime({ offset: true, error: instantMessage }),
-  z.transform((value) => new Date(value).toISOString()),
+  z.pipe(
+    z.iso.datetime({ offset: true, error: instantMessage }),
+    z.transform((value) => new Date(value).toISOString()),
+  ),
+  // an offset can push year 9999 into year 10000, whose ISO form (+010000-…) no longer sorts with the log's keys
+  z.string().check(z.regex(/^\d{4}-/, 'must fall within the years 0000 to 9999 once converted to UTC')),
 );
 
 const windowRule = z.refine<{ since?: string; until?: string }>(

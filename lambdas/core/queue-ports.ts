@@ -38,5 +38,6 @@ export interface RecoveryJob {
 }
 
 export interface RecoveryJobQueue {
-  send(job: RecoveryJob): Promise<void>;
+  /** Queues the job, after `delaySeconds` (at most 900) when given. */
+  send(job: RecoveryJob, delaySeconds?: number): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import { ValidationError } from './errors';
+import { RecoveryInProgressError, ValidationError } from './errors';
+import type { RecoveryLocks } from './manual-attempts';
 import { newRecoveryId } from './ids';
 import { instantSchema } from './log-queries';
 import type { RecoveryJobQueue } from './queue-ports';
@@ -17,6 +18,7 @@ export const recoverRequestSchema = z.strictObject({ since: instantSchema, until
 export interface RecoveryServiceOptions {
   webhooks: Pick<WebhookStore, 'get'>;
   jobs: RecoveryJobQueue;
+  locks: Pick<RecoveryLocks, 'acquire' | 'release'>;
   now?: () => Date;
 }
 
@@ -27,7 +29,8 @@ export interface StartedRecovery {
 }
 
 /**
- * `POST /v2/webhooks/{id}/recover` (docs/design.md §6b): checks the request and queues the recovery's first page; the
+ * `POST /v2/webhooks/{id}/recover` (docs/design.md §6b): checks the request, takes the webhook's recovery lock (one
+ * recovery at a time: a second one is 409 `recovery_in_progress`) and queues the recovery's first page; the
  * Recover function works through the deliveries (lambdas/core/recovery-worker.ts), so the answer comes at once
  * whether 3 or 10,000 deliveries failed.
  */
@@ -43,13 +46,21 @@ export class RecoveryService {
     const now = this.now();
     const until = input.until ?? now.toISOString();
     const earliest = new Date(now.getTime() - MAX_RECOVERY_DAYS * 86_400_000).toISOString();
+    if (input.until !== undefined && input.until > now.toISOString()) throw windowError('must not be in the future', 'until');
     if (input.since > until) throw windowError('must not be after until (which defaults to now)');
     if (input.since < earliest) throw windowError(`must be within the last ${MAX_RECOVERY_DAYS} days`);
     await activeWebhookOf(this.options.webhooks, tenantId, webhookId);
     const recoveryId = newRecoveryId();
-    await this.options.jobs.send({ recoveryId, tenantId, webhookId, since: input.since, until });
+    const lock = await this.options.locks.acquire(tenantId, webhookId, recoveryId, now);
+    if (!lock.acquired) throw new RecoveryInProgressError(lock.runningRecoveryId);
+    try {
+      await this.options.jobs.send({ recoveryId, tenantId, webhookId, since: input.since, until });
+    } catch (error) {
+      await this.options.locks.release(tenantId, webhookId, recoveryId);
+      throw error;
+    }
     return { recoveryId, since: input.since, until };
   }
 }
 
-const windowError = (message: string) => new ValidationError(`Invalid recovery: since: ${message}`, [{ path: 'since', message }]);
+const windowError = (message: string, path: 'since' | 'until' = 'since') => new ValidationError(`Invalid recovery: ${path}: ${message}`, [{ path, message }]);

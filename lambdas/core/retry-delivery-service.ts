@@ -1,6 +1,7 @@
 import { isExpired } from './delivery-log';
 import { manualDeliveryTask } from './delivery';
-import { NotFoundError } from './errors';
+import { NotFoundError, RateLimitedError } from './errors';
+import { MANUAL_ATTEMPTS_PER_HOUR, MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
 import { EVENT_ID_PATTERN } from './ids';
 import type { DeliveryLogStore, EventLogStore } from './log-store';
 import type { DeliveryQueue } from './queue-ports';
@@ -12,6 +13,7 @@ export interface RetryDeliveryOptions {
   events: Pick<EventLogStore, 'get'>;
   deliveries: Pick<DeliveryLogStore, 'get'>;
   queue: DeliveryQueue;
+  limits: ManualAttemptLimits;
   /** How long events are kept: a 404 for an expired one says so. */
   retentionDays: number;
   now?: () => Date;
@@ -24,7 +26,9 @@ export interface QueuedRetry {
 
 /**
  * `POST /v2/webhooks/{id}/deliveries/{eventId}/retry` (docs/design.md §6b): one manual attempt of a logged delivery,
- * whatever its status, with the event's stored payload, signed afresh when the deliver function sends it.
+ * whatever its status, with the event's stored payload, signed afresh when the deliver function sends it. At
+ * most one per delivery per MANUAL_RETRY_INTERVAL_SECONDS, and counted in the tenant's hourly budget of manual
+ * attempts: over either, 429 `rate_limited` with the seconds to wait.
  */
 export class RetryDeliveryService {
   private readonly now: () => Date;
@@ -46,6 +50,14 @@ export class RetryDeliveryService {
     }
     const record = await deliveries.get(webhookId, event.receivedAt, eventId);
     if (record?.tenantId !== tenantId) throw new NotFoundError(`Event ${eventId} was not delivered to this webhook`);
+    const throttle = await this.options.limits.claimRetry({ webhookId, receivedAt: event.receivedAt, eventId }, now);
+    if (!throttle.ok) {
+      throw new RateLimitedError(`This delivery was retried less than ${MANUAL_RETRY_INTERVAL_SECONDS} s ago; retry it again in ${throttle.retryAfterSeconds} s`, throttle.retryAfterSeconds);
+    }
+    const budget = await this.options.limits.takeFromBudget(tenantId, 1, now);
+    if (!budget.ok) {
+      throw new RateLimitedError(`This tenant made its ${MANUAL_ATTEMPTS_PER_HOUR} manual attempts of this hour; more are possible in ${budget.retryAfterSeconds} s`, budget.retryAfterSeconds);
+    }
     await queue.queue([manualDeliveryTask(event, webhookId)]);
     return { eventId, queuedAt: now.toISOString() };
   }

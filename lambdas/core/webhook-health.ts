@@ -89,12 +89,12 @@ export class WebhookHealth {
   /**
    * Before an attempt from `from`: an open breaker postpones it (in the lane the webhook belongs to: one hop, not
    * two), a webhook of the slow lane has the fast lane's deliveries forwarded there (every attempt to it, probes
-   * included, is made there), and a due probe goes only if this container claims it. An attempt its owner asked
-   * for passes the breaker.
+   * included, is made there), and a due probe goes only if this container claims it. A retry its owner asked
+   * for one by one passes the breaker.
    */
-  async admit(webhook: Webhook, now: Date, from: DeliveryLane, manual: boolean): Promise<Admission> {
+  async admit(webhook: Webhook, now: Date, from: DeliveryLane, passesBreaker: boolean): Promise<Admission> {
     const lane = this.laneOf(webhook, now);
-    const gate = manual ? ({ kind: 'closed' } as const) : this.breakerGate(webhook, now);
+    const gate = passesBreaker ? ({ kind: 'closed' } as const) : this.breakerGate(webhook, now);
     if (gate.kind === 'wait') return { kind: 'postpone', untilMs: gate.untilMs, lane };
     if (from === 'fast' && lane === 'slow') return { kind: 'forward', lane };
     if (gate.kind === 'probe' && !(await this.store.claimProbe(webhook, gate.observedNextProbeAt, gate.nextProbeAt, gate.intervalSeconds))) {

@@ -30,6 +30,8 @@ const activeSchema = z.boolean({ error: 'must be true or false' });
 export const MAX_FILTER_PATHS = 10;
 export const MAX_FILTER_PATH_SEGMENTS = 5;
 export const MAX_FILTER_VALUES = 50;
+/** Fan-out reads every filter of a tenant for each event: a path and a string value are each this long at most. */
+export const MAX_FILTER_TEXT_LENGTH = 256;
 
 const FILTER_PATH_MESSAGE = `must be a dotted path into data of 1 to ${MAX_FILTER_PATH_SEGMENTS} non-empty segments, e.g. metadata.country`;
 
@@ -39,7 +41,7 @@ const isStorableNumber = (value: number) => value === 0 || (Math.abs(value) >= 1
 
 const filterValueSchema = z.union(
   [
-    z.string(),
+    z.string().check(z.maxLength(MAX_FILTER_TEXT_LENGTH, `must be at most ${MAX_FILTER_TEXT_LENGTH} characters`)),
     z.number().check(z.refine(isStorableNumber, `must be 0 or between 1e-130 and ${Number.MAX_SAFE_INTEGER} in magnitude`)),
     z.boolean(),
   ],
@@ -49,7 +51,10 @@ const filterValueSchema = z.union(
 /** docs/design.md §6d: `{ "projectId": ["proj_1"], "metadata.country": ["US", "CA"] }`; every path must hold one of its values. */
 const filterSchema = z
   .record(
-    z.string().check(z.regex(new RegExp(`^[^.]+(\\.[^.]+){0,${MAX_FILTER_PATH_SEGMENTS - 1}}$`), FILTER_PATH_MESSAGE)),
+    z.string().check(
+      z.regex(new RegExp(`^[^.]+(\\.[^.]+){0,${MAX_FILTER_PATH_SEGMENTS - 1}}$`), FILTER_PATH_MESSAGE),
+      z.maxLength(MAX_FILTER_TEXT_LENGTH, `must be at most ${MAX_FILTER_TEXT_LENGTH} characters`),
+    ),
     z
       .array(filterValueSchema, { error: 'must be an array of the values accepted at this path' })
       .check(z.minLength(1, 'must list at least one value'), z.maxLength(MAX_FILTER_VALUES, `must list at most ${MAX_FILTER_VALUES} values`)),

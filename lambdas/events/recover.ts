@@ -3,6 +3,7 @@ import { loadConfig, required } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-client';
 import { logger } from '../adapters/observability';
 import { sqsDeliveryQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
+import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
 import { DynamoRecoveryRepository } from '../adapters/recovery-repository';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -12,12 +13,15 @@ import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
 const queues = new SqsQueues(sqsClient);
+const manualAttempts = new DynamoManualAttemptRepository(documentClient, config.TABLE_NAME);
 const recoveriesDlqUrl = required(config.RECOVERIES_DLQ_URL, 'RECOVERIES_DLQ_URL');
 const worker = new RecoveryWorker({
   webhooks: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),
   store: new DynamoRecoveryRepository(documentClient, config.TABLE_NAME),
   deliveries: sqsDeliveryQueue(queues, required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
   jobs: sqsRecoveryJobQueue(queues, required(config.RECOVERIES_QUEUE_URL, 'RECOVERIES_QUEUE_URL')),
+  locks: manualAttempts,
+  limits: manualAttempts,
 });
 
 /**

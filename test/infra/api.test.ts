@@ -180,7 +180,7 @@ describe('Construct: Api', () => {
     });
     expect(rules.PerAuthorizationHeader.Statement.RateBasedStatement).toEqual({
       AggregateKeyType: 'CUSTOM_KEYS',
-      CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
+      CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }, { Priority: 1, Type: 'COMPRESS_WHITE_SPACE' }] } }],
       Limit: API_RATE_LIMITS.perAuthorization,
       EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
     });

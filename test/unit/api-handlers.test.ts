@@ -94,6 +94,16 @@ describe('Handler: authorizer', () => {
     await expect(authorizer(event('Basic dXNlcjpwYXNz'))).rejects.toThrow('Unauthorized');
   });
 
+  it.each(['bEaReR whk_valid_key_123', 'Bearer   whk_valid_key_123', ' Bearer whk_valid_key_123', 'Bearer whk_valid_key_123 ', 'bearer whk_valid_key_123'])(
+    'refuses a valid key spelled %j: one spelling per key, so one key is one rate-limit key and one cache entry',
+    async (authorization) => {
+      dynamo.on(GetCommand).resolves({ Item: { tenantId: 'acme' } });
+      dynamo.resetHistory();
+      await expect(authorizer(event(authorization))).rejects.toThrow('Unauthorized');
+      expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    },
+  );
+
   it('refuses a portal token past its expiresAt, although TTL has not deleted the item yet', async () => {
     const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
     dynamo.on(GetCommand).resolves({ Item: { tenantId: 'acme', kind: 'portal-token', expiresAt: anHourAgo } });

@@ -4,15 +4,37 @@ import type { DeliveryRecord, StoredEvent } from '../../lambdas/core/delivery-lo
 import type { RecoveryJob } from '../../lambdas/core/queue-ports';
 import { RecoveryService } from '../../lambdas/core/recovery-service';
 import { parseRecoveryJob, RecoveryWorker, type RecoveryStore } from '../../lambdas/core/recovery-worker';
+import type { RecoveryLocks } from '../../lambdas/core/manual-attempts';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { aDeliveryRecord, aWebhook, anEvent } from '../helpers/factories';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const webhook = aWebhook({ tenantId: 'acme', id: 'webhook_01JD0000000000000000000001' });
 
-function recoveryService(stored: Webhook | undefined = webhook) {
+/** Recovery locks in memory, with the repository's rule: one holder per webhook until released. */
+function memoryLocks() {
+  const held = new Map<string, string>();
+  const locks: RecoveryLocks = {
+    acquire: async (_tenantId, webhookId, recoveryId) => {
+      const running = held.get(webhookId);
+      if (running) return { acquired: false, runningRecoveryId: running };
+      held.set(webhookId, recoveryId);
+      return { acquired: true };
+    },
+    renew: async (_tenantId, webhookId, recoveryId) => held.get(webhookId) === recoveryId,
+    release: async (_tenantId, webhookId, recoveryId) => void (held.get(webhookId) === recoveryId && held.delete(webhookId)),
+  };
+  return { locks, held };
+}
+
+function recoveryService(stored: Webhook | undefined = webhook, { locks } = memoryLocks()) {
   const jobs: RecoveryJob[] = [];
-  const service = new RecoveryService({ webhooks: { get: async (tenantId, id) => (stored?.tenantId === tenantId && stored.id === id ? stored : undefined) }, jobs: { send: async (job) => void jobs.push(job) }, now: () => NOW });
+  const service = new RecoveryService({
+    webhooks: { get: async (tenantId, id) => (stored?.tenantId === tenantId && stored.id === id ? stored : undefined) },
+    jobs: { send: async (job) => void jobs.push(job) },
+    locks,
+    now: () => NOW,
+  });
   return { service, jobs };
 }
 
@@ -33,6 +55,8 @@ describe('RecoveryService.start', () => {
     ['since after until', { since: '2026-02-28T00:00:00Z', until: '2026-02-27T00:00:00Z' }, 'since', /must not be after until/],
     ['since in the future (until defaults to now)', { since: '2026-03-02T00:00:00Z' }, 'since', /must not be after until/],
     ['since more than 14 days back', { since: '2026-02-15T11:59:59Z' }, 'since', /within the last 14 days/],
+    ['until in the future', { since: '2026-02-28T00:00:00Z', until: '2026-03-01T12:00:01Z' }, 'until', /must not be in the future/],
+    ['an instant past year 9999 once normalised', { since: '9999-12-31T23:59:59-23:59' }, 'since', /ISO-8601|year/],
     ['since not an instant', { since: '2026-02-28' }, 'since', /ISO-8601/],
     ['since missing', {}, 'since', /./],
     ['an unknown field', { since: '2026-02-28T00:00:00Z', cursor: 'x' }, 'cursor', /unknown field/],
@@ -46,6 +70,22 @@ describe('RecoveryService.start', () => {
     // Assess
     await expect(attempt).rejects.toMatchObject({ code: 'validation_error', details: [expect.objectContaining({ path, message: expect.stringMatching(message) })] });
     expect(jobs).toEqual([]);
+  });
+
+  it('refuses a second recovery of a webhook while the first runs (409 naming it), and starts one once it ended', async () => {
+    // Prepare
+    const lockState = memoryLocks();
+    const { service, jobs } = recoveryService(webhook, lockState);
+    const first = await service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' });
+
+    // Act
+    const second = service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' });
+
+    // Assess
+    await expect(second).rejects.toMatchObject({ code: 'recovery_in_progress', message: expect.stringContaining(first.recoveryId) });
+    expect(jobs).toHaveLength(1);
+    await lockState.locks.release('acme', webhook.id, first.recoveryId);
+    await expect(service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' })).resolves.toMatchObject({ recoveryId: expect.stringMatching(/^rcv_/) });
   });
 
   it('accepts since exactly 14 days back', async () => {
@@ -88,23 +128,45 @@ function memoryStore(records: DeliveryRecord[], events: StoredEvent[]): Recovery
       return { deliveries: read.filter((record) => record.status === 'failed'), ...(inWindow.length > limit ? { next: key(read.at(-1)!) } : {}) };
     },
     events: async (tenantId, eventIds) => events.filter((event) => event.tenantId === tenantId && eventIds.includes(event.eventId)),
+    claimForRecovery: async (candidates, recoveryId) =>
+      candidates.filter((record) => {
+        const id = `${record.webhookId}|${record.eventId}`;
+        if (claims.get(id) === recoveryId) return false;
+        claims.set(id, recoveryId);
+        return true;
+      }),
   };
 }
+const claims = new Map<string, string>();
 
 /** Runs a recovery to its end, as the recoveries queue would: each job's continuation is the next message. */
-async function runRecovery(store: RecoveryStore, stored: Webhook | null = webhook) {
+async function runRecovery(store: RecoveryStore, stored: Webhook | null = webhook, { budget = Infinity, replayFirstPage = false } = {}) {
   const queued: DeliveryTask[] = [];
-  const pending: RecoveryJob[] = [{ recoveryId: 'rcv_1', tenantId: 'acme', webhookId: webhook.id, since: '2026-02-20T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' }];
+  const delays: (number | undefined)[] = [];
+  const recoveryId = `rcv_${Math.random()}`;
+  const first: RecoveryJob = { recoveryId, tenantId: 'acme', webhookId: webhook.id, since: '2026-02-20T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' };
+  const pending: RecoveryJob[] = replayFirstPage ? [first, first] : [first];
+  const { locks, held } = memoryLocks();
+  held.set(webhook.id, recoveryId);
+  let left = budget;
   const worker = new RecoveryWorker({
     webhooks: { get: async () => stored ?? undefined },
     store,
     deliveries: { queue: async (tasks) => void queued.push(...tasks) },
-    jobs: { send: async (job) => void pending.push(job) },
+    jobs: { send: async (job, delaySeconds) => void (delaySeconds ? delays.push(delaySeconds) : pending.push(job)) },
+    locks,
+    limits: {
+      takeFromBudget: async (_tenantId, count) => {
+        if (count > left) return { ok: false, retryAfterSeconds: 1800 };
+        left -= count;
+        return { ok: true };
+      },
+    },
     now: () => NOW,
   });
   const reports = [];
   while (pending.length) reports.push(await worker.runPage(pending.shift()!));
-  return { queued, reports };
+  return { queued, reports, delays, lockHeld: held.has(webhook.id), recoveryId };
 }
 
 const at = (index: number) => new Date(Date.parse('2026-02-25T00:00:00.000Z') + index * 1000).toISOString();
@@ -125,7 +187,7 @@ describe('RecoveryWorker', () => {
     );
 
     // Act
-    const { queued, reports } = await runRecovery(memoryStore([...records, ...outside], events));
+    const { queued, reports, lockHeld, recoveryId } = await runRecovery(memoryStore([...records, ...outside], events));
 
     // Assess
     const failedIds = records.filter((record) => record.status === 'failed').map((record) => record.eventId);
@@ -138,9 +200,39 @@ describe('RecoveryWorker', () => {
       receivedAt: at(1),
       payload: events.find((event) => event.eventId === 'evt_1')!.payload,
       trigger: 'manual',
+      recoveryId,
     });
     // 251 delivery records in the window (one of another tenant): three pages of at most 100
     expect(reports.map((report) => report.continued)).toEqual([true, true, false]);
+    // the last page lets the webhook be recovered again
+    expect(lockHeld).toBe(false);
+  });
+
+  it('queues each failed delivery once per recovery, even when a page is run twice (a crash after queueing)', async () => {
+    // Prepare
+    const records = [0, 1, 2].map((index) => aDeliveryRecord({ tenantId: 'acme', webhookId: webhook.id, eventId: `evt_twice_${index}`, status: 'failed', createdAt: at(index) }));
+    const events = records.map((record) => anEvent({ tenantId: 'acme', eventId: record.eventId, receivedAt: record.createdAt, expiresAt: NOW.getTime() / 1000 + 3600 }));
+
+    // Act
+    const { queued } = await runRecovery(memoryStore(records, events), webhook, { replayFirstPage: true });
+
+    // Assess
+    expect(queued.map((task) => task.eventId)).toEqual(['evt_twice_0', 'evt_twice_1', 'evt_twice_2']);
+  });
+
+  it("waits, queueing nothing, while the tenant's hourly budget of manual attempts is spent", async () => {
+    // Prepare
+    const records = [0, 1].map((index) => aDeliveryRecord({ tenantId: 'acme', webhookId: webhook.id, eventId: `evt_budget_${index}`, status: 'failed', createdAt: at(index) }));
+    const events = records.map((record) => anEvent({ tenantId: 'acme', eventId: record.eventId, receivedAt: record.createdAt, expiresAt: NOW.getTime() / 1000 + 3600 }));
+
+    // Act
+    const { queued, reports, delays, lockHeld } = await runRecovery(memoryStore(records, events), webhook, { budget: 1 });
+
+    // Assess: the page is sent again after one SQS delay (900 s at most), and the recovery keeps its lock
+    expect(queued).toEqual([]);
+    expect(reports).toEqual([{ queued: 0, expired: 0, continued: true, deferredSeconds: 900 }]);
+    expect(delays).toEqual([900]);
+    expect(lockHeld).toBe(true);
   });
 
   it('skips failed deliveries whose event is past its retention', async () => {

@@ -82,7 +82,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   RetryDelivery: {
     summary: 'Send a delivery again, once, now',
-    description: "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. 409 webhook_inactive when the webhook is paused or disabled; a 404 says so when the event is past its retention.",
+    description: "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled; a 404 says so when the event is past its retention.",
     success: { status: 202, description: 'Queued', schema: QueuedRetry },
     errors: [409],
   },
@@ -95,7 +95,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   RecoverDeliveries: {
     summary: 'Re-queue every failed delivery of a time window, in the background',
-    description: 'One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now; since at most 14 days back, not after until). Answers at once, whatever the count. 409 webhook_inactive when the webhook is paused or disabled.',
+    description: "One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled.",
     body: recoverRequestSchema,
     success: { status: 202, description: 'Started', schema: StartedRecovery },
     errors: [409],
