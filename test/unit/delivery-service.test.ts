@@ -119,6 +119,29 @@ describe('Class: DeliveryService', () => {
       expect(result.record).toMatchObject({ status: 'failed', attempt: { trigger: 'manual', statusCode: 500 } });
     });
 
+    it('holds a recovered delivery behind an open breaker, as any delivery, without sending it', async () => {
+      // Prepare
+      const { ports, service } = setup({ statusCode: 200, durationMs: 5 });
+      const nextProbeAt = new Date(now.getTime() + 60_000).toISOString();
+
+      // Act
+      const result = await service.deliver(aTask({ trigger: 'manual', recoveryId: 'rcv_1' }), aWebhook({ nextProbeAt }));
+
+      // Assess
+      expect(ports.send).not.toHaveBeenCalled();
+      expect(result.decision).toEqual({ action: 'postpone', untilMs: Date.parse(nextProbeAt) });
+      expect(result.record).toBeUndefined();
+    });
+
+    it('leaves the record as it was when a manual attempt meets a paused or deleted webhook, so a later recovery finds it', async () => {
+      const { ports, service } = setup({ statusCode: 200, durationMs: 5 });
+      const paused = await service.deliver(aTask({ trigger: 'manual' }), aWebhook({ active: false }));
+      const deleted = await service.deliver(aTask({ trigger: 'manual' }), undefined);
+      expect(ports.send).not.toHaveBeenCalled();
+      expect([paused.record, deleted.record]).toEqual([undefined, undefined]);
+      expect([paused.decision, deleted.decision]).toEqual([{ action: 'done' }, { action: 'done' }]);
+    });
+
     it('disables a webhook whose deliveries have all failed for 5 days, and parks the delivery', async () => {
       // Prepare
       const { ports, service } = setup({ statusCode: 503, durationMs: 1 });
