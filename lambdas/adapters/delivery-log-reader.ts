@@ -9,7 +9,7 @@ type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
 
 const BATCH_GET_LIMIT = 100;
-const STATUS_NAMES = { '#pk': 'pk', '#sk': 'sk', '#tenantId': 'tenantId', '#eventId': 'eventId', '#status': 'status', '#attemptCount': 'attemptCount' };
+const STATUS_NAMES = { '#pk': 'pk', '#sk': 'sk', '#tenantId': 'tenantId', '#eventId': 'eventId', '#status': 'status' };
 const STATUS_PROJECTION = Object.keys(STATUS_NAMES).join(', ');
 
 function toRecord(item: Item): DeliveryRecord {
@@ -59,8 +59,9 @@ export class DynamoDeliveryLogReader implements DeliveryLogStore {
     return Item ? toRecord(Item) : undefined;
   }
 
-  /** Where the events went: only what the counts need of each record (its status and attempt count), never its attempts. */
-  async ofEvents(events: readonly EventHeader[]): Promise<DeliveryRecord[]> {
+  /** Where the events went; for counts only, just each record's status (never its attempts and responses). */
+  async ofEvents(events: readonly EventHeader[], { statusOnly } = { statusOnly: false }): Promise<DeliveryRecord[]> {
+    const projection = statusOnly ? { ProjectionExpression: STATUS_PROJECTION, ExpressionAttributeNames: STATUS_NAMES } : {};
     const wanted: Key[] = events.flatMap((event) =>
       (event.webhookIds ?? []).map((webhookId) => ({ pk: keys.webhook(webhookId), sk: keys.deliveryAt(event.receivedAt, event.eventId) })),
     );
@@ -70,7 +71,7 @@ export class DynamoDeliveryLogReader implements DeliveryLogStore {
         wanted.slice(start, start + BATCH_GET_LIMIT),
         async (pending) => {
           const { Responses, UnprocessedKeys } = await this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: STATUS_PROJECTION, ExpressionAttributeNames: STATUS_NAMES } } }),
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ...projection } } }),
           );
           found.push(...(Responses?.[this.tableName] ?? []));
           return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;

@@ -91,36 +91,37 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
   }
 
   async renew(tenantId: string, webhookId: string, recoveryId: string, now: Date): Promise<boolean> {
+    return this.unlessConditionFails(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.lockKey(tenantId, webhookId),
+        UpdateExpression: 'SET leaseUntil = :lease, expiresAt = :expiresAt',
+        ConditionExpression: 'recoveryId = :id',
+        ExpressionAttributeValues: { ':id': recoveryId, ...this.lease(now) },
+      }),
+    );
+  }
+
+  /** Only its holder releases a lock: once another recovery holds it, it is theirs to release. */
+  async release(tenantId: string, webhookId: string, recoveryId: string): Promise<void> {
+    await this.unlessConditionFails(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: this.lockKey(tenantId, webhookId),
+        ConditionExpression: 'recoveryId = :id',
+        ExpressionAttributeValues: { ':id': recoveryId },
+      }),
+    );
+  }
+
+  /** Sends a conditional write: false when its condition did not hold. */
+  private async unlessConditionFails(command: UpdateCommand | DeleteCommand): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.lockKey(tenantId, webhookId),
-          UpdateExpression: 'SET leaseUntil = :lease, expiresAt = :expiresAt',
-          ConditionExpression: 'recoveryId = :id',
-          ExpressionAttributeValues: { ':id': recoveryId, ...this.lease(now) },
-        }),
-      );
+      await this.client.send(command as UpdateCommand);
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return false;
-    }
-  }
-
-  async release(tenantId: string, webhookId: string, recoveryId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: this.lockKey(tenantId, webhookId),
-          ConditionExpression: 'recoveryId = :id',
-          ExpressionAttributeValues: { ':id': recoveryId },
-        }),
-      );
-    } catch (error) {
-      // another recovery holds it now: it is theirs to release
-      if (!isConditionFailure(error)) throw error;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from './delivery';
-import { DELIVERY_STATUSES, isExpired, notYetAttempted, type DeliveryRecord, type EventHeader } from './delivery-log';
+import { DELIVERY_STATUSES, isExpired, notYetAttempted, toDeliverySummary, type DeliveryRecord, type EventHeader } from './delivery-log';
 import type { EventType } from './event-catalog';
 import { NotFoundError } from './errors';
 import { EVENT_ID_PATTERN } from './ids';
@@ -38,7 +38,7 @@ export class EventLogService {
     const { type, ...window } = parseOrThrow(eventListQuerySchema, query, 'query');
     const pageQuery = logPageQuery(window, { now: this.now(), retentionDays: this.options.retentionDays });
     const page = await this.options.events.list(tenantId, { ...pageQuery, type });
-    const deliveries = await this.deliveriesOf(page.items);
+    const deliveries = await this.deliveriesOf(page.items, { statusOnly: true });
     return toPage(page, (event) => ({
       id: event.eventId,
       type: event.type,
@@ -52,19 +52,19 @@ export class EventLogService {
     if (!event || isExpired(event, this.now())) {
       throw new NotFoundError(`No event ${eventId} is stored: it was never received, or it is past the ${this.options.retentionDays}-day retention of events`);
     }
-    const deliveries = (await this.deliveriesOf([event])).get(eventId) ?? [];
+    const deliveries = (await this.deliveriesOf([event], { statusOnly: false })).get(eventId) ?? [];
     return {
       id: event.eventId,
       type: event.type,
       data: (parseExact(event.payload) as { data: unknown }).data,
       receivedAt: event.receivedAt,
-      deliveries: deliveries.map((record) => ({ webhookId: record.webhookId, status: record.status, attemptCount: Math.max(record.attemptCount ?? 0, record.attempts.length) })),
+      deliveries: deliveries.map((record) => ({ webhookId: record.webhookId, status: record.status, attemptCount: toDeliverySummary(record).attemptCount })),
     };
   }
 
   /** One record per webhook each event went to; a delivery not yet logged is pending. */
-  private async deliveriesOf(events: readonly EventHeader[]): Promise<Map<string, DeliveryRecord[]>> {
-    const logged = await this.options.deliveries.ofEvents(events);
+  private async deliveriesOf(events: readonly EventHeader[], options: { statusOnly: boolean }): Promise<Map<string, DeliveryRecord[]>> {
+    const logged = await this.options.deliveries.ofEvents(events, options);
     const byPair = new Map(logged.map((record) => [`${record.webhookId}|${record.eventId}|${record.tenantId}`, record]));
     return new Map(
       events.map((event) => [

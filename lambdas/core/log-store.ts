@@ -39,8 +39,11 @@ export interface LogPage<T> {
 export interface DeliveryLogStore {
   list(webhookId: string, query: DeliveryPageQuery): Promise<LogPage<DeliveryRecord>>;
   get(webhookId: string, receivedAt: string, eventId: string): Promise<DeliveryRecord | undefined>;
-  /** The logged deliveries of these events to the webhooks each was fanned out to, in one batch read. */
-  ofEvents(events: readonly EventHeader[]): Promise<DeliveryRecord[]>;
+  /**
+   * The logged deliveries of these events to the webhooks each was fanned out to, in one batch read; with
+   * `statusOnly`, each record without its attempts (what a count by status needs, a fraction of the bytes read).
+   */
+  ofEvents(events: readonly EventHeader[], options?: { statusOnly: boolean }): Promise<DeliveryRecord[]>;
 }
 
 /** Reads of the stored events (written by fan-out). */
