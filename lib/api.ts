@@ -78,19 +78,23 @@ export class Api extends Construct {
     this.restApi = new RestApi(this, 'RestApi', {
       description: 'Webhook subscriptions (docs/design.md §6)',
       endpointTypes: [EndpointType.REGIONAL],
-      // API Gateway needs an account-level role to write the stage's logs
-      cloudWatchRole: true,
+      // the account-wide role API Gateway writes logs with, only when asked for (lib/stack-config.ts, apiGatewayLogging)
+      cloudWatchRole: config.apiGatewayLogging === 'create-account-role',
       defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM },
       deployOptions: {
         throttlingRateLimit: API_THROTTLING.rateLimit,
         throttlingBurstLimit: API_THROTTLING.burstLimit,
-        accessLogDestination: new LogGroupLogDestination(
-          new LogGroup(this, 'AccessLogs', { retention: config.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-        ),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
-        // errors only, and never request or response bodies: they carry webhook secrets
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
+        ...(config.apiGatewayLogging === 'off'
+          ? {}
+          : {
+              accessLogDestination: new LogGroupLogDestination(
+                new LogGroup(this, 'AccessLogs', { retention: config.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+              ),
+              accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+              // errors only, and never request or response bodies: they carry webhook secrets
+              loggingLevel: MethodLoggingLevel.ERROR,
+              dataTraceEnabled: false,
+            }),
         tracingEnabled: true,
       },
     });
@@ -147,9 +151,20 @@ export class Api extends Construct {
         reason: 'This deployment turned the per-client WAF rate limits off (context wafEnabled=false): every route still needs an API key and the stage is throttled.',
       });
     }
-    Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: 'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed policy for exactly that.',
-    });
+    if (config.apiGatewayLogging === 'create-account-role') {
+      Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed policy for exactly that.',
+      });
+    }
+    if (config.apiGatewayLogging === 'off') {
+      for (const id of ['AwsSolutions-APIG1', 'AwsSolutions-APIG6']) {
+        Validations.of(this.restApi.deploymentStage).acknowledge({
+          id,
+          reason:
+            "API Gateway's logs need a CloudWatch role for the whole account (AWS::ApiGateway::Account), which this stack does not set unless asked (context apiGatewayLogging); every function still logs each request it handles, with its requestId.",
+        });
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -10,6 +10,9 @@ import {
   TreatMissingData,
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS } from '../lambdas/platform-settings';
@@ -21,6 +24,10 @@ export interface MonitoringProps {
   api: Api;
   delivery: Delivery;
   recovery: Recovery;
+  /** Subscribes this address to a new alarm topic. */
+  alarmEmail?: string;
+  /** Notifies this existing topic instead of creating one. */
+  alarmTopicArn?: string;
 }
 
 const ONE_MINUTE = Duration.minutes(1);
@@ -44,16 +51,23 @@ const BREAKER_OPENS_PER_FIVE_MINUTES = 10;
  * an event that was not fanned out or a delivery that exhausted its attempts; an error of the deliver
  * function is a bug or an AWS failure (a subscriber's failure is a reported batch item, not an error); an old
  * delivery waiting means deliver is stuck or behind; many breakers opening at once means a platform-side failure.
- * The alarms have no actions here: `alarms` is public so a deployment can route them (SNS, chat, pager).
+ * Every alarm notifies one SNS topic (stack output `AlarmTopicArn`): a new one, which context `alarmEmail`
+ * subscribes an address to, or the team's own (`alarmTopicArn`), already wired to its chat or pager.
  *
  * The dashboard answers "is it flowing?" on one screen: queue depth and age, DLQs, function errors, API.
  */
 export class Monitoring extends Construct {
   public readonly alarms: Alarm[];
+  public readonly alarmTopic: ITopic;
   public readonly dashboard: Dashboard;
 
-  public constructor(scope: Construct, id: string, { api, delivery, recovery }: MonitoringProps) {
+  public constructor(scope: Construct, id: string, { api, delivery, recovery, alarmEmail, alarmTopicArn }: MonitoringProps) {
     super(scope, id);
+    this.alarmTopic = alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn) : new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Webhooks alarms' });
+    if (alarmEmail && !alarmTopicArn) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    new CfnOutput(this, 'AlarmTopicArnOutput', { description: 'Where the alarms notify (subscribe your pager or chat here)', value: this.alarmTopic.topicArn }).overrideLogicalId(
+      'AlarmTopicArn',
+    );
 
     const dlqs: [string, IQueue][] = [
       ['EventsDlq', delivery.eventsDlq],
@@ -108,6 +122,8 @@ export class Monitoring extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     ];
+
+    for (const alarm of this.alarms) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
 
     const queues = [delivery.eventsQueue, delivery.deliveriesQueue, delivery.slowDeliveriesQueue];
     const functions = [delivery.fanOutFunction, delivery.deliverFunction, delivery.deliverSlowLaneFunction, api.authorizerFunction, ...api.routeFunctions];

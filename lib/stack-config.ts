@@ -17,6 +17,18 @@ export const CONTEXT_DEFAULTS = {
   logRetentionDays: 30,
   /** Per-client rate limits in front of the API (AWS WAF); `-c wafEnabled=false` leaves them out. */
   wafEnabled: true,
+  /**
+   * API Gateway's access and execution logs need a CloudWatch role set for the whole account and Region
+   * (`AWS::ApiGateway::Account`, one per account: creating it replaces the role other APIs use, and deleting the
+   * stack can break their logging). `off` (the default) writes no API Gateway logs and touches nothing
+   * account-wide; `existing-account-role` logs, using the role the account already has; `create-account-role`
+   * logs and creates that account-wide role.
+   */
+  apiGatewayLogging: 'off',
+  /** Alarms notify an SNS topic: a new one, subscribed by this address when set... */
+  alarmEmail: '',
+  /** ...or a topic the team already has (its ARN); then no topic is created. */
+  alarmTopicArn: '',
 } as const;
 
 const retentionValues = new Set<number>(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
@@ -28,6 +40,9 @@ const contextSchema = z.object({
     .number()
     .check(z.refine((days) => retentionValues.has(days), 'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, …)')),
   wafEnabled: flag,
+  apiGatewayLogging: z.enum(['off', 'existing-account-role', 'create-account-role'], { error: 'must be off, existing-account-role or create-account-role' }),
+  alarmEmail: z.union([z.literal(''), z.email({ error: 'must be an e-mail address (or empty: no subscription)' })]),
+  alarmTopicArn: z.union([z.literal(''), z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (or empty: a new topic)'))]),
 });
 
 type Settings = { [Name in SettingName]: z.output<(typeof SETTING_SCHEMAS)[Name]> };
@@ -36,6 +51,9 @@ export interface WebhooksConfig extends Settings {
   stackName: string;
   logRetention: RetentionDays;
   wafEnabled: boolean;
+  apiGatewayLogging: 'off' | 'existing-account-role' | 'create-account-role';
+  alarmEmail: string;
+  alarmTopicArn: string;
 }
 
 /** Reads and checks the context once; a bad value stops synthesis with a message that names it. */

@@ -37,6 +37,12 @@ export class WebhooksStack extends Stack {
       queues: { platformEvents: this.delivery.platformEventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
     });
     this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention });
-    this.monitoring = new Monitoring(this, 'Monitoring', { api: this.api, delivery: this.delivery, recovery: this.recovery });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api,
+      delivery: this.delivery,
+      recovery: this.recovery,
+      alarmEmail: config.alarmEmail,
+      alarmTopicArn: config.alarmTopicArn,
+    });
   }
 }

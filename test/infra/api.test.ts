@@ -223,36 +223,47 @@ describe('Construct: Api', () => {
     expect(parsed).toEqual({ error: { code, message: expect.any(String), details: [], requestId: '$context.requestId' } });
   });
 
-  it('throttles the stage and never logs bodies', () => {
-    // Prepare
-    const methodSettings = {
-      HttpMethod: '*',
-      ResourcePath: '/*',
-      ThrottlingRateLimit: API_THROTTLING.rateLimit,
-      ThrottlingBurstLimit: API_THROTTLING.burstLimit,
-      LoggingLevel: 'ERROR',
-      DataTraceEnabled: false,
-    };
-
+  it('throttles the stage', () => {
     // Act
     const { MethodSettings, TracingEnabled } = stage.Properties;
 
     // Assess
-    expect(MethodSettings).toEqual([methodSettings]);
+    expect(MethodSettings).toEqual([
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: API_THROTTLING.rateLimit, ThrottlingBurstLimit: API_THROTTLING.burstLimit }),
+    ]);
     expect(TracingEnabled).toBe(true);
   });
 
-  it('writes access logs as JSON with the standard fields to a log group with the configured retention', () => {
-    // Prepare
-    const standardFields = ['requestId', 'ip', 'caller', 'user', 'requestTime', 'httpMethod', 'resourcePath', 'status', 'protocol', 'responseLength'];
+  it('creates nothing account-wide by default: no AWS::ApiGateway::Account, and so no API Gateway logs', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(stage.Properties.AccessLogSetting).toBeUndefined();
+  });
 
-    // Act
-    const { DestinationArn, Format } = stage.Properties.AccessLogSetting;
-    const logGroup = template.toJSON().Resources[DestinationArn['Fn::GetAtt'][0]];
+  describe.each([
+    ['existing-account-role', 0],
+    ['create-account-role', 1],
+  ])('with apiGatewayLogging=%s', (apiGatewayLogging, accountResources) => {
+    const { stack } = createWebhooksApp({ context: { ...CDK_JSON.context, apiGatewayLogging, 'aws:cdk:bundling-stacks': [] } });
+    const logging = Template.fromStack(stack);
+    const [, loggingStage] = resourcesOfType(logging, 'AWS::ApiGateway::Stage')[0]!;
 
-    // Assess
-    expect(Object.keys(JSON.parse(Format))).toEqual(expect.arrayContaining(standardFields));
-    expect(logGroup.Properties.RetentionInDays).toBe(30);
+    it(`creates ${accountResources} AWS::ApiGateway::Account`, () => {
+      logging.resourceCountIs('AWS::ApiGateway::Account', accountResources);
+    });
+
+    it('logs errors, never bodies, and access logs as JSON with the standard fields with the configured retention', () => {
+      // Prepare
+      const standardFields = ['requestId', 'ip', 'caller', 'user', 'requestTime', 'httpMethod', 'resourcePath', 'status', 'protocol', 'responseLength'];
+
+      // Act
+      const { DestinationArn, Format } = loggingStage.Properties.AccessLogSetting;
+      const logGroup = logging.toJSON().Resources[DestinationArn['Fn::GetAtt'][0]];
+
+      // Assess
+      expect(loggingStage.Properties.MethodSettings).toEqual([expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false })]);
+      expect(Object.keys(JSON.parse(Format))).toEqual(expect.arrayContaining(standardFields));
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+    });
   });
 
   it('outputs the API URL under a stable name, and no other URL', () => {
