@@ -39,6 +39,8 @@ export interface WebhookInput {
   description?: string | null;
   active?: boolean;
   filter?: Filter | null;
+  /** Replaces every custom header; null removes them. */
+  headers?: Record<string, string> | null;
 }
 
 export interface DeliveryQuery {

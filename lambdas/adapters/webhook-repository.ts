@@ -114,7 +114,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     const remove: string[] = [];
     const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
     const names: Record<string, string> = {};
-    const assign = (field: 'url' | 'events' | 'active' | 'description' | 'filter', value: unknown) => {
+    const assign = (field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers', value: unknown) => {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       set.push(`#${field} = :${field}`);
@@ -130,6 +130,8 @@ export class DynamoWebhookRepository implements WebhookStore {
       names['#filter'] = 'filter';
       remove.push('#filter');
     }
+    if (changes.headers && Object.keys(changes.headers).length) assign('headers', changes.headers);
+    else if (changes.headers !== undefined) remove.push('headers');
     if (changes.clearDisabledReason) remove.push('disabledReason');
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
     return this.updateExisting(tenantId, id, expression, values, Object.keys(names).length ? names : undefined);

@@ -95,7 +95,9 @@ export class DeliveryService {
   }
 
   private send(task: DeliveryTask, webhook: Webhook, startedAt: Date): Promise<SendResult> {
+    // the webhook's own headers first: the platform's names are reserved, and its values win whatever the store holds
     const headers = {
+      ...webhook.headers,
       'Content-Type': 'application/json',
       'User-Agent': USER_AGENT,
       ...signatureHeaders({ messageId: task.eventId, timestamp: startedAt, body: task.payload, secrets: signingSecrets(webhook, startedAt) }),

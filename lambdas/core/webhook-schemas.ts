@@ -1,3 +1,4 @@
+import { customHeadersSchema } from './custom-headers';
 import { EVENT_TYPES } from './event-catalog';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
 import { findUrlProblem, type UrlPolicy } from './url-guard';
@@ -84,6 +85,7 @@ export function webhookSchemas(policy: UrlPolicy) {
     secret: z.optional(secretSchema),
     // null, as the API shows a webhook without one: every event of the subscribed types
     filter: z.optional(z.nullable(filterSchema)),
+    headers: z.optional(customHeadersSchema),
   });
 
   const update = z
@@ -95,8 +97,10 @@ export function webhookSchemas(policy: UrlPolicy) {
       active: z.optional(activeSchema),
       // null removes the filter
       filter: z.optional(z.nullable(filterSchema)),
+      // replaces every custom header; {} or null removes them all
+      headers: z.optional(z.nullable(customHeadersSchema)),
     })
-    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter'));
+    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter, headers'));
 
   return { create, update };
 }

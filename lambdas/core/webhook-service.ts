@@ -43,6 +43,7 @@ export class WebhookService {
       active: input.active,
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.filter ? { filter: input.filter } : {}),
+      ...(input.headers && Object.keys(input.headers).length ? { headers: input.headers } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };

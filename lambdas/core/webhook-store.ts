@@ -21,6 +21,8 @@ export interface WebhookChanges {
   events?: EventType[];
   description?: string | null;
   filter?: EventFilter | null;
+  /** Replaces every custom header; null (or none) removes them. */
+  headers?: Record<string, string> | null;
   active?: boolean;
   clearDisabledReason?: boolean;
   updatedAt: string;

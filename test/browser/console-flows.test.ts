@@ -109,13 +109,23 @@ describe('Console: a webhook from creation to deletion', () => {
     // Act
     await page.getByLabel('Endpoint URL').fill(`${receiver.url}/hooks`);
     await page.getByLabel('Description (optional)').fill('orders service');
+    await page.getByLabel('Custom headers (optional)').fill('X-Api-Key: gateway-123\nX-Team: orders');
     await page.getByRole('button', { name: 'Create webhook' }).click();
 
     // Assess
     await page.getByRole('heading', { level: 1, name: `${receiver.url}/hooks` }).waitFor();
     webhookId = /webhooks\/(webhook_[^/]+)$/.exec(page.url())![1]!;
     const stored = await platform.request('GET', `/v2/webhooks/${webhookId}`, { key: tenant.key });
-    expect(stored.body).toMatchObject({ url: `${receiver.url}/hooks`, events: ['verification.completed'], description: 'orders service', active: true });
+    expect(stored.body).toMatchObject({
+      url: `${receiver.url}/hooks`,
+      events: ['verification.completed'],
+      description: 'orders service',
+      active: true,
+      headers: { 'X-Api-Key': 'gateway-123', 'X-Team': 'orders' },
+    });
+    await page.getByText('X-Api-Key, X-Team').click();
+    await page.getByText('X-Api-Key: gateway-123').waitFor();
+    expect(page.url()).not.toContain('gateway-123');
     receiver.secrets.push(stored.body.secret);
   });
 

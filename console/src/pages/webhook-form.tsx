@@ -7,7 +7,7 @@ import { describedBy, fieldErrors } from '../components/form-errors';
 import { Link, navigate } from '../router';
 import { useAction, useLoad } from '../use-api';
 
-const FIELDS = ['url', 'events', 'description', 'filter'] as const;
+const FIELDS = ['url', 'events', 'description', 'filter', 'headers'] as const;
 const FILTER_EXAMPLE = '{ "projectId": ["proj_2b8XkV"], "metadata.country": ["US", "CA"] }';
 
 interface Draft {
@@ -15,6 +15,8 @@ interface Draft {
   events: EventType[];
   description: string;
   filter: string;
+  /** One `Name: value` per line. */
+  headers: string;
 }
 
 const draftOf = (webhook?: Webhook): Draft => ({
@@ -22,7 +24,22 @@ const draftOf = (webhook?: Webhook): Draft => ({
   events: webhook?.events ?? [],
   description: webhook?.description ?? '',
   filter: webhook?.filter ? JSON.stringify(webhook.filter, null, 2) : '',
+  headers: Object.entries(webhook?.headers ?? {})
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n'),
 });
+
+/** The headers box: one `Name: value` per line, blank lines ignored; the API checks names and values. */
+function parseHeaders(text: string): { headers: Record<string, string> } | { problem: string } {
+  const headers: Record<string, string> = {};
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { problem: `line ${index + 1} is not "Name: value"` };
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return { headers };
+}
 
 /** The filter box holds JSON; empty means no filter. */
 function parseFilter(text: string): { filter: Filter | null } | { problem: string } {
@@ -93,9 +110,11 @@ function EventTypeChoices({ draft, setDraft, errors }: { draft: Draft; setDraft:
 function WebhookForm({ webhook }: { webhook?: Webhook }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(webhook));
   const [filterProblem, setFilterProblem] = useState<string>();
+  const [headersProblem, setHeadersProblem] = useState<string>();
   const save = useAction((api, input: WebhookInput) => (webhook ? api.updateWebhook(webhook.id, input) : api.createWebhook(input)));
   const { byField, general } = fieldErrors(save.error, FIELDS);
   const filterErrors = filterProblem ? [filterProblem] : byField.filter;
+  const headerErrors = headersProblem ? [headersProblem] : byField.headers;
 
   useEffect(() => {
     if (save.error) document.querySelector<HTMLElement>('[aria-invalid="true"], .form-errors')?.focus();
@@ -106,6 +125,10 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
     const parsed = parseFilter(draft.filter);
     if ('problem' in parsed) return setFilterProblem(`The filter ${parsed.problem}`);
     setFilterProblem(undefined);
+    const custom = parseHeaders(draft.headers);
+    if ('problem' in custom) return setHeadersProblem(`The headers: ${custom.problem}`);
+    setHeadersProblem(undefined);
+    const hasHeaders = Object.keys(custom.headers).length > 0;
     const description = draft.description.trim();
     const input: WebhookInput = {
       url: draft.url.trim(),
@@ -113,6 +136,7 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
       description: webhook ? description || null : description || undefined,
       // a webhook without a filter is created without the field, so an API without filters accepts it
       ...(parsed.filter || webhook?.filter ? { filter: parsed.filter } : {}),
+      ...(hasHeaders || Object.keys(webhook?.headers ?? {}).length ? { headers: hasHeaders ? custom.headers : null } : {}),
     };
     const saved = await save.run(input);
     if (saved) navigate(`webhooks/${saved.id}`);
@@ -168,6 +192,22 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           Only events whose data holds one of the listed values at every path are sent. Leave empty for every event of the chosen types.
         </p>
         <FieldError id="filter" errors={filterErrors} />
+      </div>
+      <div class="field">
+        <label for="headers">Custom headers (optional)</label>
+        <textarea
+          {...describedBy('headers', headerErrors, 'headers-hint')}
+          rows={3}
+          spellcheck={false}
+          autoComplete="off"
+          placeholder="Authorization: Bearer …"
+          value={draft.headers}
+          onInput={(event) => setDraft({ ...draft, headers: event.currentTarget.value })}
+        />
+        <p class="hint" id="headers-hint">
+          Sent with every delivery, one <code>Name: value</code> per line (at most 20). The signature, content and webhook-* headers are the platform's own.
+        </p>
+        <FieldError id="headers" errors={headerErrors} />
       </div>
       <div class="actions">
         <button type="submit" disabled={save.running}>

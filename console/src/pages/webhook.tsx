@@ -113,6 +113,23 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
               </dd>
             </>
           )}
+          {Object.keys(webhook.headers ?? {}).length > 0 && (
+            <>
+              <dt>Custom headers</dt>
+              <dd>
+                <details>
+                  <summary>{Object.keys(webhook.headers!).join(', ')}</summary>
+                  <ul class="plain-list">
+                    {Object.entries(webhook.headers!).map(([name, value]) => (
+                      <li key={name} class="mono">
+                        {name}: {value}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              </dd>
+            </>
+          )}
           <dt>ID</dt>
           <dd class="mono">{webhook.id}</dd>
           <dt>Created</dt>

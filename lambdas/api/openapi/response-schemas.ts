@@ -85,11 +85,17 @@ const webhookFields = {
   updatedAt: instant(),
 };
 
-export const WebhookSummary = documented(z.strictObject(webhookFields), { id: 'WebhookSummary', description: 'A webhook in a list: never with its secret' });
-export const Webhook = documented(z.strictObject({ ...webhookFields, secret: text('whsec_ + base64; signs every delivery') }), {
-  id: 'Webhook',
-  description: 'A webhook with its secret',
-});
+export const WebhookSummary = documented(z.strictObject(webhookFields), { id: 'WebhookSummary', description: 'A webhook in a list: never with its secret or its custom headers' });
+export const Webhook = documented(
+  z.strictObject({
+    ...webhookFields,
+    secret: text('whsec_ + base64; signs every delivery'),
+    headers: documented(z.record(z.string(), z.string()), {
+      description: 'custom request headers sent with every delivery (at most 20; {} when none); shown, like the secret, only here',
+    }),
+  }),
+  { id: 'Webhook', description: 'A webhook with its secret and custom headers' },
+);
 
 function page<S extends z.ZodMiniType>(id: string, item: S) {
   return documented(

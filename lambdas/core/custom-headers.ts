@@ -1,0 +1,73 @@
+import * as z from 'zod/mini';
+import './zod-messages';
+
+/** A webhook sends at most this many headers of its own with every delivery... */
+export const MAX_CUSTOM_HEADERS = 20;
+/** ...each value at most this long (visible ASCII, so bytes and characters are one). */
+export const MAX_CUSTOM_HEADER_VALUE_LENGTH = 1024;
+const MAX_CUSTOM_HEADER_NAME_LENGTH = 256;
+
+/**
+ * Names the platform sets itself (its signatures, the body's framing) or that only concern one connection
+ * (RFC 9110 §7.6.1): a webhook's own header may never replace or smuggle one of them.
+ */
+const RESERVED_NAMES = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'host',
+  'user-agent',
+  'x-verifik-signature',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+]);
+const RESERVED_PREFIX = 'webhook-';
+
+/** An RFC 9110 token. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Visible ASCII and inner spaces: no control characters (no header splitting), nothing a proxy would re-encode. */
+const VISIBLE_ASCII = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** Why a header name is refused, or undefined when it may be used. */
+export function customHeaderNameProblem(name: string): string | undefined {
+  if (!TOKEN.test(name) || name.length > MAX_CUSTOM_HEADER_NAME_LENGTH) {
+    return `must be an HTTP header name (letters, digits and !#$%&'*+.^_\`|~-), at most ${MAX_CUSTOM_HEADER_NAME_LENGTH} characters`;
+  }
+  const lower = name.toLowerCase();
+  if (lower.startsWith(RESERVED_PREFIX)) return 'is reserved: the platform sets the webhook-* headers (Standard Webhooks signatures)';
+  if (RESERVED_NAMES.has(lower)) return 'is reserved: the platform sets it, or it concerns only one connection';
+  return undefined;
+}
+
+/** `headers` of create and update: `{ "Authorization": "Bearer …", "X-Tenant": "acme" }`. */
+export const customHeadersSchema = z
+  .record(
+    z.string(),
+    z
+      .string({ error: 'must be a string' })
+      .check(
+        z.maxLength(MAX_CUSTOM_HEADER_VALUE_LENGTH, `must be at most ${MAX_CUSTOM_HEADER_VALUE_LENGTH} characters`),
+        z.regex(VISIBLE_ASCII, 'must be visible ASCII (spaces only between other characters), with no line breaks'),
+      ),
+    { error: 'must be an object of header names and their values' },
+  )
+  .check(
+    z.refine((headers) => Object.keys(headers).length <= MAX_CUSTOM_HEADERS, `must hold at most ${MAX_CUSTOM_HEADERS} headers`),
+    z.superRefine((headers, ctx) => {
+      const seen = new Set<string>();
+      for (const name of Object.keys(headers)) {
+        const problem = customHeaderNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name], input: name });
+        else if (seen.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: 'names a header twice (names are case-insensitive)', path: [name], input: name });
+        seen.add(name.toLowerCase());
+      }
+    }),
+  );
