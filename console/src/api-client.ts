@@ -39,6 +39,8 @@ export interface WebhookInput {
   description?: string | null;
   active?: boolean;
   filter?: Filter | null;
+  /** Deliveries per second at most; null removes the limit. */
+  throttleRate?: number | null;
   /** Replaces every custom header; null removes them. */
   headers?: Record<string, string> | null;
 }

@@ -5,6 +5,8 @@ export const keys = {
   webhookPrefix: 'WEBHOOK#',
   /** A tenant's budget of manual attempts for one clock hour (`2026-12-01T08`). */
   manualBudget: (hour: string) => `MANUAL#${hour}`,
+  /** A throttled webhook's next free send slot. */
+  throttle: (webhookId: string) => `THROTTLE#${webhookId}`,
   /** The lock of a webhook's running recovery: one at a time. */
   recoveryLock: (webhookId: string) => `RECOVERY#${webhookId}`,
   /** Per-tenant webhook count, so the limit holds under concurrent creates. */

@@ -59,8 +59,10 @@ export async function deliverBatch(
 ): Promise<DeliveryPlan> {
   const now = options.now ?? (() => new Date());
   const plan: DeliveryPlan = { log: [], requeues: [], deadLetters: [], notices: [], failedMessageIds: [] };
-  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = deliveries.lane) => {
-    const waitSeconds = Math.max(0, Math.ceil((dueMs - now().getTime()) / 1000));
+  // SQS delays are whole seconds: rounded up, the message is back once it is due; a throttle slot rounds down,
+  // so the delivery is back before its slot and the service waits for it to the millisecond
+  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = deliveries.lane, round = Math.ceil) => {
+    const waitSeconds = Math.max(0, round((dueMs - now().getTime()) / 1000));
     const next = { ...task, dueAt: new Date(dueMs).toISOString() };
     plan.requeues.push({ fromMessageId, task: next, body: serializeTask(next), delaySeconds: Math.min(options.maxHopSeconds, waitSeconds), lane });
   };
@@ -70,7 +72,9 @@ export async function deliverBatch(
     const task = parseDeliveryTask(message.body);
     if (!task) plan.deadLetters.push({ fromMessageId: message.messageId, body: message.body, reason: 'invalid_message: not a delivery this platform queued' });
     // a long wait's next hop: not due yet, so not an attempt
-    else if (task.dueAt && Date.parse(task.dueAt) - now().getTime() >= 1000) requeue(message.messageId, task, Date.parse(task.dueAt));
+    else if (task.dueAt && Date.parse(task.dueAt) - now().getTime() >= 1000) {
+      requeue(message.messageId, task, Date.parse(task.dueAt), deliveries.lane, task.throttleSlotAt ? Math.floor : Math.ceil);
+    }
     else tasks.set(message.messageId, task);
   }
   if (tasks.size === 0) return plan;
@@ -94,20 +98,28 @@ export async function deliverBatch(
       switch (decision.action) {
         case 'done':
           return;
-        case 'postpone':
-          requeue(messageId, task, decision.untilMs, lane);
+        case 'postpone': {
+          const { throttleSlotAt: _heldSlot, ...waiting } = task;
+          if (decision.slotReserved) requeue(messageId, { ...waiting, throttleSlotAt: new Date(decision.untilMs).toISOString() }, decision.untilMs, lane, Math.floor);
+          else requeue(messageId, waiting, decision.untilMs, lane);
           return;
-        case 'forward':
-          requeue(messageId, task, now().getTime(), lane);
+        }
+        case 'forward': {
+          const { throttleSlotAt: _heldSlot, ...forwarded } = task;
+          requeue(messageId, forwarded, now().getTime(), lane);
           return;
+        }
         case 'dead-letter': {
           // a replay from the DLQ starts the schedule again; its log keeps the earlier attempts
-          const { attempt: _attempt, dueAt: _dueAt, ...replayable } = task;
+          const { attempt: _attempt, dueAt: _dueAt, throttleSlotAt: _slot, ...replayable } = task;
           plan.deadLetters.push({ fromMessageId: messageId, body: serializeTask({ ...replayable, deadLettered: true }), reason: decision.reason });
           return;
         }
-        case 'retry':
-          requeue(messageId, { ...task, attempt: attemptNumber + 1, trigger: 'scheduled' }, now().getTime() + decision.delaySeconds * 1000, lane);
+        case 'retry': {
+          // the next attempt reserves a throttle slot of its own
+          const { throttleSlotAt: _usedSlot, ...retried } = task;
+          requeue(messageId, { ...retried, attempt: attemptNumber + 1, trigger: 'scheduled' }, now().getTime() + decision.delaySeconds * 1000, lane);
+        }
       }
     }),
   );

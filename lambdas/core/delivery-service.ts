@@ -4,6 +4,7 @@ import type { DeliveryNotice } from './delivery-notice';
 import { maxAttempts, nextDelaySeconds } from './retry-schedule';
 import { signatureHeaders } from './signing';
 import type { DeliveryLane, WebhookHealth } from './webhook-health';
+import type { WebhookThrottle } from './webhook-throttle';
 import { signingSecrets, type Webhook } from './webhook';
 
 export const USER_AGENT = 'Webhooks/1.0';
@@ -24,8 +25,11 @@ export type DeliveryDecision =
   | { action: 'done' }
   | { action: 'retry'; delaySeconds: number }
   | { action: 'dead-letter'; reason: string }
-  /** The breaker is open: no attempt was made; try again at `untilMs` with the same attempt number. */
-  | { action: 'postpone'; untilMs: number }
+  /**
+   * No attempt was made (an open breaker, or a throttled webhook's slot later than now): try again at `untilMs`
+   * with the same attempt number; `slotReserved` when that time is a throttle slot the delivery now holds.
+   */
+  | { action: 'postpone'; untilMs: number; slotReserved?: true }
   /** The webhook's deliveries go through the slow lane: no attempt was made here; send it there now. */
   | { action: 'forward' };
 
@@ -52,8 +56,8 @@ export interface DeliveryServiceOptions {
 const describeAttempt = (attempt: DeliveryAttempt) => attempt.error ?? `HTTP ${attempt.statusCode}`;
 
 /**
- * One delivery: whether its webhook can take it, whether its health lets an attempt go now, the signed attempt
- * itself, and the next step (done, retry after the schedule's delay, or the DLQ with its reason). Health rules
+ * One delivery: whether its webhook can take it, whether its health lets an attempt go now and its throttle
+ * when, the signed attempt itself, and the next step (done, retry after the schedule's delay, or the DLQ with its reason). Health rules
  * are WebhookHealth's; this service only asks and reports.
  */
 export class DeliveryService {
@@ -62,6 +66,7 @@ export class DeliveryService {
   constructor(
     private readonly sender: DeliverySender,
     private readonly health: WebhookHealth,
+    private readonly throttle: WebhookThrottle,
     private readonly options: DeliveryServiceOptions,
   ) {
     this.now = options.now ?? (() => new Date());
@@ -82,12 +87,14 @@ export class DeliveryService {
     const inactive = inactiveResult(webhook);
     // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
     if (inactive) return task.trigger === 'manual' ? { ...inactive, record: undefined } : inactive;
-    const startedAt = this.now();
     // a retry its owner asked for goes whatever the breaker says; a recovered delivery waits like any
-    const admission = await this.health.admit(webhook, startedAt, this.lane, task.trigger === 'manual' && !task.recoveryId);
+    const admission = await this.health.admit(webhook, this.now(), this.lane, task.trigger === 'manual' && !task.recoveryId);
     if (admission.kind === 'postpone') return { decision: { action: 'postpone', untilMs: admission.untilMs }, notices: [], lane: admission.lane };
     if (admission.kind === 'forward') return { decision: { action: 'forward' }, notices: [], lane: admission.lane };
+    const slot = await this.throttle.admit(webhook, this.now(), task.throttleSlotAt);
+    if (slot.kind === 'at') return { decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true }, notices: [] };
 
+    const startedAt = this.now();
     const result = await this.send(task, webhook, startedAt);
     const lane = await this.health.answered(webhook, result, startedAt);
     const attempt = attemptOf(task, result, startedAt, this.lane === 'fast' && lane === 'slow');

@@ -21,6 +21,8 @@ export interface DeliveryTask {
   dueAt?: string;
   /** `manual` for an attempt an owner asked for through the API. */
   trigger?: AttemptTrigger;
+  /** The send slot this delivery reserved under its webhook's throttleRate: when it comes back, it takes that slot. */
+  throttleSlotAt?: string;
   /** The recovery that queued this manual attempt: unlike a retry asked for one by one, it waits on an open breaker. */
   recoveryId?: string;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
@@ -101,7 +103,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     (task.attempt === undefined || (Number.isInteger(task.attempt) && task.attempt >= 1)) &&
     (task.dueAt === undefined || !Number.isNaN(Date.parse(task.dueAt))) &&
     (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&
-    (task.recoveryId === undefined || isText(task.recoveryId));
+    (task.recoveryId === undefined || isText(task.recoveryId)) &&
+    (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt)));
   return valid ? (task as DeliveryTask) : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { customHeadersSchema } from './custom-headers';
 import { EVENT_TYPES } from './event-catalog';
+import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
 import { findUrlProblem, type UrlPolicy } from './url-guard';
 import * as z from 'zod/mini';
@@ -27,6 +28,14 @@ const secretSchema = z
   .check(z.refine(isAcceptableSecret, `must be "whsec_" followed by standard base64 of ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes`));
 
 const activeSchema = z.boolean({ error: 'must be true or false' });
+
+const throttleRateSchema = z
+  .number({ error: `must be a whole number of deliveries per second, ${MIN_THROTTLE_RATE} to ${MAX_THROTTLE_RATE} (null: no limit)` })
+  .check(
+    z.refine(Number.isInteger, 'must be a whole number of deliveries per second'),
+    z.gte(MIN_THROTTLE_RATE, `must be at least ${MIN_THROTTLE_RATE} delivery per second`),
+    z.lte(MAX_THROTTLE_RATE, `must be at most ${MAX_THROTTLE_RATE} deliveries per second`),
+  );
 
 export const MAX_FILTER_PATHS = 10;
 export const MAX_FILTER_PATH_SEGMENTS = 5;
@@ -86,6 +95,7 @@ export function webhookSchemas(policy: UrlPolicy) {
     // null, as the API shows a webhook without one: every event of the subscribed types
     filter: z.optional(z.nullable(filterSchema)),
     headers: z.optional(customHeadersSchema),
+    throttleRate: z.optional(z.nullable(throttleRateSchema)),
   });
 
   const update = z
@@ -99,8 +109,10 @@ export function webhookSchemas(policy: UrlPolicy) {
       filter: z.optional(z.nullable(filterSchema)),
       // replaces every custom header; {} or null removes them all
       headers: z.optional(z.nullable(customHeadersSchema)),
+      // null removes the limit
+      throttleRate: z.optional(z.nullable(throttleRateSchema)),
     })
-    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter, headers'));
+    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter, headers, throttleRate'));
 
   return { create, update };
 }

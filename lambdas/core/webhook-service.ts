@@ -44,6 +44,7 @@ export class WebhookService {
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.filter ? { filter: input.filter } : {}),
       ...(input.headers && Object.keys(input.headers).length ? { headers: input.headers } : {}),
+      ...(input.throttleRate ? { throttleRate: input.throttleRate } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };

@@ -23,6 +23,8 @@ export interface WebhookChanges {
   filter?: EventFilter | null;
   /** Replaces every custom header; null (or none) removes them. */
   headers?: Record<string, string> | null;
+  /** null removes the limit. */
+  throttleRate?: number | null;
   active?: boolean;
   clearDisabledReason?: boolean;
   updatedAt: string;

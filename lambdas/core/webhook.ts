@@ -10,6 +10,8 @@ export interface Webhook {
   /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
   filter?: EventFilter;
   secret: string;
+  /** Deliveries per second at most, across every container and both lanes; absent: no limit. */
+  throttleRate?: number;
   /** Sent with every delivery, next to the platform's own headers; shown only where the secret is. */
   headers?: Record<string, string>;
   /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
@@ -39,6 +41,7 @@ export interface WebhookResource {
   events: EventType[];
   filter: EventFilter | null;
   secret?: string;
+  throttleRate: number | null;
   /** Only with the secret: a custom header often holds a credential. */
   headers?: Record<string, string>;
   active: boolean;
@@ -75,6 +78,7 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     url: webhook.url,
     events: webhook.events,
     filter: webhook.filter ?? null,
+    throttleRate: webhook.throttleRate ?? null,
     ...(withSecret ? { secret: webhook.secret, headers: webhook.headers ?? {} } : {}),
     active: webhook.active,
     description: webhook.description ?? null,

@@ -7,9 +7,11 @@ import { logger } from '../adapters/observability';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
+import { DynamoWebhookThrottleRepository } from '../adapters/webhook-throttle-repository';
 import { deliverBatch } from '../core/deliver-batch';
 import { DeliveryService } from '../core/delivery-service';
 import { WebhookHealth, type DeliveryLane } from '../core/webhook-health';
+import { WebhookThrottle } from '../core/webhook-throttle';
 import { batchResponse } from './batch-outbox';
 import { executeDeliveryPlan, type DeliveryPlanTargets } from './delivery-plan-executor';
 
@@ -38,6 +40,7 @@ const health = new WebhookHealth(webhooks, {
   slowAnswerMs: fastLaneSeconds * 1000,
   slowLaneHoldSeconds: config.SLOW_LANE_HOLD_SECONDS,
 });
+const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
 /** One lane's use case: the fast lane waits fastLaneSendTimeoutSeconds for an answer, the slow lane the whole send timeout. */
 function deliveryService(lane: DeliveryLane): DeliveryService {
@@ -46,7 +49,7 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
     { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
     { limits: { connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000, totalTimeoutMs: timeoutSeconds * 1000 } },
   );
-  return new DeliveryService(sender, health, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
+  return new DeliveryService(sender, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
 }
 
 /** A lane's queue → deliverBatch (one attempt per due record) → the plan carried out. The response is built here. */

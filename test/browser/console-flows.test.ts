@@ -110,6 +110,7 @@ describe('Console: a webhook from creation to deletion', () => {
     await page.getByLabel('Endpoint URL').fill(`${receiver.url}/hooks`);
     await page.getByLabel('Description (optional)').fill('orders service');
     await page.getByLabel('Custom headers (optional)').fill('X-Api-Key: gateway-123\nX-Team: orders');
+    await page.getByLabel('Deliveries per second at most (optional)').fill('50');
     await page.getByRole('button', { name: 'Create webhook' }).click();
 
     // Assess
@@ -122,7 +123,9 @@ describe('Console: a webhook from creation to deletion', () => {
       description: 'orders service',
       active: true,
       headers: { 'X-Api-Key': 'gateway-123', 'X-Team': 'orders' },
+      throttleRate: 50,
     });
+    await page.getByText('50 deliveries per second at most').waitFor();
     await page.getByText('X-Api-Key, X-Team').click();
     await page.getByText('X-Api-Key: gateway-123').waitFor();
     expect(page.url()).not.toContain('gateway-123');

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { deliverBatch, type ReceivedDelivery } from '../../lambdas/core/deliver-batch';
 import type { DeliveryTask } from '../../lambdas/core/delivery';
 import { DeliveryService } from '../../lambdas/core/delivery-service';
+import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import type { Webhook } from '../../lambdas/core/webhook';
@@ -26,7 +27,7 @@ function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), la
     slowAnswerMs: 3000,
     slowLaneHoldSeconds: 3600,
   });
-  const service = new DeliveryService(sender, health, { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  const service = new DeliveryService(sender, health, new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }), { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
   const run = (messages: ReceivedDelivery[], webhooks = new Map([[aWebhook().id, webhook]])) =>
     deliverBatch(messages, async () => webhooks, service, { maxHopSeconds: 900, now: () => now });
   return { ports: { ...store, ...sender }, run };

@@ -2,6 +2,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import { DeliveryService, type DeliverySender } from '../../lambdas/core/delivery-service';
+import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 
@@ -30,7 +31,7 @@ function setup(result: SendResult, lane: DeliveryLane = 'fast') {
     slowAnswerMs: 3000,
     slowLaneHoldSeconds: 3600,
   });
-  const service = new DeliveryService({ send }, health, { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  const service = new DeliveryService({ send }, health, new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }), { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
   return { ports: { ...store, send }, service };
 }
 

@@ -7,7 +7,7 @@ import { describedBy, fieldErrors } from '../components/form-errors';
 import { Link, navigate } from '../router';
 import { useAction, useLoad } from '../use-api';
 
-const FIELDS = ['url', 'events', 'description', 'filter', 'headers'] as const;
+const FIELDS = ['url', 'events', 'description', 'filter', 'headers', 'throttleRate'] as const;
 const FILTER_EXAMPLE = '{ "projectId": ["proj_2b8XkV"], "metadata.country": ["US", "CA"] }';
 
 interface Draft {
@@ -17,6 +17,8 @@ interface Draft {
   filter: string;
   /** One `Name: value` per line. */
   headers: string;
+  /** Deliveries per second; empty for no limit. */
+  throttleRate: string;
 }
 
 const draftOf = (webhook?: Webhook): Draft => ({
@@ -24,6 +26,7 @@ const draftOf = (webhook?: Webhook): Draft => ({
   events: webhook?.events ?? [],
   description: webhook?.description ?? '',
   filter: webhook?.filter ? JSON.stringify(webhook.filter, null, 2) : '',
+  throttleRate: webhook?.throttleRate ? String(webhook.throttleRate) : '',
   headers: Object.entries(webhook?.headers ?? {})
     .map(([name, value]) => `${name}: ${value}`)
     .join('\n'),
@@ -129,6 +132,7 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
     if ('problem' in custom) return setHeadersProblem(`The headers: ${custom.problem}`);
     setHeadersProblem(undefined);
     const hasHeaders = Object.keys(custom.headers).length > 0;
+    const throttleRate = draft.throttleRate.trim() === '' ? null : Number(draft.throttleRate);
     const description = draft.description.trim();
     const input: WebhookInput = {
       url: draft.url.trim(),
@@ -137,6 +141,7 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
       // a webhook without a filter is created without the field, so an API without filters accepts it
       ...(parsed.filter || webhook?.filter ? { filter: parsed.filter } : {}),
       ...(hasHeaders || Object.keys(webhook?.headers ?? {}).length ? { headers: hasHeaders ? custom.headers : null } : {}),
+      ...(throttleRate !== null || webhook?.throttleRate ? { throttleRate } : {}),
     };
     const saved = await save.run(input);
     if (saved) navigate(`webhooks/${saved.id}`);
@@ -192,6 +197,23 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           Only events whose data holds one of the listed values at every path are sent. Leave empty for every event of the chosen types.
         </p>
         <FieldError id="filter" errors={filterErrors} />
+      </div>
+      <div class="field">
+        <label for="throttleRate">Deliveries per second at most (optional)</label>
+        <input
+          {...describedBy('throttleRate', byField.throttleRate, 'throttleRate-hint')}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={1000}
+          step={1}
+          value={draft.throttleRate}
+          onInput={(event) => setDraft({ ...draft, throttleRate: event.currentTarget.value })}
+        />
+        <p class="hint" id="throttleRate-hint">
+          1 to 1,000. Deliveries beyond it wait their turn; none is dropped. Leave empty for no limit.
+        </p>
+        <FieldError id="throttleRate" errors={byField.throttleRate} />
       </div>
       <div class="field">
         <label for="headers">Custom headers (optional)</label>

@@ -113,6 +113,12 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
               </dd>
             </>
           )}
+          {webhook.throttleRate !== null && (
+            <>
+              <dt>Rate limit</dt>
+              <dd>{webhook.throttleRate} deliveries per second at most</dd>
+            </>
+          )}
           {Object.keys(webhook.headers ?? {}).length > 0 && (
             <>
               <dt>Custom headers</dt>

@@ -77,6 +77,7 @@ const webhookFields = {
   url: z.string(),
   events: z.array(EventType),
   filter: Filter,
+  throttleRate: documented(z.nullable(z.number()), { description: 'deliveries per second at most (1 to 1,000), across every container; null: no limit' }),
   active: z.boolean(),
   description: z.nullable(z.string()),
   disabledReason: z.optional(text('present when the platform switched the webhook off (410 Gone, or failing for days)')),

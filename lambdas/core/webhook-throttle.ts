@@ -1,0 +1,46 @@
+import type { Webhook } from './webhook';
+
+/** A webhook's `throttleRate`: deliveries per second, across every deliver container and both lanes. */
+export const MIN_THROTTLE_RATE = 1;
+export const MAX_THROTTLE_RATE = 1000;
+
+/**
+ * The reservations of a throttled webhook's send times (the generic cell rate algorithm): each delivery reserves
+ * the next free slot, one every 1/rate seconds, so deliveries beyond the rate are scheduled at exact times,
+ * each its own, rather than woken together to race again. One conditional write per delivery, for throttled
+ * webhooks only.
+ */
+export interface ThrottleStore {
+  /**
+   * Reserves the webhook's next send slot at or after `nowMs`, spaced `intervalMs` from the previous one;
+   * answers the slot's time (ms).
+   */
+  reserve(webhook: Webhook, nowMs: number, intervalMs: number): Promise<number>;
+}
+
+/** When an attempt to this webhook may be made: now, or at a slot reserved for it. */
+export type ThrottleAdmission = { kind: 'now' } | { kind: 'at'; slotMs: number };
+
+/** How far ahead of its slot a delivery is still sent at once: SQS delays come in whole seconds, a local wait is finer. */
+export const SLOT_WAIT_MAX_MS = 1000;
+
+export class WebhookThrottle {
+  constructor(
+    private readonly store: ThrottleStore,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /**
+   * A delivery to a webhook without a rate goes now. Otherwise it takes the slot it already holds (`slotAt`, from
+   * an earlier reservation) or reserves one: a slot less than a second away is waited for here, a later one is
+   * where the delivery waits, outside the in-flight state, with no attempt made or counted.
+   */
+  async admit(webhook: Webhook, now: Date, heldSlotAt?: string): Promise<ThrottleAdmission> {
+    if (!webhook.throttleRate) return { kind: 'now' };
+    const slotMs = heldSlotAt ? Date.parse(heldSlotAt) : await this.store.reserve(webhook, now.getTime(), 1000 / webhook.throttleRate);
+    const waitMs = slotMs - now.getTime();
+    if (waitMs >= SLOT_WAIT_MAX_MS) return { kind: 'at', slotMs };
+    if (waitMs > 0) await this.sleep(waitMs);
+    return { kind: 'now' };
+  }
+}

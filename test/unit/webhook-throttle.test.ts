@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
+import { aWebhook } from '../helpers/factories';
+
+/** The repository's rule in memory: an idle webhook's slot is now, else the next free one, one interval apart. */
+function memoryStore(): ThrottleStore {
+  let nextSlotMs: number | undefined;
+  return {
+    reserve: async (_webhook, nowMs, intervalMs) => {
+      const slot = nextSlotMs === undefined || nextSlotMs <= nowMs ? nowMs : nextSlotMs;
+      nextSlotMs = slot + intervalMs;
+      return slot;
+    },
+  };
+}
+
+describe('Class: WebhookThrottle', () => {
+  describe('Method: admit', () => {
+    const now = new Date('2026-12-01T00:00:00.000Z');
+
+    it('lets every delivery of a webhook without a rate go at once, reserving nothing', async () => {
+      const throttle = new WebhookThrottle({ reserve: async () => { throw new Error('no reservation expected'); } });
+      expect(await throttle.admit(aWebhook(), now)).toEqual({ kind: 'now' });
+    });
+
+    it('spaces a burst at 2/s half a second apart: the first now, the second after a wait, the rest at their own slots', async () => {
+      // Prepare
+      const waits: number[] = [];
+      const throttle = new WebhookThrottle(memoryStore(), async (ms) => void waits.push(ms));
+      const webhook = aWebhook({ throttleRate: 2 });
+
+      // Act
+      const admissions = [];
+      for (let index = 0; index < 5; index += 1) admissions.push(await throttle.admit(webhook, now));
+
+      // Assess: no two slots closer than 500 ms, none handed out twice
+      expect(admissions).toEqual([
+        { kind: 'now' },
+        { kind: 'now' },
+        { kind: 'at', slotMs: now.getTime() + 1000 },
+        { kind: 'at', slotMs: now.getTime() + 1500 },
+        { kind: 'at', slotMs: now.getTime() + 2000 },
+      ]);
+      expect(waits).toEqual([500]);
+    });
+
+    it('takes the slot a delivery already holds, waiting for it to the millisecond, without reserving again', async () => {
+      const waits: number[] = [];
+      const throttle = new WebhookThrottle({ reserve: async () => { throw new Error('no reservation expected'); } }, async (ms) => void waits.push(ms));
+      const held = new Date(now.getTime() + 700).toISOString();
+      expect(await throttle.admit(aWebhook({ throttleRate: 2 }), now, held)).toEqual({ kind: 'now' });
+      expect(waits).toEqual([700]);
+    });
+  });
+});
