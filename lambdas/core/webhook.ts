@@ -79,7 +79,8 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     events: webhook.events,
     filter: webhook.filter ?? null,
     throttleRate: webhook.throttleRate ?? null,
-    ...(withSecret ? { secret: webhook.secret, headers: webhook.headers ?? {} } : {}),
+    // names in order: the table keeps a map's keys in no particular order, and a stable answer reads better
+    ...(withSecret ? { secret: webhook.secret, headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))) } : {}),
     active: webhook.active,
     description: webhook.description ?? null,
     ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),

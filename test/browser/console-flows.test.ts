@@ -245,10 +245,10 @@ describe('Console: a webhook from creation to deletion', () => {
 
   it('deletes the webhook after asking, and the list no longer has it', async () => {
     // Act: cancel first, then confirm
-    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     expect((await platform.request('GET', `/v2/webhooks/${webhookId}`, { key: tenant.key })).status).toBe(200);
-    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete webhook' }).click();
 
     // Assess

@@ -33,6 +33,8 @@ describe('POST /v2/webhooks', () => {
     expect(response.body).toEqual({
       id: expect.stringMatching(/^webhook_[0-9A-Z]{26}$/),
       url: validBody.url,
+      headers: {},
+      throttleRate: null,
       events: ['verification.completed'],
       filter: null,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
