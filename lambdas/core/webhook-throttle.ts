@@ -24,23 +24,41 @@ export type ThrottleAdmission = { kind: 'now' } | { kind: 'at'; slotMs: number }
 /** How far ahead of its slot a delivery is still sent at once: SQS delays come in whole seconds, a local wait is finer. */
 export const SLOT_WAIT_MAX_MS = 1000;
 
+/** How late after its slot a delivery may still go, in intervals: later, it could bunch with the next slot's. */
+const LATENESS_TOLERANCE = 0.25;
+/** Reservations one delivery makes at most before it goes anyway (a machine so busy that every wait overruns). */
+const MAX_RESERVATIONS = 3;
+
 export class WebhookThrottle {
   constructor(
     private readonly store: ThrottleStore,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /**
    * A delivery to a webhook without a rate goes now. Otherwise it takes the slot it already holds (`slotAt`, from
    * an earlier reservation) or reserves one: a slot less than a second away is waited for here, a later one is
-   * where the delivery waits, outside the in-flight state, with no attempt made or counted.
+   * where the delivery waits, outside the in-flight state, with no attempt made or counted. A slot missed by more
+   * than a quarter of an interval (a late message, a busy machine) is given up for a new one, so that sends stay
+   * at least three quarters of an interval apart and a receiver sees at most the rate, plus one, in any second.
    */
   async admit(webhook: Webhook, now: Date, heldSlotAt?: string): Promise<ThrottleAdmission> {
     if (!webhook.throttleRate) return { kind: 'now' };
-    const slotMs = heldSlotAt ? Date.parse(heldSlotAt) : await this.store.reserve(webhook, now.getTime(), 1000 / webhook.throttleRate);
-    const waitMs = slotMs - now.getTime();
-    if (waitMs >= SLOT_WAIT_MAX_MS) return { kind: 'at', slotMs };
-    if (waitMs > 0) await this.sleep(waitMs);
-    return { kind: 'now' };
+    const intervalMs = 1000 / webhook.throttleRate;
+    const toleranceMs = intervalMs * LATENESS_TOLERANCE;
+    let slotMs = heldSlotAt ? Date.parse(heldSlotAt) : undefined;
+    let nowMs = now.getTime();
+    for (let reservations = 0; ; ) {
+      if (slotMs === undefined || nowMs - slotMs > toleranceMs) {
+        slotMs = await this.store.reserve(webhook, nowMs, intervalMs);
+        reservations += 1;
+      }
+      const waitMs = slotMs - nowMs;
+      if (waitMs >= SLOT_WAIT_MAX_MS) return { kind: 'at', slotMs };
+      if (waitMs > 0) await this.sleep(waitMs);
+      nowMs = this.clock();
+      if (nowMs - slotMs <= toleranceMs || reservations >= MAX_RESERVATIONS) return { kind: 'now' };
+    }
   }
 }
