@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeliveryTask } from '../lambdas/core/delivery';
 
@@ -71,4 +73,35 @@ export function deliverEnvironment(tableName: string, queueUrl: string, slowQueu
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
   });
+}
+
+/**
+ * The real deliver handler with the AWS SDK answered in-process: only the SDK's HTTP handler is replaced, so
+ * commands are built, signed, serialized and parsed as in production. (aws-sdk-client-mock's sinon matching would
+ * cost more CPU than the code under test and skew the figures.) The table holds BENCH_WEBHOOKS webhooks at `url`.
+ */
+export async function stubbedDeliverHandler(url: string) {
+  const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`;
+  deliverEnvironment('bench', queueUrl('deliveries'), queueUrl('deliveries-slow'), queueUrl('deliveries-dlq'), queueUrl('platform-events'));
+  const marshalledItems = webhookItems(url).map((item) => marshall(item));
+  const { dynamoClient } = await import('../lambdas/adapters/dynamo-client');
+  const { sqsClient } = await import('../lambdas/adapters/sqs-client');
+  const answer = (respond: (target: string, body: any) => unknown) => ({
+    handle: async (request: { headers: Record<string, string>; body?: string }) => {
+      const target = request.headers['x-amz-target'] ?? '';
+      // only a read needs its request parsed: parsing every write here would charge the handler with DynamoDB's work
+      const payload = JSON.stringify(respond(target, request.body && target.endsWith('BatchGetItem') ? JSON.parse(Buffer.from(request.body).toString('utf8')) : {}));
+      return {
+        response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(payload)]) },
+      };
+    },
+  });
+  dynamoClient.config.requestHandler = answer((target, body) =>
+    target.endsWith('BatchGetItem')
+      ? { Responses: { bench: marshalledItems.filter((item) => body.RequestItems.bench.Keys.some((key: { sk: { S: string } }) => key.sk.S === item.sk!.S)) } }
+      : {},
+  ) as never;
+  sqsClient.config.requestHandler = answer(() => ({ Successful: [], Failed: [] })) as never;
+  const { handler } = await import('../lambdas/events/deliver');
+  return handler;
 }

@@ -8,8 +8,17 @@ export const PRICES_USD = {
   dynamoDbPerMillionReadUnits: 0.125,
   lambdaPerMillionRequests: 0.2,
   lambdaArmPerGbSecond: 0.0000133334,
+  /** DynamoDB provisioned capacity (billingMode provisioned), per capacity-unit hour. */
+  dynamoDbWriteCapacityUnitHour: 0.00065,
+  dynamoDbReadCapacityUnitHour: 0.00013,
   /** The comparison the product is built against: EventBridge API destinations, per million invocations. */
   eventBridgeApiDestinationsPerMillion: 1.2,
 } as const;
 
 export const LAMBDA_MEMORY_GB = 0.25;
+
+/** The share of provisioned capacity auto scaling keeps in use (its default target). */
+export const PROVISIONED_UTILIZATION = 0.7;
+
+/** What one write (read) unit costs when it comes from provisioned capacity used at PROVISIONED_UTILIZATION. */
+export const provisionedPerMillion = (capacityUnitHour: number) => (capacityUnitHour / 3600 / PROVISIONED_UTILIZATION) * 1e6;

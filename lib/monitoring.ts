@@ -5,6 +5,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  MathExpression,
   Metric,
   Stats,
   TreatMissingData,
@@ -13,6 +14,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS } from '../lambdas/platform-settings';
@@ -24,6 +26,7 @@ export interface MonitoringProps {
   api: Api;
   delivery: Delivery;
   recovery: Recovery;
+  table: ITableV2;
   /** Subscribes this address to a new alarm topic. */
   alarmEmail?: string;
   /** Notifies this existing topic instead of creating one. */
@@ -46,6 +49,12 @@ const OLDEST_DELIVERY_AGE_SECONDS = 30 * 60;
  */
 const BREAKER_OPENS_PER_FIVE_MINUTES = 10;
 
+/** A few throttled requests are retried by the SDK unseen; this many in five minutes slows deliveries down. */
+const TABLE_THROTTLES_PER_FIVE_MINUTES = 10;
+
+const throttleMetric = (metricName: string, table: ITableV2) =>
+  new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName }, period: FIVE_MINUTES, statistic: Stats.SUM });
+
 /**
  * Alarms for what needs a human (docs/operations.md says what to do for each): a message in either DLQ is
  * an event that was not fanned out or a delivery that exhausted its attempts; an error of the deliver
@@ -61,7 +70,7 @@ export class Monitoring extends Construct {
   public readonly alarmTopic: ITopic;
   public readonly dashboard: Dashboard;
 
-  public constructor(scope: Construct, id: string, { api, delivery, recovery, alarmEmail, alarmTopicArn }: MonitoringProps) {
+  public constructor(scope: Construct, id: string, { api, delivery, recovery, table, alarmEmail, alarmTopicArn }: MonitoringProps) {
     super(scope, id);
     this.alarmTopic = alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn) : new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Webhooks alarms' });
     if (alarmEmail && !alarmTopicArn) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
@@ -106,6 +115,21 @@ export class Monitoring extends Construct {
             treatMissingData: TreatMissingData.NOT_BREACHING,
           }),
       ),
+      new Alarm(this, 'TableThrottling', {
+        alarmDescription: `DynamoDB throttled ${TABLE_THROTTLES_PER_FIVE_MINUTES} or more requests within 5 minutes: raise the provisioned bounds (billingMode provisioned) or look for a hot key (docs/operations.md)`,
+        metric: new MathExpression({
+          expression: 'reads + writes',
+          usingMetrics: {
+            reads: throttleMetric('ReadThrottleEvents', table),
+            writes: throttleMetric('WriteThrottleEvents', table),
+          },
+          period: FIVE_MINUTES,
+        }),
+        threshold: TABLE_THROTTLES_PER_FIVE_MINUTES,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
       new Alarm(this, 'BreakersOpening', {
         alarmDescription: `${BREAKER_OPENS_PER_FIVE_MINUTES} or more webhooks' circuit breakers opened within 5 minutes: check whether deliveries fail on the platform's side (egress, DNS, a release)`,
         metric: new Metric({

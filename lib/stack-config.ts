@@ -29,7 +29,21 @@ export const CONTEXT_DEFAULTS = {
   alarmEmail: '',
   /** ...or a topic the team already has (its ARN); then no topic is created. */
   alarmTopicArn: '',
+  /**
+   * How the table is billed: `on-demand` (pay per request; bursty or small traffic) or `provisioned` (capacity
+   * with auto scaling between the bounds below, at the target utilisation: far cheaper for steady traffic).
+   */
+  billingMode: 'on-demand',
+  provisionedCapacity: {
+    targetUtilizationPercent: 70,
+    table: { read: { min: 5, max: 4000 }, write: { min: 5, max: 4000 } },
+    eventsIndex: { read: { min: 1, max: 1000 }, write: { min: 1, max: 1000 } },
+  },
 } as const;
+
+const capacityBounds = z
+  .strictObject({ min: z.number().check(z.gte(1)), max: z.number().check(z.gte(1)) })
+  .check(z.refine(({ min, max }) => min <= max, 'min must not exceed max'));
 
 const retentionValues = new Set<number>(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
 
@@ -43,6 +57,16 @@ const contextSchema = z.object({
   apiGatewayLogging: z.enum(['off', 'existing-account-role', 'create-account-role'], { error: 'must be off, existing-account-role or create-account-role' }),
   alarmEmail: z.union([z.literal(''), z.email({ error: 'must be an e-mail address (or empty: no subscription)' })]),
   alarmTopicArn: z.union([z.literal(''), z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (or empty: a new topic)'))]),
+  billingMode: z.enum(['on-demand', 'provisioned'], { error: 'must be on-demand or provisioned' }),
+  provisionedCapacity: z.pipe(
+    // `-c provisionedCapacity='{…}'` arrives as text; cdk.json gives the object
+    z.transform((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)),
+    z.strictObject({
+      targetUtilizationPercent: z.number().check(z.gte(20), z.lte(90)),
+      table: z.strictObject({ read: capacityBounds, write: capacityBounds }),
+      eventsIndex: z.strictObject({ read: capacityBounds, write: capacityBounds }),
+    }),
+  ),
 });
 
 type Settings = { [Name in SettingName]: z.output<(typeof SETTING_SCHEMAS)[Name]> };
@@ -54,6 +78,19 @@ export interface WebhooksConfig extends Settings {
   apiGatewayLogging: 'off' | 'existing-account-role' | 'create-account-role';
   alarmEmail: string;
   alarmTopicArn: string;
+  billingMode: 'on-demand' | 'provisioned';
+  provisionedCapacity: ProvisionedCapacity;
+}
+
+interface CapacityBounds {
+  min: number;
+  max: number;
+}
+
+export interface ProvisionedCapacity {
+  targetUtilizationPercent: number;
+  table: { read: CapacityBounds; write: CapacityBounds };
+  eventsIndex: { read: CapacityBounds; write: CapacityBounds };
 }
 
 /** Reads and checks the context once; a bad value stops synthesis with a message that names it. */

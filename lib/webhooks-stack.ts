@@ -27,7 +27,7 @@ export class WebhooksStack extends Stack {
   public constructor(scope: Construct, id: string, props: WebhooksStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.storage = new Storage(this, 'Storage');
+    this.storage = new Storage(this, 'Storage', { config });
     // the pipeline first: some routes send to its queues
     this.delivery = new Delivery(this, 'Delivery', { table: this.storage.table, config });
     this.recovery = new Recovery(this, 'Recovery', { table: this.storage.table, config, deliveriesQueue: this.delivery.deliveriesQueue });
@@ -41,6 +41,7 @@ export class WebhooksStack extends Stack {
       api: this.api,
       delivery: this.delivery,
       recovery: this.recovery,
+      table: this.storage.table,
       alarmEmail: config.alarmEmail,
       alarmTopicArn: config.alarmTopicArn,
     });

@@ -3,7 +3,7 @@ import { freePort } from '../../local/emulators';
 import { localClientConfig, startPlatform } from '../../local/platform';
 import { startReceiver } from '../../local/receiver';
 import type { SqsHandler } from '../../local/sqs-poller';
-import { LAMBDA_MEMORY_GB, PRICES_USD } from '../prices';
+import { LAMBDA_MEMORY_GB, PRICES_USD, provisionedPerMillion } from '../prices';
 import { SdkMeter } from '../sdk-meter';
 import { percentile, report, repeat, settings, summarize } from '../stats';
 
@@ -98,9 +98,11 @@ const rounds = await repeat(settings.rounds, async (round) => {
   };
 });
 
-// latency when the stack is not saturated: 1,000 events at 100 events per second
+// latency when the stack is not saturated: PACED_EVENTS_PER_SECOND for 10 s
+const PACED_EVENTS_PER_SECOND = 300;
 receiver.deliveries.length = 0;
-const pacedLatencies = await received(await publish('paced', 1000, 100).then(() => 1000 * WEBHOOKS), Date.now());
+const pacedEvents = PACED_EVENTS_PER_SECOND * 10;
+const pacedLatencies = await received(await publish('paced', pacedEvents, PACED_EVENTS_PER_SECOND).then(() => pacedEvents * WEBHOOKS), Date.now());
 const pacedLatencyMs = { p50: percentile(pacedLatencies, 50), p95: percentile(pacedLatencies, 95), p99: percentile(pacedLatencies, 99) };
 
 // requests per delivery and per event, from the last round
@@ -125,6 +127,7 @@ const dollarsPerMillion = {
   lambdaRequests: (lambdaInvocations / deliveries) * PRICES_USD.lambdaPerMillionRequests,
   lambdaDuration: (gbSeconds / deliveries) * 1e6 * PRICES_USD.lambdaArmPerGbSecond,
 };
+const withoutEmptyReceives = Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) - (emptyReceives / deliveries) * PRICES_USD.sqsPerMillionRequests;
 await receiver.stop();
 await platform.stop();
 report({
@@ -135,6 +138,7 @@ report({
     p99: summarize(rounds.map((round) => round.latencyMs.p99)),
   },
   pacedLatencyMs,
+  pacedEventsPerSecond: PACED_EVENTS_PER_SECOND,
   verifiedReceipts: `${last.verified}/${last.expected}`,
   sqsRequestsPerDeliveryWithoutEmptyReceives: (sqsRequests - emptyReceives) / deliveries,
   perDelivery: { sqsRequests: sqsRequests / deliveries, dynamoDbWrites: dynamoWrites / deliveries, dynamoDbReads: dynamoReads / deliveries, lambdaInvocations: lambdaInvocations / deliveries },
@@ -142,7 +146,13 @@ report({
   requestsLastRound: last.requests,
   indexWritesLastRound: indexWrites,
   dollarsPerMillionDeliveries: { ...dollarsPerMillion, total: Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) },
-  dollarsPerMillionWithoutEmptyReceives:
-    Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) - (emptyReceives / deliveries) * PRICES_USD.sqsPerMillionRequests,
+  dollarsPerMillionWithoutEmptyReceives: withoutEmptyReceives,
+  // the same counts with the table in provisioned capacity at 70 % utilisation (billingMode provisioned)
+  dollarsPerMillionProvisioned:
+    withoutEmptyReceives -
+    dollarsPerMillion.dynamoDbWrites -
+    dollarsPerMillion.dynamoDbReads +
+    (dynamoWrites / deliveries) * provisionedPerMillion(PRICES_USD.dynamoDbWriteCapacityUnitHour) +
+    (dynamoReads / deliveries) * provisionedPerMillion(PRICES_USD.dynamoDbReadCapacityUnitHour),
 });
 process.exit(0);

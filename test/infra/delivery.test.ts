@@ -306,7 +306,7 @@ describe('Construct: Delivery', () => {
     const config = { ...readConfig(stack), retryScheduleSeconds: Array(70).fill(12 * 3600) };
 
     // Act
-    const build = () => new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage').table, config });
+    const build = () => new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage', { config }).table, config });
 
     // Assess
     expect(build).toThrow(/past the retention of events and delivery records/);

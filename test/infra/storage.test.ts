@@ -1,6 +1,8 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE } from '../../lambdas/platform-settings';
-import { resourceByPrefix, synthesizeWebhooks } from './synthesize';
+import { createWebhooksApp } from '../../lib/webhooks-app';
+import { CDK_JSON, resourceByPrefix, synthesizeWebhooks } from './synthesize';
 
 const { template } = synthesizeWebhooks();
 const [tableId, table] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
@@ -89,5 +91,50 @@ describe('Construct: Storage', () => {
 
     // Assess
     expect(outputs.TableName).toMatchObject(output);
+  });
+});
+
+describe('Construct: Storage, billing', () => {
+  it('bills on demand unless told otherwise', () => {
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('provisions the table and the events index with auto scaling between the bounds given, at the target utilisation', () => {
+    // Prepare
+    const capacity = {
+      targetUtilizationPercent: 60,
+      table: { read: { min: 2, max: 50 }, write: { min: 3, max: 70 } },
+      eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 9 } },
+    };
+
+    // Act
+    const { stack } = createWebhooksApp({
+      context: { ...CDK_JSON.context, billingMode: 'provisioned', provisionedCapacity: JSON.stringify(capacity), 'aws:cdk:bundling-stacks': [] },
+    });
+    const provisioned = Template.fromStack(stack);
+    const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
+
+    // Assess
+    const scaling = (min: number, max: number) => ({ MinCapacity: min, MaxCapacity: max, TargetTrackingScalingPolicyConfiguration: { TargetValue: 60 } });
+    expect(globalTable.Properties.BillingMode).toBe('PROVISIONED');
+    expect(globalTable.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(3, 70));
+    const [replica] = globalTable.Properties.Replicas;
+    expect(replica.ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(2, 50));
+    const [index] = globalTable.Properties.GlobalSecondaryIndexes;
+    expect(index.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(1, 9));
+    expect(replica.GlobalSecondaryIndexes[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(1, 5));
+  });
+
+  it('alarms when DynamoDB throttles the table, in either billing mode', () => {
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((candidate) => JSON.stringify(candidate).includes('WriteThrottleEvents'));
+    expect(JSON.stringify(alarm)).toContain('ReadThrottleEvents');
+    expect(JSON.stringify(alarm)).toContain(`"Ref":"${tableId}"`);
+  });
+
+  it('refuses bounds whose min exceeds max, naming them', () => {
+    const bad = { targetUtilizationPercent: 70, table: { read: { min: 9, max: 1 }, write: { min: 1, max: 5 } }, eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } } };
+    expect(() => createWebhooksApp({ context: { ...CDK_JSON.context, billingMode: 'provisioned', provisionedCapacity: JSON.stringify(bad), 'aws:cdk:bundling-stacks': [] } })).toThrow(
+      /provisionedCapacity\.table\.read: min must not exceed max/,
+    );
   });
 });
