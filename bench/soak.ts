@@ -87,7 +87,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const crashAt = new Set(Array.from({ length: crashes }, (_, index) => Math.floor(((index + 1) * expectedBatches) / (crashes + 2))));
 
   // both delivery lanes count towards the crash points
-  const wrapConsumer = (name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'recover', handler: SqsHandler): SqsHandler =>
+  const wrapConsumer = (name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover', handler: SqsHandler): SqsHandler =>
     name === 'fan-out' || name === 'recover'
       ? handler
       : async (event, context) => {

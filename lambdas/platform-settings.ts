@@ -75,6 +75,8 @@ export interface QueueSettings {
 
 export interface ConsumedQueueSettings extends QueueSettings {
   dlq: QueueSettings;
+  /** A FIFO queue (names end in .fifo): high-throughput mode, order and deduplication per message group. */
+  fifo?: true;
   maxReceiveCount: number;
   batchSize: number;
   maxBatchingWindowSeconds: number;
@@ -130,6 +132,20 @@ export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
 export const SLOW_DELIVERIES_QUEUE: ConsumedQueueSettings = {
   ...DELIVERIES_QUEUE,
   name: 'webhooks-deliveries-slow',
+};
+
+/**
+ * The ordered lane: deliveries to webhooks with `ordering: "fifo"`, one message group per webhook, in SQS's
+ * high-throughput FIFO mode (throughput and deduplication per group). A group's head waits for its retry in
+ * flight, so the group behind it waits and nothing else does. Its own DLQ (a FIFO queue's must be FIFO) only
+ * catches crashes: exhausted deliveries go to the deliveries DLQ with their reason, like the other lanes'.
+ */
+export const ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
+  ...DELIVERIES_QUEUE,
+  name: 'webhooks-deliveries-ordered.fifo',
+  dlq: { name: 'webhooks-deliveries-ordered-dlq.fifo', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+  fifo: true,
+  maxConcurrency: 10,
 };
 
 /**

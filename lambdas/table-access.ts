@@ -111,4 +111,6 @@ export const TABLE_ACCESS = {
     { actions: ['BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
   ],
+  /** The ordered lane: deliver's access, and where each delivery stands in its schedule (its record, read in a batch). */
+  deliverOrdered: [{ actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] }],
 } as const satisfies Record<string, TableAccess>;

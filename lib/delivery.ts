@@ -9,6 +9,7 @@ import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
   PLATFORM_EVENTS_QUEUE,
+  ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   SLOW_DELIVERIES_QUEUE,
 } from '../lambdas/platform-settings';
@@ -20,6 +21,7 @@ import { WebhooksFunction } from './webhooks-function';
 const FAN_OUT_ENTRY = fileURLToPath(new URL('../lambdas/events/fan-out.ts', import.meta.url));
 const DELIVER_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver.ts', import.meta.url));
 const DELIVER_SLOW_LANE_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver-slow-lane.ts', import.meta.url));
+const DELIVER_ORDERED_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver-ordered.ts', import.meta.url));
 
 export interface DeliveryProps {
   table: ITableV2;
@@ -46,6 +48,9 @@ export class Delivery extends Construct {
   public readonly deliveriesDlq: Queue;
   /** The slow lane (docs/design.md §9, Isolation): deliveries to endpoints that answer slowly or hang. */
   public readonly slowDeliveriesQueue: Queue;
+  /** The ordered lane (FIFO, a message group per webhook): deliveries to webhooks with `ordering: "fifo"`. */
+  public readonly orderedDeliveriesQueue: Queue;
+  public readonly deliverOrderedFunction: WebhooksFunction;
   public readonly fanOutFunction: WebhooksFunction;
   public readonly deliverFunction: WebhooksFunction;
   public readonly deliverSlowLaneFunction: WebhooksFunction;
@@ -62,11 +67,13 @@ export class Delivery extends Construct {
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
     this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq);
+    this.orderedDeliveriesQueue = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE).queue;
 
     const environment = {
       ...sharedEnvironment(config),
       ...settingsEnvironment(config, ['retryScheduleSeconds']),
       DELIVERIES_QUEUE_URL: this.deliveriesQueue.queueUrl,
+      ORDERED_DELIVERIES_QUEUE_URL: this.orderedDeliveriesQueue.queueUrl,
     };
 
     // reads the tenant's webhooks, records the event, queues one delivery per match, parks poison messages
@@ -79,6 +86,7 @@ export class Delivery extends Construct {
     });
     this.fanOutFunction.bindTable(table, TABLE_ACCESS.fanOut);
     this.deliveriesQueue.grant(this.fanOutFunction, 'sqs:SendMessage');
+    this.orderedDeliveriesQueue.grant(this.fanOutFunction, 'sqs:SendMessage');
     this.eventsDlq.grant(this.fanOutFunction, 'sqs:SendMessage');
     consume(this.fanOutFunction, this.eventsQueue, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
     consume(this.fanOutFunction, this.platformEventsQueue, PLATFORM_EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut);
@@ -110,7 +118,18 @@ export class Delivery extends Construct {
       table,
       config,
     );
+    this.deliverOrderedFunction = this.deliverLane(
+      'DeliverOrdered',
+      DELIVER_ORDERED_ENTRY,
+      'Signs and sends the deliveries of ordered webhooks, each webhook in order',
+      deliverEnvironment,
+      table,
+      config,
+    );
+    // the ordered lane's waits stay in flight: it hides its own messages (the event source grants the visibility change)
+    this.deliverOrderedFunction.bindTable(table, TABLE_ACCESS.deliverOrdered);
     consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
+    consume(this.deliverOrderedFunction, this.orderedDeliveriesQueue, ORDERED_DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
     consume(this.deliverSlowLaneFunction, this.slowDeliveriesQueue, SLOW_DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
 
     this.output('EventsQueueUrl', 'Producers send events here (SQS SendMessage)', this.eventsQueue.queueUrl);

@@ -92,7 +92,7 @@ export class Monitoring extends Construct {
           dlq.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: Stats.MAXIMUM }),
         ),
       ),
-      ...[delivery.deliverFunction, delivery.deliverSlowLaneFunction].map((fn) =>
+      ...[delivery.deliverFunction, delivery.deliverSlowLaneFunction, delivery.deliverOrderedFunction].map((fn) =>
         this.alarmAtLeastOne(
           `${fn.node.id}Errors`,
           `The ${fn.node.id} function failed (not a subscriber failure): check its logs`,

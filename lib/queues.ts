@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ConsumedQueueSettings, QueueSettings } from '../lambdas/platform-settings';
 import type { WebhooksFunction } from './webhooks-function';
@@ -15,13 +15,18 @@ export interface QueueWithDlq {
 
 /** A queue of the pipeline and its own DLQ, with the settings of lambdas/platform-settings.ts; CloudFormation names them. */
 export function queueWithDlq(scope: Construct, id: string, settings: ConsumedQueueSettings): QueueWithDlq {
-  const dlq = new Queue(scope, `${id}Dlq`, queueProps(settings.dlq));
+  const dlq = new Queue(scope, `${id}Dlq`, { ...queueProps(settings.dlq), ...(settings.fifo ? { fifo: true } : {}) });
   return { queue: queueSharingDlq(scope, id, settings, dlq), dlq };
 }
 
 /** Another queue whose dead letters go to an existing DLQ (the slow delivery lane shares the deliveries DLQ). */
 export function queueSharingDlq(scope: Construct, id: string, settings: ConsumedQueueSettings, dlq: Queue): Queue {
-  return new Queue(scope, `${id}Queue`, { ...queueProps(settings), deadLetterQueue: { queue: dlq, maxReceiveCount: settings.maxReceiveCount } });
+  return new Queue(scope, `${id}Queue`, {
+    ...queueProps(settings),
+    // high-throughput FIFO: order, throughput and deduplication per message group (one webhook)
+    ...(settings.fifo ? { fifo: true, deduplicationScope: DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID } : {}),
+    deadLetterQueue: { queue: dlq, maxReceiveCount: settings.maxReceiveCount },
+  });
 }
 
 /** Partial batch failures: one failed record is retried alone, never with the rest of its batch. */
@@ -35,7 +40,8 @@ export function consume(fn: WebhooksFunction, queue: Queue, settings: ConsumedQu
     new SqsEventSource(queue, {
       reportBatchItemFailures: true,
       batchSize: settings.batchSize,
-      maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
+      // Lambda takes no batching window for a FIFO source
+      ...(settings.maxBatchingWindowSeconds ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) } : {}),
       maxConcurrency: settings.maxConcurrency,
     }),
   );

@@ -12,6 +12,7 @@ import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
   PLATFORM_EVENTS_QUEUE,
+  ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   RECOVERIES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
@@ -34,7 +35,7 @@ export interface PlatformOptions {
   /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
   /** Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits. */
-  wrapConsumer?(name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'recover', handler: SqsHandler): SqsHandler;
+  wrapConsumer?(name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover', handler: SqsHandler): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
   onPollerClient?: (client: SQSClient) => void;
   /** Concurrent batches of each deliver lane's poller (default: the deployed maxConcurrency). */
@@ -94,6 +95,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     DELIVERIES_QUEUE_URL: queues.deliveries.queueUrl,
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
     SLOW_DELIVERIES_QUEUE_URL: queues.slowDeliveries.queueUrl,
+    ORDERED_DELIVERIES_QUEUE_URL: queues.orderedDeliveries.queueUrl,
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RECOVERIES_DLQ_URL: queues.recoveries.dlqUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
@@ -116,6 +118,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const { handler: fanOut } = (await import('../lambdas/events/fan-out')) as { handler: SqsHandler };
   const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
   const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
+  const { handler: deliverOrdered } = (await import('../lambdas/events/deliver-ordered')) as { handler: SqsHandler };
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const logError = (error: unknown) => console.error('local SQS poller:', (error as Error).message);
   // each queue's event source mapping, with the deployed settings
@@ -138,6 +141,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     consume(queues.platformEvents.queueUrl, PLATFORM_EVENTS_QUEUE, wrap('fan-out', fanOut), 'FanOut', FUNCTION_TIMEOUT_SECONDS.fanOut, 1),
     consume(queues.deliveries.queueUrl, DELIVERIES_QUEUE, wrap('deliver', deliver), 'Deliver', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
     consume(queues.slowDeliveries.queueUrl, SLOW_DELIVERIES_QUEUE, wrap('deliver-slow-lane', deliverSlowLane), 'DeliverSlowLane', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
+    consume(queues.orderedDeliveries.queueUrl, ORDERED_DELIVERIES_QUEUE, wrap('deliver-ordered', deliverOrdered), 'DeliverOrdered', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
     consume(queues.recoveries.queueUrl, RECOVERIES_QUEUE, wrap('recover', recover), 'Recover', FUNCTION_TIMEOUT_SECONDS.recover),
   ];
 

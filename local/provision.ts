@@ -9,7 +9,7 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DELIVERIES_QUEUE, EVENTS_QUEUE, PLATFORM_EVENTS_QUEUE, RECOVERIES_QUEUE, SLOW_DELIVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
+import { DELIVERIES_QUEUE, EVENTS_QUEUE, ORDERED_DELIVERIES_QUEUE, PLATFORM_EVENTS_QUEUE, RECOVERIES_QUEUE, SLOW_DELIVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
 
 const EVENTS_BY_TIME_ATTRIBUTES: AttributeDefinition[] = [
   { AttributeName: TABLE.eventsByTime.partitionKey, AttributeType: 'S' },
@@ -84,6 +84,7 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
       Attributes: {
         VisibilityTimeout: String(settings.dlq.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(settings.dlq.retentionSeconds),
+        ...(settings.fifo ? { FifoQueue: 'true' } : {}),
       },
     }),
   );
@@ -95,6 +96,7 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
         VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(settings.retentionSeconds),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: settings.maxReceiveCount }),
+        ...(settings.fifo ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' } : {}),
       },
     }),
   );
@@ -117,6 +119,7 @@ export async function provisionQueues(
     platformEvents: await provisionQueue(client, { ...PLATFORM_EVENTS_QUEUE, ...visibility }, prefix),
     deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility }, prefix),
     slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility }, prefix),
+    orderedDeliveries: await provisionQueue(client, { ...ORDERED_DELIVERIES_QUEUE, ...visibility }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
   };
 }

@@ -28,6 +28,7 @@ const environment = {
   EVENTS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events-dlq',
   DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
   SLOW_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-slow',
+  ORDERED_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-ordered.fifo',
   EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events',
   RECOVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/recoveries',
   RECOVERIES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/recoveries-dlq',

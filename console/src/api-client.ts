@@ -39,6 +39,7 @@ export interface WebhookInput {
   description?: string | null;
   active?: boolean;
   filter?: Filter | null;
+  ordering?: 'none' | 'fifo';
   /** Deliveries per second at most; null removes the limit. */
   throttleRate?: number | null;
   /** Replaces every custom header; null removes them. */

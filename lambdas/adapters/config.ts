@@ -86,6 +86,7 @@ const environmentSchema = z.object({
   DELIVERIES_QUEUE_URL: queueUrl,
   DELIVERIES_DLQ_URL: queueUrl,
   SLOW_DELIVERIES_QUEUE_URL: queueUrl,
+  ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_DLQ_URL: queueUrl,
 });

@@ -97,7 +97,13 @@ export class DynamoDeliveryLogWriter {
 
   private item({ task, update }: DeliveryLogEntry, now: Date) {
     const attempt = this.attempt(update);
-    return { ...deliveryKey(task), ...this.common(task, update, now), attempts: attempt ? [attempt] : [], attemptCount: attempt ? 1 : 0 };
+    return {
+      ...deliveryKey(task),
+      ...this.common(task, update, now),
+      attempts: attempt ? [attempt] : [],
+      attemptCount: attempt ? 1 : 0,
+      scheduledAttemptCount: attempt?.trigger === 'scheduled' ? 1 : 0,
+    };
   }
 
   /**
@@ -153,7 +159,8 @@ export class DynamoDeliveryLogWriter {
       values[':attempt'] = [attempt];
       values[':max'] = MAX_ATTEMPTS_KEPT;
       values[':one'] = 1;
-      add = ' ADD attemptCount :one';
+      // the ordered lane reads where a delivery stands in its schedule from here (manual attempts are not part of it)
+      add = attempt.trigger === 'scheduled' ? ' ADD attemptCount :one, scheduledAttemptCount :one' : ' ADD attemptCount :one';
       condition = 'attribute_not_exists(attempts) OR size(attempts) < :max';
     }
     const remove = ['nextAttemptAt', 'reason'].filter((field) => !(field in fields));

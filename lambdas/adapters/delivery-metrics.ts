@@ -7,7 +7,7 @@ const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS
 const BY_STATUS = { delivered: METRICS.delivered, pending: METRICS.retried, failed: METRICS.failed, skipped: METRICS.skipped } as const;
 
 /** One batch's figures as CloudWatch embedded metrics (one log line; no API call): outcomes, latency, breaker, DLQ. */
-export function publishDeliveryMetrics(plan: DeliveryPlan): void {
+export function publishDeliveryMetrics(plan: Pick<DeliveryPlan, 'log' | 'notices' | 'deadLetters'> & { requeues?: unknown[] }): void {
   const counts = { delivered: 0, pending: 0, failed: 0, skipped: 0 };
   for (const { update } of plan.log) {
     counts[update.status] += 1;
@@ -17,6 +17,6 @@ export function publishDeliveryMetrics(plan: DeliveryPlan): void {
   const opened = plan.notices.filter((notice) => notice.kind === 'breaker-opened').length;
   if (opened > 0) metrics.addMetric(METRICS.breakerOpened, MetricUnit.Count, opened);
   if (plan.deadLetters.length > 0) metrics.addMetric(METRICS.deadLettered, MetricUnit.Count, plan.deadLetters.length);
-  if (plan.requeues.length > 0) metrics.addMetric(METRICS.requeued, MetricUnit.Count, plan.requeues.length);
+  if (plan.requeues?.length) metrics.addMetric(METRICS.requeued, MetricUnit.Count, plan.requeues.length);
   metrics.publishStoredMetrics();
 }

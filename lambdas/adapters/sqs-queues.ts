@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   SendMessageBatchCommand,
   type MessageAttributeValue,
   type SendMessageBatchRequestEntry,
@@ -13,6 +14,8 @@ export interface OutgoingMessage {
   attributes?: Record<string, string>;
   /** Per-message delay (at most 900 s): how retries wait outside the in-flight state. */
   delaySeconds?: number;
+  /** FIFO queues: what SQS drops a second copy of (within 5 minutes). */
+  deduplicationId?: string;
 }
 
 /** Why SQS did not take a message. `permanent` means it never will (too large, characters SQS refuses). */
@@ -103,6 +106,29 @@ export class SqsQueues {
     }
     return refusals;
   }
+
+  /**
+   * Sets how long received messages stay hidden (the ordered lane's waits, which must stay in flight to hold their
+   * group back). Never throws: answers the receipt handles SQS did not take, a whole failed request included.
+   */
+  async changeVisibility(queueUrl: string, entries: readonly { receiptHandle: string; seconds: number }[]): Promise<string[]> {
+    const refused: string[] = [];
+    for (let start = 0; start < entries.length; start += SQS_LIMITS.entriesPerBatch) {
+      const chunk = entries.slice(start, start + SQS_LIMITS.entriesPerBatch);
+      try {
+        const { Failed = [] } = await this.client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: chunk.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: entry.seconds })),
+          }),
+        );
+        for (const failure of Failed) refused.push(chunk[Number(failure.Id)]!.receiptHandle);
+      } catch {
+        refused.push(...chunk.map((entry) => entry.receiptHandle));
+      }
+    }
+    return refused;
+  }
 }
 
 function toEntry(index: number, message: OutgoingMessage): SendMessageBatchRequestEntry {
@@ -112,5 +138,6 @@ function toEntry(index: number, message: OutgoingMessage): SendMessageBatchReque
     ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
     ...(message.attributes ? { MessageAttributes: stringAttributes(message.attributes) } : {}),
     ...(message.delaySeconds ? { DelaySeconds: message.delaySeconds } : {}),
+    ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
   };
 }

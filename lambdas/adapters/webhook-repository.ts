@@ -114,7 +114,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     const remove: string[] = [];
     const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
     const names: Record<string, string> = {};
-    const assign = (field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers' | 'throttleRate', value: unknown) => {
+    const assign = (field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers' | 'throttleRate' | 'ordering', value: unknown) => {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       set.push(`#${field} = :${field}`);
@@ -132,6 +132,8 @@ export class DynamoWebhookRepository implements WebhookStore {
     }
     if (changes.headers && Object.keys(changes.headers).length) assign('headers', changes.headers);
     else if (changes.headers !== undefined) remove.push('headers');
+    if (changes.ordering === 'fifo') assign('ordering', 'fifo');
+    else if (changes.ordering === 'none') remove.push('ordering');
     if (changes.throttleRate) assign('throttleRate', changes.throttleRate);
     else if (changes.throttleRate === null) remove.push('throttleRate');
     if (changes.clearDisabledReason) remove.push('disabledReason');

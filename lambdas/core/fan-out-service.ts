@@ -29,6 +29,8 @@ export interface QueuedDelivery {
   fromMessageId: string;
   task: DeliveryTask;
   body: string;
+  /** Its webhook wants its deliveries in order: it goes to the ordered lane. */
+  ordered: boolean;
 }
 
 /** An event whose deliveries were all accepted by the deliveries queue: from now on its id is taken. */
@@ -140,10 +142,12 @@ export class FanOutService {
         continue;
       }
       const queuedBefore = new Set(claim.queuedWebhookIds);
-      const tasks = deliveryTasks(event, claim.receivedAt, webhooksOf.get(event.tenantId)!);
+      const tenantWebhooks = webhooksOf.get(event.tenantId)!;
+      const ordered = new Set(tenantWebhooks.filter((webhook) => webhook.ordering === 'fifo').map((webhook) => webhook.id));
+      const tasks = deliveryTasks(event, claim.receivedAt, tenantWebhooks);
       const deliveries = tasks
         .filter((task) => !queuedBefore.has(task.webhookId))
-        .map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task) }));
+        .map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task), ordered: ordered.has(task.webhookId) }));
       planned.push({ record, event, deliveries, receivedAt: claim.receivedAt, queuedBefore: [...queuedBefore] });
     }
 

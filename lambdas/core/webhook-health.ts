@@ -5,9 +5,10 @@ import type { Webhook } from './webhook';
 /**
  * The deliveries queue and its function are the fast lane; a webhook whose endpoint answers slowly or hangs has
  * its deliveries moved to the slow lane, a queue and function of their own (docs/design.md §9, Isolation), so
- * that its attempts cannot hold the fast lane's bounded concurrency while they wait.
+ * that its attempts cannot hold the fast lane's bounded concurrency while they wait. Webhooks with
+ * `ordering: "fifo"` have a third, the ordered lane (an SQS FIFO queue), which never forwards.
  */
-export type DeliveryLane = 'fast' | 'slow';
+export type DeliveryLane = 'fast' | 'slow' | 'ordered';
 
 /**
  * The writes that keep a webhook's delivery health, shared by every deliver container (stored with the

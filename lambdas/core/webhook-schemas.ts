@@ -1,6 +1,7 @@
 import { customHeadersSchema } from './custom-headers';
 import { EVENT_TYPES } from './event-catalog';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
+import { WEBHOOK_ORDERINGS } from './webhook';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
 import { findUrlProblem, type UrlPolicy } from './url-guard';
 import * as z from 'zod/mini';
@@ -28,6 +29,8 @@ const secretSchema = z
   .check(z.refine(isAcceptableSecret, `must be "whsec_" followed by standard base64 of ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes`));
 
 const activeSchema = z.boolean({ error: 'must be true or false' });
+
+const orderingSchema = z.enum(WEBHOOK_ORDERINGS, { error: 'must be "none" (as they come) or "fifo" (strictly in the order received)' });
 
 const throttleRateSchema = z
   .number({ error: `must be a whole number of deliveries per second, ${MIN_THROTTLE_RATE} to ${MAX_THROTTLE_RATE} (null: no limit)` })
@@ -96,6 +99,7 @@ export function webhookSchemas(policy: UrlPolicy) {
     filter: z.optional(z.nullable(filterSchema)),
     headers: z.optional(customHeadersSchema),
     throttleRate: z.optional(z.nullable(throttleRateSchema)),
+    ordering: z.optional(orderingSchema),
   });
 
   const update = z
@@ -111,8 +115,9 @@ export function webhookSchemas(policy: UrlPolicy) {
       headers: z.optional(z.nullable(customHeadersSchema)),
       // null removes the limit
       throttleRate: z.optional(z.nullable(throttleRateSchema)),
+      ordering: z.optional(orderingSchema),
     })
-    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter, headers, throttleRate'));
+    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering'));
 
   return { create, update };
 }

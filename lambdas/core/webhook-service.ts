@@ -45,6 +45,7 @@ export class WebhookService {
       ...(input.filter ? { filter: input.filter } : {}),
       ...(input.headers && Object.keys(input.headers).length ? { headers: input.headers } : {}),
       ...(input.throttleRate ? { throttleRate: input.throttleRate } : {}),
+      ...(input.ordering === 'fifo' ? { ordering: 'fifo' as const } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };

@@ -25,6 +25,7 @@ export interface WebhookChanges {
   headers?: Record<string, string> | null;
   /** null removes the limit. */
   throttleRate?: number | null;
+  ordering?: 'none' | 'fifo';
   active?: boolean;
   clearDisabledReason?: boolean;
   updatedAt: string;

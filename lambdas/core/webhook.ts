@@ -1,6 +1,9 @@
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
 
+export const WEBHOOK_ORDERINGS = ['none', 'fifo'] as const;
+export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
+
 /** A subscriber's webhook as the platform stores it. */
 export interface Webhook {
   tenantId: string;
@@ -10,6 +13,8 @@ export interface Webhook {
   /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
   filter?: EventFilter;
   secret: string;
+  /** `fifo`: deliveries attempted strictly in the order fan-out queued them (the ordered lane); absent: none. */
+  ordering?: WebhookOrdering;
   /** Deliveries per second at most, across every container and both lanes; absent: no limit. */
   throttleRate?: number;
   /** Sent with every delivery, next to the platform's own headers; shown only where the secret is. */
@@ -41,6 +46,7 @@ export interface WebhookResource {
   events: EventType[];
   filter: EventFilter | null;
   secret?: string;
+  ordering: WebhookOrdering;
   throttleRate: number | null;
   /** Only with the secret: a custom header often holds a credential. */
   headers?: Record<string, string>;
@@ -78,6 +84,7 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     url: webhook.url,
     events: webhook.events,
     filter: webhook.filter ?? null,
+    ordering: webhook.ordering ?? 'none',
     throttleRate: webhook.throttleRate ?? null,
     // names in order: the table keeps a map's keys in no particular order, and a stable answer reads better
     ...(withSecret ? { secret: webhook.secret, headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))) } : {}),

@@ -1,5 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { loadConfig, required } from '../adapters/config';
+import { FUNCTION_TIMEOUT_SECONDS } from '../platform-settings';
 import { DynamoDeliveryLogWriter } from '../adapters/delivery-log-writer';
 import { documentClient } from '../adapters/dynamo-client';
 import { HttpSender } from '../adapters/http-sender';
@@ -8,12 +9,14 @@ import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
 import { DynamoWebhookThrottleRepository } from '../adapters/webhook-throttle-repository';
+import { DynamoOrderedDeliveryStates } from '../adapters/ordered-delivery-states';
 import { deliverBatch } from '../core/deliver-batch';
+import { deliverOrderedBatch } from '../core/deliver-ordered-batch';
 import { DeliveryService } from '../core/delivery-service';
 import { WebhookHealth, type DeliveryLane } from '../core/webhook-health';
 import { WebhookThrottle } from '../core/webhook-throttle';
 import { batchResponse } from './batch-outbox';
-import { executeDeliveryPlan, type DeliveryPlanTargets } from './delivery-plan-executor';
+import { executeDeliveryPlan, executeOrderedPlan, type DeliveryPlanTargets } from './delivery-plan-executor';
 
 const config = loadConfig();
 const webhooks = new DynamoWebhookHealthRepository(documentClient, config.TABLE_NAME);
@@ -42,7 +45,10 @@ const health = new WebhookHealth(webhooks, {
 });
 const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
-/** One lane's use case: the fast lane waits fastLaneSendTimeoutSeconds for an answer, the slow lane the whole send timeout. */
+/**
+ * One lane's use case: the fast lane waits fastLaneSendTimeoutSeconds for an answer, the slow and ordered lanes
+ * the whole send timeout.
+ */
 function deliveryService(lane: DeliveryLane): DeliveryService {
   const timeoutSeconds = lane === 'fast' ? fastLaneSeconds : config.SEND_TIMEOUT_SECONDS;
   const sender = new HttpSender(
@@ -66,5 +72,33 @@ export function deliverHandler(lane: DeliveryLane) {
       },
     );
     return batchResponse(await executeDeliveryPlan(plan, targets));
+  };
+}
+
+/** SQS keeps a received message hidden for at most 12 hours; a little less leaves room for the clock. */
+const MAX_HIDE_SECONDS = 12 * 3600 - 60;
+
+/**
+ * The ordered lane's queue (SQS FIFO, one message group per webhook) → deliverOrderedBatch → its plan carried out.
+ * No attempt starts once the rest of the function's time could not hold a whole one.
+ */
+export function orderedDeliverHandler() {
+  const deliveries = deliveryService('ordered');
+  const states = new DynamoOrderedDeliveryStates(documentClient, config.TABLE_NAME);
+  const orderedQueueUrl = required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL');
+  return async (event: SQSEvent, context?: { getRemainingTimeInMillis?: () => number }) => {
+    const remainingMs = context?.getRemainingTimeInMillis?.() ?? FUNCTION_TIMEOUT_SECONDS.deliver * 1000;
+    const plan = await deliverOrderedBatch(
+      event.Records.map(({ messageId, receiptHandle, body, attributes }) => ({ messageId, receiptHandle, body, groupId: attributes.MessageGroupId ?? messageId })),
+      (tasks) => webhooks.current(tasks),
+      (tasks) => states.of(tasks),
+      deliveries,
+      {
+        maxHideSeconds: MAX_HIDE_SECONDS,
+        startAttemptsBeforeMs: Date.now() + remainingMs - (config.SEND_TIMEOUT_SECONDS + 5) * 1000,
+        onRecordError: (messageId, error) => logger.error('an ordered delivery failed before it was settled; its group waits for it', { messageId, error: error as Error }),
+      },
+    );
+    return batchResponse(await executeOrderedPlan(plan, { ...targets, orderedQueueUrl }));
   };
 }

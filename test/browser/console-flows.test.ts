@@ -124,7 +124,9 @@ describe('Console: a webhook from creation to deletion', () => {
       active: true,
       headers: { 'X-Api-Key': 'gateway-123', 'X-Team': 'orders' },
       throttleRate: 50,
+      ordering: 'none',
     });
+    await page.getByText('as they come').waitFor();
     await page.getByText('50 deliveries per second at most').waitFor();
     await page.getByText('X-Api-Key, X-Team').click();
     await page.getByText('X-Api-Key: gateway-123').waitFor();
@@ -241,6 +243,17 @@ describe('Console: a webhook from creation to deletion', () => {
     expect((await platform.request('GET', `/v2/webhooks/${webhookId}`, { key: tenant.key })).body.active).toBe(false);
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByText('active', { exact: true }).waitFor();
+  });
+
+  it('turns ordered delivery on from the edit page', async () => {
+    // Act
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Deliver in order').check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+
+    // Assess
+    await page.getByText('in order (each after the one before it)').waitFor();
+    expect((await platform.request('GET', `/v2/webhooks/${webhookId}`, { key: tenant.key })).body.ordering).toBe('fifo');
   });
 
   it('deletes the webhook after asking, and the list no longer has it', async () => {

@@ -76,8 +76,8 @@ describe('Construct: Monitoring', () => {
         }),
       )),
     );
-    // three DLQs, two functions, two queues' oldest message, breaker opens, table throttling
-    expect(alarms).toHaveLength(9);
+    // three DLQs, three lanes' functions, two queues' oldest message, breaker opens, table throttling
+    expect(alarms).toHaveLength(10);
   });
 
   it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])('alarms when a delivery has waited over 30 minutes in %s, three periods running', (prefix) => {

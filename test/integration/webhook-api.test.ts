@@ -35,6 +35,7 @@ describe('POST /v2/webhooks', () => {
       url: validBody.url,
       headers: {},
       throttleRate: null,
+      ordering: 'none',
       events: ['verification.completed'],
       filter: null,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),

@@ -7,7 +7,7 @@ import { describedBy, fieldErrors } from '../components/form-errors';
 import { Link, navigate } from '../router';
 import { useAction, useLoad } from '../use-api';
 
-const FIELDS = ['url', 'events', 'description', 'filter', 'headers', 'throttleRate'] as const;
+const FIELDS = ['url', 'events', 'description', 'filter', 'headers', 'throttleRate', 'ordering'] as const;
 const FILTER_EXAMPLE = '{ "projectId": ["proj_2b8XkV"], "metadata.country": ["US", "CA"] }';
 
 interface Draft {
@@ -19,6 +19,7 @@ interface Draft {
   headers: string;
   /** Deliveries per second; empty for no limit. */
   throttleRate: string;
+  ordered: boolean;
 }
 
 const draftOf = (webhook?: Webhook): Draft => ({
@@ -27,6 +28,7 @@ const draftOf = (webhook?: Webhook): Draft => ({
   description: webhook?.description ?? '',
   filter: webhook?.filter ? JSON.stringify(webhook.filter, null, 2) : '',
   throttleRate: webhook?.throttleRate ? String(webhook.throttleRate) : '',
+  ordered: webhook?.ordering === 'fifo',
   headers: Object.entries(webhook?.headers ?? {})
     .map(([name, value]) => `${name}: ${value}`)
     .join('\n'),
@@ -142,6 +144,7 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
       ...(parsed.filter || webhook?.filter ? { filter: parsed.filter } : {}),
       ...(hasHeaders || Object.keys(webhook?.headers ?? {}).length ? { headers: hasHeaders ? custom.headers : null } : {}),
       ...(throttleRate !== null || webhook?.throttleRate ? { throttleRate } : {}),
+      ...(draft.ordered || webhook?.ordering === 'fifo' ? { ordering: draft.ordered ? ('fifo' as const) : ('none' as const) } : {}),
     };
     const saved = await save.run(input);
     if (saved) navigate(`webhooks/${saved.id}`);
@@ -197,6 +200,22 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           Only events whose data holds one of the listed values at every path are sent. Leave empty for every event of the chosen types.
         </p>
         <FieldError id="filter" errors={filterErrors} />
+      </div>
+      <div class="field">
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            id="ordering"
+            aria-describedby="ordering-hint"
+            checked={draft.ordered}
+            onChange={(event) => setDraft({ ...draft, ordered: event.currentTarget.checked })}
+          />
+          <span>Deliver in order</span>
+        </label>
+        <p class="hint" id="ordering-hint">
+          Each event is sent only once the one before it was delivered or gave up; a failing one holds back only this webhook.
+        </p>
+        <FieldError id="ordering" errors={byField.ordering} />
       </div>
       <div class="field">
         <label for="throttleRate">Deliveries per second at most (optional)</label>

@@ -113,6 +113,8 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
               </dd>
             </>
           )}
+          <dt>Order</dt>
+          <dd>{webhook.ordering === 'fifo' ? 'in order (each after the one before it)' : 'as they come'}</dd>
           {webhook.throttleRate !== null && (
             <>
               <dt>Rate limit</dt>

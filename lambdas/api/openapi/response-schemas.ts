@@ -77,6 +77,7 @@ const webhookFields = {
   url: z.string(),
   events: z.array(EventType),
   filter: Filter,
+  ordering: documented(z.enum(['none', 'fifo']), { description: 'fifo: attempted strictly in the order received, a failing one holding back only this webhook' }),
   throttleRate: documented(z.nullable(z.number()), { description: 'deliveries per second at most (1 to 1,000), across every container; null: no limit' }),
   active: z.boolean(),
   description: z.nullable(z.string()),
