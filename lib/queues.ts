@@ -41,7 +41,7 @@ export function consume(fn: WebhooksFunction, queue: Queue, settings: ConsumedQu
       reportBatchItemFailures: true,
       batchSize: settings.batchSize,
       // Lambda takes no batching window for a FIFO source
-      ...(settings.maxBatchingWindowSeconds ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) } : {}),
+      ...(settings.fifo ? {} : { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) }),
       maxConcurrency: settings.maxConcurrency,
     }),
   );

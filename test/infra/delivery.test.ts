@@ -44,6 +44,18 @@ describe('Construct: Delivery', () => {
     expect(queue.Properties.RedrivePolicy).toEqual(redrivePolicy);
   });
 
+  it('runs ordered webhooks through a high-throughput FIFO queue that fan-out sends to and only DeliverOrdered consumes', () => {
+    // Act
+    const queue = resources[queues.orderedDeliveries].Properties;
+    const orderedId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverOrdered')[0];
+
+    // Assess
+    expect(queue).toMatchObject({ FifoQueue: true, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+    expect(actionsOn(template, fanOutId, queues.orderedDeliveries)).toEqual(['sqs:SendMessage']);
+    expect(actionsOn(template, orderedId, queues.orderedDeliveries)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']));
+    expect(actionsOn(template, deliverId, queues.orderedDeliveries)).toEqual([]);
+  });
+
   it('lets CloudFormation name the queues, with the settings\' retention and visibility', () => {
     // Prepare
     const settings = {
@@ -79,8 +91,8 @@ describe('Construct: Delivery', () => {
     const all = resourcesOfType(template, 'AWS::SQS::Queue');
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
-    // Assess: the events, deliveries and recoveries queues and their DLQs, the slow lane's and the platform events queue
-    expect(all).toHaveLength(8);
+    // Assess: the events, deliveries and recoveries queues and their DLQs, the slow lane's, the platform events queue, the ordered lane and its DLQ
+    expect(all).toHaveLength(10);
     for (const [queueId, queue] of all) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policy = policies.find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId));
@@ -121,8 +133,8 @@ describe('Construct: Delivery', () => {
     }));
 
     // Assess
-    // fan-out (events and platform events), both deliver lanes and recover (lib/recovery.ts)
-    expect(pairs).toHaveLength(5);
+    // fan-out (events and platform events), the three deliver lanes and recover (lib/recovery.ts)
+    expect(pairs).toHaveLength(6);
     for (const { visibility, timeout } of pairs) expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });
 

@@ -56,15 +56,15 @@ describe('Construct: Monitoring', () => {
     });
   });
 
-  it('alarms on any error of either deliver lane\'s function', () => {
+  it('alarms on any error of each deliver lane\'s function', () => {
     // Prepare
-    const deliverIds = ['DeliveryDeliver', 'DeliveryDeliverSlowLane'].map((prefix) => resourceByPrefix(template, 'AWS::Lambda::Function', prefix)[0]);
+    const deliverIds = ['DeliveryDeliver', 'DeliveryDeliverSlowLane', 'DeliveryDeliverOrdered'].map((prefix) => resourceByPrefix(template, 'AWS::Lambda::Function', prefix)[0]);
 
     // Act
     const errorAlarms = alarms.filter((candidate) => candidate.MetricName === 'Errors');
 
     // Assess
-    expect(errorAlarms).toHaveLength(2);
+    expect(errorAlarms).toHaveLength(3);
     expect(errorAlarms).toEqual(
       expect.arrayContaining(deliverIds.map((deliverId) =>
         expect.objectContaining({

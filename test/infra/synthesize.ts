@@ -58,6 +58,7 @@ export function queueIdsOf(template: Template) {
     events: id('DeliveryEventsQueue'),
     eventsDlq: id('DeliveryEventsDlq'),
     platformEvents: id('DeliveryPlatformEventsQueue'),
+    orderedDeliveries: id('DeliveryOrderedDeliveriesQueue'),
     deliveries: id('DeliveryDeliveriesQueue'),
     deliveriesDlq: id('DeliveryDeliveriesDlq'),
     slowDeliveries: id('DeliverySlowDeliveriesQueue'),

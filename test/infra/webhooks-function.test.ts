@@ -16,9 +16,9 @@ function bundleOf(fn: (typeof functions)[number][1]): string {
 }
 
 describe('Construct: WebhooksFunction', () => {
-  it('is every function of the stack: one per route, the authorizer, fan-out, deliver (both lanes), recover and the console', () => {
+  it('is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover and the console', () => {
     // Prepare
-    const expected = ROUTES.length + 6;
+    const expected = ROUTES.length + 7;
 
     // Act
     const count = functions.length;
