@@ -21,6 +21,8 @@ const balanced =
   report.wrongTenantDeliveries === 0 &&
   report.unverifiableSignatures === 0 &&
   report.duplicatesWithDifferentWebhookId === 0 &&
-  report.pairsUnderTwoWebhookIds === 0;
+  report.pairsUnderTwoWebhookIds === 0 &&
+  report.orderViolations === 0 &&
+  report.throttledBusiestSecond <= report.throttleRate + 1;
 console.log(balanced ? 'BALANCED: every delivery is accounted for.' : 'NOT BALANCED: see the counts above.');
 process.exit(balanced ? 0 : 1);

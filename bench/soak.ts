@@ -48,6 +48,13 @@ export interface SoakReport {
   injectedSendFailures: number;
   /** Events whose fan-out was left half done until they reached the events DLQ, then replayed from it. */
   halfFannedOutReplayed: number;
+  /** Requests to tenant B's ordered webhook that came before an event queued ahead of theirs was settled. */
+  orderViolations: number;
+  /** Deliveries the ordered webhook got in the queue's order, of all it got. */
+  orderedDeliveries: number;
+  /** The most requests tenant B's throttled webhook got within any one second, and its rate. */
+  throttledBusiestSecond: number;
+  throttleRate: number;
   receiverAnswers: Record<string, number>;
   durationMs: number;
 }
@@ -70,6 +77,30 @@ function chaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Tenant B's second webhook is ordered and its third throttled (tenant A's are neither). The ordered one's
+ * receiver fails 10 % of its requests (not the soak's 50 %, hangs included: an ordered webhook takes its
+ * deliveries one at a time, and each failure holds its group for a retry, so full chaos would make the soak last
+ * an hour); the throttled one gets the soak's chaos.
+ */
+const ORDERED_HOOK = 1;
+const THROTTLED_HOOK = 2;
+const THROTTLE_RATE = 50;
+function orderedChaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
+  return Math.random() < 0.1 ? { status: 500 } : { status: 200 };
+}
+
+/** The most of these times within any one second. */
+const busiestSecond = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let start = 0, end = 0; start < sorted.length; start += 1) {
+    while (end < sorted.length && sorted[end]! < sorted[start]! + 1000) end += 1;
+    most = Math.max(most, end - start);
+  }
+  return most;
+};
 
 /**
  * Publishes events for two tenants against chaotic receivers while the deliver function crashes now and
@@ -137,15 +168,27 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const stuckEvents = new Set<string>();
   let stuckReleased = false;
   let injectedSendFailures = 0;
+  const orderedQueueOrder: { eventId: string; sentAt: number; acceptedAt: number }[] = [];
   const originalSend = sqsClient.send.bind(sqsClient) as (command: unknown) => Promise<unknown>;
   const faultySend = async (command: unknown): Promise<unknown> => {
     if (!(command instanceof SendMessageBatchCommand)) return originalSend(command);
     const { QueueUrl, Entries = [] } = command.input;
-    const { deliveries, slowDeliveries } = platform.queues;
-    const faultable = [deliveries.queueUrl, slowDeliveries.queueUrl, deliveries.dlqUrl].includes(QueueUrl!);
+    const { deliveries, slowDeliveries, orderedDeliveries } = platform.queues;
+    const faultable = [deliveries.queueUrl, slowDeliveries.queueUrl, orderedDeliveries.queueUrl, deliveries.dlqUrl].includes(QueueUrl!);
     if (faultable && Math.random() < sendFailureRate) {
       injectedSendFailures += 1;
       throw new Error('soak: SendMessageBatch failed (injected)');
+    }
+    if (QueueUrl === orderedDeliveries.queueUrl) {
+      // the ordered lane's queue order: an event whose send was accepted before another's began is ahead of it
+      const sentAt = Date.now();
+      const result = (await originalSend(command)) as SendMessageBatchResult;
+      const acceptedAt = Date.now();
+      const failedIds = new Set((result.Failed ?? []).map((failure) => failure.Id));
+      for (const entry of Entries) {
+        if (!failedIds.has(entry.Id)) orderedQueueOrder.push({ eventId: (JSON.parse(entry.MessageBody!) as { eventId: string }).eventId, sentAt, acceptedAt });
+      }
+      return result;
     }
     if (QueueUrl !== platform.queues.deliveries.queueUrl || stuckReleased) return originalSend(command);
     const refused = Entries.filter((entry) => {
@@ -169,10 +212,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const tenants: { tenantId: string; receiver: Receiver }[] = [];
     for (const tenantId of [`soak-a-${id}`, `soak-b-${id}`]) {
       const { key } = await apiKeys.create(tenantId, 'soak');
+      const ordered = tenantId.startsWith('soak-b-') ? `/hook-${ORDERED_HOOK}` : undefined;
       const receiver = await startReceiver({
         behaviour: {
-          decide: () => {
-            const decision = chaos();
+          decide: (delivery) => {
+            const decision = delivery.path === ordered ? orderedChaos() : chaos();
             const label = typeof decision === 'string' ? decision : String(decision.status);
             receiverAnswers[label] = (receiverAnswers[label] ?? 0) + 1;
             return decision;
@@ -184,7 +228,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const response = await fetch(`${platform.apiUrl}/v2/webhooks`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ url: `${receiver.url}/hook-${index}`, events: [...PRODUCER_EVENT_TYPES] }),
+          body: JSON.stringify({
+            url: `${receiver.url}/hook-${index}`,
+            events: [...PRODUCER_EVENT_TYPES],
+            ...(ordered && index === ORDERED_HOOK ? { ordering: 'fifo' } : {}),
+            ...(ordered && index === THROTTLED_HOOK ? { throttleRate: THROTTLE_RATE } : {}),
+          }),
         });
         const webhook = (await response.json()) as { id: string; secret: string };
         receiver.secrets.push(webhook.secret);
@@ -234,8 +283,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const quiet = async () => {
       let quietSince = 0;
       for (;;) {
-        const { events, deliveries, slowDeliveries } = platform.queues;
-        const pending = (await depth(events.queueUrl)) + (await depth(deliveries.queueUrl)) + (await depth(slowDeliveries.queueUrl));
+        const { events, deliveries, slowDeliveries, orderedDeliveries } = platform.queues;
+        const pending =
+          (await depth(events.queueUrl)) + (await depth(deliveries.queueUrl)) + (await depth(slowDeliveries.queueUrl)) + (await depth(orderedDeliveries.queueUrl));
         if (pending === 0) {
           quietSince ||= Date.now();
           if (Date.now() - quietSince > 2000) return;
@@ -347,6 +397,34 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
     }
     const duplicateDeliveries = [...delivered.values()].reduce((sum, count) => sum + count - 1, 0);
+
+    // the ordered webhook: no request for an event before every event queued ahead of it was settled (delivered,
+    // or exhausted: its last attempt made); an event is known by its first send to the queue
+    const tenantB = tenants.find((tenant) => tenant.tenantId.startsWith('soak-b-'))!.receiver;
+    const orderedRequests = tenantB.deliveries.filter((delivery) => delivery.path === `/hook-${ORDERED_HOOK}`).sort((a, b) => a.receivedAt - b.receivedAt);
+    const firstSend = new Map<string, { sentAt: number; acceptedAt: number }>();
+    for (const { eventId, sentAt, acceptedAt } of orderedQueueOrder) if (!firstSend.has(eventId)) firstSend.set(eventId, { sentAt, acceptedAt });
+    const settledAt = new Map<string, number>();
+    for (const request of orderedRequests) {
+      const done = request.answeredStatus >= 200 && request.answeredStatus < 300;
+      if (done && !settledAt.has(request.eventId)) settledAt.set(request.eventId, request.receivedAt);
+    }
+    const orderedWebhookId = webhookIdOf.get(`${tenantB.url}/hook-${ORDERED_HOOK}`)!;
+    for (const [pair, eventId] of dlqEventOfPair) {
+      if (!pair.endsWith(`|${orderedWebhookId}`)) continue;
+      const attempts = orderedRequests.filter((request) => request.eventId === eventId);
+      settledAt.set(eventId, attempts.at(-1)?.receivedAt ?? 0);
+    }
+    let orderViolations = 0;
+    for (const request of orderedRequests) {
+      const own = firstSend.get(request.eventId);
+      if (!own) continue;
+      const aheadUnsettled = [...firstSend].some(
+        ([eventId, send]) => eventId !== request.eventId && send.acceptedAt < own.sentAt && (settledAt.get(eventId) ?? Infinity) > request.receivedAt,
+      );
+      if (aheadUnsettled) orderViolations += 1;
+    }
+    const throttledTimes = tenantB.deliveries.filter((delivery) => delivery.path === `/hook-${THROTTLED_HOOK}`).map((delivery) => delivery.receivedAt);
     // a few duplicated pairs with every request they saw (answer, webhook-timestamp, ms after the first), to explain them
     const duplicateExamples = [...delivered.entries()]
       .filter(([, count]) => count > 1)
@@ -375,6 +453,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       deliverCrashes,
       injectedSendFailures,
       halfFannedOutReplayed,
+      orderViolations,
+      orderedDeliveries: orderedRequests.length,
+      throttledBusiestSecond: busiestSecond(throttledTimes),
+      throttleRate: THROTTLE_RATE,
       receiverAnswers,
       durationMs: Date.now() - started,
     };

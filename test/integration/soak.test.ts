@@ -26,6 +26,10 @@ describe('Soak under faults (short version of npm run soak)', () => {
     expect(report.unverifiableSignatures).toBe(0);
     expect(report.duplicatesWithDifferentWebhookId).toBe(0);
     expect(report.pairsUnderTwoWebhookIds).toBe(0);
+    // tenant B's ordered webhook saw its events in order; its throttled one never more than its rate (+1) a second
+    expect(report.orderedDeliveries).toBeGreaterThan(0);
+    expect(report.orderViolations).toBe(0);
+    expect(report.throttledBusiestSecond).toBeLessThanOrEqual(report.throttleRate + 1);
     expect(report.injectedSendFailures).toBeGreaterThan(0);
     expect(report.deliverCrashes).toBe(3);
     // the receiver really was hostile
