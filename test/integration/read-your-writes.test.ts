@@ -1,61 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import { verify as verifyGithubStyle } from '@octokit/webhooks-methods';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type ReceivedDelivery, type Receiver } from '../../local/receiver';
-import { producer, waitFor } from '../helpers/pipeline';
-import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { describe, expect, it } from 'vitest';
+import type { ReceivedDelivery, Receiver } from '../../local/receiver';
+import { waitFor } from '../helpers/pipeline';
+import { pipelineSuite } from '../helpers/pipeline-suite';
 
 /**
  * Every change the API answers is what the next fan-out and the next attempt use: each test warms the
  * pipeline with one delivery (so any cache of the old state would be hot), changes the webhook, and acts right
  * after the API's answer, with no sleep. The platform runs with its deployed settings (no cache switched off).
  */
-let platform: TestPlatform;
-let sqs: ReturnType<typeof producer>;
-const receivers: Receiver[] = [];
+const suite = pipelineSuite({ BREAKER_FAILURE_THRESHOLD: '1000' }, { retryScheduleSeconds: [1] });
 
-beforeAll(async () => {
-  platform = await startTestPlatform({ BREAKER_FAILURE_THRESHOLD: '1000' }, { retryScheduleSeconds: [1] });
-  sqs = producer(platform);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.stop()));
-  await platform.stop();
-});
-
-async function receiver() {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
+const receiver = () => suite.receiver();
 
 const newEventId = () => `evt_${randomUUID().replaceAll('-', '')}`;
 
 async function setup(body: Record<string, unknown> = {}) {
-  const tenant = await platform.newTenant('fresh');
+  const tenant = await suite.platform.newTenant('fresh');
   const first = await receiver();
   const create = (url: string, extra: Record<string, unknown> = {}) =>
-    platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url, events: ['verification.completed'], ...extra } });
+    suite.platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url, events: ['verification.completed'], ...extra } });
   const { body: webhook } = await create(`${first.url}/hooks`, body);
   // a webhook of the same tenant that nothing changes: when it has an event, fan-out has handled that event
   const control = await receiver();
   const { body: controlWebhook } = await create(`${control.url}/hooks`);
   const publish = async (data: Record<string, unknown> = { verificationId: 'ver_1', projectId: 'proj_A' }) => {
     const id = newEventId();
-    await sqs.publish({ tenantId: tenant.tenantId, id, type: 'verification.completed', data });
+    await suite.sqs.publish({ tenantId: tenant.tenantId, id, type: 'verification.completed', data });
     return id;
   };
   const arrived = (at: Receiver, eventId: string) =>
     waitFor(() => at.deliveries.find((delivery) => delivery.eventId === eventId), { what: `${eventId} at ${at.url}` });
   /** Publishes one event and waits for it at the webhook's receiver: every cache of the pipeline now holds the webhook. */
   const warm = async () => arrived(first, await publish());
-  const update = (changes: unknown) => platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: changes });
+  const update = (changes: unknown) => suite.platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: changes });
   /** Where the event went, once fan-out finished it (the control webhook has it). */
   const fannedOutTo = async (eventId: string) => {
     await arrived(control, eventId);
     const { body: event } = await waitFor(async () => {
-      const response = await platform.request('GET', `/v2/events/${eventId}`, { key: tenant.key });
+      const response = await suite.platform.request('GET', `/v2/events/${eventId}`, { key: tenant.key });
       return response.status === 200 && response;
     });
     return event.deliveries.map((delivery: { webhookId: string }) => delivery.webhookId).sort();
@@ -91,7 +76,7 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     const { tenant, webhook, first, controlWebhook, publish, warm, fannedOutTo } = await setup();
     await warm();
 
-    expect((await platform.request('DELETE', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).status).toBe(204);
+    expect((await suite.platform.request('DELETE', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).status).toBe(204);
     const eventId = await publish();
 
     expect(await fannedOutTo(eventId)).toEqual([controlWebhook.id]);
@@ -115,8 +100,8 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     const { tenant, webhook, first, arrived, warm } = await setup();
     await warm();
 
-    const { body: rotated } = await platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, { key: tenant.key, body: {} });
-    const { body: test } = await platform.request('POST', `/v2/webhooks/${webhook.id}/test`, { key: tenant.key, body: {} });
+    const { body: rotated } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, { key: tenant.key, body: {} });
+    const { body: test } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/test`, { key: tenant.key, body: {} });
 
     const delivery: ReceivedDelivery = await arrived(first, test.eventId);
     const header = (name: string) => String(delivery.headers[name]);
@@ -133,7 +118,7 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     first.behaviour = { failRate: 1, status: 500 };
     const failed = [await publish(), await publish()];
     const statusOf = async (eventId: string) =>
-      (await platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body?.status;
+      (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body?.status;
     for (const eventId of failed) await waitFor(async () => (await statusOf(eventId)) === 'failed', { what: `${eventId} to fail` });
     expect((await update({ active: false })).status).toBe(200);
     first.behaviour = {};
@@ -141,7 +126,7 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     // Act
     expect((await update({ active: true })).status).toBe(200);
     const since = new Date(Date.now() - 3600_000).toISOString();
-    const recovery = await platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } });
+    const recovery = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } });
 
     // Assess
     expect(recovery.status).toBe(202);
@@ -155,13 +140,13 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     const { tenant, webhook, first, publish, update } = await setup();
     first.behaviour = { failRate: 1, status: 500 };
     const eventId = await publish();
-    const statusOf = async () => (await platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body?.status;
+    const statusOf = async () => (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body?.status;
     await waitFor(async () => (await statusOf()) === 'failed', { what: 'the delivery to fail' });
     expect((await update({ active: false })).status).toBe(200);
     first.behaviour = {};
 
     expect((await update({ active: true })).status).toBe(200);
-    expect((await platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key })).status).toBe(202);
+    expect((await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key })).status).toBe(202);
 
     await waitFor(() => first.deliveries.find((delivery) => delivery.eventId === eventId && delivery.answeredStatus === 200), { what: 'the retry' });
     await waitFor(async () => (await statusOf()) === 'delivered', { what: 'the retry logged delivered' });
@@ -171,7 +156,7 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     const { webhook, first, publish, arrived, update, tenant } = await setup();
     await update({ active: false });
     await update({ active: true });
-    const { body: shown } = await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
+    const { body: shown } = await suite.platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
     const eventId = await publish();
 
     expect(shown.active).toBe(true);

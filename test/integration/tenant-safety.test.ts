@@ -3,48 +3,37 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLogWriter } from '../../lambdas/adapters/delivery-log-writer';
-import { startReceiver, type Receiver } from '../../local/receiver';
 import { aTask } from '../helpers/factories';
-import { deliveryRecord, producer, waitFor } from '../helpers/pipeline';
-import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { deliveryRecord, waitFor } from '../helpers/pipeline';
+import { pipelineSuite } from '../helpers/pipeline-suite';
 
 /** Findings of the tenant-safety audit, each against the local stack: what one tenant can no longer do to the others. */
-let platform: TestPlatform;
-let sqs: ReturnType<typeof producer>;
-const receivers: Receiver[] = [];
+// two attempts a second apart, so that failed deliveries are quick to make; a breaker that stays closed
+const suite = pipelineSuite({ BREAKER_FAILURE_THRESHOLD: '1000' }, { retryScheduleSeconds: [1] });
 const servers: Server[] = [];
-
-beforeAll(async () => {
-  // two attempts a second apart, so that failed deliveries are quick to make; a breaker that stays closed
-  platform = await startTestPlatform({ BREAKER_FAILURE_THRESHOLD: '1000' }, { retryScheduleSeconds: [1] });
-  sqs = producer(platform);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.stop()));
+afterAll(() => {
   for (const server of servers) server.close();
-  await platform.stop();
 });
 
 async function tenantWithWebhook(url?: string) {
-  const tenant = await platform.newTenant('safety');
-  const receiver = await startReceiver();
-  receivers.push(receiver);
-  const { body: webhook } = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: url ?? `${receiver.url}/hooks`, events: ['verification.completed'] } });
+  const tenant = await suite.platform.newTenant('safety');
+  const receiver = await suite.receiver();
+  const { body: webhook } = await suite.platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: url ?? `${receiver.url}/hooks`, events: ['verification.completed'] } });
   const publish = async () => {
     const id = `evt_${randomUUID().replaceAll('-', '')}`;
-    await sqs.publish({ tenantId: tenant.tenantId, id, type: 'verification.completed', data: { verificationId: 'ver_1' } });
+    await suite.sqs.publish({ tenantId: tenant.tenantId, id, type: 'verification.completed', data: { verificationId: 'ver_1' } });
     return id;
   };
-  const detail = async (eventId: string) => (await platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body;
+  const detail = async (eventId: string) => (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body;
   return { tenant, webhook, receiver, publish, detail };
 }
 
 describe('A delivery record stays bounded', () => {
   it('keeps 25 attempts (the first 5, the latest 20) and counts them all, at a few KB after 150 attempts with 3 KB answers', async () => {
     // Prepare: what 150 attempts whose receiver answered 1,024 invalid UTF-8 bytes (each decoded to 3 bytes of U+FFFD) would write
-    const writer = new DynamoDeliveryLogWriter(platform.documentClient, platform.tableName, 30);
+    const writer = new DynamoDeliveryLogWriter(suite.platform.documentClient, suite.platform.tableName, 30);
     const task = aTask({ webhookId: `webhook_${randomUUID().replaceAll('-', '').slice(0, 26)}`, eventId: `evt_${randomUUID().replaceAll('-', '')}` });
     const answer = Buffer.alloc(1024, 0xff).toString('utf8');
     const attempt = (index: number) => ({ at: new Date(Date.now() + index).toISOString(), trigger: 'manual' as const, statusCode: 500, durationMs: index, response: answer });
@@ -56,8 +45,8 @@ describe('A delivery record stays bounded', () => {
     }
 
     // Assess
-    const { Item } = await platform.documentClient.send(
-      new GetCommand({ TableName: platform.tableName, Key: { pk: `WEBHOOK#${task.webhookId}`, sk: `DELIVERY#${task.receivedAt}#${task.eventId}` } }),
+    const { Item } = await suite.platform.documentClient.send(
+      new GetCommand({ TableName: suite.platform.tableName, Key: { pk: `WEBHOOK#${task.webhookId}`, sk: `DELIVERY#${task.receivedAt}#${task.eventId}` } }),
     );
     expect(Item!.attemptCount).toBe(150);
     expect(Item!.attempts.map((kept: { durationMs: number }) => kept.durationMs)).toEqual([0, 1, 2, 3, 4, ...Array.from({ length: 20 }, (_, index) => 130 + index)]);
@@ -101,7 +90,7 @@ describe('Manual actions are bounded', () => {
 
     // Act
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } })),
+      Array.from({ length: 5 }, () => suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } })),
     );
 
     // Assess
@@ -114,7 +103,7 @@ describe('Manual actions are bounded', () => {
     const sentAfterRecovery = receiver.deliveries.filter((delivery) => delivery.answeredStatus === 200);
     expect(sentAfterRecovery.map((delivery) => delivery.eventId).sort()).toEqual([...failed].sort());
     // the recovery ended, so the webhook can be recovered again
-    await waitFor(async () => (await platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } })).status === 202, {
+    await waitFor(async () => (await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } })).status === 202, {
       what: 'a second recovery once the first ended',
     });
   });
@@ -124,7 +113,7 @@ describe('Manual actions are bounded', () => {
     const { tenant, webhook, receiver, publish, detail } = await tenantWithWebhook();
     const eventId = await publish();
     await waitFor(async () => (await detail(eventId))?.status === 'delivered', { what: 'the delivery' });
-    const retry = () => platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key });
+    const retry = () => suite.platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key });
 
     // Act
     const first = await retry();
@@ -141,38 +130,38 @@ describe('Manual actions are bounded', () => {
 });
 
 describe('Hostile input changes nothing and is never a 500', () => {
-  const create = (key: string, rawBody: string) => platform.request('POST', '/v2/webhooks', { key, rawBody, headers: { 'content-type': 'application/json' } });
+  const create = (key: string, rawBody: string) => suite.platform.request('POST', '/v2/webhooks', { key, rawBody, headers: { 'content-type': 'application/json' } });
 
   it.each([
     ['a lone surrogate in a filter path', '{"url":"https://example.com/h","events":["verification.completed"],"filter":{"\\ud800":["x"]}}', 'filter.\ud800'],
     ['a lone surrogate in a filter value', '{"url":"https://example.com/h","events":["verification.completed"],"filter":{"projectId":["\\udfff"]}}', 'filter.projectId.0'],
     ['a lone surrogate in the description', '{"url":"https://example.com/h","events":["verification.completed"],"description":"x\\ud800"}', 'description'],
   ])('refuses %s with a 400 that names the field', async (_, rawBody, path) => {
-    const { key } = await platform.newTenant('hostile');
+    const { key } = await suite.platform.newTenant('hostile');
     const response = await create(key, rawBody);
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'validation_error', details: [{ path, message: expect.stringMatching(/well-formed/) }] });
-    expect((await platform.request('GET', '/v2/webhooks', { key })).body.data).toEqual([]);
+    expect((await suite.platform.request('GET', '/v2/webhooks', { key })).body.data).toEqual([]);
   });
 
   it('refuses __proto__ as a filter path with a message that says so', async () => {
-    const { key } = await platform.newTenant('hostile');
+    const { key } = await suite.platform.newTenant('hostile');
     const response = await create(key, '{"url":"https://example.com/h","events":["verification.completed"],"filter":{"__proto__":["x"]}}');
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'validation_error', message: expect.stringMatching(/"__proto__" is never accepted as a key/) });
   });
 
   it('refuses a filter path or value longer than 256 characters', async () => {
-    const { key } = await platform.newTenant('hostile');
-    const longPath = await platform.request('POST', '/v2/webhooks', { key, body: { url: 'https://example.com/h', events: ['verification.completed'], filter: { ['p'.repeat(257)]: ['x'] } } });
-    const longValue = await platform.request('POST', '/v2/webhooks', { key, body: { url: 'https://example.com/h', events: ['verification.completed'], filter: { projectId: ['v'.repeat(257)] } } });
+    const { key } = await suite.platform.newTenant('hostile');
+    const longPath = await suite.platform.request('POST', '/v2/webhooks', { key, body: { url: 'https://example.com/h', events: ['verification.completed'], filter: { ['p'.repeat(257)]: ['x'] } } });
+    const longValue = await suite.platform.request('POST', '/v2/webhooks', { key, body: { url: 'https://example.com/h', events: ['verification.completed'], filter: { projectId: ['v'.repeat(257)] } } });
     expect(longPath.status).toBe(400);
     expect(longValue.body.error.details).toEqual([{ path: 'filter.projectId.0', message: 'must be at most 256 characters' }]);
   });
 
   it('refuses a recovery whose until is in the future, naming until', async () => {
     const { tenant, webhook } = await tenantWithWebhook();
-    const response = await platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, {
+    const response = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, {
       key: tenant.key,
       body: { since: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3600_000).toISOString() },
     });
@@ -188,15 +177,15 @@ describe('A paused webhook keeps what a recovery will look for', () => {
     receiver.behaviour = { failRate: 1, status: 500 };
     const eventId = await publish();
     await waitFor(async () => (await detail(eventId))?.status === 'failed', { what: 'the failed delivery' });
-    const retried = await platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key });
+    const retried = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key });
 
     // Act: paused right after the retry was queued, before deliver takes it
-    await platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: { active: false } });
+    await suite.platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: { active: false } });
 
     // Assess
     expect(retried.status).toBe(202);
-    await waitFor(async () => (await sqs.depth(platform.queues.deliveries.queueUrl)) === 0, { what: 'deliver to take the manual attempt' });
-    const record = await deliveryRecord(platform, webhook.id, eventId);
+    await waitFor(async () => (await suite.sqs.depth(suite.platform.queues.deliveries.queueUrl)) === 0, { what: 'deliver to take the manual attempt' });
+    const record = await deliveryRecord(suite.platform, webhook.id, eventId);
     expect(record!.status).toBe('failed');
   });
 });

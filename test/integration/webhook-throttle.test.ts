@@ -1,21 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../local/receiver';
-import { producer, waitFor } from '../helpers/pipeline';
-import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { describe, expect, it } from 'vitest';
+import type { Receiver } from '../../local/receiver';
+import { waitFor } from '../helpers/pipeline';
+import { pipelineSuite } from '../helpers/pipeline-suite';
 
-let platform: TestPlatform;
-let sqs: ReturnType<typeof producer>;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  sqs = producer(platform);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.stop()));
-  await platform.stop();
-});
+const suite = pipelineSuite();
 
 /** The most requests the receiver saw within any one second. */
 const busiestSecond = (times: number[]) => Math.max(...times.map((start) => times.filter((time) => time >= start && time < start + 1000).length));
@@ -23,9 +12,9 @@ const busiestSecond = (times: number[]) => Math.max(...times.map((start) => time
 describe('throttleRate', () => {
   it('never sends a 2/s webhook more than 2 (+1) deliveries in any second, drops none, and leaves its sibling unthrottled', async () => {
     // Prepare
+    const { platform, sqs } = suite;
     const tenant = await platform.newTenant('throttle');
-    const [throttled, sibling] = [await startReceiver(), await startReceiver()];
-    receivers.push(throttled, sibling);
+    const [throttled, sibling] = [await suite.receiver(), await suite.receiver()];
     const create = (receiver: Receiver, extra: Record<string, unknown>) =>
       platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: `${receiver.url}/hooks`, events: ['verification.completed'], ...extra } });
     const created = await create(throttled, { throttleRate: 2 });
@@ -47,6 +36,7 @@ describe('throttleRate', () => {
   });
 
   it.each([0, 1001, 2.5, '5'])('refuses a throttleRate of %j with a 400 naming the field', async (throttleRate) => {
+    const { platform } = suite;
     const tenant = await platform.newTenant('throttle');
     const response = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/h', events: ['verification.completed'], throttleRate } });
     expect(response.status).toBe(400);
