@@ -5,7 +5,7 @@ import { PRICES_USD, PROVISIONED_UTILIZATION } from './prices';
 import { settings } from './stats';
 
 // `npm run bench`: every scenario in its own process, one after the other, so they never share the CPU.
-const SCENARIOS = ['baseline', 'deliver-stubbed', 'deliver-emulators', 'end-to-end', 'cold-start', 'outage-isolation', 'fan-out-filters', 'sizing'] as const;
+const SCENARIOS = ['baseline', 'deliver-stubbed', 'deliver-emulators', 'end-to-end', 'cold-start', 'outage-isolation', 'fan-out-filters', 'sizing', 'per-webhook-options'] as const;
 type Results = Record<(typeof SCENARIOS)[number], any>;
 
 function runScenario(name: string): Promise<unknown> {
@@ -40,6 +40,7 @@ const e2e = results['end-to-end'];
 const cost = e2e.dollarsPerMillionDeliveries;
 const isolation = results['outage-isolation'];
 const filters = results['fan-out-filters'];
+const options = results['per-webhook-options'];
 const markdown = `# Benchmark results
 
 Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}.
@@ -136,6 +137,15 @@ sustain if the handler cost nothing; "measured": this machine (two cores, handle
 | receiver answers in | measured deliveries/s per lane | model |
 | --- | --- | --- |
 ${results.sizing.perLane.map((row: any) => `| ${row.receiverLatencyMs} ms | ${fixed(row.measuredPerSecond)} | ${fixed(row.modelPerSecond)} |`).join('\n')}
+
+## Per-webhook options (scenario 9, local stack, a healthy receiver)
+
+An ordered webhook (\`ordering: "fifo"\`) took its ${options.ordered.events} events (${options.ordered.received} received) at **${fixed(options.ordered.deliveriesPerSecond)} deliveries/s**: one at a time,
+each after the one before it. Locally that is one receive per delivery: fauxqs hands out one message of a group per
+receive (it locks the group at its first message in flight), where SQS returns up to ten of a group, in order, so on
+AWS an ordered webhook takes up to ten deliveries per round trip of its lane.
+A webhook throttled at ${options.throttled.rate}/s got its ${options.throttled.events} events (${options.throttled.received} received) at **${fixed(options.throttled.deliveriesPerSecond, 1)}/s** from the first to the last
+(${fixed((options.throttled.deliveriesPerSecond / options.throttled.rate) * 100)} % of the rate asked), never more than **${options.throttled.busiestSecond}** in any one second (the promise: the rate + 1).
 `;
 writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
 console.log(markdown);
