@@ -46,6 +46,16 @@ export const KEY_PATTERNS = {
   eventsByTime: `${TABLE.eventsByTime.partitionPrefix}*`,
 } as const;
 
+/**
+ * Deliver reads a batch's webhooks and keeps their health (failing, breaker, slow lane; a disable also raises the
+ * tenant's webhooks version); it writes the delivery log (batch puts, a put per record when a batch is refused, an
+ * update per later attempt).
+ */
+const DELIVER = [
+  { actions: ['BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+  { actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+] as const satisfies TableAccess;
+
 export const TABLE_ACCESS = {
   /** Looks up the hash of a bearer key: one GetItem, and nothing of any tenant's webhooks or secrets. */
   authorizer: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
@@ -102,15 +112,7 @@ export const TABLE_ACCESS = {
     { actions: ['Query', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
-  /**
-   * Reads a batch's webhooks and keeps their health (failing, breaker, slow lane; disabling also raises the
-   * tenant's webhooks version, in a transaction); writes the delivery log (batch puts, a put per record when a
-   * batch is refused, an update per later attempt).
-   */
-  deliver: [
-    { actions: ['BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
-    { actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
-  ],
+  deliver: DELIVER,
   /** The ordered lane: deliver's access, and where each delivery stands in its schedule (its record, read in a batch). */
-  deliverOrdered: [{ actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] }],
+  deliverOrdered: [...DELIVER, { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] }],
 } as const satisfies Record<string, TableAccess>;

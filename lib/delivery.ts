@@ -13,7 +13,7 @@ import {
   FUNCTION_TIMEOUT_SECONDS,
   SLOW_DELIVERIES_QUEUE,
 } from '../lambdas/platform-settings';
-import { TABLE_ACCESS } from '../lambdas/table-access';
+import { TABLE_ACCESS, type TableAccess } from '../lambdas/table-access';
 import { consume, queueSharingDlq, queueWithDlq } from './queues';
 import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
@@ -109,25 +109,27 @@ export class Delivery extends Construct {
     };
     // the fast lane sends one delivery per record, records the attempt, schedules the retry; the slow lane does
     // the same for webhooks whose endpoints are slow, waiting the whole send timeout
-    this.deliverFunction = this.deliverLane('Deliver', DELIVER_ENTRY, 'Signs and sends deliveries; schedules their retries', deliverEnvironment, table, config);
+    const lane = { environment: deliverEnvironment, table, config };
+    // the fast and slow lanes re-send their waits to either lane
+    const resendsTo = [this.deliveriesQueue, this.slowDeliveriesQueue];
+    this.deliverFunction = this.deliverLane('Deliver', DELIVER_ENTRY, 'Signs and sends deliveries; schedules their retries', lane, TABLE_ACCESS.deliver, resendsTo);
     this.deliverSlowLaneFunction = this.deliverLane(
       'DeliverSlowLane',
       DELIVER_SLOW_LANE_ENTRY,
       'Signs and sends the deliveries of webhooks whose endpoints answer slowly or hang',
-      deliverEnvironment,
-      table,
-      config,
+      lane,
+      TABLE_ACCESS.deliver,
+      resendsTo,
     );
+    // the ordered lane's waits stay in flight (the event source grants it the visibility change of its own messages)
     this.deliverOrderedFunction = this.deliverLane(
       'DeliverOrdered',
       DELIVER_ORDERED_ENTRY,
       'Signs and sends the deliveries of ordered webhooks, each webhook in order',
-      deliverEnvironment,
-      table,
-      config,
+      lane,
+      TABLE_ACCESS.deliverOrdered,
+      [],
     );
-    // the ordered lane's waits stay in flight: it hides its own messages (the event source grants the visibility change)
-    this.deliverOrderedFunction.bindTable(table, TABLE_ACCESS.deliverOrdered);
     consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
     consume(this.deliverOrderedFunction, this.orderedDeliveriesQueue, ORDERED_DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
     consume(this.deliverSlowLaneFunction, this.slowDeliveriesQueue, SLOW_DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
@@ -139,8 +141,15 @@ export class Delivery extends Construct {
     this.output('DeliveriesQueueUrl', 'Where replayed deliveries go (npm run redrive -- --to)', this.deliveriesQueue.queueUrl);
   }
 
-  /** A deliver function: either lane re-sends to both (retries, forwards), and publishes operational events. */
-  private deliverLane(id: string, entry: string, description: string, environment: Record<string, string>, table: ITableV2, config: WebhooksConfig) {
+  /** A deliver function: it parks what is exhausted, publishes operational events, and re-sends to `resendsTo`. */
+  private deliverLane(
+    id: string,
+    entry: string,
+    description: string,
+    { environment, table, config }: { environment: Record<string, string>; table: ITableV2; config: WebhooksConfig },
+    access: TableAccess,
+    resendsTo: Queue[],
+  ) {
     const fn = new WebhooksFunction(this, id, {
       entry,
       description,
@@ -148,8 +157,8 @@ export class Delivery extends Construct {
       logGroupRetention: config.logRetention,
       environment,
     });
-    fn.bindTable(table, TABLE_ACCESS.deliver);
-    for (const queue of [this.deliveriesQueue, this.slowDeliveriesQueue, this.deliveriesDlq, this.platformEventsQueue]) queue.grant(fn, 'sqs:SendMessage');
+    fn.bindTable(table, access);
+    for (const queue of [...resendsTo, this.deliveriesDlq, this.platformEventsQueue]) queue.grant(fn, 'sqs:SendMessage');
     return fn;
   }
 

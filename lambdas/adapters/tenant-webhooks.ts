@@ -1,8 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LRUCache } from 'lru-cache';
 import type { Webhook } from '../core/webhook';
 import type { DynamoWebhookRepository } from './webhook-repository';
-import { webhooksVersion } from './webhooks-version';
 
 /** Webhooks a fan-out container keeps at most, over all tenants (100 per tenant at most): a few MB. */
 const MAX_KEPT_WEBHOOKS = 10_000;
@@ -19,14 +17,10 @@ export class TenantWebhooks {
     sizeCalculation: (entry) => entry.webhooks.length + 1,
   });
 
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly webhooks: Pick<DynamoWebhookRepository, 'listAll'>,
-  ) {}
+  constructor(private readonly webhooks: Pick<DynamoWebhookRepository, 'version' | 'listAll'>) {}
 
   async of(tenantId: string): Promise<Webhook[]> {
-    const version = await webhooksVersion(this.client, this.tableName, tenantId);
+    const version = await this.webhooks.version(tenantId);
     const kept = this.kept.get(tenantId);
     if (kept?.version === version) return kept.webhooks;
     // read after the version: the list holds at least every change that version counts

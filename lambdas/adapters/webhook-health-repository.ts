@@ -1,11 +1,11 @@
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryTask } from '../core/delivery';
 import type { WebhookHealthStore } from '../core/webhook-health';
 import type { Webhook } from '../core/webhook';
-import { cancelledByCondition, isConditionFailure, untilProcessed } from './dynamo-support';
+import { isConditionFailure, untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';
-import { versionRaise } from './webhooks-version';
+import { raiseWebhooksVersion } from './webhooks-version';
 
 /** What the delivery path keeps of a webhook's health (auto-disable clock, failure count, breaker). */
 const HEALTH_FIELDS = 'failingSince, consecutiveFailures, nextProbeAt, probeIntervalSeconds';
@@ -45,28 +45,18 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
     return current;
   }
 
-  /** One transaction: the webhook is switched off and the tenant's webhooks version raised (fan-out stops at once). */
+  /**
+   * Switches the webhook off, then raises the tenant's webhooks version as an API change does, so fan-out stops
+   * at once (were the raise to fail, deliver still parks the deliveries of a disabled webhook: it reads each batch's
+   * webhooks afresh).
+   */
   async disable(webhook: Webhook, reason: string, at: string): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: this.keyOf(webhook),
-                UpdateExpression: `SET active = :false, disabledReason = :reason, updatedAt = :at REMOVE ${HEALTH_FIELDS}`,
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':false': false, ':reason': reason, ':at': at },
-              },
-            },
-            { Update: versionRaise(this.tableName, webhook.tenantId) },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!cancelledByCondition(error, 0)) throw error;
-    }
+    const disabled = await this.update(webhook, `SET active = :false, disabledReason = :reason, updatedAt = :at REMOVE ${HEALTH_FIELDS}`, {
+      ':false': false,
+      ':reason': reason,
+      ':at': at,
+    });
+    if (disabled) await raiseWebhooksVersion(this.client, this.tableName, webhook.tenantId);
   }
 
   async recordFailure(webhook: Webhook, at: string): Promise<Webhook | undefined> {

@@ -11,7 +11,7 @@ import type { SecretRotation, WebhookChanges, WebhookPage, WebhookPageQuery, Web
 import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';
-import { raiseWebhooksVersion, WEBHOOKS_VERSION_ATTRIBUTE } from './webhooks-version';
+import { raiseWebhooksVersion, webhooksVersion, WEBHOOKS_VERSION_ATTRIBUTE } from './webhooks-version';
 
 function matches(webhook: Webhook, query: WebhookPageQuery): boolean {
   return (
@@ -81,6 +81,11 @@ export class DynamoWebhookRepository implements WebhookStore {
       if (found.length > query.limit) break;
     }
     return { webhooks: found.slice(0, query.limit), hasMore: found.length > query.limit };
+  }
+
+  /** The tenant's webhooks version, as stored now (webhooks-version.ts). */
+  version(tenantId: string): Promise<number> {
+    return webhooksVersion(this.client, this.tableName, tenantId);
   }
 
   async listAll(tenantId: string): Promise<Webhook[]> {

@@ -11,17 +11,14 @@ export const WEBHOOKS_VERSION_ATTRIBUTE = 'webhooksVersion';
 
 const counterKey = (tenantId: string) => ({ pk: keys.tenant(tenantId), sk: keys.webhookCount });
 
-/** The update that raises the version, for a transaction that changes a webhook (create, delete, disable). */
-export const versionRaise = (tableName: string, tenantId: string) => ({
-  TableName: tableName,
-  Key: counterKey(tenantId),
-  UpdateExpression: `ADD ${WEBHOOKS_VERSION_ATTRIBUTE} :one`,
-  ExpressionAttributeValues: { ':one': 1 },
-});
-
-/** Raises the version after a change that needed the webhook's new state back (update, rotation). */
+/**
+ * Raises the version after a change of one webhook (update, rotation, the platform's disable); create and delete
+ * raise it in their own transaction, with the webhook count.
+ */
 export async function raiseWebhooksVersion(client: DynamoDBDocumentClient, tableName: string, tenantId: string): Promise<void> {
-  await client.send(new UpdateCommand(versionRaise(tableName, tenantId)));
+  await client.send(
+    new UpdateCommand({ TableName: tableName, Key: counterKey(tenantId), UpdateExpression: `ADD ${WEBHOOKS_VERSION_ATTRIBUTE} :one`, ExpressionAttributeValues: { ':one': 1 } }),
+  );
 }
 
 /** The version as stored now (0 before the tenant's first webhook). */

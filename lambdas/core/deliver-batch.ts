@@ -94,32 +94,27 @@ export async function deliverBatch(
       // a delivery of an operational event never produces another one (no loops, no storms)
       plan.notices.push(...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices));
       const attemptNumber = task.attempt ?? 1;
+      // a throttle slot is held for one attempt: every next message reserves its own, but for a postponement to it
+      const { throttleSlotAt: _heldSlot, ...unslotted } = task;
       if (record) plan.log.push({ fromMessageId: messageId, task, update: record, firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered });
       switch (decision.action) {
         case 'done':
           return;
-        case 'postpone': {
-          const { throttleSlotAt: _heldSlot, ...waiting } = task;
-          if (decision.slotReserved) requeue(messageId, { ...waiting, throttleSlotAt: new Date(decision.untilMs).toISOString() }, decision.untilMs, lane, Math.floor);
-          else requeue(messageId, waiting, decision.untilMs, lane);
+        case 'postpone':
+          if (decision.slotReserved) requeue(messageId, { ...unslotted, throttleSlotAt: new Date(decision.untilMs).toISOString() }, decision.untilMs, lane, Math.floor);
+          else requeue(messageId, unslotted, decision.untilMs, lane);
           return;
-        }
-        case 'forward': {
-          const { throttleSlotAt: _heldSlot, ...forwarded } = task;
-          requeue(messageId, forwarded, now().getTime(), lane);
+        case 'forward':
+          requeue(messageId, unslotted, now().getTime(), lane);
           return;
-        }
         case 'dead-letter': {
           // a replay from the DLQ starts the schedule again; its log keeps the earlier attempts
-          const { attempt: _attempt, dueAt: _dueAt, throttleSlotAt: _slot, ...replayable } = task;
+          const { attempt: _attempt, dueAt: _dueAt, ...replayable } = unslotted;
           plan.deadLetters.push({ fromMessageId: messageId, body: serializeTask({ ...replayable, deadLettered: true }), reason: decision.reason });
           return;
         }
-        case 'retry': {
-          // the next attempt reserves a throttle slot of its own
-          const { throttleSlotAt: _usedSlot, ...retried } = task;
-          requeue(messageId, { ...retried, attempt: attemptNumber + 1, trigger: 'scheduled' }, now().getTime() + decision.delaySeconds * 1000, lane);
-        }
+        case 'retry':
+          requeue(messageId, { ...unslotted, attempt: attemptNumber + 1, trigger: 'scheduled' }, now().getTime() + decision.delaySeconds * 1000, lane);
       }
     }),
   );

@@ -30,7 +30,7 @@ const platformEventsQueueArn = required(config.PLATFORM_EVENTS_QUEUE_ARN, 'PLATF
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const events = new DynamoEventRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS, config.EVENT_CLAIM_SECONDS);
 const queues = new SqsQueues(sqsClient);
-const tenantWebhooks = new TenantWebhooks(documentClient, config.TABLE_NAME, webhooks);
+const tenantWebhooks = new TenantWebhooks(webhooks);
 
 const fanOut = new FanOutService({
   claim: (batch) => events.claim(batch),

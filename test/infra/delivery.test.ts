@@ -54,6 +54,10 @@ describe('Construct: Delivery', () => {
     expect(actionsOn(template, fanOutId, queues.orderedDeliveries)).toEqual(['sqs:SendMessage']);
     expect(actionsOn(template, orderedId, queues.orderedDeliveries)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']));
     expect(actionsOn(template, deliverId, queues.orderedDeliveries)).toEqual([]);
+    // it never re-sends: its waits stay in flight
+    expect(actionsOn(template, orderedId, queues.deliveries)).toEqual([]);
+    expect(actionsOn(template, orderedId, queues.slowDeliveries)).toEqual([]);
+    expect(actionsOn(template, orderedId, queues.deliveriesDlq)).toEqual(['sqs:SendMessage']);
   });
 
   it('lets CloudFormation name the queues, with the settings\' retention and visibility', () => {
