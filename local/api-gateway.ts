@@ -14,33 +14,53 @@ import { isConsoleRequest, serveConsole } from './console-route';
 import { runAsFunction } from '../lambdas/adapters/observability';
 import { lambdaContext } from './lambda-context';
 
-type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+type SourceHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
-interface MountedRoute {
-  route: Route;
-  pattern: RegExp;
+/** One method of the REST API: its resource path (`/v2/webhooks/{webhookId}`, `/console/{proxy+}`) and its integration. */
+export interface MountedRoute {
+  method: string;
+  resource: string;
+  /** CUSTOM runs the authorizer first; NONE is public (the console's files). */
+  authorization: 'CUSTOM' | 'NONE';
   handler: ProxyHandler;
+}
+
+export interface GatewayRoutes {
+  routes: MountedRoute[];
+  authorizer: Authorizer;
+  /** Serve the console built from source at /console (npm start); the artifact runtime routes it to its function instead. */
+  consoleFromSource?: boolean;
 }
 
 // API Gateway's own payload limit; the handlers enforce the API's much smaller one.
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const STAGE = 'local';
 
+/** A resource path as API Gateway matches it: `{name}` is one segment, `{name+}` the rest of the path. */
 function pathPattern(path: string): RegExp {
-  return new RegExp(`^${path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
+  return new RegExp(`^${path.replace(/\{(\w+)\+\}/g, '(?<$1>.+)').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
 }
 
 /** Loads the same handler files that lib/api.ts deploys, from the same route table. */
-export async function loadRoutes(): Promise<{ routes: MountedRoute[]; authorizer: Authorizer }> {
+export async function loadRoutes(): Promise<GatewayRoutes> {
   const routes = await Promise.all(
-    ROUTES.map(async (route) => {
-      const module = (await import(apiEntryPath(route.entry))) as { handler: ProxyHandler };
-      return { route, pattern: pathPattern(route.path), handler: module.handler };
+    ROUTES.map(async (route: Route): Promise<MountedRoute> => {
+      const module = (await import(apiEntryPath(route.entry))) as { handler: SourceHandler };
+      return {
+        method: route.method,
+        resource: route.path,
+        authorization: 'CUSTOM',
+        handler: (event) => {
+          const invocation = lambdaContext(route.name, FUNCTION_TIMEOUT_SECONDS.api);
+          return runAsFunction(invocation, () => module.handler(event, invocation));
+        },
+      };
     }),
   );
   const { handler: authorizer } = (await import(apiEntryPath(AUTHORIZER_ENTRY))) as { handler: Authorizer };
-  return { routes, authorizer };
+  return { routes, authorizer, consoleFromSource: true };
 }
 
 /** A malformed %-sequence is passed on as it is (it then matches no webhook) rather than failing the request. */
@@ -76,37 +96,52 @@ function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requ
   response.end(gatewayErrorBody(type, requestId));
 }
 
+/** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403. */
+async function authorize(authorizer: Authorizer, event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult | GatewayErrorType> {
+  const authorization = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  if (!authorization) return 'UNAUTHORIZED';
+  let decision: APIGatewayAuthorizerResult;
+  try {
+    decision = await authorizer(event);
+  } catch (error) {
+    if ((error as Error).message === 'Unauthorized') return 'UNAUTHORIZED';
+    throw error;
+  }
+  return decision.policyDocument.Statement.some((statement) => statement.Effect !== 'Allow') ? 'ACCESS_DENIED' : decision;
+}
+
 /**
  * A REST API Gateway on a laptop, which also serves the web console at /console as the stack does: matches the route, runs the REQUEST authorizer (401 without a key),
  * builds the proxy event with the authorizer's context, and returns the handler's response as is.
  */
-export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[]; authorizer: Authorizer }): Server {
+export function createApiGateway({ routes, authorizer, consoleFromSource = false }: GatewayRoutes): Server {
+  const mountedRoutes = routes.map((route) => ({ ...route, pattern: pathPattern(route.resource) }));
   return createServer(async (request, response) => {
     const requestId = randomUUID();
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
-      if (isConsoleRequest(request.method, url.pathname)) return serveConsole(response, request.method!, url.pathname);
-      const mounted = routes.find(({ route, pattern }) => route.method === request.method && pattern.test(url.pathname));
+      if (consoleFromSource && isConsoleRequest(request.method, url.pathname)) return serveConsole(response, request.method!, url.pathname);
+      // REST APIs match a path with or without its trailing slash
+      const resourcePath = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
+      const mounted = mountedRoutes.find(({ method, pattern }) => method === request.method && pattern.test(resourcePath));
       if (!mounted) return sendGatewayError(response, 'MISSING_AUTHENTICATION_TOKEN', requestId);
       const body = await readBody(request);
       if (body === 'too_large') return sendGatewayError(response, 'REQUEST_TOO_LARGE', requestId);
 
       const headers = singleValueHeaders(request);
       const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : null;
-      const pathParameters = mounted.pattern.exec(url.pathname)?.groups ?? null;
+      const pathParameters = mounted.pattern.exec(resourcePath)?.groups ?? null;
       const decodedPathParameters = pathParameters
         ? Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, decodePathSegment(value)]))
         : null;
       const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${STAGE}/${request.method}${url.pathname}`;
 
-      const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-      if (!authorization) return sendGatewayError(response, 'UNAUTHORIZED', requestId);
-      let decision: APIGatewayAuthorizerResult;
-      try {
-        decision = await authorizer({
+      let authorizerContext: Record<string, unknown> | undefined;
+      if (mounted.authorization === 'CUSTOM') {
+        const decision = await authorize(authorizer, {
           type: 'REQUEST',
           methodArn,
-          resource: mounted.route.path,
+          resource: mounted.resource,
           path: url.pathname,
           httpMethod: request.method!,
           headers,
@@ -117,16 +152,12 @@ export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[
           stageVariables: null,
           requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
         });
-      } catch (error) {
-        if ((error as Error).message === 'Unauthorized') return sendGatewayError(response, 'UNAUTHORIZED', requestId);
-        throw error;
-      }
-      if (decision.policyDocument.Statement.some((statement) => statement.Effect !== 'Allow')) {
-        return sendGatewayError(response, 'ACCESS_DENIED', requestId);
+        if (typeof decision === 'string') return sendGatewayError(response, decision, requestId);
+        authorizerContext = { principalId: decision.principalId, ...decision.context };
       }
 
       const event = {
-        resource: mounted.route.path,
+        resource: mounted.resource,
         path: url.pathname,
         httpMethod: request.method!,
         headers,
@@ -142,12 +173,11 @@ export function createApiGateway({ routes, authorizer }: { routes: MountedRoute[
           stage: STAGE,
           httpMethod: request.method!,
           path: url.pathname,
-          resourcePath: mounted.route.path,
-          authorizer: { principalId: decision.principalId, ...decision.context },
+          resourcePath: mounted.resource,
+          ...(authorizerContext ? { authorizer: authorizerContext } : {}),
         },
       } as unknown as APIGatewayProxyEvent;
-      const context = lambdaContext(mounted.route.name, FUNCTION_TIMEOUT_SECONDS.api);
-      const result = await runAsFunction(context, () => mounted.handler(event, context));
+      const result = await mounted.handler(event);
       response.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'x-amzn-RequestId': requestId });
       response.end(result.body);
     } catch (error) {
