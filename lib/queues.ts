@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ConsumedQueueSettings, QueueSettings } from '../lambdas/platform-settings';
 import type { WebhooksFunction } from './webhooks-function';
@@ -15,7 +15,13 @@ export interface QueueWithDlq {
 
 /** A queue of the pipeline and its own DLQ, with the settings of lambdas/platform-settings.ts; CloudFormation names them. */
 export function queueWithDlq(scope: Construct, id: string, settings: ConsumedQueueSettings): QueueWithDlq {
-  const dlq = new Queue(scope, `${id}Dlq`, { ...queueProps(settings.dlq), ...(settings.fifo ? { fifo: true } : {}) });
+  const dlq = new Queue(scope, `${id}Dlq`, {
+    ...queueProps(settings.dlq),
+    ...(settings.fifo ? { fifo: true } : {}),
+    // SQS's default, stated so the queue reads as a DLQ by design (Control Tower CT.SQS.PR.1); `byQueue` would
+    // name the source queues' ARNs, which name this one: a cycle CloudFormation refuses
+    redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
+  });
   return { queue: queueSharingDlq(scope, id, settings, dlq), dlq };
 }
 

@@ -1,17 +1,20 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeControlTowerFindings } from './control-tower';
 import { readConfig } from './stack-config';
 import { WebhooksStack } from './webhooks-stack';
 
 /**
  * The app as bin/webhooks.ts runs it, also built by the infra tests so they check what deploys: one stack,
- * configured from context, checked by cdk-nag's AwsSolutions rules on every synth.
+ * configured from context, checked on every synth by cdk-nag's AwsSolutions rules and by AWS Control Tower's
+ * proactive controls (cfn-guard).
  *
  * cdk-nag 3 is a policy-validation plugin (it replaced v2's Aspect): any finding that is not acknowledged,
  * warning or error, fails synthesis. Acknowledgements sit beside the resource they explain
  * (`Validations.of(construct).acknowledge`), and are also written into the template's metadata for auditors.
  */
-export function createWebhooksApp(props?: AppProps): { app: App; stack: WebhooksStack } {
+export function createWebhooksApp(props?: AppProps, { controlTowerChecks = true }: { controlTowerChecks?: boolean } = {}): { app: App; stack: WebhooksStack } {
   const app = new App(props);
   const config = readConfig(app);
   const stack = new WebhooksStack(app, config.stackName, {
@@ -19,6 +22,10 @@ export function createWebhooksApp(props?: AppProps): { app: App; stack: Webhooks
     description: 'Serverless webhooks: subscriptions API, fan-out and signed deliveries with retries',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
+  acknowledgeControlTowerFindings(stack, { logRetention: config.logRetention, apiGatewayLogging: config.apiGatewayLogging, customerManagedKey: false });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  // AWS Control Tower's proactive controls, as cfn-guard rules (lib/control-tower.ts lists the ones acknowledged);
+  // about 9 s a synthesis, so the infra tests that check something else leave them out
+  if (controlTowerChecks) Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
   return { app, stack };
 }

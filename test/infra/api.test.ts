@@ -197,7 +197,7 @@ describe('Construct: Api', () => {
     const context = { ...CDK_JSON.context, wafEnabled: 'false', 'aws:cdk:bundling-stacks': [] };
 
     // Act
-    const { stack } = createWebhooksApp({ context });
+    const { stack } = createWebhooksApp({ context }, { controlTowerChecks: false });
     const withoutWaf = Template.fromStack(stack);
 
     // Assess
@@ -243,7 +243,7 @@ describe('Construct: Api', () => {
     ['existing-account-role', 0],
     ['create-account-role', 1],
   ])('with apiGatewayLogging=%s', (apiGatewayLogging, accountResources) => {
-    const { stack } = createWebhooksApp({ context: { ...CDK_JSON.context, apiGatewayLogging, 'aws:cdk:bundling-stacks': [] } });
+    const { stack } = createWebhooksApp({ context: { ...CDK_JSON.context, apiGatewayLogging, 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false });
     const logging = Template.fromStack(stack);
     const [, loggingStage] = resourcesOfType(logging, 'AWS::ApiGateway::Stage')[0]!;
 

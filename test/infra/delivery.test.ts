@@ -126,22 +126,6 @@ describe('Construct: Delivery', () => {
     expect(fn.Properties.Timeout).toBe(timeout);
   });
 
-  it('keeps a received message invisible for at least six times its consumer\'s timeout', () => {
-    // Prepare
-    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
-
-    // Act
-    const pairs = mappings.map(([, mapping]) => ({
-      visibility: resources[mapping.Properties.EventSourceArn['Fn::GetAtt'][0]].Properties.VisibilityTimeout,
-      timeout: resources[mapping.Properties.FunctionName.Ref].Properties.Timeout,
-    }));
-
-    // Assess
-    // fan-out (events and platform events), the three deliver lanes and recover (lib/recovery.ts)
-    expect(pairs).toHaveLength(6);
-    for (const { visibility, timeout } of pairs) expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
-  });
-
   it('configures both functions: table, queues, retry schedule, cache, URL policy, retention, auto-disable', () => {
     // Prepare
     const shared = {

@@ -110,7 +110,7 @@ describe('Construct: Storage, billing', () => {
     // Act
     const { stack } = createWebhooksApp({
       context: { ...CDK_JSON.context, billingMode: 'provisioned', provisionedCapacity: JSON.stringify(capacity), 'aws:cdk:bundling-stacks': [] },
-    });
+    }, { controlTowerChecks: false });
     const provisioned = Template.fromStack(stack);
     const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
@@ -133,7 +133,7 @@ describe('Construct: Storage, billing', () => {
 
   it('refuses bounds whose min exceeds max, naming them', () => {
     const bad = { targetUtilizationPercent: 70, table: { read: { min: 9, max: 1 }, write: { min: 1, max: 5 } }, eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } } };
-    expect(() => createWebhooksApp({ context: { ...CDK_JSON.context, billingMode: 'provisioned', provisionedCapacity: JSON.stringify(bad), 'aws:cdk:bundling-stacks': [] } })).toThrow(
+    expect(() => createWebhooksApp({ context: { ...CDK_JSON.context, billingMode: 'provisioned', provisionedCapacity: JSON.stringify(bad), 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false })).toThrow(
       /provisionedCapacity\.table\.read: min must not exceed max/,
     );
   });
