@@ -12,6 +12,7 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -35,6 +36,8 @@ export interface ApiProps {
   config: WebhooksConfig;
   /** The pipeline's queues that routes may declare they send to. */
   queues: Record<RouteQueue, IQueue>;
+  /** The stack's customer-managed key (context encryptionKey): the log groups use it. */
+  dataKey?: IKey;
 }
 
 /**
@@ -54,7 +57,7 @@ export class Api extends Construct {
   /** The per-client rate limits (WAF), unless context `wafEnabled` is false. */
   public readonly rateLimits?: ApiRateLimits;
 
-  public constructor(scope: Construct, id: string, { table, config, queues }: ApiProps) {
+  public constructor(scope: Construct, id: string, { table, config, queues, dataKey }: ApiProps) {
     super(scope, id);
     const timeout = Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api);
 
@@ -63,6 +66,7 @@ export class Api extends Construct {
       description: 'Checks the Bearer API key and names the tenant',
       timeout,
       logGroupRetention: config.logRetention,
+      dataKey,
       environment: sharedEnvironment(config),
       reservedConcurrentExecutions: AUTHORIZER_RESERVED_CONCURRENCY,
     });
@@ -88,7 +92,7 @@ export class Api extends Construct {
           ? {}
           : {
               accessLogDestination: new LogGroupLogDestination(
-                new LogGroup(this, 'AccessLogs', { retention: config.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+                new LogGroup(this, 'AccessLogs', { retention: config.logRetention, encryptionKey: dataKey, removalPolicy: RemovalPolicy.DESTROY }),
               ),
               accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
               // errors only, and never request or response bodies: they carry webhook secrets
@@ -106,6 +110,7 @@ export class Api extends Construct {
         description: `${route.method} ${route.path}`,
         timeout,
         logGroupRetention: config.logRetention,
+        dataKey,
         environment: routeEnvironment,
       });
       fn.bindTable(table, route.table);

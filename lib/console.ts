@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import { AuthorizationType, LambdaIntegration, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { buildConsole, writeConsole } from '../console/build';
@@ -14,6 +15,8 @@ import { WebhooksFunction } from './webhooks-function';
 export interface ConsoleProps {
   restApi: RestApi;
   logRetention: RetentionDays;
+  /** The stack's customer-managed key (context encryptionKey): the function's log group uses it. */
+  dataKey?: IKey;
 }
 
 const CONSOLE_SOURCE = new URL('../lambdas/console/serve-console.ts', import.meta.url).pathname;
@@ -28,7 +31,7 @@ export class Console extends Construct {
   public readonly function: WebhooksFunction;
   public readonly url: string;
 
-  public constructor(scope: Construct, id: string, { restApi, logRetention }: ConsoleProps) {
+  public constructor(scope: Construct, id: string, { restApi, logRetention, dataKey }: ConsoleProps) {
     super(scope, id);
     const files = new LayerVersion(this, 'Files', {
       description: 'The web console: index.html and its hashed assets',
@@ -43,6 +46,7 @@ export class Console extends Construct {
       timeout: Duration.seconds(5),
       memorySize: 128,
       logGroupRetention: logRetention,
+      dataKey,
       layers: [files],
       environment: { CONSOLE_ASSETS_DIR: '/opt' },
     });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RETRY_JITTER } from '../lambdas/core/retry-schedule';
@@ -26,6 +27,8 @@ const DELIVER_ORDERED_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver-o
 export interface DeliveryProps {
   table: ITableV2;
   config: WebhooksConfig;
+  /** The stack's customer-managed key (context encryptionKey): the queues and log groups use it. */
+  dataKey?: IKey;
 }
 
 /**
@@ -55,19 +58,22 @@ export class Delivery extends Construct {
   public readonly deliverFunction: WebhooksFunction;
   public readonly deliverSlowLaneFunction: WebhooksFunction;
 
-  public constructor(scope: Construct, id: string, { table, config }: DeliveryProps) {
+  private readonly dataKey?: IKey;
+
+  public constructor(scope: Construct, id: string, { table, config, dataKey }: DeliveryProps) {
     super(scope, id);
     assertScheduleFitsRetention(config.retryScheduleSeconds, config.eventRetentionDays * 86_400);
 
-    const events = queueWithDlq(this, 'Events', EVENTS_QUEUE);
-    const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE);
+    this.dataKey = dataKey;
+    const events = queueWithDlq(this, 'Events', EVENTS_QUEUE, dataKey);
+    const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE, dataKey);
     this.eventsQueue = events.queue;
     this.eventsDlq = events.dlq;
-    this.platformEventsQueue = queueSharingDlq(this, 'PlatformEvents', PLATFORM_EVENTS_QUEUE, events.dlq);
+    this.platformEventsQueue = queueSharingDlq(this, 'PlatformEvents', PLATFORM_EVENTS_QUEUE, events.dlq, dataKey);
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
-    this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq);
-    this.orderedDeliveriesQueue = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE).queue;
+    this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq, dataKey);
+    this.orderedDeliveriesQueue = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE, dataKey).queue;
 
     const environment = {
       ...sharedEnvironment(config),
@@ -82,6 +88,7 @@ export class Delivery extends Construct {
       description: 'Fans each event out to the matching webhooks of its tenant',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.fanOut),
       logGroupRetention: config.logRetention,
+      dataKey,
       environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl, PLATFORM_EVENTS_QUEUE_ARN: this.platformEventsQueue.queueArn },
     });
     this.fanOutFunction.bindTable(table, TABLE_ACCESS.fanOut);
@@ -155,6 +162,7 @@ export class Delivery extends Construct {
       description,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.deliver),
       logGroupRetention: config.logRetention,
+      dataKey: this.dataKey,
       environment,
     });
     fn.bindTable(table, access);

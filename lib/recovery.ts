@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE } from '../lambdas/platform-settings';
@@ -16,6 +17,8 @@ export interface RecoveryProps {
   config: WebhooksConfig;
   /** Where each failed delivery of a recovery is queued again, as a manual attempt. */
   deliveriesQueue: IQueue;
+  /** The stack's customer-managed key (context encryptionKey): its queues and log groups use it. */
+  dataKey?: IKey;
 }
 
 /**
@@ -29,9 +32,9 @@ export class Recovery extends Construct {
   public readonly dlq: Queue;
   public readonly recoverFunction: WebhooksFunction;
 
-  public constructor(scope: Construct, id: string, { table, config, deliveriesQueue }: RecoveryProps) {
+  public constructor(scope: Construct, id: string, { table, config, deliveriesQueue, dataKey }: RecoveryProps) {
     super(scope, id);
-    const { queue, dlq } = queueWithDlq(this, 'Recoveries', RECOVERIES_QUEUE);
+    const { queue, dlq } = queueWithDlq(this, 'Recoveries', RECOVERIES_QUEUE, dataKey);
     this.queue = queue;
     this.dlq = dlq;
 
@@ -40,6 +43,7 @@ export class Recovery extends Construct {
       description: "Re-queues one page of a webhook's failed deliveries, then the rest of the recovery",
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.recover),
       logGroupRetention: config.logRetention,
+      dataKey,
       environment: {
         ...sharedEnvironment(config),
         DELIVERIES_QUEUE_URL: deliveriesQueue.queueUrl,

@@ -39,6 +39,12 @@ export const CONTEXT_DEFAULTS = {
     table: { read: { min: 5, max: 4000 }, write: { min: 5, max: 4000 } },
     eventsIndex: { read: { min: 1, max: 1000 }, write: { min: 1, max: 1000 } },
   },
+  /**
+   * What encrypts the table, the queues and the log groups at rest: `aws-managed` (the services' own keys, no KMS
+   * cost), `create` (a customer-managed KMS key of the stack, rotated yearly, kept when the stack is deleted) or
+   * the ARN of a key the team already has (its key policy must let CloudWatch Logs use it).
+   */
+  encryptionKey: 'aws-managed',
 } as const;
 
 const capacityBounds = z
@@ -58,6 +64,11 @@ const contextSchema = z.object({
   alarmEmail: z.union([z.literal(''), z.email({ error: 'must be an e-mail address (or empty: no subscription)' })]),
   alarmTopicArn: z.union([z.literal(''), z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (or empty: a new topic)'))]),
   billingMode: z.enum(['on-demand', 'provisioned'], { error: 'must be on-demand or provisioned' }),
+  encryptionKey: z.union([
+    z.literal('aws-managed'),
+    z.literal('create'),
+    z.string().check(z.regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'must be aws-managed, create, or a KMS key ARN')),
+  ]),
   provisionedCapacity: z.pipe(
     // `-c provisionedCapacity='{…}'` arrives as text; cdk.json gives the object
     z.transform((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)),
@@ -80,6 +91,7 @@ export interface WebhooksConfig extends Settings {
   alarmTopicArn: string;
   billingMode: 'on-demand' | 'provisioned';
   provisionedCapacity: ProvisionedCapacity;
+  encryptionKey: string;
 }
 
 interface CapacityBounds {

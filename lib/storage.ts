@@ -1,5 +1,7 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, Capacity, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { AttributeType, Billing, Capacity, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TABLE } from '../lambdas/platform-settings';
 import type { ProvisionedCapacity, WebhooksConfig } from './stack-config';
@@ -16,6 +18,44 @@ function provisioned({ targetUtilizationPercent, table, eventsIndex }: Provision
 }
 
 /**
+ * A key made by the stack (rotated yearly, retained: data encrypted with it must stay readable) whose policy lets
+ * CloudWatch Logs of this account and Region encrypt the stack's log groups; or a team's own key, as it is.
+ */
+function dataKey(scope: Construct, choice: string): IKey | undefined {
+  if (choice === 'aws-managed') return undefined;
+  // a global table names its replica's key per Region
+  if (Token.isUnresolved(Stack.of(scope).region)) {
+    throw new Error('Invalid CDK context: encryptionKey: needs the stack\'s Region at synth; run cdk with a profile or AWS_REGION set (CDK_DEFAULT_REGION)');
+  }
+  if (choice !== 'create') return Key.fromKeyArn(scope, 'DataKey', choice);
+  const key = new Key(scope, 'DataKey', {
+    description: 'Encrypts the webhooks table, queues and log groups',
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const { region, account, partition } = Stack.of(scope);
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [new ServicePrincipal(`logs.${region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
+    }),
+  );
+  // grants only for AWS services acting on a resource (DynamoDB makes one for the table), never to a principal
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }),
+  );
+  return key;
+}
+
+/**
  * The one table of docs/design.md §5 (webhooks, API keys, deliveries, events), keyed `pk`/`sk` as
  * lambdas/platform-settings.ts says, so the local runtime creates the same shape.
  *
@@ -27,14 +67,18 @@ function provisioned({ targetUtilizationPercent, table, eventsIndex }: Provision
  */
 export class Storage extends Construct {
   public readonly table: TableV2;
+  /** The customer-managed key of the table, the queues and the log groups (context encryptionKey); none: AWS-managed. */
+  public readonly dataKey?: IKey;
 
-  public constructor(scope: Construct, id: string, { config }: { config: Pick<WebhooksConfig, 'billingMode' | 'provisionedCapacity'> }) {
+  public constructor(scope: Construct, id: string, { config }: { config: Pick<WebhooksConfig, 'billingMode' | 'provisionedCapacity' | 'encryptionKey'> }) {
     super(scope, id);
+    this.dataKey = dataKey(this, config.encryptionKey);
     const capacity = config.billingMode === 'provisioned' ? provisioned(config.provisionedCapacity) : undefined;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
       billing: capacity?.billing ?? Billing.onDemand(),
+      ...(this.dataKey ? { encryption: TableEncryptionV2.customerManagedKey(this.dataKey) } : {}),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
       globalSecondaryIndexes: [

@@ -22,7 +22,7 @@ export function createWebhooksApp(props?: AppProps, { controlTowerChecks = true 
     description: 'Serverless webhooks: subscriptions API, fan-out and signed deliveries with retries',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
-  acknowledgeControlTowerFindings(stack, { logRetention: config.logRetention, apiGatewayLogging: config.apiGatewayLogging, customerManagedKey: false });
+  acknowledgeControlTowerFindings(stack, { logRetention: config.logRetention, apiGatewayLogging: config.apiGatewayLogging, customerManagedKey: config.encryptionKey !== 'aws-managed' });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   // AWS Control Tower's proactive controls, as cfn-guard rules (lib/control-tower.ts lists the ones acknowledged);
   // about 9 s a synthesis, so the infra tests that check something else leave them out

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -26,6 +27,11 @@ export interface WebhooksFunctionProps
   timeout: Duration;
   /** How long the function's log group keeps logs (context `logRetentionDays`). */
   logGroupRetention: RetentionDays;
+  /**
+   * The stack's customer-managed key, if any: it encrypts the log group, and a function bound to the table may
+   * encrypt and decrypt with it (the table and the queues it sends to use it).
+   */
+  dataKey?: IKey;
 }
 
 /**
@@ -34,8 +40,10 @@ export interface WebhooksFunctionProps
  * own environment.
  */
 export class WebhooksFunction extends NodejsFunction {
+  private readonly dataKey?: IKey;
+
   public constructor(scope: Construct, id: string, props: WebhooksFunctionProps) {
-    const { logGroupRetention, environment, ...rest } = props;
+    const { logGroupRetention, dataKey, environment, ...rest } = props;
     super(scope, id, {
       memorySize: 256,
       ...rest,
@@ -61,7 +69,7 @@ export class WebhooksFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
       },
       // an explicit log group, so retention is ours to set and the group goes with the stack
-      logGroup: new LogGroup(scope, `${id}Logs`, { retention: logGroupRetention, removalPolicy: RemovalPolicy.DESTROY }),
+      logGroup: new LogGroup(scope, `${id}Logs`, { retention: logGroupRetention, encryptionKey: dataKey, removalPolicy: RemovalPolicy.DESTROY }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: METRICS.service,
@@ -70,6 +78,7 @@ export class WebhooksFunction extends NodejsFunction {
       },
     });
 
+    this.dataKey = dataKey;
     Validations.of(this.role ?? this).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -91,6 +100,8 @@ export class WebhooksFunction extends NodejsFunction {
   public bindTable(table: ITableV2, access: TableAccess): void {
     if (access.length === 0) return;
     this.addEnvironment('TABLE_NAME', table.tableName);
+    // what SQS (send, receive) and DynamoDB (read, write) ask KMS for on the caller's behalf; named, not wildcards
+    if (this.dataKey) this.addToRolePolicy(new PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [this.dataKey.keyArn] }));
     for (const grant of access) {
       this.addToRolePolicy(
         new PolicyStatement({

@@ -29,14 +29,16 @@ export class WebhooksStack extends Stack {
     const { config } = props;
     this.storage = new Storage(this, 'Storage', { config });
     // the pipeline first: some routes send to its queues
-    this.delivery = new Delivery(this, 'Delivery', { table: this.storage.table, config });
-    this.recovery = new Recovery(this, 'Recovery', { table: this.storage.table, config, deliveriesQueue: this.delivery.deliveriesQueue });
+    const { table, dataKey } = this.storage;
+    this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey });
+    this.recovery = new Recovery(this, 'Recovery', { table, config, deliveriesQueue: this.delivery.deliveriesQueue, dataKey });
     this.api = new Api(this, 'Api', {
-      table: this.storage.table,
+      table,
       config,
+      dataKey,
       queues: { platformEvents: this.delivery.platformEventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
     });
-    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention });
+    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention, dataKey });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
       delivery: this.delivery,
