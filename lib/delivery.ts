@@ -16,6 +16,7 @@ import {
 } from '../lambdas/platform-settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/table-access';
 import { consume, queueSharingDlq, queueWithDlq } from './queues';
+import type { StaticEgress } from './static-egress';
 import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
@@ -29,6 +30,8 @@ export interface DeliveryProps {
   config: WebhooksConfig;
   /** The stack's customer-managed key (context encryptionKey): the queues and log groups use it. */
   dataKey?: IKey;
+  /** Where the deliver lanes run when deliveries must leave from fixed addresses (context staticEgress). */
+  egress?: StaticEgress;
 }
 
 /**
@@ -59,12 +62,14 @@ export class Delivery extends Construct {
   public readonly deliverSlowLaneFunction: WebhooksFunction;
 
   private readonly dataKey?: IKey;
+  private readonly egress?: StaticEgress;
 
-  public constructor(scope: Construct, id: string, { table, config, dataKey }: DeliveryProps) {
+  public constructor(scope: Construct, id: string, { table, config, dataKey, egress }: DeliveryProps) {
     super(scope, id);
     assertScheduleFitsRetention(config.retryScheduleSeconds, config.eventRetentionDays * 86_400);
 
     this.dataKey = dataKey;
+    this.egress = egress;
     const events = queueWithDlq(this, 'Events', EVENTS_QUEUE, dataKey);
     const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE, dataKey);
     this.eventsQueue = events.queue;
@@ -164,7 +169,9 @@ export class Delivery extends Construct {
       logGroupRetention: config.logRetention,
       dataKey: this.dataKey,
       environment,
+      ...(this.egress ? { vpc: this.egress.vpc, vpcSubnets: this.egress.subnets, securityGroups: [this.egress.securityGroup] } : {}),
     });
+    this.egress?.acknowledgeVpcAccess(fn);
     fn.bindTable(table, access);
     for (const queue of [...resendsTo, this.deliveriesDlq, this.platformEventsQueue]) queue.grant(fn, 'sqs:SendMessage');
     return fn;

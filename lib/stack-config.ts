@@ -45,6 +45,11 @@ export const CONTEXT_DEFAULTS = {
    * the ARN of a key the team already has (its key policy must let CloudWatch Logs use it).
    */
   encryptionKey: 'aws-managed',
+  /**
+   * Deliveries leave from fixed addresses (stack output EgressIps) that receivers can allowlist: the deliver lanes
+   * run in a VPC whose only way out is two NAT gateways with Elastic IPs (about $73 a month idle).
+   */
+  staticEgress: false,
 } as const;
 
 const capacityBounds = z
@@ -64,6 +69,7 @@ const contextSchema = z.object({
   alarmEmail: z.union([z.literal(''), z.email({ error: 'must be an e-mail address (or empty: no subscription)' })]),
   alarmTopicArn: z.union([z.literal(''), z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (or empty: a new topic)'))]),
   billingMode: z.enum(['on-demand', 'provisioned'], { error: 'must be on-demand or provisioned' }),
+  staticEgress: flag,
   encryptionKey: z.union([
     z.literal('aws-managed'),
     z.literal('create'),
@@ -92,6 +98,7 @@ export interface WebhooksConfig extends Settings {
   billingMode: 'on-demand' | 'provisioned';
   provisionedCapacity: ProvisionedCapacity;
   encryptionKey: string;
+  staticEgress: boolean;
 }
 
 interface CapacityBounds {

@@ -6,6 +6,7 @@ import { Delivery } from './delivery';
 import { Monitoring } from './monitoring';
 import { Recovery } from './recovery';
 import type { WebhooksConfig } from './stack-config';
+import { StaticEgress } from './static-egress';
 import { Storage } from './storage';
 
 export interface WebhooksStackProps extends StackProps {
@@ -23,6 +24,8 @@ export class WebhooksStack extends Stack {
   public readonly delivery: Delivery;
   public readonly recovery: Recovery;
   public readonly monitoring: Monitoring;
+  /** The VPC and fixed addresses of the deliver lanes (context staticEgress), when on. */
+  public readonly egress?: StaticEgress;
 
   public constructor(scope: Construct, id: string, props: WebhooksStackProps) {
     super(scope, id, props);
@@ -30,7 +33,8 @@ export class WebhooksStack extends Stack {
     this.storage = new Storage(this, 'Storage', { config });
     // the pipeline first: some routes send to its queues
     const { table, dataKey } = this.storage;
-    this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey });
+    this.egress = config.staticEgress ? new StaticEgress(this, 'Egress', { logRetention: config.logRetention, dataKey }) : undefined;
+    this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey, egress: this.egress });
     this.recovery = new Recovery(this, 'Recovery', { table, config, deliveriesQueue: this.delivery.deliveriesQueue, dataKey });
     this.api = new Api(this, 'Api', {
       table,

@@ -131,14 +131,14 @@ describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validato
     expect([...failing].sort()).toEqual(CONTROL_TOWER_ACKNOWLEDGEMENTS.map((entry) => entry.rule).sort());
   });
 
-  it('passes the log retention, log encryption and API logging controls once the context asks for them, with no acknowledgement', () => {
+  it('passes the log retention, log encryption and API logging controls once the context asks for them (static egress on too), with no acknowledgement', () => {
     // Prepare: a customer-managed key needs the Region, which the CLI takes from the profile
     vi.stubEnv('CDK_DEFAULT_REGION', 'eu-west-1');
 
     // Act
     const { app } = createWebhooksApp({
       outdir: join(outdir, 'compliant'),
-      context: withoutBundling({ logRetentionDays: 365, apiGatewayLogging: 'existing-account-role', encryptionKey: 'create' }),
+      context: withoutBundling({ logRetentionDays: 365, apiGatewayLogging: 'existing-account-role', encryptionKey: 'create', staticEgress: true }),
     });
 
     // Assess: no finding at all, not even one the plugin lets pass (it concludes "success" on some controls' findings)
