@@ -28,8 +28,24 @@ import {
   type RouteQueue,
 } from '../lambdas/platform-settings';
 import { ApiRateLimits } from './api-rate-limits';
-import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
+import { settingsEnvironment, sharedEnvironment, type AuthSettings, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
+
+/** What the authorizer reads to accept API keys and the team's JWTs (lambdas/api/authorizer.ts). */
+function authEnvironment({ apiKeys, jwt }: AuthSettings): Record<string, string> {
+  return {
+    AUTH_API_KEYS: String(apiKeys),
+    ...(jwt
+      ? {
+          AUTH_JWT_ISSUER: jwt.issuer,
+          AUTH_JWT_AUDIENCE: jwt.audience,
+          AUTH_JWT_TENANT_CLAIM: jwt.tenantClaim,
+          ...(jwt.jwksUrl ? { AUTH_JWT_JWKS_URL: jwt.jwksUrl } : {}),
+          ...(jwt.algorithms ? { AUTH_JWT_ALGORITHMS: jwt.algorithms.join(',') } : {}),
+        }
+      : {}),
+  };
+}
 
 export interface ApiProps {
   table: ITableV2;
@@ -67,7 +83,7 @@ export class Api extends Construct {
       timeout,
       logGroupRetention: config.logRetention,
       dataKey,
-      environment: sharedEnvironment(config),
+      environment: { ...sharedEnvironment(config), ...authEnvironment(config.auth) },
       reservedConcurrentExecutions: AUTHORIZER_RESERVED_CONCURRENCY,
     });
     this.authorizerFunction.bindTable(table, TABLE_ACCESS.authorizer);

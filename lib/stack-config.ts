@@ -50,7 +50,20 @@ export const CONTEXT_DEFAULTS = {
    * run in a VPC whose only way out is two NAT gateways with Elastic IPs (about $73 a month idle).
    */
   staticEgress: false,
+  /**
+   * The API's credentials: API keys (`apiKeys`), and bearer JWTs of the team's identity provider when `jwt` is
+   * given (`{issuer, audience, tenantClaim, jwksUrl?, algorithms?}`: the tenant is the value of `tenantClaim`).
+   * Portal tokens work either way.
+   */
+  auth: { apiKeys: true } as AuthSettings,
 } as const;
+
+export interface AuthSettings {
+  apiKeys: boolean;
+  jwt?: { issuer: string; audience: string; tenantClaim: string; jwksUrl?: string; algorithms?: string[] };
+}
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
 
 const capacityBounds = z
   .strictObject({ min: z.number().check(z.gte(1)), max: z.number().check(z.gte(1)) })
@@ -70,6 +83,21 @@ const contextSchema = z.object({
   alarmTopicArn: z.union([z.literal(''), z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (or empty: a new topic)'))]),
   billingMode: z.enum(['on-demand', 'provisioned'], { error: 'must be on-demand or provisioned' }),
   staticEgress: flag,
+  auth: z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)),
+    z.strictObject({
+      apiKeys: z.boolean(),
+      jwt: z.optional(
+        z.strictObject({
+          issuer: httpsUrl,
+          audience: z.string().check(z.minLength(1)),
+          tenantClaim: z.string().check(z.minLength(1)),
+          jwksUrl: z.optional(httpsUrl),
+          algorithms: z.optional(z.array(z.enum(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).check(z.minLength(1))),
+        }),
+      ),
+    }),
+  ),
   encryptionKey: z.union([
     z.literal('aws-managed'),
     z.literal('create'),
@@ -99,6 +127,7 @@ export interface WebhooksConfig extends Settings {
   provisionedCapacity: ProvisionedCapacity;
   encryptionKey: string;
   staticEgress: boolean;
+  auth: AuthSettings;
 }
 
 interface CapacityBounds {

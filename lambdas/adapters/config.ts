@@ -89,6 +89,14 @@ const environmentSchema = z.object({
   ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_DLQ_URL: queueUrl,
+  // the API's credentials (docs/design.md §14): API keys (on unless turned off), and bearer JWTs of the team's issuer
+  AUTH_API_KEYS: z._default(flag, true),
+  AUTH_JWT_ISSUER: z.optional(z.url()),
+  AUTH_JWT_AUDIENCE: z.optional(z.string().check(z.minLength(1))),
+  AUTH_JWT_TENANT_CLAIM: z.optional(z.string().check(z.minLength(1))),
+  // default: the issuer's /.well-known/jwks.json
+  AUTH_JWT_JWKS_URL: z.optional(z.url()),
+  AUTH_JWT_ALGORITHMS: z._default(z.pipe(z.string(), z.transform((list: string) => list.split(',').map((name) => name.trim()).filter(Boolean))), ['RS256', 'ES256']),
 });
 
 export type PlatformConfig = z.output<typeof environmentSchema>;

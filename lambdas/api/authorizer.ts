@@ -1,26 +1,44 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoApiKeyRepository } from '../adapters/api-key-repository';
-import { loadConfig } from '../adapters/config';
+import { loadConfig, required, type PlatformConfig } from '../adapters/config';
+import { jwtAuthenticator } from '../adapters/jwt-authenticator';
 import { logger } from '../adapters/observability';
 import { bearerToken } from '../core/api-keys';
 import { ApiKeyService } from '../core/api-key-service';
+import { bearerAuthenticator, type TenantAuthenticator } from '../core/bearer-authentication';
 
-const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, loadConfig().TABLE_NAME));
+const config = loadConfig();
+const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, config.TABLE_NAME));
+
+/** JWT mode when an issuer is configured; then its audience and tenant claim must be too. */
+function jwtMode(settings: PlatformConfig): TenantAuthenticator | undefined {
+  if (!settings.AUTH_JWT_ISSUER) return undefined;
+  return jwtAuthenticator({
+    issuer: settings.AUTH_JWT_ISSUER,
+    audience: required(settings.AUTH_JWT_AUDIENCE, 'AUTH_JWT_AUDIENCE'),
+    tenantClaim: required(settings.AUTH_JWT_TENANT_CLAIM, 'AUTH_JWT_TENANT_CLAIM'),
+    jwksUrl: settings.AUTH_JWT_JWKS_URL,
+    algorithms: settings.AUTH_JWT_ALGORITHMS,
+    allowLoopbackJwks: settings.ALLOW_LOOPBACK_URLS,
+  });
+}
+
+const credentials = bearerAuthenticator({ tenantOf: (key) => apiKeys.authenticate(key) }, { apiKeys: config.AUTH_API_KEYS, jwt: jwtMode(config) });
 
 /** API Gateway turns this exact message into a 401 (our UNAUTHORIZED gateway response gives it the error shape). */
 export const UNAUTHORIZED = 'Unauthorized';
 
 /**
- * Allows every route of the API for a valid key: API Gateway caches the decision per key, so the policy
+ * Allows every route of the API for a valid credential: API Gateway caches the decision per key, so the policy
  * must cover all routes, not just the one that was called.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-  const key = bearerToken(header);
-  const tenantId = key ? await apiKeys.authenticate(key) : undefined;
+  const credential = bearerToken(header);
+  const tenantId = credential ? await credentials.tenantOf(credential) : undefined;
   if (!tenantId) {
-    logger.info('request refused: missing, unknown, revoked or expired API key or portal token');
+    logger.info('request refused: missing, unknown, revoked or expired credential (API key, portal token or JWT)');
     throw new Error(UNAUTHORIZED);
   }
   const [arnPrefix, stage] = event.methodArn.split('/');

@@ -17,7 +17,7 @@ export interface ApiKeyRecord {
 }
 
 const API_KEY_PREFIX = 'whk_';
-const PORTAL_TOKEN_PREFIX = 'whp_';
+export const PORTAL_TOKEN_PREFIX = 'whp_';
 
 export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');
@@ -38,7 +38,8 @@ export function hashApiKey(key: string): string {
 export function bearerToken(header: string | undefined): string | undefined {
   // one spelling only: each other spelling of the same key would be a WAF rate-limit key and an authorizer
   // cache entry of its own, letting one key escape its limit and reach the authorizer uncached
-  const match = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,512})$/.exec(header ?? '');
+  // 4 KB: room for a JWT with a few claims, far under API Gateway's header limit
+  const match = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,4096})$/.exec(header ?? '');
   return match?.[1];
 }
 
