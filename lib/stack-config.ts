@@ -141,24 +141,38 @@ export interface ProvisionedCapacity {
   eventsIndex: { read: CapacityBounds; write: CapacityBounds };
 }
 
-/** Reads and checks the context once; a bad value stops synthesis with a message that names it. */
-export function readConfig(scope: Construct): WebhooksConfig {
-  const raw = Object.fromEntries(
-    Object.entries(CONTEXT_DEFAULTS).map(([key, fallback]) => [key, scope.node.tryGetContext(key) ?? fallback]),
-  );
+/** Every setting by its context key, as a team writes it (cdk.json, `-c`, or the construct's props). */
+export type PlatformSettings = { -readonly [Key in keyof typeof CONTEXT_DEFAULTS]?: unknown };
+
+/**
+ * Checks a deployment's settings (missing ones take their defaults); a bad value stops synthesis with a message
+ * that names it and where it came from.
+ */
+export function parseConfig(settings: PlatformSettings, source = 'CDK context'): WebhooksConfig {
+  const raw = Object.fromEntries(Object.entries(CONTEXT_DEFAULTS).map(([key, fallback]) => [key, settings[key as keyof PlatformSettings] ?? fallback]));
   const result = contextSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
+    throw new Error(`Invalid ${source}: ${problems.join('; ')}`);
   }
   const { logRetentionDays, ...config } = result.data;
   if (config.sendTimeoutSeconds >= FUNCTION_TIMEOUT_SECONDS.deliver) {
-    throw new Error(`Invalid CDK context: sendTimeoutSeconds: must be under the deliver function's timeout (${FUNCTION_TIMEOUT_SECONDS.deliver} s)`);
+    throw new Error(`Invalid ${source}: sendTimeoutSeconds: must be under the deliver function's timeout (${FUNCTION_TIMEOUT_SECONDS.deliver} s)`);
   }
   if (config.fastLaneSendTimeoutSeconds > config.sendTimeoutSeconds) {
-    throw new Error('Invalid CDK context: fastLaneSendTimeoutSeconds: must not exceed sendTimeoutSeconds');
+    throw new Error(`Invalid ${source}: fastLaneSendTimeoutSeconds: must not exceed sendTimeoutSeconds`);
   }
   return { ...config, logRetention: logRetentionDays as RetentionDays };
+}
+
+/** The settings as context holds them (cdk.json, `-c key=value`), unchecked. */
+export function contextSettings(scope: Construct): PlatformSettings {
+  return Object.fromEntries(Object.keys(CONTEXT_DEFAULTS).map((key) => [key, scope.node.tryGetContext(key)]));
+}
+
+/** Reads and checks the context. */
+export function readConfig(scope: Construct): WebhooksConfig {
+  return parseConfig(contextSettings(scope));
 }
 
 /** The named settings as the environment variables the functions read (lambdas/adapters/config.ts). */

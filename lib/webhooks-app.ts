@@ -1,8 +1,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { acknowledgeControlTowerFindings } from './control-tower';
-import { readConfig } from './stack-config';
+import { contextSettings, readConfig } from './stack-config';
 import { WebhooksStack } from './webhooks-stack';
 
 /**
@@ -18,11 +17,10 @@ export function createWebhooksApp(props?: AppProps, { controlTowerChecks = true 
   const app = new App(props);
   const config = readConfig(app);
   const stack = new WebhooksStack(app, config.stackName, {
-    config,
+    settings: contextSettings(app),
     description: 'Serverless webhooks: subscriptions API, fan-out and signed deliveries with retries',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
-  acknowledgeControlTowerFindings(stack, { logRetention: config.logRetention, apiGatewayLogging: config.apiGatewayLogging, customerManagedKey: config.encryptionKey !== 'aws-managed' });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   // AWS Control Tower's proactive controls, as cfn-guard rules (lib/control-tower.ts lists the ones acknowledged);
   // about 9 s a synthesis, so the infra tests that check something else leave them out

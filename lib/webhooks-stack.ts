@@ -1,55 +1,29 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { Api } from './api';
-import { Console } from './console';
-import { Delivery } from './delivery';
-import { Monitoring } from './monitoring';
-import { Recovery } from './recovery';
-import type { WebhooksConfig } from './stack-config';
-import { StaticEgress } from './static-egress';
-import { Storage } from './storage';
+import type { AuthSettings, PlatformSettings } from './stack-config';
+import { WebhookPlatform } from './webhook-platform';
 
 export interface WebhooksStackProps extends StackProps {
-  config: WebhooksConfig;
+  /** The settings as CDK context gives them (lib/stack-config.ts checks them). */
+  settings: PlatformSettings;
 }
 
 /**
- * The whole platform in one stack (docs/design.md §2): the table (stateful, retained), the subscribers' API, the
- * delivery pipeline and its alarms. Producers in other stacks get access with `delivery.grantPublish(role)`.
+ * This repository's own deployment: the platform alone in a stack, configured from context (context → props).
+ * The platform's id is `Default`, which CloudFormation logical ids leave out, so they are those the stack's
+ * resources had before the construct existed: an existing table is kept, not replaced.
  */
 export class WebhooksStack extends Stack {
-  public readonly storage: Storage;
-  public readonly api: Api;
-  public readonly console: Console;
-  public readonly delivery: Delivery;
-  public readonly recovery: Recovery;
-  public readonly monitoring: Monitoring;
-  /** The VPC and fixed addresses of the deliver lanes (context staticEgress), when on. */
-  public readonly egress?: StaticEgress;
+  public readonly platform: WebhookPlatform;
 
-  public constructor(scope: Construct, id: string, props: WebhooksStackProps) {
+  public constructor(scope: Construct, id: string, { settings, ...props }: WebhooksStackProps) {
     super(scope, id, props);
-    const { config } = props;
-    this.storage = new Storage(this, 'Storage', { config });
-    // the pipeline first: some routes send to its queues
-    const { table, dataKey } = this.storage;
-    this.egress = config.staticEgress ? new StaticEgress(this, 'Egress', { logRetention: config.logRetention, dataKey }) : undefined;
-    this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey, egress: this.egress });
-    this.recovery = new Recovery(this, 'Recovery', { table, config, deliveriesQueue: this.delivery.deliveriesQueue, dataKey });
-    this.api = new Api(this, 'Api', {
-      table,
-      config,
-      dataKey,
-      queues: { platformEvents: this.delivery.platformEventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
-    });
-    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention, dataKey });
-    this.monitoring = new Monitoring(this, 'Monitoring', {
-      api: this.api,
-      delivery: this.delivery,
-      recovery: this.recovery,
-      table: this.storage.table,
-      alarmEmail: config.alarmEmail,
-      alarmTopicArn: config.alarmTopicArn,
+    const { auth, alarmEmail, alarmTopicArn, stackName: _stackName, ...rest } = settings;
+    this.platform = new WebhookPlatform(this, 'Default', {
+      settings: rest,
+      auth: auth as AuthSettings | undefined,
+      alarmEmail: alarmEmail as string | undefined,
+      alarmTopicArn: alarmTopicArn as string | undefined,
     });
   }
 }

@@ -18,7 +18,7 @@ import { actionsOn, queueIdsOf, resourceByPrefix, resourcesOfType, stringLike, s
 let producer: Stack;
 const { template } = synthesizeWebhooks(({ app, stack }) => {
   producer = new Stack(app, 'Producer');
-  stack.delivery.grantPublish(new Role(producer, 'ProducerRole', { assumedBy: new AccountRootPrincipal() }));
+  stack.platform.grantPublish(new Role(producer, 'ProducerRole', { assumedBy: new AccountRootPrincipal() }));
 });
 
 const queues = queueIdsOf(template);

@@ -1,0 +1,95 @@
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Api } from './api';
+import { Console } from './console';
+import { acknowledgeControlTowerFindings } from './control-tower';
+import { Delivery } from './delivery';
+import { Monitoring } from './monitoring';
+import { Recovery } from './recovery';
+import { parseConfig, type AuthSettings, type PlatformSettings, type WebhooksConfig } from './stack-config';
+import { StaticEgress } from './static-egress';
+import { Storage } from './storage';
+
+/** Every prop is optional: without any, the platform is what `cdk deploy` of this repository gives. */
+export interface WebhookPlatformProps {
+  /** The API's credentials: API keys, and the team's JWTs (`{issuer, audience, tenantClaim}`). Default: API keys. */
+  auth?: AuthSettings;
+  /** Subscribes this address to the alarm topic. */
+  alarmEmail?: string;
+  /** Notify this SNS topic instead of a new one. */
+  alarmTopicArn?: string;
+  /**
+   * The settings of cdk.json's context, by the same names and with the same checks (`maxWebhooksPerTenant`,
+   * `retryScheduleSeconds`, `logRetentionDays`, `billingMode`, `encryptionKey`, `staticEgress`...).
+   */
+  settings?: Omit<PlatformSettings, 'auth' | 'alarmEmail' | 'alarmTopicArn' | 'stackName'>;
+}
+
+/**
+ * The whole webhook platform as one construct a team adds to its own stack (docs/design.md §2, §14): the table
+ * (stateful, retained), the subscribers' API and console, the delivery pipeline and its alarms.
+ *
+ * ```ts
+ * const webhooks = new WebhookPlatform(this, 'Webhooks', { alarmEmail: 'oncall@example.com' });
+ * webhooks.grantPublish(producerRole);
+ * ```
+ */
+export class WebhookPlatform extends Construct {
+  public readonly config: WebhooksConfig;
+  public readonly storage: Storage;
+  public readonly api: Api;
+  public readonly console: Console;
+  public readonly delivery: Delivery;
+  public readonly recovery: Recovery;
+  public readonly monitoring: Monitoring;
+  /** The VPC and fixed addresses of the deliver lanes (setting staticEgress), when on. */
+  public readonly egress?: StaticEgress;
+
+  public constructor(scope: Construct, id: string, props: WebhookPlatformProps = {}) {
+    super(scope, id);
+    const config = (this.config = parseConfig({ ...props.settings, auth: props.auth, alarmEmail: props.alarmEmail, alarmTopicArn: props.alarmTopicArn }, `${id} props`));
+    this.storage = new Storage(this, 'Storage', { config });
+    const { table, dataKey } = this.storage;
+    this.egress = config.staticEgress ? new StaticEgress(this, 'Egress', { logRetention: config.logRetention, dataKey }) : undefined;
+    // the pipeline first: some routes send to its queues
+    this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey, egress: this.egress });
+    this.recovery = new Recovery(this, 'Recovery', { table, config, deliveriesQueue: this.delivery.deliveriesQueue, dataKey });
+    this.api = new Api(this, 'Api', {
+      table,
+      config,
+      dataKey,
+      queues: { platformEvents: this.delivery.platformEventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
+    });
+    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention, dataKey });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api,
+      delivery: this.delivery,
+      recovery: this.recovery,
+      table,
+      alarmEmail: config.alarmEmail,
+      alarmTopicArn: config.alarmTopicArn,
+    });
+    acknowledgeControlTowerFindings(this, { logRetention: config.logRetention, apiGatewayLogging: config.apiGatewayLogging, customerManagedKey: dataKey !== undefined });
+  }
+
+  /** Where producers send events (SQS SendMessage, docs/design.md §7). */
+  public get eventsQueue(): Queue {
+    return this.delivery.eventsQueue;
+  }
+
+  public get table(): ITableV2 {
+    return this.storage.table;
+  }
+
+  public get restApi(): RestApi {
+    return this.api.restApi;
+  }
+
+  /** Lets a producer (a role or function, possibly in another stack) send events, and not receive them. */
+  public grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return this.delivery.grantPublish(grantee);
+  }
+}

@@ -1,0 +1,60 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Role, AccountRootPrincipal } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import { OrdersStack } from '../../examples/embedded-app/orders-stack';
+import { WebhookPlatform } from '../../lib/index';
+import { actionsOf, resourcesOfType, statementsOfFunction } from './synthesize';
+
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+describe('WebhookPlatform: the construct a team adds to its own stack', () => {
+  it('builds the whole platform inside another stack, next to its own resources, with props instead of context', () => {
+    // Prepare
+    const app = new App({ context: NO_BUNDLING });
+    const stack = new Stack(app, 'Orders');
+    const producer = new Role(stack, 'Producer', { assumedBy: new AccountRootPrincipal() });
+
+    // Act
+    const platform = new WebhookPlatform(stack, 'Webhooks', {
+      auth: { apiKeys: false, jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id' } },
+      alarmEmail: 'oncall@example.com',
+      settings: { maxWebhooksPerTenant: 50, retryScheduleSeconds: [5, 60, 600] },
+    });
+    platform.grantPublish(producer);
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    const variables = (prefix: string) => functions.find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
+    expect(variables('WebhooksApiCreateWebhook').MAX_WEBHOOKS_PER_TENANT).toBe('50');
+    expect(variables('WebhooksDeliveryFanOut').RETRY_SCHEDULE_SECONDS).toBe('5,60,600');
+    expect(variables('WebhooksApiAuthorizer')).toMatchObject({ AUTH_API_KEYS: 'false', AUTH_JWT_TENANT_CLAIM: 'org_id' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    const [[producerPolicyId]] = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes('Producer'));
+    expect(producerPolicyId).toBeDefined();
+    expect(platform.eventsQueue.queueUrl).toBeDefined();
+    expect(statementsOfFunction(template, functions.find(([id]) => id.startsWith('WebhooksDeliveryFanOut'))![0]).flatMap(actionsOf)).toContain('dynamodb:UpdateItem');
+  });
+
+  it('refuses a bad prop with a message that names it and the construct', () => {
+    // Assess
+    expect(() => new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'S'), 'Webhooks', { settings: { maxWebhooksPerTenant: -1 } })).toThrow(/Invalid Webhooks props: maxWebhooksPerTenant/);
+  });
+
+  it('synthesizes examples/embedded-app: the platform beside the team\'s own API and producer', () => {
+    // Act
+    const stack = new OrdersStack(new App({ context: NO_BUNDLING }), 'Orders');
+    const template = Template.fromStack(stack);
+
+    // Assess: both APIs, the producer allowed to publish, and nothing of the platform's left out
+    expect(resourcesOfType(template, 'AWS::ApiGateway::RestApi')).toHaveLength(2);
+    const producerRole = resourcesOfType(template, 'AWS::IAM::Role').find(([id]) => id.startsWith('OrdersHandler'))![0];
+    const producerStatements = resourcesOfType(template, 'AWS::IAM::Policy')
+      .filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes(producerRole))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+    expect(producerStatements.flatMap(actionsOf)).toContain('sqs:SendMessage');
+    expect(producerStatements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
+    expect(resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Webhooks'))).toHaveLength(21);
+  });
+});
