@@ -17,7 +17,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
-import { AUTHORIZER_ENTRY, ROUTES, apiEntryPath } from '../lambdas/api/routes';
+import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/api/routes';
 import { TABLE_ACCESS } from '../lambdas/table-access';
 import {
   API_THROTTLING,
@@ -78,7 +78,7 @@ export class Api extends Construct {
     const timeout = Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api);
 
     this.authorizerFunction = new WebhooksFunction(this, 'Authorizer', {
-      entry: apiEntryPath(AUTHORIZER_ENTRY),
+      entry: `api/${AUTHORIZER_ENTRY}`,
       description: 'Checks the Bearer API key and names the tenant',
       timeout,
       logGroupRetention: config.logRetention,
@@ -122,7 +122,7 @@ export class Api extends Construct {
     const routeEnvironment = { ...sharedEnvironment(config), ...settingsEnvironment(config, ['maxWebhooksPerTenant']) };
     this.routeFunctions = ROUTES.map((route) => {
       const fn = new WebhooksFunction(this, route.name, {
-        entry: apiEntryPath(route.entry),
+        entry: `api/${route.entry}`,
         description: `${route.method} ${route.path}`,
         timeout,
         logGroupRetention: config.logRetention,

@@ -19,7 +19,6 @@ export interface ConsoleProps {
   dataKey?: IKey;
 }
 
-const CONSOLE_SOURCE = new URL('../lambdas/console/serve-console.ts', import.meta.url).pathname;
 
 /**
  * The web console (docs/design.md §13), served by the API itself at `<API URL>console`: a small function returns the
@@ -41,7 +40,7 @@ export class Console extends Construct {
     });
 
     this.function = new WebhooksFunction(this, 'Serve', {
-      entry: CONSOLE_SOURCE,
+      entry: 'console/serve-console',
       description: `GET ${CONSOLE_PATH} and its assets`,
       timeout: Duration.seconds(5),
       memorySize: 128,

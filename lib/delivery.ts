@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,14 +15,11 @@ import {
 } from '../lambdas/platform-settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/table-access';
 import { consume, queueSharingDlq, queueWithDlq } from './queues';
+import type { FunctionEntry } from './function-code';
 import type { StaticEgress } from './static-egress';
 import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
-const FAN_OUT_ENTRY = fileURLToPath(new URL('../lambdas/events/fan-out.ts', import.meta.url));
-const DELIVER_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver.ts', import.meta.url));
-const DELIVER_SLOW_LANE_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver-slow-lane.ts', import.meta.url));
-const DELIVER_ORDERED_ENTRY = fileURLToPath(new URL('../lambdas/events/deliver-ordered.ts', import.meta.url));
 
 export interface DeliveryProps {
   table: ITableV2;
@@ -89,7 +85,7 @@ export class Delivery extends Construct {
 
     // reads the tenant's webhooks, records the event, queues one delivery per match, parks poison messages
     this.fanOutFunction = new WebhooksFunction(this, 'FanOut', {
-      entry: FAN_OUT_ENTRY,
+      entry: 'events/fan-out',
       description: 'Fans each event out to the matching webhooks of its tenant',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.fanOut),
       logGroupRetention: config.logRetention,
@@ -124,10 +120,10 @@ export class Delivery extends Construct {
     const lane = { environment: deliverEnvironment, table, config };
     // the fast and slow lanes re-send their waits to either lane
     const resendsTo = [this.deliveriesQueue, this.slowDeliveriesQueue];
-    this.deliverFunction = this.deliverLane('Deliver', DELIVER_ENTRY, 'Signs and sends deliveries; schedules their retries', lane, TABLE_ACCESS.deliver, resendsTo);
+    this.deliverFunction = this.deliverLane('Deliver', 'events/deliver', 'Signs and sends deliveries; schedules their retries', lane, TABLE_ACCESS.deliver, resendsTo);
     this.deliverSlowLaneFunction = this.deliverLane(
       'DeliverSlowLane',
-      DELIVER_SLOW_LANE_ENTRY,
+      'events/deliver-slow-lane',
       'Signs and sends the deliveries of webhooks whose endpoints answer slowly or hang',
       lane,
       TABLE_ACCESS.deliver,
@@ -136,7 +132,7 @@ export class Delivery extends Construct {
     // the ordered lane's waits stay in flight (the event source grants it the visibility change of its own messages)
     this.deliverOrderedFunction = this.deliverLane(
       'DeliverOrdered',
-      DELIVER_ORDERED_ENTRY,
+      'events/deliver-ordered',
       'Signs and sends the deliveries of ordered webhooks, each webhook in order',
       lane,
       TABLE_ACCESS.deliverOrdered,
@@ -156,7 +152,7 @@ export class Delivery extends Construct {
   /** A deliver function: it parks what is exhausted, publishes operational events, and re-sends to `resendsTo`. */
   private deliverLane(
     id: string,
-    entry: string,
+    entry: FunctionEntry,
     description: string,
     { environment, table, config }: { environment: Record<string, string>; table: ITableV2; config: WebhooksConfig },
     access: TableAccess,

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -10,7 +9,6 @@ import { consume, queueWithDlq } from './queues';
 import { sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
-const RECOVER_ENTRY = fileURLToPath(new URL('../lambdas/events/recover.ts', import.meta.url));
 
 export interface RecoveryProps {
   table: ITableV2;
@@ -39,7 +37,7 @@ export class Recovery extends Construct {
     this.dlq = dlq;
 
     this.recoverFunction = new WebhooksFunction(this, 'Recover', {
-      entry: RECOVER_ENTRY,
+      entry: 'events/recover',
       description: "Re-queues one page of a webhook's failed deliveries, then the rest of the recovery",
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.recover),
       logGroupRetention: config.logRetention,

@@ -1,29 +1,18 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations, type Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS } from '../lambdas/platform-settings';
 import type { TableAccess } from '../lambdas/table-access';
-
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * esbuild's ESM output has no `require`, but CommonJS code inside the bundle (parts of the AWS SDK and its
- * dependencies) calls it for Node built-ins; this gives the bundle one.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __webhooksCreateRequire } from 'node:module'; const require = __webhooksCreateRequire(import.meta.url);";
+import { functionCodeDirectory, placeholderCodeDirectory, type FunctionEntry } from './function-code';
 
 export interface WebhooksFunctionProps
-  extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'logRetention' | 'tracing' | 'handler'> {
-  /** The handler file (absolute path); it exports `handler`. */
-  entry: string;
+  extends Omit<FunctionProps, 'runtime' | 'architecture' | 'code' | 'logGroup' | 'logRetention' | 'tracing' | 'handler'> {
+  /** The handler file under lambdas/, without extension (it exports `handler`). */
+  entry: FunctionEntry;
   timeout: Duration;
   /** How long the function's log group keeps logs (context `logRetentionDays`). */
   logGroupRetention: RetentionDays;
@@ -35,39 +24,25 @@ export interface WebhooksFunctionProps
 }
 
 /**
- * Every function of the stack is one of these, so runtime, architecture, bundling, logging and tracing are
- * decided once (the pattern of Powertools' examples/app). Callers give a name, an entry, a timeout and their
- * own environment.
+ * Every function of the stack is one of these, so runtime, architecture, code, logging and tracing are decided
+ * once (the pattern of Powertools' examples/app). Callers give a name, an entry, a timeout and their own
+ * environment. The code is the entry's esbuild bundle (lib/function-code.ts): built from the source in this
+ * repository, prebuilt in the packed package, so a team's synth needs neither esbuild nor Docker.
  */
-export class WebhooksFunction extends NodejsFunction {
+export class WebhooksFunction extends LambdaFunction {
   private readonly dataKey?: IKey;
 
   public constructor(scope: Construct, id: string, props: WebhooksFunctionProps) {
-    const { logGroupRetention, dataKey, environment, ...rest } = props;
+    const { logGroupRetention, dataKey, environment, entry, ...rest } = props;
     super(scope, id, {
       memorySize: 256,
       ...rest,
-      handler: 'handler',
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        // esbuild is a devDependency, so bundling runs here; Docker is never needed (nor installed)
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // stack traces need the mappings only; leaving the sources out keeps the package small
-        sourcesContent: false,
-        // bundle the AWS SDK too: a bundled, tree-shaken client starts faster than the runtime's copy
-        externalModules: [],
-        logLevel: LogLevel.WARNING,
-      },
+      // a synth that skips bundling (context aws:cdk:bundling-stacks) deploys nothing, so it builds nothing
+      code: Code.fromAsset(Stack.of(scope).bundlingRequired ? functionCodeDirectory(entry) : placeholderCodeDirectory()),
       // an explicit log group, so retention is ours to set and the group goes with the stack
       logGroup: new LogGroup(scope, `${id}Logs`, { retention: logGroupRetention, encryptionKey: dataKey, removalPolicy: RemovalPolicy.DESTROY }),
       environment: {

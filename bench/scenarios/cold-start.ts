@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../../lib/webhooks-function';
+import { ESM_REQUIRE_BANNER } from '../../lib/function-code';
 import { report, summarize } from '../stats';
 
 // Scenario 6: every function bundle exactly as `cdk synth` builds it: its size, and how long a fresh Node 24

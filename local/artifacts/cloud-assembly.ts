@@ -87,8 +87,15 @@ export function resourcesOfType(template: StackTemplate, type: string): [string,
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
 
-/** A resource's construct path below the stack (`Delivery/Deliver`), from the template's metadata. */
+/**
+ * A resource's construct path below the stack (`Delivery/Deliver`), from the template's metadata, without the
+ * `Resource` and `Default` steps that logical ids leave out too.
+ */
 export function constructPath(template: StackTemplate, logicalId: string): string {
   const path = String(template.Resources[logicalId]?.Metadata?.['aws:cdk:path'] ?? logicalId);
-  return path.split('/').slice(1).filter((part) => part !== 'Resource').join('/');
+  return path
+    .split('/')
+    .slice(1)
+    .filter((part) => part !== 'Resource' && part !== 'Default')
+    .join('/');
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/api/routes';
-import { ESM_REQUIRE_BANNER } from '../../lib/webhooks-function';
+import { ESM_REQUIRE_BANNER } from '../../lib/function-code';
 import { resourcesOfType, synthesizeWebhooks } from './synthesize';
 
 const { template, outdir } = synthesizeWebhooks();

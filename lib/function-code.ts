@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { ROUTES } from '../lambdas/api/routes';
+
+/** The package root: this repository, or `node_modules/serverless-webhooks` (whose lib is dist/index.js). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LAMBDAS = join(PACKAGE_ROOT, 'lambdas');
+/** Where `npm pack` puts each function's bundle (bin/build-package.ts), so a consumer's synth needs no esbuild. */
+export const PREBUILT_FUNCTIONS = join(PACKAGE_ROOT, 'dist', 'functions');
+
+/**
+ * esbuild's ESM output has no `require`, but CommonJS code inside the bundle (parts of the AWS SDK and its
+ * dependencies) calls it for Node built-ins; this gives the bundle one.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __webhooksCreateRequire } from 'node:module'; const require = __webhooksCreateRequire(import.meta.url);";
+
+/** Every function of the platform, by its handler file under lambdas/ (without extension). */
+export const FUNCTION_ENTRIES = [
+  'api/authorizer',
+  ...ROUTES.map((route) => `api/${route.entry}`),
+  'events/fan-out',
+  'events/deliver',
+  'events/deliver-slow-lane',
+  'events/deliver-ordered',
+  'events/recover',
+  'console/serve-console',
+] as const;
+
+export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
+
+/**
+ * The bundle of one function (exports `handler` from index.mjs): minified ESM for Node 24, the AWS SDK inside
+ * (a bundled, tree-shaken client starts faster than the runtime's copy), source maps without the sources.
+ */
+export function bundleOptions(entry: string, outdir: string): BuildOptions {
+  return {
+    entryPoints: [join(LAMBDAS, `${entry}.ts`)],
+    outfile: join(outdir, 'index.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'warning',
+  };
+}
+
+const builtThisRun = new Map<string, string>();
+
+/** Bundles from the source with the project's esbuild (synth from this repository), once per entry and process. */
+function bundleFromSource(entry: string): string {
+  const cached = builtThisRun.get(entry);
+  if (cached) return cached;
+  // required here, not imported: the packed package has no esbuild and never comes here
+  const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const staging = mkdtempSync(join(tmpdir(), 'webhooks-function-'));
+  buildSync(bundleOptions(entry, staging));
+  // named after its content, so that repeated synths reuse one directory
+  const digest = createHash('sha256');
+  for (const name of readdirSync(staging).sort()) digest.update(name).update(readFileSync(join(staging, name)));
+  const directory = join(tmpdir(), `webhooks-function-${digest.digest('hex').slice(0, 20)}`);
+  try {
+    renameSync(staging, directory);
+  } catch (error) {
+    // the same bundle is there already (another synth, another test worker)
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(directory)) throw error;
+  }
+  builtThisRun.set(entry, directory);
+  return directory;
+}
+
+/** The directory to deploy for a function: its prebuilt bundle in the package, else a bundle of the source. */
+export function functionCodeDirectory(entry: string): string {
+  if (existsSync(join(LAMBDAS, `${entry}.ts`))) return bundleFromSource(entry);
+  const prebuilt = join(PREBUILT_FUNCTIONS, entry);
+  if (existsSync(join(prebuilt, 'index.mjs'))) return prebuilt;
+  throw new Error(`no code for function ${entry}: neither lambdas/${entry}.ts nor dist/functions/${entry}/index.mjs`);
+}
+
+/** An empty directory for synths that skip bundling (context aws:cdk:bundling-stacks): the code is never deployed. */
+export function placeholderCodeDirectory(): string {
+  const directory = join(tmpdir(), 'webhooks-function-placeholder');
+  mkdirSync(directory, { recursive: true });
+  return directory;
+}
