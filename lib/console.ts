@@ -10,6 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { buildConsole, writeConsole } from '../console/build';
 import { CONSOLE_PATH } from '../lambdas/console/console-site';
+import { FROM_SOURCE, PREBUILT_CONSOLE } from './function-code';
 import { WebhooksFunction } from './webhooks-function';
 
 export interface ConsoleProps {
@@ -71,6 +72,7 @@ export class Console extends Construct {
  * synth sees the whole directory or none.
  */
 function builtConsoleDirectory(): string {
+  if (!FROM_SOURCE) return PREBUILT_CONSOLE;
   const site = buildConsole();
   const digest = createHash('sha256').update(site.indexHtml).update([...site.assets.keys()].join('\n')).digest('hex').slice(0, 16);
   const directory = join(tmpdir(), `webhooks-console-${digest}`);

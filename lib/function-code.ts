@@ -4,14 +4,16 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
 import { ROUTES } from '../lambdas/api/routes';
 
 /** The package root: this repository, or `node_modules/serverless-webhooks` (whose lib is dist/index.js). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LAMBDAS = join(PACKAGE_ROOT, 'lambdas');
-/** Where `npm pack` puts each function's bundle (bin/build-package.ts), so a consumer's synth needs no esbuild. */
+/** Where `npm pack` puts each function's bundle and the console (bin/build-package.ts), so a consumer's synth needs no esbuild. */
 export const PREBUILT_FUNCTIONS = join(PACKAGE_ROOT, 'dist', 'functions');
+export const PREBUILT_CONSOLE = join(PACKAGE_ROOT, 'dist', 'console');
+/** This repository, with the source to build from (the packed package has only dist/). */
+export const FROM_SOURCE = existsSync(join(PACKAGE_ROOT, 'console', 'build.ts'));
 
 /**
  * esbuild's ESM output has no `require`, but CommonJS code inside the bundle (parts of the AWS SDK and its
@@ -34,11 +36,27 @@ export const FUNCTION_ENTRIES = [
 
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 
+/** esbuild's options as this module sets them (its own type, so the package's declarations need no esbuild). */
+export interface BundleOptions {
+  entryPoints: string[];
+  outfile: string;
+  bundle: true;
+  platform: 'node';
+  format: 'esm';
+  target: string;
+  mainFields: string[];
+  banner: { js: string };
+  minify: boolean;
+  sourcemap: boolean;
+  sourcesContent: boolean;
+  logLevel: 'warning';
+}
+
 /**
  * The bundle of one function (exports `handler` from index.mjs): minified ESM for Node 24, the AWS SDK inside
  * (a bundled, tree-shaken client starts faster than the runtime's copy), source maps without the sources.
  */
-export function bundleOptions(entry: string, outdir: string): BuildOptions {
+export function bundleOptions(entry: string, outdir: string): BundleOptions {
   return {
     entryPoints: [join(LAMBDAS, `${entry}.ts`)],
     outfile: join(outdir, 'index.mjs'),
@@ -82,7 +100,7 @@ function bundleFromSource(entry: string): string {
 
 /** The directory to deploy for a function: its prebuilt bundle in the package, else a bundle of the source. */
 export function functionCodeDirectory(entry: string): string {
-  if (existsSync(join(LAMBDAS, `${entry}.ts`))) return bundleFromSource(entry);
+  if (FROM_SOURCE) return bundleFromSource(entry);
   const prebuilt = join(PREBUILT_FUNCTIONS, entry);
   if (existsSync(join(prebuilt, 'index.mjs'))) return prebuilt;
   throw new Error(`no code for function ${entry}: neither lambdas/${entry}.ts nor dist/functions/${entry}/index.mjs`);

@@ -1,0 +1,42 @@
+/**
+ * What `npm pack` ships (run by `prepack`): each function's bundle and the console, prebuilt, so a team's
+ * `cdk synth` needs neither esbuild, Docker nor this source tree; the construct library as one ESM file with
+ * aws-cdk-lib and constructs left to the team (peer dependencies); its type declarations.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import { buildConsole, writeConsole } from '../console/build';
+import { bundleOptions, FUNCTION_ENTRIES, PACKAGE_ROOT, PREBUILT_CONSOLE, PREBUILT_FUNCTIONS } from '../lib/function-code';
+
+const DIST = join(PACKAGE_ROOT, 'dist');
+
+/** The console is prebuilt in the package: the library never builds it, so its builder (and esbuild) stay out. */
+const withoutConsoleBuilder: Plugin = {
+  name: 'without-console-builder',
+  setup(builder) {
+    builder.onResolve({ filter: /\/console\/build$/ }, () => ({ path: 'console-build', namespace: 'prebuilt' }));
+    builder.onLoad({ filter: /.*/, namespace: 'prebuilt' }, () => ({
+      contents: 'const prebuilt = () => { throw new Error("the packed package ships the console prebuilt"); }; export const buildConsole = prebuilt, writeConsole = prebuilt;',
+    }));
+  },
+};
+
+rmSync(DIST, { recursive: true, force: true });
+await Promise.all(FUNCTION_ENTRIES.map((entry) => build(bundleOptions(entry, join(PREBUILT_FUNCTIONS, entry)))));
+writeConsole(buildConsole(), PREBUILT_CONSOLE);
+await build({
+  entryPoints: [join(PACKAGE_ROOT, 'lib', 'index.ts')],
+  outfile: join(DIST, 'index.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'bundle',
+  external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'esbuild'],
+  plugins: [withoutConsoleBuilder],
+  logLevel: 'warning',
+});
+execFileSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(PACKAGE_ROOT, 'tsconfig.package.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+console.error(`built ${FUNCTION_ENTRIES.length} functions, the console, dist/index.js and its types in ${DIST}`);

@@ -1,0 +1,90 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+const CONSUMER_APP = `
+import { App, Stack } from 'aws-cdk-lib';
+import { Role, AccountRootPrincipal } from 'aws-cdk-lib/aws-iam';
+import { WebhookPlatform } from 'serverless-webhooks';
+
+const app = new App({ outdir: 'cdk.out' });
+const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
+const webhooks = new WebhookPlatform(stack, 'Webhooks', {
+  auth: { apiKeys: true, jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id' } },
+  alarmEmail: 'oncall@example.com',
+  settings: { maxWebhooksPerTenant: 50, retryScheduleSeconds: [5, 60, 600], encryptionKey: 'create' },
+});
+webhooks.grantPublish(new Role(stack, 'Producer', { assumedBy: new AccountRootPrincipal() }));
+app.synth();
+`;
+
+/**
+ * A team's fresh CDK app: the packed tarball unpacked into its node_modules, aws-cdk-lib and constructs as its
+ * own (the peer dependencies), and nothing else: no esbuild, no Docker, no source of ours.
+ */
+describe('The packed package (npm pack), in a fresh CDK app', () => {
+  const work = mkdtempSync(join(tmpdir(), 'webhooks-consumer-'));
+  const app = join(work, 'app');
+  let tarball: string;
+
+  beforeAll(() => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ filename: string }];
+    tarball = join(work, packed[0].filename);
+    const installed = join(app, 'node_modules', 'serverless-webhooks');
+    mkdirSync(installed, { recursive: true });
+    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+    for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer));
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+    writeFileSync(join(app, 'app.mjs'), CONSUMER_APP);
+  }, 180_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('holds the prebuilt functions, the console and the library, and no source', () => {
+    // Act
+    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+
+    // Assess
+    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(21);
+    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/types/lib/index.d.ts', 'package/dist/console/index.html']));
+    expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it('synthesizes the construct with its props, without esbuild or Docker on the machine', () => {
+    // Act: PATH has node and the system's tools only
+    const result = spawnSync(process.execPath, ['app.mjs'], { cwd: app, encoding: 'utf8', env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work } });
+
+    // Assess
+    expect(result.stderr).not.toMatch(/esbuild|docker/i);
+    expect(result.status).toBe(0);
+    const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: any }> };
+    const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(21);
+    // every function's asset is a prebuilt bundle of the package
+    const assets = readdirSync(join(app, 'cdk.out')).filter((name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory());
+    const bundles = assets.filter((name) => existsSync(join(app, 'cdk.out', name, 'index.mjs')));
+    expect(bundles.length).toBeGreaterThanOrEqual(21);
+    const authorizer = functions.find((fn) => fn.Properties.Environment.Variables.AUTH_API_KEYS)!;
+    expect(authorizer.Properties.Environment.Variables).toMatchObject({ AUTH_JWT_ISSUER: 'https://auth.example.com/', AUTH_JWT_TENANT_CLAIM: 'org_id' });
+    expect(Object.values(template.Resources).some((resource) => resource.Type === 'AWS::KMS::Key')).toBe(true);
+  });
+
+  it('type-checks a TypeScript consumer against the package\'s declarations', () => {
+    // Prepare
+    writeFileSync(join(app, 'app.ts'), CONSUMER_APP);
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['app.ts'] }),
+    );
+
+    // Act
+    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], { encoding: 'utf8' });
+
+    // Assess
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
