@@ -56,6 +56,11 @@ export const CONTEXT_DEFAULTS = {
    * Portal tokens work either way.
    */
   auth: { apiKeys: true } as AuthSettings,
+  /**
+   * The team's event types, as a JSON array of `{name, description, example, schema?}` (the construct's
+   * `eventTypes`); null keeps the product's.
+   */
+  eventTypes: null as unknown[] | null,
 } as const;
 
 export interface AuthSettings {
@@ -83,6 +88,11 @@ const contextSchema = z.object({
   alarmTopicArn: z.union([z.literal(''), z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (or empty: a new topic)'))]),
   billingMode: z.enum(['on-demand', 'provisioned'], { error: 'must be on-demand or provisioned' }),
   staticEgress: flag,
+  // checked in full by the catalog's own parser (lambdas/adapters/event-catalog-file.ts) when the stack uses it
+  eventTypes: z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)),
+    z.nullable(z.array(z.unknown(), { error: 'must be a JSON array of event types (or null: the product\'s)' })),
+  ),
   auth: z.pipe(
     z.transform((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)),
     z.strictObject({
@@ -128,6 +138,7 @@ export interface WebhooksConfig extends Settings {
   encryptionKey: string;
   staticEgress: boolean;
   auth: AuthSettings;
+  eventTypes: unknown[] | null;
 }
 
 interface CapacityBounds {

@@ -6,7 +6,9 @@ import { Construct } from 'constructs';
 import { Api } from './api';
 import { Console } from './console';
 import { acknowledgeControlTowerFindings } from './control-tower';
+import type { CatalogEntry } from '../lambdas/core/event-catalog';
 import { Delivery } from './delivery';
+import { EventCatalogLayer } from './event-catalog-layer';
 import { Monitoring } from './monitoring';
 import { Recovery } from './recovery';
 import { parseConfig, type AuthSettings, type PlatformSettings, type WebhooksConfig } from './stack-config';
@@ -15,6 +17,11 @@ import { Storage } from './storage';
 
 /** Every prop is optional: without any, the platform is what `cdk deploy` of this repository gives. */
 export interface WebhookPlatformProps {
+  /**
+   * The team's event types (`{name, description, example, schema?}`): they replace the product's, the platform's
+   * operational types are added, and fan-out parks an event whose `data` does not match its type's JSON Schema.
+   */
+  eventTypes?: readonly CatalogEntry[];
   /** The API's credentials: API keys, and the team's JWTs (`{issuer, audience, tenantClaim}`). Default: API keys. */
   auth?: AuthSettings;
   /** Subscribes this address to the alarm topic. */
@@ -25,7 +32,7 @@ export interface WebhookPlatformProps {
    * The settings of cdk.json's context, by the same names and with the same checks (`maxWebhooksPerTenant`,
    * `retryScheduleSeconds`, `logRetentionDays`, `billingMode`, `encryptionKey`, `staticEgress`...).
    */
-  settings?: Omit<PlatformSettings, 'auth' | 'alarmEmail' | 'alarmTopicArn' | 'stackName'>;
+  settings?: Omit<PlatformSettings, 'auth' | 'alarmEmail' | 'alarmTopicArn' | 'stackName' | 'eventTypes'>;
 }
 
 /**
@@ -72,6 +79,9 @@ export class WebhookPlatform extends Construct {
       alarmEmail: config.alarmEmail,
       alarmTopicArn: config.alarmTopicArn,
     });
+    if (props.eventTypes) {
+      new EventCatalogLayer(this, 'EventCatalog', { eventTypes: props.eventTypes }).attachTo([...this.api.routeFunctions, this.delivery.fanOutFunction]);
+    }
     acknowledgeControlTowerFindings(this, { logRetention: config.logRetention, apiGatewayLogging: config.apiGatewayLogging, customerManagedKey: dataKey !== undefined });
   }
 

@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { CatalogEntry } from '../lambdas/core/event-catalog';
 import type { AuthSettings, PlatformSettings } from './stack-config';
 import { WebhookPlatform } from './webhook-platform';
 
@@ -18,9 +19,11 @@ export class WebhooksStack extends Stack {
 
   public constructor(scope: Construct, id: string, { settings, ...props }: WebhooksStackProps) {
     super(scope, id, props);
-    const { auth, alarmEmail, alarmTopicArn, stackName: _stackName, ...rest } = settings;
+    const { auth, alarmEmail, alarmTopicArn, eventTypes, stackName: _stackName, ...rest } = settings;
+    const catalog = typeof eventTypes === 'string' ? (JSON.parse(eventTypes) as unknown) : eventTypes;
     this.platform = new WebhookPlatform(this, 'Default', {
       settings: rest,
+      ...(catalog ? { eventTypes: catalog as CatalogEntry[] } : {}),
       auth: auth as AuthSettings | undefined,
       alarmEmail: alarmEmail as string | undefined,
       alarmTopicArn: alarmTopicArn as string | undefined,

@@ -3,8 +3,12 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { DomainError, PayloadTooLargeError } from '../core/errors';
+import { loadEventCatalogFile } from '../adapters/event-catalog-file';
 import { logger } from '../adapters/observability';
 import { isServerError, toErrorResponse } from './error-response';
+
+// the team's event catalog, when it has one (configuration, read once at start-up)
+loadEventCatalogFile();
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, isOperational, type EventType } from './event-catalog';
+import { EVENT_TYPE_NAME_PATTERN, isOperational, type EventType } from './event-catalog';
 import type { StoredEvent } from './delivery-log';
 import type { TenantEvent } from './event-envelope';
 import { matchesFilter } from './event-filter';
@@ -83,7 +83,6 @@ export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 export const serializeTask = (task: DeliveryTask): string => escapeForSqs(JSON.stringify(task));
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const eventTypes = new Set<string>(EVENT_TYPES);
 
 /**
  * A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere).
@@ -99,7 +98,7 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
   const valid =
     typeof task === 'object' && task !== null &&
     isText(task.tenantId) && isText(task.webhookId) && isText(task.eventId) && isText(task.receivedAt) &&
-    typeof task.payload === 'string' && eventTypes.has(task.eventType as string) &&
+    typeof task.payload === 'string' && EVENT_TYPE_NAME_PATTERN.test(String(task.eventType)) &&
     (task.attempt === undefined || (Number.isInteger(task.attempt) && task.attempt >= 1)) &&
     (task.dueAt === undefined || !Number.isNaN(Date.parse(task.dueAt))) &&
     (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&

@@ -1,14 +1,29 @@
 /**
- * The one list of event types (docs/design.md §6c, §6e). Add a type here and every schema, the API, fan-out and
- * `GET /v2/event-types` accept it. Examples are the `data` of a real event: `POST /v2/webhooks/{id}/test` sends them.
+ * The event catalog (docs/design.md §6c, §6e, §14): the types webhooks subscribe to, each with a description, an
+ * example `data` (what `POST /v2/webhooks/{id}/test` sends) and optionally a JSON Schema its `data` must match.
+ * A team gives its own types (construct prop `eventTypes`, or the file named by EVENT_CATALOG_FILE); they replace
+ * the product types below, which are the default. The platform's operational types are always there.
  */
+import { Validator, type Schema } from '@cfworker/json-schema';
+
 export interface EventTypeDescription {
   name: string;
   description: string;
   example: Record<string, unknown>;
+  /** A JSON Schema (draft 2020-12 unless it says otherwise) that the event's `data` must match. */
+  schema?: Record<string, unknown>;
   /** Published by the platform itself about a tenant's webhooks (docs/design.md §6e); producers cannot send it. */
   operational: boolean;
 }
+
+/** A type a team declares: the description without `operational` (its types are always producers'). */
+export type CatalogEntry = Omit<EventTypeDescription, 'operational'>;
+
+/** Event type names: lower-case words joined by dots, at least two (`order.paid`). */
+export const EVENT_TYPE_NAME_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+
+/** An event type name. The catalog is data, so the type system cannot list the names. */
+export type EventType = string;
 
 const EXAMPLE_PROJECT_ID = 'proj_2b8XkV';
 const PROJECT_FILTER_HINT = ` Scope a webhook to one project with "filter": {"projectId": ["${EXAMPLE_PROJECT_ID}"]}, or to countries with "metadata.country".`;
@@ -26,43 +41,50 @@ const verification = (status: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const CATALOG = {
-  'verification.started': {
+
+/** The product's own types: the catalog when a team gives none. */
+export const PRODUCT_EVENT_TYPES: readonly CatalogEntry[] = [
+  {
+    name: 'verification.started',
     description: `A user began a verification in a project flow.${PROJECT_FILTER_HINT}`,
     example: verification('started'),
-    operational: false,
   },
-  'verification.completed': {
+  {
+    name: 'verification.completed',
     description: `A verification finished and the user's identity was confirmed.${PROJECT_FILTER_HINT}`,
     example: verification('completed'),
-    operational: false,
   },
-  'verification.failed': {
+  {
+    name: 'verification.failed',
     description: `A verification finished without confirming the user's identity; \`reason\` says why.${PROJECT_FILTER_HINT}`,
     example: verification('failed', { reason: 'document_expired' }),
-    operational: false,
   },
-  'verification.expired': {
+  {
+    name: 'verification.expired',
     description: `A verification was left unfinished until it expired.${PROJECT_FILTER_HINT}`,
     example: verification('expired'),
-    operational: false,
   },
-  'document.uploaded': {
+  {
+    name: 'document.uploaded',
     description: `The user uploaded an identity document to a verification.${PROJECT_FILTER_HINT}`,
     example: verification('in_progress', { documentId: 'doc_3kP0qZ' }),
-    operational: false,
   },
-  'biometric.captured': {
+  {
+    name: 'biometric.captured',
     description: `A selfie or liveness capture was taken for a verification.${PROJECT_FILTER_HINT}`,
     example: verification('in_progress', { biometricType: 'liveness' }),
-    operational: false,
   },
-  'webhook.disabled': {
+];
+
+/** The platform's own types, in every catalog. */
+export const OPERATIONAL_EVENT_TYPES: readonly CatalogEntry[] = [
+  {
+    name: 'webhook.disabled',
     description: `A webhook was switched off by the platform: its endpoint answered 410 Gone, or every delivery failed for days.${WEBHOOK_FILTER_HINT}`,
     example: { webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C', reason: 'the endpoint answered 410 Gone' },
-    operational: true,
   },
-  'delivery.exhausted': {
+  {
+    name: 'delivery.exhausted',
     description: `A delivery failed on every attempt of the retry schedule and was given up (it can still be retried or recovered).${WEBHOOK_FILTER_HINT}`,
     example: {
       webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C',
@@ -71,28 +93,69 @@ const CATALOG = {
       attemptCount: 8,
       lastAttempt: { at: '2024-01-16T14:02:11.000Z', statusCode: 503, durationMs: 212, error: 'the endpoint answered 503' },
     },
-    operational: true,
   },
-  'delivery.recovered': {
+  {
+    name: 'delivery.recovered',
     description: `A webhook's endpoint accepted a delivery again after a run of failures that began at \`failingSince\`.${WEBHOOK_FILTER_HINT}`,
     example: { webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C', failingSince: '2024-01-15T10:31:00.000Z' },
-    operational: true,
   },
-} as const satisfies Record<string, Omit<EventTypeDescription, 'name'>>;
+];
 
-export type EventType = keyof typeof CATALOG;
+export interface EventCatalog {
+  entries: readonly EventTypeDescription[];
+  /** Every type a webhook can subscribe to, operational ones included. */
+  types: readonly EventType[];
+  has(type: string): boolean;
+  isOperational(type: EventType): boolean;
+  example(type: EventType): Record<string, unknown>;
+  /** Why `data` does not match its type's schema (the path and the rule), or undefined when it does. */
+  schemaViolation(type: EventType, data: unknown): string | undefined;
+}
 
-/** Every type a webhook can subscribe to, operational ones included. */
-export const EVENT_TYPES = Object.keys(CATALOG) as [EventType, ...EventType[]];
+/** The first few failures of a schema, as `<path> <rule>: <message>` (the root is `/`). */
+const MAX_REPORTED_FAILURES = 3;
+
+/** A catalog of the team's types (or the product's) and the operational ones; schemas compiled once. */
+export function createEventCatalog(custom: readonly CatalogEntry[] = PRODUCT_EVENT_TYPES): EventCatalog {
+  const entries: EventTypeDescription[] = [
+    ...custom.map((entry) => ({ ...entry, operational: false })),
+    ...OPERATIONAL_EVENT_TYPES.map((entry) => ({ ...entry, operational: true })),
+  ];
+  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  const validators = new Map(entries.filter((entry) => entry.schema).map((entry) => [entry.name, new Validator(entry.schema as Schema, '2020-12', false)]));
+  return {
+    entries,
+    types: entries.map((entry) => entry.name),
+    has: (type) => byName.has(type),
+    isOperational: (type) => byName.get(type)?.operational === true,
+    example: (type) => byName.get(type)?.example ?? {},
+    schemaViolation: (type, data) => {
+      const result = validators.get(type)?.validate(data);
+      if (!result || result.valid) return undefined;
+      // the library reports each failing keyword and the ones around it; the leaves say what is wrong
+      const leaves = result.errors.filter((error) => !['properties', 'items', 'allOf', 'anyOf', 'oneOf', '$ref'].includes(error.keyword));
+      return (leaves.length ? leaves : result.errors)
+        .slice(0, MAX_REPORTED_FAILURES)
+        .map((error) => `${error.instanceLocation.replace(/^#/, '') || '/'} ${error.keyword}: ${error.error}`)
+        .join('; ');
+    },
+  };
+}
+
+let active = createEventCatalog();
+
+/**
+ * The catalog this function runs with. It is configuration, read once at start-up: an adapter reads the team's
+ * catalog (lambdas/adapters/event-catalog-file.ts) and hands it over here before the first event or request.
+ */
+export const eventCatalog = (): EventCatalog => active;
+
+export function useEventCatalog(custom: readonly CatalogEntry[]): void {
+  active = createEventCatalog(custom);
+}
 
 /** Operational types are the platform's own: a producer's envelope must not carry one. */
-export const isOperational = (type: EventType): boolean => CATALOG[type].operational;
-
-/** The types a producer may publish (the events queue's envelope). */
-export const PRODUCER_EVENT_TYPES = EVENT_TYPES.filter((type) => !isOperational(type)) as [EventType, ...EventType[]];
-
-/** The catalog as `GET /v2/event-types` shows it. */
-export const EVENT_CATALOG: readonly EventTypeDescription[] = EVENT_TYPES.map((name) => ({ name, ...CATALOG[name] }));
+export const isOperational = (type: EventType): boolean => active.isOperational(type);
 
 /** The example `data` of a type (what a test delivery sends). */
-export const exampleData = (type: EventType): Record<string, unknown> => CATALOG[type].example;
+export const exampleData = (type: EventType): Record<string, unknown> => active.example(type);

@@ -1,5 +1,5 @@
 import { TENANT_ID_PATTERN } from './api-keys';
-import { EVENT_TYPES, isOperational, type EventType } from './event-catalog';
+import { eventCatalog, isOperational, type EventType } from './event-catalog';
 import { jsonNestingDepth, parseExact } from './json-text';
 import * as z from 'zod/mini';
 import './zod-messages';
@@ -16,7 +16,7 @@ const envelopeSchema = z.strictObject({
   tenantId: z.string().check(z.regex(TENANT_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"')),
   // it becomes webhook-id, which Standard Webhooks forbids to contain "."
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "_" or "-"'))),
-  type: z.enum(EVENT_TYPES, { error: 'unknown event type' }),
+  type: z.string().check(z.refine((type) => eventCatalog().has(type), 'unknown event type')),
   data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
   // the platform's own fields (a test event for one webhook); producers may not send them
   webhookId: z.optional(z.string().check(z.minLength(1))),
@@ -76,6 +76,8 @@ export function parseEnvelope(body: string, messageId: string, { fromPlatform }:
     return { ok: false, reason: `too_large: data is ${dataBytes} bytes; the limit is ${MAX_EVENT_DATA_BYTES}` };
   }
   const { tenantId, type, webhookId, test } = result.data;
+  const violation = eventCatalog().schemaViolation(type, data);
+  if (violation) return { ok: false, reason: `schema_violation: data does not match the schema of ${type}: ${violation}` };
   const id = result.data.id ?? `evt_${messageId}`;
   const payload = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},${test ? '"test":true,' : ''}"data":${exactData}}`;
   return { ok: true, event: { tenantId, id, type, data, payload, ...(webhookId ? { onlyWebhookId: webhookId } : {}) } };

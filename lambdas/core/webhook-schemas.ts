@@ -1,5 +1,5 @@
 import { customHeadersSchema } from './custom-headers';
-import { EVENT_TYPES } from './event-catalog';
+import { eventCatalog } from './event-catalog';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
 import { WEBHOOK_ORDERINGS } from './webhook';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
@@ -11,12 +11,17 @@ export const MAX_DESCRIPTION_LENGTH = 512;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-const eventTypeSchema = z.enum(EVENT_TYPES, { error: `unknown event type; expected one of ${EVENT_TYPES.join(', ')}` });
+const eventTypeSchema = z
+  .string({ error: 'must be an event type' })
+  .check(z.refine((type) => eventCatalog().has(type), { error: () => `unknown event type; expected one of ${eventCatalog().types.join(', ')}` }));
 
 const eventsSchema = z.pipe(
   z
     .array(eventTypeSchema, { error: 'must be an array of event types' })
-    .check(z.minLength(1, 'must name at least one event type'), z.maxLength(EVENT_TYPES.length * 4, 'lists too many event types')),
+    .check(
+      z.minLength(1, 'must name at least one event type'),
+      z.refine((events) => events.length <= eventCatalog().types.length * 4, 'lists too many event types'),
+    ),
   z.transform((events) => [...new Set(events)]),
 );
 

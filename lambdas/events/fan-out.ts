@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
+import { loadEventCatalogFile } from '../adapters/event-catalog-file';
 import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
@@ -12,6 +13,8 @@ import { FanOutService, type QueuedDelivery } from '../core/fan-out-service';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
+// the team's event catalog, when it has one: the types and schemas events are checked against
+loadEventCatalogFile();
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
 const orderedDeliveriesQueueUrl = required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL');
 

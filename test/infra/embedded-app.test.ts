@@ -3,7 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Role, AccountRootPrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { OrdersStack } from '../../examples/embedded-app/orders-stack';
+import { ROUTES } from '../../lambdas/api/routes';
 import { WebhookPlatform } from '../../lib/index';
+
+const ROUTE_NAMES = ROUTES.map((route) => route.name);
 import { actionsOf, resourcesOfType, statementsOfFunction } from './synthesize';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -56,5 +59,38 @@ describe('WebhookPlatform: the construct a team adds to its own stack', () => {
     expect(producerStatements.flatMap(actionsOf)).toContain('sqs:SendMessage');
     expect(producerStatements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
     expect(resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Webhooks'))).toHaveLength(21);
+  });
+});
+
+describe('WebhookPlatform eventTypes: the team\'s catalog', () => {
+  const ORDER_PAID = {
+    name: 'order.paid',
+    description: 'An order was paid',
+    example: { orderId: 'o_1' },
+    schema: { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } },
+  };
+
+  it('ships the catalog in a layer to the API routes and fan-out, and to no other function', () => {
+    // Act
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Shop');
+    new WebhookPlatform(stack, 'Webhooks', { eventTypes: [ORDER_PAID] });
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const [[layerId]] = resourcesOfType(template, 'AWS::Lambda::LayerVersion').filter(([id]) => id.startsWith('WebhooksEventCatalog'));
+    const withCatalog = resourcesOfType(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.EVENT_CATALOG_FILE === '/opt/event-catalog.json')
+      .map(([id, fn]) => {
+        expect(fn.Properties.Layers).toEqual([{ Ref: layerId }]);
+        return id.replace(/[0-9A-F]{8}$/, '');
+      });
+    expect(withCatalog.sort()).toEqual([...ROUTE_NAMES.map((name) => `WebhooksApi${name}`), 'WebhooksDeliveryFanOut'].sort());
+  });
+
+  it('refuses at synth a catalog whose example its own schema refuses', () => {
+    // Assess
+    expect(() => new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'Shop'), 'Webhooks', { eventTypes: [{ ...ORDER_PAID, example: {} }] })).toThrow(
+      /Invalid event catalog \(Shop\/Webhooks eventTypes\): order\.paid: its example does not match its schema/,
+    );
   });
 });

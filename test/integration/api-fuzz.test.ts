@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDeliveryTask } from '../../lambdas/core/delivery';
-import { EVENT_TYPES } from '../../lambdas/core/event-catalog';
+import { eventCatalog } from '../../lambdas/core/event-catalog';
+
+const EVENT_TYPES = eventCatalog().types;
 import type { SqsHandler } from '../../local/sqs-poller';
 import { aDeliveryRecord, anEvent } from '../helpers/factories';
 import { seedLog } from '../helpers/log-seed';

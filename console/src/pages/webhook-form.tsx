@@ -84,27 +84,35 @@ function EventTypeChoices({ draft, setDraft, errors }: { draft: Draft; setDraft:
       <legend>Event types</legend>
       <div class="checkboxes">
         {types.map((type) => (
-          <label key={type.name} class="checkbox">
-            <input
-              type="checkbox"
-              name="events"
-              value={type.name}
-              checked={draft.events.includes(type.name as EventType)}
-              onChange={(event) =>
-                setDraft({
-                  ...draft,
-                  events: event.currentTarget.checked
-                    ? [...draft.events, type.name as EventType]
-                    : draft.events.filter((name) => name !== type.name),
-                })
-              }
-            />
-            <span>
-              <code>{type.name}</code>
-              {type.operational && <span class="badge badge-skipped badge-inline">platform</span>}
-              <span class="hint">{type.description}</span>
-            </span>
-          </label>
+          <div key={type.name} class="event-type">
+            <label class="checkbox">
+              <input
+                type="checkbox"
+                name="events"
+                value={type.name}
+                checked={draft.events.includes(type.name as EventType)}
+                onChange={(event) =>
+                  setDraft({
+                    ...draft,
+                    events: event.currentTarget.checked
+                      ? [...draft.events, type.name as EventType]
+                      : draft.events.filter((name) => name !== type.name),
+                  })
+                }
+              />
+              <span>
+                <code>{type.name}</code>
+                {type.operational && <span class="badge badge-skipped badge-inline">platform</span>}
+                <span class="hint">{type.description}</span>
+              </span>
+            </label>
+            {/* outside the label: opening it must not tick the box */}
+            <details class="event-type-details">
+              <summary>{type.schema ? 'Example and schema' : 'Example'}</summary>
+              <pre aria-label={`Example data of ${type.name}`}>{JSON.stringify(type.example, null, 2)}</pre>
+              {type.schema && <pre aria-label={`JSON Schema of ${type.name}`}>{JSON.stringify(type.schema, null, 2)}</pre>}
+            </details>
+          </div>
         ))}
       </div>
       <FieldError id="events" errors={errors} />

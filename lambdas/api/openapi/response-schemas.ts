@@ -4,9 +4,9 @@
  * responses are built by plain functions in core/, so their shapes are written down here, once.
  */
 import { DELIVERY_STATUSES } from '../../core/delivery-log';
-import { EVENT_TYPES } from '../../core/event-catalog';
 import { GATEWAY_ERRORS } from '../gateway-responses';
 import { STATUS_BY_CODE } from '../error-response';
+import { EVENT_TYPE_NAME_PATTERN } from '../../core/event-catalog';
 import * as z from 'zod/mini';
 
 export interface SchemaDoc {
@@ -48,7 +48,10 @@ export const ErrorBody = documented(
   { id: 'Error', description: 'The one error shape of the API' },
 );
 
-export const EventType = documented(z.enum(EVENT_TYPES), { id: 'EventType', description: 'A type of the catalog (GET /v2/event-types)' });
+export const EventType = documented(z.string().check(z.regex(EVENT_TYPE_NAME_PATTERN)), {
+  id: 'EventType',
+  description: 'A type of the deployment\'s catalog (GET /v2/event-types lists them; a team\'s catalog replaces the product\'s)',
+});
 
 const filterValue = z.union([z.string(), z.number(), z.boolean()]);
 const Filter = documented(z.nullable(z.record(z.string(), z.array(filterValue))), {
@@ -183,7 +186,14 @@ export const StartedRecovery = documented(z.strictObject({ recoveryId: z.string(
 export const EventTypeList = documented(
   z.strictObject({
     data: z.array(
-      z.strictObject({ name: EventType, description: z.string(), example: z.record(z.string(), z.unknown()), operational: z.boolean() }),
+      z.strictObject({
+        name: EventType,
+        description: z.string(),
+        example: z.record(z.string(), z.unknown()),
+        // the JSON Schema the type's data must match, when the team gave one
+        schema: z.optional(z.record(z.string(), z.unknown())),
+        operational: z.boolean(),
+      }),
     ),
   }),
   { id: 'EventTypeList', description: 'The catalog' },

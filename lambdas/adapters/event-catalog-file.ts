@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { createEventCatalog, EVENT_TYPE_NAME_PATTERN, OPERATIONAL_EVENT_TYPES, useEventCatalog, type CatalogEntry } from '../core/event-catalog';
+
+/** Bounds on a team's catalog: each type is a row of GET /v2/event-types and a choice in the console. */
+export const MAX_EVENT_TYPES = 200;
+const OPERATIONAL_NAMES = new Set(OPERATIONAL_EVENT_TYPES.map((entry) => entry.name));
+
+const catalogSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().check(z.regex(EVENT_TYPE_NAME_PATTERN, 'must be lower-case words joined by dots, like order.paid')),
+      description: z.string().check(z.minLength(1), z.maxLength(2000)),
+      example: z.record(z.string(), z.unknown(), { error: 'must be a JSON object (the data of an event of this type)' }),
+      schema: z.optional(z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema object' })),
+    }),
+  )
+  .check(
+    z.minLength(1, 'must list at least one event type'),
+    z.maxLength(MAX_EVENT_TYPES, `must list at most ${MAX_EVENT_TYPES} event types`),
+    z.refine((entries) => new Set(entries.map((entry) => entry.name)).size === entries.length, 'names each event type once'),
+    z.refine((entries) => entries.every((entry) => !OPERATIONAL_NAMES.has(entry.name)), `must not redefine the platform's own types (${[...OPERATIONAL_NAMES].join(', ')})`),
+  );
+
+/**
+ * Checks a team's catalog (the construct's `eventTypes`, or the file of EVENT_CATALOG_FILE): its shape, and that
+ * each example matches its own schema, so a catalog that would refuse its own test events never deploys.
+ */
+export function parseEventCatalog(value: unknown, source: string): CatalogEntry[] {
+  const result = catalogSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'catalog'}: ${issue.message}`);
+    throw new Error(`Invalid event catalog (${source}): ${problems.join('; ')}`);
+  }
+  // the parse's copy, so the caller's objects are never held or changed
+  const entries = result.data as CatalogEntry[];
+  const catalog = createEventCatalog(entries);
+  for (const entry of entries) {
+    const violation = catalog.schemaViolation(entry.name, entry.example);
+    if (violation) throw new Error(`Invalid event catalog (${source}): ${entry.name}: its example does not match its schema: ${violation}`);
+  }
+  return entries;
+}
+
+/** Where the team's catalog is: a JSON array of `{name, description, example, schema?}` (Lambda: the catalog layer). */
+export function loadEventCatalogFile(environment: NodeJS.ProcessEnv = process.env): void {
+  const file = environment.EVENT_CATALOG_FILE;
+  if (file) useEventCatalog(parseEventCatalog(JSON.parse(readFileSync(file, 'utf8')), file));
+}
