@@ -14,6 +14,7 @@ import type {
   StartedRecovery,
   Webhook,
 } from './api-types';
+import { Api, type CreateWebhookPayload, type HttpResponse } from '../../client/webhooks-api';
 
 /** An answer in the API's error shape (docs/design.md §6), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -62,87 +63,62 @@ export interface EventQuery {
   limit?: number;
 }
 
-type Query = Record<string, string | number | undefined>;
+/** Query values the forms leave empty ('') are not sent: the API reads an empty value as a wrong one. */
+function given<T extends Record<string, unknown>>(query: T): { [Name in keyof T]: Exclude<T[Name], ''> } {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== '')) as { [Name in keyof T]: Exclude<T[Name], ''> };
+}
 
-const id = encodeURIComponent;
-
-/** The public API, relative to the page (the console is served at <API>/console). */
+/**
+ * The public API, relative to the page (the console is served at <API>/console), through the client generated
+ * from docs/openapi.yaml (client/webhooks-api.ts). This class maps its answers to the console's types and errors.
+ */
 export class ApiClient {
-  private readonly base = new URL('../', document.baseURI);
+  private readonly api: Api<unknown>;
 
   constructor(
-    private readonly credential: string,
+    credential: string,
     private readonly onUnauthorized: () => void,
-  ) {}
+  ) {
+    this.api = new Api({
+      // the generated paths start with /v2; the page's base ends in /console/
+      baseUrl: new URL('../', document.baseURI).href.replace(/\/$/, ''),
+      baseApiParams: { headers: { Authorization: `Bearer ${credential}` }, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' },
+    });
+  }
 
-  listWebhooks = (cursor?: string) => this.call<Page<Webhook>>('GET', 'v2/webhooks', { query: { limit: 50, cursor } });
-  getWebhook = (webhookId: string) => this.call<Webhook>('GET', `v2/webhooks/${id(webhookId)}`);
-  createWebhook = (input: WebhookInput) => this.call<Webhook>('POST', 'v2/webhooks', { body: input });
-  updateWebhook = (webhookId: string, input: WebhookInput) => this.call<Webhook>('PUT', `v2/webhooks/${id(webhookId)}`, { body: input });
-  deleteWebhook = (webhookId: string) => this.call<void>('DELETE', `v2/webhooks/${id(webhookId)}`);
-  rotateSecret = (webhookId: string, gracePeriodSeconds: number) =>
-    this.call<Webhook>('POST', `v2/webhooks/${id(webhookId)}/rotate-secret`, { body: { gracePeriodSeconds } });
-  sendTest = (webhookId: string, eventType?: EventType) =>
-    this.call<SentTest>('POST', `v2/webhooks/${id(webhookId)}/test`, { body: eventType ? { eventType } : {} });
-  listEventTypes = () => this.call<{ data: EventTypeDescription[] }>('GET', 'v2/event-types');
+  listWebhooks = (cursor?: string) => this.call<Page<Webhook>>(this.api.v2.listWebhooks(given({ limit: 50, cursor })));
+  getWebhook = (webhookId: string) => this.call<Webhook>(this.api.v2.getWebhook(webhookId));
+  createWebhook = (input: WebhookInput) => this.call<Webhook>(this.api.v2.createWebhook(input as CreateWebhookPayload));
+  updateWebhook = (webhookId: string, input: WebhookInput) => this.call<Webhook>(this.api.v2.updateWebhook(webhookId, input));
+  deleteWebhook = (webhookId: string) => this.call<void>(this.api.v2.deleteWebhook(webhookId));
+  rotateSecret = (webhookId: string, gracePeriodSeconds: number) => this.call<Webhook>(this.api.v2.rotateWebhookSecret(webhookId, { gracePeriodSeconds }));
+  sendTest = (webhookId: string, eventType?: EventType) => this.call<SentTest>(this.api.v2.testWebhook(webhookId, eventType ? { eventType } : {}));
+  listEventTypes = () => this.call<{ data: EventTypeDescription[] }>(this.api.v2.listEventTypes());
 
   listDeliveries = (webhookId: string, query: DeliveryQuery) =>
-    this.call<Page<DeliverySummary>>('GET', `v2/webhooks/${id(webhookId)}/deliveries`, { query: { limit: 25, ...query } });
-  getDelivery = (webhookId: string, eventId: string) =>
-    this.call<DeliveryDetail>('GET', `v2/webhooks/${id(webhookId)}/deliveries/${id(eventId)}`);
-  retryDelivery = (webhookId: string, eventId: string) =>
-    this.call<QueuedRetry>('POST', `v2/webhooks/${id(webhookId)}/deliveries/${id(eventId)}/retry`);
+    this.call<Page<DeliverySummary>>(this.api.v2.listDeliveries(webhookId, given({ limit: 25, ...query })));
+  getDelivery = (webhookId: string, eventId: string) => this.call<DeliveryDetail>(this.api.v2.getDelivery(webhookId, eventId));
+  retryDelivery = (webhookId: string, eventId: string) => this.call<QueuedRetry>(this.api.v2.retryDelivery(webhookId, eventId));
   recover = (webhookId: string, since: string, until?: string) =>
-    this.call<StartedRecovery>('POST', `v2/webhooks/${id(webhookId)}/recover`, { body: until ? { since, until } : { since } });
+    this.call<StartedRecovery>(this.api.v2.recoverDeliveries(webhookId, until ? { since, until } : { since }));
 
-  listEvents = (query: EventQuery) => this.call<Page<EventSummary>>('GET', 'v2/events', { query: { limit: 25, ...query } });
-  getEvent = (eventId: string) => this.call<EventDetail>('GET', `v2/events/${id(eventId)}`);
+  listEvents = (query: EventQuery) => this.call<Page<EventSummary>>(this.api.v2.listEvents(given({ limit: 25, ...query })));
+  getEvent = (eventId: string) => this.call<EventDetail>(this.api.v2.getEvent(eventId));
 
   /** Checks a credential before the console keeps it. */
   async verify(): Promise<void> {
-    await this.call('GET', 'v2/webhooks', { query: { limit: 1 } });
+    await this.call(this.api.v2.listWebhooks({ limit: 1 }));
   }
 
-  private async call<T>(method: string, path: string, { query, body }: { query?: Query; body?: unknown } = {}): Promise<T> {
-    const url = new URL(path, this.base);
-    for (const [name, value] of Object.entries(query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
-    }
-    let response: Response;
+  /** The generated client resolves with the answer, or rejects with it (not ok) or with fetch's error (no answer). */
+  private async call<T>(request: Promise<HttpResponse<unknown, unknown>>): Promise<T> {
     try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          Authorization: `Bearer ${this.credential}`,
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-        credentials: 'omit',
-        referrerPolicy: 'no-referrer',
-      });
-    } catch {
-      throw new ApiError(0, 'network_error', 'The API could not be reached. Check your connection and try again.');
+      return (await request).data as T;
+    } catch (failure) {
+      if (!(failure instanceof Response)) throw new ApiError(0, 'network_error', 'The API could not be reached. Check your connection and try again.');
+      const error = ((failure as HttpResponse<unknown, unknown>).error as { error?: { code?: string; message?: string; details?: ErrorDetail[]; requestId?: string } } | null)?.error;
+      if (failure.status === 401) this.onUnauthorized();
+      throw new ApiError(failure.status, error?.code ?? 'http_error', error?.message ?? `The API answered ${failure.status}`, error?.details ?? [], error?.requestId);
     }
-    const text = await response.text();
-    const parsed = text ? safeJson(text) : undefined;
-    if (response.ok) return parsed as T;
-    const error = (parsed as { error?: { code?: string; message?: string; details?: ErrorDetail[]; requestId?: string } } | undefined)?.error;
-    if (response.status === 401) this.onUnauthorized();
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'http_error',
-      error?.message ?? `The API answered ${response.status}`,
-      error?.details ?? [],
-      error?.requestId,
-    );
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

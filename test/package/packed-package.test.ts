@@ -10,6 +10,7 @@ const CONSUMER_APP = `
 import { App, Stack } from 'aws-cdk-lib';
 import { Role, AccountRootPrincipal } from 'aws-cdk-lib/aws-iam';
 import { WebhookPlatform } from 'serverless-webhooks';
+import { Api, publishEvent } from 'serverless-webhooks/client';
 
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -20,6 +21,8 @@ const webhooks = new WebhookPlatform(stack, 'Webhooks', {
 });
 webhooks.grantPublish(new Role(stack, 'Producer', { assumedBy: new AccountRootPrincipal() }));
 app.synth();
+void Api;
+void publishEvent;
 `;
 
 /**
@@ -38,6 +41,9 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
     for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer));
+    // a producer's own SQS client, which publishEvent sends with
+    mkdirSync(join(app, 'node_modules', '@aws-sdk'));
+    symlinkSync(join(ROOT, 'node_modules', '@aws-sdk', 'client-sqs'), join(app, 'node_modules', '@aws-sdk', 'client-sqs'));
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
     writeFileSync(join(app, 'app.mjs'), CONSUMER_APP);
   }, 180_000);
@@ -72,9 +78,25 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(Object.values(template.Resources).some((resource) => resource.Type === 'AWS::KMS::Key')).toBe(true);
   });
 
-  it('type-checks a TypeScript consumer against the package\'s declarations', () => {
-    // Prepare
-    writeFileSync(join(app, 'app.ts'), CONSUMER_APP);
+  it('exports the typed client and publishEvent as serverless-webhooks/client', () => {
+    // Act
+    const result = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', "import { Api, publishEvent } from 'serverless-webhooks/client'; console.log(typeof new Api({ baseUrl: 'https://api.example.com' }).v2.createWebhook, typeof publishEvent);"],
+      { cwd: app, encoding: 'utf8' },
+    );
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('function function');
+  });
+
+  it('type-checks a TypeScript consumer against the package\'s declarations, which are real types, not any', () => {
+    // Prepare: a wrong prop must be a type error, or the declarations did not resolve
+    writeFileSync(
+      join(app, 'app.ts'),
+      `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\nnew WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n`,
+    );
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['app.ts'] }),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openApiYaml } from '../../lambdas/api/openapi/document';
 import { OPERATIONS } from '../../lambdas/api/openapi/operations';
 import { ROUTES } from '../../lambdas/api/routes';
+import { generateClient } from '../../client/generate';
 
 const DESCRIPTION = new URL('../../docs/openapi.yaml', import.meta.url);
 const REDOCLY = new URL('../../node_modules/.bin/redocly', import.meta.url).pathname;
@@ -13,6 +14,10 @@ describe('docs/openapi.yaml', () => {
   it('is what `npm run openapi` generates from the route table and the schemas (run it after changing either)', () => {
     expect(readFileSync(DESCRIPTION, 'utf8')).toBe(openApiYaml());
   });
+
+  it('has its typed client in step: client/webhooks-api.ts is what the generator makes of it (npm run openapi)', async () => {
+    expect(readFileSync(new URL('../../client/webhooks-api.ts', import.meta.url), 'utf8')).toBe(await generateClient(DESCRIPTION.pathname));
+  }, 30_000);
 
   it('describes every route of the route table, and nothing else', () => {
     expect(Object.keys(OPERATIONS).sort()).toEqual(ROUTES.map((route) => route.name).sort());
