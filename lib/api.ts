@@ -70,6 +70,8 @@ export class Api extends Construct {
   public readonly restApi: RestApi;
   public readonly authorizerFunction: WebhooksFunction;
   public readonly routeFunctions: WebhooksFunction[];
+  /** The ApiUrl output: the stage's URL, or the team's domain when the platform has one. */
+  public readonly urlOutput: CfnOutput;
   /** The per-client rate limits (WAF), unless context `wafEnabled` is false. */
   public readonly rateLimits?: ApiRateLimits;
 
@@ -152,10 +154,11 @@ export class Api extends Construct {
 
     // RestApi adds an output with a generated name ("Endpoint…"); ApiUrl replaces it with a stable one
     this.restApi.node.tryRemoveChild('Endpoint');
-    new CfnOutput(this, 'ApiUrlOutput', {
+    this.urlOutput = new CfnOutput(this, 'ApiUrlOutput', {
       description: 'Base URL of the webhooks API; routes live under /v2/webhooks',
       value: this.restApi.url,
-    }).overrideLogicalId('ApiUrl');
+    });
+    this.urlOutput.overrideLogicalId('ApiUrl');
 
     if (config.wafEnabled) this.rateLimits = new ApiRateLimits(this, 'RateLimits', { stage: this.restApi.deploymentStage });
     this.acknowledgeNagFindings(config);

@@ -18,6 +18,8 @@ export interface ConsoleProps {
   logRetention: RetentionDays;
   /** The stack's customer-managed key (context encryptionKey): the function's log group uses it. */
   dataKey?: IKey;
+  /** The platform's public base URL when it is on the team's domain (ends in `/`); else the stage's URL. */
+  publicBaseUrl?: string;
 }
 
 
@@ -31,7 +33,7 @@ export class Console extends Construct {
   public readonly function: WebhooksFunction;
   public readonly url: string;
 
-  public constructor(scope: Construct, id: string, { restApi, logRetention, dataKey }: ConsoleProps) {
+  public constructor(scope: Construct, id: string, { restApi, logRetention, dataKey, publicBaseUrl }: ConsoleProps) {
     super(scope, id);
     const files = new LayerVersion(this, 'Files', {
       description: 'The web console: index.html and its hashed assets',
@@ -58,7 +60,7 @@ export class Console extends Construct {
     const methods = [page.addMethod('GET', integration, publicMethod), page.addResource('{proxy+}').addMethod('GET', integration, publicMethod)];
     for (const method of methods) acknowledgePublicPage(method);
 
-    this.url = `${restApi.url}${CONSOLE_PATH.slice(1)}`;
+    this.url = `${publicBaseUrl ?? restApi.url}${CONSOLE_PATH.slice(1)}`;
     new CfnOutput(this, 'ConsoleUrlOutput', {
       description: 'The web console; portal links: npm run portal-link -- --tenant <id> --console-url <this> --table <TableName>',
       value: this.url,

@@ -7,6 +7,7 @@ import { Api } from './api';
 import { Console } from './console';
 import { acknowledgeControlTowerFindings } from './control-tower';
 import type { CatalogEntry } from '../lambdas/core/event-catalog';
+import { CustomDomain, type DomainSettings } from './custom-domain';
 import { Delivery } from './delivery';
 import { EventCatalogLayer } from './event-catalog-layer';
 import { Monitoring } from './monitoring';
@@ -22,6 +23,12 @@ export interface WebhookPlatformProps {
    * operational types are added, and fan-out parks an event whose `data` does not match its type's JSON Schema.
    */
   eventTypes?: readonly CatalogEntry[];
+  /**
+   * The team's own domain for the API and the console: `{domainName, certificate, basePath?, hostedZone?}` creates an
+   * API Gateway domain name, `{domain, basePath?}` maps onto one the team already has. The ApiUrl and ConsoleUrl
+   * outputs, and so portal links, use it.
+   */
+  domain?: DomainSettings;
   /** The API's credentials: API keys, and the team's JWTs (`{issuer, audience, tenantClaim}`). Default: API keys. */
   auth?: AuthSettings;
   /** Subscribes this address to the alarm topic. */
@@ -54,6 +61,8 @@ export class WebhookPlatform extends Construct {
   public readonly monitoring: Monitoring;
   /** The VPC and fixed addresses of the deliver lanes (setting staticEgress), when on. */
   public readonly egress?: StaticEgress;
+  /** The API on the team's domain (prop domain), when given. */
+  public readonly customDomain?: CustomDomain;
 
   public constructor(scope: Construct, id: string, props: WebhookPlatformProps = {}) {
     super(scope, id);
@@ -70,7 +79,9 @@ export class WebhookPlatform extends Construct {
       dataKey,
       queues: { platformEvents: this.delivery.platformEventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
     });
-    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention, dataKey });
+    this.customDomain = props.domain ? new CustomDomain(this, 'Domain', { settings: props.domain, restApi: this.api.restApi }) : undefined;
+    if (this.customDomain) this.api.urlOutput.value = this.customDomain.url;
+    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention, dataKey, publicBaseUrl: this.customDomain?.url });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
       delivery: this.delivery,

@@ -1,10 +1,13 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { DomainName } from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Role, AccountRootPrincipal } from 'aws-cdk-lib/aws-iam';
+import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { describe, expect, it } from 'vitest';
 import { OrdersStack } from '../../examples/embedded-app/orders-stack';
 import { ROUTES } from '../../lambdas/api/routes';
-import { WebhookPlatform } from '../../lib/index';
+import { WebhookPlatform, type DomainSettings } from '../../lib/index';
 
 const ROUTE_NAMES = ROUTES.map((route) => route.name);
 import { actionsOf, resourcesOfType, statementsOfFunction } from './synthesize';
@@ -92,5 +95,51 @@ describe('WebhookPlatform eventTypes: the team\'s catalog', () => {
     expect(() => new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'Shop'), 'Webhooks', { eventTypes: [{ ...ORDER_PAID, example: {} }] })).toThrow(
       /Invalid event catalog \(Shop\/Webhooks eventTypes\): order\.paid: its example does not match its schema/,
     );
+  });
+});
+
+describe('WebhookPlatform domain: the API and the console on the team\'s domain', () => {
+  const synth = (domain: (stack: Stack) => DomainSettings) => {
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const platform = new WebhookPlatform(stack, 'Webhooks', { domain: domain(stack) });
+    return { platform, template: Template.fromStack(stack) };
+  };
+  const certificate = (stack: Stack) => Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666');
+
+  it('creates a regional TLS 1.2 domain, maps the stage at the base path, adds the alias, and names it in ApiUrl and ConsoleUrl', () => {
+    // Act
+    const { template } = synth((stack) => ({
+      domainName: 'api.example.com',
+      certificate: certificate(stack),
+      basePath: 'webhooks',
+      hostedZone: HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
+    }));
+
+    // Assess
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: 'api.example.com', SecurityPolicy: 'TLS_1_2', EndpointConfiguration: { Types: ['REGIONAL'] } });
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'webhooks' });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A' });
+    const outputs = template.toJSON().Outputs;
+    expect(JSON.stringify(outputs.ApiUrl.Value)).toContain('/webhooks/');
+    expect(JSON.stringify(outputs.ConsoleUrl.Value)).toMatch(/\/webhooks\/console"/);
+  });
+
+  it('maps onto a domain the team already has, at its root when no base path is given', () => {
+    // Act
+    const { template } = synth((stack) => ({
+      domain: DomainName.fromDomainNameAttributes(stack, 'Existing', { domainName: 'api.example.com', domainNameAliasHostedZoneId: 'Z2', domainNameAliasTarget: 'd-1.execute-api.eu-west-1.amazonaws.com' }),
+    }));
+
+    // Assess
+    expect(resourcesOfType(template, 'AWS::ApiGateway::DomainName')).toEqual([]);
+    const [[, mapping]] = resourcesOfType(template, 'AWS::ApiGateway::BasePathMapping') as [[string, any]];
+    expect(mapping.Properties.DomainName).toBe('api.example.com');
+    expect(mapping.Properties.BasePath).toBeUndefined();
+    expect(template.toJSON().Outputs.ConsoleUrl.Value).toBe('https://api.example.com/console');
+  });
+
+  it('refuses a base path with a leading slash', () => {
+    // Assess
+    expect(() => synth((stack) => ({ domainName: 'api.example.com', certificate: certificate(stack), basePath: '/v2' }))).toThrow(/domain\.basePath: "\/v2" must be path segments/);
   });
 });

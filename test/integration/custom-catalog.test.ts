@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../local/receiver';
+import { startIdentityProvider, type IdentityProvider } from '../helpers/identity-provider';
 import { producer, waitFor } from '../helpers/pipeline';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
@@ -16,24 +17,50 @@ const CATALOG = [
   { name: 'order.shipped', description: 'An order left the warehouse', example: { orderId: 'o_1' } },
 ];
 
-/** A team's own catalog (EVENT_CATALOG_FILE): its types replace the product's, and fan-out holds events to their schemas. */
-describe('A team\'s event catalog with JSON Schemas', () => {
+/**
+ * A team's platform, as the local stack runs it: its own catalog (EVENT_CATALOG_FILE), whose types replace the
+ * product's and whose schemas fan-out holds events to, and its own sign-in (JWT mode): every request below carries
+ * a token of the team's identity provider, none of our API keys.
+ */
+describe('A team\'s event catalog with JSON Schemas, in JWT mode', () => {
   const directory = mkdtempSync(join(tmpdir(), 'webhooks-catalog-'));
+  const tenantId = 'shop-jwt';
+  let idp: IdentityProvider;
   let platform: TestPlatform;
   let receiver: Receiver;
   let key: string;
-  let tenantId: string;
 
   beforeAll(async () => {
     writeFileSync(join(directory, 'catalog.json'), JSON.stringify(CATALOG));
-    platform = await startTestPlatform({ EVENT_CATALOG_FILE: join(directory, 'catalog.json') });
+    idp = await startIdentityProvider();
+    platform = await startTestPlatform({
+      EVENT_CATALOG_FILE: join(directory, 'catalog.json'),
+      AUTH_API_KEYS: 'false',
+      AUTH_JWT_ISSUER: idp.issuer,
+      AUTH_JWT_AUDIENCE: idp.audience,
+      AUTH_JWT_TENANT_CLAIM: 'org_id',
+      AUTH_JWT_JWKS_URL: idp.jwksUrl,
+    });
     receiver = await startReceiver();
-    ({ key, tenantId } = await platform.newTenant('shop'));
+    key = await idp.mint({ org_id: tenantId, sub: 'user_shop' }, { expiresIn: '10m' });
   });
   afterAll(async () => {
     await receiver.stop();
     await platform.stop();
+    await idp.stop();
     rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('refuses a token of another key and an API key', async () => {
+    // Prepare
+    const apiKey = (await platform.newTenant('keyed')).key;
+
+    // Act
+    const foreign = await platform.request('GET', '/v2/event-types', { key: await idp.mintWithForeignKey({ org_id: tenantId }) });
+    const keyed = await platform.request('GET', '/v2/event-types', { key: apiKey });
+
+    // Assess
+    expect([foreign.status, keyed.status]).toEqual([401, 401]);
   });
 
   it('lists the team\'s types with their schemas, then the operational ones, and none of the product\'s', async () => {

@@ -8,13 +8,24 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 const CONSUMER_APP = `
 import { App, Stack } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Role, AccountRootPrincipal } from 'aws-cdk-lib/aws-iam';
 import { WebhookPlatform } from 'serverless-webhooks';
 import { Api, publishEvent } from 'serverless-webhooks/client';
 
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
+const certificate = Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666');
 const webhooks = new WebhookPlatform(stack, 'Webhooks', {
+  eventTypes: [
+    {
+      name: 'order.paid',
+      description: 'An order was paid',
+      example: { orderId: 'o_1' },
+      schema: { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } },
+    },
+  ],
+  domain: { domainName: 'api.example.com', certificate, basePath: 'webhooks' },
   auth: { apiKeys: true, jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id' } },
   alarmEmail: 'oncall@example.com',
   settings: { maxWebhooksPerTenant: 50, retryScheduleSeconds: [5, 60, 600], encryptionKey: 'create' },
@@ -75,7 +86,12 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(bundles.length).toBeGreaterThanOrEqual(21);
     const authorizer = functions.find((fn) => fn.Properties.Environment.Variables.AUTH_API_KEYS)!;
     expect(authorizer.Properties.Environment.Variables).toMatchObject({ AUTH_JWT_ISSUER: 'https://auth.example.com/', AUTH_JWT_TENANT_CLAIM: 'org_id' });
-    expect(Object.values(template.Resources).some((resource) => resource.Type === 'AWS::KMS::Key')).toBe(true);
+    for (const type of ['AWS::KMS::Key', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping']) {
+      expect(Object.values(template.Resources).some((resource) => resource.Type === type)).toBe(true);
+    }
+    // the catalog's layer holds the team's types
+    const catalogLayer = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::LayerVersion' && /catalog/i.test(resource.Properties.Description));
+    expect(catalogLayer).toBeDefined();
   });
 
   it('exports the typed client and publishEvent as serverless-webhooks/client', () => {
