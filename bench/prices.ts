@@ -15,8 +15,6 @@ export const PRICES_USD = {
   eventBridgeApiDestinationsPerMillion: 1.2,
 } as const;
 
-export const LAMBDA_MEMORY_GB = 0.25;
-
 /** The share of provisioned capacity auto scaling keeps in use (its default target). */
 export const PROVISIONED_UTILIZATION = 0.7;
 

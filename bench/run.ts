@@ -5,7 +5,7 @@ import { PRICES_USD, PROVISIONED_UTILIZATION } from './prices';
 import { settings } from './stats';
 
 // `npm run bench`: every scenario in its own process, one after the other, so they never share the CPU.
-const SCENARIOS = ['baseline', 'deliver-stubbed', 'deliver-emulators', 'end-to-end', 'cold-start', 'outage-isolation', 'fan-out-filters', 'sizing', 'per-webhook-options'] as const;
+const SCENARIOS = ['baseline', 'deliver-stubbed', 'deliver-emulators', 'end-to-end', 'cold-start', 'outage-isolation', 'fan-out-filters', 'sizing', 'per-webhook-options', 'memory-sizing'] as const;
 type Results = Record<(typeof SCENARIOS)[number], any>;
 
 function runScenario(name: string): Promise<unknown> {
@@ -146,6 +146,23 @@ receive (it locks the group at its first message in flight), where SQS returns u
 AWS an ordered webhook takes up to ten deliveries per round trip of its lane.
 A webhook throttled at ${options.throttled.rate}/s got its ${options.throttled.events} events (${options.throttled.received} received) at **${fixed(options.throttled.deliveriesPerSecond, 1)}/s** from the first to the last
 (${fixed((options.throttled.deliveriesPerSecond / options.throttled.rate) * 100)} % of the rate asked), never more than **${options.throttled.busiestSecond}** in any one second (the promise: the rate + 1).
+
+## Memory sizes (scenario 10, each bundle's import under Lambda's CPU share of each size)
+
+${memoryTable(results['memory-sizing'])}
 `;
+/** Cold-start milliseconds (median) and cost per cold start at each size; lambdas/platform-settings.ts chose from it. */
+function memoryTable(sizing: { skipped?: string; functions?: { function: string; sizes: { memoryMb: number; initMs: { median: number }; initCostMicroUsd: number }[] }[] }): string {
+  if (!sizing.functions) return `Not measured: ${sizing.skipped}.`;
+  const sizes = sizing.functions[0]!.sizes.map((size) => size.memoryMb);
+  return [
+    `| function | ${sizes.map((mb) => `${mb} MB`).join(' | ')} |`,
+    `| --- | ${sizes.map(() => '---').join(' | ')} |`,
+    ...sizing.functions.map((row) => `| ${row.function} | ${row.sizes.map((size) => `${fixed(size.initMs.median)} ms, ${fixed(size.initCostMicroUsd, 2)} µ$`).join(' | ')} |`),
+    '',
+    'Each cell: the median cold import, and what one cold start costs at that size (arm64 GB-second price). The sizes chosen, and why, are in `FUNCTION_MEMORY_MB` (lambdas/platform-settings.ts).',
+  ].join('\n');
+}
+
 writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
 console.log(markdown);

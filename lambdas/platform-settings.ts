@@ -67,6 +67,22 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   recover: 60,
 } as const;
 
+/**
+ * Each function's memory, chosen from `npm run bench`'s memory-sizing scenario, which imports each bundle under the
+ * CPU share Lambda gives a size (one vCPU at 1,769 MB) and prices the cold start. The API routes, the authorizer and
+ * fan-out do CPU work: at 1,024 MB their cold start takes 80-100 ms instead of about 500 ms at 256 MB, and costs
+ * less, and their warm time shrinks about as fast as its price per ms grows. The deliver lanes mostly wait for
+ * receivers, billed per MB while they wait: the smallest size whose cold start stays under 250 ms, 512 MB.
+ * Recover is rare and pages through the table: 512 MB. The console serves files it holds in memory: 128 MB.
+ */
+export const FUNCTION_MEMORY_MB = {
+  api: 1024,
+  fanOut: 1024,
+  deliver: 512,
+  recover: 512,
+  console: 128,
+} as const;
+
 export interface QueueSettings {
   name: string;
   visibilityTimeoutSeconds: number;

@@ -26,6 +26,7 @@ import {
   FUNCTION_TIMEOUT_SECONDS,
   ROUTE_QUEUE_URL_VARIABLES,
   type RouteQueue,
+  FUNCTION_MEMORY_MB,
 } from '../lambdas/platform-settings';
 import { ApiRateLimits } from './api-rate-limits';
 import { settingsEnvironment, sharedEnvironment, type AuthSettings, type WebhooksConfig } from './stack-config';
@@ -83,6 +84,7 @@ export class Api extends Construct {
       entry: `api/${AUTHORIZER_ENTRY}`,
       description: 'Checks the Bearer API key and names the tenant',
       timeout,
+      memorySize: FUNCTION_MEMORY_MB.api,
       logGroupRetention: config.logRetention,
       dataKey,
       environment: { ...sharedEnvironment(config), ...authEnvironment(config.auth) },
@@ -127,6 +129,7 @@ export class Api extends Construct {
         entry: `api/${route.entry}`,
         description: `${route.method} ${route.path}`,
         timeout,
+        memorySize: FUNCTION_MEMORY_MB.api,
         logGroupRetention: config.logRetention,
         dataKey,
         environment: routeEnvironment,

@@ -10,6 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { buildConsole, writeConsole } from '../console/build';
 import { CONSOLE_PATH } from '../lambdas/console/console-site';
+import { FUNCTION_MEMORY_MB } from '../lambdas/platform-settings';
 import { FROM_SOURCE, PREBUILT_CONSOLE } from './function-code';
 import { WebhooksFunction } from './webhooks-function';
 
@@ -46,7 +47,7 @@ export class Console extends Construct {
       entry: 'console/serve-console',
       description: `GET ${CONSOLE_PATH} and its assets`,
       timeout: Duration.seconds(5),
-      memorySize: 128,
+      memorySize: FUNCTION_MEMORY_MB.console,
       logGroupRetention: logRetention,
       dataKey,
       layers: [files],

@@ -12,6 +12,7 @@ import {
   ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   SLOW_DELIVERIES_QUEUE,
+  FUNCTION_MEMORY_MB,
 } from '../lambdas/platform-settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/table-access';
 import { consume, queueSharingDlq, queueWithDlq } from './queues';
@@ -88,6 +89,7 @@ export class Delivery extends Construct {
       entry: 'events/fan-out',
       description: 'Fans each event out to the matching webhooks of its tenant',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.fanOut),
+      memorySize: FUNCTION_MEMORY_MB.fanOut,
       logGroupRetention: config.logRetention,
       dataKey,
       environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl, PLATFORM_EVENTS_QUEUE_ARN: this.platformEventsQueue.queueArn },
@@ -162,6 +164,7 @@ export class Delivery extends Construct {
       entry,
       description,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.deliver),
+      memorySize: FUNCTION_MEMORY_MB.deliver,
       logGroupRetention: config.logRetention,
       dataKey: this.dataKey,
       environment,

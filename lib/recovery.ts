@@ -3,7 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE } from '../lambdas/platform-settings';
+import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE } from '../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../lambdas/table-access';
 import { consume, queueWithDlq } from './queues';
 import { sharedEnvironment, type WebhooksConfig } from './stack-config';
@@ -40,6 +40,7 @@ export class Recovery extends Construct {
       entry: 'events/recover',
       description: "Re-queues one page of a webhook's failed deliveries, then the rest of the recovery",
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.recover),
+      memorySize: FUNCTION_MEMORY_MB.recover,
       logGroupRetention: config.logRetention,
       dataKey,
       environment: {

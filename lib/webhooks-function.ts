@@ -14,6 +14,8 @@ export interface WebhooksFunctionProps
   /** The handler file under lambdas/, without extension (it exports `handler`). */
   entry: FunctionEntry;
   timeout: Duration;
+  /** FUNCTION_MEMORY_MB's size for this kind of function (lambdas/platform-settings.ts says how each was chosen). */
+  memorySize: number;
   /** How long the function's log group keeps logs (context `logRetentionDays`). */
   logGroupRetention: RetentionDays;
   /**
@@ -35,7 +37,6 @@ export class WebhooksFunction extends LambdaFunction {
   public constructor(scope: Construct, id: string, props: WebhooksFunctionProps) {
     const { logGroupRetention, dataKey, environment, entry, ...rest } = props;
     super(scope, id, {
-      memorySize: 256,
       ...rest,
       handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,

@@ -3,7 +3,8 @@ import { freePort } from '../../local/emulators';
 import { localClientConfig, startPlatform } from '../../local/platform';
 import { startReceiver } from '../../local/receiver';
 import type { SqsHandler } from '../../local/sqs-poller';
-import { LAMBDA_MEMORY_GB, PRICES_USD, provisionedPerMillion } from '../prices';
+import { FUNCTION_MEMORY_MB } from '../../lambdas/platform-settings';
+import { PRICES_USD, provisionedPerMillion } from '../prices';
 import { SdkMeter } from '../sdk-meter';
 import { percentile, report, repeat, settings, summarize } from '../stats';
 
@@ -12,14 +13,14 @@ import { percentile, report, repeat, settings, summarize } from '../stats';
 const WEBHOOKS = 3;
 const meter = new SdkMeter();
 const invocations = { 'fan-out': 0, deliver: 0 };
-let handlerMilliseconds = 0;
+const handlerMilliseconds = { 'fan-out': 0, deliver: 0 };
 const wrapConsumer = (name: 'fan-out' | 'deliver', handler: SqsHandler): SqsHandler => async (event, context) => {
   invocations[name] += 1;
   const started = performance.now();
   try {
     return await handler(event, context);
   } finally {
-    handlerMilliseconds += performance.now() - started;
+    handlerMilliseconds[name] += performance.now() - started;
   }
 };
 
@@ -79,7 +80,7 @@ const rounds = await repeat(settings.rounds, async (round) => {
   receiver.deliveries.length = 0;
   meter.reset();
   invocations['fan-out'] = invocations.deliver = 0;
-  handlerMilliseconds = 0;
+  handlerMilliseconds['fan-out'] = handlerMilliseconds.deliver = 0;
   const started = Date.now();
   await publish(`r${round + 1}`, events, 0);
   const expected = events * WEBHOOKS;
@@ -94,7 +95,7 @@ const rounds = await repeat(settings.rounds, async (round) => {
     requests: { ...meter.counts },
     items: { ...meter.items },
     invocations: { ...invocations },
-    handlerMilliseconds,
+    handlerMilliseconds: { ...handlerMilliseconds },
   };
 });
 
@@ -119,7 +120,8 @@ const indexWrites = events;
 const dynamoWrites = count(last.items, 'DynamoDB.UpdateItem') + count(last.items, 'DynamoDB.PutItem') + count(last.items, 'DynamoDB.BatchWriteItem') + indexWrites;
 const dynamoReads = count(last.requests, 'DynamoDB.Query') + count(last.items, 'DynamoDB.BatchGetItem') + count(last.requests, 'DynamoDB.GetItem');
 const lambdaInvocations = last.invocations['fan-out'] + last.invocations.deliver;
-const gbSeconds = (last.handlerMilliseconds / 1000) * LAMBDA_MEMORY_GB;
+// each function at its deployed memory (its billed GB-seconds); the handler time is this machine's, at a full CPU
+const gbSeconds = (last.handlerMilliseconds['fan-out'] / 1000) * (FUNCTION_MEMORY_MB.fanOut / 1024) + (last.handlerMilliseconds.deliver / 1000) * (FUNCTION_MEMORY_MB.deliver / 1024);
 const dollarsPerMillion = {
   sqs: (sqsRequests / deliveries) * PRICES_USD.sqsPerMillionRequests,
   dynamoDbWrites: (dynamoWrites / deliveries) * PRICES_USD.dynamoDbPerMillionWriteUnits,

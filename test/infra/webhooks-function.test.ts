@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/api/routes';
 import { ESM_REQUIRE_BANNER } from '../../lib/function-code';
+import { FUNCTION_MEMORY_MB } from '../../lambdas/platform-settings';
 import { resourcesOfType, synthesizeWebhooks } from './synthesize';
 
 const { template, outdir } = synthesizeWebhooks();
@@ -27,13 +28,14 @@ describe('Construct: WebhooksFunction', () => {
     expect(count).toBe(expected);
   });
 
-  it.each(functions)('runs %s on Node.js 24, arm64, traced, 256 MB by default', (id, fn) => {
-    // Prepare: the console's function only hands out static files, and asks for less
+  it.each(functions)('runs %s on Node.js 24, arm64, traced, with the memory its kind measured best at', (id, fn) => {
+    // Prepare: the sizes of lambdas/platform-settings.ts, by kind
+    const kind = id.startsWith('ConsoleServe') ? 'console' : id.startsWith('Api') ? 'api' : id.startsWith('DeliveryFanOut') ? 'fanOut' : id.startsWith('DeliveryDeliver') ? 'deliver' : 'recover';
     const expected = {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
-      MemorySize: id.startsWith('ConsoleServe') ? 128 : 256,
+      MemorySize: FUNCTION_MEMORY_MB[kind],
       Handler: 'index.handler',
     };
 
