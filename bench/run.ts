@@ -75,7 +75,7 @@ Verified receipts in the last round: ${e2e.verifiedReceipts}.
 
 Dollars per million deliveries at us-east-1 list prices (bench/prices.ts: SQS $${PRICES_USD.sqsPerMillionRequests}/M requests,
 DynamoDB $${PRICES_USD.dynamoDbPerMillionWriteUnits}/M write units and $${PRICES_USD.dynamoDbPerMillionReadUnits}/M read units, Lambda $${PRICES_USD.lambdaPerMillionRequests}/M requests and
-$${PRICES_USD.lambdaArmPerGbSecond}/GB-s on ARM at 256 MB, durations as measured here):
+$${PRICES_USD.lambdaArmPerGbSecond}/GB-s on ARM, each function at its memory (FUNCTION_MEMORY_MB), durations as measured here):
 SQS $${fixed(cost.sqs, 3)} + DynamoDB writes $${fixed(cost.dynamoDbWrites, 3)} + reads $${fixed(cost.dynamoDbReads, 3)} + Lambda requests $${fixed(cost.lambdaRequests, 3)}
 + duration $${fixed(cost.lambdaDuration, 3)} = **$${fixed(cost.total, 2)}** (EventBridge API destinations: $${PRICES_USD.eventBridgeApiDestinationsPerMillion}).
 Without the emulator's empty long polls (SQS.ReceiveMessageCommand(empty): fauxqs wakes every waiting poller

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Architecture, Code, LayerVersion, Runtime, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { parseEventCatalog } from '../lambdas/adapters/event-catalog-file';
+import { checkExamples, parseEventCatalog } from '../lambdas/adapters/event-catalog-file';
+import { compileJsonSchema } from '../lambdas/adapters/json-schema';
 import type { CatalogEntry } from '../lambdas/core/event-catalog';
 
 /** Where a Lambda layer's files are: /opt, then the file's name in the layer. */
@@ -20,7 +21,10 @@ export class EventCatalogLayer extends Construct {
 
   public constructor(scope: Construct, id: string, { eventTypes }: { eventTypes: readonly CatalogEntry[] }) {
     super(scope, id);
-    const text = JSON.stringify(parseEventCatalog(eventTypes, `${scope.node.path} eventTypes`));
+    const source = `${scope.node.path} eventTypes`;
+    const entries = parseEventCatalog(eventTypes, source);
+    checkExamples(entries, source, compileJsonSchema);
+    const text = JSON.stringify(entries);
     // named after its content: every synth of the same catalog reuses one directory
     const directory = join(tmpdir(), `webhooks-catalog-${createHash('sha256').update(text).digest('hex').slice(0, 20)}`);
     if (!existsSync(join(directory, CATALOG_FILE))) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import { createEventCatalog, EVENT_TYPE_NAME_PATTERN, OPERATIONAL_EVENT_TYPES, useEventCatalog, type CatalogEntry } from '../core/event-catalog';
+import { createEventCatalog, EVENT_TYPE_NAME_PATTERN, OPERATIONAL_EVENT_TYPES, useEventCatalog, type CatalogEntry, type SchemaCompiler } from '../core/event-catalog';
 
 /** Bounds on a team's catalog: each type is a row of GET /v2/event-types and a choice in the console. */
 export const MAX_EVENT_TYPES = 200;
@@ -22,10 +22,7 @@ const catalogSchema = z
     z.refine((entries) => entries.every((entry) => !OPERATIONAL_NAMES.has(entry.name)), `must not redefine the platform's own types (${[...OPERATIONAL_NAMES].join(', ')})`),
   );
 
-/**
- * Checks a team's catalog (the construct's `eventTypes`, or the file of EVENT_CATALOG_FILE): its shape, and that
- * each example matches its own schema, so a catalog that would refuse its own test events never deploys.
- */
+/** Checks a team's catalog (the construct's `eventTypes`, or the file of EVENT_CATALOG_FILE): its shape. */
 export function parseEventCatalog(value: unknown, source: string): CatalogEntry[] {
   const result = catalogSchema.safeParse(value);
   if (!result.success) {
@@ -33,13 +30,16 @@ export function parseEventCatalog(value: unknown, source: string): CatalogEntry[
     throw new Error(`Invalid event catalog (${source}): ${problems.join('; ')}`);
   }
   // the parse's copy, so the caller's objects are never held or changed
-  const entries = result.data as CatalogEntry[];
-  const catalog = createEventCatalog(entries);
+  return result.data as CatalogEntry[];
+}
+
+/** Checks each example against its own schema, so a catalog that would refuse its own test events never deploys. */
+export function checkExamples(entries: readonly CatalogEntry[], source: string, compile: SchemaCompiler): void {
+  const catalog = createEventCatalog(entries, () => compile);
   for (const entry of entries) {
     const violation = catalog.schemaViolation(entry.name, entry.example);
     if (violation) throw new Error(`Invalid event catalog (${source}): ${entry.name}: its example does not match its schema: ${violation}`);
   }
-  return entries;
 }
 
 /** Where the team's catalog is: a JSON array of `{name, description, example, schema?}` (Lambda: the catalog layer). */

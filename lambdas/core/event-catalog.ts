@@ -4,7 +4,6 @@
  * A team gives its own types (construct prop `eventTypes`, or the file named by EVENT_CATALOG_FILE); they replace
  * the product types below, which are the default. The platform's operational types are always there.
  */
-import { Validator, type Schema } from '@cfworker/json-schema';
 
 export interface EventTypeDescription {
   name: string;
@@ -112,33 +111,43 @@ export interface EventCatalog {
   schemaViolation(type: EventType, data: unknown): string | undefined;
 }
 
-/** The first few failures of a schema, as `<path> <rule>: <message>` (the root is `/`). */
-const MAX_REPORTED_FAILURES = 3;
+/** Why data does not match one schema (the path and the rule), or undefined when it does. */
+export type SchemaCheck = (data: unknown) => string | undefined;
+/** Turns a JSON Schema into its check: a library's, given by the function that checks events (fan-out). */
+export type SchemaCompiler = (schema: Record<string, unknown>) => SchemaCheck;
 
-/** A catalog of the team's types (or the product's) and the operational ones; schemas compiled once. */
-export function createEventCatalog(custom: readonly CatalogEntry[] = PRODUCT_EVENT_TYPES): EventCatalog {
+let registeredCompiler: SchemaCompiler | undefined;
+
+/**
+ * Only fan-out checks events' data, so only its bundle carries a JSON Schema validator: it registers one here.
+ * Without one, a catalog checks no data (the API's routes list schemas, they never apply them).
+ */
+export function useSchemaCompiler(compiler: SchemaCompiler): void {
+  registeredCompiler = compiler;
+}
+
+/** A catalog of the team's types (or the product's) and the operational ones; each schema compiled on first use. */
+export function createEventCatalog(custom: readonly CatalogEntry[] = PRODUCT_EVENT_TYPES, compiler = (): SchemaCompiler | undefined => registeredCompiler): EventCatalog {
   const entries: EventTypeDescription[] = [
     ...custom.map((entry) => ({ ...entry, operational: false })),
     ...OPERATIONAL_EVENT_TYPES.map((entry) => ({ ...entry, operational: true })),
   ];
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  const validators = new Map(entries.filter((entry) => entry.schema).map((entry) => [entry.name, new Validator(entry.schema as Schema, '2020-12', false)]));
+  const checks = new Map<EventType, SchemaCheck>();
+  const checkOf = (type: EventType): SchemaCheck | undefined => {
+    const schema = byName.get(type)?.schema;
+    const compile = compiler();
+    if (!schema || !compile) return undefined;
+    if (!checks.has(type)) checks.set(type, compile(schema));
+    return checks.get(type);
+  };
   return {
     entries,
     types: entries.map((entry) => entry.name),
     has: (type) => byName.has(type),
     isOperational: (type) => byName.get(type)?.operational === true,
     example: (type) => byName.get(type)?.example ?? {},
-    schemaViolation: (type, data) => {
-      const result = validators.get(type)?.validate(data);
-      if (!result || result.valid) return undefined;
-      // the library reports each failing keyword and the ones around it; the leaves say what is wrong
-      const leaves = result.errors.filter((error) => !['properties', 'items', 'allOf', 'anyOf', 'oneOf', '$ref'].includes(error.keyword));
-      return (leaves.length ? leaves : result.errors)
-        .slice(0, MAX_REPORTED_FAILURES)
-        .map((error) => `${error.instanceLocation.replace(/^#/, '') || '/'} ${error.keyword}: ${error.error}`)
-        .join('; ');
-    },
+    schemaViolation: (type, data) => checkOf(type)?.(data),
   };
 }
 

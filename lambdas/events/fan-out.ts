@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
 import { loadEventCatalogFile } from '../adapters/event-catalog-file';
+import { compileJsonSchema } from '../adapters/json-schema';
+import { useSchemaCompiler } from '../core/event-catalog';
 import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
@@ -13,7 +15,9 @@ import { FanOutService, type QueuedDelivery } from '../core/fan-out-service';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
-// the team's event catalog, when it has one: the types and schemas events are checked against
+// the team's event catalog, when it has one: the types and schemas events are checked against (fan-out alone
+// checks data, so its bundle alone carries the validator)
+useSchemaCompiler(compileJsonSchema);
 loadEventCatalogFile();
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
 const orderedDeliveriesQueueUrl = required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventCatalog } from '../../lambdas/adapters/event-catalog-file';
+import { checkExamples, parseEventCatalog } from '../../lambdas/adapters/event-catalog-file';
+import { compileJsonSchema } from '../../lambdas/adapters/json-schema';
 import { createEventCatalog, exampleData, eventCatalog, isOperational, PRODUCT_EVENT_TYPES } from '../../lambdas/core/event-catalog';
 
 const ORDER_PAID = {
@@ -33,7 +34,7 @@ describe('Module: event-catalog', () => {
 
   it('names the path and the rule of data that does not match its type\'s schema, and nothing for data that does', () => {
     // Prepare
-    const catalog = createEventCatalog([ORDER_PAID]);
+    const catalog = createEventCatalog([ORDER_PAID], () => compileJsonSchema);
 
     // Act
     const missing = catalog.schemaViolation('order.paid', { amount: 3 });
@@ -46,7 +47,9 @@ describe('Module: event-catalog', () => {
     expect(negative).toMatch(/^\/amount minimum: /);
     expect(wrongType).toMatch(/^\/orderId type: /);
     // a type without a schema takes any object
-    expect(createEventCatalog([{ ...ORDER_PAID, schema: undefined }]).schemaViolation('order.paid', { anything: true })).toBeUndefined();
+    expect(createEventCatalog([{ ...ORDER_PAID, schema: undefined }], () => compileJsonSchema).schemaViolation('order.paid', { anything: true })).toBeUndefined();
+    // without a validator (the API's routes), a catalog lists schemas and checks nothing
+    expect(createEventCatalog([ORDER_PAID], () => undefined).schemaViolation('order.paid', {})).toBeUndefined();
   });
 });
 
@@ -59,6 +62,6 @@ describe('Module: event-catalog-file (a team\'s catalog, checked before it is us
     ['an empty list', [], /must list at least one event type/],
   ])('refuses %s, naming the problem', (_, catalog, message) => {
     // Assess
-    expect(() => parseEventCatalog(catalog, 'catalog.json')).toThrow(message);
+    expect(() => checkExamples(parseEventCatalog(catalog, 'catalog.json'), 'catalog.json', compileJsonSchema)).toThrow(message);
   });
 });
