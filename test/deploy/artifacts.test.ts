@@ -231,7 +231,7 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
       expect(reports.filter((report) => report.calls === 0).map((report) => constructPath(platform.assembly.template, report.functionId)).sort()).toEqual(['Api/ListEventTypes', 'Console/Serve']);
     });
 
-    it('explains every granted action the deployed functions did not use (tests/deploy/unused-grants.ts), and nothing more', async () => {
+    it('explains every granted action the deployed functions did not use (test/deploy/unused-grants.ts), and nothing more', async () => {
       // Act
       const reports = await platform.evaluateIam();
 
