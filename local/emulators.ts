@@ -152,3 +152,11 @@ async function onLoopback<T>(start: () => Promise<T>): Promise<T> {
     Server.prototype.listen = listen;
   }
 }
+
+/** Where a platform finds an emulator: one already running at an endpoint, or one it starts on a port. */
+export type EmulatorChoice = { endpoint: string } | { port: number; dataDir?: string };
+
+/** The emulator of a choice: the running one (stopping it is its owner's business), or a new one. */
+export async function useOrStartEmulator(choice: EmulatorChoice, start: (options: { port: number; dataDir?: string }) => Promise<Emulator>): Promise<Emulator> {
+  return 'endpoint' in choice ? { endpoint: choice.endpoint, stop: async () => undefined } : start(choice);
+}

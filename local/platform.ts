@@ -5,7 +5,7 @@ import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
 import { ApiKeyService } from '../lambdas/core/api-key-service';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from './emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, useOrStartEmulator, type EmulatorChoice } from './emulators';
 import { localClientConfig } from './local-settings';
 import {
   DEFAULT_RETRY_SCHEDULE_SECONDS,
@@ -24,8 +24,8 @@ import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
 export interface PlatformOptions {
   apiPort: number;
   /** Use an emulator that is already running, or start one on this port. */
-  dynamo: { endpoint: string } | { port: number; dataDir?: string };
-  sqs: { endpoint: string } | { port: number; dataDir?: string };
+  dynamo: EmulatorChoice;
+  sqs: EmulatorChoice;
   tableName: string;
   /** Prefixed to every queue name, so several platforms can share one emulator (tests). */
   queuePrefix?: string;
@@ -54,13 +54,6 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-async function emulator(
-  choice: { endpoint: string } | { port: number; dataDir?: string },
-  start: (options: { port: number; dataDir?: string }) => Promise<Emulator>,
-): Promise<Emulator> {
-  return 'endpoint' in choice ? { endpoint: choice.endpoint, stop: async () => undefined } : start(choice);
-}
-
 export { localClientConfig };
 
 /**
@@ -69,8 +62,8 @@ export { localClientConfig };
  * the environment at import, exactly as in Lambda, so a process hosts one platform.
  */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
-  const dynamo = await emulator(options.dynamo, startDynamoDb);
-  const sqs = await emulator(options.sqs, startSqs);
+  const dynamo = await useOrStartEmulator(options.dynamo, startDynamoDb);
+  const sqs = await useOrStartEmulator(options.sqs, startSqs);
   const dynamoClient = new DynamoDBClient(localClientConfig(dynamo.endpoint));
   const sqsClient = new SQSClient(localClientConfig(sqs.endpoint));
   await provisionTable(dynamoClient, options.tableName);

@@ -6,7 +6,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyResult, SQSBatchRespons
 import { DynamoApiKeyRepository } from '../../lambdas/adapters/api-key-repository';
 import { ApiKeyService } from '../../lambdas/core/api-key-service';
 import { createApiGateway, type MountedRoute } from '../api-gateway';
-import { LOCAL_REGION, startDynamoDb, startSqs, type Emulator } from '../emulators';
+import { LOCAL_REGION, startDynamoDb, startSqs, useOrStartEmulator, type EmulatorChoice } from '../emulators';
 import { localClientConfig } from '../local-settings';
 import { startPoller, type Poller } from '../sqs-poller';
 import { startCallRecorder, type RecordedCall } from './call-recorder';
@@ -26,8 +26,8 @@ export const LOCAL_OVERRIDES = { ALLOW_HTTP_URLS: 'true', ALLOW_LOOPBACK_URLS: '
 
 export interface ArtifactPlatformOptions {
   apiPort: number;
-  dynamo: { endpoint: string } | { port: number; dataDir?: string };
-  sqs: { endpoint: string } | { port: number; dataDir?: string };
+  dynamo: EmulatorChoice;
+  sqs: EmulatorChoice;
   /** The cloud assembly to run (default: the project's cdk.out, synthesized first when stale). */
   assembly?: CloudAssembly;
   /** Prefixed to the table's and every queue's name, so several runs can share one emulator (tests). */
@@ -51,9 +51,6 @@ export interface RunningArtifactPlatform {
   evaluateIam(template?: CloudAssembly['template']): Promise<FunctionReport[]>;
   stop(): Promise<void>;
 }
-
-const emulator = (choice: ArtifactPlatformOptions['dynamo'], start: (options: { port: number; dataDir?: string }) => Promise<Emulator>) =>
-  'endpoint' in choice ? Promise.resolve({ endpoint: choice.endpoint, stop: async () => undefined }) : start(choice);
 
 const logicalIdIn = (value: TemplateValue | undefined): string | undefined =>
   value && typeof value === 'object' && !Array.isArray(value) && 'Ref' in value ? (value.Ref as string) : undefined;
@@ -111,8 +108,8 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
   const assembly = options.assembly ?? freshCloudAssembly();
   const { template, stackName } = assembly;
   const prefix = options.namePrefix ?? '';
-  const dynamo = await emulator(options.dynamo, startDynamoDb);
-  const sqs = await emulator(options.sqs, startSqs);
+  const dynamo = await useOrStartEmulator(options.dynamo, startDynamoDb);
+  const sqs = await useOrStartEmulator(options.sqs, startSqs);
   const calls: RecordedCall[] = [];
   // a poller repeats the same receive every second: distinct calls keep a long session's memory bounded
   const seen = new Set<string>();
