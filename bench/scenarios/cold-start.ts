@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../../lib/function-code';
-import { report, summarize } from '../stats';
+import { BUNDLE_ENVIRONMENT, importMilliseconds } from '../bundle-import';
+import { report } from '../stats';
 
 // Scenario 6: every function bundle exactly as `cdk synth` builds it: its size, and how long a fresh Node 24
 // process takes to import it (module initialisation), next to a bundle that only imports and creates the
@@ -21,39 +22,6 @@ const template = JSON.parse(readFileSync(join(cdkOut, 'Webhooks.template.json'),
 const functions = Object.entries(template.Resources)
   .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'])
   .map(([logicalId, resource]) => ({ name: logicalId.replace(/[A-F0-9]{8}$/, ''), bundle: join(cdkOut, resource.Metadata!['aws:asset:path']!, 'index.mjs') }));
-
-const environment = {
-  ...process.env,
-  TABLE_NAME: 'bench',
-  EVENTS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events-dlq',
-  DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
-  SLOW_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-slow',
-  ORDERED_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-ordered.fifo',
-  EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events',
-  RECOVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/recoveries',
-  RECOVERIES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/recoveries-dlq',
-  PLATFORM_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/platform-events',
-  PLATFORM_EVENTS_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:platform-events',
-  DELIVERIES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-dlq',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-};
-
-/** Median milliseconds a fresh process spends importing the bundle (Node's own start-up excluded). */
-function initMilliseconds(bundle: string): ReturnType<typeof summarize> {
-  const times: number[] = [];
-  for (let spawn = 0; spawn < SPAWNS; spawn += 1) {
-    const result = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`],
-      { env: environment, encoding: 'utf8' },
-    );
-    if (result.status !== 0) throw new Error(`importing ${bundle} failed: ${result.stderr}`);
-    times.push(Number(result.stdout.trim()));
-  }
-  return summarize(times);
-}
 
 async function baselineBundle(name: string, usesSqs: boolean): Promise<string> {
   const entry = join(work, `baseline-${name}.ts`);
@@ -78,7 +46,7 @@ const skipped: { function: string; reason: string }[] = [];
 for (const { name, bundle } of functions) {
   // a function that reads files only Lambda has (the console's assets) cannot be imported here; any other that
   // fails to import is a broken bundle or an environment this scenario lacks, and stops the bench
-  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(bundle)});`], { env: environment, encoding: 'utf8' });
+  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(bundle)});`], { env: BUNDLE_ENVIRONMENT, encoding: 'utf8' });
   if (probe.status !== 0) {
     const reason = probe.stderr.split('\n').find((line) => /Error/.test(line))?.slice(0, 200) ?? 'import failed';
     if (!/Console/.test(name)) throw new Error(`${name} does not start: ${reason}`);
@@ -87,8 +55,8 @@ for (const { name, bundle } of functions) {
   }
   const usesSqs = /FanOut|Deliver/.test(name);
   const baseline = await baselineBundle(name, usesSqs);
-  const init = initMilliseconds(bundle);
-  const baselineInit = initMilliseconds(baseline);
+  const init = importMilliseconds(bundle, SPAWNS);
+  const baselineInit = importMilliseconds(baseline, SPAWNS);
   rows.push({
     function: name,
     bytes: statSync(bundle).size,

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { functionCodeDirectory } from '../../lib/function-code';
-import { report, summarize } from '../stats';
+import { importMilliseconds } from '../bundle-import';
+import { report } from '../stats';
 
 // Scenario 10: a function's cold start at each Lambda memory size, on this machine. Lambda gives a function CPU in
 // proportion to its memory (one vCPU at 1,769 MB), so each size runs its bundle's import under a CFS quota of that
@@ -18,21 +18,6 @@ const GB_SECOND_USD = 0.0000133334;
 // one of each kind: the hot path (deliver, fan-out), the gate of every request (authorizer), a route
 const FUNCTIONS = ['events/deliver', 'events/fan-out', 'api/authorizer', 'api/create-webhook'] as const;
 
-const environment = {
-  PATH: process.env.PATH,
-  TABLE_NAME: 'bench',
-  EVENTS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events-dlq',
-  DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
-  SLOW_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-slow',
-  ORDERED_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-ordered.fifo',
-  PLATFORM_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/platform-events',
-  PLATFORM_EVENTS_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:platform-events',
-  DELIVERIES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-dlq',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-};
-
 function quotaGroup(memoryMb: number): string | undefined {
   const group = join(CGROUP_ROOT, `webhooks-bench-${memoryMb}`);
   try {
@@ -45,17 +30,6 @@ function quotaGroup(memoryMb: number): string | undefined {
   }
 }
 
-/** Milliseconds a fresh process spends importing the bundle, its whole process inside the quota group. */
-function initUnderQuota(bundle: string, group: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
-  const result = spawnSync('sh', ['-c', `echo $$ > ${join(group, 'tasks')} && exec "$0" --input-type=module -e "$1"`, process.execPath, script], {
-    env: environment,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`importing ${bundle} failed: ${result.stderr}`);
-  return Number(result.stdout.trim());
-}
-
 const groups = SIZES_MB.map((memoryMb) => ({ memoryMb, group: quotaGroup(memoryMb) }));
 if (groups.some(({ group }) => !group)) {
   report({ skipped: `no writable cgroup cpu controller at ${CGROUP_ROOT}: sizes cannot be measured on this machine` });
@@ -63,7 +37,7 @@ if (groups.some(({ group }) => !group)) {
   const rows = FUNCTIONS.map((entry) => {
     const bundle = join(functionCodeDirectory(entry), 'index.mjs');
     const sizes = groups.map(({ memoryMb, group }) => {
-      const init = summarize(Array.from({ length: SPAWNS }, () => initUnderQuota(bundle, group!)));
+      const init = importMilliseconds(bundle, SPAWNS, group);
       return { memoryMb, initMs: init, initCostMicroUsd: ((init.median / 1000) * (memoryMb / 1024) * GB_SECOND_USD) * 1e6 };
     });
     return { function: entry, sizes };
