@@ -1,7 +1,3 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import { AuthorizationType, LambdaIntegration, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +7,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { buildConsole, writeConsole } from '../console/build';
 import { CONSOLE_PATH } from '../lambdas/console/console-site';
 import { FUNCTION_MEMORY_MB } from '../lambdas/platform-settings';
+import { contentDirectory } from './content-directory';
 import { FROM_SOURCE, PREBUILT_CONSOLE } from './function-code';
 import { WebhooksFunction } from './webhooks-function';
 
@@ -69,27 +66,11 @@ export class Console extends Construct {
   }
 }
 
-/**
- * The console built into a directory named after its content, so that every synth (each infra test file runs
- * one) reuses it instead of leaving another copy behind. Written aside and renamed into place: a concurrent
- * synth sees the whole directory or none.
- */
+/** The console built from source (this repository), or prebuilt (the packed package). */
 function builtConsoleDirectory(): string {
   if (!FROM_SOURCE) return PREBUILT_CONSOLE;
   const site = buildConsole();
-  const digest = createHash('sha256').update(site.indexHtml).update([...site.assets.keys()].join('\n')).digest('hex').slice(0, 16);
-  const directory = join(tmpdir(), `webhooks-console-${digest}`);
-  if (existsSync(directory)) return directory;
-  const staging = mkdtempSync(join(tmpdir(), 'webhooks-console-staging-'));
-  writeConsole(site, staging);
-  try {
-    renameSync(staging, directory);
-  } catch (error) {
-    // another synth put the same files there first
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(directory)) throw error;
-  }
-  return directory;
+  return contentDirectory('webhooks-console-', (staging) => writeConsole(site, staging));
 }
 
 function acknowledgePublicPage(method: IConstruct): void {

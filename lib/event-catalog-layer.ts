@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Architecture, Code, LayerVersion, Runtime, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { checkExamples, parseEventCatalog } from '../lambdas/adapters/event-catalog-file';
 import { compileJsonSchema } from '../lambdas/adapters/json-schema';
 import type { CatalogEntry } from '../lambdas/core/event-catalog';
+import { contentDirectory } from './content-directory';
 
 /** Where a Lambda layer's files are: /opt, then the file's name in the layer. */
 const CATALOG_FILE = 'event-catalog.json';
@@ -24,13 +23,7 @@ export class EventCatalogLayer extends Construct {
     const source = `${scope.node.path} eventTypes`;
     const entries = parseEventCatalog(eventTypes, source);
     checkExamples(entries, source, compileJsonSchema);
-    const text = JSON.stringify(entries);
-    // named after its content: every synth of the same catalog reuses one directory
-    const directory = join(tmpdir(), `webhooks-catalog-${createHash('sha256').update(text).digest('hex').slice(0, 20)}`);
-    if (!existsSync(join(directory, CATALOG_FILE))) {
-      mkdirSync(directory, { recursive: true });
-      writeFileSync(join(directory, CATALOG_FILE), text);
-    }
+    const directory = contentDirectory('webhooks-catalog-', (staging) => writeFileSync(join(staging, CATALOG_FILE), JSON.stringify(entries)));
     this.layer = new LayerVersion(this, 'Layer', {
       description: 'The event catalog: the team\'s event types, their examples and JSON Schemas',
       code: Code.fromAsset(directory),

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROUTES } from '../lambdas/api/routes';
+import { contentDirectory } from './content-directory';
 
 /** The package root: this repository, or `node_modules/serverless-webhooks` (whose lib is dist/index.js). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -81,19 +81,7 @@ function bundleFromSource(entry: string): string {
   if (cached) return cached;
   // required here, not imported: the packed package has no esbuild and never comes here
   const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const staging = mkdtempSync(join(tmpdir(), 'webhooks-function-'));
-  buildSync(bundleOptions(entry, staging));
-  // named after its content, so that repeated synths reuse one directory
-  const digest = createHash('sha256');
-  for (const name of readdirSync(staging).sort()) digest.update(name).update(readFileSync(join(staging, name)));
-  const directory = join(tmpdir(), `webhooks-function-${digest.digest('hex').slice(0, 20)}`);
-  try {
-    renameSync(staging, directory);
-  } catch (error) {
-    // the same bundle is there already (another synth, another test worker)
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(directory)) throw error;
-  }
+  const directory = contentDirectory('webhooks-function-', (staging) => buildSync(bundleOptions(entry, staging)));
   builtThisRun.set(entry, directory);
   return directory;
 }
