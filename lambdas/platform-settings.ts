@@ -70,9 +70,10 @@ export const FUNCTION_TIMEOUT_SECONDS = {
 /**
  * Each function's memory, chosen from `npm run bench`'s memory-sizing scenario, which imports each bundle under the
  * CPU share Lambda gives a size (one vCPU at 1,769 MB) and prices the cold start. The API routes, the authorizer and
- * fan-out do CPU work: at 1,024 MB their cold start takes 80-100 ms instead of about 500 ms at 256 MB, and costs
+ * fan-out do CPU work: at 1,024 MB their cold start takes 90-115 ms instead of 500-600 ms at 256 MB, and costs
  * less, and their warm time shrinks about as fast as its price per ms grows. The deliver lanes mostly wait for
- * receivers, billed per MB while they wait: the smallest size whose cold start stays under 250 ms, 512 MB.
+ * receivers, billed per MB while they wait: 512 MB, where a cold start is about a quarter of a second (221-283 ms
+ * in two runs) for twice the price per waiting ms of 256 MB (about 500-600 ms).
  * Recover is rare and pages through the table: 512 MB. The console serves files it holds in memory: 128 MB.
  */
 export const FUNCTION_MEMORY_MB = {
