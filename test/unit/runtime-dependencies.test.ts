@@ -19,7 +19,7 @@ describe('Runtime dependencies', () => {
     const missing = new Set<string>();
     // the OpenAPI generator under lambdas/api/openapi runs at build time (npm run openapi), in no function
     for (const file of sources(join(root, 'lambdas')).filter((path) => !path.includes('/lambdas/api/openapi/'))) {
-      for (const [, kind, specifier] of readFileSync(file, 'utf8').matchAll(/^import (type )?.*?from '([^.'#][^']*)';$/gm)) {
+      for (const [, kind, specifier] of readFileSync(file, 'utf8').matchAll(/^import (type )?[^;]*? from '([^.'#][^']*)';$/gm)) {
         if (kind || specifier!.startsWith('node:') || builtinModules.includes(specifier!)) continue;
         // type-only packages are erased by esbuild
         if (specifier === 'aws-lambda') continue;
