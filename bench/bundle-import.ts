@@ -29,7 +29,10 @@ export const BUNDLE_ENVIRONMENT = {
 export function importMilliseconds(bundle: string, spawns: number, cgroup?: string): ReturnType<typeof summarize> {
   const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
   const [command, args] = cgroup
-    ? ['sh', ['-c', `echo $$ > ${join(cgroup, 'tasks')} && exec "$0" --input-type=module -e "$1"`, process.execPath, script]]
+    ? [
+        'sh',
+        ['-c', `echo $$ > ${join(cgroup, 'tasks')} && exec "$0" --input-type=module -e "$1"`, process.execPath, script],
+      ]
     : [process.execPath, ['--input-type=module', '-e', script]];
   const times = Array.from({ length: spawns }, () => {
     const result = spawnSync(command, args as string[], { env: BUNDLE_ENVIRONMENT, encoding: 'utf8' });

@@ -10,17 +10,33 @@ export const benchWebhookId = (index: number) => `webhook_01JDBENCH${String(inde
 
 /** N deliveries spread over the bench webhooks, as the deliveries queue would hand them over: batches of 10. */
 export function deliveryBatches(count: number): SQSEvent[] {
-  const payload = JSON.stringify({ id: 'evt_bench', type: 'verification.completed', data: { verificationId: 'ver_1', status: 'completed' } });
+  const payload = JSON.stringify({
+    id: 'evt_bench',
+    type: 'verification.completed',
+    data: { verificationId: 'ver_1', status: 'completed' },
+  });
   const batches: SQSEvent[] = [];
   for (let start = 0; start < count; start += 10) {
     const records: SQSRecord[] = [];
     for (let index = start; index < Math.min(count, start + 10); index += 1) {
-      const task: DeliveryTask = { tenantId: BENCH_TENANT, webhookId: benchWebhookId(index % BENCH_WEBHOOKS), eventId: `evt_bench_${index}`, eventType: 'verification.completed', receivedAt: '2026-01-01T00:00:00.000Z', payload };
+      const task: DeliveryTask = {
+        tenantId: BENCH_TENANT,
+        webhookId: benchWebhookId(index % BENCH_WEBHOOKS),
+        eventId: `evt_bench_${index}`,
+        eventType: 'verification.completed',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+        payload,
+      };
       records.push({
         messageId: `m${index}`,
         receiptHandle: `r${index}`,
         body: JSON.stringify(task),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'bench', ApproximateFirstReceiveTimestamp: '0' },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'bench',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -34,7 +50,11 @@ export function deliveryBatches(count: number): SQSEvent[] {
 }
 
 /** Runs `work` over the items with at most `concurrency` in flight. */
-export async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -59,7 +79,13 @@ export function webhookItems(url: string) {
 }
 
 /** The deliver function's environment, as the stack sets it (local mode allows the loopback receiver). */
-export function deliverEnvironment(tableName: string, queueUrl: string, slowQueueUrl: string, dlqUrl: string, platformEventsQueueUrl: string) {
+export function deliverEnvironment(
+  tableName: string,
+  queueUrl: string,
+  slowQueueUrl: string,
+  dlqUrl: string,
+  platformEventsQueueUrl: string,
+) {
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DELIVERIES_QUEUE_URL: queueUrl,
@@ -82,7 +108,13 @@ export function deliverEnvironment(tableName: string, queueUrl: string, slowQueu
  */
 export async function stubbedDeliverHandler(url: string) {
   const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`;
-  deliverEnvironment('bench', queueUrl('deliveries'), queueUrl('deliveries-slow'), queueUrl('deliveries-dlq'), queueUrl('platform-events'));
+  deliverEnvironment(
+    'bench',
+    queueUrl('deliveries'),
+    queueUrl('deliveries-slow'),
+    queueUrl('deliveries-dlq'),
+    queueUrl('platform-events'),
+  );
   const marshalledItems = webhookItems(url).map((item) => marshall(item));
   const { dynamoClient } = await import('../lambdas/adapters/dynamo-client');
   const { sqsClient } = await import('../lambdas/adapters/sqs-client');
@@ -90,15 +122,30 @@ export async function stubbedDeliverHandler(url: string) {
     handle: async (request: { headers: Record<string, string>; body?: string }) => {
       const target = request.headers['x-amz-target'] ?? '';
       // only a read needs its request parsed: parsing every write here would charge the handler with DynamoDB's work
-      const payload = JSON.stringify(respond(target, request.body && target.endsWith('BatchGetItem') ? JSON.parse(Buffer.from(request.body).toString('utf8')) : {}));
+      const payload = JSON.stringify(
+        respond(
+          target,
+          request.body && target.endsWith('BatchGetItem') ? JSON.parse(Buffer.from(request.body).toString('utf8')) : {},
+        ),
+      );
       return {
-        response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(payload)]) },
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: Readable.from([Buffer.from(payload)]),
+        },
       };
     },
   });
   dynamoClient.config.requestHandler = answer((target, body) =>
     target.endsWith('BatchGetItem')
-      ? { Responses: { bench: marshalledItems.filter((item) => body.RequestItems.bench.Keys.some((key: { sk: { S: string } }) => key.sk.S === item.sk!.S)) } }
+      ? {
+          Responses: {
+            bench: marshalledItems.filter((item) =>
+              body.RequestItems.bench.Keys.some((key: { sk: { S: string } }) => key.sk.S === item.sk!.S),
+            ),
+          },
+        }
       : {},
   ) as never;
   sqsClient.config.requestHandler = answer(() => ({ Successful: [], Failed: [] })) as never;

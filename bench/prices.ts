@@ -19,4 +19,5 @@ export const PRICES_USD = {
 export const PROVISIONED_UTILIZATION = 0.7;
 
 /** What one write (read) unit costs when it comes from provisioned capacity used at PROVISIONED_UTILIZATION. */
-export const provisionedPerMillion = (capacityUnitHour: number) => (capacityUnitHour / 3600 / PROVISIONED_UTILIZATION) * 1e6;
+export const provisionedPerMillion = (capacityUnitHour: number) =>
+  (capacityUnitHour / 3600 / PROVISIONED_UTILIZATION) * 1e6;

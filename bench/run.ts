@@ -5,15 +5,30 @@ import { PRICES_USD, PROVISIONED_UTILIZATION } from './prices';
 import { settings } from './stats';
 
 // `npm run bench`: every scenario in its own process, one after the other, so they never share the CPU.
-const SCENARIOS = ['baseline', 'deliver-stubbed', 'deliver-emulators', 'end-to-end', 'cold-start', 'outage-isolation', 'fan-out-filters', 'sizing', 'per-webhook-options', 'memory-sizing'] as const;
+const SCENARIOS = [
+  'baseline',
+  'deliver-stubbed',
+  'deliver-emulators',
+  'end-to-end',
+  'cold-start',
+  'outage-isolation',
+  'fan-out-filters',
+  'sizing',
+  'per-webhook-options',
+  'memory-sizing',
+] as const;
 type Results = Record<(typeof SCENARIOS)[number], any>;
 
 function runScenario(name: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     console.error(`running ${name}...`);
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL(`./scenarios/${name}.ts`, import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL(`./scenarios/${name}.ts`, import.meta.url).pathname],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.on('exit', (code) => {
@@ -27,11 +42,19 @@ function runScenario(name: string): Promise<unknown> {
 const results = {} as Results;
 for (const name of SCENARIOS) results[name] = await runScenario(name);
 
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString() };
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  node: process.version,
+  date: new Date().toISOString(),
+};
 const r0 = results.baseline.deliveriesPerSecond.median;
 const r1 = results['deliver-stubbed'].deliveriesPerSecond.median;
 const r2 = results['deliver-emulators'].deliveriesPerSecond.median;
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ machine, settings, prices: PRICES_USD, results }, null, 2)}\n`);
+writeFileSync(
+  new URL('./results.json', import.meta.url),
+  `${JSON.stringify({ machine, settings, prices: PRICES_USD, results }, null, 2)}\n`,
+);
 
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
 const spread = (summary: { median: number; min: number; max: number }, digits = 0) =>
@@ -83,7 +106,9 @@ when a message arrives, so the local pollers' empty receives say little about AW
 ${fixed(e2e.sqsRequestsPerDeliveryWithoutEmptyReceives, 3)} requests per delivery and the total **$${fixed(e2e.dollarsPerMillionWithoutEmptyReceives, 2)}** per million on demand (goal ≤ $1.20).
 With the table in provisioned capacity at ${PROVISIONED_UTILIZATION * 100} % utilisation (\`billingMode: provisioned\`; $${PRICES_USD.dynamoDbWriteCapacityUnitHour} per write and
 $${PRICES_USD.dynamoDbReadCapacityUnitHour} per read capacity-unit hour), the same counts cost **$${fixed(e2e.dollarsPerMillionProvisioned, 2)}** per million (goal ≤ $0.60).
-Producers' own SendMessage requests are not included. Requests counted: ${Object.entries(e2e.requestsLastRound).map(([name, count]) => `${name} ${count}`).join(', ')};
+Producers' own SendMessage requests are not included. Requests counted: ${Object.entries(e2e.requestsLastRound)
+  .map(([name, count]) => `${name} ${count}`)
+  .join(', ')};
 DynamoDB writes also count the EventsByTime index's ${e2e.indexWritesLastRound} writes (one per event), which no request shows.
 
 ## Cold start (bundles as \`cdk synth\` builds them)
@@ -152,13 +177,22 @@ A webhook throttled at ${options.throttled.rate}/s got its ${options.throttled.e
 ${memoryTable(results['memory-sizing'])}
 `;
 /** Cold-start milliseconds (median) and cost per cold start at each size; lambdas/platform-settings.ts chose from it. */
-function memoryTable(sizing: { skipped?: string; functions?: { function: string; sizes: { memoryMb: number; initMs: { median: number }; initCostMicroUsd: number }[] }[] }): string {
+function memoryTable(sizing: {
+  skipped?: string;
+  functions?: {
+    function: string;
+    sizes: { memoryMb: number; initMs: { median: number }; initCostMicroUsd: number }[];
+  }[];
+}): string {
   if (!sizing.functions) return `Not measured: ${sizing.skipped}.`;
   const sizes = sizing.functions[0]!.sizes.map((size) => size.memoryMb);
   return [
     `| function | ${sizes.map((mb) => `${mb} MB`).join(' | ')} |`,
     `| --- | ${sizes.map(() => '---').join(' | ')} |`,
-    ...sizing.functions.map((row) => `| ${row.function} | ${row.sizes.map((size) => `${fixed(size.initMs.median)} ms, ${fixed(size.initCostMicroUsd, 2)} µ$`).join(' | ')} |`),
+    ...sizing.functions.map(
+      (row) =>
+        `| ${row.function} | ${row.sizes.map((size) => `${fixed(size.initMs.median)} ms, ${fixed(size.initCostMicroUsd, 2)} µ$`).join(' | ')} |`,
+    ),
     '',
     'Each cell: the median cold import, and what one cold start costs at that size (arm64 GB-second price). The sizes chosen, and why, are in `FUNCTION_MEMORY_MB` (lambdas/platform-settings.ts).',
   ].join('\n');

@@ -2,9 +2,13 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../local/emulators';
 import { runSoak } from './soak';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '10000' }, webhooks: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '10000' }, webhooks: { type: 'string', default: '3' } },
+});
 
-console.log(`Soak: ${values.events} events x ${values.webhooks} webhooks per tenant, chaotic receivers, deliver crashes, 1 % poison`);
+console.log(
+  `Soak: ${values.events} events x ${values.webhooks} webhooks per tenant, chaotic receivers, deliver crashes, 1 % poison`,
+);
 const report = await runSoak({
   events: Number(values.events),
   webhooksPerTenant: Number(values.webhooks),

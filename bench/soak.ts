@@ -65,7 +65,11 @@ export interface SoakReport {
 const RETRY_SCHEDULE = [1, 1, 2, 3];
 // each poison message is unique, so the accounting can tell one parked twice (SQS is at least once) from two
 const poisonBody = (n: number) =>
-  [`not json at all #${n}`, `{"tenantId":"acme","type":"no.such.type","data":{"n":${n}}}`, `{"type":"document.uploaded","data":{"n":${n}}}`][n % 3]!;
+  [
+    `not json at all #${n}`,
+    `{"tenantId":"acme","type":"no.such.type","data":{"n":${n}}}`,
+    `{"type":"document.uploaded","data":{"n":${n}}}`,
+  ][n % 3]!;
 
 /** The chaotic receiver of the soak: 30 % 500, 5 % hangs past the timeout, 5 % resets, 5 % 429 + Retry-After, 5 % slow. */
 function chaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
@@ -117,10 +121,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let deliverCrashes = 0;
   // crash the deliver function at a few batches spread over the run: half after it sent (duplicates), half before
   const expectedBatches = Math.ceil((options.events * options.webhooksPerTenant) / 10);
-  const crashAt = new Set(Array.from({ length: crashes }, (_, index) => Math.floor(((index + 1) * expectedBatches) / (crashes + 2))));
+  const crashAt = new Set(
+    Array.from({ length: crashes }, (_, index) => Math.floor(((index + 1) * expectedBatches) / (crashes + 2))),
+  );
 
   // both delivery lanes count towards the crash points
-  const wrapConsumer = (name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover', handler: SqsHandler): SqsHandler =>
+  const wrapConsumer = (
+    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover',
+    handler: SqsHandler,
+  ): SqsHandler =>
     name === 'fan-out' || name === 'recover'
       ? handler
       : async (event, context) => {
@@ -176,7 +185,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     if (!(command instanceof SendMessageBatchCommand)) return originalSend(command);
     const { QueueUrl, Entries = [] } = command.input;
     const { deliveries, slowDeliveries, orderedDeliveries } = platform.queues;
-    const faultable = [deliveries.queueUrl, slowDeliveries.queueUrl, orderedDeliveries.queueUrl, deliveries.dlqUrl].includes(QueueUrl!);
+    const faultable = [
+      deliveries.queueUrl,
+      slowDeliveries.queueUrl,
+      orderedDeliveries.queueUrl,
+      deliveries.dlqUrl,
+    ].includes(QueueUrl!);
     if (faultable && Math.random() < sendFailureRate) {
       injectedSendFailures += 1;
       throw new Error('soak: SendMessageBatch failed (injected)');
@@ -188,7 +202,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const acceptedAt = Date.now();
       const failedIds = new Set((result.Failed ?? []).map((failure) => failure.Id));
       for (const entry of Entries) {
-        if (!failedIds.has(entry.Id)) orderedQueueOrder.push({ eventId: (JSON.parse(entry.MessageBody!) as { eventId: string }).eventId, sentAt, acceptedAt });
+        if (!failedIds.has(entry.Id))
+          orderedQueueOrder.push({
+            eventId: (JSON.parse(entry.MessageBody!) as { eventId: string }).eventId,
+            sentAt,
+            acceptedAt,
+          });
       }
       return result;
     }
@@ -199,8 +218,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     });
     if (refused.length === 0) return originalSend(command);
     const accepted = Entries.filter((entry) => !refused.includes(entry));
-    const result = (accepted.length ? await originalSend(new SendMessageBatchCommand({ QueueUrl, Entries: accepted })) : {}) as SendMessageBatchResult;
-    return { ...result, Failed: [...(result.Failed ?? []), ...refused.map((entry) => ({ Id: entry.Id!, SenderFault: false, Code: 'InternalError', Message: 'soak: refused (injected)' }))] };
+    const result = (
+      accepted.length ? await originalSend(new SendMessageBatchCommand({ QueueUrl, Entries: accepted })) : {}
+    ) as SendMessageBatchResult;
+    return {
+      ...result,
+      Failed: [
+        ...(result.Failed ?? []),
+        ...refused.map((entry) => ({
+          Id: entry.Id!,
+          SenderFault: false,
+          Code: 'InternalError',
+          Message: 'soak: refused (injected)',
+        })),
+      ],
+    };
   };
   (sqsClient as unknown as { send: typeof faultySend }).send = faultySend;
   // each tenant's first webhook gets its delivery of a stuck event (so the fan-out is half done, not undone)
@@ -276,7 +308,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }),
       );
     }
-    log(`published ${bodies.length} messages (${poisonPublished} poison, ${stuckEvents.size} to be left half fanned out)`);
+    log(
+      `published ${bodies.length} messages (${poisonPublished} poison, ${stuckEvents.size} to be left half fanned out)`,
+    );
 
     // wait until both queues stay empty for a while
     const depth = (queueUrl: string) => queueDepth(sqs, queueUrl);
@@ -287,7 +321,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       for (;;) {
         const { events, deliveries, slowDeliveries, orderedDeliveries } = platform.queues;
         const pending =
-          (await depth(events.queueUrl)) + (await depth(deliveries.queueUrl)) + (await depth(slowDeliveries.queueUrl)) + (await depth(orderedDeliveries.queueUrl));
+          (await depth(events.queueUrl)) +
+          (await depth(deliveries.queueUrl)) +
+          (await depth(slowDeliveries.queueUrl)) +
+          (await depth(orderedDeliveries.queueUrl));
         if (pending === 0) {
           quietSince ||= Date.now();
           if (Date.now() - quietSince > 2000) return;
@@ -329,7 +366,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       for (const item of Items ?? []) webhookIdOf.set(item.url as string, item.id as string);
     }
     const indexOf = (payload: string) => (JSON.parse(payload) as { data: { index: number } }).data.index;
-    const pairOf = (delivery: (typeof all)[number]) => `${indexOf(delivery.body)}|${webhookIdOf.get(delivery.receiverUrl + delivery.path)}`;
+    const pairOf = (delivery: (typeof all)[number]) =>
+      `${indexOf(delivery.body)}|${webhookIdOf.get(delivery.receiverUrl + delivery.path)}`;
 
     const delivered = new Map<string, number>();
     const webhookIdsOfPair = new Map<string, Set<string>>();
@@ -338,11 +376,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let duplicatesWithDifferentWebhookId = 0;
     for (const delivery of all) {
       if (!delivery.standardVerified || !delivery.githubVerified) unverifiableSignatures += 1;
-      if (webhookTenant.get(delivery.receiverUrl + delivery.path) !== eventTenant.get(indexOf(delivery.body))) wrongTenantDeliveries += 1;
+      if (webhookTenant.get(delivery.receiverUrl + delivery.path) !== eventTenant.get(indexOf(delivery.body)))
+        wrongTenantDeliveries += 1;
       if (delivery.webhookId !== delivery.eventId) duplicatesWithDifferentWebhookId += 1;
       const pair = pairOf(delivery);
       webhookIdsOfPair.set(pair, (webhookIdsOfPair.get(pair) ?? new Set()).add(delivery.webhookId));
-      if (delivery.answeredStatus >= 200 && delivery.answeredStatus < 300) delivered.set(pair, (delivered.get(pair) ?? 0) + 1);
+      if (delivery.answeredStatus >= 200 && delivery.answeredStatus < 300)
+        delivered.set(pair, (delivered.get(pair) ?? 0) + 1);
     }
     const pairsUnderTwoWebhookIds = [...webhookIdsOfPair.values()].filter((ids) => ids.size > 1).length;
     const dlqEventOfPair = new Map<string, string>();
@@ -394,7 +434,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (status === 'failed') pairsFailedAndInDlq += 1;
         else {
           pairsLost += 1;
-          if (lostExamples.length < 5) lostExamples.push(`event #${index} → ${webhookId}: record status ${status ?? 'none'}, in DLQ: ${eventId !== undefined}`);
+          if (lostExamples.length < 5)
+            lostExamples.push(
+              `event #${index} → ${webhookId}: record status ${status ?? 'none'}, in DLQ: ${eventId !== undefined}`,
+            );
         }
       }
     }
@@ -403,9 +446,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // the ordered webhook: no request for an event before every event queued ahead of it was settled (delivered,
     // or exhausted: its last attempt made); an event is known by its first send to the queue
     const tenantB = tenants.find((tenant) => tenant.tenantId.startsWith('soak-b-'))!.receiver;
-    const orderedRequests = tenantB.deliveries.filter((delivery) => delivery.path === `/hook-${ORDERED_HOOK}`).sort((a, b) => a.receivedAt - b.receivedAt);
+    const orderedRequests = tenantB.deliveries
+      .filter((delivery) => delivery.path === `/hook-${ORDERED_HOOK}`)
+      .sort((a, b) => a.receivedAt - b.receivedAt);
     const firstSend = new Map<string, { sentAt: number; acceptedAt: number }>();
-    for (const { eventId, sentAt, acceptedAt } of orderedQueueOrder) if (!firstSend.has(eventId)) firstSend.set(eventId, { sentAt, acceptedAt });
+    for (const { eventId, sentAt, acceptedAt } of orderedQueueOrder)
+      if (!firstSend.has(eventId)) firstSend.set(eventId, { sentAt, acceptedAt });
     const settledAt = new Map<string, number>();
     for (const request of orderedRequests) {
       const done = request.answeredStatus >= 200 && request.answeredStatus < 300;
@@ -422,11 +468,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const own = firstSend.get(request.eventId);
       if (!own) continue;
       const aheadUnsettled = [...firstSend].some(
-        ([eventId, send]) => eventId !== request.eventId && send.acceptedAt < own.sentAt && (settledAt.get(eventId) ?? Infinity) > request.receivedAt,
+        ([eventId, send]) =>
+          eventId !== request.eventId &&
+          send.acceptedAt < own.sentAt &&
+          (settledAt.get(eventId) ?? Infinity) > request.receivedAt,
       );
       if (aheadUnsettled) orderViolations += 1;
     }
-    const throttledTimes = tenantB.deliveries.filter((delivery) => delivery.path === `/hook-${THROTTLED_HOOK}`).map((delivery) => delivery.receivedAt);
+    const throttledTimes = tenantB.deliveries
+      .filter((delivery) => delivery.path === `/hook-${THROTTLED_HOOK}`)
+      .map((delivery) => delivery.receivedAt);
     // a few duplicated pairs with every request they saw (answer, webhook-timestamp, ms after the first), to explain them
     const duplicateExamples = [...delivered.entries()]
       .filter(([, count]) => count > 1)

@@ -8,7 +8,13 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { buildConsole, writeConsole } from '../console/build';
-import { bundleOptions, FUNCTION_ENTRIES, PACKAGE_ROOT, PREBUILT_CONSOLE, PREBUILT_FUNCTIONS } from '../lib/function-code';
+import {
+  bundleOptions,
+  FUNCTION_ENTRIES,
+  PACKAGE_ROOT,
+  PREBUILT_CONSOLE,
+  PREBUILT_FUNCTIONS,
+} from '../lib/function-code';
 
 const DIST = join(PACKAGE_ROOT, 'dist');
 
@@ -18,7 +24,8 @@ const withoutConsoleBuilder: Plugin = {
   setup(builder) {
     builder.onResolve({ filter: /\/console\/build$/ }, () => ({ path: 'console-build', namespace: 'prebuilt' }));
     builder.onLoad({ filter: /.*/, namespace: 'prebuilt' }, () => ({
-      contents: 'const prebuilt = () => { throw new Error("the packed package ships the console prebuilt"); }; export const buildConsole = prebuilt, writeConsole = prebuilt;',
+      contents:
+        'const prebuilt = () => { throw new Error("the packed package ships the console prebuilt"); }; export const buildConsole = prebuilt, writeConsole = prebuilt;',
     }));
   },
 };
@@ -35,12 +42,19 @@ function addDeclarationExtensions(directory: string): void {
       continue;
     }
     if (!entry.name.endsWith('.d.ts')) continue;
-    const text = readFileSync(path, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\2/g, (match, keyword: string, quote: string, specifier: string) => {
-      if (/\.(js|mjs|json)$/.test(specifier)) return match;
-      const target = join(dirname(path), specifier);
-      const resolved = existsSync(`${target}.d.ts`) ? `${specifier}.js` : existsSync(join(target, 'index.d.ts')) ? `${specifier}/index.js` : specifier;
-      return `${keyword}${quote}${resolved}${quote}`;
-    });
+    const text = readFileSync(path, 'utf8').replace(
+      /(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\2/g,
+      (match, keyword: string, quote: string, specifier: string) => {
+        if (/\.(js|mjs|json)$/.test(specifier)) return match;
+        const target = join(dirname(path), specifier);
+        const resolved = existsSync(`${target}.d.ts`)
+          ? `${specifier}.js`
+          : existsSync(join(target, 'index.d.ts'))
+            ? `${specifier}/index.js`
+            : specifier;
+        return `${keyword}${quote}${resolved}${quote}`;
+      },
+    );
     writeFileSync(path, text);
   }
 }
@@ -71,6 +85,8 @@ await build({
   external: ['@aws-sdk/client-sqs'],
   logLevel: 'warning',
 });
-execFileSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(PACKAGE_ROOT, 'tsconfig.package.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+execFileSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(PACKAGE_ROOT, 'tsconfig.package.json')], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 addDeclarationExtensions(join(DIST, 'types'));
 console.error(`built ${FUNCTION_ENTRIES.length} functions, the console, dist/index.js and its types in ${DIST}`);

@@ -7,7 +7,14 @@ const HEADER = `/* eslint-disable */
 
 /** The typed client of the API, generated from its OpenAPI description by a standard generator. */
 export async function generateClient(openApiFile: string): Promise<string> {
-  const { files } = await generateApi({ input: openApiFile, output: false, silent: true, httpClientType: 'fetch', extractRequestBody: true, extractResponseBody: true });
+  const { files } = await generateApi({
+    input: openApiFile,
+    output: false,
+    silent: true,
+    httpClientType: 'fetch',
+    extractRequestBody: true,
+    extractResponseBody: true,
+  });
   const [api] = files;
   if (!api) throw new Error('swagger-typescript-api generated no file');
   return HEADER + api.fileContent;

@@ -21,13 +21,19 @@ export interface PublishedEvent<Events extends EventMap, Type extends keyof Even
  * Sends one event to the platform's events queue (the stack output EventsQueueUrl), as a producer does; typed by
  * the team's catalog when given one: `publishEvent<{ 'order.paid': { orderId: string } }>(sqs, url, {...})`.
  */
-export async function publishEvent<Events extends EventMap = EventMap, Type extends keyof Events & string = keyof Events & string>(
+export async function publishEvent<
+  Events extends EventMap = EventMap,
+  Type extends keyof Events & string = keyof Events & string,
+>(
   sqs: SQSClient,
   queueUrl: string,
   { tenantId, type, data, id }: PublishedEvent<Events, Type>,
 ): Promise<{ messageId: string }> {
   const { MessageId } = await sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ tenantId, type, data, ...(id === undefined ? {} : { id }) }) }),
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify({ tenantId, type, data, ...(id === undefined ? {} : { id }) }),
+    }),
   );
   return { messageId: MessageId! };
 }

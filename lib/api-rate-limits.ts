@@ -27,7 +27,11 @@ export class ApiRateLimits extends Construct {
       },
       visibilityConfig: visibility('WebhooksApi'),
       rules: [
-        rateRule('PerSourceIp', 0, { aggregateKeyType: 'IP', limit: API_RATE_LIMITS.perIp, evaluationWindowSec: window }),
+        rateRule('PerSourceIp', 0, {
+          aggregateKeyType: 'IP',
+          limit: API_RATE_LIMITS.perIp,
+          evaluationWindowSec: window,
+        }),
         rateRule('PerAuthorizationHeader', 1, {
           aggregateKeyType: 'CUSTOM_KEYS',
           // the authorizer accepts one spelling only; normalising here too keeps every spelling of a key on one counter
@@ -55,13 +59,19 @@ function visibility(metricName: string): CfnWebACL.VisibilityConfigProperty {
   return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
 }
 
-function rateRule(name: string, priority: number, statement: CfnWebACL.RateBasedStatementProperty): CfnWebACL.RuleProperty {
+function rateRule(
+  name: string,
+  priority: number,
+  statement: CfnWebACL.RateBasedStatementProperty,
+): CfnWebACL.RuleProperty {
   return {
     name,
     priority,
     statement: { rateBasedStatement: statement },
     action: {
-      block: { customResponse: { responseCode: GATEWAY_ERRORS.THROTTLED.statusCode, customResponseBodyKey: THROTTLED_BODY } },
+      block: {
+        customResponse: { responseCode: GATEWAY_ERRORS.THROTTLED.statusCode, customResponseBodyKey: THROTTLED_BODY },
+      },
     },
     visibilityConfig: visibility(name),
   };

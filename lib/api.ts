@@ -112,7 +112,11 @@ export class Api extends Construct {
           ? {}
           : {
               accessLogDestination: new LogGroupLogDestination(
-                new LogGroup(this, 'AccessLogs', { retention: config.logRetention, encryptionKey: dataKey, removalPolicy: RemovalPolicy.DESTROY }),
+                new LogGroup(this, 'AccessLogs', {
+                  retention: config.logRetention,
+                  encryptionKey: dataKey,
+                  removalPolicy: RemovalPolicy.DESTROY,
+                }),
               ),
               accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
               // errors only, and never request or response bodies: they carry webhook secrets
@@ -142,7 +146,8 @@ export class Api extends Construct {
       const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(fn));
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
-        reason: 'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
+        reason:
+          'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
       });
       return fn;
     });
@@ -163,25 +168,29 @@ export class Api extends Construct {
     });
     this.urlOutput.overrideLogicalId('ApiUrl');
 
-    if (config.wafEnabled) this.rateLimits = new ApiRateLimits(this, 'RateLimits', { stage: this.restApi.deploymentStage });
+    if (config.wafEnabled)
+      this.rateLimits = new ApiRateLimits(this, 'RateLimits', { stage: this.restApi.deploymentStage });
     this.acknowledgeNagFindings(config);
   }
 
   private acknowledgeNagFindings(config: WebhooksConfig): void {
     Validations.of(this.restApi.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-APIG2',
-      reason: "Requests are validated in the handlers with zod (lambdas/core/webhook-schemas.ts), which also rejects unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
+      reason:
+        "Requests are validated in the handlers with zod (lambdas/core/webhook-schemas.ts), which also rejects unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
     });
     if (!config.wafEnabled) {
       Validations.of(this.restApi.deploymentStage).acknowledge({
         id: 'AwsSolutions-APIG3',
-        reason: 'This deployment turned the per-client WAF rate limits off (context wafEnabled=false): every route still needs an API key and the stage is throttled.',
+        reason:
+          'This deployment turned the per-client WAF rate limits off (context wafEnabled=false): every route still needs an API key and the stage is throttled.',
       });
     }
     if (config.apiGatewayLogging === 'create-account-role') {
       Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason: 'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed policy for exactly that.',
+        reason:
+          'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed policy for exactly that.',
       });
     }
     if (config.apiGatewayLogging === 'off') {

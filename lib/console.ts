@@ -20,7 +20,6 @@ export interface ConsoleProps {
   publicBaseUrl?: string;
 }
 
-
 /**
  * The web console (docs/design.md §13), served by the API itself at `<API URL>console`: a small function returns the
  * page and its assets (built here, at synth, and shipped in a layer) with the console's security headers.
@@ -55,12 +54,16 @@ export class Console extends Construct {
     const integration = new LambdaIntegration(this.function);
     const publicMethod = { authorizationType: AuthorizationType.NONE };
     const page = restApi.root.addResource(CONSOLE_PATH.slice(1));
-    const methods = [page.addMethod('GET', integration, publicMethod), page.addResource('{proxy+}').addMethod('GET', integration, publicMethod)];
+    const methods = [
+      page.addMethod('GET', integration, publicMethod),
+      page.addResource('{proxy+}').addMethod('GET', integration, publicMethod),
+    ];
     for (const method of methods) acknowledgePublicPage(method);
 
     this.url = `${publicBaseUrl ?? restApi.url}${CONSOLE_PATH.slice(1)}`;
     new CfnOutput(this, 'ConsoleUrlOutput', {
-      description: 'The web console; portal links: npm run portal-link -- --tenant <id> --console-url <this> --table <TableName>',
+      description:
+        'The web console; portal links: npm run portal-link -- --tenant <id> --console-url <this> --table <TableName>',
       value: this.url,
     }).overrideLogicalId('ConsoleUrl');
   }
@@ -75,6 +78,6 @@ function builtConsoleDirectory(): string {
 
 function acknowledgePublicPage(method: IConstruct): void {
   const reason =
-    'The console page and its static assets are public, as any sign-in page is; every API call it makes carries the user\'s API key or portal token to the authorizer.';
+    "The console page and its static assets are public, as any sign-in page is; every API call it makes carries the user's API key or portal token to the authorizer.";
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
 }

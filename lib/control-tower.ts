@@ -31,26 +31,28 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: readonly ControlTowerAcknowledgemen
     control: 'CT.LAMBDA.PR.2',
     rule: 'lambda_function_public_access_prohibited_check',
     reason:
-      'Every permission lets apigateway.amazonaws.com invoke a function only from this API: its SourceArn is the API\'s execute-api ARN, built with Fn::Join, which the rule cannot read as a reference. Nothing is public.',
+      "Every permission lets apigateway.amazonaws.com invoke a function only from this API: its SourceArn is the API's execute-api ARN, built with Fn::Join, which the rule cannot read as a reference. Nothing is public.",
     failsFor: () => true,
   },
   {
     control: 'CT.LAMBDA.PR.3',
     rule: 'lambda_inside_vpc_check',
     reason:
-      'The functions call only AWS APIs and the receivers\' public URLs, so a VPC adds NAT cost and cold-start time and isolates nothing; context staticEgress puts the deliver lanes in a VPC with NAT when receivers need fixed source IPs.',
+      "The functions call only AWS APIs and the receivers' public URLs, so a VPC adds NAT cost and cold-start time and isolates nothing; context staticEgress puts the deliver lanes in a VPC with NAT when receivers need fixed source IPs.",
     failsFor: () => true,
   },
   {
     control: 'CT.CLOUDWATCH.PR.2',
     rule: 'cloudwatch_log_group_retention_period_check',
-    reason: 'Function logs are operational, not the audit trail (that is the delivery log in DynamoDB); context logRetentionDays sets the retention, 30 days by default for cost.',
+    reason:
+      'Function logs are operational, not the audit trail (that is the delivery log in DynamoDB); context logRetentionDays sets the retention, 30 days by default for cost.',
     failsFor: (context) => context.logRetention < ONE_YEAR_DAYS,
   },
   {
     control: 'CT.CLOUDWATCH.PR.3',
     rule: 'cloudwatch_log_group_encrypted_check',
-    reason: 'CloudWatch Logs encrypts every log group at rest with its own keys; context encryptionKey=customer-managed uses a KMS key of the stack instead.',
+    reason:
+      'CloudWatch Logs encrypts every log group at rest with its own keys; context encryptionKey=customer-managed uses a KMS key of the stack instead.',
     failsFor: (context) => !context.customerManagedKey,
   },
   {
@@ -71,5 +73,10 @@ export const CFN_GUARD_PLUGIN = 'cdk-validator-cfnguard';
 export function acknowledgeControlTowerFindings(scope: Construct, context: ControlTowerContext): void {
   const acknowledgements = CONTROL_TOWER_ACKNOWLEDGEMENTS.filter((entry) => entry.failsFor(context));
   if (acknowledgements.length === 0) return;
-  Validations.of(scope).acknowledge(...acknowledgements.map(({ control, rule, reason }) => ({ id: `${CFN_GUARD_PLUGIN}::${rule}`, reason: `${control}: ${reason}` })));
+  Validations.of(scope).acknowledge(
+    ...acknowledgements.map(({ control, rule, reason }) => ({
+      id: `${CFN_GUARD_PLUGIN}::${rule}`,
+      reason: `${control}: ${reason}`,
+    })),
+  );
 }

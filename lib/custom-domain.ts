@@ -1,4 +1,11 @@
-import { BasePathMapping, DomainName, EndpointType, SecurityPolicy, type IDomainName, type RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  BasePathMapping,
+  DomainName,
+  EndpointType,
+  SecurityPolicy,
+  type IDomainName,
+  type RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { ARecord, RecordTarget, type IHostedZone } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
@@ -37,10 +44,16 @@ export class CustomDomain extends Construct {
   /** The platform's base URL on the domain, ending in `/` (the API's routes and the console are below it). */
   public readonly url: string;
 
-  public constructor(scope: Construct, id: string, { settings, restApi }: { settings: DomainSettings; restApi: RestApi }) {
+  public constructor(
+    scope: Construct,
+    id: string,
+    { settings, restApi }: { settings: DomainSettings; restApi: RestApi },
+  ) {
     super(scope, id);
     if (settings.basePath !== undefined && !BASE_PATH.test(settings.basePath)) {
-      throw new Error(`domain.basePath: "${settings.basePath}" must be path segments of letters, digits, "-", "_" or "." (no leading or trailing "/")`);
+      throw new Error(
+        `domain.basePath: "${settings.basePath}" must be path segments of letters, digits, "-", "_" or "." (no leading or trailing "/")`,
+      );
     }
     this.domain =
       'domain' in settings
@@ -51,9 +64,18 @@ export class CustomDomain extends Construct {
             endpointType: EndpointType.REGIONAL,
             securityPolicy: SecurityPolicy.TLS_1_2,
           });
-    new BasePathMapping(this, 'Mapping', { domainName: this.domain, restApi, stage: restApi.deploymentStage, ...(settings.basePath ? { basePath: settings.basePath } : {}) });
+    new BasePathMapping(this, 'Mapping', {
+      domainName: this.domain,
+      restApi,
+      stage: restApi.deploymentStage,
+      ...(settings.basePath ? { basePath: settings.basePath } : {}),
+    });
     if ('hostedZone' in settings && settings.hostedZone) {
-      new ARecord(this, 'Alias', { zone: settings.hostedZone, recordName: settings.domainName, target: RecordTarget.fromAlias(new ApiGatewayDomain(this.domain)) });
+      new ARecord(this, 'Alias', {
+        zone: settings.hostedZone,
+        recordName: settings.domainName,
+        target: RecordTarget.fromAlias(new ApiGatewayDomain(this.domain)),
+      });
     }
     this.url = `https://${this.domain.domainName}/${settings.basePath ? `${settings.basePath}/` : ''}`;
   }

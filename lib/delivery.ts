@@ -21,7 +21,6 @@ import type { StaticEgress } from './static-egress';
 import { settingsEnvironment, sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
-
 export interface DeliveryProps {
   table: ITableV2;
   config: WebhooksConfig;
@@ -92,7 +91,11 @@ export class Delivery extends Construct {
       memorySize: FUNCTION_MEMORY_MB.fanOut,
       logGroupRetention: config.logRetention,
       dataKey,
-      environment: { ...environment, EVENTS_DLQ_URL: this.eventsDlq.queueUrl, PLATFORM_EVENTS_QUEUE_ARN: this.platformEventsQueue.queueArn },
+      environment: {
+        ...environment,
+        EVENTS_DLQ_URL: this.eventsDlq.queueUrl,
+        PLATFORM_EVENTS_QUEUE_ARN: this.platformEventsQueue.queueArn,
+      },
     });
     this.fanOutFunction.bindTable(table, TABLE_ACCESS.fanOut);
     this.deliveriesQueue.grant(this.fanOutFunction, 'sqs:SendMessage');
@@ -122,7 +125,14 @@ export class Delivery extends Construct {
     const lane = { environment: deliverEnvironment, table, config };
     // the fast and slow lanes re-send their waits to either lane
     const resendsTo = [this.deliveriesQueue, this.slowDeliveriesQueue];
-    this.deliverFunction = this.deliverLane('Deliver', 'events/deliver', 'Signs and sends deliveries; schedules their retries', lane, TABLE_ACCESS.deliver, resendsTo);
+    this.deliverFunction = this.deliverLane(
+      'Deliver',
+      'events/deliver',
+      'Signs and sends deliveries; schedules their retries',
+      lane,
+      TABLE_ACCESS.deliver,
+      resendsTo,
+    );
     this.deliverSlowLaneFunction = this.deliverLane(
       'DeliverSlowLane',
       'events/deliver-slow-lane',
@@ -141,14 +151,32 @@ export class Delivery extends Construct {
       [],
     );
     consume(this.deliverFunction, this.deliveriesQueue, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
-    consume(this.deliverOrderedFunction, this.orderedDeliveriesQueue, ORDERED_DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
-    consume(this.deliverSlowLaneFunction, this.slowDeliveriesQueue, SLOW_DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver);
+    consume(
+      this.deliverOrderedFunction,
+      this.orderedDeliveriesQueue,
+      ORDERED_DELIVERIES_QUEUE,
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+    );
+    consume(
+      this.deliverSlowLaneFunction,
+      this.slowDeliveriesQueue,
+      SLOW_DELIVERIES_QUEUE,
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+    );
 
     this.output('EventsQueueUrl', 'Producers send events here (SQS SendMessage)', this.eventsQueue.queueUrl);
-    this.output('EventsQueueArn', 'For producers\' IAM policies', this.eventsQueue.queueArn);
+    this.output('EventsQueueArn', "For producers' IAM policies", this.eventsQueue.queueArn);
     this.output('EventsDlqUrl', 'Events that could not be fanned out', this.eventsDlq.queueUrl);
-    this.output('DeliveriesDlqUrl', 'Deliveries that exhausted their attempts; replay from here', this.deliveriesDlq.queueUrl);
-    this.output('DeliveriesQueueUrl', 'Where replayed deliveries go (npm run redrive -- --to)', this.deliveriesQueue.queueUrl);
+    this.output(
+      'DeliveriesDlqUrl',
+      'Deliveries that exhausted their attempts; replay from here',
+      this.deliveriesDlq.queueUrl,
+    );
+    this.output(
+      'DeliveriesQueueUrl',
+      'Where replayed deliveries go (npm run redrive -- --to)',
+      this.deliveriesQueue.queueUrl,
+    );
   }
 
   /** A deliver function: it parks what is exhausted, publishes operational events, and re-sends to `resendsTo`. */
@@ -168,11 +196,14 @@ export class Delivery extends Construct {
       logGroupRetention: config.logRetention,
       dataKey: this.dataKey,
       environment,
-      ...(this.egress ? { vpc: this.egress.vpc, vpcSubnets: this.egress.subnets, securityGroups: [this.egress.securityGroup] } : {}),
+      ...(this.egress
+        ? { vpc: this.egress.vpc, vpcSubnets: this.egress.subnets, securityGroups: [this.egress.securityGroup] }
+        : {}),
     });
     this.egress?.acknowledgeVpcAccess(fn);
     fn.bindTable(table, access);
-    for (const queue of [...resendsTo, this.deliveriesDlq, this.platformEventsQueue]) queue.grant(fn, 'sqs:SendMessage');
+    for (const queue of [...resendsTo, this.deliveriesDlq, this.platformEventsQueue])
+      queue.grant(fn, 'sqs:SendMessage');
     return fn;
   }
 

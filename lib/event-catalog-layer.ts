@@ -23,9 +23,11 @@ export class EventCatalogLayer extends Construct {
     const source = `${scope.node.path} eventTypes`;
     const entries = parseEventCatalog(eventTypes, source);
     checkExamples(entries, source, compileJsonSchema);
-    const directory = contentDirectory('webhooks-catalog-', (staging) => writeFileSync(join(staging, CATALOG_FILE), JSON.stringify(entries)));
+    const directory = contentDirectory('webhooks-catalog-', (staging) =>
+      writeFileSync(join(staging, CATALOG_FILE), JSON.stringify(entries)),
+    );
     this.layer = new LayerVersion(this, 'Layer', {
-      description: 'The event catalog: the team\'s event types, their examples and JSON Schemas',
+      description: "The event catalog: the team's event types, their examples and JSON Schemas",
       code: Code.fromAsset(directory),
       compatibleArchitectures: [Architecture.ARM_64],
       compatibleRuntimes: [Runtime.NODEJS_24_X],

@@ -53,7 +53,13 @@ const BREAKER_OPENS_PER_FIVE_MINUTES = 10;
 const TABLE_THROTTLES_PER_FIVE_MINUTES = 10;
 
 const throttleMetric = (metricName: string, table: ITableV2) =>
-  new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName }, period: FIVE_MINUTES, statistic: Stats.SUM });
+  new Metric({
+    namespace: 'AWS/DynamoDB',
+    metricName,
+    dimensionsMap: { TableName: table.tableName },
+    period: FIVE_MINUTES,
+    statistic: Stats.SUM,
+  });
 
 /**
  * Alarms for what needs a human (docs/operations.md says what to do for each): a message in either DLQ is
@@ -70,13 +76,20 @@ export class Monitoring extends Construct {
   public readonly alarmTopic: ITopic;
   public readonly dashboard: Dashboard;
 
-  public constructor(scope: Construct, id: string, { api, delivery, recovery, table, alarmEmail, alarmTopicArn }: MonitoringProps) {
+  public constructor(
+    scope: Construct,
+    id: string,
+    { api, delivery, recovery, table, alarmEmail, alarmTopicArn }: MonitoringProps,
+  ) {
     super(scope, id);
-    this.alarmTopic = alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn) : new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Webhooks alarms' });
+    this.alarmTopic = alarmTopicArn
+      ? Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn)
+      : new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Webhooks alarms' });
     if (alarmEmail && !alarmTopicArn) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
-    new CfnOutput(this, 'AlarmTopicArnOutput', { description: 'Where the alarms notify (subscribe your pager or chat here)', value: this.alarmTopic.topicArn }).overrideLogicalId(
-      'AlarmTopicArn',
-    );
+    new CfnOutput(this, 'AlarmTopicArnOutput', {
+      description: 'Where the alarms notify (subscribe your pager or chat here)',
+      value: this.alarmTopic.topicArn,
+    }).overrideLogicalId('AlarmTopicArn');
 
     const dlqs: [string, IQueue][] = [
       ['EventsDlq', delivery.eventsDlq],
@@ -150,18 +163,39 @@ export class Monitoring extends Construct {
     for (const alarm of this.alarms) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
 
     const queues = [delivery.eventsQueue, delivery.deliveriesQueue, delivery.slowDeliveriesQueue];
-    const functions = [delivery.fanOutFunction, delivery.deliverFunction, delivery.deliverSlowLaneFunction, api.authorizerFunction, ...api.routeFunctions];
+    const functions = [
+      delivery.fanOutFunction,
+      delivery.deliverFunction,
+      delivery.deliverSlowLaneFunction,
+      api.authorizerFunction,
+      ...api.routeFunctions,
+    ];
     this.dashboard = new Dashboard(this, 'Dashboard', {
       widgets: [
         [new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 })],
         [
-          graph('Messages waiting', queues.map((queue) => queue.metricApproximateNumberOfMessagesVisible())),
-          graph('Age of oldest message (s)', queues.map((queue) => queue.metricApproximateAgeOfOldestMessage())),
-          graph('Messages in DLQs', dlqs.map(([, dlq]) => dlq.metricApproximateNumberOfMessagesVisible())),
+          graph(
+            'Messages waiting',
+            queues.map((queue) => queue.metricApproximateNumberOfMessagesVisible()),
+          ),
+          graph(
+            'Age of oldest message (s)',
+            queues.map((queue) => queue.metricApproximateAgeOfOldestMessage()),
+          ),
+          graph(
+            'Messages in DLQs',
+            dlqs.map(([, dlq]) => dlq.metricApproximateNumberOfMessagesVisible()),
+          ),
         ],
         [
-          graph('Function errors', functions.map((fn) => fn.metricErrors({ label: fn.node.id }))),
-          graph('Function duration p99 (ms)', functions.map((fn) => fn.metricDuration({ label: fn.node.id, statistic: Stats.p(99) }))),
+          graph(
+            'Function errors',
+            functions.map((fn) => fn.metricErrors({ label: fn.node.id })),
+          ),
+          graph(
+            'Function duration p99 (ms)',
+            functions.map((fn) => fn.metricDuration({ label: fn.node.id, statistic: Stats.p(99) })),
+          ),
           graph('API 4xx / 5xx', [api.restApi.metricClientError(), api.restApi.metricServerError()]),
         ],
       ],

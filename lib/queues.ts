@@ -1,6 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
+import {
+  DeduplicationScope,
+  FifoThroughputLimit,
+  Queue,
+  QueueEncryption,
+  RedrivePermission,
+} from 'aws-cdk-lib/aws-sqs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { ConsumedQueueSettings, QueueSettings } from '../lambdas/platform-settings';
@@ -27,17 +33,34 @@ export function queueWithDlq(scope: Construct, id: string, settings: ConsumedQue
 }
 
 /** Another queue whose dead letters go to an existing DLQ (the slow delivery lane shares the deliveries DLQ). */
-export function queueSharingDlq(scope: Construct, id: string, settings: ConsumedQueueSettings, dlq: Queue, key?: IKey): Queue {
+export function queueSharingDlq(
+  scope: Construct,
+  id: string,
+  settings: ConsumedQueueSettings,
+  dlq: Queue,
+  key?: IKey,
+): Queue {
   return new Queue(scope, `${id}Queue`, {
     ...queueProps(settings, key),
     // high-throughput FIFO: order, throughput and deduplication per message group (one webhook)
-    ...(settings.fifo ? { fifo: true, deduplicationScope: DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID } : {}),
+    ...(settings.fifo
+      ? {
+          fifo: true,
+          deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+          fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+        }
+      : {}),
     deadLetterQueue: { queue: dlq, maxReceiveCount: settings.maxReceiveCount },
   });
 }
 
 /** Partial batch failures: one failed record is retried alone, never with the rest of its batch. */
-export function consume(fn: WebhooksFunction, queue: Queue, settings: ConsumedQueueSettings, timeoutSeconds: number): void {
+export function consume(
+  fn: WebhooksFunction,
+  queue: Queue,
+  settings: ConsumedQueueSettings,
+  timeoutSeconds: number,
+): void {
   if (settings.visibilityTimeoutSeconds < VISIBILITY_TO_TIMEOUT_RATIO * timeoutSeconds) {
     throw new Error(
       `${settings.name}: visibility timeout ${settings.visibilityTimeoutSeconds} s is under ${VISIBILITY_TO_TIMEOUT_RATIO} × the consumer's timeout (${timeoutSeconds} s)`,
@@ -61,7 +84,9 @@ export function consume(fn: WebhooksFunction, queue: Queue, settings: ConsumedQu
  */
 function queueProps(settings: QueueSettings, key?: IKey) {
   return {
-    ...(key ? { encryption: QueueEncryption.KMS, encryptionMasterKey: key, dataKeyReuse: Duration.hours(24) } : { encryption: QueueEncryption.SQS_MANAGED }),
+    ...(key
+      ? { encryption: QueueEncryption.KMS, encryptionMasterKey: key, dataKeyReuse: Duration.hours(24) }
+      : { encryption: QueueEncryption.SQS_MANAGED }),
     enforceSSL: true,
     retentionPeriod: Duration.seconds(settings.retentionSeconds),
     visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),

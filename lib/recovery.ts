@@ -9,7 +9,6 @@ import { consume, queueWithDlq } from './queues';
 import { sharedEnvironment, type WebhooksConfig } from './stack-config';
 import { WebhooksFunction } from './webhooks-function';
 
-
 export interface RecoveryProps {
   table: ITableV2;
   config: WebhooksConfig;
@@ -58,6 +57,9 @@ export class Recovery extends Construct {
     dlq.grant(this.recoverFunction, 'sqs:SendMessage');
     consume(this.recoverFunction, queue, RECOVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.recover);
 
-    new CfnOutput(this, 'RecoveriesDlqUrlOutput', { description: 'Recovery jobs that kept failing', value: dlq.queueUrl }).overrideLogicalId('RecoveriesDlqUrl');
+    new CfnOutput(this, 'RecoveriesDlqUrlOutput', {
+      description: 'Recovery jobs that kept failing',
+      value: dlq.queueUrl,
+    }).overrideLogicalId('RecoveriesDlqUrl');
   }
 }

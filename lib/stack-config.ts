@@ -81,17 +81,34 @@ const contextSchema = z.object({
   ...SETTING_SCHEMAS,
   logRetentionDays: z.coerce
     .number()
-    .check(z.refine((days) => retentionValues.has(days), 'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, …)')),
+    .check(
+      z.refine(
+        (days) => retentionValues.has(days),
+        'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, …)',
+      ),
+    ),
   wafEnabled: flag,
-  apiGatewayLogging: z.enum(['off', 'existing-account-role', 'create-account-role'], { error: 'must be off, existing-account-role or create-account-role' }),
+  apiGatewayLogging: z.enum(['off', 'existing-account-role', 'create-account-role'], {
+    error: 'must be off, existing-account-role or create-account-role',
+  }),
   alarmEmail: z.union([z.literal(''), z.email({ error: 'must be an e-mail address (or empty: no subscription)' })]),
-  alarmTopicArn: z.union([z.literal(''), z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (or empty: a new topic)'))]),
+  alarmTopicArn: z.union([
+    z.literal(''),
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+          'must be an SNS topic ARN (or empty: a new topic)',
+        ),
+      ),
+  ]),
   billingMode: z.enum(['on-demand', 'provisioned'], { error: 'must be on-demand or provisioned' }),
   staticEgress: flag,
   // checked in full by the catalog's own parser (lambdas/adapters/event-catalog-file.ts) when the stack uses it
   eventTypes: z.pipe(
     z.transform((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)),
-    z.nullable(z.array(z.unknown(), { error: 'must be a JSON array of event types (or null: the product\'s)' })),
+    z.nullable(z.array(z.unknown(), { error: "must be a JSON array of event types (or null: the product's)" })),
   ),
   auth: z.pipe(
     z.transform((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)),
@@ -103,7 +120,9 @@ const contextSchema = z.object({
           audience: z.string().check(z.minLength(1)),
           tenantClaim: z.string().check(z.minLength(1)),
           jwksUrl: z.optional(httpsUrl),
-          algorithms: z.optional(z.array(z.enum(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).check(z.minLength(1))),
+          algorithms: z.optional(
+            z.array(z.enum(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).check(z.minLength(1)),
+          ),
         }),
       ),
     }),
@@ -111,7 +130,14 @@ const contextSchema = z.object({
   encryptionKey: z.union([
     z.literal('aws-managed'),
     z.literal('create'),
-    z.string().check(z.regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'must be aws-managed, create, or a KMS key ARN')),
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+          'must be aws-managed, create, or a KMS key ARN',
+        ),
+      ),
   ]),
   provisionedCapacity: z.pipe(
     // `-c provisionedCapacity='{…}'` arrives as text; cdk.json gives the object
@@ -160,7 +186,12 @@ export type PlatformSettings = { -readonly [Key in keyof typeof CONTEXT_DEFAULTS
  * that names it and where it came from.
  */
 export function parseConfig(settings: PlatformSettings, source = 'CDK context'): WebhooksConfig {
-  const raw = Object.fromEntries(Object.entries(CONTEXT_DEFAULTS).map(([key, fallback]) => [key, settings[key as keyof PlatformSettings] ?? fallback]));
+  const raw = Object.fromEntries(
+    Object.entries(CONTEXT_DEFAULTS).map(([key, fallback]) => [
+      key,
+      settings[key as keyof PlatformSettings] ?? fallback,
+    ]),
+  );
   const result = contextSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -168,7 +199,9 @@ export function parseConfig(settings: PlatformSettings, source = 'CDK context'):
   }
   const { logRetentionDays, ...config } = result.data;
   if (config.sendTimeoutSeconds >= FUNCTION_TIMEOUT_SECONDS.deliver) {
-    throw new Error(`Invalid ${source}: sendTimeoutSeconds: must be under the deliver function's timeout (${FUNCTION_TIMEOUT_SECONDS.deliver} s)`);
+    throw new Error(
+      `Invalid ${source}: sendTimeoutSeconds: must be under the deliver function's timeout (${FUNCTION_TIMEOUT_SECONDS.deliver} s)`,
+    );
   }
   if (config.fastLaneSendTimeoutSeconds > config.sendTimeoutSeconds) {
     throw new Error(`Invalid ${source}: fastLaneSendTimeoutSeconds: must not exceed sendTimeoutSeconds`);

@@ -38,28 +38,44 @@ export class StaticEgress extends Construct {
 
   public constructor(scope: Construct, id: string, { logRetention, dataKey }: StaticEgressProps) {
     super(scope, id);
-    this.addresses = Array.from({ length: AVAILABILITY_ZONES }, (_, index) => new CfnEIP(this, `Address${index + 1}`, { domain: 'vpc' }));
+    this.addresses = Array.from(
+      { length: AVAILABILITY_ZONES },
+      (_, index) => new CfnEIP(this, `Address${index + 1}`, { domain: 'vpc' }),
+    );
     this.vpc = new Vpc(this, 'Vpc', {
       maxAzs: AVAILABILITY_ZONES,
       natGateways: AVAILABILITY_ZONES,
-      natGatewayProvider: NatProvider.gateway({ eipAllocationIds: this.addresses.map((address) => address.attrAllocationId) }),
+      natGatewayProvider: NatProvider.gateway({
+        eipAllocationIds: this.addresses.map((address) => address.attrAllocationId),
+      }),
       subnetConfiguration: [
         { name: 'Public', subnetType: SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'Deliver', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
       gatewayEndpoints: { DynamoDb: { service: GatewayVpcEndpointAwsService.DYNAMODB } },
       flowLogs: {
-        All: { destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: logRetention, encryptionKey: dataKey })) },
+        All: {
+          destination: FlowLogDestination.toCloudWatchLogs(
+            new LogGroup(this, 'FlowLogs', { retention: logRetention, encryptionKey: dataKey }),
+          ),
+        },
       },
     });
     // outbound only, and only what a delivery or an AWS API call uses
-    this.securityGroup = new SecurityGroup(this, 'Deliver', { vpc: this.vpc, allowAllOutbound: false, description: 'Deliver lanes: HTTPS and HTTP out, nothing in' });
+    this.securityGroup = new SecurityGroup(this, 'Deliver', {
+      vpc: this.vpc,
+      allowAllOutbound: false,
+      description: 'Deliver lanes: HTTPS and HTTP out, nothing in',
+    });
     this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to receivers and AWS APIs');
     this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(80), 'HTTP to receivers, where allowHttpUrls permits it');
 
     new CfnOutput(this, 'EgressIpsOutput', {
       description: 'The addresses deliveries leave from: give them to receivers that allowlist source IPs',
-      value: Fn.join(',', this.addresses.map((address) => address.attrPublicIp)),
+      value: Fn.join(
+        ',',
+        this.addresses.map((address) => address.attrPublicIp),
+      ),
     }).overrideLogicalId('EgressIps');
   }
 
@@ -67,7 +83,8 @@ export class StaticEgress extends Construct {
   public acknowledgeVpcAccess(fn: Construct): void {
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason: 'AWSLambdaVPCAccessExecutionRole grants only the network-interface actions Lambda needs to place the function in the VPC (create, describe, delete ENIs), the documented minimum.',
+      reason:
+        'AWSLambdaVPCAccessExecutionRole grants only the network-interface actions Lambda needs to place the function in the VPC (create, describe, delete ENIs), the documented minimum.',
     });
   }
 }

@@ -12,8 +12,14 @@ const autoscaled = ({ min, max }: { min: number; max: number }, targetUtilizatio
 /** The table's and the index's capacity in provisioned mode, each scaled on its own between its bounds. */
 function provisioned({ targetUtilizationPercent, table, eventsIndex }: ProvisionedCapacity) {
   return {
-    billing: Billing.provisioned({ readCapacity: autoscaled(table.read, targetUtilizationPercent), writeCapacity: autoscaled(table.write, targetUtilizationPercent) }),
-    index: { readCapacity: autoscaled(eventsIndex.read, targetUtilizationPercent), writeCapacity: autoscaled(eventsIndex.write, targetUtilizationPercent) },
+    billing: Billing.provisioned({
+      readCapacity: autoscaled(table.read, targetUtilizationPercent),
+      writeCapacity: autoscaled(table.write, targetUtilizationPercent),
+    }),
+    index: {
+      readCapacity: autoscaled(eventsIndex.read, targetUtilizationPercent),
+      writeCapacity: autoscaled(eventsIndex.write, targetUtilizationPercent),
+    },
   };
 }
 
@@ -25,7 +31,9 @@ function dataKey(scope: Construct, choice: string): IKey | undefined {
   if (choice === 'aws-managed') return undefined;
   // a global table names its replica's key per Region
   if (Token.isUnresolved(Stack.of(scope).region)) {
-    throw new Error('Invalid CDK context: encryptionKey: needs the stack\'s Region at synth; run cdk with a profile or AWS_REGION set (CDK_DEFAULT_REGION)');
+    throw new Error(
+      "Invalid CDK context: encryptionKey: needs the stack's Region at synth; run cdk with a profile or AWS_REGION set (CDK_DEFAULT_REGION)",
+    );
   }
   if (choice !== 'create') return Key.fromKeyArn(scope, 'DataKey', choice);
   const key = new Key(scope, 'DataKey', {
@@ -39,7 +47,9 @@ function dataKey(scope: Construct, choice: string): IKey | undefined {
       principals: [new ServicePrincipal(`logs.${region}.amazonaws.com`)],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
+      },
     }),
   );
   // grants only for AWS services acting on a resource (DynamoDB makes one for the table), never to a principal
@@ -70,7 +80,11 @@ export class Storage extends Construct {
   /** The customer-managed key of the table, the queues and the log groups (context encryptionKey); none: AWS-managed. */
   public readonly dataKey?: IKey;
 
-  public constructor(scope: Construct, id: string, { config }: { config: Pick<WebhooksConfig, 'billingMode' | 'provisionedCapacity' | 'encryptionKey'> }) {
+  public constructor(
+    scope: Construct,
+    id: string,
+    { config }: { config: Pick<WebhooksConfig, 'billingMode' | 'provisionedCapacity' | 'encryptionKey'> },
+  ) {
     super(scope, id);
     this.dataKey = dataKey(this, config.encryptionKey);
     const capacity = config.billingMode === 'provisioned' ? provisioned(config.provisionedCapacity) : undefined;

@@ -66,22 +66,43 @@ export class WebhookPlatform extends Construct {
 
   public constructor(scope: Construct, id: string, props: WebhookPlatformProps = {}) {
     super(scope, id);
-    const config = (this.config = parseConfig({ ...props.settings, auth: props.auth, alarmEmail: props.alarmEmail, alarmTopicArn: props.alarmTopicArn }, `${id} props`));
+    const config = (this.config = parseConfig(
+      { ...props.settings, auth: props.auth, alarmEmail: props.alarmEmail, alarmTopicArn: props.alarmTopicArn },
+      `${id} props`,
+    ));
     this.storage = new Storage(this, 'Storage', { config });
     const { table, dataKey } = this.storage;
-    this.egress = config.staticEgress ? new StaticEgress(this, 'Egress', { logRetention: config.logRetention, dataKey }) : undefined;
+    this.egress = config.staticEgress
+      ? new StaticEgress(this, 'Egress', { logRetention: config.logRetention, dataKey })
+      : undefined;
     // the pipeline first: some routes send to its queues
     this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey, egress: this.egress });
-    this.recovery = new Recovery(this, 'Recovery', { table, config, deliveriesQueue: this.delivery.deliveriesQueue, dataKey });
+    this.recovery = new Recovery(this, 'Recovery', {
+      table,
+      config,
+      deliveriesQueue: this.delivery.deliveriesQueue,
+      dataKey,
+    });
     this.api = new Api(this, 'Api', {
       table,
       config,
       dataKey,
-      queues: { platformEvents: this.delivery.platformEventsQueue, deliveries: this.delivery.deliveriesQueue, recoveries: this.recovery.queue },
+      queues: {
+        platformEvents: this.delivery.platformEventsQueue,
+        deliveries: this.delivery.deliveriesQueue,
+        recoveries: this.recovery.queue,
+      },
     });
-    this.customDomain = props.domain ? new CustomDomain(this, 'Domain', { settings: props.domain, restApi: this.api.restApi }) : undefined;
+    this.customDomain = props.domain
+      ? new CustomDomain(this, 'Domain', { settings: props.domain, restApi: this.api.restApi })
+      : undefined;
     if (this.customDomain) this.api.urlOutput.value = this.customDomain.url;
-    this.console = new Console(this, 'Console', { restApi: this.api.restApi, logRetention: config.logRetention, dataKey, publicBaseUrl: this.customDomain?.url });
+    this.console = new Console(this, 'Console', {
+      restApi: this.api.restApi,
+      logRetention: config.logRetention,
+      dataKey,
+      publicBaseUrl: this.customDomain?.url,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
       delivery: this.delivery,
@@ -91,9 +112,16 @@ export class WebhookPlatform extends Construct {
       alarmTopicArn: config.alarmTopicArn,
     });
     if (props.eventTypes) {
-      new EventCatalogLayer(this, 'EventCatalog', { eventTypes: props.eventTypes }).attachTo([...this.api.routeFunctions, this.delivery.fanOutFunction]);
+      new EventCatalogLayer(this, 'EventCatalog', { eventTypes: props.eventTypes }).attachTo([
+        ...this.api.routeFunctions,
+        this.delivery.fanOutFunction,
+      ]);
     }
-    acknowledgeControlTowerFindings(this, { logRetention: config.logRetention, apiGatewayLogging: config.apiGatewayLogging, customerManagedKey: dataKey !== undefined });
+    acknowledgeControlTowerFindings(this, {
+      logRetention: config.logRetention,
+      apiGatewayLogging: config.apiGatewayLogging,
+      customerManagedKey: dataKey !== undefined,
+    });
   }
 
   /** Where producers send events (SQS SendMessage, docs/design.md §7). */

@@ -13,7 +13,10 @@ import { WebhooksStack } from './webhooks-stack';
  * warning or error, fails synthesis. Acknowledgements sit beside the resource they explain
  * (`Validations.of(construct).acknowledge`), and are also written into the template's metadata for auditors.
  */
-export function createWebhooksApp(props?: AppProps, { controlTowerChecks = true }: { controlTowerChecks?: boolean } = {}): { app: App; stack: WebhooksStack } {
+export function createWebhooksApp(
+  props?: AppProps,
+  { controlTowerChecks = true }: { controlTowerChecks?: boolean } = {},
+): { app: App; stack: WebhooksStack } {
   const app = new App(props);
   const config = readConfig(app);
   const stack = new WebhooksStack(app, config.stackName, {

@@ -2,7 +2,14 @@ import { RemovalPolicy, Stack, Validations, type Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+  type FunctionProps,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS } from '../lambdas/platform-settings';
@@ -10,7 +17,10 @@ import type { TableAccess } from '../lambdas/table-access';
 import { functionCodeDirectory, placeholderCodeDirectory, type FunctionEntry } from './function-code';
 
 export interface WebhooksFunctionProps
-  extends Omit<FunctionProps, 'runtime' | 'architecture' | 'code' | 'logGroup' | 'logRetention' | 'tracing' | 'handler'> {
+  extends Omit<
+    FunctionProps,
+    'runtime' | 'architecture' | 'code' | 'logGroup' | 'logRetention' | 'tracing' | 'handler'
+  > {
   /** The handler file under lambdas/, without extension (it exports `handler`). */
   entry: FunctionEntry;
   timeout: Duration;
@@ -43,9 +53,15 @@ export class WebhooksFunction extends LambdaFunction {
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
       // a synth that skips bundling (context aws:cdk:bundling-stacks) deploys nothing, so it builds nothing
-      code: Code.fromAsset(Stack.of(scope).bundlingRequired ? functionCodeDirectory(entry) : placeholderCodeDirectory()),
+      code: Code.fromAsset(
+        Stack.of(scope).bundlingRequired ? functionCodeDirectory(entry) : placeholderCodeDirectory(),
+      ),
       // an explicit log group, so retention is ours to set and the group goes with the stack
-      logGroup: new LogGroup(scope, `${id}Logs`, { retention: logGroupRetention, encryptionKey: dataKey, removalPolicy: RemovalPolicy.DESTROY }),
+      logGroup: new LogGroup(scope, `${id}Logs`, {
+        retention: logGroupRetention,
+        encryptionKey: dataKey,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: METRICS.service,
@@ -58,11 +74,13 @@ export class WebhooksFunction extends LambdaFunction {
     Validations.of(this.role ?? this).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes (CreateLogGroup, CreateLogStream, PutLogEvents), the documented minimum for a Lambda function to log; nothing else.',
+        reason:
+          'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes (CreateLogGroup, CreateLogStream, PutLogEvents), the documented minimum for a Lambda function to log; nothing else.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so CDK grants them on "*".',
+        reason:
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so CDK grants them on "*".',
       },
     );
   }
@@ -77,7 +95,13 @@ export class WebhooksFunction extends LambdaFunction {
     if (access.length === 0) return;
     this.addEnvironment('TABLE_NAME', table.tableName);
     // what SQS (send, receive) and DynamoDB (read, write) ask KMS for on the caller's behalf; named, not wildcards
-    if (this.dataKey) this.addToRolePolicy(new PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [this.dataKey.keyArn] }));
+    if (this.dataKey)
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          resources: [this.dataKey.keyArn],
+        }),
+      );
     for (const grant of access) {
       this.addToRolePolicy(
         new PolicyStatement({

@@ -87,18 +87,29 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
 
 function singleValueHeaders(request: IncomingMessage): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+    Object.entries(request.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(',') : (value ?? ''),
+    ]),
   );
 }
 
 function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requestId: string): void {
-  response.writeHead(GATEWAY_ERRORS[type].statusCode, { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId });
+  response.writeHead(GATEWAY_ERRORS[type].statusCode, {
+    'Content-Type': 'application/json',
+    'x-amzn-RequestId': requestId,
+  });
   response.end(gatewayErrorBody(type, requestId));
 }
 
 /** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403. */
-async function authorize(authorizer: Authorizer, event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult | GatewayErrorType> {
-  const authorization = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+async function authorize(
+  authorizer: Authorizer,
+  event: APIGatewayRequestAuthorizerEvent,
+): Promise<APIGatewayAuthorizerResult | GatewayErrorType> {
+  const authorization = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
   if (!authorization) return 'UNAUTHORIZED';
   let decision: APIGatewayAuthorizerResult;
   try {
@@ -107,7 +118,9 @@ async function authorize(authorizer: Authorizer, event: APIGatewayRequestAuthori
     if ((error as Error).message === 'Unauthorized') return 'UNAUTHORIZED';
     throw error;
   }
-  return decision.policyDocument.Statement.some((statement) => statement.Effect !== 'Allow') ? 'ACCESS_DENIED' : decision;
+  return decision.policyDocument.Statement.some((statement) => statement.Effect !== 'Allow')
+    ? 'ACCESS_DENIED'
+    : decision;
 }
 
 /**
@@ -120,10 +133,13 @@ export function createApiGateway({ routes, authorizer, consoleFromSource = false
     const requestId = randomUUID();
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
-      if (consoleFromSource && isConsoleRequest(request.method, url.pathname)) return serveConsole(response, request.method!, url.pathname);
+      if (consoleFromSource && isConsoleRequest(request.method, url.pathname))
+        return serveConsole(response, request.method!, url.pathname);
       // REST APIs match a path with or without its trailing slash
       const resourcePath = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
-      const mounted = mountedRoutes.find(({ method, pattern }) => method === request.method && pattern.test(resourcePath));
+      const mounted = mountedRoutes.find(
+        ({ method, pattern }) => method === request.method && pattern.test(resourcePath),
+      );
       if (!mounted) return sendGatewayError(response, 'MISSING_AUTHENTICATION_TOKEN', requestId);
       const body = await readBody(request);
       if (body === 'too_large') return sendGatewayError(response, 'REQUEST_TOO_LARGE', requestId);
@@ -178,7 +194,10 @@ export function createApiGateway({ routes, authorizer, consoleFromSource = false
         },
       } as unknown as APIGatewayProxyEvent;
       const result = await mounted.handler(event);
-      response.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'x-amzn-RequestId': requestId });
+      response.writeHead(result.statusCode, {
+        ...(result.headers as Record<string, string>),
+        'x-amzn-RequestId': requestId,
+      });
       response.end(result.body);
     } catch (error) {
       console.error('local API gateway: handler failed', error);

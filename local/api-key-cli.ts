@@ -51,10 +51,13 @@ try {
     console.log(key);
   } else if (command === 'list') {
     for (const record of await apiKeys.list()) {
-      console.log(`${record.keyHash}  ${record.tenantId}  ${stateOf(record)}  created ${record.createdAt}  ${record.name}`);
+      console.log(
+        `${record.keyHash}  ${record.tenantId}  ${stateOf(record)}  created ${record.createdAt}  ${record.name}`,
+      );
     }
   } else if (command === 'revoke') {
-    const hash = values.hash ?? (values.key ? hashApiKey(values.key) : fail('revoke needs --hash <sha256> or --key <key>.'));
+    const hash =
+      values.hash ?? (values.key ? hashApiKey(values.key) : fail('revoke needs --hash <sha256> or --key <key>.'));
     if (!(await apiKeys.revoke(hash))) fail(`No API key has the hash ${hash}.`);
     console.log(`Revoked ${hash}. API Gateway may keep accepting it for up to its authorizer cache time.`);
   } else {
@@ -63,6 +66,8 @@ try {
 } catch (error) {
   if (error instanceof DomainError) fail(error.message);
   const message = (error as Error).message;
-  console.error(`Could not reach the table: ${message}\n(Is 'npm start' running, or did you pass --table and --region for AWS?)`);
+  console.error(
+    `Could not reach the table: ${message}\n(Is 'npm start' running, or did you pass --table and --region for AWS?)`,
+  );
   process.exit(1);
 }

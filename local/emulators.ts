@@ -41,8 +41,14 @@ const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', 
 
 /** Compiles the launcher once per version of it and of DynamoDB Local (javac, from the JDK), into node_modules/.cache. */
 function compiledLauncher(classPath: string): string {
-  const version = createHash('sha256').update(readFileSync(LOOPBACK_LAUNCHER)).update(classPath).digest('hex').slice(0, 16);
-  const directory = fileURLToPath(new URL(`../node_modules/.cache/loopback-dynamodb-local/${version}`, import.meta.url));
+  const version = createHash('sha256')
+    .update(readFileSync(LOOPBACK_LAUNCHER))
+    .update(classPath)
+    .digest('hex')
+    .slice(0, 16);
+  const directory = fileURLToPath(
+    new URL(`../node_modules/.cache/loopback-dynamodb-local/${version}`, import.meta.url),
+  );
   if (!existsSync(join(directory, 'LoopbackDynamoDbLocal.class'))) {
     try {
       execFileSync('javac', ['-d', directory, '--class-path', classPath, LOOPBACK_LAUNCHER], { stdio: 'pipe' });
@@ -89,10 +95,18 @@ export async function startDynamoDb({ port, dataDir }: { port: number; dataDir?:
   process.once('exit', () => child.kill());
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error('DynamoDB Local needs a Java 17+ JDK on the PATH (apt-get install openjdk-17-jdk-headless)') : error),
+      reject(
+        error.code === 'ENOENT'
+          ? new Error('DynamoDB Local needs a Java 17+ JDK on the PATH (apt-get install openjdk-17-jdk-headless)')
+          : error,
+      ),
     );
     child.once('exit', (code) =>
-      reject(new Error(`DynamoDB Local exited with code ${code}; is port ${port} already in use? (its launcher needs a JDK, not only a JRE)`)),
+      reject(
+        new Error(
+          `DynamoDB Local exited with code ${code}; is port ${port} already in use? (its launcher needs a JDK, not only a JRE)`,
+        ),
+      ),
     );
   });
   const endpoint = `http://127.0.0.1:${port}`;
@@ -157,6 +171,9 @@ async function onLoopback<T>(start: () => Promise<T>): Promise<T> {
 export type EmulatorChoice = { endpoint: string } | { port: number; dataDir?: string };
 
 /** The emulator of a choice: the running one (stopping it is its owner's business), or a new one. */
-export async function useOrStartEmulator(choice: EmulatorChoice, start: (options: { port: number; dataDir?: string }) => Promise<Emulator>): Promise<Emulator> {
+export async function useOrStartEmulator(
+  choice: EmulatorChoice,
+  start: (options: { port: number; dataDir?: string }) => Promise<Emulator>,
+): Promise<Emulator> {
   return 'endpoint' in choice ? { endpoint: choice.endpoint, stop: async () => undefined } : start(choice);
 }

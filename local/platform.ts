@@ -5,7 +5,14 @@ import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
 import { ApiKeyService } from '../lambdas/core/api-key-service';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, useOrStartEmulator, type EmulatorChoice } from './emulators';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDb,
+  startSqs,
+  useOrStartEmulator,
+  type EmulatorChoice,
+} from './emulators';
 import { localClientConfig } from './local-settings';
 import {
   DEFAULT_RETRY_SCHEDULE_SECONDS,
@@ -35,7 +42,10 @@ export interface PlatformOptions {
   /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
   /** Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits. */
-  wrapConsumer?(name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover', handler: SqsHandler): SqsHandler;
+  wrapConsumer?(
+    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover',
+    handler: SqsHandler,
+  ): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
   onPollerClient?: (client: SQSClient) => void;
   /** Concurrent batches of each deliver lane's poller (default: the deployed maxConcurrency). */
@@ -68,7 +78,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const sqsClient = new SQSClient(localClientConfig(sqs.endpoint));
   await provisionTable(dynamoClient, options.tableName);
   const retryScheduleSeconds = options.retryScheduleSeconds ?? DEFAULT_RETRY_SCHEDULE_SECONDS;
-  const queues = await provisionQueues(sqsClient, { prefix: options.queuePrefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+  const queues = await provisionQueues(sqsClient, {
+    prefix: options.queuePrefix,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+  });
   const documentClient = DynamoDBDocumentClient.from(dynamoClient);
 
   Object.assign(process.env, {
@@ -115,7 +128,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const logError = (error: unknown) => console.error('local SQS poller:', (error as Error).message);
   // each queue's event source mapping, with the deployed settings
-  const consume = (queueUrl: string, settings: ConsumedQueueSettings, handler: SqsHandler, functionName: string, timeoutSeconds: number, concurrency = settings.maxConcurrency) =>
+  const consume = (
+    queueUrl: string,
+    settings: ConsumedQueueSettings,
+    handler: SqsHandler,
+    functionName: string,
+    timeoutSeconds: number,
+    concurrency = settings.maxConcurrency,
+  ) =>
     startPoller({
       client: sqsClient,
       queueUrl,
@@ -130,12 +150,53 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     });
   const pollers: Poller[] = [
     // two batches at once are plenty on a laptop
-    consume(queues.events.queueUrl, EVENTS_QUEUE, wrap('fan-out', fanOut), 'FanOut', FUNCTION_TIMEOUT_SECONDS.fanOut, 2),
-    consume(queues.platformEvents.queueUrl, PLATFORM_EVENTS_QUEUE, wrap('fan-out', fanOut), 'FanOut', FUNCTION_TIMEOUT_SECONDS.fanOut, 1),
-    consume(queues.deliveries.queueUrl, DELIVERIES_QUEUE, wrap('deliver', deliver), 'Deliver', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
-    consume(queues.slowDeliveries.queueUrl, SLOW_DELIVERIES_QUEUE, wrap('deliver-slow-lane', deliverSlowLane), 'DeliverSlowLane', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
-    consume(queues.orderedDeliveries.queueUrl, ORDERED_DELIVERIES_QUEUE, wrap('deliver-ordered', deliverOrdered), 'DeliverOrdered', FUNCTION_TIMEOUT_SECONDS.deliver, options.deliverConcurrency),
-    consume(queues.recoveries.queueUrl, RECOVERIES_QUEUE, wrap('recover', recover), 'Recover', FUNCTION_TIMEOUT_SECONDS.recover),
+    consume(
+      queues.events.queueUrl,
+      EVENTS_QUEUE,
+      wrap('fan-out', fanOut),
+      'FanOut',
+      FUNCTION_TIMEOUT_SECONDS.fanOut,
+      2,
+    ),
+    consume(
+      queues.platformEvents.queueUrl,
+      PLATFORM_EVENTS_QUEUE,
+      wrap('fan-out', fanOut),
+      'FanOut',
+      FUNCTION_TIMEOUT_SECONDS.fanOut,
+      1,
+    ),
+    consume(
+      queues.deliveries.queueUrl,
+      DELIVERIES_QUEUE,
+      wrap('deliver', deliver),
+      'Deliver',
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+      options.deliverConcurrency,
+    ),
+    consume(
+      queues.slowDeliveries.queueUrl,
+      SLOW_DELIVERIES_QUEUE,
+      wrap('deliver-slow-lane', deliverSlowLane),
+      'DeliverSlowLane',
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+      options.deliverConcurrency,
+    ),
+    consume(
+      queues.orderedDeliveries.queueUrl,
+      ORDERED_DELIVERIES_QUEUE,
+      wrap('deliver-ordered', deliverOrdered),
+      'DeliverOrdered',
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+      options.deliverConcurrency,
+    ),
+    consume(
+      queues.recoveries.queueUrl,
+      RECOVERIES_QUEUE,
+      wrap('recover', recover),
+      'Recover',
+      FUNCTION_TIMEOUT_SECONDS.recover,
+    ),
   ];
 
   return {

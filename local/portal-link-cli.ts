@@ -31,15 +31,20 @@ function fail(message: string): never {
 
 if (values.help) fail('Portal links open the web console for one tenant, for a while.');
 if (!values.tenant) fail('Which tenant? Pass --tenant <id>.');
-if (values.table && !values.endpoint && !values['console-url']) fail('For a deployed stack pass --console-url <url> too (the stack\'s ConsoleUrl output).');
+if (values.table && !values.endpoint && !values['console-url'])
+  fail("For a deployed stack pass --console-url <url> too (the stack's ConsoleUrl output).");
 const ttlSeconds = values.ttl === undefined ? undefined : Number(values.ttl);
 
 try {
   const { token, expiresAt } = await apiKeyServiceFor(values).createPortalToken(values.tenant, ttlSeconds);
-  console.log(`Portal link for tenant "${values.tenant}", valid until ${expiresAt.toISOString()}. Anyone holding it can manage this tenant's webhooks until then:`);
+  console.log(
+    `Portal link for tenant "${values.tenant}", valid until ${expiresAt.toISOString()}. Anyone holding it can manage this tenant's webhooks until then:`,
+  );
   console.log(portalLink(values['console-url'] ?? localConsoleUrl(), token));
 } catch (error) {
   if (error instanceof DomainError) fail(error.message);
-  console.error(`Could not reach the table: ${(error as Error).message}\n(Is 'npm start' running, or did you pass --table and --region for AWS?)`);
+  console.error(
+    `Could not reach the table: ${(error as Error).message}\n(Is 'npm start' running, or did you pass --table and --region for AWS?)`,
+  );
   process.exit(1);
 }

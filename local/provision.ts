@@ -9,7 +9,16 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DELIVERIES_QUEUE, EVENTS_QUEUE, ORDERED_DELIVERIES_QUEUE, PLATFORM_EVENTS_QUEUE, RECOVERIES_QUEUE, SLOW_DELIVERIES_QUEUE, TABLE, type ConsumedQueueSettings } from '../lambdas/platform-settings';
+import {
+  DELIVERIES_QUEUE,
+  EVENTS_QUEUE,
+  ORDERED_DELIVERIES_QUEUE,
+  PLATFORM_EVENTS_QUEUE,
+  RECOVERIES_QUEUE,
+  SLOW_DELIVERIES_QUEUE,
+  TABLE,
+  type ConsumedQueueSettings,
+} from '../lambdas/platform-settings';
 
 const EVENTS_BY_TIME_ATTRIBUTES: AttributeDefinition[] = [
   { AttributeName: TABLE.eventsByTime.partitionKey, AttributeType: 'S' },
@@ -77,7 +86,11 @@ export interface QueuePair {
 }
 
 /** A queue and its DLQ with the redrive policy lib/delivery.ts gives them. CreateQueue is idempotent. */
-export async function provisionQueue(client: SQSClient, settings: ConsumedQueueSettings, prefix = ''): Promise<QueuePair> {
+export async function provisionQueue(
+  client: SQSClient,
+  settings: ConsumedQueueSettings,
+  prefix = '',
+): Promise<QueuePair> {
   const { QueueUrl: dlqUrl } = await client.send(
     new CreateQueueCommand({
       QueueName: prefix + settings.dlq.name,
@@ -88,15 +101,22 @@ export async function provisionQueue(client: SQSClient, settings: ConsumedQueueS
       },
     }),
   );
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+  );
   const { QueueUrl: queueUrl } = await client.send(
     new CreateQueueCommand({
       QueueName: prefix + settings.name,
       Attributes: {
         VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(settings.retentionSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: settings.maxReceiveCount }),
-        ...(settings.fifo ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' } : {}),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: Attributes!.QueueArn,
+          maxReceiveCount: settings.maxReceiveCount,
+        }),
+        ...(settings.fifo
+          ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' }
+          : {}),
       },
     }),
   );

@@ -34,8 +34,13 @@ try {
 }
 
 const local = !values['queue-url'];
-const client = new SQSClient(local ? localClientConfig(`http://127.0.0.1:${LOCAL_PORTS.sqs}`) : values.region ? { region: values.region } : {});
-const queueUrl = values['queue-url'] ?? (await client.send(new GetQueueUrlCommand({ QueueName: EVENTS_QUEUE.name }))).QueueUrl!;
+const client = new SQSClient(
+  local ? localClientConfig(`http://127.0.0.1:${LOCAL_PORTS.sqs}`) : values.region ? { region: values.region } : {},
+);
+const queueUrl =
+  values['queue-url'] ?? (await client.send(new GetQueueUrlCommand({ QueueName: EVENTS_QUEUE.name }))).QueueUrl!;
 const envelope = { tenantId: values.tenant, ...(values.id ? { id: values.id } : {}), type: values.type, data };
-const { MessageId } = await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }));
+const { MessageId } = await client.send(
+  new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }),
+);
 console.log(`Published ${values.type} for tenant ${values.tenant} (SQS message ${MessageId}).`);

@@ -5,7 +5,11 @@ export async function queueDepth(client: SQSClient, queueUrl: string): Promise<n
   const { Attributes } = await client.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   return (
@@ -20,7 +24,12 @@ export async function drainQueue(client: SQSClient, queueUrl: string, hideSecond
   const messages: Message[] = [];
   for (;;) {
     const { Messages = [] } = await client.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: hideSeconds, MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: hideSeconds,
+        MessageAttributeNames: ['All'],
+      }),
     );
     if (Messages.length === 0) return messages;
     messages.push(...Messages);

@@ -23,7 +23,8 @@ if (values.help) {
 
 const secrets = values.secret ?? (process.env.WEBHOOK_SECRET ? [process.env.WEBHOOK_SECRET] : []);
 const status = Number(values.status ?? 500);
-const mark = (verified: boolean) => (secrets.length === 0 ? 'unverified (no --secret)' : verified ? 'verified' : 'INVALID');
+const mark = (verified: boolean) =>
+  secrets.length === 0 ? 'unverified (no --secret)' : verified ? 'verified' : 'INVALID';
 await startReceiver({
   port: Number(values.port ?? LOCAL_PORTS.receiver),
   secrets,
@@ -31,7 +32,10 @@ await startReceiver({
     decide: () => ({
       delayMs: Number(values['delay-ms'] ?? 0),
       ...(Math.random() < Number(values['fail-rate'] ?? 0)
-        ? { status, headers: status === 429 || status === 503 ? { 'retry-after': '30' } : ({} as Record<string, string>) }
+        ? {
+            status,
+            headers: status === 429 || status === 503 ? { 'retry-after': '30' } : ({} as Record<string, string>),
+          }
         : { status: 200 }),
     }),
     onDelivery: (delivery) =>

@@ -23,7 +23,9 @@ export interface ReceiverBehaviour {
   status?: number;
   delayMs?: number;
   /** Full control per request, for tests and the soak; returns the status to answer or 'hang' / 'reset'. */
-  decide?: (delivery: ReceivedDelivery) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string } | 'hang' | 'reset';
+  decide?: (
+    delivery: ReceivedDelivery,
+  ) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string } | 'hang' | 'reset';
   /** Called for every delivery answered. */
   onDelivery?: (delivery: ReceivedDelivery) => void;
 }
@@ -60,7 +62,15 @@ async function verifies(secrets: readonly string[], body: string, headers: Incom
  * A webhook receiver as a subscriber would write one: it verifies both signatures of every delivery with
  * the public verifier libraries, and can be told to fail, to watch retries.
  */
-export async function startReceiver({ port = 0, secrets = [], behaviour = {} }: { port?: number; secrets?: string[]; behaviour?: ReceiverBehaviour } = {}): Promise<Receiver> {
+export async function startReceiver({
+  port = 0,
+  secrets = [],
+  behaviour = {},
+}: {
+  port?: number;
+  secrets?: string[];
+  behaviour?: ReceiverBehaviour;
+} = {}): Promise<Receiver> {
   const receiver: Receiver = { url: '', deliveries: [], behaviour, secrets, stop: async () => undefined };
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];

@@ -14,7 +14,14 @@ const USAGE = `Usage:
                                                         --to <DeliveriesQueueUrl output>)`;
 
 const { values } = parseArgs({
-  options: { queue: { type: 'string' }, 'dlq-url': { type: 'string' }, to: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    queue: { type: 'string' },
+    'dlq-url': { type: 'string' },
+    to: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 
 if (values.help || (!values.queue && !values['dlq-url'])) {

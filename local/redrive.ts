@@ -49,11 +49,15 @@ export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl:
     const sent = Messages.filter((_, index) => !failed.has(String(index)));
     if (sent.length > 0) {
       await client.send(
-        new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: sent.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: dlqUrl,
+          Entries: sent.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+        }),
       );
     }
     moved += sent.length;
-    if (failed.size > 0) throw new Error(`SQS refused ${failed.size} messages; ${moved} moved so far, the rest stay in the DLQ`);
+    if (failed.size > 0)
+      throw new Error(`SQS refused ${failed.size} messages; ${moved} moved so far, the rest stay in the DLQ`);
   }
   return moved;
 }
@@ -64,7 +68,8 @@ function withoutFailureReason(attributes: Message['MessageAttributes']) {
 }
 
 const arnOf = async (client: SQSClient, queueUrl: string) =>
-  (await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  (await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
 
 /**
  * On AWS: SQS's own move task, into `targetUrl` or else into the DLQ's only source queue. Always named: SQS's
@@ -77,12 +82,17 @@ export async function startMoveTask(client: SQSClient, dlqUrl: string, targetUrl
   if (!destinationUrl) {
     const { queueUrls = [] } = await client.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
     if (queueUrls.length !== 1) {
-      throw new Error(`${dlqUrl} is the DLQ of ${queueUrls.length} queues (${queueUrls.join(', ')}): name the queue to replay into with --to (for deliveries, the stack's DeliveriesQueueUrl output)`);
+      throw new Error(
+        `${dlqUrl} is the DLQ of ${queueUrls.length} queues (${queueUrls.join(', ')}): name the queue to replay into with --to (for deliveries, the stack's DeliveriesQueueUrl output)`,
+      );
     }
     destinationUrl = queueUrls[0]!;
   }
   const { TaskHandle } = await client.send(
-    new StartMessageMoveTaskCommand({ SourceArn: await arnOf(client, dlqUrl), DestinationArn: await arnOf(client, destinationUrl) }),
+    new StartMessageMoveTaskCommand({
+      SourceArn: await arnOf(client, dlqUrl),
+      DestinationArn: await arnOf(client, destinationUrl),
+    }),
   );
   return TaskHandle!;
 }

@@ -34,7 +34,10 @@ if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) usage('--timeout takes a numb
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${apiUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${values.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${values.key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -45,7 +48,9 @@ class SmokeFailure extends Error {}
 
 function step(what: string, response: { status: number; body: any }, expected: number): any {
   const error = response.body?.error;
-  console.log(`${response.status === expected ? 'ok  ' : 'FAIL'} ${what}: HTTP ${response.status}${error ? ` ${error.code}: ${error.message}` : ''}`);
+  console.log(
+    `${response.status === expected ? 'ok  ' : 'FAIL'} ${what}: HTTP ${response.status}${error ? ` ${error.code}: ${error.message}` : ''}`,
+  );
   if (response.status !== expected) throw new SmokeFailure(what);
   return response.body;
 }
@@ -55,11 +60,23 @@ async function smoke(): Promise<boolean> {
   const types = step('GET /v2/event-types', await call('GET', '/v2/event-types'), 200);
   const eventType = (types.data as { name: string; operational: boolean }[]).find((type) => !type.operational)?.name;
   if (!eventType) throw new Error('the catalog has no product event type to test with');
-  const webhook = step('POST /v2/webhooks', await call('POST', '/v2/webhooks', { url: values.receiver, events: [eventType], description: 'smoke test (npm run smoke)' }), 201);
+  const webhook = step(
+    'POST /v2/webhooks',
+    await call('POST', '/v2/webhooks', {
+      url: values.receiver,
+      events: [eventType],
+      description: 'smoke test (npm run smoke)',
+    }),
+    201,
+  );
   console.log(`     webhook ${webhook.id} → ${webhook.url}`);
   let delivered = false;
   try {
-    const test = step('POST /v2/webhooks/{id}/test', await call('POST', `/v2/webhooks/${webhook.id}/test`, { eventType }), 202);
+    const test = step(
+      'POST /v2/webhooks/{id}/test',
+      await call('POST', `/v2/webhooks/${webhook.id}/test`, { eventType }),
+      202,
+    );
     console.log(`     test event ${test.eventId} (${eventType})`);
     const deadline = Date.now() + timeoutMs;
     let delivery: any;
@@ -75,10 +92,14 @@ async function smoke(): Promise<boolean> {
       console.log(`FAIL the delivery log did not say delivered within ${timeoutMs / 1000} s`);
     } else {
       for (const attempt of delivery.attempts) {
-        console.log(`     attempt at ${attempt.at}: ${attempt.statusCode ? `HTTP ${attempt.statusCode}` : attempt.error} in ${attempt.durationMs} ms`);
+        console.log(
+          `     attempt at ${attempt.at}: ${attempt.statusCode ? `HTTP ${attempt.statusCode}` : attempt.error} in ${attempt.durationMs} ms`,
+        );
       }
       delivered = delivery.status === 'delivered';
-      console.log(`${delivered ? 'ok  ' : 'FAIL'} delivery ${delivery.status}${delivery.reason ? `: ${delivery.reason}` : ''}`);
+      console.log(
+        `${delivered ? 'ok  ' : 'FAIL'} delivery ${delivery.status}${delivery.reason ? `: ${delivery.reason}` : ''}`,
+      );
     }
   } finally {
     step('DELETE /v2/webhooks/{id}', await call('DELETE', `/v2/webhooks/${webhook.id}`), 204);

@@ -41,7 +41,12 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
     messageAttributes: Object.fromEntries(
       Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
         name,
-        { dataType: value.DataType ?? 'String', stringValue: value.StringValue, stringListValues: [], binaryListValues: [] },
+        {
+          dataType: value.DataType ?? 'String',
+          stringValue: value.StringValue,
+          stringListValues: [],
+          binaryListValues: [],
+        },
       ]),
     ),
     md5OfBody: message.MD5OfBody ?? '',
@@ -56,7 +61,10 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
  * batch failed. A `batchItemFailures` entry that is empty, not a string, or names a record not in the batch
  * fails the whole batch, as on AWS; so does a throw or a timeout (handled by the caller).
  */
-export function recordsToDelete(records: readonly SQSRecord[], response: SQSBatchResponse | void): SQSRecord[] | undefined {
+export function recordsToDelete(
+  records: readonly SQSRecord[],
+  response: SQSBatchResponse | void,
+): SQSRecord[] | undefined {
   const inBatch = new Set(records.map((record) => record.messageId));
   const failed = new Set<string>();
   for (const failure of response?.batchItemFailures ?? []) {
@@ -72,7 +80,10 @@ class HandlerTimeout extends Error {}
 function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandlerTimeout(`the handler ran past its ${seconds} s timeout`)), seconds * 1000);
+    timer = setTimeout(
+      () => reject(new HandlerTimeout(`the handler ran past its ${seconds} s timeout`)),
+      seconds * 1000,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -117,7 +128,12 @@ export function startPoller(options: PollerOptions): Poller {
             options.timeoutSeconds,
           );
           done = recordsToDelete(records, response);
-          if (!done) options.onError?.(new Error(`${options.functionName}: batchItemFailures named a record not in the batch; the whole batch fails`));
+          if (!done)
+            options.onError?.(
+              new Error(
+                `${options.functionName}: batchItemFailures named a record not in the batch; the whole batch fails`,
+              ),
+            );
         } catch (error) {
           options.onError?.(error);
         }

@@ -45,8 +45,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     const reports = await platform.evaluateIam();
     const name = (functionId: string) => constructPath(platform.assembly.template, functionId);
-    console.table(reports.map(({ functionId, calls, allowed, denied }) => ({ function: name(functionId), 'distinct calls': calls, allowed, denied: denied.length })));
-    for (const { functionId, denied } of reports) for (const call of denied) console.log(`DENIED ${name(functionId)} ${call.operation}: missing ${JSON.stringify(call.missing)}`);
+    console.table(
+      reports.map(({ functionId, calls, allowed, denied }) => ({
+        function: name(functionId),
+        'distinct calls': calls,
+        allowed,
+        denied: denied.length,
+      })),
+    );
+    for (const { functionId, denied } of reports)
+      for (const call of denied)
+        console.log(`DENIED ${name(functionId)} ${call.operation}: missing ${JSON.stringify(call.missing)}`);
     await platform.stop();
     process.exit(reports.some((report) => report.denied.length) ? 1 : 0);
   });

@@ -29,5 +29,7 @@ function client({ table, region, endpoint }: TableTarget): DynamoDBClient {
 
 /** The API-key service of the table the options name: the local stack's unless --table or --endpoint says otherwise. */
 export function apiKeyServiceFor(target: TableTarget): ApiKeyService {
-  return new ApiKeyService(new DynamoApiKeyRepository(DynamoDBDocumentClient.from(client(target)), target.table ?? LOCAL_TABLE_NAME));
+  return new ApiKeyService(
+    new DynamoApiKeyRepository(DynamoDBDocumentClient.from(client(target)), target.table ?? LOCAL_TABLE_NAME),
+  );
 }

@@ -8,7 +8,11 @@ import { report, repeat, settings, summarize } from '../stats';
 // Scenario 1, the limit: sign with both schemes and POST over keep-alive, nothing else.
 const receiver = await startReceiverProcess();
 const agent = new Agent({ keepAliveTimeout: 60_000 });
-const body = JSON.stringify({ id: 'evt_bench', type: 'verification.completed', data: { verificationId: 'ver_1', status: 'completed' } });
+const body = JSON.stringify({
+  id: 'evt_bench',
+  type: 'verification.completed',
+  data: { verificationId: 'ver_1', status: 'completed' },
+});
 const standard = new Webhook(BENCH_SECRET);
 
 async function deliverOne(index: number) {

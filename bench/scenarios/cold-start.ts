@@ -17,11 +17,17 @@ mkdirSync(work, { recursive: true });
 execFileSync('npx', ['cdk', 'synth', '--quiet', '-o', cdkOut], { stdio: 'ignore' });
 
 const template = JSON.parse(readFileSync(join(cdkOut, 'Webhooks.template.json'), 'utf8')) as {
-  Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string }; Handler?: string }; Metadata?: Record<string, string> }>;
+  Resources: Record<
+    string,
+    { Type: string; Properties: { Code?: { S3Key?: string }; Handler?: string }; Metadata?: Record<string, string> }
+  >;
 };
 const functions = Object.entries(template.Resources)
   .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'])
-  .map(([logicalId, resource]) => ({ name: logicalId.replace(/[A-F0-9]{8}$/, ''), bundle: join(cdkOut, resource.Metadata!['aws:asset:path']!, 'index.mjs') }));
+  .map(([logicalId, resource]) => ({
+    name: logicalId.replace(/[A-F0-9]{8}$/, ''),
+    bundle: join(cdkOut, resource.Metadata!['aws:asset:path']!, 'index.mjs'),
+  }));
 
 async function baselineBundle(name: string, usesSqs: boolean): Promise<string> {
   const entry = join(work, `baseline-${name}.ts`);
@@ -37,7 +43,18 @@ async function baselineBundle(name: string, usesSqs: boolean): Promise<string> {
     ].join('\n'),
   );
   const outfile = join(work, `baseline-${name}.mjs`);
-  await build({ entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', mainFields: ['module', 'main'], banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'error' });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -46,9 +63,16 @@ const skipped: { function: string; reason: string }[] = [];
 for (const { name, bundle } of functions) {
   // a function that reads files only Lambda has (the console's assets) cannot be imported here; any other that
   // fails to import is a broken bundle or an environment this scenario lacks, and stops the bench
-  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(bundle)});`], { env: BUNDLE_ENVIRONMENT, encoding: 'utf8' });
+  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(bundle)});`], {
+    env: BUNDLE_ENVIRONMENT,
+    encoding: 'utf8',
+  });
   if (probe.status !== 0) {
-    const reason = probe.stderr.split('\n').find((line) => /Error/.test(line))?.slice(0, 200) ?? 'import failed';
+    const reason =
+      probe.stderr
+        .split('\n')
+        .find((line) => /Error/.test(line))
+        ?.slice(0, 200) ?? 'import failed';
     if (!/Console/.test(name)) throw new Error(`${name} does not start: ${reason}`);
     skipped.push({ function: name, reason });
     continue;

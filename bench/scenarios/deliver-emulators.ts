@@ -16,14 +16,24 @@ const dynamo = await startDynamoDb({ port: await freePort() });
 const sqs = await startSqs({ port: 0 });
 await provisionTable(new DynamoDBClient(localClientConfig(dynamo.endpoint)), 'bench');
 const queues = await provisionQueues(new SQSClient(localClientConfig(sqs.endpoint)));
-deliverEnvironment('bench', queues.deliveries.queueUrl, queues.slowDeliveries.queueUrl, queues.deliveries.dlqUrl, queues.platformEvents.queueUrl);
+deliverEnvironment(
+  'bench',
+  queues.deliveries.queueUrl,
+  queues.slowDeliveries.queueUrl,
+  queues.deliveries.dlqUrl,
+  queues.platformEvents.queueUrl,
+);
 Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SQS: sqs.endpoint });
 
 const { documentClient } = await import('../../lambdas/adapters/dynamo-client');
 const { sqsClient } = await import('../../lambdas/adapters/sqs-client');
 const items = webhookItems(receiver.url);
 for (let start = 0; start < items.length; start += 25) {
-  await documentClient.send(new BatchWriteCommand({ RequestItems: { bench: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  await documentClient.send(
+    new BatchWriteCommand({
+      RequestItems: { bench: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) },
+    }),
+  );
 }
 const meter = new SdkMeter();
 meter.attach('DynamoDB', documentClient);
@@ -31,7 +41,10 @@ meter.attach('SQS', sqsClient);
 const { HttpSender } = await import('../../lambdas/adapters/http-sender');
 let httpMilliseconds = 0;
 const send = HttpSender.prototype.send;
-HttpSender.prototype.send = async function timedSend(this: InstanceType<typeof HttpSender>, ...args: Parameters<typeof send>) {
+HttpSender.prototype.send = async function timedSend(
+  this: InstanceType<typeof HttpSender>,
+  ...args: Parameters<typeof send>
+) {
   const started = performance.now();
   try {
     return await send.apply(this, args);
@@ -54,7 +67,11 @@ const rounds = await repeat(settings.rounds, async (round) => {
   const dynamoMs = meter.total('DynamoDB', 'milliseconds');
   const sqsMs = meter.total('SQS', 'milliseconds');
   const all = httpMilliseconds + dynamoMs + sqsMs;
-  return { rate, split: { http: httpMilliseconds / all, dynamodb: dynamoMs / all, sqs: sqsMs / all }, calls: { ...meter.counts } };
+  return {
+    rate,
+    split: { http: httpMilliseconds / all, dynamodb: dynamoMs / all, sqs: sqsMs / all },
+    calls: { ...meter.counts },
+  };
 });
 
 receiver.stop();

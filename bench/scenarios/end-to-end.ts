@@ -14,15 +14,17 @@ const WEBHOOKS = 3;
 const meter = new SdkMeter();
 const invocations = { 'fan-out': 0, deliver: 0 };
 const handlerMilliseconds = { 'fan-out': 0, deliver: 0 };
-const wrapConsumer = (name: 'fan-out' | 'deliver', handler: SqsHandler): SqsHandler => async (event, context) => {
-  invocations[name] += 1;
-  const started = performance.now();
-  try {
-    return await handler(event, context);
-  } finally {
-    handlerMilliseconds[name] += performance.now() - started;
-  }
-};
+const wrapConsumer =
+  (name: 'fan-out' | 'deliver', handler: SqsHandler): SqsHandler =>
+  async (event, context) => {
+    invocations[name] += 1;
+    const started = performance.now();
+    try {
+      return await handler(event, context);
+    } finally {
+      handlerMilliseconds[name] += performance.now() - started;
+    }
+  };
 
 const platform = await startPlatform({
   apiPort: 0,
@@ -59,7 +61,12 @@ async function publish(round: string, events: number, pauseMs: number) {
         QueueUrl: platform.queues.events.queueUrl,
         Entries: Array.from({ length: Math.min(10, events - start) }, (_, index) => ({
           Id: String(index),
-          MessageBody: JSON.stringify({ tenantId: 'bench', id: `evt_${round}_${start + index}`, type: 'verification.completed', data: { publishedAt } }),
+          MessageBody: JSON.stringify({
+            tenantId: 'bench',
+            id: `evt_${round}_${start + index}`,
+            type: 'verification.completed',
+            data: { publishedAt },
+          }),
         })),
       }),
     );
@@ -69,10 +76,14 @@ async function publish(round: string, events: number, pauseMs: number) {
 
 async function received(expected: number, started: number) {
   while (receiver.deliveries.length < expected) {
-    if (Date.now() - started > 600_000) throw new Error(`only ${receiver.deliveries.length} of ${expected} deliveries arrived`);
+    if (Date.now() - started > 600_000)
+      throw new Error(`only ${receiver.deliveries.length} of ${expected} deliveries arrived`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return receiver.deliveries.map((delivery) => delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt);
+  return receiver.deliveries.map(
+    (delivery) =>
+      delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt,
+  );
 }
 
 const rounds = await repeat(settings.rounds, async (round) => {
@@ -86,7 +97,9 @@ const rounds = await repeat(settings.rounds, async (round) => {
   const expected = events * WEBHOOKS;
   const latencies = await received(expected, started);
   const elapsed = (Math.max(...receiver.deliveries.map((delivery) => delivery.receivedAt)) - started) / 1000;
-  const verified = receiver.deliveries.filter((delivery) => delivery.standardVerified && delivery.githubVerified).length;
+  const verified = receiver.deliveries.filter(
+    (delivery) => delivery.standardVerified && delivery.githubVerified,
+  ).length;
   return {
     deliveriesPerSecond: expected / elapsed,
     verified,
@@ -103,25 +116,44 @@ const rounds = await repeat(settings.rounds, async (round) => {
 const PACED_EVENTS_PER_SECOND = 300;
 receiver.deliveries.length = 0;
 const pacedEvents = PACED_EVENTS_PER_SECOND * 10;
-const pacedLatencies = await received(await publish('paced', pacedEvents, PACED_EVENTS_PER_SECOND).then(() => pacedEvents * WEBHOOKS), Date.now());
-const pacedLatencyMs = { p50: percentile(pacedLatencies, 50), p95: percentile(pacedLatencies, 95), p99: percentile(pacedLatencies, 99) };
+const pacedLatencies = await received(
+  await publish('paced', pacedEvents, PACED_EVENTS_PER_SECOND).then(() => pacedEvents * WEBHOOKS),
+  Date.now(),
+);
+const pacedLatencyMs = {
+  p50: percentile(pacedLatencies, 50),
+  p95: percentile(pacedLatencies, 95),
+  p99: percentile(pacedLatencies, 99),
+};
 
 // requests per delivery and per event, from the last round
 const last = rounds.at(-1)!;
 const deliveries = last.expected;
 const events = deliveries / WEBHOOKS;
-const count = (of: Record<string, number>, prefix: string) => Object.entries(of).filter(([name]) => name.startsWith(prefix)).reduce((sum, [, value]) => sum + value, 0);
+const count = (of: Record<string, number>, prefix: string) =>
+  Object.entries(of)
+    .filter(([name]) => name.startsWith(prefix))
+    .reduce((sum, [, value]) => sum + value, 0);
 const sqsRequests = count(last.requests, 'SQS.');
 const emptyReceives = last.requests['SQS.ReceiveMessageCommand(empty)'] ?? 0;
 // write units: one per item written (every item here is under 1 KB), plus the EventsByTime index's one write per
 // event (the claim sets its keys; the completion changes no projected attribute), which no request shows;
 // read units: one per Query and per item of a BatchGetItem, rounded up
 const indexWrites = events;
-const dynamoWrites = count(last.items, 'DynamoDB.UpdateItem') + count(last.items, 'DynamoDB.PutItem') + count(last.items, 'DynamoDB.BatchWriteItem') + indexWrites;
-const dynamoReads = count(last.requests, 'DynamoDB.Query') + count(last.items, 'DynamoDB.BatchGetItem') + count(last.requests, 'DynamoDB.GetItem');
+const dynamoWrites =
+  count(last.items, 'DynamoDB.UpdateItem') +
+  count(last.items, 'DynamoDB.PutItem') +
+  count(last.items, 'DynamoDB.BatchWriteItem') +
+  indexWrites;
+const dynamoReads =
+  count(last.requests, 'DynamoDB.Query') +
+  count(last.items, 'DynamoDB.BatchGetItem') +
+  count(last.requests, 'DynamoDB.GetItem');
 const lambdaInvocations = last.invocations['fan-out'] + last.invocations.deliver;
 // each function at its deployed memory (its billed GB-seconds); the handler time is this machine's, at a full CPU
-const gbSeconds = (last.handlerMilliseconds['fan-out'] / 1000) * (FUNCTION_MEMORY_MB.fanOut / 1024) + (last.handlerMilliseconds.deliver / 1000) * (FUNCTION_MEMORY_MB.deliver / 1024);
+const gbSeconds =
+  (last.handlerMilliseconds['fan-out'] / 1000) * (FUNCTION_MEMORY_MB.fanOut / 1024) +
+  (last.handlerMilliseconds.deliver / 1000) * (FUNCTION_MEMORY_MB.deliver / 1024);
 const dollarsPerMillion = {
   sqs: (sqsRequests / deliveries) * PRICES_USD.sqsPerMillionRequests,
   dynamoDbWrites: (dynamoWrites / deliveries) * PRICES_USD.dynamoDbPerMillionWriteUnits,
@@ -129,7 +161,9 @@ const dollarsPerMillion = {
   lambdaRequests: (lambdaInvocations / deliveries) * PRICES_USD.lambdaPerMillionRequests,
   lambdaDuration: (gbSeconds / deliveries) * 1e6 * PRICES_USD.lambdaArmPerGbSecond,
 };
-const withoutEmptyReceives = Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) - (emptyReceives / deliveries) * PRICES_USD.sqsPerMillionRequests;
+const withoutEmptyReceives =
+  Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) -
+  (emptyReceives / deliveries) * PRICES_USD.sqsPerMillionRequests;
 await receiver.stop();
 await platform.stop();
 report({
@@ -143,11 +177,24 @@ report({
   pacedEventsPerSecond: PACED_EVENTS_PER_SECOND,
   verifiedReceipts: `${last.verified}/${last.expected}`,
   sqsRequestsPerDeliveryWithoutEmptyReceives: (sqsRequests - emptyReceives) / deliveries,
-  perDelivery: { sqsRequests: sqsRequests / deliveries, dynamoDbWrites: dynamoWrites / deliveries, dynamoDbReads: dynamoReads / deliveries, lambdaInvocations: lambdaInvocations / deliveries },
-  perEvent: { sqsRequests: sqsRequests / events, dynamoDbWrites: dynamoWrites / events, dynamoDbReads: dynamoReads / events, lambdaInvocations: lambdaInvocations / events },
+  perDelivery: {
+    sqsRequests: sqsRequests / deliveries,
+    dynamoDbWrites: dynamoWrites / deliveries,
+    dynamoDbReads: dynamoReads / deliveries,
+    lambdaInvocations: lambdaInvocations / deliveries,
+  },
+  perEvent: {
+    sqsRequests: sqsRequests / events,
+    dynamoDbWrites: dynamoWrites / events,
+    dynamoDbReads: dynamoReads / events,
+    lambdaInvocations: lambdaInvocations / events,
+  },
   requestsLastRound: last.requests,
   indexWritesLastRound: indexWrites,
-  dollarsPerMillionDeliveries: { ...dollarsPerMillion, total: Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0) },
+  dollarsPerMillionDeliveries: {
+    ...dollarsPerMillion,
+    total: Object.values(dollarsPerMillion).reduce((sum, value) => sum + value, 0),
+  },
   dollarsPerMillionWithoutEmptyReceives: withoutEmptyReceives,
   // the same counts with the table in provisioned capacity at 70 % utilisation (billingMode provisioned)
   dollarsPerMillionProvisioned:

@@ -24,11 +24,22 @@ const webhooks = (withFilter: boolean): Webhook[] =>
     updatedAt: '2026-01-01T00:00:00.000Z',
   }));
 const body = (index: number) =>
-  JSON.stringify({ tenantId: 'bench', id: `evt_${index}`, type: 'verification.completed', data: { projectId: 'prj_7', status: 'completed', metadata: { country: 'CO' } } });
+  JSON.stringify({
+    tenantId: 'bench',
+    id: `evt_${index}`,
+    type: 'verification.completed',
+    data: { projectId: 'prj_7', status: 'completed', metadata: { country: 'CO' } },
+  });
 
 function service(subscribed: Webhook[]) {
   const ports: FanOutPorts = {
-    claim: async (events) => new Map<string, Claim>(events.map(({ messageId }) => [messageId, { kind: 'claimed', receivedAt: '2026-01-01T00:00:00.000Z', queuedWebhookIds: [] }])),
+    claim: async (events) =>
+      new Map<string, Claim>(
+        events.map(({ messageId }) => [
+          messageId,
+          { kind: 'claimed', receivedAt: '2026-01-01T00:00:00.000Z', queuedWebhookIds: [] },
+        ]),
+      ),
     webhooksOf: async () => subscribed,
     queueDeliveries: async () => ({ unsent: new Set(), refused: new Map() }),
     rememberQueued: async () => undefined,
@@ -41,11 +52,14 @@ function service(subscribed: Webhook[]) {
 /** Events fanned out per second through handleBatch, in batches of ten. */
 async function fanOutRate(subscribed: Webhook[]) {
   const fanOut = service(subscribed);
-  const batches = Array.from({ length: BATCHES }, (_, batch) => Array.from({ length: 10 }, (_, index) => ({ messageId: `m${index}`, body: body(batch * 10 + index) })));
+  const batches = Array.from({ length: BATCHES }, (_, batch) =>
+    Array.from({ length: 10 }, (_, index) => ({ messageId: `m${index}`, body: body(batch * 10 + index) })),
+  );
   const started = performance.now();
   for (const batch of batches) {
     const result = await fanOut.handleBatch(batch);
-    if (result.quarantined.length || result.failedMessageIds.length) throw new Error('the bench events must all fan out');
+    if (result.quarantined.length || result.failedMessageIds.length)
+      throw new Error('the bench events must all fan out');
   }
   return (BATCHES * 10) / ((performance.now() - started) / 1000);
 }
@@ -77,6 +91,10 @@ const matchFiltered = summarize(rounds.map((round) => round.matchFiltered));
 report({
   webhooksPerTenant: WEBHOOKS,
   eventsPerRound: BATCHES * 10,
-  fanOutEventsPerSecond: { plain: fanOutPlain, filtered: fanOutFiltered, ratio: fanOutFiltered.median / fanOutPlain.median },
+  fanOutEventsPerSecond: {
+    plain: fanOutPlain,
+    filtered: fanOutFiltered,
+    ratio: fanOutFiltered.median / fanOutPlain.median,
+  },
   matchesPerSecond: { plain: matchPlain, filtered: matchFiltered, ratio: matchFiltered.median / matchPlain.median },
 });

@@ -38,7 +38,11 @@ if (groups.some(({ group }) => !group)) {
     const bundle = join(functionCodeDirectory(entry), 'index.mjs');
     const sizes = groups.map(({ memoryMb, group }) => {
       const init = importMilliseconds(bundle, SPAWNS, group);
-      return { memoryMb, initMs: init, initCostMicroUsd: ((init.median / 1000) * (memoryMb / 1024) * GB_SECOND_USD) * 1e6 };
+      return {
+        memoryMb,
+        initMs: init,
+        initCostMicroUsd: (init.median / 1000) * (memoryMb / 1024) * GB_SECOND_USD * 1e6,
+      };
     });
     return { function: entry, sizes };
   });

@@ -49,7 +49,8 @@ async function tenantWithWebhooks(tenantId: string, path: string): Promise<{ key
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ url: `${receiver.url}/${path}-${index}`, events: ['verification.completed'] }),
     });
-    if (response.status !== 201) throw new Error(`creating a webhook answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 201)
+      throw new Error(`creating a webhook answered ${response.status}: ${await response.text()}`);
     webhookIds.push(((await response.json()) as { id: string }).id);
   }
   return { key, webhookIds };
@@ -71,7 +72,12 @@ async function publishPaced(tenantIds: string[], run: string, seconds: number) {
             Entries: Array.from({ length: 10 }, (_, index) => ({
               Id: String(index),
               MessageGroupId: tenantId,
-              MessageBody: JSON.stringify({ tenantId, id: `evt_${run}_${tick * 10 + index}`, type: 'verification.completed', data: { publishedAt } }),
+              MessageBody: JSON.stringify({
+                tenantId,
+                id: `evt_${run}_${tick * 10 + index}`,
+                type: 'verification.completed',
+                data: { publishedAt },
+              }),
             })),
           }),
         ),
@@ -89,19 +95,32 @@ async function runWith(outage: 'none' | 'healthy' | 'hang' | '500', run: string,
   const expected = RATE * seconds * WEBHOOKS_PER_TENANT;
   const deadline = Date.now() + 300_000;
   while (ofA().length < expected) {
-    if (Date.now() > deadline) throw new Error(`${run}: only ${ofA().length} of ${expected} deliveries to tenant A arrived`);
+    if (Date.now() > deadline)
+      throw new Error(`${run}: only ${ofA().length} of ${expected} deliveries to tenant A arrived`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (b) {
     // B's retries and probes must not run into the next run: deleted webhooks are skipped without a request
     for (const webhookId of b.webhookIds) {
-      await fetch(`${platform.apiUrl}/v2/webhooks/${webhookId}`, { method: 'DELETE', headers: { authorization: `Bearer ${b.key}` } });
+      await fetch(`${platform.apiUrl}/v2/webhooks/${webhookId}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${b.key}` },
+      });
     }
     // let the hung requests reach their timeout and the cached webhooks expire before the next run
     await new Promise((resolve) => setTimeout(resolve, ((outage === 'hang' ? sendTimeoutSeconds : 0) + 6) * 1000));
   }
-  const latencies = ofA().map((delivery) => delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt);
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: Math.max(...latencies), deliveries: latencies.length };
+  const latencies = ofA().map(
+    (delivery) =>
+      delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt,
+  );
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+    deliveries: latencies.length,
+  };
 }
 
 // a short warm-up (module loading, the emulators' JIT), then each outage run right after its own run of A alone,
@@ -126,8 +145,18 @@ report({
   fastLaneSendTimeoutSeconds: SETTING_DEFAULTS.fastLaneSendTimeoutSeconds,
   aloneBeforeHang,
   healthy: { ...healthy, p99Ratio: healthy.p99 / aloneBeforeHang.p99, requestsToB: requestsToB.healthy },
-  hang: { ...hang, p99Ratio: hang.p99 / aloneBeforeHang.p99, p99RatioToHealthyB: hang.p99 / healthy.p99, requestsToB: requestsToB.hang },
+  hang: {
+    ...hang,
+    p99Ratio: hang.p99 / aloneBeforeHang.p99,
+    p99RatioToHealthyB: hang.p99 / healthy.p99,
+    requestsToB: requestsToB.hang,
+  },
   aloneBefore500,
-  failing: { ...failing, p99Ratio: failing.p99 / aloneBefore500.p99, p99RatioToHealthyB: failing.p99 / healthy.p99, requestsToB: requestsToB['500'] },
+  failing: {
+    ...failing,
+    p99Ratio: failing.p99 / aloneBefore500.p99,
+    p99RatioToHealthyB: failing.p99 / healthy.p99,
+    requestsToB: requestsToB['500'],
+  },
 });
 process.exit(0);

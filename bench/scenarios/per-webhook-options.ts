@@ -11,7 +11,13 @@ const ORDERED_EVENTS = Number(process.env.BENCH_ORDERED_EVENTS ?? 500);
 const THROTTLE_RATE = Number(process.env.BENCH_THROTTLE_RATE ?? 20);
 const THROTTLED_EVENTS = THROTTLE_RATE * 10;
 
-const platform = await startPlatform({ apiPort: 0, dynamo: { port: await freePort() }, sqs: { port: 0 }, tableName: 'bench', environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+const platform = await startPlatform({
+  apiPort: 0,
+  dynamo: { port: await freePort() },
+  sqs: { port: 0 },
+  tableName: 'bench',
+  environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+});
 const receiver = await startReceiver();
 const producer = new SQSClient(localClientConfig(platform.sqsEndpoint));
 const { key } = await platform.apiKeys.create('bench', 'bench');
@@ -22,7 +28,8 @@ async function webhook(path: string, options: Record<string, unknown>) {
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ url: `${receiver.url}/${path}`, events: ['verification.completed'], ...options }),
   });
-  if (response.status !== 201) throw new Error(`creating a webhook answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating a webhook answered ${response.status}: ${await response.text()}`);
 }
 
 /** Publishes the events as fast as SQS takes them; answers the receipt times of those that reached `path`. */
@@ -30,12 +37,18 @@ async function run(path: string, events: number): Promise<number[]> {
   for (let start = 0; start < events; start += 10) {
     const entries = Array.from({ length: Math.min(10, events - start) }, (_, index) => ({
       Id: String(index),
-      MessageBody: JSON.stringify({ tenantId: 'bench', id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'verification.completed', data: { path } }),
+      MessageBody: JSON.stringify({
+        tenantId: 'bench',
+        id: `evt_${randomUUID().replaceAll('-', '')}`,
+        type: 'verification.completed',
+        data: { path },
+      }),
     }));
     await producer.send(new SendMessageBatchCommand({ QueueUrl: platform.queues.events.queueUrl, Entries: entries }));
   }
   const deadline = Date.now() + 120_000;
-  const at = () => receiver.deliveries.filter((delivery) => delivery.path === `/${path}`).map((delivery) => delivery.receivedAt);
+  const at = () =>
+    receiver.deliveries.filter((delivery) => delivery.path === `/${path}`).map((delivery) => delivery.receivedAt);
   while (at().length < events && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   return at().sort((a, b) => a - b);
 }
@@ -58,7 +71,11 @@ const spanSeconds = (times: number[]) => (times.at(-1)! - times[0]!) / 1000;
 await receiver.stop();
 await platform.stop();
 report({
-  ordered: { events: ORDERED_EVENTS, received: ordered.length, deliveriesPerSecond: (ordered.length - 1) / spanSeconds(ordered) },
+  ordered: {
+    events: ORDERED_EVENTS,
+    received: ordered.length,
+    deliveriesPerSecond: (ordered.length - 1) / spanSeconds(ordered),
+  },
   throttled: {
     rate: THROTTLE_RATE,
     events: THROTTLED_EVENTS,

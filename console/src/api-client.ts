@@ -65,7 +65,9 @@ export interface EventQuery {
 
 /** Query values the forms leave empty ('') are not sent: the API reads an empty value as a wrong one. */
 function given<T extends Record<string, unknown>>(query: T): { [Name in keyof T]: Exclude<T[Name], ''> } {
-  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== '')) as { [Name in keyof T]: Exclude<T[Name], ''> };
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== '')) as {
+    [Name in keyof T]: Exclude<T[Name], ''>;
+  };
 }
 
 /**
@@ -82,27 +84,38 @@ export class ApiClient {
     this.api = new Api({
       // the generated paths start with /v2; the page's base ends in /console/
       baseUrl: new URL('../', document.baseURI).href.replace(/\/$/, ''),
-      baseApiParams: { headers: { Authorization: `Bearer ${credential}` }, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' },
+      baseApiParams: {
+        headers: { Authorization: `Bearer ${credential}` },
+        cache: 'no-store',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+      },
     });
   }
 
   listWebhooks = (cursor?: string) => this.call<Page<Webhook>>(this.api.v2.listWebhooks(given({ limit: 50, cursor })));
   getWebhook = (webhookId: string) => this.call<Webhook>(this.api.v2.getWebhook(webhookId));
   createWebhook = (input: WebhookInput) => this.call<Webhook>(this.api.v2.createWebhook(input as CreateWebhookPayload));
-  updateWebhook = (webhookId: string, input: WebhookInput) => this.call<Webhook>(this.api.v2.updateWebhook(webhookId, input));
+  updateWebhook = (webhookId: string, input: WebhookInput) =>
+    this.call<Webhook>(this.api.v2.updateWebhook(webhookId, input));
   deleteWebhook = (webhookId: string) => this.call<void>(this.api.v2.deleteWebhook(webhookId));
-  rotateSecret = (webhookId: string, gracePeriodSeconds: number) => this.call<Webhook>(this.api.v2.rotateWebhookSecret(webhookId, { gracePeriodSeconds }));
-  sendTest = (webhookId: string, eventType?: EventType) => this.call<SentTest>(this.api.v2.testWebhook(webhookId, eventType ? { eventType } : {}));
+  rotateSecret = (webhookId: string, gracePeriodSeconds: number) =>
+    this.call<Webhook>(this.api.v2.rotateWebhookSecret(webhookId, { gracePeriodSeconds }));
+  sendTest = (webhookId: string, eventType?: EventType) =>
+    this.call<SentTest>(this.api.v2.testWebhook(webhookId, eventType ? { eventType } : {}));
   listEventTypes = () => this.call<{ data: EventTypeDescription[] }>(this.api.v2.listEventTypes());
 
   listDeliveries = (webhookId: string, query: DeliveryQuery) =>
     this.call<Page<DeliverySummary>>(this.api.v2.listDeliveries(webhookId, given({ limit: 25, ...query })));
-  getDelivery = (webhookId: string, eventId: string) => this.call<DeliveryDetail>(this.api.v2.getDelivery(webhookId, eventId));
-  retryDelivery = (webhookId: string, eventId: string) => this.call<QueuedRetry>(this.api.v2.retryDelivery(webhookId, eventId));
+  getDelivery = (webhookId: string, eventId: string) =>
+    this.call<DeliveryDetail>(this.api.v2.getDelivery(webhookId, eventId));
+  retryDelivery = (webhookId: string, eventId: string) =>
+    this.call<QueuedRetry>(this.api.v2.retryDelivery(webhookId, eventId));
   recover = (webhookId: string, since: string, until?: string) =>
     this.call<StartedRecovery>(this.api.v2.recoverDeliveries(webhookId, until ? { since, until } : { since }));
 
-  listEvents = (query: EventQuery) => this.call<Page<EventSummary>>(this.api.v2.listEvents(given({ limit: 25, ...query })));
+  listEvents = (query: EventQuery) =>
+    this.call<Page<EventSummary>>(this.api.v2.listEvents(given({ limit: 25, ...query })));
   getEvent = (eventId: string) => this.call<EventDetail>(this.api.v2.getEvent(eventId));
 
   /** Checks a credential before the console keeps it. */
@@ -115,10 +128,21 @@ export class ApiClient {
     try {
       return (await request).data as T;
     } catch (failure) {
-      if (!(failure instanceof Response)) throw new ApiError(0, 'network_error', 'The API could not be reached. Check your connection and try again.');
-      const error = ((failure as HttpResponse<unknown, unknown>).error as { error?: { code?: string; message?: string; details?: ErrorDetail[]; requestId?: string } } | null)?.error;
+      if (!(failure instanceof Response))
+        throw new ApiError(0, 'network_error', 'The API could not be reached. Check your connection and try again.');
+      const error = (
+        (failure as HttpResponse<unknown, unknown>).error as {
+          error?: { code?: string; message?: string; details?: ErrorDetail[]; requestId?: string };
+        } | null
+      )?.error;
       if (failure.status === 401) this.onUnauthorized();
-      throw new ApiError(failure.status, error?.code ?? 'http_error', error?.message ?? `The API answered ${failure.status}`, error?.details ?? [], error?.requestId);
+      throw new ApiError(
+        failure.status,
+        error?.code ?? 'http_error',
+        error?.message ?? `The API answered ${failure.status}`,
+        error?.details ?? [],
+        error?.requestId,
+      );
     }
   }
 }

@@ -13,7 +13,12 @@ export type { EventFilter as Filter } from '../../lambdas/core/event-filter';
 
 export type { Page } from '../../lambdas/core/log-queries';
 
-export type { DeliverySummary, DeliveryDetail, LastAttempt, AttemptResource as Attempt } from '../../lambdas/core/delivery-log';
+export type {
+  DeliverySummary,
+  DeliveryDetail,
+  LastAttempt,
+  AttemptResource as Attempt,
+} from '../../lambdas/core/delivery-log';
 export type { EventSummary, EventDetail } from '../../lambdas/core/event-log-service';
 
 export type { QueuedRetry } from '../../lambdas/core/retry-delivery-service';

@@ -9,10 +9,16 @@ export interface HourlyCounts {
 }
 
 /** Adds each event's delivery counts into the hour it was received; events outside the 24 hours are left out. */
-export function countByHour(events: ReadonlyArray<Pick<EventSummary, 'receivedAt'> & { deliveryCounts: Partial<Record<DeliveryStatus, number>> }>, now: Date): HourlyCounts {
+export function countByHour(
+  events: ReadonlyArray<Pick<EventSummary, 'receivedAt'> & { deliveryCounts: Partial<Record<DeliveryStatus, number>> }>,
+  now: Date,
+): HourlyCounts {
   const currentHour = Math.floor(now.getTime() / HOUR_MS);
   const hours = Array.from({ length: 24 }, (_, index) => new Date((currentHour - 23 + index) * HOUR_MS));
-  const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, hours.map(() => 0)])) as Record<DeliveryStatus, number[]>;
+  const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, hours.map(() => 0)])) as Record<
+    DeliveryStatus,
+    number[]
+  >;
   for (const event of events) {
     const index = 23 - (currentHour - Math.floor(Date.parse(event.receivedAt) / HOUR_MS));
     if (!(index >= 0 && index <= 23)) continue;

@@ -19,7 +19,9 @@ export interface Loaded<T> {
 }
 
 export const asApiError = (error: unknown): ApiError =>
-  error instanceof ApiError ? error : new ApiError(0, 'client_error', (error as Error).message ?? 'Something went wrong');
+  error instanceof ApiError
+    ? error
+    : new ApiError(0, 'client_error', (error as Error).message ?? 'Something went wrong');
 
 /** Loads with the API whenever `deps` change; answers to superseded loads are dropped. */
 export function useLoad<T>(load: (api: ApiClient) => Promise<T>, deps: unknown[]): Loaded<T> {

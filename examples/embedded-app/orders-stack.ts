@@ -22,7 +22,10 @@ export class OrdersStack extends Stack {
 
     // what it adds: the webhook platform, its customers signing in with the team's tokens
     this.webhooks = new WebhookPlatform(this, 'Webhooks', {
-      auth: { apiKeys: false, jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id' } },
+      auth: {
+        apiKeys: false,
+        jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id' },
+      },
       alarmEmail: 'oncall@example.com',
       settings: { maxWebhooksPerTenant: 50, retryScheduleSeconds: [5, 60, 600], wafEnabled: false },
     });

@@ -26,7 +26,12 @@ const wholeNumber = (minimum: number) =>
 const positive = z.coerce.number().check(z.gt(0));
 const secondsList = z.pipe(
   z.transform((value: unknown) =>
-    typeof value === 'string' ? value.replace(/[[\]\s]/g, '').split(',').map((part) => (/^\d+$/.test(part) ? Number(part) : part)) : value,
+    typeof value === 'string'
+      ? value
+          .replace(/[[\]\s]/g, '')
+          .split(',')
+          .map((part) => (/^\d+$/.test(part) ? Number(part) : part))
+      : value,
   ),
   z
     .array(
@@ -64,7 +69,10 @@ const settingsFromEnvironment = Object.fromEntries(
   (Object.keys(SETTING_SCHEMAS) as SettingName[]).map((name) => {
     const fallback: unknown = SETTING_DEFAULTS[name];
     // a copy, so no function can change the shared default list
-    return [environmentName(name), z._default(SETTING_SCHEMAS[name] as z.ZodMiniType, (Array.isArray(fallback) ? [...fallback] : fallback) as never)];
+    return [
+      environmentName(name),
+      z._default(SETTING_SCHEMAS[name] as z.ZodMiniType, (Array.isArray(fallback) ? [...fallback] : fallback) as never),
+    ];
   }),
 ) as SettingsFromEnvironment;
 
@@ -96,7 +104,18 @@ const environmentSchema = z.object({
   AUTH_JWT_TENANT_CLAIM: z.optional(z.string().check(z.minLength(1))),
   // default: the issuer's /.well-known/jwks.json
   AUTH_JWT_JWKS_URL: z.optional(z.url()),
-  AUTH_JWT_ALGORITHMS: z._default(z.pipe(z.string(), z.transform((list: string) => list.split(',').map((name) => name.trim()).filter(Boolean))), ['RS256', 'ES256']),
+  AUTH_JWT_ALGORITHMS: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((list: string) =>
+        list
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
+    ),
+    ['RS256', 'ES256'],
+  ),
 });
 
 export type PlatformConfig = z.output<typeof environmentSchema>;

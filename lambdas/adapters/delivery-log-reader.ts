@@ -14,7 +14,11 @@ const STATUS_PROJECTION = Object.keys(STATUS_NAMES).join(', ');
 
 function toRecord(item: Item): DeliveryRecord {
   const { pk, sk: _sk, expiresAt: _expiresAt, ...record } = item as Item & { pk: string };
-  return { ...(record as Omit<DeliveryRecord, 'webhookId'>), webhookId: pk.slice(keys.webhookPrefix.length), attempts: (record.attempts as DeliveryRecord['attempts']) ?? [] };
+  return {
+    ...(record as Omit<DeliveryRecord, 'webhookId'>),
+    webhookId: pk.slice(keys.webhookPrefix.length),
+    attempts: (record.attempts as DeliveryRecord['attempts']) ?? [],
+  };
 }
 
 /** Reads of the delivery log: `WEBHOOK#<webhookId>` / `DELIVERY#<receivedAt>#<eventId>`, time-ordered by key. */
@@ -48,22 +52,34 @@ export class DynamoDeliveryLogReader implements DeliveryLogStore {
         },
         ...(range.startAfter !== undefined ? { ExclusiveStartKey: { pk, sk: range.startAfter } } : {}),
       },
-      { limit: query.limit, positionOf: (item) => (item.sk as string).slice(keys.deliveryPrefix.length), toEntry: toRecord },
+      {
+        limit: query.limit,
+        positionOf: (item) => (item.sk as string).slice(keys.deliveryPrefix.length),
+        toEntry: toRecord,
+      },
     );
   }
 
   async get(webhookId: string, receivedAt: string, eventId: string): Promise<DeliveryRecord | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: keys.webhook(webhookId), sk: keys.deliveryAt(receivedAt, eventId) } }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.webhook(webhookId), sk: keys.deliveryAt(receivedAt, eventId) },
+      }),
     );
     return Item ? toRecord(Item) : undefined;
   }
 
   /** Where the events went; for counts only, just each record's status (never its attempts and responses). */
   async ofEvents(events: readonly EventHeader[], { statusOnly } = { statusOnly: false }): Promise<DeliveryRecord[]> {
-    const projection = statusOnly ? { ProjectionExpression: STATUS_PROJECTION, ExpressionAttributeNames: STATUS_NAMES } : {};
+    const projection = statusOnly
+      ? { ProjectionExpression: STATUS_PROJECTION, ExpressionAttributeNames: STATUS_NAMES }
+      : {};
     const wanted: Key[] = events.flatMap((event) =>
-      (event.webhookIds ?? []).map((webhookId) => ({ pk: keys.webhook(webhookId), sk: keys.deliveryAt(event.receivedAt, event.eventId) })),
+      (event.webhookIds ?? []).map((webhookId) => ({
+        pk: keys.webhook(webhookId),
+        sk: keys.deliveryAt(event.receivedAt, event.eventId),
+      })),
     );
     const found: Item[] = [];
     for (let start = 0; start < wanted.length; start += BATCH_GET_LIMIT) {

@@ -60,9 +60,17 @@ export class DynamoDeliveryLogWriter {
       } catch (error) {
         const { task } = group.entry;
         if (isRefusedForGood(error)) {
-          logger.error('delivery record refused by DynamoDB; the attempt keeps its outcome', { webhookId: task.webhookId, eventId: task.eventId, error: error as Error });
+          logger.error('delivery record refused by DynamoDB; the attempt keeps its outcome', {
+            webhookId: task.webhookId,
+            eventId: task.eventId,
+            error: error as Error,
+          });
         } else {
-          logger.error('delivery record not written; its message comes back', { webhookId: task.webhookId, eventId: task.eventId, error: error as Error });
+          logger.error('delivery record not written; its message comes back', {
+            webhookId: task.webhookId,
+            eventId: task.eventId,
+            error: error as Error,
+          });
           for (const messageId of group.messageIds) unwritten.add(messageId);
         }
       }
@@ -71,7 +79,9 @@ export class DynamoDeliveryLogWriter {
     const puts = groups.filter(({ entry }) => entry.firstWrite);
     await Promise.all([
       this.putAll(puts, now, settle),
-      ...groups.filter(({ entry }) => !entry.firstWrite).map((group) => settle(() => this.append(group.entry, now), group)),
+      ...groups
+        .filter(({ entry }) => !entry.firstWrite)
+        .map((group) => settle(() => this.append(group.entry, now), group)),
     ]);
     return unwritten;
   }
@@ -122,14 +132,24 @@ export class DynamoDeliveryLogWriter {
         await untilProcessed(
           requests,
           async (pending) => {
-            const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+            const { UnprocessedItems } = await this.client.send(
+              new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+            );
             return UnprocessedItems?.[this.tableName] as typeof pending | undefined;
           },
           'delivery records',
         );
       } catch {
         await Promise.all(
-          chunk.map((group) => settle(() => this.client.send(new PutCommand({ TableName: this.tableName, Item: this.item(group.entry, now) })).then(() => undefined), group)),
+          chunk.map((group) =>
+            settle(
+              () =>
+                this.client
+                  .send(new PutCommand({ TableName: this.tableName, Item: this.item(group.entry, now) }))
+                  .then(() => undefined),
+              group,
+            ),
+          ),
         );
       }
     }
@@ -160,7 +180,10 @@ export class DynamoDeliveryLogWriter {
       values[':max'] = MAX_ATTEMPTS_KEPT;
       values[':one'] = 1;
       // the ordered lane reads where a delivery stands in its schedule from here (manual attempts are not part of it)
-      add = attempt.trigger === 'scheduled' ? ' ADD attemptCount :one, scheduledAttemptCount :one' : ' ADD attemptCount :one';
+      add =
+        attempt.trigger === 'scheduled'
+          ? ' ADD attemptCount :one, scheduledAttemptCount :one'
+          : ' ADD attemptCount :one';
       condition = 'attribute_not_exists(attempts) OR size(attempts) < :max';
     }
     const remove = ['nextAttemptAt', 'reason'].filter((field) => !(field in fields));

@@ -5,7 +5,8 @@ export const isConditionFailure = (error: unknown): boolean => error instanceof 
 
 /** A transaction cancelled because the condition of its item at `index` failed. */
 export const cancelledByCondition = (error: unknown, index: number): boolean =>
-  error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+  error instanceof TransactionCanceledException &&
+  error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 /** The TTL attribute's value: epoch seconds, `days` from now. */
 export const expiresAt = (now: Date, days: number): number => Math.floor(now.getTime() / 1000) + days * 86400;
@@ -16,7 +17,11 @@ const MAX_ROUNDS = 5;
  * Batch reads and writes may leave part of a request unprocessed under throttling; AWS's advice is to send
  * that part again with exponential backoff. `sendOnce` sends what is pending and returns what is left.
  */
-export async function untilProcessed<T>(pending: T[], sendOnce: (items: T[]) => Promise<T[] | undefined>, what: string): Promise<void> {
+export async function untilProcessed<T>(
+  pending: T[],
+  sendOnce: (items: T[]) => Promise<T[] | undefined>,
+  what: string,
+): Promise<void> {
   let left: T[] | undefined = pending;
   for (let round = 0; left?.length; round += 1) {
     if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${left.length} ${what} unprocessed`);

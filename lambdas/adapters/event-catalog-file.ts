@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import { createEventCatalog, EVENT_TYPE_NAME_PATTERN, OPERATIONAL_EVENT_TYPES, useEventCatalog, type CatalogEntry, type SchemaCompiler } from '../core/event-catalog';
+import {
+  createEventCatalog,
+  EVENT_TYPE_NAME_PATTERN,
+  OPERATIONAL_EVENT_TYPES,
+  useEventCatalog,
+  type CatalogEntry,
+  type SchemaCompiler,
+} from '../core/event-catalog';
 
 /** Bounds on a team's catalog: each type is a row of GET /v2/event-types and a choice in the console. */
 export const MAX_EVENT_TYPES = 200;
@@ -9,17 +16,27 @@ const OPERATIONAL_NAMES = new Set(OPERATIONAL_EVENT_TYPES.map((entry) => entry.n
 const catalogSchema = z
   .array(
     z.strictObject({
-      name: z.string().check(z.regex(EVENT_TYPE_NAME_PATTERN, 'must be lower-case words joined by dots, like order.paid')),
+      name: z
+        .string()
+        .check(z.regex(EVENT_TYPE_NAME_PATTERN, 'must be lower-case words joined by dots, like order.paid')),
       description: z.string().check(z.minLength(1), z.maxLength(2000)),
-      example: z.record(z.string(), z.unknown(), { error: 'must be a JSON object (the data of an event of this type)' }),
+      example: z.record(z.string(), z.unknown(), {
+        error: 'must be a JSON object (the data of an event of this type)',
+      }),
       schema: z.optional(z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema object' })),
     }),
   )
   .check(
     z.minLength(1, 'must list at least one event type'),
     z.maxLength(MAX_EVENT_TYPES, `must list at most ${MAX_EVENT_TYPES} event types`),
-    z.refine((entries) => new Set(entries.map((entry) => entry.name)).size === entries.length, 'names each event type once'),
-    z.refine((entries) => entries.every((entry) => !OPERATIONAL_NAMES.has(entry.name)), `must not redefine the platform's own types (${[...OPERATIONAL_NAMES].join(', ')})`),
+    z.refine(
+      (entries) => new Set(entries.map((entry) => entry.name)).size === entries.length,
+      'names each event type once',
+    ),
+    z.refine(
+      (entries) => entries.every((entry) => !OPERATIONAL_NAMES.has(entry.name)),
+      `must not redefine the platform's own types (${[...OPERATIONAL_NAMES].join(', ')})`,
+    ),
   );
 
 /** Checks a team's catalog (the construct's `eventTypes`, or the file of EVENT_CATALOG_FILE): its shape. */
@@ -38,7 +55,10 @@ export function checkExamples(entries: readonly CatalogEntry[], source: string, 
   const catalog = createEventCatalog(entries, () => compile);
   for (const entry of entries) {
     const violation = catalog.schemaViolation(entry.name, entry.example);
-    if (violation) throw new Error(`Invalid event catalog (${source}): ${entry.name}: its example does not match its schema: ${violation}`);
+    if (violation)
+      throw new Error(
+        `Invalid event catalog (${source}): ${entry.name}: its example does not match its schema: ${violation}`,
+      );
   }
 }
 

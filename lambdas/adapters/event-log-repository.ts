@@ -48,7 +48,11 @@ export class DynamoEventLogRepository implements EventLogStore {
         IndexName: indexName,
         KeyConditionExpression: '#partition = :partition AND #time BETWEEN :lower AND :upper',
         ...(query.type !== undefined ? { FilterExpression: '#type = :type' } : {}),
-        ExpressionAttributeNames: { '#partition': indexPartitionKey, '#time': indexSortKey, ...(query.type !== undefined ? { '#type': 'type' } : {}) },
+        ExpressionAttributeNames: {
+          '#partition': indexPartitionKey,
+          '#time': indexSortKey,
+          ...(query.type !== undefined ? { '#type': 'type' } : {}),
+        },
         ExpressionAttributeValues: {
           ':partition': partition,
           ':lower': range.lower,
@@ -66,7 +70,11 @@ export class DynamoEventLogRepository implements EventLogStore {
             }
           : {}),
       },
-      { limit: query.limit, positionOf: (item) => item[indexSortKey] as string, toEntry: (item) => keys.event(tenantId, eventIdAt(item[indexSortKey] as string)) },
+      {
+        limit: query.limit,
+        positionOf: (item) => item[indexSortKey] as string,
+        toEntry: (item) => keys.event(tenantId, eventIdAt(item[indexSortKey] as string)),
+      },
     );
     const headers = await this.headers(page.items.map((pk) => ({ pk, sk: keys.eventSort })));
     return { ...page, items: page.items.flatMap((pk) => headers.get(pk) ?? []) };
@@ -81,7 +89,13 @@ export class DynamoEventLogRepository implements EventLogStore {
       async (pending) => {
         const { Responses, UnprocessedKeys } = await this.client.send(
           new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } },
+            RequestItems: {
+              [this.tableName]: {
+                Keys: pending,
+                ProjectionExpression: Object.keys(names).join(', '),
+                ExpressionAttributeNames: names,
+              },
+            },
           }),
         );
         for (const item of Responses?.[this.tableName] ?? []) found.set(item.pk as string, toEvent(item));

@@ -21,7 +21,10 @@ export class DynamoEventRepository {
    * Claims each event for its message, in one conditional write per event that also stores it: taken when
    * new, when claimed before by the same message (a crash), or when an earlier claim lapsed unfinished.
    */
-  async claim(events: readonly { messageId: string; event: TenantEvent }[], now = new Date()): Promise<Map<string, Claim>> {
+  async claim(
+    events: readonly { messageId: string; event: TenantEvent }[],
+    now = new Date(),
+  ): Promise<Map<string, Claim>> {
     const claims = new Map<string, Claim>();
     await Promise.all(
       events.map(async ({ messageId, event }) => {
@@ -41,7 +44,8 @@ export class DynamoEventRepository {
           UpdateExpression:
             'SET tenantId = :tenant, eventId = :id, #type = :type, payload = :payload, receivedAt = if_not_exists(receivedAt, :now), ' +
             'gsi1pk = :listKey, gsi1sk = if_not_exists(gsi1sk, :listSort), claimedBy = :message, claimedUntil = :until, expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(completedAt) AND (claimedBy = :message OR claimedUntil < :now))',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (attribute_not_exists(completedAt) AND (claimedBy = :message OR claimedUntil < :now))',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: {
             ':tenant': event.tenantId,
@@ -104,7 +108,8 @@ export class DynamoEventRepository {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
-              UpdateExpression: 'SET completedAt = :now, webhookIds = :webhooks REMOVE claimedBy, claimedUntil, queuedWebhookIds',
+              UpdateExpression:
+                'SET completedAt = :now, webhookIds = :webhooks REMOVE claimedBy, claimedUntil, queuedWebhookIds',
               ExpressionAttributeValues: { ':now': now.toISOString(), ':webhooks': webhookIds },
             }),
           );

@@ -9,7 +9,9 @@ import { SETTING_DEFAULTS } from '../platform-settings';
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
 const systemResolver: Resolver = (hostname) =>
-  new Promise((resolve, reject) => systemLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    systemLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
 
 export interface SendingLimits {
   connectTimeoutMs: number;
@@ -105,7 +107,8 @@ export class HttpSender {
       }
       // A literal IP never goes through lookup, so it is checked here.
       const host = target.hostname.replace(/^\[|\]$/g, '');
-      if (isIP(host) && !isAllowedAddress(host, this.policy)) throw new BlockedDestinationError(`${host} is not a public address`);
+      if (isIP(host) && !isAllowedAddress(host, this.policy))
+        throw new BlockedDestinationError(`${host} is not a public address`);
       const response = await this.post(target, headers, body);
       const excerpt = await readStart(response);
       const retryAfter = response.headers['retry-after'];
@@ -116,7 +119,11 @@ export class HttpSender {
         ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
       };
     } catch (error) {
-      return { error: describeError(error, this.limits), durationMs: elapsed(), ...(isTimeout(error) ? { timedOut: true } : {}) };
+      return {
+        error: describeError(error, this.limits),
+        durationMs: elapsed(),
+        ...(isTimeout(error) ? { timedOut: true } : {}),
+      };
     }
   }
 
@@ -134,7 +141,10 @@ export class HttpSender {
       request.once('socket', (socket) => {
         // a pooled socket is open already; a new one has connectTimeoutMs to connect (and, for https, to shake hands)
         if (!socket.connecting) return;
-        const timer = setTimeout(() => request.destroy(new ConnectTimeoutError(`no connection within ${this.limits.connectTimeoutMs} ms`)), this.limits.connectTimeoutMs);
+        const timer = setTimeout(
+          () => request.destroy(new ConnectTimeoutError(`no connection within ${this.limits.connectTimeoutMs} ms`)),
+          this.limits.connectTimeoutMs,
+        );
         socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
         socket.once('close', () => clearTimeout(timer));
       });

@@ -15,7 +15,11 @@ const MAX_QUERIES_PER_PAGE = 4;
 export async function readLogPage<T>(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,
-  { limit, positionOf, toEntry }: { limit: number; positionOf: (itemOrKey: Item) => LogPosition; toEntry: (item: Item) => T },
+  {
+    limit,
+    positionOf,
+    toEntry,
+  }: { limit: number; positionOf: (itemOrKey: Item) => LogPosition; toEntry: (item: Item) => T },
 ): Promise<LogPage<T>> {
   const found: Item[] = [];
   let startKey = input.ExclusiveStartKey;
@@ -43,7 +47,10 @@ export async function readLogPage<T>(
  * start key outside the range: a cursor older than the window leaves nothing to read, and one newer than it
  * (the window changed between pages) starts at the window's newest end.
  */
-export function keyWindow(prefix: string, { since, until, after }: LogPageQuery): { lower: string; upper: string; startAfter?: string } | null {
+export function keyWindow(
+  prefix: string,
+  { since, until, after }: LogPageQuery,
+): { lower: string; upper: string; startAfter?: string } | null {
   const lower = `${prefix}${since}`;
   const upper = until === undefined ? `${prefix}~` : `${prefix}${until}#~`;
   const afterKey = after === undefined ? undefined : `${prefix}${after}`;

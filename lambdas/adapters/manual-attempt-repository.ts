@@ -29,7 +29,10 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
     if (count === 0) return { ok: true };
     const refill = nextHourStart(now);
     const hour = new Date(refill.getTime() - 3600_000).toISOString().slice(0, 13);
-    const refused = { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil((refill.getTime() - now.getTime()) / 1000)) };
+    const refused = {
+      ok: false as const,
+      retryAfterSeconds: Math.max(1, Math.ceil((refill.getTime() - now.getTime()) / 1000)),
+    };
     if (count > this.perHour) return refused;
     try {
       await this.client.send(
@@ -38,7 +41,11 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
           Key: { pk: keys.tenant(tenantId), sk: keys.manualBudget(hour) },
           UpdateExpression: 'ADD used :count SET expiresAt = :expiresAt',
           ConditionExpression: 'attribute_not_exists(used) OR used <= :left',
-          ExpressionAttributeValues: { ':count': count, ':left': this.perHour - count, ':expiresAt': epochSeconds(refill) + 86_400 },
+          ExpressionAttributeValues: {
+            ':count': count,
+            ':left': this.perHour - count,
+            ':expiresAt': epochSeconds(refill) + 86_400,
+          },
         }),
       );
       return { ok: true };
@@ -48,7 +55,10 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
     }
   }
 
-  async claimRetry({ webhookId, receivedAt, eventId }: { webhookId: string; receivedAt: string; eventId: string }, now: Date): Promise<Permit> {
+  async claimRetry(
+    { webhookId, receivedAt, eventId }: { webhookId: string; receivedAt: string; eventId: string },
+    now: Date,
+  ): Promise<Permit> {
     const cutoff = new Date(now.getTime() - MANUAL_RETRY_INTERVAL_SECONDS * 1000).toISOString();
     try {
       await this.client.send(
@@ -56,7 +66,8 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
           TableName: this.tableName,
           Key: { pk: keys.webhook(webhookId), sk: keys.deliveryAt(receivedAt, eventId) },
           UpdateExpression: 'SET lastManualRetryAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastManualRetryAt) OR lastManualRetryAt <= :cutoff)',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastManualRetryAt) OR lastManualRetryAt <= :cutoff)',
           ExpressionAttributeValues: { ':now': now.toISOString(), ':cutoff': cutoff },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -65,7 +76,9 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const last = (error as { Item?: Record<string, { S?: string }> }).Item?.lastManualRetryAt?.S;
-      const readyAt = last ? Date.parse(last) + MANUAL_RETRY_INTERVAL_SECONDS * 1000 : now.getTime() + MANUAL_RETRY_INTERVAL_SECONDS * 1000;
+      const readyAt = last
+        ? Date.parse(last) + MANUAL_RETRY_INTERVAL_SECONDS * 1000
+        : now.getTime() + MANUAL_RETRY_INTERVAL_SECONDS * 1000;
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((readyAt - now.getTime()) / 1000)) };
     }
   }

@@ -5,7 +5,13 @@ import { deliveryKey } from './delivery-log-writer';
 import { untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';
 
-const NAMES = { '#pk': 'pk', '#eventId': 'eventId', '#status': 'status', '#scheduled': 'scheduledAttemptCount', '#next': 'nextAttemptAt' };
+const NAMES = {
+  '#pk': 'pk',
+  '#eventId': 'eventId',
+  '#status': 'status',
+  '#scheduled': 'scheduledAttemptCount',
+  '#next': 'nextAttemptAt',
+};
 
 /**
  * Where each delivery of an ordered-lane batch stands in its schedule, from its delivery record: one strongly
@@ -27,7 +33,14 @@ export class DynamoOrderedDeliveryStates {
         async (pending) => {
           const { Responses, UnprocessedKeys } = await this.client.send(
             new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: Object.keys(NAMES).join(', '), ExpressionAttributeNames: NAMES } },
+              RequestItems: {
+                [this.tableName]: {
+                  Keys: pending,
+                  ConsistentRead: true,
+                  ProjectionExpression: Object.keys(NAMES).join(', '),
+                  ExpressionAttributeNames: NAMES,
+                },
+              },
             }),
           );
           for (const item of Responses?.[this.tableName] ?? []) {

@@ -7,14 +7,20 @@ async function sendAll(queues: SqsQueues, queueUrl: string, messages: OutgoingMe
   if (messages.length === 0) return;
   const refusals = await queues.send(queueUrl, messages);
   const first = refusals.values().next();
-  if (!first.done) throw new Error(`SQS did not take ${refusals.size} of ${messages.length} messages: ${first.value.reason}`);
+  if (!first.done)
+    throw new Error(`SQS did not take ${refusals.size} of ${messages.length} messages: ${first.value.reason}`);
 }
 
 // Every message is grouped by its tenant (SQS fair queues), as fan-out and deliver send theirs.
 
 /** Deliveries-queue messages as fan-out sends them, ten to a request. */
 export const sqsDeliveryQueue = (queues: SqsQueues, queueUrl: string): DeliveryQueue => ({
-  queue: (tasks) => sendAll(queues, queueUrl, tasks.map((task) => ({ body: serializeTask(task), groupId: task.tenantId }))),
+  queue: (tasks) =>
+    sendAll(
+      queues,
+      queueUrl,
+      tasks.map((task) => ({ body: serializeTask(task), groupId: task.tenantId })),
+    ),
 });
 
 /** The platform's own events, on the queue only the platform may send to (fan-out accepts their reserved fields from it alone). */
@@ -23,5 +29,8 @@ export const sqsPlatformEventQueue = (queues: SqsQueues, queueUrl: string): Plat
 });
 
 export const sqsRecoveryJobQueue = (queues: SqsQueues, queueUrl: string): RecoveryJobQueue => ({
-  send: (job, delaySeconds) => sendAll(queues, queueUrl, [{ body: JSON.stringify(job), groupId: job.tenantId, ...(delaySeconds ? { delaySeconds } : {}) }]),
+  send: (job, delaySeconds) =>
+    sendAll(queues, queueUrl, [
+      { body: JSON.stringify(job), groupId: job.tenantId, ...(delaySeconds ? { delaySeconds } : {}) },
+    ]),
 });

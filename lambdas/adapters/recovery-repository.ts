@@ -18,7 +18,10 @@ export class DynamoRecoveryRepository implements RecoveryStore {
    * One Query of `limit` items, oldest first; DynamoDB applies the status filter after reading them, so a page
    * holds at most `limit` failed deliveries and its cost is bounded whatever their share.
    */
-  async failedDeliveries(webhookId: string, { since, until, after, limit }: { since: string; until: string; after?: string; limit: number }): Promise<FailedDeliveryPage> {
+  async failedDeliveries(
+    webhookId: string,
+    { since, until, after, limit }: { since: string; until: string; after?: string; limit: number },
+  ): Promise<FailedDeliveryPage> {
     const pk = keys.webhook(webhookId);
     const range = keyWindow(keys.deliveryPrefix, { since, until, limit });
     if (!range) return { deliveries: [] };
@@ -33,7 +36,9 @@ export class DynamoRecoveryRepository implements RecoveryStore {
         ...(after !== undefined ? { ExclusiveStartKey: { pk, sk: after } } : {}),
       }),
     );
-    const deliveries = Items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...record }) => ({ ...record, webhookId }) as DeliveryRecord);
+    const deliveries = Items.map(
+      ({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...record }) => ({ ...record, webhookId }) as DeliveryRecord,
+    );
     return { deliveries, ...(LastEvaluatedKey ? { next: LastEvaluatedKey.sk as string } : {}) };
   }
 
@@ -64,13 +69,19 @@ export class DynamoRecoveryRepository implements RecoveryStore {
   /** One BatchGetItem per 100 events (a page's worth); what DynamoDB leaves unprocessed is asked again. */
   async events(tenantId: string, eventIds: readonly string[]): Promise<StoredEvent[]> {
     const found: StoredEvent[] = [];
-    const wanted: Key[] = [...new Set(eventIds)].map((eventId) => ({ pk: keys.event(tenantId, eventId), sk: keys.eventSort }));
+    const wanted: Key[] = [...new Set(eventIds)].map((eventId) => ({
+      pk: keys.event(tenantId, eventId),
+      sk: keys.eventSort,
+    }));
     for (let start = 0; start < wanted.length; start += 100) {
       await untilProcessed(
         wanted.slice(start, start + 100),
         async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-          for (const { pk: _pk, sk: _sk, ...event } of Responses?.[this.tableName] ?? []) found.push(event as StoredEvent);
+          const { Responses, UnprocessedKeys } = await this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+          );
+          for (const { pk: _pk, sk: _sk, ...event } of Responses?.[this.tableName] ?? [])
+            found.push(event as StoredEvent);
           return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
         },
         'events',

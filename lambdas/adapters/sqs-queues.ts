@@ -34,7 +34,9 @@ export const CLAIMED_PLATFORM_ORIGIN = { attribute: 'origin', value: 'platform' 
 export const SQS_LIMITS = { entriesPerBatch: 10, maxBytes: MAX_QUEUE_MESSAGE_BYTES } as const;
 
 const stringAttributes = (attributes: Record<string, string>): Record<string, MessageAttributeValue> =>
-  Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
+  Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+  );
 
 /** The size SQS counts for a message: its body plus each attribute's name, type and value. */
 export function messageBytes(message: OutgoingMessage): number {
@@ -51,7 +53,10 @@ function batches(indexes: number[], sizes: number[]): number[][] {
   let current: number[] = [];
   let bytes = 0;
   for (const index of indexes) {
-    if (current.length === SQS_LIMITS.entriesPerBatch || (current.length > 0 && bytes + sizes[index]! > SQS_LIMITS.maxBytes)) {
+    if (
+      current.length === SQS_LIMITS.entriesPerBatch ||
+      (current.length > 0 && bytes + sizes[index]! > SQS_LIMITS.maxBytes)
+    ) {
       result.push(current);
       current = [];
       bytes = 0;
@@ -79,7 +84,11 @@ export class SqsQueues {
     const sizes = messages.map(messageBytes);
     const sendable: number[] = [];
     for (const [index, size] of sizes.entries()) {
-      if (size > SQS_LIMITS.maxBytes) refusals.set(index, { permanent: true, reason: `the message is ${size} bytes; SQS takes at most ${SQS_LIMITS.maxBytes}` });
+      if (size > SQS_LIMITS.maxBytes)
+        refusals.set(index, {
+          permanent: true,
+          reason: `the message is ${size} bytes; SQS takes at most ${SQS_LIMITS.maxBytes}`,
+        });
       else sendable.push(index);
     }
     for (const batch of batches(sendable, sizes)) {
@@ -88,7 +97,9 @@ export class SqsQueues {
         const entries: SendMessageBatchRequestEntry[] = pending.map((index) => toEntry(index, messages[index]!));
         let failed: { Id?: string; SenderFault?: boolean; Code?: string; Message?: string }[];
         try {
-          failed = (await this.client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))).Failed ?? [];
+          failed =
+            (await this.client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))).Failed ??
+            [];
         } catch (error) {
           for (const index of pending) refusals.set(index, { permanent: false, reason: (error as Error).message });
           break;
@@ -111,7 +122,10 @@ export class SqsQueues {
    * Sets how long received messages stay hidden (the ordered lane's waits, which must stay in flight to hold their
    * group back). Never throws: answers the receipt handles SQS did not take, a whole failed request included.
    */
-  async changeVisibility(queueUrl: string, entries: readonly { receiptHandle: string; seconds: number }[]): Promise<string[]> {
+  async changeVisibility(
+    queueUrl: string,
+    entries: readonly { receiptHandle: string; seconds: number }[],
+  ): Promise<string[]> {
     const refused: string[] = [];
     for (let start = 0; start < entries.length; start += SQS_LIMITS.entriesPerBatch) {
       const chunk = entries.slice(start, start + SQS_LIMITS.entriesPerBatch);
@@ -119,7 +133,11 @@ export class SqsQueues {
         const { Failed = [] } = await this.client.send(
           new ChangeMessageVisibilityBatchCommand({
             QueueUrl: queueUrl,
-            Entries: chunk.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: entry.seconds })),
+            Entries: chunk.map((entry, index) => ({
+              Id: String(index),
+              ReceiptHandle: entry.receiptHandle,
+              VisibilityTimeout: entry.seconds,
+            })),
           }),
         );
         for (const failure of Failed) refused.push(chunk[Number(failure.Id)]!.receiptHandle);

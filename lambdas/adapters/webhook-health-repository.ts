@@ -23,7 +23,9 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
 
   /** The webhooks the tasks name, as stored now (absent: deleted), one BatchGetItem per 100. */
   async current(tasks: readonly DeliveryTask[]): Promise<Map<string, Webhook | undefined>> {
-    const refs = new Map(tasks.map((task) => [task.webhookId, { pk: keys.tenant(task.tenantId), sk: keys.webhook(task.webhookId) }]));
+    const refs = new Map(
+      tasks.map((task) => [task.webhookId, { pk: keys.tenant(task.tenantId), sk: keys.webhook(task.webhookId) }]),
+    );
     const current = new Map<string, Webhook | undefined>([...refs.keys()].map((webhookId) => [webhookId, undefined]));
     const all = [...refs.values()];
     for (let start = 0; start < all.length; start += 100) {
@@ -51,27 +53,49 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
    * webhooks afresh).
    */
   async disable(webhook: Webhook, reason: string, at: string): Promise<void> {
-    const disabled = await this.update(webhook, `SET active = :false, disabledReason = :reason, updatedAt = :at REMOVE ${HEALTH_FIELDS}`, {
-      ':false': false,
-      ':reason': reason,
-      ':at': at,
-    });
+    const disabled = await this.update(
+      webhook,
+      `SET active = :false, disabledReason = :reason, updatedAt = :at REMOVE ${HEALTH_FIELDS}`,
+      {
+        ':false': false,
+        ':reason': reason,
+        ':at': at,
+      },
+    );
     if (disabled) await raiseWebhooksVersion(this.client, this.tableName, webhook.tenantId);
   }
 
   async recordFailure(webhook: Webhook, at: string): Promise<Webhook | undefined> {
-    const stored = await this.update(webhook, 'ADD consecutiveFailures :one SET failingSince = if_not_exists(failingSince, :at)', { ':one': 1, ':at': at });
+    const stored = await this.update(
+      webhook,
+      'ADD consecutiveFailures :one SET failingSince = if_not_exists(failingSince, :at)',
+      { ':one': 1, ':at': at },
+    );
     return stored === false ? undefined : stored;
   }
 
   async openBreaker(webhook: Webhook, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
     const values = { ':next': nextProbeAt, ':interval': intervalSeconds };
-    return (await this.update(webhook, 'SET nextProbeAt = :next, probeIntervalSeconds = :interval', values, 'attribute_not_exists(nextProbeAt)')) !== false;
+    return (
+      (await this.update(
+        webhook,
+        'SET nextProbeAt = :next, probeIntervalSeconds = :interval',
+        values,
+        'attribute_not_exists(nextProbeAt)',
+      )) !== false
+    );
   }
 
   async claimProbe(webhook: Webhook, observed: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean> {
     const values = { ':next': nextProbeAt, ':interval': intervalSeconds, ':observed': observed };
-    return (await this.update(webhook, 'SET nextProbeAt = :next, probeIntervalSeconds = :interval', values, 'nextProbeAt = :observed')) !== false;
+    return (
+      (await this.update(
+        webhook,
+        'SET nextProbeAt = :next, probeIntervalSeconds = :interval',
+        values,
+        'nextProbeAt = :observed',
+      )) !== false
+    );
   }
 
   async recordSuccess(webhook: Webhook): Promise<void> {
@@ -87,7 +111,12 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
   }
 
   /** One conditional UpdateItem of an existing webhook: the webhook as stored now, or false when it is gone or the condition did not hold. */
-  private async update(webhook: Webhook, expression: string, values?: Record<string, unknown>, condition?: string): Promise<Webhook | false> {
+  private async update(
+    webhook: Webhook,
+    expression: string,
+    values?: Record<string, unknown>,
+    condition?: string,
+  ): Promise<Webhook | false> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({

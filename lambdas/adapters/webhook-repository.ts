@@ -7,7 +7,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { LimitExceededError } from '../core/errors';
 import type { Webhook } from '../core/webhook';
-import type { SecretRotation, WebhookChanges, WebhookPage, WebhookPageQuery, WebhookStore } from '../core/webhook-store';
+import type {
+  SecretRotation,
+  WebhookChanges,
+  WebhookPage,
+  WebhookPageQuery,
+  WebhookStore,
+} from '../core/webhook-store';
 import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';
@@ -65,7 +71,11 @@ export class DynamoWebhookRepository implements WebhookStore {
 
   async get(tenantId: string, id: string): Promise<Webhook | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
+        ConsistentRead: true,
+      }),
     );
     return Item ? toWebhook(Item as WebhookItem) : undefined;
   }
@@ -119,7 +129,10 @@ export class DynamoWebhookRepository implements WebhookStore {
     const remove: string[] = [];
     const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
     const names: Record<string, string> = {};
-    const assign = (field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers' | 'throttleRate' | 'ordering', value: unknown) => {
+    const assign = (
+      field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers' | 'throttleRate' | 'ordering',
+      value: unknown,
+    ) => {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       set.push(`#${field} = :${field}`);
@@ -150,18 +163,32 @@ export class DynamoWebhookRepository implements WebhookStore {
    * One conditional UpdateItem: SET reads the item as it was, so `previousSecret = secret` keeps the secret being
    * replaced, whatever a concurrent rotation does.
    */
-  async rotateSecret(tenantId: string, id: string, { secret, previousSecretExpiresAt, updatedAt }: SecretRotation): Promise<Webhook | undefined> {
+  async rotateSecret(
+    tenantId: string,
+    id: string,
+    { secret, previousSecretExpiresAt, updatedAt }: SecretRotation,
+  ): Promise<Webhook | undefined> {
     if (!previousSecretExpiresAt) {
-      return this.updateExisting(tenantId, id, 'SET secret = :secret, updatedAt = :updatedAt REMOVE previousSecret, previousSecretExpiresAt', {
-        ':secret': secret,
-        ':updatedAt': updatedAt,
-      });
+      return this.updateExisting(
+        tenantId,
+        id,
+        'SET secret = :secret, updatedAt = :updatedAt REMOVE previousSecret, previousSecretExpiresAt',
+        {
+          ':secret': secret,
+          ':updatedAt': updatedAt,
+        },
+      );
     }
-    return this.updateExisting(tenantId, id, 'SET previousSecret = secret, previousSecretExpiresAt = :expiresAt, secret = :secret, updatedAt = :updatedAt', {
-      ':secret': secret,
-      ':expiresAt': previousSecretExpiresAt,
-      ':updatedAt': updatedAt,
-    });
+    return this.updateExisting(
+      tenantId,
+      id,
+      'SET previousSecret = secret, previousSecretExpiresAt = :expiresAt, secret = :secret, updatedAt = :updatedAt',
+      {
+        ':secret': secret,
+        ':expiresAt': previousSecretExpiresAt,
+        ':updatedAt': updatedAt,
+      },
+    );
   }
 
   /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */

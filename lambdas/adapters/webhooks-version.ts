@@ -15,16 +15,34 @@ const counterKey = (tenantId: string) => ({ pk: keys.tenant(tenantId), sk: keys.
  * Raises the version after a change of one webhook (update, rotation, the platform's disable); create and delete
  * raise it in their own transaction, with the webhook count.
  */
-export async function raiseWebhooksVersion(client: DynamoDBDocumentClient, tableName: string, tenantId: string): Promise<void> {
+export async function raiseWebhooksVersion(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  tenantId: string,
+): Promise<void> {
   await client.send(
-    new UpdateCommand({ TableName: tableName, Key: counterKey(tenantId), UpdateExpression: `ADD ${WEBHOOKS_VERSION_ATTRIBUTE} :one`, ExpressionAttributeValues: { ':one': 1 } }),
+    new UpdateCommand({
+      TableName: tableName,
+      Key: counterKey(tenantId),
+      UpdateExpression: `ADD ${WEBHOOKS_VERSION_ATTRIBUTE} :one`,
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
   );
 }
 
 /** The version as stored now (0 before the tenant's first webhook). */
-export async function webhooksVersion(client: DynamoDBDocumentClient, tableName: string, tenantId: string): Promise<number> {
+export async function webhooksVersion(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  tenantId: string,
+): Promise<number> {
   const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: counterKey(tenantId), ConsistentRead: true, ProjectionExpression: WEBHOOKS_VERSION_ATTRIBUTE }),
+    new GetCommand({
+      TableName: tableName,
+      Key: counterKey(tenantId),
+      ConsistentRead: true,
+      ProjectionExpression: WEBHOOKS_VERSION_ATTRIBUTE,
+    }),
   );
   return (Item?.[WEBHOOKS_VERSION_ATTRIBUTE] as number | undefined) ?? 0;
 }

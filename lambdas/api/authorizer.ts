@@ -24,7 +24,10 @@ function jwtMode(settings: PlatformConfig): TenantAuthenticator | undefined {
   });
 }
 
-const credentials = bearerAuthenticator({ tenantOf: (key) => apiKeys.authenticate(key) }, { apiKeys: config.AUTH_API_KEYS, jwt: jwtMode(config) });
+const credentials = bearerAuthenticator(
+  { tenantOf: (key) => apiKeys.authenticate(key) },
+  { apiKeys: config.AUTH_API_KEYS, jwt: jwtMode(config) },
+);
 
 /** API Gateway turns this exact message into a 401 (our UNAUTHORIZED gateway response gives it the error shape). */
 export const UNAUTHORIZED = 'Unauthorized';

@@ -29,7 +29,10 @@ export const retryDeliveryService = () =>
   });
 
 export const testEventService = () =>
-  new TestEventService({ webhooks: webhooks(), events: sqsPlatformEventQueue(queues(), required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL')) });
+  new TestEventService({
+    webhooks: webhooks(),
+    events: sqsPlatformEventQueue(queues(), required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL')),
+  });
 
 export const recoveryService = () =>
   new RecoveryService({

@@ -1,4 +1,12 @@
-import { DomainError, InvalidJsonError, RateLimitedError, UnsupportedMediaTypeError, ValidationError, type ErrorCode, type ErrorDetail } from '../core/errors';
+import {
+  DomainError,
+  InvalidJsonError,
+  RateLimitedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type ErrorCode,
+  type ErrorDetail,
+} from '../core/errors';
 
 /** The HTTP status of each error code (the API description lists them per status). */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -27,7 +35,10 @@ export interface HttpErrorResponse {
 }
 
 /** middy's own HTTP errors (from the JSON body parser) carry a status; map them onto our codes. */
-function fromHttpStatus(statusCode: number, error: { message?: string; cause?: { data?: unknown } }): DomainError | undefined {
+function fromHttpStatus(
+  statusCode: number,
+  error: { message?: string; cause?: { data?: unknown } },
+): DomainError | undefined {
   if (statusCode === 415) return new UnsupportedMediaTypeError();
   if (statusCode === 422 && error.message === 'Forbidden key in JSON body') {
     // the parser refuses keys that could reach an object's prototype, wherever they are (a filter path included)
@@ -52,14 +63,18 @@ export function toErrorResponse(error: unknown, requestId: string): HttpErrorRes
   return {
     statusCode: STATUS_BY_CODE[domainError.code],
     body: { error: { code: domainError.code, message: domainError.message, details: domainError.details, requestId } },
-    ...(domainError instanceof RateLimitedError ? { headers: { 'Retry-After': String(domainError.retryAfterSeconds) } } : {}),
+    ...(domainError instanceof RateLimitedError
+      ? { headers: { 'Retry-After': String(domainError.retryAfterSeconds) } }
+      : {}),
   };
 }
 
 /** DynamoDB refused a value of the request as the caller's fault (a string it cannot store, an item too large): never a 500. */
 function refusedByTable(error: unknown): DomainError | undefined {
   if ((error as { name?: string })?.name !== 'ValidationException') return undefined;
-  return new ValidationError('Invalid request: it holds a value the platform cannot store; check the text of every field');
+  return new ValidationError(
+    'Invalid request: it holds a value the platform cannot store; check the text of every field',
+  );
 }
 
 export const isServerError = (response: HttpErrorResponse) => response.statusCode >= 500;

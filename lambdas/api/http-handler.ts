@@ -33,7 +33,9 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 /** Lower-cases header names (API Gateway keeps the caller's casing) and refuses bodies over the API's limit. */
 const normalizeRequest = (): MiddlewareObj<APIGatewayProxyEvent> => ({
   before: ({ event }) => {
-    event.headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+    event.headers = Object.fromEntries(
+      Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+    );
     if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
       throw new PayloadTooLargeError(MAX_BODY_BYTES);
     }
@@ -46,7 +48,11 @@ const errorsAsResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
     const response = toErrorResponse(request.error, requestId);
     if (isServerError(response)) logger.error('request failed', { requestId, error: request.error as Error });
     else logger.info('request rejected', { requestId, code: response.body.error.code });
-    request.response = { statusCode: response.statusCode, headers: { ...JSON_HEADERS, ...response.headers }, body: JSON.stringify(response.body) };
+    request.response = {
+      statusCode: response.statusCode,
+      headers: { ...JSON_HEADERS, ...response.headers },
+      body: JSON.stringify(response.body),
+    };
   },
 });
 

@@ -1,4 +1,6 @@
 import { eventCatalog } from '../core/event-catalog';
 import { apiHandler } from './http-handler';
 
-export const handler = apiHandler(async () => ({ statusCode: 200, body: { data: eventCatalog().entries } }), { takesBody: false });
+export const handler = apiHandler(async () => ({ statusCode: 200, body: { data: eventCatalog().entries } }), {
+  takesBody: false,
+});

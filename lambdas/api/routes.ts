@@ -19,22 +19,91 @@ export interface Route {
 }
 
 export const ROUTES: readonly Route[] = [
-  { name: 'CreateWebhook', method: 'POST', path: '/v2/webhooks', entry: 'create-webhook', table: TABLE_ACCESS.createWebhook },
-  { name: 'ListWebhooks', method: 'GET', path: '/v2/webhooks', entry: 'list-webhooks', table: TABLE_ACCESS.listWebhooks },
-  { name: 'GetWebhook', method: 'GET', path: '/v2/webhooks/{webhookId}', entry: 'get-webhook', table: TABLE_ACCESS.getWebhook },
-  { name: 'UpdateWebhook', method: 'PUT', path: '/v2/webhooks/{webhookId}', entry: 'update-webhook', table: TABLE_ACCESS.updateWebhook },
-  { name: 'DeleteWebhook', method: 'DELETE', path: '/v2/webhooks/{webhookId}', entry: 'delete-webhook', table: TABLE_ACCESS.deleteWebhook },
+  {
+    name: 'CreateWebhook',
+    method: 'POST',
+    path: '/v2/webhooks',
+    entry: 'create-webhook',
+    table: TABLE_ACCESS.createWebhook,
+  },
+  {
+    name: 'ListWebhooks',
+    method: 'GET',
+    path: '/v2/webhooks',
+    entry: 'list-webhooks',
+    table: TABLE_ACCESS.listWebhooks,
+  },
+  {
+    name: 'GetWebhook',
+    method: 'GET',
+    path: '/v2/webhooks/{webhookId}',
+    entry: 'get-webhook',
+    table: TABLE_ACCESS.getWebhook,
+  },
+  {
+    name: 'UpdateWebhook',
+    method: 'PUT',
+    path: '/v2/webhooks/{webhookId}',
+    entry: 'update-webhook',
+    table: TABLE_ACCESS.updateWebhook,
+  },
+  {
+    name: 'DeleteWebhook',
+    method: 'DELETE',
+    path: '/v2/webhooks/{webhookId}',
+    entry: 'delete-webhook',
+    table: TABLE_ACCESS.deleteWebhook,
+  },
   // one UpdateItem of the webhook, as an update
-  { name: 'RotateWebhookSecret', method: 'POST', path: '/v2/webhooks/{webhookId}/rotate-secret', entry: 'rotate-webhook-secret', table: TABLE_ACCESS.updateWebhook },
+  {
+    name: 'RotateWebhookSecret',
+    method: 'POST',
+    path: '/v2/webhooks/{webhookId}/rotate-secret',
+    entry: 'rotate-webhook-secret',
+    table: TABLE_ACCESS.updateWebhook,
+  },
   // the catalog is code: no table access at all
   { name: 'ListEventTypes', method: 'GET', path: '/v2/event-types', entry: 'list-event-types', table: [] },
   // the delivery log and the audit trail (docs/design.md §6b, §6c)
-  { name: 'ListDeliveries', method: 'GET', path: '/v2/webhooks/{webhookId}/deliveries', entry: 'list-deliveries', table: TABLE_ACCESS.listDeliveries },
-  { name: 'GetDelivery', method: 'GET', path: '/v2/webhooks/{webhookId}/deliveries/{eventId}', entry: 'get-delivery', table: TABLE_ACCESS.getDelivery },
+  {
+    name: 'ListDeliveries',
+    method: 'GET',
+    path: '/v2/webhooks/{webhookId}/deliveries',
+    entry: 'list-deliveries',
+    table: TABLE_ACCESS.listDeliveries,
+  },
+  {
+    name: 'GetDelivery',
+    method: 'GET',
+    path: '/v2/webhooks/{webhookId}/deliveries/{eventId}',
+    entry: 'get-delivery',
+    table: TABLE_ACCESS.getDelivery,
+  },
   // owner-triggered sends (docs/design.md §6b): each reads what it checks and sends to one queue of the pipeline
-  { name: 'RetryDelivery', method: 'POST', path: '/v2/webhooks/{webhookId}/deliveries/{eventId}/retry', entry: 'retry-delivery', table: TABLE_ACCESS.retryDelivery, queues: ['deliveries'] },
-  { name: 'TestWebhook', method: 'POST', path: '/v2/webhooks/{webhookId}/test', entry: 'test-webhook', table: TABLE_ACCESS.getWebhook, queues: ['platformEvents'] },
-  { name: 'RecoverDeliveries', method: 'POST', path: '/v2/webhooks/{webhookId}/recover', entry: 'recover-deliveries', table: TABLE_ACCESS.recoverDeliveries, queues: ['recoveries'] },
+  {
+    name: 'RetryDelivery',
+    method: 'POST',
+    path: '/v2/webhooks/{webhookId}/deliveries/{eventId}/retry',
+    entry: 'retry-delivery',
+    table: TABLE_ACCESS.retryDelivery,
+    queues: ['deliveries'],
+  },
+  {
+    name: 'TestWebhook',
+    method: 'POST',
+    path: '/v2/webhooks/{webhookId}/test',
+    entry: 'test-webhook',
+    table: TABLE_ACCESS.getWebhook,
+    queues: ['platformEvents'],
+  },
+  {
+    name: 'RecoverDeliveries',
+    method: 'POST',
+    path: '/v2/webhooks/{webhookId}/recover',
+    entry: 'recover-deliveries',
+    table: TABLE_ACCESS.recoverDeliveries,
+    queues: ['recoveries'],
+  },
   { name: 'ListEvents', method: 'GET', path: '/v2/events', entry: 'list-events', table: TABLE_ACCESS.listEvents },
   { name: 'GetEvent', method: 'GET', path: '/v2/events/{eventId}', entry: 'get-event', table: TABLE_ACCESS.getEvent },
 ];

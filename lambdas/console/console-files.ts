@@ -7,7 +7,10 @@ export function loadConsoleSite(directory: string): ConsoleSite {
   const assets = new Map<string, ConsoleFile>(
     readdirSync(join(directory, 'assets')).map((name) => [
       `assets/${name}`,
-      { contentType: CONTENT_TYPES[extname(name)] ?? 'application/octet-stream', body: readFileSync(join(directory, 'assets', name), 'utf8') },
+      {
+        contentType: CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
+        body: readFileSync(join(directory, 'assets', name), 'utf8'),
+      },
     ]),
   );
   return { indexHtml: readFileSync(join(directory, 'index.html'), 'utf8'), assets };

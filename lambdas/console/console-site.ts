@@ -60,12 +60,20 @@ export function consoleResponse(site: ConsoleSite, subPath: string, basePath: st
   if (subPath.startsWith('assets/')) {
     const asset = site.assets.get(subPath);
     if (!asset) {
-      return { statusCode: 404, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Not found' };
+      return {
+        statusCode: 404,
+        headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' },
+        body: 'Not found',
+      };
     }
     // asset names carry a hash of their content, so a cached copy is never stale
     return {
       statusCode: 200,
-      headers: { ...SECURITY_HEADERS, 'Content-Type': asset.contentType, 'Cache-Control': 'public, max-age=31536000, immutable' },
+      headers: {
+        ...SECURITY_HEADERS,
+        'Content-Type': asset.contentType,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+      },
       body: asset.body,
     };
   }

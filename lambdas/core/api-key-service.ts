@@ -1,4 +1,11 @@
-import { generateApiKey, generatePortalToken, hashApiKey, PORTAL_TOKEN_TTL_SECONDS, TENANT_ID_PATTERN, type ApiKeyRecord } from './api-keys';
+import {
+  generateApiKey,
+  generatePortalToken,
+  hashApiKey,
+  PORTAL_TOKEN_TTL_SECONDS,
+  TENANT_ID_PATTERN,
+  type ApiKeyRecord,
+} from './api-keys';
 import { ValidationError } from './errors';
 
 export interface ApiKeyStore {
@@ -10,7 +17,9 @@ export interface ApiKeyStore {
 
 function assertTenantId(tenantId: string): void {
   if (!TENANT_ID_PATTERN.test(tenantId)) {
-    throw new ValidationError('Invalid tenant: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    throw new ValidationError(
+      'Invalid tenant: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
   }
 }
 
@@ -22,9 +31,19 @@ export class ApiKeyService {
   ) {}
 
   /** Returns the key itself: the only time it exists outside the caller's hands. */
-  async create(tenantId: string, name: string, key: string = generateApiKey()): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(
+    tenantId: string,
+    name: string,
+    key: string = generateApiKey(),
+  ): Promise<{ key: string; record: ApiKeyRecord }> {
     assertTenantId(tenantId);
-    const record: ApiKeyRecord = { keyHash: hashApiKey(key), tenantId, name, kind: 'api-key', createdAt: this.now().toISOString() };
+    const record: ApiKeyRecord = {
+      keyHash: hashApiKey(key),
+      tenantId,
+      name,
+      kind: 'api-key',
+      createdAt: this.now().toISOString(),
+    };
     await this.store.put(record);
     return { key, record };
   }
@@ -40,7 +59,9 @@ export class ApiKeyService {
     assertTenantId(tenantId);
     const { min, max } = PORTAL_TOKEN_TTL_SECONDS;
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < min || ttlSeconds > max) {
-      throw new ValidationError(`Invalid TTL: a portal token lives ${min} to ${max} seconds (24 hours), a whole number`);
+      throw new ValidationError(
+        `Invalid TTL: a portal token lives ${min} to ${max} seconds (24 hours), a whole number`,
+      );
     }
     const now = this.now();
     const token = generatePortalToken();

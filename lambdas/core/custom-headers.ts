@@ -42,7 +42,8 @@ export function customHeaderNameProblem(name: string): string | undefined {
     return `must be an HTTP header name (letters, digits and !#$%&'*+.^_\`|~-), at most ${MAX_CUSTOM_HEADER_NAME_LENGTH} characters`;
   }
   const lower = name.toLowerCase();
-  if (lower.startsWith(RESERVED_PREFIX)) return 'is reserved: the platform sets the webhook-* headers (Standard Webhooks signatures)';
+  if (lower.startsWith(RESERVED_PREFIX))
+    return 'is reserved: the platform sets the webhook-* headers (Standard Webhooks signatures)';
   if (RESERVED_NAMES.has(lower)) return 'is reserved: the platform sets it, or it concerns only one connection';
   return undefined;
 }
@@ -60,13 +61,22 @@ export const customHeadersSchema = z
     { error: 'must be an object of header names and their values' },
   )
   .check(
-    z.refine((headers) => Object.keys(headers).length <= MAX_CUSTOM_HEADERS, `must hold at most ${MAX_CUSTOM_HEADERS} headers`),
+    z.refine(
+      (headers) => Object.keys(headers).length <= MAX_CUSTOM_HEADERS,
+      `must hold at most ${MAX_CUSTOM_HEADERS} headers`,
+    ),
     z.superRefine((headers, ctx) => {
       const seen = new Set<string>();
       for (const name of Object.keys(headers)) {
         const problem = customHeaderNameProblem(name);
         if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name], input: name });
-        else if (seen.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: 'names a header twice (names are case-insensitive)', path: [name], input: name });
+        else if (seen.has(name.toLowerCase()))
+          ctx.addIssue({
+            code: 'custom',
+            message: 'names a header twice (names are case-insensitive)',
+            path: [name],
+            input: name,
+          });
         seen.add(name.toLowerCase());
       }
     }),

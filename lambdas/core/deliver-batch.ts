@@ -61,21 +61,43 @@ export async function deliverBatch(
   const plan: DeliveryPlan = { log: [], requeues: [], deadLetters: [], notices: [], failedMessageIds: [] };
   // SQS delays are whole seconds: rounded up, the message is back once it is due; a throttle slot rounds down,
   // so the delivery is back before its slot and the service waits for it to the millisecond
-  const requeue = (fromMessageId: string, task: DeliveryTask, dueMs: number, lane: DeliveryLane = deliveries.lane, round = Math.ceil) => {
+  const requeue = (
+    fromMessageId: string,
+    task: DeliveryTask,
+    dueMs: number,
+    lane: DeliveryLane = deliveries.lane,
+    round = Math.ceil,
+  ) => {
     const waitSeconds = Math.max(0, round((dueMs - now().getTime()) / 1000));
     const next = { ...task, dueAt: new Date(dueMs).toISOString() };
-    plan.requeues.push({ fromMessageId, task: next, body: serializeTask(next), delaySeconds: Math.min(options.maxHopSeconds, waitSeconds), lane });
+    plan.requeues.push({
+      fromMessageId,
+      task: next,
+      body: serializeTask(next),
+      delaySeconds: Math.min(options.maxHopSeconds, waitSeconds),
+      lane,
+    });
   };
 
   const tasks = new Map<string, DeliveryTask>();
   for (const message of messages) {
     const task = parseDeliveryTask(message.body);
-    if (!task) plan.deadLetters.push({ fromMessageId: message.messageId, body: message.body, reason: 'invalid_message: not a delivery this platform queued' });
+    if (!task)
+      plan.deadLetters.push({
+        fromMessageId: message.messageId,
+        body: message.body,
+        reason: 'invalid_message: not a delivery this platform queued',
+      });
     // a long wait's next hop: not due yet, so not an attempt
     else if (task.dueAt && Date.parse(task.dueAt) - now().getTime() >= 1000) {
-      requeue(message.messageId, task, Date.parse(task.dueAt), deliveries.lane, task.throttleSlotAt ? Math.floor : Math.ceil);
-    }
-    else tasks.set(message.messageId, task);
+      requeue(
+        message.messageId,
+        task,
+        Date.parse(task.dueAt),
+        deliveries.lane,
+        task.throttleSlotAt ? Math.floor : Math.ceil,
+      );
+    } else tasks.set(message.messageId, task);
   }
   if (tasks.size === 0) return plan;
   const webhooks = await webhooksOf([...tasks.values()]);
@@ -92,16 +114,31 @@ export async function deliverBatch(
       }
       const { decision, record, notices, lane = deliveries.lane } = result;
       // a delivery of an operational event never produces another one (no loops, no storms)
-      plan.notices.push(...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices));
+      plan.notices.push(
+        ...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices),
+      );
       const attemptNumber = task.attempt ?? 1;
       // a throttle slot is held for one attempt: every next message reserves its own, but for a postponement to it
       const { throttleSlotAt: _heldSlot, ...unslotted } = task;
-      if (record) plan.log.push({ fromMessageId: messageId, task, update: record, firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered });
+      if (record)
+        plan.log.push({
+          fromMessageId: messageId,
+          task,
+          update: record,
+          firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered,
+        });
       switch (decision.action) {
         case 'done':
           return;
         case 'postpone':
-          if (decision.slotReserved) requeue(messageId, { ...unslotted, throttleSlotAt: new Date(decision.untilMs).toISOString() }, decision.untilMs, lane, Math.floor);
+          if (decision.slotReserved)
+            requeue(
+              messageId,
+              { ...unslotted, throttleSlotAt: new Date(decision.untilMs).toISOString() },
+              decision.untilMs,
+              lane,
+              Math.floor,
+            );
           else requeue(messageId, unslotted, decision.untilMs, lane);
           return;
         case 'forward':
@@ -110,11 +147,20 @@ export async function deliverBatch(
         case 'dead-letter': {
           // a replay from the DLQ starts the schedule again; its log keeps the earlier attempts
           const { attempt: _attempt, dueAt: _dueAt, ...replayable } = unslotted;
-          plan.deadLetters.push({ fromMessageId: messageId, body: serializeTask({ ...replayable, deadLettered: true }), reason: decision.reason });
+          plan.deadLetters.push({
+            fromMessageId: messageId,
+            body: serializeTask({ ...replayable, deadLettered: true }),
+            reason: decision.reason,
+          });
           return;
         }
         case 'retry':
-          requeue(messageId, { ...unslotted, attempt: attemptNumber + 1, trigger: 'scheduled' }, now().getTime() + decision.delaySeconds * 1000, lane);
+          requeue(
+            messageId,
+            { ...unslotted, attempt: attemptNumber + 1, trigger: 'scheduled' },
+            now().getTime() + decision.delaySeconds * 1000,
+            lane,
+          );
       }
     }),
   );

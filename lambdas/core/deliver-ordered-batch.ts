@@ -66,7 +66,9 @@ export async function deliverOrderedBatch(
     const task = parseDeliveryTask(message.body);
     if (task) tasks.set(message.messageId, task);
   }
-  const [webhooks, states] = tasks.size ? await Promise.all([webhooksOf([...tasks.values()]), statesOf([...tasks.values()])]) : [new Map(), new Map()];
+  const [webhooks, states] = tasks.size
+    ? await Promise.all([webhooksOf([...tasks.values()]), statesOf([...tasks.values()])])
+    : [new Map(), new Map()];
 
   const groups = new Map<string, OrderedMessage[]>();
   for (const message of messages) groups.set(message.groupId, [...(groups.get(message.groupId) ?? []), message]);
@@ -81,14 +83,22 @@ export async function deliverOrderedBatch(
     for (const [index, message] of group.entries()) {
       const task = tasks.get(message.messageId);
       if (!task) {
-        plan.deadLetters.push({ fromMessageId: message.messageId, body: message.body, reason: 'invalid_message: not a delivery this platform queued' });
+        plan.deadLetters.push({
+          fromMessageId: message.messageId,
+          body: message.body,
+          reason: 'invalid_message: not a delivery this platform queued',
+        });
         continue;
       }
       const state = states.get(stateKey(task));
       // a message received again after its delivery was settled (a crash after the send): not sent twice; one whose
       // dead letter may not have reached the DLQ is parked again, since nothing may be dropped silently
       if (state && state.scheduledAttempts > 0 && state.status === 'failed') {
-        plan.deadLetters.push({ fromMessageId: message.messageId, body: message.body, reason: 'exhausted: parked again (its delivery record says failed)' });
+        plan.deadLetters.push({
+          fromMessageId: message.messageId,
+          body: message.body,
+          reason: 'exhausted: parked again (its delivery record says failed)',
+        });
         continue;
       }
       if (state && state.scheduledAttempts > 0 && state.status !== 'pending') continue;
@@ -100,29 +110,47 @@ export async function deliverOrderedBatch(
       if (now().getTime() > options.startAttemptsBeforeMs) return release(index);
       let result;
       try {
-        result = await deliveries.deliver({ ...task, attempt: (state?.scheduledAttempts ?? 0) + 1 }, webhooks.get(task.webhookId));
+        result = await deliveries.deliver(
+          { ...task, attempt: (state?.scheduledAttempts ?? 0) + 1 },
+          webhooks.get(task.webhookId),
+        );
       } catch (error) {
         options.onRecordError?.(message.messageId, error);
         plan.failedMessageIds.push(message.messageId);
         return release(index + 1);
       }
       const { decision, record, notices } = result;
-      plan.notices.push(...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices));
+      plan.notices.push(
+        ...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices),
+      );
       if (record) plan.log.push({ fromMessageId: message.messageId, task, update: record, firstWrite: !state });
       if (decision.action === 'dead-letter') {
         const { attempt: _attempt, dueAt: _dueAt, throttleSlotAt: _slot, ...replayable } = task;
-        plan.deadLetters.push({ fromMessageId: message.messageId, body: serializeTask({ ...replayable, deadLettered: true }), reason: decision.reason });
+        plan.deadLetters.push({
+          fromMessageId: message.messageId,
+          body: serializeTask({ ...replayable, deadLettered: true }),
+          reason: decision.reason,
+        });
         continue;
       }
       if (decision.action === 'done') continue;
       // a retry, or no attempt yet (an open breaker, a throttle slot): the head waits in flight, its group behind it
-      const dueMs = decision.action === 'retry' ? now().getTime() + decision.delaySeconds * 1000 : decision.action === 'postpone' ? decision.untilMs : now().getTime();
+      const dueMs =
+        decision.action === 'retry'
+          ? now().getTime() + decision.delaySeconds * 1000
+          : decision.action === 'postpone'
+            ? decision.untilMs
+            : now().getTime();
       hide(message, dueMs - now().getTime());
       return release(index + 1);
     }
   };
   const hide = (message: OrderedMessage, waitMs: number) => {
-    plan.hides.push({ messageId: message.messageId, receiptHandle: message.receiptHandle, seconds: Math.min(options.maxHideSeconds, Math.max(0, Math.ceil(waitMs / 1000))) });
+    plan.hides.push({
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle,
+      seconds: Math.min(options.maxHideSeconds, Math.max(0, Math.ceil(waitMs / 1000))),
+    });
     plan.failedMessageIds.push(message.messageId);
   };
 

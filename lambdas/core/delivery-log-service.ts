@@ -1,4 +1,11 @@
-import { isExpired, notYetAttempted, toDeliveryDetail, toDeliverySummary, type DeliveryDetail, type DeliverySummary } from './delivery-log';
+import {
+  isExpired,
+  notYetAttempted,
+  toDeliveryDetail,
+  toDeliverySummary,
+  type DeliveryDetail,
+  type DeliverySummary,
+} from './delivery-log';
 import { NotFoundError } from './errors';
 import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from './ids';
 import { deliveryListQuerySchema, logPageQuery, toPage, type Page } from './log-queries';
@@ -45,13 +52,19 @@ export class DeliveryLogService {
     }
     const stored = await this.options.deliveries.get(webhookId, event.receivedAt, eventId);
     const record =
-      stored?.tenantId === tenantId ? stored : event.webhookIds?.includes(webhookId) ? notYetAttempted(event, webhookId) : undefined;
+      stored?.tenantId === tenantId
+        ? stored
+        : event.webhookIds?.includes(webhookId)
+          ? notYetAttempted(event, webhookId)
+          : undefined;
     if (!record) throw new NotFoundError(`Event ${eventId} was not delivered to this webhook`);
     return toDeliveryDetail(record, event.payload);
   }
 
   private async ownWebhook(tenantId: string, webhookId: string): Promise<void> {
-    const webhook = WEBHOOK_ID_PATTERN.test(webhookId) ? await this.options.webhooks.get(tenantId, webhookId) : undefined;
+    const webhook = WEBHOOK_ID_PATTERN.test(webhookId)
+      ? await this.options.webhooks.get(tenantId, webhookId)
+      : undefined;
     if (!webhook) throw new NotFoundError();
   }
 }

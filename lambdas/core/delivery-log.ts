@@ -8,7 +8,12 @@ export const FIRST_ATTEMPTS_KEPT = 5;
 /** The receiver's answer is kept to this many bytes of UTF-8 per attempt. */
 export const MAX_RESPONSE_BYTES = 1024;
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const satisfies readonly DeliveryStatus[];
+export const DELIVERY_STATUSES = [
+  'pending',
+  'delivered',
+  'failed',
+  'skipped',
+] as const satisfies readonly DeliveryStatus[];
 
 /** An attempt as the log stores it; records written before manual retries existed have no trigger. */
 export type LoggedAttempt = Omit<DeliveryAttempt, 'trigger'> & { trigger?: AttemptTrigger };

@@ -7,4 +7,11 @@ export type DeliveryNotice =
   | { kind: 'breaker-opened'; webhook: Webhook }
   | { kind: 'recovered'; webhook: Webhook; failingSince: string }
   | { kind: 'disabled'; webhook: Webhook; reason: string }
-  | { kind: 'exhausted'; webhook: Webhook; eventId: string; eventType: EventType; attemptCount: number; lastAttempt: DeliveryAttempt };
+  | {
+      kind: 'exhausted';
+      webhook: Webhook;
+      eventId: string;
+      eventType: EventType;
+      attemptCount: number;
+      lastAttempt: DeliveryAttempt;
+    };

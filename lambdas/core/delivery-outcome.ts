@@ -10,10 +10,7 @@ export interface SendResult {
   retryAfter?: string;
 }
 
-export type Outcome =
-  | { kind: 'delivered' }
-  | { kind: 'gone' }
-  | { kind: 'failed'; retryAfterSeconds?: number };
+export type Outcome = { kind: 'delivered' } | { kind: 'gone' } | { kind: 'failed'; retryAfterSeconds?: number };
 
 /** Any 2xx is success; 410 means the receiver wants no more; everything else (3xx included) is a failed attempt. */
 export function classify(result: SendResult, now: Date = new Date()): Outcome {

@@ -82,17 +82,28 @@ export class DeliveryService {
    */
   async deliver(task: DeliveryTask, webhook: Webhook | undefined): Promise<DeliveryResult> {
     if (!webhook || webhook.tenantId !== task.tenantId) {
-      return { decision: { action: 'done' }, ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: 'the webhook was deleted' } }), notices: [] };
+      return {
+        decision: { action: 'done' },
+        ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: 'the webhook was deleted' } }),
+        notices: [],
+      };
     }
     const inactive = inactiveResult(webhook);
     // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
     if (inactive) return task.trigger === 'manual' ? { ...inactive, record: undefined } : inactive;
     // a retry its owner asked for goes whatever the breaker says; a recovered delivery waits like any
-    const admission = await this.health.admit(webhook, this.now(), this.lane, task.trigger === 'manual' && !task.recoveryId);
-    if (admission.kind === 'postpone') return { decision: { action: 'postpone', untilMs: admission.untilMs }, notices: [], lane: admission.lane };
+    const admission = await this.health.admit(
+      webhook,
+      this.now(),
+      this.lane,
+      task.trigger === 'manual' && !task.recoveryId,
+    );
+    if (admission.kind === 'postpone')
+      return { decision: { action: 'postpone', untilMs: admission.untilMs }, notices: [], lane: admission.lane };
     if (admission.kind === 'forward') return { decision: { action: 'forward' }, notices: [], lane: admission.lane };
     const slot = await this.throttle.admit(webhook, this.now(), task.throttleSlotAt);
-    if (slot.kind === 'at') return { decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true }, notices: [] };
+    if (slot.kind === 'at')
+      return { decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true }, notices: [] };
 
     const startedAt = this.now();
     const result = await this.send(task, webhook, startedAt);
@@ -107,20 +118,39 @@ export class DeliveryService {
       ...webhook.headers,
       'Content-Type': 'application/json',
       'User-Agent': USER_AGENT,
-      ...signatureHeaders({ messageId: task.eventId, timestamp: startedAt, body: task.payload, secrets: signingSecrets(webhook, startedAt) }),
+      ...signatureHeaders({
+        messageId: task.eventId,
+        timestamp: startedAt,
+        body: task.payload,
+        secrets: signingSecrets(webhook, startedAt),
+      }),
     };
     return this.sender.send(webhook.url, headers, task.payload);
   }
 
   /** What the attempt's outcome means for the webhook's health, then for the delivery. */
-  private async settle(task: DeliveryTask, webhook: Webhook, attempt: DeliveryAttempt, outcome: Outcome, lane: DeliveryLane): Promise<DeliveryResult> {
+  private async settle(
+    task: DeliveryTask,
+    webhook: Webhook,
+    attempt: DeliveryAttempt,
+    outcome: Outcome,
+    lane: DeliveryLane,
+  ): Promise<DeliveryResult> {
     const at = new Date(attempt.at);
     if (outcome.kind === 'delivered') {
-      return { decision: { action: 'done' }, record: { status: 'delivered', attempt }, notices: await this.health.delivered(webhook) };
+      return {
+        decision: { action: 'done' },
+        record: { status: 'delivered', attempt },
+        notices: await this.health.delivered(webhook),
+      };
     }
     if (outcome.kind === 'gone') {
       const { reason, notices } = await this.health.gone(webhook, at);
-      return { decision: { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` }, record: { status: 'failed', attempt, reason }, notices };
+      return {
+        decision: { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` },
+        record: { status: 'failed', attempt, reason },
+        notices,
+      };
     }
     const { disabledReason, notices } = await this.health.failed(webhook, at);
     if (disabledReason) {
@@ -132,22 +162,52 @@ export class DeliveryService {
     }
     if (task.trigger === 'manual') {
       // an attempt its owner asked for is not retried on its own (as Svix): the owner sees the answer and decides
-      return { decision: { action: 'done' }, record: { status: 'failed', attempt, reason: `manual attempt failed: ${describeAttempt(attempt)}` }, notices };
+      return {
+        decision: { action: 'done' },
+        record: { status: 'failed', attempt, reason: `manual attempt failed: ${describeAttempt(attempt)}` },
+        notices,
+      };
     }
     return this.nextStep(task, webhook, attempt, outcome.retryAfterSeconds, notices, lane);
   }
 
   /** A failed scheduled attempt: retried after the schedule's next delay, or exhausted. */
-  private nextStep(task: DeliveryTask, webhook: Webhook, attempt: DeliveryAttempt, retryAfterSeconds: number | undefined, notices: DeliveryNotice[], lane: DeliveryLane): DeliveryResult {
+  private nextStep(
+    task: DeliveryTask,
+    webhook: Webhook,
+    attempt: DeliveryAttempt,
+    retryAfterSeconds: number | undefined,
+    notices: DeliveryNotice[],
+    lane: DeliveryLane,
+  ): DeliveryResult {
     const attemptNumber = task.attempt ?? 1;
-    const delaySeconds = nextDelaySeconds(attemptNumber, this.options.retrySchedule, { retryAfterSeconds, random: this.options.random });
+    const delaySeconds = nextDelaySeconds(attemptNumber, this.options.retrySchedule, {
+      retryAfterSeconds,
+      random: this.options.random,
+    });
     if (delaySeconds === undefined) {
       const reason = `exhausted: ${attemptNumber} of ${maxAttempts(this.options.retrySchedule)} attempts failed; the last: ${describeAttempt(attempt)}`;
-      const exhausted: DeliveryNotice = { kind: 'exhausted', webhook, eventId: task.eventId, eventType: task.eventType, attemptCount: attemptNumber, lastAttempt: attempt };
-      return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', attempt, reason }, notices: [...notices, exhausted] };
+      const exhausted: DeliveryNotice = {
+        kind: 'exhausted',
+        webhook,
+        eventId: task.eventId,
+        eventType: task.eventType,
+        attemptCount: attemptNumber,
+        lastAttempt: attempt,
+      };
+      return {
+        decision: { action: 'dead-letter', reason },
+        record: { status: 'failed', attempt, reason },
+        notices: [...notices, exhausted],
+      };
     }
     const nextAttemptAt = new Date(Date.parse(attempt.at) + delaySeconds * 1000).toISOString();
-    return { decision: { action: 'retry', delaySeconds }, record: { status: 'pending', attempt, nextAttemptAt }, notices, lane };
+    return {
+      decision: { action: 'retry', delaySeconds },
+      record: { status: 'pending', attempt, nextAttemptAt },
+      notices,
+      lane,
+    };
   }
 }
 
@@ -158,7 +218,12 @@ function inactiveResult(webhook: Webhook): DeliveryResult | undefined {
     const reason = `disabled: the webhook was disabled (${webhook.disabledReason})`;
     return { decision: { action: 'dead-letter', reason }, record: { status: 'failed', reason }, notices: [] };
   }
-  if (!webhook.active) return { decision: { action: 'done' }, record: { status: 'skipped', reason: 'the webhook is not active' }, notices: [] };
+  if (!webhook.active)
+    return {
+      decision: { action: 'done' },
+      record: { status: 'skipped', reason: 'the webhook is not active' },
+      notices: [],
+    };
   return undefined;
 }
 
@@ -168,7 +233,9 @@ function attemptOf(task: DeliveryTask, result: SendResult, startedAt: Date, move
     trigger: task.trigger === 'manual' ? 'manual' : 'scheduled',
     durationMs: result.durationMs,
     ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
-    ...(result.error !== undefined ? { error: movedToSlowLane ? `${result.error}; later attempts go through the slow lane` : result.error } : {}),
+    ...(result.error !== undefined
+      ? { error: movedToSlowLane ? `${result.error}; later attempts go through the slow lane` : result.error }
+      : {}),
     ...(result.response ? { response: result.response } : {}),
   };
 }

@@ -36,7 +36,10 @@ export type AttemptTrigger = 'scheduled' | 'manual';
  * data passes; never the webhook an operational event is about. A test event goes to its one webhook only.
  */
 export function subscribersOf(event: TenantEvent, webhooks: readonly Webhook[]): Webhook[] {
-  if (event.onlyWebhookId) return webhooks.filter((webhook) => webhook.id === event.onlyWebhookId && webhook.tenantId === event.tenantId && webhook.active);
+  if (event.onlyWebhookId)
+    return webhooks.filter(
+      (webhook) => webhook.id === event.onlyWebhookId && webhook.tenantId === event.tenantId && webhook.active,
+    );
   const about = isOperational(event.type) ? event.data.webhookId : undefined;
   return webhooks.filter(
     (webhook) =>
@@ -96,9 +99,14 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     return undefined;
   }
   const valid =
-    typeof task === 'object' && task !== null &&
-    isText(task.tenantId) && isText(task.webhookId) && isText(task.eventId) && isText(task.receivedAt) &&
-    typeof task.payload === 'string' && EVENT_TYPE_NAME_PATTERN.test(String(task.eventType)) &&
+    typeof task === 'object' &&
+    task !== null &&
+    isText(task.tenantId) &&
+    isText(task.webhookId) &&
+    isText(task.eventId) &&
+    isText(task.receivedAt) &&
+    typeof task.payload === 'string' &&
+    EVENT_TYPE_NAME_PATTERN.test(String(task.eventType)) &&
     (task.attempt === undefined || (Number.isInteger(task.attempt) && task.attempt >= 1)) &&
     (task.dueAt === undefined || !Number.isNaN(Date.parse(task.dueAt))) &&
     (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&

@@ -74,7 +74,10 @@ export class UnsupportedMediaTypeError extends DomainError {
 /** A second recovery of a webhook while one runs: each failed delivery is recovered once, by one recovery. */
 export class RecoveryInProgressError extends DomainError {
   constructor(readonly runningRecoveryId: string) {
-    super('recovery_in_progress', `Recovery ${runningRecoveryId} of this webhook is still running; wait for it to finish before starting another`);
+    super(
+      'recovery_in_progress',
+      `Recovery ${runningRecoveryId} of this webhook is still running; wait for it to finish before starting another`,
+    );
   }
 }
 

@@ -26,7 +26,8 @@ export type EventType = string;
 
 const EXAMPLE_PROJECT_ID = 'proj_2b8XkV';
 const PROJECT_FILTER_HINT = ` Scope a webhook to one project with "filter": {"projectId": ["${EXAMPLE_PROJECT_ID}"]}, or to countries with "metadata.country".`;
-const WEBHOOK_FILTER_HINT = ' Sent to the tenant\'s other webhooks that subscribe to it, never to the one it is about; "filter": {"webhookId": [...]} narrows it to some.';
+const WEBHOOK_FILTER_HINT =
+  ' Sent to the tenant\'s other webhooks that subscribe to it, never to the one it is about; "filter": {"webhookId": [...]} narrows it to some.';
 
 /** The product's verification payload (docs/design.md §7), as each verification event carries it. */
 const verification = (status: string, extra: Record<string, unknown> = {}) => ({
@@ -39,7 +40,6 @@ const verification = (status: string, extra: Record<string, unknown> = {}) => ({
   metadata: { documentType: 'passport', country: 'US' },
   ...extra,
 });
-
 
 /** The product's own types: the catalog when a team gives none. */
 export const PRODUCT_EVENT_TYPES: readonly CatalogEntry[] = [
@@ -90,7 +90,12 @@ export const OPERATIONAL_EVENT_TYPES: readonly CatalogEntry[] = [
       eventId: 'evt_01JD8Z7R2M4T6V8X0Z1B3D5F7H',
       eventType: 'verification.completed',
       attemptCount: 8,
-      lastAttempt: { at: '2024-01-16T14:02:11.000Z', statusCode: 503, durationMs: 212, error: 'the endpoint answered 503' },
+      lastAttempt: {
+        at: '2024-01-16T14:02:11.000Z',
+        statusCode: 503,
+        durationMs: 212,
+        error: 'the endpoint answered 503',
+      },
     },
   },
   {
@@ -127,7 +132,10 @@ export function useSchemaCompiler(compiler: SchemaCompiler): void {
 }
 
 /** A catalog of the team's types (or the product's) and the operational ones; each schema compiled on first use. */
-export function createEventCatalog(custom: readonly CatalogEntry[] = PRODUCT_EVENT_TYPES, compiler = (): SchemaCompiler | undefined => registeredCompiler): EventCatalog {
+export function createEventCatalog(
+  custom: readonly CatalogEntry[] = PRODUCT_EVENT_TYPES,
+  compiler = (): SchemaCompiler | undefined => registeredCompiler,
+): EventCatalog {
   const entries: EventTypeDescription[] = [
     ...custom.map((entry) => ({ ...entry, operational: false })),
     ...OPERATIONAL_EVENT_TYPES.map((entry) => ({ ...entry, operational: true })),

@@ -48,7 +48,11 @@ export type EnvelopeParseResult = { ok: true; event: TenantEvent } | { ok: false
  * without an id gets one derived from the SQS message id, so handling the same message twice keeps one id
  * (and one webhook-id at the receivers).
  */
-export function parseEnvelope(body: string, messageId: string, { fromPlatform }: EnvelopeOrigin = { fromPlatform: false }): EnvelopeParseResult {
+export function parseEnvelope(
+  body: string,
+  messageId: string,
+  { fromPlatform }: EnvelopeOrigin = { fromPlatform: false },
+): EnvelopeParseResult {
   const depth = jsonNestingDepth(body) - 1;
   if (depth > MAX_EVENT_DATA_DEPTH) {
     return { ok: false, reason: `too_deep: data is nested ${depth} levels; the limit is ${MAX_EVENT_DATA_DEPTH}` };
@@ -63,10 +67,19 @@ export function parseEnvelope(body: string, messageId: string, { fromPlatform }:
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
-    return { ok: false, reason: `invalid_envelope: ${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}` };
+    return {
+      ok: false,
+      reason: `invalid_envelope: ${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}`,
+    };
   }
-  if (!fromPlatform && (isOperational(result.data.type) || result.data.webhookId !== undefined || result.data.test !== undefined)) {
-    return { ok: false, reason: 'reserved: operational event types, webhookId and test are for the platform\'s own events' };
+  if (
+    !fromPlatform &&
+    (isOperational(result.data.type) || result.data.webhookId !== undefined || result.data.test !== undefined)
+  ) {
+    return {
+      ok: false,
+      reason: "reserved: operational event types, webhookId and test are for the platform's own events",
+    };
   }
   // zod copies objects key by key (a `__proto__` key would be lost): data comes from the parses, never from zod
   const data = (json as { data: Record<string, unknown> }).data;
@@ -77,7 +90,8 @@ export function parseEnvelope(body: string, messageId: string, { fromPlatform }:
   }
   const { tenantId, type, webhookId, test } = result.data;
   const violation = eventCatalog().schemaViolation(type, data);
-  if (violation) return { ok: false, reason: `schema_violation: data does not match the schema of ${type}: ${violation}` };
+  if (violation)
+    return { ok: false, reason: `schema_violation: data does not match the schema of ${type}: ${violation}` };
   const id = result.data.id ?? `evt_${messageId}`;
   const payload = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},${test ? '"test":true,' : ''}"data":${exactData}}`;
   return { ok: true, event: { tenantId, id, type, data, payload, ...(webhookId ? { onlyWebhookId: webhookId } : {}) } };

@@ -7,7 +7,8 @@ export type FilterValue = string | number | boolean;
  */
 export type EventFilter = Record<string, FilterValue[]>;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The value at a dotted path, or undefined when the path is missing. Only objects' own keys are walked:
@@ -30,6 +31,8 @@ export function matchesFilter(filter: EventFilter | undefined, data: unknown): b
   if (filter === undefined) return true;
   return Object.entries(filter).every(([path, accepted]) => {
     const value = valueAt(data, path);
-    return (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && accepted.includes(value);
+    return (
+      (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && accepted.includes(value)
+    );
   });
 }

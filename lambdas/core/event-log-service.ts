@@ -1,5 +1,12 @@
 import type { DeliveryStatus } from './delivery';
-import { DELIVERY_STATUSES, isExpired, notYetAttempted, toDeliverySummary, type DeliveryRecord, type EventHeader } from './delivery-log';
+import {
+  DELIVERY_STATUSES,
+  isExpired,
+  notYetAttempted,
+  toDeliverySummary,
+  type DeliveryRecord,
+  type EventHeader,
+} from './delivery-log';
 import type { EventType } from './event-catalog';
 import { NotFoundError } from './errors';
 import { EVENT_ID_PATTERN } from './ids';
@@ -50,7 +57,9 @@ export class EventLogService {
   async get(tenantId: string, eventId: string): Promise<EventDetail> {
     const event = EVENT_ID_PATTERN.test(eventId) ? await this.options.events.get(tenantId, eventId) : undefined;
     if (!event || isExpired(event, this.now())) {
-      throw new NotFoundError(`No event ${eventId} is stored: it was never received, or it is past the ${this.options.retentionDays}-day retention of events`);
+      throw new NotFoundError(
+        `No event ${eventId} is stored: it was never received, or it is past the ${this.options.retentionDays}-day retention of events`,
+      );
     }
     const deliveries = (await this.deliveriesOf([event], { statusOnly: false })).get(eventId) ?? [];
     return {
@@ -58,19 +67,29 @@ export class EventLogService {
       type: event.type,
       data: (parseExact(event.payload) as { data: unknown }).data,
       receivedAt: event.receivedAt,
-      deliveries: deliveries.map((record) => ({ webhookId: record.webhookId, status: record.status, attemptCount: toDeliverySummary(record).attemptCount })),
+      deliveries: deliveries.map((record) => ({
+        webhookId: record.webhookId,
+        status: record.status,
+        attemptCount: toDeliverySummary(record).attemptCount,
+      })),
     };
   }
 
   /** One record per webhook each event went to; a delivery not yet logged is pending. */
-  private async deliveriesOf(events: readonly EventHeader[], options: { statusOnly: boolean }): Promise<Map<string, DeliveryRecord[]>> {
+  private async deliveriesOf(
+    events: readonly EventHeader[],
+    options: { statusOnly: boolean },
+  ): Promise<Map<string, DeliveryRecord[]>> {
     const logged = await this.options.deliveries.ofEvents(events, options);
-    const byPair = new Map(logged.map((record) => [`${record.webhookId}|${record.eventId}|${record.tenantId}`, record]));
+    const byPair = new Map(
+      logged.map((record) => [`${record.webhookId}|${record.eventId}|${record.tenantId}`, record]),
+    );
     return new Map(
       events.map((event) => [
         event.eventId,
         (event.webhookIds ?? []).map(
-          (webhookId) => byPair.get(`${webhookId}|${event.eventId}|${event.tenantId}`) ?? notYetAttempted(event, webhookId),
+          (webhookId) =>
+            byPair.get(`${webhookId}|${event.eventId}|${event.tenantId}`) ?? notYetAttempted(event, webhookId),
         ),
       ]),
     );

@@ -53,7 +53,9 @@ export interface FanOutPorts {
   claim(events: readonly { messageId: string; event: TenantEvent }[]): Promise<Map<string, Claim>>;
   webhooksOf(tenantId: string): Promise<Webhook[]>;
   /** Answers which deliveries the queue did not take; `refused` are those it never will (by source message). */
-  queueDeliveries(deliveries: readonly QueuedDelivery[]): Promise<{ unsent: ReadonlySet<QueuedDelivery>; refused: Map<string, string> }>;
+  queueDeliveries(
+    deliveries: readonly QueuedDelivery[],
+  ): Promise<{ unsent: ReadonlySet<QueuedDelivery>; refused: Map<string, string> }>;
   /** Notes, on an unfinished event, the webhooks whose deliveries were queued, so a retry sends only the rest. */
   rememberQueued(events: readonly { event: TenantEvent; webhookIds: string[] }[]): Promise<void>;
   quarantine(poison: readonly Quarantined[]): Promise<Set<string>>;
@@ -92,7 +94,8 @@ export class FanOutService {
     const valid: { record: IncomingEvent; event: TenantEvent }[] = [];
     for (const record of records) {
       if (record.claimsPlatformOrigin && !record.fromPlatform) {
-        const reason = 'forged_origin: a producer message claims to come from the platform; only the platform publishes its own events';
+        const reason =
+          'forged_origin: a producer message claims to come from the platform; only the platform publishes its own events';
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
         continue;
       }
@@ -126,7 +129,13 @@ export class FanOutService {
       Promise.all(tenantIds.map((tenantId) => this.ports.webhooksOf(tenantId))),
     ]);
     const webhooksOf = new Map(tenantIds.map((tenantId, index) => [tenantId, webhookLists[index]!]));
-    const planned: { record: IncomingEvent; event: TenantEvent; deliveries: QueuedDelivery[]; receivedAt: string; queuedBefore: string[] }[] = [];
+    const planned: {
+      record: IncomingEvent;
+      event: TenantEvent;
+      deliveries: QueuedDelivery[];
+      receivedAt: string;
+      queuedBefore: string[];
+    }[] = [];
     for (const { record, event } of first) {
       const claim = claims.get(record.messageId)!;
       if (claim.kind === 'completed') {
@@ -138,16 +147,27 @@ export class FanOutService {
         continue;
       }
       if (claim.kind === 'invalid') {
-        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: `invalid_event: ${claim.reason}` });
+        report.quarantined.push({
+          fromMessageId: record.messageId,
+          body: record.body,
+          reason: `invalid_event: ${claim.reason}`,
+        });
         continue;
       }
       const queuedBefore = new Set(claim.queuedWebhookIds);
       const tenantWebhooks = webhooksOf.get(event.tenantId)!;
-      const ordered = new Set(tenantWebhooks.filter((webhook) => webhook.ordering === 'fifo').map((webhook) => webhook.id));
+      const ordered = new Set(
+        tenantWebhooks.filter((webhook) => webhook.ordering === 'fifo').map((webhook) => webhook.id),
+      );
       const tasks = deliveryTasks(event, claim.receivedAt, tenantWebhooks);
       const deliveries = tasks
         .filter((task) => !queuedBefore.has(task.webhookId))
-        .map((task) => ({ fromMessageId: record.messageId, task, body: serializeTask(task), ordered: ordered.has(task.webhookId) }));
+        .map((task) => ({
+          fromMessageId: record.messageId,
+          task,
+          body: serializeTask(task),
+          ordered: ordered.has(task.webhookId),
+        }));
       planned.push({ record, event, deliveries, receivedAt: claim.receivedAt, queuedBefore: [...queuedBefore] });
     }
 
@@ -161,7 +181,9 @@ export class FanOutService {
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: `refused: ${refusal}` });
         continue;
       }
-      const sent = deliveries.filter((delivery) => !queued.unsent.has(delivery)).map((delivery) => delivery.task.webhookId);
+      const sent = deliveries
+        .filter((delivery) => !queued.unsent.has(delivery))
+        .map((delivery) => delivery.task.webhookId);
       if (sent.length < deliveries.length) {
         failed.add(record.messageId);
         if (sent.length > 0) partly.push({ event, webhookIds: sent });

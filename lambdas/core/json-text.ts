@@ -16,7 +16,8 @@ export function jsonNestingDepth(text: string): number {
   for (let index = 0; index < text.length; index += 1) {
     const char = text.charCodeAt(index);
     if (inString) {
-      if (char === 0x5c) index += 1; // backslash: skip the escaped character
+      if (char === 0x5c)
+        index += 1; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, (depth += 1));
@@ -32,7 +33,9 @@ export function jsonNestingDepth(text: string): number {
  */
 export function parseExact(text: string): unknown {
   return parseWithSource(text, (_key, value, context) =>
-    typeof value === 'number' && context.source !== undefined && String(value) !== context.source ? rawJSON(context.source) : value,
+    typeof value === 'number' && context.source !== undefined && String(value) !== context.source
+      ? rawJSON(context.source)
+      : value,
   );
 }
 
@@ -40,4 +43,5 @@ export function parseExact(text: string): unknown {
  * SQS refuses U+FFFE and U+FFFF in a message body, which JSON.stringify writes as they are; as JSON escapes
  * they mean the same and SQS takes them. (JSON.stringify already escapes control characters and lone surrogates.)
  */
-export const escapeForSqs = (json: string): string => json.replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+export const escapeForSqs = (json: string): string =>
+  json.replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);

@@ -28,7 +28,12 @@ export function nextHourStart(now: Date): Date {
 /** One recovery per webhook at a time: a second request gets the running one's id. */
 export interface RecoveryLocks {
   /** Takes the webhook's recovery lock for `recoveryId` unless another recovery holds it (then its id). */
-  acquire(tenantId: string, webhookId: string, recoveryId: string, now: Date): Promise<{ acquired: true } | { acquired: false; runningRecoveryId: string }>;
+  acquire(
+    tenantId: string,
+    webhookId: string,
+    recoveryId: string,
+    now: Date,
+  ): Promise<{ acquired: true } | { acquired: false; runningRecoveryId: string }>;
   /** Keeps the lock while the recovery works (each page renews it); false when it was lost to another. */
   renew(tenantId: string, webhookId: string, recoveryId: string, now: Date): Promise<boolean>;
   release(tenantId: string, webhookId: string, recoveryId: string): Promise<void>;

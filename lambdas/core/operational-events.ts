@@ -18,7 +18,13 @@ export function operationalEvent(notice: DeliveryNotice): OperationalEnvelope | 
       return {
         tenantId,
         type: 'delivery.exhausted',
-        data: { webhookId, eventId: notice.eventId, eventType: notice.eventType, attemptCount: notice.attemptCount, lastAttempt: notice.lastAttempt },
+        data: {
+          webhookId,
+          eventId: notice.eventId,
+          eventType: notice.eventType,
+          attemptCount: notice.attemptCount,
+          lastAttempt: notice.lastAttempt,
+        },
       };
     case 'recovered':
       return { tenantId, type: 'delivery.recovered', data: { webhookId, failingSince: notice.failingSince } };

@@ -46,7 +46,8 @@ export class RecoveryService {
     const now = this.now();
     const until = input.until ?? now.toISOString();
     const earliest = new Date(now.getTime() - MAX_RECOVERY_DAYS * 86_400_000).toISOString();
-    if (input.until !== undefined && input.until > now.toISOString()) throw windowError('must not be in the future', 'until');
+    if (input.until !== undefined && input.until > now.toISOString())
+      throw windowError('must not be in the future', 'until');
     if (input.since > until) throw windowError('must not be after until (which defaults to now)');
     if (input.since < earliest) throw windowError(`must be within the last ${MAX_RECOVERY_DAYS} days`);
     await activeWebhookOf(this.options.webhooks, tenantId, webhookId);
@@ -63,4 +64,5 @@ export class RecoveryService {
   }
 }
 
-const windowError = (message: string, path: 'since' | 'until' = 'since') => new ValidationError(`Invalid recovery: ${path}: ${message}`, [{ path, message }]);
+const windowError = (message: string, path: 'since' | 'until' = 'since') =>
+  new ValidationError(`Invalid recovery: ${path}: ${message}`, [{ path, message }]);

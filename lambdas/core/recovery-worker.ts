@@ -20,7 +20,10 @@ export interface FailedDeliveryPage {
 /** What a recovery reads and marks. */
 export interface RecoveryStore {
   /** Failed deliveries of a webhook whose event was received in [since, until], oldest first, at most `limit` read. */
-  failedDeliveries(webhookId: string, window: { since: string; until: string; after?: string; limit: number }): Promise<FailedDeliveryPage>;
+  failedDeliveries(
+    webhookId: string,
+    window: { since: string; until: string; after?: string; limit: number },
+  ): Promise<FailedDeliveryPage>;
   /** Stored events with their payloads (absent ones are left out). */
   events(tenantId: string, eventIds: readonly string[]): Promise<StoredEvent[]>;
   /**
@@ -100,7 +103,12 @@ export class RecoveryWorker {
     const webhook = await webhooks.get(job.tenantId, job.webhookId);
     if (!webhook?.active) return stop(webhook ? 'the webhook was paused or disabled' : 'the webhook was deleted');
 
-    const page = await store.failedDeliveries(job.webhookId, { since: job.since, until: job.until, after: job.cursor, limit: RECOVERY_PAGE_SIZE });
+    const page = await store.failedDeliveries(job.webhookId, {
+      since: job.since,
+      until: job.until,
+      after: job.cursor,
+      limit: RECOVERY_PAGE_SIZE,
+    });
     const failed = page.deliveries.filter((record) => record.tenantId === job.tenantId && record.status === 'failed');
     const permit = await limits.takeFromBudget(job.tenantId, failed.length, now);
     if (!permit.ok) {
@@ -109,7 +117,12 @@ export class RecoveryWorker {
       return { queued: 0, expired: 0, continued: true, deferredSeconds };
     }
     const claimed = await store.claimForRecovery(failed, job.recoveryId);
-    const events = (await store.events(job.tenantId, claimed.map((record) => record.eventId))).filter((event) => !isExpired(event, now));
+    const events = (
+      await store.events(
+        job.tenantId,
+        claimed.map((record) => record.eventId),
+      )
+    ).filter((event) => !isExpired(event, now));
     await deliveries.queue(events.map((event) => manualDeliveryTask(event, job.webhookId, job.recoveryId)));
     if (page.next !== undefined) await jobs.send({ ...job, cursor: page.next });
     else await locks.release(job.tenantId, job.webhookId, job.recoveryId);

@@ -43,20 +43,30 @@ export class RetryDeliveryService {
     const now = this.now();
     const event = EVENT_ID_PATTERN.test(eventId) ? await events.get(tenantId, eventId) : undefined;
     if (!event) {
-      throw new NotFoundError(`No event ${eventId} is stored: it was never received, or it is past the ${retentionDays}-day retention of events and their deliveries`);
+      throw new NotFoundError(
+        `No event ${eventId} is stored: it was never received, or it is past the ${retentionDays}-day retention of events and their deliveries`,
+      );
     }
     if (isExpired(event, now)) {
-      throw new NotFoundError(`Event ${eventId} is past the ${retentionDays}-day retention of events and their deliveries: it can no longer be sent`);
+      throw new NotFoundError(
+        `Event ${eventId} is past the ${retentionDays}-day retention of events and their deliveries: it can no longer be sent`,
+      );
     }
     const record = await deliveries.get(webhookId, event.receivedAt, eventId);
     if (record?.tenantId !== tenantId) throw new NotFoundError(`Event ${eventId} was not delivered to this webhook`);
     const throttle = await this.options.limits.claimRetry({ webhookId, receivedAt: event.receivedAt, eventId }, now);
     if (!throttle.ok) {
-      throw new RateLimitedError(`This delivery was retried less than ${MANUAL_RETRY_INTERVAL_SECONDS} s ago; retry it again in ${throttle.retryAfterSeconds} s`, throttle.retryAfterSeconds);
+      throw new RateLimitedError(
+        `This delivery was retried less than ${MANUAL_RETRY_INTERVAL_SECONDS} s ago; retry it again in ${throttle.retryAfterSeconds} s`,
+        throttle.retryAfterSeconds,
+      );
     }
     const budget = await this.options.limits.takeFromBudget(tenantId, 1, now);
     if (!budget.ok) {
-      throw new RateLimitedError(`This tenant made its ${MANUAL_ATTEMPTS_PER_HOUR} manual attempts of this hour; more are possible in ${budget.retryAfterSeconds} s`, budget.retryAfterSeconds);
+      throw new RateLimitedError(
+        `This tenant made its ${MANUAL_ATTEMPTS_PER_HOUR} manual attempts of this hour; more are possible in ${budget.retryAfterSeconds} s`,
+        budget.retryAfterSeconds,
+      );
     }
     await queue.queue([manualDeliveryTask(event, webhookId)]);
     return { eventId, queuedAt: now.toISOString() };

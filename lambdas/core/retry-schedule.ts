@@ -20,7 +20,9 @@ export function nextDelaySeconds(
   const scheduled = schedule[attemptsMade - 1];
   if (scheduled === undefined) return undefined;
   const base =
-    retryAfterSeconds === undefined ? scheduled : Math.min(Math.max(retryAfterSeconds, Math.min(...schedule)), Math.max(...schedule));
+    retryAfterSeconds === undefined
+      ? scheduled
+      : Math.min(Math.max(retryAfterSeconds, Math.min(...schedule)), Math.max(...schedule));
   const jittered = base * (1 + RETRY_JITTER * (2 * random() - 1));
   return Math.min(LONGEST_RETRY_WAIT_SECONDS, Math.max(0, Math.round(jittered)));
 }

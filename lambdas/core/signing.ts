@@ -24,6 +24,8 @@ export function signatureHeaders({ messageId, timestamp, body, secrets }: Signat
     'X-Verifik-Signature': githubStyleSignature(current, body),
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': secrets.map((secret) => new StandardWebhook(secret).sign(messageId, timestamp, body)).join(' '),
+    'webhook-signature': secrets
+      .map((secret) => new StandardWebhook(secret).sign(messageId, timestamp, body))
+      .join(' '),
   };
 }

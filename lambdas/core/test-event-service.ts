@@ -9,7 +9,11 @@ import './zod-messages';
 
 /** Body of `POST /v2/webhooks/{id}/test`. */
 export const testEventSchema = z.strictObject({
-  eventType: z.optional(z.string().check(z.refine((type) => eventCatalog().has(type), 'unknown event type; GET /v2/event-types lists them'))),
+  eventType: z.optional(
+    z
+      .string()
+      .check(z.refine((type) => eventCatalog().has(type), 'unknown event type; GET /v2/event-types lists them')),
+  ),
 });
 
 export interface TestEventOptions {
@@ -31,7 +35,14 @@ export class TestEventService {
     const webhook = await activeWebhookOf(this.options.webhooks, tenantId, webhookId);
     const type = eventType ?? webhook.events[0]!;
     const id = (this.options.newId ?? newEventId)();
-    await this.options.events.publish({ tenantId, id, type, data: exampleData(type), webhookId: webhook.id, test: true });
+    await this.options.events.publish({
+      tenantId,
+      id,
+      type,
+      data: exampleData(type),
+      webhookId: webhook.id,
+      test: true,
+    });
     return { eventId: id };
   }
 }

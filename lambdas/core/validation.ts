@@ -10,7 +10,9 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown,
   const malformed = malformedStringPath(input);
   if (malformed !== undefined) {
     const message = 'must be well-formed text (it holds a lone UTF-16 surrogate)';
-    throw new ValidationError(`Invalid ${subject}: ${malformed ? `${malformed}: ` : ''}${message}`, [{ path: malformed, message }]);
+    throw new ValidationError(`Invalid ${subject}: ${malformed ? `${malformed}: ` : ''}${message}`, [
+      { path: malformed, message },
+    ]);
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;

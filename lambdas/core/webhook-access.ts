@@ -8,7 +8,11 @@ import type { WebhookStore } from './webhook-store';
  * webhook id at all, is a 404; a paused or disabled webhook a 409, since the deliver function would only skip
  * or park what is queued for it.
  */
-export async function activeWebhookOf(webhooks: Pick<WebhookStore, 'get'>, tenantId: string, webhookId: string): Promise<Webhook> {
+export async function activeWebhookOf(
+  webhooks: Pick<WebhookStore, 'get'>,
+  tenantId: string,
+  webhookId: string,
+): Promise<Webhook> {
   const webhook = WEBHOOK_ID_PATTERN.test(webhookId) ? await webhooks.get(tenantId, webhookId) : undefined;
   if (!webhook) throw new NotFoundError();
   if (!webhook.active) throw new WebhookInactiveError();

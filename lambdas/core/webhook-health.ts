@@ -22,7 +22,12 @@ export interface WebhookHealthStore {
   /** Opens the breaker unless another container did first; true when this call opened it. */
   openBreaker(webhook: Webhook, nextProbeAt: string, intervalSeconds: number): Promise<boolean>;
   /** Claims the probe due at `observedNextProbeAt` by moving it on; false when another container claimed it. */
-  claimProbe(webhook: Webhook, observedNextProbeAt: string, nextProbeAt: string, intervalSeconds: number): Promise<boolean>;
+  claimProbe(
+    webhook: Webhook,
+    observedNextProbeAt: string,
+    nextProbeAt: string,
+    intervalSeconds: number,
+  ): Promise<boolean>;
   /** The first success after failures: clears the failure count, the auto-disable clock and the breaker. */
   recordSuccess(webhook: Webhook): Promise<void>;
   /** Sends the webhook's deliveries through the slow lane until `until`. */
@@ -98,7 +103,10 @@ export class WebhookHealth {
     const gate = passesBreaker ? ({ kind: 'closed' } as const) : this.breakerGate(webhook, now);
     if (gate.kind === 'wait') return { kind: 'postpone', untilMs: gate.untilMs, lane };
     if (from === 'fast' && lane === 'slow') return { kind: 'forward', lane };
-    if (gate.kind === 'probe' && !(await this.store.claimProbe(webhook, gate.observedNextProbeAt, gate.nextProbeAt, gate.intervalSeconds))) {
+    if (
+      gate.kind === 'probe' &&
+      !(await this.store.claimProbe(webhook, gate.observedNextProbeAt, gate.nextProbeAt, gate.intervalSeconds))
+    ) {
       return { kind: 'postpone', untilMs: Date.parse(gate.nextProbeAt), lane };
     }
     return { kind: 'attempt' };
@@ -146,7 +154,8 @@ export class WebhookHealth {
     const { breaker } = this.settings;
     if (!counted.nextProbeAt && (counted.consecutiveFailures ?? 0) >= breaker.failureThreshold) {
       const nextProbeAt = new Date(at.getTime() + breaker.probeInitialSeconds * 1000).toISOString();
-      if (await this.store.openBreaker(counted, nextProbeAt, breaker.probeInitialSeconds)) return { notices: [{ kind: 'breaker-opened', webhook }] };
+      if (await this.store.openBreaker(counted, nextProbeAt, breaker.probeInitialSeconds))
+        return { notices: [{ kind: 'breaker-opened', webhook }] };
     }
     return { notices: [] };
   }

@@ -13,15 +13,17 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 const eventTypeSchema = z
   .string({ error: 'must be an event type' })
-  .check(z.refine((type) => eventCatalog().has(type), { error: () => `unknown event type; expected one of ${eventCatalog().types.join(', ')}` }));
+  .check(
+    z.refine((type) => eventCatalog().has(type), {
+      error: () => `unknown event type; expected one of ${eventCatalog().types.join(', ')}`,
+    }),
+  );
 
 const eventsSchema = z.pipe(
-  z
-    .array(eventTypeSchema, { error: 'must be an array of event types' })
-    .check(
-      z.minLength(1, 'must name at least one event type'),
-      z.refine((events) => events.length <= eventCatalog().types.length * 4, 'lists too many event types'),
-    ),
+  z.array(eventTypeSchema, { error: 'must be an array of event types' }).check(
+    z.minLength(1, 'must name at least one event type'),
+    z.refine((events) => events.length <= eventCatalog().types.length * 4, 'lists too many event types'),
+  ),
   z.transform((events) => [...new Set(events)]),
 );
 
@@ -31,14 +33,23 @@ const descriptionSchema = z
 
 const secretSchema = z
   .string({ error: 'must be a string' })
-  .check(z.refine(isAcceptableSecret, `must be "whsec_" followed by standard base64 of ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes`));
+  .check(
+    z.refine(
+      isAcceptableSecret,
+      `must be "whsec_" followed by standard base64 of ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes`,
+    ),
+  );
 
 const activeSchema = z.boolean({ error: 'must be true or false' });
 
-const orderingSchema = z.enum(WEBHOOK_ORDERINGS, { error: 'must be "none" (as they come) or "fifo" (strictly in the order received)' });
+const orderingSchema = z.enum(WEBHOOK_ORDERINGS, {
+  error: 'must be "none" (as they come) or "fifo" (strictly in the order received)',
+});
 
 const throttleRateSchema = z
-  .number({ error: `must be a whole number of deliveries per second, ${MIN_THROTTLE_RATE} to ${MAX_THROTTLE_RATE} (null: no limit)` })
+  .number({
+    error: `must be a whole number of deliveries per second, ${MIN_THROTTLE_RATE} to ${MAX_THROTTLE_RATE} (null: no limit)`,
+  })
   .check(
     z.refine(Number.isInteger, 'must be a whole number of deliveries per second'),
     z.gte(MIN_THROTTLE_RATE, `must be at least ${MIN_THROTTLE_RATE} delivery per second`),
@@ -55,12 +66,15 @@ const FILTER_PATH_MESSAGE = `must be a dotted path into data of 1 to ${MAX_FILTE
 
 // DynamoDB keeps numbers between 1e-130 and 1e126 in magnitude, and the document client refuses integers JavaScript
 // cannot hold exactly: a filter number outside both would fail to store, or match something else than asked.
-const isStorableNumber = (value: number) => value === 0 || (Math.abs(value) >= 1e-130 && Math.abs(value) <= Number.MAX_SAFE_INTEGER);
+const isStorableNumber = (value: number) =>
+  value === 0 || (Math.abs(value) >= 1e-130 && Math.abs(value) <= Number.MAX_SAFE_INTEGER);
 
 const filterValueSchema = z.union(
   [
     z.string().check(z.maxLength(MAX_FILTER_TEXT_LENGTH, `must be at most ${MAX_FILTER_TEXT_LENGTH} characters`)),
-    z.number().check(z.refine(isStorableNumber, `must be 0 or between 1e-130 and ${Number.MAX_SAFE_INTEGER} in magnitude`)),
+    z
+      .number()
+      .check(z.refine(isStorableNumber, `must be 0 or between 1e-130 and ${Number.MAX_SAFE_INTEGER} in magnitude`)),
     z.boolean(),
   ],
   { error: 'must be a string, number or boolean' },
@@ -69,17 +83,30 @@ const filterValueSchema = z.union(
 /** docs/design.md §6d: `{ "projectId": ["proj_1"], "metadata.country": ["US", "CA"] }`; every path must hold one of its values. */
 const filterSchema = z
   .record(
-    z.string().check(
-      z.regex(new RegExp(`^[^.]+(\\.[^.]+){0,${MAX_FILTER_PATH_SEGMENTS - 1}}$`), FILTER_PATH_MESSAGE),
-      z.maxLength(MAX_FILTER_TEXT_LENGTH, `must be at most ${MAX_FILTER_TEXT_LENGTH} characters`),
-    ),
+    z
+      .string()
+      .check(
+        z.regex(new RegExp(`^[^.]+(\\.[^.]+){0,${MAX_FILTER_PATH_SEGMENTS - 1}}$`), FILTER_PATH_MESSAGE),
+        z.maxLength(MAX_FILTER_TEXT_LENGTH, `must be at most ${MAX_FILTER_TEXT_LENGTH} characters`),
+      ),
     z
       .array(filterValueSchema, { error: 'must be an array of the values accepted at this path' })
-      .check(z.minLength(1, 'must list at least one value'), z.maxLength(MAX_FILTER_VALUES, `must list at most ${MAX_FILTER_VALUES} values`)),
-    { error: (issue) => (issue.code === 'invalid_key' ? FILTER_PATH_MESSAGE : 'must be an object of paths into data, each with the values it accepts') },
+      .check(
+        z.minLength(1, 'must list at least one value'),
+        z.maxLength(MAX_FILTER_VALUES, `must list at most ${MAX_FILTER_VALUES} values`),
+      ),
+    {
+      error: (issue) =>
+        issue.code === 'invalid_key'
+          ? FILTER_PATH_MESSAGE
+          : 'must be an object of paths into data, each with the values it accepts',
+    },
   )
   .check(
-    z.refine((filter) => Object.keys(filter).length > 0, 'must name at least one path (null: every event of the subscribed types)'),
+    z.refine(
+      (filter) => Object.keys(filter).length > 0,
+      'must name at least one path (null: every event of the subscribed types)',
+    ),
     z.refine((filter) => Object.keys(filter).length <= MAX_FILTER_PATHS, `must name at most ${MAX_FILTER_PATHS} paths`),
   );
 
@@ -122,7 +149,12 @@ export function webhookSchemas(policy: UrlPolicy) {
       throttleRate: z.optional(z.nullable(throttleRateSchema)),
       ordering: z.optional(orderingSchema),
     })
-    .check(z.refine((changes) => Object.keys(changes).length > 0, 'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering'));
+    .check(
+      z.refine(
+        (changes) => Object.keys(changes).length > 0,
+        'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering',
+      ),
+    );
 
   return { create, update };
 }
@@ -137,7 +169,11 @@ export const rotateSecretSchema = z.strictObject({
   gracePeriodSeconds: z._default(
     z
       .number({ error: gracePeriodMessage })
-      .check(z.refine(Number.isInteger, gracePeriodMessage), z.gte(0, gracePeriodMessage), z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage)),
+      .check(
+        z.refine(Number.isInteger, gracePeriodMessage),
+        z.gte(0, gracePeriodMessage),
+        z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage),
+      ),
     DEFAULT_GRACE_PERIOD_SECONDS,
   ),
 });
@@ -148,10 +184,19 @@ export const listQuerySchema = z.strictObject({
   limit: z._default(
     z.coerce
       .number({ error: 'must be a whole number' })
-      .check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(1, pageSizeMessage), z.lte(MAX_PAGE_SIZE, pageSizeMessage)),
+      .check(
+        z.refine(Number.isInteger, 'must be a whole number'),
+        z.gte(1, pageSizeMessage),
+        z.lte(MAX_PAGE_SIZE, pageSizeMessage),
+      ),
     DEFAULT_PAGE_SIZE,
   ),
   cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
   event: z.optional(eventTypeSchema),
-  active: z.optional(z.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }), z.transform((value) => value === 'true'))),
+  active: z.optional(
+    z.pipe(
+      z.enum(['true', 'false'], { error: 'must be true or false' }),
+      z.transform((value) => value === 'true'),
+    ),
+  ),
 });

@@ -90,7 +90,9 @@ export class WebhookService {
     const now = this.now();
     const rotated = await this.options.store.rotateSecret(tenantId, id, {
       secret: secret ?? generateSecret(),
-      ...(gracePeriodSeconds > 0 ? { previousSecretExpiresAt: new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString() } : {}),
+      ...(gracePeriodSeconds > 0
+        ? { previousSecretExpiresAt: new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString() }
+        : {}),
       updatedAt: now.toISOString(),
     });
     if (!rotated) throw new NotFoundError();

@@ -68,7 +68,11 @@ export interface WebhookHealth {
 }
 
 export function healthOf(webhook: Webhook): WebhookHealth {
-  const state = webhook.nextProbeAt ? 'open' : webhook.failingSince || webhook.consecutiveFailures ? 'failing' : 'healthy';
+  const state = webhook.nextProbeAt
+    ? 'open'
+    : webhook.failingSince || webhook.consecutiveFailures
+      ? 'failing'
+      : 'healthy';
   return {
     state,
     failingSince: webhook.failingSince ?? null,
@@ -87,7 +91,12 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     ordering: webhook.ordering ?? 'none',
     throttleRate: webhook.throttleRate ?? null,
     // names in order: the table keeps a map's keys in no particular order, and a stable answer reads better
-    ...(withSecret ? { secret: webhook.secret, headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))) } : {}),
+    ...(withSecret
+      ? {
+          secret: webhook.secret,
+          headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))),
+        }
+      : {}),
     active: webhook.active,
     description: webhook.description ?? null,
     ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),

@@ -35,7 +35,12 @@ export class BatchOutbox {
       for (const [index, refusal] of refusals) {
         const { fromMessageId, message } = entries[index]!;
         result.unsent.add(message);
-        logger.error('a queue did not take a message', { queueUrl, fromMessageId, permanent: refusal.permanent, reason: refusal.reason });
+        logger.error('a queue did not take a message', {
+          queueUrl,
+          fromMessageId,
+          permanent: refusal.permanent,
+          reason: refusal.reason,
+        });
         if (refusal.permanent) result.refused.set(fromMessageId, refusal.reason);
         else result.failed.add(fromMessageId);
       }

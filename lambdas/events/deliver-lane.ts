@@ -53,7 +53,12 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
   const timeoutSeconds = lane === 'fast' ? fastLaneSeconds : config.SEND_TIMEOUT_SECONDS;
   const sender = new HttpSender(
     { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
-    { limits: { connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000, totalTimeoutMs: timeoutSeconds * 1000 } },
+    {
+      limits: {
+        connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000,
+        totalTimeoutMs: timeoutSeconds * 1000,
+      },
+    },
   );
   return new DeliveryService(sender, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
 }
@@ -68,7 +73,11 @@ export function deliverHandler(lane: DeliveryLane) {
       deliveries,
       {
         maxHopSeconds: config.RETRY_HOP_MAX_SECONDS,
-        onRecordError: (messageId, error) => logger.error('a delivery failed before it was settled; its message comes back', { messageId, error: error as Error }),
+        onRecordError: (messageId, error) =>
+          logger.error('a delivery failed before it was settled; its message comes back', {
+            messageId,
+            error: error as Error,
+          }),
       },
     );
     return batchResponse(await executeDeliveryPlan(plan, targets));
@@ -89,14 +98,23 @@ export function orderedDeliverHandler() {
   return async (event: SQSEvent, context?: { getRemainingTimeInMillis?: () => number }) => {
     const remainingMs = context?.getRemainingTimeInMillis?.() ?? FUNCTION_TIMEOUT_SECONDS.deliver * 1000;
     const plan = await deliverOrderedBatch(
-      event.Records.map(({ messageId, receiptHandle, body, attributes }) => ({ messageId, receiptHandle, body, groupId: attributes.MessageGroupId ?? messageId })),
+      event.Records.map(({ messageId, receiptHandle, body, attributes }) => ({
+        messageId,
+        receiptHandle,
+        body,
+        groupId: attributes.MessageGroupId ?? messageId,
+      })),
       (tasks) => webhooks.current(tasks),
       (tasks) => states.of(tasks),
       deliveries,
       {
         maxHideSeconds: MAX_HIDE_SECONDS,
         startAttemptsBeforeMs: Date.now() + remainingMs - (config.SEND_TIMEOUT_SECONDS + 5) * 1000,
-        onRecordError: (messageId, error) => logger.error('an ordered delivery failed before it was settled; its group waits for it', { messageId, error: error as Error }),
+        onRecordError: (messageId, error) =>
+          logger.error('an ordered delivery failed before it was settled; its group waits for it', {
+            messageId,
+            error: error as Error,
+          }),
       },
     );
     return batchResponse(await executeOrderedPlan(plan, { ...targets, orderedQueueUrl }));

@@ -29,7 +29,8 @@ export async function executeDeliveryPlan(plan: DeliveryPlan, targets: DeliveryP
   const outbox = new BatchOutbox();
   for (const { fromMessageId, task, body, delaySeconds, lane } of plan.requeues) {
     const queueUrl = lane === 'ordered' ? undefined : targets.laneQueueUrls[lane];
-    if (queueUrl && !unlogged.has(fromMessageId)) outbox.add(queueUrl, fromMessageId, { body, groupId: task.tenantId, delaySeconds });
+    if (queueUrl && !unlogged.has(fromMessageId))
+      outbox.add(queueUrl, fromMessageId, { body, groupId: task.tenantId, delaySeconds });
   }
   const { failed, refused } = await outbox.flush(targets.queues);
   await publishOperationalEvents(plan.notices, targets);
@@ -41,11 +42,21 @@ export async function executeDeliveryPlan(plan: DeliveryPlan, targets: DeliveryP
  * until it is due (a change SQS refuses only brings it back early, when it is found not due and hidden again) and
  * the messages behind it are handed back at once (FIFO keeps them behind the head while it is in flight).
  */
-export async function executeOrderedPlan(plan: OrderedPlan, targets: DeliveryPlanTargets & { orderedQueueUrl: string }): Promise<string[]> {
+export async function executeOrderedPlan(
+  plan: OrderedPlan,
+  targets: DeliveryPlanTargets & { orderedQueueUrl: string },
+): Promise<string[]> {
   const unlogged = await logThenPark(plan, targets);
-  const waits = [...plan.hides.map(({ receiptHandle, seconds }) => ({ receiptHandle, seconds })), ...plan.released.map((receiptHandle) => ({ receiptHandle, seconds: 0 }))];
+  const waits = [
+    ...plan.hides.map(({ receiptHandle, seconds }) => ({ receiptHandle, seconds })),
+    ...plan.released.map((receiptHandle) => ({ receiptHandle, seconds: 0 })),
+  ];
   const refusedWaits = await targets.queues.changeVisibility(targets.orderedQueueUrl, waits);
-  if (refusedWaits.length) logger.warn('ordered lane: SQS did not change the visibility of some messages; they come back at the queue\'s timeout', { count: refusedWaits.length });
+  if (refusedWaits.length)
+    logger.warn(
+      "ordered lane: SQS did not change the visibility of some messages; they come back at the queue's timeout",
+      { count: refusedWaits.length },
+    );
   await publishOperationalEvents(plan.notices, targets);
   return [...plan.failedMessageIds, ...unlogged];
 }
@@ -55,7 +66,12 @@ export async function executeOrderedPlan(plan: OrderedPlan, targets: DeliveryPla
  * for it), then the dead letters of the records whose log was written. Answers the messages whose log was not.
  */
 async function logThenPark(
-  plan: { log: DeliveryLogEntry[]; deadLetters: { fromMessageId: string; body: string; reason: string }[]; notices: DeliveryNotice[]; requeues?: unknown[] },
+  plan: {
+    log: DeliveryLogEntry[];
+    deadLetters: { fromMessageId: string; body: string; reason: string }[];
+    notices: DeliveryNotice[];
+    requeues?: unknown[];
+  },
   targets: DeliveryPlanTargets,
 ): Promise<Set<string>> {
   const unlogged = await targets.deliveryLog.recordAll(plan.log);
@@ -74,15 +90,23 @@ async function logThenPark(
  * Operational events go through fan-out like any event, from the platform's own events queue. Their delivery already happened, so one
  * that cannot be queued is logged as an error rather than sending the delivery again.
  */
-async function publishOperationalEvents(notices: DeliveryNotice[], { queues, platformEventsQueueUrl }: DeliveryPlanTargets): Promise<void> {
+async function publishOperationalEvents(
+  notices: DeliveryNotice[],
+  { queues, platformEventsQueueUrl }: DeliveryPlanTargets,
+): Promise<void> {
   const outbox = new BatchOutbox();
   for (const notice of notices) {
-    if (notice.kind === 'breaker-opened') logger.warn('circuit breaker opened', { webhookId: notice.webhook.id, tenantId: notice.webhook.tenantId });
+    if (notice.kind === 'breaker-opened')
+      logger.warn('circuit breaker opened', { webhookId: notice.webhook.id, tenantId: notice.webhook.tenantId });
     const envelope = operationalEvent(notice);
     if (envelope) {
-      outbox.add(platformEventsQueueUrl, `${notice.kind}:${notice.webhook.id}`, { body: JSON.stringify(envelope), groupId: envelope.tenantId });
+      outbox.add(platformEventsQueueUrl, `${notice.kind}:${notice.webhook.id}`, {
+        body: JSON.stringify(envelope),
+        groupId: envelope.tenantId,
+      });
     }
   }
   const { failed, refused } = await outbox.flush(queues);
-  if (failed.size || refused.size) logger.error('operational events could not be queued', { kinds: [...failed, ...refused.keys()] });
+  if (failed.size || refused.size)
+    logger.error('operational events could not be queued', { kinds: [...failed, ...refused.keys()] });
 }

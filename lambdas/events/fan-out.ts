@@ -35,7 +35,12 @@ function deliveryMessage({ task, body, ordered }: QueuedDelivery): [string, Outg
 const eventsDlqUrl = required(config.EVENTS_DLQ_URL, 'EVENTS_DLQ_URL');
 const platformEventsQueueArn = required(config.PLATFORM_EVENTS_QUEUE_ARN, 'PLATFORM_EVENTS_QUEUE_ARN');
 const webhooks = new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
-const events = new DynamoEventRepository(documentClient, config.TABLE_NAME, config.EVENT_RETENTION_DAYS, config.EVENT_CLAIM_SECONDS);
+const events = new DynamoEventRepository(
+  documentClient,
+  config.TABLE_NAME,
+  config.EVENT_RETENTION_DAYS,
+  config.EVENT_CLAIM_SECONDS,
+);
 const queues = new SqsQueues(sqsClient);
 const tenantWebhooks = new TenantWebhooks(webhooks);
 
@@ -72,9 +77,11 @@ export async function handler(event: SQSEvent) {
       messageId,
       body,
       fromPlatform: eventSourceARN === platformEventsQueueArn,
-      claimsPlatformOrigin: messageAttributes?.[CLAIMED_PLATFORM_ORIGIN.attribute]?.stringValue === CLAIMED_PLATFORM_ORIGIN.value,
+      claimsPlatformOrigin:
+        messageAttributes?.[CLAIMED_PLATFORM_ORIGIN.attribute]?.stringValue === CLAIMED_PLATFORM_ORIGIN.value,
     })),
   );
-  for (const duplicate of report.duplicates) logger.warn('duplicate event dropped: its fan-out already completed', duplicate);
+  for (const duplicate of report.duplicates)
+    logger.warn('duplicate event dropped: its fan-out already completed', duplicate);
   return batchResponse(report.failedMessageIds);
 }

@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
@@ -74,7 +79,8 @@ type KeySchema = { AttributeName: string; KeyType: string }[];
 const hashKey = (schema: KeySchema) => schema.find((key) => key.KeyType === 'HASH')!.AttributeName;
 
 function keyAttributes(properties: Record<string, unknown>): Omit<TableKeys, 'arn'> {
-  const indexes = (properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: KeySchema }[] | undefined) ?? [];
+  const indexes =
+    (properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: KeySchema }[] | undefined) ?? [];
   return {
     partitionKey: hashKey(properties.KeySchema as KeySchema),
     indexPartitionKeys: Object.fromEntries(indexes.map((index) => [index.IndexName, hashKey(index.KeySchema)])),
@@ -82,21 +88,41 @@ function keyAttributes(properties: Record<string, unknown>): Omit<TableKeys, 'ar
 }
 
 async function createTable(client: DynamoDBClient, name: string, properties: Record<string, unknown>): Promise<void> {
-  const indexes = properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[] | undefined;
+  const indexes = properties.GlobalSecondaryIndexes as
+    | { IndexName: string; KeySchema: unknown; Projection: unknown }[]
+    | undefined;
   await client.send(
     new CreateTableCommand({
       TableName: name,
       AttributeDefinitions: properties.AttributeDefinitions,
       KeySchema: properties.KeySchema,
       BillingMode: 'PAY_PER_REQUEST',
-      ...(indexes ? { GlobalSecondaryIndexes: indexes.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })) } : {}),
+      ...(indexes
+        ? {
+            GlobalSecondaryIndexes: indexes.map(({ IndexName, KeySchema, Projection }) => ({
+              IndexName,
+              KeySchema,
+              Projection,
+            })),
+          }
+        : {}),
     } as CreateTableCommandInput),
   );
   const ttl = properties.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
   if (ttl) await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }));
 }
 
-const QUEUE_ATTRIBUTES = ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit', 'MaximumMessageSize', 'ReceiveMessageWaitTimeSeconds'];
+const QUEUE_ATTRIBUTES = [
+  'VisibilityTimeout',
+  'MessageRetentionPeriod',
+  'DelaySeconds',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'MaximumMessageSize',
+  'ReceiveMessageWaitTimeSeconds',
+];
 
 /**
  * The platform `cdk deploy` ships, on a laptop: the table, queues, functions, API methods and event source
@@ -126,7 +152,13 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
 
   const resources = new Map<string, ResolvedResource>();
   const scope: ResolutionScope = {
-    pseudo: { 'AWS::Region': LOCAL_REGION, 'AWS::AccountId': LOCAL_ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': stackName },
+    pseudo: {
+      'AWS::Region': LOCAL_REGION,
+      'AWS::AccountId': LOCAL_ACCOUNT,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': stackName,
+    },
     resources,
   };
   const physicalName = (logicalId: string) => `${prefix}${stackName}-${logicalId}`;
@@ -136,7 +168,10 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
     const name = physicalName(logicalId);
     const byType: Record<string, () => ResolvedResource> = {
       'AWS::Lambda::Function': () => ({ ref: name, attributes: { Arn: arn('lambda', `function:${name}`) } }),
-      'AWS::IAM::Role': () => ({ ref: name, attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`, RoleId: logicalId } }),
+      'AWS::IAM::Role': () => ({
+        ref: name,
+        attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`, RoleId: logicalId },
+      }),
       'AWS::SNS::Topic': () => ({ ref: arn('sns', name), attributes: { TopicName: name } }),
       'AWS::ApiGateway::RestApi': () => ({ ref: logicalId, attributes: { RootResourceId: `${logicalId}Root` } }),
     };
@@ -155,14 +190,21 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
   }
 
   // dead-letter queues first: a queue's redrive policy names its DLQ's ARN
-  const queues = resourcesOfType(template, 'AWS::SQS::Queue').sort(([, a], [, b]) => Number(Boolean(a.Properties?.RedrivePolicy)) - Number(Boolean(b.Properties?.RedrivePolicy)));
+  const queues = resourcesOfType(template, 'AWS::SQS::Queue').sort(
+    ([, a], [, b]) => Number(Boolean(a.Properties?.RedrivePolicy)) - Number(Boolean(b.Properties?.RedrivePolicy)),
+  );
   for (const [logicalId, resource] of queues) {
     const properties = resolve(resource.Properties as TemplateValue, scope) as Record<string, unknown>;
     const name = physicalName(logicalId) + (properties.FifoQueue ? '.fifo' : '');
-    const attributes = Object.fromEntries(QUEUE_ATTRIBUTES.filter((key) => properties[key] !== undefined).map((key) => [key, String(properties[key])]));
+    const attributes = Object.fromEntries(
+      QUEUE_ATTRIBUTES.filter((key) => properties[key] !== undefined).map((key) => [key, String(properties[key])]),
+    );
     if (properties.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(properties.RedrivePolicy);
     const { QueueUrl } = await operatorSqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-    resources.set(logicalId, { ref: QueueUrl!, attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: QueueUrl! } });
+    resources.set(logicalId, {
+      ref: QueueUrl!,
+      attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: QueueUrl! },
+    });
   }
 
   const functions = new Map<string, DeployedFunction>();
@@ -172,9 +214,14 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
     const roleId = JSON.stringify(properties.Role).match(/"Fn::GetAtt":\["([^"]+)","Arn"\]/)?.[1];
     if (!roleId) throw new Error(`${logicalId} has no role of the template`);
     roleOfFunction[logicalId] = roleId;
-    const variables = resolve((properties.Environment as { Variables?: TemplateValue } | undefined)?.Variables ?? {}, scope) as Record<string, string>;
+    const variables = resolve(
+      (properties.Environment as { Variables?: TemplateValue } | undefined)?.Variables ?? {},
+      scope,
+    ) as Record<string, string>;
     const layerDirectories = ((properties.Layers as TemplateValue[] | undefined) ?? []).map((layer) =>
-      assembly.assetDirectory((template.Resources[logicalIdIn(layer)!]!.Properties!.Content as { S3Key: string }).S3Key),
+      assembly.assetDirectory(
+        (template.Resources[logicalIdIn(layer)!]!.Properties!.Content as { S3Key: string }).S3Key,
+      ),
     );
     const functionName = resources.get(logicalId)!.ref;
     const memorySize = Number(properties.MemorySize ?? 128);
@@ -190,9 +237,19 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
         memorySize,
         environment: {
           ...options.diagnostics,
-          ...lambdaRuntimeVariables({ functionName, memorySize, handler: properties.Handler as string, principal: roleId }),
+          ...lambdaRuntimeVariables({
+            functionName,
+            memorySize,
+            handler: properties.Handler as string,
+            principal: roleId,
+          }),
           // a layer's files are under /opt on Lambda; here they are in the layer's asset directory
-          ...Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, layerDirectories[0] && value.startsWith('/opt') ? value.replace('/opt', layerDirectories[0]) : value])),
+          ...Object.fromEntries(
+            Object.entries(variables).map(([name, value]) => [
+              name,
+              layerDirectories[0] && value.startsWith('/opt') ? value.replace('/opt', layerDirectories[0]) : value,
+            ]),
+          ),
           ...localOverrides(variables),
           AWS_ENDPOINT_URL_DYNAMODB: dynamoRecorder.endpoint,
           AWS_ENDPOINT_URL_SQS: sqsRecorder.endpoint,
@@ -204,7 +261,8 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
 
   const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
   const authorizers = resourcesOfType(template, 'AWS::ApiGateway::Authorizer');
-  if (authorizers.length !== 1) throw new Error(`the local gateway runs one authorizer; the template has ${authorizers.length}`);
+  if (authorizers.length !== 1)
+    throw new Error(`the local gateway runs one authorizer; the template has ${authorizers.length}`);
   const authorizer = functions.get(invokedFunction(authorizers[0]![1].Properties!.AuthorizerUri, functions))!;
   const routes: MountedRoute[] = methods.map(([, method]: [string, TemplateResource]) => {
     const properties = method.Properties!;
@@ -216,7 +274,10 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
       handler: (event) => target.invoke<APIGatewayProxyResult>(event),
     };
   });
-  const gateway = createApiGateway({ routes, authorizer: (event) => authorizer.invoke<APIGatewayAuthorizerResult>(event) });
+  const gateway = createApiGateway({
+    routes,
+    authorizer: (event) => authorizer.invoke<APIGatewayAuthorizerResult>(event),
+  });
   await new Promise<void>((ready, fail) => {
     gateway.once('error', fail);
     gateway.listen(options.apiPort, '127.0.0.1', ready);
@@ -228,8 +289,14 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
   for (const [, mapping] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
     const properties = mapping.Properties!;
     const target = functions.get(logicalIdIn(properties.FunctionName)!)!;
-    const queue = [...resources.values()].find((resource) => resource.attributes.Arn === resolve(properties.EventSourceArn, scope))!;
-    const client = new SQSClient({ endpoint: sqsRecorder.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: roleOfFunction[target.spec.logicalId]!, secretAccessKey: 'local' } });
+    const queue = [...resources.values()].find(
+      (resource) => resource.attributes.Arn === resolve(properties.EventSourceArn, scope),
+    )!;
+    const client = new SQSClient({
+      endpoint: sqsRecorder.endpoint,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: roleOfFunction[target.spec.logicalId]!, secretAccessKey: 'local' },
+    });
     pollerClients.push(client);
     pollers.push(
       startPoller({
@@ -241,14 +308,18 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
         timeoutSeconds: target.spec.timeoutSeconds,
         batchSize: Number(properties.BatchSize ?? 10),
         maxBatchingWindowSeconds: Number(properties.MaximumBatchingWindowInSeconds ?? 0),
-        concurrency: Number((properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 2),
+        concurrency: Number(
+          (properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 2,
+        ),
         onError: (error) => console.error(`${target.spec.logicalId}:`, (error as Error).message),
       }),
     );
   }
 
   const documentClient = DynamoDBDocumentClient.from(dynamoClient);
-  const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([name, output]) => [name, String(resolve(output.Value, scope))]));
+  const outputs = Object.fromEntries(
+    Object.entries(template.Outputs ?? {}).map(([name, output]) => [name, String(resolve(output.Value, scope))]),
+  );
   return {
     apiUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`,
     assembly,
@@ -287,7 +358,17 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
 }
 
 /** What Lambda's runtime puts in every function's environment; the credentials name the function's role, so the recorder knows who called. */
-function lambdaRuntimeVariables({ functionName, memorySize, handler, principal }: { functionName: string; memorySize: number; handler: string; principal: string }) {
+function lambdaRuntimeVariables({
+  functionName,
+  memorySize,
+  handler,
+  principal,
+}: {
+  functionName: string;
+  memorySize: number;
+  handler: string;
+  principal: string;
+}) {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,

@@ -25,12 +25,17 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const signer = (authorization: string | undefined) => /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1] ?? 'unsigned';
+const signer = (authorization: string | undefined) =>
+  /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1] ?? 'unsigned';
 
 /** The operation and input of a request in the JSON protocols (DynamoDB's, and SQS's since 2023) or SQS's query protocol. */
-function parseCall(headers: IncomingMessage['headers'], body: Buffer): { operation: string; input: Record<string, unknown> } {
+function parseCall(
+  headers: IncomingMessage['headers'],
+  body: Buffer,
+): { operation: string; input: Record<string, unknown> } {
   const target = headers['x-amz-target'];
-  if (typeof target === 'string') return { operation: target.split('.').at(-1)!, input: body.length ? JSON.parse(body.toString('utf8')) : {} };
+  if (typeof target === 'string')
+    return { operation: target.split('.').at(-1)!, input: body.length ? JSON.parse(body.toString('utf8')) : {} };
   const form = new URLSearchParams(body.toString('utf8'));
   return { operation: form.get('Action') ?? 'Unknown', input: Object.fromEntries(form) };
 }
@@ -39,7 +44,11 @@ function parseCall(headers: IncomingMessage['headers'], body: Buffer): { operati
  * A pass-through proxy in front of one emulator that writes down every call before forwarding it untouched, so
  * the calls the bundles really make can be checked against the template's IAM policies afterwards.
  */
-export async function startCallRecorder(service: RecordedCall['service'], target: string, onCall: (call: RecordedCall) => void): Promise<CallRecorder> {
+export async function startCallRecorder(
+  service: RecordedCall['service'],
+  target: string,
+  onCall: (call: RecordedCall) => void,
+): Promise<CallRecorder> {
   const upstream = new URL(target);
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
@@ -50,7 +59,13 @@ export async function startCallRecorder(service: RecordedCall['service'], target
       return;
     }
     const outgoing = forward(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);

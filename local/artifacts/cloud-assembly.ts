@@ -44,16 +44,22 @@ export function isStale(directory: string): boolean {
   const manifest = join(directory, 'manifest.json');
   if (!existsSync(manifest)) return true;
   const built = statSync(manifest).mtimeMs;
-  return SOURCES.some((source) => existsSync(join(PROJECT_ROOT, source)) && newestModification(join(PROJECT_ROOT, source)) > built);
+  return SOURCES.some(
+    (source) => existsSync(join(PROJECT_ROOT, source)) && newestModification(join(PROJECT_ROOT, source)) > built,
+  );
 }
 
 /** `cdk synth` with the project's own CLI, as a team runs it before `cdk deploy` (context as `-c key=value`). */
 export function synthesize(directory: string, context: Record<string, string> = {}): void {
   const contextArgs = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
-  const result = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--output', directory, ...contextArgs], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    join(PROJECT_ROOT, 'node_modules/.bin/cdk'),
+    ['synth', '--quiet', '--output', directory, ...contextArgs],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`cdk synth failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -61,7 +67,9 @@ export function readCloudAssembly(directory: string): CloudAssembly {
   const manifest = JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
   };
-  const stacks = Object.entries(manifest.artifacts).filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack');
+  const stacks = Object.entries(manifest.artifacts).filter(
+    ([, artifact]) => artifact.type === 'aws:cloudformation:stack',
+  );
   if (stacks.length !== 1) throw new Error(`expected one stack in ${directory}, found ${stacks.length}`);
   const [stackName, stack] = stacks[0]!;
   const template = JSON.parse(readFileSync(join(directory, stack.properties!.templateFile!), 'utf8')) as StackTemplate;

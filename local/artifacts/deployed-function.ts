@@ -44,17 +44,22 @@ export class DeployedFunction {
     });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (message: { type: string; error?: Error }) =>
-        message.type === 'ready' ? resolve() : reject(new Error(`${spec.logicalId} failed to initialize: ${message.error?.stack}`)),
+        message.type === 'ready'
+          ? resolve()
+          : reject(new Error(`${spec.logicalId} failed to initialize: ${message.error?.stack}`)),
       );
       this.worker.once('error', reject);
     });
-    this.worker.on('message', (message: { id?: number; result?: unknown; error?: { name: string; message: string } }) => {
-      if (message.id === undefined) return;
-      const call = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.error) call?.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
-      else call?.resolve(message.result);
-    });
+    this.worker.on(
+      'message',
+      (message: { id?: number; result?: unknown; error?: { name: string; message: string } }) => {
+        if (message.id === undefined) return;
+        const call = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.error) call?.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+        else call?.resolve(message.result);
+      },
+    );
   }
 
   /** Resolves once the bundle imported; rejects with its error when it did not (a missing module, a bad variable). */

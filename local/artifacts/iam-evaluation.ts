@@ -4,7 +4,13 @@ import { resourcesOfType, type StackTemplate } from './cloud-assembly';
 import type { TemplateValue } from './intrinsics';
 import { iamRequestsOf, type IamRequest, type TableKeys } from './iam-requests';
 
-type Statement = { Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown; Sid?: string };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: unknown;
+  Sid?: string;
+};
 type PolicyDocument = { Version: string; Statement: Statement[] };
 
 export interface EvaluationInput {
@@ -45,32 +51,58 @@ export interface FunctionReport {
 }
 
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-const wildcard = (pattern: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`, 'i');
+const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
 
 /** Each statement of a role's policies in the template, as a policy of its own, so an analysis names the statement. */
-function identityStatements(template: StackTemplate, resolve: EvaluationInput['resolve'], roleId: string): { name: string; statement: Statement }[] {
+function identityStatements(
+  template: StackTemplate,
+  resolve: EvaluationInput['resolve'],
+  roleId: string,
+): { name: string; statement: Statement }[] {
   const attached = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, policy]) =>
-    asList(policy.Properties!.Roles as TemplateValue[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
+    asList(policy.Properties!.Roles as TemplateValue[]).some(
+      (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
+    ),
   );
-  const inline = ((template.Resources[roleId]?.Properties?.Policies as { PolicyName: string; PolicyDocument: TemplateValue }[] | undefined) ?? []).map(
-    (policy) => [`${roleId}.${policy.PolicyName}`, policy.PolicyDocument] as const,
-  );
-  return [...attached.map(([id, policy]) => [id, policy.Properties!.PolicyDocument!] as const), ...inline].flatMap(([name, document]) =>
-    (resolve(document) as PolicyDocument).Statement.map((statement, index) => ({ name: `${name}[${index}]`, statement })),
+  const inline = (
+    (template.Resources[roleId]?.Properties?.Policies as
+      | { PolicyName: string; PolicyDocument: TemplateValue }[]
+      | undefined) ?? []
+  ).map((policy) => [`${roleId}.${policy.PolicyName}`, policy.PolicyDocument] as const);
+  return [...attached.map(([id, policy]) => [id, policy.Properties!.PolicyDocument!] as const), ...inline].flatMap(
+    ([name, document]) =>
+      (resolve(document) as PolicyDocument).Statement.map((statement, index) => ({
+        name: `${name}[${index}]`,
+        statement,
+      })),
   );
 }
 
 /** Queue ARN → the queue policy of the template that covers it. */
-function queuePolicies(template: StackTemplate, resolve: EvaluationInput['resolve'], queueArn: EvaluationInput['queueArn']): Map<string, PolicyDocument> {
+function queuePolicies(
+  template: StackTemplate,
+  resolve: EvaluationInput['resolve'],
+  queueArn: EvaluationInput['queueArn'],
+): Map<string, PolicyDocument> {
   const byArn = new Map<string, PolicyDocument>();
   for (const [, policy] of resourcesOfType(template, 'AWS::SQS::QueuePolicy')) {
-    for (const url of resolve(policy.Properties!.Queues!) as string[]) byArn.set(queueArn(url), resolve(policy.Properties!.PolicyDocument!) as PolicyDocument);
+    for (const url of resolve(policy.Properties!.Queues!) as string[])
+      byArn.set(queueArn(url), resolve(policy.Properties!.PolicyDocument!) as PolicyDocument);
   }
   return byArn;
 }
 
 function leadingKeysOf(statement: Statement): { leadingKeys?: string[] } {
-  const patterns = (statement.Condition as Record<string, Record<string, string | string[]>> | undefined)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+  const patterns = (statement.Condition as Record<string, Record<string, string | string[]>> | undefined)?.[
+    'ForAllValues:StringLike'
+  ]?.['dynamodb:LeadingKeys'];
   return patterns ? { leadingKeys: asList(patterns) } : {};
 }
 
@@ -98,14 +130,18 @@ export async function evaluateCalls(input: EvaluationInput): Promise<FunctionRep
     const calls = input.calls.filter((call) => functionOfRole[call.principal] === functionId);
     const distinct = new Map<string, { operation: string; request: IamRequest }>();
     for (const call of calls) {
-      for (const request of iamRequestsOf(call, input.tables, input.queueArn)) distinct.set(JSON.stringify(request), { operation: call.operation, request });
+      for (const request of iamRequestsOf(call, input.tables, input.queueArn))
+        distinct.set(JSON.stringify(request), { operation: call.operation, request });
     }
     const used = new Set<string>();
     const denied: DeniedCall[] = [];
     for (const { operation, request } of distinct.values()) {
       const resourcePolicy = request.action.startsWith('sqs:') ? resourcePolicies.get(request.resource) : undefined;
       const simulation: Simulation = {
-        identityPolicies: statements.map(({ name, statement }) => ({ name, policy: { Version: '2012-10-17', Statement: [statement] } })),
+        identityPolicies: statements.map(({ name, statement }) => ({
+          name,
+          policy: { Version: '2012-10-17', Statement: [statement] },
+        })),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         ...(resourcePolicy ? { resourcePolicy } : {}),
@@ -117,23 +153,43 @@ export async function evaluateCalls(input: EvaluationInput): Promise<FunctionRep
         },
       } as Simulation;
       const result = await runSimulation(simulation, {});
-      if (result.resultType === 'error') throw new Error(`the evaluator refused ${JSON.stringify(request)}: ${JSON.stringify(result.errors)}`);
+      if (result.resultType === 'error')
+        throw new Error(`the evaluator refused ${JSON.stringify(request)}: ${JSON.stringify(result.errors)}`);
       if (result.overallResult !== 'Allowed') {
         denied.push({ operation, request, missing: missingStatement(request) });
         continue;
       }
       const analysis = result.resultType === 'single' ? result.result.analysis : undefined;
-      for (const allow of analysis?.identityAnalysis?.allowStatements ?? []) used.add(`${allow.policyId} ${request.action}`);
+      for (const allow of analysis?.identityAnalysis?.allowStatements ?? [])
+        used.add(`${allow.policyId} ${request.action}`);
     }
     const unused = statements.flatMap(({ name, statement }) =>
       statement.Effect !== 'Allow'
         ? []
         : asList(statement.Action)
-            .filter((action) => ![...used].some((entry) => entry.startsWith(`${name} `) && wildcard(action).test(entry.slice(name.length + 1))))
-            .map((action) => ({ statement: name, action, resources: asList(statement.Resource), ...leadingKeysOf(statement) })),
+            .filter(
+              (action) =>
+                ![...used].some(
+                  (entry) => entry.startsWith(`${name} `) && wildcard(action).test(entry.slice(name.length + 1)),
+                ),
+            )
+            .map((action) => ({
+              statement: name,
+              action,
+              resources: asList(statement.Resource),
+              ...leadingKeysOf(statement),
+            })),
     );
     const allowed = distinct.size - denied.length;
-    reports.push({ functionId, role: roleId, calls: calls.length, authorizations: distinct.size, allowed, denied, unused });
+    reports.push({
+      functionId,
+      role: roleId,
+      calls: calls.length,
+      authorizations: distinct.size,
+      allowed,
+      denied,
+      unused,
+    });
   }
   return reports;
 }

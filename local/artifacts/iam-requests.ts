@@ -32,7 +32,8 @@ const partitionValue = (key: Key | undefined, attribute: string): string => {
 function queriedPartition(input: Input, attribute: string): string {
   const names: Record<string, string> = input.ExpressionAttributeNames ?? {};
   for (const [, name, placeholder] of (input.KeyConditionExpression as string).matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
-    if ((names[name!] ?? name) === attribute) return partitionValue({ [attribute]: input.ExpressionAttributeValues[placeholder!] }, attribute);
+    if ((names[name!] ?? name) === attribute)
+      return partitionValue({ [attribute]: input.ExpressionAttributeValues[placeholder!] }, attribute);
   }
   throw new Error(`a Query whose key condition names no ${attribute}: ${input.KeyConditionExpression}`);
 }
@@ -69,19 +70,39 @@ function dynamoRequests(operation: string, input: Input, tables: ReadonlyMap<str
     }
     case 'BatchGetItem':
       return Object.entries(input.RequestItems as Record<string, { Keys: Key[] }>).map(([name, { Keys }]) =>
-        request('BatchGetItem', name, Keys.map((key) => partitionValue(key, table(name).partitionKey))),
+        request(
+          'BatchGetItem',
+          name,
+          Keys.map((key) => partitionValue(key, table(name).partitionKey)),
+        ),
       );
     case 'BatchWriteItem':
-      return Object.entries(input.RequestItems as Record<string, { PutRequest?: { Item: Key }; DeleteRequest?: { Key: Key } }[]>).map(([name, writes]) =>
-        request('BatchWriteItem', name, writes.map((write) => partitionValue(write.PutRequest?.Item ?? write.DeleteRequest?.Key, table(name).partitionKey))),
+      return Object.entries(
+        input.RequestItems as Record<string, { PutRequest?: { Item: Key }; DeleteRequest?: { Key: Key } }[]>,
+      ).map(([name, writes]) =>
+        request(
+          'BatchWriteItem',
+          name,
+          writes.map((write) =>
+            partitionValue(write.PutRequest?.Item ?? write.DeleteRequest?.Key, table(name).partitionKey),
+          ),
+        ),
       );
     case 'TransactWriteItems':
     case 'TransactGetItems':
       return (input.TransactItems as Record<string, Input>[]).map((item) => {
         const [kind, body] = Object.entries(item)[0]!;
-        const action = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' }[kind];
+        const action = {
+          Put: 'PutItem',
+          Update: 'UpdateItem',
+          Delete: 'DeleteItem',
+          ConditionCheck: 'ConditionCheckItem',
+          Get: 'GetItem',
+        }[kind];
         if (!action) throw new Error(`a transaction item of kind ${kind}`);
-        return request(action, body!.TableName, [partitionValue(body!.Item ?? body!.Key, table(body!.TableName).partitionKey)]);
+        return request(action, body!.TableName, [
+          partitionValue(body!.Item ?? body!.Key, table(body!.TableName).partitionKey),
+        ]);
       });
     default:
       return [{ action: `dynamodb:${operation}`, resource: table(input.TableName).arn, context: TRANSPORT }];
@@ -96,9 +117,21 @@ const SQS_BATCH_ACTIONS: Record<string, string> = {
 };
 
 function sqsRequests(operation: string, input: Input, queueArn: (queueUrl: string) => string): IamRequest[] {
-  return [{ action: `sqs:${SQS_BATCH_ACTIONS[operation] ?? operation}`, resource: queueArn(input.QueueUrl), context: TRANSPORT }];
+  return [
+    {
+      action: `sqs:${SQS_BATCH_ACTIONS[operation] ?? operation}`,
+      resource: queueArn(input.QueueUrl),
+      context: TRANSPORT,
+    },
+  ];
 }
 
-export function iamRequestsOf(call: RecordedCall, tables: ReadonlyMap<string, TableKeys>, queueArn: (queueUrl: string) => string): IamRequest[] {
-  return call.service === 'dynamodb' ? dynamoRequests(call.operation, call.input, tables) : sqsRequests(call.operation, call.input, queueArn);
+export function iamRequestsOf(
+  call: RecordedCall,
+  tables: ReadonlyMap<string, TableKeys>,
+  queueArn: (queueUrl: string) => string,
+): IamRequest[] {
+  return call.service === 'dynamodb'
+    ? dynamoRequests(call.operation, call.input, tables)
+    : sqsRequests(call.operation, call.input, queueArn);
 }

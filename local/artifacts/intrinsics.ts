@@ -66,7 +66,9 @@ export function resolve(value: TemplateValue | undefined, scope: ResolutionScope
       case 'Fn::Sub': {
         if (typeof args === 'string') return substitute(scope, args, {});
         const [text, variables] = args as [string, Record<string, TemplateValue>];
-        const resolved = Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, String(resolve(v, scope))]));
+        const resolved = Object.fromEntries(
+          Object.entries(variables).map(([name, v]) => [name, String(resolve(v, scope))]),
+        );
         return substitute(scope, text, resolved);
       }
       default:

@@ -14,7 +14,10 @@ try {
   if (typeof handler !== 'function') throw new Error(`${bundleFile} exports no function "${handlerName}"`);
   parentPort.postMessage({ type: 'ready' });
 } catch (error) {
-  parentPort.postMessage({ type: 'init-error', error: { name: error.name, message: error.message, stack: error.stack } });
+  parentPort.postMessage({
+    type: 'init-error',
+    error: { name: error.name, message: error.message, stack: error.stack },
+  });
 }
 
 parentPort.on('message', async ({ id, event, timeoutMs }) => {

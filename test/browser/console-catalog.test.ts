@@ -14,14 +14,17 @@ const ORDER_PAID = {
 };
 
 /** A file of its own: the catalog is read once per process (EVENT_CATALOG_FILE), as on Lambda. */
-describe('Console: a team\'s event catalog', () => {
+describe("Console: a team's event catalog", () => {
   const directory = mkdtempSync(join(tmpdir(), 'webhooks-console-catalog-'));
   let platform: TestPlatform;
   let browser: Browser;
 
   beforeAll(async () => {
     writeFileSync(join(directory, 'catalog.json'), JSON.stringify([ORDER_PAID]));
-    [platform, browser] = await Promise.all([startTestPlatform({ EVENT_CATALOG_FILE: join(directory, 'catalog.json') }), launchChromium()]);
+    [platform, browser] = await Promise.all([
+      startTestPlatform({ EVENT_CATALOG_FILE: join(directory, 'catalog.json') }),
+      launchChromium(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -29,7 +32,7 @@ describe('Console: a team\'s event catalog', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it('offers the team\'s types in the webhook form, each with its example and JSON Schema', async () => {
+  it("offers the team's types in the webhook form, each with its example and JSON Schema", async () => {
     // Prepare
     const tenant = await platform.newTenant('catalog');
     const { page, context, problems } = await newConsolePage(browser);
@@ -45,7 +48,9 @@ describe('Console: a team\'s event catalog', () => {
     await page.getByRole('checkbox', { name: /order\.paid/ }).waitFor();
     expect(await page.getByRole('checkbox', { name: /verification\.completed/ }).count()).toBe(0);
     expect(JSON.parse((await page.getByLabel('JSON Schema of order.paid').textContent())!)).toEqual(ORDER_PAID.schema);
-    expect(JSON.parse((await page.getByLabel('Example data of order.paid').textContent())!)).toEqual(ORDER_PAID.example);
+    expect(JSON.parse((await page.getByLabel('Example data of order.paid').textContent())!)).toEqual(
+      ORDER_PAID.example,
+    );
     expect(await page.getByRole('checkbox', { name: /order\.paid/ }).isChecked()).toBe(false);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);

@@ -15,8 +15,13 @@ let receiverDown = true;
 
 beforeAll(async () => {
   // one retry, a second later: a delivery to a receiver that is down is failed (exhausted) within seconds
-  [platform, browser, receiver] = await Promise.all([startTestPlatform({}, { retryScheduleSeconds: [1] }), launchChromium(), startReceiver()]);
-  receiver.behaviour.decide = () => (receiverDown ? { status: 500, body: 'database unavailable, try later' } : { status: 200 });
+  [platform, browser, receiver] = await Promise.all([
+    startTestPlatform({}, { retryScheduleSeconds: [1] }),
+    launchChromium(),
+    startReceiver(),
+  ]);
+  receiver.behaviour.decide = () =>
+    receiverDown ? { status: 500, body: 'database unavailable, try later' } : { status: 200 };
   tenant = await platform.newTenant('console');
 });
 afterAll(async () => {
@@ -144,7 +149,11 @@ describe('Console: a webhook from creation to deletion', () => {
 
   it('shows a failed attempt with what the receiver answered, in the log and in the delivery', async () => {
     // Prepare: a producer publishes an event while the receiver is down
-    const { MessageId } = await producer(platform).publish({ tenantId: tenant.tenantId, type: 'verification.completed', data: { verificationId: 'ver_console' } });
+    const { MessageId } = await producer(platform).publish({
+      tenantId: tenant.tenantId,
+      type: 'verification.completed',
+      data: { verificationId: 'ver_console' },
+    });
     expect(MessageId).toBeDefined();
 
     // Act: the log refreshes itself
@@ -160,64 +169,93 @@ describe('Console: a webhook from creation to deletion', () => {
     expect(await page.getByLabel('Payload as sent').textContent()).toContain('ver_console');
   });
 
-  stepNeeding('POST /v2/webhooks/{webhookId}/deliveries/{eventId}/retry')('retries the failed delivery once the receiver is back, and shows it delivered', async () => {
-    // Prepare: the page follows the pending delivery until its scheduled attempts are spent
-    await page.getByText('failed', { exact: true }).first().waitFor({ timeout: 20_000 });
-    receiverDown = false;
+  stepNeeding('POST /v2/webhooks/{webhookId}/deliveries/{eventId}/retry')(
+    'retries the failed delivery once the receiver is back, and shows it delivered',
+    async () => {
+      // Prepare: the page follows the pending delivery until its scheduled attempts are spent
+      await page.getByText('failed', { exact: true }).first().waitFor({ timeout: 20_000 });
+      receiverDown = false;
 
-    // Act
-    await page.getByRole('button', { name: 'Retry now' }).click();
+      // Act
+      await page.getByRole('button', { name: 'Retry now' }).click();
 
-    // Assess: the page watches for the new attempt
-    const manual = page.getByRole('heading', { name: /Attempt 3 \(manual\)/ });
-    await manual.waitFor({ timeout: 20_000 });
-    await page.getByText('delivered', { exact: true }).first().waitFor();
-    expect(receiver.deliveries.filter((delivery) => delivery.eventId === eventId).map((delivery) => delivery.answeredStatus)).toEqual([500, 500, 200]);
-  });
+      // Assess: the page watches for the new attempt
+      const manual = page.getByRole('heading', { name: /Attempt 3 \(manual\)/ });
+      await manual.waitFor({ timeout: 20_000 });
+      await page.getByText('delivered', { exact: true }).first().waitFor();
+      expect(
+        receiver.deliveries
+          .filter((delivery) => delivery.eventId === eventId)
+          .map((delivery) => delivery.answeredStatus),
+      ).toEqual([500, 500, 200]);
+    },
+  );
 
-  stepNeeding('POST /v2/webhooks/{webhookId}/recover')('recovers every failure since a time: the receiver gets it again', async () => {
-    // Prepare: another event fails on every attempt while the receiver is down
-    receiverDown = true;
-    await producer(platform).publish({ tenantId: tenant.tenantId, type: 'verification.completed', data: { verificationId: 'ver_recover' } });
-    const failed = await waitFor(
-      async () =>
-        (await platform.request('GET', `/v2/webhooks/${webhookId}/deliveries?status=failed`, { key: tenant.key })).body.data?.find(
-          (delivery: { eventId: string }) => delivery.eventId !== eventId,
-        ),
-      { timeoutMs: 20_000, what: 'the second delivery to fail' },
-    );
-    receiverDown = false;
-    await page.goto(`${consoleUrl()}/webhooks/${webhookId}`);
-    const anHourAgo = await page.evaluate(() => {
-      const date = new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000);
-      return date.toISOString().slice(0, 16);
-    });
+  stepNeeding('POST /v2/webhooks/{webhookId}/recover')(
+    'recovers every failure since a time: the receiver gets it again',
+    async () => {
+      // Prepare: another event fails on every attempt while the receiver is down
+      receiverDown = true;
+      await producer(platform).publish({
+        tenantId: tenant.tenantId,
+        type: 'verification.completed',
+        data: { verificationId: 'ver_recover' },
+      });
+      const failed = await waitFor(
+        async () =>
+          (
+            await platform.request('GET', `/v2/webhooks/${webhookId}/deliveries?status=failed`, { key: tenant.key })
+          ).body.data?.find((delivery: { eventId: string }) => delivery.eventId !== eventId),
+        { timeoutMs: 20_000, what: 'the second delivery to fail' },
+      );
+      receiverDown = false;
+      await page.goto(`${consoleUrl()}/webhooks/${webhookId}`);
+      const anHourAgo = await page.evaluate(() => {
+        const date = new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000);
+        return date.toISOString().slice(0, 16);
+      });
 
-    // Act
-    await page.getByLabel('Resend everything that failed since').fill(anHourAgo);
-    await page.getByRole('button', { name: 'Recover' }).click();
+      // Act
+      await page.getByLabel('Resend everything that failed since').fill(anHourAgo);
+      await page.getByRole('button', { name: 'Recover' }).click();
 
-    // Assess
-    await page.getByText(/Recovery \S+ queued/).waitFor();
-    await expect.poll(() => receiver.deliveries.some((delivery) => delivery.eventId === failed.eventId && delivery.answeredStatus === 200), { timeout: 20_000 }).toBe(true);
-  });
+      // Assess
+      await page.getByText(/Recovery \S+ queued/).waitFor();
+      await expect
+        .poll(
+          () =>
+            receiver.deliveries.some(
+              (delivery) => delivery.eventId === failed.eventId && delivery.answeredStatus === 200,
+            ),
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+    },
+  );
 
-  stepNeeding('POST /v2/webhooks/{webhookId}/test')('sends a test event that arrives at the receiver and shows in the log', async () => {
-    // Prepare
-    receiverDown = false;
-    await page.goto(`${consoleUrl()}/webhooks/${webhookId}`);
+  stepNeeding('POST /v2/webhooks/{webhookId}/test')(
+    'sends a test event that arrives at the receiver and shows in the log',
+    async () => {
+      // Prepare
+      receiverDown = false;
+      await page.goto(`${consoleUrl()}/webhooks/${webhookId}`);
 
-    // Act
-    await page.getByLabel('Type of the test event').selectOption('verification.completed');
-    await page.getByRole('button', { name: 'Send test event' }).click();
+      // Act
+      await page.getByLabel('Type of the test event').selectOption('verification.completed');
+      await page.getByRole('button', { name: 'Send test event' }).click();
 
-    // Assess
-    const sent = page.getByRole('status').filter({ hasText: 'Test event sent' });
-    await sent.waitFor();
-    const testEventId = (await sent.getByRole('link').textContent())!;
-    await expect.poll(() => receiver.deliveries.find((delivery) => delivery.eventId === testEventId)?.eventType, { timeout: 20_000 }).toBe('verification.completed');
-    await page.getByText(testEventId).waitFor({ timeout: 15_000 });
-  });
+      // Assess
+      const sent = page.getByRole('status').filter({ hasText: 'Test event sent' });
+      await sent.waitFor();
+      const testEventId = (await sent.getByRole('link').textContent())!;
+      await expect
+        .poll(() => receiver.deliveries.find((delivery) => delivery.eventId === testEventId)?.eventType, {
+          timeout: 20_000,
+        })
+        .toBe('verification.completed');
+      await page.getByText(testEventId).waitFor({ timeout: 15_000 });
+    },
+  );
 
   it('rotates the secret with a grace period: the new secret is shown, and is the one the API holds', async () => {
     // Prepare
@@ -253,7 +291,9 @@ describe('Console: a webhook from creation to deletion', () => {
 
     // Assess
     await page.getByText('in order (each after the one before it)').waitFor();
-    expect((await platform.request('GET', `/v2/webhooks/${webhookId}`, { key: tenant.key })).body.ordering).toBe('fifo');
+    expect((await platform.request('GET', `/v2/webhooks/${webhookId}`, { key: tenant.key })).body.ordering).toBe(
+      'fifo',
+    );
   });
 
   it('deletes the webhook after asking, and the list no longer has it', async () => {

@@ -5,7 +5,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/table-keys';
 import { startReceiver, type Receiver } from '../../local/receiver';
-import { DESKTOP, launchChromium, newConsolePage, PHONE, seriousAccessibilityViolations, type ConsolePage } from '../helpers/browser';
+import {
+  DESKTOP,
+  launchChromium,
+  newConsolePage,
+  PHONE,
+  seriousAccessibilityViolations,
+  type ConsolePage,
+} from '../helpers/browser';
 import { producer, waitFor } from '../helpers/pipeline';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
@@ -32,9 +39,18 @@ async function seed(): Promise<void> {
     description: 'Orders service (production)',
   });
   ids.webhook = orders.body.id;
-  await create({ url: `${receiver.url}/hooks/audit`, events: ['biometric.captured'], description: 'Audit archive', active: false });
+  await create({
+    url: `${receiver.url}/hooks/audit`,
+    events: ['biometric.captured'],
+    description: 'Audit archive',
+    active: false,
+  });
   // disabled by the platform (410 Gone or auto-disable), as the delivery pipeline records it
-  const legacy = await create({ url: `${receiver.url}/hooks/legacy`, events: ['document.uploaded'], description: 'Legacy CRM' });
+  const legacy = await create({
+    url: `${receiver.url}/hooks/legacy`,
+    events: ['document.uploaded'],
+    description: 'Legacy CRM',
+  });
   await platform.documentClient.send(
     new UpdateCommand({
       TableName: platform.tableName,
@@ -45,16 +61,32 @@ async function seed(): Promise<void> {
   );
   // the receiver fails the failed verifications: the log then has both outcomes
   receiver.behaviour.decide = (delivery) =>
-    delivery.eventType === 'verification.failed' ? { status: 503, body: '{"error":"upstream timeout"}' } : { status: 200, body: 'ok' };
+    delivery.eventType === 'verification.failed'
+      ? { status: 503, body: '{"error":"upstream timeout"}' }
+      : { status: 200, body: 'ok' };
   const events = producer(platform);
-  const types = ['verification.completed', 'document.uploaded', 'verification.failed', 'verification.completed', 'document.uploaded'];
+  const types = [
+    'verification.completed',
+    'document.uploaded',
+    'verification.failed',
+    'verification.completed',
+    'document.uploaded',
+  ];
   for (const [index, type] of types.entries()) {
-    await events.publish({ tenantId, type, data: { verificationId: `ver_${index}`, projectId: 'proj_2b8XkV', status: type.split('.')[1] } });
+    await events.publish({
+      tenantId,
+      type,
+      data: { verificationId: `ver_${index}`, projectId: 'proj_2b8XkV', status: type.split('.')[1] },
+    });
   }
   const log = await waitFor(
     async () => {
       const page = await platform.request('GET', `/v2/webhooks/${ids.webhook}/deliveries`, { key });
-      return page.body.data?.length === types.length && page.body.data.every((item: { attemptCount: number }) => item.attemptCount > 0) && page.body.data;
+      return (
+        page.body.data?.length === types.length &&
+        page.body.data.every((item: { attemptCount: number }) => item.attemptCount > 0) &&
+        page.body.data
+      );
     },
     { timeoutMs: 20_000, what: 'the seeded deliveries' },
   );
@@ -71,7 +103,11 @@ async function seed(): Promise<void> {
 }
 
 beforeAll(async () => {
-  [platform, browser, receiver] = await Promise.all([startTestPlatform({}, { retryScheduleSeconds: [3600] }), launchChromium(), startReceiver()]);
+  [platform, browser, receiver] = await Promise.all([
+    startTestPlatform({}, { retryScheduleSeconds: [3600] }),
+    launchChromium(),
+    startReceiver(),
+  ]);
   await seed();
 });
 afterAll(async () => {
@@ -94,16 +130,36 @@ const VIEWS: ConsoleView[] = [
     path: `webhooks/{webhook}`,
     ready: async (page) => {
       await page.getByRole('row', { name: /verification\.failed/ }).waitFor();
-      await page.getByText(/slow endpoint: deliveries go through the slow lane until/).first().waitFor();
+      await page
+        .getByText(/slow endpoint: deliveries go through the slow lane until/)
+        .first()
+        .waitFor();
     },
   },
-  { name: 'new-webhook', path: 'webhooks/new', ready: (page) => page.getByRole('checkbox', { name: /document\.uploaded/ }).waitFor() },
-  { name: 'delivery', path: `webhooks/{webhook}/deliveries/{failedEvent}`, ready: (page) => page.getByRole('heading', { name: 'Attempt 1' }).waitFor() },
-  { name: 'events', path: 'events', ready: (page) => page.getByRole('row', { name: /verification\.failed/ }).waitFor() },
-  { name: 'event', path: 'events/{failedEvent}', ready: (page) => page.getByRole('heading', { name: 'Where it went' }).waitFor() },
+  {
+    name: 'new-webhook',
+    path: 'webhooks/new',
+    ready: (page) => page.getByRole('checkbox', { name: /document\.uploaded/ }).waitFor(),
+  },
+  {
+    name: 'delivery',
+    path: `webhooks/{webhook}/deliveries/{failedEvent}`,
+    ready: (page) => page.getByRole('heading', { name: 'Attempt 1' }).waitFor(),
+  },
+  {
+    name: 'events',
+    path: 'events',
+    ready: (page) => page.getByRole('row', { name: /verification\.failed/ }).waitFor(),
+  },
+  {
+    name: 'event',
+    path: 'events/{failedEvent}',
+    ready: (page) => page.getByRole('heading', { name: 'Where it went' }).waitFor(),
+  },
 ];
 
-const pathOf = (view: ConsoleView) => view.path.replace('{webhook}', ids.webhook).replace('{failedEvent}', ids.failedEvent);
+const pathOf = (view: ConsoleView) =>
+  view.path.replace('{webhook}', ids.webhook).replace('{failedEvent}', ids.failedEvent);
 
 describe.each([
   { viewport: DESKTOP, suffix: '' },
@@ -117,33 +173,42 @@ describe.each([
   });
   afterAll(() => session.context.close());
 
-  it.each(VIEWS)('$name: loads, fits the width, and has no serious or critical accessibility violation', async (view) => {
-    // Act
-    const { page } = session;
-    await page.goto(`${platform.apiUrl}/console/${pathOf(view)}`);
-    await view.ready(page);
+  it.each(VIEWS)(
+    '$name: loads, fits the width, and has no serious or critical accessibility violation',
+    async (view) => {
+      // Act
+      const { page } = session;
+      await page.goto(`${platform.apiUrl}/console/${pathOf(view)}`);
+      await view.ready(page);
 
-    // Assess
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
-    expect(session.problems).toEqual([]);
-    if (SCREENSHOT_DIR && (suffix === '' || view.name === 'webhooks' || view.name === 'delivery')) {
-      mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `console-${view.name}${suffix}.png`), fullPage: true });
-    }
-  }, AXE_TIMEOUT_MS);
+      // Assess
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+      expect(session.problems).toEqual([]);
+      if (SCREENSHOT_DIR && (suffix === '' || view.name === 'webhooks' || view.name === 'delivery')) {
+        mkdirSync(SCREENSHOT_DIR, { recursive: true });
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `console-${view.name}${suffix}.png`), fullPage: true });
+      }
+    },
+    AXE_TIMEOUT_MS,
+  );
 
-  it('sign-in page: no serious or critical accessibility violation', async () => {
-    // Prepare
-    const signedOut = await newConsolePage(browser, viewport);
+  it(
+    'sign-in page: no serious or critical accessibility violation',
+    async () => {
+      // Prepare
+      const signedOut = await newConsolePage(browser, viewport);
 
-    // Act
-    await signedOut.page.goto(`${platform.apiUrl}/console`);
-    await signedOut.page.getByLabel('API key').waitFor();
+      // Act
+      await signedOut.page.goto(`${platform.apiUrl}/console`);
+      await signedOut.page.getByLabel('API key').waitFor();
 
-    // Assess
-    expect(await seriousAccessibilityViolations(signedOut.page)).toEqual([]);
-    if (SCREENSHOT_DIR && suffix === '') await signedOut.page.screenshot({ path: join(SCREENSHOT_DIR, 'console-sign-in.png') });
-    await signedOut.context.close();
-  }, AXE_TIMEOUT_MS);
+      // Assess
+      expect(await seriousAccessibilityViolations(signedOut.page)).toEqual([]);
+      if (SCREENSHOT_DIR && suffix === '')
+        await signedOut.page.screenshot({ path: join(SCREENSHOT_DIR, 'console-sign-in.png') });
+      await signedOut.context.close();
+    },
+    AXE_TIMEOUT_MS,
+  );
 });

@@ -15,7 +15,11 @@ let browser: Browser;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  [platform, browser, receiver] = await Promise.all([startTestPlatform({}, { retryScheduleSeconds: [3600] }), launchChromium(), startReceiver()]);
+  [platform, browser, receiver] = await Promise.all([
+    startTestPlatform({}, { retryScheduleSeconds: [3600] }),
+    launchChromium(),
+    startReceiver(),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -59,7 +63,9 @@ describe('Console: what it is served with', () => {
     await page.getByLabel('API key').waitFor();
 
     // Act: what an injection would try
-    await page.evaluate("const script = document.createElement('script'); script.textContent = 'window.__inline = 1'; document.body.append(script)");
+    await page.evaluate(
+      "const script = document.createElement('script'); script.textContent = 'window.__inline = 1'; document.body.append(script)",
+    );
 
     // Assess
     await expect.poll(() => problems).toEqual([expect.stringMatching(/^CSP script-src/)]);
@@ -72,9 +78,15 @@ describe('Console: credentials', () => {
   it('an expired portal link shows the sign-in page, not data, and forgets the token', async () => {
     // Prepare: a webhook the link would show, and a link minted two hours ago for one hour
     const { tenantId, key } = await platform.newTenant('expired');
-    await platform.request('POST', '/v2/webhooks', { key, body: { url: 'https://example.com/secret-endpoint', events: ['document.uploaded'] } });
+    await platform.request('POST', '/v2/webhooks', {
+      key,
+      body: { url: 'https://example.com/secret-endpoint', events: ['document.uploaded'] },
+    });
     const twoHoursAgo = () => new Date(Date.now() - 2 * 3_600_000);
-    const { token } = await new ApiKeyService(new DynamoApiKeyRepository(platform.documentClient, platform.tableName), twoHoursAgo).createPortalToken(tenantId, 3600);
+    const { token } = await new ApiKeyService(
+      new DynamoApiKeyRepository(platform.documentClient, platform.tableName),
+      twoHoursAgo,
+    ).createPortalToken(tenantId, 3600);
     const { page, context } = await newConsolePage(browser);
 
     // Act
@@ -120,7 +132,9 @@ describe('Console: what receivers and users wrote is text, never markup', () => 
     await producer(platform).publish({ tenantId, type: 'verification.completed', data: { note: MARKUP } });
     const delivery = await waitFor(
       async () =>
-        (await platform.request('GET', `/v2/webhooks/${webhookId}/deliveries`, { key })).body.data?.find((item: { attemptCount: number }) => item.attemptCount > 0),
+        (await platform.request('GET', `/v2/webhooks/${webhookId}/deliveries`, { key })).body.data?.find(
+          (item: { attemptCount: number }) => item.attemptCount > 0,
+        ),
       { what: 'the failed delivery' },
     );
     const { token } = await platform.apiKeys.createPortalToken(tenantId);

@@ -9,26 +9,39 @@ import type { FunctionReport } from '../../local/artifacts/iam-evaluation';
 export const UNUSED_GRANTS: Record<string, string> = {
   '* xray:PutTraceSegments *':
     'Active X-Ray tracing: the Lambda runtime sends the segments through the X-Ray daemon on the function\'s role, not by an SDK call of ours; X-Ray supports no resource-level permissions, hence "*".',
-  '* xray:PutTelemetryRecords *': 'As xray:PutTraceSegments: the X-Ray daemon\'s own call.',
+  '* xray:PutTelemetryRecords *': "As xray:PutTraceSegments: the X-Ray daemon's own call.",
   // the event source mappings: CDK's SqsEventSource grants what AWS's managed AWSLambdaSQSQueueExecutionRole grants
-  '* sqs:GetQueueAttributes *': 'Lambda reads the queue\'s attributes when the event source mapping is created and while it scales; the local poller does not.',
-  '* sqs:ChangeMessageVisibility *': 'Part of the event source mapping\'s grant (CDK\'s grantConsumeMessages, as AWSLambdaSQSQueueExecutionRole); our code never stretches a visibility timeout (every retry is a new, delayed message).',
-  '* sqs:GetQueueUrl *': 'Part of the event source mapping\'s grant (CDK\'s grantConsumeMessages); harmless, the function already has the URL in its environment.',
+  '* sqs:GetQueueAttributes *':
+    "Lambda reads the queue's attributes when the event source mapping is created and while it scales; the local poller does not.",
+  '* sqs:ChangeMessageVisibility *':
+    "Part of the event source mapping's grant (CDK's grantConsumeMessages, as AWSLambdaSQSQueueExecutionRole); our code never stretches a visibility timeout (every retry is a new, delayed message).",
+  '* sqs:GetQueueUrl *':
+    "Part of the event source mapping's grant (CDK's grantConsumeMessages); harmless, the function already has the URL in its environment.",
   // failure paths the suite does not force
   '* dynamodb:PutItem Storage/Table WEBHOOK#*':
     'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record is put on its own. Needs a throttled table to reach.',
   'Delivery/DeliverSlowLane dynamodb:BatchWriteItem Storage/Table WEBHOOK#*':
     'A first attempt of a webhook already marked slow is sent through the slow lane and recorded there; the suite marks the webhook slow with a retry.',
-  'Delivery/DeliverSlowLane sqs:SendMessage Delivery/SlowDeliveriesQueue': 'A retry of a slow webhook that fails again waits in the slow lane.',
-  'Delivery/DeliverSlowLane sqs:SendMessage Delivery/DeliveriesQueue': 'A retry of a webhook whose slow-lane hold has ended goes back to the fast lane (after an hour).',
-  'Delivery/DeliverSlowLane sqs:SendMessage Delivery/DeliveriesDlq': 'An exhausted delivery of a slow webhook is parked in the deliveries DLQ.',
-  'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table TENANT#*': 'The health of an ordered webhook whose attempt fails (failing, breaker, slow, disable).',
-  'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table WEBHOOK#*': 'A later attempt of an ordered delivery updates its record.',
-  'Delivery/DeliverOrdered sqs:SendMessage Delivery/DeliveriesDlq': 'An exhausted ordered delivery is parked in the deliveries DLQ.',
-  'Delivery/DeliverOrdered sqs:SendMessage Delivery/PlatformEventsQueue': 'An exhausted ordered delivery announces delivery.exhausted; a disabled webhook, webhook.disabled.',
-  'Recovery/Recover sqs:SendMessage Recovery/RecoveriesQueue': 'A recovery of more than one page sends its next page (100 deliveries a page).',
-  'Recovery/Recover sqs:SendMessage Recovery/RecoveriesDlq': 'A recovery job whose message is not a job is parked with its reason.',
-  'Api/RecoverDeliveries dynamodb:DeleteItem Storage/Table TENANT#*': 'Releases the recovery lock when the job cannot be queued (SQS refused it).',
+  'Delivery/DeliverSlowLane sqs:SendMessage Delivery/SlowDeliveriesQueue':
+    'A retry of a slow webhook that fails again waits in the slow lane.',
+  'Delivery/DeliverSlowLane sqs:SendMessage Delivery/DeliveriesQueue':
+    'A retry of a webhook whose slow-lane hold has ended goes back to the fast lane (after an hour).',
+  'Delivery/DeliverSlowLane sqs:SendMessage Delivery/DeliveriesDlq':
+    'An exhausted delivery of a slow webhook is parked in the deliveries DLQ.',
+  'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table TENANT#*':
+    'The health of an ordered webhook whose attempt fails (failing, breaker, slow, disable).',
+  'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table WEBHOOK#*':
+    'A later attempt of an ordered delivery updates its record.',
+  'Delivery/DeliverOrdered sqs:SendMessage Delivery/DeliveriesDlq':
+    'An exhausted ordered delivery is parked in the deliveries DLQ.',
+  'Delivery/DeliverOrdered sqs:SendMessage Delivery/PlatformEventsQueue':
+    'An exhausted ordered delivery announces delivery.exhausted; a disabled webhook, webhook.disabled.',
+  'Recovery/Recover sqs:SendMessage Recovery/RecoveriesQueue':
+    'A recovery of more than one page sends its next page (100 deliveries a page).',
+  'Recovery/Recover sqs:SendMessage Recovery/RecoveriesDlq':
+    'A recovery job whose message is not a job is parked with its reason.',
+  'Api/RecoverDeliveries dynamodb:DeleteItem Storage/Table TENANT#*':
+    'Releases the recovery lock when the job cannot be queued (SQS refused it).',
 };
 
 /** The construct path of the resource an ARN names (the local runtime names each `<stack>-<logical id>`). */
@@ -45,10 +58,18 @@ const matches = (entry: string, key: string) => {
   return words.length === keyWords.length && words.every((word, index) => word === '*' || word === keyWords[index]);
 };
 
-export function describeUnusedGrants(template: StackTemplate, reports: readonly FunctionReport[]): { key: string; matchedBy?: string; reason?: string }[] {
+export function describeUnusedGrants(
+  template: StackTemplate,
+  reports: readonly FunctionReport[],
+): { key: string; matchedBy?: string; reason?: string }[] {
   return reports.flatMap((report) =>
     report.unused.map((grant) => {
-      const key = [constructPath(template, report.functionId), grant.action, grant.resources.map((arn) => resourcePath(template, arn)).join(','), ...(grant.leadingKeys ? [grant.leadingKeys.join(',')] : [])].join(' ');
+      const key = [
+        constructPath(template, report.functionId),
+        grant.action,
+        grant.resources.map((arn) => resourcePath(template, arn)).join(','),
+        ...(grant.leadingKeys ? [grant.leadingKeys.join(',')] : []),
+      ].join(' ');
       const matchedBy = Object.keys(UNUSED_GRANTS).find((entry) => matches(entry, key));
       return { key, matchedBy, reason: matchedBy && UNUSED_GRANTS[matchedBy] };
     }),

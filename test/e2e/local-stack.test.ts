@@ -11,12 +11,20 @@ import { startReceiver, type Receiver } from '../../local/receiver';
 import { waitFor } from '../helpers/pipeline';
 
 /** `npm start` as a newcomer runs it: its own process, its own emulators, its printed key and URLs. */
-async function startLocalStack(environment: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startLocalStack(
+  environment: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  await waitFor(() => output.includes('Ctrl-C stops everything') || child.exitCode !== null, { timeoutMs: 60_000, what: 'npm start' });
+  await waitFor(() => output.includes('Ctrl-C stops everything') || child.exitCode !== null, {
+    timeoutMs: 60_000,
+    what: 'npm start',
+  });
   if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
   return { child, output: () => output };
 }
@@ -75,12 +83,23 @@ describe('The local stack (npm start)', () => {
     const webhook = (await created.json()) as { id: string; secret: string };
 
     // Act: a producer publishes with the plain AWS SDK
-    const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${environment.SQS_PORT}`, region: 'us-east-1', credentials: { accessKeyId: 'any', secretAccessKey: 'any' } });
-    const envelope = { tenantId: 'dev', id: 'evt_e2e_1', type: 'verification.completed', data: { verificationId: 'ver_1', userId: 'user_1' } };
+    const sqs = new SQSClient({
+      endpoint: `http://127.0.0.1:${environment.SQS_PORT}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+    });
+    const envelope = {
+      tenantId: 'dev',
+      id: 'evt_e2e_1',
+      type: 'verification.completed',
+      data: { verificationId: 'ver_1', userId: 'user_1' },
+    };
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }));
 
     // Assess: verified by the public libraries, with nothing of ours in between
-    const [delivery] = await waitFor(() => receiver.deliveries.length > 0 && receiver.deliveries, { what: 'the delivery' });
+    const [delivery] = await waitFor(() => receiver.deliveries.length > 0 && receiver.deliveries, {
+      what: 'the delivery',
+    });
     const headers = delivery!.headers as Record<string, string>;
     const payload = new StandardWebhook(webhook.secret).verify(delivery!.body, headers);
     expect(payload).toEqual({ id: 'evt_e2e_1', type: 'verification.completed', data: envelope.data });

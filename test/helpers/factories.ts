@@ -53,7 +53,9 @@ export function aDeliveryRecord(overrides: Partial<DeliveryRecord> = {}): Delive
     eventId: 'evt_1',
     eventType: 'verification.completed',
     status: 'delivered',
-    attempts: [{ at: '2026-01-01T00:00:01.000Z', trigger: 'scheduled', statusCode: 200, durationMs: 12, response: 'ok' }],
+    attempts: [
+      { at: '2026-01-01T00:00:01.000Z', trigger: 'scheduled', statusCode: 200, durationMs: 12, response: 'ok' },
+    ],
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:01.000Z',
     ...overrides,

@@ -27,7 +27,12 @@ export async function startIdentityProvider(): Promise<IdentityProvider> {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const sign = (claims: JWTPayload, key: Parameters<SignJWT['sign']>[0], kid: string, options: { audience?: string; expiresIn?: string; issuer?: string } = {}) =>
+  const sign = (
+    claims: JWTPayload,
+    key: Parameters<SignJWT['sign']>[0],
+    kid: string,
+    options: { audience?: string; expiresIn?: string; issuer?: string } = {},
+  ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid })
       .setIssuer(options.issuer ?? issuer)
@@ -42,7 +47,12 @@ export async function startIdentityProvider(): Promise<IdentityProvider> {
     mint: (claims, options) => sign(claims, own.privateKey, 'own-key', options),
     mintWithForeignKey: (claims) => sign(claims, foreign.privateKey, 'own-key'),
     mintSymmetric: (claims) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'own-key' }).setIssuer(issuer).setAudience(audience).setExpirationTime('5m').sign(new TextEncoder().encode('a shared secret of thirty-two bytes!')),
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', kid: 'own-key' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('a shared secret of thirty-two bytes!')),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -13,7 +13,11 @@ function page<T>(entries: T[], positionOf: (entry: T) => string, query: LogPageQ
   const inWindow = entries
     .filter((entry) => {
       const position = positionOf(entry);
-      return position >= query.since && (query.until === undefined || position <= `${query.until}#~`) && (query.after === undefined || position < query.after);
+      return (
+        position >= query.since &&
+        (query.until === undefined || position <= `${query.until}#~`) &&
+        (query.after === undefined || position < query.after)
+      );
     })
     .filter(matches)
     .sort((a, b) => (positionOf(a) < positionOf(b) ? 1 : -1));
@@ -31,22 +35,32 @@ export class MemoryLogStores implements DeliveryLogStore {
       this.records.filter((record) => record.webhookId === webhookId),
       (record) => logPosition(record.createdAt, record.eventId),
       query,
-      (record) => (query.status === undefined || record.status === query.status) && (query.eventType === undefined || record.eventType === query.eventType),
+      (record) =>
+        (query.status === undefined || record.status === query.status) &&
+        (query.eventType === undefined || record.eventType === query.eventType),
     );
   }
 
   async get(webhookId: string, receivedAt: string, eventId: string) {
-    return this.records.find((record) => record.webhookId === webhookId && record.createdAt === receivedAt && record.eventId === eventId);
+    return this.records.find(
+      (record) => record.webhookId === webhookId && record.createdAt === receivedAt && record.eventId === eventId,
+    );
   }
 
   async ofEvents(events: readonly EventHeader[]) {
     return this.records.filter((record) =>
-      events.some((event) => event.eventId === record.eventId && event.receivedAt === record.createdAt && event.webhookIds?.includes(record.webhookId)),
+      events.some(
+        (event) =>
+          event.eventId === record.eventId &&
+          event.receivedAt === record.createdAt &&
+          event.webhookIds?.includes(record.webhookId),
+      ),
     );
   }
 
   readonly events: EventLogStore = {
-    get: async (tenantId, eventId) => this.storedEvents.find((event) => event.tenantId === tenantId && event.eventId === eventId),
+    get: async (tenantId, eventId) =>
+      this.storedEvents.find((event) => event.tenantId === tenantId && event.eventId === eventId),
     list: async (tenantId: string, query: EventPageQuery) =>
       page(
         this.storedEvents.filter((event) => event.tenantId === tenantId),

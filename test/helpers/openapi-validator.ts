@@ -20,7 +20,14 @@ export function openApiValidator() {
   }));
 
   function resolve(node: Json): Json {
-    return node.$ref ? resolve(node.$ref.split('/').slice(1).reduce((at: Json, key: string) => at[key], document)) : node;
+    return node.$ref
+      ? resolve(
+          node.$ref
+            .split('/')
+            .slice(1)
+            .reduce((at: Json, key: string) => at[key], document),
+        )
+      : node;
   }
 
   return {
@@ -31,13 +38,25 @@ export function openApiValidator() {
       const operation: Json | undefined = match && document.paths[match.template][method.toLowerCase()];
       if (!operation) return { operationId: '?', problems: [`${method} ${pathname} is not described`] };
       const described = operation.responses[String(status)];
-      if (!described) return { operationId: operation.operationId, problems: [`status ${status} is not described for ${operation.operationId}`] };
+      if (!described)
+        return {
+          operationId: operation.operationId,
+          problems: [`status ${status} is not described for ${operation.operationId}`],
+        };
       const content = resolve(described).content?.['application/json'];
-      if (!content) return { operationId: operation.operationId, problems: body === undefined ? [] : ['a body where the description has none'] };
+      if (!content)
+        return {
+          operationId: operation.operationId,
+          problems: body === undefined ? [] : ['a body where the description has none'],
+        };
       const validate = ajv.compile(rebase(content.schema));
       return {
         operationId: operation.operationId,
-        problems: validate(body) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`),
+        problems: validate(body)
+          ? []
+          : (validate.errors ?? []).map(
+              (error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`,
+            ),
       };
     },
   };

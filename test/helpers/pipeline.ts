@@ -1,4 +1,10 @@
-import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../lambdas/adapters/table-keys';
 import { localClientConfig } from '../../local/platform';
@@ -7,7 +13,10 @@ import type { TestPlatform } from './test-platform';
 
 type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
 
-export async function waitFor<T>(probe: () => T | Promise<T>, { timeoutMs = 15_000, what = 'condition' } = {}): Promise<Truthy<T>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  { timeoutMs = 15_000, what = 'condition' } = {},
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -25,17 +34,30 @@ export function producer(platform: TestPlatform) {
   return {
     client,
     publish: (envelope: unknown) =>
-      client.send(new SendMessageCommand({ QueueUrl: platform.queues.events.queueUrl, MessageBody: typeof envelope === 'string' ? envelope : JSON.stringify(envelope) })),
+      client.send(
+        new SendMessageCommand({
+          QueueUrl: platform.queues.events.queueUrl,
+          MessageBody: typeof envelope === 'string' ? envelope : JSON.stringify(envelope),
+        }),
+      ),
     publishBatch: (bodies: string[]) =>
       client.send(
-        new SendMessageBatchCommand({ QueueUrl: platform.queues.events.queueUrl, Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })) }),
+        new SendMessageBatchCommand({
+          QueueUrl: platform.queues.events.queueUrl,
+          Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+        }),
       ),
     /** Reads (and hides for a minute) every message now in a queue, e.g. a DLQ. */
     drain: (queueUrl: string) => drainQueue(client, queueUrl),
     /** Looks at up to ten messages without hiding them. */
     async peek(queueUrl: string): Promise<Message[]> {
       const { Messages = [] } = await client.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 0,
+          MessageAttributeNames: ['All'],
+        }),
       );
       return Messages;
     },
@@ -50,7 +72,11 @@ export async function deliveryRecord(platform: TestPlatform, webhookId: string, 
       TableName: platform.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: 'eventId = :eventId',
-      ExpressionAttributeValues: { ':pk': keys.webhook(webhookId), ':prefix': keys.deliveryPrefix, ':eventId': eventId },
+      ExpressionAttributeValues: {
+        ':pk': keys.webhook(webhookId),
+        ':prefix': keys.deliveryPrefix,
+        ':eventId': eventId,
+      },
     }),
   );
   return Items[0];

@@ -39,8 +39,15 @@ export function usePlatform(...settings: Parameters<typeof startTestPlatform>) {
       return receiver;
     },
     /** A webhook at the receiver for the tenant's key; the receiver learns its secret. */
-    async webhookAt(receiver: Receiver, key: string, events: string[] = ['document.uploaded']): Promise<{ id: string; secret: string }> {
-      const { body } = await running().platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/hooks`, events } });
+    async webhookAt(
+      receiver: Receiver,
+      key: string,
+      events: string[] = ['document.uploaded'],
+    ): Promise<{ id: string; secret: string }> {
+      const { body } = await running().platform.request('POST', '/v2/webhooks', {
+        key,
+        body: { url: `${receiver.url}/hooks`, events },
+      });
       receiver.secrets.push(body.secret);
       return body;
     },

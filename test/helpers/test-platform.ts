@@ -11,13 +11,20 @@ export interface ApiResponse<T = any> {
 export interface TestPlatform extends RunningPlatform {
   /** A fresh tenant with its own key. */
   newTenant(prefix?: string): Promise<{ tenantId: string; key: string }>;
-  request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
 }
 
 /** The local platform on the run's shared emulators, with a table and queues of its own. */
 export async function startTestPlatform(
   environment: Record<string, string> = {},
-  options: Pick<PlatformOptions, 'retryScheduleSeconds' | 'visibilityTimeoutSeconds' | 'wrapConsumer' | 'deliverConcurrency'> = {},
+  options: Pick<
+    PlatformOptions,
+    'retryScheduleSeconds' | 'visibilityTimeoutSeconds' | 'wrapConsumer' | 'deliverConcurrency'
+  > = {},
 ): Promise<TestPlatform> {
   const id = randomUUID().slice(0, 8);
   const platform = await startPlatform({

@@ -3,9 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../../lambdas/api/gateway-responses';
 import { ROUTES } from '../../lambdas/api/routes';
 import { Template } from 'aws-cdk-lib/assertions';
-import { API_RATE_LIMITS, API_THROTTLING, AUTHORIZER_CACHE_SECONDS, AUTHORIZER_RESERVED_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS } from '../../lambdas/platform-settings';
+import {
+  API_RATE_LIMITS,
+  API_THROTTLING,
+  AUTHORIZER_CACHE_SECONDS,
+  AUTHORIZER_RESERVED_CONCURRENCY,
+  FUNCTION_TIMEOUT_SECONDS,
+} from '../../lambdas/platform-settings';
 import { createWebhooksApp } from '../../lib/webhooks-app';
-import { CDK_JSON, resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
+import {
+  CDK_JSON,
+  resourceByPrefix,
+  resourcesOfType,
+  stringLike,
+  synthesizeWebhooks,
+  tableGrantsOf,
+} from './synthesize';
 
 const { template } = synthesizeWebhooks();
 const [authorizerId, authorizer] = resourceByPrefix(template, 'AWS::ApiGateway::Authorizer', 'ApiApiKeyAuthorizer');
@@ -29,7 +42,8 @@ const methods = resourcesOfType(template, 'AWS::ApiGateway::Method')
   }))
   .filter((method) => !method.route.includes(' /console'));
 
-const methodFor = (route: (typeof ROUTES)[number]) => methods.find((method) => method.route === `${route.method} ${route.path}`);
+const methodFor = (route: (typeof ROUTES)[number]) =>
+  methods.find((method) => method.route === `${route.method} ${route.path}`);
 
 describe('Construct: Api', () => {
   it('has exactly one method per route of lambdas/api/routes.ts', () => {
@@ -109,12 +123,17 @@ describe('Construct: Api', () => {
     };
 
     // Act
-    const routeFunctions = ROUTES.map((route) => ({ route, fn: template.toJSON().Resources[methodFor(route)!.functionId!] }));
+    const routeFunctions = ROUTES.map((route) => ({
+      route,
+      fn: template.toJSON().Resources[methodFor(route)!.functionId!],
+    }));
 
     // Assess: a route without table access gets no table name either
     for (const { route, fn } of routeFunctions) {
       expect(fn.Properties.Environment.Variables).toMatchObject(environment);
-      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual(route.table.length > 0 ? { Ref: tableId } : undefined);
+      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual(
+        route.table.length > 0 ? { Ref: tableId } : undefined,
+      );
     }
   });
 
@@ -127,7 +146,9 @@ describe('Construct: Api', () => {
     };
 
     // Act
-    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(/"(ApiAuthorizer[0-9A-F]{8})","Arn"/)?.[1];
+    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(
+      /"(ApiAuthorizer[0-9A-F]{8})","Arn"/,
+    )?.[1];
 
     // Assess
     expect(authorizer.Properties).toMatchObject(expected);
@@ -136,7 +157,9 @@ describe('Construct: Api', () => {
 
   it('lets the authorizer GetItem API-key items only: it can read no webhook, secret, delivery or event', () => {
     // Prepare
-    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(/"(ApiAuthorizer[0-9A-F]{8})","Arn"/)![1]!;
+    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(
+      /"(ApiAuthorizer[0-9A-F]{8})","Arn"/,
+    )![1]!;
     const otherPartitions = ['TENANT#tenant-1', 'WEBHOOK#wh_1', 'EVENT#tenant-1#evt_1', 'EVENTS#tenant-1'];
 
     // Act
@@ -149,9 +172,11 @@ describe('Construct: Api', () => {
     }
   });
 
-  it('bounds the authorizer\'s concurrency, so a flood of bad keys cannot take the routes\' share', () => {
+  it("bounds the authorizer's concurrency, so a flood of bad keys cannot take the routes' share", () => {
     // Prepare
-    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(/"(ApiAuthorizer[0-9A-F]{8})","Arn"/)![1]!;
+    const authorizerFunctionId = JSON.stringify(authorizer.Properties.AuthorizerUri).match(
+      /"(ApiAuthorizer[0-9A-F]{8})","Arn"/,
+    )![1]!;
 
     // Act
     const { ReservedConcurrentExecutions } = template.toJSON().Resources[authorizerFunctionId].Properties;
@@ -180,7 +205,17 @@ describe('Construct: Api', () => {
     });
     expect(rules.PerAuthorizationHeader.Statement.RateBasedStatement).toEqual({
       AggregateKeyType: 'CUSTOM_KEYS',
-      CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }, { Priority: 1, Type: 'COMPRESS_WHITE_SPACE' }] } }],
+      CustomKeys: [
+        {
+          Header: {
+            Name: 'authorization',
+            TextTransformations: [
+              { Priority: 0, Type: 'LOWERCASE' },
+              { Priority: 1, Type: 'COMPRESS_WHITE_SPACE' },
+            ],
+          },
+        },
+      ],
       Limit: API_RATE_LIMITS.perAuthorization,
       EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
     });
@@ -220,7 +255,9 @@ describe('Construct: Api', () => {
       StatusCode: String(statusCode),
       ResponseTemplates: { 'application/json': body },
     });
-    expect(parsed).toEqual({ error: { code, message: expect.any(String), details: [], requestId: '$context.requestId' } });
+    expect(parsed).toEqual({
+      error: { code, message: expect.any(String), details: [], requestId: '$context.requestId' },
+    });
   });
 
   it('throttles the stage', () => {
@@ -229,7 +266,12 @@ describe('Construct: Api', () => {
 
     // Assess
     expect(MethodSettings).toEqual([
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: API_THROTTLING.rateLimit, ThrottlingBurstLimit: API_THROTTLING.burstLimit }),
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: API_THROTTLING.rateLimit,
+        ThrottlingBurstLimit: API_THROTTLING.burstLimit,
+      }),
     ]);
     expect(TracingEnabled).toBe(true);
   });
@@ -243,7 +285,10 @@ describe('Construct: Api', () => {
     ['existing-account-role', 0],
     ['create-account-role', 1],
   ])('with apiGatewayLogging=%s', (apiGatewayLogging, accountResources) => {
-    const { stack } = createWebhooksApp({ context: { ...CDK_JSON.context, apiGatewayLogging, 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false });
+    const { stack } = createWebhooksApp(
+      { context: { ...CDK_JSON.context, apiGatewayLogging, 'aws:cdk:bundling-stacks': [] } },
+      { controlTowerChecks: false },
+    );
     const logging = Template.fromStack(stack);
     const [, loggingStage] = resourcesOfType(logging, 'AWS::ApiGateway::Stage')[0]!;
 
@@ -253,14 +298,27 @@ describe('Construct: Api', () => {
 
     it('logs errors, never bodies, and access logs as JSON with the standard fields with the configured retention', () => {
       // Prepare
-      const standardFields = ['requestId', 'ip', 'caller', 'user', 'requestTime', 'httpMethod', 'resourcePath', 'status', 'protocol', 'responseLength'];
+      const standardFields = [
+        'requestId',
+        'ip',
+        'caller',
+        'user',
+        'requestTime',
+        'httpMethod',
+        'resourcePath',
+        'status',
+        'protocol',
+        'responseLength',
+      ];
 
       // Act
       const { DestinationArn, Format } = loggingStage.Properties.AccessLogSetting;
       const logGroup = logging.toJSON().Resources[DestinationArn['Fn::GetAtt'][0]];
 
       // Assess
-      expect(loggingStage.Properties.MethodSettings).toEqual([expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false })]);
+      expect(loggingStage.Properties.MethodSettings).toEqual([
+        expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+      ]);
       expect(Object.keys(JSON.parse(Format))).toEqual(expect.arrayContaining(standardFields));
       expect(logGroup.Properties.RetentionInDays).toBe(30);
     });

@@ -38,7 +38,12 @@ describe('App: cdk.json and context', () => {
   it('reads overrides given on the command line, where every value is a string', () => {
     // Prepare
     const app = new App({
-      context: { allowHttpUrls: 'true', maxWebhooksPerTenant: '50', retryScheduleSeconds: '1,2,3', logRetentionDays: '90' },
+      context: {
+        allowHttpUrls: 'true',
+        maxWebhooksPerTenant: '50',
+        retryScheduleSeconds: '1,2,3',
+        logRetentionDays: '90',
+      },
     });
 
     // Act

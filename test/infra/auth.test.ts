@@ -4,14 +4,29 @@ import { createWebhooksApp } from '../../lib/webhooks-app';
 import { CDK_JSON, resourcesOfType } from './synthesize';
 
 const synth = (context: Record<string, unknown>) =>
-  Template.fromStack(createWebhooksApp({ context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false }).stack);
+  Template.fromStack(
+    createWebhooksApp(
+      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
+      { controlTowerChecks: false },
+    ).stack,
+  );
 
 const authVariables = (template: Template) =>
   resourcesOfType(template, 'AWS::Lambda::Function')
-    .map(([id, fn]) => [id, Object.fromEntries(Object.entries((fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>).filter(([name]) => name.startsWith('AUTH_')))] as const)
+    .map(
+      ([id, fn]) =>
+        [
+          id,
+          Object.fromEntries(
+            Object.entries((fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>).filter(([name]) =>
+              name.startsWith('AUTH_'),
+            ),
+          ),
+        ] as const,
+    )
     .filter(([, variables]) => Object.keys(variables).length > 0);
 
-describe('The API\'s credentials (context auth)', () => {
+describe("The API's credentials (context auth)", () => {
   it('takes API keys only by default, and tells only the authorizer', () => {
     // Act
     const variables = authVariables(synth({}));
@@ -20,22 +35,42 @@ describe('The API\'s credentials (context auth)', () => {
     expect(variables).toEqual([[expect.stringMatching(/^ApiAuthorizer/), { AUTH_API_KEYS: 'true' }]]);
   });
 
-  it('gives the authorizer the team\'s issuer, audience, tenant claim and algorithms in JWT mode', () => {
+  it("gives the authorizer the team's issuer, audience, tenant claim and algorithms in JWT mode", () => {
     // Prepare
-    const auth = { apiKeys: false, jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id', algorithms: ['RS256', 'ES256'] } };
+    const auth = {
+      apiKeys: false,
+      jwt: {
+        issuer: 'https://auth.example.com/',
+        audience: 'webhooks',
+        tenantClaim: 'org_id',
+        algorithms: ['RS256', 'ES256'],
+      },
+    };
 
     // Act
     const variables = authVariables(synth({ auth: JSON.stringify(auth) }));
 
     // Assess
     expect(variables.map(([, v]) => v)).toEqual([
-      { AUTH_API_KEYS: 'false', AUTH_JWT_ISSUER: 'https://auth.example.com/', AUTH_JWT_AUDIENCE: 'webhooks', AUTH_JWT_TENANT_CLAIM: 'org_id', AUTH_JWT_ALGORITHMS: 'RS256,ES256' },
+      {
+        AUTH_API_KEYS: 'false',
+        AUTH_JWT_ISSUER: 'https://auth.example.com/',
+        AUTH_JWT_AUDIENCE: 'webhooks',
+        AUTH_JWT_TENANT_CLAIM: 'org_id',
+        AUTH_JWT_ALGORITHMS: 'RS256,ES256',
+      },
     ]);
   });
 
   it('refuses an issuer that is not https, and a JWT setting without its tenant claim', () => {
     // Assess
-    expect(() => synth({ auth: { apiKeys: true, jwt: { issuer: 'http://auth.example.com/', audience: 'w', tenantClaim: 'org' } } })).toThrow(/auth\.jwt\.issuer: must be an https URL/);
-    expect(() => synth({ auth: { apiKeys: true, jwt: { issuer: 'https://auth.example.com/', audience: 'w' } } })).toThrow(/auth\.jwt\.tenantClaim/);
+    expect(() =>
+      synth({
+        auth: { apiKeys: true, jwt: { issuer: 'http://auth.example.com/', audience: 'w', tenantClaim: 'org' } },
+      }),
+    ).toThrow(/auth\.jwt\.issuer: must be an https URL/);
+    expect(() =>
+      synth({ auth: { apiKeys: true, jwt: { issuer: 'https://auth.example.com/', audience: 'w' } } }),
+    ).toThrow(/auth\.jwt\.tenantClaim/);
   });
 });

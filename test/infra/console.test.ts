@@ -39,7 +39,9 @@ describe('Construct: Console', () => {
 
   it('ships the built console in a layer the function reads, and grants the function nothing but its logs', () => {
     // Prepare
-    const [layerId] = resourcesOfType(template, 'AWS::Lambda::LayerVersion').find(([id]) => id.startsWith('ConsoleFiles'))!;
+    const [layerId] = resourcesOfType(template, 'AWS::Lambda::LayerVersion').find(([id]) =>
+      id.startsWith('ConsoleFiles'),
+    )!;
 
     // Assess
     expect(consoleFunction.Properties).toMatchObject({
@@ -57,7 +59,9 @@ describe('Construct: Console', () => {
 
     // Assess
     expect(JSON.stringify(outputs.ConsoleUrl!.Value)).toContain('/console');
-    expect(JSON.stringify(outputs.ConsoleUrl!.Value)).toContain(JSON.stringify(outputs.ApiUrl!.Value).slice(1, -1).slice(0, 40));
+    expect(JSON.stringify(outputs.ConsoleUrl!.Value)).toContain(
+      JSON.stringify(outputs.ApiUrl!.Value).slice(1, -1).slice(0, 40),
+    );
     expect(methods.filter((method) => method.route.startsWith('OPTIONS'))).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('Access-Control-Allow-Origin');
   });

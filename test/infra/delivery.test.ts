@@ -12,7 +12,15 @@ import {
 import { Delivery } from '../../lib/delivery';
 import { readConfig } from '../../lib/stack-config';
 import { Storage } from '../../lib/storage';
-import { actionsOn, queueIdsOf, resourceByPrefix, resourcesOfType, stringLike, synthesizeWebhooks, tableGrantsOf } from './synthesize';
+import {
+  actionsOn,
+  queueIdsOf,
+  resourceByPrefix,
+  resourcesOfType,
+  stringLike,
+  synthesizeWebhooks,
+  tableGrantsOf,
+} from './synthesize';
 
 // a producer in another stack, given access the way the README tells teams to
 let producer: Stack;
@@ -50,9 +58,15 @@ describe('Construct: Delivery', () => {
     const orderedId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverOrdered')[0];
 
     // Assess
-    expect(queue).toMatchObject({ FifoQueue: true, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+    expect(queue).toMatchObject({
+      FifoQueue: true,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+    });
     expect(actionsOn(template, fanOutId, queues.orderedDeliveries)).toEqual(['sqs:SendMessage']);
-    expect(actionsOn(template, orderedId, queues.orderedDeliveries)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']));
+    expect(actionsOn(template, orderedId, queues.orderedDeliveries)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']),
+    );
     expect(actionsOn(template, deliverId, queues.orderedDeliveries)).toEqual([]);
     // it never re-sends: its waits stay in flight
     expect(actionsOn(template, orderedId, queues.deliveries)).toEqual([]);
@@ -60,7 +74,7 @@ describe('Construct: Delivery', () => {
     expect(actionsOn(template, orderedId, queues.deliveriesDlq)).toEqual(['sqs:SendMessage']);
   });
 
-  it('lets CloudFormation name the queues, with the settings\' retention and visibility', () => {
+  it("lets CloudFormation name the queues, with the settings' retention and visibility", () => {
     // Prepare
     const settings = {
       [queues.events]: EVENTS_QUEUE,
@@ -107,24 +121,27 @@ describe('Construct: Delivery', () => {
   it.each([
     ['fan-out', () => fanOutId, queues.events, EVENTS_QUEUE, FUNCTION_TIMEOUT_SECONDS.fanOut],
     ['deliver', () => deliverId, queues.deliveries, DELIVERIES_QUEUE, FUNCTION_TIMEOUT_SECONDS.deliver],
-  ] as const)('feeds %s from its queue in bounded batches, reporting partial failures', (_, functionId, queueId, settings, timeout) => {
-    // Prepare
-    const mapping = {
-      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-      FunctionName: { Ref: functionId() },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: settings.batchSize,
-      MaximumBatchingWindowInSeconds: settings.maxBatchingWindowSeconds,
-      ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
-    };
+  ] as const)(
+    'feeds %s from its queue in bounded batches, reporting partial failures',
+    (_, functionId, queueId, settings, timeout) => {
+      // Prepare
+      const mapping = {
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { Ref: functionId() },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BatchSize: settings.batchSize,
+        MaximumBatchingWindowInSeconds: settings.maxBatchingWindowSeconds,
+        ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
+      };
 
-    // Act
-    const fn = resources[functionId()];
+      // Act
+      const fn = resources[functionId()];
 
-    // Assess
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping);
-    expect(fn.Properties.Timeout).toBe(timeout);
-  });
+      // Assess
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping);
+      expect(fn.Properties.Timeout).toBe(timeout);
+    },
+  );
 
   it('configures both functions: table, queues, retry schedule, cache, URL policy, retention, auto-disable', () => {
     // Prepare
@@ -169,18 +186,25 @@ describe('Construct: Delivery', () => {
     // Assess
     expect(deliver).toMatchObject(expected);
     expect(deliverSlowLane).toMatchObject(expected);
-    for (const name of Object.keys(expected).filter((name) => name !== 'DELIVERIES_QUEUE_URL')) expect(fanOut[name]).toBeUndefined();
+    for (const name of Object.keys(expected).filter((name) => name !== 'DELIVERIES_QUEUE_URL'))
+      expect(fanOut[name]).toBeUndefined();
   });
 
-  it('feeds each lane\'s queue to its own function, with its own bounded concurrency', () => {
+  it("feeds each lane's queue to its own function, with its own bounded concurrency", () => {
     // Prepare
-    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(
+      ([, mapping]) => mapping.Properties,
+    );
 
     // Act
-    const consumerOf = (queueId: string) => mappings.find((mapping) => mapping.EventSourceArn['Fn::GetAtt'][0] === queueId);
+    const consumerOf = (queueId: string) =>
+      mappings.find((mapping) => mapping.EventSourceArn['Fn::GetAtt'][0] === queueId);
 
     // Assess
-    expect(consumerOf(queues.deliveries)).toMatchObject({ FunctionName: { Ref: deliverId }, ScalingConfig: { MaximumConcurrency: DELIVERIES_QUEUE.maxConcurrency } });
+    expect(consumerOf(queues.deliveries)).toMatchObject({
+      FunctionName: { Ref: deliverId },
+      ScalingConfig: { MaximumConcurrency: DELIVERIES_QUEUE.maxConcurrency },
+    });
     expect(consumerOf(queues.slowDeliveries)).toMatchObject({
       FunctionName: { Ref: deliverSlowLaneId },
       ScalingConfig: { MaximumConcurrency: SLOW_DELIVERIES_QUEUE.maxConcurrency },
@@ -210,33 +234,43 @@ describe('Construct: Delivery', () => {
   it.each([
     ['deliver', () => deliverId, () => queues.deliveries, () => queues.slowDeliveries],
     ['deliver (slow lane)', () => deliverSlowLaneId, () => queues.slowDeliveries, () => queues.deliveries],
-  ])('lets %s consume its lane, re-send to either lane, publish operational events to the platform queue and park exhausted ones, nothing more', (_, functionId, ownQueue, otherLane) => {
-    // Prepare
-    const on = (resourceId: string) => actionsOn(template, functionId(), resourceId);
+  ])(
+    'lets %s consume its lane, re-send to either lane, publish operational events to the platform queue and park exhausted ones, nothing more',
+    (_, functionId, ownQueue, otherLane) => {
+      // Prepare
+      const on = (resourceId: string) => actionsOn(template, functionId(), resourceId);
 
-    // Act
-    const grants = {
-      table: on(tableId),
-      deliveries: on(ownQueue()),
-      otherLane: on(otherLane()),
-      deliveriesDlq: on(queues.deliveriesDlq),
-      events: on(queues.events),
-      platformEvents: on(queues.platformEvents),
-    };
+      // Act
+      const grants = {
+        table: on(tableId),
+        deliveries: on(ownQueue()),
+        otherLane: on(otherLane()),
+        deliveriesDlq: on(queues.deliveriesDlq),
+        events: on(queues.events),
+        platformEvents: on(queues.platformEvents),
+      };
 
-    // Assess
-    expect(grants.table).not.toContain('dynamodb:Scan');
-    // every retry is re-sent with DelaySeconds (docs/design.md §9); the event source mapping receives and deletes
-    expect(new Set(grants.deliveries)).toEqual(
-      new Set(['sqs:ChangeMessageVisibility', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']),
-    );
-    // forwards and retries to the other lane
-    expect(grants.otherLane).toEqual(['sqs:SendMessage']);
-    expect(grants.deliveriesDlq).toEqual(['sqs:SendMessage']);
-    // operational events (docs/design.md §6e) go through the platform's own queue, never the producers' one
-    expect(grants.platformEvents).toEqual(['sqs:SendMessage']);
-    expect(grants.events).toEqual([]);
-  });
+      // Assess
+      expect(grants.table).not.toContain('dynamodb:Scan');
+      // every retry is re-sent with DelaySeconds (docs/design.md §9); the event source mapping receives and deletes
+      expect(new Set(grants.deliveries)).toEqual(
+        new Set([
+          'sqs:ChangeMessageVisibility',
+          'sqs:SendMessage',
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+        ]),
+      );
+      // forwards and retries to the other lane
+      expect(grants.otherLane).toEqual(['sqs:SendMessage']);
+      expect(grants.deliveriesDlq).toEqual(['sqs:SendMessage']);
+      // operational events (docs/design.md §6e) go through the platform's own queue, never the producers' one
+      expect(grants.platformEvents).toEqual(['sqs:SendMessage']);
+      expect(grants.events).toEqual([]);
+    },
+  );
 
   it('lets fan-out read webhooks and their version (TENANT#) and record events (EVENT#), and touch nothing else of the table', () => {
     // Prepare
@@ -257,7 +291,11 @@ describe('Construct: Delivery', () => {
     // Prepare
     const expected = [
       { actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['TENANT#*'] },
-      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['WEBHOOK#*'] },
+      {
+        actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        index: undefined,
+        leadingKeys: ['WEBHOOK#*'],
+      },
     ];
 
     // Act
@@ -306,7 +344,8 @@ describe('Construct: Delivery', () => {
     const config = { ...readConfig(stack), retryScheduleSeconds: Array(70).fill(12 * 3600) };
 
     // Act
-    const build = () => new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage', { config }).table, config });
+    const build = () =>
+      new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage', { config }).table, config });
 
     // Assess
     expect(build).toThrow(/past the retention of events and delivery records/);

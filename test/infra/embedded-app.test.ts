@@ -23,7 +23,10 @@ describe('WebhookPlatform: the construct a team adds to its own stack', () => {
 
     // Act
     const platform = new WebhookPlatform(stack, 'Webhooks', {
-      auth: { apiKeys: false, jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id' } },
+      auth: {
+        apiKeys: false,
+        jwt: { issuer: 'https://auth.example.com/', audience: 'webhooks', tenantClaim: 'org_id' },
+      },
       alarmEmail: 'oncall@example.com',
       settings: { maxWebhooksPerTenant: 50, retryScheduleSeconds: [5, 60, 600] },
     });
@@ -32,23 +35,38 @@ describe('WebhookPlatform: the construct a team adds to its own stack', () => {
 
     // Assess
     const functions = resourcesOfType(template, 'AWS::Lambda::Function');
-    const variables = (prefix: string) => functions.find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
+    const variables = (prefix: string) =>
+      functions.find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
     expect(variables('WebhooksApiCreateWebhook').MAX_WEBHOOKS_PER_TENANT).toBe('50');
     expect(variables('WebhooksDeliveryFanOut').RETRY_SCHEDULE_SECONDS).toBe('5,60,600');
-    expect(variables('WebhooksApiAuthorizer')).toMatchObject({ AUTH_API_KEYS: 'false', AUTH_JWT_TENANT_CLAIM: 'org_id' });
+    expect(variables('WebhooksApiAuthorizer')).toMatchObject({
+      AUTH_API_KEYS: 'false',
+      AUTH_JWT_TENANT_CLAIM: 'org_id',
+    });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
-    const [[producerPolicyId]] = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes('Producer'));
+    const [[producerPolicyId]] = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, policy]) =>
+      JSON.stringify(policy.Properties.Roles).includes('Producer'),
+    );
     expect(producerPolicyId).toBeDefined();
     expect(platform.eventsQueue.queueUrl).toBeDefined();
-    expect(statementsOfFunction(template, functions.find(([id]) => id.startsWith('WebhooksDeliveryFanOut'))![0]).flatMap(actionsOf)).toContain('dynamodb:UpdateItem');
+    expect(
+      statementsOfFunction(template, functions.find(([id]) => id.startsWith('WebhooksDeliveryFanOut'))![0]).flatMap(
+        actionsOf,
+      ),
+    ).toContain('dynamodb:UpdateItem');
   });
 
   it('refuses a bad prop with a message that names it and the construct', () => {
     // Assess
-    expect(() => new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'S'), 'Webhooks', { settings: { maxWebhooksPerTenant: -1 } })).toThrow(/Invalid Webhooks props: maxWebhooksPerTenant/);
+    expect(
+      () =>
+        new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'S'), 'Webhooks', {
+          settings: { maxWebhooksPerTenant: -1 },
+        }),
+    ).toThrow(/Invalid Webhooks props: maxWebhooksPerTenant/);
   });
 
-  it('synthesizes examples/embedded-app: the platform beside the team\'s own API and producer', () => {
+  it("synthesizes examples/embedded-app: the platform beside the team's own API and producer", () => {
     // Act
     const stack = new OrdersStack(new App({ context: NO_BUNDLING }), 'Orders');
     const template = Template.fromStack(stack);
@@ -61,11 +79,13 @@ describe('WebhookPlatform: the construct a team adds to its own stack', () => {
       .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
     expect(producerStatements.flatMap(actionsOf)).toContain('sqs:SendMessage');
     expect(producerStatements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
-    expect(resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Webhooks'))).toHaveLength(21);
+    expect(resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Webhooks'))).toHaveLength(
+      21,
+    );
   });
 });
 
-describe('WebhookPlatform eventTypes: the team\'s catalog', () => {
+describe("WebhookPlatform eventTypes: the team's catalog", () => {
   const ORDER_PAID = {
     name: 'order.paid',
     description: 'An order was paid',
@@ -80,31 +100,47 @@ describe('WebhookPlatform eventTypes: the team\'s catalog', () => {
     const template = Template.fromStack(stack);
 
     // Assess
-    const [[layerId]] = resourcesOfType(template, 'AWS::Lambda::LayerVersion').filter(([id]) => id.startsWith('WebhooksEventCatalog'));
+    const [[layerId]] = resourcesOfType(template, 'AWS::Lambda::LayerVersion').filter(([id]) =>
+      id.startsWith('WebhooksEventCatalog'),
+    );
     const withCatalog = resourcesOfType(template, 'AWS::Lambda::Function')
       .filter(([, fn]) => fn.Properties.Environment?.Variables?.EVENT_CATALOG_FILE === '/opt/event-catalog.json')
       .map(([id, fn]) => {
         expect(fn.Properties.Layers).toEqual([{ Ref: layerId }]);
         return id.replace(/[0-9A-F]{8}$/, '');
       });
-    expect(withCatalog.sort()).toEqual([...ROUTE_NAMES.map((name) => `WebhooksApi${name}`), 'WebhooksDeliveryFanOut'].sort());
+    expect(withCatalog.sort()).toEqual(
+      [...ROUTE_NAMES.map((name) => `WebhooksApi${name}`), 'WebhooksDeliveryFanOut'].sort(),
+    );
   });
 
   it('refuses at synth a catalog whose example its own schema refuses', () => {
     // Assess
-    expect(() => new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'Shop'), 'Webhooks', { eventTypes: [{ ...ORDER_PAID, example: {} }] })).toThrow(
+    expect(
+      () =>
+        new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'Shop'), 'Webhooks', {
+          eventTypes: [{ ...ORDER_PAID, example: {} }],
+        }),
+    ).toThrow(
       /Invalid event catalog \(Shop\/Webhooks eventTypes\): order\.paid: its example does not match its schema/,
     );
   });
 });
 
-describe('WebhookPlatform domain: the API and the console on the team\'s domain', () => {
+describe("WebhookPlatform domain: the API and the console on the team's domain", () => {
   const synth = (domain: (stack: Stack) => DomainSettings) => {
-    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Shop', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
     const platform = new WebhookPlatform(stack, 'Webhooks', { domain: domain(stack) });
     return { platform, template: Template.fromStack(stack) };
   };
-  const certificate = (stack: Stack) => Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666');
+  const certificate = (stack: Stack) =>
+    Certificate.fromCertificateArn(
+      stack,
+      'Cert',
+      'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666',
+    );
 
   it('creates a regional TLS 1.2 domain, maps the stage at the base path, adds the alias, and names it in ApiUrl and ConsoleUrl', () => {
     // Act
@@ -116,7 +152,11 @@ describe('WebhookPlatform domain: the API and the console on the team\'s domain'
     }));
 
     // Assess
-    template.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: 'api.example.com', SecurityPolicy: 'TLS_1_2', EndpointConfiguration: { Types: ['REGIONAL'] } });
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'api.example.com',
+      SecurityPolicy: 'TLS_1_2',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
     template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'webhooks' });
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A' });
     const outputs = template.toJSON().Outputs;
@@ -127,7 +167,11 @@ describe('WebhookPlatform domain: the API and the console on the team\'s domain'
   it('maps onto a domain the team already has, at its root when no base path is given', () => {
     // Act
     const { template } = synth((stack) => ({
-      domain: DomainName.fromDomainNameAttributes(stack, 'Existing', { domainName: 'api.example.com', domainNameAliasHostedZoneId: 'Z2', domainNameAliasTarget: 'd-1.execute-api.eu-west-1.amazonaws.com' }),
+      domain: DomainName.fromDomainNameAttributes(stack, 'Existing', {
+        domainName: 'api.example.com',
+        domainNameAliasHostedZoneId: 'Z2',
+        domainNameAliasTarget: 'd-1.execute-api.eu-west-1.amazonaws.com',
+      }),
     }));
 
     // Assess
@@ -140,6 +184,8 @@ describe('WebhookPlatform domain: the API and the console on the team\'s domain'
 
   it('refuses a base path with a leading slash', () => {
     // Assess
-    expect(() => synth((stack) => ({ domainName: 'api.example.com', certificate: certificate(stack), basePath: '/v2' }))).toThrow(/domain\.basePath: "\/v2" must be path segments/);
+    expect(() =>
+      synth((stack) => ({ domainName: 'api.example.com', certificate: certificate(stack), basePath: '/v2' })),
+    ).toThrow(/domain\.basePath: "\/v2" must be path segments/);
   });
 });

@@ -4,7 +4,12 @@ import { createWebhooksApp } from '../../lib/webhooks-app';
 import { actionsOf, CDK_JSON, resourcesOfType, statementsOfFunction } from './synthesize';
 
 const synth = (context: Record<string, unknown>) =>
-  Template.fromStack(createWebhooksApp({ context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false }).stack);
+  Template.fromStack(
+    createWebhooksApp(
+      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
+      { controlTowerChecks: false },
+    ).stack,
+  );
 
 describe('Encryption at rest (context encryptionKey)', () => {
   // the CLI sets these from the profile; a customer-managed key needs the Region
@@ -20,14 +25,17 @@ describe('Encryption at rest (context encryptionKey)', () => {
 
     // Assess
     expect(resourcesOfType(template, 'AWS::KMS::Key')).toEqual([]);
-    for (const [, queue] of resourcesOfType(template, 'AWS::SQS::Queue')) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    for (const [, queue] of resourcesOfType(template, 'AWS::SQS::Queue'))
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
   it('creates one rotated, retained key that CloudWatch Logs of this account may use for its log groups only', () => {
     // Assess
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect((key as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
-    const logs = key.Properties.KeyPolicy.Statement.find((statement: any) => JSON.stringify(statement.Principal).includes('logs.'));
+    const logs = key.Properties.KeyPolicy.Statement.find((statement: any) =>
+      JSON.stringify(statement.Principal).includes('logs.'),
+    );
     expect(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toBeDefined();
   });
 
@@ -49,7 +57,11 @@ describe('Encryption at rest (context encryptionKey)', () => {
     // Act
     const functions = resourcesOfType(withKey, 'AWS::Lambda::Function');
     const usesKey = (id: string) =>
-      statementsOfFunction(withKey, id).some((statement) => JSON.stringify(statement.Resource) === JSON.stringify(keyArn) && actionsOf(statement).includes('kms:GenerateDataKey'));
+      statementsOfFunction(withKey, id).some(
+        (statement) =>
+          JSON.stringify(statement.Resource) === JSON.stringify(keyArn) &&
+          actionsOf(statement).includes('kms:GenerateDataKey'),
+      );
 
     // Assess
     const bound = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.TABLE_NAME);
@@ -60,7 +72,9 @@ describe('Encryption at rest (context encryptionKey)', () => {
 
   it('refuses a value that is neither a choice nor a KMS key ARN, and a key for a stack of no Region', () => {
     // Assess
-    expect(() => synth({ encryptionKey: 'alias/mine' })).toThrow(/encryptionKey: must be aws-managed, create, or a KMS key ARN/);
+    expect(() => synth({ encryptionKey: 'alias/mine' })).toThrow(
+      /encryptionKey: must be aws-managed, create, or a KMS key ARN/,
+    );
     vi.stubEnv('CDK_DEFAULT_REGION', undefined);
     expect(() => synth({ encryptionKey: 'create' })).toThrow(/encryptionKey: needs the stack's Region/);
   });

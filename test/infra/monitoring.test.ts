@@ -9,7 +9,12 @@ const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm
 
 /** The stack with other context, functions left unbundled (what is asserted here does not depend on them). */
 const withContext = (context: Record<string, string>) =>
-  Template.fromStack(createWebhooksApp({ context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false }).stack);
+  Template.fromStack(
+    createWebhooksApp(
+      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
+      { controlTowerChecks: false },
+    ).stack,
+  );
 
 describe('Construct: Monitoring, who the alarms wake', () => {
   it('makes every alarm notify one SNS topic, named in the stack outputs, that refuses plain HTTP', () => {
@@ -30,7 +35,8 @@ describe('Construct: Monitoring, who the alarms wake', () => {
     const arn = 'arn:aws:sns:us-east-1:123456789012:pager';
     const withTopic = withContext({ alarmTopicArn: arn });
     withTopic.resourceCountIs('AWS::SNS::Topic', 0);
-    for (const [, alarm] of resourcesOfType(withTopic, 'AWS::CloudWatch::Alarm')) expect(alarm.Properties.AlarmActions).toEqual([arn]);
+    for (const [, alarm] of resourcesOfType(withTopic, 'AWS::CloudWatch::Alarm'))
+      expect(alarm.Properties.AlarmActions).toEqual([arn]);
   });
 
   it('refuses an alarmEmail that is not an address, naming the setting', () => {
@@ -39,26 +45,31 @@ describe('Construct: Monitoring, who the alarms wake', () => {
 });
 
 describe('Construct: Monitoring', () => {
-  it.each(['DeliveryEventsDlq', 'DeliveryDeliveriesDlq', 'RecoveryRecoveriesDlq'])('alarms as soon as %s holds a message', (prefix) => {
+  it.each(['DeliveryEventsDlq', 'DeliveryDeliveriesDlq', 'RecoveryRecoveriesDlq'])(
+    'alarms as soon as %s holds a message',
+    (prefix) => {
+      // Prepare
+      const [dlqId] = resourceByPrefix(template, 'AWS::SQS::Queue', prefix);
+
+      // Act
+      const alarm = alarms.find((candidate) => JSON.stringify(candidate.Dimensions).includes(`"${dlqId}"`));
+
+      // Assess
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    },
+  );
+
+  it("alarms on any error of each deliver lane's function", () => {
     // Prepare
-    const [dlqId] = resourceByPrefix(template, 'AWS::SQS::Queue', prefix);
-
-    // Act
-    const alarm = alarms.find((candidate) => JSON.stringify(candidate.Dimensions).includes(`"${dlqId}"`));
-
-    // Assess
-    expect(alarm).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it('alarms on any error of each deliver lane\'s function', () => {
-    // Prepare
-    const deliverIds = ['DeliveryDeliver', 'DeliveryDeliverSlowLane', 'DeliveryDeliverOrdered'].map((prefix) => resourceByPrefix(template, 'AWS::Lambda::Function', prefix)[0]);
+    const deliverIds = ['DeliveryDeliver', 'DeliveryDeliverSlowLane', 'DeliveryDeliverOrdered'].map(
+      (prefix) => resourceByPrefix(template, 'AWS::Lambda::Function', prefix)[0],
+    );
 
     // Act
     const errorAlarms = alarms.filter((candidate) => candidate.MetricName === 'Errors');
@@ -66,47 +77,66 @@ describe('Construct: Monitoring', () => {
     // Assess
     expect(errorAlarms).toHaveLength(3);
     expect(errorAlarms).toEqual(
-      expect.arrayContaining(deliverIds.map((deliverId) =>
-        expect.objectContaining({
-          Namespace: 'AWS/Lambda',
-          Dimensions: [{ Name: 'FunctionName', Value: { Ref: deliverId } }],
-          Statistic: 'Sum',
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        }),
-      )),
+      expect.arrayContaining(
+        deliverIds.map((deliverId) =>
+          expect.objectContaining({
+            Namespace: 'AWS/Lambda',
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: deliverId } }],
+            Statistic: 'Sum',
+            Threshold: 1,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          }),
+        ),
+      ),
     );
     // three DLQs, three lanes' functions, two queues' oldest message, breaker opens, table throttling
     expect(alarms).toHaveLength(10);
   });
 
-  it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])('alarms when a delivery has waited over 30 minutes in %s, three periods running', (prefix) => {
-    // Prepare
-    const [queueId] = resourceByPrefix(template, 'AWS::SQS::Queue', prefix);
+  it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])(
+    'alarms when a delivery has waited over 30 minutes in %s, three periods running',
+    (prefix) => {
+      // Prepare
+      const [queueId] = resourceByPrefix(template, 'AWS::SQS::Queue', prefix);
 
-    // Act
-    const alarm = alarms.find((candidate) => candidate.MetricName === 'ApproximateAgeOfOldestMessage' && JSON.stringify(candidate.Dimensions).includes(`"${queueId}"`));
+      // Act
+      const alarm = alarms.find(
+        (candidate) =>
+          candidate.MetricName === 'ApproximateAgeOfOldestMessage' &&
+          JSON.stringify(candidate.Dimensions).includes(`"${queueId}"`),
+      );
 
-    // Assess
-    expect(alarm).toMatchObject({
-      Namespace: 'AWS/SQS',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
-      Statistic: 'Maximum',
-      Threshold: 1800,
-      ComparisonOperator: 'GreaterThanThreshold',
-      EvaluationPeriods: 3,
-    });
-  });
+      // Assess
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 1800,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+      });
+    },
+  );
 
   it('alarms when many circuit breakers open at once, on the metric deliver publishes', () => {
     // Prepare
-    const metric = { Namespace: METRICS.namespace, MetricName: METRICS.breakerOpened, Dimensions: [{ Name: 'service', Value: 'webhooks' }] };
+    const metric = {
+      Namespace: METRICS.namespace,
+      MetricName: METRICS.breakerOpened,
+      Dimensions: [{ Name: 'service', Value: 'webhooks' }],
+    };
 
     // Act
     const alarm = alarms.find((candidate) => candidate.MetricName === METRICS.breakerOpened);
 
     // Assess
-    expect(alarm).toMatchObject({ ...metric, Statistic: 'Sum', Period: 300, Threshold: 10, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm).toMatchObject({
+      ...metric,
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     expect(METRICS).toMatchObject({ namespace: 'Webhooks', breakerOpened: 'BreakerOpened' });
   });
 

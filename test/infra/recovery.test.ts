@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/api/routes';
 import { FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE, ROUTE_QUEUE_URL_VARIABLES } from '../../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../../lambdas/table-access';
-import { actionsOf, queueIdsOf, resourceByPrefix, resourcesOfType, statementsOfFunction, synthesizeWebhooks, tableGrantsOf } from './synthesize';
+import {
+  actionsOf,
+  queueIdsOf,
+  resourceByPrefix,
+  resourcesOfType,
+  statementsOfFunction,
+  synthesizeWebhooks,
+  tableGrantsOf,
+} from './synthesize';
 
 const { template } = synthesizeWebhooks();
 const resources = template.toJSON().Resources;
@@ -15,8 +23,12 @@ function sqsGrants(functionId: string): string[] {
   return statementsOfFunction(template, functionId)
     .filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')))
     .flatMap((statement) => {
-      const named = Object.entries(queues).filter(([, id]) => JSON.stringify(statement.Resource).includes(`"${id}"`)).map(([name]) => name);
-      return actionsOf(statement).flatMap((action) => (named.length ? named : ['?']).map((queue) => `${action} on ${queue}`));
+      const named = Object.entries(queues)
+        .filter(([, id]) => JSON.stringify(statement.Resource).includes(`"${id}"`))
+        .map(([name]) => name);
+      return actionsOf(statement).flatMap((action) =>
+        (named.length ? named : ['?']).map((queue) => `${action} on ${queue}`),
+      );
     })
     .sort();
 }
@@ -25,18 +37,27 @@ function sqsGrants(functionId: string): string[] {
 const routeFunctionId = (name: string) => resourceByPrefix(template, 'AWS::Lambda::Function', `Api${name}`)[0];
 
 describe('Construct: Recovery', () => {
-  it('parks jobs that keep failing in the recoveries DLQ, with the settings\' retention and visibility', () => {
+  it("parks jobs that keep failing in the recoveries DLQ, with the settings' retention and visibility", () => {
     // Act
     const queue = resources[queues.recoveries].Properties;
 
     // Assess
-    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [queues.recoveriesDlq, 'Arn'] }, maxReceiveCount: RECOVERIES_QUEUE.maxReceiveCount });
-    expect(queue).toMatchObject({ VisibilityTimeout: RECOVERIES_QUEUE.visibilityTimeoutSeconds, MessageRetentionPeriod: RECOVERIES_QUEUE.retentionSeconds, SqsManagedSseEnabled: true });
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [queues.recoveriesDlq, 'Arn'] },
+      maxReceiveCount: RECOVERIES_QUEUE.maxReceiveCount,
+    });
+    expect(queue).toMatchObject({
+      VisibilityTimeout: RECOVERIES_QUEUE.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: RECOVERIES_QUEUE.retentionSeconds,
+      SqsManagedSseEnabled: true,
+    });
   });
 
   it('runs Recover on the recoveries queue, one job at a time, with partial batch failures', () => {
     // Act
-    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) => mapping.Properties.FunctionName.Ref === recoverId);
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => mapping.Properties.FunctionName.Ref === recoverId,
+    );
 
     // Assess
     expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
@@ -53,7 +74,11 @@ describe('Construct: Recovery', () => {
   it('lets Recover read the webhook, query delivery logs and batch-read events, and nothing else of the table', () => {
     // Prepare
     const expected = TABLE_ACCESS.recover
-      .map((grant) => ({ actions: grant.actions.map((action) => `dynamodb:${action}`).sort(), index: undefined, leadingKeys: [...grant.leadingKeys].sort() }))
+      .map((grant) => ({
+        actions: grant.actions.map((action) => `dynamodb:${action}`).sort(),
+        index: undefined,
+        leadingKeys: [...grant.leadingKeys].sort(),
+      }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
     // Act
@@ -65,10 +90,19 @@ describe('Construct: Recovery', () => {
 
   it('lets Recover send to the deliveries queue, to its own (the continuation) and to its DLQ (poison), consume its own, and nothing more', () => {
     // Act
-    const grants = sqsGrants(recoverId).filter((grant) => !/sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on recoveries/.test(grant));
+    const grants = sqsGrants(recoverId).filter(
+      (grant) =>
+        !/sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on recoveries/.test(
+          grant,
+        ),
+    );
 
     // Assess
-    expect(grants).toEqual(['sqs:SendMessage on deliveries', 'sqs:SendMessage on recoveries', 'sqs:SendMessage on recoveriesDlq']);
+    expect(grants).toEqual([
+      'sqs:SendMessage on deliveries',
+      'sqs:SendMessage on recoveries',
+      'sqs:SendMessage on recoveriesDlq',
+    ]);
     expect(resources[recoverId].Properties.Environment.Variables).toMatchObject({
       DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
       RECOVERIES_QUEUE_URL: { Ref: queues.recoveries },
@@ -90,15 +124,23 @@ describe('Construct: Api, the queues routes send to', () => {
     // Assess
     expect(grants).toEqual(declared.map((queue) => `sqs:SendMessage on ${queue}`).sort());
     for (const [queue, variable] of Object.entries(ROUTE_QUEUE_URL_VARIABLES)) {
-      expect(variables[variable]).toEqual(declared.includes(queue as never) ? { Ref: queues[queue as keyof typeof queues] } : undefined);
+      expect(variables[variable]).toEqual(
+        declared.includes(queue as never) ? { Ref: queues[queue as keyof typeof queues] } : undefined,
+      );
     }
   });
 
   it('declares a queue on each write route of docs/design.md §6b', () => {
     // Act
-    const sending = Object.fromEntries(ROUTES.filter((route) => route.queues).map((route) => [route.name, route.queues]));
+    const sending = Object.fromEntries(
+      ROUTES.filter((route) => route.queues).map((route) => [route.name, route.queues]),
+    );
 
     // Assess
-    expect(sending).toEqual({ RetryDelivery: ['deliveries'], TestWebhook: ['platformEvents'], RecoverDeliveries: ['recoveries'] });
+    expect(sending).toEqual({
+      RetryDelivery: ['deliveries'],
+      TestWebhook: ['platformEvents'],
+      RecoverDeliveries: ['recoveries'],
+    });
   });
 });

@@ -9,7 +9,9 @@ const { stack, template } = synthesizeWebhooks();
 /** Every Allow statement of every policy document in the template (identity and resource policies). */
 const allowStatements = [
   ...resourcesOfType(template, 'AWS::IAM::Policy').map(([, policy]) => policy.Properties.PolicyDocument),
-  ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([, role]) => (role.Properties.Policies ?? []).map((p: any) => p.PolicyDocument)),
+  ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([, role]) =>
+    (role.Properties.Policies ?? []).map((p: any) => p.PolicyDocument),
+  ),
   ...resourcesOfType(template, 'AWS::SQS::QueuePolicy').map(([, policy]) => policy.Properties.PolicyDocument),
 ]
   .flatMap((document) => document.Statement)
@@ -52,7 +54,9 @@ describe('Stack: Webhooks security', () => {
     const dataActions = /^dynamodb:(Get|BatchGet|Query|Scan|Put|Update|Delete|BatchWrite|ConditionCheck|PartiQL)/;
 
     // Act
-    const dynamoStatements = allowStatements.filter((statement) => actionsOf(statement).some((action) => dataActions.test(action)));
+    const dynamoStatements = allowStatements.filter((statement) =>
+      actionsOf(statement).some((action) => dataActions.test(action)),
+    );
 
     // Assess
     expect(dynamoStatements.length).toBeGreaterThan(0);
@@ -81,7 +85,10 @@ describe('Stack: Webhooks security', () => {
 
     // Act
     const report = checks.validateScope(stack);
-    const findings = report.violations.map((violation) => `${violation.ruleName} (${violation.severity}) at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    const findings = report.violations.map(
+      (violation) =>
+        `${violation.ruleName} (${violation.severity}) at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
 
     // Assess
     expect(findings).toEqual([]);

@@ -20,7 +20,12 @@ const QUOTAS = {
   inlinePolicyCharactersPerRole: 10_240,
 };
 const LONGEST_REFERENCE = 256;
-const PSEUDO_PARAMETER_LENGTH: Record<string, number> = { 'AWS::AccountId': 12, 'AWS::Region': 14, 'AWS::Partition': 10, 'AWS::URLSuffix': 16 };
+const PSEUDO_PARAMETER_LENGTH: Record<string, number> = {
+  'AWS::AccountId': 12,
+  'AWS::Region': 14,
+  'AWS::Partition': 10,
+  'AWS::URLSuffix': 16,
+};
 
 function longestLength(value: unknown): number {
   if (typeof value === 'string') return value.length;
@@ -40,23 +45,25 @@ describe('The template keeps the service quotas and rules', () => {
   const { template, outdir } = synthesizeWebhooks();
   const json = template.toJSON() as { Resources: Record<string, any>; Outputs: Record<string, unknown> };
 
-  it('stays within CloudFormation\'s quotas for resources, template size and outputs', () => {
+  it("stays within CloudFormation's quotas for resources, template size and outputs", () => {
     // Assess
     expect(Object.keys(json.Resources).length).toBeLessThanOrEqual(QUOTAS.resourcesPerTemplate);
     expect(readFileSync(join(outdir, 'Webhooks.template.json')).length).toBeLessThanOrEqual(QUOTAS.templateBytes);
     expect(Object.keys(json.Outputs).length).toBeLessThanOrEqual(QUOTAS.outputsPerTemplate);
   });
 
-  it('keeps each function\'s environment under Lambda\'s 4 KB, every reference at its longest', () => {
+  it("keeps each function's environment under Lambda's 4 KB, every reference at its longest", () => {
     // Act
-    const sizes = resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => [id, longestLength(fn.Properties.Environment?.Variables ?? {})] as const);
+    const sizes = resourcesOfType(template, 'AWS::Lambda::Function').map(
+      ([id, fn]) => [id, longestLength(fn.Properties.Environment?.Variables ?? {})] as const,
+    );
 
     // Assess
     expect(sizes.filter(([, size]) => size > QUOTAS.lambdaEnvironmentBytes)).toEqual([]);
     expect(sizes.length).toBeGreaterThan(10);
   });
 
-  it('keeps each role\'s inline policies under IAM\'s 10,240 characters', () => {
+  it("keeps each role's inline policies under IAM's 10,240 characters", () => {
     // Act
     const byRole = new Map<string, number>();
     for (const [, policy] of resourcesOfType(template, 'AWS::IAM::Policy')) {
@@ -71,25 +78,32 @@ describe('The template keeps the service quotas and rules', () => {
 
   it('gives every SQS event source what Lambda requires: visibility, batching window, concurrency, partial failures', () => {
     // Act
-    const problems = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(([id, { Properties: mapping }]) => {
-      const queue = json.Resources[mapping.EventSourceArn['Fn::GetAtt'][0]].Properties;
-      const fn = json.Resources[mapping.FunctionName.Ref].Properties;
-      const concurrency = mapping.ScalingConfig?.MaximumConcurrency;
-      return [
-        queue.VisibilityTimeout >= 6 * fn.Timeout || `${id}: visibility ${queue.VisibilityTimeout} s < 6 × ${fn.Timeout} s`,
-        mapping.BatchSize <= 10 || mapping.MaximumBatchingWindowInSeconds >= 1 || `${id}: a batch over 10 needs a batching window`,
-        !queue.FifoQueue || (mapping.BatchSize <= 10 && mapping.MaximumBatchingWindowInSeconds === undefined) || `${id}: a FIFO source takes at most 10 and no window`,
-        (concurrency >= 2 && concurrency <= 1000) || `${id}: maxConcurrency ${concurrency} outside 2–1000`,
-        mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') || `${id}: no partial batch responses`,
-      ].filter((result): result is string => typeof result === 'string');
-    });
+    const problems = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(
+      ([id, { Properties: mapping }]) => {
+        const queue = json.Resources[mapping.EventSourceArn['Fn::GetAtt'][0]].Properties;
+        const fn = json.Resources[mapping.FunctionName.Ref].Properties;
+        const concurrency = mapping.ScalingConfig?.MaximumConcurrency;
+        return [
+          queue.VisibilityTimeout >= 6 * fn.Timeout ||
+            `${id}: visibility ${queue.VisibilityTimeout} s < 6 × ${fn.Timeout} s`,
+          mapping.BatchSize <= 10 ||
+            mapping.MaximumBatchingWindowInSeconds >= 1 ||
+            `${id}: a batch over 10 needs a batching window`,
+          !queue.FifoQueue ||
+            (mapping.BatchSize <= 10 && mapping.MaximumBatchingWindowInSeconds === undefined) ||
+            `${id}: a FIFO source takes at most 10 and no window`,
+          (concurrency >= 2 && concurrency <= 1000) || `${id}: maxConcurrency ${concurrency} outside 2–1000`,
+          mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') || `${id}: no partial batch responses`,
+        ].filter((result): result is string => typeof result === 'string');
+      },
+    );
 
     // Assess: fan-out (events and platform events), the three deliver lanes and recover
     expect(problems).toEqual([]);
     expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(6);
   });
 
-  it('associates the web ACL with this API\'s stage', () => {
+  it("associates the web ACL with this API's stage", () => {
     // Act
     const [[, association]] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation') as [[string, any]];
     const [restApiId] = resourcesOfType(template, 'AWS::ApiGateway::RestApi')[0]!;
@@ -98,20 +112,28 @@ describe('The template keeps the service quotas and rules', () => {
     // Assess
     const [, parts] = association.Properties.ResourceArn['Fn::Join'] as [string, unknown[]];
     expect(parts).toEqual(expect.arrayContaining([{ Ref: restApiId }, { Ref: stageId }]));
-    expect(parts.filter((part) => typeof part === 'string').join('')).toMatch(/:apigateway:.*::\/restapis\/\/stages\/$/);
+    expect(parts.filter((part) => typeof part === 'string').join('')).toMatch(
+      /:apigateway:.*::\/restapis\/\/stages\/$/,
+    );
   });
 });
 
 /** The rule names of every finding in a synthesis' validation report (acknowledged findings are not in it). */
 function violationsIn(directory: string): string[] {
-  const report = JSON.parse(readFileSync(join(directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: { ruleName: string }[] }[] };
+  const report = JSON.parse(readFileSync(join(directory, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { violations: { ruleName: string }[] }[];
+  };
   return report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => violation.ruleName));
 }
 
 describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validator-cfnguard)', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'webhooks-guard-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  const withoutBundling = (context: Record<string, unknown> = {}) => ({ ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] });
+  const withoutBundling = (context: Record<string, unknown> = {}) => ({
+    ...CDK_JSON.context,
+    ...context,
+    'aws:cdk:bundling-stacks': [],
+  });
 
   it('fails exactly the controls lib/control-tower.ts acknowledges, when the plugin reads the template on its own', () => {
     // Prepare: the template of the default app; run outside a synthesis, the plugin sees no acknowledgement
@@ -119,7 +141,10 @@ describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validato
     const assembly = app.synth();
 
     // Act
-    const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ appConstruct: app, templatePaths: assembly.stacks.map((stack) => join(outdir, stack.templateFile)) });
+    const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({
+      appConstruct: app,
+      templatePaths: assembly.stacks.map((stack) => join(outdir, stack.templateFile)),
+    });
 
     // Assess
     const failing = new Set(report.violations.map((violation) => violation.ruleName));
@@ -133,7 +158,12 @@ describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validato
     // Act
     const { app } = createWebhooksApp({
       outdir: join(outdir, 'compliant'),
-      context: withoutBundling({ logRetentionDays: 365, apiGatewayLogging: 'existing-account-role', encryptionKey: 'create', staticEgress: true }),
+      context: withoutBundling({
+        logRetentionDays: 365,
+        apiGatewayLogging: 'existing-account-role',
+        encryptionKey: 'create',
+        staticEgress: true,
+      }),
     });
 
     // Assess: no finding at all, not even one the plugin lets pass (it concludes "success" on some controls' findings)

@@ -4,7 +4,12 @@ import { createWebhooksApp } from '../../lib/webhooks-app';
 import { CDK_JSON, resourcesOfType } from './synthesize';
 
 const synth = (context: Record<string, unknown>) =>
-  Template.fromStack(createWebhooksApp({ context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false }).stack);
+  Template.fromStack(
+    createWebhooksApp(
+      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
+      { controlTowerChecks: false },
+    ).stack,
+  );
 
 describe('Static egress addresses (context staticEgress)', () => {
   const template = synth({ staticEgress: true });
@@ -28,8 +33,12 @@ describe('Static egress addresses (context staticEgress)', () => {
 
     // Assess
     expect(addresses).toHaveLength(2);
-    expect(gateways.map(([, gateway]) => gateway.Properties.AllocationId).sort()).toEqual(addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'AllocationId'] })).sort());
-    expect(template.toJSON().Outputs.EgressIps.Value).toEqual({ 'Fn::Join': [',', addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] });
+    expect(gateways.map(([, gateway]) => gateway.Properties.AllocationId).sort()).toEqual(
+      addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'AllocationId'] })).sort(),
+    );
+    expect(template.toJSON().Outputs.EgressIps.Value).toEqual({
+      'Fn::Join': [',', addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))],
+    });
   });
 
   it('puts the three deliver lanes, and only them, in the private subnets with a security group that lets nothing in', () => {
@@ -39,12 +48,15 @@ describe('Static egress addresses (context staticEgress)', () => {
 
     // Assess
     expect(inVpc.sort()).toEqual(deliverLanes.map(([id]) => id).sort());
-    for (const [, fn] of deliverLanes) expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+    for (const [, fn] of deliverLanes)
+      expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
     expect(group.Properties.SecurityGroupIngress).toBeUndefined();
-    expect(group.Properties.SecurityGroupEgress.map((rule: { FromPort: number }) => rule.FromPort).sort()).toEqual([443, 80]);
+    expect(group.Properties.SecurityGroupEgress.map((rule: { FromPort: number }) => rule.FromPort).sort()).toEqual([
+      443, 80,
+    ]);
   });
 
-  it('reaches DynamoDB through a gateway endpoint, and records the VPC\'s traffic in flow logs', () => {
+  it("reaches DynamoDB through a gateway endpoint, and records the VPC's traffic in flow logs", () => {
     // Assess
     const [[, endpoint]] = resourcesOfType(template, 'AWS::EC2::VPCEndpoint') as [[string, any]];
     expect(JSON.stringify(endpoint.Properties.ServiceName)).toContain('dynamodb');

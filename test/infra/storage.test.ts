@@ -29,12 +29,14 @@ describe('Construct: Storage', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
   });
 
-  it('lists a tenant\'s events by time through the EventsByTime index, projecting only what the list shows', () => {
+  it("lists a tenant's events by time through the EventsByTime index, projecting only what the list shows", () => {
     // Prepare
     const { indexName, partitionKey, sortKey, projectedAttributes } = TABLE.eventsByTime;
 
     // Act
-    const index = table.Properties.GlobalSecondaryIndexes?.find((candidate: { IndexName: string }) => candidate.IndexName === indexName);
+    const index = table.Properties.GlobalSecondaryIndexes?.find(
+      (candidate: { IndexName: string }) => candidate.IndexName === indexName,
+    );
 
     // Assess
     expect(index).toEqual({
@@ -108,33 +110,65 @@ describe('Construct: Storage, billing', () => {
     };
 
     // Act
-    const { stack } = createWebhooksApp({
-      context: { ...CDK_JSON.context, billingMode: 'provisioned', provisionedCapacity: JSON.stringify(capacity), 'aws:cdk:bundling-stacks': [] },
-    }, { controlTowerChecks: false });
+    const { stack } = createWebhooksApp(
+      {
+        context: {
+          ...CDK_JSON.context,
+          billingMode: 'provisioned',
+          provisionedCapacity: JSON.stringify(capacity),
+          'aws:cdk:bundling-stacks': [],
+        },
+      },
+      { controlTowerChecks: false },
+    );
     const provisioned = Template.fromStack(stack);
     const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
     // Assess
-    const scaling = (min: number, max: number) => ({ MinCapacity: min, MaxCapacity: max, TargetTrackingScalingPolicyConfiguration: { TargetValue: 60 } });
+    const scaling = (min: number, max: number) => ({
+      MinCapacity: min,
+      MaxCapacity: max,
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60 },
+    });
     expect(globalTable.Properties.BillingMode).toBe('PROVISIONED');
-    expect(globalTable.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(3, 70));
+    expect(globalTable.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(
+      scaling(3, 70),
+    );
     const [replica] = globalTable.Properties.Replicas;
     expect(replica.ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(2, 50));
     const [index] = globalTable.Properties.GlobalSecondaryIndexes;
     expect(index.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(1, 9));
-    expect(replica.GlobalSecondaryIndexes[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(1, 5));
+    expect(
+      replica.GlobalSecondaryIndexes[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings,
+    ).toMatchObject(scaling(1, 5));
   });
 
   it('alarms when DynamoDB throttles the table, in either billing mode', () => {
-    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((candidate) => JSON.stringify(candidate).includes('WriteThrottleEvents'));
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((candidate) =>
+      JSON.stringify(candidate).includes('WriteThrottleEvents'),
+    );
     expect(JSON.stringify(alarm)).toContain('ReadThrottleEvents');
     expect(JSON.stringify(alarm)).toContain(`"Ref":"${tableId}"`);
   });
 
   it('refuses bounds whose min exceeds max, naming them', () => {
-    const bad = { targetUtilizationPercent: 70, table: { read: { min: 9, max: 1 }, write: { min: 1, max: 5 } }, eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } } };
-    expect(() => createWebhooksApp({ context: { ...CDK_JSON.context, billingMode: 'provisioned', provisionedCapacity: JSON.stringify(bad), 'aws:cdk:bundling-stacks': [] } }, { controlTowerChecks: false })).toThrow(
-      /provisionedCapacity\.table\.read: min must not exceed max/,
-    );
+    const bad = {
+      targetUtilizationPercent: 70,
+      table: { read: { min: 9, max: 1 }, write: { min: 1, max: 5 } },
+      eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } },
+    };
+    expect(() =>
+      createWebhooksApp(
+        {
+          context: {
+            ...CDK_JSON.context,
+            billingMode: 'provisioned',
+            provisionedCapacity: JSON.stringify(bad),
+            'aws:cdk:bundling-stacks': [],
+          },
+        },
+        { controlTowerChecks: false },
+      ),
+    ).toThrow(/provisionedCapacity\.table\.read: min must not exceed max/);
   });
 });

@@ -100,7 +100,9 @@ export function tableGrantsOf(template: Template, functionId: string, tableId: s
   return statementsOfFunction(template, functionId)
     .filter((statement) => JSON.stringify(statement.Resource).includes(`"${tableId}"`))
     .map((statement) => {
-      const leadingKeys = (statement as { Condition?: Record<string, Record<string, string | string[]>> }).Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      const leadingKeys = (statement as { Condition?: Record<string, Record<string, string | string[]>> }).Condition?.[
+        'ForAllValues:StringLike'
+      ]?.['dynamodb:LeadingKeys'];
       return {
         actions: [...actionsOf(statement)].sort(),
         index: JSON.stringify(statement.Resource).match(/\/index\/([A-Za-z0-9_.-]+)/)?.[1],
@@ -112,6 +114,9 @@ export function tableGrantsOf(template: Template, functionId: string, tableId: s
 
 /** Whether an IAM StringLike pattern (`*` any characters, `?` one) matches a value. */
 export function stringLike(pattern: string, value: string): boolean {
-  const expression = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const expression = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${expression}$`).test(value);
 }

@@ -30,7 +30,15 @@ describe('Construct: WebhooksFunction', () => {
 
   it.each(functions)('runs %s on Node.js 24, arm64, traced, with the memory its kind measured best at', (id, fn) => {
     // Prepare: the sizes of lambdas/platform-settings.ts, by kind
-    const kind = id.startsWith('ConsoleServe') ? 'console' : id.startsWith('Api') ? 'api' : id.startsWith('DeliveryFanOut') ? 'fanOut' : id.startsWith('DeliveryDeliver') ? 'deliver' : 'recover';
+    const kind = id.startsWith('ConsoleServe')
+      ? 'console'
+      : id.startsWith('Api')
+        ? 'api'
+        : id.startsWith('DeliveryFanOut')
+          ? 'fanOut'
+          : id.startsWith('DeliveryDeliver')
+            ? 'deliver'
+            : 'recover';
     const expected = {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],

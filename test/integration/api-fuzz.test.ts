@@ -28,23 +28,52 @@ const SEEDED_EVENT = 'evt_fuzz_1';
 const consumed = { testEvents: 0, manualAttempts: 0, recoveryJobs: 0 };
 function countConsumed(name: 'fan-out' | 'deliver' | 'recover', handler: SqsHandler): SqsHandler {
   return async (event: SQSEvent, context) => {
-    if (name === 'fan-out') consumed.testEvents += event.Records.filter((record) => record.body.includes('"test":true')).length;
+    if (name === 'fan-out')
+      consumed.testEvents += event.Records.filter((record) => record.body.includes('"test":true')).length;
     if (name === 'recover') consumed.recoveryJobs += event.Records.length;
     if (name !== 'deliver') return handler(event, context);
-    consumed.manualAttempts += event.Records.filter((record) => parseDeliveryTask(record.body)?.trigger === 'manual').length;
+    consumed.manualAttempts += event.Records.filter(
+      (record) => parseDeliveryTask(record.body)?.trigger === 'manual',
+    ).length;
   };
 }
 
 beforeAll(async () => {
   platform = await startTestPlatform({ MAX_WEBHOOKS_PER_TENANT: '20' }, { wrapConsumer: countConsumed });
   tenant = await platform.newTenant('fuzz');
-  existingId = (await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/a', events: ['document.uploaded'] } })).body.id;
-  senderId = (await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/b', events: ['document.uploaded'] } })).body.id;
+  existingId = (
+    await platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { url: 'https://example.com/a', events: ['document.uploaded'] },
+    })
+  ).body.id;
+  senderId = (
+    await platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { url: 'https://example.com/b', events: ['document.uploaded'] },
+    })
+  ).body.id;
   // a delivered (not failed) delivery: a retry of it is accepted, and recoveries find nothing to queue
   const receivedAt = new Date(Date.now() - 60_000).toISOString();
   await seedLog(platform, {
-    events: [anEvent({ tenantId: tenant.tenantId, eventId: SEEDED_EVENT, receivedAt, expiresAt: Math.floor(Date.now() / 1000) + 3600, webhookIds: [senderId] })],
-    deliveries: [aDeliveryRecord({ tenantId: tenant.tenantId, webhookId: senderId, eventId: SEEDED_EVENT, createdAt: receivedAt, updatedAt: receivedAt })],
+    events: [
+      anEvent({
+        tenantId: tenant.tenantId,
+        eventId: SEEDED_EVENT,
+        receivedAt,
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        webhookIds: [senderId],
+      }),
+    ],
+    deliveries: [
+      aDeliveryRecord({
+        tenantId: tenant.tenantId,
+        webhookId: senderId,
+        eventId: SEEDED_EVENT,
+        createdAt: receivedAt,
+        updatedAt: receivedAt,
+      }),
+    ],
   });
 });
 afterAll(() => platform.stop());
@@ -52,18 +81,50 @@ afterAll(() => platform.stop());
 /** Everything the table holds for the tenant, hashed: what a rejected request must leave untouched. */
 async function tenantState(): Promise<string> {
   const { Items = [] } = await platform.documentClient.send(
-    new QueryCommand({ TableName: platform.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${tenant.tenantId}` }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: platform.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `TENANT#${tenant.tenantId}` },
+      ConsistentRead: true,
+    }),
   );
   return createHash('sha256').update(JSON.stringify(Items)).digest('hex');
 }
 
-const validBody = { url: 'https://example.com/hooks', events: ['verification.completed'], description: 'd', active: true };
+const validBody = {
+  url: 'https://example.com/hooks',
+  events: ['verification.completed'],
+  description: 'd',
+  active: true,
+};
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 // filters: well-formed ones, each rule broken (empty segments, too deep, too many paths or values, values that are
 // objects, arrays, null, unsafe integers or subnormal doubles), and anything else JSON can hold
-const filterPath = fc.oneof(fc.constantFrom('projectId', 'metadata.country', 'a.b.c.d.e', 'a.b.c.d.e.f', '', '.x', 'x.', 'a..b', 'constructor', 'toString'), fc.string({ maxLength: 12 }));
-const filterValue = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(2 ** 53), fc.constant(5e-324), jsonValue);
+const filterPath = fc.oneof(
+  fc.constantFrom(
+    'projectId',
+    'metadata.country',
+    'a.b.c.d.e',
+    'a.b.c.d.e.f',
+    '',
+    '.x',
+    'x.',
+    'a..b',
+    'constructor',
+    'toString',
+  ),
+  fc.string({ maxLength: 12 }),
+);
+const filterValue = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(2 ** 53),
+  fc.constant(5e-324),
+  jsonValue,
+);
 const filter = fc.oneof(
   fc.dictionary(filterPath, fc.array(filterValue, { minLength: 1, maxLength: 3 }), { minKeys: 1, maxKeys: 3 }),
   fc.dictionary(filterPath, fc.array(filterValue, { maxLength: 55 }), { maxKeys: 12 }),
@@ -74,12 +135,26 @@ const mutatedBody = fc.oneof(
   { arbitrary: fc.constant(validBody), weight: 4 },
   fc.record({ url: fc.constant(validBody.url), events: fc.constant(validBody.events), filter }),
   fc.record(
-    { secret: fc.constant(`whsec_${Buffer.alloc(32, 1).toString('base64')}`), gracePeriodSeconds: fc.oneof(fc.integer({ min: -10, max: 700_000 }), fc.double(), jsonValue) },
+    {
+      secret: fc.constant(`whsec_${Buffer.alloc(32, 1).toString('base64')}`),
+      gracePeriodSeconds: fc.oneof(fc.integer({ min: -10, max: 700_000 }), fc.double(), jsonValue),
+    },
     { requiredKeys: [] },
   ),
   fc.record(
     {
-      url: fc.oneof(fc.webUrl(), fc.string(), fc.constantFrom('http://127.0.0.1/', 'https://[::1]/', 'https://0x7f.1/', 'https://a:b@c.com/', 'javascript:alert(1)'), jsonValue),
+      url: fc.oneof(
+        fc.webUrl(),
+        fc.string(),
+        fc.constantFrom(
+          'http://127.0.0.1/',
+          'https://[::1]/',
+          'https://0x7f.1/',
+          'https://a:b@c.com/',
+          'javascript:alert(1)',
+        ),
+        jsonValue,
+      ),
       events: fc.oneof(fc.subarray([...EVENT_TYPES]), fc.array(fc.string()), jsonValue),
       description: fc.oneof(fc.string({ maxLength: 600 }), fc.constant(null), jsonValue),
       active: fc.oneof(fc.boolean(), jsonValue),
@@ -94,8 +169,28 @@ const mutatedBody = fc.oneof(
   fc.record({ eventType: fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string(), jsonValue) }, { requiredKeys: [] }),
   fc.record(
     {
-      since: fc.oneof(fc.date({ min: new Date(Date.now() - 20 * 86_400_000), max: new Date(Date.now() + 86_400_000), noInvalidDate: true }).map((date) => date.toISOString()), fc.string(), jsonValue),
-      until: fc.oneof(fc.date({ min: new Date(Date.now() - 20 * 86_400_000), max: new Date(Date.now() + 86_400_000), noInvalidDate: true }).map((date) => date.toISOString()), fc.string(), jsonValue),
+      since: fc.oneof(
+        fc
+          .date({
+            min: new Date(Date.now() - 20 * 86_400_000),
+            max: new Date(Date.now() + 86_400_000),
+            noInvalidDate: true,
+          })
+          .map((date) => date.toISOString()),
+        fc.string(),
+        jsonValue,
+      ),
+      until: fc.oneof(
+        fc
+          .date({
+            min: new Date(Date.now() - 20 * 86_400_000),
+            max: new Date(Date.now() + 86_400_000),
+            noInvalidDate: true,
+          })
+          .map((date) => date.toISOString()),
+        fc.string(),
+        jsonValue,
+      ),
       eventType: fc.constant('document.uploaded'),
     },
     { requiredKeys: [] },
@@ -107,38 +202,76 @@ const rawBody = fc.oneof(
   { arbitrary: mutatedBody.map((body) => JSON.stringify(body)), weight: 3 },
   fc.string(),
   fc.constantFrom('', '{', '{"url":', 'null', '[]', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
-  fc.integer({ min: 60_000, max: 80_000 }).map((size) => JSON.stringify({ ...validBody, description: 'x'.repeat(size) })),
+  fc
+    .integer({ min: 60_000, max: 80_000 })
+    .map((size) => JSON.stringify({ ...validBody, description: 'x'.repeat(size) })),
 );
 const path = fc.oneof(
   fc.constant('/v2/webhooks'),
   fc.constant('/v2/webhooks/__existing__'),
   fc.constant('/v2/webhooks/__existing__/rotate-secret'),
-  fc.constantFrom('/v2/webhooks/__sender__/test', '/v2/webhooks/__sender__/recover', `/v2/webhooks/__sender__/deliveries/${SEEDED_EVENT}/retry`),
-  fc.oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00')).map((id) => `/v2/webhooks/__sender__/deliveries/${encodeURIComponent(id)}/retry`),
+  fc.constantFrom(
+    '/v2/webhooks/__sender__/test',
+    '/v2/webhooks/__sender__/recover',
+    `/v2/webhooks/__sender__/deliveries/${SEEDED_EVENT}/retry`,
+  ),
+  fc
+    .oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00'))
+    .map((id) => `/v2/webhooks/__sender__/deliveries/${encodeURIComponent(id)}/retry`),
   fc.string().map((id) => `/v2/webhooks/${encodeURIComponent(id)}/${id.length % 2 ? 'test' : 'recover'}`),
   fc.constant('/v2/event-types'),
   fc.constantFrom('/v2/webhooks/__existing__/deliveries', '/v2/events'),
-  fc.oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00')).map((id) => `/v2/webhooks/__existing__/deliveries/${encodeURIComponent(id)}`),
+  fc
+    .oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00'))
+    .map((id) => `/v2/webhooks/__existing__/deliveries/${encodeURIComponent(id)}`),
   fc.oneof(fc.string(), fc.constantFrom('evt_1', 'evt.1', '%00')).map((id) => `/v2/events/${encodeURIComponent(id)}`),
   fc.string().map((id) => `/v2/webhooks/${encodeURIComponent(id)}`),
-  fc.constantFrom('/v2/webhooks/webhook_01JD0000000000000000000000', '/v2/webhooks/..%2F..%2Fetc', '/v2/webhooks/%00', '/v2/webhooks/%', '/v2/webhooks/%E0%A4%A', '/v2/webhooks/', '/v1/webhooks', '/'),
+  fc.constantFrom(
+    '/v2/webhooks/webhook_01JD0000000000000000000000',
+    '/v2/webhooks/..%2F..%2Fetc',
+    '/v2/webhooks/%00',
+    '/v2/webhooks/%',
+    '/v2/webhooks/%E0%A4%A',
+    '/v2/webhooks/',
+    '/v1/webhooks',
+    '/',
+  ),
 );
 const query = fc.oneof(
   fc.constant(''),
   // windows at the edges of the retention: reversed once clamped, in the future, a single instant
-  fc.constantFrom('?until=2020-01-01T00:00:00Z', '?since=2100-01-01T00:00:00Z', '?since=2026-01-01T00:00:00Z&until=2026-01-01T00:00:00Z'),
-  fc.dictionary(
-    fc.constantFrom('limit', 'cursor', 'event', 'active', 'status', 'eventType', 'type', 'since', 'until', 'x'),
-    fc.oneof(fc.string(), fc.integer().map(String), fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.constantFrom('failed', 'verification.completed')),
-  ).map(
-    (params) => `?${new URLSearchParams(params)}`,
+  fc.constantFrom(
+    '?until=2020-01-01T00:00:00Z',
+    '?since=2100-01-01T00:00:00Z',
+    '?since=2026-01-01T00:00:00Z&until=2026-01-01T00:00:00Z',
   ),
+  fc
+    .dictionary(
+      fc.constantFrom('limit', 'cursor', 'event', 'active', 'status', 'eventType', 'type', 'since', 'until', 'x'),
+      fc.oneof(
+        fc.string(),
+        fc.integer().map(String),
+        fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+        fc.constantFrom('failed', 'verification.completed'),
+      ),
+    )
+    .map((params) => `?${new URLSearchParams(params)}`),
 );
 const request = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
   path,
   query,
-  contentType: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 3 }, fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'APPLICATION/JSON'), fc.string()),
+  contentType: fc.oneof(
+    { arbitrary: fc.constant('application/json'), weight: 3 },
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'APPLICATION/JSON',
+    ),
+    fc.string(),
+  ),
   authorized: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)),
   body: rawBody,
 });
@@ -159,17 +292,26 @@ describe('API under random and mutated requests', () => {
         const url = `${platform.apiUrl}${path.replace('__existing__', existingId).replace('__sender__', senderId)}${query}`;
         let response: Response;
         try {
-          response = await fetch(url, { method, headers, body: method === 'GET' || method === 'DELETE' ? undefined : body });
+          response = await fetch(url, {
+            method,
+            headers,
+            body: method === 'GET' || method === 'DELETE' ? undefined : body,
+          });
         } catch {
           return; // the client itself refused to send it (e.g. an invalid header value)
         }
         const text = await response.text();
         statuses.add(response.status);
-        if (response.status === 202) accepted[path.endsWith('/test') ? 'test' : path.endsWith('/retry') ? 'retry' : 'recover'] += 1;
+        if (response.status === 202)
+          accepted[path.endsWith('/test') ? 'test' : path.endsWith('/retry') ? 'retry' : 'recover'] += 1;
         expect(response.status).toBeLessThan(500);
         if (response.status >= 400) {
           const parsed = JSON.parse(text);
-          expect(parsed.error).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
+          expect(parsed.error).toMatchObject({
+            code: expect.any(String),
+            message: expect.any(String),
+            requestId: expect.any(String),
+          });
           expect(Array.isArray(parsed.error.details)).toBe(true);
           expect(await tenantState()).toBe(before);
         }
@@ -183,10 +325,17 @@ describe('API under random and mutated requests', () => {
 
   it('queued one message per accepted send (test, retry, recover) and none for a rejected one', async () => {
     // Prepare: what the accepted requests queued has time to arrive
-    const queued = () => ({ testEvents: accepted.test, manualAttempts: accepted.retry, recoveryJobs: accepted.recover });
+    const queued = () => ({
+      testEvents: accepted.test,
+      manualAttempts: accepted.retry,
+      recoveryJobs: accepted.recover,
+    });
 
     // Act
-    await waitFor(() => JSON.stringify(consumed) === JSON.stringify(queued()), { timeoutMs: 20_000, what: `consumers to see ${JSON.stringify(queued())}, seen ${JSON.stringify(consumed)}` }).catch(() => undefined);
+    await waitFor(() => JSON.stringify(consumed) === JSON.stringify(queued()), {
+      timeoutMs: 20_000,
+      what: `consumers to see ${JSON.stringify(queued())}, seen ${JSON.stringify(consumed)}`,
+    }).catch(() => undefined);
     await sleep(1000);
 
     // Assess

@@ -14,7 +14,16 @@ afterAll(() => platform.stop());
 
 /** `npm run api-key -- ...`, pointed at this run's table with the CLI's own --endpoint and --table flags. */
 const apiKeyCli = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'local/api-key-cli.ts', ...args, '--endpoint', platform.dynamoEndpoint, '--table', platform.tableName]);
+  run(process.execPath, [
+    '--import',
+    'tsx',
+    'local/api-key-cli.ts',
+    ...args,
+    '--endpoint',
+    platform.dynamoEndpoint,
+    '--table',
+    platform.tableName,
+  ]);
 
 // each CLI call is a fresh Node process compiling TypeScript: seconds apiece on a busy two-core machine
 describe('npm run api-key', { timeout: 60_000 }, () => {
@@ -40,8 +49,14 @@ describe('npm run api-key', { timeout: 60_000 }, () => {
   });
 
   it('refuses a bad tenant id or a missing flag with a message and exit code 2', async () => {
-    await expect(apiKeyCli('create', '--tenant', 'no spaces please')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Invalid tenant') });
+    await expect(apiKeyCli('create', '--tenant', 'no spaces please')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Invalid tenant'),
+    });
     await expect(apiKeyCli('create')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--tenant') });
-    await expect(apiKeyCli('revoke', '--hash', 'f'.repeat(64))).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('No API key') });
+    await expect(apiKeyCli('revoke', '--hash', 'f'.repeat(64))).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('No API key'),
+    });
   });
 });

@@ -10,7 +10,10 @@ let sqs: ReturnType<typeof producer>;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ AUTO_DISABLE_AFTER_SECONDS: '1' }, { retryScheduleSeconds: [1, 1, 1, 1], visibilityTimeoutSeconds: 2 });
+  platform = await startTestPlatform(
+    { AUTO_DISABLE_AFTER_SECONDS: '1' },
+    { retryScheduleSeconds: [1, 1, 1, 1], visibilityTimeoutSeconds: 2 },
+  );
   sqs = producer(platform);
 });
 afterAll(async () => {
@@ -22,9 +25,19 @@ async function webhookWith(behaviour: Receiver['behaviour']) {
   const tenant = await platform.newTenant();
   const receiver = await startReceiver({ behaviour });
   receivers.push(receiver);
-  const { body: webhook } = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: `${receiver.url}/h`, events: ['document.uploaded'] } });
+  const { body: webhook } = await platform.request('POST', '/v2/webhooks', {
+    key: tenant.key,
+    body: { url: `${receiver.url}/h`, events: ['document.uploaded'] },
+  });
   const stored = async () =>
-    (await platform.documentClient.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `TENANT#${tenant.tenantId}`, sk: `WEBHOOK#${webhook.id}` } }))).Item!;
+    (
+      await platform.documentClient.send(
+        new GetCommand({
+          TableName: platform.tableName,
+          Key: { pk: `TENANT#${tenant.tenantId}`, sk: `WEBHOOK#${webhook.id}` },
+        }),
+      )
+    ).Item!;
   const publish = (id: string) => sqs.publish({ tenantId: tenant.tenantId, id, type: 'document.uploaded', data: {} });
   return { tenant, receiver, webhook, stored, publish };
 }
@@ -38,10 +51,13 @@ describe('Auto-disable', () => {
     await publish('evt_auto_1');
 
     // Assess: disabled with its reason, the failing delivery parked, fewer attempts than the schedule allows
-    const disabled = await waitFor(async () => {
-      const item = await stored();
-      return item.active === false && item;
-    }, { what: 'the webhook to be disabled' });
+    const disabled = await waitFor(
+      async () => {
+        const item = await stored();
+        return item.active === false && item;
+      },
+      { what: 'the webhook to be disabled' },
+    );
     expect(disabled.disabledReason).toMatch(/^every delivery failed since /);
     expect(disabled).not.toHaveProperty('failingSince');
     const parked = await waitFor(async () => {
@@ -60,7 +76,14 @@ describe('Auto-disable', () => {
     // Assess: stored (for replay), but a disabled webhook is no longer a subscriber
     await waitFor(
       async () =>
-        (await platform.documentClient.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `EVENT#${tenant.tenantId}#evt_auto_2`, sk: 'EVENT' } }))).Item,
+        (
+          await platform.documentClient.send(
+            new GetCommand({
+              TableName: platform.tableName,
+              Key: { pk: `EVENT#${tenant.tenantId}#evt_auto_2`, sk: 'EVENT' },
+            }),
+          )
+        ).Item,
       { what: 'the event to be stored' },
     );
     await sleep(1000);
@@ -69,7 +92,9 @@ describe('Auto-disable', () => {
 
   it('stops the clock when a delivery succeeds again', async () => {
     let calls = 0;
-    const { stored, publish, receiver } = await webhookWith({ decide: () => (++calls === 1 ? { status: 500 } : { status: 200 }) });
+    const { stored, publish, receiver } = await webhookWith({
+      decide: () => (++calls === 1 ? { status: 500 } : { status: 200 }),
+    });
     await publish('evt_recover_1');
     await waitFor(() => receiver.deliveries.length === 2, { what: 'the successful retry' });
     await waitFor(async () => !('failingSince' in (await stored())), { what: 'the clock to stop' });

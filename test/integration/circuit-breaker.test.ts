@@ -8,7 +8,12 @@ import { usePlatform } from '../helpers/platform-fixture';
 // probe several times would be exhausted (rightly) before the endpoint recovers, so the schedule allows nine.
 const SCHEDULE = [2, 3, 3, 3, 3, 3, 3, 3];
 const local = usePlatform(
-  { RETRY_IN_FLIGHT_MAX_SECONDS: '0', RETRY_HOP_MAX_SECONDS: '1', BREAKER_PROBE_INITIAL_SECONDS: '1', BREAKER_PROBE_MAX_SECONDS: '2' },
+  {
+    RETRY_IN_FLIGHT_MAX_SECONDS: '0',
+    RETRY_HOP_MAX_SECONDS: '1',
+    BREAKER_PROBE_INITIAL_SECONDS: '1',
+    BREAKER_PROBE_MAX_SECONDS: '2',
+  },
   { retryScheduleSeconds: SCHEDULE, deliverConcurrency: 2 },
 );
 
@@ -25,7 +30,14 @@ describe('The circuit breaker (docs/design.md §9)', () => {
     // Act: 200 events while the endpoint is down, for 8 s
     for (let start = 0; start < events; start += 10) {
       await sqs.publishBatch(
-        Array.from({ length: 10 }, () => JSON.stringify({ tenantId: tenant.tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'document.uploaded', data: {} })),
+        Array.from({ length: 10 }, () =>
+          JSON.stringify({
+            tenantId: tenant.tenantId,
+            id: `evt_${randomUUID().replaceAll('-', '')}`,
+            type: 'document.uploaded',
+            data: {},
+          }),
+        ),
       );
     }
     await sleep(8_000);
@@ -35,14 +47,26 @@ describe('The circuit breaker (docs/design.md §9)', () => {
 
     // Assess
     console.log(`breaker: ${requestsWhileDown} requests reached the failing endpoint for ${events} events in 8 s`);
-    expect(seen.health).toMatchObject({ state: 'open', consecutiveFailures: expect.any(Number), failingSince: expect.any(String) });
+    expect(seen.health).toMatchObject({
+      state: 'open',
+      consecutiveFailures: expect.any(Number),
+      failingSince: expect.any(String),
+    });
     // 10 open it, up to 2 batches of 10 were in flight then, and one probe per interval (1 s, then 2 s)
     expect(requestsWhileDown).toBeLessThanOrEqual(10 + 20 + 8);
-    const deliveredEvents = () => new Set(receiver.deliveries.filter((delivery) => delivery.answeredStatus === 200).map((delivery) => delivery.eventId)).size;
-    await waitFor(() => deliveredEvents() === events, { timeoutMs: 30_000, what: 'every delivery after the recovery' }).catch(async (error: Error) => {
+    const deliveredEvents = () =>
+      new Set(
+        receiver.deliveries.filter((delivery) => delivery.answeredStatus === 200).map((delivery) => delivery.eventId),
+      ).size;
+    await waitFor(() => deliveredEvents() === events, {
+      timeoutMs: 30_000,
+      what: 'every delivery after the recovery',
+    }).catch(async (error: Error) => {
       const dead = await sqs.drain(platform.queues.deliveries.dlqUrl);
       const reasons = dead.map((message) => message.MessageAttributes?.failureReason?.StringValue);
-      throw new Error(`${error.message}: ${deliveredEvents()} of ${events} delivered; dead-lettered: ${JSON.stringify(reasons)}`);
+      throw new Error(
+        `${error.message}: ${deliveredEvents()} of ${events} delivered; dead-lettered: ${JSON.stringify(reasons)}`,
+      );
     });
     const { body: after } = await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
     expect(after.health).toEqual({ state: 'healthy', failingSince: null, consecutiveFailures: 0 });

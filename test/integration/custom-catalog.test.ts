@@ -12,7 +12,11 @@ const CATALOG = [
     name: 'order.paid',
     description: 'An order was paid in full',
     example: { orderId: 'o_1', amount: 1200 },
-    schema: { type: 'object', required: ['orderId', 'amount'], properties: { orderId: { type: 'string' }, amount: { type: 'integer', minimum: 1 } } },
+    schema: {
+      type: 'object',
+      required: ['orderId', 'amount'],
+      properties: { orderId: { type: 'string' }, amount: { type: 'integer', minimum: 1 } },
+    },
   },
   { name: 'order.shipped', description: 'An order left the warehouse', example: { orderId: 'o_1' } },
 ];
@@ -22,7 +26,7 @@ const CATALOG = [
  * product's and whose schemas fan-out holds events to, and its own sign-in (JWT mode): every request below carries
  * a token of the team's identity provider, none of our API keys.
  */
-describe('A team\'s event catalog with JSON Schemas, in JWT mode', () => {
+describe("A team's event catalog with JSON Schemas, in JWT mode", () => {
   const directory = mkdtempSync(join(tmpdir(), 'webhooks-catalog-'));
   const tenantId = 'shop-jwt';
   let idp: IdentityProvider;
@@ -56,35 +60,53 @@ describe('A team\'s event catalog with JSON Schemas, in JWT mode', () => {
     const apiKey = (await platform.newTenant('keyed')).key;
 
     // Act
-    const foreign = await platform.request('GET', '/v2/event-types', { key: await idp.mintWithForeignKey({ org_id: tenantId }) });
+    const foreign = await platform.request('GET', '/v2/event-types', {
+      key: await idp.mintWithForeignKey({ org_id: tenantId }),
+    });
     const keyed = await platform.request('GET', '/v2/event-types', { key: apiKey });
 
     // Assess
     expect([foreign.status, keyed.status]).toEqual([401, 401]);
   });
 
-  it('lists the team\'s types with their schemas, then the operational ones, and none of the product\'s', async () => {
+  it("lists the team's types with their schemas, then the operational ones, and none of the product's", async () => {
     // Act
     const response = await platform.request('GET', '/v2/event-types', { key });
 
     // Assess
-    expect(response.body.data.map((type: { name: string }) => type.name)).toEqual(['order.paid', 'order.shipped', 'webhook.disabled', 'delivery.exhausted', 'delivery.recovered']);
+    expect(response.body.data.map((type: { name: string }) => type.name)).toEqual([
+      'order.paid',
+      'order.shipped',
+      'webhook.disabled',
+      'delivery.exhausted',
+      'delivery.recovered',
+    ]);
     expect(response.body.data[0]).toEqual({ ...CATALOG[0], operational: false });
     expect(response.body.data[1].schema).toBeUndefined();
   });
 
-  it('takes webhooks for the team\'s types and refuses the product\'s', async () => {
+  it("takes webhooks for the team's types and refuses the product's", async () => {
     // Act
-    const refused = await platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/x`, events: ['verification.completed'] } });
+    const refused = await platform.request('POST', '/v2/webhooks', {
+      key,
+      body: { url: `${receiver.url}/x`, events: ['verification.completed'] },
+    });
 
     // Assess
     expect(refused.status).toBe(400);
-    expect(JSON.stringify(refused.body.error.details)).toContain('unknown event type; expected one of order.paid, order.shipped');
+    expect(JSON.stringify(refused.body.error.details)).toContain(
+      'unknown event type; expected one of order.paid, order.shipped',
+    );
   });
 
   it('delivers an event whose data matches its schema, and parks one that does not with the path and the rule', async () => {
     // Prepare
-    const webhook = (await platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/orders`, events: ['order.paid'] } })).body;
+    const webhook = (
+      await platform.request('POST', '/v2/webhooks', {
+        key,
+        body: { url: `${receiver.url}/orders`, events: ['order.paid'] },
+      })
+    ).body;
     receiver.secrets.push(webhook.secret);
     const sqs = producer(platform);
 
@@ -93,23 +115,36 @@ describe('A team\'s event catalog with JSON Schemas, in JWT mode', () => {
     await sqs.publish({ tenantId, type: 'order.paid', data: { orderId: 'o_bad', amount: 0 } });
 
     // Assess
-    const delivered = await waitFor(() => receiver.deliveries.find((d) => d.path === '/orders'), { what: 'the valid event' });
+    const delivered = await waitFor(() => receiver.deliveries.find((d) => d.path === '/orders'), {
+      what: 'the valid event',
+    });
     expect(JSON.parse(delivered.body).data.orderId).toBe('o_ok');
-    const parked = await waitFor(async () => (await sqs.drain(platform.queues.events.dlqUrl)).at(0), { what: 'the invalid event in the DLQ' });
-    expect(parked.MessageAttributes?.failureReason?.StringValue).toMatch(/^schema_violation: data does not match the schema of order\.paid: \/amount minimum: /);
+    const parked = await waitFor(async () => (await sqs.drain(platform.queues.events.dlqUrl)).at(0), {
+      what: 'the invalid event in the DLQ',
+    });
+    expect(parked.MessageAttributes?.failureReason?.StringValue).toMatch(
+      /^schema_violation: data does not match the schema of order\.paid: \/amount minimum: /,
+    );
     expect(receiver.deliveries.filter((d) => d.path === '/orders')).toHaveLength(1);
   });
 
-  it('sends a test event with the type\'s example', async () => {
+  it("sends a test event with the type's example", async () => {
     // Prepare
-    const webhook = (await platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/shipped`, events: ['order.shipped'] } })).body;
+    const webhook = (
+      await platform.request('POST', '/v2/webhooks', {
+        key,
+        body: { url: `${receiver.url}/shipped`, events: ['order.shipped'] },
+      })
+    ).body;
 
     // Act
     const tested = await platform.request('POST', `/v2/webhooks/${webhook.id}/test`, { key, body: {} });
 
     // Assess
     expect(tested.status).toBe(202);
-    const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/shipped'), { what: 'the test event' });
+    const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/shipped'), {
+      what: 'the test event',
+    });
     expect(JSON.parse(delivery.body)).toMatchObject({ type: 'order.shipped', test: true, data: { orderId: 'o_1' } });
   });
 });

@@ -22,11 +22,21 @@ const headers = { Authorization: 'Bearer gateway-key-123', 'X-Team': 'payments  
 
 async function webhookWith(body: Record<string, unknown>) {
   const tenant = await platform.newTenant('headers');
-  const created = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: `${receiver.url}/hooks`, events: ['verification.completed'], ...body } });
+  const created = await platform.request('POST', '/v2/webhooks', {
+    key: tenant.key,
+    body: { url: `${receiver.url}/hooks`, events: ['verification.completed'], ...body },
+  });
   const publish = async () => {
     const id = `evt_${randomUUID().replaceAll('-', '')}`;
-    await sqs.publish({ tenantId: tenant.tenantId, id, type: 'verification.completed', data: { verificationId: 'ver_1' } });
-    return waitFor(() => receiver.deliveries.find((delivery) => delivery.eventId === id), { what: `the delivery of ${id}` });
+    await sqs.publish({
+      tenantId: tenant.tenantId,
+      id,
+      type: 'verification.completed',
+      data: { verificationId: 'ver_1' },
+    });
+    return waitFor(() => receiver.deliveries.find((delivery) => delivery.eventId === id), {
+      what: `the delivery of ${id}`,
+    });
   };
   return { tenant, created, publish };
 }
@@ -52,7 +62,9 @@ describe('Custom headers of a webhook', () => {
     const shown = await platform.request('GET', `/v2/webhooks/${created.body.id}`, { key: tenant.key });
     const listed = await platform.request('GET', '/v2/webhooks', { key: tenant.key });
     const logged = await waitFor(async () => {
-      const response = await platform.request('GET', `/v2/webhooks/${created.body.id}/deliveries/${delivery.eventId}`, { key: tenant.key });
+      const response = await platform.request('GET', `/v2/webhooks/${created.body.id}/deliveries/${delivery.eventId}`, {
+        key: tenant.key,
+      });
       return response.body?.status === 'delivered' && response;
     });
 
@@ -66,9 +78,15 @@ describe('Custom headers of a webhook', () => {
   it('replaces them on update, and removes them with null, from the next delivery on', async () => {
     const { tenant, created, publish } = await webhookWith({ headers });
 
-    const replaced = await platform.request('PUT', `/v2/webhooks/${created.body.id}`, { key: tenant.key, body: { headers: { 'X-Only': 'this' } } });
+    const replaced = await platform.request('PUT', `/v2/webhooks/${created.body.id}`, {
+      key: tenant.key,
+      body: { headers: { 'X-Only': 'this' } },
+    });
     const afterReplace = await publish();
-    const removed = await platform.request('PUT', `/v2/webhooks/${created.body.id}`, { key: tenant.key, body: { headers: null } });
+    const removed = await platform.request('PUT', `/v2/webhooks/${created.body.id}`, {
+      key: tenant.key,
+      body: { headers: null },
+    });
     const afterRemove = await publish();
 
     expect(replaced.body.headers).toEqual({ 'X-Only': 'this' });
@@ -91,13 +109,18 @@ describe('Custom headers of a webhook', () => {
     const { tenant, created } = await webhookWith({ headers: { [name]: value } });
 
     expect(created.status).toBe(400);
-    expect(created.body.error).toMatchObject({ code: 'validation_error', details: [{ path: expect.stringContaining('headers'), message: expect.stringMatching(message) }] });
+    expect(created.body.error).toMatchObject({
+      code: 'validation_error',
+      details: [{ path: expect.stringContaining('headers'), message: expect.stringMatching(message) }],
+    });
     expect((await platform.request('GET', '/v2/webhooks', { key: tenant.key })).body.data).toEqual([]);
   });
 
   it('refuses more than 20 headers, and the same name twice in other cases', async () => {
     const many = Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`X-H${index}`, 'v']));
-    expect((await webhookWith({ headers: many })).created.body.error.details).toEqual([{ path: 'headers', message: 'must hold at most 20 headers' }]);
+    expect((await webhookWith({ headers: many })).created.body.error.details).toEqual([
+      { path: 'headers', message: 'must hold at most 20 headers' },
+    ]);
     expect((await webhookWith({ headers: { 'X-A': '1', 'x-a': '2' } })).created.body.error.details).toEqual([
       { path: 'headers.x-a', message: 'names a header twice (names are case-insensitive)' },
     ]);

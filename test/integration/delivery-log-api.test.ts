@@ -19,7 +19,12 @@ const inThirtyDays = Math.floor(Date.now() / 1000) + 30 * 86_400;
 
 function expectError(response: { status: number; body: any }, status: number, code: string) {
   expect(response.status).toBe(status);
-  expect(response.body.error).toMatchObject({ code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) });
+  expect(response.body.error).toMatchObject({
+    code,
+    message: expect.any(String),
+    details: expect.any(Array),
+    requestId: expect.any(String),
+  });
 }
 
 const get = (path: string, key = owner.key) => platform.request('GET', path, { key });
@@ -28,7 +33,8 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   owner = await platform.newTenant('owner');
   stranger = await platform.newTenant('stranger');
-  const create = (events: string[]) => platform.request('POST', '/v2/webhooks', { key: owner.key, body: { url: 'https://example.com/hooks', events } });
+  const create = (events: string[]) =>
+    platform.request('POST', '/v2/webhooks', { key: owner.key, body: { url: 'https://example.com/hooks', events } });
   webhookId = (await create(['verification.completed', 'document.uploaded'])).body.id;
   siblingId = (await create(['verification.completed'])).body.id;
 
@@ -38,7 +44,17 @@ beforeAll(async () => {
   for (let index = 1; index <= 9; index += 1) {
     const type = index % 2 ? 'verification.completed' : 'document.uploaded';
     const webhookIds = index % 2 ? [webhookId, siblingId] : [webhookId];
-    events.push(anEvent({ tenantId: owner.tenantId, eventId: eventId(index), type, receivedAt: at(index), expiresAt: inThirtyDays, webhookIds, data: { n: index } }));
+    events.push(
+      anEvent({
+        tenantId: owner.tenantId,
+        eventId: eventId(index),
+        type,
+        receivedAt: at(index),
+        expiresAt: inThirtyDays,
+        webhookIds,
+        data: { n: index },
+      }),
+    );
     const failed = index % 3 === 0;
     deliveries.push(
       aDeliveryRecord({
@@ -49,7 +65,13 @@ beforeAll(async () => {
         status: failed ? 'failed' : 'delivered',
         attempts: failed
           ? [
-              { at: at(index), trigger: 'scheduled', statusCode: 503, durationMs: 40, response: 'down for maintenance' },
+              {
+                at: at(index),
+                trigger: 'scheduled',
+                statusCode: 503,
+                durationMs: 40,
+                response: 'down for maintenance',
+              },
               { at: at(index), trigger: 'manual', error: 'connect ECONNREFUSED', durationMs: 3 },
             ]
           : [{ at: at(index), trigger: 'scheduled', statusCode: 204, durationMs: 12 }],
@@ -59,11 +81,38 @@ beforeAll(async () => {
     );
   }
   // the sibling has logged only event 1; event 3, 5, 7, 9 are queued for it but not yet attempted
-  deliveries.push(aDeliveryRecord({ tenantId: owner.tenantId, webhookId: siblingId, eventId: eventId(1), status: 'skipped', reason: 'webhook paused', attempts: [], createdAt: at(1), updatedAt: at(1) }));
+  deliveries.push(
+    aDeliveryRecord({
+      tenantId: owner.tenantId,
+      webhookId: siblingId,
+      eventId: eventId(1),
+      status: 'skipped',
+      reason: 'webhook paused',
+      attempts: [],
+      createdAt: at(1),
+      updatedAt: at(1),
+    }),
+  );
   // an event past the 30-day retention that TTL has not removed yet, with its delivery
   const expiredAt = new Date(Date.now() - 31 * 86_400_000).toISOString();
-  events.push(anEvent({ tenantId: owner.tenantId, eventId: 'evt_expired', receivedAt: expiredAt, expiresAt: Math.floor(Date.now() / 1000) - 86_400, webhookIds: [webhookId] }));
-  deliveries.push(aDeliveryRecord({ tenantId: owner.tenantId, webhookId, eventId: 'evt_expired', createdAt: expiredAt, updatedAt: expiredAt }));
+  events.push(
+    anEvent({
+      tenantId: owner.tenantId,
+      eventId: 'evt_expired',
+      receivedAt: expiredAt,
+      expiresAt: Math.floor(Date.now() / 1000) - 86_400,
+      webhookIds: [webhookId],
+    }),
+  );
+  deliveries.push(
+    aDeliveryRecord({
+      tenantId: owner.tenantId,
+      webhookId,
+      eventId: 'evt_expired',
+      createdAt: expiredAt,
+      updatedAt: expiredAt,
+    }),
+  );
   await seedLog(platform, { events, deliveries });
 });
 afterAll(() => platform.stop());
@@ -117,7 +166,9 @@ describe('GET /v2/webhooks/{webhookId}/deliveries', () => {
 
   it('pages a filtered list with its cursor', async () => {
     const first = await get(`/v2/webhooks/${webhookId}/deliveries?status=delivered&limit=3`);
-    const second = await get(`/v2/webhooks/${webhookId}/deliveries?status=delivered&limit=3&cursor=${first.body.nextCursor}`);
+    const second = await get(
+      `/v2/webhooks/${webhookId}/deliveries?status=delivered&limit=3&cursor=${first.body.nextCursor}`,
+    );
     expect(first.body.data.map((item: { eventId: string }) => item.eventId)).toEqual([8, 7, 5].map(eventId));
     expect(second.body.data.map((item: { eventId: string }) => item.eventId)).toEqual([4, 2, 1].map(eventId));
     expect(second.body).toMatchObject({ hasMore: false, nextCursor: null });
@@ -128,7 +179,11 @@ describe('GET /v2/webhooks/{webhookId}/deliveries', () => {
     ['an unknown status', 'status=lost', 'status'],
     ['a date without a time zone', 'since=2026-01-01T00:00:00', 'since'],
     ['a limit out of range', 'limit=0', 'limit'],
-    ['a tampered cursor', `cursor=${Buffer.from('{"after":"2026-01-01T00:00:00.000Z#evt\\u0000"}').toString('base64url')}`, 'cursor'],
+    [
+      'a tampered cursor',
+      `cursor=${Buffer.from('{"after":"2026-01-01T00:00:00.000Z#evt\\u0000"}').toString('base64url')}`,
+      'cursor',
+    ],
     ['a cursor that is not one', 'cursor=abc', 'cursor'],
   ])('refuses %s with a validation_error naming the parameter', async (_, query, path) => {
     const response = await get(`/v2/webhooks/${webhookId}/deliveries?${query}`);
@@ -138,19 +193,26 @@ describe('GET /v2/webhooks/{webhookId}/deliveries', () => {
 
   it('follows a cursor into a changed window without failing', async () => {
     const first = await get(`/v2/webhooks/${webhookId}/deliveries?limit=2`);
-    const older = await get(`/v2/webhooks/${webhookId}/deliveries?limit=2&until=${encodeURIComponent(at(3))}&cursor=${first.body.nextCursor}`);
-    const newer = await get(`/v2/webhooks/${webhookId}/deliveries?limit=2&since=${encodeURIComponent(at(9))}&cursor=${first.body.nextCursor}`);
+    const older = await get(
+      `/v2/webhooks/${webhookId}/deliveries?limit=2&until=${encodeURIComponent(at(3))}&cursor=${first.body.nextCursor}`,
+    );
+    const newer = await get(
+      `/v2/webhooks/${webhookId}/deliveries?limit=2&since=${encodeURIComponent(at(9))}&cursor=${first.body.nextCursor}`,
+    );
     expect(older.body.data.map((item: { eventId: string }) => item.eventId)).toEqual([3, 2].map(eventId));
     expect(newer.body).toEqual({ data: [], hasMore: false, nextCursor: null });
   });
 });
 
 describe('A window entirely older than the retention', () => {
-  it.each([() => `/v2/webhooks/${webhookId}/deliveries`, () => '/v2/events'])('is an empty page, not an error (%#)', async (path) => {
-    const { status, body } = await get(`${path()}?until=2020-01-01T00:00:00Z`);
-    expect(status).toBe(200);
-    expect(body).toEqual({ data: [], hasMore: false, nextCursor: null });
-  });
+  it.each([() => `/v2/webhooks/${webhookId}/deliveries`, () => '/v2/events'])(
+    'is an empty page, not an error (%#)',
+    async (path) => {
+      const { status, body } = await get(`${path()}?until=2020-01-01T00:00:00Z`);
+      expect(status).toBe(200);
+      expect(body).toEqual({ data: [], hasMore: false, nextCursor: null });
+    },
+  );
 });
 
 describe('GET /v2/webhooks/{webhookId}/deliveries/{eventId}', () => {
@@ -166,8 +228,16 @@ describe('GET /v2/webhooks/{webhookId}/deliveries/{eventId}', () => {
   });
 
   it('shows a skipped delivery with its reason, and one queued but not attempted as pending', async () => {
-    expect((await get(`/v2/webhooks/${siblingId}/deliveries/${eventId(1)}`)).body).toMatchObject({ status: 'skipped', reason: 'webhook paused', attempts: [] });
-    expect((await get(`/v2/webhooks/${siblingId}/deliveries/${eventId(5)}`)).body).toMatchObject({ status: 'pending', attemptCount: 0, createdAt: at(5) });
+    expect((await get(`/v2/webhooks/${siblingId}/deliveries/${eventId(1)}`)).body).toMatchObject({
+      status: 'skipped',
+      reason: 'webhook paused',
+      attempts: [],
+    });
+    expect((await get(`/v2/webhooks/${siblingId}/deliveries/${eventId(5)}`)).body).toMatchObject({
+      status: 'pending',
+      attemptCount: 0,
+      createdAt: at(5),
+    });
   });
 
   it('says so when the event is past its retention, and 404s an event the webhook never got', async () => {
@@ -185,8 +255,18 @@ describe('GET /v2/events', () => {
     const second = await get(`/v2/events?limit=2&cursor=${first.body.nextCursor}`);
     expect(first.body).toEqual({
       data: [
-        { id: eventId(9), type: 'verification.completed', receivedAt: at(9), deliveryCounts: { pending: 1, delivered: 0, failed: 1, skipped: 0 } },
-        { id: eventId(8), type: 'document.uploaded', receivedAt: at(8), deliveryCounts: { pending: 0, delivered: 1, failed: 0, skipped: 0 } },
+        {
+          id: eventId(9),
+          type: 'verification.completed',
+          receivedAt: at(9),
+          deliveryCounts: { pending: 1, delivered: 0, failed: 1, skipped: 0 },
+        },
+        {
+          id: eventId(8),
+          type: 'document.uploaded',
+          receivedAt: at(8),
+          deliveryCounts: { pending: 0, delivered: 1, failed: 0, skipped: 0 },
+        },
       ],
       hasMore: true,
       nextCursor: expect.any(String),
@@ -205,7 +285,9 @@ describe('GET /v2/events', () => {
 
   it('counts the deliveries of an event to each webhook: logged ones by status, queued ones as pending', async () => {
     const { body } = await get(`/v2/events?until=${encodeURIComponent(at(1))}`);
-    expect(body.data).toEqual([expect.objectContaining({ id: eventId(1), deliveryCounts: { pending: 0, delivered: 1, failed: 0, skipped: 1 } })]);
+    expect(body.data).toEqual([
+      expect.objectContaining({ id: eventId(1), deliveryCounts: { pending: 0, delivered: 1, failed: 0, skipped: 1 } }),
+    ]);
   });
 
   it('refuses since after until and a tampered cursor', async () => {
@@ -238,10 +320,17 @@ describe('GET /v2/events/{eventId}', () => {
     const data = '{"verificationId":"ver_big","count":12345678901234567890,"score":0.10,"neg":-9007199254740993}';
     const producer = await platform.newTenant('big-numbers');
     await seedLog(platform, {
-      events: [{ ...anEvent({ tenantId: producer.tenantId, eventId: 'evt_big', receivedAt: at(1), expiresAt: inThirtyDays }), payload: `{"id":"evt_big","type":"verification.completed","data":${data}}` }],
+      events: [
+        {
+          ...anEvent({ tenantId: producer.tenantId, eventId: 'evt_big', receivedAt: at(1), expiresAt: inThirtyDays }),
+          payload: `{"id":"evt_big","type":"verification.completed","data":${data}}`,
+        },
+      ],
     });
     // read as text: a JSON.parse on this side would itself round the numbers
-    const response = await fetch(`${platform.apiUrl}/v2/events/evt_big`, { headers: { authorization: `Bearer ${producer.key}` } });
+    const response = await fetch(`${platform.apiUrl}/v2/events/evt_big`, {
+      headers: { authorization: `Bearer ${producer.key}` },
+    });
     expect(await response.text()).toContain(`"data":${data}`);
   });
 

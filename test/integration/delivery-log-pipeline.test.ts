@@ -21,7 +21,10 @@ afterAll(async () => {
 async function webhookAt(behaviour: Receiver['behaviour']) {
   const receiver = await startReceiver({ behaviour });
   receivers.push(receiver);
-  const { body } = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: `${receiver.url}/hooks`, events: ['verification.completed'] } });
+  const { body } = await platform.request('POST', '/v2/webhooks', {
+    key: tenant.key,
+    body: { url: `${receiver.url}/hooks`, events: ['verification.completed'] },
+  });
   return { receiver, webhookId: body.id as string };
 }
 
@@ -29,16 +32,22 @@ describe('The delivery log of events that went through the pipeline', () => {
   it('shows each attempt of a failing-then-recovering receiver, the exact payload, and the event with where it went', async () => {
     // Prepare: one receiver fails twice with a 503 and a body, then accepts; a sibling accepts at once
     let calls = 0;
-    const flaky = await webhookAt({ decide: () => (++calls <= 2 ? { status: 503, body: 'down for maintenance' } : { status: 200, body: 'thanks' }) });
+    const flaky = await webhookAt({
+      decide: () => (++calls <= 2 ? { status: 503, body: 'down for maintenance' } : { status: 200, body: 'thanks' }),
+    });
     const steady = await webhookAt({});
     const eventId = `evt_pipeline_${Date.now()}`;
     const data = '{"verificationId":"ver_1","count":12345678901234567890}';
 
     // Act
-    await producer(platform).publish(`{"tenantId":"${tenant.tenantId}","id":"${eventId}","type":"verification.completed","data":${data}}`);
+    await producer(platform).publish(
+      `{"tenantId":"${tenant.tenantId}","id":"${eventId}","type":"verification.completed","data":${data}}`,
+    );
     const delivered = await waitFor(
       async () => {
-        const { body } = await platform.request('GET', `/v2/webhooks/${flaky.webhookId}/deliveries/${eventId}`, { key: tenant.key });
+        const { body } = await platform.request('GET', `/v2/webhooks/${flaky.webhookId}/deliveries/${eventId}`, {
+          key: tenant.key,
+        });
         return body?.status === 'delivered' && body;
       },
       { timeoutMs: 40_000, what: 'the flaky receiver to get the event' },
@@ -46,13 +55,39 @@ describe('The delivery log of events that went through the pipeline', () => {
 
     // Assess: the log
     expect(delivered.attempts).toEqual([
-      { at: expect.any(String), trigger: 'scheduled', statusCode: 503, durationMs: expect.any(Number), response: 'down for maintenance' },
-      { at: expect.any(String), trigger: 'scheduled', statusCode: 503, durationMs: expect.any(Number), response: 'down for maintenance' },
-      { at: expect.any(String), trigger: 'scheduled', statusCode: 200, durationMs: expect.any(Number), response: 'thanks' },
+      {
+        at: expect.any(String),
+        trigger: 'scheduled',
+        statusCode: 503,
+        durationMs: expect.any(Number),
+        response: 'down for maintenance',
+      },
+      {
+        at: expect.any(String),
+        trigger: 'scheduled',
+        statusCode: 503,
+        durationMs: expect.any(Number),
+        response: 'down for maintenance',
+      },
+      {
+        at: expect.any(String),
+        trigger: 'scheduled',
+        statusCode: 200,
+        durationMs: expect.any(Number),
+        response: 'thanks',
+      },
     ]);
     expect(delivered.payload).toBe(flaky.receiver.deliveries.at(-1)!.body);
-    const list = await platform.request('GET', `/v2/webhooks/${flaky.webhookId}/deliveries?status=delivered`, { key: tenant.key });
-    expect(list.body.data).toEqual([expect.objectContaining({ eventId, attemptCount: 3, lastAttempt: expect.objectContaining({ statusCode: 200, error: null }) })]);
+    const list = await platform.request('GET', `/v2/webhooks/${flaky.webhookId}/deliveries?status=delivered`, {
+      key: tenant.key,
+    });
+    expect(list.body.data).toEqual([
+      expect.objectContaining({
+        eventId,
+        attemptCount: 3,
+        lastAttempt: expect.objectContaining({ statusCode: 200, error: null }),
+      }),
+    ]);
 
     // Assess: the audit trail
     // the steady receiver's delivery is logged by its own batch, perhaps a moment later
@@ -65,9 +100,16 @@ describe('The delivery log of events that went through the pipeline', () => {
       { timeoutMs: 10_000, what: 'both deliveries to be logged' },
     );
     expect(events.body.data).toEqual([
-      { id: eventId, type: 'verification.completed', receivedAt: delivered.createdAt, deliveryCounts: { pending: 0, delivered: 2, failed: 0, skipped: 0 } },
+      {
+        id: eventId,
+        type: 'verification.completed',
+        receivedAt: delivered.createdAt,
+        deliveryCounts: { pending: 0, delivered: 2, failed: 0, skipped: 0 },
+      },
     ]);
-    const detail = await fetch(`${platform.apiUrl}/v2/events/${eventId}`, { headers: { authorization: `Bearer ${tenant.key}` } });
+    const detail = await fetch(`${platform.apiUrl}/v2/events/${eventId}`, {
+      headers: { authorization: `Bearer ${tenant.key}` },
+    });
     const text = await detail.text();
     expect(text).toContain(`"data":${data}`);
     expect(JSON.parse(text).deliveries).toEqual(

@@ -9,7 +9,12 @@ import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 // compressed schedule: 3 attempts, 1 s then 3 s apart; a crashed batch comes back after 2 s
 const RETRY_SCHEDULE = [1, 3];
-const consumerControl = { crashDeliver: false, crashAfterDeliverOnce: false, holdDeliver: undefined as Promise<void> | undefined, fanOutBatches: 0 };
+const consumerControl = {
+  crashDeliver: false,
+  crashAfterDeliverOnce: false,
+  holdDeliver: undefined as Promise<void> | undefined,
+  fanOutBatches: 0,
+};
 
 let platform: TestPlatform;
 let sqs: ReturnType<typeof producer>;
@@ -36,7 +41,10 @@ function wrapConsumer(name: 'fan-out' | 'deliver', handler: SqsHandler): SqsHand
 }
 
 beforeAll(async () => {
-  platform = await startTestPlatform({}, { retryScheduleSeconds: RETRY_SCHEDULE, visibilityTimeoutSeconds: 2, wrapConsumer });
+  platform = await startTestPlatform(
+    {},
+    { retryScheduleSeconds: RETRY_SCHEDULE, visibilityTimeoutSeconds: 2, wrapConsumer },
+  );
   sqs = producer(platform);
 });
 afterAll(async () => {
@@ -50,7 +58,10 @@ beforeEach(() => {
 async function receiverFor(key: string, events: string[], behaviour: Receiver['behaviour'] = {}) {
   const receiver = await startReceiver({ behaviour });
   receivers.push(receiver);
-  const { body: webhook } = await platform.request('POST', '/v2/webhooks', { key, body: { url: `${receiver.url}/hooks`, events } });
+  const { body: webhook } = await platform.request('POST', '/v2/webhooks', {
+    key,
+    body: { url: `${receiver.url}/hooks`, events },
+  });
   receiver.secrets.push(webhook.secret);
   return { receiver, webhook };
 }
@@ -76,9 +87,16 @@ describe('Delivery pipeline', () => {
     await sqs.publish(event);
 
     // Assess
-    const [delivery] = await waitFor(() => subscribed.receiver.deliveries.length > 0 && subscribed.receiver.deliveries, { what: 'the delivery' });
+    const [delivery] = await waitFor(
+      () => subscribed.receiver.deliveries.length > 0 && subscribed.receiver.deliveries,
+      { what: 'the delivery' },
+    );
     expect(JSON.parse(delivery!.body)).toEqual({ id: event.id, type: event.type, data: event.data });
-    expect(delivery!.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': event.id, 'user-agent': expect.stringMatching(/^Webhooks\//) });
+    expect(delivery!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'webhook-id': event.id,
+      'user-agent': expect.stringMatching(/^Webhooks\//),
+    });
     expect(delivery!.headers['x-verifik-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(delivery).toMatchObject({ standardVerified: true, githubVerified: true });
     await sleep(500);
@@ -86,7 +104,12 @@ describe('Delivery pipeline', () => {
     expect(otherType.receiver.deliveries).toHaveLength(0);
     expect(otherTenant.receiver.deliveries).toHaveLength(0);
     const record = await waitFor(() => deliveryRecord(platform, subscribed.webhook.id, event.id));
-    expect(record).toMatchObject({ status: 'delivered', tenantId: acme.tenantId, eventType: event.type, attempts: [{ statusCode: 200, durationMs: expect.any(Number), at: expect.any(String) }] });
+    expect(record).toMatchObject({
+      status: 'delivered',
+      tenantId: acme.tenantId,
+      eventType: event.type,
+      attempts: [{ statusCode: 200, durationMs: expect.any(Number), at: expect.any(String) }],
+    });
   });
 
   it("retries a failing receiver on its own clock, dead-letters it when exhausted, and never delays or repeats another webhook's delivery", async () => {
@@ -101,16 +124,23 @@ describe('Delivery pipeline', () => {
 
     // Assess: the healthy receiver gets its delivery at once, and only once
     await waitFor(() => healthy.receiver.deliveries.length === 1, { what: 'the healthy delivery' });
-    const dlqMessages = await waitFor(async () => {
-      const record = await deliveryRecord(platform, failing.webhook.id, event.id);
-      const parked = record?.status === 'failed' && (await sqs.peek(platform.queues.deliveries.dlqUrl));
-      return parked && parked.length > 0 && parked;
-    }, { timeoutMs: 20_000, what: 'the failed delivery in the DLQ' });
+    const dlqMessages = await waitFor(
+      async () => {
+        const record = await deliveryRecord(platform, failing.webhook.id, event.id);
+        const parked = record?.status === 'failed' && (await sqs.peek(platform.queues.deliveries.dlqUrl));
+        return parked && parked.length > 0 && parked;
+      },
+      { timeoutMs: 20_000, what: 'the failed delivery in the DLQ' },
+    );
     expect(failing.receiver.deliveries).toHaveLength(3);
     expect(new Set(failing.receiver.deliveries.map((delivery) => delivery.webhookId))).toEqual(new Set([event.id]));
-    expect(failing.receiver.deliveries.every((delivery) => delivery.standardVerified && delivery.githubVerified)).toBe(true);
+    expect(failing.receiver.deliveries.every((delivery) => delivery.standardVerified && delivery.githubVerified)).toBe(
+      true,
+    );
     expect(healthy.receiver.deliveries).toHaveLength(1);
-    const gaps = failing.receiver.deliveries.slice(1).map((delivery, index) => delivery.receivedAt - failing.receiver.deliveries[index]!.receivedAt);
+    const gaps = failing.receiver.deliveries
+      .slice(1)
+      .map((delivery, index) => delivery.receivedAt - failing.receiver.deliveries[index]!.receivedAt);
     expect(gaps[0]).toBeGreaterThanOrEqual(700);
     expect(gaps[1]).toBeGreaterThanOrEqual(1900);
     const record = await deliveryRecord(platform, failing.webhook.id, event.id);
@@ -122,17 +152,30 @@ describe('Delivery pipeline', () => {
 
     // Act: the receiver recovers and the DLQ is replayed
     failing.receiver.behaviour.decide = undefined;
-    const moved = await moveMessages(sqs.client, platform.queues.deliveries.dlqUrl, platform.queues.deliveries.queueUrl);
+    const moved = await moveMessages(
+      sqs.client,
+      platform.queues.deliveries.dlqUrl,
+      platform.queues.deliveries.queueUrl,
+    );
 
     // Assess
     expect(moved).toBe(1);
-    const replayed = await waitFor(async () => {
-      const latest = await deliveryRecord(platform, failing.webhook.id, event.id);
-      return latest?.status === 'delivered' && latest;
-    }, { what: 'the replayed delivery' });
+    const replayed = await waitFor(
+      async () => {
+        const latest = await deliveryRecord(platform, failing.webhook.id, event.id);
+        return latest?.status === 'delivered' && latest;
+      },
+      { what: 'the replayed delivery' },
+    );
     // the log keeps the failed attempts before the replay's success
-    expect(replayed.attempts.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([500, 500, 500, 200]);
-    expect(failing.receiver.deliveries.at(-1)).toMatchObject({ answeredStatus: 200, webhookId: event.id, standardVerified: true });
+    expect(replayed.attempts.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([
+      500, 500, 500, 200,
+    ]);
+    expect(failing.receiver.deliveries.at(-1)).toMatchObject({
+      answeredStatus: 200,
+      webhookId: event.id,
+      standardVerified: true,
+    });
   }, 40_000);
 
   it('parks poison events in the events DLQ with their reason, without holding up the rest of the batch', async () => {
@@ -153,10 +196,13 @@ describe('Delivery pipeline', () => {
 
     // Assess
     await waitFor(() => receiver.deliveries.length === 1, { what: 'the good event' });
-    const parked = await waitFor(async () => {
-      const depth = await sqs.depth(platform.queues.events.dlqUrl);
-      return depth === poison.length && sqs.drain(platform.queues.events.dlqUrl);
-    }, { what: 'the poison in the events DLQ' });
+    const parked = await waitFor(
+      async () => {
+        const depth = await sqs.depth(platform.queues.events.dlqUrl);
+        return depth === poison.length && sqs.drain(platform.queues.events.dlqUrl);
+      },
+      { what: 'the poison in the events DLQ' },
+    );
     expect(parked.map((message) => message.Body).sort()).toEqual([...poison].sort());
     const reasons = parked.map((message) => message.MessageAttributes?.failureReason?.StringValue ?? '');
     expect(reasons.sort()).toEqual([
@@ -166,7 +212,10 @@ describe('Delivery pipeline', () => {
       expect.stringContaining('too_large'),
     ]);
     // the whole batch is acknowledged once its handler returns (right after parking the poison): nothing is retried
-    await waitFor(async () => (await sqs.depth(platform.queues.events.queueUrl)) === 0, { timeoutMs: 1500, what: 'the batch to be acknowledged, none of it retried' });
+    await waitFor(async () => (await sqs.depth(platform.queues.events.queueUrl)) === 0, {
+      timeoutMs: 1500,
+      what: 'the batch to be acknowledged, none of it retried',
+    });
   });
 
   it('fans the same event id out once, however often it is published', async () => {
@@ -229,7 +278,9 @@ describe('Delivery pipeline', () => {
     await sleep(1500);
     expect(gone.receiver.deliveries).toHaveLength(1);
     const parked = await sqs.drain(platform.queues.deliveries.dlqUrl);
-    expect(parked.map((message) => message.MessageAttributes?.failureReason?.StringValue)).toEqual([expect.stringContaining('gone')]);
+    expect(parked.map((message) => message.MessageAttributes?.failureReason?.StringValue)).toEqual([
+      expect.stringContaining('gone'),
+    ]);
   });
 
   it("waits as long as a 429's Retry-After asks, within the schedule's bounds", async () => {
@@ -256,10 +307,13 @@ describe('Delivery pipeline', () => {
     await sqs.publish(event);
 
     // Assess: SQS's redrive policy moved it after 3 receives
-    const parked = await waitFor(async () => {
-      const messages = await sqs.drain(platform.queues.deliveries.dlqUrl);
-      return messages.length > 0 && messages;
-    }, { timeoutMs: 30_000, what: 'the redriven message' });
+    const parked = await waitFor(
+      async () => {
+        const messages = await sqs.drain(platform.queues.deliveries.dlqUrl);
+        return messages.length > 0 && messages;
+      },
+      { timeoutMs: 30_000, what: 'the redriven message' },
+    );
     expect(JSON.parse(parked[0]!.Body!)).toMatchObject({ webhookId: webhook.id, eventId: event.id });
     expect(receiver.deliveries).toHaveLength(0);
   }, 40_000);

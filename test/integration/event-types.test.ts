@@ -25,7 +25,9 @@ describe('GET /v2/event-types', () => {
       expect(type.description.length).toBeGreaterThan(20);
       expect(typeof type.example).toBe('object');
     }
-    const operational = response.body.data.filter((type: { operational: boolean }) => type.operational).map((type: { name: string }) => type.name);
+    const operational = response.body.data
+      .filter((type: { operational: boolean }) => type.operational)
+      .map((type: { name: string }) => type.name);
     expect(operational).toEqual(['webhook.disabled', 'delivery.exhausted', 'delivery.recovered']);
   });
 
@@ -41,9 +43,20 @@ describe('GET /v2/event-types', () => {
       metadata: { documentType: expect.any(String), country: expect.any(String) },
     });
     expect(completed.description).toContain(completed.example.projectId);
-    expect(matchesFilter({ projectId: [completed.example.projectId], 'metadata.country': [completed.example.metadata.country] }, completed.example)).toBe(true);
+    expect(
+      matchesFilter(
+        { projectId: [completed.example.projectId], 'metadata.country': [completed.example.metadata.country] },
+        completed.example,
+      ),
+    ).toBe(true);
     const exhausted = body.data.find((type: { name: string }) => type.name === 'delivery.exhausted');
-    expect(Object.keys(exhausted.example).sort()).toEqual(['attemptCount', 'eventId', 'eventType', 'lastAttempt', 'webhookId']);
+    expect(Object.keys(exhausted.example).sort()).toEqual([
+      'attemptCount',
+      'eventId',
+      'eventType',
+      'lastAttempt',
+      'webhookId',
+    ]);
   });
 
   it('needs an API key like every route', async () => {

@@ -34,7 +34,9 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const resolvingTo = (address: string): Resolver => async () => [{ address, family: address.includes(':') ? 6 : 4 }];
+const resolvingTo =
+  (address: string): Resolver =>
+  async () => [{ address, family: address.includes(':') ? 6 : 4 }];
 
 describe('Class: HttpSender', () => {
   it('refuses plain http once the deployment no longer allows it, even for a webhook created when it did', async () => {
@@ -61,11 +63,16 @@ describe('Class: HttpSender', () => {
     sender.close();
   });
 
-  it.each(['169.254.169.254', '10.0.0.8', '::ffff:127.0.0.1', '::1'])('refuses a host name that resolves to %s', async (address) => {
-    const sender = new HttpSender(strict, { resolve: resolvingTo(address) });
-    expect((await sender.send(`http://rebinding.example.com:${port}/`, {}, '{}')).error).toMatch(/^blocked_destination/);
-    sender.close();
-  });
+  it.each(['169.254.169.254', '10.0.0.8', '::ffff:127.0.0.1', '::1'])(
+    'refuses a host name that resolves to %s',
+    async (address) => {
+      const sender = new HttpSender(strict, { resolve: resolvingTo(address) });
+      expect((await sender.send(`http://rebinding.example.com:${port}/`, {}, '{}')).error).toMatch(
+        /^blocked_destination/,
+      );
+      sender.close();
+    },
+  );
 
   it('refuses an IP literal that is not public, which never goes through DNS', async () => {
     const sender = new HttpSender(strict);
@@ -75,7 +82,11 @@ describe('Class: HttpSender', () => {
 
   it('connects to the vetted address where local mode allows loopback', async () => {
     const sender = new HttpSender(local, { resolve: resolvingTo('127.0.0.1') });
-    const result = await sender.send(`http://receiver.example.com:${port}/ok`, { 'content-type': 'application/json' }, '{}');
+    const result = await sender.send(
+      `http://receiver.example.com:${port}/ok`,
+      { 'content-type': 'application/json' },
+      '{}',
+    );
     expect(result).toMatchObject({ statusCode: 200, response: 'thanks' });
     sender.close();
   });
@@ -83,7 +94,8 @@ describe('Class: HttpSender', () => {
   it('reuses one keep-alive connection for consecutive deliveries', async () => {
     const sender = new HttpSender(local);
     sockets.clear();
-    for (let index = 0; index < 10; index += 1) expect((await sender.send(`http://127.0.0.1:${port}/ok`, {}, '{}')).statusCode).toBe(200);
+    for (let index = 0; index < 10; index += 1)
+      expect((await sender.send(`http://127.0.0.1:${port}/ok`, {}, '{}')).statusCode).toBe(200);
     // the pool may open a second socket while the first is being released; it never opens one per request
     expect(sockets.size).toBeLessThanOrEqual(2);
     sender.close();

@@ -5,7 +5,7 @@ import { producer, waitFor } from '../helpers/pipeline';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 /** The team's own auth: bearer JWTs of its issuer (AUTH_JWT_*), beside API keys. */
-describe('JWT mode: a bearer token of the team\'s issuer names the tenant', () => {
+describe("JWT mode: a bearer token of the team's issuer names the tenant", () => {
   let idp: IdentityProvider;
   let platform: TestPlatform;
   let receiver: Receiver;
@@ -26,15 +26,22 @@ describe('JWT mode: a bearer token of the team\'s issuer names the tenant', () =
     await idp.stop();
   });
 
-  it('creates a webhook with a JWT and delivers the tenant\'s event to it; another tenant\'s token does not see it', async () => {
+  it("creates a webhook with a JWT and delivers the tenant's event to it; another tenant's token does not see it", async () => {
     // Prepare
     const token = await idp.mint({ org_id: 'org-jwt-a', sub: 'user_1' });
     const other = await idp.mint({ org_id: 'org-jwt-b', sub: 'user_2' });
 
     // Act
-    const created = await platform.request('POST', '/v2/webhooks', { key: token, body: { url: `${receiver.url}/jwt`, events: ['verification.completed'] } });
+    const created = await platform.request('POST', '/v2/webhooks', {
+      key: token,
+      body: { url: `${receiver.url}/jwt`, events: ['verification.completed'] },
+    });
     receiver.secrets.push(created.body.secret);
-    await producer(platform).publish({ tenantId: 'org-jwt-a', type: 'verification.completed', data: { verificationId: 'ver_jwt' } });
+    await producer(platform).publish({
+      tenantId: 'org-jwt-a',
+      type: 'verification.completed',
+      data: { verificationId: 'ver_jwt' },
+    });
     const seenByOther = await platform.request('GET', `/v2/webhooks/${created.body.id}`, { key: other });
 
     // Assess

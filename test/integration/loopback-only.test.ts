@@ -55,11 +55,12 @@ describe('Local platform: listens on loopback only', () => {
   });
   afterAll(async () => platform?.stop());
 
-  const servers = () => [
-    ['DynamoDB Local', Number(new URL(inject('dynamoEndpoint')).port)],
-    ['fauxqs (SQS)', Number(new URL(inject('sqsEndpoint')).port)],
-    ['API', Number(new URL(platform.apiUrl).port)],
-  ] as const;
+  const servers = () =>
+    [
+      ['DynamoDB Local', Number(new URL(inject('dynamoEndpoint')).port)],
+      ['fauxqs (SQS)', Number(new URL(inject('sqsEndpoint')).port)],
+      ['API', Number(new URL(platform.apiUrl).port)],
+    ] as const;
 
   it('binds DynamoDB Local, fauxqs and the API to 127.0.0.1, never to every interface', () => {
     // Prepare
@@ -71,11 +72,14 @@ describe('Local platform: listens on loopback only', () => {
     // Assess
     for (const { name, addresses } of bound) {
       expect(addresses.length, name).toBeGreaterThan(0);
-      expect(addresses.filter((address) => !LOOPBACK.has(address)), name).toEqual([]);
+      expect(
+        addresses.filter((address) => !LOOPBACK.has(address)),
+        name,
+      ).toEqual([]);
     }
   });
 
-  it('refuses connections through this machine\'s network addresses, and accepts them on loopback', async () => {
+  it("refuses connections through this machine's network addresses, and accepts them on loopback", async () => {
     // Prepare
     const ports = servers();
 

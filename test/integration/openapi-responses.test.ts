@@ -30,11 +30,24 @@ beforeAll(async () => {
   key = tenant.key;
   // a loopback port nothing listens on: the retries and tests these exchanges queue fail at once, and stay local
   const create = async (active = true) =>
-    (await platform.request('POST', '/v2/webhooks', { key, body: { url: 'http://127.0.0.1:9/hooks', events: ['verification.completed'], active } })).body.id as string;
+    (
+      await platform.request('POST', '/v2/webhooks', {
+        key,
+        body: { url: 'http://127.0.0.1:9/hooks', events: ['verification.completed'], active },
+      })
+    ).body.id as string;
   ids = { webhook: await create(), doomed: await create(), paused: await create(false), event: 'evt_openapi_1' };
   const receivedAt = new Date(Date.now() - 60_000).toISOString();
   await seedLog(platform, {
-    events: [anEvent({ tenantId: tenant.tenantId, eventId: ids.event, receivedAt, expiresAt: Math.floor(Date.now() / 1000) + 86_400, webhookIds: [ids.webhook] })],
+    events: [
+      anEvent({
+        tenantId: tenant.tenantId,
+        eventId: ids.event,
+        receivedAt,
+        expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+        webhookIds: [ids.webhook],
+      }),
+    ],
     deliveries: [
       aDeliveryRecord({
         tenantId: tenant.tenantId,
@@ -58,14 +71,40 @@ const missingWebhook = 'webhook_01JD0000000000000000000000';
 
 /** Every route, answering with success and with each error a caller can cause on the local stack. */
 const exchanges = (): Exchange[] => [
-  { method: 'POST', path: '/v2/webhooks', status: 201, body: { url: 'https://example.com/a', events: ['document.uploaded'], filter: { projectId: ['p1', 2, true] } } },
+  {
+    method: 'POST',
+    path: '/v2/webhooks',
+    status: 201,
+    body: { url: 'https://example.com/a', events: ['document.uploaded'], filter: { projectId: ['p1', 2, true] } },
+  },
   { method: 'POST', path: '/v2/webhooks', status: 400, body: { url: 'ftp://x', events: [] } },
-  { method: 'POST', path: '/v2/webhooks', status: 400, rawBody: '{"url":', headers: { 'content-type': 'application/json' } },
+  {
+    method: 'POST',
+    path: '/v2/webhooks',
+    status: 400,
+    rawBody: '{"url":',
+    headers: { 'content-type': 'application/json' },
+  },
   { method: 'POST', path: '/v2/webhooks', status: 415, rawBody: 'url=x', headers: { 'content-type': 'text/plain' } },
-  { method: 'POST', path: '/v2/webhooks', status: 413, body: { url: 'https://example.com/a', events: ['document.uploaded'], description: 'x'.repeat(70_000) } },
+  {
+    method: 'POST',
+    path: '/v2/webhooks',
+    status: 413,
+    body: { url: 'https://example.com/a', events: ['document.uploaded'], description: 'x'.repeat(70_000) },
+  },
   { method: 'POST', path: '/v2/webhooks', status: 401, key: null, body: {} },
-  { method: 'POST', path: '/v2/webhooks', status: 201, body: { url: 'https://example.com/b', events: ['document.uploaded'] } },
-  { method: 'POST', path: '/v2/webhooks', status: 409, body: { url: 'https://example.com/c', events: ['document.uploaded'] } },
+  {
+    method: 'POST',
+    path: '/v2/webhooks',
+    status: 201,
+    body: { url: 'https://example.com/b', events: ['document.uploaded'] },
+  },
+  {
+    method: 'POST',
+    path: '/v2/webhooks',
+    status: 409,
+    body: { url: 'https://example.com/c', events: ['document.uploaded'] },
+  },
   { method: 'GET', path: '/v2/webhooks?limit=2', status: 200 },
   { method: 'GET', path: '/v2/webhooks?limit=0', status: 400 },
   { method: 'GET', path: '/v2/webhooks', status: 401, key: 'not-a-key' },
@@ -80,7 +119,11 @@ const exchanges = (): Exchange[] => [
   { method: 'GET', path: '/v2/event-types', status: 200 },
   { method: 'GET', path: '/v2/event-types', status: 401, key: null },
   { method: 'GET', path: `/v2/webhooks/${ids.webhook}/deliveries?status=failed`, status: 200 },
-  { method: 'GET', path: `/v2/webhooks/${ids.webhook}/deliveries?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z`, status: 400 },
+  {
+    method: 'GET',
+    path: `/v2/webhooks/${ids.webhook}/deliveries?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z`,
+    status: 400,
+  },
   { method: 'GET', path: `/v2/webhooks/${ids.webhook}/deliveries?cursor=forged`, status: 400 },
   { method: 'GET', path: `/v2/webhooks/${missingWebhook}/deliveries`, status: 404 },
   { method: 'GET', path: `/v2/webhooks/${ids.webhook}/deliveries/${ids.event}`, status: 200 },
@@ -88,13 +131,28 @@ const exchanges = (): Exchange[] => [
   { method: 'POST', path: `/v2/webhooks/${ids.webhook}/deliveries/${ids.event}/retry`, status: 202 },
   { method: 'POST', path: `/v2/webhooks/${ids.webhook}/deliveries/evt_missing/retry`, status: 404 },
   { method: 'POST', path: `/v2/webhooks/${ids.paused}/deliveries/${ids.event}/retry`, status: 409 },
-  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/test`, status: 202, body: { eventType: 'verification.completed' } },
+  {
+    method: 'POST',
+    path: `/v2/webhooks/${ids.webhook}/test`,
+    status: 202,
+    body: { eventType: 'verification.completed' },
+  },
   { method: 'POST', path: `/v2/webhooks/${ids.webhook}/test`, status: 400, body: { eventType: 'nope' } },
   { method: 'POST', path: `/v2/webhooks/${ids.paused}/test`, status: 409, body: {} },
   { method: 'POST', path: `/v2/webhooks/${missingWebhook}/test`, status: 404, body: {} },
-  { method: 'POST', path: `/v2/webhooks/${ids.webhook}/recover`, status: 202, body: { since: new Date(Date.now() - 3_600_000).toISOString() } },
+  {
+    method: 'POST',
+    path: `/v2/webhooks/${ids.webhook}/recover`,
+    status: 202,
+    body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+  },
   { method: 'POST', path: `/v2/webhooks/${ids.webhook}/recover`, status: 400, body: { since: '2020-01-01T00:00:00Z' } },
-  { method: 'POST', path: `/v2/webhooks/${ids.paused}/recover`, status: 409, body: { since: new Date(Date.now() - 3_600_000).toISOString() } },
+  {
+    method: 'POST',
+    path: `/v2/webhooks/${ids.paused}/recover`,
+    status: 409,
+    body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+  },
   { method: 'GET', path: '/v2/events?limit=1', status: 200 },
   { method: 'GET', path: '/v2/events?type=nope', status: 400 },
   { method: 'GET', path: `/v2/events/${ids.event}`, status: 200 },
@@ -128,8 +186,14 @@ describe('The local API against docs/openapi.yaml', () => {
   it('has exercised every route with its success and at least one error', () => {
     for (const route of ROUTES) {
       const operationId = route.name[0]!.toLowerCase() + route.name.slice(1);
-      const statuses = [...answered].filter((entry) => entry.startsWith(`${operationId} `)).map((entry) => Number(entry.split(' ')[1]));
-      expect({ route: route.name, success: statuses.some((status) => status < 300), error: statuses.some((status) => status >= 400) }).toEqual({
+      const statuses = [...answered]
+        .filter((entry) => entry.startsWith(`${operationId} `))
+        .map((entry) => Number(entry.split(' ')[1]));
+      expect({
+        route: route.name,
+        success: statuses.some((status) => status < 300),
+        error: statuses.some((status) => status >= 400),
+      }).toEqual({
         route: route.name,
         success: true,
         error: true,
@@ -138,7 +202,16 @@ describe('The local API against docs/openapi.yaml', () => {
   });
 
   it('would notice a response the description does not allow', () => {
-    expect(validator.check('GET', `/v2/events/${ids.event}`, 200, { id: 'evt', type: 'verification.completed', receivedAt: 'now', extra: 1 }).problems).not.toEqual([]);
-    expect(validator.check('GET', '/v2/events', 418, {}).problems).toEqual(['status 418 is not described for listEvents']);
+    expect(
+      validator.check('GET', `/v2/events/${ids.event}`, 200, {
+        id: 'evt',
+        type: 'verification.completed',
+        receivedAt: 'now',
+        extra: 1,
+      }).problems,
+    ).not.toEqual([]);
+    expect(validator.check('GET', '/v2/events', 418, {}).problems).toEqual([
+      'status 418 is not described for listEvents',
+    ]);
   });
 });

@@ -26,7 +26,10 @@ async function tenantWithSibling(answer: () => number) {
   const sibling = await startReceiver({});
   receivers.push(failing, sibling);
   const create = async (receiver: Receiver, events: string[]) => {
-    const { body } = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: `${receiver.url}/hooks`, events } });
+    const { body } = await platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { url: `${receiver.url}/hooks`, events },
+    });
     receiver.secrets.push(body.secret);
     return body as { id: string };
   };
@@ -47,8 +50,14 @@ describe('Operational events (docs/design.md §6e)', () => {
   it('tells a sibling webhook that a webhook was disabled (410 Gone), and never tells the disabled one', async () => {
     const { failing, sibling, webhook, publish } = await tenantWithSibling(() => 410);
     await publish();
-    const [event] = await waitFor(() => operational(sibling, 'webhook.disabled').length > 0 && operational(sibling, 'webhook.disabled'), { what: 'webhook.disabled' });
-    expect(event).toMatchObject({ type: 'webhook.disabled', data: { webhookId: webhook.id, reason: 'the endpoint answered 410 Gone' } });
+    const [event] = await waitFor(
+      () => operational(sibling, 'webhook.disabled').length > 0 && operational(sibling, 'webhook.disabled'),
+      { what: 'webhook.disabled' },
+    );
+    expect(event).toMatchObject({
+      type: 'webhook.disabled',
+      data: { webhookId: webhook.id, reason: 'the endpoint answered 410 Gone' },
+    });
     expect(sibling.deliveries.every((delivery) => delivery.standardVerified && delivery.githubVerified)).toBe(true);
     await sleep(1000);
     expect(failing.deliveries.map((delivery) => delivery.eventType)).toEqual(['document.uploaded']);
@@ -57,10 +66,19 @@ describe('Operational events (docs/design.md §6e)', () => {
   it('reports an exhausted delivery to the sibling with its last attempt, and never to the failing webhook', async () => {
     const { failing, sibling, webhook, publish } = await tenantWithSibling(() => 500);
     const eventId = await publish();
-    const [event] = await waitFor(() => operational(sibling, 'delivery.exhausted').length > 0 && operational(sibling, 'delivery.exhausted'), {
-      what: 'delivery.exhausted',
+    const [event] = await waitFor(
+      () => operational(sibling, 'delivery.exhausted').length > 0 && operational(sibling, 'delivery.exhausted'),
+      {
+        what: 'delivery.exhausted',
+      },
+    );
+    expect(event.data).toMatchObject({
+      webhookId: webhook.id,
+      eventId,
+      eventType: 'document.uploaded',
+      attemptCount: 3,
+      lastAttempt: { statusCode: 500 },
     });
-    expect(event.data).toMatchObject({ webhookId: webhook.id, eventId, eventType: 'document.uploaded', attemptCount: 3, lastAttempt: { statusCode: 500 } });
     await sleep(1000);
     expect(new Set(failing.deliveries.map((delivery) => delivery.eventType))).toEqual(new Set(['document.uploaded']));
   });
@@ -69,21 +87,36 @@ describe('Operational events (docs/design.md §6e)', () => {
     let failures = 2;
     const { sibling, webhook, publish } = await tenantWithSibling(() => (failures-- > 0 ? 503 : 200));
     await publish();
-    const [event] = await waitFor(() => operational(sibling, 'delivery.recovered').length > 0 && operational(sibling, 'delivery.recovered'), {
-      what: 'delivery.recovered',
-    });
+    const [event] = await waitFor(
+      () => operational(sibling, 'delivery.recovered').length > 0 && operational(sibling, 'delivery.recovered'),
+      {
+        what: 'delivery.recovered',
+      },
+    );
     expect(event.data).toEqual({ webhookId: webhook.id, failingSince: expect.any(String) });
     await publish();
     await sleep(1500);
     expect(operational(sibling, 'delivery.recovered')).toHaveLength(1);
   });
 
-  it('parks, with its reason, a producer message that claims to be the platform\'s (a forged webhook.disabled, a forged test event)', async () => {
+  it("parks, with its reason, a producer message that claims to be the platform's (a forged webhook.disabled, a forged test event)", async () => {
     // Prepare: any SQS client with SendMessage on the events queue, setting the attribute the platform once used
     const { tenant, webhook, sibling } = await tenantWithSibling(() => 200);
     const forged = [
-      { tenantId: tenant.tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'webhook.disabled', data: { webhookId: webhook.id, reason: 'please re-enter your card at https://evil.example' } },
-      { tenantId: tenant.tenantId, id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'document.uploaded', data: {}, webhookId: webhook.id, test: true },
+      {
+        tenantId: tenant.tenantId,
+        id: `evt_${randomUUID().replaceAll('-', '')}`,
+        type: 'webhook.disabled',
+        data: { webhookId: webhook.id, reason: 'please re-enter your card at https://evil.example' },
+      },
+      {
+        tenantId: tenant.tenantId,
+        id: `evt_${randomUUID().replaceAll('-', '')}`,
+        type: 'document.uploaded',
+        data: {},
+        webhookId: webhook.id,
+        test: true,
+      },
     ];
 
     // Act
@@ -98,11 +131,19 @@ describe('Operational events (docs/design.md §6e)', () => {
     }
 
     // Assess
-    const parked = await waitFor(async () => {
-      const messages = (await sqs.peek(platform.queues.events.dlqUrl)).filter((message) => forged.some((envelope) => message.Body?.includes(envelope.id)));
-      return messages.length === forged.length && messages;
-    }, { what: 'both forgeries in the events DLQ' });
-    for (const message of parked) expect(message.MessageAttributes?.failureReason?.StringValue).toMatch(/^forged_origin: /);
-    expect(sibling.deliveries.filter((delivery) => forged.some((envelope) => envelope.id === delivery.eventId))).toEqual([]);
+    const parked = await waitFor(
+      async () => {
+        const messages = (await sqs.peek(platform.queues.events.dlqUrl)).filter((message) =>
+          forged.some((envelope) => message.Body?.includes(envelope.id)),
+        );
+        return messages.length === forged.length && messages;
+      },
+      { what: 'both forgeries in the events DLQ' },
+    );
+    for (const message of parked)
+      expect(message.MessageAttributes?.failureReason?.StringValue).toMatch(/^forged_origin: /);
+    expect(
+      sibling.deliveries.filter((delivery) => forged.some((envelope) => envelope.id === delivery.eventId)),
+    ).toEqual([]);
   });
 });

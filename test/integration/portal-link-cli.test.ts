@@ -18,7 +18,16 @@ afterAll(() => platform.stop());
 
 /** `npm run portal-link -- ...`, pointed at this run's table. */
 const portalLinkCli = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'local/portal-link-cli.ts', ...args, '--endpoint', platform.dynamoEndpoint, '--table', platform.tableName]);
+  run(process.execPath, [
+    '--import',
+    'tsx',
+    'local/portal-link-cli.ts',
+    ...args,
+    '--endpoint',
+    platform.dynamoEndpoint,
+    '--table',
+    platform.tableName,
+  ]);
 
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, '');
 
@@ -33,7 +42,14 @@ describe('npm run portal-link', { timeout: 60_000 }, () => {
     await platform.request('POST', '/v2/webhooks', { key: other.key, body });
 
     // Act
-    const { stdout } = await portalLinkCli('--tenant', acme.tenantId, '--ttl', '600', '--console-url', 'https://console.example.com/prod/console');
+    const { stdout } = await portalLinkCli(
+      '--tenant',
+      acme.tenantId,
+      '--ttl',
+      '600',
+      '--console-url',
+      'https://console.example.com/prod/console',
+    );
 
     // Assess: the link, then the token's powers
     const link = stdout.trim().split('\n').at(-1)!;
@@ -44,7 +60,10 @@ describe('npm run portal-link', { timeout: 60_000 }, () => {
     expect(listed.body.data.map((webhook: { id: string }) => webhook.id)).toEqual([acmeHook.body.id]);
 
     const { Item } = await platform.documentClient.send(
-      new GetCommand({ TableName: platform.tableName, Key: { pk: keys.apiKey(hashApiKey(token)), sk: keys.apiKeySort } }),
+      new GetCommand({
+        TableName: platform.tableName,
+        Key: { pk: keys.apiKey(hashApiKey(token)), sk: keys.apiKeySort },
+      }),
     );
     expect(Item).toMatchObject({ tenantId: acme.tenantId, kind: 'portal-token' });
     expect(Item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 590);
@@ -56,7 +75,10 @@ describe('npm run portal-link', { timeout: 60_000 }, () => {
     // Prepare: minted two hours ago, for one hour
     const { tenantId } = await platform.newTenant('acme');
     const twoHoursAgo = () => new Date(Date.now() - 2 * 3600 * 1000);
-    const pastService = new ApiKeyService(new DynamoApiKeyRepository(platform.documentClient, platform.tableName), twoHoursAgo);
+    const pastService = new ApiKeyService(
+      new DynamoApiKeyRepository(platform.documentClient, platform.tableName),
+      twoHoursAgo,
+    );
     const { token } = await pastService.createPortalToken(tenantId, 3600);
 
     // Act
@@ -78,19 +100,46 @@ describe('npm run portal-link', { timeout: 60_000 }, () => {
     expect((await platform.request('GET', '/v2/webhooks', { key: token })).status).toBe(200);
 
     // Act
-    await run(process.execPath, ['--import', 'tsx', 'local/api-key-cli.ts', 'revoke', '--key', token, '--endpoint', platform.dynamoEndpoint, '--table', platform.tableName]);
+    await run(process.execPath, [
+      '--import',
+      'tsx',
+      'local/api-key-cli.ts',
+      'revoke',
+      '--key',
+      token,
+      '--endpoint',
+      platform.dynamoEndpoint,
+      '--table',
+      platform.tableName,
+    ]);
 
     // Assess
     expect((await platform.request('GET', '/v2/webhooks', { key: token })).status).toBe(401);
   });
 
   it('refuses a lifetime over 24 hours, a missing tenant, and a deployed table without its console URL, with exit code 2', async () => {
-    await expect(portalLinkCli('--tenant', 'acme', '--ttl', '86401', '--console-url', 'https://c.example.com')).rejects.toMatchObject({
+    await expect(
+      portalLinkCli('--tenant', 'acme', '--ttl', '86401', '--console-url', 'https://c.example.com'),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('24 hours'),
     });
-    await expect(portalLinkCli('--console-url', 'https://c.example.com')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--tenant') });
-    const deployedWithoutConsole = run(process.execPath, ['--import', 'tsx', 'local/portal-link-cli.ts', '--tenant', 'acme', '--table', 'webhooks-prod']);
-    await expect(deployedWithoutConsole).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--console-url') });
+    await expect(portalLinkCli('--console-url', 'https://c.example.com')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--tenant'),
+    });
+    const deployedWithoutConsole = run(process.execPath, [
+      '--import',
+      'tsx',
+      'local/portal-link-cli.ts',
+      '--tenant',
+      'acme',
+      '--table',
+      'webhooks-prod',
+    ]);
+    await expect(deployedWithoutConsole).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--console-url'),
+    });
   });
 });

@@ -21,7 +21,10 @@ async function setup(body: Record<string, unknown> = {}) {
   const tenant = await suite.platform.newTenant('fresh');
   const first = await receiver();
   const create = (url: string, extra: Record<string, unknown> = {}) =>
-    suite.platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url, events: ['verification.completed'], ...extra } });
+    suite.platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { url, events: ['verification.completed'], ...extra },
+    });
   const { body: webhook } = await create(`${first.url}/hooks`, body);
   // a webhook of the same tenant that nothing changes: when it has an event, fan-out has handled that event
   const control = await receiver();
@@ -35,7 +38,8 @@ async function setup(body: Record<string, unknown> = {}) {
     waitFor(() => at.deliveries.find((delivery) => delivery.eventId === eventId), { what: `${eventId} at ${at.url}` });
   /** Publishes one event and waits for it at the webhook's receiver: every cache of the pipeline now holds the webhook. */
   const warm = async () => arrived(first, await publish());
-  const update = (changes: unknown) => suite.platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: changes });
+  const update = (changes: unknown) =>
+    suite.platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: changes });
   /** Where the event went, once fan-out finished it (the control webhook has it). */
   const fannedOutTo = async (eventId: string) => {
     await arrived(control, eventId);
@@ -76,7 +80,9 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     const { tenant, webhook, first, controlWebhook, publish, warm, fannedOutTo } = await setup();
     await warm();
 
-    expect((await suite.platform.request('DELETE', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).status).toBe(204);
+    expect((await suite.platform.request('DELETE', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).status).toBe(
+      204,
+    );
     const eventId = await publish();
 
     expect(await fannedOutTo(eventId)).toEqual([controlWebhook.id]);
@@ -84,7 +90,9 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
   });
 
   it('applies a changed filter to the very next event', async () => {
-    const { webhook, controlWebhook, first, publish, arrived, update, fannedOutTo } = await setup({ filter: { projectId: ['proj_A'] } });
+    const { webhook, controlWebhook, first, publish, arrived, update, fannedOutTo } = await setup({
+      filter: { projectId: ['proj_A'] },
+    });
     await arrived(first, await publish({ verificationId: 'ver_1', projectId: 'proj_A' }));
 
     expect((await update({ filter: { projectId: ['proj_B'] } })).status).toBe(200);
@@ -100,13 +108,23 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     const { tenant, webhook, first, arrived, warm } = await setup();
     await warm();
 
-    const { body: rotated } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, { key: tenant.key, body: {} });
-    const { body: test } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/test`, { key: tenant.key, body: {} });
+    const { body: rotated } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, {
+      key: tenant.key,
+      body: {},
+    });
+    const { body: test } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/test`, {
+      key: tenant.key,
+      body: {},
+    });
 
     const delivery: ReceivedDelivery = await arrived(first, test.eventId);
     const header = (name: string) => String(delivery.headers[name]);
     const standardWith = (secret: string) =>
-      new StandardWebhook(secret).verify(delivery.body, { 'webhook-id': header('webhook-id'), 'webhook-timestamp': header('webhook-timestamp'), 'webhook-signature': header('webhook-signature') });
+      new StandardWebhook(secret).verify(delivery.body, {
+        'webhook-id': header('webhook-id'),
+        'webhook-timestamp': header('webhook-timestamp'),
+        'webhook-signature': header('webhook-signature'),
+      });
     expect(() => standardWith(rotated.secret)).not.toThrow();
     expect(() => standardWith(webhook.secret)).not.toThrow();
     expect(await verifyGithubStyle(rotated.secret, delivery.body, header('x-verifik-signature'))).toBe(true);
@@ -118,20 +136,28 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     first.behaviour = { failRate: 1, status: 500 };
     const failed = [await publish(), await publish()];
     const statusOf = async (eventId: string) =>
-      (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body?.status;
-    for (const eventId of failed) await waitFor(async () => (await statusOf(eventId)) === 'failed', { what: `${eventId} to fail` });
+      (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key }))
+        .body?.status;
+    for (const eventId of failed)
+      await waitFor(async () => (await statusOf(eventId)) === 'failed', { what: `${eventId} to fail` });
     expect((await update({ active: false })).status).toBe(200);
     first.behaviour = {};
 
     // Act
     expect((await update({ active: true })).status).toBe(200);
     const since = new Date(Date.now() - 3600_000).toISOString();
-    const recovery = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } });
+    const recovery = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, {
+      key: tenant.key,
+      body: { since },
+    });
 
     // Assess
     expect(recovery.status).toBe(202);
     for (const eventId of failed) {
-      await waitFor(() => first.deliveries.find((delivery) => delivery.eventId === eventId && delivery.answeredStatus === 200), { what: `${eventId} recovered` });
+      await waitFor(
+        () => first.deliveries.find((delivery) => delivery.eventId === eventId && delivery.answeredStatus === 200),
+        { what: `${eventId} recovered` },
+      );
       await waitFor(async () => (await statusOf(eventId)) === 'delivered', { what: `${eventId} logged delivered` });
     }
   });
@@ -140,15 +166,26 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     const { tenant, webhook, first, publish, update } = await setup();
     first.behaviour = { failRate: 1, status: 500 };
     const eventId = await publish();
-    const statusOf = async () => (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key })).body?.status;
+    const statusOf = async () =>
+      (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key }))
+        .body?.status;
     await waitFor(async () => (await statusOf()) === 'failed', { what: 'the delivery to fail' });
     expect((await update({ active: false })).status).toBe(200);
     first.behaviour = {};
 
     expect((await update({ active: true })).status).toBe(200);
-    expect((await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key })).status).toBe(202);
+    expect(
+      (
+        await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, {
+          key: tenant.key,
+        })
+      ).status,
+    ).toBe(202);
 
-    await waitFor(() => first.deliveries.find((delivery) => delivery.eventId === eventId && delivery.answeredStatus === 200), { what: 'the retry' });
+    await waitFor(
+      () => first.deliveries.find((delivery) => delivery.eventId === eventId && delivery.answeredStatus === 200),
+      { what: 'the retry' },
+    );
     await waitFor(async () => (await statusOf()) === 'delivered', { what: 'the retry logged delivered' });
   });
 

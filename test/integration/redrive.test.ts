@@ -9,11 +9,17 @@ describe('Function: moveMessages (the local replay, on fauxqs)', () => {
   it('moves what the DLQ held when it started, and stops, even when every moved message comes straight back', async () => {
     // Prepare: the worst consumer, the DLQ itself (poison that fan-out parks again at once)
     const client = new SQSClient(localClientConfig(inject('sqsEndpoint')));
-    const { QueueUrl: dlqUrl } = await client.send(new CreateQueueCommand({ QueueName: `redrive-${randomUUID().slice(0, 8)}` }));
+    const { QueueUrl: dlqUrl } = await client.send(
+      new CreateQueueCommand({ QueueName: `redrive-${randomUUID().slice(0, 8)}` }),
+    );
     await client.send(
       new SendMessageBatchCommand({
         QueueUrl: dlqUrl,
-        Entries: ['a', 'b', 'c'].map((body) => ({ Id: body, MessageBody: body, MessageAttributes: { failureReason: { DataType: 'String', StringValue: 'poison' } } })),
+        Entries: ['a', 'b', 'c'].map((body) => ({
+          Id: body,
+          MessageBody: body,
+          MessageAttributes: { failureReason: { DataType: 'String', StringValue: 'poison' } },
+        })),
       }),
     );
 

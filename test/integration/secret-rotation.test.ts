@@ -23,13 +23,24 @@ async function webhookWithReceiver() {
   const tenant = await platform.newTenant('rotate');
   const receiver = await startReceiver();
   receivers.push(receiver);
-  const { body: webhook } = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: `${receiver.url}/hooks`, events: ['verification.completed'] } });
-  const rotate = (body: unknown) => platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, { key: tenant.key, body });
+  const { body: webhook } = await platform.request('POST', '/v2/webhooks', {
+    key: tenant.key,
+    body: { url: `${receiver.url}/hooks`, events: ['verification.completed'] },
+  });
+  const rotate = (body: unknown) =>
+    platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, { key: tenant.key, body });
   /** Publishes one event and answers its delivery. */
   const deliverOne = async (): Promise<ReceivedDelivery> => {
     const id = `evt_${randomUUID().replaceAll('-', '')}`;
-    await sqs.publish({ tenantId: tenant.tenantId, id, type: 'verification.completed', data: { verificationId: 'ver_1', projectId: 'proj_A' } });
-    return waitFor(() => receiver.deliveries.find((delivery) => delivery.eventId === id), { what: `the delivery of ${id}` });
+    await sqs.publish({
+      tenantId: tenant.tenantId,
+      id,
+      type: 'verification.completed',
+      data: { verificationId: 'ver_1', projectId: 'proj_A' },
+    });
+    return waitFor(() => receiver.deliveries.find((delivery) => delivery.eventId === id), {
+      what: `the delivery of ${id}`,
+    });
   };
   return { tenant, webhook, rotate, deliverOne };
 }
@@ -39,7 +50,11 @@ async function verifiesWith(secret: string, delivery: ReceivedDelivery) {
   const header = (name: string) => String(delivery.headers[name]);
   let standard = true;
   try {
-    new StandardWebhook(secret).verify(delivery.body, { 'webhook-id': header('webhook-id'), 'webhook-timestamp': header('webhook-timestamp'), 'webhook-signature': header('webhook-signature') });
+    new StandardWebhook(secret).verify(delivery.body, {
+      'webhook-id': header('webhook-id'),
+      'webhook-timestamp': header('webhook-timestamp'),
+      'webhook-signature': header('webhook-signature'),
+    });
   } catch {
     standard = false;
   }
@@ -109,17 +124,24 @@ describe('POST /v2/webhooks/{id}/rotate-secret', () => {
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'validation_error', requestId: expect.any(String) });
     expect(response.body.error.details.map((detail: { path: string }) => detail.path)).toContain(path);
-    expect((await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).body.secret).toBe(webhook.secret);
+    expect((await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).body.secret).toBe(
+      webhook.secret,
+    );
   });
 
   it("answers 404 for another tenant's webhook and for one that does not exist, and rotates nothing", async () => {
     const { tenant, webhook } = await webhookWithReceiver();
     const intruder = await platform.newTenant('intruder');
-    for (const path of [`/v2/webhooks/${webhook.id}/rotate-secret`, '/v2/webhooks/webhook_01JD0000000000000000000000/rotate-secret']) {
+    for (const path of [
+      `/v2/webhooks/${webhook.id}/rotate-secret`,
+      '/v2/webhooks/webhook_01JD0000000000000000000000/rotate-secret',
+    ]) {
       const response = await platform.request('POST', path, { key: intruder.key, body: {} });
       expect(response.status).toBe(404);
       expect(response.body.error.code).toBe('not_found');
     }
-    expect((await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).body.secret).toBe(webhook.secret);
+    expect((await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).body.secret).toBe(
+      webhook.secret,
+    );
   });
 });

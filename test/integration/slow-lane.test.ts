@@ -18,7 +18,8 @@ async function tenantWithWebhook(behaviour: Receiver['behaviour']) {
   const receiver = await local.receiver(behaviour);
   const webhook = await local.webhookAt(receiver, tenant.key);
   const publish = (id: string) => sqs.publish({ tenantId: tenant.tenantId, id, type: 'document.uploaded', data: {} });
-  const get = async (path = '') => (await platform.request('GET', `/v2/webhooks/${webhook.id}${path}`, { key: tenant.key })).body;
+  const get = async (path = '') =>
+    (await platform.request('GET', `/v2/webhooks/${webhook.id}${path}`, { key: tenant.key })).body;
   return { receiver, webhook, key: tenant.key, publish, get };
 }
 
@@ -41,10 +42,14 @@ describe('The slow lane (docs/design.md §9, Isolation)', () => {
 
     // Assess: A's deliveries all arrive well before the slow lane gives up on B's attempt (20 s): B's retry waits
     // there, not in the fast lane's only slot
-    await waitFor(() => a.receiver.deliveries.filter((delivery) => delivery.standardVerified && delivery.githubVerified).length === 10, {
-      timeoutMs: (SLOW_LANE_SECONDS / 2) * 1000,
-      what: "A's deliveries",
-    });
+    await waitFor(
+      () =>
+        a.receiver.deliveries.filter((delivery) => delivery.standardVerified && delivery.githubVerified).length === 10,
+      {
+        timeoutMs: (SLOW_LANE_SECONDS / 2) * 1000,
+        what: "A's deliveries",
+      },
+    );
     await waitFor(() => requestsToB === 2, { what: "B's second request, from the slow lane" });
     const health = (await b.get()).health;
     expect(Date.parse(health.slowLaneUntil) - Date.now()).toBeGreaterThan(3500 * 1000 - 60_000);
@@ -72,16 +77,26 @@ describe('The slow lane (docs/design.md §9, Isolation)', () => {
 
     // Act: one event finds it slow; five more go after that
     await slow.publish('evt_slow_first');
-    const first = await waitFor(() => delivered('evt_slow_first'), { what: 'the first delivery, retried in the slow lane' });
+    const first = await waitFor(() => delivered('evt_slow_first'), {
+      what: 'the first delivery, retried in the slow lane',
+    });
     for (let index = 0; index < 5; index += 1) await slow.publish(`evt_slow_next${index}`);
 
     // Assess: every event delivered, signatures verified; the first cost one cut-off attempt, the others none
-    expect(first.attempts.map((attempt: { statusCode?: number }) => attempt.statusCode ?? 'none')).toEqual(['none', 200]);
+    expect(first.attempts.map((attempt: { statusCode?: number }) => attempt.statusCode ?? 'none')).toEqual([
+      'none',
+      200,
+    ]);
     for (let index = 0; index < 5; index += 1) {
-      const next = await waitFor(() => delivered(`evt_slow_next${index}`), { timeoutMs: 30_000, what: `event ${index} of the five` });
+      const next = await waitFor(() => delivered(`evt_slow_next${index}`), {
+        timeoutMs: 30_000,
+        what: `event ${index} of the five`,
+      });
       expect(next.attempts).toEqual([expect.objectContaining({ statusCode: 200, trigger: 'scheduled' })]);
     }
-    expect(slow.receiver.deliveries.every((delivery) => delivery.standardVerified && delivery.githubVerified)).toBe(true);
+    expect(slow.receiver.deliveries.every((delivery) => delivery.standardVerified && delivery.githubVerified)).toBe(
+      true,
+    );
     expect((await slow.get()).health).toMatchObject({ state: 'healthy', slowLaneUntil: expect.any(String) });
   }, 60_000);
 });

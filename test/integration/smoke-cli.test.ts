@@ -19,7 +19,19 @@ afterAll(async () => {
 
 /** `npm run smoke -- ...` against this run's local stack, as against a deployed ApiUrl. */
 const smoke = (key: string, receiverUrl: string, timeoutSeconds = 20) =>
-  run(process.execPath, ['--import', 'tsx', 'local/smoke-cli.ts', '--api-url', platform.apiUrl, '--key', key, '--receiver', receiverUrl, '--timeout', String(timeoutSeconds)]).then(
+  run(process.execPath, [
+    '--import',
+    'tsx',
+    'local/smoke-cli.ts',
+    '--api-url',
+    platform.apiUrl,
+    '--key',
+    key,
+    '--receiver',
+    receiverUrl,
+    '--timeout',
+    String(timeoutSeconds),
+  ]).then(
     (done) => ({ code: 0, stdout: done.stdout }),
     (failed: { code: number; stdout: string }) => ({ code: failed.code, stdout: failed.stdout }),
   );

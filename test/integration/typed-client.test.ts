@@ -21,25 +21,38 @@ describe('The typed client and publishEvent', () => {
     const created = await api.v2.createWebhook({ url: `${receiver.url}/typed`, events: ['verification.completed'] });
     receiver.secrets.push(created.data.secret!);
     const listed = await api.v2.listWebhooks({ limit: 10 });
-    const { messageId } = await publishEvent<{ 'verification.completed': { verificationId: string } }>(producerSqs, platform.queues.events.queueUrl, {
-      tenantId,
-      type: 'verification.completed',
-      data: { verificationId: 'ver_typed' },
-      id: 'evt_typed_client_1',
-    });
+    const { messageId } = await publishEvent<{ 'verification.completed': { verificationId: string } }>(
+      producerSqs,
+      platform.queues.events.queueUrl,
+      {
+        tenantId,
+        type: 'verification.completed',
+        data: { verificationId: 'ver_typed' },
+        id: 'evt_typed_client_1',
+      },
+    );
 
     // Assess
     expect(created.status).toBe(201);
     expect(listed.data.data.map((webhook) => webhook.id)).toEqual([created.data.id]);
     expect(messageId).toBeTruthy();
-    const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/typed'), { what: 'the published event' });
-    expect(JSON.parse(delivery.body)).toMatchObject({ id: 'evt_typed_client_1', type: 'verification.completed', data: { verificationId: 'ver_typed' } });
+    const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/typed'), {
+      what: 'the published event',
+    });
+    expect(JSON.parse(delivery.body)).toMatchObject({
+      id: 'evt_typed_client_1',
+      type: 'verification.completed',
+      data: { verificationId: 'ver_typed' },
+    });
     producerSqs.destroy();
   });
 
-  it('rejects with the API\'s error shape for a refused request', async () => {
+  it("rejects with the API's error shape for a refused request", async () => {
     // Prepare
-    const api = new Api({ baseUrl: suite.platform.apiUrl, baseApiParams: { headers: { Authorization: 'Bearer whk_nobody_has_this_key' } } });
+    const api = new Api({
+      baseUrl: suite.platform.apiUrl,
+      baseApiParams: { headers: { Authorization: 'Bearer whk_nobody_has_this_key' } },
+    });
 
     // Act
     const refusal = await api.v2.listWebhooks().catch((response: { status: number; error: unknown }) => response);

@@ -26,7 +26,11 @@ function expectError(response: { status: number; body: any }, status: number, co
 describe('POST /v2/webhooks', () => {
   it('creates a webhook and returns it with its secret and a Location header', async () => {
     // Act
-    const response = await create(tenant.key, { ...validBody, events: ['verification.completed', 'verification.completed'], description: 'prod' });
+    const response = await create(tenant.key, {
+      ...validBody,
+      events: ['verification.completed', 'verification.completed'],
+      description: 'prod',
+    });
 
     // Assess
     expect(response.status).toBe(201);
@@ -86,9 +90,17 @@ describe('POST /v2/webhooks', () => {
   it('answers malformed JSON with invalid_json, a wrong content type with 415 and a body over 64 KB with 413', async () => {
     const before = await listAll(tenant.key);
     const headers = { 'content-type': 'application/json' };
-    expectError(await platform.request('POST', '/v2/webhooks', { key: tenant.key, rawBody: '{"url":', headers }), 400, 'invalid_json');
     expectError(
-      await platform.request('POST', '/v2/webhooks', { key: tenant.key, rawBody: JSON.stringify(validBody), headers: { 'content-type': 'text/plain' } }),
+      await platform.request('POST', '/v2/webhooks', { key: tenant.key, rawBody: '{"url":', headers }),
+      400,
+      'invalid_json',
+    );
+    expectError(
+      await platform.request('POST', '/v2/webhooks', {
+        key: tenant.key,
+        rawBody: JSON.stringify(validBody),
+        headers: { 'content-type': 'text/plain' },
+      }),
       415,
       'unsupported_media_type',
     );
@@ -105,7 +117,8 @@ describe('POST /v2/webhooks', () => {
 
     // Assess
     expect(responses.filter((response) => response.status === 201)).toHaveLength(MAX_WEBHOOKS);
-    for (const refused of responses.filter((response) => response.status !== 201)) expectError(refused, 409, 'limit_exceeded');
+    for (const refused of responses.filter((response) => response.status !== 201))
+      expectError(refused, 409, 'limit_exceeded');
     expect(await listAll(crowded.key)).toHaveLength(MAX_WEBHOOKS);
 
     // a deletion frees a place
@@ -150,7 +163,7 @@ describe('Authentication', () => {
 });
 
 describe('Tenant isolation', () => {
-  it("gives another tenant 404 on every route for a webhook it does not own, and never lists it", async () => {
+  it('gives another tenant 404 on every route for a webhook it does not own, and never lists it', async () => {
     // Prepare
     const owner = await platform.newTenant('owner');
     const intruder = await platform.newTenant('intruder');
@@ -162,7 +175,11 @@ describe('Tenant isolation', () => {
     expectError(await platform.request('GET', path, { key: intruder.key }), 404, 'not_found');
     expectError(await platform.request('PUT', path, { key: intruder.key, body: { active: false } }), 404, 'not_found');
     expectError(await platform.request('DELETE', path, { key: intruder.key }), 404, 'not_found');
-    expectError(await platform.request('POST', `${path}/rotate-secret`, { key: intruder.key, body: {} }), 404, 'not_found');
+    expectError(
+      await platform.request('POST', `${path}/rotate-secret`, { key: intruder.key, body: {} }),
+      404,
+      'not_found',
+    );
     expect((await listAll(intruder.key)).map((item: { id: string }) => item.id)).not.toContain(webhook.id);
     const untouched = await platform.request('GET', path, { key: owner.key });
     expect(untouched.body).toEqual(webhook);
@@ -206,15 +223,27 @@ describe('GET /v2/webhooks', () => {
   });
 
   it('filters by event and by active, and pages within the filter', async () => {
-    const byEvent = await platform.request('GET', '/v2/webhooks?event=verification.completed&limit=2', { key: lister.key });
-    expect(byEvent.body.data.map((item: any) => item.url)).toEqual(['https://a.example.com/1', 'https://a.example.com/3']);
+    const byEvent = await platform.request('GET', '/v2/webhooks?event=verification.completed&limit=2', {
+      key: lister.key,
+    });
+    expect(byEvent.body.data.map((item: any) => item.url)).toEqual([
+      'https://a.example.com/1',
+      'https://a.example.com/3',
+    ]);
     expect(byEvent.body.hasMore).toBe(true);
-    const next = await platform.request('GET', `/v2/webhooks?event=verification.completed&limit=2&cursor=${byEvent.body.nextCursor}`, { key: lister.key });
+    const next = await platform.request(
+      'GET',
+      `/v2/webhooks?event=verification.completed&limit=2&cursor=${byEvent.body.nextCursor}`,
+      { key: lister.key },
+    );
     expect(next.body.data.map((item: any) => item.url)).toEqual(['https://a.example.com/5']);
     expect(next.body.hasMore).toBe(false);
 
     const inactive = await platform.request('GET', '/v2/webhooks?active=false', { key: lister.key });
-    expect(inactive.body.data.map((item: any) => item.url)).toEqual(['https://a.example.com/2', 'https://a.example.com/5']);
+    expect(inactive.body.data.map((item: any) => item.url)).toEqual([
+      'https://a.example.com/2',
+      'https://a.example.com/5',
+    ]);
   });
 
   it.each([
@@ -246,7 +275,13 @@ describe('PUT /v2/webhooks/{id}', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ url: webhook.url, events: ['document.uploaded'], description: null, secret: webhook.secret, active: true });
+    expect(response.body).toMatchObject({
+      url: webhook.url,
+      events: ['document.uploaded'],
+      description: null,
+      secret: webhook.secret,
+      active: true,
+    });
     expect(response.body.updatedAt > webhook.updatedAt).toBe(true);
   });
 
@@ -265,7 +300,10 @@ describe('PUT /v2/webhooks/{id}', () => {
     expect(disabled.body).toMatchObject({ active: false, disabledReason: 'endpoint answered 410 Gone' });
 
     // Act
-    const response = await platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: { active: true } });
+    const response = await platform.request('PUT', `/v2/webhooks/${webhook.id}`, {
+      key: tenant.key,
+      body: { active: true },
+    });
 
     // Assess
     expect(response.body.active).toBe(true);
@@ -274,8 +312,17 @@ describe('PUT /v2/webhooks/{id}', () => {
 
   it('refuses an empty change, a secret change and unknown fields, and changes nothing', async () => {
     const { body: webhook } = await create(tenant.key);
-    for (const body of [{}, { secret: `whsec_${Buffer.alloc(24).toString('base64')}` }, { url: 'ftp://example.com' }, { id: 'webhook_x' }]) {
-      expectError(await platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body }), 400, 'validation_error');
+    for (const body of [
+      {},
+      { secret: `whsec_${Buffer.alloc(24).toString('base64')}` },
+      { url: 'ftp://example.com' },
+      { id: 'webhook_x' },
+    ]) {
+      expectError(
+        await platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body }),
+        400,
+        'validation_error',
+      );
     }
     expect((await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).body).toEqual(webhook);
   });
@@ -295,13 +342,20 @@ describe('PUT /v2/webhooks/{id}', () => {
 
       // Assess
       const { body } = await platform.request('GET', path, { key: tenant.key });
-      expect(body).toMatchObject({ url: `https://example.com/race-${round}`, description: `race ${round}`, events: ['biometric.captured'] });
+      expect(body).toMatchObject({
+        url: `https://example.com/race-${round}`,
+        description: `race ${round}`,
+        events: ['biometric.captured'],
+      });
       await platform.request('DELETE', path, { key: tenant.key });
     }
   });
 
   it('answers 404 for a webhook that does not exist', async () => {
-    const response = await platform.request('PUT', '/v2/webhooks/webhook_01JD0000000000000000000000', { key: tenant.key, body: { active: false } });
+    const response = await platform.request('PUT', '/v2/webhooks/webhook_01JD0000000000000000000000', {
+      key: tenant.key,
+      body: { active: false },
+    });
     expectError(response, 404, 'not_found');
   });
 });

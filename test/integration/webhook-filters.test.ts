@@ -35,7 +35,13 @@ const verificationEvent = (tenantId: string, projectId: string) => ({
   tenantId,
   id: `evt_${randomUUID().replaceAll('-', '')}`,
   type: 'verification.completed',
-  data: { verificationId: 'ver_1', userId: 'user_1', projectId, status: 'completed', metadata: { documentType: 'passport', country: 'US' } },
+  data: {
+    verificationId: 'ver_1',
+    userId: 'user_1',
+    projectId,
+    status: 'completed',
+    metadata: { documentType: 'passport', country: 'US' },
+  },
 });
 
 const eventIdsAt = (receiver: Receiver) => receiver.deliveries.map((delivery) => delivery.eventId).sort();
@@ -47,11 +53,17 @@ describe('Webhook filters through the API', () => {
     const filter = { projectId: ['proj_A', 'proj_B'], 'metadata.country': ['US'], 'metadata.attempt': [1, true] };
 
     // Act
-    const created = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/h', events: ['verification.completed'], filter } });
+    const created = await platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { url: 'https://example.com/h', events: ['verification.completed'], filter },
+    });
     const path = `/v2/webhooks/${created.body.id}`;
     const fetched = await platform.request('GET', path, { key: tenant.key });
     const listed = await platform.request('GET', '/v2/webhooks', { key: tenant.key });
-    const replaced = await platform.request('PUT', path, { key: tenant.key, body: { filter: { projectId: ['proj_C'] } } });
+    const replaced = await platform.request('PUT', path, {
+      key: tenant.key,
+      body: { filter: { projectId: ['proj_C'] } },
+    });
     const removed = await platform.request('PUT', path, { key: tenant.key, body: { filter: null } });
 
     // Assess
@@ -64,24 +76,38 @@ describe('Webhook filters through the API', () => {
     expect(removed.body.filter).toBeNull();
     expect((await platform.request('GET', path, { key: tenant.key })).body.filter).toBeNull();
     const { Item } = await platform.documentClient.send(
-      new GetCommand({ TableName: platform.tableName, Key: { pk: keys.tenant(tenant.tenantId), sk: keys.webhook(created.body.id) } }),
+      new GetCommand({
+        TableName: platform.tableName,
+        Key: { pk: keys.tenant(tenant.tenantId), sk: keys.webhook(created.body.id) },
+      }),
     );
     expect(Item).not.toHaveProperty('filter');
   });
 
   it('shows filter: null for a webhook created without one', async () => {
     const tenant = await platform.newTenant();
-    const created = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/h', events: ['verification.completed'] } });
+    const created = await platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { url: 'https://example.com/h', events: ['verification.completed'] },
+    });
     expect(created.body.filter).toBeNull();
   });
 
   it.each([
     ['an empty segment', { 'metadata..country': ['US'] }, ['filter.metadata..country']],
-    ['more than 10 paths', Object.fromEntries(Array.from({ length: 11 }, (_, index) => [`key${index}`, ['x']])), ['filter']],
+    [
+      'more than 10 paths',
+      Object.fromEntries(Array.from({ length: 11 }, (_, index) => [`key${index}`, ['x']])),
+      ['filter'],
+    ],
     ['an empty list', { projectId: [] }, ['filter.projectId']],
     ['an object among the values', { projectId: ['a', 'b', 'c', { id: 'p' }] }, ['filter.projectId.3']],
     ['an array among the values', { projectId: [['p']] }, ['filter.projectId.0']],
-    ['more than 50 values', { projectId: Array.from({ length: 51 }, (_, index) => `proj_${index}`) }, ['filter.projectId']],
+    [
+      'more than 50 values',
+      { projectId: Array.from({ length: 51 }, (_, index) => `proj_${index}`) },
+      ['filter.projectId'],
+    ],
     ['six segments', { 'a.b.c.d.e.f': ['x'] }, ['filter.a.b.c.d.e.f']],
   ])('refuses %s with validation_error on create and update, and changes nothing', async (_, filter, paths) => {
     // Prepare
@@ -92,8 +118,14 @@ describe('Webhook filters through the API', () => {
     });
 
     // Act
-    const created = await platform.request('POST', '/v2/webhooks', { key: tenant.key, body: { url: 'https://example.com/h', events: ['verification.completed'], filter } });
-    const updated = await platform.request('PUT', `/v2/webhooks/${existing.body.id}`, { key: tenant.key, body: { filter, description: 'changed' } });
+    const created = await platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { url: 'https://example.com/h', events: ['verification.completed'], filter },
+    });
+    const updated = await platform.request('PUT', `/v2/webhooks/${existing.body.id}`, {
+      key: tenant.key,
+      body: { filter, description: 'changed' },
+    });
 
     // Assess
     for (const response of [created, updated]) {
@@ -114,21 +146,32 @@ describe('Webhook filters in fan-out', () => {
     const projectA = await subscriber(tenant.key, projectFilter('proj_A'));
     const projectB = await subscriber(tenant.key, projectFilter('proj_B'));
     const everything = await subscriber(tenant.key);
-    const [forA, forB, forNeither] = [verificationEvent(tenant.tenantId, 'proj_A'), verificationEvent(tenant.tenantId, 'proj_B'), verificationEvent(tenant.tenantId, 'proj_C')];
+    const [forA, forB, forNeither] = [
+      verificationEvent(tenant.tenantId, 'proj_A'),
+      verificationEvent(tenant.tenantId, 'proj_B'),
+      verificationEvent(tenant.tenantId, 'proj_C'),
+    ];
 
     // Act
     for (const event of [forA, forB, forNeither]) await sqs.publish(event);
 
     // Assess
-    await waitFor(() => everything.receiver.deliveries.length === 3 && projectA.receiver.deliveries.length === 1 && projectB.receiver.deliveries.length === 1, {
-      what: 'the five deliveries',
-    });
+    await waitFor(
+      () =>
+        everything.receiver.deliveries.length === 3 &&
+        projectA.receiver.deliveries.length === 1 &&
+        projectB.receiver.deliveries.length === 1,
+      {
+        what: 'the five deliveries',
+      },
+    );
     await sleep(1000); // anything wrongly queued would arrive by now
     expect(eventIdsAt(projectA.receiver)).toEqual([forA.id]);
     expect(eventIdsAt(projectB.receiver)).toEqual([forB.id]);
     expect(eventIdsAt(everything.receiver)).toEqual([forA.id, forB.id, forNeither.id].sort());
     for (const { receiver } of [projectA, projectB, everything]) {
-      for (const delivery of receiver.deliveries) expect(delivery).toMatchObject({ standardVerified: true, githubVerified: true });
+      for (const delivery of receiver.deliveries)
+        expect(delivery).toMatchObject({ standardVerified: true, githubVerified: true });
     }
   });
 
@@ -142,7 +185,10 @@ describe('Webhook filters in fan-out', () => {
     await waitFor(() => witness.receiver.deliveries.length === 1, { what: 'fan-out of the event before the change' });
 
     // Act
-    const removed = await platform.request('PUT', `/v2/webhooks/${scoped.webhook.id}`, { key: tenant.key, body: { filter: null } });
+    const removed = await platform.request('PUT', `/v2/webhooks/${scoped.webhook.id}`, {
+      key: tenant.key,
+      body: { filter: null },
+    });
     const after = verificationEvent(tenant.tenantId, 'proj_B');
     await sqs.publish(after);
 

@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,15 +56,25 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
   let tarball: string;
 
   beforeAll(() => {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ filename: string }];
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as [{ filename: string }];
     tarball = join(work, packed[0].filename);
     const installed = join(app, 'node_modules', 'serverless-webhooks');
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-    for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer));
+    for (const peer of ['aws-cdk-lib', 'constructs'])
+      symlinkSync(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer));
     // a producer's own SQS client, which publishEvent sends with
     mkdirSync(join(app, 'node_modules', '@aws-sdk'));
-    symlinkSync(join(ROOT, 'node_modules', '@aws-sdk', 'client-sqs'), join(app, 'node_modules', '@aws-sdk', 'client-sqs'));
+    symlinkSync(
+      join(ROOT, 'node_modules', '@aws-sdk', 'client-sqs'),
+      join(app, 'node_modules', '@aws-sdk', 'client-sqs'),
+    );
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
     writeFileSync(join(app, 'app.mjs'), CONSUMER_APP);
   }, 180_000);
@@ -66,31 +86,50 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
 
     // Assess
     expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(21);
-    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/types/lib/index.d.ts', 'package/dist/console/index.html']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package/dist/index.js',
+        'package/dist/types/lib/index.d.ts',
+        'package/dist/console/index.html',
+      ]),
+    );
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
   });
 
   it('synthesizes the construct with its props, without esbuild or Docker on the machine', () => {
     // Act: PATH has node and the system's tools only
-    const result = spawnSync(process.execPath, ['app.mjs'], { cwd: app, encoding: 'utf8', env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work } });
+    const result = spawnSync(process.execPath, ['app.mjs'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work },
+    });
 
     // Assess
     expect(result.stderr).not.toMatch(/esbuild|docker/i);
     expect(result.status).toBe(0);
-    const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: any }> };
+    const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: any }>;
+    };
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(21);
     // every function's asset is a prebuilt bundle of the package
-    const assets = readdirSync(join(app, 'cdk.out')).filter((name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory());
+    const assets = readdirSync(join(app, 'cdk.out')).filter(
+      (name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory(),
+    );
     const bundles = assets.filter((name) => existsSync(join(app, 'cdk.out', name, 'index.mjs')));
     expect(bundles.length).toBeGreaterThanOrEqual(21);
     const authorizer = functions.find((fn) => fn.Properties.Environment.Variables.AUTH_API_KEYS)!;
-    expect(authorizer.Properties.Environment.Variables).toMatchObject({ AUTH_JWT_ISSUER: 'https://auth.example.com/', AUTH_JWT_TENANT_CLAIM: 'org_id' });
+    expect(authorizer.Properties.Environment.Variables).toMatchObject({
+      AUTH_JWT_ISSUER: 'https://auth.example.com/',
+      AUTH_JWT_TENANT_CLAIM: 'org_id',
+    });
     for (const type of ['AWS::KMS::Key', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping']) {
       expect(Object.values(template.Resources).some((resource) => resource.Type === type)).toBe(true);
     }
     // the catalog's layer holds the team's types
-    const catalogLayer = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::LayerVersion' && /catalog/i.test(resource.Properties.Description));
+    const catalogLayer = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::Lambda::LayerVersion' && /catalog/i.test(resource.Properties.Description),
+    );
     expect(catalogLayer).toBeDefined();
   });
 
@@ -98,7 +137,11 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     // Act
     const result = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', "import { Api, publishEvent } from 'serverless-webhooks/client'; console.log(typeof new Api({ baseUrl: 'https://api.example.com' }).v2.createWebhook, typeof publishEvent);"],
+      [
+        '--input-type=module',
+        '-e',
+        "import { Api, publishEvent } from 'serverless-webhooks/client'; console.log(typeof new Api({ baseUrl: 'https://api.example.com' }).v2.createWebhook, typeof publishEvent);",
+      ],
       { cwd: app, encoding: 'utf8' },
     );
 
@@ -107,7 +150,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(result.stdout.trim()).toBe('function function');
   });
 
-  it('type-checks a TypeScript consumer against the package\'s declarations, which are real types, not any', () => {
+  it("type-checks a TypeScript consumer against the package's declarations, which are real types, not any", () => {
     // Prepare: a wrong prop must be a type error, or the declarations did not resolve
     writeFileSync(
       join(app, 'app.ts'),
@@ -115,11 +158,24 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     );
     writeFileSync(
       join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['app.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['app.ts'],
+      }),
     );
 
     // Act
-    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], { encoding: 'utf8' });
+    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], {
+      encoding: 'utf8',
+    });
 
     // Assess
     expect(result.stdout + result.stderr).toBe('');

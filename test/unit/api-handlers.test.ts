@@ -1,13 +1,25 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../lambdas/core/api-keys';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const context = { functionName: 'test', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
-let createWebhook: (event: APIGatewayProxyEvent, context: Context) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: string }>;
+const context = {
+  functionName: 'test',
+  awsRequestId: 'req',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
+let createWebhook: (
+  event: APIGatewayProxyEvent,
+  context: Context,
+) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: string }>;
 let authorizer: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
 function apiEvent(body: unknown, tenantId = 'acme'): APIGatewayProxyEvent {
@@ -34,36 +46,65 @@ describe('Handler: create-webhook', () => {
     dynamo.on(TransactWriteCommand).resolves({});
 
     // Act
-    const response = await createWebhook(apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }), context);
+    const response = await createWebhook(
+      apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }),
+      context,
+    );
 
     // Assess
     expect(response.statusCode).toBe(201);
     const [call] = dynamo.commandCalls(TransactWriteCommand);
     const [counter, put] = call!.args[0].input.TransactItems!;
-    expect(counter!.Update).toMatchObject({ Key: { pk: 'TENANT#acme', sk: 'WEBHOOKCOUNT' }, ConditionExpression: expect.stringContaining('webhookCount < :max') });
-    expect(put!.Put).toMatchObject({ Item: { pk: 'TENANT#acme', tenantId: 'acme', url: 'https://example.com/h' }, ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(counter!.Update).toMatchObject({
+      Key: { pk: 'TENANT#acme', sk: 'WEBHOOKCOUNT' },
+      ConditionExpression: expect.stringContaining('webhookCount < :max'),
+    });
+    expect(put!.Put).toMatchObject({
+      Item: { pk: 'TENANT#acme', tenantId: 'acme', url: 'https://example.com/h' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   });
 
   it('answers limit_exceeded when the count condition fails', async () => {
-    dynamo.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        }),
+      );
+    const response = await createWebhook(
+      apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }),
+      context,
     );
-    const response = await createWebhook(apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }), context);
     expect(response.statusCode).toBe(409);
     expect(JSON.parse(response.body).error.code).toBe('limit_exceeded');
   });
 
   it('answers 500 internal_error, with no detail of the failure, when DynamoDB fails', async () => {
     dynamo.on(TransactWriteCommand).rejects(new Error('ProvisionedThroughputExceeded at 10.0.0.7'));
-    const response = await createWebhook(apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }), context);
+    const response = await createWebhook(
+      apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }),
+      context,
+    );
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body)).toEqual({
-      error: { code: 'internal_error', message: 'An internal error occurred; try again later', details: [], requestId: 'req-1' },
+      error: {
+        code: 'internal_error',
+        message: 'An internal error occurred; try again later',
+        details: [],
+        requestId: 'req-1',
+      },
     });
   });
 
   it('never takes the tenant from the body', async () => {
-    const response = await createWebhook(apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'], tenantId: 'other' }), context);
+    const response = await createWebhook(
+      apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'], tenantId: 'other' }),
+      context,
+    );
     expect(response.statusCode).toBe(400);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
@@ -78,11 +119,15 @@ describe('Handler: authorizer', () => {
     }) as unknown as APIGatewayRequestAuthorizerEvent;
 
   it("allows every route of the stage for a valid key and passes the key's tenant on", async () => {
-    dynamo.on(GetCommand, { Key: { pk: `APIKEY#${hashApiKey('whk_valid_key_123')}`, sk: 'APIKEY' } }).resolves({ Item: { tenantId: 'acme' } });
+    dynamo
+      .on(GetCommand, { Key: { pk: `APIKEY#${hashApiKey('whk_valid_key_123')}`, sk: 'APIKEY' } })
+      .resolves({ Item: { tenantId: 'acme' } });
     const result = await authorizer(event('Bearer whk_valid_key_123'));
     expect(result.principalId).toBe('acme');
     expect(result.context).toEqual({ tenantId: 'acme' });
-    expect((result.policyDocument.Statement[0] as { Resource: string }).Resource).toBe('arn:aws:execute-api:us-east-1:123456789012:api123/prod/*');
+    expect((result.policyDocument.Statement[0] as { Resource: string }).Resource).toBe(
+      'arn:aws:execute-api:us-east-1:123456789012:api123/prod/*',
+    );
   });
 
   it('refuses a revoked, unknown or missing key with Unauthorized (API Gateway answers 401)', async () => {
@@ -94,7 +139,13 @@ describe('Handler: authorizer', () => {
     await expect(authorizer(event('Basic dXNlcjpwYXNz'))).rejects.toThrow('Unauthorized');
   });
 
-  it.each(['bEaReR whk_valid_key_123', 'Bearer   whk_valid_key_123', ' Bearer whk_valid_key_123', 'Bearer whk_valid_key_123 ', 'bearer whk_valid_key_123'])(
+  it.each([
+    'bEaReR whk_valid_key_123',
+    'Bearer   whk_valid_key_123',
+    ' Bearer whk_valid_key_123',
+    'Bearer whk_valid_key_123 ',
+    'bearer whk_valid_key_123',
+  ])(
     'refuses a valid key spelled %j: one spelling per key, so one key is one rate-limit key and one cache entry',
     async (authorization) => {
       dynamo.on(GetCommand).resolves({ Item: { tenantId: 'acme' } });

@@ -41,7 +41,11 @@ describe('Class: ApiKeyService', () => {
       expect(token).toMatch(/^whp_[A-Za-z0-9_-]{43}$/);
       expect([...store.records.keys()]).toEqual([hashApiKey(token)]);
       expect(JSON.stringify(record)).not.toContain(token);
-      expect(record).toMatchObject({ tenantId: 'acme', kind: 'portal-token', expiresAt: Date.parse('2026-03-01T13:00:00.000Z') / 1000 });
+      expect(record).toMatchObject({
+        tenantId: 'acme',
+        kind: 'portal-token',
+        expiresAt: Date.parse('2026-03-01T13:00:00.000Z') / 1000,
+      });
       expect(expiresAt.toISOString()).toBe('2026-03-01T13:00:00.000Z');
     });
 
@@ -55,7 +59,9 @@ describe('Class: ApiKeyService', () => {
       await expect(service.createPortalToken('acme', 90.5)).rejects.toThrow(ValidationError);
       await expect(service.createPortalToken('acme', Number.NaN)).rejects.toThrow(ValidationError);
       await expect(service.createPortalToken('no spaces', 3600)).rejects.toThrow(ValidationError);
-      await expect(service.createPortalToken('acme', 86_400)).resolves.toMatchObject({ record: { kind: 'portal-token' } });
+      await expect(service.createPortalToken('acme', 86_400)).resolves.toMatchObject({
+        record: { kind: 'portal-token' },
+      });
     });
   });
 

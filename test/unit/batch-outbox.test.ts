@@ -15,7 +15,8 @@ describe('Class: BatchOutbox', () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const outbox = new BatchOutbox();
     for (let record = 0; record < 4; record += 1) {
-      for (let message = 0; message < 3; message += 1) outbox.add('https://queue/deliveries', `m${record}`, { body: `${record}.${message}` });
+      for (let message = 0; message < 3; message += 1)
+        outbox.add('https://queue/deliveries', `m${record}`, { body: `${record}.${message}` });
     }
     outbox.add('https://queue/dlq', 'm9', { body: 'poison', attributes: { failureReason: 'invalid_json' } });
 
@@ -35,11 +36,14 @@ describe('Class: BatchOutbox', () => {
   it('splits requests by size: ten 105 KB messages (over 1 MiB together) go in two requests', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const outbox = new BatchOutbox();
-    for (let index = 0; index < 10; index += 1) outbox.add('https://queue/deliveries', 'm1', { body: 'x'.repeat(105 * 1024) });
+    for (let index = 0; index < 10; index += 1)
+      outbox.add('https://queue/deliveries', 'm1', { body: 'x'.repeat(105 * 1024) });
 
     const result = await outbox.flush(queues);
 
-    const sizes = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries!.reduce((sum, entry) => sum + entry.MessageBody!.length, 0));
+    const sizes = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input.Entries!.reduce((sum, entry) => sum + entry.MessageBody!.length, 0));
     expect(sizes.length).toBe(2);
     for (const size of sizes) expect(size).toBeLessThanOrEqual(1_048_576);
     expect(result.failed.size + result.refused.size).toBe(0);
@@ -48,7 +52,10 @@ describe('Class: BatchOutbox', () => {
   it('fails only the records whose messages a queue did not take, and refuses for good what SQS calls the sender fault', async () => {
     sqs
       .on(SendMessageBatchCommand, { QueueUrl: 'https://queue/deliveries' })
-      .resolves({ Successful: [], Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad char' }] });
+      .resolves({
+        Successful: [],
+        Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad char' }],
+      });
     sqs.on(SendMessageBatchCommand, { QueueUrl: 'https://queue/dlq' }).rejects(new Error('throttled'));
     const outbox = new BatchOutbox();
     outbox.add('https://queue/deliveries', 'm1', { body: 'a' });
@@ -71,7 +78,9 @@ describe('Class: BatchOutbox', () => {
     const result = await outbox.flush(queues);
 
     expect([...result.refused.keys()]).toEqual(['m1']);
-    expect(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries!.map((entry) => entry.MessageBody)).toEqual(['fine']);
+    expect(
+      sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries!.map((entry) => entry.MessageBody),
+    ).toEqual(['fine']);
   });
 });
 

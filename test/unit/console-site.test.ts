@@ -12,13 +12,16 @@ const site: ConsoleSite = {
 };
 
 describe('Function: consoleResponse', () => {
-  it("answers every app path with the index page, based where the console is served, never cached", () => {
+  it('answers every app path with the index page, based where the console is served, never cached', () => {
     // Act
     const deep = consoleResponse(site, 'webhooks/webhook_1/deliveries/evt_1', '/prod/console/');
     const root = consoleResponse(site, '', '/console/');
 
     // Assess
-    expect(deep).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' } });
+    expect(deep).toMatchObject({
+      statusCode: 200,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' },
+    });
     expect(deep.body).toContain('<base href="/prod/console/">');
     expect(root.body).toContain('<base href="/console/">');
   });
@@ -29,7 +32,11 @@ describe('Function: consoleResponse', () => {
     const missing = consoleResponse(site, 'assets/app-OLD.js', '/console/');
 
     // Assess
-    expect(asset).toMatchObject({ statusCode: 200, body: 'console.log(1)', headers: { 'Cache-Control': 'public, max-age=31536000, immutable' } });
+    expect(asset).toMatchObject({
+      statusCode: 200,
+      body: 'console.log(1)',
+      headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
+    });
     expect(missing.statusCode).toBe(404);
     for (const response of [asset, missing]) {
       expect(response.headers['Content-Security-Policy']).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
@@ -38,13 +45,17 @@ describe('Function: consoleResponse', () => {
   });
 
   it('escapes the base path, so a strange stage name cannot break out of the attribute', () => {
-    expect(consoleResponse(site, '', '/a"><script>x</script>/console/').body).toContain('<base href="/a&quot;>&lt;script>x&lt;/script>/console/">');
+    expect(consoleResponse(site, '', '/a"><script>x</script>/console/').body).toContain(
+      '<base href="/a&quot;>&lt;script>x&lt;/script>/console/">',
+    );
   });
 });
 
 describe('Handler: serve-console', () => {
   const directory = mkdtempSync(join(tmpdir(), 'console-files-'));
-  let handler: (event: APIGatewayProxyEvent) => Promise<{ statusCode: number; body: string; headers?: Record<string, unknown> }>;
+  let handler: (
+    event: APIGatewayProxyEvent,
+  ) => Promise<{ statusCode: number; body: string; headers?: Record<string, unknown> }>;
 
   beforeAll(async () => {
     // Prepare: the files as the stack's layer holds them
@@ -55,11 +66,17 @@ describe('Handler: serve-console', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   const event = (stagePath: string, path: string, proxy?: string) =>
-    ({ path, pathParameters: proxy ? { proxy } : null, requestContext: { path: stagePath } }) as unknown as APIGatewayProxyEvent;
+    ({
+      path,
+      pathParameters: proxy ? { proxy } : null,
+      requestContext: { path: stagePath },
+    }) as unknown as APIGatewayProxyEvent;
 
   it("bases the page on the stage's path, and serves the built assets it names", async () => {
     // Act
-    const page = await handler(event('/prod/console/webhooks/webhook_1', '/console/webhooks/webhook_1', 'webhooks/webhook_1'));
+    const page = await handler(
+      event('/prod/console/webhooks/webhook_1', '/console/webhooks/webhook_1', 'webhooks/webhook_1'),
+    );
     const script = /src="(assets\/[^"]+\.js)"/.exec(page.body)![1]!;
     const asset = await handler(event(`/prod/console/${script}`, `/console/${script}`, script));
 

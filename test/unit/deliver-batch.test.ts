@@ -14,7 +14,11 @@ const schedule = [5, 300, 1800];
 function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), lane: DeliveryLane = 'fast') {
   const store: WebhookHealthStore = {
     disable: vi.fn().mockResolvedValue(undefined),
-    recordFailure: vi.fn(async (current: Webhook) => ({ ...current, consecutiveFailures: 1, failingSince: now.toISOString() })),
+    recordFailure: vi.fn(async (current: Webhook) => ({
+      ...current,
+      consecutiveFailures: 1,
+      failingSince: now.toISOString(),
+    })),
     openBreaker: vi.fn().mockResolvedValue(true),
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn().mockResolvedValue(undefined),
@@ -27,23 +31,41 @@ function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), la
     slowAnswerMs: 3000,
     slowLaneHoldSeconds: 3600,
   });
-  const service = new DeliveryService(sender, health, new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }), { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  const service = new DeliveryService(
+    sender,
+    health,
+    new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
+    { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 },
+  );
   const run = (messages: ReceivedDelivery[], webhooks = new Map([[aWebhook().id, webhook]])) =>
     deliverBatch(messages, async () => webhooks, service, { maxHopSeconds: 900, now: () => now });
   return { ports: { ...store, ...sender }, run };
 }
 
-const received = (task: Partial<DeliveryTask> = {}, messageId = 'm1'): ReceivedDelivery => ({ messageId, body: JSON.stringify(aTask(task)) });
+const received = (task: Partial<DeliveryTask> = {}, messageId = 'm1'): ReceivedDelivery => ({
+  messageId,
+  body: JSON.stringify(aTask(task)),
+});
 
 describe('Function: deliverBatch', () => {
   it('waits for even the shortest retry outside the in-flight state: re-sent with its delay, the next attempt in the body', async () => {
     const { run } = setup({ statusCode: 500, durationMs: 1 });
     const plan = await run([received()]);
     expect(plan.requeues).toEqual([
-      expect.objectContaining({ fromMessageId: 'm1', delaySeconds: 5, task: expect.objectContaining({ attempt: 2, dueAt: new Date(now.getTime() + 5000).toISOString() }) }),
+      expect.objectContaining({
+        fromMessageId: 'm1',
+        delaySeconds: 5,
+        task: expect.objectContaining({ attempt: 2, dueAt: new Date(now.getTime() + 5000).toISOString() }),
+      }),
     ]);
     expect(plan.failedMessageIds).toEqual([]);
-    expect(plan.log).toEqual([expect.objectContaining({ fromMessageId: 'm1', firstWrite: true, update: expect.objectContaining({ status: 'pending' }) })]);
+    expect(plan.log).toEqual([
+      expect.objectContaining({
+        fromMessageId: 'm1',
+        firstWrite: true,
+        update: expect.objectContaining({ status: 'pending' }),
+      }),
+    ]);
   });
 
   it("keeps one record's failure from its batch-mates: a health write that throws fails only its own message", async () => {
@@ -55,10 +77,15 @@ describe('Function: deliverBatch', () => {
     });
     const plan = await run(
       [received({}, 'm1'), received({ webhookId: other.id }, 'm2')],
-      new Map([[aWebhook().id, aWebhook()], [other.id, other]]),
+      new Map([
+        [aWebhook().id, aWebhook()],
+        [other.id, other],
+      ]),
     );
     expect(plan.failedMessageIds).toEqual(['m2']);
-    expect(plan.requeues).toEqual([expect.objectContaining({ fromMessageId: 'm1', task: expect.objectContaining({ attempt: 2 }) })]);
+    expect(plan.requeues).toEqual([
+      expect.objectContaining({ fromMessageId: 'm1', task: expect.objectContaining({ attempt: 2 }) }),
+    ]);
     expect(plan.log.map((entry) => entry.fromMessageId)).toEqual(['m1']);
   });
 
@@ -67,9 +94,16 @@ describe('Function: deliverBatch', () => {
     const { run } = setup({ statusCode: 500, durationMs: 1 });
     const plan = await run([received({ attempt: 2 })]);
     expect(plan.requeues).toEqual([
-      expect.objectContaining({ fromMessageId: 'm1', delaySeconds: 300, task: expect.objectContaining({ attempt: 3, dueAt: new Date(now.getTime() + 300_000).toISOString() }) }),
+      expect.objectContaining({
+        fromMessageId: 'm1',
+        delaySeconds: 300,
+        task: expect.objectContaining({ attempt: 3, dueAt: new Date(now.getTime() + 300_000).toISOString() }),
+      }),
     ]);
-    expect(plan.log[0]).toMatchObject({ firstWrite: false, update: { status: 'pending', nextAttemptAt: new Date(now.getTime() + 300_000).toISOString() } });
+    expect(plan.log[0]).toMatchObject({
+      firstWrite: false,
+      update: { status: 'pending', nextAttemptAt: new Date(now.getTime() + 300_000).toISOString() },
+    });
   });
 
   it('hops a message that is not due yet without an attempt or a log write, at most 900 s at a time', async () => {
@@ -78,13 +112,17 @@ describe('Function: deliverBatch', () => {
     const plan = await run([received({ attempt: 4, dueAt })]);
     expect(ports.send).not.toHaveBeenCalled();
     expect(plan.log).toEqual([]);
-    expect(plan.requeues).toEqual([expect.objectContaining({ delaySeconds: 900, task: expect.objectContaining({ attempt: 4, dueAt }) })]);
+    expect(plan.requeues).toEqual([
+      expect.objectContaining({ delaySeconds: 900, task: expect.objectContaining({ attempt: 4, dueAt }) }),
+    ]);
   });
 
   it('counts attempts from the body, not from SQS: a due re-sent message is attempt 4 on its first receive', async () => {
     const { run } = setup({ statusCode: 500, durationMs: 1 });
     const plan = await run([received({ attempt: 4, dueAt: now.toISOString() })]);
-    expect(plan.deadLetters).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^exhausted: 4 of 4 attempts failed/) })]);
+    expect(plan.deadLetters).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/^exhausted: 4 of 4 attempts failed/) }),
+    ]);
     // a replay from the DLQ starts the schedule again and keeps its log
     expect(JSON.parse(plan.deadLetters[0]!.body)).toMatchObject({ deadLettered: true });
     expect(JSON.parse(plan.deadLetters[0]!.body)).not.toHaveProperty('attempt');
@@ -92,17 +130,24 @@ describe('Function: deliverBatch', () => {
 
   it('postpones a delivery to an open breaker until its probe, with its attempt number unchanged and nothing logged', async () => {
     const nextProbeAt = new Date(now.getTime() + 60_000).toISOString();
-    const { ports, run } = setup({ statusCode: 200, durationMs: 1 }, aWebhook({ nextProbeAt, probeIntervalSeconds: 30 }));
+    const { ports, run } = setup(
+      { statusCode: 200, durationMs: 1 },
+      aWebhook({ nextProbeAt, probeIntervalSeconds: 30 }),
+    );
     const plan = await run([received({ attempt: 3, dueAt: now.toISOString() })]);
     expect(ports.send).not.toHaveBeenCalled();
     expect(plan.log).toEqual([]);
-    expect(plan.requeues).toEqual([expect.objectContaining({ delaySeconds: 60, task: expect.objectContaining({ attempt: 3, dueAt: nextProbeAt }) })]);
+    expect(plan.requeues).toEqual([
+      expect.objectContaining({ delaySeconds: 60, task: expect.objectContaining({ attempt: 3, dueAt: nextProbeAt }) }),
+    ]);
   });
 
   it('dead-letters, with a reason, a message that is not a delivery', async () => {
     const { run } = setup({ statusCode: 200, durationMs: 1 });
     const plan = await run([{ ...received(), body: '{"hello":1}' }]);
-    expect(plan.deadLetters).toEqual([{ fromMessageId: 'm1', body: '{"hello":1}', reason: 'invalid_message: not a delivery this platform queued' }]);
+    expect(plan.deadLetters).toEqual([
+      { fromMessageId: 'm1', body: '{"hello":1}', reason: 'invalid_message: not a delivery this platform queued' },
+    ]);
   });
 
   describe('the two lanes', () => {
@@ -111,7 +156,9 @@ describe('Function: deliverBatch', () => {
     it('sends the retry of an attempt that timed out in the fast lane to the slow lane, not back into its own queue', async () => {
       const { run } = setup({ error: 'timeout: no complete answer within 3000 ms', timedOut: true, durationMs: 3000 });
       const plan = await run([received()]);
-      expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 5, task: expect.objectContaining({ attempt: 2 }) })]);
+      expect(plan.requeues).toEqual([
+        expect.objectContaining({ lane: 'slow', delaySeconds: 5, task: expect.objectContaining({ attempt: 2 }) }),
+      ]);
       expect(plan.log).toEqual([expect.objectContaining({ update: expect.objectContaining({ status: 'pending' }) })]);
     });
 
@@ -120,13 +167,17 @@ describe('Function: deliverBatch', () => {
       const plan = await run([received({ attempt: 2 })]);
       expect(ports.send).not.toHaveBeenCalled();
       expect(plan.log).toEqual([]);
-      expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 0, task: expect.objectContaining({ attempt: 2 }) })]);
+      expect(plan.requeues).toEqual([
+        expect.objectContaining({ lane: 'slow', delaySeconds: 0, task: expect.objectContaining({ attempt: 2 }) }),
+      ]);
     });
 
     it('keeps the retries of a slow webhook in the slow lane', async () => {
       const { run } = setup({ statusCode: 500, durationMs: 9000 }, inSlowLane, 'slow');
       const plan = await run([received()]);
-      expect(plan.requeues).toEqual([expect.objectContaining({ lane: 'slow', delaySeconds: 5, task: expect.objectContaining({ attempt: 2 }) })]);
+      expect(plan.requeues).toEqual([
+        expect.objectContaining({ lane: 'slow', delaySeconds: 5, task: expect.objectContaining({ attempt: 2 }) }),
+      ]);
     });
   });
 });

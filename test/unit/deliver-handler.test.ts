@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +29,12 @@ function batch(tasks: { messageId: string; webhookId: string }[]): SQSEvent {
       messageId,
       receiptHandle: `r-${messageId}`,
       body: JSON.stringify(aTask({ webhookId, eventId: `evt_${messageId}` })),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'x',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
@@ -53,7 +64,13 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     dynamo.on(BatchGetCommand).resolves({
-      Responses: { webhooks: [{ pk: 'TENANT#acme', sk: `WEBHOOK#${gone.id}`, ...gone, url: `${baseUrl}/gone` }, { pk: 'TENANT#acme', sk: `WEBHOOK#${ok.id}`, ...ok, url: `${baseUrl}/ok` }, { pk: 'TENANT#acme', sk: `WEBHOOK#${failing.id}`, ...failing, url: `${baseUrl}/fail` }] },
+      Responses: {
+        webhooks: [
+          { pk: 'TENANT#acme', sk: `WEBHOOK#${gone.id}`, ...gone, url: `${baseUrl}/gone` },
+          { pk: 'TENANT#acme', sk: `WEBHOOK#${ok.id}`, ...ok, url: `${baseUrl}/ok` },
+          { pk: 'TENANT#acme', sk: `WEBHOOK#${failing.id}`, ...failing, url: `${baseUrl}/fail` },
+        ],
+      },
     });
     dynamo.on(UpdateCommand).resolves({ Attributes: { ...failing, consecutiveFailures: 1 } });
     dynamo.on(BatchWriteCommand).resolves({});
@@ -71,7 +88,12 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
 
     // Act
     const first = await handler(batch([{ messageId: 'batch1-gone', webhookId: gone.id }]));
-    const second = await handler(batch([{ messageId: 'batch2-a', webhookId: ok.id }, { messageId: 'batch2-b', webhookId: ok.id }]));
+    const second = await handler(
+      batch([
+        { messageId: 'batch2-a', webhookId: ok.id },
+        { messageId: 'batch2-b', webhookId: ok.id },
+      ]),
+    );
 
     // Assess
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'batch1-gone' }]);
@@ -81,7 +103,9 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
   it('counts the attempt from the body, never from ApproximateReceiveCount (a receive that made no attempt uses none up)', async () => {
     // Prepare: SQS says the message was received 5 times (throttled invocations, a crash before any attempt)
     const { handler } = await import('../../lambdas/events/deliver');
-    sqs.on(SendMessageBatchCommand, { QueueUrl: process.env.DELIVERIES_QUEUE_URL }).resolves({ Successful: [], Failed: [] });
+    sqs
+      .on(SendMessageBatchCommand, { QueueUrl: process.env.DELIVERIES_QUEUE_URL })
+      .resolves({ Successful: [], Failed: [] });
     const event = batch([{ messageId: 'received-5-times', webhookId: failing.id }]);
     event.Records[0]!.attributes.ApproximateReceiveCount = '5';
 
@@ -97,7 +121,7 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
     expect(response.batchItemFailures).toEqual([]);
   });
 
-  it('reads the batch\'s webhooks with a strongly consistent read, so an attempt uses what the API last answered', async () => {
+  it("reads the batch's webhooks with a strongly consistent read, so an attempt uses what the API last answered", async () => {
     const { handler } = await import('../../lambdas/events/deliver');
     dynamo.resetHistory();
     await handler(batch([{ messageId: 'consistent', webhookId: ok.id }]));
@@ -109,19 +133,27 @@ describe('Deliver handler in one warm container (Lambda reuses the module betwee
   it('keeps a delivery record that cannot be written from its batch-mates: only its message comes back, and theirs are done', async () => {
     // Prepare: the batch put fails as a whole; written one by one, one record is throttled and one refused for good
     const { handler } = await import('../../lambdas/events/deliver');
-    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('one item is too large'), { name: 'ValidationException' }));
+    dynamo
+      .on(BatchWriteCommand)
+      .rejects(Object.assign(new Error('one item is too large'), { name: 'ValidationException' }));
     dynamo.on(PutCommand).callsFake(async (input: { Item: { eventId: string } }) => {
-      if (input.Item.eventId === 'evt_throttled') throw Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
-      if (input.Item.eventId === 'evt_too-large') throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+      if (input.Item.eventId === 'evt_throttled')
+        throw Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
+      if (input.Item.eventId === 'evt_too-large')
+        throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+          name: 'ValidationException',
+        });
       return {};
     });
 
     // Act
-    const response = await handler(batch([
-      { messageId: 'throttled', webhookId: ok.id },
-      { messageId: 'too-large', webhookId: ok.id },
-      { messageId: 'fine', webhookId: ok.id },
-    ]));
+    const response = await handler(
+      batch([
+        { messageId: 'throttled', webhookId: ok.id },
+        { messageId: 'too-large', webhookId: ok.id },
+        { messageId: 'fine', webhookId: ok.id },
+      ]),
+    );
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);

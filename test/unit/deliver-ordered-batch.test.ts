@@ -1,5 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { deliverOrderedBatch, type OrderedDeliveryState, type OrderedMessage } from '../../lambdas/core/deliver-ordered-batch';
+import {
+  deliverOrderedBatch,
+  type OrderedDeliveryState,
+  type OrderedMessage,
+} from '../../lambdas/core/deliver-ordered-batch';
 import { DeliveryService } from '../../lambdas/core/delivery-service';
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
@@ -18,15 +22,31 @@ function setup(answer: (body: string) => SendResult, states = new Map<string, Or
     markSlow: vi.fn(),
   };
   const send = vi.fn(async (_url: string, _headers: Record<string, string>, body: string) => answer(body));
-  const health = new WebhookHealth(store, { breaker: { failureThreshold: 10, probeInitialSeconds: 30, probeMaxSeconds: 3600 }, autoDisableAfterSeconds: 86400, slowAnswerMs: 3000, slowLaneHoldSeconds: 3600 });
-  const service = new DeliveryService({ send }, health, new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }), { lane: 'ordered', retrySchedule: [5, 300], now: () => now, random: () => 0.5 });
+  const health = new WebhookHealth(store, {
+    breaker: { failureThreshold: 10, probeInitialSeconds: 30, probeMaxSeconds: 3600 },
+    autoDisableAfterSeconds: 86400,
+    slowAnswerMs: 3000,
+    slowLaneHoldSeconds: 3600,
+  });
+  const service = new DeliveryService(
+    { send },
+    health,
+    new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
+    { lane: 'ordered', retrySchedule: [5, 300], now: () => now, random: () => 0.5 },
+  );
   const webhook = aWebhook();
   const run = (messages: OrderedMessage[]) =>
-    deliverOrderedBatch(messages, async () => new Map([[webhook.id, webhook]]), async () => states, service, {
-      maxHideSeconds: 43_000,
-      startAttemptsBeforeMs: now.getTime() + 60_000,
-      now: () => now,
-    });
+    deliverOrderedBatch(
+      messages,
+      async () => new Map([[webhook.id, webhook]]),
+      async () => states,
+      service,
+      {
+        maxHideSeconds: 43_000,
+        startAttemptsBeforeMs: now.getTime() + 60_000,
+        now: () => now,
+      },
+    );
   return { send, run, webhook };
 }
 
@@ -38,7 +58,9 @@ const message = (index: number): OrderedMessage => {
 describe('Function: deliverOrderedBatch', () => {
   it('stops a group at its first failure: that head waits in flight for its retry, the rest goes back behind it', async () => {
     // Prepare: the second of four fails
-    const { send, run } = setup((body) => (body === '{"n":2}' ? { statusCode: 500, durationMs: 1 } : { statusCode: 200, durationMs: 1 }));
+    const { send, run } = setup((body) =>
+      body === '{"n":2}' ? { statusCode: 500, durationMs: 1 } : { statusCode: 200, durationMs: 1 },
+    );
 
     // Act
     const plan = await run([1, 2, 3, 4].map(message));
@@ -48,11 +70,23 @@ describe('Function: deliverOrderedBatch', () => {
     expect(plan.hides).toEqual([{ messageId: 'm2', receiptHandle: 'r2', seconds: 5 }]);
     expect(plan.released).toEqual(['r3', 'r4']);
     expect(plan.failedMessageIds.sort()).toEqual(['m2', 'm3', 'm4']);
-    expect(plan.log.map((entry) => [entry.task.eventId, entry.update.status])).toEqual([['evt_1', 'delivered'], ['evt_2', 'pending']]);
+    expect(plan.log.map((entry) => [entry.task.eventId, entry.update.status])).toEqual([
+      ['evt_1', 'delivered'],
+      ['evt_2', 'pending'],
+    ]);
   });
 
   it('takes the attempt number and due time from the delivery record: a head not due yet is hidden again without an attempt', async () => {
-    const states = new Map([[`${aWebhook().id}|evt_1`, { status: 'pending' as const, scheduledAttempts: 1, nextAttemptAt: new Date(now.getTime() + 120_000).toISOString() }]]);
+    const states = new Map([
+      [
+        `${aWebhook().id}|evt_1`,
+        {
+          status: 'pending' as const,
+          scheduledAttempts: 1,
+          nextAttemptAt: new Date(now.getTime() + 120_000).toISOString(),
+        },
+      ],
+    ]);
     const { send, run } = setup(() => ({ statusCode: 200, durationMs: 1 }), states);
     const plan = await run([message(1), message(2)]);
     expect(send).not.toHaveBeenCalled();
@@ -61,10 +95,20 @@ describe('Function: deliverOrderedBatch', () => {
   });
 
   it('counts the attempt from the record when it is due, and dead-letters once the schedule is used up', async () => {
-    const states = new Map([[`${aWebhook().id}|evt_1`, { status: 'pending' as const, scheduledAttempts: 2, nextAttemptAt: now.toISOString() }]]);
+    const states = new Map([
+      [
+        `${aWebhook().id}|evt_1`,
+        { status: 'pending' as const, scheduledAttempts: 2, nextAttemptAt: now.toISOString() },
+      ],
+    ]);
     const { run } = setup(() => ({ statusCode: 500, durationMs: 1 }), states);
     const plan = await run([message(1)]);
-    expect(plan.deadLetters).toEqual([expect.objectContaining({ fromMessageId: 'm1', reason: expect.stringMatching(/^exhausted: 3 of 3 attempts failed/) })]);
+    expect(plan.deadLetters).toEqual([
+      expect.objectContaining({
+        fromMessageId: 'm1',
+        reason: expect.stringMatching(/^exhausted: 3 of 3 attempts failed/),
+      }),
+    ]);
     expect(plan.failedMessageIds).toEqual([]);
   });
 

@@ -11,7 +11,9 @@ const NOW = new Date('2026-01-10T00:00:00.000Z');
 function setup({ webhooks = [aWebhook()], retentionDays = 30 }: { webhooks?: Webhook[]; retentionDays?: number } = {}) {
   const stores = new MemoryLogStores();
   const service = new DeliveryLogService({
-    webhooks: { get: async (tenantId, id) => webhooks.find((webhook) => webhook.tenantId === tenantId && webhook.id === id) },
+    webhooks: {
+      get: async (tenantId, id) => webhooks.find((webhook) => webhook.tenantId === tenantId && webhook.id === id),
+    },
     deliveries: stores,
     events: stores.events,
     retentionDays,
@@ -25,7 +27,9 @@ function seedDays(stores: MemoryLogStores, count: number) {
   for (let day = 1; day <= count; day += 1) {
     const receivedAt = `2026-01-0${day}T00:00:00.000Z`;
     stores.storedEvents.push(anEvent({ eventId: `evt_${day}`, receivedAt }));
-    stores.records.push(aDeliveryRecord({ eventId: `evt_${day}`, createdAt: receivedAt, status: day % 2 ? 'delivered' : 'failed' }));
+    stores.records.push(
+      aDeliveryRecord({ eventId: `evt_${day}`, createdAt: receivedAt, status: day % 2 ? 'delivered' : 'failed' }),
+    );
   }
 }
 
@@ -68,7 +72,12 @@ describe('Class: DeliveryLogService', () => {
           eventType: 'verification.completed',
           status: 'pending',
           attemptCount: 2,
-          lastAttempt: { at: '2026-01-01T00:00:06.000Z', statusCode: null, durationMs: 2, error: 'connect ECONNREFUSED' },
+          lastAttempt: {
+            at: '2026-01-01T00:00:06.000Z',
+            statusCode: null,
+            durationMs: 2,
+            error: 'connect ECONNREFUSED',
+          },
           nextAttemptAt: '2026-01-01T00:05:06.000Z',
           createdAt: '2026-01-01T00:00:00.000Z',
           updatedAt: '2026-01-01T00:00:01.000Z',
@@ -81,7 +90,10 @@ describe('Class: DeliveryLogService', () => {
       seedDays(stores, 5);
 
       const failed = await service.list('acme', WEBHOOK_ID, { status: 'failed' });
-      const window = await service.list('acme', WEBHOOK_ID, { since: '2026-01-02T00:00:00Z', until: '2026-01-04T00:00:00.000+00:00' });
+      const window = await service.list('acme', WEBHOOK_ID, {
+        since: '2026-01-02T00:00:00Z',
+        until: '2026-01-04T00:00:00.000+00:00',
+      });
 
       expect(failed.data.map((item) => item.eventId)).toEqual(['evt_4', 'evt_2']);
       expect(window.data.map((item) => item.eventId)).toEqual(['evt_4', 'evt_3', 'evt_2']);
@@ -107,11 +119,16 @@ describe('Class: DeliveryLogService', () => {
       [{ page: '2' }, 'page', 'unknown field'],
     ])('refuses %j as a validation_error naming %s', async (query, path, message) => {
       const { service } = setup();
-      await expect(service.list('acme', WEBHOOK_ID, query)).rejects.toMatchObject({ code: 'validation_error', details: [{ path, message }] });
+      await expect(service.list('acme', WEBHOOK_ID, query)).rejects.toMatchObject({
+        code: 'validation_error',
+        details: [{ path, message }],
+      });
     });
 
     it("answers 404 for another tenant's webhook, and never shows another tenant's records", async () => {
-      const { stores, service } = setup({ webhooks: [aWebhook(), aWebhook({ tenantId: 'other', id: 'webhook_01JD0000000000000000000002' })] });
+      const { stores, service } = setup({
+        webhooks: [aWebhook(), aWebhook({ tenantId: 'other', id: 'webhook_01JD0000000000000000000002' })],
+      });
       stores.records.push(aDeliveryRecord(), aDeliveryRecord({ tenantId: 'other', eventId: 'evt_2' }));
 
       await expect(service.list('other', WEBHOOK_ID, {})).rejects.toMatchObject({ code: 'not_found' });
@@ -122,7 +139,10 @@ describe('Class: DeliveryLogService', () => {
   describe('Method: get', () => {
     it('returns every attempt with its trigger and the exact payload sent', async () => {
       const { stores, service } = setup();
-      stores.storedEvents.push({ ...anEvent(), payload: '{"id":"evt_1","type":"verification.completed","data":{"big":12345678901234567890}}' });
+      stores.storedEvents.push({
+        ...anEvent(),
+        payload: '{"id":"evt_1","type":"verification.completed","data":{"big":12345678901234567890}}',
+      });
       stores.records.push(
         aDeliveryRecord({
           attempts: [
@@ -138,7 +158,9 @@ describe('Class: DeliveryLogService', () => {
         { at: '2026-01-01T00:00:01.000Z', trigger: 'scheduled', statusCode: 500, durationMs: 30, response: 'oops' },
         { at: '2026-01-01T00:10:00.000Z', trigger: 'manual', statusCode: 200, durationMs: 8 },
       ]);
-      expect(delivery.payload).toBe('{"id":"evt_1","type":"verification.completed","data":{"big":12345678901234567890}}');
+      expect(delivery.payload).toBe(
+        '{"id":"evt_1","type":"verification.completed","data":{"big":12345678901234567890}}',
+      );
       expect(delivery).toMatchObject({ attemptCount: 2, lastAttempt: { statusCode: 200 }, reason: null });
     });
 
@@ -146,7 +168,12 @@ describe('Class: DeliveryLogService', () => {
       const { stores, service } = setup();
       stores.storedEvents.push(anEvent());
 
-      await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).resolves.toMatchObject({ status: 'pending', attemptCount: 0, attempts: [], lastAttempt: null });
+      await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).resolves.toMatchObject({
+        status: 'pending',
+        attemptCount: 0,
+        attempts: [],
+        lastAttempt: null,
+      });
     });
 
     it('says the event is past its retention when it has expired, even before TTL removed it', async () => {
@@ -154,16 +181,30 @@ describe('Class: DeliveryLogService', () => {
       stores.storedEvents.push(anEvent({ expiresAt: NOW.getTime() / 1000 - 1 }));
       stores.records.push(aDeliveryRecord());
 
-      await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('past the 30-day retention') });
+      await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({
+        code: 'not_found',
+        message: expect.stringContaining('past the 30-day retention'),
+      });
     });
 
     it("answers 404 for an event that did not go to this webhook, and for another tenant's event or webhook", async () => {
-      const { stores, service } = setup({ webhooks: [aWebhook(), aWebhook({ tenantId: 'other', id: 'webhook_01JD0000000000000000000002' })] });
-      stores.storedEvents.push(anEvent({ webhookIds: ['webhook_01JD0000000000000000000009'] }), anEvent({ tenantId: 'other', eventId: 'evt_2' }));
+      const { stores, service } = setup({
+        webhooks: [aWebhook(), aWebhook({ tenantId: 'other', id: 'webhook_01JD0000000000000000000002' })],
+      });
+      stores.storedEvents.push(
+        anEvent({ webhookIds: ['webhook_01JD0000000000000000000009'] }),
+        anEvent({ tenantId: 'other', eventId: 'evt_2' }),
+      );
 
-      await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({ code: 'not_found', message: 'Event evt_1 was not delivered to this webhook' });
+      await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({
+        code: 'not_found',
+        message: 'Event evt_1 was not delivered to this webhook',
+      });
       await expect(service.get('acme', WEBHOOK_ID, 'evt_2')).rejects.toMatchObject({ code: 'not_found' });
-      await expect(service.get('other', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({ code: 'not_found', message: 'Webhook not found' });
+      await expect(service.get('other', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({
+        code: 'not_found',
+        message: 'Webhook not found',
+      });
       await expect(service.get('acme', WEBHOOK_ID, 'evt.with.dots')).rejects.toMatchObject({ code: 'not_found' });
     });
   });

@@ -8,17 +8,26 @@ describe('Function: classify', () => {
     expect(classify({ statusCode, durationMs: 1 }, now)).toEqual({ kind: 'delivered' });
   });
 
-  it.each([301, 302, 307, 400, 404, 500, 502])('counts %i as a failed attempt (redirects are not followed)', (statusCode) => {
-    expect(classify({ statusCode, durationMs: 1 }, now)).toEqual({ kind: 'failed' });
-  });
+  it.each([301, 302, 307, 400, 404, 500, 502])(
+    'counts %i as a failed attempt (redirects are not followed)',
+    (statusCode) => {
+      expect(classify({ statusCode, durationMs: 1 }, now)).toEqual({ kind: 'failed' });
+    },
+  );
 
   it('treats 410 Gone as the receiver asking for no more deliveries', () => {
     expect(classify({ statusCode: 410, durationMs: 1 }, now)).toEqual({ kind: 'gone' });
   });
 
   it('reads Retry-After on 429 and 503 only', () => {
-    expect(classify({ statusCode: 429, retryAfter: '42', durationMs: 1 }, now)).toEqual({ kind: 'failed', retryAfterSeconds: 42 });
-    expect(classify({ statusCode: 503, retryAfter: 'Thu, 01 Jan 2026 00:01:00 GMT', durationMs: 1 }, now)).toEqual({ kind: 'failed', retryAfterSeconds: 60 });
+    expect(classify({ statusCode: 429, retryAfter: '42', durationMs: 1 }, now)).toEqual({
+      kind: 'failed',
+      retryAfterSeconds: 42,
+    });
+    expect(classify({ statusCode: 503, retryAfter: 'Thu, 01 Jan 2026 00:01:00 GMT', durationMs: 1 }, now)).toEqual({
+      kind: 'failed',
+      retryAfterSeconds: 60,
+    });
     expect(classify({ statusCode: 500, retryAfter: '42', durationMs: 1 }, now)).toEqual({ kind: 'failed' });
     expect(classify({ statusCode: 429, retryAfter: 'soon', durationMs: 1 }, now)).toEqual({ kind: 'failed' });
   });

@@ -31,7 +31,12 @@ function setup(result: SendResult, lane: DeliveryLane = 'fast') {
     slowAnswerMs: 3000,
     slowLaneHoldSeconds: 3600,
   });
-  const service = new DeliveryService({ send }, health, new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }), { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 });
+  const service = new DeliveryService(
+    { send },
+    health,
+    new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
+    { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 },
+  );
   return { ports: { ...store, send }, service };
 }
 
@@ -54,17 +59,34 @@ describe('Class: DeliveryService', () => {
       const [url, headers, body] = ports.send.mock.calls[0]!;
       expect(url).toBe('https://example.com/hooks');
       expect(body).toBe(task.payload);
-      expect(headers).toMatchObject({ 'Content-Type': 'application/json', 'webhook-id': 'evt_1', 'webhook-timestamp': String(now.getTime() / 1000) });
+      expect(headers).toMatchObject({
+        'Content-Type': 'application/json',
+        'webhook-id': 'evt_1',
+        'webhook-timestamp': String(now.getTime() / 1000),
+      });
       expect(() =>
-        new StandardWebhook(TEST_SECRET).verify(body, { 'webhook-id': headers['webhook-id']!, 'webhook-timestamp': headers['webhook-timestamp']!, 'webhook-signature': headers['webhook-signature']! }),
+        new StandardWebhook(TEST_SECRET).verify(body, {
+          'webhook-id': headers['webhook-id']!,
+          'webhook-timestamp': headers['webhook-timestamp']!,
+          'webhook-signature': headers['webhook-signature']!,
+        }),
       ).not.toThrow();
-      expect(record).toEqual({ status: 'delivered', attempt: { at: now.toISOString(), trigger: 'scheduled', statusCode: 204, durationMs: 12 } });
+      expect(record).toEqual({
+        status: 'delivered',
+        attempt: { at: now.toISOString(), trigger: 'scheduled', statusCode: 204, durationMs: 12 },
+      });
     });
 
     it('signs with the previous secret too while a rotation is in progress', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
       const previous = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
-      await service.deliver(task, aWebhook({ previousSecret: previous, previousSecretExpiresAt: new Date(now.getTime() + 3600_000).toISOString() }));
+      await service.deliver(
+        task,
+        aWebhook({
+          previousSecret: previous,
+          previousSecretExpiresAt: new Date(now.getTime() + 3600_000).toISOString(),
+        }),
+      );
       expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
     });
 
@@ -74,7 +96,10 @@ describe('Class: DeliveryService', () => {
       expect(failing.ports.recordFailure).toHaveBeenCalledWith(aWebhook(), now.toISOString());
 
       const recovered = setup({ statusCode: 200, durationMs: 1 });
-      const { notices } = await recovered.service.deliver({ ...task, attempt: 2 }, aWebhook({ failingSince: now.toISOString(), consecutiveFailures: 2 }));
+      const { notices } = await recovered.service.deliver(
+        { ...task, attempt: 2 },
+        aWebhook({ failingSince: now.toISOString(), consecutiveFailures: 2 }),
+      );
       expect(recovered.ports.recordSuccess).toHaveBeenCalledTimes(1);
       expect(notices).toEqual([expect.objectContaining({ kind: 'recovered', failingSince: now.toISOString() })]);
       await recovered.service.deliver(task, aWebhook());
@@ -83,29 +108,57 @@ describe('Class: DeliveryService', () => {
 
     it('opens the breaker at the failure that reaches the threshold, not before', async () => {
       const { ports, service } = setup({ statusCode: 500, durationMs: 1 });
-      await service.deliver({ ...task, attempt: 2 }, aWebhook({ consecutiveFailures: 1, failingSince: now.toISOString() }));
+      await service.deliver(
+        { ...task, attempt: 2 },
+        aWebhook({ consecutiveFailures: 1, failingSince: now.toISOString() }),
+      );
       expect(ports.openBreaker).not.toHaveBeenCalled();
-      const { notices } = await service.deliver({ ...task, attempt: 2 }, aWebhook({ consecutiveFailures: 2, failingSince: now.toISOString() }));
-      expect(ports.openBreaker).toHaveBeenCalledWith(expect.objectContaining({ consecutiveFailures: 3 }), new Date(now.getTime() + 30_000).toISOString(), 30);
+      const { notices } = await service.deliver(
+        { ...task, attempt: 2 },
+        aWebhook({ consecutiveFailures: 2, failingSince: now.toISOString() }),
+      );
+      expect(ports.openBreaker).toHaveBeenCalledWith(
+        expect.objectContaining({ consecutiveFailures: 3 }),
+        new Date(now.getTime() + 30_000).toISOString(),
+        30,
+      );
       expect(notices).toContainEqual(expect.objectContaining({ kind: 'breaker-opened' }));
     });
 
     it('postpones without sending while the breaker is open, and lets one probe through when it is due', async () => {
       const open = setup({ statusCode: 200, durationMs: 1 });
       const later = new Date(now.getTime() + 10_000).toISOString();
-      const waiting = await open.service.deliver({ ...task, attempt: 4 }, aWebhook({ nextProbeAt: later, probeIntervalSeconds: 30 }));
-      expect(waiting).toEqual({ decision: { action: 'postpone', untilMs: Date.parse(later) }, notices: [], lane: 'fast' });
+      const waiting = await open.service.deliver(
+        { ...task, attempt: 4 },
+        aWebhook({ nextProbeAt: later, probeIntervalSeconds: 30 }),
+      );
+      expect(waiting).toEqual({
+        decision: { action: 'postpone', untilMs: Date.parse(later) },
+        notices: [],
+        lane: 'fast',
+      });
       expect(open.ports.send).not.toHaveBeenCalled();
 
       const due = new Date(now.getTime() - 1000).toISOString();
-      const probing = await open.service.deliver({ ...task, attempt: 4 }, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 30, failingSince: due }));
-      expect(open.ports.claimProbe).toHaveBeenCalledWith(expect.anything(), due, new Date(now.getTime() + 60_000).toISOString(), 60);
+      const probing = await open.service.deliver(
+        { ...task, attempt: 4 },
+        aWebhook({ nextProbeAt: due, probeIntervalSeconds: 30, failingSince: due }),
+      );
+      expect(open.ports.claimProbe).toHaveBeenCalledWith(
+        expect.anything(),
+        due,
+        new Date(now.getTime() + 60_000).toISOString(),
+        60,
+      );
       expect(probing.decision).toEqual({ action: 'done' });
       expect(open.ports.recordSuccess).toHaveBeenCalled();
 
       const lost = setup({ statusCode: 200, durationMs: 1 });
       lost.ports.claimProbe.mockResolvedValue(false);
-      expect((await lost.service.deliver({ ...task, attempt: 4 }, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 80 }))).decision).toEqual({
+      expect(
+        (await lost.service.deliver({ ...task, attempt: 4 }, aWebhook({ nextProbeAt: due, probeIntervalSeconds: 80 })))
+          .decision,
+      ).toEqual({
         action: 'postpone',
         untilMs: now.getTime() + 100_000,
       });
@@ -114,7 +167,10 @@ describe('Class: DeliveryService', () => {
 
     it('sends a manual attempt whatever the breaker says, and never schedules a retry for it', async () => {
       const { ports, service } = setup({ statusCode: 500, durationMs: 1 });
-      const result = await service.deliver(aTask({ trigger: 'manual' }), aWebhook({ nextProbeAt: new Date(now.getTime() + 60_000).toISOString() }));
+      const result = await service.deliver(
+        aTask({ trigger: 'manual' }),
+        aWebhook({ nextProbeAt: new Date(now.getTime() + 60_000).toISOString() }),
+      );
       expect(ports.send).toHaveBeenCalledTimes(1);
       expect(result.decision).toEqual({ action: 'done' });
       expect(result.record).toMatchObject({ status: 'failed', attempt: { trigger: 'manual', statusCode: 500 } });
@@ -126,7 +182,10 @@ describe('Class: DeliveryService', () => {
       const nextProbeAt = new Date(now.getTime() + 60_000).toISOString();
 
       // Act
-      const result = await service.deliver(aTask({ trigger: 'manual', recoveryId: 'rcv_1' }), aWebhook({ nextProbeAt }));
+      const result = await service.deliver(
+        aTask({ trigger: 'manual', recoveryId: 'rcv_1' }),
+        aWebhook({ nextProbeAt }),
+      );
 
       // Assess
       expect(ports.send).not.toHaveBeenCalled();
@@ -160,9 +219,15 @@ describe('Class: DeliveryService', () => {
 
     it('parks, without sending, the deliveries of a webhook the platform disabled, so they can be replayed', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const { decision, record } = await service.deliver(task, aWebhook({ active: false, disabledReason: 'the endpoint answered 410 Gone' }));
+      const { decision, record } = await service.deliver(
+        task,
+        aWebhook({ active: false, disabledReason: 'the endpoint answered 410 Gone' }),
+      );
       expect(ports.send).not.toHaveBeenCalled();
-      expect(decision).toEqual({ action: 'dead-letter', reason: 'disabled: the webhook was disabled (the endpoint answered 410 Gone)' });
+      expect(decision).toEqual({
+        action: 'dead-letter',
+        reason: 'disabled: the webhook was disabled (the endpoint answered 410 Gone)',
+      });
       expect(record).toMatchObject({ status: 'failed' });
     });
 
@@ -195,8 +260,14 @@ describe('Class: DeliveryService', () => {
     it('dead-letters the delivery and records it failed once the schedule is used up', async () => {
       const { service } = setup({ error: 'connection_refused', durationMs: 1 });
       const { decision, record } = await service.deliver({ ...task, attempt: 3 }, aWebhook());
-      expect(decision).toEqual({ action: 'dead-letter', reason: 'exhausted: 3 of 3 attempts failed; the last: connection_refused' });
-      expect(record).toMatchObject({ status: 'failed', reason: decision.action === 'dead-letter' ? decision.reason : '' });
+      expect(decision).toEqual({
+        action: 'dead-letter',
+        reason: 'exhausted: 3 of 3 attempts failed; the last: connection_refused',
+      });
+      expect(record).toMatchObject({
+        status: 'failed',
+        reason: decision.action === 'dead-letter' ? decision.reason : '',
+      });
     });
 
     it('disables the webhook on 410 Gone and dead-letters the delivery without retrying', async () => {
@@ -213,14 +284,20 @@ describe('Class: DeliveryService', () => {
     const hour = 3600 * 1000;
     const slowUntil = (fromNowMs: number) => new Date(now.getTime() + fromNowMs).toISOString();
 
-    it('moves a webhook whose endpoint gave no answer within the fast lane\'s limit to the slow lane, for the hold', async () => {
-      const { ports, service } = setup({ error: 'timeout: no complete answer within 3000 ms', timedOut: true, durationMs: 3001 });
+    it("moves a webhook whose endpoint gave no answer within the fast lane's limit to the slow lane, for the hold", async () => {
+      const { ports, service } = setup({
+        error: 'timeout: no complete answer within 3000 ms',
+        timedOut: true,
+        durationMs: 3001,
+      });
       const webhook = aWebhook();
       const result = await service.deliver(aTask(), webhook);
       expect(ports.markSlow).toHaveBeenCalledWith(webhook, slowUntil(hour));
       expect(result.lane).toBe('slow');
       expect(result.decision).toEqual({ action: 'retry', delaySeconds: 5 });
-      expect(result.record?.attempt?.error).toBe('timeout: no complete answer within 3000 ms; later attempts go through the slow lane');
+      expect(result.record?.attempt?.error).toBe(
+        'timeout: no complete answer within 3000 ms; later attempts go through the slow lane',
+      );
     });
 
     it('forwards a delivery to a webhook in the slow lane without an attempt or a log entry', async () => {
@@ -250,22 +327,39 @@ describe('Class: DeliveryService', () => {
 
     it('sends a delivery the fast lane gets for a slow webhook with an open breaker straight to its wait in the slow lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }));
-      expect(result).toEqual({ decision: { action: 'postpone', untilMs: now.getTime() + 20_000 }, notices: [], lane: 'slow' });
+      const result = await service.deliver(
+        aTask(),
+        aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }),
+      );
+      expect(result).toEqual({
+        decision: { action: 'postpone', untilMs: now.getTime() + 20_000 },
+        notices: [],
+        lane: 'slow',
+      });
       expect(ports.send).not.toHaveBeenCalled();
     });
 
     it('leaves the probe of a slow webhook to the slow lane, without claiming it in the fast lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(-1000), probeIntervalSeconds: 30 }));
+      const result = await service.deliver(
+        aTask(),
+        aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(-1000), probeIntervalSeconds: 30 }),
+      );
       expect(result).toEqual({ decision: { action: 'forward' }, notices: [], lane: 'slow' });
       expect(ports.claimProbe).not.toHaveBeenCalled();
     });
 
     it('postpones the deliveries of a slow webhook whose breaker is open in the slow lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 }, 'slow');
-      const result = await service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }));
-      expect(result).toEqual({ decision: { action: 'postpone', untilMs: now.getTime() + 20_000 }, notices: [], lane: 'slow' });
+      const result = await service.deliver(
+        aTask(),
+        aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }),
+      );
+      expect(result).toEqual({
+        decision: { action: 'postpone', untilMs: now.getTime() + 20_000 },
+        notices: [],
+        lane: 'slow',
+      });
       expect(ports.send).not.toHaveBeenCalled();
     });
   });

@@ -24,14 +24,26 @@ describe('Function: toErrorResponse', () => {
   ])('maps %s to %i %s', (error, statusCode, code) => {
     const response = toErrorResponse(error, 'req-1');
     expect(response.statusCode).toBe(statusCode);
-    expect(response.body.error).toMatchObject({ code, requestId: 'req-1', message: expect.any(String), details: expect.any(Array) });
+    expect(response.body.error).toMatchObject({
+      code,
+      requestId: 'req-1',
+      message: expect.any(String),
+      details: expect.any(Array),
+    });
   });
 
   it('turns anything unexpected into a 500 that reveals nothing about it', () => {
     const response = toErrorResponse(new Error('ECONNREFUSED 10.0.0.5:8000 secret=whsec_abc'), 'req-2');
     expect(response).toEqual({
       statusCode: 500,
-      body: { error: { code: 'internal_error', message: 'An internal error occurred; try again later', details: [], requestId: 'req-2' } },
+      body: {
+        error: {
+          code: 'internal_error',
+          message: 'An internal error occurred; try again later',
+          details: [],
+          requestId: 'req-2',
+        },
+      },
     });
   });
 });

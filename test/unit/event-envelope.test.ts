@@ -3,7 +3,15 @@ import { MAX_EVENT_DATA_BYTES, MAX_EVENT_DATA_DEPTH, parseEnvelope } from '../..
 
 describe('Function: parseEnvelope', () => {
   it('accepts the documented envelope and keeps the producer id', () => {
-    const result = parseEnvelope(JSON.stringify({ tenantId: 'acme', id: 'evt_1', type: 'verification.completed', data: { verificationId: 'ver_1' } }), 'm1');
+    const result = parseEnvelope(
+      JSON.stringify({
+        tenantId: 'acme',
+        id: 'evt_1',
+        type: 'verification.completed',
+        data: { verificationId: 'ver_1' },
+      }),
+      'm1',
+    );
     expect(result).toEqual({
       ok: true,
       event: {
@@ -25,7 +33,8 @@ describe('Function: parseEnvelope', () => {
   });
 
   it('keeps data exactly: integers past 2^53, non-canonical numbers, __proto__ keys, U+FFFF', () => {
-    const body = '{"tenantId":"acme","id":"e1","type":"document.uploaded","data":{"big":12345678901234567890,"float":1.0,"__proto__":{"x":1},"odd":"\\uffff"}}';
+    const body =
+      '{"tenantId":"acme","id":"e1","type":"document.uploaded","data":{"big":12345678901234567890,"float":1.0,"__proto__":{"x":1},"odd":"\\uffff"}}';
     const result = parseEnvelope(body, 'm1');
     expect(result.ok).toBe(true);
     const payload = result.ok ? result.event.payload : '';
@@ -51,8 +60,16 @@ describe('Function: parseEnvelope', () => {
     ['an unknown type', JSON.stringify({ tenantId: 'acme', type: 'document.deleted', data: {} }), 'type'],
     ['data that is not an object', JSON.stringify({ tenantId: 'acme', type: 'document.uploaded', data: [1] }), 'data'],
     ['an id with a dot', JSON.stringify({ tenantId: 'acme', id: 'evt.1', type: 'document.uploaded', data: {} }), 'id'],
-    ['an unknown field', JSON.stringify({ tenantId: 'acme', type: 'document.uploaded', data: {}, tenant: 'x' }), 'tenant'],
-    ['data over 256 KB', JSON.stringify({ tenantId: 'acme', type: 'document.uploaded', data: { blob: 'x'.repeat(MAX_EVENT_DATA_BYTES) } }), 'too_large'],
+    [
+      'an unknown field',
+      JSON.stringify({ tenantId: 'acme', type: 'document.uploaded', data: {}, tenant: 'x' }),
+      'tenant',
+    ],
+    [
+      'data over 256 KB',
+      JSON.stringify({ tenantId: 'acme', type: 'document.uploaded', data: { blob: 'x'.repeat(MAX_EVENT_DATA_BYTES) } }),
+      'too_large',
+    ],
   ])('refuses %s with a reason', (_, body, reason) => {
     const result = parseEnvelope(body, 'm1');
     expect(result.ok).toBe(false);

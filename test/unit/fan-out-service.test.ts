@@ -6,15 +6,27 @@ const receivedAt = '2026-11-26T10:00:00.000Z';
 
 function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefined as number | undefined } = {}) {
   const ports = {
-    claim: vi.fn<FanOutPorts['claim']>(async (events) => new Map(events.map(({ messageId }) => [messageId, claims[messageId] ?? { kind: 'claimed', receivedAt, queuedWebhookIds: [] }]))),
-    webhooksOf: vi.fn<FanOutPorts['webhooksOf']>().mockResolvedValue([
-      aWebhook({ id: 'webhook_a' }),
-      aWebhook({ id: 'webhook_b', events: ['document.uploaded', 'verification.completed'] }),
-      aWebhook({ id: 'webhook_paused', active: false }),
-      aWebhook({ id: 'webhook_other_type', events: ['document.uploaded'] }),
-      aWebhook({ id: 'webhook_other_tenant', tenantId: 'globex' }),
-    ]),
-    queueDeliveries: vi.fn<FanOutPorts['queueDeliveries']>().mockResolvedValue({ unsent: new Set(), refused: new Map() }),
+    claim: vi.fn<FanOutPorts['claim']>(
+      async (events) =>
+        new Map(
+          events.map(({ messageId }) => [
+            messageId,
+            claims[messageId] ?? { kind: 'claimed', receivedAt, queuedWebhookIds: [] },
+          ]),
+        ),
+    ),
+    webhooksOf: vi
+      .fn<FanOutPorts['webhooksOf']>()
+      .mockResolvedValue([
+        aWebhook({ id: 'webhook_a' }),
+        aWebhook({ id: 'webhook_b', events: ['document.uploaded', 'verification.completed'] }),
+        aWebhook({ id: 'webhook_paused', active: false }),
+        aWebhook({ id: 'webhook_other_type', events: ['document.uploaded'] }),
+        aWebhook({ id: 'webhook_other_tenant', tenantId: 'globex' }),
+      ]),
+    queueDeliveries: vi
+      .fn<FanOutPorts['queueDeliveries']>()
+      .mockResolvedValue({ unsent: new Set(), refused: new Map() }),
     rememberQueued: vi.fn<FanOutPorts['rememberQueued']>().mockResolvedValue(),
     quarantine: vi.fn<FanOutPorts['quarantine']>().mockResolvedValue(new Set()),
     recordCompleted: vi.fn<FanOutPorts['recordCompleted']>().mockResolvedValue(new Set()),
@@ -22,7 +34,8 @@ function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefin
   return { ports, service: new FanOutService(ports, maxMessageBytes) };
 }
 
-const envelope = (id = 'evt_1', data: unknown = { verificationId: 'ver_1' }) => JSON.stringify({ tenantId: 'acme', id, type: 'verification.completed', data });
+const envelope = (id = 'evt_1', data: unknown = { verificationId: 'ver_1' }) =>
+  JSON.stringify({ tenantId: 'acme', id, type: 'verification.completed', data });
 const record = (messageId: string, body: string) => ({ messageId, body });
 
 describe('Class: FanOutService', () => {
@@ -37,17 +50,32 @@ describe('Class: FanOutService', () => {
     expect(report).toEqual({ failedMessageIds: [], duplicates: [], quarantined: [] });
     const queued = ports.queueDeliveries.mock.calls[0]![0];
     expect(queued.map((delivery) => delivery.task.webhookId)).toEqual(['webhook_a', 'webhook_b']);
-    expect(queued[0]!.task).toMatchObject({ eventId: 'evt_1', receivedAt, payload: '{"id":"evt_1","type":"verification.completed","data":{"verificationId":"ver_1"}}' });
-    expect(ports.recordCompleted).toHaveBeenCalledWith([expect.objectContaining({ fromMessageId: 'm1', receivedAt, webhookIds: ['webhook_a', 'webhook_b'] })]);
-    expect(ports.queueDeliveries.mock.invocationCallOrder[0]).toBeLessThan(ports.recordCompleted.mock.invocationCallOrder[0]!);
+    expect(queued[0]!.task).toMatchObject({
+      eventId: 'evt_1',
+      receivedAt,
+      payload: '{"id":"evt_1","type":"verification.completed","data":{"verificationId":"ver_1"}}',
+    });
+    expect(ports.recordCompleted).toHaveBeenCalledWith([
+      expect.objectContaining({ fromMessageId: 'm1', receivedAt, webhookIds: ['webhook_a', 'webhook_b'] }),
+    ]);
+    expect(ports.queueDeliveries.mock.invocationCallOrder[0]).toBeLessThan(
+      ports.recordCompleted.mock.invocationCallOrder[0]!,
+    );
   });
 
   it('drops, and reports, an event whose fan-out completed before (a producer duplicate), and a repeat within the batch', async () => {
     const { ports, service } = setup({ claims: { m1: { kind: 'completed' } } });
-    const report = await service.handleBatch([record('m1', envelope('evt_done')), record('m2', envelope('evt_new')), record('m3', envelope('evt_new'))]);
+    const report = await service.handleBatch([
+      record('m1', envelope('evt_done')),
+      record('m2', envelope('evt_new')),
+      record('m3', envelope('evt_new')),
+    ]);
     expect(report.duplicates.map((duplicate) => duplicate.messageId)).toEqual(['m3', 'm1']);
     expect(report.failedMessageIds).toEqual([]);
-    expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.eventId)).toEqual(['evt_new', 'evt_new']);
+    expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.eventId)).toEqual([
+      'evt_new',
+      'evt_new',
+    ]);
   });
 
   it('retries, never drops, an event another message is fanning out right now', async () => {
@@ -58,38 +86,57 @@ describe('Class: FanOutService', () => {
   });
 
   it('quarantines an event the table can never store', async () => {
-    const { service } = setup({ claims: { m1: { kind: 'invalid', reason: 'Item size has exceeded the maximum allowed size' } } });
+    const { service } = setup({
+      claims: { m1: { kind: 'invalid', reason: 'Item size has exceeded the maximum allowed size' } },
+    });
     const report = await service.handleBatch([record('m1', envelope('evt_1'))]);
-    expect(report.quarantined).toEqual([expect.objectContaining({ fromMessageId: 'm1', reason: expect.stringMatching(/^invalid_event: Item size/) })]);
+    expect(report.quarantined).toEqual([
+      expect.objectContaining({ fromMessageId: 'm1', reason: expect.stringMatching(/^invalid_event: Item size/) }),
+    ]);
     expect(report.failedMessageIds).toEqual([]);
   });
 
   it('does not record an event whose deliveries the queue did not all take, so any later message fans it out again', async () => {
     const { ports, service } = setup();
     ports.queueDeliveries.mockImplementation(async (deliveries) => ({
-      unsent: new Set(deliveries.filter((delivery) => delivery.fromMessageId === 'm1' && delivery.task.webhookId === 'webhook_b')),
+      unsent: new Set(
+        deliveries.filter((delivery) => delivery.fromMessageId === 'm1' && delivery.task.webhookId === 'webhook_b'),
+      ),
       refused: new Map(),
     }));
     const report = await service.handleBatch([record('m1', envelope('evt_1')), record('m2', envelope('evt_2'))]);
     expect(report.failedMessageIds).toEqual(['m1']);
     expect(ports.recordCompleted.mock.calls[0]![0].map((event) => event.fromMessageId)).toEqual(['m2']);
     // the half that was queued is remembered, so the retry does not send it again
-    expect(ports.rememberQueued).toHaveBeenCalledWith([{ event: expect.objectContaining({ id: 'evt_1' }), webhookIds: ['webhook_a'] }]);
+    expect(ports.rememberQueued).toHaveBeenCalledWith([
+      { event: expect.objectContaining({ id: 'evt_1' }), webhookIds: ['webhook_a'] },
+    ]);
   });
 
   it('sends, on a retry, only the deliveries an earlier try did not queue, and records the event with all of them', async () => {
-    const { ports, service } = setup({ claims: { m1: { kind: 'claimed', receivedAt, queuedWebhookIds: ['webhook_a'] } } });
+    const { ports, service } = setup({
+      claims: { m1: { kind: 'claimed', receivedAt, queuedWebhookIds: ['webhook_a'] } },
+    });
     await service.handleBatch([record('m1', envelope('evt_1'))]);
     expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.webhookId)).toEqual(['webhook_b']);
-    expect(ports.recordCompleted).toHaveBeenCalledWith([expect.objectContaining({ webhookIds: ['webhook_a', 'webhook_b'] })]);
+    expect(ports.recordCompleted).toHaveBeenCalledWith([
+      expect.objectContaining({ webhookIds: ['webhook_a', 'webhook_b'] }),
+    ]);
   });
 
   it('quarantines poison with its reason and reads nothing for it, while its batch-mates go through', async () => {
     const { ports, service } = setup();
-    const report = await service.handleBatch([record('m1', '{"tenantId":"acme","type":"nope","data":{}}'), record('m2', envelope())]);
-    expect(report.quarantined).toEqual([{ fromMessageId: 'm1', body: expect.any(String), reason: expect.stringContaining('type') }]);
+    const report = await service.handleBatch([
+      record('m1', '{"tenantId":"acme","type":"nope","data":{}}'),
+      record('m2', envelope()),
+    ]);
+    expect(report.quarantined).toEqual([
+      { fromMessageId: 'm1', body: expect.any(String), reason: expect.stringContaining('type') },
+    ]);
     expect(ports.quarantine).toHaveBeenCalledWith(report.quarantined);
-    expect(ports.claim).toHaveBeenCalledWith([expect.objectContaining({ messageId: 'm2', event: expect.objectContaining({ id: 'evt_1' }) })]);
+    expect(ports.claim).toHaveBeenCalledWith([
+      expect.objectContaining({ messageId: 'm2', event: expect.objectContaining({ id: 'evt_1' }) }),
+    ]);
     expect(report.failedMessageIds).toEqual([]);
   });
 
@@ -105,7 +152,10 @@ describe('Class: FanOutService', () => {
 
   it('quarantines an event a queue refused for good, and retries the records whose quarantine failed', async () => {
     const { ports, service } = setup();
-    ports.queueDeliveries.mockResolvedValue({ unsent: new Set(), refused: new Map([['m1', 'InvalidMessageContents']]) });
+    ports.queueDeliveries.mockResolvedValue({
+      unsent: new Set(),
+      refused: new Map([['m1', 'InvalidMessageContents']]),
+    });
     ports.quarantine.mockResolvedValue(new Set(['m1']));
     const report = await service.handleBatch([record('m1', envelope())]);
     expect(report.quarantined[0]).toMatchObject({ fromMessageId: 'm1', reason: 'refused: InvalidMessageContents' });

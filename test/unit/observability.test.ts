@@ -26,7 +26,13 @@ describe('Function: runAsFunction (several functions in one local process)', () 
     ]);
 
     // Assess
-    const byMessage = Object.fromEntries(lines.map((line) => JSON.parse(line)).map((entry) => [entry.message, entry.function_name]));
-    expect(byMessage).toEqual({ 'from the api': 'CreateWebhook', 'from fan-out, first': 'FanOut', 'from fan-out, second': 'FanOut' });
+    const byMessage = Object.fromEntries(
+      lines.map((line) => JSON.parse(line)).map((entry) => [entry.message, entry.function_name]),
+    );
+    expect(byMessage).toEqual({
+      'from the api': 'CreateWebhook',
+      'from fan-out, first': 'FanOut',
+      'from fan-out, second': 'FanOut',
+    });
   });
 });

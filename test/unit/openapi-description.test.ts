@@ -16,7 +16,9 @@ describe('docs/openapi.yaml', () => {
   });
 
   it('has its typed client in step: client/webhooks-api.ts is what the generator makes of it (npm run openapi)', async () => {
-    expect(readFileSync(new URL('../../client/webhooks-api.ts', import.meta.url), 'utf8')).toBe(await generateClient(DESCRIPTION.pathname));
+    expect(readFileSync(new URL('../../client/webhooks-api.ts', import.meta.url), 'utf8')).toBe(
+      await generateClient(DESCRIPTION.pathname),
+    );
   }, 30_000);
 
   it('describes every route of the route table, and nothing else', () => {
@@ -24,7 +26,9 @@ describe('docs/openapi.yaml', () => {
   });
 
   it('passes redocly lint (recommended rules) with no problem', async () => {
-    const { stdout, stderr } = await promisify(execFile)(REDOCLY, ['lint', DESCRIPTION.pathname, '--format=stylish'], { timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(REDOCLY, ['lint', DESCRIPTION.pathname, '--format=stylish'], {
+      timeout: 60_000,
+    });
     expect(`${stdout}${stderr}`).toContain('Your API description is valid');
     expect(`${stdout}${stderr}`).not.toMatch(/warning/i);
   }, 60_000);

@@ -22,7 +22,8 @@ function memoryLocks() {
       return { acquired: true };
     },
     renew: async (_tenantId, webhookId, recoveryId) => held.get(webhookId) === recoveryId,
-    release: async (_tenantId, webhookId, recoveryId) => void (held.get(webhookId) === recoveryId && held.delete(webhookId)),
+    release: async (_tenantId, webhookId, recoveryId) =>
+      void (held.get(webhookId) === recoveryId && held.delete(webhookId)),
   };
   return { locks, held };
 }
@@ -47,15 +48,42 @@ describe('RecoveryService.start', () => {
     const started = await service.start('acme', webhook.id, { since: '2026-02-28T12:00:00+01:00' });
 
     // Assess
-    expect(started).toEqual({ recoveryId: expect.stringMatching(/^rcv_/), since: '2026-02-28T11:00:00.000Z', until: NOW.toISOString() });
-    expect(jobs).toEqual([{ recoveryId: started.recoveryId, tenantId: 'acme', webhookId: webhook.id, since: started.since, until: started.until }]);
+    expect(started).toEqual({
+      recoveryId: expect.stringMatching(/^rcv_/),
+      since: '2026-02-28T11:00:00.000Z',
+      until: NOW.toISOString(),
+    });
+    expect(jobs).toEqual([
+      {
+        recoveryId: started.recoveryId,
+        tenantId: 'acme',
+        webhookId: webhook.id,
+        since: started.since,
+        until: started.until,
+      },
+    ]);
   });
 
   it.each([
-    ['since after until', { since: '2026-02-28T00:00:00Z', until: '2026-02-27T00:00:00Z' }, 'since', /must not be after until/],
-    ['since in the future (until defaults to now)', { since: '2026-03-02T00:00:00Z' }, 'since', /must not be after until/],
+    [
+      'since after until',
+      { since: '2026-02-28T00:00:00Z', until: '2026-02-27T00:00:00Z' },
+      'since',
+      /must not be after until/,
+    ],
+    [
+      'since in the future (until defaults to now)',
+      { since: '2026-03-02T00:00:00Z' },
+      'since',
+      /must not be after until/,
+    ],
     ['since more than 14 days back', { since: '2026-02-15T11:59:59Z' }, 'since', /within the last 14 days/],
-    ['until in the future', { since: '2026-02-28T00:00:00Z', until: '2026-03-01T12:00:01Z' }, 'until', /must not be in the future/],
+    [
+      'until in the future',
+      { since: '2026-02-28T00:00:00Z', until: '2026-03-01T12:00:01Z' },
+      'until',
+      /must not be in the future/,
+    ],
     ['an instant past year 9999 once normalised', { since: '9999-12-31T23:59:59-23:59' }, 'since', /ISO-8601|year/],
     ['since not an instant', { since: '2026-02-28' }, 'since', /ISO-8601/],
     ['since missing', {}, 'since', /./],
@@ -68,7 +96,10 @@ describe('RecoveryService.start', () => {
     const attempt = service.start('acme', webhook.id, body);
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ code: 'validation_error', details: [expect.objectContaining({ path, message: expect.stringMatching(message) })] });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'validation_error',
+      details: [expect.objectContaining({ path, message: expect.stringMatching(message) })],
+    });
     expect(jobs).toEqual([]);
   });
 
@@ -82,10 +113,15 @@ describe('RecoveryService.start', () => {
     const second = service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' });
 
     // Assess
-    await expect(second).rejects.toMatchObject({ code: 'recovery_in_progress', message: expect.stringContaining(first.recoveryId) });
+    await expect(second).rejects.toMatchObject({
+      code: 'recovery_in_progress',
+      message: expect.stringContaining(first.recoveryId),
+    });
     expect(jobs).toHaveLength(1);
     await lockState.locks.release('acme', webhook.id, first.recoveryId);
-    await expect(service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' })).resolves.toMatchObject({ recoveryId: expect.stringMatching(/^rcv_/) });
+    await expect(service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' })).resolves.toMatchObject({
+      recoveryId: expect.stringMatching(/^rcv_/),
+    });
   });
 
   it('accepts since exactly 14 days back', async () => {
@@ -121,13 +157,22 @@ function memoryStore(records: DeliveryRecord[], events: StoredEvent[]): Recovery
   return {
     failedDeliveries: async (webhookId, { since, until, after, limit }) => {
       const inWindow = records
-        .filter((record) => record.webhookId === webhookId && key(record) >= `DELIVERY#${since}` && key(record) <= `DELIVERY#${until}#~`)
+        .filter(
+          (record) =>
+            record.webhookId === webhookId &&
+            key(record) >= `DELIVERY#${since}` &&
+            key(record) <= `DELIVERY#${until}#~`,
+        )
         .sort((a, b) => key(a).localeCompare(key(b)))
         .filter((record) => after === undefined || key(record) > after);
       const read = inWindow.slice(0, limit);
-      return { deliveries: read.filter((record) => record.status === 'failed'), ...(inWindow.length > limit ? { next: key(read.at(-1)!) } : {}) };
+      return {
+        deliveries: read.filter((record) => record.status === 'failed'),
+        ...(inWindow.length > limit ? { next: key(read.at(-1)!) } : {}),
+      };
     },
-    events: async (tenantId, eventIds) => events.filter((event) => event.tenantId === tenantId && eventIds.includes(event.eventId)),
+    events: async (tenantId, eventIds) =>
+      events.filter((event) => event.tenantId === tenantId && eventIds.includes(event.eventId)),
     claimForRecovery: async (candidates, recoveryId) =>
       candidates.filter((record) => {
         const id = `${record.webhookId}|${record.eventId}`;
@@ -140,11 +185,21 @@ function memoryStore(records: DeliveryRecord[], events: StoredEvent[]): Recovery
 const claims = new Map<string, string>();
 
 /** Runs a recovery to its end, as the recoveries queue would: each job's continuation is the next message. */
-async function runRecovery(store: RecoveryStore, stored: Webhook | null = webhook, { budget = Infinity, replayFirstPage = false } = {}) {
+async function runRecovery(
+  store: RecoveryStore,
+  stored: Webhook | null = webhook,
+  { budget = Infinity, replayFirstPage = false } = {},
+) {
   const queued: DeliveryTask[] = [];
   const delays: (number | undefined)[] = [];
   const recoveryId = `rcv_${Math.random()}`;
-  const first: RecoveryJob = { recoveryId, tenantId: 'acme', webhookId: webhook.id, since: '2026-02-20T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' };
+  const first: RecoveryJob = {
+    recoveryId,
+    tenantId: 'acme',
+    webhookId: webhook.id,
+    since: '2026-02-20T00:00:00.000Z',
+    until: '2026-03-01T00:00:00.000Z',
+  };
   const pending: RecoveryJob[] = replayFirstPage ? [first, first] : [first];
   const { locks, held } = memoryLocks();
   held.set(webhook.id, recoveryId);
@@ -175,15 +230,42 @@ describe('RecoveryWorker', () => {
   it('queues every failed delivery of the window once, as a manual attempt with the stored payload, page after page', async () => {
     // Prepare: 250 deliveries, every other one failed, plus failures outside the window and of another tenant
     const records = Array.from({ length: 250 }, (_, index) =>
-      aDeliveryRecord({ tenantId: 'acme', webhookId: webhook.id, eventId: `evt_${index}`, status: index % 2 ? 'failed' : 'delivered', createdAt: at(index) }),
+      aDeliveryRecord({
+        tenantId: 'acme',
+        webhookId: webhook.id,
+        eventId: `evt_${index}`,
+        status: index % 2 ? 'failed' : 'delivered',
+        createdAt: at(index),
+      }),
     );
     const outside = [
-      aDeliveryRecord({ webhookId: webhook.id, eventId: 'evt_before', status: 'failed', createdAt: '2026-02-19T23:59:59.999Z' }),
-      aDeliveryRecord({ webhookId: webhook.id, eventId: 'evt_after', status: 'failed', createdAt: '2026-03-01T00:00:00.001Z' }),
-      aDeliveryRecord({ tenantId: 'intruder', webhookId: webhook.id, eventId: 'evt_intruder', status: 'failed', createdAt: at(5) }),
+      aDeliveryRecord({
+        webhookId: webhook.id,
+        eventId: 'evt_before',
+        status: 'failed',
+        createdAt: '2026-02-19T23:59:59.999Z',
+      }),
+      aDeliveryRecord({
+        webhookId: webhook.id,
+        eventId: 'evt_after',
+        status: 'failed',
+        createdAt: '2026-03-01T00:00:00.001Z',
+      }),
+      aDeliveryRecord({
+        tenantId: 'intruder',
+        webhookId: webhook.id,
+        eventId: 'evt_intruder',
+        status: 'failed',
+        createdAt: at(5),
+      }),
     ];
     const events = [...records, ...outside].map((record) =>
-      anEvent({ tenantId: record.tenantId, eventId: record.eventId, receivedAt: record.createdAt, expiresAt: NOW.getTime() / 1000 + 3600 }),
+      anEvent({
+        tenantId: record.tenantId,
+        eventId: record.eventId,
+        receivedAt: record.createdAt,
+        expiresAt: NOW.getTime() / 1000 + 3600,
+      }),
     );
 
     // Act
@@ -210,8 +292,23 @@ describe('RecoveryWorker', () => {
 
   it('queues each failed delivery once per recovery, even when a page is run twice (a crash after queueing)', async () => {
     // Prepare
-    const records = [0, 1, 2].map((index) => aDeliveryRecord({ tenantId: 'acme', webhookId: webhook.id, eventId: `evt_twice_${index}`, status: 'failed', createdAt: at(index) }));
-    const events = records.map((record) => anEvent({ tenantId: 'acme', eventId: record.eventId, receivedAt: record.createdAt, expiresAt: NOW.getTime() / 1000 + 3600 }));
+    const records = [0, 1, 2].map((index) =>
+      aDeliveryRecord({
+        tenantId: 'acme',
+        webhookId: webhook.id,
+        eventId: `evt_twice_${index}`,
+        status: 'failed',
+        createdAt: at(index),
+      }),
+    );
+    const events = records.map((record) =>
+      anEvent({
+        tenantId: 'acme',
+        eventId: record.eventId,
+        receivedAt: record.createdAt,
+        expiresAt: NOW.getTime() / 1000 + 3600,
+      }),
+    );
 
     // Act
     const { queued } = await runRecovery(memoryStore(records, events), webhook, { replayFirstPage: true });
@@ -222,11 +319,28 @@ describe('RecoveryWorker', () => {
 
   it("waits, queueing nothing, while the tenant's hourly budget of manual attempts is spent", async () => {
     // Prepare
-    const records = [0, 1].map((index) => aDeliveryRecord({ tenantId: 'acme', webhookId: webhook.id, eventId: `evt_budget_${index}`, status: 'failed', createdAt: at(index) }));
-    const events = records.map((record) => anEvent({ tenantId: 'acme', eventId: record.eventId, receivedAt: record.createdAt, expiresAt: NOW.getTime() / 1000 + 3600 }));
+    const records = [0, 1].map((index) =>
+      aDeliveryRecord({
+        tenantId: 'acme',
+        webhookId: webhook.id,
+        eventId: `evt_budget_${index}`,
+        status: 'failed',
+        createdAt: at(index),
+      }),
+    );
+    const events = records.map((record) =>
+      anEvent({
+        tenantId: 'acme',
+        eventId: record.eventId,
+        receivedAt: record.createdAt,
+        expiresAt: NOW.getTime() / 1000 + 3600,
+      }),
+    );
 
     // Act
-    const { queued, reports, delays, lockHeld } = await runRecovery(memoryStore(records, events), webhook, { budget: 1 });
+    const { queued, reports, delays, lockHeld } = await runRecovery(memoryStore(records, events), webhook, {
+      budget: 1,
+    });
 
     // Assess: the page is sent again after one SQS delay (900 s at most), and the recovery keeps its lock
     expect(queued).toEqual([]);
@@ -237,8 +351,19 @@ describe('RecoveryWorker', () => {
 
   it('skips failed deliveries whose event is past its retention', async () => {
     // Prepare
-    const records = [0, 1].map((index) => aDeliveryRecord({ tenantId: 'acme', webhookId: webhook.id, eventId: `evt_${index}`, status: 'failed', createdAt: at(index) }));
-    const events = [anEvent({ tenantId: 'acme', eventId: 'evt_0', receivedAt: at(0), expiresAt: NOW.getTime() / 1000 - 1 }), anEvent({ tenantId: 'acme', eventId: 'evt_1', receivedAt: at(1), expiresAt: NOW.getTime() / 1000 + 1 })];
+    const records = [0, 1].map((index) =>
+      aDeliveryRecord({
+        tenantId: 'acme',
+        webhookId: webhook.id,
+        eventId: `evt_${index}`,
+        status: 'failed',
+        createdAt: at(index),
+      }),
+    );
+    const events = [
+      anEvent({ tenantId: 'acme', eventId: 'evt_0', receivedAt: at(0), expiresAt: NOW.getTime() / 1000 - 1 }),
+      anEvent({ tenantId: 'acme', eventId: 'evt_1', receivedAt: at(1), expiresAt: NOW.getTime() / 1000 + 1 }),
+    ];
 
     // Act
     const { queued, reports } = await runRecovery(memoryStore(records, events));
@@ -253,10 +378,23 @@ describe('RecoveryWorker', () => {
     ['paused', { ...webhook, active: false }, 'the webhook was paused or disabled'],
   ])('stops when the webhook was %s meanwhile', async (_, stored, stopped) => {
     // Prepare
-    const records = [aDeliveryRecord({ tenantId: 'acme', webhookId: webhook.id, eventId: 'evt_0', status: 'failed', createdAt: at(0) })];
+    const records = [
+      aDeliveryRecord({
+        tenantId: 'acme',
+        webhookId: webhook.id,
+        eventId: 'evt_0',
+        status: 'failed',
+        createdAt: at(0),
+      }),
+    ];
 
     // Act
-    const { queued, reports } = await runRecovery(memoryStore(records, [anEvent({ tenantId: 'acme', eventId: 'evt_0', receivedAt: at(0), expiresAt: NOW.getTime() / 1000 + 3600 })]), stored);
+    const { queued, reports } = await runRecovery(
+      memoryStore(records, [
+        anEvent({ tenantId: 'acme', eventId: 'evt_0', receivedAt: at(0), expiresAt: NOW.getTime() / 1000 + 3600 }),
+      ]),
+      stored,
+    );
 
     // Assess
     expect(queued).toEqual([]);
@@ -268,14 +406,24 @@ describe('parseRecoveryJob', () => {
   it.each([
     ['not JSON', '{'],
     ['a delivery task', JSON.stringify({ tenantId: 'acme', webhookId: 'w', eventId: 'e' })],
-    ['a cursor outside the delivery log', JSON.stringify({ recoveryId: 'r', tenantId: 'acme', webhookId: 'w', since: 's', until: 'u', cursor: 'TENANT#x' })],
+    [
+      'a cursor outside the delivery log',
+      JSON.stringify({ recoveryId: 'r', tenantId: 'acme', webhookId: 'w', since: 's', until: 'u', cursor: 'TENANT#x' }),
+    ],
   ])('refuses %s', (_, body) => {
     expect(parseRecoveryJob(body)).toBeUndefined();
   });
 
   it('reads a job with its cursor', () => {
     // Prepare
-    const job = { recoveryId: 'rcv_1', tenantId: 'acme', webhookId: 'webhook_1', since: 's', until: 'u', cursor: 'DELIVERY#x' };
+    const job = {
+      recoveryId: 'rcv_1',
+      tenantId: 'acme',
+      webhookId: 'webhook_1',
+      since: 's',
+      until: 'u',
+      cursor: 'DELIVERY#x',
+    };
 
     // Act & Assess
     expect(parseRecoveryJob(JSON.stringify(job))).toEqual(job);

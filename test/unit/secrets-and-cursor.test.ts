@@ -33,7 +33,10 @@ describe('Function: decodeCursor', () => {
     expect(decodeCursor(encodeCursor('webhook_01JD0000000000000000000001'))).toBe('webhook_01JD0000000000000000000001');
   });
 
-  it.each(['', 'abc', Buffer.from('{"after":"x"}').toString('base64url'), Buffer.from('[]').toString('base64url')])('refuses the tampered cursor %j', (cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(ValidationError);
-  });
+  it.each(['', 'abc', Buffer.from('{"after":"x"}').toString('base64url'), Buffer.from('[]').toString('base64url')])(
+    'refuses the tampered cursor %j',
+    (cursor) => {
+      expect(() => decodeCursor(cursor)).toThrow(ValidationError);
+    },
+  );
 });

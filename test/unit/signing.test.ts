@@ -17,7 +17,7 @@ describe('Function: githubStyleSignature', () => {
 });
 
 describe('Function: signatureHeaders', () => {
-  it("reproduces the Standard Webhooks published test vector", () => {
+  it('reproduces the Standard Webhooks published test vector', () => {
     // Act: the vector from Svix's "verifying payloads manually" documentation
     const headers = signatureHeaders({
       messageId: 'msg_loFOjxBNrRLzqYUf',
@@ -44,11 +44,17 @@ describe('Function: signatureHeaders', () => {
 
     // Assess
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
-    const standardHeaders = { 'webhook-id': headers['webhook-id']!, 'webhook-timestamp': headers['webhook-timestamp']!, 'webhook-signature': headers['webhook-signature']! };
+    const standardHeaders = {
+      'webhook-id': headers['webhook-id']!,
+      'webhook-timestamp': headers['webhook-timestamp']!,
+      'webhook-signature': headers['webhook-signature']!,
+    };
     expect(() => new StandardWebhook(current).verify(body, standardHeaders)).not.toThrow();
     expect(() => new StandardWebhook(previous).verify(body, standardHeaders)).not.toThrow();
     expect(await verifyGithubStyle(current, body, headers['X-Verifik-Signature']!)).toBe(true);
-    expect(() => new StandardWebhook(`whsec_${Buffer.alloc(24, 3).toString('base64')}`).verify(body, standardHeaders)).toThrow();
+    expect(() =>
+      new StandardWebhook(`whsec_${Buffer.alloc(24, 3).toString('base64')}`).verify(body, standardHeaders),
+    ).toThrow();
   });
 
   it('refuses to sign without a secret', () => {

@@ -15,7 +15,10 @@ async function deletedAfter(handler: SqsHandler, timeoutSeconds = 5): Promise<st
   let invoked!: () => void;
   const handled = new Promise<void>((resolve) => (invoked = resolve));
   // an empty long poll takes time, as SQS's does (an instant one would starve the timers)
-  sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: messages }).callsFake(() => new Promise((resolve) => setTimeout(() => resolve({ Messages: [] }), 20)));
+  sqs
+    .on(ReceiveMessageCommand)
+    .resolvesOnce({ Messages: messages })
+    .callsFake(() => new Promise((resolve) => setTimeout(() => resolve({ Messages: [] }), 20)));
   sqs.on(DeleteMessageBatchCommand).resolves({});
   const errors: unknown[] = [];
   const poller = startPoller({
@@ -37,7 +40,9 @@ async function deletedAfter(handler: SqsHandler, timeoutSeconds = 5): Promise<st
   });
   await handled;
   await poller.stop();
-  return sqs.commandCalls(DeleteMessageBatchCommand).flatMap((call) => call.args[0].input.Entries!.map((entry) => entry.ReceiptHandle!));
+  return sqs
+    .commandCalls(DeleteMessageBatchCommand)
+    .flatMap((call) => call.args[0].input.Entries!.map((entry) => entry.ReceiptHandle!));
 }
 
 describe('Function: startPoller (Lambda SQS event source semantics)', () => {
@@ -49,13 +54,17 @@ describe('Function: startPoller (Lambda SQS event source semantics)', () => {
   });
 
   it('deletes nothing when a failure names a record that is not in the batch (a stale response)', async () => {
-    expect(await deletedAfter(async () => ({ batchItemFailures: [{ itemIdentifier: 'from-an-earlier-batch' }] }), 0.1)).toEqual([]);
+    expect(
+      await deletedAfter(async () => ({ batchItemFailures: [{ itemIdentifier: 'from-an-earlier-batch' }] }), 0.1),
+    ).toEqual([]);
   });
 
   it('deletes nothing when a failure has an empty or missing itemIdentifier', async () => {
     expect(await deletedAfter(async () => ({ batchItemFailures: [{ itemIdentifier: '' }] }), 0.1)).toEqual([]);
     sqs.reset();
-    expect(await deletedAfter(async () => ({ batchItemFailures: [{}] }) as unknown as SQSBatchResponse, 0.1)).toEqual([]);
+    expect(await deletedAfter(async () => ({ batchItemFailures: [{}] }) as unknown as SQSBatchResponse, 0.1)).toEqual(
+      [],
+    );
   });
 
   it('deletes nothing when the handler throws', async () => {

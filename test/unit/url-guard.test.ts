@@ -6,17 +6,45 @@ const local = { allowHttp: true, allowLoopback: true };
 
 describe('Function: isAllowedAddress', () => {
   it.each([
-    '0.0.0.0', '0.1.2.3', '10.0.0.1', '100.64.0.1', '127.0.0.1', '127.255.255.254', '169.254.169.254', '172.16.0.1', '172.31.255.255',
-    '192.0.0.1', '192.168.1.1', '198.18.0.1', '198.19.255.255', '224.0.0.1', '240.0.0.1', '255.255.255.255',
-    '::', '::1', 'fc00::1', 'fd12:3456::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254', '::ffff:10.0.0.1',
-    '::127.0.0.1', '64:ff9b::a00:1', '2002:a00:1::', 'ff02::1', 'not-an-ip',
+    '0.0.0.0',
+    '0.1.2.3',
+    '10.0.0.1',
+    '100.64.0.1',
+    '127.0.0.1',
+    '127.255.255.254',
+    '169.254.169.254',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.0.0.1',
+    '192.168.1.1',
+    '198.18.0.1',
+    '198.19.255.255',
+    '224.0.0.1',
+    '240.0.0.1',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:169.254.169.254',
+    '::ffff:10.0.0.1',
+    '::127.0.0.1',
+    '64:ff9b::a00:1',
+    '2002:a00:1::',
+    'ff02::1',
+    'not-an-ip',
   ])('refuses %s', (address) => {
     expect(isAllowedAddress(address, strict)).toBe(false);
   });
 
-  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows the public address %s', (address) => {
-    expect(isAllowedAddress(address, strict)).toBe(true);
-  });
+  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
+    'allows the public address %s',
+    (address) => {
+      expect(isAllowedAddress(address, strict)).toBe(true);
+    },
+  );
 
   it('allows loopback only where the policy says so', () => {
     expect(isAllowedAddress('127.0.0.1', local)).toBe(true);
@@ -52,9 +80,12 @@ describe('Function: findUrlProblem', () => {
     expect(findUrlProblem(url, strict)).toContain(problem);
   });
 
-  it.each(['https://example.com/hooks', 'https://93.184.215.14:8443/x?y=1', 'https://[2606:4700:4700::1111]/'])('accepts %s', (url) => {
-    expect(findUrlProblem(url, strict)).toBeUndefined();
-  });
+  it.each(['https://example.com/hooks', 'https://93.184.215.14:8443/x?y=1', 'https://[2606:4700:4700::1111]/'])(
+    'accepts %s',
+    (url) => {
+      expect(findUrlProblem(url, strict)).toBeUndefined();
+    },
+  );
 
   it('accepts http and loopback receivers in local mode only', () => {
     expect(findUrlProblem('http://127.0.0.1:4000/hooks', local)).toBeUndefined();

@@ -6,7 +6,10 @@ import { webhookSchemas } from '../../lambdas/core/webhook-schemas';
 const { create, update } = webhookSchemas({ allowHttp: false, allowLoopback: false });
 const base = { url: 'https://example.com/hooks', events: ['verification.completed'] };
 
-function detailsOf(filter: unknown, schema: typeof create | typeof update = create): { path: string; message: string }[] {
+function detailsOf(
+  filter: unknown,
+  schema: typeof create | typeof update = create,
+): { path: string; message: string }[] {
   try {
     parseOrThrow(schema, schema === create ? { ...base, filter } : { filter }, 'webhook');
   } catch (error) {
@@ -17,7 +20,8 @@ function detailsOf(filter: unknown, schema: typeof create | typeof update = crea
 }
 
 const tenValues = (count: number) => Array.from({ length: count }, (_, index) => `proj_${index}`);
-const manyPaths = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`key${index}`, ['x']]));
+const manyPaths = (count: number) =>
+  Object.fromEntries(Array.from({ length: count }, (_, index) => [`key${index}`, ['x']]));
 
 describe('Schema: webhook filter', () => {
   it('accepts paths of 1 to 5 segments with up to 50 strings, numbers or booleans each, and up to 10 paths', () => {
@@ -64,6 +68,10 @@ describe('Schema: webhook filter', () => {
 
   it('names every problem, each with its own path', () => {
     const details = detailsOf({ 'a..b': ['x'], projectId: [], country: ['US', {}], ok: ['y'] });
-    expect(details.map((detail) => detail.path).sort()).toEqual(['filter.a..b', 'filter.country.1', 'filter.projectId']);
+    expect(details.map((detail) => detail.path).sort()).toEqual([
+      'filter.a..b',
+      'filter.country.1',
+      'filter.projectId',
+    ]);
   });
 });

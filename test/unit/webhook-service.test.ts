@@ -8,7 +8,8 @@ import type { SecretRotation, WebhookChanges, WebhookPageQuery, WebhookStore } f
 class MemoryStore implements WebhookStore {
   readonly webhooks: Webhook[] = [];
   async create(webhook: Webhook, max: number) {
-    if (this.webhooks.filter((item) => item.tenantId === webhook.tenantId).length >= max) throw new LimitExceededError(max);
+    if (this.webhooks.filter((item) => item.tenantId === webhook.tenantId).length >= max)
+      throw new LimitExceededError(max);
     this.webhooks.push(webhook);
   }
   async get(tenantId: string, id: string) {
@@ -51,7 +52,12 @@ class MemoryStore implements WebhookStore {
 
 function setup(max = 3) {
   const store = new MemoryStore();
-  const service = new WebhookService({ store, urlPolicy: { allowHttp: false, allowLoopback: false }, maxWebhooksPerTenant: max, now: () => new Date('2026-01-01T00:00:00Z') });
+  const service = new WebhookService({
+    store,
+    urlPolicy: { allowHttp: false, allowLoopback: false },
+    maxWebhooksPerTenant: max,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+  });
   return { store, service };
 }
 const body = { url: 'https://example.com/hooks', events: ['document.uploaded', 'document.uploaded'] };
@@ -61,13 +67,21 @@ describe('Class: WebhookService', () => {
     it('de-duplicates events, defaults active to true and generates a secret', async () => {
       const { service } = setup();
       const webhook = await service.create('acme', body);
-      expect(webhook).toMatchObject({ events: ['document.uploaded'], active: true, description: null, createdAt: '2026-01-01T00:00:00.000Z' });
+      expect(webhook).toMatchObject({
+        events: ['document.uploaded'],
+        active: true,
+        description: null,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
       expect(webhook.secret).toMatch(/^whsec_/);
     });
 
     it('refuses an http URL where the deployment does not allow it, naming the field', async () => {
       const { service, store } = setup();
-      await expect(service.create('acme', { ...body, url: 'http://example.com/' })).rejects.toMatchObject({ code: 'validation_error', details: [{ path: 'url', message: 'must use https' }] });
+      await expect(service.create('acme', { ...body, url: 'http://example.com/' })).rejects.toMatchObject({
+        code: 'validation_error',
+        details: [{ path: 'url', message: 'must use https' }],
+      });
       expect(store.webhooks).toHaveLength(0);
     });
 
@@ -119,7 +133,10 @@ describe('Class: WebhookService', () => {
 
     it('stores a filter on create, shows null without one, and removes it with null on update', async () => {
       const { service, store } = setup();
-      const { id, filter } = await service.create('acme', { ...body, filter: { projectId: ['proj_A'], 'metadata.country': ['US', 'CA'] } });
+      const { id, filter } = await service.create('acme', {
+        ...body,
+        filter: { projectId: ['proj_A'], 'metadata.country': ['US', 'CA'] },
+      });
       expect(filter).toEqual({ projectId: ['proj_A'], 'metadata.country': ['US', 'CA'] });
       expect(store.webhooks[0]!.filter).toEqual(filter);
       expect((await service.update('acme', id, { filter: null })).filter).toBeNull();
@@ -149,7 +166,11 @@ describe('Class: WebhookService', () => {
       expect(rotated.secret).toMatch(/^whsec_/);
       expect(rotated.secret).not.toBe(old);
       expect(rotated).not.toHaveProperty('previousSecret');
-      expect(store.webhooks[0]).toMatchObject({ secret: rotated.secret, previousSecret: old, previousSecretExpiresAt: new Date(now.getTime() + 86_400_000).toISOString() });
+      expect(store.webhooks[0]).toMatchObject({
+        secret: rotated.secret,
+        previousSecret: old,
+        previousSecretExpiresAt: new Date(now.getTime() + 86_400_000).toISOString(),
+      });
     });
 
     it('takes a given secret, and with a grace period of 0 keeps no previous secret', async () => {
@@ -175,7 +196,10 @@ describe('Class: WebhookService', () => {
     ])('refuses %j with validation_error naming %s, and keeps the secret', async (input, path) => {
       const { service, store } = setup();
       const { id, secret } = await service.create('acme', body);
-      await expect(service.rotateSecret('acme', id, input)).rejects.toMatchObject({ code: 'validation_error', details: [{ path }] });
+      await expect(service.rotateSecret('acme', id, input)).rejects.toMatchObject({
+        code: 'validation_error',
+        details: [{ path }],
+      });
       expect(store.webhooks[0]).toMatchObject({ secret });
       expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
     });

@@ -19,7 +19,11 @@ describe('Class: WebhookThrottle', () => {
     const now = new Date('2026-12-01T00:00:00.000Z');
 
     it('lets every delivery of a webhook without a rate go at once, reserving nothing', async () => {
-      const throttle = new WebhookThrottle({ reserve: async () => { throw new Error('no reservation expected'); } });
+      const throttle = new WebhookThrottle({
+        reserve: async () => {
+          throw new Error('no reservation expected');
+        },
+      });
       expect(await throttle.admit(aWebhook(), now)).toEqual({ kind: 'now' });
     });
 
@@ -27,7 +31,11 @@ describe('Class: WebhookThrottle', () => {
       // Prepare: a clock that the waits move on
       const waits: number[] = [];
       let clock = now.getTime();
-      const throttle = new WebhookThrottle(memoryStore(), async (ms) => void (waits.push(ms), (clock += ms)), () => clock);
+      const throttle = new WebhookThrottle(
+        memoryStore(),
+        async (ms) => void (waits.push(ms), (clock += ms)),
+        () => clock,
+      );
       const webhook = aWebhook({ throttleRate: 2 });
 
       // Act: five deliveries arrive at the same instant
@@ -56,7 +64,11 @@ describe('Class: WebhookThrottle', () => {
       );
 
       // Act
-      const admission = await throttle.admit(aWebhook({ throttleRate: 2 }), now, new Date(now.getTime() - 200).toISOString());
+      const admission = await throttle.admit(
+        aWebhook({ throttleRate: 2 }),
+        now,
+        new Date(now.getTime() - 200).toISOString(),
+      );
 
       // Assess: a new slot 300 ms on, waited for
       expect(reserved).toEqual([now.getTime()]);
@@ -67,7 +79,15 @@ describe('Class: WebhookThrottle', () => {
     it('takes the slot a delivery already holds, waiting for it to the millisecond, without reserving again', async () => {
       const waits: number[] = [];
       let clock = now.getTime();
-      const throttle = new WebhookThrottle({ reserve: async () => { throw new Error('no reservation expected'); } }, async (ms) => void (waits.push(ms), (clock += ms)), () => clock);
+      const throttle = new WebhookThrottle(
+        {
+          reserve: async () => {
+            throw new Error('no reservation expected');
+          },
+        },
+        async (ms) => void (waits.push(ms), (clock += ms)),
+        () => clock,
+      );
       const held = new Date(now.getTime() + 700).toISOString();
       expect(await throttle.admit(aWebhook({ throttleRate: 2 }), now, held)).toEqual({ kind: 'now' });
       expect(waits).toEqual([700]);

@@ -24,7 +24,9 @@ export function Health({ webhook }: { webhook: Webhook }) {
   const label = health.state === 'open' ? 'breaker open' : health.state;
   const badge = health.state === 'healthy' ? 'delivered' : health.state === 'open' ? 'failed' : 'pending';
   const detail = [
-    health.consecutiveFailures ? `${health.consecutiveFailures} failure${health.consecutiveFailures === 1 ? '' : 's'} in a row` : '',
+    health.consecutiveFailures
+      ? `${health.consecutiveFailures} failure${health.consecutiveFailures === 1 ? '' : 's'} in a row`
+      : '',
     health.failingSince ? `failing since ${new Date(health.failingSince).toLocaleString()}` : '',
     health.slowLaneUntil && Date.parse(health.slowLaneUntil) > Date.now()
       ? `slow endpoint: deliveries go through the slow lane until ${new Date(health.slowLaneUntil).toLocaleString()}`

@@ -20,7 +20,11 @@ export function DeliveriesChart({ data }: { data: HourlyCounts }) {
       type: 'bar',
       data: {
         labels: data.hours.map((hour) => hour.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
-        datasets: DELIVERY_STATUSES.map((status) => ({ label: status, data: data.counts[status], backgroundColor: COLORS[status] })),
+        datasets: DELIVERY_STATUSES.map((status) => ({
+          label: status,
+          data: data.counts[status],
+          backgroundColor: COLORS[status],
+        })),
       },
       options: {
         animation: false,
@@ -35,7 +39,9 @@ export function DeliveriesChart({ data }: { data: HourlyCounts }) {
     });
     return () => chart.destroy();
   }, [data]);
-  const totals = DELIVERY_STATUSES.map((status) => `${data.counts[status].reduce((sum, count) => sum + count, 0)} ${status}`).join(', ');
+  const totals = DELIVERY_STATUSES.map(
+    (status) => `${data.counts[status].reduce((sum, count) => sum + count, 0)} ${status}`,
+  ).join(', ');
   return (
     <div class="chart">
       <canvas ref={canvas} role="img" aria-label={`Deliveries by status per hour over the last 24 hours: ${totals}`} />

@@ -1,6 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DeliveryQuery } from '../api-client';
-import { DELIVERY_STATUSES, type DeliveryStatus, type DeliverySummary, type EventType, type Webhook } from '../api-types';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  type DeliverySummary,
+  type EventType,
+  type Webhook,
+} from '../api-types';
 import { StatusBadge } from './badges';
 import { Empty, ErrorNotice, Loading, Time } from './feedback';
 import { Link } from '../router';
@@ -65,7 +71,10 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
   const [until, setUntil] = useState('');
   const [cursor, setCursor] = useState<string>();
   const query: DeliveryQuery = { status, eventType, since: isoFromLocal(since), until: isoFromLocal(until), cursor };
-  const log = useLoad((api) => api.listDeliveries(webhook.id, query), [webhook.id, status, eventType, since, until, cursor]);
+  const log = useLoad(
+    (api) => api.listDeliveries(webhook.id, query),
+    [webhook.id, status, eventType, since, until, cursor],
+  );
 
   const routeMissing = log.error?.isMissingRoute ?? false;
   useEffect(() => {
@@ -88,7 +97,11 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
         <div class="field">
           <label for="log-status">Status</label>
-          <select id="log-status" value={status} onChange={(event) => (setStatus(event.currentTarget.value as DeliveryStatus | ''), resetPaging())}>
+          <select
+            id="log-status"
+            value={status}
+            onChange={(event) => (setStatus(event.currentTarget.value as DeliveryStatus | ''), resetPaging())}
+          >
             <option value="">any</option>
             {DELIVERY_STATUSES.map((value) => (
               <option key={value} value={value}>
@@ -99,7 +112,11 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
         </div>
         <div class="field">
           <label for="log-type">Event type</label>
-          <select id="log-type" value={eventType} onChange={(event) => (setEventType(event.currentTarget.value as EventType | ''), resetPaging())}>
+          <select
+            id="log-type"
+            value={eventType}
+            onChange={(event) => (setEventType(event.currentTarget.value as EventType | ''), resetPaging())}
+          >
             <option value="">any</option>
             {webhook.events.map((type) => (
               <option key={type} value={type}>
@@ -110,16 +127,28 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
         </div>
         <div class="field">
           <label for="log-since">From</label>
-          <input id="log-since" type="datetime-local" value={since} onChange={(event) => (setSince(event.currentTarget.value), resetPaging())} />
+          <input
+            id="log-since"
+            type="datetime-local"
+            value={since}
+            onChange={(event) => (setSince(event.currentTarget.value), resetPaging())}
+          />
         </div>
         <div class="field">
           <label for="log-until">Until</label>
-          <input id="log-until" type="datetime-local" value={until} onChange={(event) => (setUntil(event.currentTarget.value), resetPaging())} />
+          <input
+            id="log-until"
+            type="datetime-local"
+            value={until}
+            onChange={(event) => (setUntil(event.currentTarget.value), resetPaging())}
+          />
         </div>
       </form>
       {log.error && <ErrorNotice error={log.error} title="Could not load the delivery log" />}
       {log.loading && !log.data && <Loading what="Loading deliveries" />}
-      {log.data && log.data.data.length === 0 && <Empty>No deliveries match. Send a test event to see one arrive.</Empty>}
+      {log.data && log.data.data.length === 0 && (
+        <Empty>No deliveries match. Send a test event to see one arrive.</Empty>
+      )}
       {log.data && log.data.data.length > 0 && <LogRows webhookId={webhook.id} deliveries={log.data.data} />}
       <div class="actions">
         {cursor && (

@@ -27,7 +27,13 @@ export function RecoverForm({ webhook }: { webhook: Webhook }) {
         }}
       >
         <label for="recover-since">Resend everything that failed since</label>
-        <input {...describedBy('recover-since', errors)} type="datetime-local" required value={since} onChange={(event) => setSince(event.currentTarget.value)} />
+        <input
+          {...describedBy('recover-since', errors)}
+          type="datetime-local"
+          required
+          value={since}
+          onChange={(event) => setSince(event.currentTarget.value)}
+        />
         <button type="submit" class="secondary" disabled={recover.running || since === '' || !webhook.active}>
           {recover.running ? 'Queuing…' : 'Recover'}
         </button>

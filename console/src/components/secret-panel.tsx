@@ -43,7 +43,13 @@ export function SecretPanel({ webhook, onRotated }: { webhook: Webhook; onRotate
         <code class="secret" id="secret-value" aria-label={revealed ? 'Signing secret' : 'Signing secret, hidden'}>
           {revealed ? secret : `whsec_${'•'.repeat(24)}`}
         </code>
-        <button type="button" class="secondary" aria-pressed={revealed} aria-controls="secret-value" onClick={() => setRevealed(!revealed)}>
+        <button
+          type="button"
+          class="secondary"
+          aria-pressed={revealed}
+          aria-controls="secret-value"
+          onClick={() => setRevealed(!revealed)}
+        >
           {revealed ? 'Hide' : 'Reveal'}
         </button>
         <button type="button" class="secondary" onClick={copy}>
@@ -51,7 +57,11 @@ export function SecretPanel({ webhook, onRotated }: { webhook: Webhook; onRotate
         </button>
       </div>
       <p role="status" class="muted">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The browser did not allow copying; reveal the secret and copy it by hand.' : ''}
+        {copied === 'yes'
+          ? 'Copied to the clipboard.'
+          : copied === 'failed'
+            ? 'The browser did not allow copying; reveal the secret and copy it by hand.'
+            : ''}
       </p>
       <form class="inline-form" onSubmit={submitRotation}>
         <label for="grace">Keep the old secret signing for</label>
@@ -66,8 +76,18 @@ export function SecretPanel({ webhook, onRotated }: { webhook: Webhook; onRotate
           {rotate.running ? 'Rotating…' : 'Rotate secret'}
         </button>
       </form>
-      {rotate.error && (rotate.error.isMissingRoute ? <p class="muted">Rotation is not available on this API yet.</p> : <ErrorNotice error={rotate.error} />)}
-      {rotate.result && <Success>Secret rotated. Deliveries are now signed with the new secret{grace > 0 ? ' and, during the grace period, the old one too' : ''}.</Success>}
+      {rotate.error &&
+        (rotate.error.isMissingRoute ? (
+          <p class="muted">Rotation is not available on this API yet.</p>
+        ) : (
+          <ErrorNotice error={rotate.error} />
+        ))}
+      {rotate.result && (
+        <Success>
+          Secret rotated. Deliveries are now signed with the new secret
+          {grace > 0 ? ' and, during the grace period, the old one too' : ''}.
+        </Success>
+      )}
     </section>
   );
 }

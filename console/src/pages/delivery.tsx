@@ -77,10 +77,16 @@ export function DeliveryPage({ webhookId, eventId }: { webhookId: string; eventI
   return (
     <>
       <nav aria-label="Breadcrumb" class="breadcrumb">
-        <Link to="">Webhooks</Link> / <Link to={`webhooks/${webhookId}`}>Webhook</Link> / <span aria-current="page">Delivery</span>
+        <Link to="">Webhooks</Link> / <Link to={`webhooks/${webhookId}`}>Webhook</Link> /{' '}
+        <span aria-current="page">Delivery</span>
       </nav>
       <h1 tabIndex={-1}>Delivery {data ? `of ${data.eventType}` : ''}</h1>
-      {delivery.error && <ErrorNotice error={delivery.error} title={delivery.error.status === 404 ? 'No such delivery' : 'Could not load the delivery'} />}
+      {delivery.error && (
+        <ErrorNotice
+          error={delivery.error}
+          title={delivery.error.status === 404 ? 'No such delivery' : 'Could not load the delivery'}
+        />
+      )}
       {!data && delivery.loading && <Loading what="Loading the delivery" />}
       {data && (
         <>
@@ -126,7 +132,11 @@ export function DeliveryPage({ webhookId, eventId }: { webhookId: string; eventI
           </section>
           <section aria-labelledby="attempts-title">
             <h2 id="attempts-title">Attempts ({data.attempts.length})</h2>
-            {data.attempts.length === 0 ? <Empty>No attempt yet: it is queued.</Empty> : <AttemptRows attempts={data.attempts} />}
+            {data.attempts.length === 0 ? (
+              <Empty>No attempt yet: it is queued.</Empty>
+            ) : (
+              <AttemptRows attempts={data.attempts} />
+            )}
           </section>
           <section aria-labelledby="payload-title" class="card">
             <h2 id="payload-title">Payload</h2>

@@ -38,7 +38,11 @@ export function EventsPage() {
           <form class="filters" onSubmit={(event) => event.preventDefault()}>
             <div class="field">
               <label for="events-type">Type</label>
-              <select id="events-type" value={type} onChange={(event) => (setType(event.currentTarget.value as EventType | ''), setCursor(undefined))}>
+              <select
+                id="events-type"
+                value={type}
+                onChange={(event) => (setType(event.currentTarget.value as EventType | ''), setCursor(undefined))}
+              >
                 <option value="">any</option>
                 {(catalog.data?.data ?? []).map((entry) => (
                   <option key={entry.name} value={entry.name}>
@@ -49,7 +53,12 @@ export function EventsPage() {
             </div>
             <div class="field">
               <label for="events-since">From</label>
-              <input id="events-since" type="datetime-local" value={since} onChange={(event) => (setSince(event.currentTarget.value), setCursor(undefined))} />
+              <input
+                id="events-since"
+                type="datetime-local"
+                value={since}
+                onChange={(event) => (setSince(event.currentTarget.value), setCursor(undefined))}
+              />
             </div>
             <div class="field field-button">
               <button type="button" class="secondary" onClick={events.reload} disabled={events.loading}>
@@ -117,7 +126,12 @@ export function EventPage({ eventId }: { eventId: string }) {
         <Link to="events">Events</Link> / <span aria-current="page">{eventId}</span>
       </nav>
       <h1 tabIndex={-1}>Event {data ? data.type : ''}</h1>
-      {event.error && <ErrorNotice error={event.error} title={event.error.status === 404 ? 'No such event' : 'Could not load the event'} />}
+      {event.error && (
+        <ErrorNotice
+          error={event.error}
+          title={event.error.status === 404 ? 'No such event' : 'Could not load the event'}
+        />
+      )}
       {!data && event.loading && <Loading what="Loading the event" />}
       {data && (
         <>

@@ -9,7 +9,8 @@ export type SignInReason = 'signed-out' | 'expired' | 'none';
 const REASONS: Record<SignInReason, string | undefined> = {
   none: undefined,
   'signed-out': 'You are signed out.',
-  expired: 'This link or key is no longer valid: it has expired or was revoked. Ask for a new portal link, or sign in with an API key.',
+  expired:
+    'This link or key is no longer valid: it has expired or was revoked. Ask for a new portal link, or sign in with an API key.',
 };
 
 /** Shown without a credential, and after any 401: a portal link that expired lands here, never on data. */
@@ -33,7 +34,9 @@ export function SignInPage({ reason, onSignedIn }: { reason: SignInReason; onSig
     }
   }
 
-  const errors = error ? [error.status === 401 ? 'That API key was refused. Check it and try again.' : error.message] : undefined;
+  const errors = error
+    ? [error.status === 401 ? 'That API key was refused. Check it and try again.' : error.message]
+    : undefined;
   return (
     <main id="main" class="sign-in">
       <h1>Sign in to the webhooks console</h1>
@@ -42,7 +45,10 @@ export function SignInPage({ reason, onSignedIn }: { reason: SignInReason; onSig
           {REASONS[reason]}
         </p>
       )}
-      <p>Open the portal link you were given, or paste an API key. The key stays in this browser tab only and is forgotten when you close it.</p>
+      <p>
+        Open the portal link you were given, or paste an API key. The key stays in this browser tab only and is
+        forgotten when you close it.
+      </p>
       <form onSubmit={submit} noValidate>
         <label for="api-key">API key</label>
         <input

@@ -56,7 +56,15 @@ function parseFilter(text: string): { filter: Filter | null } | { problem: strin
   }
 }
 
-function EventTypeChoices({ draft, setDraft, errors }: { draft: Draft; setDraft: (draft: Draft) => void; errors?: string[] }) {
+function EventTypeChoices({
+  draft,
+  setDraft,
+  errors,
+}: {
+  draft: Draft;
+  setDraft: (draft: Draft) => void;
+  errors?: string[];
+}) {
   const catalog = useLoad((api) => api.listEventTypes(), []);
   if (catalog.loading && !catalog.data) return <Loading what="Loading event types" />;
   // the catalog route may not be deployed: then the types are typed in
@@ -69,7 +77,13 @@ function EventTypeChoices({ draft, setDraft, errors }: { draft: Draft; setDraft:
           {...describedBy('events', errors, 'events-hint')}
           value={draft.events.join(', ')}
           onInput={(event) =>
-            setDraft({ ...draft, events: event.currentTarget.value.split(',').map((type) => type.trim()).filter(Boolean) as EventType[] })
+            setDraft({
+              ...draft,
+              events: event.currentTarget.value
+                .split(',')
+                .map((type) => type.trim())
+                .filter(Boolean) as EventType[],
+            })
           }
         />
         <p class="hint" id="events-hint">
@@ -110,7 +124,9 @@ function EventTypeChoices({ draft, setDraft, errors }: { draft: Draft; setDraft:
             <details class="event-type-details">
               <summary>{type.schema ? 'Example and schema' : 'Example'}</summary>
               <pre aria-label={`Example data of ${type.name}`}>{JSON.stringify(type.example, null, 2)}</pre>
-              {type.schema && <pre aria-label={`JSON Schema of ${type.name}`}>{JSON.stringify(type.schema, null, 2)}</pre>}
+              {type.schema && (
+                <pre aria-label={`JSON Schema of ${type.name}`}>{JSON.stringify(type.schema, null, 2)}</pre>
+              )}
             </details>
           </div>
         ))}
@@ -124,7 +140,9 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(webhook));
   const [filterProblem, setFilterProblem] = useState<string>();
   const [headersProblem, setHeadersProblem] = useState<string>();
-  const save = useAction((api, input: WebhookInput) => (webhook ? api.updateWebhook(webhook.id, input) : api.createWebhook(input)));
+  const save = useAction((api, input: WebhookInput) =>
+    webhook ? api.updateWebhook(webhook.id, input) : api.createWebhook(input),
+  );
   const { byField, general } = fieldErrors(save.error, FIELDS);
   const filterErrors = filterProblem ? [filterProblem] : byField.filter;
   const headerErrors = headersProblem ? [headersProblem] : byField.headers;
@@ -150,9 +168,13 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
       description: webhook ? description || null : description || undefined,
       // a webhook without a filter is created without the field, so an API without filters accepts it
       ...(parsed.filter || webhook?.filter ? { filter: parsed.filter } : {}),
-      ...(hasHeaders || Object.keys(webhook?.headers ?? {}).length ? { headers: hasHeaders ? custom.headers : null } : {}),
+      ...(hasHeaders || Object.keys(webhook?.headers ?? {}).length
+        ? { headers: hasHeaders ? custom.headers : null }
+        : {}),
       ...(throttleRate !== null || webhook?.throttleRate ? { throttleRate } : {}),
-      ...(draft.ordered || webhook?.ordering === 'fifo' ? { ordering: draft.ordered ? ('fifo' as const) : ('none' as const) } : {}),
+      ...(draft.ordered || webhook?.ordering === 'fifo'
+        ? { ordering: draft.ordered ? ('fifo' as const) : ('none' as const) }
+        : {}),
     };
     const saved = await save.run(input);
     if (saved) navigate(`webhooks/${saved.id}`);
@@ -205,7 +227,8 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           onInput={(event) => setDraft({ ...draft, filter: event.currentTarget.value })}
         />
         <p class="hint" id="filter-hint">
-          Only events whose data holds one of the listed values at every path are sent. Leave empty for every event of the chosen types.
+          Only events whose data holds one of the listed values at every path are sent. Leave empty for every event of
+          the chosen types.
         </p>
         <FieldError id="filter" errors={filterErrors} />
       </div>
@@ -221,7 +244,8 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           <span>Deliver in order</span>
         </label>
         <p class="hint" id="ordering-hint">
-          Each event is sent only once the one before it was delivered or gave up; a failing one holds back only this webhook.
+          Each event is sent only once the one before it was delivered or gave up; a failing one holds back only this
+          webhook.
         </p>
         <FieldError id="ordering" errors={byField.ordering} />
       </div>
@@ -254,7 +278,8 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           onInput={(event) => setDraft({ ...draft, headers: event.currentTarget.value })}
         />
         <p class="hint" id="headers-hint">
-          Sent with every delivery, one <code>Name: value</code> per line (at most 20). The signature, content and webhook-* headers are the platform's own.
+          Sent with every delivery, one <code>Name: value</code> per line (at most 20). The signature, content and
+          webhook-* headers are the platform's own.
         </p>
         <FieldError id="headers" errors={headerErrors} />
       </div>

@@ -22,7 +22,12 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
         <Link to={`webhooks/${webhook.id}/edit`} class="button secondary">
           Edit
         </Link>
-        <button type="button" class="secondary" disabled={toggle.running} onClick={() => toggle.run().then((changed) => changed && onChanged(changed))}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={toggle.running}
+          onClick={() => toggle.run().then((changed) => changed && onChanged(changed))}
+        >
           {webhook.active ? 'Pause' : 'Resume'}
         </button>
         {!test.error?.isMissingRoute && (
@@ -30,14 +35,23 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
             <label for="test-type" class="visually-hidden">
               Type of the test event
             </label>
-            <select id="test-type" value={testType} onChange={(event) => setTestType(event.currentTarget.value as EventType)}>
+            <select
+              id="test-type"
+              value={testType}
+              onChange={(event) => setTestType(event.currentTarget.value as EventType)}
+            >
               {webhook.events.map((type) => (
                 <option key={type} value={type}>
                   {type}
                 </option>
               ))}
             </select>
-            <button type="button" class="secondary" disabled={test.running || !webhook.active} onClick={() => test.run()}>
+            <button
+              type="button"
+              class="secondary"
+              disabled={test.running || !webhook.active}
+              onClick={() => test.run()}
+            >
               {test.running ? 'Sending…' : 'Send test event'}
             </button>
           </span>
@@ -50,7 +64,9 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
       {test.error && !test.error.isMissingRoute && <ErrorNotice error={test.error} title="The test was not sent" />}
       {test.result && (
         <Success>
-          Test event sent: <Link to={`webhooks/${webhook.id}/deliveries/${test.result.eventId}`}>{test.result.eventId}</Link>. It appears in the log below as it is delivered.
+          Test event sent:{' '}
+          <Link to={`webhooks/${webhook.id}/deliveries/${test.result.eventId}`}>{test.result.eventId}</Link>. It appears
+          in the log below as it is delivered.
         </Success>
       )}
       <ConfirmDialog
@@ -64,7 +80,8 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
         }}
       >
         <p>
-          Events stop going to <strong class="break">{webhook.url}</strong> at once, including those already queued. This cannot be undone.
+          Events stop going to <strong class="break">{webhook.url}</strong> at once, including those already queued.
+          This cannot be undone.
         </p>
         {remove.error && <ErrorNotice error={remove.error} />}
       </ConfirmDialog>
@@ -81,7 +98,10 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
     return (
       <>
         <h1 tabIndex={-1}>Webhook</h1>
-        <ErrorNotice error={loaded.error} title={loaded.error.status === 404 ? 'No such webhook' : 'Could not load the webhook'} />
+        <ErrorNotice
+          error={loaded.error}
+          title={loaded.error.status === 404 ? 'No such webhook' : 'Could not load the webhook'}
+        />
         <Link to="">Back to webhooks</Link>
       </>
     );

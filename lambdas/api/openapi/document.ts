@@ -25,19 +25,41 @@ function responseSchema(schema: z.ZodMiniType): JsonSchema {
 }
 
 function components() {
-  const { schemas } = z.toJSONSchema(schemaDocs, { uri: (id) => `${COMPONENT}${id}`, metadata: schemaDocs, unrepresentable: 'any' }) as { schemas: Record<string, JsonSchema> };
+  const { schemas } = z.toJSONSchema(schemaDocs, {
+    uri: (id) => `${COMPONENT}${id}`,
+    metadata: schemaDocs,
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, JsonSchema> };
   const codesByStatus = new Map<number, string[]>();
-  for (const [code, status] of Object.entries(ERROR_STATUS)) codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+  for (const [code, status] of Object.entries(ERROR_STATUS))
+    codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
   return {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (npm run api-key -- create) or a portal token' } },
+    securitySchemes: {
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An API key (npm run api-key -- create) or a portal token',
+      },
+    },
     responses: Object.fromEntries(
-      [...codesByStatus].sort(([a], [b]) => a - b).map(([status, codes]) => [
-        `Error${status}`,
-        {
-          description: `The error shape; code: ${codes.join(', ')}`,
-          content: { [JSON_TYPE]: { schema: { allOf: [{ $ref: `${COMPONENT}Error` }, { properties: { error: { properties: { code: { enum: codes } } } } }] } } },
-        },
-      ]),
+      [...codesByStatus]
+        .sort(([a], [b]) => a - b)
+        .map(([status, codes]) => [
+          `Error${status}`,
+          {
+            description: `The error shape; code: ${codes.join(', ')}`,
+            content: {
+              [JSON_TYPE]: {
+                schema: {
+                  allOf: [
+                    { $ref: `${COMPONENT}Error` },
+                    { properties: { error: { properties: { code: { enum: codes } } } } },
+                  ],
+                },
+              },
+            },
+          },
+        ]),
     ),
     schemas: Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, embedded(schema)])),
   };
@@ -56,7 +78,13 @@ function parameters(route: Route, operation: Operation) {
   const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
     const parameter = PATH_PARAMETERS[name!];
     if (!parameter) throw new Error(`${route.name}: path parameter {${name}} is not in PATH_PARAMETERS`);
-    return { name, in: 'path', required: true, description: parameter.description, schema: { type: 'string', pattern: parameter.pattern.source } };
+    return {
+      name,
+      in: 'path',
+      required: true,
+      description: parameter.description,
+      schema: { type: 'string', pattern: parameter.pattern.source },
+    };
   });
   const query = operation.query ? requestSchema(operation.query) : { properties: {} };
   const required = new Set((query.required as string[] | undefined) ?? []);
@@ -77,16 +105,27 @@ function operationObject(route: Route, operation: Operation) {
     summary: operation.summary,
     ...(operation.description ? { description: operation.description } : {}),
     ...(params.length ? { parameters: params } : {}),
-    ...(operation.body ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: requestSchema(operation.body) } } } } : {}),
+    ...(operation.body
+      ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: requestSchema(operation.body) } } } }
+      : {}),
     responses: {
       [success.status]: {
         description: success.description,
         ...(success.headers
-          ? { headers: Object.fromEntries(Object.entries(success.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
+          ? {
+              headers: Object.fromEntries(
+                Object.entries(success.headers).map(([name, description]) => [
+                  name,
+                  { description, schema: { type: 'string' } },
+                ]),
+              ),
+            }
           : {}),
         ...(success.schema ? { content: { [JSON_TYPE]: { schema: responseSchema(success.schema) } } } : {}),
       },
-      ...Object.fromEntries(errorStatuses(route, operation).map((status) => [status, { $ref: `#/components/responses/Error${status}` }])),
+      ...Object.fromEntries(
+        errorStatuses(route, operation).map((status) => [status, { $ref: `#/components/responses/Error${status}` }]),
+      ),
     },
   };
 }
@@ -107,7 +146,8 @@ export function openApiDocument() {
     info: {
       title: 'Webhooks API',
       version: '2',
-      description: 'Webhooks of the tenant that owns the API key, their delivery log, and the tenant\'s events. Every error has the Error shape.',
+      description:
+        "Webhooks of the tenant that owns the API key, their delivery log, and the tenant's events. Every error has the Error shape.",
       license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }],

@@ -4,7 +4,19 @@ import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/
 import { MAX_BODY_BYTES } from '../http-handler';
 import { recoverRequestSchema } from '../../core/recovery-service';
 import { testEventSchema } from '../../core/test-event-service';
-import { Delivery, DeliveryPage, documented, Event, EventPage, EventTypeList, QueuedRetry, QueuedTest, StartedRecovery, Webhook, WebhookPage } from './response-schemas';
+import {
+  Delivery,
+  DeliveryPage,
+  documented,
+  Event,
+  EventPage,
+  EventTypeList,
+  QueuedRetry,
+  QueuedTest,
+  StartedRecovery,
+  Webhook,
+  WebhookPage,
+} from './response-schemas';
 import type * as z from 'zod/mini';
 
 /** What the description says of one route of lambdas/api/routes.ts, keyed there by the route's name. */
@@ -30,23 +42,36 @@ export const PATH_PARAMETERS: Record<string, { description: string; pattern: Reg
 const webhookBodies = webhookSchemas({ allowHttp: false, allowLoopback: false });
 
 // What the request schemas check in code (refinements), said in the description.
-const URL_RULES = 'absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses';
-const SECRET_RULES = { description: 'whsec_ + standard base64 of 24 to 64 bytes; generated when absent', pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$' };
+const URL_RULES =
+  'absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses';
+const SECRET_RULES = {
+  description: 'whsec_ + standard base64 of 24 to 64 bytes; generated when absent',
+  pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$',
+};
 for (const body of [webhookBodies.create, webhookBodies.update]) documented(body.shape.url, { description: URL_RULES });
 documented(webhookBodies.create.shape.secret, SECRET_RULES);
 documented(rotateSecretSchema.shape.secret, SECRET_RULES);
-documented(rotateSecretSchema.shape.gracePeriodSeconds, { type: 'integer', description: 'seconds the old secret keeps signing; 0 ends it now' });
+documented(rotateSecretSchema.shape.gracePeriodSeconds, {
+  type: 'integer',
+  description: 'seconds the old secret keeps signing; 0 ends it now',
+});
 documented(listQuerySchema.shape.limit, { type: 'integer', description: 'page size' });
 documented(listQuerySchema.shape.cursor, { description: 'nextCursor of the previous page, as it was' });
 
-const WINDOW = 'since and until are inclusive ISO-8601 instants with a time zone; since after until is a validation_error; a window reaching back past the retention (30 days by default) starts at the retention.';
+const WINDOW =
+  'since and until are inclusive ISO-8601 instants with a time zone; since after until is a validation_error; a window reaching back past the retention (30 days by default) starts at the retention.';
 
 export const OPERATIONS: Record<string, Operation> = {
   CreateWebhook: {
     summary: 'Create a webhook',
     description: `url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; events are de-duplicated; secret is generated when absent. Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
     body: webhookBodies.create,
-    success: { status: 201, description: 'Created; Location names the new webhook', schema: Webhook, headers: { Location: '/v2/webhooks/{webhookId}' } },
+    success: {
+      status: 201,
+      description: 'Created; Location names the new webhook',
+      schema: Webhook,
+      headers: { Location: '/v2/webhooks/{webhookId}' },
+    },
     errors: [409],
   },
   ListWebhooks: {
@@ -54,21 +79,31 @@ export const OPERATIONS: Record<string, Operation> = {
     query: listQuerySchema,
     success: { status: 200, description: 'A page', schema: WebhookPage },
   },
-  GetWebhook: { summary: 'Retrieve a webhook (with its secret)', success: { status: 200, description: 'The webhook', schema: Webhook } },
+  GetWebhook: {
+    summary: 'Retrieve a webhook (with its secret)',
+    success: { status: 200, description: 'The webhook', schema: Webhook },
+  },
   UpdateWebhook: {
     summary: 'Change some of url, events, description, active, filter',
     description: 'Re-activating clears disabledReason; null removes the description or the filter.',
     body: webhookBodies.update,
     success: { status: 200, description: 'The updated webhook', schema: Webhook },
   },
-  DeleteWebhook: { summary: 'Delete a webhook; deliveries already queued for it are skipped', success: { status: 204, description: 'Deleted' } },
+  DeleteWebhook: {
+    summary: 'Delete a webhook; deliveries already queued for it are skipped',
+    success: { status: 204, description: 'Deleted' },
+  },
   RotateWebhookSecret: {
     summary: 'Rotate the secret',
-    description: 'The old secret keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now).',
+    description:
+      'The old secret keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now).',
     body: rotateSecretSchema,
     success: { status: 200, description: 'The webhook with its new secret', schema: Webhook },
   },
-  ListEventTypes: { summary: 'The event catalog', success: { status: 200, description: 'Every type, with a description and an example', schema: EventTypeList } },
+  ListEventTypes: {
+    summary: 'The event catalog',
+    success: { status: 200, description: 'Every type, with a description and an example', schema: EventTypeList },
+  },
   ListDeliveries: {
     summary: "A webhook's deliveries, newest first",
     description: WINDOW,
@@ -82,7 +117,8 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   RetryDelivery: {
     summary: 'Send a delivery again, once, now',
-    description: "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled; a 404 says so when the event is past its retention.",
+    description:
+      "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled; a 404 says so when the event is past its retention.",
     success: { status: 202, description: 'Queued', schema: QueuedRetry },
     errors: [409],
   },
@@ -95,7 +131,8 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   RecoverDeliveries: {
     summary: 'Re-queue every failed delivery of a time window, in the background',
-    description: "One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled.",
+    description:
+      "One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled.",
     body: recoverRequestSchema,
     success: { status: 202, description: 'Started', schema: StartedRecovery },
     errors: [409],

@@ -39,9 +39,13 @@ export const ERROR_STATUS: Record<string, number> = {
 export const ErrorBody = documented(
   z.strictObject({
     error: z.strictObject({
-      code: documented(z.enum(Object.keys(ERROR_STATUS) as [string, ...string[]]), { description: 'machine-readable; the status of each is listed with the responses' }),
+      code: documented(z.enum(Object.keys(ERROR_STATUS) as [string, ...string[]]), {
+        description: 'machine-readable; the status of each is listed with the responses',
+      }),
       message: text('for people; names the first problem'),
-      details: z.array(z.strictObject({ path: text('the field or parameter, dotted (events.0)'), message: z.string() })),
+      details: z.array(
+        z.strictObject({ path: text('the field or parameter, dotted (events.0)'), message: z.string() }),
+      ),
       requestId: text('quote it when asking for help'),
     }),
   }),
@@ -50,13 +54,15 @@ export const ErrorBody = documented(
 
 export const EventType = documented(z.string().check(z.regex(EVENT_TYPE_NAME_PATTERN)), {
   id: 'EventType',
-  description: 'A type of the deployment\'s catalog (GET /v2/event-types lists them; a team\'s catalog replaces the product\'s)',
+  description:
+    "A type of the deployment's catalog (GET /v2/event-types lists them; a team's catalog replaces the product's)",
 });
 
 const filterValue = z.union([z.string(), z.number(), z.boolean()]);
 const Filter = documented(z.nullable(z.record(z.string(), z.array(filterValue))), {
   id: 'Filter',
-  description: 'Dotted paths into the event data, each with the values accepted there; null: every event of the subscribed types',
+  description:
+    'Dotted paths into the event data, each with the values accepted there; null: every event of the subscribed types',
 });
 
 const Health = documented(
@@ -64,11 +70,17 @@ const Health = documented(
     state: z.enum(['healthy', 'failing', 'open']),
     failingSince: z.nullable(instant()),
     consecutiveFailures: z.number(),
-    nextProbeAt: z.optional(documented(z.string(), { format: 'date-time', description: 'while the circuit is open: when the next probe attempt goes' })),
+    nextProbeAt: z.optional(
+      documented(z.string(), {
+        format: 'date-time',
+        description: 'while the circuit is open: when the next probe attempt goes',
+      }),
+    ),
     slowLaneUntil: z.optional(
       documented(z.string(), {
         format: 'date-time',
-        description: 'the endpoint answered slowly or not at all: until then its deliveries go through the slow lane, where each attempt may take the whole send timeout',
+        description:
+          'the endpoint answered slowly or not at all: until then its deliveries go through the slow lane, where each attempt may take the whole send timeout',
       }),
     ),
   }),
@@ -80,23 +92,33 @@ const webhookFields = {
   url: z.string(),
   events: z.array(EventType),
   filter: Filter,
-  ordering: documented(z.enum(['none', 'fifo']), { description: 'fifo: attempted strictly in the order received, a failing one holding back only this webhook' }),
-  throttleRate: documented(z.nullable(z.number()), { description: 'deliveries per second at most (1 to 1,000), across every container; null: no limit' }),
+  ordering: documented(z.enum(['none', 'fifo']), {
+    description: 'fifo: attempted strictly in the order received, a failing one holding back only this webhook',
+  }),
+  throttleRate: documented(z.nullable(z.number()), {
+    description: 'deliveries per second at most (1 to 1,000), across every container; null: no limit',
+  }),
   active: z.boolean(),
   description: z.nullable(z.string()),
-  disabledReason: z.optional(text('present when the platform switched the webhook off (410 Gone, or failing for days)')),
+  disabledReason: z.optional(
+    text('present when the platform switched the webhook off (410 Gone, or failing for days)'),
+  ),
   health: Health,
   createdAt: instant(),
   updatedAt: instant(),
 };
 
-export const WebhookSummary = documented(z.strictObject(webhookFields), { id: 'WebhookSummary', description: 'A webhook in a list: never with its secret or its custom headers' });
+export const WebhookSummary = documented(z.strictObject(webhookFields), {
+  id: 'WebhookSummary',
+  description: 'A webhook in a list: never with its secret or its custom headers',
+});
 export const Webhook = documented(
   z.strictObject({
     ...webhookFields,
     secret: text('whsec_ + base64; signs every delivery'),
     headers: documented(z.record(z.string(), z.string()), {
-      description: 'custom request headers sent with every delivery (at most 20; {} when none); shown, like the secret, only here',
+      description:
+        'custom request headers sent with every delivery (at most 20; {} when none); shown, like the secret, only here',
     }),
   }),
   { id: 'Webhook', description: 'A webhook with its secret and custom headers' },
@@ -104,7 +126,11 @@ export const Webhook = documented(
 
 function page<S extends z.ZodMiniType>(id: string, item: S) {
   return documented(
-    z.strictObject({ data: z.array(item), hasMore: z.boolean(), nextCursor: documented(z.nullable(z.string()), { description: 'pass as cursor for the next page' }) }),
+    z.strictObject({
+      data: z.array(item),
+      hasMore: z.boolean(),
+      nextCursor: documented(z.nullable(z.string()), { description: 'pass as cursor for the next page' }),
+    }),
     { id, description: 'A page; a filtered page may hold fewer items than the limit and still have more' },
   );
 }
@@ -117,14 +143,22 @@ const deliverySummaryFields = {
   status: z.enum(DELIVERY_STATUSES),
   attemptCount: z.number(),
   lastAttempt: z.nullable(
-    z.strictObject({ at: instant(), statusCode: z.nullable(z.number()), durationMs: z.number(), error: z.nullable(z.string()) }),
+    z.strictObject({
+      at: instant(),
+      statusCode: z.nullable(z.number()),
+      durationMs: z.number(),
+      error: z.nullable(z.string()),
+    }),
   ),
   nextAttemptAt: z.nullable(instant()),
   createdAt: documented(z.string(), { format: 'date-time', description: "the event's receivedAt: the log's order" }),
   updatedAt: instant(),
 };
 
-export const DeliverySummary = documented(z.strictObject(deliverySummaryFields), { id: 'DeliverySummary', description: 'A delivery of one event to one webhook' });
+export const DeliverySummary = documented(z.strictObject(deliverySummaryFields), {
+  id: 'DeliverySummary',
+  description: 'A delivery of one event to one webhook',
+});
 export const DeliveryPage = page('DeliveryPage', DeliverySummary);
 
 export const Delivery = documented(
@@ -141,7 +175,8 @@ export const Delivery = documented(
       }),
     ),
     attemptsOmitted: documented(z.number(), {
-      description: 'attempts made but not kept: a delivery keeps its first 5 attempts and its latest 20 (attemptCount counts them all)',
+      description:
+        'attempts made but not kept: a delivery keeps its first 5 attempts and its latest 20 (attemptCount counts them all)',
     }),
     reason: z.nullable(text('why the platform stopped: a skipped or given-up delivery')),
     payload: text('the exact body that is sent, signed as it is'),
@@ -149,7 +184,12 @@ export const Delivery = documented(
   { id: 'Delivery', description: 'A delivery with every attempt and the exact payload' },
 );
 
-const deliveryCounts = z.strictObject(Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, z.number()])) as Record<(typeof DELIVERY_STATUSES)[number], z.ZodMiniNumber>);
+const deliveryCounts = z.strictObject(
+  Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, z.number()])) as Record<
+    (typeof DELIVERY_STATUSES)[number],
+    z.ZodMiniNumber
+  >,
+);
 
 export const EventSummary = documented(
   z.strictObject({ id: z.string(), type: EventType, receivedAt: instant(), deliveryCounts }),
@@ -161,9 +201,13 @@ export const Event = documented(
   z.strictObject({
     id: z.string(),
     type: EventType,
-    data: documented(z.record(z.string(), z.unknown()), { description: 'exactly as delivered; numbers keep their digits' }),
+    data: documented(z.record(z.string(), z.unknown()), {
+      description: 'exactly as delivered; numbers keep their digits',
+    }),
     receivedAt: instant(),
-    deliveries: z.array(z.strictObject({ webhookId: z.string(), status: z.enum(DELIVERY_STATUSES), attemptCount: z.number() })),
+    deliveries: z.array(
+      z.strictObject({ webhookId: z.string(), status: z.enum(DELIVERY_STATUSES), attemptCount: z.number() }),
+    ),
   }),
   { id: 'Event', description: 'An event as delivered, and where it went' },
 );
@@ -173,15 +217,21 @@ export const QueuedRetry = documented(z.strictObject({ eventId: z.string(), queu
   description: 'A manual attempt is queued; its outcome shows in the delivery, as an attempt with trigger manual',
 });
 
-export const QueuedTest = documented(z.strictObject({ eventId: text('the test event: GET /v2/events/{eventId} and the delivery log show it') }), {
-  id: 'QueuedTest',
-  description: 'The test event is on its way through the pipeline',
-});
+export const QueuedTest = documented(
+  z.strictObject({ eventId: text('the test event: GET /v2/events/{eventId} and the delivery log show it') }),
+  {
+    id: 'QueuedTest',
+    description: 'The test event is on its way through the pipeline',
+  },
+);
 
-export const StartedRecovery = documented(z.strictObject({ recoveryId: z.string(), since: instant(), until: instant() }), {
-  id: 'StartedRecovery',
-  description: 'The recovery runs in the background: every failed delivery of the window gets one manual attempt',
-});
+export const StartedRecovery = documented(
+  z.strictObject({ recoveryId: z.string(), since: instant(), until: instant() }),
+  {
+    id: 'StartedRecovery',
+    description: 'The recovery runs in the background: every failed delivery of the window gets one manual attempt',
+  },
+);
 
 export const EventTypeList = documented(
   z.strictObject({
