@@ -11,13 +11,11 @@ export const MAX_DESCRIPTION_LENGTH = 512;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-const eventTypeSchema = z
-  .string({ error: 'must be an event type' })
-  .check(
-    z.refine((type) => eventCatalog().has(type), {
-      error: () => `unknown event type; expected one of ${eventCatalog().types.join(', ')}`,
-    }),
-  );
+const eventTypeSchema = z.string({ error: 'must be an event type' }).check(
+  z.refine((type) => eventCatalog().has(type), {
+    error: () => `unknown event type; expected one of ${eventCatalog().types.join(', ')}`,
+  }),
+);
 
 const eventsSchema = z.pipe(
   z.array(eventTypeSchema, { error: 'must be an array of event types' }).check(

@@ -66,15 +66,13 @@ describe('Handler: create-webhook', () => {
   });
 
   it('answers limit_exceeded when the count condition fails', async () => {
-    dynamo
-      .on(TransactWriteCommand)
-      .rejects(
-        new TransactionCanceledException({
-          message: 'cancelled',
-          $metadata: {},
-          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
-        }),
-      );
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
     const response = await createWebhook(
       apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }),
       context,

@@ -50,12 +50,10 @@ describe('Class: BatchOutbox', () => {
   });
 
   it('fails only the records whose messages a queue did not take, and refuses for good what SQS calls the sender fault', async () => {
-    sqs
-      .on(SendMessageBatchCommand, { QueueUrl: 'https://queue/deliveries' })
-      .resolves({
-        Successful: [],
-        Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad char' }],
-      });
+    sqs.on(SendMessageBatchCommand, { QueueUrl: 'https://queue/deliveries' }).resolves({
+      Successful: [],
+      Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad char' }],
+    });
     sqs.on(SendMessageBatchCommand, { QueueUrl: 'https://queue/dlq' }).rejects(new Error('throttled'));
     const outbox = new BatchOutbox();
     outbox.add('https://queue/deliveries', 'm1', { body: 'a' });
