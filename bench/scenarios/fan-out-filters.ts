@@ -33,18 +33,22 @@ const body = (index: number) =>
 
 function service(subscribed: Webhook[]) {
   const ports: FanOutPorts = {
-    claim: async (events) =>
-      new Map<string, Claim>(
-        events.map(({ messageId }) => [
-          messageId,
-          { kind: 'claimed', receivedAt: '2026-01-01T00:00:00.000Z', queuedWebhookIds: [] },
-        ]),
-      ),
-    webhooksOf: async () => subscribed,
-    queueDeliveries: async () => ({ unsent: new Set(), refused: new Map() }),
-    rememberQueued: async () => undefined,
-    quarantine: async () => new Set(),
-    recordCompleted: async () => new Set(),
+    events: {
+      claim: async (events) =>
+        new Map<string, Claim>(
+          events.map(({ messageId }) => [
+            messageId,
+            { kind: 'claimed', receivedAt: '2026-01-01T00:00:00.000Z', queuedWebhookIds: [] },
+          ]),
+        ),
+      rememberQueued: async () => undefined,
+      recordCompleted: async () => new Set(),
+    },
+    webhooks: { of: async () => subscribed },
+    queues: {
+      queueDeliveries: async () => ({ unsent: new Set(), refused: new Map() }),
+      quarantine: async () => new Set(),
+    },
   };
   return new FanOutService(ports);
 }

@@ -47,19 +47,29 @@ export interface Quarantined {
   reason: string;
 }
 
-/** Each port that sends or writes answers with the source messages it could not do its part for. */
-export interface FanOutPorts {
+/** The event log's part: claims, and what an unfinished or finished fan-out queued. */
+export interface FanOutEventLog {
   /** Claims each event for the message that brought it (by message id). */
   claim(events: readonly { messageId: string; event: TenantEvent }[]): Promise<Map<string, Claim>>;
-  webhooksOf(tenantId: string): Promise<Webhook[]>;
+  /** Notes, on an unfinished event, the webhooks whose deliveries were queued, so a retry sends only the rest. */
+  rememberQueued(events: readonly { event: TenantEvent; webhookIds: string[] }[]): Promise<void>;
+  /** Answers the source messages whose event could not be recorded. */
+  recordCompleted(events: readonly CompletedEvent[]): Promise<Set<string>>;
+}
+
+/** The queues' part; each answers with the source messages it could not do its part for. */
+export interface FanOutQueues {
   /** Answers which deliveries the queue did not take; `refused` are those it never will (by source message). */
   queueDeliveries(
     deliveries: readonly QueuedDelivery[],
   ): Promise<{ unsent: ReadonlySet<QueuedDelivery>; refused: Map<string, string> }>;
-  /** Notes, on an unfinished event, the webhooks whose deliveries were queued, so a retry sends only the rest. */
-  rememberQueued(events: readonly { event: TenantEvent; webhookIds: string[] }[]): Promise<void>;
   quarantine(poison: readonly Quarantined[]): Promise<Set<string>>;
-  recordCompleted(events: readonly CompletedEvent[]): Promise<Set<string>>;
+}
+
+export interface FanOutPorts {
+  events: FanOutEventLog;
+  webhooks: { of(tenantId: string): Promise<Webhook[]> };
+  queues: FanOutQueues;
 }
 
 export interface FanOutReport {
@@ -91,87 +101,77 @@ export class FanOutService {
 
   async handleBatch(records: readonly IncomingEvent[]): Promise<FanOutReport> {
     const report: FanOutReport = { failedMessageIds: [], duplicates: [], quarantined: [] };
-    const valid: { record: IncomingEvent; event: TenantEvent }[] = [];
+    const valid = this.screen(records, report);
+    const first = firstOfEach(valid, report);
+    const planned = await this.plan(first, report);
+    const failed = await this.queue(planned, report);
+    const notQuarantined = await this.ports.queues.quarantine(report.quarantined);
+    report.failedMessageIds = [...new Set([...report.failedMessageIds, ...failed, ...notQuarantined])];
+    return report;
+  }
+
+  /** The events that may be fanned out; the others are quarantined with their reason. */
+  private screen(records: readonly IncomingEvent[], report: FanOutReport): ValidEvent[] {
+    const valid: ValidEvent[] = [];
     for (const record of records) {
-      if (record.claimsPlatformOrigin && !record.fromPlatform) {
-        const reason =
-          'forged_origin: a producer message claims to come from the platform; only the platform publishes its own events';
+      const refusal = (reason: string) =>
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
+      if (record.claimsPlatformOrigin && !record.fromPlatform) {
+        refusal(
+          'forged_origin: a producer message claims to come from the platform; only the platform publishes its own events',
+        );
         continue;
       }
       const parsed = parseEnvelope(record.body, record.messageId, { fromPlatform: record.fromPlatform === true });
       if (!parsed.ok) {
-        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: parsed.reason });
+        refusal(parsed.reason);
         continue;
       }
       // checked before the claim, so an event that can never be queued leaves no unfinished claim behind
       const largest = largestDeliveryMessageBytes(parsed.event);
       if (largest > this.maxMessageBytes) {
-        const reason = `too_large: a delivery message would be ${largest} bytes; the deliveries queue takes at most ${this.maxMessageBytes}`;
-        report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
+        refusal(
+          `too_large: a delivery message would be ${largest} bytes; the deliveries queue takes at most ${this.maxMessageBytes}`,
+        );
         continue;
       }
       valid.push({ record, event: parsed.event });
     }
+    return valid;
+  }
 
-    const seen = new Set<string>();
-    const first = valid.filter(({ record, event }) => {
-      const key = eventKey(event);
-      if (!seen.has(key)) return seen.add(key);
-      // the same event twice in one batch: the first one fans it out (or fails, and so comes back)
-      report.duplicates.push({ messageId: record.messageId, tenantId: event.tenantId, eventId: event.id });
-      return false;
-    });
+  /** Claims the events and, for each one claimed, the deliveries not queued by an earlier try. */
+  private async plan(events: readonly ValidEvent[], report: FanOutReport): Promise<PlannedEvent[]> {
     // each tenant's webhooks are read once per batch, at the same time as the claims
-    const tenantIds = [...new Set(first.map(({ event }) => event.tenantId))];
+    const tenantIds = [...new Set(events.map(({ event }) => event.tenantId))];
     const [claims, webhookLists] = await Promise.all([
-      this.ports.claim(first.map(({ record, event }) => ({ messageId: record.messageId, event }))),
-      Promise.all(tenantIds.map((tenantId) => this.ports.webhooksOf(tenantId))),
+      this.ports.events.claim(events.map(({ record, event }) => ({ messageId: record.messageId, event }))),
+      Promise.all(tenantIds.map((tenantId) => this.ports.webhooks.of(tenantId))),
     ]);
     const webhooksOf = new Map(tenantIds.map((tenantId, index) => [tenantId, webhookLists[index]!]));
-    const planned: {
-      record: IncomingEvent;
-      event: TenantEvent;
-      deliveries: QueuedDelivery[];
-      receivedAt: string;
-      queuedBefore: string[];
-    }[] = [];
-    for (const { record, event } of first) {
+    const planned: PlannedEvent[] = [];
+    for (const { record, event } of events) {
       const claim = claims.get(record.messageId)!;
-      if (claim.kind === 'completed') {
+      if (claim.kind === 'completed')
         report.duplicates.push({ messageId: record.messageId, tenantId: event.tenantId, eventId: event.id });
-        continue;
-      }
-      if (claim.kind === 'busy') {
-        report.failedMessageIds.push(record.messageId);
-        continue;
-      }
-      if (claim.kind === 'invalid') {
+      else if (claim.kind === 'busy') report.failedMessageIds.push(record.messageId);
+      else if (claim.kind === 'invalid')
         report.quarantined.push({
           fromMessageId: record.messageId,
           body: record.body,
           reason: `invalid_event: ${claim.reason}`,
         });
-        continue;
-      }
-      const queuedBefore = new Set(claim.queuedWebhookIds);
-      const tenantWebhooks = webhooksOf.get(event.tenantId)!;
-      const ordered = new Set(
-        tenantWebhooks.filter((webhook) => webhook.ordering === 'fifo').map((webhook) => webhook.id),
-      );
-      const tasks = deliveryTasks(event, claim.receivedAt, tenantWebhooks);
-      const deliveries = tasks
-        .filter((task) => !queuedBefore.has(task.webhookId))
-        .map((task) => ({
-          fromMessageId: record.messageId,
-          task,
-          body: serializeTask(task),
-          ordered: ordered.has(task.webhookId),
-        }));
-      planned.push({ record, event, deliveries, receivedAt: claim.receivedAt, queuedBefore: [...queuedBefore] });
+      else planned.push(plannedEvent(record, event, claim, webhooksOf.get(event.tenantId)!));
     }
+    return planned;
+  }
 
-    const queued = await this.ports.queueDeliveries(planned.flatMap((plan) => plan.deliveries));
+  /**
+   * Queues the deliveries; an event whose deliveries were all taken is recorded completed, one taken in part
+   * remembers what was queued and comes back. Answers the messages to receive again.
+   */
+  private async queue(planned: readonly PlannedEvent[], report: FanOutReport): Promise<Set<string>> {
+    const queued = await this.ports.queues.queueDeliveries(planned.flatMap((plan) => plan.deliveries));
     const failed = new Set<string>();
     const partly: { event: TenantEvent; webhookIds: string[] }[] = [];
     const done: CompletedEvent[] = [];
@@ -192,12 +192,52 @@ export class FanOutService {
       }
     }
     // a failed write here only means the retry sends those deliveries again (same webhook-id): no need to fail more
-    await this.ports.rememberQueued(partly);
-    const notRecorded = await this.ports.recordCompleted(done);
-    const notQuarantined = await this.ports.quarantine(report.quarantined);
-    report.failedMessageIds = [...new Set([...report.failedMessageIds, ...failed, ...notRecorded, ...notQuarantined])];
-    return report;
+    await this.ports.events.rememberQueued(partly);
+    for (const messageId of await this.ports.events.recordCompleted(done)) failed.add(messageId);
+    return failed;
   }
+}
+
+interface ValidEvent {
+  record: IncomingEvent;
+  event: TenantEvent;
+}
+
+interface PlannedEvent extends ValidEvent {
+  deliveries: QueuedDelivery[];
+  receivedAt: string;
+  /** Webhooks an earlier, unfinished try already queued deliveries for. */
+  queuedBefore: string[];
+}
+
+/** The first message of each event; a repeat within the batch is a duplicate (the first fans it out, or comes back). */
+function firstOfEach(valid: readonly ValidEvent[], report: FanOutReport): ValidEvent[] {
+  const seen = new Set<string>();
+  return valid.filter(({ record, event }) => {
+    const key = eventKey(event);
+    if (!seen.has(key)) return seen.add(key);
+    report.duplicates.push({ messageId: record.messageId, tenantId: event.tenantId, eventId: event.id });
+    return false;
+  });
+}
+
+function plannedEvent(
+  record: IncomingEvent,
+  event: TenantEvent,
+  claim: Extract<Claim, { kind: 'claimed' }>,
+  tenantWebhooks: readonly Webhook[],
+): PlannedEvent {
+  const queuedBefore = new Set(claim.queuedWebhookIds);
+  const ordered = new Set(tenantWebhooks.filter((webhook) => webhook.ordering === 'fifo').map((webhook) => webhook.id));
+  const deliveries = deliveryTasks(event, claim.receivedAt, tenantWebhooks)
+    .filter((task) => !queuedBefore.has(task.webhookId))
+    .map((task) => ({
+      fromMessageId: record.messageId,
+      task,
+      body: serializeTask(task),
+      ordered: ordered.has(task.webhookId),
+    }));
+  return { record, event, deliveries, receivedAt: claim.receivedAt, queuedBefore: [...queuedBefore] };
 }
 
 /** Every webhook id has this length (ids.ts), so one stands for all in a size. */

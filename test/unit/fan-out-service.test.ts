@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FanOutService, type Claim, type FanOutPorts } from '../../lambdas/core/fan-out-service';
+import { FanOutService, type Claim, type FanOutEventLog, type FanOutQueues } from '../../lambdas/core/fan-out-service';
+import type { Webhook } from '../../lambdas/core/webhook';
 import { aWebhook } from '../helpers/factories';
 
 const receivedAt = '2026-11-26T10:00:00.000Z';
 
 function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefined as number | undefined } = {}) {
   const ports = {
-    claim: vi.fn<FanOutPorts['claim']>(
+    claim: vi.fn<FanOutEventLog['claim']>(
       async (events) =>
         new Map(
           events.map(({ messageId }) => [
@@ -16,7 +17,7 @@ function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefin
         ),
     ),
     webhooksOf: vi
-      .fn<FanOutPorts['webhooksOf']>()
+      .fn<(tenantId: string) => Promise<Webhook[]>>()
       .mockResolvedValue([
         aWebhook({ id: 'webhook_a' }),
         aWebhook({ id: 'webhook_b', events: ['document.uploaded', 'verification.completed'] }),
@@ -25,13 +26,22 @@ function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefin
         aWebhook({ id: 'webhook_other_tenant', tenantId: 'globex' }),
       ]),
     queueDeliveries: vi
-      .fn<FanOutPorts['queueDeliveries']>()
+      .fn<FanOutQueues['queueDeliveries']>()
       .mockResolvedValue({ unsent: new Set(), refused: new Map() }),
-    rememberQueued: vi.fn<FanOutPorts['rememberQueued']>().mockResolvedValue(),
-    quarantine: vi.fn<FanOutPorts['quarantine']>().mockResolvedValue(new Set()),
-    recordCompleted: vi.fn<FanOutPorts['recordCompleted']>().mockResolvedValue(new Set()),
+    rememberQueued: vi.fn<FanOutEventLog['rememberQueued']>().mockResolvedValue(),
+    quarantine: vi.fn<FanOutQueues['quarantine']>().mockResolvedValue(new Set()),
+    recordCompleted: vi.fn<FanOutEventLog['recordCompleted']>().mockResolvedValue(new Set()),
   };
-  return { ports, service: new FanOutService(ports, maxMessageBytes) };
+  const { claim, rememberQueued, recordCompleted, webhooksOf, queueDeliveries, quarantine } = ports;
+  const service = new FanOutService(
+    {
+      events: { claim, rememberQueued, recordCompleted },
+      webhooks: { of: webhooksOf },
+      queues: { queueDeliveries, quarantine },
+    },
+    maxMessageBytes,
+  );
+  return { ports, service };
 }
 
 const envelope = (id = 'evt_1', data: unknown = { verificationId: 'ver_1' }) =>
