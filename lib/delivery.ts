@@ -4,7 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RETRY_JITTER } from '../lambdas/core/retry-schedule';
+import { orderedReceivesNeeded, RETRY_JITTER } from '../lambdas/core/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
@@ -63,6 +63,7 @@ export class Delivery extends Construct {
   public constructor(scope: Construct, id: string, { table, config, dataKey, egress }: DeliveryProps) {
     super(scope, id);
     assertScheduleFitsRetention(config.retryScheduleSeconds, config.eventRetentionDays * 86_400);
+    assertScheduleFitsOrderedRedrive(config.retryScheduleSeconds, ORDERED_DELIVERIES_QUEUE.maxReceiveCount);
 
     this.dataKey = dataKey;
     this.egress = egress;
@@ -229,6 +230,19 @@ function assertScheduleFitsRetention(scheduleSeconds: number[], retentionSeconds
   if (latestLastAttempt >= retentionSeconds) {
     throw new Error(
       `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the retention of events and delivery records (${retentionSeconds} s)`,
+    );
+  }
+}
+
+/**
+ * The ordered lane's redrive policy must never move a delivery that is still within its schedule: a message there
+ * is received once per wait, and with each head ahead of it (see orderedReceivesNeeded).
+ */
+function assertScheduleFitsOrderedRedrive(scheduleSeconds: number[], maxReceiveCount: number): void {
+  const needed = orderedReceivesNeeded(scheduleSeconds);
+  if (needed >= maxReceiveCount) {
+    throw new Error(
+      `retryScheduleSeconds: an ordered delivery may be received ${needed} times before its schedule ends, and the ordered queue moves a message to its DLQ after ${maxReceiveCount}: shorten the schedule`,
     );
   }
 }
