@@ -52,6 +52,8 @@ export class Delivery extends Construct {
   public readonly slowDeliveriesQueue: Queue;
   /** The ordered lane (FIFO, a message group per webhook): deliveries to webhooks with `ordering: "fifo"`. */
   public readonly orderedDeliveriesQueue: Queue;
+  /** Only what the ordered function kept failing on (exhausted deliveries go to the deliveries DLQ). */
+  public readonly orderedDeliveriesDlq: Queue;
   public readonly deliverOrderedFunction: WebhooksFunction;
   public readonly fanOutFunction: WebhooksFunction;
   public readonly deliverFunction: WebhooksFunction;
@@ -75,7 +77,9 @@ export class Delivery extends Construct {
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
     this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq, dataKey);
-    this.orderedDeliveriesQueue = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE, dataKey).queue;
+    const ordered = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE, dataKey);
+    this.orderedDeliveriesQueue = ordered.queue;
+    this.orderedDeliveriesDlq = ordered.dlq;
 
     const environment = {
       ...sharedEnvironment(config),
@@ -172,6 +176,11 @@ export class Delivery extends Construct {
       'DeliveriesDlqUrl',
       'Deliveries that exhausted their attempts; replay from here',
       this.deliveriesDlq.queueUrl,
+    );
+    this.output(
+      'OrderedDeliveriesDlqUrl',
+      'Ordered deliveries the function kept failing on (no reason attached); replay with npm run redrive -- --queue ordered',
+      this.orderedDeliveriesDlq.queueUrl,
     );
     this.output(
       'DeliveriesQueueUrl',
