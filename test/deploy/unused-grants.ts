@@ -22,6 +22,8 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'Seals endpoint secrets (create and update of a webhook with auth or tls; the deliver lanes seal the OAuth2 tokens they cache). KMS is not emulated here: local/artifacts/artifact-platform.ts gives these functions the local key.',
   '* kms:Decrypt Storage/SecretsKey':
     "Opens a webhook's sealed endpoint secrets and cached OAuth2 tokens in the deliver lanes; as kms:GenerateDataKey, the local key stands in for KMS here.",
+  '* dynamodb:GetItem Storage/Table TENANT#*':
+    "The deliver lanes read a webhook's shared OAuth2 token item (OAUTH2TOKEN#); only webhooks with oauth2 auth need it.",
   // failure paths the suite does not force
   '* dynamodb:PutItem Storage/Table WEBHOOK#*':
     'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record is put on its own. Needs a throttled table to reach.',
