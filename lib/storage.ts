@@ -52,7 +52,12 @@ function dataKey(scope: Construct, choice: string): IKey | undefined {
       },
     }),
   );
-  // grants only for AWS services acting on a resource (DynamoDB makes one for the table), never to a principal
+  denyGrantsToPrincipals(key);
+  return key;
+}
+
+/** Grants only for AWS services acting on a resource (DynamoDB makes one for the table), never to a principal. */
+function denyGrantsToPrincipals(key: Key): void {
   key.addToResourcePolicy(
     new PolicyStatement({
       effect: Effect.DENY,
@@ -62,7 +67,6 @@ function dataKey(scope: Construct, choice: string): IKey | undefined {
       conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
     }),
   );
-  return key;
 }
 
 /**
@@ -99,6 +103,7 @@ export class Storage extends Construct {
       // a sealed secret in the retained table, or in a restore of it, needs this key to open
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    denyGrantsToPrincipals(this.secretsKey);
     const capacity = config.billingMode === 'provisioned' ? provisioned(config.provisionedCapacity) : undefined;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },

@@ -287,10 +287,14 @@ describe('Construct: Delivery', () => {
     expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, 'APIKEY#abc')))).toBe(false);
   });
 
-  it('lets deliver read and keep webhook state (TENANT#) and write the delivery log (WEBHOOK#), and nothing of events or API keys', () => {
+  it('lets deliver read and keep webhook state and its shared OAuth2 token (TENANT#) and write the delivery log (WEBHOOK#), and nothing of events or API keys', () => {
     // Prepare
     const expected = [
-      { actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['TENANT#*'] },
+      {
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        index: undefined,
+        leadingKeys: ['TENANT#*'],
+      },
       {
         actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         index: undefined,
