@@ -1,0 +1,46 @@
+import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
+import type { UrlPolicy } from '../../core/url-guard';
+import type { Webhook } from '../../core/webhook';
+import { GuardedHttpClient, type SendingLimits } from '../guarded-http-client';
+import { HttpDestination } from './http-destination';
+
+/** What a lane's adapters are built from: its URL policy and how long one attempt may take. */
+export interface DestinationSettings {
+  policy: UrlPolicy;
+  limits: SendingLimits;
+}
+
+/**
+ * One entry per kind of destination: how to build its adapter (once per lane and container, on first use, so a
+ * kind nobody uses loads nothing). Adding a kind: its adapter file in this folder, its entry here and in
+ * `destinationKind`, its IAM grant (lib/delivery.ts) and its schema (core/webhook-schemas.ts); see
+ * docs/architecture.md, "Adding a destination kind".
+ */
+const ADAPTERS = {
+  http: (settings: DestinationSettings) =>
+    new HttpDestination(new GuardedHttpClient(settings.policy, { limits: settings.limits })),
+} satisfies Record<string, (settings: DestinationSettings) => DeliveryDestination>;
+
+export type DestinationKind = keyof typeof ADAPTERS;
+
+/** Where a webhook's deliveries go: today every webhook has a URL. */
+export function destinationKind(_webhook: Webhook): DestinationKind {
+  return 'http';
+}
+
+/** The destination port for a lane: hands each attempt to its webhook's kind of adapter. */
+export class DestinationRegistry implements DeliveryDestination {
+  private readonly adapters = new Map<DestinationKind, DeliveryDestination>();
+
+  constructor(private readonly settings: DestinationSettings) {}
+
+  attempt(delivery: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+    const kind = destinationKind(delivery.webhook);
+    let adapter = this.adapters.get(kind);
+    if (!adapter) {
+      adapter = ADAPTERS[kind](this.settings);
+      this.adapters.set(kind, adapter);
+    }
+    return adapter.attempt(delivery);
+  }
+}
