@@ -57,6 +57,32 @@ export interface Health {
   slowLaneUntil?: string;
 }
 
+/** How deliveries authenticate to the endpoint, without its secret (clientSecret and password are write-only); null: none */
+export type EndpointAuth =
+  | (
+      | {
+          type: "oauth2_client_credentials";
+          tokenUrl: string;
+          clientId: string;
+          scope: string | null;
+          audience: string | null;
+        }
+      | {
+          type: "basic";
+          username: string;
+        }
+    )
+  | null;
+
+/** Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); null: none */
+export type EndpointTls = {
+  /** the client certificate's subject; null: no client certificate */
+  certificateSubject: string | null;
+  certificateExpiresAt: string | null;
+  /** a private CA is trusted for the endpoint's server certificate, beside the public ones */
+  caCertificate: boolean;
+} | null;
+
 /** A webhook in a list: never with its secret or its custom headers */
 export interface WebhookSummary {
   id: string;
@@ -68,6 +94,10 @@ export interface WebhookSummary {
   ordering: "none" | "fifo";
   /** deliveries per second at most (1 to 1,000), across every container; null: no limit */
   throttleRate: number | null;
+  /** How deliveries authenticate to the endpoint, without its secret (clientSecret and password are write-only); null: none */
+  auth: EndpointAuth;
+  /** Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); null: none */
+  tls: EndpointTls;
   active: boolean;
   description: string | null;
   /** present when the platform switched the webhook off (410 Gone, or failing for days) */
@@ -91,6 +121,10 @@ export interface Webhook {
   ordering: "none" | "fifo";
   /** deliveries per second at most (1 to 1,000), across every container; null: no limit */
   throttleRate: number | null;
+  /** How deliveries authenticate to the endpoint, without its secret (clientSecret and password are write-only); null: none */
+  auth: EndpointAuth;
+  /** Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); null: none */
+  tls: EndpointTls;
   active: boolean;
   description: string | null;
   /** present when the platform switched the webhook off (410 Gone, or failing for days) */
@@ -278,6 +312,70 @@ export interface CreateWebhookPayload {
   headers?: Partial<Record<string, string>>;
   throttleRate?: number | null;
   ordering?: "none" | "fifo";
+  auth?:
+    | (
+        | {
+            type: "oauth2_client_credentials";
+            tokenUrl: string;
+            /**
+             * @minLength 1
+             * @maxLength 256
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            clientId: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            clientSecret: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            scope?: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            audience?: string;
+          }
+        | {
+            type: "basic";
+            /**
+             * @minLength 1
+             * @maxLength 256
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            username: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            password: string;
+          }
+      )
+    | null;
+  tls?: {
+    /**
+     * @minLength 1
+     * @maxLength 16384
+     */
+    clientCertificate?: string;
+    /**
+     * @minLength 1
+     * @maxLength 16384
+     */
+    privateKey?: string;
+    /**
+     * @minLength 1
+     * @maxLength 16384
+     */
+    caCertificate?: string;
+  } | null;
 }
 
 export type CreateWebhookData = Webhook;
@@ -297,6 +395,70 @@ export interface UpdateWebhookPayload {
   headers?: Partial<Record<string, string>> | null;
   throttleRate?: number | null;
   ordering?: "none" | "fifo";
+  auth?:
+    | (
+        | {
+            type: "oauth2_client_credentials";
+            tokenUrl: string;
+            /**
+             * @minLength 1
+             * @maxLength 256
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            clientId: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            clientSecret: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            scope?: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            audience?: string;
+          }
+        | {
+            type: "basic";
+            /**
+             * @minLength 1
+             * @maxLength 256
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            username: string;
+            /**
+             * @minLength 1
+             * @maxLength 1024
+             * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
+             */
+            password: string;
+          }
+      )
+    | null;
+  tls?: {
+    /**
+     * @minLength 1
+     * @maxLength 16384
+     */
+    clientCertificate?: string;
+    /**
+     * @minLength 1
+     * @maxLength 16384
+     */
+    privateKey?: string;
+    /**
+     * @minLength 1
+     * @maxLength 16384
+     */
+    caCertificate?: string;
+  } | null;
 }
 
 export type UpdateWebhookData = Webhook;

@@ -48,11 +48,11 @@ export const KEY_PATTERNS = {
 
 /**
  * Deliver reads a batch's webhooks and keeps their health (failing, breaker, slow lane; a disable also raises the
- * tenant's webhooks version); it writes the delivery log (batch puts, a put per record when a batch is refused, an
- * update per later attempt).
+ * tenant's webhooks version); it reads and writes a webhook's shared OAuth2 token (GetItem, UpdateItem); it writes
+ * the delivery log (batch puts, a put per record when a batch is refused, an update per later attempt).
  */
 const DELIVER = [
-  { actions: ['BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+  { actions: ['BatchGetItem', 'GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
   { actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
 ] as const satisfies TableAccess;
 

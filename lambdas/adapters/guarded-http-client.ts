@@ -1,6 +1,9 @@
 import { lookup as systemLookup, type LookupAddress } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { LRUCache } from 'lru-cache';
+import type { ClientTls } from './client-tls';
 import { isIP, type LookupFunction } from 'node:net';
 import { isAllowedAddress, type UrlPolicy } from '../core/url-guard';
 import { SETTING_DEFAULTS } from '../platform-settings';
@@ -34,7 +37,12 @@ export interface GuardedRequest {
   keepHeaders?: readonly string[];
   /** How many bytes of the answer's body to keep (the rest is not read). */
   responseBytes?: number;
+  /** A client certificate to present and/or a private CA to trust (https only). */
+  tls?: ClientTls;
 }
+
+/** Connection pools kept for client certificates (one per webhook's tls settings), the least used closed first. */
+const TLS_POOLS_KEPT = 100;
 
 /** What came back of one request: a status (any, redirects included), or why none came. */
 export interface GuardedResponse {
@@ -111,6 +119,10 @@ export class GuardedHttpClient {
   private readonly limits: SendingLimits;
   private readonly lookup: LookupFunction;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  private readonly tlsAgents = new LRUCache<string, HttpsAgent>({
+    max: TLS_POOLS_KEPT,
+    dispose: (agent) => agent.destroy(),
+  });
 
   constructor(
     private readonly policy: UrlPolicy,
@@ -154,12 +166,13 @@ export class GuardedHttpClient {
   }
 
   /** One request; answers when the status and headers came (a 3xx is the answer: redirects are not followed). */
-  private send(target: URL, { method = 'POST', headers, body }: GuardedRequest): Promise<IncomingMessage> {
+  private send(target: URL, { method = 'POST', headers, body, tls }: GuardedRequest): Promise<IncomingMessage> {
     const secure = target.protocol === 'https:';
+    const httpsAgent = tls ? this.tlsAgent(tls) : this.agents.https;
     return new Promise((resolve, reject) => {
       const request = (secure ? httpsRequest : httpRequest)(target, {
         method,
-        agent: secure ? this.agents.https : this.agents.http,
+        agent: secure ? httpsAgent : this.agents.http,
         lookup: this.lookup,
         headers: body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         signal: AbortSignal.timeout(this.limits.totalTimeoutMs),
@@ -180,9 +193,26 @@ export class GuardedHttpClient {
     });
   }
 
+  /** The pool of one client certificate and CA: its sockets are never handed to another webhook. */
+  private tlsAgent(tls: ClientTls): HttpsAgent {
+    let agent = this.tlsAgents.get(tls.poolKey);
+    if (!agent) {
+      agent = new HttpsAgent({
+        keepAlive: true,
+        keepAliveMsecs: 10_000,
+        ...(tls.certificate && tls.privateKey ? { cert: tls.certificate, key: tls.privateKey } : {}),
+        // a private CA is trusted beside the public roots, not instead of them
+        ...(tls.caCertificate ? { ca: [...rootCertificates, tls.caCertificate] } : {}),
+      });
+      this.tlsAgents.set(tls.poolKey, agent);
+    }
+    return agent;
+  }
+
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
+    this.tlsAgents.clear();
   }
 }
 

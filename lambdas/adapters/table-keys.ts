@@ -7,6 +7,8 @@ export const keys = {
   manualBudget: (hour: string) => `MANUAL#${hour}`,
   /** A throttled webhook's next free send slot. */
   throttle: (webhookId: string) => `THROTTLE#${webhookId}`,
+  /** A webhook's OAuth2 token, shared by every deliver container (sealed), and the lease of the one fetching it. */
+  oauth2Token: (webhookId: string) => `OAUTH2TOKEN#${webhookId}`,
   /** The lock of a webhook's running recovery: one at a time. */
   recoveryLock: (webhookId: string) => `RECOVERY#${webhookId}`,
   /** Per-tenant webhook count, so the limit holds under concurrent creates. */

@@ -130,7 +130,17 @@ export class DynamoWebhookRepository implements WebhookStore {
     const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
     const names: Record<string, string> = {};
     const assign = (
-      field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers' | 'throttleRate' | 'ordering',
+      field:
+        | 'url'
+        | 'events'
+        | 'active'
+        | 'description'
+        | 'filter'
+        | 'headers'
+        | 'throttleRate'
+        | 'ordering'
+        | 'auth'
+        | 'tls',
       value: unknown,
     ) => {
       names[`#${field}`] = field;
@@ -154,6 +164,10 @@ export class DynamoWebhookRepository implements WebhookStore {
     else if (changes.ordering === 'none') remove.push('ordering');
     if (changes.throttleRate) assign('throttleRate', changes.throttleRate);
     else if (changes.throttleRate === null) remove.push('throttleRate');
+    if (changes.auth) assign('auth', changes.auth);
+    else if (changes.auth === null) remove.push('auth');
+    if (changes.tls) assign('tls', changes.tls);
+    else if (changes.tls === null) remove.push('tls');
     if (changes.clearDisabledReason) remove.push('disabledReason');
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
     return this.updateExisting(tenantId, id, expression, values, Object.keys(names).length ? names : undefined);

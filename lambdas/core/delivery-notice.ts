@@ -7,6 +7,7 @@ export type DeliveryNotice =
   | { kind: 'breaker-opened'; webhook: Webhook }
   | { kind: 'recovered'; webhook: Webhook; failingSince: string }
   | { kind: 'disabled'; webhook: Webhook; reason: string }
+  | { kind: 'certificate-expiring'; webhook: Webhook; certificateExpiresAt: string }
   | {
       kind: 'exhausted';
       webhook: Webhook;

@@ -99,6 +99,15 @@ export const OPERATIONAL_EVENT_TYPES: readonly CatalogEntry[] = [
     },
   },
   {
+    name: 'webhook.certificate_expiring',
+    description: `The client certificate a webhook presents to its endpoint (mutual TLS) expires within 14 days; set a new one with \`tls\`. Sent once per certificate.${WEBHOOK_FILTER_HINT}`,
+    example: {
+      webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C',
+      certificateSubject: 'CN=webhooks.example.com',
+      certificateExpiresAt: '2024-01-29T10:30:00.000Z',
+    },
+  },
+  {
     name: 'delivery.recovered',
     description: `A webhook's endpoint accepted a delivery again after a run of failures that began at \`failingSince\`.${WEBHOOK_FILTER_HINT}`,
     example: { webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C', failingSince: '2024-01-15T10:31:00.000Z' },

@@ -26,6 +26,16 @@ export function operationalEvent(notice: DeliveryNotice): OperationalEnvelope | 
           lastAttempt: notice.lastAttempt,
         },
       };
+    case 'certificate-expiring':
+      return {
+        tenantId,
+        type: 'webhook.certificate_expiring',
+        data: {
+          webhookId,
+          certificateSubject: notice.webhook.tls?.certificateSubject ?? null,
+          certificateExpiresAt: notice.certificateExpiresAt,
+        },
+      };
     case 'recovered':
       return { tenantId, type: 'delivery.recovered', data: { webhookId, failingSince: notice.failingSince } };
     case 'breaker-opened':

@@ -1,4 +1,5 @@
 import { customHeadersSchema } from './custom-headers';
+import { endpointAuthSchema, endpointTlsSchema } from './endpoint-auth';
 import { eventCatalog } from './event-catalog';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
 import { WEBHOOK_ORDERINGS } from './webhook';
@@ -130,6 +131,8 @@ export function webhookSchemas(policy: UrlPolicy) {
     headers: z.optional(customHeadersSchema),
     throttleRate: z.optional(z.nullable(throttleRateSchema)),
     ordering: z.optional(orderingSchema),
+    auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
+    tls: z.optional(z.nullable(endpointTlsSchema)),
   });
 
   const update = z
@@ -146,11 +149,14 @@ export function webhookSchemas(policy: UrlPolicy) {
       // null removes the limit
       throttleRate: z.optional(z.nullable(throttleRateSchema)),
       ordering: z.optional(orderingSchema),
+      // each replaces the whole object (its secret is write-only, so it cannot be merged); null removes it
+      auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
+      tls: z.optional(z.nullable(endpointTlsSchema)),
     })
     .check(
       z.refine(
         (changes) => Object.keys(changes).length > 0,
-        'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering',
+        'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering, auth, tls',
       ),
     );
 

@@ -1,7 +1,9 @@
 import { decodeCursor, encodeCursor } from './cursor';
+import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
 import { NotFoundError } from './errors';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
+import type { SecretSealer } from './secret-sealer';
 import type { UrlPolicy } from './url-guard';
 import { parseOrThrow } from './validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
@@ -12,6 +14,8 @@ export interface WebhookServiceOptions {
   store: WebhookStore;
   urlPolicy: UrlPolicy;
   maxWebhooksPerTenant: number;
+  /** Seals the endpoint secrets of `auth` and `tls` before they are stored. */
+  sealer: SecretSealer;
   now?: () => Date;
 }
 
@@ -34,9 +38,11 @@ export class WebhookService {
   async create(tenantId: string, body: unknown): Promise<WebhookResource> {
     const input = parseOrThrow(this.schemas.create, body, 'webhook');
     const timestamp = this.now().toISOString();
+    const id = newWebhookId();
+    const sealed = { tenantId, webhookId: id };
     const webhook: Webhook = {
       tenantId,
-      id: newWebhookId(),
+      id,
       url: input.url,
       events: input.events,
       secret: input.secret ?? generateSecret(),
@@ -46,6 +52,8 @@ export class WebhookService {
       ...(input.headers && Object.keys(input.headers).length ? { headers: input.headers } : {}),
       ...(input.throttleRate ? { throttleRate: input.throttleRate } : {}),
       ...(input.ordering === 'fifo' ? { ordering: 'fifo' as const } : {}),
+      ...(input.auth ? { auth: await sealEndpointAuth(input.auth, this.options.sealer, sealed) } : {}),
+      ...(input.tls ? { tls: await sealEndpointTls(input.tls, this.options.sealer, sealed) } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };
@@ -74,8 +82,12 @@ export class WebhookService {
   async update(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
     const changes = parseOrThrow(this.schemas.update, body, 'webhook');
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
+    const { auth, tls, ...rest } = changes;
+    const sealed = { tenantId, webhookId: id };
     const updated = await this.options.store.update(tenantId, id, {
-      ...changes,
+      ...rest,
+      ...(auth !== undefined ? { auth: auth && (await sealEndpointAuth(auth, this.options.sealer, sealed)) } : {}),
+      ...(tls !== undefined ? { tls: tls && (await sealEndpointTls(tls, this.options.sealer, sealed)) } : {}),
       clearDisabledReason: changes.active === true,
       updatedAt: this.now().toISOString(),
     });

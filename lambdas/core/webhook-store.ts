@@ -1,3 +1,4 @@
+import type { StoredEndpointAuth, StoredEndpointTls } from './endpoint-auth';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
 import type { Webhook } from './webhook';
@@ -26,6 +27,10 @@ export interface WebhookChanges {
   /** null removes the limit. */
   throttleRate?: number | null;
   ordering?: 'none' | 'fifo';
+  /** Replaces the endpoint auth, its secret sealed; null removes it. */
+  auth?: StoredEndpointAuth | null;
+  /** Replaces the mutual TLS settings, the key sealed; null removes them. */
+  tls?: StoredEndpointTls | null;
   active?: boolean;
   clearDisabledReason?: boolean;
   updatedAt: string;

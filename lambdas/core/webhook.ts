@@ -1,3 +1,11 @@
+import {
+  endpointAuthView,
+  endpointTlsView,
+  type EndpointAuthView,
+  type EndpointTlsView,
+  type StoredEndpointAuth,
+  type StoredEndpointTls,
+} from './endpoint-auth';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
 
@@ -19,6 +27,12 @@ export interface Webhook {
   throttleRate?: number;
   /** Sent with every delivery, next to the platform's own headers; shown only where the secret is. */
   headers?: Record<string, string>;
+  /** How deliveries authenticate to the endpoint (OAuth2 client credentials or basic); its secret sealed. */
+  auth?: StoredEndpointAuth;
+  /** The client certificate (mutual TLS) and/or private CA of the endpoint; the private key sealed. */
+  tls?: StoredEndpointTls;
+  /** The `tls.certificateExpiresAt` a `webhook.certificate_expiring` event went out for (once per certificate). */
+  certificateExpiryNotice?: string;
   /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
   previousSecret?: string;
   previousSecretExpiresAt?: string;
@@ -50,6 +64,10 @@ export interface WebhookResource {
   throttleRate: number | null;
   /** Only with the secret: a custom header often holds a credential. */
   headers?: Record<string, string>;
+  /** Everything but its secret, which is write-only. */
+  auth: EndpointAuthView | null;
+  /** The client certificate's subject and expiry, whether a private CA is trusted; never the key. */
+  tls: EndpointTlsView | null;
   active: boolean;
   description: string | null;
   disabledReason?: string;
@@ -97,6 +115,8 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
           headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))),
         }
       : {}),
+    auth: webhook.auth ? endpointAuthView(webhook.auth) : null,
+    tls: webhook.tls ? endpointTlsView(webhook.tls) : null,
     active: webhook.active,
     description: webhook.description ?? null,
     ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),

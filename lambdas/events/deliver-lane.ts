@@ -4,6 +4,8 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../platform-settings';
 import { DynamoDeliveryLogWriter } from '../adapters/delivery-log-writer';
 import { documentClient } from '../adapters/dynamo-client';
 import { DestinationRegistry } from '../adapters/destinations/registry';
+import { DynamoOAuth2TokenRepository } from '../adapters/oauth2-token-repository';
+import { secretSealerFor } from '../adapters/secret-sealer-instance';
 import { logger } from '../adapters/observability';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -43,6 +45,8 @@ const health = new WebhookHealth(webhooks, {
   slowAnswerMs: fastLaneSeconds * 1000,
   slowLaneHoldSeconds: config.SLOW_LANE_HOLD_SECONDS,
 });
+const sealer = secretSealerFor(config);
+const tokens = new DynamoOAuth2TokenRepository(documentClient, config.TABLE_NAME);
 const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
 /**
@@ -57,6 +61,8 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
       connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000,
       totalTimeoutMs: timeoutSeconds * 1000,
     },
+    sealer,
+    tokens,
   });
   return new DeliveryService(destinations, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
 }

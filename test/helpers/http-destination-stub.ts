@@ -25,5 +25,6 @@ export function httpDestinationOver(send: StubSend): HttpDestination {
       };
     },
   } as unknown as GuardedHttpClient;
-  return new HttpDestination(client);
+  // the stubbed webhooks have no auth or tls: nothing to open
+  return new HttpDestination(client, { for: async () => ({}) });
 }

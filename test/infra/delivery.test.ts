@@ -287,10 +287,14 @@ describe('Construct: Delivery', () => {
     expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, 'APIKEY#abc')))).toBe(false);
   });
 
-  it('lets deliver read and keep webhook state (TENANT#) and write the delivery log (WEBHOOK#), and nothing of events or API keys', () => {
+  it('lets deliver read and keep webhook state and its shared OAuth2 token (TENANT#) and write the delivery log (WEBHOOK#), and nothing of events or API keys', () => {
     // Prepare
     const expected = [
-      { actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], index: undefined, leadingKeys: ['TENANT#*'] },
+      {
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        index: undefined,
+        leadingKeys: ['TENANT#*'],
+      },
       {
         actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         index: undefined,
@@ -344,8 +348,9 @@ describe('Construct: Delivery', () => {
     const config = { ...readConfig(stack), retryScheduleSeconds: Array(70).fill(12 * 3600) };
 
     // Act
+    const storage = new Storage(stack, 'Storage', { config });
     const build = () =>
-      new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage', { config }).table, config });
+      new Delivery(stack, 'Delivery', { table: storage.table, secretsKey: storage.secretsKey, config });
 
     // Assess
     expect(build).toThrow(/past the retention of events and delivery records/);

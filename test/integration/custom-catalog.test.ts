@@ -79,6 +79,7 @@ describe("A team's event catalog with JSON Schemas, in JWT mode", () => {
       'order.shipped',
       'webhook.disabled',
       'delivery.exhausted',
+      'webhook.certificate_expiring',
       'delivery.recovered',
     ]);
     expect(response.body.data[0]).toEqual({ ...CATALOG[0], operational: false });

@@ -23,6 +23,7 @@ function setup(result: StubAnswer, webhook: Webhook | undefined = aWebhook(), la
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn().mockResolvedValue(undefined),
     markSlow: vi.fn().mockResolvedValue(undefined),
+    claimCertificateNotice: vi.fn().mockResolvedValue(true),
   };
   const sender = { send: vi.fn<StubSend>().mockResolvedValue(result) };
   const health = new WebhookHealth(store, {

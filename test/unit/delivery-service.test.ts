@@ -23,6 +23,7 @@ function setup(result: StubAnswer, lane: DeliveryLane = 'fast') {
     claimProbe: vi.fn<WebhookHealthStore['claimProbe']>().mockResolvedValue(true),
     recordSuccess: vi.fn<WebhookHealthStore['recordSuccess']>().mockResolvedValue(),
     markSlow: vi.fn<WebhookHealthStore['markSlow']>().mockResolvedValue(),
+    claimCertificateNotice: vi.fn<WebhookHealthStore['claimCertificateNotice']>().mockResolvedValue(true),
   };
   const send = vi.fn<StubSend>().mockResolvedValue(result);
   const health = new WebhookHealth(store, {

@@ -29,6 +29,7 @@ describe('Module: event-catalog', () => {
     expect(catalog.types.filter(isOperational)).toEqual([
       'webhook.disabled',
       'delivery.exhausted',
+      'webhook.certificate_expiring',
       'delivery.recovered',
     ]);
     expect(catalog.types.filter((type) => !isOperational(type))).toEqual(
@@ -46,7 +47,13 @@ describe('Module: event-catalog', () => {
     const catalog = createEventCatalog([ORDER_PAID]);
 
     // Assess
-    expect(catalog.types).toEqual(['order.paid', 'webhook.disabled', 'delivery.exhausted', 'delivery.recovered']);
+    expect(catalog.types).toEqual([
+      'order.paid',
+      'webhook.disabled',
+      'delivery.exhausted',
+      'webhook.certificate_expiring',
+      'delivery.recovered',
+    ]);
     expect(catalog.has('verification.completed')).toBe(false);
     expect(catalog.isOperational('order.paid')).toBe(false);
   });

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { LocalDataKeys } from '../../lambdas/adapters/local-data-keys';
+import { EnvelopeSealer } from '../../lambdas/core/secret-sealer';
+import { makeTestCertificates } from '../helpers/test-certificates';
 import { LimitExceededError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { WebhookService } from '../../lambdas/core/webhook-service';
@@ -50,12 +54,15 @@ class MemoryStore implements WebhookStore {
   }
 }
 
+const sealer = new EnvelopeSealer(new LocalDataKeys(randomBytes(32).toString('base64')));
+
 function setup(max = 3) {
   const store = new MemoryStore();
   const service = new WebhookService({
     store,
     urlPolicy: { allowHttp: false, allowLoopback: false },
     maxWebhooksPerTenant: max,
+    sealer,
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
   return { store, service };
@@ -209,6 +216,91 @@ describe('Class: WebhookService', () => {
       const { id, secret } = await service.create('acme', body);
       await expect(service.rotateSecret('globex', id, {})).rejects.toBeInstanceOf(NotFoundError);
       expect(store.webhooks[0]!.secret).toBe(secret);
+    });
+  });
+
+  describe('auth and tls (endpoint credentials, write-only)', () => {
+    const certificates = makeTestCertificates();
+    const oauth2 = {
+      type: 'oauth2_client_credentials',
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: 'platform',
+      clientSecret: 'client-secret-1',
+      scope: 'webhooks:write',
+    };
+    const tls = { clientCertificate: certificates.client.certificate, privateKey: certificates.client.privateKey };
+
+    it('stores the secrets sealed for the webhook and answers without them', async () => {
+      const { service, store } = setup();
+      const created = await service.create('acme', { ...body, auth: oauth2, tls });
+      expect(created.auth).toEqual({
+        type: 'oauth2_client_credentials',
+        tokenUrl: oauth2.tokenUrl,
+        clientId: 'platform',
+        scope: 'webhooks:write',
+        audience: null,
+      });
+      expect(created.tls).toEqual({
+        certificateSubject: 'CN=webhooks-platform',
+        certificateExpiresAt: expect.stringMatching(/^\d{4}-/),
+        caCertificate: false,
+      });
+      const stored = store.webhooks[0]!;
+      const raw = JSON.stringify(stored);
+      for (const secret of ['client-secret-1', certificates.client.privateKey.split('\n')[1]!]) {
+        expect(raw).not.toContain(secret);
+        expect(JSON.stringify(created)).not.toContain(secret);
+        expect(JSON.stringify(await service.list('acme', {}))).not.toContain(secret);
+      }
+      const context = { tenantId: 'acme', webhookId: created.id };
+      expect(
+        stored.auth?.type === 'oauth2_client_credentials' &&
+          (await sealer.open(stored.auth.sealedClientSecret, context)),
+      ).toBe('client-secret-1');
+      expect(await sealer.open(stored.tls!.sealedPrivateKey!, context)).toBe(certificates.client.privateKey);
+    });
+
+    it('replaces auth as a whole on update and removes it with null; basic auth shows only the username', async () => {
+      const { service, store } = setup();
+      const { id } = await service.create('acme', { ...body, auth: oauth2 });
+      const updated = await service.update('acme', id, {
+        auth: { type: 'basic', username: 'hooks', password: 'pw-2' },
+      });
+      expect(updated.auth).toEqual({ type: 'basic', username: 'hooks' });
+      expect(JSON.stringify(store.webhooks[0])).not.toContain('pw-2');
+      expect((await service.update('acme', id, { auth: null })).auth).toBeNull();
+    });
+
+    it('accepts a private CA alone', async () => {
+      const { service } = setup();
+      const created = await service.create('acme', {
+        ...body,
+        tls: { caCertificate: certificates.serverCa.certificate },
+      });
+      expect(created.tls).toEqual({ certificateSubject: null, certificateExpiresAt: null, caCertificate: true });
+    });
+
+    it.each([
+      [{ tls: { clientCertificate: certificates.client.certificate } }, 'tls.privateKey'],
+      [{ tls: { ...tls, privateKey: certificates.strangerClient.privateKey } }, 'tls.privateKey'],
+      [{ tls: { ...tls, clientCertificate: 'not a pem' } }, 'tls.clientCertificate'],
+      [
+        { tls: { ...tls, privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' } },
+        'tls.privateKey',
+      ],
+      [{ tls: {} }, 'tls'],
+      [{ auth: { ...oauth2, tokenUrl: 'http://169.254.169.254/token' } }, 'auth.tokenUrl'],
+      [{ auth: { type: 'basic', username: 'a:b', password: 'x' } }, 'auth.username'],
+      [{ auth: { type: 'bearer', token: 'x' } }, 'auth.type'],
+      [{ auth: { ...oauth2, clientSecret: 'zz-secret\nbreak' } }, 'auth.clientSecret'],
+    ])('refuses %j at %s, quoting no secret', async (change, path) => {
+      const { service, store } = setup();
+      const error = (await service.create('acme', { ...body, ...change }).catch((caught) => caught)) as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.details.map((detail) => detail.path)).toContain(path);
+      expect(JSON.stringify(error)).not.toContain('PRIVATE KEY');
+      expect(JSON.stringify(error)).not.toContain('zz-secret');
+      expect(store.webhooks).toHaveLength(0);
     });
   });
 });

@@ -141,6 +141,28 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
               <dd>{webhook.throttleRate} deliveries per second at most</dd>
             </>
           )}
+          {webhook.auth && (
+            <>
+              <dt>Endpoint auth</dt>
+              <dd>
+                {webhook.auth.type === 'basic'
+                  ? `basic, as ${webhook.auth.username}`
+                  : `OAuth2 client credentials, client ${webhook.auth.clientId}`}{' '}
+                <span class="muted">(secret write-only)</span>
+              </dd>
+            </>
+          )}
+          {webhook.tls && (
+            <>
+              <dt>Mutual TLS</dt>
+              <dd>
+                {webhook.tls.certificateSubject
+                  ? `client certificate ${webhook.tls.certificateSubject}, expires ${new Date(webhook.tls.certificateExpiresAt!).toLocaleString()}`
+                  : 'no client certificate'}
+                {webhook.tls.caCertificate ? '; private CA trusted' : ''}
+              </dd>
+            </>
+          )}
           {Object.keys(webhook.headers ?? {}).length > 0 && (
             <>
               <dt>Custom headers</dt>

@@ -1,7 +1,9 @@
 import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
 import { signatureHeaders } from '../../core/signing';
 import { signingSecrets } from '../../core/webhook';
+import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
+import type { EndpointCredentials } from './endpoint-credentials';
 
 export const USER_AGENT = 'Webhooks/1.0';
 
@@ -10,7 +12,10 @@ export const USER_AGENT = 'Webhooks/1.0';
  * client, and the answer classified.
  */
 export class HttpDestination implements DeliveryDestination {
-  constructor(private readonly client: GuardedHttpClient) {}
+  constructor(
+    private readonly client: GuardedHttpClient,
+    private readonly credentials: Pick<EndpointCredentials, 'for'>,
+  ) {}
 
   async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
     // the webhook's own headers first: the platform's names are reserved, and its values win whatever the store holds
@@ -25,12 +30,23 @@ export class HttpDestination implements DeliveryDestination {
         secrets: signingSecrets(webhook, startedAt),
       }),
     };
-    const answer = await this.client.request(webhook.url, {
-      headers,
-      body: task.payload,
-      keepHeaders: ['retry-after'],
-    });
-    return classify(answer, startedAt);
+    // a webhook without auth or tls pays nothing more
+    if (!webhook.auth && !webhook.tls) return classify(await this.send(webhook.url, headers, task.payload), startedAt);
+    const credentials = await this.credentials.for(webhook);
+    if ('failure' in credentials) return { kind: 'failed', reason: credentials.failure };
+    // the platform's Authorization wins over a custom header of the same name
+    const authorized = credentials.authorization ? { ...headers, Authorization: credentials.authorization } : headers;
+    const answer = await this.send(webhook.url, authorized, task.payload, credentials.tls);
+    if (answer.statusCode !== 401 || !credentials.bearer) return classify(answer, startedAt);
+    // the token was refused (revoked, or expired early): one new token, one more request, in this attempt
+    const renewed = await this.credentials.for(webhook, credentials.bearer);
+    if ('failure' in renewed) return { kind: 'failed', reason: renewed.failure };
+    const again = { ...headers, Authorization: renewed.authorization! };
+    return classify(await this.send(webhook.url, again, task.payload, renewed.tls), startedAt);
+  }
+
+  private send(url: string, headers: Record<string, string>, body: string, tls?: ClientTls): Promise<GuardedResponse> {
+    return this.client.request(url, { headers, body, keepHeaders: ['retry-after'], ...(tls ? { tls } : {}) });
   }
 }
 

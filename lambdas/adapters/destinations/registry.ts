@@ -1,13 +1,27 @@
 import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
 import type { UrlPolicy } from '../../core/url-guard';
 import type { Webhook } from '../../core/webhook';
+import { OAuth2Tokens, type SharedTokenStore } from '../../core/oauth2-tokens';
+import type { SecretSealer } from '../../core/secret-sealer';
 import { GuardedHttpClient, type SendingLimits } from '../guarded-http-client';
+import { HttpTokenEndpoint } from '../oauth2-token-endpoint';
+import { EndpointCredentials } from './endpoint-credentials';
 import { HttpDestination } from './http-destination';
 
 /** What a lane's adapters are built from: its URL policy and how long one attempt may take. */
 export interface DestinationSettings {
   policy: UrlPolicy;
   limits: SendingLimits;
+  /** Opens webhooks' sealed endpoint secrets and seals the OAuth2 tokens shared in `tokens`. */
+  sealer: SecretSealer;
+  tokens: SharedTokenStore;
+}
+
+/** An HTTP endpoint: its endpoint auth's token requests go through the same guarded client as the deliveries. */
+function httpDestination({ policy, limits, sealer, tokens }: DestinationSettings): HttpDestination {
+  const client = new GuardedHttpClient(policy, { limits });
+  const oauth2 = new OAuth2Tokens({ store: tokens, endpoint: new HttpTokenEndpoint(client), sealer });
+  return new HttpDestination(client, new EndpointCredentials(sealer, oauth2));
 }
 
 /**
@@ -17,8 +31,7 @@ export interface DestinationSettings {
  * docs/architecture.md, "Adding a destination kind".
  */
 const ADAPTERS = {
-  http: (settings: DestinationSettings) =>
-    new HttpDestination(new GuardedHttpClient(settings.policy, { limits: settings.limits })),
+  http: httpDestination,
 } satisfies Record<string, (settings: DestinationSettings) => DeliveryDestination>;
 
 export type DestinationKind = keyof typeof ADAPTERS;

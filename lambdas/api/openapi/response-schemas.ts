@@ -87,6 +87,43 @@ const Health = documented(
   { id: 'Health', description: 'How the deliveries to the webhook are going (circuit breaker)' },
 );
 
+const EndpointAuth = documented(
+  z.nullable(
+    z.union([
+      z.strictObject({
+        type: z.literal('oauth2_client_credentials'),
+        tokenUrl: z.string(),
+        clientId: z.string(),
+        scope: z.nullable(z.string()),
+        audience: z.nullable(z.string()),
+      }),
+      z.strictObject({ type: z.literal('basic'), username: z.string() }),
+    ]),
+  ),
+  {
+    id: 'EndpointAuth',
+    description:
+      'How deliveries authenticate to the endpoint, without its secret (clientSecret and password are write-only); null: none',
+  },
+);
+
+const EndpointTls = documented(
+  z.nullable(
+    z.strictObject({
+      certificateSubject: z.nullable(text("the client certificate's subject; null: no client certificate")),
+      certificateExpiresAt: z.nullable(instant()),
+      caCertificate: documented(z.boolean(), {
+        description: "a private CA is trusted for the endpoint's server certificate, beside the public ones",
+      }),
+    }),
+  ),
+  {
+    id: 'EndpointTls',
+    description:
+      'Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); null: none',
+  },
+);
+
 const webhookFields = {
   id: z.string(),
   url: z.string(),
@@ -98,6 +135,8 @@ const webhookFields = {
   throttleRate: documented(z.nullable(z.number()), {
     description: 'deliveries per second at most (1 to 1,000), across every container; null: no limit',
   }),
+  auth: EndpointAuth,
+  tls: EndpointTls,
   active: z.boolean(),
   description: z.nullable(z.string()),
   disabledReason: z.optional(
