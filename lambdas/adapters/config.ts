@@ -97,6 +97,8 @@ const environmentSchema = z.object({
   ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_DLQ_URL: queueUrl,
+  // AWS destinations (docs/design.md §17): the role the deliver functions assume, tagged with the tenant; absent: refused
+  DESTINATIONS_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/))),
   // the API's credentials (docs/design.md §14): API keys (on unless turned off), and bearer JWTs of the team's issuer
   AUTH_API_KEYS: z._default(flag, true),
   AUTH_JWT_ISSUER: z.optional(z.url()),

@@ -130,14 +130,32 @@ export class DynamoWebhookRepository implements WebhookStore {
     const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
     const names: Record<string, string> = {};
     const assign = (
-      field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers' | 'throttleRate' | 'ordering',
+      field:
+        | 'url'
+        | 'destination'
+        | 'events'
+        | 'active'
+        | 'description'
+        | 'filter'
+        | 'headers'
+        | 'throttleRate'
+        | 'ordering',
       value: unknown,
     ) => {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       set.push(`#${field} = :${field}`);
     };
-    if (changes.url !== undefined) assign('url', changes.url);
+    // a webhook has one destination: an HTTPS url or an AWS destination
+    if (changes.url !== undefined) {
+      assign('url', changes.url);
+      remove.push('destination');
+    }
+    if (changes.destination !== undefined) {
+      assign('destination', changes.destination);
+      names['#url'] = 'url';
+      remove.push('#url');
+    }
     if (changes.events !== undefined) assign('events', changes.events);
     if (changes.active !== undefined) assign('active', changes.active);
     if (typeof changes.description === 'string') assign('description', changes.description);

@@ -2,6 +2,7 @@ import { documentClient } from '../adapters/dynamo-client';
 import { loadConfig } from '../adapters/config';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { WebhookService } from '../core/webhook-service';
+import { platformIdentityOf } from './platform-identity';
 
 const config = loadConfig();
 
@@ -9,5 +10,6 @@ const config = loadConfig();
 export const webhookService = new WebhookService({
   store: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),
   urlPolicy: { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
+  platform: platformIdentityOf(config),
   maxWebhooksPerTenant: config.MAX_WEBHOOKS_PER_TENANT,
 });

@@ -125,6 +125,9 @@ export class DeliveryService {
         secrets: signingSecrets(webhook, startedAt),
       }),
     };
+    // AWS destinations are attempted through the destination port; until then this sender has only URLs
+    if (webhook.url === undefined)
+      return Promise.resolve({ durationMs: 0, error: 'this deployment cannot deliver to AWS destinations yet' });
     return this.sender.send(webhook.url, headers, task.payload);
   }
 

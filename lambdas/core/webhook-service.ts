@@ -2,6 +2,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { NotFoundError } from './errors';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
+import type { PlatformIdentity } from './aws-destination';
 import type { UrlPolicy } from './url-guard';
 import { parseOrThrow } from './validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
@@ -11,6 +12,8 @@ import type { WebhookStore } from './webhook-store';
 export interface WebhookServiceOptions {
   store: WebhookStore;
   urlPolicy: UrlPolicy;
+  /** The platform's destinations role; absent: AWS destinations are refused. */
+  platform?: PlatformIdentity;
   maxWebhooksPerTenant: number;
   now?: () => Date;
 }
@@ -27,7 +30,7 @@ export class WebhookService {
   private readonly now: () => Date;
 
   constructor(private readonly options: WebhookServiceOptions) {
-    this.schemas = webhookSchemas(options.urlPolicy);
+    this.schemas = webhookSchemas(options.urlPolicy, options.platform);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -37,7 +40,8 @@ export class WebhookService {
     const webhook: Webhook = {
       tenantId,
       id: newWebhookId(),
-      url: input.url,
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.destination ? { destination: input.destination } : {}),
       events: input.events,
       secret: input.secret ?? generateSecret(),
       active: input.active,
