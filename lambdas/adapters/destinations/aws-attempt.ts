@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { AttemptOutcome } from '../../core/delivery-destination';
-import type { DestinationSessions } from '../destination-sessions';
+import { loadConfig, required } from '../config';
+import { DestinationSessions } from '../destination-sessions';
 
 /** Clients a container keeps per kind: one per (tenant, region), each signing with that tenant's role session. */
 const MAX_CLIENTS = 200;
@@ -15,6 +16,23 @@ export interface AwsSendLimits {
 export interface AwsDestinationContext {
   sessions: DestinationSessions;
   limits: AwsSendLimits;
+}
+
+let sessions: DestinationSessions | undefined;
+
+/**
+ * The context of a lane's AWS destination adapters: one set of role sessions per container, shared by every kind
+ * (one AssumeRole per tenant). Locally (an emulator's endpoint in AWS_ENDPOINT_URL_SQS) nothing is assumed: fauxqs
+ * takes the local credentials. Deployed, the role is required: without it a send would go out as the deliver
+ * function itself, which no customer's policy names.
+ */
+export function awsDestinationContext(limits: AwsSendLimits): AwsDestinationContext {
+  sessions ??= new DestinationSessions({
+    roleArn: process.env.AWS_ENDPOINT_URL_SQS
+      ? undefined
+      : required(loadConfig().DESTINATIONS_ROLE_ARN, 'DESTINATIONS_ROLE_ARN'),
+  });
+  return { sessions, limits };
 }
 
 /** The settings every client of an AWS destination gets: the tenant's session, the ARN's region, the lane's bounds. */
