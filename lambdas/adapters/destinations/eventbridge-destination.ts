@@ -2,7 +2,14 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { parseDestinationArn } from '../../core/aws-destination';
 import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
 import { tooLargeReason } from '../../core/destination-message';
-import { attemptSend, ClientCache, clientSettings, type AwsDestinationContext } from './aws-attempt';
+import {
+  attemptSend,
+  awsDestinationContext,
+  ClientCache,
+  clientSettings,
+  type AwsDestinationContext,
+  type AwsSendLimits,
+} from './aws-attempt';
 
 /** The `source` of every event the platform puts on a customer's bus (rules match on it). */
 export const EVENT_SOURCE = 'serverless-webhooks';
@@ -53,3 +60,7 @@ export class EventBridgeDestination implements DeliveryDestination {
     });
   }
 }
+
+/** The lane's adapter, with the container's shared role sessions (the registry loads this module on first use). */
+export const eventBridgeDestination = (limits: AwsSendLimits) =>
+  new EventBridgeDestination(awsDestinationContext(limits));

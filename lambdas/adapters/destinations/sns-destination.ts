@@ -2,7 +2,14 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { parseDestinationArn } from '../../core/aws-destination';
 import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
 import { attributeParts, signedAttributes, tooLargeReason } from '../../core/destination-message';
-import { attemptSend, ClientCache, clientSettings, type AwsDestinationContext } from './aws-attempt';
+import {
+  attemptSend,
+  awsDestinationContext,
+  ClientCache,
+  clientSettings,
+  type AwsDestinationContext,
+  type AwsSendLimits,
+} from './aws-attempt';
 
 /**
  * A customer's own SNS topic: the message is the envelope an HTTP receiver gets, with `webhook-id`,
@@ -42,3 +49,6 @@ export class SnsDestination implements DeliveryDestination {
     });
   }
 }
+
+/** The lane's adapter, with the container's shared role sessions (the registry loads this module on first use). */
+export const snsDestination = (limits: AwsSendLimits) => new SnsDestination(awsDestinationContext(limits));

@@ -2,7 +2,14 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parseDestinationArn } from '../../core/aws-destination';
 import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
 import { attributeParts, signedAttributes, tooLargeReason } from '../../core/destination-message';
-import { attemptSend, ClientCache, clientSettings, type AwsDestinationContext } from './aws-attempt';
+import {
+  attemptSend,
+  awsDestinationContext,
+  ClientCache,
+  clientSettings,
+  type AwsDestinationContext,
+  type AwsSendLimits,
+} from './aws-attempt';
 
 /** The queue's URL from its ARN (the client sends to its region's endpoint, or AWS_ENDPOINT_URL_SQS locally). */
 export function queueUrlOf(queueArn: string): { url: string; region: string; fifo: boolean } {
@@ -54,3 +61,6 @@ export class SqsDestination implements DeliveryDestination {
     });
   }
 }
+
+/** The lane's adapter, with the container's shared role sessions (the registry loads this module on first use). */
+export const sqsDestination = (limits: AwsSendLimits) => new SqsDestination(awsDestinationContext(limits));
