@@ -162,6 +162,9 @@ export const ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
   name: 'webhooks-deliveries-ordered.fifo',
   dlq: { name: 'webhooks-deliveries-ordered-dlq.fifo', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
   fifo: true,
+  // every wait of the ordered lane is a receive, and each receive of a waiting head also hands out the messages
+  // behind it: the redrive policy must never cut a retry schedule short (orderedReceivesNeeded, checked at synth)
+  maxReceiveCount: 1000,
   maxConcurrency: 10,
 };
 

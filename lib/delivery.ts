@@ -4,7 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RETRY_JITTER } from '../lambdas/core/retry-schedule';
+import { orderedReceivesNeeded, RETRY_JITTER } from '../lambdas/core/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
@@ -52,6 +52,8 @@ export class Delivery extends Construct {
   public readonly slowDeliveriesQueue: Queue;
   /** The ordered lane (FIFO, a message group per webhook): deliveries to webhooks with `ordering: "fifo"`. */
   public readonly orderedDeliveriesQueue: Queue;
+  /** Only what the ordered function kept failing on (exhausted deliveries go to the deliveries DLQ). */
+  public readonly orderedDeliveriesDlq: Queue;
   public readonly deliverOrderedFunction: WebhooksFunction;
   public readonly fanOutFunction: WebhooksFunction;
   public readonly deliverFunction: WebhooksFunction;
@@ -63,6 +65,7 @@ export class Delivery extends Construct {
   public constructor(scope: Construct, id: string, { table, config, dataKey, egress }: DeliveryProps) {
     super(scope, id);
     assertScheduleFitsRetention(config.retryScheduleSeconds, config.eventRetentionDays * 86_400);
+    assertScheduleFitsOrderedRedrive(config.retryScheduleSeconds, ORDERED_DELIVERIES_QUEUE.maxReceiveCount);
 
     this.dataKey = dataKey;
     this.egress = egress;
@@ -74,7 +77,9 @@ export class Delivery extends Construct {
     this.deliveriesQueue = deliveries.queue;
     this.deliveriesDlq = deliveries.dlq;
     this.slowDeliveriesQueue = queueSharingDlq(this, 'SlowDeliveries', SLOW_DELIVERIES_QUEUE, deliveries.dlq, dataKey);
-    this.orderedDeliveriesQueue = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE, dataKey).queue;
+    const ordered = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE, dataKey);
+    this.orderedDeliveriesQueue = ordered.queue;
+    this.orderedDeliveriesDlq = ordered.dlq;
 
     const environment = {
       ...sharedEnvironment(config),
@@ -173,6 +178,11 @@ export class Delivery extends Construct {
       this.deliveriesDlq.queueUrl,
     );
     this.output(
+      'OrderedDeliveriesDlqUrl',
+      'Ordered deliveries the function kept failing on (no reason attached); replay with npm run redrive -- --queue ordered',
+      this.orderedDeliveriesDlq.queueUrl,
+    );
+    this.output(
       'DeliveriesQueueUrl',
       'Where replayed deliveries go (npm run redrive -- --to)',
       this.deliveriesQueue.queueUrl,
@@ -229,6 +239,19 @@ function assertScheduleFitsRetention(scheduleSeconds: number[], retentionSeconds
   if (latestLastAttempt >= retentionSeconds) {
     throw new Error(
       `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the retention of events and delivery records (${retentionSeconds} s)`,
+    );
+  }
+}
+
+/**
+ * The ordered lane's redrive policy must never move a delivery that is still within its schedule: a message there
+ * is received once per wait, and with each head ahead of it (see orderedReceivesNeeded).
+ */
+function assertScheduleFitsOrderedRedrive(scheduleSeconds: number[], maxReceiveCount: number): void {
+  const needed = orderedReceivesNeeded(scheduleSeconds);
+  if (needed >= maxReceiveCount) {
+    throw new Error(
+      `retryScheduleSeconds: an ordered delivery may be received ${needed} times before its schedule ends, and the ordered queue moves a message to its DLQ after ${maxReceiveCount}: shorten the schedule`,
     );
   }
 }

@@ -94,6 +94,8 @@ export class Monitoring extends Construct {
     const dlqs: [string, IQueue][] = [
       ['EventsDlq', delivery.eventsDlq],
       ['DeliveriesDlq', delivery.deliveriesDlq],
+      // ordered deliveries the ordered function kept failing on: each blocks nothing, but has no reason
+      ['OrderedDeliveriesDlq', delivery.orderedDeliveriesDlq],
       // a recovery job whose pages kept failing: the subscriber's recover request did not finish
       ['RecoveriesDlq', recovery.dlq],
     ];

@@ -8,6 +8,7 @@ import { createServer, Server, type ListenOptions } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startFauxqs } from 'fauxqs';
 
+import { useSqsFifoSemantics } from './fauxqs-fifo';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-settings';
 
 export { LOCAL_CREDENTIALS, LOCAL_REGION };
@@ -137,11 +138,12 @@ export async function startDynamoDb({ port, dataDir }: { port: number; dataDir?:
 }
 
 /**
- * The fauxqs SQS emulator, in this process, on 127.0.0.1 only. With a data directory its queues and messages
- * survive restarts.
+ * The fauxqs SQS emulator, in this process, on 127.0.0.1 only, handing out FIFO messages as SQS does
+ * (`fauxqs-fifo.ts`). With a data directory its queues and messages survive restarts.
  */
 export async function startSqs({ port, dataDir }: { port: number; dataDir?: string }): Promise<Emulator> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  await useSqsFifoSemantics();
   const server = await onLoopback(() => startFauxqs({ port, logger: false, ...(dataDir ? { dataDir } : {}) }));
   return { endpoint: server.address, stop: () => server.stop() };
 }

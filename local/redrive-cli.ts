@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DELIVERIES_QUEUE, EVENTS_QUEUE } from '../lambdas/platform-settings';
+import { DELIVERIES_QUEUE, EVENTS_QUEUE, ORDERED_DELIVERIES_QUEUE } from '../lambdas/platform-settings';
 import { LOCAL_PORTS } from './local-settings';
 import { localClientConfig } from './platform';
 import { moveMessages, startMoveTask } from './redrive';
 
 const USAGE = `Usage:
-  npm run redrive -- --queue deliveries|events          local stack: move the DLQ's messages back to their queue
+  npm run redrive -- --queue deliveries|events|ordered  local stack: move the DLQ's messages back to their queue
   npm run redrive -- --dlq-url <url> [--to <queue url>] [--region <r>]
                                                         AWS: start SQS's message move task from that DLQ (the stack's
                                                         DeliveriesDlqUrl / EventsDlqUrl output) into --to, or into the
@@ -34,9 +34,11 @@ if (values['dlq-url']) {
   const handle = await startMoveTask(client, values['dlq-url'], values.to);
   console.log(`Started the move task ${handle}; SQS moves the messages back into the queue.`);
 } else {
-  const settings = { deliveries: DELIVERIES_QUEUE, events: EVENTS_QUEUE }[values.queue as 'deliveries' | 'events'];
+  const settings = { deliveries: DELIVERIES_QUEUE, events: EVENTS_QUEUE, ordered: ORDERED_DELIVERIES_QUEUE }[
+    values.queue as 'deliveries' | 'events' | 'ordered'
+  ];
   if (!settings) {
-    console.error(`--queue must be deliveries or events\n\n${USAGE}`);
+    console.error(`--queue must be deliveries, events or ordered\n\n${USAGE}`);
     process.exit(2);
   }
   const client = new SQSClient(localClientConfig(values.endpoint ?? `http://127.0.0.1:${LOCAL_PORTS.sqs}`));

@@ -40,6 +40,10 @@ export async function moveMessages(client: SQSClient, dlqUrl: string, targetUrl:
           Id: String(index),
           MessageBody: message.Body!,
           ...(message.Attributes?.MessageGroupId ? { MessageGroupId: message.Attributes.MessageGroupId } : {}),
+          // a FIFO queue: a fresh deduplication id, since the original one may still be within its 5 minutes
+          ...(message.Attributes?.MessageDeduplicationId
+            ? { MessageDeduplicationId: `redrive-${message.MessageId}` }
+            : {}),
           // the platform's own attributes (an operational event's origin) travel on; the failure reason stays behind
           ...withoutFailureReason(message.MessageAttributes),
         })),

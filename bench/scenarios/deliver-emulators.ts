@@ -38,16 +38,16 @@ for (let start = 0; start < items.length; start += 25) {
 const meter = new SdkMeter();
 meter.attach('DynamoDB', documentClient);
 meter.attach('SQS', sqsClient);
-const { HttpSender } = await import('../../lambdas/adapters/http-sender');
+const { GuardedHttpClient } = await import('../../lambdas/adapters/guarded-http-client');
 let httpMilliseconds = 0;
-const send = HttpSender.prototype.send;
-HttpSender.prototype.send = async function timedSend(
-  this: InstanceType<typeof HttpSender>,
-  ...args: Parameters<typeof send>
+const request = GuardedHttpClient.prototype.request;
+GuardedHttpClient.prototype.request = async function timedRequest(
+  this: InstanceType<typeof GuardedHttpClient>,
+  ...args: Parameters<typeof request>
 ) {
   const started = performance.now();
   try {
-    return await send.apply(this, args);
+    return await request.apply(this, args);
   } finally {
     httpMilliseconds += performance.now() - started;
   }

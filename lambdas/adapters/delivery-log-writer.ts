@@ -2,7 +2,7 @@ import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClie
 import type { DeliveryLogEntry } from '../core/deliver-batch';
 import type { DeliveryAttempt, DeliveryTask } from '../core/delivery';
 import { FIRST_ATTEMPTS_KEPT, MAX_ATTEMPTS_KEPT, MAX_RESPONSE_BYTES } from '../core/delivery-log';
-import type { DeliveryRecordUpdate } from '../core/delivery-service';
+import type { DeliveryRecordUpdate } from '../core/delivery-plan';
 import { expiresAt, isConditionFailure, untilProcessed } from './dynamo-support';
 import { logger } from './observability';
 import { keys } from './table-keys';

@@ -17,6 +17,8 @@ export function publishDeliveryMetrics(
 ): void {
   const counts = { delivered: 0, pending: 0, failed: 0, skipped: 0 };
   for (const { update } of plan.log) {
+    // an ordered delivery logged as waiting behind another was not attempted: not a retry
+    if (update.status === 'pending' && !update.attempt) continue;
     counts[update.status] += 1;
     if (update.attempt) metrics.addMetric(METRICS.attemptLatency, MetricUnit.Milliseconds, update.attempt.durationMs);
   }

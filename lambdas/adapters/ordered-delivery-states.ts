@@ -11,6 +11,7 @@ const NAMES = {
   '#status': 'status',
   '#scheduled': 'scheduledAttemptCount',
   '#next': 'nextAttemptAt',
+  '#reason': 'reason',
 };
 
 /**
@@ -49,6 +50,7 @@ export class DynamoOrderedDeliveryStates {
               status: item.status as OrderedDeliveryState['status'],
               scheduledAttempts: (item.scheduledAttemptCount as number | undefined) ?? 0,
               ...(item.nextAttemptAt ? { nextAttemptAt: item.nextAttemptAt as string } : {}),
+              ...(item.reason ? { reason: item.reason as string } : {}),
             });
           }
           return UnprocessedKeys?.[this.tableName]?.Keys as typeof pending | undefined;

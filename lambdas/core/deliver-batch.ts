@@ -1,7 +1,7 @@
 import { parseDeliveryTask, serializeTask, type DeliveryTask } from './delivery';
 import type { DeliveryNotice } from './delivery-notice';
-import { isOperational } from './event-catalog';
-import type { DeliveryRecordUpdate, DeliveryService } from './delivery-service';
+import { stepOf, type DeliveryRecordUpdate } from './delivery-plan';
+import type { DeliveryService } from './delivery-service';
 import type { DeliveryLane } from './webhook-health';
 import type { Webhook } from './webhook';
 
@@ -112,56 +112,25 @@ export async function deliverBatch(
         plan.failedMessageIds.push(messageId);
         return;
       }
-      const { decision, record, notices, lane = deliveries.lane } = result;
-      // a delivery of an operational event never produces another one (no loops, no storms)
-      plan.notices.push(
-        ...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices),
-      );
-      const attemptNumber = task.attempt ?? 1;
-      // a throttle slot is held for one attempt: every next message reserves its own, but for a postponement to it
-      const { throttleSlotAt: _heldSlot, ...unslotted } = task;
-      if (record)
+      const step = stepOf(task, result, deliveries.lane, now().getTime());
+      plan.notices.push(...step.notices);
+      if (step.record)
         plan.log.push({
           fromMessageId: messageId,
           task,
-          update: record,
-          firstWrite: attemptNumber === 1 && task.trigger !== 'manual' && !task.deadLettered,
+          update: step.record,
+          firstWrite: (task.attempt ?? 1) === 1 && task.trigger !== 'manual' && !task.deadLettered,
         });
-      switch (decision.action) {
-        case 'done':
-          return;
-        case 'postpone':
-          if (decision.slotReserved)
-            requeue(
-              messageId,
-              { ...unslotted, throttleSlotAt: new Date(decision.untilMs).toISOString() },
-              decision.untilMs,
-              lane,
-              Math.floor,
-            );
-          else requeue(messageId, unslotted, decision.untilMs, lane);
-          return;
-        case 'forward':
-          requeue(messageId, unslotted, now().getTime(), lane);
-          return;
-        case 'dead-letter': {
-          // a replay from the DLQ starts the schedule again; its log keeps the earlier attempts
-          const { attempt: _attempt, dueAt: _dueAt, ...replayable } = unslotted;
-          plan.deadLetters.push({
-            fromMessageId: messageId,
-            body: serializeTask({ ...replayable, deadLettered: true }),
-            reason: decision.reason,
-          });
-          return;
-        }
-        case 'retry':
-          requeue(
-            messageId,
-            { ...unslotted, attempt: attemptNumber + 1, trigger: 'scheduled' },
-            now().getTime() + decision.delaySeconds * 1000,
-            lane,
-          );
-      }
+      if (step.deadLetter) plan.deadLetters.push({ fromMessageId: messageId, ...step.deadLetter });
+      // SQS delays are whole seconds: a throttle slot rounds down (see requeue)
+      if (step.next)
+        requeue(
+          messageId,
+          step.next.task,
+          step.next.dueMs,
+          step.next.lane,
+          step.next.slotReserved ? Math.floor : Math.ceil,
+        );
     }),
   );
   return plan;

@@ -1,7 +1,7 @@
 import type { DeliveryLogEntry } from './deliver-batch';
-import { parseDeliveryTask, serializeTask, type DeliveryStatus, type DeliveryTask } from './delivery';
+import { parseDeliveryTask, type DeliveryStatus, type DeliveryTask } from './delivery';
 import type { DeliveryNotice } from './delivery-notice';
-import { isOperational } from './event-catalog';
+import { stepOf } from './delivery-plan';
 import type { DeliveryService } from './delivery-service';
 import type { Webhook } from './webhook';
 
@@ -19,6 +19,8 @@ export interface OrderedDeliveryState {
   /** Scheduled attempts made so far (manual ones are not part of the schedule). */
   scheduledAttempts: number;
   nextAttemptAt?: string;
+  /** Why it is where it is (for a delivery waiting behind another: which one). */
+  reason?: string;
 }
 
 export interface OrderedPlan {
@@ -43,6 +45,10 @@ export interface DeliverOrderedOptions {
 }
 
 const stateKey = (task: Pick<DeliveryTask, 'webhookId' | 'eventId'>) => `${task.webhookId}|${task.eventId}`;
+
+/** What the log says of a delivery held back by its webhook's earliest undelivered one. */
+export const waitingReason = (headEventId: string) =>
+  `waiting behind event ${headEventId}, which is not delivered yet (ordering: fifo)`;
 
 /**
  * The deliver use case for the ordered lane: each webhook's deliveries are attempted strictly in the order the
@@ -80,6 +86,27 @@ export async function deliverOrderedBatch(
         plan.failedMessageIds.push(later.messageId);
       }
     };
+    /**
+     * The head waits (a retry, an open breaker, a throttle slot, a failure to handle it): the messages behind it go
+     * back, and each is logged `pending` with the event it waits behind, once per head (a delivery not attempted
+     * yet has no record otherwise, and would be missing from the log for as long as its webhook keeps failing).
+     */
+    const waitBehind = (head: DeliveryTask, from: number) => {
+      const reason = waitingReason(head.eventId);
+      for (const later of group.slice(from)) {
+        const task = tasks.get(later.messageId);
+        const state = task && states.get(stateKey(task));
+        const untouched = !state || (state.status === 'pending' && state.scheduledAttempts === 0);
+        if (task && untouched && state?.reason !== reason)
+          plan.log.push({
+            fromMessageId: later.messageId,
+            task,
+            update: { status: 'pending', reason },
+            firstWrite: !state,
+          });
+      }
+      release(from);
+    };
     for (const [index, message] of group.entries()) {
       const task = tasks.get(message.messageId);
       if (!task) {
@@ -105,7 +132,7 @@ export async function deliverOrderedBatch(
       const waitMs = state?.nextAttemptAt ? Date.parse(state.nextAttemptAt) - now().getTime() : 0;
       if (waitMs >= 1000) {
         hide(message, waitMs);
-        return release(index + 1);
+        return waitBehind(task, index + 1);
       }
       if (now().getTime() > options.startAttemptsBeforeMs) return release(index);
       let result;
@@ -117,32 +144,17 @@ export async function deliverOrderedBatch(
       } catch (error) {
         options.onRecordError?.(message.messageId, error);
         plan.failedMessageIds.push(message.messageId);
-        return release(index + 1);
+        return waitBehind(task, index + 1);
       }
-      const { decision, record, notices } = result;
-      plan.notices.push(
-        ...(isOperational(task.eventType) ? notices.filter((notice) => notice.kind === 'breaker-opened') : notices),
-      );
-      if (record) plan.log.push({ fromMessageId: message.messageId, task, update: record, firstWrite: !state });
-      if (decision.action === 'dead-letter') {
-        const { attempt: _attempt, dueAt: _dueAt, throttleSlotAt: _slot, ...replayable } = task;
-        plan.deadLetters.push({
-          fromMessageId: message.messageId,
-          body: serializeTask({ ...replayable, deadLettered: true }),
-          reason: decision.reason,
-        });
-        continue;
-      }
-      if (decision.action === 'done') continue;
+      const step = stepOf(task, result, deliveries.lane, now().getTime());
+      plan.notices.push(...step.notices);
+      if (step.record)
+        plan.log.push({ fromMessageId: message.messageId, task, update: step.record, firstWrite: !state });
+      if (step.deadLetter) plan.deadLetters.push({ fromMessageId: message.messageId, ...step.deadLetter });
+      if (!step.next) continue;
       // a retry, or no attempt yet (an open breaker, a throttle slot): the head waits in flight, its group behind it
-      const dueMs =
-        decision.action === 'retry'
-          ? now().getTime() + decision.delaySeconds * 1000
-          : decision.action === 'postpone'
-            ? decision.untilMs
-            : now().getTime();
-      hide(message, dueMs - now().getTime());
-      return release(index + 1);
+      hide(message, step.next.dueMs - now().getTime());
+      return waitBehind(task, index + 1);
     }
   };
   const hide = (message: OrderedMessage, waitMs: number) => {

@@ -1,49 +1,9 @@
-import { classify, type Outcome, type SendResult } from './delivery-outcome';
-import type { DeliveryAttempt, DeliveryStatus, DeliveryTask } from './delivery';
-import type { DeliveryNotice } from './delivery-notice';
-import { maxAttempts, nextDelaySeconds } from './retry-schedule';
-import { signatureHeaders } from './signing';
+import type { DeliveryAttempt, DeliveryTask } from './delivery';
+import type { AttemptOutcome, DeliveryDestination } from './delivery-destination';
+import { planOutcome, type DeliveryResult } from './delivery-plan';
 import type { DeliveryLane, WebhookHealth } from './webhook-health';
 import type { WebhookThrottle } from './webhook-throttle';
-import { signingSecrets, type Webhook } from './webhook';
-
-export const USER_AGENT = 'Webhooks/1.0';
-
-export interface DeliveryRecordUpdate {
-  status: DeliveryStatus;
-  attempt?: DeliveryAttempt;
-  nextAttemptAt?: string;
-  reason?: string;
-}
-
-/** POSTs one signed delivery; the HTTP adapter implements it. */
-export interface DeliverySender {
-  send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
-}
-
-export type DeliveryDecision =
-  | { action: 'done' }
-  | { action: 'retry'; delaySeconds: number }
-  | { action: 'dead-letter'; reason: string }
-  /**
-   * No attempt was made (an open breaker, or a throttled webhook's slot later than now): try again at `untilMs`
-   * with the same attempt number; `slotReserved` when that time is a throttle slot the delivery now holds.
-   */
-  | { action: 'postpone'; untilMs: number; slotReserved?: true }
-  /** The webhook's deliveries go through the slow lane: no attempt was made here; send it there now. */
-  | { action: 'forward' };
-
-/**
- * What became of one delivery: what to do with its queue message, and what the delivery log must say (the
- * caller writes the log for a whole batch at once, one write per attempt; nothing when no attempt was made).
- */
-export interface DeliveryResult {
-  decision: DeliveryDecision;
-  record?: DeliveryRecordUpdate;
-  notices: DeliveryNotice[];
-  /** The lane the delivery's next message belongs in (a retry, a postponement, a forward); absent: this one. */
-  lane?: DeliveryLane;
-}
+import type { Webhook } from './webhook';
 
 export interface DeliveryServiceOptions {
   /** The lane this service sends from: its queue is where the deliveries it handles came from. */
@@ -53,18 +13,17 @@ export interface DeliveryServiceOptions {
   random?: () => number;
 }
 
-const describeAttempt = (attempt: DeliveryAttempt) => attempt.error ?? `HTTP ${attempt.statusCode}`;
-
 /**
  * One delivery: whether its webhook can take it, whether its health lets an attempt go now and its throttle
- * when, the signed attempt itself, and the next step (done, retry after the schedule's delay, or the DLQ with its reason). Health rules
- * are WebhookHealth's; this service only asks and reports.
+ * when, the attempt itself (through the destination port: HTTP or any other kind), and the next step
+ * (`planOutcome`: done, retry after the schedule's delay, or the DLQ with its reason). Health rules are
+ * WebhookHealth's; this service only asks and reports.
  */
 export class DeliveryService {
   private readonly now: () => Date;
 
   constructor(
-    private readonly sender: DeliverySender,
+    private readonly destination: DeliveryDestination,
     private readonly health: WebhookHealth,
     private readonly throttle: WebhookThrottle,
     private readonly options: DeliveryServiceOptions,
@@ -106,111 +65,11 @@ export class DeliveryService {
       return { decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true }, notices: [] };
 
     const startedAt = this.now();
-    const result = await this.send(task, webhook, startedAt);
-    const lane = await this.health.answered(webhook, result, startedAt);
-    const attempt = attemptOf(task, result, startedAt, this.lane === 'fast' && lane === 'slow');
-    return this.settle(task, webhook, attempt, classify(result, startedAt), lane);
-  }
-
-  private send(task: DeliveryTask, webhook: Webhook, startedAt: Date): Promise<SendResult> {
-    // the webhook's own headers first: the platform's names are reserved, and its values win whatever the store holds
-    const headers = {
-      ...webhook.headers,
-      'Content-Type': 'application/json',
-      'User-Agent': USER_AGENT,
-      ...signatureHeaders({
-        messageId: task.eventId,
-        timestamp: startedAt,
-        body: task.payload,
-        secrets: signingSecrets(webhook, startedAt),
-      }),
-    };
-    // AWS destinations are attempted through the destination port; until then this sender has only URLs
-    if (webhook.url === undefined)
-      return Promise.resolve({ durationMs: 0, error: 'this deployment cannot deliver to AWS destinations yet' });
-    return this.sender.send(webhook.url, headers, task.payload);
-  }
-
-  /** What the attempt's outcome means for the webhook's health, then for the delivery. */
-  private async settle(
-    task: DeliveryTask,
-    webhook: Webhook,
-    attempt: DeliveryAttempt,
-    outcome: Outcome,
-    lane: DeliveryLane,
-  ): Promise<DeliveryResult> {
-    const at = new Date(attempt.at);
-    if (outcome.kind === 'delivered') {
-      return {
-        decision: { action: 'done' },
-        record: { status: 'delivered', attempt },
-        notices: await this.health.delivered(webhook),
-      };
-    }
-    if (outcome.kind === 'gone') {
-      const { reason, notices } = await this.health.gone(webhook, at);
-      return {
-        decision: { action: 'dead-letter', reason: `gone: ${reason}; the webhook was disabled` },
-        record: { status: 'failed', attempt, reason },
-        notices,
-      };
-    }
-    const { disabledReason, notices } = await this.health.failed(webhook, at);
-    if (disabledReason) {
-      return {
-        decision: { action: 'dead-letter', reason: `disabled: ${disabledReason}; the webhook was disabled` },
-        record: { status: 'failed', attempt, reason: disabledReason },
-        notices,
-      };
-    }
-    if (task.trigger === 'manual') {
-      // an attempt its owner asked for is not retried on its own (as Svix): the owner sees the answer and decides
-      return {
-        decision: { action: 'done' },
-        record: { status: 'failed', attempt, reason: `manual attempt failed: ${describeAttempt(attempt)}` },
-        notices,
-      };
-    }
-    return this.nextStep(task, webhook, attempt, outcome.retryAfterSeconds, notices, lane);
-  }
-
-  /** A failed scheduled attempt: retried after the schedule's next delay, or exhausted. */
-  private nextStep(
-    task: DeliveryTask,
-    webhook: Webhook,
-    attempt: DeliveryAttempt,
-    retryAfterSeconds: number | undefined,
-    notices: DeliveryNotice[],
-    lane: DeliveryLane,
-  ): DeliveryResult {
-    const attemptNumber = task.attempt ?? 1;
-    const delaySeconds = nextDelaySeconds(attemptNumber, this.options.retrySchedule, {
-      retryAfterSeconds,
-      random: this.options.random,
-    });
-    if (delaySeconds === undefined) {
-      const reason = `exhausted: ${attemptNumber} of ${maxAttempts(this.options.retrySchedule)} attempts failed; the last: ${describeAttempt(attempt)}`;
-      const exhausted: DeliveryNotice = {
-        kind: 'exhausted',
-        webhook,
-        eventId: task.eventId,
-        eventType: task.eventType,
-        attemptCount: attemptNumber,
-        lastAttempt: attempt,
-      };
-      return {
-        decision: { action: 'dead-letter', reason },
-        record: { status: 'failed', attempt, reason },
-        notices: [...notices, exhausted],
-      };
-    }
-    const nextAttemptAt = new Date(Date.parse(attempt.at) + delaySeconds * 1000).toISOString();
-    return {
-      decision: { action: 'retry', delaySeconds },
-      record: { status: 'pending', attempt, nextAttemptAt },
-      notices,
-      lane,
-    };
+    const outcome = await this.destination.attempt({ task, webhook, startedAt });
+    const durationMs = outcome.durationMs ?? this.now().getTime() - startedAt.getTime();
+    const lane = await this.health.answered(webhook, { durationMs, timedOut: outcome.timedOut }, startedAt);
+    const attempt = attemptOf(task, outcome, durationMs, startedAt, this.lane === 'fast' && lane === 'slow');
+    return planOutcome(outcome, { task, webhook, attempt, lane }, this.health, this.options);
   }
 }
 
@@ -230,15 +89,26 @@ function inactiveResult(webhook: Webhook): DeliveryResult | undefined {
   return undefined;
 }
 
-function attemptOf(task: DeliveryTask, result: SendResult, startedAt: Date, movedToSlowLane: boolean): DeliveryAttempt {
+/**
+ * The attempt as the log records it. A failure with no status code to show has its reason as the error (a
+ * refused connection, a timeout, a queue that denied access).
+ */
+function attemptOf(
+  task: DeliveryTask,
+  outcome: AttemptOutcome,
+  durationMs: number,
+  startedAt: Date,
+  movedToSlowLane: boolean,
+): DeliveryAttempt {
+  const error = outcome.kind === 'failed' && outcome.statusCode === undefined ? outcome.reason : undefined;
   return {
     at: startedAt.toISOString(),
     trigger: task.trigger === 'manual' ? 'manual' : 'scheduled',
-    durationMs: result.durationMs,
-    ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
-    ...(result.error !== undefined
-      ? { error: movedToSlowLane ? `${result.error}; later attempts go through the slow lane` : result.error }
+    durationMs,
+    ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
+    ...(error !== undefined
+      ? { error: movedToSlowLane ? `${error}; later attempts go through the slow lane` : error }
       : {}),
-    ...(result.response ? { response: result.response } : {}),
+    ...(outcome.response ? { response: outcome.response } : {}),
   };
 }

@@ -28,3 +28,20 @@ export function nextDelaySeconds(
 }
 
 export const maxAttempts = (schedule: readonly number[]) => schedule.length + 1;
+
+/**
+ * How often SQS may hand out one message of an ordered webhook before it is settled, at most, when every
+ * delivery ahead of it fails its whole schedule. A FIFO receive returns up to `messagesPerReceive` (10) messages
+ * of a group, so each receive of a waiting head also hands out the messages behind it: a message is received with
+ * each of the heads before it in its window, and then on its own. One delivery takes, per attempt, one receive
+ * for the attempt, one for an open breaker's probe time and one for a throttle slot, and per wait one receive per
+ * `maxHideSeconds` (a message stays hidden at most 12 h).
+ */
+export function orderedReceivesNeeded(
+  schedule: readonly number[],
+  { messagesPerReceive = 10, maxHideSeconds = 12 * 3600 - 60 } = {},
+): number {
+  const longestWait = Math.max(0, ...schedule) * (1 + RETRY_JITTER);
+  const perDelivery = 3 * maxAttempts(schedule) + schedule.length * Math.ceil(longestWait / maxHideSeconds);
+  return messagesPerReceive * perDelivery;
+}

@@ -1,4 +1,3 @@
-import type { SendResult } from './delivery-outcome';
 import type { DeliveryNotice } from './delivery-notice';
 import type { Webhook } from './webhook';
 
@@ -117,7 +116,11 @@ export class WebhookHealth {
    * renewed once half of it has passed, so a webhook that stays slow costs one write per half-hold, not one per
    * delivery. Answers the lane the delivery's next message belongs in.
    */
-  async answered(webhook: Webhook, result: SendResult, startedAt: Date): Promise<DeliveryLane> {
+  async answered(
+    webhook: Webhook,
+    result: { durationMs: number; timedOut?: boolean },
+    startedAt: Date,
+  ): Promise<DeliveryLane> {
     const { slowAnswerMs, slowLaneHoldSeconds } = this.settings;
     const slowAnswer = result.timedOut === true || result.durationMs > slowAnswerMs;
     const wasSlow = this.laneOf(webhook, startedAt) === 'slow';
@@ -135,9 +138,8 @@ export class WebhookHealth {
     return webhook.failingSince ? [{ kind: 'recovered', webhook, failingSince: webhook.failingSince }] : [];
   }
 
-  /** 410 Gone: the receiver wants no more; the webhook is switched off. */
-  async gone(webhook: Webhook, at: Date): Promise<{ reason: string; notices: DeliveryNotice[] }> {
-    const reason = 'the endpoint answered 410 Gone';
+  /** The receiver wants no more (HTTP 410 Gone): the webhook is switched off with the destination's reason. */
+  async gone(webhook: Webhook, at: Date, reason: string): Promise<{ reason: string; notices: DeliveryNotice[] }> {
     await this.store.disable(webhook, reason, at.toISOString());
     return { reason, notices: [{ kind: 'disabled', webhook, reason }] };
   }

@@ -3,7 +3,7 @@ import { loadConfig, required } from '../adapters/config';
 import { FUNCTION_TIMEOUT_SECONDS } from '../platform-settings';
 import { DynamoDeliveryLogWriter } from '../adapters/delivery-log-writer';
 import { documentClient } from '../adapters/dynamo-client';
-import { HttpSender } from '../adapters/http-sender';
+import { DestinationRegistry } from '../adapters/destinations/registry';
 import { logger } from '../adapters/observability';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -51,16 +51,14 @@ const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documen
  */
 function deliveryService(lane: DeliveryLane): DeliveryService {
   const timeoutSeconds = lane === 'fast' ? fastLaneSeconds : config.SEND_TIMEOUT_SECONDS;
-  const sender = new HttpSender(
-    { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
-    {
-      limits: {
-        connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000,
-        totalTimeoutMs: timeoutSeconds * 1000,
-      },
+  const destinations = new DestinationRegistry({
+    policy: { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
+    limits: {
+      connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, timeoutSeconds) * 1000,
+      totalTimeoutMs: timeoutSeconds * 1000,
     },
-  );
-  return new DeliveryService(sender, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
+  });
+  return new DeliveryService(destinations, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
 }
 
 /** A lane's queue → deliverBatch (one attempt per due record) → the plan carried out. The response is built here. */

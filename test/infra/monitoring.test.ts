@@ -45,7 +45,7 @@ describe('Construct: Monitoring, who the alarms wake', () => {
 });
 
 describe('Construct: Monitoring', () => {
-  it.each(['DeliveryEventsDlq', 'DeliveryDeliveriesDlq', 'RecoveryRecoveriesDlq'])(
+  it.each(['DeliveryEventsDlq', 'DeliveryDeliveriesDlq', 'DeliveryOrderedDeliveriesDlq', 'RecoveryRecoveriesDlq'])(
     'alarms as soon as %s holds a message',
     (prefix) => {
       // Prepare
@@ -89,8 +89,8 @@ describe('Construct: Monitoring', () => {
         ),
       ),
     );
-    // three DLQs, three lanes' functions, two queues' oldest message, breaker opens, table throttling
-    expect(alarms).toHaveLength(10);
+    // four DLQs (the ordered lane's too), three lanes' functions, two queues' oldest message, breaker opens, table throttling
+    expect(alarms).toHaveLength(11);
   });
 
   it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])(

@@ -15,6 +15,7 @@ import { SnsDestination } from '../../lambdas/adapters/destinations/sns-destinat
 import { SqsDestination } from '../../lambdas/adapters/destinations/sqs-destination';
 import { LOCAL_DESTINATIONS_ROLE_ARN, localClientConfig } from '../../local/local-settings';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
+import { deliveryRecord, producer, waitFor } from '../helpers/pipeline';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 let platform: TestPlatform;
@@ -190,5 +191,77 @@ describe('The API for AWS destinations', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.details[0].path).toBe('arn');
+  });
+});
+
+describe('The pipeline into AWS destinations', () => {
+  async function destinationWebhook(queueArn: string) {
+    const tenant = await platform.newTenant('dest');
+    const created = await platform.request('POST', '/v2/webhooks', {
+      key: tenant.key,
+      body: { destination: { type: 'sqs', queueArn }, events: ['verification.completed'] },
+    });
+    expect(created.status).toBe(201);
+    const publish = async () => {
+      const id = `evt_${randomUUID().replaceAll('-', '')}`;
+      await producer(platform).publish({
+        tenantId: tenant.tenantId,
+        id,
+        type: 'verification.completed',
+        data: { verificationId: 'ver_1' },
+      });
+      return id;
+    };
+    return { webhook: created.body, publish };
+  }
+
+  it("delivers a published event into the customer's queue, signed, and logs it delivered", async () => {
+    const queue = await customerQueue();
+    const { webhook, publish } = await destinationWebhook(queue.arn);
+
+    const eventId = await publish();
+
+    const message = await waitFor(
+      async () =>
+        (
+          await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: queue.url, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+          )
+        ).Messages?.[0],
+      { what: 'the message in the customer queue' },
+    );
+    expect(JSON.parse(message.Body!)).toMatchObject({ id: eventId, type: 'verification.completed' });
+    new StandardWebhook(webhook.secret).verify(message.Body!, {
+      'webhook-id': message.MessageAttributes!['webhook-id']!.StringValue!,
+      'webhook-timestamp': message.MessageAttributes!['webhook-timestamp']!.StringValue!,
+      'webhook-signature': message.MessageAttributes!['webhook-signature']!.StringValue!,
+    });
+    const record = await waitFor(
+      async () => {
+        const item = await deliveryRecord(platform, webhook.id, eventId);
+        return item?.status === 'delivered' && item;
+      },
+      { what: 'the delivered record' },
+    );
+    expect(record.attempts).toHaveLength(1);
+  });
+
+  it('records a send into a missing queue as a failed attempt with its reason, to be retried', async () => {
+    const { webhook, publish } = await destinationWebhook(
+      `arn:aws:sqs:us-east-1:000000000000:missing-${randomUUID().slice(0, 8)}`,
+    );
+
+    const eventId = await publish();
+
+    const record = await waitFor(
+      async () => {
+        const item = await deliveryRecord(platform, webhook.id, eventId);
+        return item?.attempts?.length && item;
+      },
+      { what: 'the failed attempt' },
+    );
+    expect(record.status).toBe('pending');
+    expect(record.attempts[0].error).toMatch(/NonExistentQueue|QueueDoesNotExist/);
+    expect(record.nextAttemptAt).toBeDefined();
   });
 });

@@ -4,14 +4,14 @@ import type { DeliveryTask } from '../../lambdas/core/delivery';
 import { DeliveryService } from '../../lambdas/core/delivery-service';
 import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
-import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { aTask, aWebhook } from '../helpers/factories';
+import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/http-destination-stub';
 
 const now = new Date('2026-11-26T12:00:00.000Z');
 const schedule = [5, 300, 1800];
 
-function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), lane: DeliveryLane = 'fast') {
+function setup(result: StubAnswer, webhook: Webhook | undefined = aWebhook(), lane: DeliveryLane = 'fast') {
   const store: WebhookHealthStore = {
     disable: vi.fn().mockResolvedValue(undefined),
     recordFailure: vi.fn(async (current: Webhook) => ({
@@ -24,7 +24,7 @@ function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), la
     recordSuccess: vi.fn().mockResolvedValue(undefined),
     markSlow: vi.fn().mockResolvedValue(undefined),
   };
-  const sender = { send: vi.fn().mockResolvedValue(result) };
+  const sender = { send: vi.fn<StubSend>().mockResolvedValue(result) };
   const health = new WebhookHealth(store, {
     breaker: { failureThreshold: 10, probeInitialSeconds: 30, probeMaxSeconds: 3600 },
     autoDisableAfterSeconds: 5 * 86400,
@@ -32,7 +32,7 @@ function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), la
     slowLaneHoldSeconds: 3600,
   });
   const service = new DeliveryService(
-    sender,
+    httpDestinationOver(sender.send),
     health,
     new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
     { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 },

@@ -1,18 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   deliverOrderedBatch,
+  waitingReason,
   type OrderedDeliveryState,
   type OrderedMessage,
 } from '../../lambdas/core/deliver-ordered-batch';
 import { DeliveryService } from '../../lambdas/core/delivery-service';
-import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
 import { aTask, aWebhook } from '../helpers/factories';
+import { httpDestinationOver, type StubAnswer } from '../helpers/http-destination-stub';
 
 const now = new Date('2026-12-01T12:00:00.000Z');
 
-function setup(answer: (body: string) => SendResult, states = new Map<string, OrderedDeliveryState>()) {
+function setup(answer: (body: string) => StubAnswer, states = new Map<string, OrderedDeliveryState>()) {
   const store: WebhookHealthStore = {
     disable: vi.fn(),
     recordFailure: vi.fn(async (webhook) => ({ ...webhook, consecutiveFailures: 1, failingSince: now.toISOString() })),
@@ -29,7 +30,7 @@ function setup(answer: (body: string) => SendResult, states = new Map<string, Or
     slowLaneHoldSeconds: 3600,
   });
   const service = new DeliveryService(
-    { send },
+    httpDestinationOver(send),
     health,
     new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
     { lane: 'ordered', retrySchedule: [5, 300], now: () => now, random: () => 0.5 },
@@ -73,7 +74,34 @@ describe('Function: deliverOrderedBatch', () => {
     expect(plan.log.map((entry) => [entry.task.eventId, entry.update.status])).toEqual([
       ['evt_1', 'delivered'],
       ['evt_2', 'pending'],
+      ['evt_3', 'pending'],
+      ['evt_4', 'pending'],
     ]);
+  });
+
+  it('logs the deliveries behind a waiting head as pending, with the event they wait behind, once per head', async () => {
+    // Prepare: evt_3 was logged behind evt_1 before, evt_4 behind evt_2 already, evt_5 was delivered (a crash)
+    const states = new Map([
+      [`${aWebhook().id}|evt_3`, { status: 'pending' as const, scheduledAttempts: 0, reason: waitingReason('evt_1') }],
+      [`${aWebhook().id}|evt_4`, { status: 'pending' as const, scheduledAttempts: 0, reason: waitingReason('evt_2') }],
+      [`${aWebhook().id}|evt_5`, { status: 'delivered' as const, scheduledAttempts: 1 }],
+    ]);
+    const { run } = setup(() => ({ statusCode: 500, durationMs: 1 }), states);
+
+    // Act
+    const plan = await run([2, 3, 4, 5, 6].map(message));
+
+    // Assess: no attempt for those behind; the log says why they wait, and writes nothing it already says
+    const waiting = plan.log.filter((entry) => entry.task.eventId !== 'evt_2');
+    expect(waiting.map((entry) => [entry.task.eventId, entry.update, entry.firstWrite])).toEqual([
+      [
+        'evt_3',
+        { status: 'pending', reason: 'waiting behind event evt_2, which is not delivered yet (ordering: fifo)' },
+        false,
+      ],
+      ['evt_6', { status: 'pending', reason: waitingReason('evt_2') }, true],
+    ]);
+    expect(plan.released).toEqual(['r3', 'r4', 'r5', 'r6']);
   });
 
   it('takes the attempt number and due time from the delivery record: a head not due yet is hidden again without an attempt', async () => {

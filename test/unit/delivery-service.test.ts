@@ -1,17 +1,17 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SendResult } from '../../lambdas/core/delivery-outcome';
-import { DeliveryService, type DeliverySender } from '../../lambdas/core/delivery-service';
+import { DeliveryService } from '../../lambdas/core/delivery-service';
 import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
+import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/http-destination-stub';
 
 const schedule = [5, 300];
 const AUTO_DISABLE_AFTER = 5 * 24 * 3600;
 // whole seconds, recent enough for the verifier's 5-minute tolerance
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 
-function setup(result: SendResult, lane: DeliveryLane = 'fast') {
+function setup(result: StubAnswer, lane: DeliveryLane = 'fast') {
   const store = {
     disable: vi.fn<WebhookHealthStore['disable']>().mockResolvedValue(),
     recordFailure: vi.fn<WebhookHealthStore['recordFailure']>().mockImplementation(async (webhook, at) => ({
@@ -24,7 +24,7 @@ function setup(result: SendResult, lane: DeliveryLane = 'fast') {
     recordSuccess: vi.fn<WebhookHealthStore['recordSuccess']>().mockResolvedValue(),
     markSlow: vi.fn<WebhookHealthStore['markSlow']>().mockResolvedValue(),
   };
-  const send = vi.fn<DeliverySender['send']>().mockResolvedValue(result);
+  const send = vi.fn<StubSend>().mockResolvedValue(result);
   const health = new WebhookHealth(store, {
     breaker: { failureThreshold: 3, probeInitialSeconds: 30, probeMaxSeconds: 100 },
     autoDisableAfterSeconds: AUTO_DISABLE_AFTER,
@@ -32,7 +32,7 @@ function setup(result: SendResult, lane: DeliveryLane = 'fast') {
     slowLaneHoldSeconds: 3600,
   });
   const service = new DeliveryService(
-    { send },
+    httpDestinationOver(send),
     health,
     new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
     { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 },

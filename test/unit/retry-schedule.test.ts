@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LONGEST_RETRY_WAIT_SECONDS, maxAttempts, nextDelaySeconds } from '../../lambdas/core/retry-schedule';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../../lambdas/platform-settings';
+import {
+  LONGEST_RETRY_WAIT_SECONDS,
+  maxAttempts,
+  nextDelaySeconds,
+  orderedReceivesNeeded,
+} from '../../lambdas/core/retry-schedule';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, ORDERED_DELIVERIES_QUEUE } from '../../lambdas/platform-settings';
 
 const schedule = DEFAULT_RETRY_SCHEDULE_SECONDS;
 const noJitter = () => 0.5;
@@ -26,5 +31,21 @@ describe('Function: nextDelaySeconds', () => {
     expect(nextDelaySeconds(1, schedule, { retryAfterSeconds: 0, random: noJitter })).toBe(5);
     expect(nextDelaySeconds(1, schedule, { retryAfterSeconds: 10 ** 9, random: noJitter })).toBe(36000);
     expect(nextDelaySeconds(8, schedule, { retryAfterSeconds: 60 })).toBeUndefined();
+  });
+});
+
+describe('Function: orderedReceivesNeeded', () => {
+  it("keeps the default schedule, and one of 16 waits of 12 h, within the ordered queue's maxReceiveCount", () => {
+    expect(orderedReceivesNeeded([...DEFAULT_RETRY_SCHEDULE_SECONDS])).toBeLessThan(
+      ORDERED_DELIVERIES_QUEUE.maxReceiveCount,
+    );
+    expect(orderedReceivesNeeded(Array(16).fill(LONGEST_RETRY_WAIT_SECONDS))).toBeLessThan(
+      ORDERED_DELIVERIES_QUEUE.maxReceiveCount,
+    );
+  });
+
+  it('counts a message received with each of the nine heads before it, and on its own', () => {
+    // 12 attempts of 2 s (the audit's case): 13 attempts × 3 receives + 12 waits of one hide each, 10 times
+    expect(orderedReceivesNeeded(Array(12).fill(2))).toBe(10 * (13 * 3 + 12));
   });
 });

@@ -2,7 +2,6 @@ import { lookup as systemLookup, type LookupAddress } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { SendResult } from '../core/delivery-outcome';
 import { isAllowedAddress, type UrlPolicy } from '../core/url-guard';
 import { SETTING_DEFAULTS } from '../platform-settings';
 
@@ -23,7 +22,33 @@ export const SENDING_LIMITS: SendingLimits = {
   connectTimeoutMs: SETTING_DEFAULTS.connectTimeoutSeconds * 1000,
   totalTimeoutMs: SETTING_DEFAULTS.sendTimeoutSeconds * 1000,
 };
+/** How much of an answer's body is kept unless a caller asks for more (the delivery log keeps 1 KB). */
 const RESPONSE_BYTES_KEPT = 1024;
+
+export interface GuardedRequest {
+  /** POST unless given (a verification probe or a token fetch may need another). */
+  method?: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Answer headers to hand back (lower-case names); the others are dropped. */
+  keepHeaders?: readonly string[];
+  /** How many bytes of the answer's body to keep (the rest is not read). */
+  responseBytes?: number;
+}
+
+/** What came back of one request: a status (any, redirects included), or why none came. */
+export interface GuardedResponse {
+  statusCode?: number;
+  /** Set when no HTTP answer came (timeout, refused, reset, blocked destination...). */
+  error?: string;
+  /** No complete answer came within the time limit. */
+  timedOut?: boolean;
+  durationMs: number;
+  /** The start of the body, cut at responseBytes. */
+  body?: string;
+  /** The headers asked for in keepHeaders that the answer had. */
+  headers: Record<string, string>;
+}
 
 class BlockedDestinationError extends Error {
   readonly code = 'EBLOCKED';
@@ -74,14 +99,15 @@ function describeError(error: unknown, limits: SendingLimits): string {
 }
 
 /**
- * POSTs deliveries over keep-alive connection pools (one per scheme, sockets kept per host), never following
- * redirects and keeping at most 1 KB of the answer. Every new connection goes through the guarded `lookup`, so
- * the address checked is the address connected to; a connection gets connectTimeoutMs to open, and the whole
- * attempt totalTimeoutMs (its abort signal). node:http rather than undici: undici took about 30 % less CPU per
- * POST, but added 700 KB to the deliver bundle and nearly doubled its cold start, and on Lambda a deliver
- * invocation's cost is the wall time of its HTTP waits, not its CPU.
+ * Sends requests to hosts the URL policy allows, over keep-alive connection pools (one per scheme, sockets kept
+ * per host), never following redirects and keeping only the start of the answer. Every new connection goes
+ * through the guarded `lookup`, so the address checked is the address connected to; a connection gets
+ * connectTimeoutMs to open, and the whole request totalTimeoutMs (its abort signal). Deliveries, and anything
+ * else the platform sends to a tenant's hosts, go through it. node:http rather than undici: undici took about
+ * 30 % less CPU per POST, but added 700 KB to the deliver bundle and nearly doubled its cold start, and on Lambda
+ * a deliver invocation's cost is the wall time of its HTTP waits, not its CPU.
  */
-export class HttpSender {
+export class GuardedHttpClient {
   private readonly limits: SendingLimits;
   private readonly lookup: LookupFunction;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
@@ -96,7 +122,7 @@ export class HttpSender {
     this.agents = { http: new HttpAgent(pool), https: new HttpsAgent(pool) };
   }
 
-  async send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+  async request(url: string, request: GuardedRequest): Promise<GuardedResponse> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
@@ -109,33 +135,33 @@ export class HttpSender {
       const host = target.hostname.replace(/^\[|\]$/g, '');
       if (isIP(host) && !isAllowedAddress(host, this.policy))
         throw new BlockedDestinationError(`${host} is not a public address`);
-      const response = await this.post(target, headers, body);
-      const excerpt = await readStart(response);
-      const retryAfter = response.headers['retry-after'];
-      return {
-        statusCode: response.statusCode!,
-        durationMs: elapsed(),
-        ...(excerpt ? { response: excerpt } : {}),
-        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-      };
+      const response = await this.send(target, request);
+      const body = await readStart(response, request.responseBytes ?? RESPONSE_BYTES_KEPT);
+      const headers: Record<string, string> = {};
+      for (const name of request.keepHeaders ?? []) {
+        const value = response.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      return { statusCode: response.statusCode!, durationMs: elapsed(), ...(body ? { body } : {}), headers };
     } catch (error) {
       return {
         error: describeError(error, this.limits),
         durationMs: elapsed(),
         ...(isTimeout(error) ? { timedOut: true } : {}),
+        headers: {},
       };
     }
   }
 
-  /** One POST; answers when the status and headers came (a 3xx is the answer: redirects are not followed). */
-  private post(target: URL, headers: Record<string, string>, body: string): Promise<IncomingMessage> {
+  /** One request; answers when the status and headers came (a 3xx is the answer: redirects are not followed). */
+  private send(target: URL, { method = 'POST', headers, body }: GuardedRequest): Promise<IncomingMessage> {
     const secure = target.protocol === 'https:';
     return new Promise((resolve, reject) => {
       const request = (secure ? httpsRequest : httpRequest)(target, {
-        method: 'POST',
+        method,
         agent: secure ? this.agents.https : this.agents.http,
         lookup: this.lookup,
-        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+        headers: body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         signal: AbortSignal.timeout(this.limits.totalTimeoutMs),
       });
       request.once('socket', (socket) => {
@@ -160,17 +186,17 @@ export class HttpSender {
   }
 }
 
-/** Reads the first kilobyte of an answer; a longer answer is cut off (its connection is not reused). */
-async function readStart(response: IncomingMessage): Promise<string> {
+/** Reads the start of an answer; a longer answer is cut off (its connection is not reused). */
+async function readStart(response: IncomingMessage, bytesKept: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response) {
     chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
-    if (size >= RESPONSE_BYTES_KEPT) {
+    if (size >= bytesKept) {
       response.destroy();
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_BYTES_KEPT).toString('utf8');
+  return Buffer.concat(chunks).subarray(0, bytesKept).toString('utf8');
 }

@@ -1,0 +1,68 @@
+import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
+import { signatureHeaders } from '../../core/signing';
+import { signingSecrets } from '../../core/webhook';
+import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
+
+export const USER_AGENT = 'Webhooks/1.0';
+
+/**
+ * A webhook's URL: the delivery is signed afresh (Standard Webhooks headers) and POSTed through the SSRF-guarded
+ * client, and the answer classified.
+ */
+export class HttpDestination implements DeliveryDestination {
+  constructor(private readonly client: GuardedHttpClient) {}
+
+  async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+    // the registry sends here only webhooks without an AWS destination, and those have a url
+    if (webhook.url === undefined) throw new Error('HttpDestination: the webhook has no url');
+    // the webhook's own headers first: the platform's names are reserved, and its values win whatever the store holds
+    const headers = {
+      ...webhook.headers,
+      'Content-Type': 'application/json',
+      'User-Agent': USER_AGENT,
+      ...signatureHeaders({
+        messageId: task.eventId,
+        timestamp: startedAt,
+        body: task.payload,
+        secrets: signingSecrets(webhook, startedAt),
+      }),
+    };
+    const answer = await this.client.request(webhook.url, {
+      headers,
+      body: task.payload,
+      keepHeaders: ['retry-after'],
+    });
+    return classify(answer, startedAt);
+  }
+}
+
+/** Any 2xx is success; 410 means the receiver wants no more; everything else (3xx included) is a failed attempt. */
+export function classify(answer: GuardedResponse, now: Date = new Date()): AttemptOutcome {
+  const capture = {
+    durationMs: answer.durationMs,
+    ...(answer.statusCode !== undefined ? { statusCode: answer.statusCode } : {}),
+    ...(answer.body ? { response: answer.body } : {}),
+    ...(answer.timedOut ? { timedOut: true } : {}),
+  };
+  const status = answer.statusCode;
+  if (status === undefined) return { kind: 'failed', reason: answer.error ?? 'network_error: unknown', ...capture };
+  if (status >= 200 && status < 300) return { kind: 'delivered', ...capture };
+  if (status === 410) return { kind: 'gone', reason: 'the endpoint answered 410 Gone', ...capture };
+  const retryAfter = answer.headers['retry-after'];
+  const retryAfterSeconds =
+    (status === 429 || status === 503) && retryAfter ? parseRetryAfter(retryAfter, now) : undefined;
+  return {
+    kind: 'failed',
+    reason: `HTTP ${status}`,
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    ...capture,
+  };
+}
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string, now: Date): number | undefined {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now.getTime()) / 1000));
+}

@@ -1,0 +1,57 @@
+import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
+import type { UrlPolicy } from '../../core/url-guard';
+import type { Webhook } from '../../core/webhook';
+import { GuardedHttpClient, type SendingLimits } from '../guarded-http-client';
+import { HttpDestination } from './http-destination';
+import { LazyDestination } from './lazy-destination';
+
+/** What a lane's adapters are built from: its URL policy and how long one attempt may take. */
+export interface DestinationSettings {
+  policy: UrlPolicy;
+  limits: SendingLimits;
+}
+
+/**
+ * One entry per kind of destination: how to build its adapter (once per lane and container, on first use, so a
+ * kind nobody uses loads nothing). Adding a kind: its adapter file in this folder, its entry here and in
+ * `destinationKind`, its IAM grant (lib/delivery.ts) and its schema (core/webhook-schemas.ts); see
+ * docs/architecture.md, "Adding a destination kind".
+ */
+const ADAPTERS = {
+  http: (settings: DestinationSettings) =>
+    new HttpDestination(new GuardedHttpClient(settings.policy, { limits: settings.limits })),
+  // a customer's own queue, topic or bus (docs/design.md §17): each adapter and its SDK clients are a chunk of the
+  // bundle, loaded on the kind's first attempt, so webhooks without AWS destinations pay nothing at cold start
+  sqs: (settings: DestinationSettings) =>
+    new LazyDestination(async () => (await import('./sqs-destination')).sqsDestination(settings.limits)),
+  sns: (settings: DestinationSettings) =>
+    new LazyDestination(async () => (await import('./sns-destination')).snsDestination(settings.limits)),
+  eventbridge: (settings: DestinationSettings) =>
+    new LazyDestination(async () =>
+      (await import('./eventbridge-destination')).eventBridgeDestination(settings.limits),
+    ),
+} satisfies Record<string, (settings: DestinationSettings) => DeliveryDestination>;
+
+export type DestinationKind = keyof typeof ADAPTERS;
+
+/** Where a webhook's deliveries go: its AWS destination's kind, or else its URL. */
+export function destinationKind(webhook: Webhook): DestinationKind {
+  return webhook.destination?.type ?? 'http';
+}
+
+/** The destination port for a lane: hands each attempt to its webhook's kind of adapter. */
+export class DestinationRegistry implements DeliveryDestination {
+  private readonly adapters = new Map<DestinationKind, DeliveryDestination>();
+
+  constructor(private readonly settings: DestinationSettings) {}
+
+  attempt(delivery: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+    const kind = destinationKind(delivery.webhook);
+    let adapter = this.adapters.get(kind);
+    if (!adapter) {
+      adapter = ADAPTERS[kind](this.settings);
+      this.adapters.set(kind, adapter);
+    }
+    return adapter.attempt(delivery);
+  }
+}
