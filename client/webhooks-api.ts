@@ -83,10 +83,29 @@ export type EndpointTls = {
   caCertificate: boolean;
 } | null;
 
+/** A customer's own SQS queue, SNS topic or EventBridge bus, reached with no stored key: its resource policy admits the platform's role for this tenant only (GET /v2/destination-policy) */
+export type Destination =
+  | {
+      type: "sqs";
+      queueArn: string;
+    }
+  | {
+      type: "sns";
+      topicArn: string;
+    }
+  | {
+      type: "eventbridge";
+      eventBusArn: string;
+      detailType?: string;
+    };
+
 /** A webhook in a list: never with its secret or its custom headers */
 export interface WebhookSummary {
   id: string;
-  url: string;
+  /** the HTTPS endpoint; null when destination is set */
+  url: string | null;
+  /** null when url is set */
+  destination: Destination | null;
   events: EventType[];
   /** Dotted paths into the event data, each with the values accepted there; null: every event of the subscribed types */
   filter: Filter;
@@ -113,7 +132,10 @@ export interface WebhookSummary {
 /** A webhook with its secret and custom headers */
 export interface Webhook {
   id: string;
-  url: string;
+  /** the HTTPS endpoint; null when destination is set */
+  url: string | null;
+  /** null when url is set */
+  destination: Destination | null;
   events: EventType[];
   /** Dotted paths into the event data, each with the values accepted there; null: every event of the subscribed types */
   filter: Filter;
@@ -294,9 +316,65 @@ export interface EventTypeList {
   }[];
 }
 
+/** The resource policy that lets the platform deliver this tenant's events, and only this tenant's, into the resource */
+export interface DestinationPolicy {
+  type: "sqs" | "sns" | "eventbridge";
+  arn: string;
+  /** a whole resource policy, for a queue, topic or bus that has none */
+  policy: {
+    Version: "2012-10-17";
+    Statement: {
+      Sid: string;
+      Effect: "Allow";
+      Principal: {
+        /** the platform's DestinationsRole */
+        AWS: string;
+      };
+      Action: string;
+      Resource: string;
+      Condition: {
+        StringEquals: Partial<Record<string, string>>;
+      };
+    }[];
+  };
+  /** the statement alone, to add to an existing policy */
+  statement: {
+    Sid: string;
+    Effect: "Allow";
+    Principal: {
+      /** the platform's DestinationsRole */
+      AWS: string;
+    };
+    Action: string;
+    Resource: string;
+    Condition: {
+      StringEquals: Partial<Record<string, string>>;
+    };
+  };
+}
+
 export interface CreateWebhookPayload {
   /** absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses */
-  url: string;
+  url?: string;
+  /** an SQS queue, SNS topic or EventBridge bus ARN in the customer's own account (never the platform's), in the platform's partition; its resource policy must admit the platform (GET /v2/destination-policy) */
+  destination?:
+    | {
+        type: "sqs";
+        queueArn: string;
+      }
+    | {
+        type: "sns";
+        topicArn: string;
+      }
+    | {
+        type: "eventbridge";
+        eventBusArn: string;
+        /**
+         * @minLength 1
+         * @maxLength 128
+         */
+        detailType?: string;
+      };
   /** @minItems 1 */
   events: string[];
   /** @maxLength 512 */
@@ -387,6 +465,25 @@ export type GetWebhookData = Webhook;
 export interface UpdateWebhookPayload {
   /** absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses */
   url?: string;
+  /** an SQS queue, SNS topic or EventBridge bus ARN in the customer's own account (never the platform's), in the platform's partition; its resource policy must admit the platform (GET /v2/destination-policy) */
+  destination?:
+    | {
+        type: "sqs";
+        queueArn: string;
+      }
+    | {
+        type: "sns";
+        topicArn: string;
+      }
+    | {
+        type: "eventbridge";
+        eventBusArn: string;
+        /**
+         * @minLength 1
+         * @maxLength 128
+         */
+        detailType?: string;
+      };
   /** @minItems 1 */
   events?: string[];
   description?: string | null;
@@ -510,6 +607,8 @@ export interface RecoverDeliveriesPayload {
 }
 
 export type RecoverDeliveriesData = StartedRecovery;
+
+export type GetDestinationPolicyData = DestinationPolicy;
 
 export type ListEventsData = EventPage;
 
@@ -783,7 +882,7 @@ export class Api<
 > extends HttpClient<SecurityDataType> {
   v2 = {
     /**
-     * @description url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; events are de-duplicated; secret is generated when absent. Bodies over 65536 bytes are refused.
+     * @description Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent. Bodies over 65536 bytes are refused.
      *
      * @name CreateWebhook
      * @summary Create a webhook
@@ -939,10 +1038,10 @@ export class Api<
       }),
 
     /**
-     * @description Re-activating clears disabledReason; null removes the description or the filter.
+     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url.
      *
      * @name UpdateWebhook
-     * @summary Change some of url, events, description, active, filter
+     * @summary Change some of url, destination, events, description, active, filter
      * @request PUT:/v2/webhooks/{webhookId}
      * @secure
      */
@@ -1430,6 +1529,53 @@ export class Api<
         body: data,
         secure: true,
         type: ContentType.Json,
+        format: "json",
+        ...params,
+      }),
+
+    /**
+     * @description Paste policy on a resource that has none, or add statement to its policy. It admits the platform's DestinationsRole only in sessions tagged with your tenant, so no other tenant's webhook can deliver into it, and no key of yours is ever stored. The ARN is checked as a webhook destination is (400 validation_error otherwise).
+     *
+     * @name GetDestinationPolicy
+     * @summary The resource policy to put on your own SQS queue, SNS topic or EventBridge bus
+     * @request GET:/v2/destination-policy
+     * @secure
+     */
+    getDestinationPolicy: (
+      query: {
+        type: "sqs" | "sns" | "eventbridge";
+        /** the ARN of the queue, topic or bus */
+        arn: string;
+      },
+      params: RequestParams = {},
+    ) =>
+      this.request<
+        GetDestinationPolicyData,
+        | (Error & {
+            error?: {
+              code?: "invalid_json" | "validation_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "unauthorized";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+      >({
+        path: `/v2/destination-policy`,
+        method: "GET",
+        query: query,
+        secure: true,
         format: "json",
         ...params,
       }),

@@ -39,7 +39,11 @@ export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 /** esbuild's options as this module sets them (its own type, so the package's declarations need no esbuild). */
 export interface BundleOptions {
   entryPoints: string[];
-  outfile: string;
+  outdir: string;
+  entryNames: string;
+  chunkNames: string;
+  outExtension: Record<string, string>;
+  splitting: true;
   bundle: true;
   platform: 'node';
   format: 'esm';
@@ -54,12 +58,18 @@ export interface BundleOptions {
 
 /**
  * The bundle of one function (exports `handler` from index.mjs): minified ESM for Node 24, the AWS SDK inside
- * (a bundled, tree-shaken client starts faster than the runtime's copy), source maps without the sources.
+ * (a bundled, tree-shaken client starts faster than the runtime's copy), source maps without the sources. Code
+ * behind a dynamic `import()` (an AWS destination's adapter and its SDK clients) goes to a chunk beside it, loaded
+ * only when first used, so a function pays at cold start only for what every invocation needs.
  */
 export function bundleOptions(entry: string, outdir: string): BundleOptions {
   return {
     entryPoints: [join(LAMBDAS, `${entry}.ts`)],
-    outfile: join(outdir, 'index.mjs'),
+    outdir,
+    entryNames: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',

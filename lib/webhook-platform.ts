@@ -9,6 +9,7 @@ import { acknowledgeControlTowerFindings } from './control-tower';
 import type { CatalogEntry } from '../lambdas/core/event-catalog';
 import { CustomDomain, type DomainSettings } from './custom-domain';
 import { Delivery } from './delivery';
+import { Destinations } from './destinations';
 import { EventCatalogLayer } from './event-catalog-layer';
 import { Monitoring } from './monitoring';
 import { Recovery } from './recovery';
@@ -59,6 +60,8 @@ export class WebhookPlatform extends Construct {
   public readonly delivery: Delivery;
   public readonly recovery: Recovery;
   public readonly monitoring: Monitoring;
+  /** The role deliveries into customers' own queues, topics and buses go through. */
+  public readonly destinations: Destinations;
   /** The VPC and fixed addresses of the deliver lanes (setting staticEgress), when on. */
   public readonly egress?: StaticEgress;
   /** The API on the team's domain (prop domain), when given. */
@@ -93,6 +96,14 @@ export class WebhookPlatform extends Construct {
         deliveries: this.delivery.deliveriesQueue,
         recoveries: this.recovery.queue,
       },
+    });
+    this.destinations = new Destinations(this, 'Destinations', {
+      deliverFunctions: [
+        this.delivery.deliverFunction,
+        this.delivery.deliverSlowLaneFunction,
+        this.delivery.deliverOrderedFunction,
+      ],
+      apiFunctions: this.api.routeFunctions,
     });
     this.customDomain = props.domain
       ? new CustomDomain(this, 'Domain', { settings: props.domain, restApi: this.api.restApi })

@@ -13,6 +13,12 @@ export const LOCAL_DATA_DIR = process.env.LOCAL_DATA_DIR ?? '.local';
 
 /** The emulators take any credentials; clients of the local stack use these (a light module: the CLIs import it). */
 export const LOCAL_REGION = 'us-east-1';
+/**
+ * The platform's destinations role, as the API and deliver functions see it locally: an account of its own, so
+ * fauxqs's queues and topics (account 000000000000) are a customer's. Nothing assumes it: with AWS_ENDPOINT_URL_SQS
+ * set, deliveries into queues and topics go to fauxqs with the local credentials.
+ */
+export const LOCAL_DESTINATIONS_ROLE_ARN = 'arn:aws:iam::111111111111:role/local-destinations';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export const localClientConfig = (endpoint: string) => ({

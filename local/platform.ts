@@ -13,7 +13,7 @@ import {
   useOrStartEmulator,
   type EmulatorChoice,
 } from './emulators';
-import { localClientConfig } from './local-settings';
+import { LOCAL_DESTINATIONS_ROLE_ARN, localClientConfig } from './local-settings';
 import {
   DEFAULT_RETRY_SCHEDULE_SECONDS,
   DELIVERIES_QUEUE,
@@ -91,6 +91,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    // fauxqs serves SNS on the same endpoint: customers' topics, for AWS destinations
+    AWS_ENDPOINT_URL_SNS: sqs.endpoint,
+    DESTINATIONS_ROLE_ARN: LOCAL_DESTINATIONS_ROLE_ARN,
     TABLE_NAME: options.tableName,
     ALLOW_HTTP_URLS: 'true',
     ALLOW_LOOPBACK_URLS: 'true',

@@ -132,6 +132,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     const assign = (
       field:
         | 'url'
+        | 'destination'
         | 'events'
         | 'active'
         | 'description'
@@ -147,7 +148,16 @@ export class DynamoWebhookRepository implements WebhookStore {
       values[`:${field}`] = value;
       set.push(`#${field} = :${field}`);
     };
-    if (changes.url !== undefined) assign('url', changes.url);
+    // a webhook has one destination: an HTTPS url or an AWS destination
+    if (changes.url !== undefined) {
+      assign('url', changes.url);
+      remove.push('destination');
+    }
+    if (changes.destination !== undefined) {
+      assign('destination', changes.destination);
+      names['#url'] = 'url';
+      remove.push('#url');
+    }
     if (changes.events !== undefined) assign('events', changes.events);
     if (changes.active !== undefined) assign('active', changes.active);
     if (typeof changes.description === 'string') assign('description', changes.description);

@@ -109,6 +109,14 @@ export const ROUTES: readonly Route[] = [
     table: TABLE_ACCESS.recoverDeliveries,
     queues: ['recoveries'],
   },
+  // the resource policy a customer puts on its own queue, topic or bus (docs/design.md §17): no table access
+  {
+    name: 'GetDestinationPolicy',
+    method: 'GET',
+    path: '/v2/destination-policy',
+    entry: 'get-destination-policy',
+    table: [],
+  },
   { name: 'ListEvents', method: 'GET', path: '/v2/events', entry: 'list-events', table: TABLE_ACCESS.listEvents },
   { name: 'GetEvent', method: 'GET', path: '/v2/events/{eventId}', entry: 'get-event', table: TABLE_ACCESS.getEvent },
 ];

@@ -3,6 +3,7 @@ import { loadConfig } from '../adapters/config';
 import { secretSealerFor } from '../adapters/secret-sealer-instance';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { WebhookService } from '../core/webhook-service';
+import { platformIdentityOf } from './platform-identity';
 
 const config = loadConfig();
 
@@ -10,6 +11,7 @@ const config = loadConfig();
 export const webhookService = new WebhookService({
   store: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),
   urlPolicy: { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
+  platform: platformIdentityOf(config),
   maxWebhooksPerTenant: config.MAX_WEBHOOKS_PER_TENANT,
   sealer: secretSealerFor(config),
 });

@@ -5,6 +5,13 @@ import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
 import { WEBHOOK_ORDERINGS } from './webhook';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
 import { findUrlProblem, type UrlPolicy } from './url-guard';
+import {
+  AWS_DESTINATION_TYPES,
+  findDestinationProblem,
+  MAX_DETAIL_TYPE_LENGTH,
+  type AwsDestinationType,
+  type PlatformIdentity,
+} from './aws-destination';
 import * as z from 'zod/mini';
 import './zod-messages';
 
@@ -118,26 +125,90 @@ function urlSchema(policy: UrlPolicy) {
   );
 }
 
-/** Request schemas; the URL rules depend on the deployment (local mode accepts http and loopback). */
-export function webhookSchemas(policy: UrlPolicy) {
-  const create = z.strictObject({
-    url: urlSchema(policy),
-    events: eventsSchema,
-    description: z.optional(descriptionSchema),
-    active: z._default(activeSchema, true),
-    secret: z.optional(secretSchema),
-    // null, as the API shows a webhook without one: every event of the subscribed types
-    filter: z.optional(z.nullable(filterSchema)),
-    headers: z.optional(customHeadersSchema),
-    throttleRate: z.optional(z.nullable(throttleRateSchema)),
-    ordering: z.optional(orderingSchema),
-    auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
-    tls: z.optional(z.nullable(endpointTlsSchema)),
-  });
+function arnSchema(type: AwsDestinationType, platform: PlatformIdentity | undefined) {
+  return z.string({ error: 'must be a string' }).check(
+    z.superRefine((arn, ctx) => {
+      const problem = findDestinationProblem(type, arn, platform);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: arn });
+    }),
+  );
+}
+
+/** docs/design.md §17: a customer's own queue, topic or bus, reached through the platform's tenant-tagged role. */
+export function destinationSchema(platform: PlatformIdentity | undefined) {
+  return z.discriminatedUnion(
+    'type',
+    [
+      z.strictObject({ type: z.literal('sqs'), queueArn: arnSchema('sqs', platform) }),
+      z.strictObject({ type: z.literal('sns'), topicArn: arnSchema('sns', platform) }),
+      z.strictObject({
+        type: z.literal('eventbridge'),
+        eventBusArn: arnSchema('eventbridge', platform),
+        // absent: the event's type
+        detailType: z.optional(
+          z
+            .string({ error: 'must be a string' })
+            .check(
+              z.minLength(1, 'must not be empty'),
+              z.maxLength(MAX_DETAIL_TYPE_LENGTH, `must be at most ${MAX_DETAIL_TYPE_LENGTH} characters`),
+            ),
+        ),
+      }),
+    ],
+    { error: `must be an object whose type is one of ${AWS_DESTINATION_TYPES.join(', ')}` },
+  );
+}
+
+const ONE_DESTINATION =
+  'give exactly one of url (an HTTPS endpoint) or destination (an SQS queue, SNS topic or EventBridge bus)';
+
+/**
+ * Request schemas; the URL rules depend on the deployment (local mode accepts http and loopback), and AWS
+ * destinations on its destinations role (absent: refused).
+ */
+export function webhookSchemas(policy: UrlPolicy, platform?: PlatformIdentity) {
+  const create = z
+    .strictObject({
+      url: z.optional(urlSchema(policy)),
+      destination: z.optional(destinationSchema(platform)),
+      events: eventsSchema,
+      description: z.optional(descriptionSchema),
+      active: z._default(activeSchema, true),
+      secret: z.optional(secretSchema),
+      // null, as the API shows a webhook without one: every event of the subscribed types
+      filter: z.optional(z.nullable(filterSchema)),
+      headers: z.optional(customHeadersSchema),
+      throttleRate: z.optional(z.nullable(throttleRateSchema)),
+      ordering: z.optional(orderingSchema),
+      auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
+      tls: z.optional(z.nullable(endpointTlsSchema)),
+    })
+    .check(
+      z.superRefine((input, ctx) => {
+        if ((input.url === undefined) === (input.destination === undefined))
+          ctx.addIssue({ code: 'custom', message: ONE_DESTINATION, path: ['url'], input });
+        else if (input.destination && input.headers && Object.keys(input.headers).length)
+          ctx.addIssue({
+            code: 'custom',
+            message: 'custom headers go with a url only; an AWS destination takes none',
+            path: ['headers'],
+            input,
+          });
+        else if (input.destination && (input.auth || input.tls))
+          ctx.addIssue({
+            code: 'custom',
+            message: 'auth and tls go with a url only; an AWS destination is reached through IAM',
+            path: [input.auth ? 'auth' : 'tls'],
+            input,
+          });
+      }),
+    );
 
   const update = z
     .strictObject({
+      // either replaces the other: a webhook has one destination
       url: z.optional(urlSchema(policy)),
+      destination: z.optional(destinationSchema(platform)),
       events: z.optional(eventsSchema),
       // null clears the description
       description: z.optional(z.nullable(descriptionSchema)),
@@ -156,8 +227,12 @@ export function webhookSchemas(policy: UrlPolicy) {
     .check(
       z.refine(
         (changes) => Object.keys(changes).length > 0,
-        'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering, auth, tls',
+        'must change at least one of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls',
       ),
+      z.superRefine((changes, ctx) => {
+        if (changes.url !== undefined && changes.destination !== undefined)
+          ctx.addIssue({ code: 'custom', message: ONE_DESTINATION, path: ['url'], input: changes });
+      }),
     );
 
   return { create, update };

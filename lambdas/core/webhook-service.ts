@@ -4,6 +4,7 @@ import { NotFoundError } from './errors';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
 import type { SecretSealer } from './secret-sealer';
+import type { PlatformIdentity } from './aws-destination';
 import type { UrlPolicy } from './url-guard';
 import { parseOrThrow } from './validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
@@ -13,6 +14,8 @@ import type { WebhookStore } from './webhook-store';
 export interface WebhookServiceOptions {
   store: WebhookStore;
   urlPolicy: UrlPolicy;
+  /** The platform's destinations role; absent: AWS destinations are refused. */
+  platform?: PlatformIdentity;
   maxWebhooksPerTenant: number;
   /** Seals the endpoint secrets of `auth` and `tls` before they are stored. */
   sealer: SecretSealer;
@@ -31,7 +34,7 @@ export class WebhookService {
   private readonly now: () => Date;
 
   constructor(private readonly options: WebhookServiceOptions) {
-    this.schemas = webhookSchemas(options.urlPolicy);
+    this.schemas = webhookSchemas(options.urlPolicy, options.platform);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -43,7 +46,8 @@ export class WebhookService {
     const webhook: Webhook = {
       tenantId,
       id,
-      url: input.url,
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.destination ? { destination: input.destination } : {}),
       events: input.events,
       secret: input.secret ?? generateSecret(),
       active: input.active,

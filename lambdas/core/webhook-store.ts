@@ -1,4 +1,5 @@
 import type { StoredEndpointAuth, StoredEndpointTls } from './endpoint-auth';
+import type { AwsDestination } from './aws-destination';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
 import type { Webhook } from './webhook';
@@ -18,7 +19,9 @@ export interface WebhookPage {
 
 /** Fields a caller may change; `description: null` and `filter: null` remove them, `clearDisabledReason` drops the auto-disable note. */
 export interface WebhookChanges {
+  /** Either replaces the other: setting one removes the other. */
   url?: string;
+  destination?: AwsDestination;
   events?: EventType[];
   description?: string | null;
   filter?: EventFilter | null;

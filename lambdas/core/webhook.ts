@@ -6,6 +6,7 @@ import {
   type StoredEndpointAuth,
   type StoredEndpointTls,
 } from './endpoint-auth';
+import type { AwsDestination } from './aws-destination';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
 
@@ -16,7 +17,9 @@ export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 export interface Webhook {
   tenantId: string;
   id: string;
-  url: string;
+  /** The HTTPS endpoint; absent when the webhook delivers into an AWS `destination` instead (it has one or the other). */
+  url?: string;
+  destination?: AwsDestination;
   events: EventType[];
   /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
   filter?: EventFilter;
@@ -56,7 +59,9 @@ export interface Webhook {
 /** The webhook object of the API (docs/design.md §6). */
 export interface WebhookResource {
   id: string;
-  url: string;
+  /** null when the webhook delivers into `destination`. */
+  url: string | null;
+  destination: AwsDestination | null;
   events: EventType[];
   filter: EventFilter | null;
   secret?: string;
@@ -103,7 +108,8 @@ export function healthOf(webhook: Webhook): WebhookHealth {
 export function toResource(webhook: Webhook, { withSecret }: { withSecret: boolean }): WebhookResource {
   return {
     id: webhook.id,
-    url: webhook.url,
+    url: webhook.url ?? null,
+    destination: webhook.destination ?? null,
     events: webhook.events,
     filter: webhook.filter ?? null,
     ordering: webhook.ordering ?? 'none',

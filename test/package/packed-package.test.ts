@@ -85,7 +85,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
     // Assess
-    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(21);
+    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(22);
     expect(files).toEqual(
       expect.arrayContaining([
         'package/dist/index.js',

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { targetOf } from '../webhook-target';
 import type { WebhookInput } from '../api-client';
 import type { EventType, Filter, Webhook } from '../api-types';
 import { FieldError } from '../components/field-error';
@@ -163,7 +164,8 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
     const throttleRate = draft.throttleRate.trim() === '' ? null : Number(draft.throttleRate);
     const description = draft.description.trim();
     const input: WebhookInput = {
-      url: draft.url.trim(),
+      // an AWS destination is kept as it is (the console edits URLs only)
+      ...(webhook?.destination ? {} : { url: draft.url.trim() }),
       events: draft.events,
       description: webhook ? description || null : description || undefined,
       // a webhook without a filter is created without the field, so an API without filters accepts it
@@ -189,22 +191,30 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           ))}
         </div>
       )}
-      <div class="field">
-        <label for="url">Endpoint URL</label>
-        <input
-          {...describedBy('url', byField.url, 'url-hint')}
-          type="url"
-          inputMode="url"
-          required
-          autoComplete="url"
-          value={draft.url}
-          onInput={(event) => setDraft({ ...draft, url: event.currentTarget.value })}
-        />
-        <p class="hint" id="url-hint">
-          Where events are POSTed; https, reachable from the internet.
-        </p>
-        <FieldError id="url" errors={byField.url} />
-      </div>
+      {webhook?.destination ? (
+        <div class="field">
+          <p id="destination">
+            Delivers into the <strong class="break">{targetOf(webhook)}</strong>; change it through the API.
+          </p>
+        </div>
+      ) : (
+        <div class="field">
+          <label for="url">Endpoint URL</label>
+          <input
+            {...describedBy('url', byField.url, 'url-hint')}
+            type="url"
+            inputMode="url"
+            required
+            autoComplete="url"
+            value={draft.url}
+            onInput={(event) => setDraft({ ...draft, url: event.currentTarget.value })}
+          />
+          <p class="hint" id="url-hint">
+            Where events are POSTed; https, reachable from the internet.
+          </p>
+          <FieldError id="url" errors={byField.url} />
+        </div>
+      )}
       <EventTypeChoices draft={draft} setDraft={setDraft} errors={byField.events} />
       <div class="field">
         <label for="description">Description (optional)</label>

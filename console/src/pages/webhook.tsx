@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { targetOf } from '../webhook-target';
 import type { EventType, Webhook } from '../api-types';
 import { Health, WebhookState } from '../components/badges';
 import { ConfirmDialog } from '../components/confirm-dialog';
@@ -80,8 +81,8 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
         }}
       >
         <p>
-          Events stop going to <strong class="break">{webhook.url}</strong> at once, including those already queued.
-          This cannot be undone.
+          Events stop going to <strong class="break">{targetOf(webhook)}</strong> at once, including those already
+          queued. This cannot be undone.
         </p>
         {remove.error && <ErrorNotice error={remove.error} />}
       </ConfirmDialog>
@@ -113,7 +114,7 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
         <Link to="">Webhooks</Link> / <span aria-current="page">{webhook.description || webhook.id}</span>
       </nav>
       <h1 tabIndex={-1} class="break">
-        {webhook.url}
+        {targetOf(webhook)}
       </h1>
       <section class="card" aria-label="Webhook details">
         <dl class="details">

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { targetOf } from '../webhook-target';
 import type { ApiClient } from '../api-client';
 import type { EventSummary, WebhookSummary } from '../api-types';
 import { Health, WebhookState } from '../components/badges';
@@ -57,7 +58,7 @@ function WebhookRows({ webhooks }: { webhooks: WebhookSummary[] }) {
           {webhooks.map((webhook) => (
             <tr key={webhook.id}>
               <td data-label="Endpoint" class="endpoint">
-                <Link to={`webhooks/${webhook.id}`}>{webhook.url}</Link>
+                <Link to={`webhooks/${webhook.id}`}>{targetOf(webhook)}</Link>
                 {webhook.description && <div class="muted">{webhook.description}</div>}
               </td>
               <td data-label="State">

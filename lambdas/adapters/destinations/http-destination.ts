@@ -18,6 +18,8 @@ export class HttpDestination implements DeliveryDestination {
   ) {}
 
   async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+    // the registry sends here only webhooks without an AWS destination, and those have a url
+    if (webhook.url === undefined) throw new Error('HttpDestination: the webhook has no url');
     // the webhook's own headers first: the platform's names are reserved, and its values win whatever the store holds
     const headers = {
       ...webhook.headers,

@@ -7,6 +7,7 @@ import { GuardedHttpClient, type SendingLimits } from '../guarded-http-client';
 import { HttpTokenEndpoint } from '../oauth2-token-endpoint';
 import { EndpointCredentials } from './endpoint-credentials';
 import { HttpDestination } from './http-destination';
+import { LazyDestination } from './lazy-destination';
 
 /** What a lane's adapters are built from: its URL policy and how long one attempt may take. */
 export interface DestinationSettings {
@@ -32,13 +33,23 @@ function httpDestination({ policy, limits, sealer, tokens }: DestinationSettings
  */
 const ADAPTERS = {
   http: httpDestination,
+  // a customer's own queue, topic or bus (docs/design.md §17): each adapter and its SDK clients are a chunk of the
+  // bundle, loaded on the kind's first attempt, so webhooks without AWS destinations pay nothing at cold start
+  sqs: (settings: DestinationSettings) =>
+    new LazyDestination(async () => (await import('./sqs-destination')).sqsDestination(settings.limits)),
+  sns: (settings: DestinationSettings) =>
+    new LazyDestination(async () => (await import('./sns-destination')).snsDestination(settings.limits)),
+  eventbridge: (settings: DestinationSettings) =>
+    new LazyDestination(async () =>
+      (await import('./eventbridge-destination')).eventBridgeDestination(settings.limits),
+    ),
 } satisfies Record<string, (settings: DestinationSettings) => DeliveryDestination>;
 
 export type DestinationKind = keyof typeof ADAPTERS;
 
-/** Where a webhook's deliveries go: today every webhook has a URL. */
-export function destinationKind(_webhook: Webhook): DestinationKind {
-  return 'http';
+/** Where a webhook's deliveries go: its AWS destination's kind, or else its URL. */
+export function destinationKind(webhook: Webhook): DestinationKind {
+  return webhook.destination?.type ?? 'http';
 }
 
 /** The destination port for a lane: hands each attempt to its webhook's kind of adapter. */

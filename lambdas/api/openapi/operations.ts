@@ -4,9 +4,11 @@ import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/
 import { MAX_BODY_BYTES } from '../http-handler';
 import { recoverRequestSchema } from '../../core/recovery-service';
 import { testEventSchema } from '../../core/test-event-service';
+import { destinationPolicyQuerySchema } from '../../core/destination-policy';
 import {
   Delivery,
   DeliveryPage,
+  DestinationPolicy,
   documented,
   Event,
   EventPage,
@@ -48,7 +50,13 @@ const SECRET_RULES = {
   description: 'whsec_ + standard base64 of 24 to 64 bytes; generated when absent',
   pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$',
 };
-for (const body of [webhookBodies.create, webhookBodies.update]) documented(body.shape.url, { description: URL_RULES });
+const DESTINATION_RULES =
+  "an SQS queue, SNS topic or EventBridge bus ARN in the customer's own account (never the platform's), in the platform's partition; its resource policy must admit the platform (GET /v2/destination-policy)";
+for (const body of [webhookBodies.create, webhookBodies.update]) {
+  documented(body.shape.url, { description: URL_RULES });
+  documented(body.shape.destination, { description: DESTINATION_RULES });
+}
+documented(destinationPolicyQuerySchema.shape.arn, { description: 'the ARN of the queue, topic or bus' });
 documented(webhookBodies.create.shape.secret, SECRET_RULES);
 documented(rotateSecretSchema.shape.secret, SECRET_RULES);
 documented(rotateSecretSchema.shape.gracePeriodSeconds, {
@@ -64,7 +72,7 @@ const WINDOW =
 export const OPERATIONS: Record<string, Operation> = {
   CreateWebhook: {
     summary: 'Create a webhook',
-    description: `url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; events are de-duplicated; secret is generated when absent. Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
+    description: `Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent. Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
     body: webhookBodies.create,
     success: {
       status: 201,
@@ -84,8 +92,9 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 200, description: 'The webhook', schema: Webhook },
   },
   UpdateWebhook: {
-    summary: 'Change some of url, events, description, active, filter',
-    description: 'Re-activating clears disabledReason; null removes the description or the filter.',
+    summary: 'Change some of url, destination, events, description, active, filter',
+    description:
+      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url.',
     body: webhookBodies.update,
     success: { status: 200, description: 'The updated webhook', schema: Webhook },
   },
@@ -136,6 +145,13 @@ export const OPERATIONS: Record<string, Operation> = {
     body: recoverRequestSchema,
     success: { status: 202, description: 'Started', schema: StartedRecovery },
     errors: [409],
+  },
+  GetDestinationPolicy: {
+    summary: 'The resource policy to put on your own SQS queue, SNS topic or EventBridge bus',
+    description:
+      "Paste policy on a resource that has none, or add statement to its policy. It admits the platform's DestinationsRole only in sessions tagged with your tenant, so no other tenant's webhook can deliver into it, and no key of yours is ever stored. The ARN is checked as a webhook destination is (400 validation_error otherwise).",
+    query: destinationPolicyQuerySchema,
+    success: { status: 200, description: 'The policy', schema: DestinationPolicy },
   },
   ListEvents: {
     summary: "The tenant's events, newest first, with their deliveries counted by status",

@@ -124,9 +124,23 @@ const EndpointTls = documented(
   },
 );
 
+export const Destination = documented(
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('sqs'), queueArn: z.string() }),
+    z.strictObject({ type: z.literal('sns'), topicArn: z.string() }),
+    z.strictObject({ type: z.literal('eventbridge'), eventBusArn: z.string(), detailType: z.optional(z.string()) }),
+  ]),
+  {
+    id: 'Destination',
+    description:
+      "A customer's own SQS queue, SNS topic or EventBridge bus, reached with no stored key: its resource policy admits the platform's role for this tenant only (GET /v2/destination-policy)",
+  },
+);
+
 const webhookFields = {
   id: z.string(),
-  url: z.string(),
+  url: documented(z.nullable(z.string()), { description: 'the HTTPS endpoint; null when destination is set' }),
+  destination: documented(z.nullable(Destination), { description: 'null when url is set' }),
   events: z.array(EventType),
   filter: Filter,
   ordering: documented(z.enum(['none', 'fifo']), {
@@ -286,4 +300,29 @@ export const EventTypeList = documented(
     ),
   }),
   { id: 'EventTypeList', description: 'The catalog' },
+);
+
+const PolicyStatement = z.strictObject({
+  Sid: z.string(),
+  Effect: z.literal('Allow'),
+  Principal: z.strictObject({ AWS: text("the platform's DestinationsRole") }),
+  Action: z.string(),
+  Resource: z.string(),
+  Condition: z.strictObject({ StringEquals: z.record(z.string(), z.string()) }),
+});
+
+export const DestinationPolicy = documented(
+  z.strictObject({
+    type: z.enum(['sqs', 'sns', 'eventbridge']),
+    arn: z.string(),
+    policy: documented(z.strictObject({ Version: z.literal('2012-10-17'), Statement: z.array(PolicyStatement) }), {
+      description: 'a whole resource policy, for a queue, topic or bus that has none',
+    }),
+    statement: documented(PolicyStatement, { description: 'the statement alone, to add to an existing policy' }),
+  }),
+  {
+    id: 'DestinationPolicy',
+    description:
+      "The resource policy that lets the platform deliver this tenant's events, and only this tenant's, into the resource",
+  },
 );
