@@ -150,6 +150,23 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(result.stdout.trim()).toBe('function function');
   });
 
+  it("exports the receivers' verifier as serverless-webhooks/verify, which checks a Standard Webhooks signature", () => {
+    // Act: a v1 signature of the published test vector
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { verifyWebhook } from 'serverless-webhooks/verify'; const v = await verifyWebhook('{\"event_type\":\"ping\",\"data\":{\"success\":true}}', { 'webhook-id': 'msg_loFOjxBNrRLzqYUf', 'webhook-timestamp': '1731705121', 'webhook-signature': 'v1,rAvfW3dJ/X/qxhsaXPOyyCGmRKsaKWcsNccKXlIktD0=' }, { secret: 'whsec_plJ3nmyCDGBKInavdOK15jsl' }, { now: new Date(1731705121000) }); console.log(v.scheme);",
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('v1');
+  });
+
   it("type-checks a TypeScript consumer against the package's declarations, which are real types, not any", () => {
     // Prepare: a wrong prop must be a type error, or the declarations did not resolve
     writeFileSync(
