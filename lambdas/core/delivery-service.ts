@@ -2,10 +2,12 @@ import { classify, type Outcome, type SendResult } from './delivery-outcome';
 import type { DeliveryAttempt, DeliveryStatus, DeliveryTask } from './delivery';
 import type { DeliveryNotice } from './delivery-notice';
 import { maxAttempts, nextDelaySeconds } from './retry-schedule';
+import type { SecretSealer } from './secret-sealer';
 import { signatureHeaders } from './signing';
+import { signingKeys } from './signing-keys';
 import type { DeliveryLane, WebhookHealth } from './webhook-health';
 import type { WebhookThrottle } from './webhook-throttle';
-import { signingSecrets, type Webhook } from './webhook';
+import type { Webhook } from './webhook';
 
 export const USER_AGENT = 'Webhooks/1.0';
 
@@ -49,6 +51,8 @@ export interface DeliveryServiceOptions {
   /** The lane this service sends from: its queue is where the deliveries it handles came from. */
   lane: DeliveryLane;
   retrySchedule: readonly number[];
+  /** Opens the webhook's sealed signing keys for each attempt. */
+  sealer: SecretSealer;
   now?: () => Date;
   random?: () => number;
 }
@@ -112,7 +116,7 @@ export class DeliveryService {
     return this.settle(task, webhook, attempt, classify(result, startedAt), lane);
   }
 
-  private send(task: DeliveryTask, webhook: Webhook, startedAt: Date): Promise<SendResult> {
+  private async send(task: DeliveryTask, webhook: Webhook, startedAt: Date): Promise<SendResult> {
     // the webhook's own headers first: the platform's names are reserved, and its values win whatever the store holds
     const headers = {
       ...webhook.headers,
@@ -122,7 +126,7 @@ export class DeliveryService {
         messageId: task.eventId,
         timestamp: startedAt,
         body: task.payload,
-        secrets: signingSecrets(webhook, startedAt),
+        ...(await signingKeys(webhook, startedAt, this.options.sealer)),
       }),
     };
     return this.sender.send(webhook.url, headers, task.payload);

@@ -40,6 +40,12 @@ const secretSchema = z
 
 const activeSchema = z.boolean({ error: 'must be true or false' });
 
+/** design.md §18: `{"ed25519": true}` gives the webhook an ed25519 key pair (`v1a` signatures), false removes it. */
+const signingSchema = z.strictObject(
+  { ed25519: z.boolean({ error: 'must be true (sign with an ed25519 key too) or false' }) },
+  { error: 'must be an object such as {"ed25519": true}' },
+);
+
 const orderingSchema = z.enum(WEBHOOK_ORDERINGS, {
   error: 'must be "none" (as they come) or "fifo" (strictly in the order received)',
 });
@@ -130,6 +136,7 @@ export function webhookSchemas(policy: UrlPolicy) {
     headers: z.optional(customHeadersSchema),
     throttleRate: z.optional(z.nullable(throttleRateSchema)),
     ordering: z.optional(orderingSchema),
+    signing: z.optional(signingSchema),
   });
 
   const update = z
@@ -146,11 +153,12 @@ export function webhookSchemas(policy: UrlPolicy) {
       // null removes the limit
       throttleRate: z.optional(z.nullable(throttleRateSchema)),
       ordering: z.optional(orderingSchema),
+      signing: z.optional(signingSchema),
     })
     .check(
       z.refine(
         (changes) => Object.keys(changes).length > 0,
-        'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering',
+        'must change at least one of url, events, description, active, filter, headers, throttleRate, ordering, signing',
       ),
     );
 
@@ -161,20 +169,36 @@ export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 export const MAX_GRACE_PERIOD_SECONDS = 604_800;
 const gracePeriodMessage = `must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}`;
 
-/** docs/design.md §6b: a new secret (given or generated); the old one keeps signing for the grace period (0: not at all). */
-export const rotateSecretSchema = z.strictObject({
-  secret: z.optional(secretSchema),
-  gracePeriodSeconds: z._default(
-    z
-      .number({ error: gracePeriodMessage })
-      .check(
-        z.refine(Number.isInteger, gracePeriodMessage),
-        z.gte(0, gracePeriodMessage),
-        z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage),
-      ),
-    DEFAULT_GRACE_PERIOD_SECONDS,
-  ),
-});
+export const SIGNING_KEY_TYPES = ['hmac', 'ed25519'] as const;
+
+/**
+ * docs/design.md §6b, §18: a new HMAC secret (given or generated) or a new ed25519 key pair (always generated);
+ * the old one keeps signing for the grace period (0: not at all).
+ */
+export const rotateSecretSchema = z
+  .strictObject({
+    type: z._default(
+      z.enum(SIGNING_KEY_TYPES, { error: 'must be "hmac" (the secret) or "ed25519" (the key pair)' }),
+      'hmac',
+    ),
+    secret: z.optional(secretSchema),
+    gracePeriodSeconds: z._default(
+      z
+        .number({ error: gracePeriodMessage })
+        .check(
+          z.refine(Number.isInteger, gracePeriodMessage),
+          z.gte(0, gracePeriodMessage),
+          z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage),
+        ),
+      DEFAULT_GRACE_PERIOD_SECONDS,
+    ),
+  })
+  .check(
+    z.refine((rotation) => rotation.type === 'hmac' || rotation.secret === undefined, {
+      error: 'an ed25519 key pair is always generated: give a secret only with type "hmac"',
+      path: ['secret'],
+    }),
+  );
 
 const pageSizeMessage = `must be between 1 and ${MAX_PAGE_SIZE}`;
 

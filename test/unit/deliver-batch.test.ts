@@ -7,6 +7,7 @@ import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../..
 import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { aTask, aWebhook } from '../helpers/factories';
+import { testSealer } from '../helpers/test-sealer';
 
 const now = new Date('2026-11-26T12:00:00.000Z');
 const schedule = [5, 300, 1800];
@@ -35,7 +36,7 @@ function setup(result: SendResult, webhook: Webhook | undefined = aWebhook(), la
     sender,
     health,
     new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
-    { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 },
+    { lane, retrySchedule: schedule, sealer: testSealer(), now: () => now, random: () => 0.5 },
   );
   const run = (messages: ReceivedDelivery[], webhooks = new Map([[aWebhook().id, webhook]])) =>
     deliverBatch(messages, async () => webhooks, service, { maxHopSeconds: 900, now: () => now });

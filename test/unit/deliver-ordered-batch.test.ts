@@ -9,6 +9,7 @@ import type { SendResult } from '../../lambdas/core/delivery-outcome';
 import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
 import { aTask, aWebhook } from '../helpers/factories';
+import { testSealer } from '../helpers/test-sealer';
 
 const now = new Date('2026-12-01T12:00:00.000Z');
 
@@ -32,7 +33,7 @@ function setup(answer: (body: string) => SendResult, states = new Map<string, Or
     { send },
     health,
     new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
-    { lane: 'ordered', retrySchedule: [5, 300], now: () => now, random: () => 0.5 },
+    { lane: 'ordered', retrySchedule: [5, 300], sealer: testSealer(), now: () => now, random: () => 0.5 },
   );
   const webhook = aWebhook();
   const run = (messages: OrderedMessage[]) =>
