@@ -55,6 +55,8 @@ export interface ApiProps {
   queues: Record<RouteQueue, IQueue>;
   /** The stack's customer-managed key (context encryptionKey): the log groups use it. */
   dataKey?: IKey;
+  /** Seals endpoint secrets: routes that declare `secrets` may use it for that. */
+  secretsKey: IKey;
 }
 
 /**
@@ -76,7 +78,7 @@ export class Api extends Construct {
   /** The per-client rate limits (WAF), unless context `wafEnabled` is false. */
   public readonly rateLimits?: ApiRateLimits;
 
-  public constructor(scope: Construct, id: string, { table, config, queues, dataKey }: ApiProps) {
+  public constructor(scope: Construct, id: string, { table, config, queues, dataKey, secretsKey }: ApiProps) {
     super(scope, id);
     const timeout = Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api);
 
@@ -139,6 +141,7 @@ export class Api extends Construct {
         environment: routeEnvironment,
       });
       fn.bindTable(table, route.table);
+      if (route.secrets) fn.bindSecretsKey(secretsKey, route.secrets);
       for (const name of route.queues ?? []) {
         queues[name].grant(fn, 'sqs:SendMessage');
         fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);

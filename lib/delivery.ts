@@ -1,3 +1,4 @@
+import { SECRETS_ACCESS } from '../lambdas/secrets-access';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +27,8 @@ export interface DeliveryProps {
   config: WebhooksConfig;
   /** The stack's customer-managed key (context encryptionKey): the queues and log groups use it. */
   dataKey?: IKey;
+  /** Seals endpoint secrets: the deliver lanes open a webhook's and seal the OAuth2 tokens they cache. */
+  secretsKey: IKey;
   /** Where the deliver lanes run when deliveries must leave from fixed addresses (context staticEgress). */
   egress?: StaticEgress;
 }
@@ -58,13 +61,15 @@ export class Delivery extends Construct {
   public readonly deliverSlowLaneFunction: WebhooksFunction;
 
   private readonly dataKey?: IKey;
+  private readonly secretsKey: IKey;
   private readonly egress?: StaticEgress;
 
-  public constructor(scope: Construct, id: string, { table, config, dataKey, egress }: DeliveryProps) {
+  public constructor(scope: Construct, id: string, { table, config, dataKey, secretsKey, egress }: DeliveryProps) {
     super(scope, id);
     assertScheduleFitsRetention(config.retryScheduleSeconds, config.eventRetentionDays * 86_400);
 
     this.dataKey = dataKey;
+    this.secretsKey = secretsKey;
     this.egress = egress;
     const events = queueWithDlq(this, 'Events', EVENTS_QUEUE, dataKey);
     const deliveries = queueWithDlq(this, 'Deliveries', DELIVERIES_QUEUE, dataKey);
@@ -202,6 +207,7 @@ export class Delivery extends Construct {
     });
     this.egress?.acknowledgeVpcAccess(fn);
     fn.bindTable(table, access);
+    fn.bindSecretsKey(this.secretsKey, SECRETS_ACCESS.sealAndOpen);
     for (const queue of [...resendsTo, this.deliveriesDlq, this.platformEventsQueue])
       queue.grant(fn, 'sqs:SendMessage');
     return fn;

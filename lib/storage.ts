@@ -79,6 +79,12 @@ export class Storage extends Construct {
   public readonly table: TableV2;
   /** The customer-managed key of the table, the queues and the log groups (context encryptionKey); none: AWS-managed. */
   public readonly dataKey?: IKey;
+  /**
+   * Seals endpoint secrets inside webhook items (client secrets, passwords, private keys), always the stack's own:
+   * only the functions that seal or open them may use it (`WebhooksFunction.bindSecretsKey`), so read access to the
+   * table alone reveals none of them.
+   */
+  public readonly secretsKey: Key;
 
   public constructor(
     scope: Construct,
@@ -87,6 +93,12 @@ export class Storage extends Construct {
   ) {
     super(scope, id);
     this.dataKey = dataKey(this, config.encryptionKey);
+    this.secretsKey = new Key(this, 'SecretsKey', {
+      description: "Seals webhooks' endpoint secrets (envelope encryption, one data key per webhook)",
+      enableKeyRotation: true,
+      // a sealed secret in the retained table, or in a restore of it, needs this key to open
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const capacity = config.billingMode === 'provisioned' ? provisioned(config.provisionedCapacity) : undefined;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },

@@ -71,12 +71,12 @@ export class WebhookPlatform extends Construct {
       `${id} props`,
     ));
     this.storage = new Storage(this, 'Storage', { config });
-    const { table, dataKey } = this.storage;
+    const { table, dataKey, secretsKey } = this.storage;
     this.egress = config.staticEgress
       ? new StaticEgress(this, 'Egress', { logRetention: config.logRetention, dataKey })
       : undefined;
     // the pipeline first: some routes send to its queues
-    this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey, egress: this.egress });
+    this.delivery = new Delivery(this, 'Delivery', { table, config, dataKey, secretsKey, egress: this.egress });
     this.recovery = new Recovery(this, 'Recovery', {
       table,
       config,
@@ -87,6 +87,7 @@ export class WebhookPlatform extends Construct {
       table,
       config,
       dataKey,
+      secretsKey,
       queues: {
         platformEvents: this.delivery.platformEventsQueue,
         deliveries: this.delivery.deliveriesQueue,

@@ -13,6 +13,7 @@ import {
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS } from '../lambdas/platform-settings';
+import { SEAL_CONTEXT_KEYS, type SecretsAccess } from '../lambdas/secrets-access';
 import type { TableAccess } from '../lambdas/table-access';
 import { functionCodeDirectory, placeholderCodeDirectory, type FunctionEntry } from './function-code';
 
@@ -111,5 +112,24 @@ export class WebhooksFunction extends LambdaFunction {
         }),
       );
     }
+  }
+
+  /**
+   * Lets the function seal or open endpoint secrets with the stack's SecretsKey and sets SECRETS_KEY_ARN, in one
+   * call as `bindTable`: only the KMS actions given (lambdas/secrets-access.ts), and only for data keys whose
+   * encryption context is a webhook's (`tenantId`, `webhookId`, both present, nothing else).
+   */
+  public bindSecretsKey(key: IKey, access: SecretsAccess): void {
+    this.addEnvironment('SECRETS_KEY_ARN', key.keyArn);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...access],
+        resources: [key.keyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...SEAL_CONTEXT_KEYS] },
+          Null: Object.fromEntries(SEAL_CONTEXT_KEYS.map((name) => [`kms:EncryptionContext:${name}`, 'false'])),
+        },
+      }),
+    );
   }
 }

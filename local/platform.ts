@@ -26,6 +26,7 @@ import {
   type ConsumedQueueSettings,
 } from '../lambdas/platform-settings';
 import { provisionQueues, provisionTable, queueArn } from './provision';
+import { localSecretsKey } from './secrets-key';
 import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
 
 export interface PlatformOptions {
@@ -105,6 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RECOVERIES_DLQ_URL: queues.recoveries.dlqUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
+    SECRETS_LOCAL_KEY: localSecretsKey(),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
     // embedded metrics are log lines for CloudWatch; on a laptop they would only flood the terminal
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -97,6 +97,10 @@ const environmentSchema = z.object({
   ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_DLQ_URL: queueUrl,
+  // what seals endpoint secrets in the table: the stack's KMS key, or locally a 32-byte key in base64
+  // (the artifact runtime empties it: it has no KMS)
+  SECRETS_KEY_ARN: z.optional(z.union([z.literal(''), z.string().check(z.startsWith('arn:'))])),
+  SECRETS_LOCAL_KEY: z.optional(z.string().check(z.minLength(1))),
   // the API's credentials (docs/design.md §14): API keys (on unless turned off), and bearer JWTs of the team's issuer
   AUTH_API_KEYS: z._default(flag, true),
   AUTH_JWT_ISSUER: z.optional(z.url()),

@@ -1,4 +1,5 @@
 import type { RouteQueue } from '../platform-settings';
+import { SECRETS_ACCESS, type SecretsAccess } from '../secrets-access';
 import { TABLE_ACCESS, type TableAccess } from '../table-access';
 
 /**
@@ -16,6 +17,8 @@ export interface Route {
   table: TableAccess;
   /** The queues the route's function sends to: sqs:SendMessage on each, its URL in ROUTE_QUEUE_URL_VARIABLES' variable. */
   queues?: readonly RouteQueue[];
+  /** What the route does with sealed endpoint secrets: its KMS actions on the SecretsKey (lambdas/secrets-access.ts). */
+  secrets?: SecretsAccess;
 }
 
 export const ROUTES: readonly Route[] = [
@@ -25,6 +28,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/webhooks',
     entry: 'create-webhook',
     table: TABLE_ACCESS.createWebhook,
+    secrets: SECRETS_ACCESS.seal,
   },
   {
     name: 'ListWebhooks',
@@ -46,6 +50,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/webhooks/{webhookId}',
     entry: 'update-webhook',
     table: TABLE_ACCESS.updateWebhook,
+    secrets: SECRETS_ACCESS.seal,
   },
   {
     name: 'DeleteWebhook',

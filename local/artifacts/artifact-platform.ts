@@ -13,6 +13,7 @@ import { ApiKeyService } from '../../lambdas/core/api-key-service';
 import { createApiGateway, type MountedRoute } from '../api-gateway';
 import { LOCAL_REGION, startDynamoDb, startSqs, useOrStartEmulator, type EmulatorChoice } from '../emulators';
 import { localClientConfig } from '../local-settings';
+import { localSecretsKey } from '../secrets-key';
 import { startPoller, type Poller } from '../sqs-poller';
 import { startCallRecorder, type RecordedCall } from './call-recorder';
 import { freshCloudAssembly, resourcesOfType, type CloudAssembly, type TemplateResource } from './cloud-assembly';
@@ -251,6 +252,7 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
             ]),
           ),
           ...localOverrides(variables),
+          ...localSecretsKeyFor(variables),
           AWS_ENDPOINT_URL_DYNAMODB: dynamoRecorder.endpoint,
           AWS_ENDPOINT_URL_SQS: sqsRecorder.endpoint,
         },
@@ -385,6 +387,14 @@ function lambdaRuntimeVariables({
     LANG: 'en_US.UTF-8',
     PATH: process.env.PATH ?? '/usr/bin:/bin',
   };
+}
+
+/**
+ * No KMS here: a function the template gives the SecretsKey (SECRETS_KEY_ARN, emptied) seals with the local key
+ * instead, as `npm start`'s do; the others get neither.
+ */
+function localSecretsKeyFor(variables: Record<string, string>): Record<string, string> {
+  return 'SECRETS_KEY_ARN' in variables ? { SECRETS_KEY_ARN: '', SECRETS_LOCAL_KEY: localSecretsKey() } : {};
 }
 
 /** The overrides, applied only to a variable the template sets: nothing the template left out is filled in. */

@@ -17,6 +17,11 @@ export const UNUSED_GRANTS: Record<string, string> = {
     "Part of the event source mapping's grant (CDK's grantConsumeMessages, as AWSLambdaSQSQueueExecutionRole); our code never stretches a visibility timeout (every retry is a new, delayed message).",
   '* sqs:GetQueueUrl *':
     "Part of the event source mapping's grant (CDK's grantConsumeMessages); harmless, the function already has the URL in its environment.",
+  // the artifact runtime has no KMS: a function given the SecretsKey seals with the local key instead
+  '* kms:GenerateDataKey Storage/SecretsKey':
+    'Seals endpoint secrets (create and update of a webhook with auth or tls; the deliver lanes seal the OAuth2 tokens they cache). KMS is not emulated here: local/artifacts/artifact-platform.ts gives these functions the local key.',
+  '* kms:Decrypt Storage/SecretsKey':
+    "Opens a webhook's sealed endpoint secrets and cached OAuth2 tokens in the deliver lanes; as kms:GenerateDataKey, the local key stands in for KMS here.",
   // failure paths the suite does not force
   '* dynamodb:PutItem Storage/Table WEBHOOK#*':
     'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record is put on its own. Needs a throttled table to reach.',

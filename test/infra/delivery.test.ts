@@ -344,8 +344,9 @@ describe('Construct: Delivery', () => {
     const config = { ...readConfig(stack), retryScheduleSeconds: Array(70).fill(12 * 3600) };
 
     // Act
+    const storage = new Storage(stack, 'Storage', { config });
     const build = () =>
-      new Delivery(stack, 'Delivery', { table: new Storage(stack, 'Storage', { config }).table, config });
+      new Delivery(stack, 'Delivery', { table: storage.table, secretsKey: storage.secretsKey, config });
 
     // Assess
     expect(build).toThrow(/past the retention of events and delivery records/);
