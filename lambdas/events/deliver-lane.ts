@@ -5,6 +5,7 @@ import { DynamoDeliveryLogWriter } from '../adapters/delivery-log-writer';
 import { documentClient } from '../adapters/dynamo-client';
 import { HttpSender } from '../adapters/http-sender';
 import { logger } from '../adapters/observability';
+import { secretSealerFor } from '../adapters/secret-sealer-instance';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
@@ -43,6 +44,7 @@ const health = new WebhookHealth(webhooks, {
   slowAnswerMs: fastLaneSeconds * 1000,
   slowLaneHoldSeconds: config.SLOW_LANE_HOLD_SECONDS,
 });
+const sealer = secretSealerFor(config);
 const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
 /**
@@ -60,7 +62,7 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
       },
     },
   );
-  return new DeliveryService(sender, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
+  return new DeliveryService(sender, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS, sealer });
 }
 
 /** A lane's queue → deliverBatch (one attempt per due record) → the plan carried out. The response is built here. */
