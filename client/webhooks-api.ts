@@ -68,6 +68,8 @@ export interface WebhookSummary {
   ordering: "none" | "fifo";
   /** deliveries per second at most (1 to 1,000), across every container; null: no limit */
   throttleRate: number | null;
+  /** whpk_ + base64 of the ed25519 public key its v1a signatures verify with (signing.ed25519); null: none. Public, also at GET /v2/webhooks/{webhookId}/public-keys */
+  publicKey: string | null;
   active: boolean;
   description: string | null;
   /** present when the platform switched the webhook off (410 Gone, or failing for days) */
@@ -91,6 +93,8 @@ export interface Webhook {
   ordering: "none" | "fifo";
   /** deliveries per second at most (1 to 1,000), across every container; null: no limit */
   throttleRate: number | null;
+  /** whpk_ + base64 of the ed25519 public key its v1a signatures verify with (signing.ed25519); null: none. Public, also at GET /v2/webhooks/{webhookId}/public-keys */
+  publicKey: string | null;
   active: boolean;
   description: string | null;
   /** present when the platform switched the webhook off (410 Gone, or failing for days) */
@@ -260,6 +264,20 @@ export interface EventTypeList {
   }[];
 }
 
+/** A webhook's ed25519 public keys, current first */
+export interface PublicKeys {
+  webhookId: string;
+  data: {
+    /** whpk_ + base64 of 32 bytes: verifies v1a entries of webhook-signature */
+    publicKey: string;
+    /**
+     * a rotated key: it stops signing then; null for the current key
+     * @format date-time
+     */
+    expiresAt: string | null;
+  }[];
+}
+
 export interface CreateWebhookPayload {
   /** absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses */
   url: string;
@@ -278,6 +296,9 @@ export interface CreateWebhookPayload {
   headers?: Partial<Record<string, string>>;
   throttleRate?: number | null;
   ordering?: "none" | "fifo";
+  signing?: {
+    ed25519: boolean;
+  };
 }
 
 export type CreateWebhookData = Webhook;
@@ -297,6 +318,9 @@ export interface UpdateWebhookPayload {
   headers?: Partial<Record<string, string>> | null;
   throttleRate?: number | null;
   ordering?: "none" | "fifo";
+  signing?: {
+    ed25519: boolean;
+  };
 }
 
 export type UpdateWebhookData = Webhook;
@@ -305,12 +329,17 @@ export type DeleteWebhookData = any;
 
 export interface RotateWebhookSecretPayload {
   /**
+   * hmac (default): a new secret; ed25519: a new key pair (the webhook must have one)
+   * @default "hmac"
+   */
+  type?: "hmac" | "ed25519";
+  /**
    * whsec_ + standard base64 of 24 to 64 bytes; generated when absent
    * @pattern ^whsec_[A-Za-z0-9+/]+={0,2}$
    */
   secret?: string;
   /**
-   * seconds the old secret keeps signing; 0 ends it now
+   * seconds the old secret or key keeps signing; 0 ends it now
    * @min 0
    * @max 604800
    * @default 86400
@@ -319,6 +348,8 @@ export interface RotateWebhookSecretPayload {
 }
 
 export type RotateWebhookSecretData = Webhook;
+
+export type GetPublicKeysData = PublicKeys;
 
 export type ListEventTypesData = EventTypeList;
 
@@ -777,10 +808,10 @@ export class Api<
       }),
 
     /**
-     * @description Re-activating clears disabledReason; null removes the description or the filter.
+     * @description Re-activating clears disabledReason; null removes the description or the filter. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it.
      *
      * @name UpdateWebhook
-     * @summary Change some of url, events, description, active, filter
+     * @summary Change some of url, events, description, active, filter, headers, throttleRate, ordering, signing
      * @request PUT:/v2/webhooks/{webhookId}
      * @secure
      */
@@ -875,10 +906,10 @@ export class Api<
       }),
 
     /**
-     * @description The old secret keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now).
+     * @description The old secret (type hmac) or key (type ed25519) keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now). An ed25519 key is always generated; rotating one needs a webhook that has one.
      *
      * @name RotateWebhookSecret
-     * @summary Rotate the secret
+     * @summary Rotate the secret or the ed25519 key pair
      * @request POST:/v2/webhooks/{webhookId}/rotate-secret
      * @secure
      */
@@ -930,6 +961,38 @@ export class Api<
         body: data,
         secure: true,
         type: ContentType.Json,
+        format: "json",
+        ...params,
+      }),
+
+    /**
+     * @description Public: receivers fetch the keys that verify v1a signatures without an API key. Only public keys; a webhook without an ed25519 key and one that does not exist are both 404. May be cached for a minute (Cache-Control).
+     *
+     * @name GetPublicKeys
+     * @summary A webhook's ed25519 public keys, for its receivers (no credential needed)
+     * @request GET:/v2/webhooks/{webhookId}/public-keys
+     */
+    getPublicKeys: (webhookId: string, params: RequestParams = {}) =>
+      this.request<
+        GetPublicKeysData,
+        | (Error & {
+            error?: {
+              code?: "not_found";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+      >({
+        path: `/v2/webhooks/${webhookId}/public-keys`,
+        method: "GET",
         format: "json",
         ...params,
       }),
