@@ -85,6 +85,16 @@ await build({
   external: ['@aws-sdk/client-sqs'],
   logLevel: 'warning',
 });
+// the receivers' verifier: WebCrypto only, so it runs in Node, browsers and edge runtimes alike
+await build({
+  entryPoints: [join(PACKAGE_ROOT, 'verify', 'index.ts')],
+  outfile: join(DIST, 'verify.js'),
+  bundle: true,
+  platform: 'neutral',
+  format: 'esm',
+  target: 'es2022',
+  logLevel: 'warning',
+});
 execFileSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(PACKAGE_ROOT, 'tsconfig.package.json')], {
   stdio: ['ignore', 'inherit', 'inherit'],
 });

@@ -117,6 +117,8 @@ export interface WebhookSummary {
   auth: EndpointAuth;
   /** Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); null: none */
   tls: EndpointTls;
+  /** whpk_ + base64 of the ed25519 public key its v1a signatures verify with (signing.ed25519); null: none. Public, also at GET /v2/webhooks/{webhookId}/public-keys */
+  publicKey: string | null;
   active: boolean;
   description: string | null;
   /** present when the platform switched the webhook off (410 Gone, or failing for days) */
@@ -147,6 +149,8 @@ export interface Webhook {
   auth: EndpointAuth;
   /** Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); null: none */
   tls: EndpointTls;
+  /** whpk_ + base64 of the ed25519 public key its v1a signatures verify with (signing.ed25519); null: none. Public, also at GET /v2/webhooks/{webhookId}/public-keys */
+  publicKey: string | null;
   active: boolean;
   description: string | null;
   /** present when the platform switched the webhook off (410 Gone, or failing for days) */
@@ -353,6 +357,20 @@ export interface DestinationPolicy {
   };
 }
 
+/** A webhook's ed25519 public keys, current first */
+export interface PublicKeys {
+  webhookId: string;
+  data: {
+    /** whpk_ + base64 of 32 bytes: verifies v1a entries of webhook-signature */
+    publicKey: string;
+    /**
+     * a rotated key: it stops signing then; null for the current key
+     * @format date-time
+     */
+    expiresAt: string | null;
+  }[];
+}
+
 export interface CreateWebhookPayload {
   /** absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses */
   url?: string;
@@ -454,6 +472,9 @@ export interface CreateWebhookPayload {
      */
     caCertificate?: string;
   } | null;
+  signing?: {
+    ed25519: boolean;
+  };
 }
 
 export type CreateWebhookData = Webhook;
@@ -556,6 +577,9 @@ export interface UpdateWebhookPayload {
      */
     caCertificate?: string;
   } | null;
+  signing?: {
+    ed25519: boolean;
+  };
 }
 
 export type UpdateWebhookData = Webhook;
@@ -564,12 +588,17 @@ export type DeleteWebhookData = any;
 
 export interface RotateWebhookSecretPayload {
   /**
+   * hmac (default): a new secret; ed25519: a new key pair (the webhook must have one)
+   * @default "hmac"
+   */
+  type?: "hmac" | "ed25519";
+  /**
    * whsec_ + standard base64 of 24 to 64 bytes; generated when absent
    * @pattern ^whsec_[A-Za-z0-9+/]+={0,2}$
    */
   secret?: string;
   /**
-   * seconds the old secret keeps signing; 0 ends it now
+   * seconds the old secret or key keeps signing; 0 ends it now
    * @min 0
    * @max 604800
    * @default 86400
@@ -578,6 +607,8 @@ export interface RotateWebhookSecretPayload {
 }
 
 export type RotateWebhookSecretData = Webhook;
+
+export type GetPublicKeysData = PublicKeys;
 
 export type ListEventTypesData = EventTypeList;
 
@@ -1038,10 +1069,10 @@ export class Api<
       }),
 
     /**
-     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url.
+     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it.
      *
      * @name UpdateWebhook
-     * @summary Change some of url, destination, events, description, active, filter
+     * @summary Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing
      * @request PUT:/v2/webhooks/{webhookId}
      * @secure
      */
@@ -1136,10 +1167,10 @@ export class Api<
       }),
 
     /**
-     * @description The old secret keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now).
+     * @description The old secret (type hmac) or key (type ed25519) keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now). An ed25519 key is always generated; rotating one needs a webhook that has one.
      *
      * @name RotateWebhookSecret
-     * @summary Rotate the secret
+     * @summary Rotate the secret or the ed25519 key pair
      * @request POST:/v2/webhooks/{webhookId}/rotate-secret
      * @secure
      */
@@ -1191,6 +1222,38 @@ export class Api<
         body: data,
         secure: true,
         type: ContentType.Json,
+        format: "json",
+        ...params,
+      }),
+
+    /**
+     * @description Public: receivers fetch the keys that verify v1a signatures without an API key. Only public keys; a webhook without an ed25519 key and one that does not exist are both 404. May be cached for a minute (Cache-Control).
+     *
+     * @name GetPublicKeys
+     * @summary A webhook's ed25519 public keys, for its receivers (no credential needed)
+     * @request GET:/v2/webhooks/{webhookId}/public-keys
+     */
+    getPublicKeys: (webhookId: string, params: RequestParams = {}) =>
+      this.request<
+        GetPublicKeysData,
+        | (Error & {
+            error?: {
+              code?: "not_found";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+      >({
+        path: `/v2/webhooks/${webhookId}/public-keys`,
+        method: "GET",
         format: "json",
         ...params,
       }),

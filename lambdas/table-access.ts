@@ -39,6 +39,8 @@ export const KEY_PATTERNS = {
   tenant: keys.tenant('*'),
   /** API keys and portal tokens */
   apiKey: keys.apiKey('*'),
+  /** a webhook's published ed25519 public keys (no tenant data: the public route reads only these) */
+  publicKeys: keys.publicKeys('*'),
   /** a webhook's delivery log */
   deliveryLog: keys.webhook('*'),
   events: keys.event('*', '*'),
@@ -60,11 +62,27 @@ export const TABLE_ACCESS = {
   /** Looks up the hash of a bearer key: one GetItem, and nothing of any tenant's webhooks or secrets. */
   authorizer: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
   /** Webhook routes (lambdas/adapters/webhook-repository.ts): create and delete are transactions with the count item. */
-  createWebhook: [{ actions: ['PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  createWebhook: [
+    { actions: ['PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['PutItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
+  ],
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
-  updateWebhook: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
-  deleteWebhook: [{ actions: ['DeleteItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  /** The webhook, then its public keys when `signing` changed them. */
+  updateWebhook: [
+    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['PutItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
+  ],
+  rotateWebhookSecret: [
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['PutItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
+  ],
+  deleteWebhook: [
+    { actions: ['DeleteItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['DeleteItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
+  ],
+  /** The public, unauthenticated `GET …/public-keys`: one GetItem of the keys item, nothing of any tenant. */
+  getPublicKeys: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.publicKeys] }],
   /** The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the webhook, to check its tenant. */
   listDeliveries: [
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },

@@ -15,7 +15,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
 import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/api/routes';
 import { TABLE_ACCESS } from '../lambdas/table-access';
@@ -146,12 +146,20 @@ export class Api extends Construct {
         queues[name].grant(fn, 'sqs:SendMessage');
         fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);
       }
-      const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(fn));
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-COG4',
-        reason:
-          'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
-      });
+      const method = this.restApi.root
+        .resourceForPath(route.path)
+        .addMethod(
+          route.method,
+          new LambdaIntegration(fn),
+          route.public ? { authorizationType: AuthorizationType.NONE } : undefined,
+        );
+      if (route.public) acknowledgePublicRoute(method);
+      else
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason:
+            'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
+        });
       return fn;
     });
 
@@ -206,4 +214,11 @@ export class Api extends Construct {
       }
     }
   }
+}
+
+/** A public route (lambdas/api/routes.ts `public`): readable by anyone by design, and holding nothing of a tenant's. */
+function acknowledgePublicRoute(method: IConstruct): void {
+  const reason =
+    "A webhook's ed25519 public keys are public by design: receivers fetch them without a credential; the route's function may read only the public-keys items.";
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
 }

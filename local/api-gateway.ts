@@ -51,7 +51,7 @@ export async function loadRoutes(): Promise<GatewayRoutes> {
       return {
         method: route.method,
         resource: route.path,
-        authorization: 'CUSTOM',
+        authorization: route.public ? 'NONE' : 'CUSTOM',
         handler: (event) => {
           const invocation = lambdaContext(route.name, FUNCTION_TIMEOUT_SECONDS.api);
           return runAsFunction(invocation, () => module.handler(event, invocation));

@@ -13,6 +13,12 @@ export const keys = {
   recoveryLock: (webhookId: string) => `RECOVERY#${webhookId}`,
   /** Per-tenant webhook count, so the limit holds under concurrent creates. */
   webhookCount: 'WEBHOOKCOUNT',
+  /**
+   * A webhook's published ed25519 public keys, in an item of their own so that the unauthenticated public-keys
+   * route can read them without any access to tenants' items (design.md §18).
+   */
+  publicKeys: (webhookId: string) => `PUBLICKEYS#${webhookId}`,
+  publicKeysSort: 'PUBLICKEYS',
   apiKey: (keyHash: string) => `APIKEY#${keyHash}`,
   apiKeySort: 'APIKEY',
   /**

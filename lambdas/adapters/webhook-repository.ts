@@ -1,14 +1,18 @@
 import {
+  DeleteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { LimitExceededError } from '../core/errors';
+import { publicKeysOf } from '../core/signing-keys';
 import type { Webhook } from '../core/webhook';
 import type {
   SecretRotation,
+  SigningKeyRotation,
   WebhookChanges,
   WebhookPage,
   WebhookPageQuery,
@@ -60,6 +64,7 @@ export class DynamoWebhookRepository implements WebhookStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            ...(webhook.signingKey ? [{ Put: this.publicKeysItem(webhook) }] : []),
           ],
         }),
       );
@@ -179,8 +184,73 @@ export class DynamoWebhookRepository implements WebhookStore {
     if (changes.tls) assign('tls', changes.tls);
     else if (changes.tls === null) remove.push('tls');
     if (changes.clearDisabledReason) remove.push('disabledReason');
+    if (changes.signingKey) {
+      // a webhook that has a key keeps it: asking for ed25519 twice changes nothing a receiver holds
+      set.push('signingKey = if_not_exists(signingKey, :signingKey)');
+      values[':signingKey'] = changes.signingKey;
+    } else if (changes.signingKey === null)
+      remove.push('signingKey', 'previousSigningKey', 'previousSigningKeyExpiresAt');
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
-    return this.updateExisting(tenantId, id, expression, values, Object.keys(names).length ? names : undefined);
+    const updated = await this.updateExisting(
+      tenantId,
+      id,
+      expression,
+      values,
+      Object.keys(names).length ? names : undefined,
+    );
+    if (updated && changes.signingKey !== undefined) await this.publishPublicKeys(updated);
+    return updated;
+  }
+
+  /** As rotateSecret, for the ed25519 key; the condition makes sure there is a key to keep as the previous one. */
+  async rotateSigningKey(
+    tenantId: string,
+    id: string,
+    { signingKey, previousSigningKeyExpiresAt, updatedAt }: SigningKeyRotation,
+  ): Promise<Webhook | undefined> {
+    const rotated = previousSigningKeyExpiresAt
+      ? await this.updateExisting(
+          tenantId,
+          id,
+          'SET previousSigningKey = signingKey, previousSigningKeyExpiresAt = :expiresAt, signingKey = :key, updatedAt = :updatedAt',
+          { ':key': signingKey, ':expiresAt': previousSigningKeyExpiresAt, ':updatedAt': updatedAt },
+          undefined,
+          'attribute_exists(signingKey)',
+        )
+      : await this.updateExisting(
+          tenantId,
+          id,
+          'SET signingKey = :key, updatedAt = :updatedAt REMOVE previousSigningKey, previousSigningKeyExpiresAt',
+          { ':key': signingKey, ':updatedAt': updatedAt },
+          undefined,
+          'attribute_exists(signingKey)',
+        );
+    if (rotated) await this.publishPublicKeys(rotated);
+    return rotated;
+  }
+
+  /**
+   * The public-keys item follows the webhook's keys, written right after the webhook (as the version is): the
+   * public route reads only this item. A webhook without a key has none, so the route answers 404.
+   */
+  private async publishPublicKeys(webhook: Webhook): Promise<void> {
+    if (webhook.signingKey) {
+      await this.client.send(new PutCommand(this.publicKeysItem(webhook)));
+      return;
+    }
+    await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.publicKeys(webhook.id), sk: keys.publicKeysSort },
+      }),
+    );
+  }
+
+  private publicKeysItem(webhook: Webhook) {
+    return {
+      TableName: this.tableName,
+      Item: { pk: keys.publicKeys(webhook.id), sk: keys.publicKeysSort, publicKeys: publicKeysOf(webhook) },
+    };
   }
 
   /**
@@ -222,6 +292,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     expression: string,
     values: Record<string, unknown>,
     names?: Record<string, string>,
+    condition?: string,
   ): Promise<Webhook | undefined> {
     let Attributes: Record<string, unknown> | undefined;
     try {
@@ -230,7 +301,7 @@ export class DynamoWebhookRepository implements WebhookStore {
           TableName: this.tableName,
           Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
           UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: condition ? `attribute_exists(pk) AND ${condition}` : 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -256,6 +327,10 @@ export class DynamoWebhookRepository implements WebhookStore {
                 Key: { pk, sk: keys.webhook(id) },
                 ConditionExpression: 'attribute_exists(pk)',
               },
+            },
+            // its public keys go with it (none is fine: a delete of nothing)
+            {
+              Delete: { TableName: this.tableName, Key: { pk: keys.publicKeys(id), sk: keys.publicKeysSort } },
             },
             {
               Update: {

@@ -12,8 +12,12 @@ loadEventCatalogFile();
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface ApiRequest {
+export interface ApiRequest extends PublicApiRequest {
   tenantId: string;
+}
+
+/** A request to a route without authorizer: no tenant, nothing of any tenant's. */
+export interface PublicApiRequest {
   requestId: string;
   body: unknown;
   pathParameters: Record<string, string | undefined>;
@@ -61,18 +65,31 @@ const errorsAsResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
  * bodies are parsed when the route takes one, and every error leaves as the API's error shape.
  */
 export function apiHandler(action: Action, { takesBody }: { takesBody: boolean }) {
+  return wrapped(takesBody, (event, request) => {
+    const tenantId = event.requestContext?.authorizer?.tenantId;
+    if (typeof tenantId !== 'string' || tenantId === '') {
+      throw new DomainError('unauthorized', 'Missing or invalid API key');
+    }
+    return action({ tenantId, ...request });
+  });
+}
+
+/** As apiHandler, for a public route (no authorizer): its action gets no tenant. */
+export function publicApiHandler(action: (request: PublicApiRequest) => Promise<ApiResponse>) {
+  return wrapped(false, (_event, request) => action(request));
+}
+
+function wrapped(
+  takesBody: boolean,
+  respond: (event: APIGatewayProxyEvent, request: PublicApiRequest) => Promise<ApiResponse>,
+) {
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
     .use(errorsAsResponses())
     .use(normalizeRequest());
   if (takesBody) handler.use(httpJsonBodyParser());
   return handler.handler(async (event) => {
-    const tenantId = event.requestContext?.authorizer?.tenantId;
-    if (typeof tenantId !== 'string' || tenantId === '') {
-      throw new DomainError('unauthorized', 'Missing or invalid API key');
-    }
-    const response = await action({
-      tenantId,
+    const response = await respond(event, {
       requestId: event.requestContext.requestId,
       body: event.body,
       pathParameters: event.pathParameters ?? {},

@@ -17,6 +17,11 @@ export interface Route {
   table: TableAccess;
   /** The queues the route's function sends to: sqs:SendMessage on each, its URL in ROUTE_QUEUE_URL_VARIABLES' variable. */
   queues?: readonly RouteQueue[];
+  /**
+   * No authorizer: anyone may call it. Only for what holds nothing of a tenant's (its `table` access must say so);
+   * the stage's throttle and the WAF's per-address limit still apply.
+   */
+  public?: true;
   /** What the route does with sealed endpoint secrets: its KMS actions on the SecretsKey (lambdas/secrets-access.ts). */
   secrets?: SecretsAccess;
 }
@@ -59,13 +64,23 @@ export const ROUTES: readonly Route[] = [
     entry: 'delete-webhook',
     table: TABLE_ACCESS.deleteWebhook,
   },
-  // one UpdateItem of the webhook, as an update
+  // the webhook read (ed25519: is there a key to replace?), one UpdateItem as an update, and its public keys
   {
     name: 'RotateWebhookSecret',
     method: 'POST',
     path: '/v2/webhooks/{webhookId}/rotate-secret',
     entry: 'rotate-webhook-secret',
-    table: TABLE_ACCESS.updateWebhook,
+    table: TABLE_ACCESS.rotateWebhookSecret,
+    secrets: SECRETS_ACCESS.seal,
+  },
+  // a receiver fetches the keys it verifies v1a signatures with (design.md §18): public, the keys item only
+  {
+    name: 'GetPublicKeys',
+    method: 'GET',
+    path: '/v2/webhooks/{webhookId}/public-keys',
+    entry: 'get-public-keys',
+    table: TABLE_ACCESS.getPublicKeys,
+    public: true,
   },
   // the catalog is code: no table access at all
   { name: 'ListEventTypes', method: 'GET', path: '/v2/event-types', entry: 'list-event-types', table: [] },

@@ -1,21 +1,24 @@
 import { MAX_AWS_MESSAGE_BYTES } from './aws-destination';
 import type { DeliveryTask } from './delivery';
 import { signatureHeaders } from './signing';
-import { signingSecrets, type Webhook } from './webhook';
+import { hmacSecrets } from './signing-keys';
+import type { Webhook } from './webhook';
 
 /** The Standard Webhooks headers an HTTP delivery carries, which a queue or topic message carries as attributes. */
 const CARRIED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 /**
  * The attributes of an SQS or SNS message: the same id, timestamp and signature as the HTTP delivery of this
- * attempt, so a receiver de-duplicates and verifies it as it would a POST (the body is the same envelope).
+ * attempt, so a receiver de-duplicates and verifies it as it would a POST (the body is the same envelope). Signed
+ * with the HMAC secrets (v1) only: the ed25519 (v1a) signature is an HTTP delivery's.
  */
 export function signedAttributes(task: DeliveryTask, webhook: Webhook, startedAt: Date): Record<string, string> {
   const headers = signatureHeaders({
     messageId: task.eventId,
     timestamp: startedAt,
     body: task.payload,
-    secrets: signingSecrets(webhook, startedAt),
+    secrets: hmacSecrets(webhook, startedAt),
+    privateKeys: [],
   });
   return Object.fromEntries(CARRIED_HEADERS.map((name) => [name, headers[name]!]));
 }

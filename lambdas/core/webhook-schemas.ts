@@ -48,6 +48,12 @@ const secretSchema = z
 
 const activeSchema = z.boolean({ error: 'must be true or false' });
 
+/** design.md §18: `{"ed25519": true}` gives the webhook an ed25519 key pair (`v1a` signatures), false removes it. */
+const signingSchema = z.strictObject(
+  { ed25519: z.boolean({ error: 'must be true (sign with an ed25519 key too) or false' }) },
+  { error: 'must be an object such as {"ed25519": true}' },
+);
+
 const orderingSchema = z.enum(WEBHOOK_ORDERINGS, {
   error: 'must be "none" (as they come) or "fifo" (strictly in the order received)',
 });
@@ -182,6 +188,7 @@ export function webhookSchemas(policy: UrlPolicy, platform?: PlatformIdentity) {
       ordering: z.optional(orderingSchema),
       auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
       tls: z.optional(z.nullable(endpointTlsSchema)),
+      signing: z.optional(signingSchema),
     })
     .check(
       z.superRefine((input, ctx) => {
@@ -223,11 +230,12 @@ export function webhookSchemas(policy: UrlPolicy, platform?: PlatformIdentity) {
       // each replaces the whole object (its secret is write-only, so it cannot be merged); null removes it
       auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
       tls: z.optional(z.nullable(endpointTlsSchema)),
+      signing: z.optional(signingSchema),
     })
     .check(
       z.refine(
         (changes) => Object.keys(changes).length > 0,
-        'must change at least one of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls',
+        'must change at least one of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing',
       ),
       z.superRefine((changes, ctx) => {
         if (changes.url !== undefined && changes.destination !== undefined)
@@ -242,20 +250,36 @@ export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 export const MAX_GRACE_PERIOD_SECONDS = 604_800;
 const gracePeriodMessage = `must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}`;
 
-/** docs/design.md §6b: a new secret (given or generated); the old one keeps signing for the grace period (0: not at all). */
-export const rotateSecretSchema = z.strictObject({
-  secret: z.optional(secretSchema),
-  gracePeriodSeconds: z._default(
-    z
-      .number({ error: gracePeriodMessage })
-      .check(
-        z.refine(Number.isInteger, gracePeriodMessage),
-        z.gte(0, gracePeriodMessage),
-        z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage),
-      ),
-    DEFAULT_GRACE_PERIOD_SECONDS,
-  ),
-});
+export const SIGNING_KEY_TYPES = ['hmac', 'ed25519'] as const;
+
+/**
+ * docs/design.md §6b, §18: a new HMAC secret (given or generated) or a new ed25519 key pair (always generated);
+ * the old one keeps signing for the grace period (0: not at all).
+ */
+export const rotateSecretSchema = z
+  .strictObject({
+    type: z._default(
+      z.enum(SIGNING_KEY_TYPES, { error: 'must be "hmac" (the secret) or "ed25519" (the key pair)' }),
+      'hmac',
+    ),
+    secret: z.optional(secretSchema),
+    gracePeriodSeconds: z._default(
+      z
+        .number({ error: gracePeriodMessage })
+        .check(
+          z.refine(Number.isInteger, gracePeriodMessage),
+          z.gte(0, gracePeriodMessage),
+          z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage),
+        ),
+      DEFAULT_GRACE_PERIOD_SECONDS,
+    ),
+  })
+  .check(
+    z.refine((rotation) => rotation.type === 'hmac' || rotation.secret === undefined, {
+      error: 'an ed25519 key pair is always generated: give a secret only with type "hmac"',
+      path: ['secret'],
+    }),
+  );
 
 const pageSizeMessage = `must be between 1 and ${MAX_PAGE_SIZE}`;
 

@@ -1,10 +1,11 @@
 import { decodeCursor, encodeCursor } from './cursor';
 import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
-import { NotFoundError } from './errors';
+import { NotFoundError, ValidationError } from './errors';
+import type { PlatformIdentity } from './aws-destination';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
 import type { SecretSealer } from './secret-sealer';
-import type { PlatformIdentity } from './aws-destination';
+import { newSigningKey } from './signing-keys';
 import type { UrlPolicy } from './url-guard';
 import { parseOrThrow } from './validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
@@ -17,7 +18,7 @@ export interface WebhookServiceOptions {
   /** The platform's destinations role; absent: AWS destinations are refused. */
   platform?: PlatformIdentity;
   maxWebhooksPerTenant: number;
-  /** Seals the endpoint secrets of `auth` and `tls` before they are stored. */
+  /** Seals the endpoint secrets of `auth` and `tls`, and ed25519 private keys, before they are stored. */
   sealer: SecretSealer;
   now?: () => Date;
 }
@@ -58,6 +59,7 @@ export class WebhookService {
       ...(input.ordering === 'fifo' ? { ordering: 'fifo' as const } : {}),
       ...(input.auth ? { auth: await sealEndpointAuth(input.auth, this.options.sealer, sealed) } : {}),
       ...(input.tls ? { tls: await sealEndpointTls(input.tls, this.options.sealer, sealed) } : {}),
+      ...(input.signing?.ed25519 ? { signingKey: await newSigningKey({ tenantId, id }, this.options.sealer) } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };
@@ -84,7 +86,7 @@ export class WebhookService {
   }
 
   async update(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
-    const changes = parseOrThrow(this.schemas.update, body, 'webhook');
+    const { signing, ...changes } = parseOrThrow(this.schemas.update, body, 'webhook');
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
     const { auth, tls, ...rest } = changes;
     const sealed = { tenantId, webhookId: id };
@@ -92,6 +94,10 @@ export class WebhookService {
       ...rest,
       ...(auth !== undefined ? { auth: auth && (await sealEndpointAuth(auth, this.options.sealer, sealed)) } : {}),
       ...(tls !== undefined ? { tls: tls && (await sealEndpointTls(tls, this.options.sealer, sealed)) } : {}),
+      // a new key pair is kept only by a webhook without one (the store decides, atomically)
+      ...(signing
+        ? { signingKey: signing.ed25519 ? await newSigningKey({ tenantId, id }, this.options.sealer) : null }
+        : {}),
       clearDisabledReason: changes.active === true,
       updatedAt: this.now().toISOString(),
     });
@@ -99,10 +105,14 @@ export class WebhookService {
     return toResource(updated, { withSecret: true });
   }
 
-  /** docs/design.md §6b: the old secret keeps signing next to the new one for the grace period, so receivers switch without a gap. */
+  /**
+   * docs/design.md §6b, §18: the old secret (`type: "hmac"`) or ed25519 key (`type: "ed25519"`) keeps signing next
+   * to the new one for the grace period, so receivers switch without a gap.
+   */
   async rotateSecret(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
-    const { secret, gracePeriodSeconds } = parseOrThrow(rotateSecretSchema, body, 'secret rotation');
+    const { type, secret, gracePeriodSeconds } = parseOrThrow(rotateSecretSchema, body, 'secret rotation');
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
+    if (type === 'ed25519') return this.rotateSigningKey(tenantId, id, gracePeriodSeconds);
     const now = this.now();
     const rotated = await this.options.store.rotateSecret(tenantId, id, {
       secret: secret ?? generateSecret(),
@@ -111,6 +121,28 @@ export class WebhookService {
         : {}),
       updatedAt: now.toISOString(),
     });
+    if (!rotated) throw new NotFoundError();
+    return toResource(rotated, { withSecret: true });
+  }
+
+  private async rotateSigningKey(tenantId: string, id: string, gracePeriodSeconds: number): Promise<WebhookResource> {
+    const webhook = await this.options.store.get(tenantId, id);
+    if (!webhook) throw new NotFoundError();
+    if (!webhook.signingKey) {
+      throw new ValidationError(
+        'The webhook has no ed25519 key to rotate; give it one with signing: {"ed25519": true}',
+        [{ path: 'type', message: 'the webhook has no ed25519 key' }],
+      );
+    }
+    const now = this.now();
+    const rotated = await this.options.store.rotateSigningKey(tenantId, id, {
+      signingKey: await newSigningKey({ tenantId, id }, this.options.sealer),
+      ...(gracePeriodSeconds > 0
+        ? { previousSigningKeyExpiresAt: new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString() }
+        : {}),
+      updatedAt: now.toISOString(),
+    });
+    // gone, or its key removed, since it was read
     if (!rotated) throw new NotFoundError();
     return toResource(rotated, { withSecret: true });
   }

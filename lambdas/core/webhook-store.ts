@@ -2,6 +2,7 @@ import type { StoredEndpointAuth, StoredEndpointTls } from './endpoint-auth';
 import type { AwsDestination } from './aws-destination';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
+import type { StoredSigningKey } from './signing-keys';
 import type { Webhook } from './webhook';
 
 export interface WebhookPageQuery {
@@ -34,6 +35,8 @@ export interface WebhookChanges {
   auth?: StoredEndpointAuth | null;
   /** Replaces the mutual TLS settings, the key sealed; null removes them. */
   tls?: StoredEndpointTls | null;
+  /** A key pair kept only if the webhook has none yet; null removes its keys (the previous one too). */
+  signingKey?: StoredSigningKey | null;
   active?: boolean;
   clearDisabledReason?: boolean;
   updatedAt: string;
@@ -43,6 +46,13 @@ export interface SecretRotation {
   secret: string;
   /** Until when the replaced secret keeps signing; undefined ends it at once. */
   previousSecretExpiresAt?: string;
+  updatedAt: string;
+}
+
+export interface SigningKeyRotation {
+  signingKey: StoredSigningKey;
+  /** Until when the replaced key keeps signing; undefined ends it at once. */
+  previousSigningKeyExpiresAt?: string;
   updatedAt: string;
 }
 
@@ -56,6 +66,8 @@ export interface WebhookStore {
   update(tenantId: string, id: string, changes: WebhookChanges): Promise<Webhook | undefined>;
   /** Makes `secret` the signing secret and keeps the current one as `previousSecret` until `previousSecretExpiresAt` (none: dropped now); undefined when the webhook does not exist. */
   rotateSecret(tenantId: string, id: string, rotation: SecretRotation): Promise<Webhook | undefined>;
+  /** As rotateSecret, for the ed25519 key; undefined when the webhook does not exist or has no key to replace. */
+  rotateSigningKey(tenantId: string, id: string, rotation: SigningKeyRotation): Promise<Webhook | undefined>;
   /** False when there was nothing to delete. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Every webhook of a tenant (at most the per-tenant limit); used by fan-out. */

@@ -9,6 +9,7 @@ import {
 import type { AwsDestination } from './aws-destination';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
+import type { StoredSigningKey } from './signing-keys';
 
 export const WEBHOOK_ORDERINGS = ['none', 'fifo'] as const;
 export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
@@ -39,6 +40,11 @@ export interface Webhook {
   /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
   previousSecret?: string;
   previousSecretExpiresAt?: string;
+  /** An ed25519 key pair: deliveries also carry a `v1a` signature, verifiable with its public key (design.md §18). */
+  signingKey?: StoredSigningKey;
+  /** Still signs deliveries, next to `signingKey`, until `previousSigningKeyExpiresAt` (key rotation). */
+  previousSigningKey?: StoredSigningKey;
+  previousSigningKeyExpiresAt?: string;
   active: boolean;
   description?: string;
   disabledReason?: string;
@@ -73,6 +79,8 @@ export interface WebhookResource {
   auth: EndpointAuthView | null;
   /** The client certificate's subject and expiry, whether a private CA is trusted; never the key. */
   tls: EndpointTlsView | null;
+  /** The ed25519 public key (`whpk_…`) of its `v1a` signatures; null when it has none. Public: shown in lists too. */
+  publicKey: string | null;
   active: boolean;
   description: string | null;
   disabledReason?: string;
@@ -123,6 +131,7 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
       : {}),
     auth: webhook.auth ? endpointAuthView(webhook.auth) : null,
     tls: webhook.tls ? endpointTlsView(webhook.tls) : null,
+    publicKey: webhook.signingKey?.publicKey ?? null,
     active: webhook.active,
     description: webhook.description ?? null,
     ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),
@@ -130,13 +139,4 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };
-}
-
-/** The secrets a delivery is signed with right now: the current one, then the previous one during rotation. */
-export function signingSecrets(webhook: Webhook, now: Date): string[] {
-  const previousStillValid =
-    webhook.previousSecret !== undefined &&
-    webhook.previousSecretExpiresAt !== undefined &&
-    Date.parse(webhook.previousSecretExpiresAt) > now.getTime();
-  return previousStillValid ? [webhook.secret, webhook.previousSecret!] : [webhook.secret];
 }

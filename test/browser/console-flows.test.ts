@@ -296,6 +296,21 @@ describe('Console: a webhook from creation to deletion', () => {
     );
   });
 
+  it('shows the ed25519 public key once the webhook has one', async () => {
+    // Prepare
+    const { body } = await platform.request('PUT', `/v2/webhooks/${webhookId}`, {
+      key: tenant.key,
+      body: { signing: { ed25519: true } },
+    });
+
+    // Act
+    await page.reload();
+
+    // Assess
+    await page.getByText('Public key (ed25519)').waitFor();
+    await page.getByText(body.publicKey).waitFor();
+  });
+
   it('deletes the webhook after asking, and the list no longer has it', async () => {
     // Act: cancel first, then confirm
     await page.getByRole('button', { name: 'Delete', exact: true }).click();

@@ -13,6 +13,7 @@ import { startReceiver, type Receiver } from '../../local/receiver';
 import { launchChromium, newConsolePage } from '../helpers/browser';
 import { waitFor } from '../helpers/pipeline';
 import { describeUnusedGrants, UNUSED_GRANTS } from './unused-grants';
+import { verifyWebhook } from '../../verify';
 
 /**
  * What `cdk deploy` ships, run: the app synthesized by the CDK CLI, every function its esbuild bundle from the
@@ -233,6 +234,47 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     expect(delivery.eventType).toBe('verification.completed');
     // the receiver knows the new secret only
     expect(delivery.standardVerified).toBe(true);
+  });
+
+  it('signs with an ed25519 key, publishes its public keys without a credential, rotates and removes it', async () => {
+    // Prepare
+    const webhook = (
+      await api('POST', '/v2/webhooks', {
+        url: `${receiver.url}/ed25519`,
+        events: ['verification.completed'],
+        signing: { ed25519: true },
+      })
+    ).body;
+    const publicKeys = async () => {
+      const response = await fetch(`${platform.apiUrl}/v2/webhooks/${webhook.id}/public-keys`);
+      return { status: response.status, body: (await response.json()) as any };
+    };
+
+    // Act
+    const rotated = await api('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, { type: 'ed25519' });
+    await api('POST', `/v2/webhooks/${webhook.id}/test`, {});
+    const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/ed25519'), {
+      what: 'the test event signed with both keys',
+    });
+    // asked again, the webhook keeps its key (and its public-keys item is written again)
+    const kept = await api('PUT', `/v2/webhooks/${webhook.id}`, { signing: { ed25519: true } });
+    const published = await publicKeys();
+    await api('PUT', `/v2/webhooks/${webhook.id}`, { signing: { ed25519: false } });
+    const removed = await publicKeys();
+    await api('DELETE', `/v2/webhooks/${webhook.id}`);
+
+    // Assess
+    for (const publicKey of [webhook.publicKey, rotated.body.publicKey]) {
+      await expect(verifyWebhook(delivery.body, delivery.headers, { publicKey })).resolves.toMatchObject({
+        scheme: 'v1a',
+      });
+    }
+    expect(published.body.data.map((key: { publicKey: string }) => key.publicKey)).toEqual([
+      rotated.body.publicKey,
+      webhook.publicKey,
+    ]);
+    expect(kept.body.publicKey).toBe(rotated.body.publicKey);
+    expect(removed.status).toBe(404);
   });
 
   it('serves the console from its bundle and layer: a user signs in and sees the webhooks', async () => {

@@ -57,42 +57,68 @@ describe('Construct: Api', () => {
     expect(actual).toEqual(expected);
   });
 
-  it.each(ROUTES)('serves $method $path with its own function, behind the API key authorizer', (route) => {
-    // Prepare
-    const functionName = new RegExp(`^Api${route.name}[0-9A-F]{8}$`);
+  it.each(ROUTES.filter((route) => !route.public))(
+    'serves $method $path with its own function, behind the API key authorizer',
+    (route) => {
+      // Prepare
+      const functionName = new RegExp(`^Api${route.name}[0-9A-F]{8}$`);
 
-    // Act
-    const method = methodFor(route);
+      // Act
+      const method = methodFor(route);
 
-    // Assess
-    expect(method?.properties).toMatchObject({
-      AuthorizationType: 'CUSTOM',
-      AuthorizerId: { Ref: authorizerId },
-      Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
-    });
-    expect(method?.functionId).toMatch(functionName);
-    expect(template.toJSON().Resources[method!.functionId!].Properties).toMatchObject({
-      Description: `${route.method} ${route.path}`,
-      Timeout: FUNCTION_TIMEOUT_SECONDS.api,
-    });
-  });
+      // Assess
+      expect(method?.properties).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: authorizerId },
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+      });
+      expect(method?.functionId).toMatch(functionName);
+      expect(template.toJSON().Resources[method!.functionId!].Properties).toMatchObject({
+        Description: `${route.method} ${route.path}`,
+        Timeout: FUNCTION_TIMEOUT_SECONDS.api,
+      });
+    },
+  );
+
+  it.each(ROUTES.filter((route) => route.public))(
+    'serves the public $method $path without authorizer, its function reading only the public-keys items',
+    (route) => {
+      // Act
+      const method = methodFor(route);
+
+      // Assess
+      expect(method?.properties).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'AWS_PROXY' } });
+      expect(method?.properties.AuthorizerId).toBeUndefined();
+      expect(tableGrantsOf(template, method!.functionId!, tableId)).toEqual([
+        { actions: ['dynamodb:GetItem'], index: undefined, leadingKeys: ['PUBLICKEYS#*'] },
+      ]);
+    },
+  );
 
   it.each([
-    ['CreateWebhook', ['dynamodb:PutItem', 'dynamodb:UpdateItem']],
-    ['ListWebhooks', ['dynamodb:Query']],
-    ['GetWebhook', ['dynamodb:GetItem']],
-    ['UpdateWebhook', ['dynamodb:UpdateItem']],
-    ['DeleteWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']],
-  ])('lets %s do only %j to the table, on webhook partitions (TENANT#) only', (name, actions) => {
-    // Prepare
-    const route = ROUTES.find((candidate) => candidate.name === name)!;
+    ['CreateWebhook', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:PutItem']],
+    ['ListWebhooks', ['dynamodb:Query'], undefined],
+    ['GetWebhook', ['dynamodb:GetItem'], undefined],
+    ['UpdateWebhook', ['dynamodb:UpdateItem'], ['dynamodb:DeleteItem', 'dynamodb:PutItem']],
+    ['DeleteWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:DeleteItem']],
+  ])(
+    'lets %s do only %j to the table on webhook partitions (TENANT#), and %j to public-keys items',
+    (name, actions, publicKeyActions) => {
+      // Prepare
+      const route = ROUTES.find((candidate) => candidate.name === name)!;
 
-    // Act
-    const grants = tableGrantsOf(template, methodFor(route)!.functionId!, tableId);
+      // Act
+      const grants = tableGrantsOf(template, methodFor(route)!.functionId!, tableId);
 
-    // Assess
-    expect(grants).toEqual([{ actions, index: undefined, leadingKeys: ['TENANT#*'] }]);
-  });
+      // Assess
+      const expected = [
+        { actions, index: undefined, leadingKeys: ['TENANT#*'] },
+        ...(publicKeyActions ? [{ actions: publicKeyActions, index: undefined, leadingKeys: ['PUBLICKEYS#*'] }] : []),
+      ];
+      expect(grants).toEqual(expect.arrayContaining(expected));
+      expect(grants).toHaveLength(expected.length);
+    },
+  );
 
   it.each(ROUTES)('grants $name exactly the table access its route declares, and never Scan', (route) => {
     // Prepare

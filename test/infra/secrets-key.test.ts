@@ -32,6 +32,7 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
     const roles = Object.keys(byRole).sort();
     expect(roles.map((role) => role.replace(/ServiceRole[0-9A-F]{8}$/, '')).sort()).toEqual([
       'ApiCreateWebhook',
+      'ApiRotateWebhookSecret',
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',
@@ -51,6 +52,7 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
       .sort();
     expect(named).toEqual([
       'ApiCreateWebhook',
+      'ApiRotateWebhookSecret',
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',

@@ -40,6 +40,7 @@ describe('POST /v2/webhooks', () => {
       headers: {},
       throttleRate: null,
       ordering: 'none',
+      publicKey: null,
       events: ['verification.completed'],
       filter: null,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),

@@ -111,13 +111,13 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       Resources: Record<string, { Type: string; Properties: any }>;
     };
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(21);
+    expect(functions).toHaveLength(22);
     // every function's asset is a prebuilt bundle of the package
     const assets = readdirSync(join(app, 'cdk.out')).filter(
       (name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory(),
     );
     const bundles = assets.filter((name) => existsSync(join(app, 'cdk.out', name, 'index.mjs')));
-    expect(bundles.length).toBeGreaterThanOrEqual(21);
+    expect(bundles.length).toBeGreaterThanOrEqual(22);
     const authorizer = functions.find((fn) => fn.Properties.Environment.Variables.AUTH_API_KEYS)!;
     expect(authorizer.Properties.Environment.Variables).toMatchObject({
       AUTH_JWT_ISSUER: 'https://auth.example.com/',
@@ -148,6 +148,23 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     // Assess
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('function function');
+  });
+
+  it("exports the receivers' verifier as serverless-webhooks/verify, which checks a Standard Webhooks signature", () => {
+    // Act: a v1 signature of the published test vector
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { verifyWebhook } from 'serverless-webhooks/verify'; const v = await verifyWebhook('{\"event_type\":\"ping\",\"data\":{\"success\":true}}', { 'webhook-id': 'msg_loFOjxBNrRLzqYUf', 'webhook-timestamp': '1731705121', 'webhook-signature': 'v1,rAvfW3dJ/X/qxhsaXPOyyCGmRKsaKWcsNccKXlIktD0=' }, { secret: 'whsec_plJ3nmyCDGBKInavdOK15jsl' }, { now: new Date(1731705121000) }); console.log(v.scheme);",
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('v1');
   });
 
   it("type-checks a TypeScript consumer against the package's declarations, which are real types, not any", () => {

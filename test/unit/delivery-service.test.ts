@@ -1,10 +1,14 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryService } from '../../lambdas/core/delivery-service';
+import { newSigningKey } from '../../lambdas/core/signing-keys';
 import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
+import { verifyWebhook } from '../../verify';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/http-destination-stub';
+import { testSealer } from '../helpers/test-sealer';
 
 const schedule = [5, 300];
 const AUTO_DISABLE_AFTER = 5 * 24 * 3600;
@@ -88,6 +92,57 @@ describe('Class: DeliveryService', () => {
           previousSecretExpiresAt: new Date(now.getTime() + 3600_000).toISOString(),
         }),
       );
+      expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
+    });
+
+    it('adds a v1a signature per ed25519 key, which @noble/curves and the verify library accept, beside v1', async () => {
+      // Prepare: the current key and a previous one still in its grace period
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const sealer = testSealer();
+      const [current, previous] = [await newSigningKey(aWebhook(), sealer), await newSigningKey(aWebhook(), sealer)];
+
+      // Act
+      await service.deliver(
+        task,
+        aWebhook({
+          signingKey: current,
+          previousSigningKey: previous,
+          previousSigningKeyExpiresAt: new Date(now.getTime() + 60_000).toISOString(),
+        }),
+      );
+
+      // Assess
+      const [, headers, body] = ports.send.mock.calls[0]!;
+      const entries = headers['webhook-signature']!.split(' ');
+      expect(entries.map((entry) => entry.split(',')[0])).toEqual(['v1', 'v1a', 'v1a']);
+      const content = new TextEncoder().encode(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`);
+      for (const [index, { publicKey }] of [current, previous].entries()) {
+        const raw = Buffer.from(publicKey.slice('whpk_'.length), 'base64');
+        const signature = Buffer.from(entries[index + 1]!.slice('v1a,'.length), 'base64');
+        expect(ed25519.verify(signature, content, raw)).toBe(true);
+        await expect(verifyWebhook(body, headers, { publicKey }, { now })).resolves.toMatchObject({ scheme: 'v1a' });
+      }
+      await expect(verifyWebhook(body, headers, { secret: TEST_SECRET }, { now })).resolves.toMatchObject({
+        scheme: 'v1',
+      });
+    });
+
+    it('stops signing with the previous ed25519 key once its grace period is over', async () => {
+      // Prepare
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const sealer = testSealer();
+
+      // Act
+      await service.deliver(
+        task,
+        aWebhook({
+          signingKey: await newSigningKey(aWebhook(), sealer),
+          previousSigningKey: await newSigningKey(aWebhook(), sealer),
+          previousSigningKeyExpiresAt: now.toISOString(),
+        }),
+      );
+
+      // Assess
       expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
     });
 

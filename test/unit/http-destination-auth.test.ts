@@ -3,6 +3,7 @@ import type { EndpointCredentials } from '../../lambdas/adapters/destinations/en
 import { HttpDestination } from '../../lambdas/adapters/destinations/http-destination';
 import type { GuardedHttpClient } from '../../lambdas/adapters/guarded-http-client';
 import { aTask, aWebhook } from '../helpers/factories';
+import { testSealer } from '../helpers/test-sealer';
 
 const oauth2 = {
   type: 'oauth2_client_credentials' as const,
@@ -19,7 +20,7 @@ function destination(statuses: number[], credentials: EndpointCredentials['for']
     headers: {},
   }));
   const credentialsFor = vi.fn(credentials);
-  const http = new HttpDestination({ request } as unknown as GuardedHttpClient, { for: credentialsFor });
+  const http = new HttpDestination({ request } as unknown as GuardedHttpClient, { for: credentialsFor }, testSealer());
   return { http, request, credentialsFor };
 }
 

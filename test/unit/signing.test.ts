@@ -24,6 +24,7 @@ describe('Function: signatureHeaders', () => {
       timestamp: new Date(1731705121 * 1000),
       body: '{"event_type":"ping","data":{"success":true}}',
       secrets: ['whsec_plJ3nmyCDGBKInavdOK15jsl'],
+      privateKeys: [],
     });
 
     // Assess
@@ -40,7 +41,13 @@ describe('Function: signatureHeaders', () => {
     const timestamp = new Date();
 
     // Act
-    const headers = signatureHeaders({ messageId: 'evt_1', timestamp, body, secrets: [current, previous] });
+    const headers = signatureHeaders({
+      messageId: 'evt_1',
+      timestamp,
+      body,
+      secrets: [current, previous],
+      privateKeys: [],
+    });
 
     // Assess
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
@@ -58,6 +65,8 @@ describe('Function: signatureHeaders', () => {
   });
 
   it('refuses to sign without a secret', () => {
-    expect(() => signatureHeaders({ messageId: 'evt_1', timestamp: new Date(), body: '{}', secrets: [] })).toThrow();
+    expect(() =>
+      signatureHeaders({ messageId: 'evt_1', timestamp: new Date(), body: '{}', secrets: [], privateKeys: [] }),
+    ).toThrow();
   });
 });

@@ -6,7 +6,13 @@ import { makeTestCertificates } from '../helpers/test-certificates';
 import { LimitExceededError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { WebhookService } from '../../lambdas/core/webhook-service';
-import type { SecretRotation, WebhookChanges, WebhookPageQuery, WebhookStore } from '../../lambdas/core/webhook-store';
+import type {
+  SecretRotation,
+  SigningKeyRotation,
+  WebhookChanges,
+  WebhookPageQuery,
+  WebhookStore,
+} from '../../lambdas/core/webhook-store';
 
 /** The store port kept in memory: enough to test the service's own rules without DynamoDB. */
 class MemoryStore implements WebhookStore {
@@ -26,8 +32,14 @@ class MemoryStore implements WebhookStore {
   async update(tenantId: string, id: string, changes: WebhookChanges) {
     const webhook = await this.get(tenantId, id);
     if (!webhook) return undefined;
-    const { clearDisabledReason, description, filter, ...rest } = changes;
+    const { clearDisabledReason, description, filter, signingKey, ...rest } = changes;
     Object.assign(webhook, rest, description === undefined ? {} : { description: description ?? undefined });
+    if (signingKey) webhook.signingKey ??= signingKey;
+    if (signingKey === null) {
+      delete webhook.signingKey;
+      delete webhook.previousSigningKey;
+      delete webhook.previousSigningKeyExpiresAt;
+    }
     if (filter) webhook.filter = filter;
     if (filter === null) delete webhook.filter;
     if (clearDisabledReason) delete webhook.disabledReason;
@@ -42,6 +54,18 @@ class MemoryStore implements WebhookStore {
       delete webhook.previousSecretExpiresAt;
     }
     Object.assign(webhook, { secret, updatedAt });
+    return webhook;
+  }
+  async rotateSigningKey(
+    tenantId: string,
+    id: string,
+    { signingKey, previousSigningKeyExpiresAt, updatedAt }: SigningKeyRotation,
+  ) {
+    const webhook = await this.get(tenantId, id);
+    if (!webhook?.signingKey) return undefined;
+    if (previousSigningKeyExpiresAt)
+      Object.assign(webhook, { previousSigningKey: webhook.signingKey, previousSigningKeyExpiresAt });
+    Object.assign(webhook, { signingKey, updatedAt });
     return webhook;
   }
   async delete(tenantId: string, id: string) {
@@ -216,6 +240,81 @@ describe('Class: WebhookService', () => {
       const { id, secret } = await service.create('acme', body);
       await expect(service.rotateSecret('globex', id, {})).rejects.toBeInstanceOf(NotFoundError);
       expect(store.webhooks[0]!.secret).toBe(secret);
+    });
+
+    it('rotates the ed25519 key with type "ed25519", keeping the old one for the grace period and the secret as it was', async () => {
+      // Prepare
+      const { service, store } = setup();
+      const { id, secret, publicKey } = await service.create('acme', { ...body, signing: { ed25519: true } });
+
+      // Act
+      const rotated = await service.rotateSecret('acme', id, { type: 'ed25519', gracePeriodSeconds: 3600 });
+
+      // Assess
+      expect(rotated.publicKey).toMatch(/^whpk_/);
+      expect(rotated.publicKey).not.toBe(publicKey);
+      expect(rotated.secret).toBe(secret);
+      expect(store.webhooks[0]).toMatchObject({
+        previousSigningKey: { publicKey },
+        previousSigningKeyExpiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
+      });
+      expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
+    });
+
+    it('refuses an ed25519 rotation of a webhook without a key, and a secret given with it', async () => {
+      // Prepare
+      const { service } = setup();
+      const { id } = await service.create('acme', body);
+      const keyed = await service.create('acme', { ...body, signing: { ed25519: true } });
+
+      // Act + Assess
+      await expect(service.rotateSecret('acme', id, { type: 'ed25519' })).rejects.toMatchObject({
+        code: 'validation_error',
+        details: [{ path: 'type' }],
+      });
+      await expect(
+        service.rotateSecret('acme', keyed.id, {
+          type: 'ed25519',
+          secret: `whsec_${Buffer.alloc(32).toString('base64')}`,
+        }),
+      ).rejects.toMatchObject({ code: 'validation_error', details: [{ path: 'secret' }] });
+    });
+  });
+
+  describe('Option: signing.ed25519', () => {
+    it('gives a webhook an ed25519 key pair: the public key on the webhook, the private key only sealed', async () => {
+      // Act
+      const { service, store } = setup();
+      const webhook = await service.create('acme', { ...body, signing: { ed25519: true } });
+
+      // Assess
+      expect(webhook.publicKey).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+      expect(JSON.stringify(webhook)).not.toContain('sealedPrivateKey');
+      expect(store.webhooks[0]!.signingKey).toMatchObject({
+        publicKey: webhook.publicKey,
+        sealedPrivateKey: expect.stringMatching(/^v1:/),
+      });
+      expect((await service.list('acme', {})).data[0]!.publicKey).toBe(webhook.publicKey);
+    });
+
+    it('keeps the key when asked again, removes it with false, and shows null without one', async () => {
+      // Prepare
+      const { service, store } = setup();
+      const { id, publicKey } = await service.create('acme', { ...body, signing: { ed25519: true } });
+
+      // Act + Assess
+      expect((await service.update('acme', id, { signing: { ed25519: true } })).publicKey).toBe(publicKey);
+      expect((await service.update('acme', id, { signing: { ed25519: false } })).publicKey).toBeNull();
+      expect(store.webhooks[0]).not.toHaveProperty('signingKey');
+      expect((await service.create('acme', body)).publicKey).toBeNull();
+    });
+
+    it.each([[{ ed25519: 'yes' }], [{ rsa: true }], [true]])('refuses signing %j naming the field', async (signing) => {
+      const { service } = setup();
+      await expect(service.create('acme', { ...body, signing })).rejects.toMatchObject({
+        code: 'validation_error',
+        details: expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^signing/) })]),
+      });
     });
   });
 

@@ -181,6 +181,14 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
               </dd>
             </>
           )}
+          {webhook.publicKey && (
+            <>
+              <dt>Public key (ed25519)</dt>
+              <dd class="mono" title="Receivers verify the v1a signatures with it; it cannot sign">
+                {webhook.publicKey}
+              </dd>
+            </>
+          )}
           <dt>ID</dt>
           <dd class="mono">{webhook.id}</dd>
           <dt>Created</dt>

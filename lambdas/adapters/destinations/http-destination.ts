@@ -1,6 +1,7 @@
 import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
 import { signatureHeaders } from '../../core/signing';
-import { signingSecrets } from '../../core/webhook';
+import type { SecretSealer } from '../../core/secret-sealer';
+import { signingKeys } from '../../core/signing-keys';
 import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
 import type { EndpointCredentials } from './endpoint-credentials';
@@ -15,6 +16,8 @@ export class HttpDestination implements DeliveryDestination {
   constructor(
     private readonly client: GuardedHttpClient,
     private readonly credentials: Pick<EndpointCredentials, 'for'>,
+    /** Opens the webhook's sealed ed25519 private keys (v1a signatures). */
+    private readonly sealer: SecretSealer,
   ) {}
 
   async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
@@ -29,7 +32,7 @@ export class HttpDestination implements DeliveryDestination {
         messageId: task.eventId,
         timestamp: startedAt,
         body: task.payload,
-        secrets: signingSecrets(webhook, startedAt),
+        ...(await signingKeys(webhook, startedAt, this.sealer)),
       }),
     };
     // a webhook without auth or tls pays nothing more

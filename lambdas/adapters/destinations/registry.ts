@@ -22,7 +22,7 @@ export interface DestinationSettings {
 function httpDestination({ policy, limits, sealer, tokens }: DestinationSettings): HttpDestination {
   const client = new GuardedHttpClient(policy, { limits });
   const oauth2 = new OAuth2Tokens({ store: tokens, endpoint: new HttpTokenEndpoint(client), sealer });
-  return new HttpDestination(client, new EndpointCredentials(sealer, oauth2));
+  return new HttpDestination(client, new EndpointCredentials(sealer, oauth2), sealer);
 }
 
 /**

@@ -67,7 +67,8 @@ function components() {
 
 /** The error statuses a route can answer, from its shape and the operation's own. */
 function errorStatuses(route: Route, operation: Operation): number[] {
-  const statuses = new Set([401, 429, 500, ...(operation.errors ?? [])]);
+  const statuses = new Set([429, 500, ...(operation.errors ?? [])]);
+  if (!route.public) statuses.add(401);
   if (route.path.includes('{')) statuses.add(404);
   if (operation.query || operation.body) statuses.add(400);
   if (operation.body) [413, 415].forEach((status) => statuses.add(status));
@@ -102,6 +103,8 @@ function operationObject(route: Route, operation: Operation) {
   const params = parameters(route, operation);
   return {
     operationId: route.name[0]!.toLowerCase() + route.name.slice(1),
+    // a public route takes no credential at all
+    ...(route.public ? { security: [] } : {}),
     summary: operation.summary,
     ...(operation.description ? { description: operation.description } : {}),
     ...(params.length ? { parameters: params } : {}),

@@ -13,6 +13,7 @@ import {
   Event,
   EventPage,
   EventTypeList,
+  PublicKeys,
   QueuedRetry,
   QueuedTest,
   StartedRecovery,
@@ -61,7 +62,10 @@ documented(webhookBodies.create.shape.secret, SECRET_RULES);
 documented(rotateSecretSchema.shape.secret, SECRET_RULES);
 documented(rotateSecretSchema.shape.gracePeriodSeconds, {
   type: 'integer',
-  description: 'seconds the old secret keeps signing; 0 ends it now',
+  description: 'seconds the old secret or key keeps signing; 0 ends it now',
+});
+documented(rotateSecretSchema.shape.type, {
+  description: 'hmac (default): a new secret; ed25519: a new key pair (the webhook must have one)',
 });
 documented(listQuerySchema.shape.limit, { type: 'integer', description: 'page size' });
 documented(listQuerySchema.shape.cursor, { description: 'nextCursor of the previous page, as it was' });
@@ -92,9 +96,10 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 200, description: 'The webhook', schema: Webhook },
   },
   UpdateWebhook: {
-    summary: 'Change some of url, destination, events, description, active, filter',
+    summary:
+      'Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing',
     description:
-      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url.',
+      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it.',
     body: webhookBodies.update,
     success: { status: 200, description: 'The updated webhook', schema: Webhook },
   },
@@ -103,11 +108,22 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 204, description: 'Deleted' },
   },
   RotateWebhookSecret: {
-    summary: 'Rotate the secret',
+    summary: 'Rotate the secret or the ed25519 key pair',
     description:
-      'The old secret keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now).',
+      'The old secret (type hmac) or key (type ed25519) keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now). An ed25519 key is always generated; rotating one needs a webhook that has one.',
     body: rotateSecretSchema,
-    success: { status: 200, description: 'The webhook with its new secret', schema: Webhook },
+    success: { status: 200, description: 'The webhook with its new secret or public key', schema: Webhook },
+  },
+  GetPublicKeys: {
+    summary: "A webhook's ed25519 public keys, for its receivers (no credential needed)",
+    description:
+      'Public: receivers fetch the keys that verify v1a signatures without an API key. Only public keys; a webhook without an ed25519 key and one that does not exist are both 404. May be cached for a minute (Cache-Control).',
+    success: {
+      status: 200,
+      description: 'The current key, then a rotated one until it expires',
+      schema: PublicKeys,
+      headers: { 'Cache-Control': 'public, max-age=60' },
+    },
   },
   ListEventTypes: {
     summary: 'The event catalog',

@@ -151,6 +151,10 @@ const webhookFields = {
   }),
   auth: EndpointAuth,
   tls: EndpointTls,
+  publicKey: documented(z.nullable(z.string()), {
+    description:
+      'whpk_ + base64 of the ed25519 public key its v1a signatures verify with (signing.ed25519); null: none. Public, also at GET /v2/webhooks/{webhookId}/public-keys',
+  }),
   active: z.boolean(),
   description: z.nullable(z.string()),
   disabledReason: z.optional(
@@ -325,4 +329,20 @@ export const DestinationPolicy = documented(
     description:
       "The resource policy that lets the platform deliver this tenant's events, and only this tenant's, into the resource",
   },
+);
+
+export const PublicKeys = documented(
+  z.strictObject({
+    webhookId: z.string(),
+    data: z.array(
+      z.strictObject({
+        publicKey: text('whpk_ + base64 of 32 bytes: verifies v1a entries of webhook-signature'),
+        expiresAt: documented(z.nullable(z.string()), {
+          format: 'date-time',
+          description: 'a rotated key: it stops signing then; null for the current key',
+        }),
+      }),
+    ),
+  }),
+  { id: 'PublicKeys', description: "A webhook's ed25519 public keys, current first" },
 );
