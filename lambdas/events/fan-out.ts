@@ -16,9 +16,9 @@ import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
 // the team's event catalog, when it has one: the types and schemas events are checked against (fan-out alone
-// checks data, so its bundle alone carries the validator)
+// checks data, so its bundle alone carries the validator, and checks the whole catalog before its first event)
 useSchemaCompiler(compileJsonSchema);
-loadEventCatalogFile();
+loadEventCatalogFile(compileJsonSchema);
 const deliveriesQueueUrl = required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL');
 const orderedDeliveriesQueueUrl = required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL');
 
