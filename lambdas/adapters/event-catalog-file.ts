@@ -68,7 +68,9 @@ export function checkEventCatalog(value: unknown, source: string, compile: Schem
     }
     const violation = check(example);
     if (violation)
-      throw new Error(`Invalid event catalog (${source}): ${name}: its example does not match its schema: ${violation}`);
+      throw new Error(
+        `Invalid event catalog (${source}): ${name}: its example does not match its schema: ${violation}`,
+      );
   }
   return entries;
 }

@@ -34,7 +34,9 @@ function isTime(text: string): boolean {
 
 function isDateTime(text: string): boolean {
   const separator = text.length > 10 ? text[10] : undefined;
-  return (separator === 'T' || separator === 't' || separator === ' ') && isDate(text.slice(0, 10)) && isTime(text.slice(11));
+  return (
+    (separator === 'T' || separator === 't' || separator === ' ') && isDate(text.slice(0, 10)) && isTime(text.slice(11))
+  );
 }
 
 const HOSTNAME_LABELS = matches('(?i)^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?$');
@@ -84,21 +86,22 @@ const DURATION = matches('^P((\\d+Y)?(\\d+M)?(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+S)?)
 const isDuration = (text: string) => DURATION(text) && text !== 'P' && !text.endsWith('T');
 
 /** The formats, for Ajv's `formats` option: each applies to strings only, other types pass as the standard says. */
-export const JSON_SCHEMA_FORMATS: Record<string, { type: 'string'; validate: (text: string) => boolean }> = Object.fromEntries(
-  Object.entries({
-    date: isDate,
-    time: isTime,
-    'date-time': isDateTime,
-    duration: isDuration,
-    uri: isUri,
-    'uri-reference': isUriReference,
-    url: isUrl,
-    hostname: isHostname,
-    email: isEmail,
-    ipv4: isIPv4,
-    ipv6: isIPv6,
-    uuid: matches('(?i)^(urn:uuid:)?[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'),
-    'json-pointer': matches('^(/([^~/]|~0|~1)*)*$'),
-    regex: isRegex,
-  }).map(([name, validate]) => [name, { type: 'string' as const, validate }]),
-);
+export const JSON_SCHEMA_FORMATS: Record<string, { type: 'string'; validate: (text: string) => boolean }> =
+  Object.fromEntries(
+    Object.entries({
+      date: isDate,
+      time: isTime,
+      'date-time': isDateTime,
+      duration: isDuration,
+      uri: isUri,
+      'uri-reference': isUriReference,
+      url: isUrl,
+      hostname: isHostname,
+      email: isEmail,
+      ipv4: isIPv4,
+      ipv6: isIPv6,
+      uuid: matches('(?i)^(urn:uuid:)?[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'),
+      'json-pointer': matches('^(/([^~/]|~0|~1)*)*$'),
+      regex: isRegex,
+    }).map(([name, validate]) => [name, { type: 'string' as const, validate }]),
+  );

@@ -189,7 +189,12 @@ describe('Function: compileJsonSchema (time and memory bounded whatever the data
     expect(strings(Array.from({ length: 65_000 }, (_, index) => index))).toBe('/0 type: must be string');
     expect(slowestRun(() => unique(objects))).toBeLessThan(1_000);
     expect(unique(objects)).toBeUndefined();
-    expect(unique([{ a: 1, b: 2 }, { b: 2, a: 1 }])).toMatch(/^\/ uniqueItems: /);
+    expect(
+      unique([
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ]),
+    ).toMatch(/^\/ uniqueItems: /);
   });
 
   it.each([

@@ -93,8 +93,7 @@ describe('Function: parseEnvelope', () => {
       // Assess
       expect(result).toEqual({
         ok: false,
-        reason:
-          'schema_error: checking data against the schema of order.paid failed: Maximum call stack size exceeded',
+        reason: 'schema_error: checking data against the schema of order.paid failed: Maximum call stack size exceeded',
       });
     });
   });
