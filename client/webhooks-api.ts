@@ -16,6 +16,7 @@ export interface Error {
       | "rate_limited"
       | "payload_too_large"
       | "unsupported_media_type"
+      | "identity_provider_unavailable"
       | "internal_error";
     /** for people; names the first problem */
     message: string;
@@ -669,6 +670,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks`,
         method: "POST",
@@ -728,6 +734,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks`,
         method: "GET",
@@ -766,6 +777,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -826,6 +842,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks/${webhookId}`,
         method: "PUT",
@@ -865,6 +886,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -924,6 +950,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks/${webhookId}/rotate-secret`,
         method: "POST",
@@ -958,6 +989,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1033,6 +1069,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks/${webhookId}/deliveries`,
         method: "GET",
@@ -1075,6 +1116,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1126,6 +1172,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1192,6 +1243,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1262,6 +1318,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks/${webhookId}/recover`,
         method: "POST",
@@ -1330,6 +1391,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/events`,
         method: "GET",
@@ -1368,6 +1434,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({

@@ -67,7 +67,8 @@ function components() {
 
 /** The error statuses a route can answer, from its shape and the operation's own. */
 function errorStatuses(route: Route, operation: Operation): number[] {
-  const statuses = new Set([401, 429, 500, ...(operation.errors ?? [])]);
+  // 503: every route passes the authorizer, which fails while a JWT issuer's JWKS cannot be had
+  const statuses = new Set([401, 429, 500, 503, ...(operation.errors ?? [])]);
   if (route.path.includes('{')) statuses.add(404);
   if (operation.query || operation.body) statuses.add(400);
   if (operation.body) [413, 415].forEach((status) => statuses.add(status));
