@@ -63,7 +63,8 @@ export const TABLE_ACCESS = {
   createWebhook: [{ actions: ['PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
-  updateWebhook: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  // DeleteItem: a changed throttleRate drops the webhook's throttle reservations (THROTTLE#<id>)
+  updateWebhook: [{ actions: ['UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   deleteWebhook: [{ actions: ['DeleteItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   /** The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the webhook, to check its tenant. */
   listDeliveries: [

@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -156,7 +157,38 @@ export class DynamoWebhookRepository implements WebhookStore {
     else if (changes.throttleRate === null) remove.push('throttleRate');
     if (changes.clearDisabledReason) remove.push('disabledReason');
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
-    return this.updateExisting(tenantId, id, expression, values, Object.keys(names).length ? names : undefined);
+    const updated = await this.updateExisting(
+      tenantId,
+      id,
+      expression,
+      values,
+      Object.keys(names).length ? names : undefined,
+    );
+    if (updated && changes.throttleRate !== undefined)
+      await this.forgetThrottleSlots(tenantId, id, changes.throttleRate);
+    return updated;
+  }
+
+  /**
+   * A new rate (or none) binds what is queued: the reservations made at another rate go (`TENANT#<t>` /
+   * `THROTTLE#<id>`, written by the deliver functions' throttle repository), so the next delivery's slot is now at
+   * the new rate, and deliveries holding a slot of the old rate reserve again when they come back. The same rate
+   * again keeps them, or new slots would double up with the held ones.
+   */
+  private async forgetThrottleSlots(tenantId: string, id: string, rate: number | null): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.tenant(tenantId), sk: keys.throttle(id) },
+          ...(rate === null
+            ? {}
+            : { ConditionExpression: 'throttleRate <> :rate', ExpressionAttributeValues: { ':rate': rate } }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /**
@@ -233,6 +265,8 @@ export class DynamoWebhookRepository implements WebhookStore {
                 ConditionExpression: 'attribute_exists(pk)',
               },
             },
+            // its throttle reservations, if it had a rate: nothing of a deleted webhook stays behind
+            { Delete: { TableName: this.tableName, Key: { pk, sk: keys.throttle(id) } } },
             {
               Update: {
                 TableName: this.tableName,

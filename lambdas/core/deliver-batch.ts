@@ -119,7 +119,7 @@ export async function deliverBatch(
       );
       const attemptNumber = task.attempt ?? 1;
       // a throttle slot is held for one attempt: every next message reserves its own, but for a postponement to it
-      const { throttleSlotAt: _heldSlot, ...unslotted } = task;
+      const { throttleSlotAt: _heldSlot, throttleSlotRate: _heldRate, ...unslotted } = task;
       if (record)
         plan.log.push({
           fromMessageId: messageId,
@@ -134,7 +134,11 @@ export async function deliverBatch(
           if (decision.slotReserved)
             requeue(
               messageId,
-              { ...unslotted, throttleSlotAt: new Date(decision.untilMs).toISOString() },
+              {
+                ...unslotted,
+                throttleSlotAt: new Date(decision.untilMs).toISOString(),
+                throttleSlotRate: webhooks.get(task.webhookId)?.throttleRate,
+              },
               decision.untilMs,
               lane,
               Math.floor,

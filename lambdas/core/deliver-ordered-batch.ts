@@ -125,7 +125,13 @@ export async function deliverOrderedBatch(
       );
       if (record) plan.log.push({ fromMessageId: message.messageId, task, update: record, firstWrite: !state });
       if (decision.action === 'dead-letter') {
-        const { attempt: _attempt, dueAt: _dueAt, throttleSlotAt: _slot, ...replayable } = task;
+        const {
+          attempt: _attempt,
+          dueAt: _dueAt,
+          throttleSlotAt: _slot,
+          throttleSlotRate: _rate,
+          ...replayable
+        } = task;
         plan.deadLetters.push({
           fromMessageId: message.messageId,
           body: serializeTask({ ...replayable, deadLettered: true }),
