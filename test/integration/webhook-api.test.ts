@@ -127,7 +127,10 @@ describe('POST /v2/webhooks', () => {
 
     // Assess
     expect(bytes.status).toBe(400);
-    expect((await bytes.json()).error).toMatchObject({ code: 'invalid_json', message: expect.stringMatching(/UTF-8/) });
+    expect(((await bytes.json()) as { error: unknown }).error).toMatchObject({
+      code: 'invalid_json',
+      message: expect.stringMatching(/UTF-8/),
+    });
     expectError(split, 400, 'validation_error');
     expect(split.body.error.details).toEqual([
       { path: 'url', message: 'must not contain spaces or control characters (tabs, line breaks)' },
