@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { producer, waitFor } from '../helpers/pipeline';
@@ -144,6 +145,38 @@ describe('Custom headers of a webhook', () => {
       body: { url: `${receiver.url}/hooks`, events: ['verification.completed'], headers: { 'X-H0': 'v'.repeat(1000) } },
     });
     expect(update.status).toBe(201);
+  });
+
+  it('keeps a webhook item a few KB whatever its owner PUTs: the largest headers, filter, description and URL', async () => {
+    // Prepare: each field at its limit (4 KB of headers, a filter just under 4 KB of JSON)
+    const { tenant, created } = await webhookWith({});
+    const largest = {
+      url: `${receiver.url}/${'p'.repeat(2000)}`,
+      description: 'd'.repeat(512),
+      headers: Object.fromEntries(Array.from({ length: 4 }, (_, index) => [`X-H${index}`, 'v'.repeat(1000)])),
+      filter: Object.fromEntries(
+        Array.from({ length: 10 }, (_, path) => [`p${path}`, Array.from({ length: 3 }, () => 'f'.repeat(120))]),
+      ),
+    };
+
+    // Act: twice, as the audit did
+    for (let round = 0; round < 2; round += 1) {
+      const updated = await platform.request('PUT', `/v2/webhooks/${created.body.id}`, {
+        key: tenant.key,
+        body: largest,
+      });
+      expect(updated.status).toBe(200);
+    }
+
+    // Assess: the stored item, as DynamoDB sizes it roughly (its JSON), under 16 KB (it reached 89 KB)
+    const { Item } = await platform.documentClient.send(
+      new GetCommand({
+        TableName: platform.tableName,
+        Key: { pk: `TENANT#${tenant.tenantId}`, sk: `WEBHOOK#${created.body.id}` },
+      }),
+    );
+    expect(Item?.headers).toEqual(largest.headers);
+    expect(Buffer.byteLength(JSON.stringify(Item))).toBeLessThan(16_384);
   });
 
   it('refuses more than 20 headers, and the same name twice in other cases', async () => {
