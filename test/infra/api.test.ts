@@ -81,7 +81,7 @@ describe('Construct: Api', () => {
     ['CreateWebhook', ['dynamodb:PutItem', 'dynamodb:UpdateItem']],
     ['ListWebhooks', ['dynamodb:Query']],
     ['GetWebhook', ['dynamodb:GetItem']],
-    ['UpdateWebhook', ['dynamodb:UpdateItem']],
+    ['UpdateWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']],
     ['DeleteWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']],
   ])('lets %s do only %j to the table, on webhook partitions (TENANT#) only', (name, actions) => {
     // Prepare
