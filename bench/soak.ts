@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchResult } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { sqsClient } from '../lambdas/adapters/sqs-client';
@@ -64,12 +67,38 @@ export interface SoakReport {
 // compressed schedule (5 attempts within ~8 s) and timeouts, so the soak finishes in minutes, not days
 const RETRY_SCHEDULE = [1, 1, 2, 3];
 // each poison message is unique, so the accounting can tell one parked twice (SQS is at least once) from two
+/**
+ * The soak's catalog: the product's types and one whose schema uses `format`, `pattern` and `items`, as teams write
+ * them. Its events are the hostile half of the poison: data that once took seconds to minutes to check (a 40-character
+ * link, nested quantifiers) or overflowed the validator's stack (65,000 numbers), each parked with its reason at once.
+ */
+const SOAK_CATALOG = [
+  ...PRODUCT_EVENT_TYPES,
+  {
+    name: 'link.shared',
+    description: 'A link was shared',
+    example: { link: 'https://example.com/a', tag: 'summer sale', codes: ['a1'] },
+    schema: {
+      type: 'object',
+      properties: {
+        link: { type: 'string', format: 'url' },
+        tag: { type: 'string', pattern: '^(\\w+\\s?)*$' },
+        codes: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
+];
+
+const hostile = (n: number, data: string) => `{"tenantId":"acme","type":"link.shared","data":{"n":${n},${data}}}`;
 const poisonBody = (n: number) =>
   [
+    hostile(n, `"link":"http://${'a'.repeat(40)}!"`),
     `not json at all #${n}`,
+    hostile(n, `"tag":"${'a'.repeat(28)}!"`),
     `{"tenantId":"acme","type":"no.such.type","data":{"n":${n}}}`,
+    hostile(n, `"codes":[${Array(65_000).fill(7).join(',')}]`),
     `{"type":"document.uploaded","data":{"n":${n}}}`,
-  ][n % 3]!;
+  ][n % 6]!;
 
 /** The chaotic receiver of the soak: 30 % 500, 5 % hangs past the timeout, 5 % resets, 5 % 429 + Retry-After, 5 % slow. */
 function chaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
@@ -148,6 +177,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         };
 
   const id = randomUUID().slice(0, 8);
+  const catalogFile = join(mkdtempSync(join(tmpdir(), 'soak-catalog-')), 'catalog.json');
+  writeFileSync(catalogFile, JSON.stringify(SOAK_CATALOG));
   const platform = await startPlatform({
     apiPort: 0,
     dynamo: options.dynamo,
@@ -166,6 +197,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       BREAKER_PROBE_INITIAL_SECONDS: '1',
       BREAKER_PROBE_MAX_SECONDS: '4',
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      EVENT_CATALOG_FILE: catalogFile,
     },
   });
   const { documentClient, apiKeys } = platform;

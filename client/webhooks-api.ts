@@ -16,6 +16,7 @@ export interface Error {
       | "rate_limited"
       | "payload_too_large"
       | "unsupported_media_type"
+      | "identity_provider_unavailable"
       | "internal_error";
     /** for people; names the first problem */
     message: string;
@@ -961,6 +962,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks`,
         method: "POST",
@@ -1020,6 +1026,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks`,
         method: "GET",
@@ -1058,6 +1069,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1118,6 +1134,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks/${webhookId}`,
         method: "PUT",
@@ -1157,6 +1178,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1214,6 +1240,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1282,6 +1313,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1357,6 +1393,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks/${webhookId}/deliveries`,
         method: "GET",
@@ -1399,6 +1440,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1450,6 +1496,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1516,6 +1567,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1586,6 +1642,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/webhooks/${webhookId}/recover`,
         method: "POST",
@@ -1632,6 +1693,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({
@@ -1701,6 +1767,11 @@ export class Api<
               code?: "internal_error";
             };
           })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
       >({
         path: `/v2/events`,
         method: "GET",
@@ -1739,6 +1810,11 @@ export class Api<
         | (Error & {
             error?: {
               code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
             };
           })
       >({

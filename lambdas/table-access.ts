@@ -68,9 +68,12 @@ export const TABLE_ACCESS = {
   ],
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
-  /** The webhook, then its public keys when `signing` changed them. */
+  /**
+   * The webhook (DeleteItem: a changed throttleRate drops its throttle reservations, THROTTLE#<id>), then its public
+   * keys when `signing` changed them.
+   */
   updateWebhook: [
-    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
   ],
   rotateWebhookSecret: [

@@ -43,6 +43,7 @@ function authEnvironment({ apiKeys, jwt }: AuthSettings): Record<string, string>
           AUTH_JWT_TENANT_CLAIM: jwt.tenantClaim,
           ...(jwt.jwksUrl ? { AUTH_JWT_JWKS_URL: jwt.jwksUrl } : {}),
           ...(jwt.algorithms ? { AUTH_JWT_ALGORITHMS: jwt.algorithms.join(',') } : {}),
+          ...(jwt.maxLifetimeSeconds ? { AUTH_JWT_MAX_LIFETIME_SECONDS: String(jwt.maxLifetimeSeconds) } : {}),
         }
       : {}),
   };

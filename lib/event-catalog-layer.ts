@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Architecture, Code, LayerVersion, Runtime, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { checkExamples, parseEventCatalog } from '../lambdas/adapters/event-catalog-file';
+import { checkEventCatalog } from '../lambdas/adapters/event-catalog-file';
 import { compileJsonSchema } from '../lambdas/adapters/json-schema';
 import type { CatalogEntry } from '../lambdas/core/event-catalog';
 import { contentDirectory } from './content-directory';
@@ -21,8 +21,7 @@ export class EventCatalogLayer extends Construct {
   public constructor(scope: Construct, id: string, { eventTypes }: { eventTypes: readonly CatalogEntry[] }) {
     super(scope, id);
     const source = `${scope.node.path} eventTypes`;
-    const entries = parseEventCatalog(eventTypes, source);
-    checkExamples(entries, source, compileJsonSchema);
+    const entries = checkEventCatalog(eventTypes, source, compileJsonSchema);
     const directory = contentDirectory('webhooks-catalog-', (staging) =>
       writeFileSync(join(staging, CATALOG_FILE), JSON.stringify(entries)),
     );

@@ -52,7 +52,8 @@ export const CONTEXT_DEFAULTS = {
   staticEgress: false,
   /**
    * The API's credentials: API keys (`apiKeys`), and bearer JWTs of the team's identity provider when `jwt` is
-   * given (`{issuer, audience, tenantClaim, jwksUrl?, algorithms?}`: the tenant is the value of `tenantClaim`).
+   * given (`{issuer, audience, tenantClaim, jwksUrl?, algorithms?, maxLifetimeSeconds?}`: the tenant is the value of
+   * `tenantClaim`; a token must carry `exp`, at most `maxLifetimeSeconds` (default 86400) after its `iat` and now).
    * Portal tokens work either way.
    */
   auth: { apiKeys: true } as AuthSettings,
@@ -65,7 +66,14 @@ export const CONTEXT_DEFAULTS = {
 
 export interface AuthSettings {
   apiKeys: boolean;
-  jwt?: { issuer: string; audience: string; tenantClaim: string; jwksUrl?: string; algorithms?: string[] };
+  jwt?: {
+    issuer: string;
+    audience: string;
+    tenantClaim: string;
+    jwksUrl?: string;
+    algorithms?: string[];
+    maxLifetimeSeconds?: number;
+  };
 }
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
@@ -123,6 +131,7 @@ const contextSchema = z.object({
           algorithms: z.optional(
             z.array(z.enum(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).check(z.minLength(1)),
           ),
+          maxLifetimeSeconds: z.optional(z.number().check(z.int(), z.gte(60), z.lte(2_592_000))),
         }),
       ),
     }),

@@ -102,7 +102,7 @@ function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requ
   response.end(gatewayErrorBody(type, requestId));
 }
 
-/** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403. */
+/** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403, any other throw AUTHORIZER_FAILURE. */
 async function authorize(
   authorizer: Authorizer,
   event: APIGatewayRequestAuthorizerEvent,
@@ -116,7 +116,8 @@ async function authorize(
     decision = await authorizer(event);
   } catch (error) {
     if ((error as Error).message === 'Unauthorized') return 'UNAUTHORIZED';
-    throw error;
+    // any other failure of the authorizer is API Gateway's AUTHORIZER_FAILURE
+    return 'AUTHORIZER_FAILURE';
   }
   return decision.policyDocument.Statement.some((statement) => statement.Effect !== 'Allow')
     ? 'ACCESS_DENIED'

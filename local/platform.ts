@@ -117,6 +117,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     ...options.environment,
   });
 
+  // fan-out checks the team's catalog when imported (every schema compiled, each example checked): a catalog it
+  // refuses stops the start here, before anything listens
+  const { handler: fanOut } = (await import('../lambdas/events/fan-out')) as { handler: SqsHandler };
+  const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
+  const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
+  const { handler: deliverOrdered } = (await import('../lambdas/events/deliver-ordered')) as { handler: SqsHandler };
+  const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const gateway = createApiGateway(await loadRoutes());
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
@@ -126,11 +133,6 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
   options.onPollerClient?.(sqsClient);
   const wrap = options.wrapConsumer ?? ((_, handler) => handler);
-  const { handler: fanOut } = (await import('../lambdas/events/fan-out')) as { handler: SqsHandler };
-  const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
-  const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
-  const { handler: deliverOrdered } = (await import('../lambdas/events/deliver-ordered')) as { handler: SqsHandler };
-  const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const logError = (error: unknown) => console.error('local SQS poller:', (error as Error).message);
   // each queue's event source mapping, with the deployed settings
   const consume = (

@@ -110,6 +110,8 @@ const environmentSchema = z.object({
   AUTH_JWT_TENANT_CLAIM: z.optional(z.string().check(z.minLength(1))),
   // default: the issuer's /.well-known/jwks.json
   AUTH_JWT_JWKS_URL: z.optional(z.url()),
+  // a token must carry `exp`, at most this far from its `iat` and from now
+  AUTH_JWT_MAX_LIFETIME_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(2_592_000)), 86_400),
   AUTH_JWT_ALGORITHMS: z._default(
     z.pipe(
       z.string(),

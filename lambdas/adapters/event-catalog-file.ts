@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import {
-  createEventCatalog,
   EVENT_TYPE_NAME_PATTERN,
   OPERATIONAL_EVENT_TYPES,
   useEventCatalog,
   type CatalogEntry,
+  type SchemaCheck,
   type SchemaCompiler,
 } from '../core/event-catalog';
 
@@ -50,20 +50,45 @@ export function parseEventCatalog(value: unknown, source: string): CatalogEntry[
   return result.data as CatalogEntry[];
 }
 
-/** Checks each example against its own schema, so a catalog that would refuse its own test events never deploys. */
-export function checkExamples(entries: readonly CatalogEntry[], source: string, compile: SchemaCompiler): void {
-  const catalog = createEventCatalog(entries, () => compile);
-  for (const entry of entries) {
-    const violation = catalog.schemaViolation(entry.name, entry.example);
+/**
+ * The whole check of a team's catalog, the same at synth (the construct) and at start-up (fan-out, so `npm start`
+ * too): its shape, then each schema compiled by the validator events will meet (an invalid or unsupported
+ * `pattern`, an unresolved `$ref`, an unknown format or keyword is refused here, not when an event reaches it), and
+ * each example checked against its own schema, so a catalog that would refuse its own test events never runs.
+ */
+export function checkEventCatalog(value: unknown, source: string, compile: SchemaCompiler): CatalogEntry[] {
+  const entries = parseEventCatalog(value, source);
+  for (const { name, schema, example } of entries) {
+    if (!schema) continue;
+    let check: SchemaCheck;
+    try {
+      check = compile(schema);
+    } catch (error) {
+      throw new Error(`Invalid event catalog (${source}): ${name}: its schema cannot be compiled: ${messageOf(error)}`);
+    }
+    const violation = check(example);
     if (violation)
       throw new Error(
-        `Invalid event catalog (${source}): ${entry.name}: its example does not match its schema: ${violation}`,
+        `Invalid event catalog (${source}): ${name}: its example does not match its schema: ${violation}`,
       );
   }
+  return entries;
 }
 
-/** Where the team's catalog is: a JSON array of `{name, description, example, schema?}` (Lambda: the catalog layer). */
-export function loadEventCatalogFile(environment: NodeJS.ProcessEnv = process.env): void {
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Where the team's catalog is: a JSON array of `{name, description, example, schema?}` (Lambda: the catalog layer).
+ * With the validator (fan-out), the whole check; without (the API's routes, which never apply schemas), its shape.
+ */
+export function loadEventCatalogFile(compile?: SchemaCompiler, environment: NodeJS.ProcessEnv = process.env): void {
   const file = environment.EVENT_CATALOG_FILE;
-  if (file) useEventCatalog(parseEventCatalog(JSON.parse(readFileSync(file, 'utf8')), file));
+  if (!file) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Invalid event catalog (${file}): ${messageOf(error)}`);
+  }
+  useEventCatalog(compile ? checkEventCatalog(value, file, compile) : parseEventCatalog(value, file));
 }

@@ -199,6 +199,8 @@ export class DynamoWebhookRepository implements WebhookStore {
       Object.keys(names).length ? names : undefined,
     );
     if (updated && changes.signingKey !== undefined) await this.publishPublicKeys(updated);
+    if (updated && changes.throttleRate !== undefined)
+      await this.forgetThrottleSlots(tenantId, id, changes.throttleRate);
     return updated;
   }
 
@@ -251,6 +253,28 @@ export class DynamoWebhookRepository implements WebhookStore {
       TableName: this.tableName,
       Item: { pk: keys.publicKeys(webhook.id), sk: keys.publicKeysSort, publicKeys: publicKeysOf(webhook) },
     };
+  }
+
+  /**
+   * A new rate (or none) binds what is queued: the reservations made at another rate go (`TENANT#<t>` /
+   * `THROTTLE#<id>`, written by the deliver functions' throttle repository), so the next delivery's slot is now at
+   * the new rate, and deliveries holding a slot of the old rate reserve again when they come back. The same rate
+   * again keeps them, or new slots would double up with the held ones.
+   */
+  private async forgetThrottleSlots(tenantId: string, id: string, rate: number | null): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.tenant(tenantId), sk: keys.throttle(id) },
+          ...(rate === null
+            ? {}
+            : { ConditionExpression: 'throttleRate <> :rate', ExpressionAttributeValues: { ':rate': rate } }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /**
@@ -332,6 +356,8 @@ export class DynamoWebhookRepository implements WebhookStore {
             {
               Delete: { TableName: this.tableName, Key: { pk: keys.publicKeys(id), sk: keys.publicKeysSort } },
             },
+            // its throttle reservations, if it had a rate: nothing of a deleted webhook stays behind
+            { Delete: { TableName: this.tableName, Key: { pk, sk: keys.throttle(id) } } },
             {
               Update: {
                 TableName: this.tableName,

@@ -21,6 +21,7 @@ function jwtMode(settings: PlatformConfig): TenantAuthenticator | undefined {
     jwksUrl: settings.AUTH_JWT_JWKS_URL,
     algorithms: settings.AUTH_JWT_ALGORITHMS,
     allowLoopbackJwks: settings.ALLOW_LOOPBACK_URLS,
+    maxLifetimeSeconds: settings.AUTH_JWT_MAX_LIFETIME_SECONDS,
   });
 }
 
@@ -39,6 +40,7 @@ export const UNAUTHORIZED = 'Unauthorized';
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
   const credential = bearerToken(header);
+  // an IdentityProviderUnavailableError leaves as the authorizer's failure: API Gateway's AUTHORIZER_FAILURE, a 503
   const tenantId = credential ? await credentials.tenantOf(credential) : undefined;
   if (!tenantId) {
     logger.info('request refused: missing, unknown, revoked or expired credential (API key, portal token or JWT)');

@@ -8,6 +8,12 @@ export const GATEWAY_ERRORS = {
   MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, code: 'not_found', message: 'No such route' },
   THROTTLED: { statusCode: 429, code: 'rate_limited', message: 'Too many requests; slow down and retry' },
   REQUEST_TOO_LARGE: { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large' },
+  // the authorizer failed instead of deciding (lambdas/api/authorizer.ts: the identity provider is unavailable)
+  AUTHORIZER_FAILURE: {
+    statusCode: 503,
+    code: 'identity_provider_unavailable',
+    message: 'The identity provider could not be reached to verify the token; try again later',
+  },
   DEFAULT_5XX: { statusCode: 500, code: 'internal_error', message: 'An internal error occurred; try again later' },
 } as const;
 

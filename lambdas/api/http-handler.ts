@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DomainError, PayloadTooLargeError } from '../core/errors';
+import { DomainError, InvalidJsonError, PayloadTooLargeError } from '../core/errors';
 import { loadEventCatalogFile } from '../adapters/event-catalog-file';
 import { logger } from '../adapters/observability';
 import { isServerError, toErrorResponse } from './error-response';
@@ -42,6 +42,32 @@ const normalizeRequest = (): MiddlewareObj<APIGatewayProxyEvent> => ({
     );
     if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
       throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    }
+  },
+});
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/**
+ * JSON text must be valid UTF-8. Bytes that are not reach a handler as U+FFFD (API Gateway and Node decode them
+ * so), and would be stored as such: a raw U+FFFD is refused, while the escape `\ufffd` means the character itself.
+ */
+const refuseInvalidUtf8 = (): MiddlewareObj<APIGatewayProxyEvent> => ({
+  before: ({ event }) => {
+    if (!event.body) return;
+    let text = event.body;
+    if (event.isBase64Encoded) {
+      try {
+        text = strictUtf8.decode(Buffer.from(event.body, 'base64'));
+      } catch {
+        text = REPLACEMENT_CHARACTER;
+      }
+    }
+    if (text.includes(REPLACEMENT_CHARACTER)) {
+      throw new InvalidJsonError(
+        'The request body is not valid UTF-8 (it holds a raw U+FFFD); write "\\ufffd" to mean that character',
+      );
     }
   },
 });
@@ -87,7 +113,7 @@ function wrapped(
     .use(injectLambdaContext(logger))
     .use(errorsAsResponses())
     .use(normalizeRequest());
-  if (takesBody) handler.use(httpJsonBodyParser());
+  if (takesBody) handler.use(refuseInvalidUtf8()).use(httpJsonBodyParser());
   return handler.handler(async (event) => {
     const response = await respond(event, {
       requestId: event.requestContext.requestId,

@@ -21,7 +21,8 @@ export type DeliveryDecision =
    * No attempt was made (an open breaker, or a throttled webhook's slot later than now): try again at `untilMs`
    * with the same attempt number; `slotReserved` when that time is a throttle slot the delivery now holds.
    */
-  | { action: 'postpone'; untilMs: number; slotReserved?: true }
+  /** `slotRate`: the throttle rate the held slot was reserved under (a change of rate makes it reserve again). */
+  | { action: 'postpone'; untilMs: number; slotReserved?: true; slotRate?: number | null }
   /** The webhook's deliveries go through the slow lane: no attempt was made here; send it there now. */
   | { action: 'forward' };
 
@@ -160,7 +161,7 @@ export function stepOf(task: DeliveryTask, result: DeliveryResult, lane: Deliver
     ? result.notices.filter((notice) => notice.kind === 'breaker-opened')
     : result.notices;
   // a throttle slot is held for one attempt: every next message reserves its own, but for a postponement to it
-  const { throttleSlotAt: _heldSlot, ...unslotted } = task;
+  const { throttleSlotAt: _heldSlot, throttleSlotRate: _heldRate, ...unslotted } = task;
   const step: DeliveryStep = { ...(record ? { record } : {}), notices };
   const next = (nextTask: DeliveryTask, dueMs: number, slotReserved = false) => ({
     ...step,
@@ -171,7 +172,15 @@ export function stepOf(task: DeliveryTask, result: DeliveryResult, lane: Deliver
       return step;
     case 'postpone':
       return decision.slotReserved
-        ? next({ ...unslotted, throttleSlotAt: new Date(decision.untilMs).toISOString() }, decision.untilMs, true)
+        ? next(
+            {
+              ...unslotted,
+              throttleSlotAt: new Date(decision.untilMs).toISOString(),
+              ...(decision.slotRate ? { throttleSlotRate: decision.slotRate } : {}),
+            },
+            decision.untilMs,
+            true,
+          )
         : next(unslotted, decision.untilMs);
     case 'forward':
       return next(unslotted, nowMs);

@@ -60,9 +60,18 @@ export class DeliveryService {
     if (admission.kind === 'postpone')
       return { decision: { action: 'postpone', untilMs: admission.untilMs }, notices: [], lane: admission.lane };
     if (admission.kind === 'forward') return { decision: { action: 'forward' }, notices: [], lane: admission.lane };
-    const slot = await this.throttle.admit(webhook, this.now(), task.throttleSlotAt);
+    const held = task.throttleSlotAt ? { at: task.throttleSlotAt, rate: task.throttleSlotRate } : undefined;
+    const slot = await this.throttle.admit(webhook, this.now(), held);
     if (slot.kind === 'at')
-      return { decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true }, notices: [] };
+      return {
+        decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true, slotRate: webhook.throttleRate },
+        notices: [],
+      };
+    if (slot.kind === 'refused') {
+      // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
+      const record = task.trigger === 'manual' ? undefined : { status: 'failed' as const, reason: slot.reason };
+      return { decision: { action: 'dead-letter', reason: slot.reason }, ...(record ? { record } : {}), notices: [] };
+    }
 
     const startedAt = this.now();
     const outcome = await this.destination.attempt({ task, webhook, startedAt });

@@ -23,6 +23,8 @@ export interface DeliveryTask {
   trigger?: AttemptTrigger;
   /** The send slot this delivery reserved under its webhook's throttleRate: when it comes back, it takes that slot. */
   throttleSlotAt?: string;
+  /** The throttleRate that slot was reserved at: once the webhook's rate changed, the slot is given up. */
+  throttleSlotRate?: number;
   /** The recovery that queued this manual attempt: unlike a retry asked for one by one, it waits on an open breaker. */
   recoveryId?: string;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
@@ -111,7 +113,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     (task.dueAt === undefined || !Number.isNaN(Date.parse(task.dueAt))) &&
     (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&
     (task.recoveryId === undefined || isText(task.recoveryId)) &&
-    (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt)));
+    (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt))) &&
+    (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0));
   return valid ? (task as DeliveryTask) : undefined;
 }
 

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'identity_provider_unavailable'
   | 'internal_error';
 
 export interface ErrorDetail {
@@ -88,5 +89,15 @@ export class RateLimitedError extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super('rate_limited', message);
+  }
+}
+
+/**
+ * The team's identity provider could not be asked about a token (its JWKS unreachable, hanging or broken): not the
+ * caller's fault, and not a verdict on the token. The authorizer fails, and API Gateway answers 503.
+ */
+export class IdentityProviderUnavailableError extends DomainError {
+  constructor(reason: string) {
+    super('identity_provider_unavailable', `The identity provider could not be reached to verify the token: ${reason}`);
   }
 }

@@ -89,7 +89,16 @@ export function parseEnvelope(
     return { ok: false, reason: `too_large: data is ${dataBytes} bytes; the limit is ${MAX_EVENT_DATA_BYTES}` };
   }
   const { tenantId, type, webhookId, test } = result.data;
-  const violation = eventCatalog().schemaViolation(type, data);
+  let violation: string | undefined;
+  try {
+    violation = eventCatalog().schemaViolation(type, data);
+  } catch (error) {
+    // whatever the validator does on this data is this event's problem alone, never its batch-mates'
+    return {
+      ok: false,
+      reason: `schema_error: checking data against the schema of ${type} failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
   if (violation)
     return { ok: false, reason: `schema_violation: data does not match the schema of ${type}: ${violation}` };
   const id = result.data.id ?? `evt_${messageId}`;

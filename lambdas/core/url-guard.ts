@@ -31,6 +31,7 @@ function isIpv4Compatible(address: ipaddr.IPv6): boolean {
 }
 
 const LOOPBACK_NAMES = /^(localhost|.+\.localhost)$/;
+const SPACE_OR_CONTROL = /[\x00-\x20\x7f-\x9f]/;
 
 /**
  * The reason a webhook URL is refused, or undefined when it is acceptable. DNS names are checked again at
@@ -38,6 +39,8 @@ const LOOPBACK_NAMES = /^(localhost|.+\.localhost)$/;
  */
 export function findUrlProblem(raw: string, policy: UrlPolicy): string | undefined {
   if (raw.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
+  // the URL parser drops tabs and line breaks and trims spaces: what is stored must be what is called
+  if (SPACE_OR_CONTROL.test(raw)) return 'must not contain spaces or control characters (tabs, line breaks)';
   let url: URL;
   try {
     url = new URL(raw);

@@ -73,6 +73,9 @@ export const MAX_FILTER_PATH_SEGMENTS = 5;
 export const MAX_FILTER_VALUES = 50;
 /** Fan-out reads every filter of a tenant for each event: a path and a string value are each this long at most. */
 export const MAX_FILTER_TEXT_LENGTH = 256;
+/** A filter as JSON is at most this many bytes: it is stored on the webhook item, which every deliver batch reads. */
+export const MAX_FILTER_JSON_BYTES = 4096;
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
 
 const FILTER_PATH_MESSAGE = `must be a dotted path into data of 1 to ${MAX_FILTER_PATH_SEGMENTS} non-empty segments, e.g. metadata.country`;
 
@@ -120,6 +123,10 @@ const filterSchema = z
       'must name at least one path (null: every event of the subscribed types)',
     ),
     z.refine((filter) => Object.keys(filter).length <= MAX_FILTER_PATHS, `must name at most ${MAX_FILTER_PATHS} paths`),
+    z.refine(
+      (filter) => utf8Bytes(JSON.stringify(filter)) <= MAX_FILTER_JSON_BYTES,
+      `must be at most ${MAX_FILTER_JSON_BYTES} bytes as JSON`,
+    ),
   );
 
 function urlSchema(policy: UrlPolicy) {

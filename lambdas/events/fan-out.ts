@@ -16,9 +16,9 @@ import { FanOutOutbox } from './fan-out-outbox';
 
 const config = loadConfig();
 // the team's event catalog, when it has one: the types and schemas events are checked against (fan-out alone
-// checks data, so its bundle alone carries the validator)
+// checks data, so its bundle alone carries the validator, and checks the whole catalog before its first event)
 useSchemaCompiler(compileJsonSchema);
-loadEventCatalogFile();
+loadEventCatalogFile(compileJsonSchema);
 const platformEventsQueueArn = required(config.PLATFORM_EVENTS_QUEUE_ARN, 'PLATFORM_EVENTS_QUEUE_ARN');
 
 const fanOut = new FanOutService({

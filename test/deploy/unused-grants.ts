@@ -49,6 +49,8 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'A recovery job whose message is not a job is parked with its reason.',
   'Api/RecoverDeliveries dynamodb:DeleteItem Storage/Table TENANT#*':
     'Releases the recovery lock when the job cannot be queued (SQS refused it).',
+  'Api/UpdateWebhook dynamodb:DeleteItem Storage/Table TENANT#*':
+    "A PUT that changes throttleRate drops the webhook's throttle reservations (THROTTLE#<id>); the suite changes only the description.",
 };
 
 /** The construct path of the resource an ARN names (the local runtime names each `<stack>-<logical id>`). */

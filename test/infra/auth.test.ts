@@ -35,7 +35,7 @@ describe("The API's credentials (context auth)", () => {
     expect(variables).toEqual([[expect.stringMatching(/^ApiAuthorizer/), { AUTH_API_KEYS: 'true' }]]);
   });
 
-  it("gives the authorizer the team's issuer, audience, tenant claim and algorithms in JWT mode", () => {
+  it("gives the authorizer the team's issuer, audience, tenant claim, algorithms and longest lifetime in JWT mode", () => {
     // Prepare
     const auth = {
       apiKeys: false,
@@ -44,6 +44,7 @@ describe("The API's credentials (context auth)", () => {
         audience: 'webhooks',
         tenantClaim: 'org_id',
         algorithms: ['RS256', 'ES256'],
+        maxLifetimeSeconds: 3600,
       },
     };
 
@@ -58,6 +59,7 @@ describe("The API's credentials (context auth)", () => {
         AUTH_JWT_AUDIENCE: 'webhooks',
         AUTH_JWT_TENANT_CLAIM: 'org_id',
         AUTH_JWT_ALGORITHMS: 'RS256,ES256',
+        AUTH_JWT_MAX_LIFETIME_SECONDS: '3600',
       },
     ]);
   });

@@ -125,6 +125,18 @@ describe("WebhookPlatform eventTypes: the team's catalog", () => {
       /Invalid event catalog \(Shop\/Webhooks eventTypes\): order\.paid: its example does not match its schema/,
     );
   });
+
+  it('refuses at synth a schema its validator cannot compile (an invalid pattern), naming the type', () => {
+    // Assess
+    expect(
+      () =>
+        new WebhookPlatform(new Stack(new App({ context: NO_BUNDLING }), 'Shop'), 'Webhooks', {
+          eventTypes: [
+            { ...ORDER_PAID, schema: { type: 'object', properties: { id: { type: 'string', pattern: '([a-z]' } } } },
+          ],
+        }),
+    ).toThrow(/Invalid event catalog \(Shop\/Webhooks eventTypes\): order\.paid: its schema cannot be compiled: /);
+  });
 });
 
 describe("WebhookPlatform domain: the API and the console on the team's domain", () => {

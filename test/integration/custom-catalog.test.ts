@@ -19,6 +19,19 @@ const CATALOG = [
     },
   },
   { name: 'order.shipped', description: 'An order left the warehouse', example: { orderId: 'o_1' } },
+  {
+    name: 'link.shared',
+    description: 'A link was shared (schemas with format, pattern and items, as teams write them)',
+    example: { link: 'https://example.com/a', tag: 'summer sale', codes: ['a1'] },
+    schema: {
+      type: 'object',
+      properties: {
+        link: { type: 'string', format: 'url' },
+        tag: { type: 'string', pattern: '^(\\w+\\s?)*$' },
+        codes: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
 ];
 
 /**
@@ -77,6 +90,7 @@ describe("A team's event catalog with JSON Schemas, in JWT mode", () => {
     expect(response.body.data.map((type: { name: string }) => type.name)).toEqual([
       'order.paid',
       'order.shipped',
+      'link.shared',
       'webhook.disabled',
       'delivery.exhausted',
       'webhook.certificate_expiring',
@@ -127,6 +141,63 @@ describe("A team's event catalog with JSON Schemas, in JWT mode", () => {
       /^schema_violation: data does not match the schema of order\.paid: \/amount minimum: /,
     );
     expect(receiver.deliveries.filter((d) => d.path === '/orders')).toHaveLength(1);
+  });
+
+  it('parks hostile data with its reason at once, and delivers its batch-mates of another tenant on time', async () => {
+    // Prepare
+    const otherTenant = 'shop-jwt-other';
+    const otherKey = await idp.mint({ org_id: otherTenant, sub: 'user_other' }, { expiresIn: '10m' });
+    for (const [owner, path] of [
+      [key, '/links'],
+      [otherKey, '/links-other'],
+    ] as const) {
+      const webhook = await platform.request('POST', '/v2/webhooks', {
+        key: owner,
+        body: { url: `${receiver.url}${path}`, events: ['link.shared'] },
+      });
+      receiver.secrets.push(webhook.body.secret);
+    }
+    const sqs = producer(platform);
+    const hostile = [
+      { link: `http://${'a'.repeat(40)}!` },
+      { tag: `${'a'.repeat(28)}!` },
+      { codes: Array.from({ length: 65_000 }, () => 7) }, // 130 KB
+    ];
+    const valid = Array.from({ length: 7 }, (_, index) => ({
+      tenantId: index < 2 ? tenantId : otherTenant,
+      id: `link_ok_${index}`,
+      type: 'link.shared',
+      data: { link: `https://example.com/${index}`, tag: 'summer sale' },
+    }));
+
+    // Act: one batch, the three hostile events first
+    const started = Date.now();
+    await sqs.publishBatch([
+      ...hostile.map((data, index) =>
+        JSON.stringify({ tenantId, id: `link_hostile_${index}`, type: 'link.shared', data }),
+      ),
+      ...valid.map((event) => JSON.stringify(event)),
+    ]);
+
+    // Assess: the valid ones within seconds (one 40-character link once stalled fan-out for minutes)
+    await waitFor(() => receiver.deliveries.filter((d) => d.path.startsWith('/links')).length === 7, {
+      what: 'the seven valid batch-mates',
+      timeoutMs: 5_000,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const parked = await waitFor(
+      async () => {
+        const messages = await sqs.peek(platform.queues.events.dlqUrl);
+        return messages.length === 3 && messages;
+      },
+      { what: 'the three hostile events in the DLQ' },
+    );
+    expect(parked.map((message) => message.MessageAttributes?.failureReason?.StringValue).sort()).toEqual([
+      expect.stringMatching(/^schema_violation: .*: \/codes\/0 type: must be string$/),
+      expect.stringMatching(/^schema_violation: .*: \/link format: must match format "url"$/),
+      expect.stringMatching(/^schema_violation: .*: \/tag pattern: must match pattern/),
+    ]);
+    await sqs.drain(platform.queues.events.dlqUrl);
   });
 
   it("sends a test event with the type's example", async () => {

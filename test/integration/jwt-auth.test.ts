@@ -59,6 +59,10 @@ describe("JWT mode: a bearer token of the team's issuer names the tenant", () =>
     ['signed with HS256', () => idp.mintSymmetric({ org_id: 'org-jwt-a' })],
     ['without the tenant claim', () => idp.mint({ sub: 'user_1' })],
     ['with a tenant claim that is no tenant id', () => idp.mint({ org_id: 'TENANT#x/../y' })],
+    // RFC 7515 §4.1.11: an extension the API does not understand is required
+    ['with a crit header', () => idp.mint({ org_id: 'org-jwt-a' }, { crit: ['x-bound'] })],
+    ['without exp (it would work forever)', () => idp.mint({ org_id: 'org-jwt-a' }, { expiresIn: null })],
+    ['living longer than the maximum lifetime (a day)', () => idp.mint({ org_id: 'org-jwt-a' }, { expiresIn: '25h' })],
   ])('refuses a token %s with 401 in the error shape', async (_, token) => {
     // Act
     const response = await platform.request('GET', '/v2/webhooks', { key: await token() });
@@ -66,6 +70,25 @@ describe("JWT mode: a bearer token of the team's issuer names the tenant", () =>
     // Assess
     expect(response.status).toBe(401);
     expect(response.body.error).toMatchObject({ code: 'unauthorized', requestId: expect.any(String) });
+  });
+
+  it('answers 503 identity_provider_unavailable, not a 401, while the JWKS cannot be had', async () => {
+    // Prepare: a key the authorizer has not cached, so it must ask the JWKS
+    const token = await idp.mint({ org_id: 'org-jwt-a' }, { kid: 'rotated-key' });
+    idp.setJwksAvailable(false);
+
+    // Act
+    const response = await platform
+      .request('GET', '/v2/webhooks', { key: token })
+      .finally(() => idp.setJwksAvailable(true));
+
+    // Assess
+    expect(response.status).toBe(503);
+    expect(response.body.error).toMatchObject({
+      code: 'identity_provider_unavailable',
+      message: expect.stringMatching(/identity provider could not be reached/),
+      requestId: expect.any(String),
+    });
   });
 
   it('keeps API keys and portal tokens working beside JWTs', async () => {

@@ -109,6 +109,36 @@ describe('POST /v2/webhooks', () => {
     expect(await listAll(tenant.key)).toEqual(before);
   });
 
+  it('refuses a description of bytes that are not UTF-8 (invalid_json), and a URL with a line break in it', async () => {
+    // Prepare: "café" in Latin-1, as a misconfigured client sends it
+    const before = await listAll(tenant.key);
+    const latin1 = Buffer.concat([
+      Buffer.from(JSON.stringify({ ...validBody, description: 'caf' }).slice(0, -2)),
+      Buffer.from([0xe9]),
+      Buffer.from('"}'),
+    ]);
+
+    // Act
+    const bytes = await fetch(`${platform.apiUrl}/v2/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.key}`, 'content-type': 'application/json' },
+      body: latin1,
+    });
+    const split = await create(tenant.key, { ...validBody, url: 'https://example.com/ok\r\nHost: x' });
+
+    // Assess
+    expect(bytes.status).toBe(400);
+    expect(((await bytes.json()) as { error: unknown }).error).toMatchObject({
+      code: 'invalid_json',
+      message: expect.stringMatching(/UTF-8/),
+    });
+    expectError(split, 400, 'validation_error');
+    expect(split.body.error.details).toEqual([
+      { path: 'url', message: 'must not contain spaces or control characters (tabs, line breaks)' },
+    ]);
+    expect(await listAll(tenant.key)).toEqual(before);
+  });
+
   it('refuses a webhook past the per-tenant limit with limit_exceeded, even when created concurrently', async () => {
     // Prepare
     const crowded = await platform.newTenant('crowded');

@@ -98,6 +98,39 @@ describe('Handler: create-webhook', () => {
     });
   });
 
+  it.each([
+    [
+      'raw in the text',
+      {
+        ...apiEvent({}),
+        body: '{"url":"https://example.com/h","events":["document.uploaded"],"description":"caf\uFFFD"}',
+      },
+    ],
+    [
+      'from bytes that are not UTF-8 (base64)',
+      {
+        ...apiEvent({}),
+        isBase64Encoded: true,
+        body: Buffer.concat([
+          Buffer.from('{"url":"https://example.com/h","events":["document.uploaded"],"description":"caf'),
+          Buffer.from([0xe9]),
+          Buffer.from('"}'),
+        ]).toString('base64'),
+      },
+    ],
+  ])(
+    'refuses a body whose text is not valid UTF-8 (U+FFFD %s) with 400 invalid_json, and stores nothing',
+    async (_, event) => {
+      const response = await createWebhook(event as APIGatewayProxyEvent, context);
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).error).toMatchObject({
+        code: 'invalid_json',
+        message: expect.stringMatching(/UTF-8/),
+      });
+      expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    },
+  );
+
   it('never takes the tenant from the body', async () => {
     const response = await createWebhook(
       apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'], tenantId: 'other' }),

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { deliverBatch, type ReceivedDelivery } from '../../lambdas/core/deliver-batch';
 import type { DeliveryTask } from '../../lambdas/core/delivery';
 import { DeliveryService } from '../../lambdas/core/delivery-service';
-import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
+import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { aTask, aWebhook } from '../helpers/factories';
@@ -11,7 +11,12 @@ import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/
 const now = new Date('2026-11-26T12:00:00.000Z');
 const schedule = [5, 300, 1800];
 
-function setup(result: StubAnswer, webhook: Webhook | undefined = aWebhook(), lane: DeliveryLane = 'fast') {
+function setup(
+  result: StubAnswer,
+  webhook: Webhook | undefined = aWebhook(),
+  lane: DeliveryLane = 'fast',
+  reserve: ThrottleStore['reserve'] = async (_webhook, nowMs) => nowMs,
+) {
   const store: WebhookHealthStore = {
     disable: vi.fn().mockResolvedValue(undefined),
     recordFailure: vi.fn(async (current: Webhook) => ({
@@ -32,12 +37,12 @@ function setup(result: StubAnswer, webhook: Webhook | undefined = aWebhook(), la
     slowAnswerMs: 3000,
     slowLaneHoldSeconds: 3600,
   });
-  const service = new DeliveryService(
-    httpDestinationOver(sender.send),
-    health,
-    new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
-    { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 },
-  );
+  const service = new DeliveryService(httpDestinationOver(sender.send), health, new WebhookThrottle({ reserve }), {
+    lane,
+    retrySchedule: schedule,
+    now: () => now,
+    random: () => 0.5,
+  });
   const run = (messages: ReceivedDelivery[], webhooks = new Map([[aWebhook().id, webhook]])) =>
     deliverBatch(messages, async () => webhooks, service, { maxHopSeconds: 900, now: () => now });
   return { ports: { ...store, ...sender }, run };
@@ -141,6 +146,29 @@ describe('Function: deliverBatch', () => {
     expect(plan.requeues).toEqual([
       expect.objectContaining({ delaySeconds: 60, task: expect.objectContaining({ attempt: 3, dueAt: nextProbeAt }) }),
     ]);
+  });
+
+  it('re-sends a throttled delivery to just before its slot, holding the slot and the rate it was reserved at', async () => {
+    // Prepare: the next free slot of a 2/s webhook is 10.5 s away
+    const slotMs = now.getTime() + 10_500;
+    const { run } = setup(
+      { statusCode: 204, durationMs: 1 },
+      aWebhook({ throttleRate: 2 }),
+      'fast',
+      async () => slotMs,
+    );
+
+    // Act
+    const plan = await run([received()]);
+
+    // Assess
+    expect(plan.requeues).toEqual([
+      expect.objectContaining({
+        delaySeconds: 10,
+        task: expect.objectContaining({ throttleSlotAt: new Date(slotMs).toISOString(), throttleSlotRate: 2 }),
+      }),
+    ]);
+    expect(plan.log).toEqual([]);
   });
 
   it('dead-letters, with a reason, a message that is not a delivery', async () => {

@@ -3,7 +3,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryService } from '../../lambdas/core/delivery-service';
 import { newSigningKey } from '../../lambdas/core/signing-keys';
-import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
+import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
 import { verifyWebhook } from '../../verify';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
@@ -15,7 +15,11 @@ const AUTO_DISABLE_AFTER = 5 * 24 * 3600;
 // whole seconds, recent enough for the verifier's 5-minute tolerance
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 
-function setup(result: StubAnswer, lane: DeliveryLane = 'fast') {
+function setup(
+  result: StubAnswer,
+  lane: DeliveryLane = 'fast',
+  reserve: ThrottleStore['reserve'] = async (_webhook, nowMs) => nowMs,
+) {
   const store = {
     disable: vi.fn<WebhookHealthStore['disable']>().mockResolvedValue(),
     recordFailure: vi.fn<WebhookHealthStore['recordFailure']>().mockImplementation(async (webhook, at) => ({
@@ -36,12 +40,12 @@ function setup(result: StubAnswer, lane: DeliveryLane = 'fast') {
     slowAnswerMs: 3000,
     slowLaneHoldSeconds: 3600,
   });
-  const service = new DeliveryService(
-    httpDestinationOver(send),
-    health,
-    new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
-    { lane, retrySchedule: schedule, now: () => now, random: () => 0.5 },
-  );
+  const service = new DeliveryService(httpDestinationOver(send), health, new WebhookThrottle({ reserve }), {
+    lane,
+    retrySchedule: schedule,
+    now: () => now,
+    random: () => 0.5,
+  });
   return { ports: { ...store, send }, service };
 }
 
@@ -295,6 +299,25 @@ describe('Class: DeliveryService', () => {
         expect(ports.send).not.toHaveBeenCalled();
         expect(record).toMatchObject({ status: 'skipped', reason: expect.any(String) });
       }
+    });
+
+    it('dead-letters, without sending, a delivery of a throttled webhook whose backlog is over 900 s, with its reason', async () => {
+      // Prepare: the store finds no slot within the longest wait
+      const { ports, service } = setup({ statusCode: 204, durationMs: 1 }, 'fast', async () => undefined);
+      const reason = "throttled: the webhook's backlog at 5/s would hold this delivery more than 900 s";
+
+      // Act
+      const scheduled = await service.deliver(task, aWebhook({ throttleRate: 5 }));
+      const manual = await service.deliver({ ...task, trigger: 'manual' }, aWebhook({ throttleRate: 5 }));
+
+      // Assess: a failed record recover finds; a manual attempt leaves the record as it was
+      expect(ports.send).not.toHaveBeenCalled();
+      expect(scheduled).toEqual({
+        decision: { action: 'dead-letter', reason },
+        record: { status: 'failed', reason },
+        notices: [],
+      });
+      expect(manual).toEqual({ decision: { action: 'dead-letter', reason }, notices: [] });
     });
 
     it('asks for a retry after the scheduled delay and records the attempt as pending', async () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PRODUCT_EVENT_TYPES, useEventCatalog, useSchemaCompiler } from '../../lambdas/core/event-catalog';
 import { MAX_EVENT_DATA_BYTES, MAX_EVENT_DATA_DEPTH, parseEnvelope } from '../../lambdas/core/event-envelope';
 
 describe('Function: parseEnvelope', () => {
@@ -74,5 +75,26 @@ describe('Function: parseEnvelope', () => {
     const result = parseEnvelope(body, 'm1');
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain(reason);
+  });
+
+  describe('when the schema check itself fails', () => {
+    afterEach(() => useEventCatalog(PRODUCT_EVENT_TYPES));
+
+    it('makes that event poison with schema_error instead of throwing out of the batch', () => {
+      // Prepare
+      useSchemaCompiler(() => () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      });
+      useEventCatalog([{ name: 'order.paid', description: 'paid', example: {}, schema: { type: 'object' } }]);
+
+      // Act
+      const result = parseEnvelope(JSON.stringify({ tenantId: 'acme', type: 'order.paid', data: {} }), 'm1');
+
+      // Assess
+      expect(result).toEqual({
+        ok: false,
+        reason: 'schema_error: checking data against the schema of order.paid failed: Maximum call stack size exceeded',
+      });
+    });
   });
 });

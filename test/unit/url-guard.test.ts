@@ -76,7 +76,13 @@ describe('Function: findUrlProblem', () => {
     ['https://[::ffff:169.254.169.254]/', 'non-public'],
     ['https://169.254.169.254./latest/meta-data', 'non-public'],
     ['https://10.0.0.1:8443/', 'non-public'],
-  ])('refuses %s', (url, problem) => {
+    // the URL parser would drop these, so the URL stored would not be the one called
+    ['https://example.com/ok\r\nHost: x', 'must not contain spaces or control characters'],
+    ['https://exa\tmple.com/', 'must not contain spaces or control characters'],
+    [' https://example.com/', 'must not contain spaces or control characters'],
+    ['https://example.com/a b', 'must not contain spaces or control characters'],
+    ['https://example.com/\u0085', 'must not contain spaces or control characters'],
+  ])('refuses %j', (url, problem) => {
     expect(findUrlProblem(url, strict)).toContain(problem);
   });
 

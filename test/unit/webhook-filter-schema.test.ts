@@ -55,6 +55,14 @@ describe('Schema: webhook filter', () => {
     ['an integer JavaScript cannot hold exactly', { count: [2 ** 53] }, 'filter.count.0'],
     ['a number too small for DynamoDB', { score: [1e-200] }, 'filter.score.0'],
     ['11 paths', manyPaths(11), 'filter'],
+    [
+      'more than 4 KB of JSON (each path and value within its own limits)',
+      Object.fromEntries(
+        Array.from({ length: 2 }, (_, path) => [`p${path}`, tenValues(20).map((v) => `${v}`.padEnd(120, 'x'))]),
+      ),
+      'filter',
+    ],
+    ['a path named constructor (the table could not store it)', { constructor: ['x'] }, 'filter.constructor'],
     ['no path at all', {}, 'filter'],
     ['an array instead of an object', [['projectId', ['p']]], 'filter'],
     ['a string instead of an object', 'projectId=p', 'filter'],

@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
+import { MAX_THROTTLE_WAIT_SECONDS, WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
 import { aWebhook } from '../helpers/factories';
 
-/** The repository's rule in memory: an idle webhook's slot is now, else the next free one, one interval apart. */
-function memoryStore(): ThrottleStore {
-  let nextSlotMs: number | undefined;
-  return {
-    reserve: async (_webhook, nowMs, intervalMs) => {
-      const slot = nextSlotMs === undefined || nextSlotMs <= nowMs ? nowMs : nextSlotMs;
-      nextSlotMs = slot + intervalMs;
+/**
+ * The repository's rule in memory: an idle webhook's slot is now, else the next free one, one interval apart;
+ * nothing is reserved past `latestMs`.
+ */
+function memoryStore(): ThrottleStore & { nextSlotMs?: number } {
+  const store: ThrottleStore & { nextSlotMs?: number } = {
+    reserve: async (_webhook, nowMs, intervalMs, latestMs) => {
+      const slot = store.nextSlotMs === undefined || store.nextSlotMs <= nowMs ? nowMs : store.nextSlotMs;
+      if (slot > latestMs) return undefined;
+      store.nextSlotMs = slot + intervalMs;
       return slot;
     },
   };
+  return store;
 }
 
 describe('Class: WebhookThrottle', () => {
@@ -64,11 +68,10 @@ describe('Class: WebhookThrottle', () => {
       );
 
       // Act
-      const admission = await throttle.admit(
-        aWebhook({ throttleRate: 2 }),
-        now,
-        new Date(now.getTime() - 200).toISOString(),
-      );
+      const admission = await throttle.admit(aWebhook({ throttleRate: 2 }), now, {
+        at: new Date(now.getTime() - 200).toISOString(),
+        rate: 2,
+      });
 
       // Assess: a new slot 300 ms on, waited for
       expect(reserved).toEqual([now.getTime()]);
@@ -88,9 +91,49 @@ describe('Class: WebhookThrottle', () => {
         async (ms) => void (waits.push(ms), (clock += ms)),
         () => clock,
       );
-      const held = new Date(now.getTime() + 700).toISOString();
+      const held = { at: new Date(now.getTime() + 700).toISOString(), rate: 2 };
       expect(await throttle.admit(aWebhook({ throttleRate: 2 }), now, held)).toEqual({ kind: 'now' });
       expect(waits).toEqual([700]);
+    });
+
+    it('gives up a slot held at another rate: a changed rate binds the deliveries that wait', async () => {
+      // Prepare: a slot 600 s away, reserved at 1/s; the webhook now takes 100/s and is idle at that rate
+      const store = memoryStore();
+      const throttle = new WebhookThrottle(
+        store,
+        async () => {},
+        () => now.getTime(),
+      );
+      const held = { at: new Date(now.getTime() + 600_000).toISOString(), rate: 1 };
+
+      // Act
+      const faster = await throttle.admit(aWebhook({ throttleRate: 100 }), now, held);
+      const unlimited = await throttle.admit(aWebhook(), now, held);
+
+      // Assess
+      expect(faster).toEqual({ kind: 'now' });
+      expect(store.nextSlotMs).toBe(now.getTime() + 10);
+      expect(unlimited).toEqual({ kind: 'now' });
+    });
+
+    it('refuses, with the reason, a delivery whose slot would be more than 900 s away, and reserves nothing for it', async () => {
+      // Prepare: a backlog of 900 s at 1/s
+      const store = memoryStore();
+      store.nextSlotMs = now.getTime() + MAX_THROTTLE_WAIT_SECONDS * 1000;
+      const throttle = new WebhookThrottle(store);
+      const webhook = aWebhook({ throttleRate: 1 });
+
+      // Act
+      const last = await throttle.admit(webhook, now);
+      const refused = await throttle.admit(webhook, now);
+
+      // Assess
+      expect(last).toEqual({ kind: 'at', slotMs: now.getTime() + 900_000 });
+      expect(refused).toEqual({
+        kind: 'refused',
+        reason: "throttled: the webhook's backlog at 1/s would hold this delivery more than 900 s",
+      });
+      expect(store.nextSlotMs).toBe(now.getTime() + 901_000);
     });
   });
 });

@@ -67,8 +67,12 @@ function components() {
 
 /** The error statuses a route can answer, from its shape and the operation's own. */
 function errorStatuses(route: Route, operation: Operation): number[] {
+  // 503: every authorized route passes the authorizer, which fails while a JWT issuer's JWKS cannot be had
   const statuses = new Set([429, 500, ...(operation.errors ?? [])]);
-  if (!route.public) statuses.add(401);
+  if (!route.public) {
+    statuses.add(401);
+    statuses.add(503);
+  }
   if (route.path.includes('{')) statuses.add(404);
   if (operation.query || operation.body) statuses.add(400);
   if (operation.body) [413, 415].forEach((status) => statuses.add(status));
