@@ -64,6 +64,8 @@ export const TABLE_ACCESS = {
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   updateWebhook: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  /** A change that may give the webhook a new endpoint (update, verify again) reads it first (docs/design.md §18). */
+  changeWebhookEndpoint: [{ actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   deleteWebhook: [{ actions: ['DeleteItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   /** The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the webhook, to check its tenant. */
   listDeliveries: [

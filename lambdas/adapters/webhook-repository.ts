@@ -5,6 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { EndpointVerification } from '../core/endpoint-verification';
 import { LimitExceededError } from '../core/errors';
 import type { Webhook } from '../core/webhook';
 import type {
@@ -130,7 +131,16 @@ export class DynamoWebhookRepository implements WebhookStore {
     const values: Record<string, unknown> = { ':updatedAt': changes.updatedAt };
     const names: Record<string, string> = {};
     const assign = (
-      field: 'url' | 'events' | 'active' | 'description' | 'filter' | 'headers' | 'throttleRate' | 'ordering',
+      field:
+        | 'url'
+        | 'events'
+        | 'active'
+        | 'description'
+        | 'filter'
+        | 'headers'
+        | 'throttleRate'
+        | 'ordering'
+        | 'verification',
       value: unknown,
     ) => {
       names[`#${field}`] = field;
@@ -155,6 +165,8 @@ export class DynamoWebhookRepository implements WebhookStore {
     if (changes.throttleRate) assign('throttleRate', changes.throttleRate);
     else if (changes.throttleRate === null) remove.push('throttleRate');
     if (changes.clearDisabledReason) remove.push('disabledReason');
+    if (changes.verification) assign('verification', changes.verification);
+    else if (changes.verification === null) remove.push('verification');
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
     return this.updateExisting(tenantId, id, expression, values, Object.keys(names).length ? names : undefined);
   }
@@ -192,12 +204,31 @@ export class DynamoWebhookRepository implements WebhookStore {
   }
 
   /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
+  /** One conditional UpdateItem: a run started by someone else meanwhile wins, and this one is not started. */
+  async restartVerification(
+    tenantId: string,
+    id: string,
+    currentId: string | undefined,
+    next: EndpointVerification,
+    updatedAt: string,
+  ): Promise<Webhook | undefined> {
+    return this.updateExisting(
+      tenantId,
+      id,
+      'SET verification = :next, updatedAt = :updatedAt',
+      { ':next': next, ':updatedAt': updatedAt, ...(currentId ? { ':current': currentId } : {}) },
+      undefined,
+      currentId ? 'verification.id = :current' : 'attribute_not_exists(verification)',
+    );
+  }
+
   private async updateExisting(
     tenantId: string,
     id: string,
     expression: string,
     values: Record<string, unknown>,
     names?: Record<string, string>,
+    condition?: string,
   ): Promise<Webhook | undefined> {
     let Attributes: Record<string, unknown> | undefined;
     try {
@@ -206,7 +237,7 @@ export class DynamoWebhookRepository implements WebhookStore {
           TableName: this.tableName,
           Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
           UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: condition ? `attribute_exists(pk) AND ${condition}` : 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

@@ -25,6 +25,8 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/webhooks',
     entry: 'create-webhook',
     table: TABLE_ACCESS.createWebhook,
+    // endpoint verification's first challenge (docs/design.md §18)
+    queues: ['deliveries'],
   },
   {
     name: 'ListWebhooks',
@@ -45,7 +47,9 @@ export const ROUTES: readonly Route[] = [
     method: 'PUT',
     path: '/v2/webhooks/{webhookId}',
     entry: 'update-webhook',
-    table: TABLE_ACCESS.updateWebhook,
+    // a URL change reads the webhook first, and queues a new verification's first challenge
+    table: TABLE_ACCESS.changeWebhookEndpoint,
+    queues: ['deliveries'],
   },
   {
     name: 'DeleteWebhook',
@@ -61,6 +65,15 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/webhooks/{webhookId}/rotate-secret',
     entry: 'rotate-webhook-secret',
     table: TABLE_ACCESS.updateWebhook,
+  },
+  // a new run of endpoint verification (docs/design.md §18): reads the webhook, one conditional UpdateItem, one SendMessage
+  {
+    name: 'VerifyWebhook',
+    method: 'POST',
+    path: '/v2/webhooks/{webhookId}/verify',
+    entry: 'verify-webhook',
+    table: TABLE_ACCESS.changeWebhookEndpoint,
+    queues: ['deliveries'],
   },
   // the catalog is code: no table access at all
   { name: 'ListEventTypes', method: 'GET', path: '/v2/event-types', entry: 'list-event-types', table: [] },

@@ -1,6 +1,7 @@
 import { classify, type Outcome, type SendResult } from './delivery-outcome';
 import type { DeliveryAttempt, DeliveryStatus, DeliveryTask } from './delivery';
 import type { DeliveryNotice } from './delivery-notice';
+import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from './endpoint-verification';
 import { maxAttempts, nextDelaySeconds } from './retry-schedule';
 import { signatureHeaders } from './signing';
 import type { DeliveryLane, WebhookHealth } from './webhook-health';
@@ -91,6 +92,14 @@ export class DeliveryService {
     const inactive = inactiveResult(webhook);
     // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
     if (inactive) return task.trigger === 'manual' ? { ...inactive, record: undefined } : inactive;
+    // nothing but the challenge reaches an endpoint that has not consented (docs/design.md §18); the log keeps the
+    // delivery as skipped, with the reason, and recover sends it once the endpoint is verified
+    if (awaitingVerification(webhook))
+      return {
+        decision: { action: 'done' },
+        ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: UNVERIFIED_DELIVERY_REASON } }),
+        notices: [],
+      };
     // a retry its owner asked for goes whatever the breaker says; a recovered delivery waits like any
     const admission = await this.health.admit(
       webhook,

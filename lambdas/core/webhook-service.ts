@@ -1,7 +1,14 @@
 import { decodeCursor, encodeCursor } from './cursor';
-import { NotFoundError } from './errors';
+import {
+  firstVerificationTask,
+  startVerification,
+  VERIFY_AGAIN_INTERVAL_SECONDS,
+  type EndpointVerificationMode,
+} from './endpoint-verification';
+import { NotFoundError, RateLimitedError, VerificationOffError } from './errors';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
+import type { VerificationQueue } from './queue-ports';
 import type { UrlPolicy } from './url-guard';
 import { parseOrThrow } from './validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
@@ -12,6 +19,11 @@ export interface WebhookServiceOptions {
   store: WebhookStore;
   urlPolicy: UrlPolicy;
   maxWebhooksPerTenant: number;
+  /**
+   * Endpoint verification (docs/design.md §18): `handshake` holds an HTTP webhook's deliveries from the moment it
+   * gets a URL until its endpoint answers the challenge queued on `queue` (the routes that set a URL have one).
+   */
+  verification?: { mode: EndpointVerificationMode; queue?: VerificationQueue };
   now?: () => Date;
 }
 
@@ -46,10 +58,12 @@ export class WebhookService {
       ...(input.headers && Object.keys(input.headers).length ? { headers: input.headers } : {}),
       ...(input.throttleRate ? { throttleRate: input.throttleRate } : {}),
       ...(input.ordering === 'fifo' ? { ordering: 'fifo' as const } : {}),
+      ...(this.verifies ? { verification: startVerification(this.now()) } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };
     await this.options.store.create(webhook, this.options.maxWebhooksPerTenant);
+    await this.queueFirstChallenge(webhook);
     return toResource(webhook, { withSecret: true });
   }
 
@@ -74,13 +88,60 @@ export class WebhookService {
   async update(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
     const changes = parseOrThrow(this.schemas.update, body, 'webhook');
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
+    // a new URL is a new endpoint, whose owner has not consented yet: its deliveries wait, queued ones included
+    const urlChanges = changes.url !== undefined && (await this.options.store.get(tenantId, id))?.url !== changes.url;
     const updated = await this.options.store.update(tenantId, id, {
       ...changes,
       clearDisabledReason: changes.active === true,
+      ...(urlChanges ? { verification: this.verifies ? startVerification(this.now()) : null } : {}),
       updatedAt: this.now().toISOString(),
     });
     if (!updated) throw new NotFoundError();
+    if (urlChanges) await this.queueFirstChallenge(updated);
     return toResource(updated, { withSecret: true });
+  }
+
+  /**
+   * `POST /v2/webhooks/{id}/verify`: a new run of challenges from the first. Its deliveries wait meanwhile, even if
+   * the endpoint was verified before. At most one run per webhook per VERIFY_AGAIN_INTERVAL_SECONDS.
+   */
+  async verify(tenantId: string, id: string): Promise<WebhookResource> {
+    if (!this.verifies) throw new VerificationOffError();
+    const webhook = WEBHOOK_ID_PATTERN.test(id) ? await this.options.store.get(tenantId, id) : undefined;
+    if (!webhook) throw new NotFoundError();
+    const now = this.now();
+    const current = webhook.verification;
+    const waitSeconds = current
+      ? Math.ceil((Date.parse(current.startedAt) + VERIFY_AGAIN_INTERVAL_SECONDS * 1000 - now.getTime()) / 1000)
+      : 0;
+    const tooSoon = () =>
+      new RateLimitedError(
+        `A verification of this webhook started less than ${VERIFY_AGAIN_INTERVAL_SECONDS} s ago; try again later`,
+        Math.max(1, waitSeconds),
+      );
+    if (waitSeconds > 0) throw tooSoon();
+    const restarted = await this.options.store.restartVerification(
+      tenantId,
+      id,
+      current?.id,
+      startVerification(now),
+      now.toISOString(),
+    );
+    if (!restarted) throw tooSoon();
+    await this.queueFirstChallenge(restarted);
+    return toResource(restarted, { withSecret: true });
+  }
+
+  private get verifies(): boolean {
+    return this.options.verification?.mode === 'handshake';
+  }
+
+  /** A run's first challenge goes out at once; the API answers only once it is queued. */
+  private async queueFirstChallenge(webhook: Webhook): Promise<void> {
+    if (!webhook.verification || webhook.verification.state !== 'pending') return;
+    const queue = this.options.verification?.queue;
+    if (!queue) throw new Error('endpoint verification is on, but this function has no queue to start it on');
+    await queue.start(firstVerificationTask(webhook, webhook.verification));
   }
 
   /** docs/design.md §6b: the old secret keeps signing next to the new one for the grace period, so receivers switch without a gap. */

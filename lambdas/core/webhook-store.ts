@@ -1,3 +1,4 @@
+import type { EndpointVerification } from './endpoint-verification';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
 import type { Webhook } from './webhook';
@@ -28,6 +29,8 @@ export interface WebhookChanges {
   ordering?: 'none' | 'fifo';
   active?: boolean;
   clearDisabledReason?: boolean;
+  /** A new verification run (the URL changed); null removes it (the URL changed while verification is off). */
+  verification?: EndpointVerification | null;
   updatedAt: string;
 }
 
@@ -48,6 +51,17 @@ export interface WebhookStore {
   update(tenantId: string, id: string, changes: WebhookChanges): Promise<Webhook | undefined>;
   /** Makes `secret` the signing secret and keeps the current one as `previousSecret` until `previousSecretExpiresAt` (none: dropped now); undefined when the webhook does not exist. */
   rotateSecret(tenantId: string, id: string, rotation: SecretRotation): Promise<Webhook | undefined>;
+  /**
+   * Replaces the webhook's verification run with `next`, unless the run is no longer `currentId` (another started
+   * meanwhile); undefined then, or when the webhook does not exist.
+   */
+  restartVerification(
+    tenantId: string,
+    id: string,
+    currentId: string | undefined,
+    next: EndpointVerification,
+    updatedAt: string,
+  ): Promise<Webhook | undefined>;
   /** False when there was nothing to delete. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Every webhook of a tenant (at most the per-tenant limit); used by fan-out. */

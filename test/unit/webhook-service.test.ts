@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EndpointVerification } from '../../lambdas/core/endpoint-verification';
 import { LimitExceededError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { WebhookService } from '../../lambdas/core/webhook-service';
@@ -39,6 +40,17 @@ class MemoryStore implements WebhookStore {
     }
     Object.assign(webhook, { secret, updatedAt });
     return webhook;
+  }
+  async restartVerification(
+    tenantId: string,
+    id: string,
+    currentId: string | undefined,
+    next: EndpointVerification,
+    updatedAt: string,
+  ) {
+    const webhook = await this.get(tenantId, id);
+    if (!webhook || webhook.verification?.id !== currentId) return undefined;
+    return Object.assign(webhook, { verification: next, updatedAt });
   }
   async delete(tenantId: string, id: string) {
     const index = this.webhooks.findIndex((item) => item.tenantId === tenantId && item.id === id);
