@@ -116,5 +116,5 @@ export function parseVerificationTask(body: string): VerificationTask | undefine
   return valid ? (task as VerificationTask) : undefined;
 }
 
-/** `POST /v2/webhooks/{id}/verify` starts a run at most once per this many seconds per webhook. */
+/** `POST /v2/webhooks/{id}/verify` restarts a pending run at most once per this many seconds per webhook. */
 export const VERIFY_AGAIN_INTERVAL_SECONDS = 60;

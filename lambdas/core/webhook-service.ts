@@ -103,7 +103,7 @@ export class WebhookService {
 
   /**
    * `POST /v2/webhooks/{id}/verify`: a new run of challenges from the first. Its deliveries wait meanwhile, even if
-   * the endpoint was verified before. At most one run per webhook per VERIFY_AGAIN_INTERVAL_SECONDS.
+   * the endpoint was verified before. A pending run is restarted at most once per VERIFY_AGAIN_INTERVAL_SECONDS.
    */
   async verify(tenantId: string, id: string): Promise<WebhookResource> {
     if (!this.verifies) throw new VerificationOffError();
@@ -111,12 +111,15 @@ export class WebhookService {
     if (!webhook) throw new NotFoundError();
     const now = this.now();
     const current = webhook.verification;
-    const waitSeconds = current
-      ? Math.ceil((Date.parse(current.startedAt) + VERIFY_AGAIN_INTERVAL_SECONDS * 1000 - now.getTime()) / 1000)
-      : 0;
+    // a run that ended (verified, or failed after its whole schedule) may start again at once; a pending one is
+    // restarted at most once a minute, so a tenant cannot turn the challenges on a bystander into a flood
+    const waitSeconds =
+      current?.state === 'pending'
+        ? Math.ceil((Date.parse(current.startedAt) + VERIFY_AGAIN_INTERVAL_SECONDS * 1000 - now.getTime()) / 1000)
+        : 0;
     const tooSoon = () =>
       new RateLimitedError(
-        `A verification of this webhook started less than ${VERIFY_AGAIN_INTERVAL_SECONDS} s ago; try again later`,
+        `A verification of this webhook started less than ${VERIFY_AGAIN_INTERVAL_SECONDS} s ago and is still pending; try again later`,
         Math.max(1, waitSeconds),
       );
     if (waitSeconds > 0) throw tooSoon();

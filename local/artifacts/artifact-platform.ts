@@ -387,7 +387,12 @@ function lambdaRuntimeVariables({
   };
 }
 
-/** The overrides, applied only to a variable the template sets: nothing the template left out is filled in. */
+/**
+ * The overrides, applied only to a variable the template sets: nothing the template left out is filled in.
+ * ENDPOINT_VERIFICATION, when set, chooses as it does for `npm start` (the tests run with it off).
+ */
 function localOverrides(variables: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(LOCAL_OVERRIDES).filter(([name]) => name in variables));
+  const chosen = process.env.ENDPOINT_VERIFICATION;
+  const overrides = { ...LOCAL_OVERRIDES, ...(chosen ? { ENDPOINT_VERIFICATION: chosen } : {}) };
+  return Object.fromEntries(Object.entries(overrides).filter(([name]) => name in variables));
 }
