@@ -99,6 +99,7 @@ export class ApiClient {
   updateWebhook = (webhookId: string, input: WebhookInput) =>
     this.call<Webhook>(this.api.v2.updateWebhook(webhookId, input));
   deleteWebhook = (webhookId: string) => this.call<void>(this.api.v2.deleteWebhook(webhookId));
+  verifyWebhook = (webhookId: string) => this.call<Webhook>(this.api.v2.verifyWebhook(webhookId));
   rotateSecret = (webhookId: string, gracePeriodSeconds: number) =>
     this.call<Webhook>(this.api.v2.rotateWebhookSecret(webhookId, { gracePeriodSeconds }));
   sendTest = (webhookId: string, eventType?: EventType) =>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api-client';
 import type { EventSummary, Webhook } from '../api-types';
 import { Health, WebhookState } from '../components/badges';
+import { VerificationBadge } from '../components/verification';
 import { DeliveriesChart } from '../components/deliveries-chart';
 import { countByHour } from '../hourly-counts';
 import { Empty, ErrorNotice, Loading, Time } from '../components/feedback';
@@ -61,7 +62,7 @@ function WebhookRows({ webhooks }: { webhooks: Webhook[] }) {
                 {webhook.description && <div class="muted">{webhook.description}</div>}
               </td>
               <td data-label="State">
-                <WebhookState webhook={webhook} /> <Health webhook={webhook} />
+                <WebhookState webhook={webhook} /> <Health webhook={webhook} /> <VerificationBadge webhook={webhook} />
               </td>
               <td data-label="Events">{webhook.events.join(', ')}</td>
               <td data-label="Created">
