@@ -30,6 +30,8 @@ describe('Module: event-catalog', () => {
       'webhook.disabled',
       'delivery.exhausted',
       'delivery.recovered',
+      'webhook.verified',
+      'webhook.verification_failed',
     ]);
     expect(catalog.types.filter((type) => !isOperational(type))).toEqual(
       PRODUCT_EVENT_TYPES.map((entry) => entry.name),
@@ -46,7 +48,14 @@ describe('Module: event-catalog', () => {
     const catalog = createEventCatalog([ORDER_PAID]);
 
     // Assess
-    expect(catalog.types).toEqual(['order.paid', 'webhook.disabled', 'delivery.exhausted', 'delivery.recovered']);
+    expect(catalog.types).toEqual([
+      'order.paid',
+      'webhook.disabled',
+      'delivery.exhausted',
+      'delivery.recovered',
+      'webhook.verified',
+      'webhook.verification_failed',
+    ]);
     expect(catalog.has('verification.completed')).toBe(false);
     expect(catalog.isOperational('order.paid')).toBe(false);
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointVerification } from '../../lambdas/core/endpoint-verification';
-import { LimitExceededError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
+import type { EndpointVerification, VerificationTask } from '../../lambdas/core/endpoint-verification';
+import {
+  LimitExceededError,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+  VerificationOffError,
+} from '../../lambdas/core/errors';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { WebhookService } from '../../lambdas/core/webhook-service';
 import type { SecretRotation, WebhookChanges, WebhookPageQuery, WebhookStore } from '../../lambdas/core/webhook-store';
@@ -23,7 +29,9 @@ class MemoryStore implements WebhookStore {
   async update(tenantId: string, id: string, changes: WebhookChanges) {
     const webhook = await this.get(tenantId, id);
     if (!webhook) return undefined;
-    const { clearDisabledReason, description, filter, ...rest } = changes;
+    const { clearDisabledReason, description, filter, verification, ...rest } = changes;
+    if (verification) webhook.verification = verification;
+    if (verification === null) delete webhook.verification;
     Object.assign(webhook, rest, description === undefined ? {} : { description: description ?? undefined });
     if (filter) webhook.filter = filter;
     if (filter === null) delete webhook.filter;
@@ -62,15 +70,19 @@ class MemoryStore implements WebhookStore {
   }
 }
 
-function setup(max = 3) {
+function setup(max = 3, { verifying = false, at = () => new Date('2026-01-01T00:00:00Z') } = {}) {
   const store = new MemoryStore();
+  const started: VerificationTask[] = [];
   const service = new WebhookService({
     store,
     urlPolicy: { allowHttp: false, allowLoopback: false },
     maxWebhooksPerTenant: max,
-    now: () => new Date('2026-01-01T00:00:00Z'),
+    ...(verifying
+      ? { verification: { mode: 'handshake' as const, queue: { start: async (task) => void started.push(task) } } }
+      : {}),
+    now: at,
   });
-  return { store, service };
+  return { store, service, started };
 }
 const body = { url: 'https://example.com/hooks', events: ['document.uploaded', 'document.uploaded'] };
 
@@ -221,6 +233,44 @@ describe('Class: WebhookService', () => {
       const { id, secret } = await service.create('acme', body);
       await expect(service.rotateSecret('globex', id, {})).rejects.toBeInstanceOf(NotFoundError);
       expect(store.webhooks[0]!.secret).toBe(secret);
+    });
+  });
+
+  describe('Endpoint verification (handshake)', () => {
+    it('starts a pending run on create and queues its first challenge; off leaves the webhook without one', async () => {
+      const { service, started } = setup(3, { verifying: true });
+      const webhook = await service.create('acme', body);
+      expect(webhook.verification).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
+      expect(started).toEqual([
+        expect.objectContaining({ kind: 'endpoint-verification', webhookId: webhook.id, attempt: 1 }),
+      ]);
+      const off = await setup().service.create('acme', body);
+      expect(off.verification).toBeNull();
+    });
+
+    it('starts a new run when the URL changes, not when it is given unchanged', async () => {
+      const { service, store, started } = setup(3, { verifying: true });
+      const { id } = await service.create('acme', body);
+      store.webhooks[0]!.verification = { ...store.webhooks[0]!.verification!, state: 'verified' };
+      await service.update('acme', id, { url: body.url, description: 'same' });
+      expect(store.webhooks[0]!.verification!.state).toBe('verified');
+      const moved = await service.update('acme', id, { url: 'https://example.org/new' });
+      expect(moved.verification!.state).toBe('pending');
+      expect(started).toHaveLength(2);
+      expect(started[1]!.verificationId).not.toBe(started[0]!.verificationId);
+    });
+
+    it('verify restarts a run, at most once a minute while it is pending; off refuses it', async () => {
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const { service, started } = setup(3, { verifying: true, at: () => clock });
+      const { id } = await service.create('acme', body);
+      await expect(service.verify('acme', id)).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(service.verify('globex', id)).rejects.toBeInstanceOf(NotFoundError);
+      clock = new Date('2026-01-01T00:01:00Z');
+      await expect(service.verify('acme', id)).resolves.toMatchObject({ verification: { state: 'pending' } });
+      expect(started).toHaveLength(2);
+      const { service: off } = setup();
+      await expect(off.verify('acme', id)).rejects.toBeInstanceOf(VerificationOffError);
     });
   });
 });
