@@ -28,7 +28,13 @@ describe('GET /v2/event-types', () => {
     const operational = response.body.data
       .filter((type: { operational: boolean }) => type.operational)
       .map((type: { name: string }) => type.name);
-    expect(operational).toEqual(['webhook.disabled', 'delivery.exhausted', 'delivery.recovered']);
+    expect(operational).toEqual([
+      'webhook.disabled',
+      'delivery.exhausted',
+      'delivery.recovered',
+      'webhook.verified',
+      'webhook.verification_failed',
+    ]);
   });
 
   it("gives the product's payload as the example of its own types, so a project filter can be tried on it", async () => {
