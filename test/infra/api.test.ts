@@ -81,7 +81,10 @@ describe('Construct: Api', () => {
     ['CreateWebhook', ['dynamodb:PutItem', 'dynamodb:UpdateItem']],
     ['ListWebhooks', ['dynamodb:Query']],
     ['GetWebhook', ['dynamodb:GetItem']],
-    ['UpdateWebhook', ['dynamodb:UpdateItem']],
+    // a URL change reads the webhook first (endpoint verification starts again only when the URL differs)
+    ['UpdateWebhook', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+    ['VerifyWebhook', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+    ['RotateWebhookSecret', ['dynamodb:UpdateItem']],
     ['DeleteWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']],
   ])('lets %s do only %j to the table, on webhook partitions (TENANT#) only', (name, actions) => {
     // Prepare
