@@ -106,9 +106,9 @@ export class WebhookService {
    * the endpoint was verified before. A pending run is restarted at most once per VERIFY_AGAIN_INTERVAL_SECONDS.
    */
   async verify(tenantId: string, id: string): Promise<WebhookResource> {
-    if (!this.verifies) throw new VerificationOffError();
     const webhook = WEBHOOK_ID_PATTERN.test(id) ? await this.options.store.get(tenantId, id) : undefined;
     if (!webhook) throw new NotFoundError();
+    if (!this.verifies) throw new VerificationOffError();
     const now = this.now();
     const current = webhook.verification;
     // a run that ended (verified, or failed after its whole schedule) may start again at once; a pending one is

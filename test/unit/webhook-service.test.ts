@@ -270,7 +270,8 @@ describe('Class: WebhookService', () => {
       await expect(service.verify('acme', id)).resolves.toMatchObject({ verification: { state: 'pending' } });
       expect(started).toHaveLength(2);
       const { service: off } = setup();
-      await expect(off.verify('acme', id)).rejects.toBeInstanceOf(VerificationOffError);
+      const { id: unverified } = await off.create('acme', body);
+      await expect(off.verify('acme', unverified)).rejects.toBeInstanceOf(VerificationOffError);
     });
   });
 });
