@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exampleReceiver, type ReceivedEvent } from '../../examples/receiver/receiver';
 import { describe, expect, it } from 'vitest';
 import type { Receiver } from '../../local/receiver';
 import { UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/endpoint-verification';
@@ -205,5 +208,55 @@ describe('Endpoint verification (endpointVerification: handshake)', () => {
     expect(soon.status).toBe(429);
     expect(soon.body.error.code).toBe('rate_limited');
     expect(Number(soon.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it("the README's receiver (examples/receiver) verifies itself either way and gets its events", async () => {
+    // Prepare: the example as is, and behind a gateway that refuses OPTIONS (so it must echo the POST challenge)
+    const { platform, tenant, publish, stateOf } = await setup('example');
+    const secrets = new Map<string, string>();
+    const received: ReceivedEvent[] = [];
+    const servers = ['as-is', 'post-only'].map((mode) => {
+      const handle = exampleReceiver(
+        () => secrets.get(mode) ?? 'whsec_unknownunknownunknownunknownun',
+        (event) => received.push(event),
+      );
+      return createServer((req, res) => {
+        if (mode === 'post-only' && req.method === 'OPTIONS') {
+          res.writeHead(405);
+          res.end();
+          return;
+        }
+        void handle(req, res);
+      });
+    });
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+    try {
+      const ids: string[] = [];
+      for (const [index, mode] of ['as-is', 'post-only'].entries()) {
+        const { port } = servers[index]!.address() as AddressInfo;
+        const created = await platform.request('POST', '/v2/webhooks', {
+          key: tenant.key,
+          body: { url: `http://127.0.0.1:${port}/`, events: ['verification.completed'] },
+        });
+        secrets.set(mode, created.body.secret);
+        ids.push(created.body.id);
+      }
+
+      // Act
+      await waitFor(async () => (await stateOf(ids[0]!, 'verified')) && stateOf(ids[1]!, 'verified'), {
+        what: 'both example receivers',
+      });
+      const eventId = await publish();
+
+      // Assess
+      await waitFor(() => received.filter((event) => event.id === eventId).length === 2, { what: 'the event, twice' });
+      const methods = await Promise.all(
+        ids.map(async (id) => (await platform.request('GET', `/v2/webhooks/${id}`, { key: tenant.key })).body),
+      );
+      expect(methods.map((webhook) => webhook.verification.method)).toEqual(['handshake', 'challenge']);
+    } finally {
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    }
   });
 });
