@@ -1,4 +1,4 @@
-import type { Webhook } from '../api-types';
+import type { Webhook, WebhookSummary } from '../api-types';
 import { ErrorNotice, Time } from './feedback';
 import { useAction } from '../use-api';
 
@@ -9,7 +9,7 @@ const LABELS = {
 };
 
 /** Whether the endpoint consented to deliveries (docs/design.md §18); nothing when they are not held back. */
-export function VerificationBadge({ webhook }: { webhook: Webhook }) {
+export function VerificationBadge({ webhook }: { webhook: WebhookSummary }) {
   const verification = webhook.verification;
   if (!verification) return null;
   const badge =
