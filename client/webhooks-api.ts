@@ -12,6 +12,8 @@ export interface Error {
       | "not_found"
       | "limit_exceeded"
       | "webhook_inactive"
+      | "endpoint_not_verified"
+      | "verification_off"
       | "recovery_in_progress"
       | "rate_limited"
       | "payload_too_large"
@@ -84,6 +86,22 @@ export type EndpointTls = {
   caCertificate: boolean;
 } | null;
 
+/** Whether the endpoint's owner consented to receive deliveries; null when they are not held back (verification was off when the webhook got its URL) */
+export type Verification = {
+  /** pending: only the challenge is sent (deliveries are skipped, recover sends them once verified); failed: the whole schedule went unanswered, POST …/verify starts again */
+  state: "pending" | "verified" | "failed";
+  /** @format date-time */
+  startedAt: string;
+  /** challenges sent in this run */
+  attempts: number;
+  lastAttemptAt: string | null;
+  /** what the last challenge got back */
+  lastError: string | null;
+  verifiedAt: string | null;
+  /** handshake: answered the OPTIONS handshake; challenge: echoed the signed POST */
+  method: "handshake" | "challenge" | null;
+} | null;
+
 /** A customer's own SQS queue, SNS topic or EventBridge bus, reached with no stored key: its resource policy admits the platform's role for this tenant only (GET /v2/destination-policy) */
 export type Destination =
   | {
@@ -126,6 +144,8 @@ export interface WebhookSummary {
   disabledReason?: string;
   /** How the deliveries to the webhook are going (circuit breaker) */
   health: Health;
+  /** Whether the endpoint's owner consented to receive deliveries; null when they are not held back (verification was off when the webhook got its URL) */
+  verification: Verification;
   /** @format date-time */
   createdAt: string;
   /** @format date-time */
@@ -158,6 +178,8 @@ export interface Webhook {
   disabledReason?: string;
   /** How the deliveries to the webhook are going (circuit breaker) */
   health: Health;
+  /** Whether the endpoint's owner consented to receive deliveries; null when they are not held back (verification was off when the webhook got its URL) */
+  verification: Verification;
   /** @format date-time */
   createdAt: string;
   /** @format date-time */
@@ -611,6 +633,8 @@ export type RotateWebhookSecretData = Webhook;
 
 export type GetPublicKeysData = PublicKeys;
 
+export type VerifyWebhookData = Webhook;
+
 export type ListEventTypesData = EventTypeList;
 
 export type ListDeliveriesData = DeliveryPage;
@@ -939,6 +963,8 @@ export class Api<
               code?:
                 | "limit_exceeded"
                 | "webhook_inactive"
+                | "endpoint_not_verified"
+                | "verification_off"
                 | "recovery_in_progress";
             };
           })
@@ -1085,7 +1111,7 @@ export class Api<
       }),
 
     /**
-     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it.
+     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge).
      *
      * @name UpdateWebhook
      * @summary Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing
@@ -1290,6 +1316,60 @@ export class Api<
       }),
 
     /**
+     * @description A new run of challenges from the first (OPTIONS handshake, then the signed webhook.verification POST, alternating, on the retry schedule); deliveries are skipped until it succeeds. A pending run is restarted at most once a minute: 429 rate_limited with Retry-After. 409 verification_off when the deployment does not verify endpoints.
+     *
+     * @name VerifyWebhook
+     * @summary Start the endpoint's verification again
+     * @request POST:/v2/webhooks/{webhookId}/verify
+     * @secure
+     */
+    verifyWebhook: (webhookId: string, params: RequestParams = {}) =>
+      this.request<
+        VerifyWebhookData,
+        | (Error & {
+            error?: {
+              code?: "unauthorized";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "not_found";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?:
+                | "limit_exceeded"
+                | "webhook_inactive"
+                | "endpoint_not_verified"
+                | "verification_off"
+                | "recovery_in_progress";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "identity_provider_unavailable";
+            };
+          })
+      >({
+        path: `/v2/webhooks/${webhookId}/verify`,
+        method: "POST",
+        secure: true,
+        format: "json",
+        ...params,
+      }),
+
+    /**
      * No description
      *
      * @name ListEventTypes
@@ -1456,7 +1536,7 @@ export class Api<
       }),
 
     /**
-     * @description One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled; a 404 says so when the event is past its retention.
+     * @description One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge; a 404 says so when the event is past its retention.
      *
      * @name RetryDelivery
      * @summary Send a delivery again, once, now
@@ -1485,6 +1565,8 @@ export class Api<
               code?:
                 | "limit_exceeded"
                 | "webhook_inactive"
+                | "endpoint_not_verified"
+                | "verification_off"
                 | "recovery_in_progress";
             };
           })
@@ -1512,7 +1594,7 @@ export class Api<
       }),
 
     /**
-     * @description eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled.
+     * @description eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge.
      *
      * @name TestWebhook
      * @summary Send the catalog's example of an event type to this webhook only
@@ -1546,6 +1628,8 @@ export class Api<
               code?:
                 | "limit_exceeded"
                 | "webhook_inactive"
+                | "endpoint_not_verified"
+                | "verification_off"
                 | "recovery_in_progress";
             };
           })
@@ -1585,7 +1669,7 @@ export class Api<
       }),
 
     /**
-     * @description One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled.
+     * @description One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge. Deliveries skipped because the endpoint was not verified yet are recovered too.
      *
      * @name RecoverDeliveries
      * @summary Re-queue every failed delivery of a time window, in the background
@@ -1619,6 +1703,8 @@ export class Api<
               code?:
                 | "limit_exceeded"
                 | "webhook_inactive"
+                | "endpoint_not_verified"
+                | "verification_off"
                 | "recovery_in_progress";
             };
           })

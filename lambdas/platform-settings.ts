@@ -55,6 +55,15 @@ export const SETTING_DEFAULTS = {
    */
   fastLaneSendTimeoutSeconds: 3,
   slowLaneHoldSeconds: 3600,
+  /**
+   * Endpoint verification (docs/design.md §18): `handshake` sends an HTTP webhook nothing but a challenge until its
+   * endpoint consents (the CloudEvents OPTIONS handshake, or echoing a signed POST's challenge); `off` sends at once.
+   */
+  endpointVerification: 'handshake' as 'handshake' | 'off',
+  /** The name the handshake gives as WebHook-Request-Origin (a DNS name of the deployment's choosing). */
+  verificationOrigin: 'serverless-webhooks',
+  /** Waits between a run's challenges (odd ones OPTIONS, even ones POST); when they are used up, it has failed. */
+  verificationRetrySeconds: [5, 60, 600, 3600, 21600] as readonly number[],
 } as const;
 
 export const FUNCTION_TIMEOUT_SECONDS = {

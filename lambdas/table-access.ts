@@ -69,11 +69,11 @@ export const TABLE_ACCESS = {
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   /**
-   * The webhook (DeleteItem: a changed throttleRate drops its throttle reservations, THROTTLE#<id>), then its public
+   * The webhook, read first as a URL change starts a verification (DeleteItem: a changed throttleRate drops its throttle reservations, THROTTLE#<id>), then its public
    * keys when `signing` changed them.
    */
   updateWebhook: [
-    { actions: ['UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
   ],
   rotateWebhookSecret: [
@@ -86,6 +86,8 @@ export const TABLE_ACCESS = {
   ],
   /** The public, unauthenticated `GET …/public-keys`: one GetItem of the keys item, nothing of any tenant. */
   getPublicKeys: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.publicKeys] }],
+  /** A change that may give the webhook a new endpoint (update, verify again) reads it first (docs/design.md §18). */
+  changeWebhookEndpoint: [{ actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   /** The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the webhook, to check its tenant. */
   listDeliveries: [
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },

@@ -130,7 +130,10 @@ export class Api extends Construct {
       },
     });
 
-    const routeEnvironment = { ...sharedEnvironment(config), ...settingsEnvironment(config, ['maxWebhooksPerTenant']) };
+    const routeEnvironment = {
+      ...sharedEnvironment(config),
+      ...settingsEnvironment(config, ['maxWebhooksPerTenant', 'endpointVerification']),
+    };
     this.routeFunctions = ROUTES.map((route) => {
       const fn = new WebhooksFunction(this, route.name, {
         entry: `api/${route.entry}`,

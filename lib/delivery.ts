@@ -124,6 +124,8 @@ export class Delivery extends Construct {
         'sendTimeoutSeconds',
         'fastLaneSendTimeoutSeconds',
         'slowLaneHoldSeconds',
+        'verificationOrigin',
+        'verificationRetrySeconds',
       ]),
       SLOW_DELIVERIES_QUEUE_URL: this.slowDeliveriesQueue.queueUrl,
       DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,

@@ -14,6 +14,7 @@ export const CONTEXT_DEFAULTS = {
   stackName: 'Webhooks',
   ...SETTING_DEFAULTS,
   retryScheduleSeconds: [...SETTING_DEFAULTS.retryScheduleSeconds],
+  verificationRetrySeconds: [...SETTING_DEFAULTS.verificationRetrySeconds],
   logRetentionDays: 30,
   /** Per-client rate limits in front of the API (AWS WAF); `-c wafEnabled=false` leaves them out. */
   wafEnabled: true,

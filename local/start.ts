@@ -37,6 +37,8 @@ List webhooks:
 
 Receive and verify deliveries (in another terminal, with the secret the create call returned):
   npm run receiver -- --secret whsec_...
+The webhook receives nothing but the endpoint verification challenge until the receiver has answered it
+(ENDPOINT_VERIFICATION=off npm start sends at once).
 
 Publish an event:
   npm run publish -- --tenant dev --type verification.completed --data '{"verificationId":"ver_1"}'

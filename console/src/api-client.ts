@@ -78,6 +78,7 @@ export class ApiClient {
   createWebhook = (input: WebhookInput) => this.call(this.api.v2.createWebhook(input as CreateWebhookPayload));
   updateWebhook = (webhookId: string, input: WebhookInput) => this.call(this.api.v2.updateWebhook(webhookId, input));
   deleteWebhook = (webhookId: string) => this.call(this.api.v2.deleteWebhook(webhookId));
+  verifyWebhook = (webhookId: string) => this.call(this.api.v2.verifyWebhook(webhookId));
   rotateSecret = (webhookId: string, gracePeriodSeconds: number) =>
     this.call(this.api.v2.rotateWebhookSecret(webhookId, { gracePeriodSeconds }));
   sendTest = (webhookId: string, eventType?: EventType) =>

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../core/zod-messages';
+import { ENDPOINT_VERIFICATION_MODES } from '../core/endpoint-verification';
 import { LONGEST_RETRY_WAIT_SECONDS } from '../core/retry-schedule';
 import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';
 
@@ -59,6 +60,14 @@ export const SETTING_SCHEMAS = {
   sendTimeoutSeconds: positive,
   fastLaneSendTimeoutSeconds: positive,
   slowLaneHoldSeconds: positive,
+  endpointVerification: z.enum(ENDPOINT_VERIFICATION_MODES, { error: 'must be handshake or off' }),
+  // a header value: a DNS name such as webhooks.example.com
+  verificationOrigin: z
+    .string()
+    .check(
+      z.regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'must be a DNS name, such as webhooks.example.com'),
+    ),
+  verificationRetrySeconds: secondsList,
 } satisfies Record<SettingName, z.ZodMiniType>;
 
 type SettingsFromEnvironment = {

@@ -1,5 +1,5 @@
 import { serializeTask } from '../core/delivery';
-import type { DeliveryQueue, PlatformEventQueue, RecoveryJobQueue } from '../core/queue-ports';
+import type { DeliveryQueue, PlatformEventQueue, RecoveryJobQueue, VerificationQueue } from '../core/queue-ports';
 import type { OutgoingMessage, SqsQueues } from './sqs-queues';
 
 /** Sends all or throws, naming why SQS did not take the first message it refused. */
@@ -33,4 +33,9 @@ export const sqsRecoveryJobQueue = (queues: SqsQueues, queueUrl: string): Recove
     sendAll(queues, queueUrl, [
       { body: JSON.stringify(job), groupId: job.tenantId, ...(delaySeconds ? { delaySeconds } : {}) },
     ]),
+});
+
+/** A verification run's first challenge, on the deliveries queue where the deliver function runs it. */
+export const sqsVerificationQueue = (queues: SqsQueues, queueUrl: string): VerificationQueue => ({
+  start: (task) => sendAll(queues, queueUrl, [{ body: JSON.stringify(task), groupId: task.tenantId }]),
 });

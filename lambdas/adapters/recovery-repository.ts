@@ -1,5 +1,6 @@
 import { BatchGetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, StoredEvent } from '../core/delivery-log';
+import { UNVERIFIED_DELIVERY_REASON } from '../core/endpoint-verification';
 import type { FailedDeliveryPage, RecoveryStore } from '../core/recovery-worker';
 import { isConditionFailure, untilProcessed } from './dynamo-support';
 import { keyWindow } from './log-query';
@@ -29,9 +30,17 @@ export class DynamoRecoveryRepository implements RecoveryStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
-        FilterExpression: '#status = :failed',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': pk, ':lower': range.lower, ':upper': range.upper, ':failed': 'failed' },
+        // failed deliveries, and those skipped while the endpoint had not consented yet
+        FilterExpression: '#status = :failed OR (#status = :skipped AND #reason = :unverified)',
+        ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ':lower': range.lower,
+          ':upper': range.upper,
+          ':failed': 'failed',
+          ':skipped': 'skipped',
+          ':unverified': UNVERIFIED_DELIVERY_REASON,
+        },
         Limit: limit,
         ...(after !== undefined ? { ExclusiveStartKey: { pk, sk: after } } : {}),
       }),

@@ -7,6 +7,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { EndpointVerification } from '../core/endpoint-verification';
 import { LimitExceededError } from '../core/errors';
 import { publicKeysOf } from '../core/signing-keys';
 import type { Webhook } from '../core/webhook';
@@ -146,7 +147,8 @@ export class DynamoWebhookRepository implements WebhookStore {
         | 'throttleRate'
         | 'ordering'
         | 'auth'
-        | 'tls',
+        | 'tls'
+        | 'verification',
       value: unknown,
     ) => {
       names[`#${field}`] = field;
@@ -190,6 +192,8 @@ export class DynamoWebhookRepository implements WebhookStore {
       values[':signingKey'] = changes.signingKey;
     } else if (changes.signingKey === null)
       remove.push('signingKey', 'previousSigningKey', 'previousSigningKeyExpiresAt');
+    if (changes.verification) assign('verification', changes.verification);
+    else if (changes.verification === null) remove.push('verification');
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
     const updated = await this.updateExisting(
       tenantId,
@@ -310,6 +314,24 @@ export class DynamoWebhookRepository implements WebhookStore {
   }
 
   /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
+  /** One conditional UpdateItem: a run started by someone else meanwhile wins, and this one is not started. */
+  async restartVerification(
+    tenantId: string,
+    id: string,
+    currentId: string | undefined,
+    next: EndpointVerification,
+    updatedAt: string,
+  ): Promise<Webhook | undefined> {
+    return this.updateExisting(
+      tenantId,
+      id,
+      'SET verification = :next, updatedAt = :updatedAt',
+      { ':next': next, ':updatedAt': updatedAt, ...(currentId ? { ':current': currentId } : {}) },
+      undefined,
+      currentId ? 'verification.id = :current' : 'attribute_not_exists(verification)',
+    );
+  }
+
   private async updateExisting(
     tenantId: string,
     id: string,

@@ -16,6 +16,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   limit_exceeded: 409,
   webhook_inactive: 409,
+  endpoint_not_verified: 409,
+  verification_off: 409,
   recovery_in_progress: 409,
   rate_limited: 429,
   payload_too_large: 413,

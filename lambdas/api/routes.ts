@@ -34,6 +34,8 @@ export const ROUTES: readonly Route[] = [
     entry: 'create-webhook',
     table: TABLE_ACCESS.createWebhook,
     secrets: SECRETS_ACCESS.seal,
+    // endpoint verification's first challenge (docs/design.md §18)
+    queues: ['deliveries'],
   },
   {
     name: 'ListWebhooks',
@@ -54,8 +56,10 @@ export const ROUTES: readonly Route[] = [
     method: 'PUT',
     path: '/v2/webhooks/{webhookId}',
     entry: 'update-webhook',
+    // a URL change reads the webhook first, and queues a new verification's first challenge
     table: TABLE_ACCESS.updateWebhook,
     secrets: SECRETS_ACCESS.seal,
+    queues: ['deliveries'],
   },
   {
     name: 'DeleteWebhook',
@@ -81,6 +85,15 @@ export const ROUTES: readonly Route[] = [
     entry: 'get-public-keys',
     table: TABLE_ACCESS.getPublicKeys,
     public: true,
+  },
+  // a new run of endpoint verification (docs/design.md §18): reads the webhook, one conditional UpdateItem, one SendMessage
+  {
+    name: 'VerifyWebhook',
+    method: 'POST',
+    path: '/v2/webhooks/{webhookId}/verify',
+    entry: 'verify-webhook',
+    table: TABLE_ACCESS.changeWebhookEndpoint,
+    queues: ['deliveries'],
   },
   // the catalog is code: no table access at all
   { name: 'ListEventTypes', method: 'GET', path: '/v2/event-types', entry: 'list-event-types', table: [] },

@@ -1,10 +1,10 @@
 import { apiHandler } from './http-handler';
-import { webhookService } from './webhook-service-instance';
+import { verifyingWebhookService } from './verifying-webhook-service';
 
 export const handler = apiHandler(
   async ({ tenantId, pathParameters, body }) => ({
     statusCode: 200,
-    body: await webhookService.update(tenantId, pathParameters.webhookId ?? '', body),
+    body: await verifyingWebhookService.update(tenantId, pathParameters.webhookId ?? '', body),
   }),
   { takesBody: true },
 );

@@ -5,13 +5,18 @@ import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { WebhookService } from '../core/webhook-service';
 import { platformIdentityOf } from './platform-identity';
 
-const config = loadConfig();
+export const config = loadConfig();
 
-/** The service every API route uses, built once per container from the environment. */
-export const webhookService = new WebhookService({
+export const webhookServiceSettings = {
   store: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),
   urlPolicy: { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
   platform: platformIdentityOf(config),
   maxWebhooksPerTenant: config.MAX_WEBHOOKS_PER_TENANT,
   sealer: secretSealerFor(config),
-});
+};
+
+/**
+ * The service the API routes that read, delete or rotate use, built once per container from the environment. The
+ * routes that give a webhook a URL or verify it use `verifying-webhook-service.ts`, which can queue a challenge.
+ */
+export const webhookService = new WebhookService(webhookServiceSettings);

@@ -46,3 +46,6 @@ export interface DeliveryAttemptRequest {
 export interface DeliveryDestination {
   attempt(delivery: DeliveryAttemptRequest): Promise<AttemptOutcome>;
 }
+
+/** The User-Agent of every request the platform makes to an endpoint. */
+export const USER_AGENT = 'Webhooks/1.0';

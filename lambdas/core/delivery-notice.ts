@@ -1,4 +1,5 @@
 import type { DeliveryAttempt } from './delivery';
+import type { VerificationMethod } from './endpoint-verification';
 import type { EventType } from './event-catalog';
 import type { Webhook } from './webhook';
 
@@ -8,6 +9,8 @@ export type DeliveryNotice =
   | { kind: 'recovered'; webhook: Webhook; failingSince: string }
   | { kind: 'disabled'; webhook: Webhook; reason: string }
   | { kind: 'certificate-expiring'; webhook: Webhook; certificateExpiresAt: string }
+  | { kind: 'verified'; webhook: Webhook; method: VerificationMethod }
+  | { kind: 'verification-failed'; webhook: Webhook; attempts: number; lastError: string }
   | {
       kind: 'exhausted';
       webhook: Webhook;

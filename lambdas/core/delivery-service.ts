@@ -2,6 +2,7 @@ import type { DeliveryAttempt, DeliveryTask } from './delivery';
 import type { AttemptOutcome, DeliveryDestination } from './delivery-destination';
 import { planOutcome, type DeliveryResult } from './delivery-plan';
 import type { DeliveryLane, WebhookHealth } from './webhook-health';
+import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from './endpoint-verification';
 import type { WebhookThrottle } from './webhook-throttle';
 import type { Webhook } from './webhook';
 
@@ -50,6 +51,14 @@ export class DeliveryService {
     const inactive = inactiveResult(webhook);
     // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
     if (inactive) return task.trigger === 'manual' ? { ...inactive, record: undefined } : inactive;
+    // nothing but the challenge reaches an endpoint that has not consented (docs/design.md §18); the log keeps the
+    // delivery as skipped, with the reason, and recover sends it once the endpoint is verified
+    if (awaitingVerification(webhook))
+      return {
+        decision: { action: 'done' },
+        ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: UNVERIFIED_DELIVERY_REASON } }),
+        notices: [],
+      };
     // a retry its owner asked for goes whatever the breaker says; a recovered delivery waits like any
     const admission = await this.health.admit(
       webhook,

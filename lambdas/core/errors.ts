@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'not_found'
   | 'limit_exceeded'
   | 'webhook_inactive'
+  | 'endpoint_not_verified'
+  | 'verification_off'
   | 'recovery_in_progress'
   | 'rate_limited'
   | 'payload_too_large'
@@ -51,6 +53,23 @@ export class LimitExceededError extends DomainError {
 export class WebhookInactiveError extends DomainError {
   constructor() {
     super('webhook_inactive', 'The webhook is paused or disabled; set active to true before sending to it');
+  }
+}
+
+/** Deliveries to an endpoint that has not answered the verification challenge would only be skipped. */
+export class EndpointNotVerifiedError extends DomainError {
+  constructor() {
+    super(
+      'endpoint_not_verified',
+      "The webhook's endpoint has not answered the verification challenge yet; POST /v2/webhooks/{id}/verify starts it again",
+    );
+  }
+}
+
+/** `POST …/verify` on a deployment (or a webhook) that does not verify endpoints. */
+export class VerificationOffError extends DomainError {
+  constructor() {
+    super('verification_off', 'This deployment does not verify endpoints (endpointVerification is off)');
   }
 }
 

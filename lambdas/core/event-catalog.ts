@@ -112,6 +112,21 @@ export const OPERATIONAL_EVENT_TYPES: readonly CatalogEntry[] = [
     description: `A webhook's endpoint accepted a delivery again after a run of failures that began at \`failingSince\`.${WEBHOOK_FILTER_HINT}`,
     example: { webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C', failingSince: '2024-01-15T10:31:00.000Z' },
   },
+  {
+    name: 'webhook.verified',
+    description: `A webhook's endpoint answered the verification challenge (\`method\`: the OPTIONS handshake or the echoed POST challenge): its deliveries are sent from now on.${WEBHOOK_FILTER_HINT}`,
+    example: { webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C', url: 'https://example.com/hooks', method: 'handshake' },
+  },
+  {
+    name: 'webhook.verification_failed',
+    description: `A webhook's endpoint did not answer the verification challenge on any try of the schedule: it receives nothing until \`POST /v2/webhooks/{id}/verify\` succeeds.${WEBHOOK_FILTER_HINT}`,
+    example: {
+      webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C',
+      url: 'https://example.com/hooks',
+      attempts: 6,
+      lastError: 'POST answered 200 without echoing the challenge',
+    },
+  },
 ];
 
 export interface EventCatalog {

@@ -38,6 +38,18 @@ export function operationalEvent(notice: DeliveryNotice): OperationalEnvelope | 
       };
     case 'recovered':
       return { tenantId, type: 'delivery.recovered', data: { webhookId, failingSince: notice.failingSince } };
+    case 'verified':
+      return {
+        tenantId,
+        type: 'webhook.verified',
+        data: { webhookId, url: notice.webhook.url, method: notice.method },
+      };
+    case 'verification-failed':
+      return {
+        tenantId,
+        type: 'webhook.verification_failed',
+        data: { webhookId, url: notice.webhook.url, attempts: notice.attempts, lastError: notice.lastError },
+      };
     case 'breaker-opened':
       return undefined;
   }

@@ -1,4 +1,5 @@
 import type { DeliveryTask } from './delivery';
+import type { VerificationTask } from './endpoint-verification';
 import type { EventType } from './event-catalog';
 
 /**
@@ -40,4 +41,9 @@ export interface RecoveryJob {
 export interface RecoveryJobQueue {
   /** Queues the job, after `delaySeconds` (at most 900) when given. */
   send(job: RecoveryJob, delaySeconds?: number): Promise<void>;
+}
+
+/** Where a verification run's first challenge is queued (the deliveries queue: it is a send to the endpoint too). */
+export interface VerificationQueue {
+  start(task: VerificationTask): Promise<void>;
 }

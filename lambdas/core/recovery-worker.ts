@@ -1,5 +1,6 @@
 import { isExpired, type DeliveryRecord, type StoredEvent } from './delivery-log';
 import { manualDeliveryTask } from './delivery';
+import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from './endpoint-verification';
 import type { ManualAttemptLimits, RecoveryLocks } from './manual-attempts';
 import type { DeliveryQueue, RecoveryJob, RecoveryJobQueue } from './queue-ports';
 import type { WebhookStore } from './webhook-store';
@@ -16,6 +17,10 @@ export interface FailedDeliveryPage {
   /** Where the next page starts (a delivery sort key); absent at the end of the window. */
   next?: string;
 }
+
+/** Failed deliveries, and those skipped while the endpoint had not consented (docs/design.md §18), are recovered. */
+const isRecoverable = (record: DeliveryRecord) =>
+  record.status === 'failed' || (record.status === 'skipped' && record.reason === UNVERIFIED_DELIVERY_REASON);
 
 /** What a recovery reads and marks. */
 export interface RecoveryStore {
@@ -102,6 +107,7 @@ export class RecoveryWorker {
     }
     const webhook = await webhooks.get(job.tenantId, job.webhookId);
     if (!webhook?.active) return stop(webhook ? 'the webhook was paused or disabled' : 'the webhook was deleted');
+    if (awaitingVerification(webhook)) return stop('the endpoint is not verified');
 
     const page = await store.failedDeliveries(job.webhookId, {
       since: job.since,
@@ -109,7 +115,7 @@ export class RecoveryWorker {
       after: job.cursor,
       limit: RECOVERY_PAGE_SIZE,
     });
-    const failed = page.deliveries.filter((record) => record.tenantId === job.tenantId && record.status === 'failed');
+    const failed = page.deliveries.filter((record) => record.tenantId === job.tenantId && isRecoverable(record));
     const permit = await limits.takeFromBudget(job.tenantId, failed.length, now);
     if (!permit.ok) {
       const deferredSeconds = Math.min(MAX_JOB_DELAY_SECONDS, permit.retryAfterSeconds);

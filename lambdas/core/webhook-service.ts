@@ -1,11 +1,18 @@
 import { decodeCursor, encodeCursor } from './cursor';
 import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
-import { NotFoundError, ValidationError } from './errors';
 import type { PlatformIdentity } from './aws-destination';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
 import type { SecretSealer } from './secret-sealer';
 import { newSigningKey } from './signing-keys';
+import {
+  firstVerificationTask,
+  startVerification,
+  VERIFY_AGAIN_INTERVAL_SECONDS,
+  type EndpointVerificationMode,
+} from './endpoint-verification';
+import { NotFoundError, RateLimitedError, ValidationError, VerificationOffError } from './errors';
+import type { VerificationQueue } from './queue-ports';
 import type { UrlPolicy } from './url-guard';
 import { parseOrThrow } from './validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
@@ -20,6 +27,11 @@ export interface WebhookServiceOptions {
   maxWebhooksPerTenant: number;
   /** Seals the endpoint secrets of `auth` and `tls`, and ed25519 private keys, before they are stored. */
   sealer: SecretSealer;
+  /**
+   * Endpoint verification (docs/design.md §18): `handshake` holds an HTTP webhook's deliveries from the moment it
+   * gets a URL until its endpoint answers the challenge queued on `queue` (the routes that set a URL have one).
+   */
+  verification?: { mode: EndpointVerificationMode; queue?: VerificationQueue };
   now?: () => Date;
 }
 
@@ -60,10 +72,12 @@ export class WebhookService {
       ...(input.auth ? { auth: await sealEndpointAuth(input.auth, this.options.sealer, sealed) } : {}),
       ...(input.tls ? { tls: await sealEndpointTls(input.tls, this.options.sealer, sealed) } : {}),
       ...(input.signing?.ed25519 ? { signingKey: await newSigningKey({ tenantId, id }, this.options.sealer) } : {}),
+      ...(this.verifies && input.url !== undefined ? { verification: startVerification(this.now()) } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };
     await this.options.store.create(webhook, this.options.maxWebhooksPerTenant);
+    await this.queueFirstChallenge(webhook);
     return toResource(webhook, { withSecret: true });
   }
 
@@ -90,6 +104,8 @@ export class WebhookService {
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
     const { auth, tls, ...rest } = changes;
     const sealed = { tenantId, webhookId: id };
+    // a new URL is a new endpoint, whose owner has not consented yet: its deliveries wait, queued ones included
+    const urlChanges = changes.url !== undefined && (await this.options.store.get(tenantId, id))?.url !== changes.url;
     const updated = await this.options.store.update(tenantId, id, {
       ...rest,
       ...(auth !== undefined ? { auth: auth && (await sealEndpointAuth(auth, this.options.sealer, sealed)) } : {}),
@@ -99,10 +115,58 @@ export class WebhookService {
         ? { signingKey: signing.ed25519 ? await newSigningKey({ tenantId, id }, this.options.sealer) : null }
         : {}),
       clearDisabledReason: changes.active === true,
+      ...(urlChanges ? { verification: this.verifies ? startVerification(this.now()) : null } : {}),
       updatedAt: this.now().toISOString(),
     });
     if (!updated) throw new NotFoundError();
+    if (urlChanges) await this.queueFirstChallenge(updated);
     return toResource(updated, { withSecret: true });
+  }
+
+  /**
+   * `POST /v2/webhooks/{id}/verify`: a new run of challenges from the first. Its deliveries wait meanwhile, even if
+   * the endpoint was verified before. A pending run is restarted at most once per VERIFY_AGAIN_INTERVAL_SECONDS.
+   */
+  async verify(tenantId: string, id: string): Promise<WebhookResource> {
+    const webhook = WEBHOOK_ID_PATTERN.test(id) ? await this.options.store.get(tenantId, id) : undefined;
+    if (!webhook) throw new NotFoundError();
+    if (!this.verifies) throw new VerificationOffError();
+    const now = this.now();
+    const current = webhook.verification;
+    // a run that ended (verified, or failed after its whole schedule) may start again at once; a pending one is
+    // restarted at most once a minute, so a tenant cannot turn the challenges on a bystander into a flood
+    const waitSeconds =
+      current?.state === 'pending'
+        ? Math.ceil((Date.parse(current.startedAt) + VERIFY_AGAIN_INTERVAL_SECONDS * 1000 - now.getTime()) / 1000)
+        : 0;
+    const tooSoon = () =>
+      new RateLimitedError(
+        `A verification of this webhook started less than ${VERIFY_AGAIN_INTERVAL_SECONDS} s ago and is still pending; try again later`,
+        Math.max(1, waitSeconds),
+      );
+    if (waitSeconds > 0) throw tooSoon();
+    const restarted = await this.options.store.restartVerification(
+      tenantId,
+      id,
+      current?.id,
+      startVerification(now),
+      now.toISOString(),
+    );
+    if (!restarted) throw tooSoon();
+    await this.queueFirstChallenge(restarted);
+    return toResource(restarted, { withSecret: true });
+  }
+
+  private get verifies(): boolean {
+    return this.options.verification?.mode === 'handshake';
+  }
+
+  /** A run's first challenge goes out at once; the API answers only once it is queued. */
+  private async queueFirstChallenge(webhook: Webhook): Promise<void> {
+    if (!webhook.verification || webhook.verification.state !== 'pending') return;
+    const queue = this.options.verification?.queue;
+    if (!queue) throw new Error('endpoint verification is on, but this function has no queue to start it on');
+    await queue.start(firstVerificationTask(webhook, webhook.verification));
   }
 
   /**

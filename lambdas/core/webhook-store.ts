@@ -1,5 +1,6 @@
 import type { StoredEndpointAuth, StoredEndpointTls } from './endpoint-auth';
 import type { AwsDestination } from './aws-destination';
+import type { EndpointVerification } from './endpoint-verification';
 import type { EventType } from './event-catalog';
 import type { EventFilter } from './event-filter';
 import type { StoredSigningKey } from './signing-keys';
@@ -39,6 +40,8 @@ export interface WebhookChanges {
   signingKey?: StoredSigningKey | null;
   active?: boolean;
   clearDisabledReason?: boolean;
+  /** A new verification run (the URL changed); null removes it (the URL changed while verification is off). */
+  verification?: EndpointVerification | null;
   updatedAt: string;
 }
 
@@ -68,6 +71,17 @@ export interface WebhookStore {
   rotateSecret(tenantId: string, id: string, rotation: SecretRotation): Promise<Webhook | undefined>;
   /** As rotateSecret, for the ed25519 key; undefined when the webhook does not exist or has no key to replace. */
   rotateSigningKey(tenantId: string, id: string, rotation: SigningKeyRotation): Promise<Webhook | undefined>;
+  /**
+   * Replaces the webhook's verification run with `next`, unless the run is no longer `currentId` (another started
+   * meanwhile); undefined then, or when the webhook does not exist.
+   */
+  restartVerification(
+    tenantId: string,
+    id: string,
+    currentId: string | undefined,
+    next: EndpointVerification,
+    updatedAt: string,
+  ): Promise<Webhook | undefined>;
   /** False when there was nothing to delete. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Every webhook of a tenant (at most the per-tenant limit); used by fan-out. */

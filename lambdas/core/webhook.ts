@@ -8,6 +8,7 @@ import {
 } from './endpoint-auth';
 import type { AwsDestination } from './aws-destination';
 import type { EventType } from './event-catalog';
+import { verificationResource, type EndpointVerification, type VerificationResource } from './endpoint-verification';
 import type { EventFilter } from './event-filter';
 import type { StoredSigningKey } from './signing-keys';
 
@@ -58,6 +59,8 @@ export interface Webhook {
   probeIntervalSeconds?: number;
   /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (docs/design.md §9). */
   slowLaneUntil?: string;
+  /** Whether its endpoint consented (docs/design.md §18); absent: not held back (created while verification was off). */
+  verification?: EndpointVerification;
   createdAt: string;
   updatedAt: string;
 }
@@ -85,6 +88,8 @@ export interface WebhookResource {
   description: string | null;
   disabledReason?: string;
   health: WebhookHealth;
+  /** null when its deliveries are not held back for consent (verification off when it got its URL). */
+  verification: VerificationResource | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -136,6 +141,7 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     description: webhook.description ?? null,
     ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),
     health: healthOf(webhook),
+    verification: verificationResource(webhook.verification),
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };

@@ -5,6 +5,9 @@ import { DynamoDeliveryLogWriter } from '../adapters/delivery-log-writer';
 import { documentClient } from '../adapters/dynamo-client';
 import { DestinationRegistry } from '../adapters/destinations/registry';
 import { DynamoOAuth2TokenRepository } from '../adapters/oauth2-token-repository';
+import { GuardedHttpClient } from '../adapters/guarded-http-client';
+import { HttpVerificationProbe } from '../adapters/verification-probe';
+import { DynamoVerificationRepository } from '../adapters/verification-repository';
 import { logger } from '../adapters/observability';
 import { secretSealerFor } from '../adapters/secret-sealer-instance';
 import { sqsClient } from '../adapters/sqs-client';
@@ -15,10 +18,13 @@ import { DynamoOrderedDeliveryStates } from '../adapters/ordered-delivery-states
 import { deliverBatch } from '../core/deliver-batch';
 import { deliverOrderedBatch } from '../core/deliver-ordered-batch';
 import { DeliveryService } from '../core/delivery-service';
+import { parseVerificationTask, type VerificationTask } from '../core/endpoint-verification';
+import { EndpointVerifier } from '../core/endpoint-verifier';
 import { WebhookHealth, type DeliveryLane } from '../core/webhook-health';
 import { WebhookThrottle } from '../core/webhook-throttle';
 import { batchResponse } from './batch-outbox';
 import { executeDeliveryPlan, executeOrderedPlan, type DeliveryPlanTargets } from './delivery-plan-executor';
+import { verifyEndpoints } from './verify-endpoints';
 
 const config = loadConfig();
 const webhooks = new DynamoWebhookHealthRepository(documentClient, config.TABLE_NAME);
@@ -67,24 +73,63 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
   return new DeliveryService(destinations, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
 }
 
-/** A lane's queue → deliverBatch (one attempt per due record) → the plan carried out. The response is built here. */
+/**
+ * Endpoint verification's challenges (docs/design.md §18) go out from the fast lane, through the same SSRF guard as
+ * deliveries and within its time limit: a challenge is a send to a tenant's endpoint like any delivery.
+ */
+function endpointVerifier(): EndpointVerifier {
+  const client = new GuardedHttpClient(
+    { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
+    {
+      limits: {
+        connectTimeoutMs: Math.min(config.CONNECT_TIMEOUT_SECONDS, fastLaneSeconds) * 1000,
+        totalTimeoutMs: fastLaneSeconds * 1000,
+      },
+    },
+  );
+  return new EndpointVerifier(
+    new DynamoVerificationRepository(documentClient, config.TABLE_NAME),
+    new HttpVerificationProbe(client),
+    {
+      origin: config.VERIFICATION_ORIGIN,
+      retrySeconds: config.VERIFICATION_RETRY_SECONDS,
+      maxHopSeconds: config.RETRY_HOP_MAX_SECONDS,
+    },
+  );
+}
+
+/**
+ * A lane's queue → deliverBatch (one attempt per due record) → the plan carried out; the verification steps the
+ * fast lane's queue also carries go to verifyEndpoints. The response is built here.
+ */
 export function deliverHandler(lane: DeliveryLane) {
   const deliveries = deliveryService(lane);
+  const verifier = lane === 'fast' ? endpointVerifier() : undefined;
   return async (event: SQSEvent) => {
-    const plan = await deliverBatch(
-      event.Records.map(({ messageId, body }) => ({ messageId, body })),
-      (tasks) => webhooks.current(tasks),
-      deliveries,
-      {
-        maxHopSeconds: config.RETRY_HOP_MAX_SECONDS,
-        onRecordError: (messageId, error) =>
-          logger.error('a delivery failed before it was settled; its message comes back', {
-            messageId,
-            error: error as Error,
-          }),
-      },
-    );
-    return batchResponse(await executeDeliveryPlan(plan, targets));
+    const steps: { messageId: string; task: VerificationTask }[] = [];
+    const messages: { messageId: string; body: string }[] = [];
+    for (const { messageId, body } of event.Records) {
+      const task = verifier && parseVerificationTask(body);
+      if (task) steps.push({ messageId, task });
+      else messages.push({ messageId, body });
+    }
+    const verifying = verifier
+      ? verifyEndpoints(steps, verifier, {
+          queues: targets.queues,
+          deliveriesQueueUrl: targets.laneQueueUrls.fast,
+          platformEventsQueueUrl: targets.platformEventsQueueUrl,
+        })
+      : Promise.resolve([]);
+    const plan = await deliverBatch(messages, (tasks) => webhooks.current(tasks), deliveries, {
+      maxHopSeconds: config.RETRY_HOP_MAX_SECONDS,
+      onRecordError: (messageId, error) =>
+        logger.error('a delivery failed before it was settled; its message comes back', {
+          messageId,
+          error: error as Error,
+        }),
+    });
+    const [delivered, verified] = await Promise.all([executeDeliveryPlan(plan, targets), verifying]);
+    return batchResponse([...delivered, ...verified]);
   };
 }
 

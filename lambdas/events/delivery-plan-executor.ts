@@ -90,9 +90,9 @@ async function logThenPark(
  * Operational events go through fan-out like any event, from the platform's own events queue. Their delivery already happened, so one
  * that cannot be queued is logged as an error rather than sending the delivery again.
  */
-async function publishOperationalEvents(
+export async function publishOperationalEvents(
   notices: DeliveryNotice[],
-  { queues, platformEventsQueueUrl }: DeliveryPlanTargets,
+  { queues, platformEventsQueueUrl }: Pick<DeliveryPlanTargets, 'queues' | 'platformEventsQueueUrl'>,
 ): Promise<void> {
   const outbox = new BatchOutbox();
   for (const notice of notices) {

@@ -397,7 +397,12 @@ function localSecretsKeyFor(variables: Record<string, string>): Record<string, s
   return 'SECRETS_KEY_ARN' in variables ? { SECRETS_KEY_ARN: '', SECRETS_LOCAL_KEY: localSecretsKey() } : {};
 }
 
-/** The overrides, applied only to a variable the template sets: nothing the template left out is filled in. */
+/**
+ * The overrides, applied only to a variable the template sets: nothing the template left out is filled in.
+ * ENDPOINT_VERIFICATION, when set, chooses as it does for `npm start` (the tests run with it off).
+ */
 function localOverrides(variables: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(LOCAL_OVERRIDES).filter(([name]) => name in variables));
+  const chosen = process.env.ENDPOINT_VERIFICATION;
+  const overrides = { ...LOCAL_OVERRIDES, ...(chosen ? { ENDPOINT_VERIFICATION: chosen } : {}) };
+  return Object.fromEntries(Object.entries(overrides).filter(([name]) => name in variables));
 }

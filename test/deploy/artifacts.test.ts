@@ -78,6 +78,8 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     const listed = await api('GET', '/v2/webhooks');
     const read = await api('GET', `/v2/webhooks/${created.body.id}`);
     const updated = await api('PUT', `/v2/webhooks/${created.body.id}`, { description: 'deployed bundle' });
+    // the suite runs with endpoint verification off: the route reads the webhook, then says so
+    const verify = await api('POST', `/v2/webhooks/${created.body.id}/verify`);
     const types = await api('GET', '/v2/event-types');
     const deleted = await api('DELETE', `/v2/webhooks/${created.body.id}`);
     const gone = await api('GET', `/v2/webhooks/${created.body.id}`);
@@ -88,6 +90,7 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     expect(listed.body.data.map((webhook: { id: string }) => webhook.id)).toContain(created.body.id);
     expect(read.body.id).toBe(created.body.id);
     expect(updated.body.description).toBe('deployed bundle');
+    expect([verify.status, verify.body.error.code]).toEqual([409, 'verification_off']);
     expect(types.body.data.map((type: { name: string }) => type.name)).toContain('verification.completed');
     expect([deleted.status, gone.status]).toEqual([204, 404]);
     expect(refused.status).toBe(401);

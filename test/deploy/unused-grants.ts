@@ -47,6 +47,18 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'A recovery of more than one page sends its next page (100 deliveries a page).',
   'Recovery/Recover sqs:SendMessage Recovery/RecoveriesDlq':
     'A recovery job whose message is not a job is parked with its reason.',
+  // endpoint verification (docs/design.md §18): the suite runs with it off (ENDPOINT_VERIFICATION=off), as every test
+  // does unless it turns it on (test/integration/endpoint-verification.test.ts exercises these on the local stack)
+  'Api/CreateWebhook sqs:SendMessage Delivery/DeliveriesQueue':
+    "Queues a new webhook's first verification challenge; with verification off nothing is queued.",
+  'Api/UpdateWebhook sqs:SendMessage Delivery/DeliveriesQueue':
+    'Queues the first verification challenge of a new URL; with verification off nothing is queued.',
+  'Api/UpdateWebhook dynamodb:GetItem Storage/Table TENANT#*':
+    'Read only when a PUT gives a url, to start verification again when it differs; the suite changes no URL.',
+  'Api/VerifyWebhook dynamodb:UpdateItem Storage/Table TENANT#*':
+    'Starts a new verification run; with verification off the route reads the webhook and answers 409 verification_off.',
+  'Api/VerifyWebhook sqs:SendMessage Delivery/DeliveriesQueue':
+    "Queues the new run's first challenge; with verification off the route answers 409 verification_off.",
   'Api/RecoverDeliveries dynamodb:DeleteItem Storage/Table TENANT#*':
     'Releases the recovery lock when the job cannot be queued (SQS refused it).',
   'Api/UpdateWebhook dynamodb:DeleteItem Storage/Table TENANT#*':

@@ -33,7 +33,8 @@ export async function startTestPlatform(
     sqs: { endpoint: inject('sqsEndpoint') },
     tableName: `webhooks-${id}`,
     queuePrefix: `t${id}-`,
-    environment: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...environment },
+    // endpoint verification is off unless a test turns it on (test/integration/endpoint-verification.test.ts)
+    environment: { POWERTOOLS_LOG_LEVEL: 'ERROR', ENDPOINT_VERIFICATION: 'off', ...environment },
     ...options,
   });
   return {

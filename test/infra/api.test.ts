@@ -99,7 +99,12 @@ describe('Construct: Api', () => {
     ['CreateWebhook', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:PutItem']],
     ['ListWebhooks', ['dynamodb:Query'], undefined],
     ['GetWebhook', ['dynamodb:GetItem'], undefined],
-    ['UpdateWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:DeleteItem', 'dynamodb:PutItem']],
+    [
+      'UpdateWebhook',
+      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+    ],
+    ['VerifyWebhook', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], undefined],
     ['DeleteWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:DeleteItem']],
   ])(
     'lets %s do only %j to the table on webhook partitions (TENANT#), and %j to public-keys items',

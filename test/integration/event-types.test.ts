@@ -33,6 +33,8 @@ describe('GET /v2/event-types', () => {
       'delivery.exhausted',
       'webhook.certificate_expiring',
       'delivery.recovered',
+      'webhook.verified',
+      'webhook.verification_failed',
     ]);
   });
 

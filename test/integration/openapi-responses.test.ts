@@ -1,4 +1,6 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../lambdas/adapters/table-keys';
 import { ROUTES } from '../../lambdas/api/routes';
 import { aDeliveryRecord, anEvent } from '../helpers/factories';
 import { seedLog } from '../helpers/log-seed';
@@ -25,7 +27,11 @@ const validator = openApiValidator();
 const answered = new Set<string>();
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ MAX_WEBHOOKS_PER_TENANT: String(MAX_WEBHOOKS) });
+  // endpoint verification on, so that POST …/verify answers; every webhook points at loopback, so no challenge leaves
+  platform = await startTestPlatform({
+    MAX_WEBHOOKS_PER_TENANT: String(MAX_WEBHOOKS),
+    ENDPOINT_VERIFICATION: 'handshake',
+  });
   const tenant = await platform.newTenant();
   key = tenant.key;
   // a loopback port nothing listens on: the retries and tests these exchanges queue fail at once, and stay local
@@ -37,6 +43,15 @@ beforeAll(async () => {
       })
     ).body.id as string;
   ids = { webhook: await create(), doomed: await create(), paused: await create(false), event: 'evt_openapi_1' };
+  // as if created while verification was off: never held back (the pending run's steps then change nothing)
+  for (const id of [ids.webhook, ids.doomed, ids.paused])
+    await platform.documentClient.send(
+      new UpdateCommand({
+        TableName: platform.tableName,
+        Key: { pk: keys.tenant(tenant.tenantId), sk: keys.webhook(id) },
+        UpdateExpression: 'REMOVE verification',
+      }),
+    );
   const receivedAt = new Date(Date.now() - 60_000).toISOString();
   await seedLog(platform, {
     events: [
@@ -75,7 +90,7 @@ const exchanges = (): Exchange[] => [
     method: 'POST',
     path: '/v2/webhooks',
     status: 201,
-    body: { url: 'https://example.com/a', events: ['document.uploaded'], filter: { projectId: ['p1', 2, true] } },
+    body: { url: 'http://127.0.0.1:9/a', events: ['document.uploaded'], filter: { projectId: ['p1', 2, true] } },
   },
   { method: 'POST', path: '/v2/webhooks', status: 400, body: { url: 'ftp://x', events: [] } },
   {
@@ -166,6 +181,9 @@ const exchanges = (): Exchange[] => [
   { method: 'GET', path: '/v2/events?type=nope', status: 400 },
   { method: 'GET', path: `/v2/events/${ids.event}`, status: 200 },
   { method: 'GET', path: '/v2/events/evt_missing', status: 404 },
+  { method: 'POST', path: `/v2/webhooks/${ids.doomed}/verify`, status: 202 },
+  { method: 'POST', path: `/v2/webhooks/${ids.doomed}/verify`, status: 429 },
+  { method: 'POST', path: `/v2/webhooks/${missingWebhook}/verify`, status: 404 },
   { method: 'DELETE', path: `/v2/webhooks/${ids.doomed}`, status: 204 },
   { method: 'DELETE', path: `/v2/webhooks/${ids.doomed}`, status: 404 },
 ];

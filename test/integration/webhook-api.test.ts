@@ -47,6 +47,7 @@ describe('POST /v2/webhooks', () => {
       active: true,
       description: 'prod',
       health: { state: 'healthy', failingSince: null, consecutiveFailures: 0 },
+      verification: null,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: response.body.createdAt,
     });

@@ -5,6 +5,7 @@ import { DeliveryService } from '../../lambdas/core/delivery-service';
 import { newSigningKey } from '../../lambdas/core/signing-keys';
 import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
 import { verifyWebhook } from '../../verify';
+import { startVerification, UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/endpoint-verification';
 import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/http-destination-stub';
@@ -318,6 +319,26 @@ describe('Class: DeliveryService', () => {
         notices: [],
       });
       expect(manual).toEqual({ decision: { action: 'dead-letter', reason }, notices: [] });
+    });
+
+    it('skips, without sending, the deliveries of a webhook whose endpoint is not verified, saying why; manual ones leave the record', async () => {
+      const run = startVerification(now);
+      for (const state of ['pending', 'failed'] as const) {
+        const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+        const webhook = aWebhook({ verification: { ...run, state } });
+        const scheduled = await service.deliver(task, webhook);
+        const manual = await service.deliver(aTask({ trigger: 'manual' }), webhook);
+        expect(ports.send).not.toHaveBeenCalled();
+        expect(scheduled).toEqual({
+          decision: { action: 'done' },
+          record: { status: 'skipped', reason: UNVERIFIED_DELIVERY_REASON },
+          notices: [],
+        });
+        expect(manual.record).toBeUndefined();
+      }
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      await service.deliver(task, aWebhook({ verification: { ...run, state: 'verified' } }));
+      expect(ports.send).toHaveBeenCalledTimes(1);
     });
 
     it('asks for a retry after the scheduled delay and records the attempt as pending', async () => {

@@ -34,6 +34,8 @@ describe('Module: event-catalog', () => {
       'delivery.exhausted',
       'webhook.certificate_expiring',
       'delivery.recovered',
+      'webhook.verified',
+      'webhook.verification_failed',
     ]);
     expect(catalog.types.filter((type) => !isOperational(type))).toEqual(
       PRODUCT_EVENT_TYPES.map((entry) => entry.name),
@@ -56,6 +58,8 @@ describe('Module: event-catalog', () => {
       'delivery.exhausted',
       'webhook.certificate_expiring',
       'delivery.recovered',
+      'webhook.verified',
+      'webhook.verification_failed',
     ]);
     expect(catalog.has('verification.completed')).toBe(false);
     expect(catalog.isOperational('order.paid')).toBe(false);

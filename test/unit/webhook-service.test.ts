@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { LocalDataKeys } from '../../lambdas/adapters/local-data-keys';
 import { EnvelopeSealer } from '../../lambdas/core/secret-sealer';
 import { makeTestCertificates } from '../helpers/test-certificates';
-import { LimitExceededError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
+import type { EndpointVerification, VerificationTask } from '../../lambdas/core/endpoint-verification';
+import {
+  LimitExceededError,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+  VerificationOffError,
+} from '../../lambdas/core/errors';
 import type { Webhook } from '../../lambdas/core/webhook';
 import { WebhookService } from '../../lambdas/core/webhook-service';
 import type {
@@ -32,7 +39,9 @@ class MemoryStore implements WebhookStore {
   async update(tenantId: string, id: string, changes: WebhookChanges) {
     const webhook = await this.get(tenantId, id);
     if (!webhook) return undefined;
-    const { clearDisabledReason, description, filter, signingKey, ...rest } = changes;
+    const { clearDisabledReason, description, filter, signingKey, verification, ...rest } = changes;
+    if (verification) webhook.verification = verification;
+    if (verification === null) delete webhook.verification;
     Object.assign(webhook, rest, description === undefined ? {} : { description: description ?? undefined });
     if (signingKey) webhook.signingKey ??= signingKey;
     if (signingKey === null) {
@@ -68,6 +77,17 @@ class MemoryStore implements WebhookStore {
     Object.assign(webhook, { signingKey, updatedAt });
     return webhook;
   }
+  async restartVerification(
+    tenantId: string,
+    id: string,
+    currentId: string | undefined,
+    next: EndpointVerification,
+    updatedAt: string,
+  ) {
+    const webhook = await this.get(tenantId, id);
+    if (!webhook || webhook.verification?.id !== currentId) return undefined;
+    return Object.assign(webhook, { verification: next, updatedAt });
+  }
   async delete(tenantId: string, id: string) {
     const index = this.webhooks.findIndex((item) => item.tenantId === tenantId && item.id === id);
     if (index >= 0) this.webhooks.splice(index, 1);
@@ -80,16 +100,20 @@ class MemoryStore implements WebhookStore {
 
 const sealer = new EnvelopeSealer(new LocalDataKeys(randomBytes(32).toString('base64')));
 
-function setup(max = 3) {
+function setup(max = 3, { verifying = false, at = () => new Date('2026-01-01T00:00:00Z') } = {}) {
   const store = new MemoryStore();
+  const started: VerificationTask[] = [];
   const service = new WebhookService({
     store,
     urlPolicy: { allowHttp: false, allowLoopback: false },
     maxWebhooksPerTenant: max,
     sealer,
-    now: () => new Date('2026-01-01T00:00:00Z'),
+    ...(verifying
+      ? { verification: { mode: 'handshake' as const, queue: { start: async (task) => void started.push(task) } } }
+      : {}),
+    now: at,
   });
-  return { store, service };
+  return { store, service, started };
 }
 const body = { url: 'https://example.com/hooks', events: ['document.uploaded', 'document.uploaded'] };
 
@@ -400,6 +424,83 @@ describe('Class: WebhookService', () => {
       expect(JSON.stringify(error)).not.toContain('PRIVATE KEY');
       expect(JSON.stringify(error)).not.toContain('zz-secret');
       expect(store.webhooks).toHaveLength(0);
+    });
+  });
+
+  describe('Endpoint verification (handshake)', () => {
+    it('starts a pending run on create and queues its first challenge; off leaves the webhook without one', async () => {
+      const { service, started } = setup(3, { verifying: true });
+      const webhook = await service.create('acme', body);
+      expect(webhook.verification).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
+      expect(started).toEqual([
+        expect.objectContaining({ kind: 'endpoint-verification', webhookId: webhook.id, attempt: 1 }),
+      ]);
+      const off = await setup().service.create('acme', body);
+      expect(off.verification).toBeNull();
+    });
+
+    it('starts a new run when the URL changes, not when it is given unchanged', async () => {
+      const { service, store, started } = setup(3, { verifying: true });
+      const { id } = await service.create('acme', body);
+      store.webhooks[0]!.verification = { ...store.webhooks[0]!.verification!, state: 'verified' };
+      await service.update('acme', id, { url: body.url, description: 'same' });
+      expect(store.webhooks[0]!.verification!.state).toBe('verified');
+      const moved = await service.update('acme', id, { url: 'https://example.org/new' });
+      expect(moved.verification!.state).toBe('pending');
+      expect(started).toHaveLength(2);
+      expect(started[1]!.verificationId).not.toBe(started[0]!.verificationId);
+    });
+
+    it('verify restarts a run, at most once a minute while it is pending; off refuses it', async () => {
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const { service, started } = setup(3, { verifying: true, at: () => clock });
+      const { id } = await service.create('acme', body);
+      await expect(service.verify('acme', id)).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(service.verify('globex', id)).rejects.toBeInstanceOf(NotFoundError);
+      clock = new Date('2026-01-01T00:01:00Z');
+      await expect(service.verify('acme', id)).resolves.toMatchObject({ verification: { state: 'pending' } });
+      expect(started).toHaveLength(2);
+      const { service: off } = setup();
+      const { id: unverified } = await off.create('acme', body);
+      await expect(off.verify('acme', unverified)).rejects.toBeInstanceOf(VerificationOffError);
+    });
+  });
+  describe('Endpoint verification (handshake)', () => {
+    it('starts a pending run on create and queues its first challenge; off leaves the webhook without one', async () => {
+      const { service, started } = setup(3, { verifying: true });
+      const webhook = await service.create('acme', body);
+      expect(webhook.verification).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
+      expect(started).toEqual([
+        expect.objectContaining({ kind: 'endpoint-verification', webhookId: webhook.id, attempt: 1 }),
+      ]);
+      const off = await setup().service.create('acme', body);
+      expect(off.verification).toBeNull();
+    });
+
+    it('starts a new run when the URL changes, not when it is given unchanged', async () => {
+      const { service, store, started } = setup(3, { verifying: true });
+      const { id } = await service.create('acme', body);
+      store.webhooks[0]!.verification = { ...store.webhooks[0]!.verification!, state: 'verified' };
+      await service.update('acme', id, { url: body.url, description: 'same' });
+      expect(store.webhooks[0]!.verification!.state).toBe('verified');
+      const moved = await service.update('acme', id, { url: 'https://example.org/new' });
+      expect(moved.verification!.state).toBe('pending');
+      expect(started).toHaveLength(2);
+      expect(started[1]!.verificationId).not.toBe(started[0]!.verificationId);
+    });
+
+    it('verify restarts a run, at most once a minute while it is pending; off refuses it', async () => {
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const { service, started } = setup(3, { verifying: true, at: () => clock });
+      const { id } = await service.create('acme', body);
+      await expect(service.verify('acme', id)).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(service.verify('globex', id)).rejects.toBeInstanceOf(NotFoundError);
+      clock = new Date('2026-01-01T00:01:00Z');
+      await expect(service.verify('acme', id)).resolves.toMatchObject({ verification: { state: 'pending' } });
+      expect(started).toHaveLength(2);
+      const { service: off } = setup();
+      const { id: unverified } = await off.create('acme', body);
+      await expect(off.verify('acme', unverified)).rejects.toBeInstanceOf(VerificationOffError);
     });
   });
 });

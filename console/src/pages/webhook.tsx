@@ -7,6 +7,7 @@ import { DeliveryLog } from '../components/delivery-log';
 import { ErrorNotice, Loading, Success, Time } from '../components/feedback';
 import { RecoverForm } from '../components/recover-form';
 import { SecretPanel } from '../components/secret-panel';
+import { VerificationDetails } from '../components/verification';
 import { Link, navigate } from '../router';
 import { useAction, useLoad } from '../use-api';
 
@@ -122,6 +123,7 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
           <dd>
             <WebhookState webhook={webhook} /> <Health webhook={webhook} />
           </dd>
+          <VerificationDetails webhook={webhook} onChanged={setChanged} />
           <dt>Description</dt>
           <dd>{webhook.description ?? <span class="muted">none</span>}</dd>
           <dt>Event types</dt>

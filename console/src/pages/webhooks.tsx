@@ -3,6 +3,7 @@ import { targetOf } from '../webhook-target';
 import type { ApiClient } from '../api-client';
 import type { EventSummary, WebhookSummary } from '../api-types';
 import { Health, WebhookState } from '../components/badges';
+import { VerificationBadge } from '../components/verification';
 import { DeliveriesChart } from '../components/deliveries-chart';
 import { countByHour } from '../hourly-counts';
 import { Empty, ErrorNotice, Loading, Time } from '../components/feedback';
@@ -62,7 +63,7 @@ function WebhookRows({ webhooks }: { webhooks: WebhookSummary[] }) {
                 {webhook.description && <div class="muted">{webhook.description}</div>}
               </td>
               <td data-label="State">
-                <WebhookState webhook={webhook} /> <Health webhook={webhook} />
+                <WebhookState webhook={webhook} /> <Health webhook={webhook} /> <VerificationBadge webhook={webhook} />
               </td>
               <td data-label="Events">{webhook.events.join(', ')}</td>
               <td data-label="Created">

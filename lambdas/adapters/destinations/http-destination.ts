@@ -1,4 +1,9 @@
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
+import {
+  USER_AGENT,
+  type AttemptOutcome,
+  type DeliveryAttemptRequest,
+  type DeliveryDestination,
+} from '../../core/delivery-destination';
 import { signatureHeaders } from '../../core/signing';
 import type { SecretSealer } from '../../core/secret-sealer';
 import { signingKeys } from '../../core/signing-keys';
@@ -6,7 +11,7 @@ import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
 import type { EndpointCredentials } from './endpoint-credentials';
 
-export const USER_AGENT = 'Webhooks/1.0';
+export { USER_AGENT };
 
 /**
  * A webhook's URL: the delivery is signed afresh (Standard Webhooks headers) and POSTed through the SSRF-guarded

@@ -99,9 +99,16 @@ export const OPERATIONS: Record<string, Operation> = {
     summary:
       'Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing',
     description:
-      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it.',
+      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge).',
     body: webhookBodies.update,
     success: { status: 200, description: 'The updated webhook', schema: Webhook },
+  },
+  VerifyWebhook: {
+    summary: "Start the endpoint's verification again",
+    description:
+      'A new run of challenges from the first (OPTIONS handshake, then the signed webhook.verification POST, alternating, on the retry schedule); deliveries are skipped until it succeeds. A pending run is restarted at most once a minute: 429 rate_limited with Retry-After. 409 verification_off when the deployment does not verify endpoints.',
+    success: { status: 202, description: 'Started: the webhook, its verification pending', schema: Webhook },
+    errors: [409],
   },
   DeleteWebhook: {
     summary: 'Delete a webhook; deliveries already queued for it are skipped',
@@ -143,13 +150,13 @@ export const OPERATIONS: Record<string, Operation> = {
   RetryDelivery: {
     summary: 'Send a delivery again, once, now',
     description:
-      "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled; a 404 says so when the event is past its retention.",
+      "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge; a 404 says so when the event is past its retention.",
     success: { status: 202, description: 'Queued', schema: QueuedRetry },
     errors: [409],
   },
   TestWebhook: {
     summary: "Send the catalog's example of an event type to this webhook only",
-    description: `eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled.`,
+    description: `eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge.`,
     body: testEventSchema,
     success: { status: 202, description: 'Queued', schema: QueuedTest },
     errors: [409],
@@ -157,7 +164,7 @@ export const OPERATIONS: Record<string, Operation> = {
   RecoverDeliveries: {
     summary: 'Re-queue every failed delivery of a time window, in the background',
     description:
-      "One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled.",
+      "One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge. Deliveries skipped because the endpoint was not verified yet are recovered too.",
     body: recoverRequestSchema,
     success: { status: 202, description: 'Started', schema: StartedRecovery },
     errors: [409],

@@ -124,6 +124,30 @@ const EndpointTls = documented(
   },
 );
 
+const Verification = documented(
+  z.nullable(
+    z.strictObject({
+      state: documented(z.enum(['pending', 'verified', 'failed']), {
+        description:
+          'pending: only the challenge is sent (deliveries are skipped, recover sends them once verified); failed: the whole schedule went unanswered, POST …/verify starts again',
+      }),
+      startedAt: instant(),
+      attempts: documented(z.number(), { description: 'challenges sent in this run' }),
+      lastAttemptAt: z.nullable(instant()),
+      lastError: documented(z.nullable(z.string()), { description: 'what the last challenge got back' }),
+      verifiedAt: z.nullable(instant()),
+      method: documented(z.nullable(z.enum(['handshake', 'challenge'])), {
+        description: 'handshake: answered the OPTIONS handshake; challenge: echoed the signed POST',
+      }),
+    }),
+  ),
+  {
+    id: 'Verification',
+    description:
+      "Whether the endpoint's owner consented to receive deliveries; null when they are not held back (verification was off when the webhook got its URL)",
+  },
+);
+
 export const Destination = documented(
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('sqs'), queueArn: z.string() }),
@@ -161,6 +185,7 @@ const webhookFields = {
     text('present when the platform switched the webhook off (410 Gone, or failing for days)'),
   ),
   health: Health,
+  verification: Verification,
   createdAt: instant(),
   updatedAt: instant(),
 };
