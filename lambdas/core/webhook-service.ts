@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor } from './cursor';
-import { NotFoundError } from './errors';
+import { NotFoundError, ValidationError } from './errors';
+import { limitsOf, type TenantLimits } from './tenants';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
 import type { UrlPolicy } from './url-guard';
@@ -12,6 +13,8 @@ export interface WebhookServiceOptions {
   store: WebhookStore;
   urlPolicy: UrlPolicy;
   maxWebhooksPerTenant: number;
+  /** A tenant's limits, its settings over the deployment's (docs/design.md §16), read afresh for each request. */
+  tenantLimits?: (tenantId: string) => Promise<TenantLimits>;
   now?: () => Date;
 }
 
@@ -31,8 +34,32 @@ export class WebhookService {
     this.now = options.now ?? (() => new Date());
   }
 
+  private limits(tenantId: string): Promise<TenantLimits> {
+    const { tenantLimits, maxWebhooksPerTenant } = this.options;
+    return tenantLimits
+      ? tenantLimits(tenantId)
+      : Promise.resolve(limitsOf(undefined, { maxWebhooks: maxWebhooksPerTenant }));
+  }
+
+  /** The tenant's own bounds on what a webhook may ask for: its allowed event types and its highest throttle rate. */
+  private checkAgainst(limits: TenantLimits, input: { events?: string[]; throttleRate?: number | null }): void {
+    const refused = limits.allowedEventTypes
+      ? input.events?.find((type) => !limits.allowedEventTypes!.includes(type))
+      : undefined;
+    if (refused !== undefined) {
+      const message = `"${refused}" is not among this tenant's event types (${limits.allowedEventTypes!.join(', ')})`;
+      throw new ValidationError(`Invalid webhook: events: ${message}`, [{ path: 'events', message }]);
+    }
+    if (input.throttleRate && input.throttleRate > limits.maxThrottleRate) {
+      const message = `must be at most ${limits.maxThrottleRate} deliveries per second for this tenant`;
+      throw new ValidationError(`Invalid webhook: throttleRate: ${message}`, [{ path: 'throttleRate', message }]);
+    }
+  }
+
   async create(tenantId: string, body: unknown): Promise<WebhookResource> {
     const input = parseOrThrow(this.schemas.create, body, 'webhook');
+    const limits = await this.limits(tenantId);
+    this.checkAgainst(limits, input);
     const timestamp = this.now().toISOString();
     const webhook: Webhook = {
       tenantId,
@@ -49,7 +76,7 @@ export class WebhookService {
       createdAt: timestamp,
       updatedAt: timestamp,
     };
-    await this.options.store.create(webhook, this.options.maxWebhooksPerTenant);
+    await this.options.store.create(webhook, limits.maxWebhooks);
     return toResource(webhook, { withSecret: true });
   }
 
@@ -74,6 +101,7 @@ export class WebhookService {
   async update(tenantId: string, id: string, body: unknown): Promise<WebhookResource> {
     const changes = parseOrThrow(this.schemas.update, body, 'webhook');
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
+    if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
     const updated = await this.options.store.update(tenantId, id, {
       ...changes,
       clearDisabledReason: changes.active === true,
