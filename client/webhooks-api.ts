@@ -9,6 +9,7 @@ export interface Error {
       | "invalid_json"
       | "validation_error"
       | "unauthorized"
+      | "forbidden"
       | "not_found"
       | "limit_exceeded"
       | "webhook_inactive"
@@ -258,6 +259,106 @@ export interface EventTypeList {
     schema?: Partial<Record<string, any>>;
     operational: boolean;
   }[];
+}
+
+/** Overrides of the deployment's settings; an absent one is the deployment's */
+export interface TenantSettings {
+  maxWebhooks?: number;
+  allowedEventTypes?: EventType[];
+  maxThrottleRate?: number;
+  manualAttemptsPerHour?: number;
+}
+
+/** A tenant */
+export interface Tenant {
+  /** the id the team uses for its customer */
+  id: string;
+  name?: string;
+  /** Overrides of the deployment's settings; an absent one is the deployment's */
+  settings: TenantSettings;
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  updatedAt: string;
+}
+
+/** A page; a filtered page may hold fewer items than the limit and still have more */
+export interface TenantPage {
+  data: Tenant[];
+  hasMore: boolean;
+  /** pass as cursor for the next page */
+  nextCursor: string | null;
+}
+
+/** A tenant with its webhook count and its deliveries of the last 24 hours */
+export interface TenantDetail {
+  /** the id the team uses for its customer */
+  id: string;
+  name?: string;
+  /** Overrides of the deployment's settings; an absent one is the deployment's */
+  settings: TenantSettings;
+  /** empty for an implicit tenant */
+  createdAt: string;
+  /** empty for an implicit tenant */
+  updatedAt: string;
+  /** true: it has keys or webhooks but no tenant item (default settings) */
+  implicit: boolean;
+  webhookCount: number;
+  deliveriesLast24h: {
+    counts: {
+      pending: number;
+      delivered: number;
+      failed: number;
+      skipped: number;
+    };
+    /** false when the tenant had more events than were counted */
+    complete: boolean;
+  };
+}
+
+/** An API key or portal token, without the key */
+export interface ApiKeySummary {
+  /** SHA-256 of the key: how it is listed and revoked */
+  keyHash: string;
+  name: string;
+  kind: "api-key" | "portal-token";
+  state: "active" | "revoked" | "expired";
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  revokedAt?: string;
+  /** @format date-time */
+  expiresAt?: string;
+}
+
+/** The tenant's API keys and portal tokens */
+export interface ApiKeyList {
+  data: ApiKeySummary[];
+}
+
+/** A new API key: the key is in this answer only */
+export interface CreatedApiKey {
+  /** shown this once only */
+  key: string;
+  /** SHA-256 of the key: how it is listed and revoked */
+  keyHash: string;
+  name: string;
+  kind: "api-key" | "portal-token";
+  state: "active" | "revoked" | "expired";
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  revokedAt?: string;
+  /** @format date-time */
+  expiresAt?: string;
+}
+
+/** A console link for one tenant */
+export interface PortalLink {
+  /** the console, signed in as the tenant until expiresAt (the token is in the fragment) */
+  url: string;
+  /** @format date-time */
+  expiresAt: string;
 }
 
 export interface CreateWebhookPayload {

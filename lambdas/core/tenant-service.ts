@@ -40,7 +40,7 @@ export interface TenantDetail extends Tenant {
 /** How many pages of events (100 each) the 24-hour counts read at most: a bound on one admin request. */
 export const MAX_EVENT_PAGES_COUNTED = 10;
 
-const tenantListQuerySchema = z.strictObject({
+export const tenantListQuerySchema = z.strictObject({
   limit: listQuerySchema.shape.limit,
   cursor: listQuerySchema.shape.cursor,
 });
