@@ -153,13 +153,54 @@ export function openApiDocument(surface: Surface = 'tenant') {
     if (!operation) throw new Error(`Route ${route.name} has no entry in lambdas/api/openapi/operations.ts`);
     (paths[path] ??= {})[route.method.toLowerCase()] = operationObject(route, path, operation);
   }
-  return {
+  return withoutUnusedComponents({
     openapi: '3.1.0',
     info: INFO[surface],
     servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }],
     security: [surface === 'tenant' ? { bearer: [] } : { sigv4: [] }],
     paths,
     components: components(),
+  });
+}
+
+/**
+ * Both surfaces draw on one set of schemas, error responses and security schemes: each description keeps only those
+ * its paths reach (directly or through other components) and the scheme it requires.
+ */
+function withoutUnusedComponents<D extends { paths: unknown; security: Record<string, unknown>[]; components: any }>(
+  document: D,
+): D {
+  const reached = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string' && !reached.has(inner)) {
+        reached.add(inner);
+        const [, , kind, name] = inner.split('/');
+        visit(document.components[kind!]?.[name!]);
+      } else visit(inner);
+    }
+  };
+  visit(document.paths);
+  const keep = (kind: string) =>
+    Object.fromEntries(
+      Object.entries(document.components[kind] as Record<string, unknown>).filter(([name]) =>
+        reached.has(`#/components/${kind}/${name}`),
+      ),
+    );
+  const schemes = new Set(document.security.flatMap((requirement) => Object.keys(requirement)));
+  return {
+    ...document,
+    components: {
+      securitySchemes: Object.fromEntries(
+        Object.entries(document.components.securitySchemes as Record<string, unknown>).filter(([name]) =>
+          schemes.has(name),
+        ),
+      ),
+      responses: keep('responses'),
+      schemas: keep('schemas'),
+    },
   };
 }
 
