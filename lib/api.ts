@@ -193,13 +193,17 @@ export class Api extends Construct {
     this.acknowledgeNagFindings(config);
   }
 
-  /** `execute-api:Invoke` on exactly the `/admin` methods (docs/design.md §16), for the team's backend. */
+  /**
+   * `execute-api:Invoke` on exactly the `/admin` methods (docs/design.md §16), for the team's backend. Each ARN's `*`
+   * stands for a path parameter (cdk-nag's AwsSolutions-IAM5 flags them in the grantee's policy).
+   */
   public grantAdmin(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({
+    const grant = Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],
       resourceArns: this.adminMethods.map((method) => method.methodArn),
     });
+    return grant;
   }
 
   private acknowledgeNagFindings(config: WebhooksConfig): void {
