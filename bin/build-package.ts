@@ -95,6 +95,17 @@ await build({
   target: 'es2022',
   logLevel: 'warning',
 });
+// the typed admin client: it signs with the AWS SDK's signer and credential chain, dependencies of the package
+await build({
+  entryPoints: [join(PACKAGE_ROOT, 'client', 'admin.ts')],
+  outfile: join(DIST, 'admin.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['@aws-sdk/*', '@smithy/*'],
+  logLevel: 'warning',
+});
 execFileSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(PACKAGE_ROOT, 'tsconfig.package.json')], {
   stdio: ['ignore', 'inherit', 'inherit'],
 });

@@ -44,6 +44,8 @@ export const KEY_PATTERNS = {
   /** a webhook's delivery log */
   deliveryLog: keys.webhook('*'),
   events: keys.event('*', '*'),
+  /** the tenant items (docs/design.md §16): one partition */
+  tenants: keys.tenants,
   /** the EventsByTime index's partition: one per tenant */
   eventsByTime: `${TABLE.eventsByTime.partitionPrefix}*`,
 } as const;
@@ -58,6 +60,16 @@ const DELIVER = [
   { actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
 ] as const satisfies TableAccess;
 
+/** A tenant's settings (its tenant item), read where they bind. */
+const TENANT_SETTINGS = { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenants] } as const satisfies TableGrant;
+
+/** The events index, then the page's event headers and their delivery records' statuses, a BatchGetItem each. */
+const LIST_EVENTS = [
+  { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
+  { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
+  { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+] as const satisfies TableAccess;
+
 export const TABLE_ACCESS = {
   /** Looks up the hash of a bearer key: one GetItem, and nothing of any tenant's webhooks or secrets. */
   authorizer: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
@@ -65,6 +77,7 @@ export const TABLE_ACCESS = {
   createWebhook: [
     { actions: ['PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
+    TENANT_SETTINGS,
   ],
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
@@ -75,6 +88,7 @@ export const TABLE_ACCESS = {
   updateWebhook: [
     { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
+    TENANT_SETTINGS,
   ],
   rotateWebhookSecret: [
     { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
@@ -98,12 +112,7 @@ export const TABLE_ACCESS = {
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
-  /** The events index, then the page's event headers and their delivery records' statuses, a BatchGetItem each. */
-  listEvents: [
-    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
-    { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
-    { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
-  ],
+  listEvents: LIST_EVENTS,
   getEvent: [
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
@@ -120,6 +129,7 @@ export const TABLE_ACCESS = {
    */
   retryDelivery: [
     { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    TENANT_SETTINGS,
     { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
@@ -132,10 +142,23 @@ export const TABLE_ACCESS = {
    */
   recover: [
     { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    TENANT_SETTINGS,
     { actions: ['Query', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
   deliver: DELIVER,
+  /** The operator plane (docs/design.md §16): tenant items, and a tenant's keys by its references to them. */
+  putTenant: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenants] }],
+  listTenants: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenants] }],
+  /** The item, the webhook count and whether it has keys (its partition), and its last 24 h of events. */
+  getTenant: [TENANT_SETTINGS, { actions: ['GetItem', 'Query'], leadingKeys: [KEY_PATTERNS.tenant] }, ...LIST_EVENTS],
+  /** The key and the tenant's reference to it, in one transaction (portal links too). */
+  createApiKey: [{ actions: ['PutItem'], leadingKeys: [KEY_PATTERNS.apiKey, KEY_PATTERNS.tenant] }],
+  listApiKeys: [
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.apiKey] },
+  ],
+  revokeApiKey: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
   /** The ordered lane: deliver's access, and where each delivery stands in its schedule (its record, read in a batch). */
   deliverOrdered: [...DELIVER, { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] }],
 } as const satisfies Record<string, TableAccess>;

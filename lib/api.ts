@@ -6,18 +6,20 @@ import {
   IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
+  type Method,
   MethodLoggingLevel,
   RequestAuthorizer,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
-import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/api/routes';
+import { AUTHORIZER_ENTRY, ROUTES, routeMounts } from '../lambdas/api/routes';
 import { TABLE_ACCESS } from '../lambdas/table-access';
 import {
   API_THROTTLING,
@@ -78,6 +80,8 @@ export class Api extends Construct {
   public readonly urlOutput: CfnOutput;
   /** The per-client rate limits (WAF), unless context `wafEnabled` is false. */
   public readonly rateLimits?: ApiRateLimits;
+  /** The `/admin` methods (AWS_IAM): what `grantAdmin` allows, and nothing else. */
+  public readonly adminMethods: Method[] = [];
 
   public constructor(scope: Construct, id: string, { table, config, queues, dataKey, secretsKey }: ApiProps) {
     super(scope, id);
@@ -107,7 +111,6 @@ export class Api extends Construct {
       endpointTypes: [EndpointType.REGIONAL],
       // the account-wide role API Gateway writes logs with, only when asked for (lib/stack-config.ts, apiGatewayLogging)
       cloudWatchRole: config.apiGatewayLogging === 'create-account-role',
-      defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM },
       deployOptions: {
         throttlingRateLimit: API_THROTTLING.rateLimit,
         throttlingBurstLimit: API_THROTTLING.burstLimit,
@@ -134,38 +137,53 @@ export class Api extends Construct {
       ...sharedEnvironment(config),
       ...settingsEnvironment(config, ['maxWebhooksPerTenant', 'endpointVerification']),
     };
-    this.routeFunctions = ROUTES.map((route) => {
-      const fn = new WebhooksFunction(this, route.name, {
-        entry: `api/${route.entry}`,
-        description: `${route.method} ${route.path}`,
-        timeout,
-        memorySize: FUNCTION_MEMORY_MB.api,
-        logGroupRetention: config.logRetention,
-        dataKey,
-        environment: routeEnvironment,
-      });
-      fn.bindTable(table, route.table);
-      if (route.secrets) fn.bindSecretsKey(secretsKey, route.secrets);
-      for (const name of route.queues ?? []) {
-        queues[name].grant(fn, 'sqs:SendMessage');
-        fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);
-      }
+    const functionsByRoute = new Map(
+      ROUTES.map((route) => {
+        const fn = new WebhooksFunction(this, route.name, {
+          entry: `api/${route.entry}`,
+          description: `${route.method} ${route.path}`,
+          timeout,
+          memorySize: FUNCTION_MEMORY_MB.api,
+          logGroupRetention: config.logRetention,
+          dataKey,
+          environment: routeEnvironment,
+        });
+        fn.bindTable(table, route.table);
+        if (route.secrets) fn.bindSecretsKey(secretsKey, route.secrets);
+        for (const name of route.queues ?? []) {
+          queues[name].grant(fn, 'sqs:SendMessage');
+          fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);
+        }
+        return [route.name, fn] as const;
+      }),
+    );
+    this.routeFunctions = [...functionsByRoute.values()];
+    // each tenant route twice (the tenant's, and the team's backend's under /admin/tenants/{tenantId}), one function
+    for (const { route, path, authorization } of routeMounts()) {
       const method = this.restApi.root
-        .resourceForPath(route.path)
+        .resourceForPath(path)
         .addMethod(
           route.method,
-          new LambdaIntegration(fn),
-          route.public ? { authorizationType: AuthorizationType.NONE } : undefined,
+          new LambdaIntegration(functionsByRoute.get(route.name)!),
+          authorization === 'NONE'
+            ? { authorizationType: AuthorizationType.NONE }
+            : authorization === 'AWS_IAM'
+              ? { authorizationType: AuthorizationType.IAM }
+              : { authorizer, authorizationType: AuthorizationType.CUSTOM },
         );
-      if (route.public) acknowledgePublicRoute(method);
-      else
-        Validations.of(method).acknowledge({
-          id: 'AwsSolutions-COG4',
-          reason:
-            'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
-        });
-      return fn;
-    });
+      if (authorization === 'NONE') {
+        acknowledgePublicRoute(method);
+        continue;
+      }
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          authorization === 'AWS_IAM'
+            ? "The /admin routes are the team's backend's, authorized by IAM (SigV4) and granted with grantAdmin (docs/design.md §16)."
+            : 'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
+      });
+      if (authorization === 'AWS_IAM') this.adminMethods.push(method);
+    }
 
     for (const type of Object.keys(GATEWAY_ERRORS) as GatewayErrorType[]) {
       this.restApi.addGatewayResponse(`GatewayResponse${type}`, {
@@ -186,6 +204,19 @@ export class Api extends Construct {
     if (config.wafEnabled)
       this.rateLimits = new ApiRateLimits(this, 'RateLimits', { stage: this.restApi.deploymentStage });
     this.acknowledgeNagFindings(config);
+  }
+
+  /**
+   * `execute-api:Invoke` on exactly the `/admin` methods (docs/design.md §16), for the team's backend. Each ARN's `*`
+   * stands for a path parameter (cdk-nag's AwsSolutions-IAM5 flags them in the grantee's policy).
+   */
+  public grantAdmin(grantee: IGrantable): Grant {
+    const grant = Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: this.adminMethods.map((method) => method.methodArn),
+    });
+    return grant;
   }
 
   private acknowledgeNagFindings(config: WebhooksConfig): void {

@@ -50,6 +50,7 @@ export interface WebhookPlatformProps {
  * ```ts
  * const webhooks = new WebhookPlatform(this, 'Webhooks', { alarmEmail: 'oncall@example.com' });
  * webhooks.grantPublish(producerRole);
+ * webhooks.grantAdmin(backendRole); // the /admin API: tenants, keys, portal links, acting for a tenant
  * ```
  */
 export class WebhookPlatform extends Construct {
@@ -152,5 +153,13 @@ export class WebhookPlatform extends Construct {
   /** Lets a producer (a role or function, possibly in another stack) send events, and not receive them. */
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
     return this.delivery.grantPublish(grantee);
+  }
+
+  /**
+   * Lets the team's backend call the operator plane (`/admin`, docs/design.md §16) with SigV4: `execute-api:Invoke`
+   * on exactly the admin methods, none of the tenants' `/v2` ones.
+   */
+  public grantAdmin(grantee: iam.IGrantable): iam.Grant {
+    return this.api.grantAdmin(grantee);
   }
 }

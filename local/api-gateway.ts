@@ -8,11 +8,12 @@ import type {
   Context,
 } from 'aws-lambda';
 import { gatewayErrorBody, GATEWAY_ERRORS, type GatewayErrorType } from '../lambdas/api/gateway-responses';
-import { apiEntryPath, AUTHORIZER_ENTRY, ROUTES, type Route } from '../lambdas/api/routes';
+import { apiEntryPath, AUTHORIZER_ENTRY, routeMounts } from '../lambdas/api/routes';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
 import { isConsoleRequest, serveConsole } from './console-route';
 import { runAsFunction } from '../lambdas/adapters/observability';
 import { lambdaContext } from './lambda-context';
+import { localAdminCredential, verifySigV4, type AdminCredential } from './sigv4-verifier';
 
 type SourceHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -22,8 +23,8 @@ export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<AP
 export interface MountedRoute {
   method: string;
   resource: string;
-  /** CUSTOM runs the authorizer first; NONE is public (the console's files). */
-  authorization: 'CUSTOM' | 'NONE';
+  /** CUSTOM runs the authorizer first; AWS_IAM checks a SigV4 signature (the /admin routes); NONE is public (the console's files). */
+  authorization: 'CUSTOM' | 'AWS_IAM' | 'NONE';
   handler: ProxyHandler;
 }
 
@@ -32,6 +33,8 @@ export interface GatewayRoutes {
   authorizer: Authorizer;
   /** Serve the console built from source at /console (npm start); the artifact runtime routes it to its function instead. */
   consoleFromSource?: boolean;
+  /** What AWS_IAM methods accept in place of IAM: the local admin credential (default: from the environment). */
+  adminCredential?: AdminCredential;
 }
 
 // API Gateway's own payload limit; the handlers enforce the API's much smaller one.
@@ -43,15 +46,15 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${path.replace(/\{(\w+)\+\}/g, '(?<$1>.+)').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
 }
 
-/** Loads the same handler files that lib/api.ts deploys, from the same route table. */
+/** Loads the same handler files that lib/api.ts deploys, mounted where it mounts them (`routeMounts`). */
 export async function loadRoutes(): Promise<GatewayRoutes> {
   const routes = await Promise.all(
-    ROUTES.map(async (route: Route): Promise<MountedRoute> => {
+    routeMounts().map(async ({ route, path, authorization }): Promise<MountedRoute> => {
       const module = (await import(apiEntryPath(route.entry))) as { handler: SourceHandler };
       return {
         method: route.method,
-        resource: route.path,
-        authorization: route.public ? 'NONE' : 'CUSTOM',
+        resource: path,
+        authorization,
         handler: (event) => {
           const invocation = lambdaContext(route.name, FUNCTION_TIMEOUT_SECONDS.api);
           return runAsFunction(invocation, () => module.handler(event, invocation));
@@ -102,6 +105,13 @@ function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requ
   response.end(gatewayErrorBody(type, requestId));
 }
 
+/** API Gateway's answer to each way a SigV4 signature fails. */
+const SIGV4_REFUSALS = {
+  missing: 'MISSING_AUTHENTICATION_TOKEN',
+  invalid: 'INVALID_SIGNATURE',
+  expired: 'EXPIRED_TOKEN',
+} as const satisfies Record<string, GatewayErrorType>;
+
 /** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403, any other throw AUTHORIZER_FAILURE. */
 async function authorize(
   authorizer: Authorizer,
@@ -128,7 +138,12 @@ async function authorize(
  * A REST API Gateway on a laptop, which also serves the web console at /console as the stack does: matches the route, runs the REQUEST authorizer (401 without a key),
  * builds the proxy event with the authorizer's context, and returns the handler's response as is.
  */
-export function createApiGateway({ routes, authorizer, consoleFromSource = false }: GatewayRoutes): Server {
+export function createApiGateway({
+  routes,
+  authorizer,
+  consoleFromSource = false,
+  adminCredential = localAdminCredential(),
+}: GatewayRoutes): Server {
   const mountedRoutes = routes.map((route) => ({ ...route, pattern: pathPattern(route.resource) }));
   return createServer(async (request, response) => {
     const requestId = randomUUID();
@@ -145,13 +160,23 @@ export function createApiGateway({ routes, authorizer, consoleFromSource = false
       const body = await readBody(request);
       if (body === 'too_large') return sendGatewayError(response, 'REQUEST_TOO_LARGE', requestId);
 
-      const headers = singleValueHeaders(request);
+      // API Gateway tells the integration the scheme the caller used
+      const headers = { ...singleValueHeaders(request), 'x-forwarded-proto': 'http' };
       const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : null;
       const pathParameters = mounted.pattern.exec(resourcePath)?.groups ?? null;
       const decodedPathParameters = pathParameters
         ? Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, decodePathSegment(value)]))
         : null;
       const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${STAGE}/${request.method}${url.pathname}`;
+
+      if (mounted.authorization === 'AWS_IAM') {
+        const rawPath = (request.url ?? '/').split('?')[0]!;
+        const verdict = await verifySigV4(
+          { method: request.method!, path: rawPath, query: url.searchParams, headers, body },
+          adminCredential,
+        );
+        if (!verdict.ok) return sendGatewayError(response, SIGV4_REFUSALS[verdict.refusal], requestId);
+      }
 
       let authorizerContext: Record<string, unknown> | undefined;
       if (mounted.authorization === 'CUSTOM') {

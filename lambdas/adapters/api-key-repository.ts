@@ -1,4 +1,13 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../core/api-keys';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
@@ -15,14 +24,67 @@ export class DynamoApiKeyRepository {
     private readonly tableName: string,
   ) {}
 
+  /** The key and the tenant's reference to it, in one transaction; the reference expires with a portal token. */
   async put(record: ApiKeyRecord): Promise<void> {
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: keys.apiKey(record.keyHash), sk: keys.apiKeySort, ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: keys.apiKey(record.keyHash), sk: keys.apiKeySort, ...record },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: keys.tenant(record.tenantId),
+                sk: keys.tenantApiKey(record.keyHash),
+                keyHash: record.keyHash,
+                ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
+              },
+            },
+          },
+        ],
       }),
     );
+  }
+
+  /** The tenant's references (one Query), then the keys themselves (BatchGetItem, 100 at a time) for their state. */
+  async listOfTenant(tenantId: string): Promise<ApiKeyRecord[]> {
+    const hashes: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': keys.tenantApiKeyPrefix },
+          ProjectionExpression: 'keyHash',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      hashes.push(...(page.Items ?? []).map((item) => item.keyHash as string));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const records: ApiKeyRecord[] = [];
+    for (let start = 0; start < hashes.length; start += 100) {
+      let requested: Record<string, unknown>[] | undefined = hashes
+        .slice(start, start + 100)
+        .map((hash) => ({ pk: keys.apiKey(hash), sk: keys.apiKeySort }));
+      while (requested?.length) {
+        const answer: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested } } }),
+        );
+        records.push(...(answer.Responses?.[this.tableName] ?? []).map((item) => toRecord(item as ApiKeyItem)));
+        requested = answer.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return records
+      .filter((record) => record.tenantId === tenantId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async find(keyHash: string): Promise<ApiKeyRecord | undefined> {
@@ -51,16 +113,20 @@ export class DynamoApiKeyRepository {
     return records;
   }
 
-  /** False when no such key exists. */
-  async revoke(keyHash: string, revokedAt: string): Promise<boolean> {
+  /** False when no such key exists, or it is not `tenantId`'s. */
+  async revoke(keyHash: string, revokedAt: string, tenantId?: string): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: keys.apiKey(keyHash), sk: keys.apiKeySort },
           UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':now': revokedAt },
+          ConditionExpression:
+            tenantId === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND tenantId = :tenantId',
+          ExpressionAttributeValues: {
+            ':now': revokedAt,
+            ...(tenantId === undefined ? {} : { ':tenantId': tenantId }),
+          },
         }),
       );
       return true;

@@ -22,18 +22,20 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly perHour = MANUAL_ATTEMPTS_PER_HOUR,
+    /** The tenant's budget per hour: its setting (docs/design.md §16), read when a budget is taken. */
+    private readonly perHourOf: (tenantId: string) => Promise<number> = async () => MANUAL_ATTEMPTS_PER_HOUR,
   ) {}
 
   async takeFromBudget(tenantId: string, count: number, now: Date): Promise<Permit> {
     if (count === 0) return { ok: true };
+    const perHour = await this.perHourOf(tenantId);
     const refill = nextHourStart(now);
     const hour = new Date(refill.getTime() - 3600_000).toISOString().slice(0, 13);
     const refused = {
       ok: false as const,
       retryAfterSeconds: Math.max(1, Math.ceil((refill.getTime() - now.getTime()) / 1000)),
     };
-    if (count > this.perHour) return refused;
+    if (count > perHour) return refused;
     try {
       await this.client.send(
         new UpdateCommand({
@@ -43,7 +45,7 @@ export class DynamoManualAttemptRepository implements ManualAttemptLimits, Recov
           ConditionExpression: 'attribute_not_exists(used) OR used <= :left',
           ExpressionAttributeValues: {
             ':count': count,
-            ':left': this.perHour - count,
+            ':left': perHour - count,
             ':expiresAt': epochSeconds(refill) + 86_400,
           },
         }),

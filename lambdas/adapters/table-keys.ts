@@ -21,6 +21,13 @@ export const keys = {
   publicKeysSort: 'PUBLICKEYS',
   apiKey: (keyHash: string) => `APIKEY#${keyHash}`,
   apiKeySort: 'APIKEY',
+  /** A tenant's reference to one of its keys or portal tokens (under `TENANT#<t>`), so its keys list without a Scan. */
+  tenantApiKey: (keyHash: string) => `APIKEY#${keyHash}`,
+  tenantApiKeyPrefix: 'APIKEY#',
+  /** The tenant items (docs/design.md §16): one partition, a tenant per sort key, listed in id order. */
+  tenants: 'TENANTS',
+  tenantItem: (tenantId: string) => `TENANT#${tenantId}`,
+  tenantItemPrefix: 'TENANT#',
   /**
    * A delivery's sort key under `WEBHOOK#<webhookId>`: time first, so a webhook's log lists newest first and
    * a time window is a key range, with no index and no extra write (docs/architecture.md, "Delivery log").

@@ -3,6 +3,7 @@ import { DynamoDeliveryLogReader } from '../adapters/delivery-log-reader';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
 import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
+import { tenantLimitsReader } from '../adapters/tenant-repository';
 import { sqsDeliveryQueue, sqsPlatformEventQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -14,9 +15,15 @@ import { TestEventService } from '../core/test-event-service';
 // The routes that send to the pipeline (docs/design.md §6b). Each function is given only its own queue's URL (routes.ts
 // `queues`), so each service is built on demand, by the one handler that uses it, once per container.
 const config = loadConfig();
+const tenantLimits = tenantLimitsReader(documentClient, config.TABLE_NAME, {
+  maxWebhooks: config.MAX_WEBHOOKS_PER_TENANT,
+});
 const webhooks = () => new DynamoWebhookRepository(documentClient, config.TABLE_NAME);
 const queues = () => new SqsQueues(sqsClient);
-const manualAttempts = () => new DynamoManualAttemptRepository(documentClient, config.TABLE_NAME);
+const manualAttempts = () =>
+  new DynamoManualAttemptRepository(documentClient, config.TABLE_NAME, async (tenantId) => {
+    return (await tenantLimits(tenantId)).manualAttemptsPerHour;
+  });
 
 export const retryDeliveryService = () =>
   new RetryDeliveryService({

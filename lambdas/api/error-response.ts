@@ -13,6 +13,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_json: 400,
   validation_error: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   limit_exceeded: 409,
   webhook_inactive: 409,

@@ -5,7 +5,26 @@
 export const GATEWAY_ERRORS = {
   UNAUTHORIZED: { statusCode: 401, code: 'unauthorized', message: 'Missing or invalid API key' },
   ACCESS_DENIED: { statusCode: 401, code: 'unauthorized', message: 'Missing or invalid API key' },
-  MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, code: 'not_found', message: 'No such route' },
+  /**
+   * API Gateway's answer both to an unknown route and to an `/admin` (IAM) method called without a SigV4 signature:
+   * it cannot tell them apart, so neither says which (docs/design.md §16).
+   */
+  MISSING_AUTHENTICATION_TOKEN: {
+    statusCode: 403,
+    code: 'forbidden',
+    message: 'No such route, or it needs a SigV4 signature (the /admin routes)',
+  },
+  /** An `/admin` call whose signature, access key or signed headers do not check out. */
+  INVALID_SIGNATURE: {
+    statusCode: 403,
+    code: 'forbidden',
+    message: 'The SigV4 signature does not match, or its access key is not allowed',
+  },
+  EXPIRED_TOKEN: {
+    statusCode: 403,
+    code: 'forbidden',
+    message: 'The signature is more than 15 minutes from the current time, or its credentials expired',
+  },
   THROTTLED: { statusCode: 429, code: 'rate_limited', message: 'Too many requests; slow down and retry' },
   REQUEST_TOO_LARGE: { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large' },
   // the authorizer failed instead of deciding (lambdas/api/authorizer.ts: the identity provider is unavailable)

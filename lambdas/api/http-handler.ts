@@ -6,6 +6,8 @@ import { DomainError, InvalidJsonError, PayloadTooLargeError } from '../core/err
 import { loadEventCatalogFile } from '../adapters/event-catalog-file';
 import { logger } from '../adapters/observability';
 import { isServerError, toErrorResponse } from './error-response';
+import { isAdminResource } from './routes';
+import { assertTenantId } from '../core/tenants';
 
 // the team's event catalog, when it has one (configuration, read once at start-up)
 loadEventCatalogFile();
@@ -31,6 +33,14 @@ export interface ApiResponse {
 }
 
 type Action = (request: ApiRequest) => Promise<ApiResponse>;
+
+/** An admin route's request (docs/design.md §16): API Gateway checked the caller's SigV4 signature against IAM. */
+export interface AdminRequest extends Omit<ApiRequest, 'tenantId'> {
+  /** The API's own public URL (scheme, host, stage or base path), for links the answer gives out. */
+  publicBaseUrl: string;
+}
+
+type AdminAction = (request: AdminRequest) => Promise<ApiResponse>;
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
@@ -86,28 +96,9 @@ const errorsAsResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
   },
 });
 
-/**
- * Wraps a route's action as a Lambda handler: the tenant comes only from the authorizer's context, JSON
- * bodies are parsed when the route takes one, and every error leaves as the API's error shape.
- */
-export function apiHandler(action: Action, { takesBody }: { takesBody: boolean }) {
-  return wrapped(takesBody, (event, request) => {
-    const tenantId = event.requestContext?.authorizer?.tenantId;
-    if (typeof tenantId !== 'string' || tenantId === '') {
-      throw new DomainError('unauthorized', 'Missing or invalid API key');
-    }
-    return action({ tenantId, ...request });
-  });
-}
-
-/** As apiHandler, for a public route (no authorizer): its action gets no tenant. */
-export function publicApiHandler(action: (request: PublicApiRequest) => Promise<ApiResponse>) {
-  return wrapped(false, (_event, request) => action(request));
-}
-
-function wrapped(
-  takesBody: boolean,
-  respond: (event: APIGatewayProxyEvent, request: PublicApiRequest) => Promise<ApiResponse>,
+function lambdaHandler(
+  { takesBody }: { takesBody: boolean },
+  respond: (event: APIGatewayProxyEvent) => Promise<ApiResponse>,
 ) {
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
@@ -115,16 +106,61 @@ function wrapped(
     .use(normalizeRequest());
   if (takesBody) handler.use(refuseInvalidUtf8()).use(httpJsonBodyParser());
   return handler.handler(async (event) => {
-    const response = await respond(event, {
-      requestId: event.requestContext.requestId,
-      body: event.body,
-      pathParameters: event.pathParameters ?? {},
-      query: event.queryStringParameters ?? {},
-    });
+    const response = await respond(event);
     return {
       statusCode: response.statusCode,
       headers: { ...JSON_HEADERS, ...response.headers },
       body: response.body === undefined ? '' : JSON.stringify(response.body),
     };
+  });
+}
+
+/**
+ * The tenant of a request: on a tenant mount only from the authorizer's context; on an admin mount
+ * (`/admin/tenants/{tenantId}/v2/…`, which API Gateway lets through only with a valid IAM signature) from the path.
+ */
+function tenantOf(event: APIGatewayProxyEvent): string {
+  if (isAdminResource(event.resource ?? '')) return assertTenantId(event.pathParameters?.tenantId);
+  const tenantId = event.requestContext?.authorizer?.tenantId;
+  if (typeof tenantId !== 'string' || tenantId === '') {
+    throw new DomainError('unauthorized', 'Missing or invalid API key');
+  }
+  return tenantId;
+}
+
+const requestOf = (event: APIGatewayProxyEvent) => ({
+  requestId: event.requestContext.requestId,
+  body: event.body as unknown,
+  pathParameters: event.pathParameters ?? {},
+  query: event.queryStringParameters ?? {},
+});
+
+/**
+ * Wraps a tenant route's action as a Lambda handler, for both of its mounts: the tenant comes from the authorizer's
+ * context or the admin path (`tenantOf`), JSON bodies are parsed when the route takes one, and every error leaves as
+ * the API's error shape.
+ */
+export function apiHandler(action: Action, options: { takesBody: boolean }) {
+  return lambdaHandler(options, (event) => action({ tenantId: tenantOf(event), ...requestOf(event) }));
+}
+
+/** As apiHandler, for a public route (no authorizer): its action gets no tenant. */
+export function publicApiHandler(action: (request: PublicApiRequest) => Promise<ApiResponse>) {
+  return lambdaHandler({ takesBody: false }, (event) => action(requestOf(event)));
+}
+
+/** `https://<host><stage or base path>`: what precedes the route's path in the URL the caller used. */
+function publicBaseUrl(event: APIGatewayProxyEvent): string {
+  const scheme = event.headers['x-forwarded-proto'] ?? 'https';
+  const fullPath = event.requestContext.path ?? event.path;
+  const basePath = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  return `${scheme}://${event.headers.host}${basePath}`;
+}
+
+/** Wraps an admin route's action; it is mounted only under `/admin` (IAM), which it checks again. */
+export function adminHandler(action: AdminAction, options: { takesBody: boolean }) {
+  return lambdaHandler(options, (event) => {
+    if (!isAdminResource(event.resource ?? '')) throw new DomainError('not_found', 'No such route');
+    return action({ ...requestOf(event), publicBaseUrl: publicBaseUrl(event) });
   });
 }

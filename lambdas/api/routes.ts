@@ -3,14 +3,22 @@ import { SECRETS_ACCESS, type SecretsAccess } from '../secrets-access';
 import { TABLE_ACCESS, type TableAccess } from '../table-access';
 
 /**
- * The one list of the API's routes. lib/api.ts builds a function and a method from each entry, allowed exactly
- * the route's `table` access and sending to its `queues`; local/ mounts the same handler files on the same paths.
+ * Who calls a route (docs/design.md §16): `tenant` routes (`/v2/…`) answer a tenant's API key, portal token or JWT
+ * and are also mounted under `/admin/tenants/{tenantId}` for the team's backend; `admin` routes exist only there.
+ */
+export type Surface = 'tenant' | 'admin';
+
+/**
+ * The one list of the API's routes. lib/api.ts builds a function from each entry, allowed exactly the route's
+ * `table` access and sending to its `queues`, and a method for each of its mounts (`routeMounts`); local/ mounts
+ * the same handler files on the same paths.
  */
 export interface Route {
   /** Names the Lambda function and the construct. */
   name: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
+  surface: Surface;
   /** The handler file, relative to lambdas/api/, without extension. */
   entry: string;
   /** What the route's function may do to the table (lambdas/table-access.ts): its actions, on its key prefixes. */
@@ -29,6 +37,7 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   {
     name: 'CreateWebhook',
+    surface: 'tenant',
     method: 'POST',
     path: '/v2/webhooks',
     entry: 'create-webhook',
@@ -39,6 +48,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'ListWebhooks',
+    surface: 'tenant',
     method: 'GET',
     path: '/v2/webhooks',
     entry: 'list-webhooks',
@@ -46,6 +56,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'GetWebhook',
+    surface: 'tenant',
     method: 'GET',
     path: '/v2/webhooks/{webhookId}',
     entry: 'get-webhook',
@@ -53,6 +64,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'UpdateWebhook',
+    surface: 'tenant',
     method: 'PUT',
     path: '/v2/webhooks/{webhookId}',
     entry: 'update-webhook',
@@ -63,6 +75,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'DeleteWebhook',
+    surface: 'tenant',
     method: 'DELETE',
     path: '/v2/webhooks/{webhookId}',
     entry: 'delete-webhook',
@@ -71,6 +84,7 @@ export const ROUTES: readonly Route[] = [
   // the webhook read (ed25519: is there a key to replace?), one UpdateItem as an update, and its public keys
   {
     name: 'RotateWebhookSecret',
+    surface: 'tenant',
     method: 'POST',
     path: '/v2/webhooks/{webhookId}/rotate-secret',
     entry: 'rotate-webhook-secret',
@@ -80,6 +94,7 @@ export const ROUTES: readonly Route[] = [
   // a receiver fetches the keys it verifies v1a signatures with (design.md §18): public, the keys item only
   {
     name: 'GetPublicKeys',
+    surface: 'tenant',
     method: 'GET',
     path: '/v2/webhooks/{webhookId}/public-keys',
     entry: 'get-public-keys',
@@ -89,6 +104,7 @@ export const ROUTES: readonly Route[] = [
   // a new run of endpoint verification (docs/design.md §18): reads the webhook, one conditional UpdateItem, one SendMessage
   {
     name: 'VerifyWebhook',
+    surface: 'tenant',
     method: 'POST',
     path: '/v2/webhooks/{webhookId}/verify',
     entry: 'verify-webhook',
@@ -96,10 +112,18 @@ export const ROUTES: readonly Route[] = [
     queues: ['deliveries'],
   },
   // the catalog is code: no table access at all
-  { name: 'ListEventTypes', method: 'GET', path: '/v2/event-types', entry: 'list-event-types', table: [] },
+  {
+    name: 'ListEventTypes',
+    method: 'GET',
+    path: '/v2/event-types',
+    surface: 'tenant',
+    entry: 'list-event-types',
+    table: [],
+  },
   // the delivery log and the audit trail (docs/design.md §6b, §6c)
   {
     name: 'ListDeliveries',
+    surface: 'tenant',
     method: 'GET',
     path: '/v2/webhooks/{webhookId}/deliveries',
     entry: 'list-deliveries',
@@ -107,6 +131,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'GetDelivery',
+    surface: 'tenant',
     method: 'GET',
     path: '/v2/webhooks/{webhookId}/deliveries/{eventId}',
     entry: 'get-delivery',
@@ -115,6 +140,7 @@ export const ROUTES: readonly Route[] = [
   // owner-triggered sends (docs/design.md §6b): each reads what it checks and sends to one queue of the pipeline
   {
     name: 'RetryDelivery',
+    surface: 'tenant',
     method: 'POST',
     path: '/v2/webhooks/{webhookId}/deliveries/{eventId}/retry',
     entry: 'retry-delivery',
@@ -123,6 +149,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'TestWebhook',
+    surface: 'tenant',
     method: 'POST',
     path: '/v2/webhooks/{webhookId}/test',
     entry: 'test-webhook',
@@ -131,6 +158,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'RecoverDeliveries',
+    surface: 'tenant',
     method: 'POST',
     path: '/v2/webhooks/{webhookId}/recover',
     entry: 'recover-deliveries',
@@ -140,14 +168,120 @@ export const ROUTES: readonly Route[] = [
   // the resource policy a customer puts on its own queue, topic or bus (docs/design.md §17): no table access
   {
     name: 'GetDestinationPolicy',
+    surface: 'tenant',
     method: 'GET',
     path: '/v2/destination-policy',
     entry: 'get-destination-policy',
     table: [],
   },
-  { name: 'ListEvents', method: 'GET', path: '/v2/events', entry: 'list-events', table: TABLE_ACCESS.listEvents },
-  { name: 'GetEvent', method: 'GET', path: '/v2/events/{eventId}', entry: 'get-event', table: TABLE_ACCESS.getEvent },
+  {
+    name: 'ListEvents',
+    method: 'GET',
+    path: '/v2/events',
+    surface: 'tenant',
+    entry: 'list-events',
+    table: TABLE_ACCESS.listEvents,
+  },
+  {
+    name: 'GetEvent',
+    method: 'GET',
+    path: '/v2/events/{eventId}',
+    surface: 'tenant',
+    entry: 'get-event',
+    table: TABLE_ACCESS.getEvent,
+  },
+  // the operator plane (docs/design.md §16): the team's backend, under IAM
+  {
+    name: 'PutTenant',
+    method: 'PUT',
+    path: '/admin/tenants/{tenantId}',
+    surface: 'admin',
+    entry: 'put-tenant',
+    table: TABLE_ACCESS.putTenant,
+  },
+  {
+    name: 'ListTenants',
+    method: 'GET',
+    path: '/admin/tenants',
+    surface: 'admin',
+    entry: 'list-tenants',
+    table: TABLE_ACCESS.listTenants,
+  },
+  {
+    name: 'GetTenant',
+    method: 'GET',
+    path: '/admin/tenants/{tenantId}',
+    surface: 'admin',
+    entry: 'get-tenant',
+    table: TABLE_ACCESS.getTenant,
+  },
+  {
+    name: 'CreateApiKey',
+    method: 'POST',
+    path: '/admin/tenants/{tenantId}/api-keys',
+    surface: 'admin',
+    entry: 'create-api-key',
+    table: TABLE_ACCESS.createApiKey,
+  },
+  {
+    name: 'ListApiKeys',
+    method: 'GET',
+    path: '/admin/tenants/{tenantId}/api-keys',
+    surface: 'admin',
+    entry: 'list-api-keys',
+    table: TABLE_ACCESS.listApiKeys,
+  },
+  {
+    name: 'RevokeApiKey',
+    method: 'DELETE',
+    path: '/admin/tenants/{tenantId}/api-keys/{keyHash}',
+    surface: 'admin',
+    entry: 'revoke-api-key',
+    table: TABLE_ACCESS.revokeApiKey,
+  },
+  {
+    name: 'CreatePortalLink',
+    method: 'POST',
+    path: '/admin/tenants/{tenantId}/portal-links',
+    surface: 'admin',
+    entry: 'create-portal-link',
+    table: TABLE_ACCESS.createApiKey,
+  },
 ];
+
+/** How a mount is authorized: the tenant authorizer (`CUSTOM`) or API Gateway's SigV4 check (`AWS_IAM`). */
+/** CUSTOM: the tenant authorizer; AWS_IAM: SigV4 (the team's backend); NONE: a public route (no credential). */
+export type MountAuthorization = 'CUSTOM' | 'AWS_IAM' | 'NONE';
+
+export interface RouteMount {
+  route: Route;
+  path: string;
+  authorization: MountAuthorization;
+}
+
+/** Where the team's backend acts for one tenant: the tenant comes from this path, never from a credential. */
+export const ADMIN_TENANT_PREFIX = '/admin/tenants/{tenantId}';
+
+/**
+ * Every method of the API: each tenant route twice (as the tenant's, and under the admin prefix for any tenant),
+ * each admin route once. Both mounts of a route invoke the same function; the handler tells them apart by the
+ * resource API Gateway matched (lambdas/api/http-handler.ts).
+ */
+export function routeMounts(routes: readonly Route[] = ROUTES): RouteMount[] {
+  return routes.flatMap((route): RouteMount[] =>
+    route.public
+      ? [{ route, path: route.path, authorization: 'NONE' }]
+      : route.surface === 'tenant'
+        ? [
+            { route, path: route.path, authorization: 'CUSTOM' },
+            { route, path: `${ADMIN_TENANT_PREFIX}${route.path}`, authorization: 'AWS_IAM' },
+          ]
+        : [{ route, path: route.path, authorization: 'AWS_IAM' }],
+  );
+}
+
+/** Whether API Gateway matched an admin (IAM) resource: set by the gateway from its own route, not by the caller. */
+export const isAdminResource = (resource: string): boolean => resource.startsWith('/admin/');
 
 export const AUTHORIZER_ENTRY = 'authorizer';
 

@@ -1,6 +1,7 @@
 import { documentClient } from '../adapters/dynamo-client';
 import { loadConfig } from '../adapters/config';
 import { secretSealerFor } from '../adapters/secret-sealer-instance';
+import { tenantLimitsReader } from '../adapters/tenant-repository';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { WebhookService } from '../core/webhook-service';
 import { platformIdentityOf } from './platform-identity';
@@ -13,6 +14,7 @@ export const webhookServiceSettings = {
   platform: platformIdentityOf(config),
   maxWebhooksPerTenant: config.MAX_WEBHOOKS_PER_TENANT,
   sealer: secretSealerFor(config),
+  tenantLimits: tenantLimitsReader(documentClient, config.TABLE_NAME, { maxWebhooks: config.MAX_WEBHOOKS_PER_TENANT }),
 };
 
 /**

@@ -3,7 +3,9 @@
  * (serve-console.ts): an index page for every path of the single-page app, hashed assets cached for good,
  * and headers that let the page run only its own script and talk only to its own origin.
  */
-export const CONSOLE_PATH = '/console';
+import { CONSOLE_PATH } from '../core/portal-links';
+
+export { CONSOLE_PATH };
 
 /** Where the page's own path ends and the app's routes begin: the index page's `<base href>`. */
 export const BASE_HREF_PLACEHOLDER = '%BASE_HREF%';

@@ -3,6 +3,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'validation_error'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'limit_exceeded'
   | 'webhook_inactive'

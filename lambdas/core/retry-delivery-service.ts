@@ -1,7 +1,7 @@
 import { isExpired } from './delivery-log';
 import { manualDeliveryTask } from './delivery';
 import { NotFoundError, RateLimitedError } from './errors';
-import { MANUAL_ATTEMPTS_PER_HOUR, MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
+import { MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
 import { EVENT_ID_PATTERN } from './ids';
 import type { DeliveryLogStore, EventLogStore } from './log-store';
 import type { DeliveryQueue } from './queue-ports';
@@ -64,7 +64,7 @@ export class RetryDeliveryService {
     const budget = await this.options.limits.takeFromBudget(tenantId, 1, now);
     if (!budget.ok) {
       throw new RateLimitedError(
-        `This tenant made its ${MANUAL_ATTEMPTS_PER_HOUR} manual attempts of this hour; more are possible in ${budget.retryAfterSeconds} s`,
+        `This tenant made all its manual attempts of this hour; more are possible in ${budget.retryAfterSeconds} s`,
         budget.retryAfterSeconds,
       );
     }

@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from './cursor';
 import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
 import type { PlatformIdentity } from './aws-destination';
+import { limitsOf, type TenantLimits } from './tenants';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
 import { generateSecret } from './secrets';
 import type { SecretSealer } from './secret-sealer';
@@ -32,6 +33,8 @@ export interface WebhookServiceOptions {
    * gets a URL until its endpoint answers the challenge queued on `queue` (the routes that set a URL have one).
    */
   verification?: { mode: EndpointVerificationMode; queue?: VerificationQueue };
+  /** A tenant's limits, its settings over the deployment's (docs/design.md §16), read afresh for each request. */
+  tenantLimits?: (tenantId: string) => Promise<TenantLimits>;
   now?: () => Date;
 }
 
@@ -51,8 +54,32 @@ export class WebhookService {
     this.now = options.now ?? (() => new Date());
   }
 
+  private limits(tenantId: string): Promise<TenantLimits> {
+    const { tenantLimits, maxWebhooksPerTenant } = this.options;
+    return tenantLimits
+      ? tenantLimits(tenantId)
+      : Promise.resolve(limitsOf(undefined, { maxWebhooks: maxWebhooksPerTenant }));
+  }
+
+  /** The tenant's own bounds on what a webhook may ask for: its allowed event types and its highest throttle rate. */
+  private checkAgainst(limits: TenantLimits, input: { events?: string[]; throttleRate?: number | null }): void {
+    const refused = limits.allowedEventTypes
+      ? input.events?.find((type) => !limits.allowedEventTypes!.includes(type))
+      : undefined;
+    if (refused !== undefined) {
+      const message = `"${refused}" is not among this tenant's event types (${limits.allowedEventTypes!.join(', ')})`;
+      throw new ValidationError(`Invalid webhook: events: ${message}`, [{ path: 'events', message }]);
+    }
+    if (input.throttleRate && input.throttleRate > limits.maxThrottleRate) {
+      const message = `must be at most ${limits.maxThrottleRate} deliveries per second for this tenant`;
+      throw new ValidationError(`Invalid webhook: throttleRate: ${message}`, [{ path: 'throttleRate', message }]);
+    }
+  }
+
   async create(tenantId: string, body: unknown): Promise<WebhookResource> {
     const input = parseOrThrow(this.schemas.create, body, 'webhook');
+    const limits = await this.limits(tenantId);
+    this.checkAgainst(limits, input);
     const timestamp = this.now().toISOString();
     const id = newWebhookId();
     const sealed = { tenantId, webhookId: id };
@@ -76,7 +103,7 @@ export class WebhookService {
       createdAt: timestamp,
       updatedAt: timestamp,
     };
-    await this.options.store.create(webhook, this.options.maxWebhooksPerTenant);
+    await this.options.store.create(webhook, limits.maxWebhooks);
     await this.queueFirstChallenge(webhook);
     return toResource(webhook, { withSecret: true });
   }
@@ -106,6 +133,7 @@ export class WebhookService {
     const sealed = { tenantId, webhookId: id };
     // a new URL is a new endpoint, whose owner has not consented yet: its deliveries wait, queued ones included
     const urlChanges = changes.url !== undefined && (await this.options.store.get(tenantId, id))?.url !== changes.url;
+    if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
     const updated = await this.options.store.update(tenantId, id, {
       ...rest,
       ...(auth !== undefined ? { auth: auth && (await sealEndpointAuth(auth, this.options.sealer, sealed)) } : {}),

@@ -4,6 +4,7 @@ import { documentClient } from '../adapters/dynamo-client';
 import { logger } from '../adapters/observability';
 import { sqsDeliveryQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
 import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
+import { tenantLimitsReader } from '../adapters/tenant-repository';
 import { DynamoRecoveryRepository } from '../adapters/recovery-repository';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -12,8 +13,13 @@ import { parseRecoveryJob, RecoveryWorker } from '../core/recovery-worker';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();
+const tenantLimits = tenantLimitsReader(documentClient, config.TABLE_NAME, {
+  maxWebhooks: config.MAX_WEBHOOKS_PER_TENANT,
+});
 const queues = new SqsQueues(sqsClient);
-const manualAttempts = new DynamoManualAttemptRepository(documentClient, config.TABLE_NAME);
+const manualAttempts = new DynamoManualAttemptRepository(documentClient, config.TABLE_NAME, async (tenantId) => {
+  return (await tenantLimits(tenantId)).manualAttemptsPerHour;
+});
 const recoveriesDlqUrl = required(config.RECOVERIES_DLQ_URL, 'RECOVERIES_DLQ_URL');
 const worker = new RecoveryWorker({
   webhooks: new DynamoWebhookRepository(documentClient, config.TABLE_NAME),

@@ -61,6 +61,9 @@ export interface RunningArtifactPlatform {
 const logicalIdIn = (value: TemplateValue | undefined): string | undefined =>
   value && typeof value === 'object' && !Array.isArray(value) && 'Ref' in value ? (value.Ref as string) : undefined;
 
+/** How the local gateway checks each method's callers, by the template's AuthorizationType. */
+const AUTHORIZATION_TYPES: Record<string, MountedRoute['authorization']> = { CUSTOM: 'CUSTOM', AWS_IAM: 'AWS_IAM' };
+
 /** The function an integration or authorizer URI invokes: the one `Fn::GetAtt [<function>, Arn]` inside it. */
 function invokedFunction(uri: TemplateValue | undefined, functions: ReadonlyMap<string, unknown>): string {
   const found = JSON.stringify(uri).match(/"Fn::GetAtt":\["([^"]+)","Arn"\]/g) ?? [];
@@ -272,7 +275,7 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
     return {
       method: properties.HttpMethod as string,
       resource: resourcePath(template, logicalIdIn(properties.ResourceId)!),
-      authorization: properties.AuthorizationType === 'CUSTOM' ? 'CUSTOM' : 'NONE',
+      authorization: AUTHORIZATION_TYPES[properties.AuthorizationType as string] ?? 'NONE',
       handler: (event) => target.invoke<APIGatewayProxyResult>(event),
     };
   });

@@ -14,6 +14,8 @@ import { launchChromium, newConsolePage } from '../helpers/browser';
 import { waitFor } from '../helpers/pipeline';
 import { describeUnusedGrants, UNUSED_GRANTS } from './unused-grants';
 import { verifyWebhook } from '../../verify';
+import { adminClient } from '../../client/admin';
+import { DEFAULT_LOCAL_ADMIN_CREDENTIAL } from '../../local/sigv4-verifier';
 
 /**
  * What `cdk deploy` ships, run: the app synthesized by the CDK CLI, every function its esbuild bundle from the
@@ -294,6 +296,39 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     await page.getByText(`${receiver.url}/signed`).first().waitFor();
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('serves the /admin routes under AWS_IAM (SigV4) from their bundles, and refuses a tenant key there', async () => {
+    // Prepare
+    const admin = adminClient({
+      baseUrl: platform.apiUrl,
+      region: 'us-east-1',
+      credentials: DEFAULT_LOCAL_ADMIN_CREDENTIAL,
+    });
+    await platform.apiKeys.create('implicit-tenant', 'deploy suite');
+
+    // Act
+    const put = await admin.admin.putTenant(tenant, { name: 'Deployed', settings: { maxWebhooks: 50 } });
+    const listed = await admin.admin.listTenants({ limit: 10 });
+    const detail = await admin.admin.getTenant(tenant);
+    const implicit = await admin.admin.getTenant('implicit-tenant');
+    const minted = await admin.admin.createApiKey(tenant, { name: 'backend' });
+    const keys = await admin.admin.listApiKeys(tenant);
+    const revoked = await admin.admin.revokeApiKey(tenant, minted.data.keyHash);
+    const link = await admin.admin.createPortalLink(tenant, { ttlSeconds: 120 });
+    const webhooks = await admin.admin.listWebhooks(tenant);
+    const withTenantKey = await api('GET', '/admin/tenants');
+
+    // Assess
+    expect(put.data.settings).toEqual({ maxWebhooks: 50 });
+    expect(listed.data.data.map((item) => item.id)).toContain(tenant);
+    expect(detail.data).toMatchObject({ id: tenant, implicit: false });
+    expect(implicit.data).toMatchObject({ id: 'implicit-tenant', implicit: true });
+    expect(keys.data.data.map((item) => item.keyHash)).toContain(minted.data.keyHash);
+    expect(revoked.status).toBe(204);
+    expect(link.data.url).toContain('/console#token=whp_');
+    expect(webhooks.status).toBe(200);
+    expect(withTenantKey.status).toBe(403);
   });
 
   describe('IAM: each call the bundles made, against their role in the template', () => {

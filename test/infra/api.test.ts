@@ -1,7 +1,10 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { WebhookPlatform } from '../../lib/webhook-platform';
 import { Match } from 'aws-cdk-lib/assertions';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../../lambdas/api/gateway-responses';
-import { ROUTES } from '../../lambdas/api/routes';
+import { ROUTES, routeMounts } from '../../lambdas/api/routes';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   API_RATE_LIMITS,
@@ -42,13 +45,17 @@ const methods = resourcesOfType(template, 'AWS::ApiGateway::Method')
   }))
   .filter((method) => !method.route.includes(' /console'));
 
-const methodFor = (route: (typeof ROUTES)[number]) =>
-  methods.find((method) => method.route === `${route.method} ${route.path}`);
+const methodAt = (verb: string, path: string) => methods.find((method) => method.route === `${verb} ${path}`);
+const methodFor = (route: (typeof ROUTES)[number]) => methodAt(route.method, route.path);
+const TENANT_ROUTES = ROUTES.filter((route) => route.surface === 'tenant' && !route.public);
+const ADMIN_MOUNTS = routeMounts().filter((mount) => mount.authorization === 'AWS_IAM');
 
 describe('Construct: Api', () => {
-  it('has exactly one method per route of lambdas/api/routes.ts', () => {
+  it('has exactly one method per mount of a route of lambdas/api/routes.ts (tenant routes twice, admin routes once)', () => {
     // Prepare
-    const expected = ROUTES.map((route) => `${route.method} ${route.path}`).sort();
+    const expected = routeMounts()
+      .map(({ route, path }) => `${route.method} ${path}`)
+      .sort();
 
     // Act
     const actual = methods.map((method) => method.route).sort();
@@ -57,28 +64,25 @@ describe('Construct: Api', () => {
     expect(actual).toEqual(expected);
   });
 
-  it.each(ROUTES.filter((route) => !route.public))(
-    'serves $method $path with its own function, behind the API key authorizer',
-    (route) => {
-      // Prepare
-      const functionName = new RegExp(`^Api${route.name}[0-9A-F]{8}$`);
+  it.each(TENANT_ROUTES)('serves $method $path with its own function, behind the API key authorizer', (route) => {
+    // Prepare
+    const functionName = new RegExp(`^Api${route.name}[0-9A-F]{8}$`);
 
-      // Act
-      const method = methodFor(route);
+    // Act
+    const method = methodFor(route);
 
-      // Assess
-      expect(method?.properties).toMatchObject({
-        AuthorizationType: 'CUSTOM',
-        AuthorizerId: { Ref: authorizerId },
-        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
-      });
-      expect(method?.functionId).toMatch(functionName);
-      expect(template.toJSON().Resources[method!.functionId!].Properties).toMatchObject({
-        Description: `${route.method} ${route.path}`,
-        Timeout: FUNCTION_TIMEOUT_SECONDS.api,
-      });
-    },
-  );
+    // Assess
+    expect(method?.properties).toMatchObject({
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: authorizerId },
+      Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+    });
+    expect(method?.functionId).toMatch(functionName);
+    expect(template.toJSON().Resources[method!.functionId!].Properties).toMatchObject({
+      Description: `${route.method} ${route.path}`,
+      Timeout: FUNCTION_TIMEOUT_SECONDS.api,
+    });
+  });
 
   it.each(ROUTES.filter((route) => route.public))(
     'serves the public $method $path without authorizer, its function reading only the public-keys items',
@@ -95,15 +99,48 @@ describe('Construct: Api', () => {
     },
   );
 
+  it.each(ADMIN_MOUNTS)(
+    'serves $route.method $path under AWS_IAM (no authorizer), with the same function as its route',
+    ({ route, path }) => {
+      // Act
+      const method = methodAt(route.method, path);
+
+      // Assess
+      expect(method?.properties.AuthorizationType).toBe('AWS_IAM');
+      expect(method?.properties.AuthorizerId).toBeUndefined();
+      expect(method?.functionId).toMatch(new RegExp(`^Api${route.name}[0-9A-F]{8}$`));
+    },
+  );
+
+  it('grantAdmin allows execute-api:Invoke on exactly the /admin methods, none of the tenant ones', () => {
+    // Prepare
+    const expected = ADMIN_MOUNTS.map(({ route, path }) => `/${route.method}${path.replace(/\{\w+\}/g, '*')}`).sort();
+
+    const app = new App({ context: CDK_JSON.context });
+    const stack = new Stack(app, 'Team');
+    const platform = new WebhookPlatform(stack, 'Webhooks');
+    const backend = new Stack(app, 'Backend');
+    platform.grantAdmin(new Role(backend, 'BackendRole', { assumedBy: new AccountRootPrincipal() }));
+
+    // Act
+    const [, policy] = resourcesOfType(Template.fromStack(backend), 'AWS::IAM::Policy')[0]!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const resources = statements.flatMap((statement: { Resource: unknown }) => [statement.Resource].flat());
+    const suffixes = resources.map((resource: unknown) => {
+      const parts = (resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      return String(parts.at(-1));
+    });
+
+    // Assess
+    expect(statements.map((statement: { Action: string }) => statement.Action)).toEqual(
+      statements.map(() => 'execute-api:Invoke'),
+    );
+    expect(suffixes.sort()).toEqual(expected);
+  });
+
   it.each([
-    ['CreateWebhook', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:PutItem']],
     ['ListWebhooks', ['dynamodb:Query'], undefined],
     ['GetWebhook', ['dynamodb:GetItem'], undefined],
-    [
-      'UpdateWebhook',
-      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
-    ],
     ['VerifyWebhook', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], undefined],
     ['DeleteWebhook', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:DeleteItem']],
   ])(

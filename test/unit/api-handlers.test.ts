@@ -38,7 +38,11 @@ beforeAll(async () => {
   ({ handler: createWebhook } = await import('../../lambdas/api/create-webhook'));
   ({ handler: authorizer } = await import('../../lambdas/api/authorizer'));
 });
-beforeEach(() => dynamo.reset());
+beforeEach(() => {
+  dynamo.reset();
+  // no tenant item: the tenant has the deployment's settings
+  dynamo.on(GetCommand).resolves({});
+});
 
 describe('Handler: create-webhook', () => {
   it("stores the webhook and bumps the tenant's count in one transaction, for the tenant of the authorizer", async () => {

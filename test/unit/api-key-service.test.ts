@@ -14,10 +14,14 @@ class InMemoryApiKeyStore implements ApiKeyStore {
   async listAll() {
     return [...this.records.values()];
   }
-  async revoke(keyHash: string, revokedAt: string) {
+  async listOfTenant(tenantId: string) {
+    return [...this.records.values()].filter((record) => record.tenantId === tenantId);
+  }
+  async revoke(keyHash: string, revokedAt: string, tenantId?: string) {
     const record = this.records.get(keyHash);
-    if (record) record.revokedAt ??= revokedAt;
-    return record !== undefined;
+    if (!record || (tenantId !== undefined && record.tenantId !== tenantId)) return false;
+    record.revokedAt ??= revokedAt;
+    return true;
   }
 }
 

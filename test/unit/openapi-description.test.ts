@@ -8,6 +8,7 @@ import { ROUTES } from '../../lambdas/api/routes';
 import { generateClient } from '../../client/generate';
 
 const DESCRIPTION = new URL('../../docs/openapi.yaml', import.meta.url);
+const ADMIN_DESCRIPTION = new URL('../../docs/openapi-admin.yaml', import.meta.url);
 const REDOCLY = new URL('../../node_modules/.bin/redocly', import.meta.url).pathname;
 
 describe('docs/openapi.yaml', () => {
@@ -21,15 +22,29 @@ describe('docs/openapi.yaml', () => {
     );
   }, 30_000);
 
+  it('has an admin description and client in step too: docs/openapi-admin.yaml and client/admin-api.ts (npm run openapi)', async () => {
+    expect(readFileSync(ADMIN_DESCRIPTION, 'utf8')).toBe(openApiYaml('admin'));
+    expect(readFileSync(new URL('../../client/admin-api.ts', import.meta.url), 'utf8')).toBe(
+      await generateClient(ADMIN_DESCRIPTION.pathname, 'AdminApi'),
+    );
+  }, 30_000);
+
   it('describes every route of the route table, and nothing else', () => {
     expect(Object.keys(OPERATIONS).sort()).toEqual(ROUTES.map((route) => route.name).sort());
   });
 
-  it('passes redocly lint (recommended rules) with no problem', async () => {
-    const { stdout, stderr } = await promisify(execFile)(REDOCLY, ['lint', DESCRIPTION.pathname, '--format=stylish'], {
-      timeout: 60_000,
-    });
-    expect(`${stdout}${stderr}`).toContain('Your API description is valid');
-    expect(`${stdout}${stderr}`).not.toMatch(/warning/i);
-  }, 60_000);
+  it.each([
+    ['the tenant', DESCRIPTION],
+    ['the admin', ADMIN_DESCRIPTION],
+  ])(
+    '%s description passes redocly lint (recommended rules) with no problem',
+    async (_surface, file) => {
+      const { stdout, stderr } = await promisify(execFile)(REDOCLY, ['lint', file.pathname, '--format=stylish'], {
+        timeout: 60_000,
+      });
+      expect(`${stdout}${stderr}`).toContain('Your API description is valid');
+      expect(`${stdout}${stderr}`).not.toMatch(/warning/i);
+    },
+    60_000,
+  );
 });

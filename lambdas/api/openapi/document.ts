@@ -1,4 +1,4 @@
-import { ROUTES, type Route } from '../routes';
+import { ROUTES, routeMounts, type Route, type Surface } from '../routes';
 import { OPERATIONS, PATH_PARAMETERS, type Operation } from './operations';
 import { ERROR_STATUS, schemaDocs } from './response-schemas';
 import { stringify } from 'yaml';
@@ -40,6 +40,13 @@ function components() {
         scheme: 'bearer',
         description: 'An API key (npm run api-key -- create) or a portal token',
       },
+      sigv4: {
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        description: "AWS SigV4 (service execute-api) with a principal granted by the construct's grantAdmin",
+        'x-amazon-apigateway-authtype': 'awsSigv4',
+      },
     },
     responses: Object.fromEntries(
       [...codesByStatus]
@@ -65,22 +72,25 @@ function components() {
   };
 }
 
-/** The error statuses a route can answer, from its shape and the operation's own. */
-function errorStatuses(route: Route, operation: Operation): number[] {
-  // 503: every authorized route passes the authorizer, which fails while a JWT issuer's JWKS cannot be had
+/**
+ * The error statuses a route can answer, from its shape and the operation's own: an /admin mount refuses with 403
+ * (IAM); a tenant mount passes the authorizer (401, and 503 while a JWT issuer's JWKS cannot be had); a public route neither.
+ */
+function errorStatuses(route: Route, path: string, operation: Operation): number[] {
   const statuses = new Set([429, 500, ...(operation.errors ?? [])]);
-  if (!route.public) {
+  if (path.startsWith('/admin/')) statuses.add(403);
+  else if (!route.public) {
     statuses.add(401);
     statuses.add(503);
   }
-  if (route.path.includes('{')) statuses.add(404);
+  if (path.includes('{')) statuses.add(404);
   if (operation.query || operation.body) statuses.add(400);
   if (operation.body) [413, 415].forEach((status) => statuses.add(status));
   return [...statuses].sort((a, b) => a - b);
 }
 
-function parameters(route: Route, operation: Operation) {
-  const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
+function parameters(route: Route, path: string, operation: Operation) {
+  const inPath = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
     const parameter = PATH_PARAMETERS[name!];
     if (!parameter) throw new Error(`${route.name}: path parameter {${name}} is not in PATH_PARAMETERS`);
     return {
@@ -102,9 +112,10 @@ function parameters(route: Route, operation: Operation) {
   return [...inPath, ...inQuery];
 }
 
-function operationObject(route: Route, operation: Operation) {
+function operationObject(route: Route, path: string, operation: Operation) {
   const { success } = operation;
-  const params = parameters(route, operation);
+  const params = parameters(route, path, operation);
+  const successContent = success.schema ? { content: { [JSON_TYPE]: { schema: responseSchema(success.schema) } } } : {};
   return {
     operationId: route.name[0]!.toLowerCase() + route.name.slice(1),
     // a public route takes no credential at all
@@ -128,10 +139,14 @@ function operationObject(route: Route, operation: Operation) {
               ),
             }
           : {}),
-        ...(success.schema ? { content: { [JSON_TYPE]: { schema: responseSchema(success.schema) } } } : {}),
+        ...successContent,
       },
+      ...(success.created ? { 201: { description: success.created, ...successContent } } : {}),
       ...Object.fromEntries(
-        errorStatuses(route, operation).map((status) => [status, { $ref: `#/components/responses/Error${status}` }]),
+        errorStatuses(route, path, operation).map((status) => [
+          status,
+          { $ref: `#/components/responses/Error${status}` },
+        ]),
       ),
     },
   };
@@ -141,30 +156,87 @@ function operationObject(route: Route, operation: Operation) {
  * The API description (docs/design.md §12): every route of the route table, with the handlers' own request schemas
  * and the response schemas. `npm run openapi` writes it to docs/openapi.yaml; a test fails when they differ.
  */
-export function openApiDocument() {
+export function openApiDocument(surface: Surface = 'tenant') {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
+  const mounts = routeMounts(ROUTES).filter(({ authorization }) =>
+    surface === 'tenant' ? authorization === 'CUSTOM' : authorization === 'AWS_IAM',
+  );
+  for (const { route, path } of mounts) {
     const operation = OPERATIONS[route.name];
     if (!operation) throw new Error(`Route ${route.name} has no entry in lambdas/api/openapi/operations.ts`);
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = operationObject(route, operation);
+    (paths[path] ??= {})[route.method.toLowerCase()] = operationObject(route, path, operation);
   }
-  return {
+  return withoutUnusedComponents({
     openapi: '3.1.0',
-    info: {
-      title: 'Webhooks API',
-      version: '2',
-      description:
-        "Webhooks of the tenant that owns the API key, their delivery log, and the tenant's events. Every error has the Error shape.",
-      license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
-    },
+    info: INFO[surface],
     servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }],
-    security: [{ bearer: [] }],
+    security: [surface === 'tenant' ? { bearer: [] } : { sigv4: [] }],
     paths,
     components: components(),
+  });
+}
+
+/**
+ * Both surfaces draw on one set of schemas, error responses and security schemes: each description keeps only those
+ * its paths reach (directly or through other components) and the scheme it requires.
+ */
+function withoutUnusedComponents<D extends { paths: unknown; security: Record<string, unknown>[]; components: any }>(
+  document: D,
+): D {
+  const reached = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string' && !reached.has(inner)) {
+        reached.add(inner);
+        const [, , kind, name] = inner.split('/');
+        visit(document.components[kind!]?.[name!]);
+      } else visit(inner);
+    }
+  };
+  visit(document.paths);
+  const keep = (kind: string) =>
+    Object.fromEntries(
+      Object.entries(document.components[kind] as Record<string, unknown>).filter(([name]) =>
+        reached.has(`#/components/${kind}/${name}`),
+      ),
+    );
+  const schemes = new Set(document.security.flatMap((requirement) => Object.keys(requirement)));
+  return {
+    ...document,
+    components: {
+      securitySchemes: Object.fromEntries(
+        Object.entries(document.components.securitySchemes as Record<string, unknown>).filter(([name]) =>
+          schemes.has(name),
+        ),
+      ),
+      responses: keep('responses'),
+      schemas: keep('schemas'),
+    },
   };
 }
 
-/** docs/openapi.yaml's text: what `npm run openapi` writes and the drift test compares. */
-export function openApiYaml(): string {
-  return `# Generated by \`npm run openapi\` from lambdas/api/routes.ts and lambdas/api/openapi/: edit those, not this file.\n${stringify(openApiDocument(), { lineWidth: 0 })}`;
+const LICENSE = { name: 'UNLICENSED', identifier: 'UNLICENSED' };
+
+const INFO: Record<Surface, Record<string, unknown>> = {
+  tenant: {
+    title: 'Webhooks API',
+    version: '2',
+    description:
+      "Webhooks of the tenant that owns the API key, their delivery log, and the tenant's events. Every error has the Error shape.",
+    license: LICENSE,
+  },
+  admin: {
+    title: 'Webhooks admin API',
+    version: '2',
+    description:
+      "The team's backend (docs/design.md §16), signed with AWS SigV4: tenants, their keys and portal links, and every tenant route for any tenant under /admin/tenants/{tenantId}/v2. Every error has the Error shape.",
+    license: LICENSE,
+  },
+};
+
+/** docs/openapi.yaml's (or, for the admin surface, docs/openapi-admin.yaml's) text: what `npm run openapi` writes and the drift test compares. */
+export function openApiYaml(surface: Surface = 'tenant'): string {
+  return `# Generated by \`npm run openapi\` from lambdas/api/routes.ts and lambdas/api/openapi/: edit those, not this file.\n${stringify(openApiDocument(surface), { lineWidth: 0 })}`;
 }

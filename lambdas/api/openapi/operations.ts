@@ -5,7 +5,17 @@ import { MAX_BODY_BYTES } from '../http-handler';
 import { recoverRequestSchema } from '../../core/recovery-service';
 import { testEventSchema } from '../../core/test-event-service';
 import { destinationPolicyQuerySchema } from '../../core/destination-policy';
+import { TENANT_ID_PATTERN } from '../../core/api-keys';
+import { createApiKeySchema, createPortalLinkSchema } from '../../core/api-key-service';
+import { putTenantSchema } from '../../core/tenants';
+import { tenantListQuerySchema } from '../../core/tenant-service';
 import {
+  ApiKeyList,
+  CreatedApiKey,
+  PortalLink,
+  Tenant,
+  TenantDetail,
+  TenantPage,
   Delivery,
   DeliveryPage,
   DestinationPolicy,
@@ -30,7 +40,14 @@ export interface Operation {
   query?: z.ZodMiniObject;
   /** The handler's own body schema. */
   body?: z.ZodMiniType;
-  success: { status: number; description: string; schema?: z.ZodMiniType; headers?: Record<string, string> };
+  success: {
+    status: number;
+    description: string;
+    schema?: z.ZodMiniType;
+    headers?: Record<string, string>;
+    /** Also answers 201 with the same schema, described so, when it created what it was asked to put. */
+    created?: string;
+  };
   /** Error statuses beyond those the shape of the route implies (401, 429, 500 always; 404 with a path id; 400 with input; 413/415 with a body). */
   errors?: number[];
 }
@@ -39,6 +56,11 @@ export interface Operation {
 export const PATH_PARAMETERS: Record<string, { description: string; pattern: RegExp }> = {
   webhookId: { description: 'A webhook of the caller', pattern: WEBHOOK_ID_PATTERN },
   eventId: { description: "An event of the caller's tenant", pattern: EVENT_ID_PATTERN },
+  tenantId: {
+    description: 'The id the team uses for its customer: 1-64 letters, digits, ".", "_" or "-"',
+    pattern: TENANT_ID_PATTERN,
+  },
+  keyHash: { description: 'The SHA-256 of the key, as the list shows it', pattern: /^[0-9a-f]{64}$/ },
 };
 
 // The deployed URL policy: https only, no private addresses (local mode is laxer).
@@ -186,5 +208,42 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'An event as delivered, and the webhooks it went to',
     description: 'A 404 says so when the event is past its retention.',
     success: { status: 200, description: 'The event', schema: Event },
+  },
+  PutTenant: {
+    summary: 'Create or update a tenant',
+    description:
+      "settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000). 201 when the tenant item is new.",
+    body: putTenantSchema,
+    success: { status: 200, description: 'The tenant, updated', schema: Tenant, created: 'The tenant, created' },
+  },
+  ListTenants: {
+    summary: 'Tenants with a tenant item, in id order',
+    query: tenantListQuerySchema,
+    success: { status: 200, description: 'A page', schema: TenantPage },
+  },
+  GetTenant: {
+    summary: 'A tenant, its webhook count and its deliveries of the last 24 hours by status',
+    description: 'A tenant with keys or webhooks but no tenant item is implicit, with the default settings.',
+    success: { status: 200, description: 'The tenant', schema: TenantDetail },
+  },
+  CreateApiKey: {
+    summary: 'Mint an API key for the tenant',
+    body: createApiKeySchema,
+    success: { status: 201, description: 'The key, shown this once', schema: CreatedApiKey },
+  },
+  ListApiKeys: {
+    summary: "The tenant's API keys and portal tokens (hashes, names, states)",
+    success: { status: 200, description: 'Its keys', schema: ApiKeyList },
+  },
+  RevokeApiKey: {
+    summary: 'Revoke a key of the tenant by its hash',
+    description: 'API Gateway may keep accepting it for up to its authorizer cache time (60 s).',
+    success: { status: 204, description: 'Revoked' },
+  },
+  CreatePortalLink: {
+    summary: 'A console link for the tenant',
+    description: 'ttlSeconds: 60 to 86400, default 3600. The link signs the console in as the tenant until expiresAt.',
+    body: createPortalLinkSchema,
+    success: { status: 201, description: 'The link', schema: PortalLink },
   },
 };
