@@ -7,14 +7,12 @@ import {
   readFileSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
+import { installTarball, PACK_TIMEOUT_MS, packTarball, ROOT } from './packed-tarball';
 
 const CONSUMER_APP = `
 import { App, Stack } from 'aws-cdk-lib';
@@ -56,28 +54,12 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
   let tarball: string;
 
   beforeAll(() => {
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }),
-    ) as [{ filename: string }];
-    tarball = join(work, packed[0].filename);
-    const installed = join(app, 'node_modules', 'serverless-webhooks');
-    mkdirSync(installed, { recursive: true });
-    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-    for (const peer of ['aws-cdk-lib', 'constructs'])
-      symlinkSync(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer));
-    // a producer's own SQS client, which publishEvent sends with
-    mkdirSync(join(app, 'node_modules', '@aws-sdk'));
-    symlinkSync(
-      join(ROOT, 'node_modules', '@aws-sdk', 'client-sqs'),
-      join(app, 'node_modules', '@aws-sdk', 'client-sqs'),
-    );
+    tarball = packTarball(work);
+    mkdirSync(app);
+    installTarball(tarball, app, { packages: [], commands: [] });
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
     writeFileSync(join(app, 'app.mjs'), CONSUMER_APP);
-  }, 180_000);
+  }, PACK_TIMEOUT_MS);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('holds the prebuilt functions, the console and the library, and no source', () => {
