@@ -14,6 +14,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installTarball, PACK_TIMEOUT_MS, packTarball, ROOT } from './packed-tarball';
 
+/** A synth of 21 functions' assets, or a type check of the whole declarations: minutes on a busy machine. */
+const SYNTH_TIMEOUT_MS = 300_000;
+
 const CONSUMER_APP = `
 import { App, Stack } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -71,49 +74,61 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'package/dist/index.js',
+        'package/dist/index.cjs',
         'package/dist/types/lib/index.d.ts',
+        'package/dist/types-cjs/lib/index.d.ts',
         'package/dist/console/index.html',
+        'package/LICENSE',
+        'package/CHANGELOG.md',
       ]),
     );
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+    // a synth never reads source maps, and they were more than half of the package
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
   });
 
-  it('synthesizes the construct with its props, without esbuild or Docker on the machine', () => {
-    // Act: PATH has node and the system's tools only
-    const result = spawnSync(process.execPath, ['app.mjs'], {
-      cwd: app,
-      encoding: 'utf8',
-      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work },
-    });
+  it(
+    'synthesizes the construct with its props, without esbuild or Docker on the machine',
+    () => {
+      // Act: PATH has node and the system's tools only
+      const result = spawnSync(process.execPath, ['app.mjs'], {
+        cwd: app,
+        encoding: 'utf8',
+        env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work },
+      });
 
-    // Assess
-    expect(result.stderr).not.toMatch(/esbuild|docker/i);
-    expect(result.status).toBe(0);
-    const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: any }>;
-    };
-    const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(21);
-    // every function's asset is a prebuilt bundle of the package
-    const assets = readdirSync(join(app, 'cdk.out')).filter(
-      (name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory(),
-    );
-    const bundles = assets.filter((name) => existsSync(join(app, 'cdk.out', name, 'index.mjs')));
-    expect(bundles.length).toBeGreaterThanOrEqual(21);
-    const authorizer = functions.find((fn) => fn.Properties.Environment.Variables.AUTH_API_KEYS)!;
-    expect(authorizer.Properties.Environment.Variables).toMatchObject({
-      AUTH_JWT_ISSUER: 'https://auth.example.com/',
-      AUTH_JWT_TENANT_CLAIM: 'org_id',
-    });
-    for (const type of ['AWS::KMS::Key', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping']) {
-      expect(Object.values(template.Resources).some((resource) => resource.Type === type)).toBe(true);
-    }
-    // the catalog's layer holds the team's types
-    const catalogLayer = Object.values(template.Resources).find(
-      (resource) => resource.Type === 'AWS::Lambda::LayerVersion' && /catalog/i.test(resource.Properties.Description),
-    );
-    expect(catalogLayer).toBeDefined();
-  });
+      // Assess
+      expect(result.stderr).not.toMatch(/esbuild|docker/i);
+      expect(result.status).toBe(0);
+      const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties: any }>;
+      };
+      const functions = Object.values(template.Resources).filter(
+        (resource) => resource.Type === 'AWS::Lambda::Function',
+      );
+      expect(functions).toHaveLength(21);
+      // every function's asset is a prebuilt bundle of the package
+      const assets = readdirSync(join(app, 'cdk.out')).filter(
+        (name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory(),
+      );
+      const bundles = assets.filter((name) => existsSync(join(app, 'cdk.out', name, 'index.mjs')));
+      expect(bundles.length).toBeGreaterThanOrEqual(21);
+      const authorizer = functions.find((fn) => fn.Properties.Environment.Variables.AUTH_API_KEYS)!;
+      expect(authorizer.Properties.Environment.Variables).toMatchObject({
+        AUTH_JWT_ISSUER: 'https://auth.example.com/',
+        AUTH_JWT_TENANT_CLAIM: 'org_id',
+      });
+      for (const type of ['AWS::KMS::Key', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping']) {
+        expect(Object.values(template.Resources).some((resource) => resource.Type === type)).toBe(true);
+      }
+      // the catalog's layer holds the team's types
+      const catalogLayer = Object.values(template.Resources).find(
+        (resource) => resource.Type === 'AWS::Lambda::LayerVersion' && /catalog/i.test(resource.Properties.Description),
+      );
+      expect(catalogLayer).toBeDefined();
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
   it('exports the typed client and publishEvent as serverless-webhooks/client', () => {
     // Act
@@ -132,35 +147,39 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(result.stdout.trim()).toBe('function function');
   });
 
-  it("type-checks a TypeScript consumer against the package's declarations, which are real types, not any", () => {
-    // Prepare: a wrong prop must be a type error, or the declarations did not resolve
-    writeFileSync(
-      join(app, 'app.ts'),
-      `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\nnew WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n`,
-    );
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: [],
-        },
-        files: ['app.ts'],
-      }),
-    );
+  it(
+    "type-checks a TypeScript consumer against the package's declarations, which are real types, not any",
+    () => {
+      // Prepare: a wrong prop must be a type error, or the declarations did not resolve
+      writeFileSync(
+        join(app, 'app.ts'),
+        `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\nnew WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n// @ts-expect-error each setting has its own type\nnew WebhookPlatform(new Stack(app, 'Wrong2'), 'Webhooks', { settings: { maxWebhooksPerTenant: 'many' } });\n// @ts-expect-error each setting has its own type\nnew WebhookPlatform(new Stack(app, 'Wrong3'), 'Webhooks', { settings: { billingMode: 'sometimes' } });\n// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n`,
+      );
+      writeFileSync(
+        join(app, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'es2022',
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: [],
+          },
+          files: ['app.ts'],
+        }),
+      );
 
-    // Act
-    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], {
-      encoding: 'utf8',
-    });
+      // Act
+      const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], {
+        encoding: 'utf8',
+      });
 
-    // Assess
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
+      // Assess
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -7,10 +7,13 @@ export const ROOT = new URL('../../', import.meta.url).pathname;
 /** `npm pack` builds the package (prepack) on a loaded machine in up to a few minutes: the hooks that pack wait this long. */
 export const PACK_TIMEOUT_MS = 300_000;
 
+const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  exports: Record<string, unknown>;
+  dependencies: Record<string, string>;
+};
+
 /** The package's subpaths (`.`, `./client`, …) as package.json `exports` declares them. */
-export const PACKAGE_SUBPATHS = Object.keys(
-  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports,
-);
+export const PACKAGE_SUBPATHS = Object.keys(MANIFEST.exports);
 
 /** `serverless-webhooks` for `.`, `serverless-webhooks/client` for `./client`. */
 export const specifierOf = (subpath: string): string => `serverless-webhooks${subpath.slice(1)}`;
@@ -28,9 +31,9 @@ export function packTarball(destination: string): string {
 }
 
 /**
- * Installs the tarball into an app's node_modules as npm would (the package bundles its code, so it needs no
- * dependency of its own), and links, from this repository's node_modules, what the app itself would install: the
- * peer dependencies, the producer's SQS client, and the given tools (with their commands in node_modules/.bin).
+ * Installs the tarball into an app's node_modules as npm would: the package, its dependencies (its declarations name
+ * zod; the entries load the team's own SQS client), the peer dependencies (aws-cdk-lib, constructs) and the given
+ * tools of the app (with their commands in node_modules/.bin), all linked from this repository's node_modules.
  * Offline: no registry is asked.
  */
 export function installTarball(tarball: string, app: string, tools: { packages: string[]; commands: string[] }): void {
@@ -38,7 +41,7 @@ export function installTarball(tarball: string, app: string, tools: { packages: 
   const installed = join(modules, 'serverless-webhooks');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  for (const name of ['aws-cdk-lib', 'constructs', '@aws-sdk/client-sqs', ...tools.packages]) {
+  for (const name of [...Object.keys(MANIFEST.dependencies), 'aws-cdk-lib', 'constructs', ...tools.packages]) {
     mkdirSync(dirname(join(modules, name)), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
   }
