@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 import { startArtifactPlatform, type RunningArtifactPlatform } from '../../local/artifacts/artifact-platform';
 import { constructPath, readCloudAssembly, synthesize, type StackTemplate } from '../../local/artifacts/cloud-assembly';
 import { freePort } from '../../local/emulators';
@@ -59,7 +60,7 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     receiver = await startReceiver();
     ({ key } = await platform.apiKeys.create(tenant, 'deploy suite'));
     browser = await launchChromium();
-  }, 120_000);
+  }, STEP_TIMEOUT_MS.deploySetup);
   afterAll(async () => {
     await browser?.close();
     await receiver?.stop();

@@ -2,7 +2,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../../lambdas/api/gateway-responses';
 import { ROUTES } from '../../lambdas/api/routes';
-import { Template } from 'aws-cdk-lib/assertions';
 import {
   API_RATE_LIMITS,
   API_THROTTLING,
@@ -10,15 +9,15 @@ import {
   AUTHORIZER_RESERVED_CONCURRENCY,
   FUNCTION_TIMEOUT_SECONDS,
 } from '../../lambdas/platform-settings';
-import { createWebhooksApp } from '../../lib/webhooks-app';
 import {
-  CDK_JSON,
   resourceByPrefix,
   resourcesOfType,
   stringLike,
   synthesizeWebhooks,
+  synthesizeWithContext,
   tableGrantsOf,
 } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template } = synthesizeWebhooks();
 const [authorizerId, authorizer] = resourceByPrefix(template, 'AWS::ApiGateway::Authorizer', 'ApiApiKeyAuthorizer');
@@ -45,7 +44,7 @@ const methods = resourcesOfType(template, 'AWS::ApiGateway::Method')
 const methodFor = (route: (typeof ROUTES)[number]) =>
   methods.find((method) => method.route === `${route.method} ${route.path}`);
 
-describe('Construct: Api', () => {
+describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('has exactly one method per route of lambdas/api/routes.ts', () => {
     // Prepare
     const expected = ROUTES.map((route) => `${route.method} ${route.path}`).sort();
@@ -229,11 +228,10 @@ describe('Construct: Api', () => {
 
   it('leaves the WAF out when context wafEnabled is false', () => {
     // Prepare (no bundling: only the template's resources matter here)
-    const context = { ...CDK_JSON.context, wafEnabled: 'false', 'aws:cdk:bundling-stacks': [] };
+    const context = { wafEnabled: 'false' };
 
     // Act
-    const { stack } = createWebhooksApp({ context }, { controlTowerChecks: false });
-    const withoutWaf = Template.fromStack(stack);
+    const withoutWaf = synthesizeWithContext(context);
 
     // Assess
     withoutWaf.resourceCountIs('AWS::WAFv2::WebACL', 0);
@@ -285,11 +283,7 @@ describe('Construct: Api', () => {
     ['existing-account-role', 0],
     ['create-account-role', 1],
   ])('with apiGatewayLogging=%s', (apiGatewayLogging, accountResources) => {
-    const { stack } = createWebhooksApp(
-      { context: { ...CDK_JSON.context, apiGatewayLogging, 'aws:cdk:bundling-stacks': [] } },
-      { controlTowerChecks: false },
-    );
-    const logging = Template.fromStack(stack);
+    const logging = synthesizeWithContext({ apiGatewayLogging });
     const [, loggingStage] = resourcesOfType(logging, 'AWS::ApiGateway::Stage')[0]!;
 
     it(`creates ${accountResources} AWS::ApiGateway::Account`, () => {

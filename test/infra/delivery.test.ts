@@ -21,6 +21,7 @@ import {
   synthesizeWebhooks,
   tableGrantsOf,
 } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 // a producer in another stack, given access the way the README tells teams to
 let producer: Stack;
@@ -36,7 +37,7 @@ const deliverSlowLaneId = resourceByPrefix(template, 'AWS::Lambda::Function', 'D
 const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 const resources = template.toJSON().Resources;
 
-describe('Construct: Delivery', () => {
+describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it.each([
     ['events', queues.events, queues.eventsDlq, EVENTS_QUEUE.maxReceiveCount],
     ['deliveries', queues.deliveries, queues.deliveriesDlq, DELIVERIES_QUEUE.maxReceiveCount],

@@ -11,10 +11,11 @@ import { WebhookPlatform, type DomainSettings } from '../../lib/index';
 
 const ROUTE_NAMES = ROUTES.map((route) => route.name);
 import { actionsOf, resourcesOfType, statementsOfFunction } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
-describe('WebhookPlatform: the construct a team adds to its own stack', () => {
+describe('WebhookPlatform: the construct a team adds to its own stack', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('builds the whole platform inside another stack, next to its own resources, with props instead of context', () => {
     // Prepare
     const app = new App({ context: NO_BUNDLING });
@@ -85,7 +86,7 @@ describe('WebhookPlatform: the construct a team adds to its own stack', () => {
   });
 });
 
-describe("WebhookPlatform eventTypes: the team's catalog", () => {
+describe("WebhookPlatform eventTypes: the team's catalog", { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   const ORDER_PAID = {
     name: 'order.paid',
     description: 'An order was paid',
@@ -127,7 +128,9 @@ describe("WebhookPlatform eventTypes: the team's catalog", () => {
   });
 });
 
-describe("WebhookPlatform domain: the API and the console on the team's domain", () => {
+describe("WebhookPlatform domain: the API and the console on the team's domain", {
+  timeout: STEP_TIMEOUT_MS.synthesis,
+}, () => {
   const synth = (domain: (stack: Stack) => DomainSettings) => {
     const stack = new Stack(new App({ context: NO_BUNDLING }), 'Shop', {
       env: { account: '123456789012', region: 'eu-west-1' },

@@ -11,6 +11,7 @@ import {
   synthesizeWebhooks,
   tableGrantsOf,
 } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template } = synthesizeWebhooks();
 const resources = template.toJSON().Resources;
@@ -36,7 +37,7 @@ function sqsGrants(functionId: string): string[] {
 /** The function behind each route (the API's functions are named after their routes). */
 const routeFunctionId = (name: string) => resourceByPrefix(template, 'AWS::Lambda::Function', `Api${name}`)[0];
 
-describe('Construct: Recovery', () => {
+describe('Construct: Recovery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it("parks jobs that keep failing in the recoveries DLQ, with the settings' retention and visibility", () => {
     // Act
     const queue = resources[queues.recoveries].Properties;
@@ -111,7 +112,7 @@ describe('Construct: Recovery', () => {
   });
 });
 
-describe('Construct: Api, the queues routes send to', () => {
+describe('Construct: Api, the queues routes send to', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it.each(ROUTES)('$name may send only to the queues it declares, and knows only their URLs', (route) => {
     // Prepare
     const declared = route.queues ?? [];

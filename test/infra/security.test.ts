@@ -3,6 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { actionsOf, resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { stack, template } = synthesizeWebhooks();
 
@@ -25,7 +26,7 @@ const acknowledgements = stack.node.findAll().flatMap((construct) =>
     .map(([id, reason]) => ({ rule: id.replace(/^annotation::/i, ''), reason, path: construct.node.path })),
 );
 
-describe('Stack: Webhooks security', () => {
+describe('Stack: Webhooks security', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('grants no action "*" and no service-wide wildcard such as "sqs:*" or "dynamodb:*"', () => {
     // Prepare
     const wildcard = /^(\*|[a-z0-9-]+:\*)$/;

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CONTROL_TOWER_ACKNOWLEDGEMENTS } from '../../lib/control-tower';
 import { createWebhooksApp } from '../../lib/webhooks-app';
 import { CDK_JSON, resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 /**
  * What CloudFormation, Lambda, IAM and SQS would refuse or regret, checked on the synthesized template. A reference
@@ -41,7 +42,7 @@ function longestLength(value: unknown): number {
   return Object.entries(object).reduce((sum, [key, item]) => sum + key.length + longestLength(item) + 4, 2);
 }
 
-describe('The template keeps the service quotas and rules', () => {
+describe('The template keeps the service quotas and rules', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   const { template, outdir } = synthesizeWebhooks();
   const json = template.toJSON() as { Resources: Record<string, any>; Outputs: Record<string, unknown> };
 
@@ -126,7 +127,9 @@ function violationsIn(directory: string): string[] {
   return report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => violation.ruleName));
 }
 
-describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validator-cfnguard)', () => {
+describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validator-cfnguard)', {
+  timeout: STEP_TIMEOUT_MS.synthesis,
+}, () => {
   const outdir = mkdtempSync(join(tmpdir(), 'webhooks-guard-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const withoutBundling = (context: Record<string, unknown> = {}) => ({

@@ -1,24 +1,15 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { createWebhooksApp } from '../../lib/webhooks-app';
-import { CDK_JSON, resourcesOfType } from './synthesize';
+import { resourcesOfType, synthesizeWithContext } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
-const synth = (context: Record<string, unknown>) =>
-  Template.fromStack(
-    createWebhooksApp(
-      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
-      { controlTowerChecks: false },
-    ).stack,
-  );
-
-describe('Static egress addresses (context staticEgress)', () => {
-  const template = synth({ staticEgress: true });
+describe('Static egress addresses (context staticEgress)', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
+  const template = synthesizeWithContext({ staticEgress: true });
   const functions = resourcesOfType(template, 'AWS::Lambda::Function');
   const deliverLanes = functions.filter(([id]) => /^DeliveryDeliver(SlowLane|Ordered)?[0-9A-F]{8}$/.test(id));
 
   it('is off by default: no VPC, no NAT gateway, no function in a VPC', () => {
     // Act
-    const plain = synth({});
+    const plain = synthesizeWithContext({});
 
     // Assess
     expect(resourcesOfType(plain, 'AWS::EC2::VPC')).toEqual([]);

@@ -1,13 +1,12 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE } from '../../lambdas/platform-settings';
-import { createWebhooksApp } from '../../lib/webhooks-app';
-import { CDK_JSON, resourceByPrefix, synthesizeWebhooks } from './synthesize';
+import { resourceByPrefix, synthesizeWebhooks, synthesizeWithContext } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template } = synthesizeWebhooks();
 const [tableId, table] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
-describe('Construct: Storage', () => {
+describe('Construct: Storage', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('keys the one table by the string attributes the platform settings name', () => {
     // Prepare
     const { partitionKey, sortKey } = TABLE;
@@ -96,7 +95,7 @@ describe('Construct: Storage', () => {
   });
 });
 
-describe('Construct: Storage, billing', () => {
+describe('Construct: Storage, billing', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('bills on demand unless told otherwise', () => {
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
   });
@@ -110,18 +109,10 @@ describe('Construct: Storage, billing', () => {
     };
 
     // Act
-    const { stack } = createWebhooksApp(
-      {
-        context: {
-          ...CDK_JSON.context,
-          billingMode: 'provisioned',
-          provisionedCapacity: JSON.stringify(capacity),
-          'aws:cdk:bundling-stacks': [],
-        },
-      },
-      { controlTowerChecks: false },
-    );
-    const provisioned = Template.fromStack(stack);
+    const provisioned = synthesizeWithContext({
+      billingMode: 'provisioned',
+      provisionedCapacity: JSON.stringify(capacity),
+    });
     const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
     // Assess
@@ -158,17 +149,7 @@ describe('Construct: Storage, billing', () => {
       eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } },
     };
     expect(() =>
-      createWebhooksApp(
-        {
-          context: {
-            ...CDK_JSON.context,
-            billingMode: 'provisioned',
-            provisionedCapacity: JSON.stringify(bad),
-            'aws:cdk:bundling-stacks': [],
-          },
-        },
-        { controlTowerChecks: false },
-      ),
+      synthesizeWithContext({ billingMode: 'provisioned', provisionedCapacity: JSON.stringify(bad) }),
     ).toThrow(/provisionedCapacity\.table\.read: min must not exceed max/);
   });
 });

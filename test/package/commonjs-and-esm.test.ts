@@ -3,17 +3,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installTarball, PACK_TIMEOUT_MS, PACKAGE_SUBPATHS, packTarball, ROOT, specifierOf } from './packed-tarball';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
+import { installTarball, PACKAGE_SUBPATHS, packTarball, ROOT, specifierOf } from './packed-tarball';
 
 const work = mkdtempSync(join(tmpdir(), 'webhooks-cjs-esm-'));
 let tarball: string;
 beforeAll(() => {
   tarball = packTarball(work);
-}, PACK_TIMEOUT_MS);
+}, STEP_TIMEOUT_MS.build);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** `cdk synth` of the app type-checks it (`npx tsc`) and synthesizes 21 functions' assets: minutes on a busy machine. */
-const SYNTH_TIMEOUT_MS = 300_000;
 
 /** The init project's stack, with the platform added as a team adds it (bin/ and the rest stay as cdk init wrote them). */
 const STACK = `import * as cdk from 'aws-cdk-lib/core';
@@ -64,7 +62,7 @@ describe('The packed package in a `cdk init app --language typescript` project (
     tsconfig.compilerOptions.types = tsconfig.compilerOptions.types.filter((type) => type !== 'jest');
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig));
     writeFileSync(join(app, 'lib', 'hooks-app-stack.ts'), STACK);
-  }, 60_000);
+  });
 
   it('is a CommonJS project', () => {
     // Assess: the premise of the test
@@ -102,20 +100,18 @@ describe('The packed package in a `cdk init app --language typescript` project (
       expect(functions.some((fn) => fn.Properties.Environment?.Variables?.MAX_WEBHOOKS_PER_TENANT === '50')).toBe(true);
       expect(template.Outputs.Publish.Value).toBe('function');
     },
-    SYNTH_TIMEOUT_MS,
+    STEP_TIMEOUT_MS.build,
   );
 });
 
 /** Every entry of `exports`, from plain node scripts: `require` in a .cjs script, `import` in a .mjs one. */
 describe('Every entry of the packed package, by require and by import', () => {
-  const work = mkdtempSync(join(tmpdir(), 'webhooks-entries-'));
   const app = join(work, 'scripts');
 
   beforeAll(() => {
     mkdirSync(app);
     installTarball(tarball, app, { packages: [], commands: [] });
-  }, PACK_TIMEOUT_MS);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  });
 
   it('declares the construct and the client', () => {
     expect(PACKAGE_SUBPATHS).toEqual(expect.arrayContaining(['.', './client']));

@@ -12,10 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installTarball, PACK_TIMEOUT_MS, packTarball, ROOT } from './packed-tarball';
-
-/** A synth of 21 functions' assets, or a type check of the whole declarations: minutes on a busy machine. */
-const SYNTH_TIMEOUT_MS = 300_000;
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
+import { installTarball, packTarball, ROOT } from './packed-tarball';
 
 const CONSUMER_APP = `
 import { App, Stack } from 'aws-cdk-lib';
@@ -62,7 +60,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     installTarball(tarball, app, { packages: [], commands: [] });
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
     writeFileSync(join(app, 'app.mjs'), CONSUMER_APP);
-  }, PACK_TIMEOUT_MS);
+  }, STEP_TIMEOUT_MS.build);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('holds the prebuilt functions, the console and the library, and no source', () => {
@@ -127,7 +125,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       );
       expect(catalogLayer).toBeDefined();
     },
-    SYNTH_TIMEOUT_MS,
+    STEP_TIMEOUT_MS.build,
   );
 
   it('exports the typed client and publishEvent as serverless-webhooks/client', () => {
@@ -180,6 +178,6 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       expect(result.stdout + result.stderr).toBe('');
       expect(result.status).toBe(0);
     },
-    SYNTH_TIMEOUT_MS,
+    STEP_TIMEOUT_MS.build,
   );
 });

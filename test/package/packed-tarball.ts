@@ -4,9 +4,6 @@ import { dirname, join } from 'node:path';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
-/** `npm pack` builds the package (prepack) on a loaded machine in up to a few minutes: the hooks that pack wait this long. */
-export const PACK_TIMEOUT_MS = 300_000;
-
 const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   exports: Record<string, unknown>;
   dependencies: Record<string, string>;
