@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { buildConsole, writeConsole } from '../console/build';
+import { buildConsole, writeConsole } from '../lib/console-bundle';
 import {
   bundleOptions,
   FUNCTION_ENTRIES,

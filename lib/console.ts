@@ -4,7 +4,7 @@ import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambd
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
-import { buildConsole, writeConsole } from '../console/build';
+import { buildConsole, writeConsole } from './console-bundle';
 import { CONSOLE_PATH } from '../lambdas/console/console-site';
 import { FUNCTION_MEMORY_MB } from '../lambdas/platform-settings';
 import { contentDirectory } from './content-directory';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { buildConsole } from '../console/build';
+import { buildConsole } from '../lib/console-bundle';
 import { CONSOLE_PATH, consoleResponse, type ConsoleSite } from '../lambdas/console/console-site';
 
 let site: ConsoleSite | undefined;

@@ -1,20 +1,10 @@
-import type {
-  DeliveryDetail,
-  DeliveryStatus,
-  DeliverySummary,
-  ErrorDetail,
-  EventDetail,
-  EventSummary,
-  EventType,
-  EventTypeDescription,
-  Filter,
-  Page,
-  QueuedRetry,
-  SentTest,
-  StartedRecovery,
-  Webhook,
-} from './api-types';
-import { Api, type CreateWebhookPayload, type HttpResponse } from '../../client/webhooks-api';
+import type { DeliveryStatus, ErrorDetail, EventType } from './api-types';
+import {
+  Api,
+  type CreateWebhookPayload,
+  type HttpResponse,
+  type UpdateWebhookPayload,
+} from '../../client/webhooks-api';
 
 /** An answer in the API's error shape (docs/design.md §6), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -34,18 +24,8 @@ export class ApiError extends Error {
   }
 }
 
-export interface WebhookInput {
-  url?: string;
-  events?: EventType[];
-  description?: string | null;
-  active?: boolean;
-  filter?: Filter | null;
-  ordering?: 'none' | 'fifo';
-  /** Deliveries per second at most; null removes the limit. */
-  throttleRate?: number | null;
-  /** Replaces every custom header; null removes them. */
-  headers?: Record<string, string> | null;
-}
+/** What the webhook form sends: on create, url and events are required (the form checks them before sending). */
+export type WebhookInput = UpdateWebhookPayload;
 
 export interface DeliveryQuery {
   status?: DeliveryStatus | '';
@@ -93,30 +73,26 @@ export class ApiClient {
     });
   }
 
-  listWebhooks = (cursor?: string) => this.call<Page<Webhook>>(this.api.v2.listWebhooks(given({ limit: 50, cursor })));
-  getWebhook = (webhookId: string) => this.call<Webhook>(this.api.v2.getWebhook(webhookId));
-  createWebhook = (input: WebhookInput) => this.call<Webhook>(this.api.v2.createWebhook(input as CreateWebhookPayload));
-  updateWebhook = (webhookId: string, input: WebhookInput) =>
-    this.call<Webhook>(this.api.v2.updateWebhook(webhookId, input));
-  deleteWebhook = (webhookId: string) => this.call<void>(this.api.v2.deleteWebhook(webhookId));
+  listWebhooks = (cursor?: string) => this.call(this.api.v2.listWebhooks(given({ limit: 50, cursor })));
+  getWebhook = (webhookId: string) => this.call(this.api.v2.getWebhook(webhookId));
+  createWebhook = (input: WebhookInput) => this.call(this.api.v2.createWebhook(input as CreateWebhookPayload));
+  updateWebhook = (webhookId: string, input: WebhookInput) => this.call(this.api.v2.updateWebhook(webhookId, input));
+  deleteWebhook = (webhookId: string) => this.call(this.api.v2.deleteWebhook(webhookId));
   rotateSecret = (webhookId: string, gracePeriodSeconds: number) =>
-    this.call<Webhook>(this.api.v2.rotateWebhookSecret(webhookId, { gracePeriodSeconds }));
+    this.call(this.api.v2.rotateWebhookSecret(webhookId, { gracePeriodSeconds }));
   sendTest = (webhookId: string, eventType?: EventType) =>
-    this.call<SentTest>(this.api.v2.testWebhook(webhookId, eventType ? { eventType } : {}));
-  listEventTypes = () => this.call<{ data: EventTypeDescription[] }>(this.api.v2.listEventTypes());
+    this.call(this.api.v2.testWebhook(webhookId, eventType ? { eventType } : {}));
+  listEventTypes = () => this.call(this.api.v2.listEventTypes());
 
   listDeliveries = (webhookId: string, query: DeliveryQuery) =>
-    this.call<Page<DeliverySummary>>(this.api.v2.listDeliveries(webhookId, given({ limit: 25, ...query })));
-  getDelivery = (webhookId: string, eventId: string) =>
-    this.call<DeliveryDetail>(this.api.v2.getDelivery(webhookId, eventId));
-  retryDelivery = (webhookId: string, eventId: string) =>
-    this.call<QueuedRetry>(this.api.v2.retryDelivery(webhookId, eventId));
+    this.call(this.api.v2.listDeliveries(webhookId, given({ limit: 25, ...query })));
+  getDelivery = (webhookId: string, eventId: string) => this.call(this.api.v2.getDelivery(webhookId, eventId));
+  retryDelivery = (webhookId: string, eventId: string) => this.call(this.api.v2.retryDelivery(webhookId, eventId));
   recover = (webhookId: string, since: string, until?: string) =>
-    this.call<StartedRecovery>(this.api.v2.recoverDeliveries(webhookId, until ? { since, until } : { since }));
+    this.call(this.api.v2.recoverDeliveries(webhookId, until ? { since, until } : { since }));
 
-  listEvents = (query: EventQuery) =>
-    this.call<Page<EventSummary>>(this.api.v2.listEvents(given({ limit: 25, ...query })));
-  getEvent = (eventId: string) => this.call<EventDetail>(this.api.v2.getEvent(eventId));
+  listEvents = (query: EventQuery) => this.call(this.api.v2.listEvents(given({ limit: 25, ...query })));
+  getEvent = (eventId: string) => this.call(this.api.v2.getEvent(eventId));
 
   /** Checks a credential before the console keeps it. */
   async verify(): Promise<void> {
@@ -124,9 +100,9 @@ export class ApiClient {
   }
 
   /** The generated client resolves with the answer, or rejects with it (not ok) or with fetch's error (no answer). */
-  private async call<T>(request: Promise<HttpResponse<unknown, unknown>>): Promise<T> {
+  private async call<T>(request: Promise<HttpResponse<T, unknown>>): Promise<T> {
     try {
-      return (await request).data as T;
+      return (await request).data;
     } catch (failure) {
       if (!(failure instanceof Response))
         throw new ApiError(0, 'network_error', 'The API could not be reached. Check your connection and try again.');

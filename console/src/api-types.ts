@@ -1,30 +1,35 @@
-/** The API's response shapes, from the same modules the handlers answer with (types only: nothing of lambdas/core is bundled). */
-export type { ErrorDetail } from '../../lambdas/core/errors';
-export type { EventTypeDescription, EventType } from '../../lambdas/core/event-catalog';
+/**
+ * The API's shapes as the console uses them, every one taken from the client generated from docs/openapi.yaml
+ * (client/webhooks-api.ts): the console depends on the API's contract, never on the Lambda code behind it.
+ */
+import type * as Wire from '../../client/webhooks-api';
 
-export type { DeliveryStatus } from '../../lambdas/core/delivery';
-import type { DeliveryStatus } from '../../lambdas/core/delivery';
+export type ErrorDetail = Wire.Error['error']['details'][number];
+export type EventType = Wire.EventType;
+export type EventTypeDescription = Wire.EventTypeList['data'][number];
+export type DeliveryStatus = Wire.DeliverySummary['status'];
 
-// a value, not a type: written here so that the bundle takes nothing from lambdas/core
+// a value, not a type: the contract names the statuses, the console draws them in this order
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed', 'skipped'];
 
-export type { WebhookResource as Webhook, WebhookHealth } from '../../lambdas/core/webhook';
-export type { EventFilter as Filter } from '../../lambdas/core/event-filter';
+export type Webhook = Wire.Webhook;
+export type WebhookSummary = Wire.WebhookSummary;
+export type WebhookHealth = Wire.Health;
+export type Filter = Wire.Filter;
 
-export type { Page } from '../../lambdas/core/log-queries';
-
-export type {
-  DeliverySummary,
-  DeliveryDetail,
-  LastAttempt,
-  AttemptResource as Attempt,
-} from '../../lambdas/core/delivery-log';
-export type { EventSummary, EventDetail } from '../../lambdas/core/event-log-service';
-
-export type { QueuedRetry } from '../../lambdas/core/retry-delivery-service';
-export type { StartedRecovery } from '../../lambdas/core/recovery-service';
-
-/** The answer of `POST /v2/webhooks/{id}/test` (its service returns it inline). */
-export interface SentTest {
-  eventId: string;
+/** Every list answer has this shape (WebhookPage, DeliveryPage, EventPage). */
+export interface Page<Item> {
+  data: Item[];
+  hasMore: boolean;
+  nextCursor: string | null;
 }
+
+export type DeliverySummary = Wire.DeliverySummary;
+export type DeliveryDetail = Wire.Delivery;
+export type LastAttempt = NonNullable<Wire.DeliverySummary['lastAttempt']>;
+export type Attempt = Wire.Delivery['attempts'][number];
+export type EventSummary = Wire.EventSummary;
+export type EventDetail = Wire.Event;
+export type QueuedRetry = Wire.QueuedRetry;
+export type StartedRecovery = Wire.StartedRecovery;
+export type SentTest = Wire.QueuedTest;

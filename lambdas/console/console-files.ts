@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { CONTENT_TYPES, type ConsoleFile, type ConsoleSite } from './console-site';
 
-/** A built console read from a directory (index.html and assets/), as console/build.ts writes it. */
+/** A built console read from a directory (index.html and assets/), as lib/console-bundle.ts writes it. */
 export function loadConsoleSite(directory: string): ConsoleSite {
   const assets = new Map<string, ConsoleFile>(
     readdirSync(join(directory, 'assets')).map((name) => [

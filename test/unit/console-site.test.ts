@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole, writeConsole } from '../../console/build';
+import { buildConsole, writeConsole } from '../../lib/console-bundle';
 import { consoleResponse, type ConsoleSite } from '../../lambdas/console/console-site';
 
 const site: ConsoleSite = {

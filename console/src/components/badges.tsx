@@ -1,11 +1,11 @@
-import type { DeliveryStatus, Webhook } from '../api-types';
+import type { DeliveryStatus, WebhookSummary } from '../api-types';
 
 export function StatusBadge({ status }: { status: DeliveryStatus }) {
   return <span class={`badge badge-${status}`}>{status}</span>;
 }
 
 /** Active, paused (by the subscriber) or disabled (by the platform, with its reason). */
-export function WebhookState({ webhook }: { webhook: Webhook }) {
+export function WebhookState({ webhook }: { webhook: WebhookSummary }) {
   if (webhook.active) return <span class="badge badge-delivered">active</span>;
   if (webhook.disabledReason) {
     return (
@@ -18,7 +18,7 @@ export function WebhookState({ webhook }: { webhook: Webhook }) {
 }
 
 /** The circuit breaker's state, where the API gives it (docs/design.md §9). */
-export function Health({ webhook }: { webhook: Webhook }) {
+export function Health({ webhook }: { webhook: WebhookSummary }) {
   const health = webhook.health;
   if (!health) return null;
   const label = health.state === 'open' ? 'breaker open' : health.state;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api-client';
-import type { EventSummary, Webhook } from '../api-types';
+import type { EventSummary, WebhookSummary } from '../api-types';
 import { Health, WebhookState } from '../components/badges';
 import { DeliveriesChart } from '../components/deliveries-chart';
 import { countByHour } from '../hourly-counts';
@@ -40,7 +40,7 @@ function ActivityChart() {
   );
 }
 
-function WebhookRows({ webhooks }: { webhooks: Webhook[] }) {
+function WebhookRows({ webhooks }: { webhooks: WebhookSummary[] }) {
   return (
     <div class="table-wrap">
       <table>
@@ -77,7 +77,7 @@ function WebhookRows({ webhooks }: { webhooks: Webhook[] }) {
 
 export function WebhooksPage() {
   const [cursor, setCursor] = useState<string>();
-  const [earlier, setEarlier] = useState<Webhook[]>([]);
+  const [earlier, setEarlier] = useState<WebhookSummary[]>([]);
   const { data, error, loading } = useLoad((api) => api.listWebhooks(cursor), [cursor]);
   const webhooks = [...earlier, ...(data?.data ?? [])];
   return (

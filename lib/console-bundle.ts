@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { CONTENT_TYPES, type ConsoleFile, type ConsoleSite } from '../lambdas/console/console-site';
 
-const CONSOLE_DIR = fileURLToPath(new URL('.', import.meta.url));
+const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url));
 // esbuild needs an output directory to name files; with write: false nothing is written there
 const VIRTUAL_ASSETS_DIR = join(CONSOLE_DIR, 'dist', 'assets');
 
