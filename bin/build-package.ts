@@ -77,7 +77,7 @@ function checkExports(): void {
 const withoutConsoleBuilder: Plugin = {
   name: 'without-console-builder',
   setup(builder) {
-    builder.onResolve({ filter: /\/console\/build$/ }, () => ({ path: 'console-build', namespace: 'prebuilt' }));
+    builder.onResolve({ filter: /\/console-bundle$/ }, () => ({ path: 'console-build', namespace: 'prebuilt' }));
     builder.onLoad({ filter: /.*/, namespace: 'prebuilt' }, () => ({
       contents: [
         'const prebuilt = () => { throw new Error("the packed package ships the console prebuilt"); };',

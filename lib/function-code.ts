@@ -13,7 +13,7 @@ const LAMBDAS = join(PACKAGE_ROOT, 'lambdas');
 export const PREBUILT_FUNCTIONS = join(PACKAGE_ROOT, 'dist', 'functions');
 export const PREBUILT_CONSOLE = join(PACKAGE_ROOT, 'dist', 'console');
 /** This repository, with the source to build from (the packed package has only dist/). */
-export const FROM_SOURCE = existsSync(join(PACKAGE_ROOT, 'console', 'build.ts'));
+export const FROM_SOURCE = existsSync(join(PACKAGE_ROOT, 'lib', 'console-bundle.ts'));
 
 /**
  * esbuild's ESM output has no `require`, but CommonJS code inside the bundle (parts of the AWS SDK and its
