@@ -44,7 +44,10 @@ const ENTRIES: PackageEntry[] = [
 ];
 
 const DIST = join(PACKAGE_ROOT, 'dist');
-/** ESM declarations; the CommonJS copy sits under a package.json of `"type": "commonjs"`, so TypeScript reads it as such. */
+/**
+ * ESM declarations; the CommonJS copy sits under a package.json of `"type": "commonjs"`, so TypeScript reads it as
+ * such.
+ */
 const ESM_TYPES = join(DIST, 'types');
 const CJS_TYPES = join(DIST, 'types-cjs');
 

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { openApiYaml } from '../lambdas/api/openapi/document';
 import { generateClient } from '../client/generate';
 
-/** `npm run openapi`: writes the API description from the route table and the schemas, then the typed client from it. */
+/**
+ * `npm run openapi`: writes the API description from the route table and the schemas, then the typed client from it.
+ */
 const description = new URL('../docs/openapi.yaml', import.meta.url);
 writeFileSync(description, openApiYaml());
 console.log(`wrote ${description.pathname}`);

@@ -18,7 +18,9 @@ type SourceHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
-/** One method of the REST API: its resource path (`/v2/webhooks/{webhookId}`, `/console/{proxy+}`) and its integration. */
+/**
+ * One method of the REST API: its resource path (`/v2/webhooks/{webhookId}`, `/console/{proxy+}`) and its integration.
+ */
 export interface MountedRoute {
   method: string;
   resource: string;
@@ -30,7 +32,10 @@ export interface MountedRoute {
 export interface GatewayRoutes {
   routes: MountedRoute[];
   authorizer: Authorizer;
-  /** Serve the console built from source at /console (npm start); the artifact runtime routes it to its function instead. */
+  /**
+   * Serve the console built from source at /console (npm start); the artifact runtime routes it to its function
+   * instead.
+   */
   consoleFromSource?: boolean;
 }
 
@@ -102,7 +107,10 @@ function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requ
   response.end(gatewayErrorBody(type, requestId));
 }
 
-/** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403. */
+/**
+ * The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is
+ * 401, a Deny 403.
+ */
 async function authorize(
   authorizer: Authorizer,
   event: APIGatewayRequestAuthorizerEvent,
@@ -124,7 +132,8 @@ async function authorize(
 }
 
 /**
- * A REST API Gateway on a laptop, which also serves the web console at /console as the stack does: matches the route, runs the REQUEST authorizer (401 without a key),
+ * A REST API Gateway on a laptop, which also serves the web console at /console as the stack does: matches the route,
+ * runs the REQUEST authorizer (401 without a key),
  * builds the proxy event with the authorizer's context, and returns the handler's response as is.
  */
 export function createApiGateway({ routes, authorizer, consoleFromSource = false }: GatewayRoutes): Server {

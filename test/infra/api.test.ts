@@ -32,7 +32,10 @@ function pathOf(resourceId: string): string {
   return `${prefix}/${resource.Properties.PathPart}`;
 }
 
-/** Each method of the API's routes as "VERB /path", with the function its proxy integration invokes (the console's are lib/console.ts's). */
+/**
+ * Each method of the API's routes as "VERB /path", with the function its proxy integration invokes (the console's are
+ * lib/console.ts's).
+ */
 const methods = resourcesOfType(template, 'AWS::ApiGateway::Method')
   .map(([, method]) => ({
     route: `${method.Properties.HttpMethod} ${pathOf(method.Properties.ResourceId.Ref)}`,
@@ -185,46 +188,52 @@ describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     expect(AUTHORIZER_RESERVED_CONCURRENCY).toBeGreaterThan(0);
   });
 
-  it('rate-limits each source IP and each Authorization header with a WAF web ACL on the stage, answering 429 in the error shape', () => {
-    // Prepare
-    const [aclId, acl] = resourcesOfType(template, 'AWS::WAFv2::WebACL')[0]!;
-    const [stageId] = resourcesOfType(template, 'AWS::ApiGateway::Stage')[0]!;
+  it(
+    'rate-limits each source IP and each Authorization header with a WAF web ACL on the stage, answering 429 in the ' +
+      'error shape',
+    () => {
+      // Prepare
+      const [aclId, acl] = resourcesOfType(template, 'AWS::WAFv2::WebACL')[0]!;
+      const [stageId] = resourcesOfType(template, 'AWS::ApiGateway::Stage')[0]!;
 
-    // Act
-    const rules = Object.fromEntries(acl.Properties.Rules.map((rule: { Name: string }) => [rule.Name, rule]));
-    const [, association] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation')[0]!;
-    const [bodyKey, body] = Object.entries(acl.Properties.CustomResponseBodies)[0] as [string, { Content: string }];
+      // Act
+      const rules = Object.fromEntries(acl.Properties.Rules.map((rule: { Name: string }) => [rule.Name, rule]));
+      const [, association] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation')[0]!;
+      const [bodyKey, body] = Object.entries(acl.Properties.CustomResponseBodies)[0] as [string, { Content: string }];
 
-    // Assess
-    expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
-    expect(rules.PerSourceIp.Statement.RateBasedStatement).toEqual({
-      AggregateKeyType: 'IP',
-      Limit: API_RATE_LIMITS.perIp,
-      EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
-    });
-    expect(rules.PerAuthorizationHeader.Statement.RateBasedStatement).toEqual({
-      AggregateKeyType: 'CUSTOM_KEYS',
-      CustomKeys: [
-        {
-          Header: {
-            Name: 'authorization',
-            TextTransformations: [
-              { Priority: 0, Type: 'LOWERCASE' },
-              { Priority: 1, Type: 'COMPRESS_WHITE_SPACE' },
-            ],
+      // Assess
+      expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+      expect(rules.PerSourceIp.Statement.RateBasedStatement).toEqual({
+        AggregateKeyType: 'IP',
+        Limit: API_RATE_LIMITS.perIp,
+        EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
+      });
+      expect(rules.PerAuthorizationHeader.Statement.RateBasedStatement).toEqual({
+        AggregateKeyType: 'CUSTOM_KEYS',
+        CustomKeys: [
+          {
+            Header: {
+              Name: 'authorization',
+              TextTransformations: [
+                { Priority: 0, Type: 'LOWERCASE' },
+                { Priority: 1, Type: 'COMPRESS_WHITE_SPACE' },
+              ],
+            },
           },
-        },
-      ],
-      Limit: API_RATE_LIMITS.perAuthorization,
-      EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
-    });
-    for (const rule of Object.values(rules) as { Action: unknown }[]) {
-      expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: bodyKey } } });
-    }
-    expect(JSON.parse(body.Content).error.code).toBe(GATEWAY_ERRORS.THROTTLED.code);
-    expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
-    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`"${stageId}"`);
-  });
+        ],
+        Limit: API_RATE_LIMITS.perAuthorization,
+        EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
+      });
+      for (const rule of Object.values(rules) as { Action: unknown }[]) {
+        expect(rule.Action).toEqual({
+          Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: bodyKey } },
+        });
+      }
+      expect(JSON.parse(body.Content).error.code).toBe(GATEWAY_ERRORS.THROTTLED.code);
+      expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+      expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`"${stageId}"`);
+    },
+  );
 
   it('leaves the WAF out when context wafEnabled is false', () => {
     // Prepare (no bundling: only the template's resources matter here)
@@ -290,32 +299,35 @@ describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
       logging.resourceCountIs('AWS::ApiGateway::Account', accountResources);
     });
 
-    it('logs errors, never bodies, and access logs as JSON with the standard fields with the configured retention', () => {
-      // Prepare
-      const standardFields = [
-        'requestId',
-        'ip',
-        'caller',
-        'user',
-        'requestTime',
-        'httpMethod',
-        'resourcePath',
-        'status',
-        'protocol',
-        'responseLength',
-      ];
+    it(
+      'logs errors, never bodies, and access logs as JSON with the standard fields with the configured ' + 'retention',
+      () => {
+        // Prepare
+        const standardFields = [
+          'requestId',
+          'ip',
+          'caller',
+          'user',
+          'requestTime',
+          'httpMethod',
+          'resourcePath',
+          'status',
+          'protocol',
+          'responseLength',
+        ];
 
-      // Act
-      const { DestinationArn, Format } = loggingStage.Properties.AccessLogSetting;
-      const logGroup = logging.toJSON().Resources[DestinationArn['Fn::GetAtt'][0]];
+        // Act
+        const { DestinationArn, Format } = loggingStage.Properties.AccessLogSetting;
+        const logGroup = logging.toJSON().Resources[DestinationArn['Fn::GetAtt'][0]];
 
-      // Assess
-      expect(loggingStage.Properties.MethodSettings).toEqual([
-        expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false }),
-      ]);
-      expect(Object.keys(JSON.parse(Format))).toEqual(expect.arrayContaining(standardFields));
-      expect(logGroup.Properties.RetentionInDays).toBe(30);
-    });
+        // Assess
+        expect(loggingStage.Properties.MethodSettings).toEqual([
+          expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+        ]);
+        expect(Object.keys(JSON.parse(Format))).toEqual(expect.arrayContaining(standardFields));
+        expect(logGroup.Properties.RetentionInDays).toBe(30);
+      },
+    );
   });
 
   it('outputs the API URL under a stable name, and no other URL', () => {

@@ -145,27 +145,34 @@ describe("WebhookPlatform domain: the API and the console on the team's domain",
       'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666',
     );
 
-  it('creates a regional TLS 1.2 domain, maps the stage at the base path, adds the alias, and names it in ApiUrl and ConsoleUrl', () => {
-    // Act
-    const { template } = synth((stack) => ({
-      domainName: 'api.example.com',
-      certificate: certificate(stack),
-      basePath: 'webhooks',
-      hostedZone: HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
-    }));
+  it(
+    'creates a regional TLS 1.2 domain, maps the stage at the base path, adds the alias, and names it in ApiUrl and ' +
+      'ConsoleUrl',
+    () => {
+      // Act
+      const { template } = synth((stack) => ({
+        domainName: 'api.example.com',
+        certificate: certificate(stack),
+        basePath: 'webhooks',
+        hostedZone: HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+          hostedZoneId: 'Z123',
+          zoneName: 'example.com',
+        }),
+      }));
 
-    // Assess
-    template.hasResourceProperties('AWS::ApiGateway::DomainName', {
-      DomainName: 'api.example.com',
-      SecurityPolicy: 'TLS_1_2',
-      EndpointConfiguration: { Types: ['REGIONAL'] },
-    });
-    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'webhooks' });
-    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A' });
-    const outputs = template.toJSON().Outputs;
-    expect(JSON.stringify(outputs.ApiUrl.Value)).toContain('/webhooks/');
-    expect(JSON.stringify(outputs.ConsoleUrl.Value)).toMatch(/\/webhooks\/console"/);
-  });
+      // Assess
+      template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: 'api.example.com',
+        SecurityPolicy: 'TLS_1_2',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+      template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'webhooks' });
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A' });
+      const outputs = template.toJSON().Outputs;
+      expect(JSON.stringify(outputs.ApiUrl.Value)).toContain('/webhooks/');
+      expect(JSON.stringify(outputs.ConsoleUrl.Value)).toMatch(/\/webhooks\/console"/);
+    },
+  );
 
   it('maps onto a domain the team already has, at its root when no base path is given', () => {
     // Act

@@ -88,7 +88,8 @@ describe('Stack: Webhooks security', { timeout: STEP_TIMEOUT_MS.synthesis }, () 
     const report = checks.validateScope(stack);
     const findings = report.violations.map(
       (violation) =>
-        `${violation.ruleName} (${violation.severity}) at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        `${violation.ruleName} (${violation.severity}) at ` +
+        `${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
     );
 
     // Assess
@@ -112,7 +113,8 @@ describe('Stack: Webhooks security', { timeout: STEP_TIMEOUT_MS.synthesis }, () 
       'AwsSolutions-IAM5[Resource::*]',
     ];
 
-    // Act: the Control Tower controls are acknowledged on the whole stack, from lib/control-tower.ts (service-rules.test.ts)
+    // Act: the Control Tower controls are acknowledged on the whole stack, from lib/control-tower.ts
+    // (service-rules.test.ts)
     const nag = acknowledgements.filter(({ rule }) => rule.startsWith('AwsSolutions-'));
     const rules = new Set(nag.map(({ rule }) => rule));
 

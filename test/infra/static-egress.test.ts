@@ -17,35 +17,43 @@ describe('Static egress addresses (context staticEgress)', { timeout: STEP_TIMEO
     expect(resourcesOfType(plain, 'AWS::Lambda::Function').filter(([, fn]) => fn.Properties.VpcConfig)).toEqual([]);
   });
 
-  it('sends every delivery out through two NAT gateways, each with an Elastic IP of the stack, named in the EgressIps output', () => {
-    // Act
-    const addresses = resourcesOfType(template, 'AWS::EC2::EIP').filter(([id]) => id.startsWith('EgressAddress'));
-    const gateways = resourcesOfType(template, 'AWS::EC2::NatGateway');
+  it(
+    'sends every delivery out through two NAT gateways, each with an Elastic IP of the stack, named in the EgressIps ' +
+      'output',
+    () => {
+      // Act
+      const addresses = resourcesOfType(template, 'AWS::EC2::EIP').filter(([id]) => id.startsWith('EgressAddress'));
+      const gateways = resourcesOfType(template, 'AWS::EC2::NatGateway');
 
-    // Assess
-    expect(addresses).toHaveLength(2);
-    expect(gateways.map(([, gateway]) => gateway.Properties.AllocationId).sort()).toEqual(
-      addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'AllocationId'] })).sort(),
-    );
-    expect(template.toJSON().Outputs.EgressIps.Value).toEqual({
-      'Fn::Join': [',', addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))],
-    });
-  });
+      // Assess
+      expect(addresses).toHaveLength(2);
+      expect(gateways.map(([, gateway]) => gateway.Properties.AllocationId).sort()).toEqual(
+        addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'AllocationId'] })).sort(),
+      );
+      expect(template.toJSON().Outputs.EgressIps.Value).toEqual({
+        'Fn::Join': [',', addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))],
+      });
+    },
+  );
 
-  it('puts the three deliver lanes, and only them, in the private subnets with a security group that lets nothing in', () => {
-    // Act
-    const inVpc = functions.filter(([, fn]) => fn.Properties.VpcConfig).map(([id]) => id);
-    const [[groupId, group]] = resourcesOfType(template, 'AWS::EC2::SecurityGroup') as [[string, any]];
+  it(
+    'puts the three deliver lanes, and only them, in the private subnets with a security group that lets nothing ' +
+      'in',
+    () => {
+      // Act
+      const inVpc = functions.filter(([, fn]) => fn.Properties.VpcConfig).map(([id]) => id);
+      const [[groupId, group]] = resourcesOfType(template, 'AWS::EC2::SecurityGroup') as [[string, any]];
 
-    // Assess
-    expect(inVpc.sort()).toEqual(deliverLanes.map(([id]) => id).sort());
-    for (const [, fn] of deliverLanes)
-      expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
-    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
-    expect(group.Properties.SecurityGroupEgress.map((rule: { FromPort: number }) => rule.FromPort).sort()).toEqual([
-      443, 80,
-    ]);
-  });
+      // Assess
+      expect(inVpc.sort()).toEqual(deliverLanes.map(([id]) => id).sort());
+      for (const [, fn] of deliverLanes)
+        expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(group.Properties.SecurityGroupEgress.map((rule: { FromPort: number }) => rule.FromPort).sort()).toEqual([
+        443, 80,
+      ]);
+    },
+  );
 
   it("reaches DynamoDB through a gateway endpoint, and records the VPC's traffic in flow logs", () => {
     // Assess

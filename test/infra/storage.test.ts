@@ -100,39 +100,43 @@ describe('Construct: Storage, billing', { timeout: STEP_TIMEOUT_MS.synthesis }, 
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
   });
 
-  it('provisions the table and the events index with auto scaling between the bounds given, at the target utilisation', () => {
-    // Prepare
-    const capacity = {
-      targetUtilizationPercent: 60,
-      table: { read: { min: 2, max: 50 }, write: { min: 3, max: 70 } },
-      eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 9 } },
-    };
+  it(
+    'provisions the table and the events index with auto scaling between the bounds given, at the target ' +
+      'utilisation',
+    () => {
+      // Prepare
+      const capacity = {
+        targetUtilizationPercent: 60,
+        table: { read: { min: 2, max: 50 }, write: { min: 3, max: 70 } },
+        eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 9 } },
+      };
 
-    // Act
-    const provisioned = synthesizeWithContext({
-      billingMode: 'provisioned',
-      provisionedCapacity: JSON.stringify(capacity),
-    });
-    const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
+      // Act
+      const provisioned = synthesizeWithContext({
+        billingMode: 'provisioned',
+        provisionedCapacity: JSON.stringify(capacity),
+      });
+      const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
-    // Assess
-    const scaling = (min: number, max: number) => ({
-      MinCapacity: min,
-      MaxCapacity: max,
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60 },
-    });
-    expect(globalTable.Properties.BillingMode).toBe('PROVISIONED');
-    expect(globalTable.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(
-      scaling(3, 70),
-    );
-    const [replica] = globalTable.Properties.Replicas;
-    expect(replica.ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(2, 50));
-    const [index] = globalTable.Properties.GlobalSecondaryIndexes;
-    expect(index.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(1, 9));
-    expect(
-      replica.GlobalSecondaryIndexes[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings,
-    ).toMatchObject(scaling(1, 5));
-  });
+      // Assess
+      const scaling = (min: number, max: number) => ({
+        MinCapacity: min,
+        MaxCapacity: max,
+        TargetTrackingScalingPolicyConfiguration: { TargetValue: 60 },
+      });
+      expect(globalTable.Properties.BillingMode).toBe('PROVISIONED');
+      expect(globalTable.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(
+        scaling(3, 70),
+      );
+      const [replica] = globalTable.Properties.Replicas;
+      expect(replica.ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(2, 50));
+      const [index] = globalTable.Properties.GlobalSecondaryIndexes;
+      expect(index.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(1, 9));
+      expect(
+        replica.GlobalSecondaryIndexes[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings,
+      ).toMatchObject(scaling(1, 5));
+    },
+  );
 
   it('alarms when DynamoDB throttles the table, in either billing mode', () => {
     const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((candidate) =>

@@ -18,16 +18,20 @@ function bundleOf(fn: (typeof functions)[number][1]): string {
 }
 
 describe('Construct: WebhooksFunction', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
-  it('is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover and the console', () => {
-    // Prepare
-    const expected = ROUTES.length + 7;
+  it(
+    'is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover and the ' +
+      'console',
+    () => {
+      // Prepare
+      const expected = ROUTES.length + 7;
 
-    // Act
-    const count = functions.length;
+      // Act
+      const count = functions.length;
 
-    // Assess
-    expect(count).toBe(expected);
-  });
+      // Assess
+      expect(count).toBe(expected);
+    },
+  );
 
   it.each(functions)('runs %s on Node.js 24, arm64, traced, with the memory its kind measured best at', (id, fn) => {
     // Prepare: the sizes of lambdas/platform-settings.ts, by kind

@@ -13,7 +13,9 @@ beforeAll(() => {
 }, STEP_TIMEOUT_MS.build);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The init project's stack, with the platform added as a team adds it (bin/ and the rest stay as cdk init wrote them). */
+/**
+ * The init project's stack, with the platform added as a team adds it (bin/ and the rest stay as cdk init wrote them).
+ */
 const STACK = `import * as cdk from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { WebhookPlatform } from 'serverless-webhooks';
@@ -126,7 +128,8 @@ describe('Every entry of the packed package, by require and by import', () => {
     );
     writeFileSync(
       join(app, 'load.mjs'),
-      `console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(specifier)})).filter((name) => name !== 'default').sort()));`,
+      `const names = Object.keys(await import(${JSON.stringify(specifier)}));\n` +
+        "console.log(JSON.stringify(names.filter((name) => name !== 'default').sort()));",
     );
 
     // Act

@@ -24,7 +24,11 @@ import { Api, publishEvent } from 'serverless-webhooks/client';
 
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
-const certificate = Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666');
+const certificate = Certificate.fromCertificateArn(
+  stack,
+  'Cert',
+  'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666',
+);
 const webhooks = new WebhookPlatform(stack, 'Webhooks', {
   eventTypes: [
     {
@@ -135,7 +139,8 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       [
         '--input-type=module',
         '-e',
-        "import { Api, publishEvent } from 'serverless-webhooks/client'; console.log(typeof new Api({ baseUrl: 'https://api.example.com' }).v2.createWebhook, typeof publishEvent);",
+        "import { Api, publishEvent } from 'serverless-webhooks/client'; " +
+          "console.log(typeof new Api({ baseUrl: 'https://api.example.com' }).v2.createWebhook, typeof publishEvent);",
       ],
       { cwd: app, encoding: 'utf8' },
     );
@@ -151,7 +156,18 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       // Prepare: a wrong prop must be a type error, or the declarations did not resolve
       writeFileSync(
         join(app, 'app.ts'),
-        `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\nnew WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n// @ts-expect-error each setting has its own type\nnew WebhookPlatform(new Stack(app, 'Wrong2'), 'Webhooks', { settings: { maxWebhooksPerTenant: 'many' } });\n// @ts-expect-error each setting has its own type\nnew WebhookPlatform(new Stack(app, 'Wrong3'), 'Webhooks', { settings: { billingMode: 'sometimes' } });\n// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n`,
+        [
+          CONSUMER_APP,
+          "// @ts-expect-error settings is an object of the context's settings",
+          "new WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });",
+          '// @ts-expect-error each setting has its own type',
+          "new WebhookPlatform(new Stack(app, 'Wrong2'), 'Webhooks', { settings: { maxWebhooksPerTenant: 'many' } });",
+          '// @ts-expect-error each setting has its own type',
+          "new WebhookPlatform(new Stack(app, 'Wrong3'), 'Webhooks', { settings: { billingMode: 'sometimes' } });",
+          "// @ts-expect-error the client's create takes a payload",
+          'void new Api().v2.createWebhook(5);',
+          '',
+        ].join('\n'),
       );
       writeFileSync(
         join(app, 'tsconfig.json'),

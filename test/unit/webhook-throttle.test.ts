@@ -27,70 +27,80 @@ describe('Class: WebhookThrottle', () => {
       expect(await throttle.admit(aWebhook(), now)).toEqual({ kind: 'now' });
     });
 
-    it('spaces a burst at 2/s half a second apart: the first now, the second after a wait, the rest at their own slots', async () => {
-      // Prepare: a clock that the waits move on
-      const waits: number[] = [];
-      let clock = now.getTime();
-      const throttle = new WebhookThrottle(
-        memoryStore(),
-        async (ms) => void (waits.push(ms), (clock += ms)),
-        () => clock,
-      );
-      const webhook = aWebhook({ throttleRate: 2 });
+    it(
+      'spaces a burst at 2/s half a second apart: the first now, the second after a wait, the rest at their own ' +
+        'slots',
+      async () => {
+        // Prepare: a clock that the waits move on
+        const waits: number[] = [];
+        let clock = now.getTime();
+        const throttle = new WebhookThrottle(
+          memoryStore(),
+          async (ms) => void (waits.push(ms), (clock += ms)),
+          () => clock,
+        );
+        const webhook = aWebhook({ throttleRate: 2 });
 
-      // Act: five deliveries arrive at the same instant
-      const admissions = [];
-      for (let index = 0; index < 5; index += 1) admissions.push(await throttle.admit(webhook, now));
+        // Act: five deliveries arrive at the same instant
+        const admissions = [];
+        for (let index = 0; index < 5; index += 1) admissions.push(await throttle.admit(webhook, now));
 
-      // Assess: no two slots closer than 500 ms, none handed out twice
-      expect(admissions).toEqual([
-        { kind: 'now' },
-        { kind: 'now' },
-        { kind: 'at', slotMs: now.getTime() + 1000 },
-        { kind: 'at', slotMs: now.getTime() + 1500 },
-        { kind: 'at', slotMs: now.getTime() + 2000 },
-      ]);
-      expect(waits).toEqual([500]);
-    });
+        // Assess: no two slots closer than 500 ms, none handed out twice
+        expect(admissions).toEqual([
+          { kind: 'now' },
+          { kind: 'now' },
+          { kind: 'at', slotMs: now.getTime() + 1000 },
+          { kind: 'at', slotMs: now.getTime() + 1500 },
+          { kind: 'at', slotMs: now.getTime() + 2000 },
+        ]);
+        expect(waits).toEqual([500]);
+      },
+    );
 
-    it('gives up a slot it came back too late for (a busy machine) and takes a new one, so sends never bunch', async () => {
-      // Prepare: the held slot passed 200 ms ago, more than a quarter of the 500 ms interval
-      let clock = now.getTime();
-      const reserved: number[] = [];
-      const throttle = new WebhookThrottle(
-        { reserve: async (_webhook, nowMs) => (reserved.push(nowMs), nowMs + 300) },
-        async (ms) => void (clock += ms),
-        () => clock,
-      );
+    it(
+      'gives up a slot it came back too late for (a busy machine) and takes a new one, so sends never ' + 'bunch',
+      async () => {
+        // Prepare: the held slot passed 200 ms ago, more than a quarter of the 500 ms interval
+        let clock = now.getTime();
+        const reserved: number[] = [];
+        const throttle = new WebhookThrottle(
+          { reserve: async (_webhook, nowMs) => (reserved.push(nowMs), nowMs + 300) },
+          async (ms) => void (clock += ms),
+          () => clock,
+        );
 
-      // Act
-      const admission = await throttle.admit(
-        aWebhook({ throttleRate: 2 }),
-        now,
-        new Date(now.getTime() - 200).toISOString(),
-      );
+        // Act
+        const admission = await throttle.admit(
+          aWebhook({ throttleRate: 2 }),
+          now,
+          new Date(now.getTime() - 200).toISOString(),
+        );
 
-      // Assess: a new slot 300 ms on, waited for
-      expect(reserved).toEqual([now.getTime()]);
-      expect(admission).toEqual({ kind: 'now' });
-      expect(clock).toBe(now.getTime() + 300);
-    });
+        // Assess: a new slot 300 ms on, waited for
+        expect(reserved).toEqual([now.getTime()]);
+        expect(admission).toEqual({ kind: 'now' });
+        expect(clock).toBe(now.getTime() + 300);
+      },
+    );
 
-    it('takes the slot a delivery already holds, waiting for it to the millisecond, without reserving again', async () => {
-      const waits: number[] = [];
-      let clock = now.getTime();
-      const throttle = new WebhookThrottle(
-        {
-          reserve: async () => {
-            throw new Error('no reservation expected');
+    it(
+      'takes the slot a delivery already holds, waiting for it to the millisecond, without reserving ' + 'again',
+      async () => {
+        const waits: number[] = [];
+        let clock = now.getTime();
+        const throttle = new WebhookThrottle(
+          {
+            reserve: async () => {
+              throw new Error('no reservation expected');
+            },
           },
-        },
-        async (ms) => void (waits.push(ms), (clock += ms)),
-        () => clock,
-      );
-      const held = new Date(now.getTime() + 700).toISOString();
-      expect(await throttle.admit(aWebhook({ throttleRate: 2 }), now, held)).toEqual({ kind: 'now' });
-      expect(waits).toEqual([700]);
-    });
+          async (ms) => void (waits.push(ms), (clock += ms)),
+          () => clock,
+        );
+        const held = new Date(now.getTime() + 700).toISOString();
+        expect(await throttle.admit(aWebhook({ throttleRate: 2 }), now, held)).toEqual({ kind: 'now' });
+        expect(waits).toEqual([700]);
+      },
+    );
   });
 });
