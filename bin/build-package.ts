@@ -141,7 +141,8 @@ function buildDeclarations(): void {
 
 /**
  * The source imports without extensions (the bundler resolves them), but a consumer's TypeScript in Node's module
- * mode (moduleResolution node16/nodenext) needs them in the declarations: `./api` becomes `./api.js`.
+ * mode (moduleResolution node16/nodenext) needs them in the declarations: `./api` becomes `./api.js`, in `from`,
+ * `import()` and side-effect `import` alike.
  */
 function addDeclarationExtensions(directory: string): void {
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
@@ -152,7 +153,7 @@ function addDeclarationExtensions(directory: string): void {
     }
     if (!entry.name.endsWith('.d.ts')) continue;
     const text = readFileSync(path, 'utf8').replace(
-      /(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\2/g,
+      /(from\s+|import\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\2/g,
       (match, keyword: string, quote: string, specifier: string) => {
         if (/\.(js|mjs|json)$/.test(specifier)) return match;
         const target = join(dirname(path), specifier);

@@ -61,7 +61,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
   beforeAll(() => {
     tarball = packTarball(work);
     mkdirSync(app);
-    installTarball(tarball, app, { packages: [], commands: [] });
+    installTarball(tarball, app, { packages: ['@types/node'], commands: [] }); // Node's types: the type check below
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
     writeFileSync(join(app, 'app.mjs'), CONSUMER_APP);
   }, STEP_TIMEOUT_MS.build);
@@ -178,8 +178,9 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
             moduleResolution: 'nodenext',
             strict: true,
             noEmit: true,
-            skipLibCheck: true,
-            types: [],
+            // the declarations themselves are checked too (a DOM type in them once failed such consumers)
+            skipLibCheck: false,
+            types: ['node'],
           },
           files: ['app.ts'],
         }),
