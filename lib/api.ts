@@ -70,7 +70,8 @@ export interface ApiProps {
  *
  * Every method sits behind a Lambda REQUEST authorizer that turns a Bearer API key into a tenant; API Gateway
  * caches its answer per key, and the authorizer's reserved concurrency bounds what a flood of bad keys can take.
- * In front, WAF limits each source IP and each Authorization header (lib/api-rate-limits.ts). Errors API Gateway answers itself get the API's error shape (gateway responses).
+ * In front, WAF limits each source IP and each Authorization header (lib/api-rate-limits.ts). Errors API Gateway
+ * answers itself get the API's error shape (gateway responses).
  */
 export class Api extends Construct {
   public readonly restApi: RestApi;
@@ -109,7 +110,8 @@ export class Api extends Construct {
     this.restApi = new RestApi(this, 'RestApi', {
       description: 'Webhook subscriptions (docs/design.md §6)',
       endpointTypes: [EndpointType.REGIONAL],
-      // the account-wide role API Gateway writes logs with, only when asked for (lib/stack-config.ts, apiGatewayLogging)
+      // the account-wide role API Gateway writes logs with, only when asked for (lib/stack-config.ts,
+      // apiGatewayLogging)
       cloudWatchRole: config.apiGatewayLogging === 'create-account-role',
       deployOptions: {
         throttlingRateLimit: API_THROTTLING.rateLimit,
@@ -223,20 +225,25 @@ export class Api extends Construct {
     Validations.of(this.restApi.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason:
-        "Requests are validated in the handlers with zod (lambdas/core/webhook-schemas.ts), which also rejects unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
+        'Requests are validated in the handlers with zod (lambdas/core/webhook-schemas.ts), which also rejects ' +
+        "unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
     });
     if (!config.wafEnabled) {
       Validations.of(this.restApi.deploymentStage).acknowledge({
         id: 'AwsSolutions-APIG3',
         reason:
-          'This deployment turned the per-client WAF rate limits off (context wafEnabled=false): every route still needs an API key and the stage is throttled.',
+          'This deployment turned the per-client WAF rate limits off (context wafEnabled=false): every route still ' +
+          'needs an API key and the stage is throttled.',
       });
     }
     if (config.apiGatewayLogging === 'create-account-role') {
       Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        id:
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/' +
+          'AmazonAPIGatewayPushToCloudWatchLogs]',
         reason:
-          'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed policy for exactly that.',
+          'The account-level role API Gateway needs to write access and execution logs; AWS documents this managed ' +
+          'policy for exactly that.',
       });
     }
     if (config.apiGatewayLogging === 'off') {
@@ -244,7 +251,9 @@ export class Api extends Construct {
         Validations.of(this.restApi.deploymentStage).acknowledge({
           id,
           reason:
-            "API Gateway's logs need a CloudWatch role for the whole account (AWS::ApiGateway::Account), which this stack does not set unless asked (context apiGatewayLogging); every function still logs each request it handles, with its requestId.",
+            "API Gateway's logs need a CloudWatch role for the whole account (AWS::ApiGateway::Account), which this " +
+            'stack does not set unless asked (context apiGatewayLogging); every function still logs each request it ' +
+            'handles, with its requestId.',
         });
       }
     }

@@ -78,6 +78,7 @@ function builtConsoleDirectory(): string {
 
 function acknowledgePublicPage(method: IConstruct): void {
   const reason =
-    "The console page and its static assets are public, as any sign-in page is; every API call it makes carries the user's API key or portal token to the authorizer.";
+    'The console page and its static assets are public, as any sign-in page is; every API call it makes carries the ' +
+    "user's API key or portal token to the authorizer.";
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
 }

@@ -31,35 +31,41 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: readonly ControlTowerAcknowledgemen
     control: 'CT.LAMBDA.PR.2',
     rule: 'lambda_function_public_access_prohibited_check',
     reason:
-      "Every permission lets apigateway.amazonaws.com invoke a function only from this API: its SourceArn is the API's execute-api ARN, built with Fn::Join, which the rule cannot read as a reference. Nothing is public.",
+      'Every permission lets apigateway.amazonaws.com invoke a function only from this API: its SourceArn is the ' +
+      "API's execute-api ARN, built with Fn::Join, which the rule cannot read as a reference. Nothing is public.",
     failsFor: () => true,
   },
   {
     control: 'CT.LAMBDA.PR.3',
     rule: 'lambda_inside_vpc_check',
     reason:
-      "The functions call only AWS APIs and the receivers' public URLs, so a VPC adds NAT cost and cold-start time and isolates nothing; context staticEgress puts the deliver lanes in a VPC with NAT when receivers need fixed source IPs.",
+      "The functions call only AWS APIs and the receivers' public URLs, so a VPC adds NAT cost and cold-start time " +
+      'and isolates nothing; context staticEgress puts the deliver lanes in a VPC with NAT when receivers need ' +
+      'fixed source IPs.',
     failsFor: () => true,
   },
   {
     control: 'CT.CLOUDWATCH.PR.2',
     rule: 'cloudwatch_log_group_retention_period_check',
     reason:
-      'Function logs are operational, not the audit trail (that is the delivery log in DynamoDB); context logRetentionDays sets the retention, 30 days by default for cost.',
+      'Function logs are operational, not the audit trail (that is the delivery log in DynamoDB); context ' +
+      'logRetentionDays sets the retention, 30 days by default for cost.',
     failsFor: (context) => context.logRetention < ONE_YEAR_DAYS,
   },
   {
     control: 'CT.CLOUDWATCH.PR.3',
     rule: 'cloudwatch_log_group_encrypted_check',
     reason:
-      'CloudWatch Logs encrypts every log group at rest with its own keys; context encryptionKey=customer-managed uses a KMS key of the stack instead.',
+      'CloudWatch Logs encrypts every log group at rest with its own keys; context encryptionKey=customer-managed ' +
+      'uses a KMS key of the stack instead.',
     failsFor: (context) => !context.customerManagedKey,
   },
   {
     control: 'CT.APIGATEWAY.PR.1',
     rule: 'api_gw_v1_execution_logging_enabled_check',
     reason:
-      'Execution logging needs the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), which the stack does not take over unless asked: context apiGatewayLogging turns it on.',
+      'Execution logging needs the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), which the ' +
+      'stack does not take over unless asked: context apiGatewayLogging turns it on.',
     failsFor: (context) => context.apiGatewayLogging === 'off',
   },
 ];

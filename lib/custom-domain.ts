@@ -52,7 +52,8 @@ export class CustomDomain extends Construct {
     super(scope, id);
     if (settings.basePath !== undefined && !BASE_PATH.test(settings.basePath)) {
       throw new Error(
-        `domain.basePath: "${settings.basePath}" must be path segments of letters, digits, "-", "_" or "." (no leading or trailing "/")`,
+        `domain.basePath: "${settings.basePath}" must be path segments of letters, digits, "-", "_" or "." (no ` +
+          `leading or trailing "/")`,
       );
     }
     this.domain =

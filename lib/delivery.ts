@@ -246,7 +246,8 @@ function assertScheduleFitsRetention(scheduleSeconds: number[], retentionSeconds
   const latestLastAttempt = scheduleSeconds.reduce((sum, delay) => sum + delay, 0) * (1 + RETRY_JITTER);
   if (latestLastAttempt >= retentionSeconds) {
     throw new Error(
-      `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the retention of events and delivery records (${retentionSeconds} s)`,
+      `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the ` +
+        `retention of events and delivery records (${retentionSeconds} s)`,
     );
   }
 }

@@ -9,7 +9,10 @@ import { contentDirectory } from './content-directory';
 /** The package root: this repository, or `node_modules/serverless-webhooks` (whose lib is dist/index.js). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LAMBDAS = join(PACKAGE_ROOT, 'lambdas');
-/** Where `npm pack` puts each function's bundle and the console (bin/build-package.ts), so a consumer's synth needs no esbuild. */
+/**
+ * Where `npm pack` puts each function's bundle and the console (bin/build-package.ts), so a consumer's synth needs no
+ * esbuild.
+ */
 export const PREBUILT_FUNCTIONS = join(PACKAGE_ROOT, 'dist', 'functions');
 export const PREBUILT_CONSOLE = join(PACKAGE_ROOT, 'dist', 'console');
 /** This repository, with the source to build from (the packed package has only dist/). */
@@ -20,7 +23,8 @@ export const FROM_SOURCE = existsSync(join(PACKAGE_ROOT, 'lib', 'console-bundle.
  * dependencies) calls it for Node built-ins; this gives the bundle one.
  */
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __webhooksCreateRequire } from 'node:module'; const require = __webhooksCreateRequire(import.meta.url);";
+  "import { createRequire as __webhooksCreateRequire } from 'node:module'; const require = " +
+  '__webhooksCreateRequire(import.meta.url);';
 
 /** Every function of the platform, by its handler file under lambdas/ (without extension). */
 export const FUNCTION_ENTRIES = [

@@ -122,7 +122,9 @@ export class Monitoring extends Construct {
       ).map(
         ([id, queue]) =>
           new Alarm(this, id, {
-            alarmDescription: `A delivery has waited over ${OLDEST_DELIVERY_AGE_SECONDS / 60} minutes in a deliveries queue (${queue.node.id}): is its deliver function running and keeping up? (docs/operations.md)`,
+            alarmDescription:
+              `A delivery has waited over ${OLDEST_DELIVERY_AGE_SECONDS / 60} minutes in a deliveries ` +
+              `queue (${queue.node.id}): is its deliver function running and keeping up? (docs/operations.md)`,
             metric: queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: Stats.MAXIMUM }),
             threshold: OLDEST_DELIVERY_AGE_SECONDS,
             comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -131,7 +133,9 @@ export class Monitoring extends Construct {
           }),
       ),
       new Alarm(this, 'TableThrottling', {
-        alarmDescription: `DynamoDB throttled ${TABLE_THROTTLES_PER_FIVE_MINUTES} or more requests within 5 minutes: raise the provisioned bounds (billingMode provisioned) or look for a hot key (docs/operations.md)`,
+        alarmDescription:
+          `DynamoDB throttled ${TABLE_THROTTLES_PER_FIVE_MINUTES} or more requests within 5 minutes: ` +
+          `raise the provisioned bounds (billingMode provisioned) or look for a hot key (docs/operations.md)`,
         metric: new MathExpression({
           expression: 'reads + writes',
           usingMetrics: {
@@ -146,7 +150,9 @@ export class Monitoring extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       new Alarm(this, 'BreakersOpening', {
-        alarmDescription: `${BREAKER_OPENS_PER_FIVE_MINUTES} or more webhooks' circuit breakers opened within 5 minutes: check whether deliveries fail on the platform's side (egress, DNS, a release)`,
+        alarmDescription:
+          `${BREAKER_OPENS_PER_FIVE_MINUTES} or more webhooks' circuit breakers opened within 5 ` +
+          `minutes: check whether deliveries fail on the platform's side (egress, DNS, a release)`,
         metric: new Metric({
           namespace: METRICS.namespace,
           metricName: METRICS.breakerOpened,

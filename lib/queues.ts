@@ -20,7 +20,10 @@ export interface QueueWithDlq {
   dlq: Queue;
 }
 
-/** A queue of the pipeline and its own DLQ, with the settings of lambdas/platform-settings.ts; CloudFormation names them. */
+/**
+ * A queue of the pipeline and its own DLQ, with the settings of lambdas/platform-settings.ts; CloudFormation names
+ * them.
+ */
 export function queueWithDlq(scope: Construct, id: string, settings: ConsumedQueueSettings, key?: IKey): QueueWithDlq {
   const dlq = new Queue(scope, `${id}Dlq`, {
     ...queueProps(settings.dlq, key),
@@ -63,7 +66,8 @@ export function consume(
 ): void {
   if (settings.visibilityTimeoutSeconds < VISIBILITY_TO_TIMEOUT_RATIO * timeoutSeconds) {
     throw new Error(
-      `${settings.name}: visibility timeout ${settings.visibilityTimeoutSeconds} s is under ${VISIBILITY_TO_TIMEOUT_RATIO} × the consumer's timeout (${timeoutSeconds} s)`,
+      `${settings.name}: visibility timeout ${settings.visibilityTimeoutSeconds} s is under ` +
+        `${VISIBILITY_TO_TIMEOUT_RATIO} × the consumer's timeout (${timeoutSeconds} s)`,
     );
   }
   fn.addEventSource(

@@ -65,17 +65,11 @@ export const CONTEXT_DEFAULTS = {
   eventTypes: null as unknown[] | null,
 } as const;
 
-export interface AuthSettings {
-  apiKeys: boolean;
-  jwt?: {
-    issuer: string;
-    audience: string;
-    tenantClaim: string;
-    jwksUrl?: string;
-    algorithms?: string[];
-    maxLifetimeSeconds?: number;
-  };
-}
+/**
+ * The API's credentials: API keys, and bearer JWTs of the team's identity provider (`{issuer, audience, tenantClaim,
+ * jwksUrl?, algorithms?}`).
+ */
+export type AuthSettings = CheckedSettings['auth'];
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
 
@@ -160,46 +154,29 @@ const contextSchema = z.object({
   ),
 });
 
-type Settings = { [Name in SettingName]: z.output<(typeof SETTING_SCHEMAS)[Name]> };
+/** The checked settings as the constructs read them: the log retention as CloudWatch Logs' own type. */
+export type WebhooksConfig = Omit<CheckedSettings, 'logRetentionDays'> & { logRetention: RetentionDays };
 
-export interface WebhooksConfig extends Settings {
-  stackName: string;
-  logRetention: RetentionDays;
-  wafEnabled: boolean;
-  apiGatewayLogging: 'off' | 'existing-account-role' | 'create-account-role';
-  alarmEmail: string;
-  alarmTopicArn: string;
-  billingMode: 'on-demand' | 'provisioned';
-  provisionedCapacity: ProvisionedCapacity;
-  encryptionKey: string;
-  staticEgress: boolean;
-  auth: AuthSettings;
-  eventTypes: unknown[] | null;
-}
+export type ProvisionedCapacity = CheckedSettings['provisionedCapacity'];
 
-interface CapacityBounds {
-  min: number;
-  max: number;
-}
+/** Every setting by its context key, each with the type its check gives (`retryScheduleSeconds: number[]`, …). */
+export type CheckedSettings = z.output<typeof contextSchema>;
 
-export interface ProvisionedCapacity {
-  targetUtilizationPercent: number;
-  table: { read: CapacityBounds; write: CapacityBounds };
-  eventsIndex: { read: CapacityBounds; write: CapacityBounds };
-}
+/** The settings as a team writes them in the construct's props, typed per key; missing ones take their defaults. */
+export type PlatformSettings = { [Key in keyof CheckedSettings]?: CheckedSettings[Key] };
 
-/** Every setting by its context key, as a team writes it (cdk.json, `-c`, or the construct's props). */
-export type PlatformSettings = { -readonly [Key in keyof typeof CONTEXT_DEFAULTS]?: unknown };
+/** The settings as context holds them (cdk.json is JSON, `-c key=value` gives strings), not yet checked. */
+export type ContextSettings = { [Key in keyof CheckedSettings]?: unknown };
 
 /**
  * Checks a deployment's settings (missing ones take their defaults); a bad value stops synthesis with a message
  * that names it and where it came from.
  */
-export function parseConfig(settings: PlatformSettings, source = 'CDK context'): WebhooksConfig {
+export function checkSettings(settings: ContextSettings, source = 'CDK context'): CheckedSettings {
   const raw = Object.fromEntries(
     Object.entries(CONTEXT_DEFAULTS).map(([key, fallback]) => [
       key,
-      settings[key as keyof PlatformSettings] ?? fallback,
+      settings[key as keyof ContextSettings] ?? fallback,
     ]),
   );
   const result = contextSchema.safeParse(raw);
@@ -207,20 +184,27 @@ export function parseConfig(settings: PlatformSettings, source = 'CDK context'):
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid ${source}: ${problems.join('; ')}`);
   }
-  const { logRetentionDays, ...config } = result.data;
-  if (config.sendTimeoutSeconds >= FUNCTION_TIMEOUT_SECONDS.deliver) {
+  const checked = result.data;
+  if (checked.sendTimeoutSeconds >= FUNCTION_TIMEOUT_SECONDS.deliver) {
     throw new Error(
-      `Invalid ${source}: sendTimeoutSeconds: must be under the deliver function's timeout (${FUNCTION_TIMEOUT_SECONDS.deliver} s)`,
+      `Invalid ${source}: sendTimeoutSeconds: must be under the deliver function's timeout ` +
+        `(${FUNCTION_TIMEOUT_SECONDS.deliver} s)`,
     );
   }
-  if (config.fastLaneSendTimeoutSeconds > config.sendTimeoutSeconds) {
+  if (checked.fastLaneSendTimeoutSeconds > checked.sendTimeoutSeconds) {
     throw new Error(`Invalid ${source}: fastLaneSendTimeoutSeconds: must not exceed sendTimeoutSeconds`);
   }
+  return checked;
+}
+
+/** Checks the settings (checkSettings) and gives them as the constructs read them. */
+export function parseConfig(settings: ContextSettings, source = 'CDK context'): WebhooksConfig {
+  const { logRetentionDays, ...config } = checkSettings(settings, source);
   return { ...config, logRetention: logRetentionDays as RetentionDays };
 }
 
 /** The settings as context holds them (cdk.json, `-c key=value`), unchecked. */
-export function contextSettings(scope: Construct): PlatformSettings {
+export function contextSettings(scope: Construct): ContextSettings {
   return Object.fromEntries(Object.keys(CONTEXT_DEFAULTS).map((key) => [key, scope.node.tryGetContext(key)]));
 }
 

@@ -82,9 +82,12 @@ export class StaticEgress extends Construct {
   /** What a function in these subnets needs, and the finding its managed policy raises. */
   public acknowledgeVpcAccess(fn: Construct): void {
     Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      id:
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/' +
+        'AWSLambdaVPCAccessExecutionRole]',
       reason:
-        'AWSLambdaVPCAccessExecutionRole grants only the network-interface actions Lambda needs to place the function in the VPC (create, describe, delete ENIs), the documented minimum.',
+        'AWSLambdaVPCAccessExecutionRole grants only the network-interface actions Lambda needs to place the ' +
+        'function in the VPC (create, describe, delete ENIs), the documented minimum.',
     });
   }
 }

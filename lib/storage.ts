@@ -32,7 +32,8 @@ function dataKey(scope: Construct, choice: string): IKey | undefined {
   // a global table names its replica's key per Region
   if (Token.isUnresolved(Stack.of(scope).region)) {
     throw new Error(
-      "Invalid CDK context: encryptionKey: needs the stack's Region at synth; run cdk with a profile or AWS_REGION set (CDK_DEFAULT_REGION)",
+      "Invalid CDK context: encryptionKey: needs the stack's Region at synth; run cdk with a profile or AWS_REGION " +
+        'set (CDK_DEFAULT_REGION)',
     );
   }
   if (choice !== 'create') return Key.fromKeyArn(scope, 'DataKey', choice);
@@ -76,12 +77,15 @@ function denyGrantsToPrincipals(key: Key): void {
  * It holds customers' webhooks and secrets: it outlives the stack (RETAIN, deletion protection) and can be
  * restored to any second of the last 35 days (PITR). On-demand billing by default (bursty traffic pays per
  * request); `billingMode: provisioned` buys capacity with auto scaling instead, which costs about 40 % of
- * on-demand per write at 70 % utilisation (docs/architecture.md, cost). Deliveries and events expire through TTL. One index, EventsByTime,
+ * on-demand per write at 70 % utilisation (docs/architecture.md, cost). Deliveries and events expire through TTL. One
+ * index, EventsByTime,
  * lists a tenant's events by time (lambdas/platform-settings.ts says what it projects and why).
  */
 export class Storage extends Construct {
   public readonly table: TableV2;
-  /** The customer-managed key of the table, the queues and the log groups (context encryptionKey); none: AWS-managed. */
+  /**
+   * The customer-managed key of the table, the queues and the log groups (context encryptionKey); none: AWS-managed.
+   */
   public readonly dataKey?: IKey;
   /**
    * Seals endpoint secrets inside webhook items (client secrets, passwords, private keys), always the stack's own:

@@ -37,8 +37,8 @@ export interface WebhookPlatformProps {
   /** Notify this SNS topic instead of a new one. */
   alarmTopicArn?: string;
   /**
-   * The settings of cdk.json's context, by the same names and with the same checks (`maxWebhooksPerTenant`,
-   * `retryScheduleSeconds`, `logRetentionDays`, `billingMode`, `encryptionKey`, `staticEgress`...).
+   * The settings of cdk.json's context, by the same names and with the same checks, each with its own type
+   * (`maxWebhooksPerTenant: number`, `retryScheduleSeconds: number[]`, `billingMode: 'on-demand' | 'provisioned'`…).
    */
   settings?: Omit<PlatformSettings, 'auth' | 'alarmEmail' | 'alarmTopicArn' | 'stackName' | 'eventTypes'>;
 }

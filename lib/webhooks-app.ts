@@ -1,7 +1,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { contextSettings, readConfig } from './stack-config';
+import { checkSettings, contextSettings } from './stack-config';
 import { WebhooksStack } from './webhooks-stack';
 
 /**
@@ -18,9 +18,9 @@ export function createWebhooksApp(
   { controlTowerChecks = true }: { controlTowerChecks?: boolean } = {},
 ): { app: App; stack: WebhooksStack } {
   const app = new App(props);
-  const config = readConfig(app);
-  const stack = new WebhooksStack(app, config.stackName, {
-    settings: contextSettings(app),
+  const settings = checkSettings(contextSettings(app));
+  const stack = new WebhooksStack(app, settings.stackName, {
+    settings,
     description: 'Serverless webhooks: subscriptions API, fan-out and signed deliveries with retries',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });

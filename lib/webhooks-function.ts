@@ -76,12 +76,14 @@ export class WebhooksFunction extends LambdaFunction {
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
-          'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes (CreateLogGroup, CreateLogStream, PutLogEvents), the documented minimum for a Lambda function to log; nothing else.',
+          'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes (CreateLogGroup, CreateLogStream, ' +
+          'PutLogEvents), the documented minimum for a Lambda function to log; nothing else.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so CDK grants them on "*".',
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+          'permissions, so CDK grants them on "*".',
       },
     );
   }

@@ -1,12 +1,12 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { CatalogEntry } from '../lambdas/core/event-catalog';
-import type { AuthSettings, PlatformSettings } from './stack-config';
+import type { CheckedSettings } from './stack-config';
 import { WebhookPlatform } from './webhook-platform';
 
 export interface WebhooksStackProps extends StackProps {
-  /** The settings as CDK context gives them (lib/stack-config.ts checks them). */
-  settings: PlatformSettings;
+  /** The settings of CDK context, checked (lib/stack-config.ts). */
+  settings: CheckedSettings;
 }
 
 /**
@@ -20,13 +20,13 @@ export class WebhooksStack extends Stack {
   public constructor(scope: Construct, id: string, { settings, ...props }: WebhooksStackProps) {
     super(scope, id, props);
     const { auth, alarmEmail, alarmTopicArn, eventTypes, stackName: _stackName, ...rest } = settings;
-    const catalog = typeof eventTypes === 'string' ? (JSON.parse(eventTypes) as unknown) : eventTypes;
     this.platform = new WebhookPlatform(this, 'Default', {
       settings: rest,
-      ...(catalog ? { eventTypes: catalog as CatalogEntry[] } : {}),
-      auth: auth as AuthSettings | undefined,
-      alarmEmail: alarmEmail as string | undefined,
-      alarmTopicArn: alarmTopicArn as string | undefined,
+      // checked in full by the catalog's own parser when the platform builds its layer
+      ...(eventTypes ? { eventTypes: eventTypes as CatalogEntry[] } : {}),
+      auth,
+      alarmEmail,
+      alarmTopicArn,
     });
   }
 }

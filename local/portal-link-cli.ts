@@ -38,13 +38,15 @@ const ttlSeconds = values.ttl === undefined ? undefined : Number(values.ttl);
 try {
   const { token, expiresAt } = await apiKeyServiceFor(values).createPortalToken(values.tenant, ttlSeconds);
   console.log(
-    `Portal link for tenant "${values.tenant}", valid until ${expiresAt.toISOString()}. Anyone holding it can manage this tenant's webhooks until then:`,
+    `Portal link for tenant "${values.tenant}", valid until ${expiresAt.toISOString()}. Anyone holding it can manage ` +
+      `this tenant's webhooks until then:`,
   );
   console.log(portalLink(values['console-url'] ?? localConsoleUrl(), token));
 } catch (error) {
   if (error instanceof DomainError) fail(error.message);
   console.error(
-    `Could not reach the table: ${(error as Error).message}\n(Is 'npm start' running, or did you pass --table and --region for AWS?)`,
+    `Could not reach the table: ${(error as Error).message}\n(Is 'npm start' running, or did you pass --table and ` +
+      `--region for AWS?)`,
   );
   process.exit(1);
 }

@@ -1,6 +1,8 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 
-/** Visible, in-flight and delayed messages (retries wait as delayed messages): zero means nothing is left to process. */
+/**
+ * Visible, in-flight and delayed messages (retries wait as delayed messages): zero means nothing is left to process.
+ */
 export async function queueDepth(client: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes } = await client.send(
     new GetQueueAttributesCommand({

@@ -57,8 +57,10 @@ await startReceiver({
     }),
     onDelivery: (delivery) =>
       console.log(
-        `${new Date(delivery.receivedAt).toISOString()} ${delivery.answeredStatus} ${delivery.eventType} ${delivery.eventId} ` +
-          `webhook-signature: ${mark(delivery.standardVerified)}, X-Verifik-Signature: ${mark(delivery.githubVerified)}`,
+        `${new Date(delivery.receivedAt).toISOString()} ${delivery.answeredStatus} ${delivery.eventType} ` +
+          `${delivery.eventId} ` +
+          `webhook-signature: ${mark(delivery.standardVerified)}, X-Verifik-Signature: ` +
+          `${mark(delivery.githubVerified)}`,
       ),
   },
 });

@@ -87,7 +87,8 @@ export async function startMoveTask(client: SQSClient, dlqUrl: string, targetUrl
     const { queueUrls = [] } = await client.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
     if (queueUrls.length !== 1) {
       throw new Error(
-        `${dlqUrl} is the DLQ of ${queueUrls.length} queues (${queueUrls.join(', ')}): name the queue to replay into with --to (for deliveries, the stack's DeliveriesQueueUrl output)`,
+        `${dlqUrl} is the DLQ of ${queueUrls.length} queues (${queueUrls.join(', ')}): name the queue to replay into ` +
+          `with --to (for deliveries, the stack's DeliveriesQueueUrl output)`,
       );
     }
     destinationUrl = queueUrls[0]!;

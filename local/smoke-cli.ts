@@ -49,7 +49,8 @@ class SmokeFailure extends Error {}
 function step(what: string, response: { status: number; body: any }, expected: number): any {
   const error = response.body?.error;
   console.log(
-    `${response.status === expected ? 'ok  ' : 'FAIL'} ${what}: HTTP ${response.status}${error ? ` ${error.code}: ${error.message}` : ''}`,
+    `${response.status === expected ? 'ok  ' : 'FAIL'} ${what}: HTTP ` +
+      `${response.status}${error ? ` ${error.code}: ${error.message}` : ''}`,
   );
   if (response.status !== expected) throw new SmokeFailure(what);
   return response.body;
@@ -93,7 +94,8 @@ async function smoke(): Promise<boolean> {
     } else {
       for (const attempt of delivery.attempts) {
         console.log(
-          `     attempt at ${attempt.at}: ${attempt.statusCode ? `HTTP ${attempt.statusCode}` : attempt.error} in ${attempt.durationMs} ms`,
+          `     attempt at ${attempt.at}: ${attempt.statusCode ? `HTTP ${attempt.statusCode}` : attempt.error} in ` +
+            `${attempt.durationMs} ms`,
         );
       }
       delivered = delivery.status === 'delivered';

@@ -14,7 +14,9 @@ export interface PollerOptions {
   timeoutSeconds: number;
   /** Records per invocation; above 10 the poller receives several times, as the event source mapping does. */
   batchSize: number;
-  /** How long to keep receiving to fill a batch larger than one receive (the mapping's MaximumBatchingWindowInSeconds). */
+  /**
+   * How long to keep receiving to fill a batch larger than one receive (the mapping's MaximumBatchingWindowInSeconds).
+   */
   maxBatchingWindowSeconds?: number;
   /** Concurrent batches in flight, like the event source mapping's maxConcurrency. */
   concurrency: number;

@@ -47,7 +47,10 @@ export interface RunningArtifactPlatform {
   assembly: CloudAssembly;
   /** The stack's outputs, resolved to the local resources (EventsQueueUrl, TableName, DeliveriesDlqUrl...). */
   outputs: Record<string, string>;
-  /** Every distinct call a function (or its event source mapping, which signs as the function's role) made to DynamoDB or SQS. */
+  /**
+   * Every distinct call a function (or its event source mapping, which signs as the function's role) made to DynamoDB
+   * or SQS.
+   */
   calls: RecordedCall[];
   /** Each function's logical id, by the role its calls are signed as. */
   roleOfFunction: Record<string, string>;
@@ -362,7 +365,10 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
   };
 }
 
-/** What Lambda's runtime puts in every function's environment; the credentials name the function's role, so the recorder knows who called. */
+/**
+ * What Lambda's runtime puts in every function's environment; the credentials name the function's role, so the recorder
+ * knows who called.
+ */
 function lambdaRuntimeVariables({
   functionName,
   memorySize,

@@ -28,7 +28,10 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 const signer = (authorization: string | undefined) =>
   /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1] ?? 'unsigned';
 
-/** The operation and input of a request in the JSON protocols (DynamoDB's, and SQS's since 2023) or SQS's query protocol. */
+/**
+ * The operation and input of a request in the JSON protocols (DynamoDB's, and SQS's since 2023) or SQS's query
+ * protocol.
+ */
 function parseCall(
   headers: IncomingMessage['headers'],
   body: Buffer,

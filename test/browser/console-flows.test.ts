@@ -42,22 +42,26 @@ function stepNeeding(route: string): (name: string, step: () => Promise<void>) =
 }
 
 describe('Console: signing in', () => {
-  it('opens from a portal link: the token leaves the address bar for sessionStorage (never localStorage) and the webhooks show', async () => {
-    // Prepare
-    const { token } = await platform.apiKeys.createPortalToken(tenant.tenantId);
-    const { page, context, problems } = await newConsolePage(browser);
+  it(
+    'opens from a portal link: the token leaves the address bar for sessionStorage (never localStorage) and the ' +
+      'webhooks show',
+    async () => {
+      // Prepare
+      const { token } = await platform.apiKeys.createPortalToken(tenant.tenantId);
+      const { page, context, problems } = await newConsolePage(browser);
 
-    // Act
-    await page.goto(`${consoleUrl()}#token=${token}`);
+      // Act
+      await page.goto(`${consoleUrl()}#token=${token}`);
 
-    // Assess
-    await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
-    expect(page.url()).toBe(consoleUrl());
-    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([token]);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
-    expect(problems).toEqual([]);
-    await context.close();
-  });
+      // Assess
+      await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+      expect(page.url()).toBe(consoleUrl());
+      expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([token]);
+      expect(await page.evaluate(() => localStorage.length)).toBe(0);
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+  );
 
   it('signs in with a pasted API key, and signs out', async () => {
     // Prepare

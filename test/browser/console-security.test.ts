@@ -64,7 +64,8 @@ describe('Console: what it is served with', () => {
 
     // Act: what an injection would try
     await page.evaluate(
-      "const script = document.createElement('script'); script.textContent = 'window.__inline = 1'; document.body.append(script)",
+      "const script = document.createElement('script'); script.textContent = 'window.__inline = 1'; " +
+        'document.body.append(script)',
     );
 
     // Assess

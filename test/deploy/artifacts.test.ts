@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 import { startArtifactPlatform, type RunningArtifactPlatform } from '../../local/artifacts/artifact-platform';
 import { constructPath, readCloudAssembly, synthesize, type StackTemplate } from '../../local/artifacts/cloud-assembly';
 import { freePort } from '../../local/emulators';
@@ -62,7 +63,7 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     receiver = await startReceiver();
     ({ key } = await platform.apiKeys.create(tenant, 'deploy suite'));
     browser = await launchChromium();
-  }, 120_000);
+  }, STEP_TIMEOUT_MS.deploySetup);
   afterAll(async () => {
     await browser?.close();
     await receiver?.stop();
@@ -99,113 +100,125 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     expect(refused.body.error.code).toBe('unauthorized');
   });
 
-  it('delivers an event sent with the AWS SDK, signed so the public verifiers accept it, and lists it in the events log', async () => {
-    // Prepare
-    const webhook = (
-      await api('POST', '/v2/webhooks', { url: `${receiver.url}/signed`, events: ['document.uploaded'] })
-    ).body;
-    receiver.secrets.push(webhook.secret);
+  it(
+    'delivers an event sent with the AWS SDK, signed so the public verifiers accept it, and lists it in the events ' +
+      'log',
+    async () => {
+      // Prepare
+      const webhook = (
+        await api('POST', '/v2/webhooks', { url: `${receiver.url}/signed`, events: ['document.uploaded'] })
+      ).body;
+      receiver.secrets.push(webhook.secret);
 
-    // Act
-    await publish({ tenantId: tenant, type: 'document.uploaded', data: { documentId: 'doc_deployed' } });
+      // Act
+      await publish({ tenantId: tenant, type: 'document.uploaded', data: { documentId: 'doc_deployed' } });
 
-    // Assess
-    const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/signed'), {
-      what: 'the signed delivery',
-    });
-    expect([delivery.standardVerified, delivery.githubVerified]).toEqual([true, true]);
-    const events = await api('GET', '/v2/events');
-    const event = events.body.data.find((item: { id: string }) => item.id === delivery.eventId);
-    expect(event.type).toBe('document.uploaded');
-    const detail = await waitFor(
-      async () => {
-        const answer = await api('GET', `/v2/events/${delivery.eventId}`);
-        return answer.body.deliveries?.[0]?.status === 'delivered' && answer;
-      },
-      { what: 'the event detail with its delivery' },
-    );
-    expect(detail.body.deliveries[0].webhookId).toBe(webhook.id);
-    expect(JSON.parse(delivery.body).data).toEqual({ documentId: 'doc_deployed' });
-    const record = await api('GET', `/v2/webhooks/${webhook.id}/deliveries/${delivery.eventId}`);
-    expect(record.body).toMatchObject({ status: 'delivered', attempts: [{ statusCode: 200 }] });
-  });
+      // Assess
+      const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/signed'), {
+        what: 'the signed delivery',
+      });
+      expect([delivery.standardVerified, delivery.githubVerified]).toEqual([true, true]);
+      const events = await api('GET', '/v2/events');
+      const event = events.body.data.find((item: { id: string }) => item.id === delivery.eventId);
+      expect(event.type).toBe('document.uploaded');
+      const detail = await waitFor(
+        async () => {
+          const answer = await api('GET', `/v2/events/${delivery.eventId}`);
+          return answer.body.deliveries?.[0]?.status === 'delivered' && answer;
+        },
+        { what: 'the event detail with its delivery' },
+      );
+      expect(detail.body.deliveries[0].webhookId).toBe(webhook.id);
+      expect(JSON.parse(delivery.body).data).toEqual({ documentId: 'doc_deployed' });
+      const record = await api('GET', `/v2/webhooks/${webhook.id}/deliveries/${delivery.eventId}`);
+      expect(record.body).toMatchObject({ status: 'delivered', attempts: [{ statusCode: 200 }] });
+    },
+  );
 
-  it('retries a failing receiver, parks exhausted deliveries in the DLQ, and a retry and a recovery send them again', async () => {
-    // Prepare: a receiver that fails every attempt
-    const webhook = (
-      await api('POST', '/v2/webhooks', { url: `${receiver.url}/failing`, events: ['verification.completed'] })
-    ).body;
-    receiver.secrets.push(webhook.secret);
-    const since = new Date(Date.now() - 1000).toISOString();
-    receiver.behaviour.decide = (d) => ({ status: d.path === '/failing' ? 503 : 200 });
-    const succeeded = (eventId: string) =>
-      receiver.deliveries.some((d) => d.eventId === eventId && d.answeredStatus === 200);
+  it(
+    'retries a failing receiver, parks exhausted deliveries in the DLQ, and a retry and a recovery send them ' +
+      'again',
+    async () => {
+      // Prepare: a receiver that fails every attempt
+      const webhook = (
+        await api('POST', '/v2/webhooks', { url: `${receiver.url}/failing`, events: ['verification.completed'] })
+      ).body;
+      receiver.secrets.push(webhook.secret);
+      const since = new Date(Date.now() - 1000).toISOString();
+      receiver.behaviour.decide = (d) => ({ status: d.path === '/failing' ? 503 : 200 });
+      const succeeded = (eventId: string) =>
+        receiver.deliveries.some((d) => d.eventId === eventId && d.answeredStatus === 200);
 
-    // Act: three attempts each (the schedule [1, 1]), then the DLQ; then one retried, the other recovered
-    await publish({ tenantId: tenant, type: 'verification.completed', data: { verificationId: 'ver_retried' } });
-    await publish({ tenantId: tenant, type: 'verification.completed', data: { verificationId: 'ver_recovered' } });
-    const failed = await waitFor(
-      async () => {
-        const answer = await api('GET', `/v2/webhooks/${webhook.id}/deliveries`);
-        const items = (answer.body.data ?? []).filter((item: { status: string }) => item.status === 'failed');
-        return items.length === 2 && (items as { eventId: string }[]);
-      },
-      { what: 'both exhausted deliveries', timeoutMs: 30_000 },
-    );
-    const parked: unknown[] = [];
-    await waitFor(async () => parked.push(...(await drainQueue(producer, platform.outputs.DeliveriesDlqUrl!))) >= 2, {
-      what: 'both DLQ entries',
-    });
-    receiver.behaviour.decide = undefined;
-    const [retriedEvent, recoveredEvent] = failed.map((item) => item.eventId) as [string, string];
-    const retried = await api('POST', `/v2/webhooks/${webhook.id}/deliveries/${retriedEvent}/retry`, {});
-    await waitFor(() => succeeded(retriedEvent), { what: 'the retried delivery' });
-    const recovered = await api('POST', `/v2/webhooks/${webhook.id}/recover`, { since });
-    await waitFor(() => succeeded(recoveredEvent), { what: 'the recovered delivery' });
+      // Act: three attempts each (the schedule [1, 1]), then the DLQ; then one retried, the other recovered
+      await publish({ tenantId: tenant, type: 'verification.completed', data: { verificationId: 'ver_retried' } });
+      await publish({ tenantId: tenant, type: 'verification.completed', data: { verificationId: 'ver_recovered' } });
+      const failed = await waitFor(
+        async () => {
+          const answer = await api('GET', `/v2/webhooks/${webhook.id}/deliveries`);
+          const items = (answer.body.data ?? []).filter((item: { status: string }) => item.status === 'failed');
+          return items.length === 2 && (items as { eventId: string }[]);
+        },
+        { what: 'both exhausted deliveries', timeoutMs: 30_000 },
+      );
+      const parked: unknown[] = [];
+      await waitFor(async () => parked.push(...(await drainQueue(producer, platform.outputs.DeliveriesDlqUrl!))) >= 2, {
+        what: 'both DLQ entries',
+      });
+      receiver.behaviour.decide = undefined;
+      const [retriedEvent, recoveredEvent] = failed.map((item) => item.eventId) as [string, string];
+      const retried = await api('POST', `/v2/webhooks/${webhook.id}/deliveries/${retriedEvent}/retry`, {});
+      await waitFor(() => succeeded(retriedEvent), { what: 'the retried delivery' });
+      const recovered = await api('POST', `/v2/webhooks/${webhook.id}/recover`, { since });
+      await waitFor(() => succeeded(recoveredEvent), { what: 'the recovered delivery' });
 
-    // Assess
-    expect(receiver.deliveries.filter((d) => d.path === '/failing' && d.answeredStatus === 503)).toHaveLength(6);
-    expect(parked).toHaveLength(2);
-    expect([retried.status, recovered.status]).toEqual([202, 202]);
-  });
+      // Assess
+      expect(receiver.deliveries.filter((d) => d.path === '/failing' && d.answeredStatus === 503)).toHaveLength(6);
+      expect(parked).toHaveLength(2);
+      expect([retried.status, recovered.status]).toEqual([202, 202]);
+    },
+  );
 
-  it('delivers through the ordered lane (FIFO) and, for a receiver slower than the fast lane waits, through the slow lane', async () => {
-    // Prepare
-    await api('POST', '/v2/webhooks', {
-      url: `${receiver.url}/ordered`,
-      events: ['verification.started'],
-      ordering: 'fifo',
-    });
-    const slow = (await api('POST', '/v2/webhooks', { url: `${receiver.url}/slow`, events: ['biometric.captured'] }))
-      .body;
-    let slowAnswers = 0;
-    receiver.behaviour.decide = (d) =>
-      d.path === '/slow' && slowAnswers++ === 0 ? { status: 200, delayMs: 3_500 } : { status: 200 };
+  it(
+    'delivers through the ordered lane (FIFO) and, for a receiver slower than the fast lane waits, through the slow ' +
+      'lane',
+    async () => {
+      // Prepare
+      await api('POST', '/v2/webhooks', {
+        url: `${receiver.url}/ordered`,
+        events: ['verification.started'],
+        ordering: 'fifo',
+      });
+      const slow = (await api('POST', '/v2/webhooks', { url: `${receiver.url}/slow`, events: ['biometric.captured'] }))
+        .body;
+      let slowAnswers = 0;
+      receiver.behaviour.decide = (d) =>
+        d.path === '/slow' && slowAnswers++ === 0 ? { status: 200, delayMs: 3_500 } : { status: 200 };
 
-    // Act
-    for (const n of [1, 2, 3]) await publish({ tenantId: tenant, type: 'verification.started', data: { n } });
-    await publish({ tenantId: tenant, type: 'biometric.captured', data: { n: 1 } });
+      // Act
+      for (const n of [1, 2, 3]) await publish({ tenantId: tenant, type: 'verification.started', data: { n } });
+      await publish({ tenantId: tenant, type: 'biometric.captured', data: { n: 1 } });
 
-    // Assess
-    const inOrder = await waitFor(
-      () => {
-        const seen = receiver.deliveries.filter((d) => d.path === '/ordered' && d.answeredStatus === 200);
-        return seen.length === 3 && seen.map((d) => JSON.parse(d.body).data.n);
-      },
-      { what: 'three ordered deliveries' },
-    );
-    expect(inOrder).toEqual([1, 2, 3]);
-    const slowRecord = await waitFor(
-      async () => {
-        const [item] = (await api('GET', `/v2/webhooks/${slow.id}/deliveries`)).body.data ?? [];
-        return item?.status === 'delivered' && item;
-      },
-      { what: 'the slow lane delivery', timeoutMs: 30_000 },
-    );
-    // the fast lane gave up at 3 s; the slow lane waited for the answer
-    expect(slowRecord.attemptCount).toBe(2);
-    receiver.behaviour.decide = undefined;
-  });
+      // Assess
+      const inOrder = await waitFor(
+        () => {
+          const seen = receiver.deliveries.filter((d) => d.path === '/ordered' && d.answeredStatus === 200);
+          return seen.length === 3 && seen.map((d) => JSON.parse(d.body).data.n);
+        },
+        { what: 'three ordered deliveries' },
+      );
+      expect(inOrder).toEqual([1, 2, 3]);
+      const slowRecord = await waitFor(
+        async () => {
+          const [item] = (await api('GET', `/v2/webhooks/${slow.id}/deliveries`)).body.data ?? [];
+          return item?.status === 'delivered' && item;
+        },
+        { what: 'the slow lane delivery', timeoutMs: 30_000 },
+      );
+      // the fast lane gave up at 3 s; the slow lane waited for the answer
+      expect(slowRecord.attemptCount).toBe(2);
+      receiver.behaviour.decide = undefined;
+    },
+  );
 
   it('parks an event that is not an envelope in the events DLQ with its reason', async () => {
     // Act
@@ -349,7 +362,8 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
       const denied = reports.flatMap((report) =>
         report.denied.map(
           (call) =>
-            `${constructPath(platform.assembly.template, report.functionId)} ${call.operation}: missing ${JSON.stringify(call.missing)}`,
+            `${constructPath(platform.assembly.template, report.functionId)} ${call.operation}: missing ` +
+            `${JSON.stringify(call.missing)}`,
         ),
       );
       expect(denied).toEqual([]);
@@ -362,50 +376,58 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
       ).toEqual(['Api/ListEventTypes', 'Console/Serve']);
     });
 
-    it('explains every granted action the deployed functions did not use (test/deploy/unused-grants.ts), and nothing more', async () => {
-      // Act
-      const reports = await platform.evaluateIam();
+    it(
+      'explains every granted action the deployed functions did not use (test/deploy/unused-grants.ts), and nothing ' +
+        'more',
+      async () => {
+        // Act
+        const reports = await platform.evaluateIam();
 
-      // Assess
-      const unexplained = describeUnusedGrants(platform.assembly.template, reports).filter((grant) => !grant.reason);
-      expect(unexplained.map((grant) => grant.key)).toEqual([]);
-      const stillUsed = Object.keys(UNUSED_GRANTS).filter(
-        (entry) =>
-          !describeUnusedGrants(platform.assembly.template, reports).some((grant) => grant.matchedBy === entry),
-      );
-      expect(stillUsed).toEqual([]);
-    });
+        // Assess
+        const unexplained = describeUnusedGrants(platform.assembly.template, reports).filter((grant) => !grant.reason);
+        expect(unexplained.map((grant) => grant.key)).toEqual([]);
+        const stillUsed = Object.keys(UNUSED_GRANTS).filter(
+          (entry) =>
+            !describeUnusedGrants(platform.assembly.template, reports).some((grant) => grant.matchedBy === entry),
+        );
+        expect(stillUsed).toEqual([]);
+      },
+    );
 
-    it('denies a call once its action is removed from the template, naming the function, the call and the statement', async () => {
-      // Prepare: the template without dynamodb:GetItem in the authorizer's policy
-      const template = structuredClone(platform.assembly.template) as StackTemplate;
-      const authorizerRole =
-        platform.roleOfFunction[
-          Object.keys(platform.roleOfFunction).find((id) => constructPath(template, id) === 'Api/Authorizer')!
-        ];
-      const policy = Object.values(template.Resources).find(
-        (resource) =>
-          resource.Type === 'AWS::IAM::Policy' &&
-          JSON.stringify(resource.Properties!.Roles) === JSON.stringify([{ Ref: authorizerRole }]),
-      )!;
-      for (const statement of (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] })
-        .Statement) {
-        statement.Action = [statement.Action].flat().filter((action) => action !== 'dynamodb:GetItem');
-      }
+    it(
+      'denies a call once its action is removed from the template, naming the function, the call and the ' +
+        'statement',
+      async () => {
+        // Prepare: the template without dynamodb:GetItem in the authorizer's policy
+        const template = structuredClone(platform.assembly.template) as StackTemplate;
+        const authorizerRole =
+          platform.roleOfFunction[
+            Object.keys(platform.roleOfFunction).find((id) => constructPath(template, id) === 'Api/Authorizer')!
+          ];
+        const policy = Object.values(template.Resources).find(
+          (resource) =>
+            resource.Type === 'AWS::IAM::Policy' &&
+            JSON.stringify(resource.Properties!.Roles) === JSON.stringify([{ Ref: authorizerRole }]),
+        )!;
+        for (const statement of (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] })
+          .Statement) {
+          statement.Action = [statement.Action].flat().filter((action) => action !== 'dynamodb:GetItem');
+        }
 
-      // Act
-      const reports = await platform.evaluateIam(template);
+        // Act
+        const reports = await platform.evaluateIam(template);
 
-      // Assess
-      const authorizer = reports.find((report) => report.role === authorizerRole)!;
-      expect(authorizer.denied.map((call) => [call.operation, call.missing.Action])).toContainEqual([
-        'GetItem',
-        'dynamodb:GetItem',
-      ]);
-      expect(authorizer.denied[0]!.missing).toMatchObject({
-        Resource: expect.stringContaining(':table/'),
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [expect.stringMatching(/^APIKEY#/)] } },
-      });
-    });
+        // Assess
+        const authorizer = reports.find((report) => report.role === authorizerRole)!;
+        expect(authorizer.denied.map((call) => [call.operation, call.missing.Action])).toContainEqual([
+          'GetItem',
+          'dynamodb:GetItem',
+        ]);
+        expect(authorizer.denied[0]!.missing).toMatchObject({
+          Resource: expect.stringContaining(':table/'),
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [expect.stringMatching(/^APIKEY#/)] } },
+        });
+      },
+    );
   });
 });

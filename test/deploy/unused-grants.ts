@@ -8,15 +8,19 @@ import type { FunctionReport } from '../../local/artifacts/iam-evaluation';
  */
 export const UNUSED_GRANTS: Record<string, string> = {
   '* xray:PutTraceSegments *':
-    'Active X-Ray tracing: the Lambda runtime sends the segments through the X-Ray daemon on the function\'s role, not by an SDK call of ours; X-Ray supports no resource-level permissions, hence "*".',
+    "Active X-Ray tracing: the Lambda runtime sends the segments through the X-Ray daemon on the function's role, " +
+    'not by an SDK call of ours; X-Ray supports no resource-level permissions, hence "*".',
   '* xray:PutTelemetryRecords *': "As xray:PutTraceSegments: the X-Ray daemon's own call.",
   // the event source mappings: CDK's SqsEventSource grants what AWS's managed AWSLambdaSQSQueueExecutionRole grants
   '* sqs:GetQueueAttributes *':
-    "Lambda reads the queue's attributes when the event source mapping is created and while it scales; the local poller does not.",
+    "Lambda reads the queue's attributes when the event source mapping is created and while it scales; the local " +
+    'poller does not.',
   '* sqs:ChangeMessageVisibility *':
-    "Part of the event source mapping's grant (CDK's grantConsumeMessages, as AWSLambdaSQSQueueExecutionRole); our code never stretches a visibility timeout (every retry is a new, delayed message).",
+    "Part of the event source mapping's grant (CDK's grantConsumeMessages, as AWSLambdaSQSQueueExecutionRole); our " +
+    'code never stretches a visibility timeout (every retry is a new, delayed message).',
   '* sqs:GetQueueUrl *':
-    "Part of the event source mapping's grant (CDK's grantConsumeMessages); harmless, the function already has the URL in its environment.",
+    "Part of the event source mapping's grant (CDK's grantConsumeMessages); harmless, the function already has the " +
+    'URL in its environment.',
   // the artifact runtime has no KMS: a function given the SecretsKey seals with the local key instead
   '* kms:GenerateDataKey Storage/SecretsKey':
     'Seals endpoint secrets (create and update of a webhook with auth or tls; the deliver lanes seal the OAuth2 tokens they cache). KMS is not emulated here: local/artifacts/artifact-platform.ts gives these functions the local key.',
@@ -26,9 +30,11 @@ export const UNUSED_GRANTS: Record<string, string> = {
     "The deliver lanes read a webhook's shared OAuth2 token item (OAUTH2TOKEN#); only webhooks with oauth2 auth need it.",
   // failure paths the suite does not force
   '* dynamodb:PutItem Storage/Table WEBHOOK#*':
-    'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record is put on its own. Needs a throttled table to reach.',
+    'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record ' +
+    'is put on its own. Needs a throttled table to reach.',
   'Delivery/DeliverSlowLane dynamodb:BatchWriteItem Storage/Table WEBHOOK#*':
-    'A first attempt of a webhook already marked slow is sent through the slow lane and recorded there; the suite marks the webhook slow with a retry.',
+    'A first attempt of a webhook already marked slow is sent through the slow lane and recorded there; the suite ' +
+    'marks the webhook slow with a retry.',
   'Delivery/DeliverSlowLane sqs:SendMessage Delivery/SlowDeliveriesQueue':
     'A retry of a slow webhook that fails again waits in the slow lane.',
   'Delivery/DeliverSlowLane sqs:SendMessage Delivery/DeliveriesQueue':

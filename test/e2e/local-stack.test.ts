@@ -57,7 +57,8 @@ describe('The local stack (npm start)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('takes a webhook over HTTP, an event from the AWS SDK, delivers it verifiably, and keeps its data across a restart', async () => {
+  it('takes a webhook over HTTP, an event from the AWS SDK, delivers it verifiably, and keeps its data across a ' +
+    'restart', async () => {
     // Prepare: start it and read what it prints
     const first = await startLocalStack(environment);
     const apiKey = printed(first.output(), 'API key')!;

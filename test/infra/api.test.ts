@@ -13,15 +13,16 @@ import {
   AUTHORIZER_RESERVED_CONCURRENCY,
   FUNCTION_TIMEOUT_SECONDS,
 } from '../../lambdas/platform-settings';
-import { createWebhooksApp } from '../../lib/webhooks-app';
 import {
   CDK_JSON,
   resourceByPrefix,
   resourcesOfType,
   stringLike,
   synthesizeWebhooks,
+  synthesizeWithContext,
   tableGrantsOf,
 } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template } = synthesizeWebhooks();
 const [authorizerId, authorizer] = resourceByPrefix(template, 'AWS::ApiGateway::Authorizer', 'ApiApiKeyAuthorizer');
@@ -36,7 +37,10 @@ function pathOf(resourceId: string): string {
   return `${prefix}/${resource.Properties.PathPart}`;
 }
 
-/** Each method of the API's routes as "VERB /path", with the function its proxy integration invokes (the console's are lib/console.ts's). */
+/**
+ * Each method of the API's routes as "VERB /path", with the function its proxy integration invokes (the console's are
+ * lib/console.ts's).
+ */
 const methods = resourcesOfType(template, 'AWS::ApiGateway::Method')
   .map(([, method]) => ({
     route: `${method.Properties.HttpMethod} ${pathOf(method.Properties.ResourceId.Ref)}`,
@@ -50,7 +54,7 @@ const methodFor = (route: (typeof ROUTES)[number]) => methodAt(route.method, rou
 const TENANT_ROUTES = ROUTES.filter((route) => route.surface === 'tenant' && !route.public);
 const ADMIN_MOUNTS = routeMounts().filter((mount) => mount.authorization === 'AWS_IAM');
 
-describe('Construct: Api', () => {
+describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('has exactly one method per mount of a route of lambdas/api/routes.ts (tenant routes twice, admin routes once)', () => {
     // Prepare
     const expected = routeMounts()
@@ -254,54 +258,59 @@ describe('Construct: Api', () => {
     expect(AUTHORIZER_RESERVED_CONCURRENCY).toBeGreaterThan(0);
   });
 
-  it('rate-limits each source IP and each Authorization header with a WAF web ACL on the stage, answering 429 in the error shape', () => {
-    // Prepare
-    const [aclId, acl] = resourcesOfType(template, 'AWS::WAFv2::WebACL')[0]!;
-    const [stageId] = resourcesOfType(template, 'AWS::ApiGateway::Stage')[0]!;
+  it(
+    'rate-limits each source IP and each Authorization header with a WAF web ACL on the stage, answering 429 in the ' +
+      'error shape',
+    () => {
+      // Prepare
+      const [aclId, acl] = resourcesOfType(template, 'AWS::WAFv2::WebACL')[0]!;
+      const [stageId] = resourcesOfType(template, 'AWS::ApiGateway::Stage')[0]!;
 
-    // Act
-    const rules = Object.fromEntries(acl.Properties.Rules.map((rule: { Name: string }) => [rule.Name, rule]));
-    const [, association] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation')[0]!;
-    const [bodyKey, body] = Object.entries(acl.Properties.CustomResponseBodies)[0] as [string, { Content: string }];
+      // Act
+      const rules = Object.fromEntries(acl.Properties.Rules.map((rule: { Name: string }) => [rule.Name, rule]));
+      const [, association] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation')[0]!;
+      const [bodyKey, body] = Object.entries(acl.Properties.CustomResponseBodies)[0] as [string, { Content: string }];
 
-    // Assess
-    expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
-    expect(rules.PerSourceIp.Statement.RateBasedStatement).toEqual({
-      AggregateKeyType: 'IP',
-      Limit: API_RATE_LIMITS.perIp,
-      EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
-    });
-    expect(rules.PerAuthorizationHeader.Statement.RateBasedStatement).toEqual({
-      AggregateKeyType: 'CUSTOM_KEYS',
-      CustomKeys: [
-        {
-          Header: {
-            Name: 'authorization',
-            TextTransformations: [
-              { Priority: 0, Type: 'LOWERCASE' },
-              { Priority: 1, Type: 'COMPRESS_WHITE_SPACE' },
-            ],
+      // Assess
+      expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+      expect(rules.PerSourceIp.Statement.RateBasedStatement).toEqual({
+        AggregateKeyType: 'IP',
+        Limit: API_RATE_LIMITS.perIp,
+        EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
+      });
+      expect(rules.PerAuthorizationHeader.Statement.RateBasedStatement).toEqual({
+        AggregateKeyType: 'CUSTOM_KEYS',
+        CustomKeys: [
+          {
+            Header: {
+              Name: 'authorization',
+              TextTransformations: [
+                { Priority: 0, Type: 'LOWERCASE' },
+                { Priority: 1, Type: 'COMPRESS_WHITE_SPACE' },
+              ],
+            },
           },
-        },
-      ],
-      Limit: API_RATE_LIMITS.perAuthorization,
-      EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
-    });
-    for (const rule of Object.values(rules) as { Action: unknown }[]) {
-      expect(rule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: bodyKey } } });
-    }
-    expect(JSON.parse(body.Content).error.code).toBe(GATEWAY_ERRORS.THROTTLED.code);
-    expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
-    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`"${stageId}"`);
-  });
+        ],
+        Limit: API_RATE_LIMITS.perAuthorization,
+        EvaluationWindowSec: API_RATE_LIMITS.evaluationWindowSeconds,
+      });
+      for (const rule of Object.values(rules) as { Action: unknown }[]) {
+        expect(rule.Action).toEqual({
+          Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: bodyKey } },
+        });
+      }
+      expect(JSON.parse(body.Content).error.code).toBe(GATEWAY_ERRORS.THROTTLED.code);
+      expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+      expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`"${stageId}"`);
+    },
+  );
 
   it('leaves the WAF out when context wafEnabled is false', () => {
     // Prepare (no bundling: only the template's resources matter here)
-    const context = { ...CDK_JSON.context, wafEnabled: 'false', 'aws:cdk:bundling-stacks': [] };
+    const context = { wafEnabled: 'false' };
 
     // Act
-    const { stack } = createWebhooksApp({ context }, { controlTowerChecks: false });
-    const withoutWaf = Template.fromStack(stack);
+    const withoutWaf = synthesizeWithContext(context);
 
     // Assess
     withoutWaf.resourceCountIs('AWS::WAFv2::WebACL', 0);
@@ -353,43 +362,42 @@ describe('Construct: Api', () => {
     ['existing-account-role', 0],
     ['create-account-role', 1],
   ])('with apiGatewayLogging=%s', (apiGatewayLogging, accountResources) => {
-    const { stack } = createWebhooksApp(
-      { context: { ...CDK_JSON.context, apiGatewayLogging, 'aws:cdk:bundling-stacks': [] } },
-      { controlTowerChecks: false },
-    );
-    const logging = Template.fromStack(stack);
+    const logging = synthesizeWithContext({ apiGatewayLogging });
     const [, loggingStage] = resourcesOfType(logging, 'AWS::ApiGateway::Stage')[0]!;
 
     it(`creates ${accountResources} AWS::ApiGateway::Account`, () => {
       logging.resourceCountIs('AWS::ApiGateway::Account', accountResources);
     });
 
-    it('logs errors, never bodies, and access logs as JSON with the standard fields with the configured retention', () => {
-      // Prepare
-      const standardFields = [
-        'requestId',
-        'ip',
-        'caller',
-        'user',
-        'requestTime',
-        'httpMethod',
-        'resourcePath',
-        'status',
-        'protocol',
-        'responseLength',
-      ];
+    it(
+      'logs errors, never bodies, and access logs as JSON with the standard fields with the configured ' + 'retention',
+      () => {
+        // Prepare
+        const standardFields = [
+          'requestId',
+          'ip',
+          'caller',
+          'user',
+          'requestTime',
+          'httpMethod',
+          'resourcePath',
+          'status',
+          'protocol',
+          'responseLength',
+        ];
 
-      // Act
-      const { DestinationArn, Format } = loggingStage.Properties.AccessLogSetting;
-      const logGroup = logging.toJSON().Resources[DestinationArn['Fn::GetAtt'][0]];
+        // Act
+        const { DestinationArn, Format } = loggingStage.Properties.AccessLogSetting;
+        const logGroup = logging.toJSON().Resources[DestinationArn['Fn::GetAtt'][0]];
 
-      // Assess
-      expect(loggingStage.Properties.MethodSettings).toEqual([
-        expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false }),
-      ]);
-      expect(Object.keys(JSON.parse(Format))).toEqual(expect.arrayContaining(standardFields));
-      expect(logGroup.Properties.RetentionInDays).toBe(30);
-    });
+        // Assess
+        expect(loggingStage.Properties.MethodSettings).toEqual([
+          expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+        ]);
+        expect(Object.keys(JSON.parse(Format))).toEqual(expect.arrayContaining(standardFields));
+        expect(logGroup.Properties.RetentionInDays).toBe(30);
+      },
+    );
   });
 
   it('outputs the API URL under a stable name, and no other URL', () => {

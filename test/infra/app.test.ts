@@ -9,8 +9,9 @@ import { environmentName, loadConfig } from '../../lambdas/adapters/config';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, SETTING_DEFAULTS } from '../../lambdas/platform-settings';
 import { CONTEXT_DEFAULTS, readConfig } from '../../lib/stack-config';
 import { CDK_JSON, PROJECT_ROOT } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
-describe('App: cdk.json and context', () => {
+describe('App: cdk.json and context', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('runs bin/webhooks.ts with tsx, quietly: no notices, no telemetry', () => {
     // Prepare
     const expected = { app: 'npx tsx bin/webhooks.ts', notices: false };
@@ -120,7 +121,7 @@ describe('App: cdk.json and context', () => {
   });
 });
 
-describe('App: cdk synth', () => {
+describe('App: cdk synth', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   const outdir = mkdtempSync(join(tmpdir(), 'webhooks-synth-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 

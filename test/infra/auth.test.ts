@@ -1,15 +1,7 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { createWebhooksApp } from '../../lib/webhooks-app';
-import { CDK_JSON, resourcesOfType } from './synthesize';
-
-const synth = (context: Record<string, unknown>) =>
-  Template.fromStack(
-    createWebhooksApp(
-      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
-      { controlTowerChecks: false },
-    ).stack,
-  );
+import { resourcesOfType, synthesizeWithContext } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const authVariables = (template: Template) =>
   resourcesOfType(template, 'AWS::Lambda::Function')
@@ -26,10 +18,10 @@ const authVariables = (template: Template) =>
     )
     .filter(([, variables]) => Object.keys(variables).length > 0);
 
-describe("The API's credentials (context auth)", () => {
+describe("The API's credentials (context auth)", { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('takes API keys only by default, and tells only the authorizer', () => {
     // Act
-    const variables = authVariables(synth({}));
+    const variables = authVariables(synthesizeWithContext({}));
 
     // Assess
     expect(variables).toEqual([[expect.stringMatching(/^ApiAuthorizer/), { AUTH_API_KEYS: 'true' }]]);
@@ -49,7 +41,7 @@ describe("The API's credentials (context auth)", () => {
     };
 
     // Act
-    const variables = authVariables(synth({ auth: JSON.stringify(auth) }));
+    const variables = authVariables(synthesizeWithContext({ auth: JSON.stringify(auth) }));
 
     // Assess
     expect(variables.map(([, v]) => v)).toEqual([
@@ -67,12 +59,12 @@ describe("The API's credentials (context auth)", () => {
   it('refuses an issuer that is not https, and a JWT setting without its tenant claim', () => {
     // Assess
     expect(() =>
-      synth({
+      synthesizeWithContext({
         auth: { apiKeys: true, jwt: { issuer: 'http://auth.example.com/', audience: 'w', tenantClaim: 'org' } },
       }),
     ).toThrow(/auth\.jwt\.issuer: must be an https URL/);
     expect(() =>
-      synth({ auth: { apiKeys: true, jwt: { issuer: 'https://auth.example.com/', audience: 'w' } } }),
+      synthesizeWithContext({ auth: { apiKeys: true, jwt: { issuer: 'https://auth.example.com/', audience: 'w' } } }),
     ).toThrow(/auth\.jwt\.tenantClaim/);
   });
 });

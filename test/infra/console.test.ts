@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resourceByPrefix, resourcesOfType, statementsOfFunction, synthesizeWebhooks } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template } = synthesizeWebhooks();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -17,7 +18,7 @@ const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').map(([, met
   properties: method.Properties,
 }));
 
-describe('Construct: Console', () => {
+describe('Construct: Console', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('serves GET /console and everything under it, without authorizer, from its own function', () => {
     // Act
     const consoleMethods = methods.filter((method) => method.route.includes(' /console'));

@@ -21,6 +21,7 @@ import {
   synthesizeWebhooks,
   tableGrantsOf,
 } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 // a producer in another stack, given access the way the README tells teams to
 let producer: Stack;
@@ -36,7 +37,7 @@ const deliverSlowLaneId = resourceByPrefix(template, 'AWS::Lambda::Function', 'D
 const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 const resources = template.toJSON().Resources;
 
-describe('Construct: Delivery', () => {
+describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it.each([
     ['events', queues.events, queues.eventsDlq, EVENTS_QUEUE.maxReceiveCount],
     ['deliveries', queues.deliveries, queues.deliveriesDlq, DELIVERIES_QUEUE.maxReceiveCount],
@@ -52,27 +53,31 @@ describe('Construct: Delivery', () => {
     expect(queue.Properties.RedrivePolicy).toEqual(redrivePolicy);
   });
 
-  it('runs ordered webhooks through a high-throughput FIFO queue that fan-out sends to and only DeliverOrdered consumes', () => {
-    // Act
-    const queue = resources[queues.orderedDeliveries].Properties;
-    const orderedId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverOrdered')[0];
+  it(
+    'runs ordered webhooks through a high-throughput FIFO queue that fan-out sends to and only DeliverOrdered ' +
+      'consumes',
+    () => {
+      // Act
+      const queue = resources[queues.orderedDeliveries].Properties;
+      const orderedId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverOrdered')[0];
 
-    // Assess
-    expect(queue).toMatchObject({
-      FifoQueue: true,
-      DeduplicationScope: 'messageGroup',
-      FifoThroughputLimit: 'perMessageGroupId',
-    });
-    expect(actionsOn(template, fanOutId, queues.orderedDeliveries)).toEqual(['sqs:SendMessage']);
-    expect(actionsOn(template, orderedId, queues.orderedDeliveries)).toEqual(
-      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']),
-    );
-    expect(actionsOn(template, deliverId, queues.orderedDeliveries)).toEqual([]);
-    // it never re-sends: its waits stay in flight
-    expect(actionsOn(template, orderedId, queues.deliveries)).toEqual([]);
-    expect(actionsOn(template, orderedId, queues.slowDeliveries)).toEqual([]);
-    expect(actionsOn(template, orderedId, queues.deliveriesDlq)).toEqual(['sqs:SendMessage']);
-  });
+      // Assess
+      expect(queue).toMatchObject({
+        FifoQueue: true,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+      expect(actionsOn(template, fanOutId, queues.orderedDeliveries)).toEqual(['sqs:SendMessage']);
+      expect(actionsOn(template, orderedId, queues.orderedDeliveries)).toEqual(
+        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']),
+      );
+      expect(actionsOn(template, deliverId, queues.orderedDeliveries)).toEqual([]);
+      // it never re-sends: its waits stay in flight
+      expect(actionsOn(template, orderedId, queues.deliveries)).toEqual([]);
+      expect(actionsOn(template, orderedId, queues.slowDeliveries)).toEqual([]);
+      expect(actionsOn(template, orderedId, queues.deliveriesDlq)).toEqual(['sqs:SendMessage']);
+    },
+  );
 
   it("lets CloudFormation name the queues, with the settings' retention and visibility", () => {
     // Prepare
@@ -109,7 +114,8 @@ describe('Construct: Delivery', () => {
     const all = resourcesOfType(template, 'AWS::SQS::Queue');
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
-    // Assess: the events, deliveries and recoveries queues and their DLQs, the slow lane's, the platform events queue, the ordered lane and its DLQ
+    // Assess: the events, deliveries and recoveries queues and their DLQs, the slow lane's, the platform events queue,
+    // the ordered lane and its DLQ
     expect(all).toHaveLength(10);
     for (const [queueId, queue] of all) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
@@ -164,31 +170,34 @@ describe('Construct: Delivery', () => {
     expect(deliver).toMatchObject({ ...shared, DELIVERIES_DLQ_URL: { Ref: queues.deliveriesDlq } });
   });
 
-  it('gives both deliver lanes their circuit breaker, timeouts and lanes from context, and fan-out none of them', () => {
-    // Prepare
-    const expected = {
-      BREAKER_FAILURE_THRESHOLD: '10',
-      BREAKER_PROBE_INITIAL_SECONDS: '30',
-      BREAKER_PROBE_MAX_SECONDS: '3600',
-      CONNECT_TIMEOUT_SECONDS: '5',
-      SEND_TIMEOUT_SECONDS: '15',
-      FAST_LANE_SEND_TIMEOUT_SECONDS: '3',
-      SLOW_LANE_HOLD_SECONDS: '3600',
-      DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
-      SLOW_DELIVERIES_QUEUE_URL: { Ref: queues.slowDeliveries },
-    };
+  it(
+    'gives both deliver lanes their circuit breaker, timeouts and lanes from context, and fan-out none of ' + 'them',
+    () => {
+      // Prepare
+      const expected = {
+        BREAKER_FAILURE_THRESHOLD: '10',
+        BREAKER_PROBE_INITIAL_SECONDS: '30',
+        BREAKER_PROBE_MAX_SECONDS: '3600',
+        CONNECT_TIMEOUT_SECONDS: '5',
+        SEND_TIMEOUT_SECONDS: '15',
+        FAST_LANE_SEND_TIMEOUT_SECONDS: '3',
+        SLOW_LANE_HOLD_SECONDS: '3600',
+        DELIVERIES_QUEUE_URL: { Ref: queues.deliveries },
+        SLOW_DELIVERIES_QUEUE_URL: { Ref: queues.slowDeliveries },
+      };
 
-    // Act
-    const deliver = resources[deliverId].Properties.Environment.Variables;
-    const deliverSlowLane = resources[deliverSlowLaneId].Properties.Environment.Variables;
-    const fanOut = resources[fanOutId].Properties.Environment.Variables;
+      // Act
+      const deliver = resources[deliverId].Properties.Environment.Variables;
+      const deliverSlowLane = resources[deliverSlowLaneId].Properties.Environment.Variables;
+      const fanOut = resources[fanOutId].Properties.Environment.Variables;
 
-    // Assess
-    expect(deliver).toMatchObject(expected);
-    expect(deliverSlowLane).toMatchObject(expected);
-    for (const name of Object.keys(expected).filter((name) => name !== 'DELIVERIES_QUEUE_URL'))
-      expect(fanOut[name]).toBeUndefined();
-  });
+      // Assess
+      expect(deliver).toMatchObject(expected);
+      expect(deliverSlowLane).toMatchObject(expected);
+      for (const name of Object.keys(expected).filter((name) => name !== 'DELIVERIES_QUEUE_URL'))
+        expect(fanOut[name]).toBeUndefined();
+    },
+  );
 
   it("feeds each lane's queue to its own function, with its own bounded concurrency", () => {
     // Prepare
@@ -235,7 +244,8 @@ describe('Construct: Delivery', () => {
     ['deliver', () => deliverId, () => queues.deliveries, () => queues.slowDeliveries],
     ['deliver (slow lane)', () => deliverSlowLaneId, () => queues.slowDeliveries, () => queues.deliveries],
   ])(
-    'lets %s consume its lane, re-send to either lane, publish operational events to the platform queue and park exhausted ones, nothing more',
+    'lets %s consume its lane, re-send to either lane, publish operational events to the platform queue and park ' +
+      'exhausted ones, nothing more',
     (_, functionId, ownQueue, otherLane) => {
       // Prepare
       const on = (resourceId: string) => actionsOn(template, functionId(), resourceId);
@@ -272,20 +282,26 @@ describe('Construct: Delivery', () => {
     },
   );
 
-  it('lets fan-out read webhooks and their version (TENANT#) and record events (EVENT#), and touch nothing else of the table', () => {
-    // Prepare
-    const expected = [
-      { actions: ['dynamodb:GetItem', 'dynamodb:Query'], index: undefined, leadingKeys: ['TENANT#*'] },
-      { actions: ['dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
-    ];
+  it(
+    'lets fan-out read webhooks and their version (TENANT#) and record events (EVENT#), and touch nothing else of ' +
+      'the table',
+    () => {
+      // Prepare
+      const expected = [
+        { actions: ['dynamodb:GetItem', 'dynamodb:Query'], index: undefined, leadingKeys: ['TENANT#*'] },
+        { actions: ['dynamodb:UpdateItem'], index: undefined, leadingKeys: ['EVENT#*#*'] },
+      ];
 
-    // Act
-    const grants = tableGrantsOf(template, fanOutId, tableId);
+      // Act
+      const grants = tableGrantsOf(template, fanOutId, tableId);
 
-    // Assess
-    expect(grants).toEqual(expected);
-    expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, 'APIKEY#abc')))).toBe(false);
-  });
+      // Assess
+      expect(grants).toEqual(expected);
+      expect(grants.some((grant) => grant.leadingKeys!.some((pattern) => stringLike(pattern, 'APIKEY#abc')))).toBe(
+        false,
+      );
+    },
+  );
 
   it('lets deliver read and keep webhook state and its shared OAuth2 token (TENANT#) and write the delivery log (WEBHOOK#), and nothing of events or API keys', () => {
     // Prepare

@@ -11,10 +11,11 @@ import { WebhookPlatform, type DomainSettings } from '../../lib/index';
 
 const ROUTE_NAMES = ROUTES.map((route) => route.name);
 import { actionsOf, resourcesOfType, statementsOfFunction } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
-describe('WebhookPlatform: the construct a team adds to its own stack', () => {
+describe('WebhookPlatform: the construct a team adds to its own stack', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('builds the whole platform inside another stack, next to its own resources, with props instead of context', () => {
     // Prepare
     const app = new App({ context: NO_BUNDLING });
@@ -85,7 +86,7 @@ describe('WebhookPlatform: the construct a team adds to its own stack', () => {
   });
 });
 
-describe("WebhookPlatform eventTypes: the team's catalog", () => {
+describe("WebhookPlatform eventTypes: the team's catalog", { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   const ORDER_PAID = {
     name: 'order.paid',
     description: 'An order was paid',
@@ -139,7 +140,9 @@ describe("WebhookPlatform eventTypes: the team's catalog", () => {
   });
 });
 
-describe("WebhookPlatform domain: the API and the console on the team's domain", () => {
+describe("WebhookPlatform domain: the API and the console on the team's domain", {
+  timeout: STEP_TIMEOUT_MS.synthesis,
+}, () => {
   const synth = (domain: (stack: Stack) => DomainSettings) => {
     const stack = new Stack(new App({ context: NO_BUNDLING }), 'Shop', {
       env: { account: '123456789012', region: 'eu-west-1' },
@@ -154,27 +157,34 @@ describe("WebhookPlatform domain: the API and the console on the team's domain",
       'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666',
     );
 
-  it('creates a regional TLS 1.2 domain, maps the stage at the base path, adds the alias, and names it in ApiUrl and ConsoleUrl', () => {
-    // Act
-    const { template } = synth((stack) => ({
-      domainName: 'api.example.com',
-      certificate: certificate(stack),
-      basePath: 'webhooks',
-      hostedZone: HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
-    }));
+  it(
+    'creates a regional TLS 1.2 domain, maps the stage at the base path, adds the alias, and names it in ApiUrl and ' +
+      'ConsoleUrl',
+    () => {
+      // Act
+      const { template } = synth((stack) => ({
+        domainName: 'api.example.com',
+        certificate: certificate(stack),
+        basePath: 'webhooks',
+        hostedZone: HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+          hostedZoneId: 'Z123',
+          zoneName: 'example.com',
+        }),
+      }));
 
-    // Assess
-    template.hasResourceProperties('AWS::ApiGateway::DomainName', {
-      DomainName: 'api.example.com',
-      SecurityPolicy: 'TLS_1_2',
-      EndpointConfiguration: { Types: ['REGIONAL'] },
-    });
-    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'webhooks' });
-    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A' });
-    const outputs = template.toJSON().Outputs;
-    expect(JSON.stringify(outputs.ApiUrl.Value)).toContain('/webhooks/');
-    expect(JSON.stringify(outputs.ConsoleUrl.Value)).toMatch(/\/webhooks\/console"/);
-  });
+      // Assess
+      template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: 'api.example.com',
+        SecurityPolicy: 'TLS_1_2',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+      template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'webhooks' });
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A' });
+      const outputs = template.toJSON().Outputs;
+      expect(JSON.stringify(outputs.ApiUrl.Value)).toContain('/webhooks/');
+      expect(JSON.stringify(outputs.ConsoleUrl.Value)).toMatch(/\/webhooks\/console"/);
+    },
+  );
 
   it('maps onto a domain the team already has, at its root when no base path is given', () => {
     // Act

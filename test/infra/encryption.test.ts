@@ -1,21 +1,13 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it, vi } from 'vitest';
-import { createWebhooksApp } from '../../lib/webhooks-app';
-import { actionsOf, CDK_JSON, resourcesOfType, statementsOfFunction } from './synthesize';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { actionsOf, resourcesOfType, statementsOfFunction, synthesizeWithContext } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
-const synth = (context: Record<string, unknown>) =>
-  Template.fromStack(
-    createWebhooksApp(
-      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
-      { controlTowerChecks: false },
-    ).stack,
-  );
-
-describe('Encryption at rest (context encryptionKey)', () => {
+describe('Encryption at rest (context encryptionKey)', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   // the CLI sets these from the profile; a customer-managed key needs the Region
   vi.stubEnv('CDK_DEFAULT_REGION', 'eu-west-1');
   vi.stubEnv('CDK_DEFAULT_ACCOUNT', '123456789012');
-  const withKey = synth({ encryptionKey: 'create' });
+  const withKey = synthesizeWithContext({ encryptionKey: 'create' });
   // the data key, not the SecretsKey that every deployment has for endpoint secrets (test/infra/secrets-key.test.ts)
   const dataKeys = (template: Template) =>
     resourcesOfType(template, 'AWS::KMS::Key').filter(([id]) => !id.startsWith('StorageSecretsKey'));
@@ -24,7 +16,7 @@ describe('Encryption at rest (context encryptionKey)', () => {
 
   it('uses AWS-managed keys by default: no KMS key for data at rest, queues with SQS-managed encryption', () => {
     // Act
-    const template = synth({});
+    const template = synthesizeWithContext({});
 
     // Assess
     expect(dataKeys(template)).toEqual([]);
@@ -75,10 +67,10 @@ describe('Encryption at rest (context encryptionKey)', () => {
 
   it('refuses a value that is neither a choice nor a KMS key ARN, and a key for a stack of no Region', () => {
     // Assess
-    expect(() => synth({ encryptionKey: 'alias/mine' })).toThrow(
+    expect(() => synthesizeWithContext({ encryptionKey: 'alias/mine' })).toThrow(
       /encryptionKey: must be aws-managed, create, or a KMS key ARN/,
     );
     vi.stubEnv('CDK_DEFAULT_REGION', undefined);
-    expect(() => synth({ encryptionKey: 'create' })).toThrow(/encryptionKey: needs the stack's Region/);
+    expect(() => synthesizeWithContext({ encryptionKey: 'create' })).toThrow(/encryptionKey: needs the stack's Region/);
   });
 });

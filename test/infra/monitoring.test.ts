@@ -1,22 +1,12 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../lambdas/platform-settings';
-import { createWebhooksApp } from '../../lib/webhooks-app';
-import { CDK_JSON, resourceByPrefix, resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { resourceByPrefix, resourcesOfType, synthesizeWebhooks, synthesizeWithContext } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template } = synthesizeWebhooks();
 const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
 
-/** The stack with other context, functions left unbundled (what is asserted here does not depend on them). */
-const withContext = (context: Record<string, string>) =>
-  Template.fromStack(
-    createWebhooksApp(
-      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
-      { controlTowerChecks: false },
-    ).stack,
-  );
-
-describe('Construct: Monitoring, who the alarms wake', () => {
+describe('Construct: Monitoring, who the alarms wake', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('makes every alarm notify one SNS topic, named in the stack outputs, that refuses plain HTTP', () => {
     const [topicId] = resourceByPrefix(template, 'AWS::SNS::Topic', 'MonitoringAlarmTopic');
     expect(alarms.length).toBeGreaterThanOrEqual(8);
@@ -27,24 +17,24 @@ describe('Construct: Monitoring, who the alarms wake', () => {
   });
 
   it('subscribes the address given as alarmEmail', () => {
-    const withEmail = withContext({ alarmEmail: 'oncall@example.com' });
+    const withEmail = synthesizeWithContext({ alarmEmail: 'oncall@example.com' });
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
 
   it("notifies the team's own topic given as alarmTopicArn, and creates none", () => {
     const arn = 'arn:aws:sns:us-east-1:123456789012:pager';
-    const withTopic = withContext({ alarmTopicArn: arn });
+    const withTopic = synthesizeWithContext({ alarmTopicArn: arn });
     withTopic.resourceCountIs('AWS::SNS::Topic', 0);
     for (const [, alarm] of resourcesOfType(withTopic, 'AWS::CloudWatch::Alarm'))
       expect(alarm.Properties.AlarmActions).toEqual([arn]);
   });
 
   it('refuses an alarmEmail that is not an address, naming the setting', () => {
-    expect(() => withContext({ alarmEmail: 'oncall' })).toThrow(/alarmEmail: must be an e-mail address/);
+    expect(() => synthesizeWithContext({ alarmEmail: 'oncall' })).toThrow(/alarmEmail: must be an e-mail address/);
   });
 });
 
-describe('Construct: Monitoring', () => {
+describe('Construct: Monitoring', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it.each(['DeliveryEventsDlq', 'DeliveryDeliveriesDlq', 'DeliveryOrderedDeliveriesDlq', 'RecoveryRecoveriesDlq'])(
     'alarms as soon as %s holds a message',
     (prefix) => {

@@ -3,6 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { actionsOf, resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { stack, template } = synthesizeWebhooks();
 
@@ -25,7 +26,7 @@ const acknowledgements = stack.node.findAll().flatMap((construct) =>
     .map(([id, reason]) => ({ rule: id.replace(/^annotation::/i, ''), reason, path: construct.node.path })),
 );
 
-describe('Stack: Webhooks security', () => {
+describe('Stack: Webhooks security', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('grants no action "*" and no service-wide wildcard such as "sqs:*" or "dynamodb:*"', () => {
     // Prepare
     const wildcard = /^(\*|[a-z0-9-]+:\*)$/;
@@ -87,7 +88,8 @@ describe('Stack: Webhooks security', () => {
     const report = checks.validateScope(stack);
     const findings = report.violations.map(
       (violation) =>
-        `${violation.ruleName} (${violation.severity}) at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        `${violation.ruleName} (${violation.severity}) at ` +
+        `${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
     );
 
     // Assess
@@ -116,7 +118,8 @@ describe('Stack: Webhooks security', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:*:*:key/*]',
     ];
 
-    // Act: the Control Tower controls are acknowledged on the whole stack, from lib/control-tower.ts (service-rules.test.ts)
+    // Act: the Control Tower controls are acknowledged on the whole stack, from lib/control-tower.ts
+    // (service-rules.test.ts)
     const nag = acknowledgements.filter(({ rule }) => rule.startsWith('AwsSolutions-'));
     const rules = new Set(nag.map(({ rule }) => rule));
 

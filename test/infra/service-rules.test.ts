@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CONTROL_TOWER_ACKNOWLEDGEMENTS } from '../../lib/control-tower';
 import { createWebhooksApp } from '../../lib/webhooks-app';
 import { CDK_JSON, resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 /**
  * What CloudFormation, Lambda, IAM and SQS would refuse or regret, checked on the synthesized template. A reference
@@ -41,7 +42,7 @@ function longestLength(value: unknown): number {
   return Object.entries(object).reduce((sum, [key, item]) => sum + key.length + longestLength(item) + 4, 2);
 }
 
-describe('The template keeps the service quotas and rules', () => {
+describe('The template keeps the service quotas and rules', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   const { template, outdir } = synthesizeWebhooks();
   const json = template.toJSON() as { Resources: Record<string, any>; Outputs: Record<string, unknown> };
 
@@ -76,32 +77,36 @@ describe('The template keeps the service quotas and rules', () => {
     expect([...byRole].filter(([, size]) => size > QUOTAS.inlinePolicyCharactersPerRole)).toEqual([]);
   });
 
-  it('gives every SQS event source what Lambda requires: visibility, batching window, concurrency, partial failures', () => {
-    // Act
-    const problems = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(
-      ([id, { Properties: mapping }]) => {
-        const queue = json.Resources[mapping.EventSourceArn['Fn::GetAtt'][0]].Properties;
-        const fn = json.Resources[mapping.FunctionName.Ref].Properties;
-        const concurrency = mapping.ScalingConfig?.MaximumConcurrency;
-        return [
-          queue.VisibilityTimeout >= 6 * fn.Timeout ||
-            `${id}: visibility ${queue.VisibilityTimeout} s < 6 × ${fn.Timeout} s`,
-          mapping.BatchSize <= 10 ||
-            mapping.MaximumBatchingWindowInSeconds >= 1 ||
-            `${id}: a batch over 10 needs a batching window`,
-          !queue.FifoQueue ||
-            (mapping.BatchSize <= 10 && mapping.MaximumBatchingWindowInSeconds === undefined) ||
-            `${id}: a FIFO source takes at most 10 and no window`,
-          (concurrency >= 2 && concurrency <= 1000) || `${id}: maxConcurrency ${concurrency} outside 2–1000`,
-          mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') || `${id}: no partial batch responses`,
-        ].filter((result): result is string => typeof result === 'string');
-      },
-    );
+  it(
+    'gives every SQS event source what Lambda requires: visibility, batching window, concurrency, partial ' +
+      'failures',
+    () => {
+      // Act
+      const problems = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(
+        ([id, { Properties: mapping }]) => {
+          const queue = json.Resources[mapping.EventSourceArn['Fn::GetAtt'][0]].Properties;
+          const fn = json.Resources[mapping.FunctionName.Ref].Properties;
+          const concurrency = mapping.ScalingConfig?.MaximumConcurrency;
+          return [
+            queue.VisibilityTimeout >= 6 * fn.Timeout ||
+              `${id}: visibility ${queue.VisibilityTimeout} s < 6 × ${fn.Timeout} s`,
+            mapping.BatchSize <= 10 ||
+              mapping.MaximumBatchingWindowInSeconds >= 1 ||
+              `${id}: a batch over 10 needs a batching window`,
+            !queue.FifoQueue ||
+              (mapping.BatchSize <= 10 && mapping.MaximumBatchingWindowInSeconds === undefined) ||
+              `${id}: a FIFO source takes at most 10 and no window`,
+            (concurrency >= 2 && concurrency <= 1000) || `${id}: maxConcurrency ${concurrency} outside 2–1000`,
+            mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') || `${id}: no partial batch responses`,
+          ].filter((result): result is string => typeof result === 'string');
+        },
+      );
 
-    // Assess: fan-out (events and platform events), the three deliver lanes and recover
-    expect(problems).toEqual([]);
-    expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(6);
-  });
+      // Assess: fan-out (events and platform events), the three deliver lanes and recover
+      expect(problems).toEqual([]);
+      expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(6);
+    },
+  );
 
   it("associates the web ACL with this API's stage", () => {
     // Act
@@ -126,7 +131,9 @@ function violationsIn(directory: string): string[] {
   return report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => violation.ruleName));
 }
 
-describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validator-cfnguard)', () => {
+describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validator-cfnguard)', {
+  timeout: STEP_TIMEOUT_MS.synthesis,
+}, () => {
   const outdir = mkdtempSync(join(tmpdir(), 'webhooks-guard-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const withoutBundling = (context: Record<string, unknown> = {}) => ({
@@ -135,39 +142,47 @@ describe('AWS Control Tower proactive controls (cfn-guard, @cdklabs/cdk-validato
     'aws:cdk:bundling-stacks': [],
   });
 
-  it('fails exactly the controls lib/control-tower.ts acknowledges, when the plugin reads the template on its own', () => {
-    // Prepare: the template of the default app; run outside a synthesis, the plugin sees no acknowledgement
-    const { app } = createWebhooksApp({ outdir, context: withoutBundling() }, { controlTowerChecks: false });
-    const assembly = app.synth();
+  it(
+    'fails exactly the controls lib/control-tower.ts acknowledges, when the plugin reads the template on its ' + 'own',
+    () => {
+      // Prepare: the template of the default app; run outside a synthesis, the plugin sees no acknowledgement
+      const { app } = createWebhooksApp({ outdir, context: withoutBundling() }, { controlTowerChecks: false });
+      const assembly = app.synth();
 
-    // Act
-    const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({
-      appConstruct: app,
-      templatePaths: assembly.stacks.map((stack) => join(outdir, stack.templateFile)),
-    });
+      // Act
+      const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({
+        appConstruct: app,
+        templatePaths: assembly.stacks.map((stack) => join(outdir, stack.templateFile)),
+      });
 
-    // Assess
-    const failing = new Set(report.violations.map((violation) => violation.ruleName));
-    expect([...failing].sort()).toEqual(CONTROL_TOWER_ACKNOWLEDGEMENTS.map((entry) => entry.rule).sort());
-  });
+      // Assess
+      const failing = new Set(report.violations.map((violation) => violation.ruleName));
+      expect([...failing].sort()).toEqual(CONTROL_TOWER_ACKNOWLEDGEMENTS.map((entry) => entry.rule).sort());
+    },
+  );
 
-  it('passes the log retention, log encryption and API logging controls once the context asks for them (static egress on too), with no acknowledgement', () => {
-    // Prepare: a customer-managed key needs the Region, which the CLI takes from the profile
-    vi.stubEnv('CDK_DEFAULT_REGION', 'eu-west-1');
+  it(
+    'passes the log retention, log encryption and API logging controls once the context asks for them (static egress ' +
+      'on too), with no acknowledgement',
+    () => {
+      // Prepare: a customer-managed key needs the Region, which the CLI takes from the profile
+      vi.stubEnv('CDK_DEFAULT_REGION', 'eu-west-1');
 
-    // Act
-    const { app } = createWebhooksApp({
-      outdir: join(outdir, 'compliant'),
-      context: withoutBundling({
-        logRetentionDays: 365,
-        apiGatewayLogging: 'existing-account-role',
-        encryptionKey: 'create',
-        staticEgress: true,
-      }),
-    });
+      // Act
+      const { app } = createWebhooksApp({
+        outdir: join(outdir, 'compliant'),
+        context: withoutBundling({
+          logRetentionDays: 365,
+          apiGatewayLogging: 'existing-account-role',
+          encryptionKey: 'create',
+          staticEgress: true,
+        }),
+      });
 
-    // Assess: no finding at all, not even one the plugin lets pass (it concludes "success" on some controls' findings)
-    expect(() => app.synth()).not.toThrow();
-    expect(violationsIn(join(outdir, 'compliant'))).toEqual([]);
-  });
+      // Assess: no finding at all, not even one the plugin lets pass (it concludes "success" on some controls'
+      // findings)
+      expect(() => app.synth()).not.toThrow();
+      expect(violationsIn(join(outdir, 'compliant'))).toEqual([]);
+    },
+  );
 });

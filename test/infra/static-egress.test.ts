@@ -1,24 +1,15 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { createWebhooksApp } from '../../lib/webhooks-app';
-import { CDK_JSON, resourcesOfType } from './synthesize';
+import { resourcesOfType, synthesizeWithContext } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
-const synth = (context: Record<string, unknown>) =>
-  Template.fromStack(
-    createWebhooksApp(
-      { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
-      { controlTowerChecks: false },
-    ).stack,
-  );
-
-describe('Static egress addresses (context staticEgress)', () => {
-  const template = synth({ staticEgress: true });
+describe('Static egress addresses (context staticEgress)', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
+  const template = synthesizeWithContext({ staticEgress: true });
   const functions = resourcesOfType(template, 'AWS::Lambda::Function');
   const deliverLanes = functions.filter(([id]) => /^DeliveryDeliver(SlowLane|Ordered)?[0-9A-F]{8}$/.test(id));
 
   it('is off by default: no VPC, no NAT gateway, no function in a VPC', () => {
     // Act
-    const plain = synth({});
+    const plain = synthesizeWithContext({});
 
     // Assess
     expect(resourcesOfType(plain, 'AWS::EC2::VPC')).toEqual([]);
@@ -26,35 +17,43 @@ describe('Static egress addresses (context staticEgress)', () => {
     expect(resourcesOfType(plain, 'AWS::Lambda::Function').filter(([, fn]) => fn.Properties.VpcConfig)).toEqual([]);
   });
 
-  it('sends every delivery out through two NAT gateways, each with an Elastic IP of the stack, named in the EgressIps output', () => {
-    // Act
-    const addresses = resourcesOfType(template, 'AWS::EC2::EIP').filter(([id]) => id.startsWith('EgressAddress'));
-    const gateways = resourcesOfType(template, 'AWS::EC2::NatGateway');
+  it(
+    'sends every delivery out through two NAT gateways, each with an Elastic IP of the stack, named in the EgressIps ' +
+      'output',
+    () => {
+      // Act
+      const addresses = resourcesOfType(template, 'AWS::EC2::EIP').filter(([id]) => id.startsWith('EgressAddress'));
+      const gateways = resourcesOfType(template, 'AWS::EC2::NatGateway');
 
-    // Assess
-    expect(addresses).toHaveLength(2);
-    expect(gateways.map(([, gateway]) => gateway.Properties.AllocationId).sort()).toEqual(
-      addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'AllocationId'] })).sort(),
-    );
-    expect(template.toJSON().Outputs.EgressIps.Value).toEqual({
-      'Fn::Join': [',', addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))],
-    });
-  });
+      // Assess
+      expect(addresses).toHaveLength(2);
+      expect(gateways.map(([, gateway]) => gateway.Properties.AllocationId).sort()).toEqual(
+        addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'AllocationId'] })).sort(),
+      );
+      expect(template.toJSON().Outputs.EgressIps.Value).toEqual({
+        'Fn::Join': [',', addresses.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))],
+      });
+    },
+  );
 
-  it('puts the three deliver lanes, and only them, in the private subnets with a security group that lets nothing in', () => {
-    // Act
-    const inVpc = functions.filter(([, fn]) => fn.Properties.VpcConfig).map(([id]) => id);
-    const [[groupId, group]] = resourcesOfType(template, 'AWS::EC2::SecurityGroup') as [[string, any]];
+  it(
+    'puts the three deliver lanes, and only them, in the private subnets with a security group that lets nothing ' +
+      'in',
+    () => {
+      // Act
+      const inVpc = functions.filter(([, fn]) => fn.Properties.VpcConfig).map(([id]) => id);
+      const [[groupId, group]] = resourcesOfType(template, 'AWS::EC2::SecurityGroup') as [[string, any]];
 
-    // Assess
-    expect(inVpc.sort()).toEqual(deliverLanes.map(([id]) => id).sort());
-    for (const [, fn] of deliverLanes)
-      expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
-    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
-    expect(group.Properties.SecurityGroupEgress.map((rule: { FromPort: number }) => rule.FromPort).sort()).toEqual([
-      443, 80,
-    ]);
-  });
+      // Assess
+      expect(inVpc.sort()).toEqual(deliverLanes.map(([id]) => id).sort());
+      for (const [, fn] of deliverLanes)
+        expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(group.Properties.SecurityGroupEgress.map((rule: { FromPort: number }) => rule.FromPort).sort()).toEqual([
+        443, 80,
+      ]);
+    },
+  );
 
   it("reaches DynamoDB through a gateway endpoint, and records the VPC's traffic in flow logs", () => {
     // Assess

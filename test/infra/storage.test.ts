@@ -1,13 +1,12 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE } from '../../lambdas/platform-settings';
-import { createWebhooksApp } from '../../lib/webhooks-app';
-import { CDK_JSON, resourceByPrefix, synthesizeWebhooks } from './synthesize';
+import { resourceByPrefix, synthesizeWebhooks, synthesizeWithContext } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template } = synthesizeWebhooks();
 const [tableId, table] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
-describe('Construct: Storage', () => {
+describe('Construct: Storage', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('keys the one table by the string attributes the platform settings name', () => {
     // Prepare
     const { partitionKey, sortKey } = TABLE;
@@ -96,52 +95,48 @@ describe('Construct: Storage', () => {
   });
 });
 
-describe('Construct: Storage, billing', () => {
+describe('Construct: Storage, billing', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it('bills on demand unless told otherwise', () => {
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
   });
 
-  it('provisions the table and the events index with auto scaling between the bounds given, at the target utilisation', () => {
-    // Prepare
-    const capacity = {
-      targetUtilizationPercent: 60,
-      table: { read: { min: 2, max: 50 }, write: { min: 3, max: 70 } },
-      eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 9 } },
-    };
+  it(
+    'provisions the table and the events index with auto scaling between the bounds given, at the target ' +
+      'utilisation',
+    () => {
+      // Prepare
+      const capacity = {
+        targetUtilizationPercent: 60,
+        table: { read: { min: 2, max: 50 }, write: { min: 3, max: 70 } },
+        eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 9 } },
+      };
 
-    // Act
-    const { stack } = createWebhooksApp(
-      {
-        context: {
-          ...CDK_JSON.context,
-          billingMode: 'provisioned',
-          provisionedCapacity: JSON.stringify(capacity),
-          'aws:cdk:bundling-stacks': [],
-        },
-      },
-      { controlTowerChecks: false },
-    );
-    const provisioned = Template.fromStack(stack);
-    const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
+      // Act
+      const provisioned = synthesizeWithContext({
+        billingMode: 'provisioned',
+        provisionedCapacity: JSON.stringify(capacity),
+      });
+      const [, globalTable] = resourceByPrefix(provisioned, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
-    // Assess
-    const scaling = (min: number, max: number) => ({
-      MinCapacity: min,
-      MaxCapacity: max,
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60 },
-    });
-    expect(globalTable.Properties.BillingMode).toBe('PROVISIONED');
-    expect(globalTable.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(
-      scaling(3, 70),
-    );
-    const [replica] = globalTable.Properties.Replicas;
-    expect(replica.ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(2, 50));
-    const [index] = globalTable.Properties.GlobalSecondaryIndexes;
-    expect(index.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(1, 9));
-    expect(
-      replica.GlobalSecondaryIndexes[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings,
-    ).toMatchObject(scaling(1, 5));
-  });
+      // Assess
+      const scaling = (min: number, max: number) => ({
+        MinCapacity: min,
+        MaxCapacity: max,
+        TargetTrackingScalingPolicyConfiguration: { TargetValue: 60 },
+      });
+      expect(globalTable.Properties.BillingMode).toBe('PROVISIONED');
+      expect(globalTable.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(
+        scaling(3, 70),
+      );
+      const [replica] = globalTable.Properties.Replicas;
+      expect(replica.ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject(scaling(2, 50));
+      const [index] = globalTable.Properties.GlobalSecondaryIndexes;
+      expect(index.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject(scaling(1, 9));
+      expect(
+        replica.GlobalSecondaryIndexes[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings,
+      ).toMatchObject(scaling(1, 5));
+    },
+  );
 
   it('alarms when DynamoDB throttles the table, in either billing mode', () => {
     const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((candidate) =>
@@ -158,17 +153,7 @@ describe('Construct: Storage, billing', () => {
       eventsIndex: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } },
     };
     expect(() =>
-      createWebhooksApp(
-        {
-          context: {
-            ...CDK_JSON.context,
-            billingMode: 'provisioned',
-            provisionedCapacity: JSON.stringify(bad),
-            'aws:cdk:bundling-stacks': [],
-          },
-        },
-        { controlTowerChecks: false },
-      ),
+      synthesizeWithContext({ billingMode: 'provisioned', provisionedCapacity: JSON.stringify(bad) }),
     ).toThrow(/provisionedCapacity\.table\.read: min must not exceed max/);
   });
 });

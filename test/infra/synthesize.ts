@@ -36,6 +36,25 @@ export function synthesizeWebhooks(prepare?: (synthesized: Omit<Synthesized, 'te
   return { app, stack, template: Template.fromStack(stack), outdir };
 }
 
+const variants = new Map<string, Template>();
+
+/**
+ * The stack with other context than cdk.json's, its functions left unbundled (what such tests assert does not depend
+ * on them): one synthesis per distinct context (and CDK environment) in a test process, however many tests read it.
+ */
+export function synthesizeWithContext(context: Record<string, unknown>): Template {
+  const key = JSON.stringify([context, process.env.CDK_DEFAULT_ACCOUNT, process.env.CDK_DEFAULT_REGION]);
+  const known = variants.get(key);
+  if (known) return known;
+  const { stack } = createWebhooksApp(
+    { context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] } },
+    { controlTowerChecks: false },
+  );
+  const template = Template.fromStack(stack);
+  variants.set(key, template);
+  return template;
+}
+
 type Resource = { Type: string; Properties: Record<string, any> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 

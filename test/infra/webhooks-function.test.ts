@@ -5,6 +5,7 @@ import { ROUTES } from '../../lambdas/api/routes';
 import { ESM_REQUIRE_BANNER } from '../../lib/function-code';
 import { FUNCTION_MEMORY_MB } from '../../lambdas/platform-settings';
 import { resourcesOfType, synthesizeWebhooks } from './synthesize';
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
 const { template, outdir } = synthesizeWebhooks();
 const functions = resourcesOfType(template, 'AWS::Lambda::Function');
@@ -16,17 +17,21 @@ function bundleOf(fn: (typeof functions)[number][1]): string {
   return join(outdir, `asset.${hash}`);
 }
 
-describe('Construct: WebhooksFunction', () => {
-  it('is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover and the console', () => {
-    // Prepare
-    const expected = ROUTES.length + 7;
+describe('Construct: WebhooksFunction', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
+  it(
+    'is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover and the ' +
+      'console',
+    () => {
+      // Prepare
+      const expected = ROUTES.length + 7;
 
-    // Act
-    const count = functions.length;
+      // Act
+      const count = functions.length;
 
-    // Assess
-    expect(count).toBe(expected);
-  });
+      // Assess
+      expect(count).toBe(expected);
+    },
+  );
 
   it.each(functions)('runs %s on Node.js 24, arm64, traced, with the memory its kind measured best at', (id, fn) => {
     // Prepare: the sizes of lambdas/platform-settings.ts, by kind

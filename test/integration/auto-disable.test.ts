@@ -43,52 +43,56 @@ async function webhookWith(behaviour: Receiver['behaviour']) {
 }
 
 describe('Auto-disable', () => {
-  it('disables a webhook once all its deliveries have failed for the configured time, and parks its deliveries for replay', async () => {
-    // Prepare
-    const { tenant, receiver, webhook, stored, publish } = await webhookWith({ decide: () => ({ status: 500 }) });
+  it(
+    'disables a webhook once all its deliveries have failed for the configured time, and parks its deliveries for ' +
+      'replay',
+    async () => {
+      // Prepare
+      const { tenant, receiver, webhook, stored, publish } = await webhookWith({ decide: () => ({ status: 500 }) });
 
-    // Act
-    await publish('evt_auto_1');
+      // Act
+      await publish('evt_auto_1');
 
-    // Assess: disabled with its reason, the failing delivery parked, fewer attempts than the schedule allows
-    const disabled = await waitFor(
-      async () => {
-        const item = await stored();
-        return item.active === false && item;
-      },
-      { what: 'the webhook to be disabled' },
-    );
-    expect(disabled.disabledReason).toMatch(/^every delivery failed since /);
-    expect(disabled).not.toHaveProperty('failingSince');
-    const parked = await waitFor(async () => {
-      const messages = await sqs.peek(platform.queues.deliveries.dlqUrl);
-      return messages.length > 0 && messages;
-    });
-    expect(parked[0]!.MessageAttributes?.failureReason?.StringValue).toMatch(/^disabled: every delivery failed/);
-    expect(receiver.deliveries.length).toBeLessThan(5);
-    const { body: resource } = await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
-    expect(resource).toMatchObject({ active: false, disabledReason: disabled.disabledReason });
+      // Assess: disabled with its reason, the failing delivery parked, fewer attempts than the schedule allows
+      const disabled = await waitFor(
+        async () => {
+          const item = await stored();
+          return item.active === false && item;
+        },
+        { what: 'the webhook to be disabled' },
+      );
+      expect(disabled.disabledReason).toMatch(/^every delivery failed since /);
+      expect(disabled).not.toHaveProperty('failingSince');
+      const parked = await waitFor(async () => {
+        const messages = await sqs.peek(platform.queues.deliveries.dlqUrl);
+        return messages.length > 0 && messages;
+      });
+      expect(parked[0]!.MessageAttributes?.failureReason?.StringValue).toMatch(/^disabled: every delivery failed/);
+      expect(receiver.deliveries.length).toBeLessThan(5);
+      const { body: resource } = await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
+      expect(resource).toMatchObject({ active: false, disabledReason: disabled.disabledReason });
 
-    // Act: a later event, while the webhook is disabled
-    const sentBefore = receiver.deliveries.length;
-    await publish('evt_auto_2');
+      // Act: a later event, while the webhook is disabled
+      const sentBefore = receiver.deliveries.length;
+      await publish('evt_auto_2');
 
-    // Assess: stored (for replay), but a disabled webhook is no longer a subscriber
-    await waitFor(
-      async () =>
-        (
-          await platform.documentClient.send(
-            new GetCommand({
-              TableName: platform.tableName,
-              Key: { pk: `EVENT#${tenant.tenantId}#evt_auto_2`, sk: 'EVENT' },
-            }),
-          )
-        ).Item,
-      { what: 'the event to be stored' },
-    );
-    await sleep(1000);
-    expect(receiver.deliveries.length).toBe(sentBefore);
-  });
+      // Assess: stored (for replay), but a disabled webhook is no longer a subscriber
+      await waitFor(
+        async () =>
+          (
+            await platform.documentClient.send(
+              new GetCommand({
+                TableName: platform.tableName,
+                Key: { pk: `EVENT#${tenant.tenantId}#evt_auto_2`, sk: 'EVENT' },
+              }),
+            )
+          ).Item,
+        { what: 'the event to be stored' },
+      );
+      await sleep(1000);
+      expect(receiver.deliveries.length).toBe(sentBefore);
+    },
+  );
 
   it('stops the clock when a delivery succeeds again', async () => {
     let calls = 0;

@@ -18,7 +18,8 @@ const local = usePlatform(
 );
 
 describe('The circuit breaker (docs/design.md §9)', () => {
-  it('stops sending to an endpoint that keeps failing, probes it now and then, and delivers everything once it recovers', async () => {
+  it('stops sending to an endpoint that keeps failing, probes it now and then, and delivers everything once it ' +
+    'recovers', async () => {
     // Prepare
     const { platform, sqs } = local;
     let healthy = false;

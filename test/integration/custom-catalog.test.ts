@@ -114,34 +114,37 @@ describe("A team's event catalog with JSON Schemas, in JWT mode", () => {
     );
   });
 
-  it('delivers an event whose data matches its schema, and parks one that does not with the path and the rule', async () => {
-    // Prepare
-    const webhook = (
-      await platform.request('POST', '/v2/webhooks', {
-        key,
-        body: { url: `${receiver.url}/orders`, events: ['order.paid'] },
-      })
-    ).body;
-    receiver.secrets.push(webhook.secret);
-    const sqs = producer(platform);
+  it(
+    'delivers an event whose data matches its schema, and parks one that does not with the path and the ' + 'rule',
+    async () => {
+      // Prepare
+      const webhook = (
+        await platform.request('POST', '/v2/webhooks', {
+          key,
+          body: { url: `${receiver.url}/orders`, events: ['order.paid'] },
+        })
+      ).body;
+      receiver.secrets.push(webhook.secret);
+      const sqs = producer(platform);
 
-    // Act
-    await sqs.publish({ tenantId, type: 'order.paid', data: { orderId: 'o_ok', amount: 300 } });
-    await sqs.publish({ tenantId, type: 'order.paid', data: { orderId: 'o_bad', amount: 0 } });
+      // Act
+      await sqs.publish({ tenantId, type: 'order.paid', data: { orderId: 'o_ok', amount: 300 } });
+      await sqs.publish({ tenantId, type: 'order.paid', data: { orderId: 'o_bad', amount: 0 } });
 
-    // Assess
-    const delivered = await waitFor(() => receiver.deliveries.find((d) => d.path === '/orders'), {
-      what: 'the valid event',
-    });
-    expect(JSON.parse(delivered.body).data.orderId).toBe('o_ok');
-    const parked = await waitFor(async () => (await sqs.drain(platform.queues.events.dlqUrl)).at(0), {
-      what: 'the invalid event in the DLQ',
-    });
-    expect(parked.MessageAttributes?.failureReason?.StringValue).toMatch(
-      /^schema_violation: data does not match the schema of order\.paid: \/amount minimum: /,
-    );
-    expect(receiver.deliveries.filter((d) => d.path === '/orders')).toHaveLength(1);
-  });
+      // Assess
+      const delivered = await waitFor(() => receiver.deliveries.find((d) => d.path === '/orders'), {
+        what: 'the valid event',
+      });
+      expect(JSON.parse(delivered.body).data.orderId).toBe('o_ok');
+      const parked = await waitFor(async () => (await sqs.drain(platform.queues.events.dlqUrl)).at(0), {
+        what: 'the invalid event in the DLQ',
+      });
+      expect(parked.MessageAttributes?.failureReason?.StringValue).toMatch(
+        /^schema_violation: data does not match the schema of order\.paid: \/amount minimum: /,
+      );
+      expect(receiver.deliveries.filter((d) => d.path === '/orders')).toHaveLength(1);
+    },
+  );
 
   it('parks hostile data with its reason at once, and delivers its batch-mates of another tenant on time', async () => {
     // Prepare

@@ -216,16 +216,19 @@ describe('A window entirely older than the retention', () => {
 });
 
 describe('GET /v2/webhooks/{webhookId}/deliveries/{eventId}', () => {
-  it('returns every attempt with its trigger, status code, duration, error and response, and the exact payload', async () => {
-    const { status, body } = await get(`/v2/webhooks/${webhookId}/deliveries/${eventId(3)}`);
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ eventId: eventId(3), status: 'failed', attemptCount: 2 });
-    expect(body.attempts).toEqual([
-      { at: at(3), trigger: 'scheduled', statusCode: 503, durationMs: 40, response: 'down for maintenance' },
-      { at: at(3), trigger: 'manual', error: 'connect ECONNREFUSED', durationMs: 3 },
-    ]);
-    expect(body.payload).toBe(JSON.stringify({ id: eventId(3), type: 'verification.completed', data: { n: 3 } }));
-  });
+  it(
+    'returns every attempt with its trigger, status code, duration, error and response, and the exact ' + 'payload',
+    async () => {
+      const { status, body } = await get(`/v2/webhooks/${webhookId}/deliveries/${eventId(3)}`);
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ eventId: eventId(3), status: 'failed', attemptCount: 2 });
+      expect(body.attempts).toEqual([
+        { at: at(3), trigger: 'scheduled', statusCode: 503, durationMs: 40, response: 'down for maintenance' },
+        { at: at(3), trigger: 'manual', error: 'connect ECONNREFUSED', durationMs: 3 },
+      ]);
+      expect(body.payload).toBe(JSON.stringify({ id: eventId(3), type: 'verification.completed', data: { n: 3 } }));
+    },
+  );
 
   it('shows a skipped delivery with its reason, and one queued but not attempted as pending', async () => {
     expect((await get(`/v2/webhooks/${siblingId}/deliveries/${eventId(1)}`)).body).toMatchObject({

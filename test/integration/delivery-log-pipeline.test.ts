@@ -29,7 +29,8 @@ async function webhookAt(behaviour: Receiver['behaviour']) {
 }
 
 describe('The delivery log of events that went through the pipeline', () => {
-  it('shows each attempt of a failing-then-recovering receiver, the exact payload, and the event with where it went', async () => {
+  it('shows each attempt of a failing-then-recovering receiver, the exact payload, and the event with where it ' +
+    'went', async () => {
     // Prepare: one receiver fails twice with a 503 and a body, then accepts; a sibling accepts at once
     let calls = 0;
     const flaky = await webhookAt({

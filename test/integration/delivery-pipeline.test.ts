@@ -112,7 +112,8 @@ describe('Delivery pipeline', () => {
     });
   });
 
-  it("retries a failing receiver on its own clock, dead-letters it when exhausted, and never delays or repeats another webhook's delivery", async () => {
+  it('retries a failing receiver on its own clock, dead-letters it when exhausted, and never delays or repeats ' +
+    "another webhook's delivery", async () => {
     // Prepare
     const tenant = await platform.newTenant();
     const healthy = await receiverFor(tenant.key, ['verification.completed']);
@@ -230,42 +231,45 @@ describe('Delivery pipeline', () => {
     expect(receiver.deliveries).toHaveLength(1);
   });
 
-  it('skips deliveries of webhooks deleted or paused after fan-out, and signs with the secret current at delivery', async () => {
-    // Prepare
-    const tenant = await platform.newTenant();
-    const deleted = await receiverFor(tenant.key, ['biometric.captured']);
-    const paused = await receiverFor(tenant.key, ['biometric.captured']);
-    const rotated = await receiverFor(tenant.key, ['biometric.captured']);
-    let release!: () => void;
-    consumerControl.holdDeliver = new Promise((resolve) => (release = resolve));
-    const fanOutsBefore = consumerControl.fanOutBatches;
-    const event = anEvent(tenant.tenantId, 'biometric.captured');
+  it(
+    'skips deliveries of webhooks deleted or paused after fan-out, and signs with the secret current at ' + 'delivery',
+    async () => {
+      // Prepare
+      const tenant = await platform.newTenant();
+      const deleted = await receiverFor(tenant.key, ['biometric.captured']);
+      const paused = await receiverFor(tenant.key, ['biometric.captured']);
+      const rotated = await receiverFor(tenant.key, ['biometric.captured']);
+      let release!: () => void;
+      consumerControl.holdDeliver = new Promise((resolve) => (release = resolve));
+      const fanOutsBefore = consumerControl.fanOutBatches;
+      const event = anEvent(tenant.tenantId, 'biometric.captured');
 
-    // Act
-    await sqs.publish(event);
-    await waitFor(() => consumerControl.fanOutBatches > fanOutsBefore, { what: 'fan-out' });
-    await platform.request('DELETE', `/v2/webhooks/${deleted.webhook.id}`, { key: tenant.key });
-    await platform.request('PUT', `/v2/webhooks/${paused.webhook.id}`, { key: tenant.key, body: { active: false } });
-    const newSecret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
-    await platform.documentClient.send(
-      new UpdateCommand({
-        TableName: platform.tableName,
-        Key: { pk: `TENANT#${tenant.tenantId}`, sk: `WEBHOOK#${rotated.webhook.id}` },
-        UpdateExpression: 'SET secret = :secret',
-        ExpressionAttributeValues: { ':secret': newSecret },
-      }),
-    );
-    rotated.receiver.secrets.splice(0, 1, newSecret);
-    release();
+      // Act
+      await sqs.publish(event);
+      await waitFor(() => consumerControl.fanOutBatches > fanOutsBefore, { what: 'fan-out' });
+      await platform.request('DELETE', `/v2/webhooks/${deleted.webhook.id}`, { key: tenant.key });
+      await platform.request('PUT', `/v2/webhooks/${paused.webhook.id}`, { key: tenant.key, body: { active: false } });
+      const newSecret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+      await platform.documentClient.send(
+        new UpdateCommand({
+          TableName: platform.tableName,
+          Key: { pk: `TENANT#${tenant.tenantId}`, sk: `WEBHOOK#${rotated.webhook.id}` },
+          UpdateExpression: 'SET secret = :secret',
+          ExpressionAttributeValues: { ':secret': newSecret },
+        }),
+      );
+      rotated.receiver.secrets.splice(0, 1, newSecret);
+      release();
 
-    // Assess
-    await waitFor(() => rotated.receiver.deliveries.length === 1, { what: 'the delivery with the new secret' });
-    expect(rotated.receiver.deliveries[0]).toMatchObject({ standardVerified: true, githubVerified: true });
-    await waitFor(async () => (await deliveryRecord(platform, deleted.webhook.id, event.id))?.status === 'skipped');
-    await waitFor(async () => (await deliveryRecord(platform, paused.webhook.id, event.id))?.status === 'skipped');
-    expect(deleted.receiver.deliveries).toHaveLength(0);
-    expect(paused.receiver.deliveries).toHaveLength(0);
-  });
+      // Assess
+      await waitFor(() => rotated.receiver.deliveries.length === 1, { what: 'the delivery with the new secret' });
+      expect(rotated.receiver.deliveries[0]).toMatchObject({ standardVerified: true, githubVerified: true });
+      await waitFor(async () => (await deliveryRecord(platform, deleted.webhook.id, event.id))?.status === 'skipped');
+      await waitFor(async () => (await deliveryRecord(platform, paused.webhook.id, event.id))?.status === 'skipped');
+      expect(deleted.receiver.deliveries).toHaveLength(0);
+      expect(paused.receiver.deliveries).toHaveLength(0);
+    },
+  );
 
   it('disables a webhook whose receiver answers 410 Gone, and parks the delivery without retrying', async () => {
     const tenant = await platform.newTenant();
@@ -296,7 +300,8 @@ describe('Delivery pipeline', () => {
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1900);
   });
 
-  it('loses nothing when the deliver function crashes: the batch comes back, and is redriven to the DLQ after maxReceiveCount', async () => {
+  it('loses nothing when the deliver function crashes: the batch comes back, and is redriven to the DLQ after ' +
+    'maxReceiveCount', async () => {
     // Prepare
     const tenant = await platform.newTenant();
     const { receiver, webhook } = await receiverFor(tenant.key, ['verification.started']);

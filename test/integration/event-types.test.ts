@@ -38,33 +38,36 @@ describe('GET /v2/event-types', () => {
     ]);
   });
 
-  it("gives the product's payload as the example of its own types, so a project filter can be tried on it", async () => {
-    const { body } = await platform.request('GET', '/v2/event-types', { key });
-    const completed = body.data.find((type: { name: string }) => type.name === 'verification.completed');
-    expect(completed.example).toMatchObject({
-      verificationId: expect.any(String),
-      userId: expect.any(String),
-      projectId: expect.any(String),
-      status: 'completed',
-      timestamp: expect.any(String),
-      metadata: { documentType: expect.any(String), country: expect.any(String) },
-    });
-    expect(completed.description).toContain(completed.example.projectId);
-    expect(
-      matchesFilter(
-        { projectId: [completed.example.projectId], 'metadata.country': [completed.example.metadata.country] },
-        completed.example,
-      ),
-    ).toBe(true);
-    const exhausted = body.data.find((type: { name: string }) => type.name === 'delivery.exhausted');
-    expect(Object.keys(exhausted.example).sort()).toEqual([
-      'attemptCount',
-      'eventId',
-      'eventType',
-      'lastAttempt',
-      'webhookId',
-    ]);
-  });
+  it(
+    "gives the product's payload as the example of its own types, so a project filter can be tried on " + 'it',
+    async () => {
+      const { body } = await platform.request('GET', '/v2/event-types', { key });
+      const completed = body.data.find((type: { name: string }) => type.name === 'verification.completed');
+      expect(completed.example).toMatchObject({
+        verificationId: expect.any(String),
+        userId: expect.any(String),
+        projectId: expect.any(String),
+        status: 'completed',
+        timestamp: expect.any(String),
+        metadata: { documentType: expect.any(String), country: expect.any(String) },
+      });
+      expect(completed.description).toContain(completed.example.projectId);
+      expect(
+        matchesFilter(
+          { projectId: [completed.example.projectId], 'metadata.country': [completed.example.metadata.country] },
+          completed.example,
+        ),
+      ).toBe(true);
+      const exhausted = body.data.find((type: { name: string }) => type.name === 'delivery.exhausted');
+      expect(Object.keys(exhausted.example).sort()).toEqual([
+        'attemptCount',
+        'eventId',
+        'eventType',
+        'lastAttempt',
+        'webhookId',
+      ]);
+    },
+  );
 
   it('needs an API key like every route', async () => {
     const response = await platform.request('GET', '/v2/event-types');

@@ -26,30 +26,35 @@ describe("JWT mode: a bearer token of the team's issuer names the tenant", () =>
     await idp.stop();
   });
 
-  it("creates a webhook with a JWT and delivers the tenant's event to it; another tenant's token does not see it", async () => {
-    // Prepare
-    const token = await idp.mint({ org_id: 'org-jwt-a', sub: 'user_1' });
-    const other = await idp.mint({ org_id: 'org-jwt-b', sub: 'user_2' });
+  it(
+    "creates a webhook with a JWT and delivers the tenant's event to it; another tenant's token does not see " + 'it',
+    async () => {
+      // Prepare
+      const token = await idp.mint({ org_id: 'org-jwt-a', sub: 'user_1' });
+      const other = await idp.mint({ org_id: 'org-jwt-b', sub: 'user_2' });
 
-    // Act
-    const created = await platform.request('POST', '/v2/webhooks', {
-      key: token,
-      body: { url: `${receiver.url}/jwt`, events: ['verification.completed'] },
-    });
-    receiver.secrets.push(created.body.secret);
-    await producer(platform).publish({
-      tenantId: 'org-jwt-a',
-      type: 'verification.completed',
-      data: { verificationId: 'ver_jwt' },
-    });
-    const seenByOther = await platform.request('GET', `/v2/webhooks/${created.body.id}`, { key: other });
+      // Act
+      const created = await platform.request('POST', '/v2/webhooks', {
+        key: token,
+        body: { url: `${receiver.url}/jwt`, events: ['verification.completed'] },
+      });
+      receiver.secrets.push(created.body.secret);
+      await producer(platform).publish({
+        tenantId: 'org-jwt-a',
+        type: 'verification.completed',
+        data: { verificationId: 'ver_jwt' },
+      });
+      const seenByOther = await platform.request('GET', `/v2/webhooks/${created.body.id}`, { key: other });
 
-    // Assess
-    expect(created.status).toBe(201);
-    const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/jwt'), { what: 'the delivery' });
-    expect(delivery.standardVerified).toBe(true);
-    expect(seenByOther.status).toBe(404);
-  });
+      // Assess
+      expect(created.status).toBe(201);
+      const delivery = await waitFor(() => receiver.deliveries.find((d) => d.path === '/jwt'), {
+        what: 'the delivery',
+      });
+      expect(delivery.standardVerified).toBe(true);
+      expect(seenByOther.status).toBe(404);
+    },
+  );
 
   it.each([
     ['expired', () => idp.mint({ org_id: 'org-jwt-a' }, { expiresIn: '-1m' })],

@@ -19,7 +19,10 @@ afterAll(async () => {
   await platform.stop();
 });
 
-/** A tenant with a webhook that fails as told and a sibling that only listens to operational events; both subscribe to them. */
+/**
+ * A tenant with a webhook that fails as told and a sibling that only listens to operational events; both subscribe to
+ * them.
+ */
 async function tenantWithSibling(answer: () => number) {
   const tenant = await platform.newTenant();
   const failing = await startReceiver({ behaviour: { decide: () => ({ status: answer() }) } });
@@ -63,25 +66,28 @@ describe('Operational events (docs/design.md §6e)', () => {
     expect(failing.deliveries.map((delivery) => delivery.eventType)).toEqual(['document.uploaded']);
   });
 
-  it('reports an exhausted delivery to the sibling with its last attempt, and never to the failing webhook', async () => {
-    const { failing, sibling, webhook, publish } = await tenantWithSibling(() => 500);
-    const eventId = await publish();
-    const [event] = await waitFor(
-      () => operational(sibling, 'delivery.exhausted').length > 0 && operational(sibling, 'delivery.exhausted'),
-      {
-        what: 'delivery.exhausted',
-      },
-    );
-    expect(event.data).toMatchObject({
-      webhookId: webhook.id,
-      eventId,
-      eventType: 'document.uploaded',
-      attemptCount: 3,
-      lastAttempt: { statusCode: 500 },
-    });
-    await sleep(1000);
-    expect(new Set(failing.deliveries.map((delivery) => delivery.eventType))).toEqual(new Set(['document.uploaded']));
-  });
+  it(
+    'reports an exhausted delivery to the sibling with its last attempt, and never to the failing ' + 'webhook',
+    async () => {
+      const { failing, sibling, webhook, publish } = await tenantWithSibling(() => 500);
+      const eventId = await publish();
+      const [event] = await waitFor(
+        () => operational(sibling, 'delivery.exhausted').length > 0 && operational(sibling, 'delivery.exhausted'),
+        {
+          what: 'delivery.exhausted',
+        },
+      );
+      expect(event.data).toMatchObject({
+        webhookId: webhook.id,
+        eventId,
+        eventType: 'document.uploaded',
+        attemptCount: 3,
+        lastAttempt: { statusCode: 500 },
+      });
+      await sleep(1000);
+      expect(new Set(failing.deliveries.map((delivery) => delivery.eventType))).toEqual(new Set(['document.uploaded']));
+    },
+  );
 
   it('reports the first success after failures as delivery.recovered, once', async () => {
     let failures = 2;
@@ -99,51 +105,55 @@ describe('Operational events (docs/design.md §6e)', () => {
     expect(operational(sibling, 'delivery.recovered')).toHaveLength(1);
   });
 
-  it("parks, with its reason, a producer message that claims to be the platform's (a forged webhook.disabled, a forged test event)", async () => {
-    // Prepare: any SQS client with SendMessage on the events queue, setting the attribute the platform once used
-    const { tenant, webhook, sibling } = await tenantWithSibling(() => 200);
-    const forged = [
-      {
-        tenantId: tenant.tenantId,
-        id: `evt_${randomUUID().replaceAll('-', '')}`,
-        type: 'webhook.disabled',
-        data: { webhookId: webhook.id, reason: 'please re-enter your card at https://evil.example' },
-      },
-      {
-        tenantId: tenant.tenantId,
-        id: `evt_${randomUUID().replaceAll('-', '')}`,
-        type: 'document.uploaded',
-        data: {},
-        webhookId: webhook.id,
-        test: true,
-      },
-    ];
+  it(
+    "parks, with its reason, a producer message that claims to be the platform's (a forged webhook.disabled, a " +
+      'forged test event)',
+    async () => {
+      // Prepare: any SQS client with SendMessage on the events queue, setting the attribute the platform once used
+      const { tenant, webhook, sibling } = await tenantWithSibling(() => 200);
+      const forged = [
+        {
+          tenantId: tenant.tenantId,
+          id: `evt_${randomUUID().replaceAll('-', '')}`,
+          type: 'webhook.disabled',
+          data: { webhookId: webhook.id, reason: 'please re-enter your card at https://evil.example' },
+        },
+        {
+          tenantId: tenant.tenantId,
+          id: `evt_${randomUUID().replaceAll('-', '')}`,
+          type: 'document.uploaded',
+          data: {},
+          webhookId: webhook.id,
+          test: true,
+        },
+      ];
 
-    // Act
-    for (const envelope of forged) {
-      await sqs.client.send(
-        new SendMessageCommand({
-          QueueUrl: platform.queues.events.queueUrl,
-          MessageBody: JSON.stringify(envelope),
-          MessageAttributes: { origin: { DataType: 'String', StringValue: 'platform' } },
-        }),
-      );
-    }
-
-    // Assess
-    const parked = await waitFor(
-      async () => {
-        const messages = (await sqs.peek(platform.queues.events.dlqUrl)).filter((message) =>
-          forged.some((envelope) => message.Body?.includes(envelope.id)),
+      // Act
+      for (const envelope of forged) {
+        await sqs.client.send(
+          new SendMessageCommand({
+            QueueUrl: platform.queues.events.queueUrl,
+            MessageBody: JSON.stringify(envelope),
+            MessageAttributes: { origin: { DataType: 'String', StringValue: 'platform' } },
+          }),
         );
-        return messages.length === forged.length && messages;
-      },
-      { what: 'both forgeries in the events DLQ' },
-    );
-    for (const message of parked)
-      expect(message.MessageAttributes?.failureReason?.StringValue).toMatch(/^forged_origin: /);
-    expect(
-      sibling.deliveries.filter((delivery) => forged.some((envelope) => envelope.id === delivery.eventId)),
-    ).toEqual([]);
-  });
+      }
+
+      // Assess
+      const parked = await waitFor(
+        async () => {
+          const messages = (await sqs.peek(platform.queues.events.dlqUrl)).filter((message) =>
+            forged.some((envelope) => message.Body?.includes(envelope.id)),
+          );
+          return messages.length === forged.length && messages;
+        },
+        { what: 'both forgeries in the events DLQ' },
+      );
+      for (const message of parked)
+        expect(message.MessageAttributes?.failureReason?.StringValue).toMatch(/^forged_origin: /);
+      expect(
+        sibling.deliveries.filter((delivery) => forged.some((envelope) => envelope.id === delivery.eventId)),
+      ).toEqual([]);
+    },
+  );
 });

@@ -32,60 +32,64 @@ afterAll(async () => {
 });
 
 describe('ordering: "fifo"', () => {
-  it("holds an ordered webhook's later events behind a failing one, in order, while its unordered sibling gets all ten at once", async () => {
-    // Prepare: the ordered webhook's receiver fails the first event once
-    const tenant = await platform.newTenant('ordered');
-    const ids = Array.from(
-      { length: 10 },
-      (_, index) => `evt_${String(index).padStart(2, '0')}${randomUUID().replaceAll('-', '').slice(0, 20)}`,
-    );
-    let failedFirst = false;
-    const ordered = await startReceiver({
-      behaviour: {
-        decide: (delivery) => {
-          if (delivery.eventId === ids[0] && !failedFirst) {
-            failedFirst = true;
-            return { status: 500 };
-          }
-          return { status: 200 };
+  it(
+    "holds an ordered webhook's later events behind a failing one, in order, while its unordered sibling gets all " +
+      'ten at once',
+    async () => {
+      // Prepare: the ordered webhook's receiver fails the first event once
+      const tenant = await platform.newTenant('ordered');
+      const ids = Array.from(
+        { length: 10 },
+        (_, index) => `evt_${String(index).padStart(2, '0')}${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+      );
+      let failedFirst = false;
+      const ordered = await startReceiver({
+        behaviour: {
+          decide: (delivery) => {
+            if (delivery.eventId === ids[0] && !failedFirst) {
+              failedFirst = true;
+              return { status: 500 };
+            }
+            return { status: 200 };
+          },
         },
-      },
-    });
-    const sibling = await startReceiver();
-    receivers.push(ordered, sibling);
-    const create = (receiver: Receiver, extra: Record<string, unknown>) =>
-      platform.request('POST', '/v2/webhooks', {
-        key: tenant.key,
-        body: { url: `${receiver.url}/hooks`, events: ['verification.completed'], ...extra },
       });
-    const created = await create(ordered, { ordering: 'fifo' });
-    await create(sibling, {});
+      const sibling = await startReceiver();
+      receivers.push(ordered, sibling);
+      const create = (receiver: Receiver, extra: Record<string, unknown>) =>
+        platform.request('POST', '/v2/webhooks', {
+          key: tenant.key,
+          body: { url: `${receiver.url}/hooks`, events: ['verification.completed'], ...extra },
+        });
+      const created = await create(ordered, { ordering: 'fifo' });
+      await create(sibling, {});
 
-    // Act
-    await sqs.publishBatch(
-      ids.map((id) => JSON.stringify({ tenantId: tenant.tenantId, id, type: 'verification.completed', data: {} })),
-    );
+      // Act
+      await sqs.publishBatch(
+        ids.map((id) => JSON.stringify({ tenantId: tenant.tenantId, id, type: 'verification.completed', data: {} })),
+      );
 
-    // Assess
-    await waitFor(() => sibling.deliveries.length === 10, { what: "the sibling's ten deliveries" });
-    const delivered = await waitFor(
-      () => {
-        const answered = ordered.deliveries.filter((delivery) => delivery.answeredStatus === 200);
-        return answered.length === 10 && answered;
-      },
-      { timeoutMs: 30_000, what: "the ordered webhook's ten deliveries" },
-    );
-    const expectedOrder = fannedOut.filter((id) => ids.includes(id));
-    expect(created.body.ordering).toBe('fifo');
-    expect(delivered.map((delivery) => delivery.eventId)).toEqual(expectedOrder);
-    // the first request it got was the failing attempt, and nothing came between it and its retry
-    expect(ordered.deliveries[0]).toMatchObject({ eventId: expectedOrder[0], answeredStatus: 500 });
-    expect(ordered.deliveries[1]).toMatchObject({ eventId: expectedOrder[0], answeredStatus: 200 });
-    // the sibling did not wait for the ordered webhook's retry
-    expect(Math.max(...sibling.deliveries.map((delivery) => delivery.receivedAt))).toBeLessThan(
-      ordered.deliveries[1]!.receivedAt,
-    );
-  });
+      // Assess
+      await waitFor(() => sibling.deliveries.length === 10, { what: "the sibling's ten deliveries" });
+      const delivered = await waitFor(
+        () => {
+          const answered = ordered.deliveries.filter((delivery) => delivery.answeredStatus === 200);
+          return answered.length === 10 && answered;
+        },
+        { timeoutMs: 30_000, what: "the ordered webhook's ten deliveries" },
+      );
+      const expectedOrder = fannedOut.filter((id) => ids.includes(id));
+      expect(created.body.ordering).toBe('fifo');
+      expect(delivered.map((delivery) => delivery.eventId)).toEqual(expectedOrder);
+      // the first request it got was the failing attempt, and nothing came between it and its retry
+      expect(ordered.deliveries[0]).toMatchObject({ eventId: expectedOrder[0], answeredStatus: 500 });
+      expect(ordered.deliveries[1]).toMatchObject({ eventId: expectedOrder[0], answeredStatus: 200 });
+      // the sibling did not wait for the ordered webhook's retry
+      expect(Math.max(...sibling.deliveries.map((delivery) => delivery.receivedAt))).toBeLessThan(
+        ordered.deliveries[1]!.receivedAt,
+      );
+    },
+  );
 
   it('refuses an ordering other than none or fifo, naming the field', async () => {
     const tenant = await platform.newTenant('ordered');

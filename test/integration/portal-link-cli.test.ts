@@ -117,29 +117,33 @@ describe('npm run portal-link', { timeout: 60_000 }, () => {
     expect((await platform.request('GET', '/v2/webhooks', { key: token })).status).toBe(401);
   });
 
-  it('refuses a lifetime over 24 hours, a missing tenant, and a deployed table without its console URL, with exit code 2', async () => {
-    await expect(
-      portalLinkCli('--tenant', 'acme', '--ttl', '86401', '--console-url', 'https://c.example.com'),
-    ).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('24 hours'),
-    });
-    await expect(portalLinkCli('--console-url', 'https://c.example.com')).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('--tenant'),
-    });
-    const deployedWithoutConsole = run(process.execPath, [
-      '--import',
-      'tsx',
-      'local/portal-link-cli.ts',
-      '--tenant',
-      'acme',
-      '--table',
-      'webhooks-prod',
-    ]);
-    await expect(deployedWithoutConsole).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('--console-url'),
-    });
-  });
+  it(
+    'refuses a lifetime over 24 hours, a missing tenant, and a deployed table without its console URL, with exit ' +
+      'code 2',
+    async () => {
+      await expect(
+        portalLinkCli('--tenant', 'acme', '--ttl', '86401', '--console-url', 'https://c.example.com'),
+      ).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('24 hours'),
+      });
+      await expect(portalLinkCli('--console-url', 'https://c.example.com')).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('--tenant'),
+      });
+      const deployedWithoutConsole = run(process.execPath, [
+        '--import',
+        'tsx',
+        'local/portal-link-cli.ts',
+        '--tenant',
+        'acme',
+        '--table',
+        'webhooks-prod',
+      ]);
+      await expect(deployedWithoutConsole).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('--console-url'),
+      });
+    },
+  );
 });

@@ -36,7 +36,9 @@ async function setup(body: Record<string, unknown> = {}) {
   };
   const arrived = (at: Receiver, eventId: string) =>
     waitFor(() => at.deliveries.find((delivery) => delivery.eventId === eventId), { what: `${eventId} at ${at.url}` });
-  /** Publishes one event and waits for it at the webhook's receiver: every cache of the pipeline now holds the webhook. */
+  /**
+   * Publishes one event and waits for it at the webhook's receiver: every cache of the pipeline now holds the webhook.
+   */
   const warm = async () => arrived(first, await publish());
   const update = (changes: unknown) =>
     suite.platform.request('PUT', `/v2/webhooks/${webhook.id}`, { key: tenant.key, body: changes });
@@ -104,63 +106,69 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     expect(await fannedOutTo(nowMatching)).toEqual([webhook.id, controlWebhook.id].sort());
   });
 
-  it('signs a test event sent right after a rotation with both secrets, the new one in X-Verifik-Signature', async () => {
-    const { tenant, webhook, first, arrived, warm } = await setup();
-    await warm();
+  it(
+    'signs a test event sent right after a rotation with both secrets, the new one in ' + 'X-Verifik-Signature',
+    async () => {
+      const { tenant, webhook, first, arrived, warm } = await setup();
+      await warm();
 
-    const { body: rotated } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, {
-      key: tenant.key,
-      body: {},
-    });
-    const { body: test } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/test`, {
-      key: tenant.key,
-      body: {},
-    });
-
-    const delivery: ReceivedDelivery = await arrived(first, test.eventId);
-    const header = (name: string) => String(delivery.headers[name]);
-    const standardWith = (secret: string) =>
-      new StandardWebhook(secret).verify(delivery.body, {
-        'webhook-id': header('webhook-id'),
-        'webhook-timestamp': header('webhook-timestamp'),
-        'webhook-signature': header('webhook-signature'),
+      const { body: rotated } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/rotate-secret`, {
+        key: tenant.key,
+        body: {},
       });
-    expect(() => standardWith(rotated.secret)).not.toThrow();
-    expect(() => standardWith(webhook.secret)).not.toThrow();
-    expect(await verifyGithubStyle(rotated.secret, delivery.body, header('x-verifik-signature'))).toBe(true);
-  });
+      const { body: test } = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/test`, {
+        key: tenant.key,
+        body: {},
+      });
 
-  it('recovers, right after a re-activation, the deliveries that failed before the pause, and logs none as skipped', async () => {
-    // Prepare: two events fail for good (2 attempts each), then the owner pauses the webhook
-    const { tenant, webhook, first, publish, update } = await setup();
-    first.behaviour = { failRate: 1, status: 500 };
-    const failed = [await publish(), await publish()];
-    const statusOf = async (eventId: string) =>
-      (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key }))
-        .body?.status;
-    for (const eventId of failed)
-      await waitFor(async () => (await statusOf(eventId)) === 'failed', { what: `${eventId} to fail` });
-    expect((await update({ active: false })).status).toBe(200);
-    first.behaviour = {};
+      const delivery: ReceivedDelivery = await arrived(first, test.eventId);
+      const header = (name: string) => String(delivery.headers[name]);
+      const standardWith = (secret: string) =>
+        new StandardWebhook(secret).verify(delivery.body, {
+          'webhook-id': header('webhook-id'),
+          'webhook-timestamp': header('webhook-timestamp'),
+          'webhook-signature': header('webhook-signature'),
+        });
+      expect(() => standardWith(rotated.secret)).not.toThrow();
+      expect(() => standardWith(webhook.secret)).not.toThrow();
+      expect(await verifyGithubStyle(rotated.secret, delivery.body, header('x-verifik-signature'))).toBe(true);
+    },
+  );
 
-    // Act
-    expect((await update({ active: true })).status).toBe(200);
-    const since = new Date(Date.now() - 3600_000).toISOString();
-    const recovery = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, {
-      key: tenant.key,
-      body: { since },
-    });
+  it(
+    'recovers, right after a re-activation, the deliveries that failed before the pause, and logs none as ' + 'skipped',
+    async () => {
+      // Prepare: two events fail for good (2 attempts each), then the owner pauses the webhook
+      const { tenant, webhook, first, publish, update } = await setup();
+      first.behaviour = { failRate: 1, status: 500 };
+      const failed = [await publish(), await publish()];
+      const statusOf = async (eventId: string) =>
+        (await suite.platform.request('GET', `/v2/webhooks/${webhook.id}/deliveries/${eventId}`, { key: tenant.key }))
+          .body?.status;
+      for (const eventId of failed)
+        await waitFor(async () => (await statusOf(eventId)) === 'failed', { what: `${eventId} to fail` });
+      expect((await update({ active: false })).status).toBe(200);
+      first.behaviour = {};
 
-    // Assess
-    expect(recovery.status).toBe(202);
-    for (const eventId of failed) {
-      await waitFor(
-        () => first.deliveries.find((delivery) => delivery.eventId === eventId && delivery.answeredStatus === 200),
-        { what: `${eventId} recovered` },
-      );
-      await waitFor(async () => (await statusOf(eventId)) === 'delivered', { what: `${eventId} logged delivered` });
-    }
-  });
+      // Act
+      expect((await update({ active: true })).status).toBe(200);
+      const since = new Date(Date.now() - 3600_000).toISOString();
+      const recovery = await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, {
+        key: tenant.key,
+        body: { since },
+      });
+
+      // Assess
+      expect(recovery.status).toBe(202);
+      for (const eventId of failed) {
+        await waitFor(
+          () => first.deliveries.find((delivery) => delivery.eventId === eventId && delivery.answeredStatus === 200),
+          { what: `${eventId} recovered` },
+        );
+        await waitFor(async () => (await statusOf(eventId)) === 'delivered', { what: `${eventId} logged delivered` });
+      }
+    },
+  );
 
   it('sends a retry asked for right after a re-activation, and logs it delivered, not skipped', async () => {
     const { tenant, webhook, first, publish, update } = await setup();
@@ -189,14 +197,17 @@ describe('Read your writes: the pipeline acts on what the API last answered', ()
     await waitFor(async () => (await statusOf()) === 'delivered', { what: 'the retry logged delivered' });
   });
 
-  it('shows on GET the health the next delivery acts on: a webhook the owner resumed is attempted, not skipped', async () => {
-    const { webhook, first, publish, arrived, update, tenant } = await setup();
-    await update({ active: false });
-    await update({ active: true });
-    const { body: shown } = await suite.platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
-    const eventId = await publish();
+  it(
+    'shows on GET the health the next delivery acts on: a webhook the owner resumed is attempted, not ' + 'skipped',
+    async () => {
+      const { webhook, first, publish, arrived, update, tenant } = await setup();
+      await update({ active: false });
+      await update({ active: true });
+      const { body: shown } = await suite.platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
+      const eventId = await publish();
 
-    expect(shown.active).toBe(true);
-    await arrived(first, eventId);
-  });
+      expect(shown.active).toBe(true);
+      await arrived(first, eventId);
+    },
+  );
 });

@@ -49,7 +49,8 @@ const failedCount = async (webhookId: string) => {
 };
 
 describe('POST /v2/webhooks/{id}/recover', () => {
-  it('re-queues 300 failed deliveries in the background, and each reaches the recovered receiver exactly once', async () => {
+  it('re-queues 300 failed deliveries in the background, and each reaches the recovered receiver exactly ' +
+    'once', async () => {
     // Prepare: the receiver is down while 300 events are published; every delivery is given up
     let down = true;
     receiver = await startReceiver({ behaviour: { decide: () => (down ? { status: 503 } : { status: 200 }) } });

@@ -11,7 +11,8 @@ const local = usePlatform(
 );
 
 describe('Retry hops (docs/design.md §9)', () => {
-  it('makes each attempt at its due time across delayed hops, then dead-letters the delivery with its reason', async () => {
+  it('makes each attempt at its due time across delayed hops, then dead-letters the delivery with its ' +
+    'reason', async () => {
     // Prepare
     const { platform, sqs } = local;
     const receiver = await local.receiver({ status: 500, failRate: 1 });

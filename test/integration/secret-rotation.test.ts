@@ -63,24 +63,28 @@ async function verifiesWith(secret: string, delivery: ReceivedDelivery) {
 }
 
 describe('POST /v2/webhooks/{id}/rotate-secret', () => {
-  it('signs with both secrets during the grace period: each alone verifies webhook-signature; X-Verifik-Signature uses the new one', async () => {
-    // Prepare
-    const { webhook, rotate, deliverOne } = await webhookWithReceiver();
-    const oldSecret = webhook.secret;
+  it(
+    'signs with both secrets during the grace period: each alone verifies webhook-signature; X-Verifik-Signature ' +
+      'uses the new one',
+    async () => {
+      // Prepare
+      const { webhook, rotate, deliverOne } = await webhookWithReceiver();
+      const oldSecret = webhook.secret;
 
-    // Act
-    const rotated = await rotate({});
-    const delivery = await deliverOne();
+      // Act
+      const rotated = await rotate({});
+      const delivery = await deliverOne();
 
-    // Assess
-    expect(rotated.status).toBe(200);
-    expect(rotated.body).toMatchObject({ id: webhook.id, secret: expect.stringMatching(/^whsec_/) });
-    expect(rotated.body.secret).not.toBe(oldSecret);
-    expect(rotated.body).not.toHaveProperty('previousSecret');
-    expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(2);
-    expect(await verifiesWith(rotated.body.secret, delivery)).toEqual({ standard: true, githubStyle: true });
-    expect(await verifiesWith(oldSecret, delivery)).toEqual({ standard: true, githubStyle: false });
-  });
+      // Assess
+      expect(rotated.status).toBe(200);
+      expect(rotated.body).toMatchObject({ id: webhook.id, secret: expect.stringMatching(/^whsec_/) });
+      expect(rotated.body.secret).not.toBe(oldSecret);
+      expect(rotated.body).not.toHaveProperty('previousSecret');
+      expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      expect(await verifiesWith(rotated.body.secret, delivery)).toEqual({ standard: true, githubStyle: true });
+      expect(await verifiesWith(oldSecret, delivery)).toEqual({ standard: true, githubStyle: false });
+    },
+  );
 
   it('keeps a given secret, and with a grace period of 0 signs only with it', async () => {
     // Prepare

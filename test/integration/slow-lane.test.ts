@@ -24,7 +24,8 @@ async function tenantWithWebhook(behaviour: Receiver['behaviour']) {
 }
 
 describe('The slow lane (docs/design.md §9, Isolation)', () => {
-  it("keeps a hanging endpoint's attempts out of the fast lane, so another tenant's deliveries flow while they hang", async () => {
+  it("keeps a hanging endpoint's attempts out of the fast lane, so another tenant's deliveries flow while they " +
+    'hang', async () => {
     // Prepare: B's endpoint never answers
     let requestsToB = 0;
     const b = await tenantWithWebhook({
@@ -55,7 +56,9 @@ describe('The slow lane (docs/design.md §9, Isolation)', () => {
     expect(Date.parse(health.slowLaneUntil) - Date.now()).toBeGreaterThan(3500 * 1000 - 60_000);
     const delivery = await b.get('/deliveries/evt_slow_lane_b');
     expect(delivery.attempts[0]).toMatchObject({
-      error: `timeout: no complete answer within ${FAST_LANE_SECONDS * 1000} ms; later attempts go through the slow lane`,
+      error:
+        `timeout: no complete answer within ${FAST_LANE_SECONDS * 1000} ms; later attempts go through the slow ` +
+        `lane`,
     });
     // the second attempt is still waiting in the slow lane: A did not wait for it
     expect(delivery.attempts).toHaveLength(1);
@@ -66,7 +69,8 @@ describe('The slow lane (docs/design.md §9, Isolation)', () => {
     await b.receiver.stop();
   }, 60_000);
 
-  it('delivers everything to an endpoint slower than the fast lane allows, through the slow lane once it is known slow', async () => {
+  it('delivers everything to an endpoint slower than the fast lane allows, through the slow lane once it is known ' +
+    'slow', async () => {
     // Prepare: answers after 1.5 s, more than the fast lane waits
     const slow = await tenantWithWebhook({ decide: () => ({ status: 200, delayMs: 1500 }) });
 

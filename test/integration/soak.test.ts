@@ -2,7 +2,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { runSoak } from '../../bench/soak';
 
 describe('Soak under faults (short version of npm run soak)', () => {
-  it('accounts for every delivery: delivered and verified, or failed and in the DLQ; nothing lost, nothing misdirected', async () => {
+  it('accounts for every delivery: delivered and verified, or failed and in the DLQ; nothing lost, nothing ' +
+    'misdirected', async () => {
     // Act
     const report = await runSoak({
       events: 300,

@@ -9,7 +9,9 @@ import { aTask } from '../helpers/factories';
 import { deliveryRecord, waitFor } from '../helpers/pipeline';
 import { pipelineSuite } from '../helpers/pipeline-suite';
 
-/** Findings of the tenant-safety audit, each against the local stack: what one tenant can no longer do to the others. */
+/**
+ * Findings of the tenant-safety audit, each against the local stack: what one tenant can no longer do to the others.
+ */
 // two attempts a second apart, so that failed deliveries are quick to make; a breaker that stays closed
 const suite = pipelineSuite({ BREAKER_FAILURE_THRESHOLD: '1000' }, { retryScheduleSeconds: [1] });
 const servers: Server[] = [];
@@ -40,59 +42,64 @@ async function tenantWithWebhook(url?: string) {
 }
 
 describe('A delivery record stays bounded', () => {
-  it('keeps 25 attempts (the first 5, the latest 20) and counts them all, at a few KB after 150 attempts with 3 KB answers', async () => {
-    // Prepare: what 150 attempts whose receiver answered 1,024 invalid UTF-8 bytes (each decoded to 3 bytes of U+FFFD) would write
-    const writer = new DynamoDeliveryLogWriter(suite.platform.documentClient, suite.platform.tableName, 30);
-    const task = aTask({
-      webhookId: `webhook_${randomUUID().replaceAll('-', '').slice(0, 26)}`,
-      eventId: `evt_${randomUUID().replaceAll('-', '')}`,
-    });
-    const answer = Buffer.alloc(1024, 0xff).toString('utf8');
-    const attempt = (index: number) => ({
-      at: new Date(Date.now() + index).toISOString(),
-      trigger: 'manual' as const,
-      statusCode: 500,
-      durationMs: index,
-      response: answer,
-    });
+  it(
+    'keeps 25 attempts (the first 5, the latest 20) and counts them all, at a few KB after 150 attempts with 3 KB ' +
+      'answers',
+    async () => {
+      // Prepare: what 150 attempts whose receiver answered 1,024 invalid UTF-8 bytes (each decoded to 3 bytes of
+      // U+FFFD) would write
+      const writer = new DynamoDeliveryLogWriter(suite.platform.documentClient, suite.platform.tableName, 30);
+      const task = aTask({
+        webhookId: `webhook_${randomUUID().replaceAll('-', '').slice(0, 26)}`,
+        eventId: `evt_${randomUUID().replaceAll('-', '')}`,
+      });
+      const answer = Buffer.alloc(1024, 0xff).toString('utf8');
+      const attempt = (index: number) => ({
+        at: new Date(Date.now() + index).toISOString(),
+        trigger: 'manual' as const,
+        statusCode: 500,
+        durationMs: index,
+        response: answer,
+      });
 
-    // Act
-    await writer.recordAll([
-      { fromMessageId: 'm0', task, update: { status: 'failed', attempt: attempt(0) }, firstWrite: true },
-    ]);
-    for (let index = 1; index < 150; index += 1) {
-      expect(
-        await writer.recordAll([
-          {
-            fromMessageId: `m${index}`,
-            task,
-            update: { status: 'failed', attempt: attempt(index) },
-            firstWrite: false,
-          },
-        ]),
-      ).toEqual(new Set());
-    }
+      // Act
+      await writer.recordAll([
+        { fromMessageId: 'm0', task, update: { status: 'failed', attempt: attempt(0) }, firstWrite: true },
+      ]);
+      for (let index = 1; index < 150; index += 1) {
+        expect(
+          await writer.recordAll([
+            {
+              fromMessageId: `m${index}`,
+              task,
+              update: { status: 'failed', attempt: attempt(index) },
+              firstWrite: false,
+            },
+          ]),
+        ).toEqual(new Set());
+      }
 
-    // Assess
-    const { Item } = await suite.platform.documentClient.send(
-      new GetCommand({
-        TableName: suite.platform.tableName,
-        Key: { pk: `WEBHOOK#${task.webhookId}`, sk: `DELIVERY#${task.receivedAt}#${task.eventId}` },
-      }),
-    );
-    expect(Item!.attemptCount).toBe(150);
-    expect(Item!.attempts.map((kept: { durationMs: number }) => kept.durationMs)).toEqual([
-      0,
-      1,
-      2,
-      3,
-      4,
-      ...Array.from({ length: 20 }, (_, index) => 130 + index),
-    ]);
-    for (const kept of Item!.attempts) expect(Buffer.byteLength(kept.response)).toBeLessThanOrEqual(1024);
-    const itemBytes = Buffer.byteLength(JSON.stringify(marshall(Item!)));
-    expect(itemBytes).toBeLessThan(40_000);
-  });
+      // Assess
+      const { Item } = await suite.platform.documentClient.send(
+        new GetCommand({
+          TableName: suite.platform.tableName,
+          Key: { pk: `WEBHOOK#${task.webhookId}`, sk: `DELIVERY#${task.receivedAt}#${task.eventId}` },
+        }),
+      );
+      expect(Item!.attemptCount).toBe(150);
+      expect(Item!.attempts.map((kept: { durationMs: number }) => kept.durationMs)).toEqual([
+        0,
+        1,
+        2,
+        3,
+        4,
+        ...Array.from({ length: 20 }, (_, index) => 130 + index),
+      ]);
+      for (const kept of Item!.attempts) expect(Buffer.byteLength(kept.response)).toBeLessThanOrEqual(1024);
+      const itemBytes = Buffer.byteLength(JSON.stringify(marshall(Item!)));
+      expect(itemBytes).toBeLessThan(40_000);
+    },
+  );
 
   it("keeps the receiver's answer to 1,024 bytes of UTF-8, also when it is not UTF-8 at all", async () => {
     // Prepare: an endpoint answering 500 with 2 KB of bytes that are not UTF-8
@@ -123,76 +130,84 @@ describe('A delivery record stays bounded', () => {
 });
 
 describe('Manual actions are bounded', () => {
-  it('runs one recovery per webhook: of five concurrent requests one is accepted, four are 409, and each failed delivery is sent once', async () => {
-    // Prepare: 6 failed deliveries, then the endpoint recovers
-    const { tenant, webhook, receiver, publish, detail } = await tenantWithWebhook();
-    receiver.behaviour = { failRate: 1, status: 500 };
-    const failed = await Promise.all(Array.from({ length: 6 }, () => publish()));
-    for (const eventId of failed)
-      await waitFor(async () => (await detail(eventId))?.status === 'failed', { what: `${eventId} to fail` });
-    receiver.behaviour = {};
-    const since = new Date(Date.now() - 3600_000).toISOString();
+  it(
+    'runs one recovery per webhook: of five concurrent requests one is accepted, four are 409, and each failed ' +
+      'delivery is sent once',
+    async () => {
+      // Prepare: 6 failed deliveries, then the endpoint recovers
+      const { tenant, webhook, receiver, publish, detail } = await tenantWithWebhook();
+      receiver.behaviour = { failRate: 1, status: 500 };
+      const failed = await Promise.all(Array.from({ length: 6 }, () => publish()));
+      for (const eventId of failed)
+        await waitFor(async () => (await detail(eventId))?.status === 'failed', { what: `${eventId} to fail` });
+      receiver.behaviour = {};
+      const since = new Date(Date.now() - 3600_000).toISOString();
 
-    // Act
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } }),
-      ),
-    );
+      // Act
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, { key: tenant.key, body: { since } }),
+        ),
+      );
 
-    // Assess
-    expect(answers.map((answer) => answer.status).sort()).toEqual([202, 409, 409, 409, 409]);
-    const accepted = answers.find((answer) => answer.status === 202)!.body;
-    for (const refused of answers.filter((answer) => answer.status === 409)) {
-      expect(refused.body.error).toMatchObject({
-        code: 'recovery_in_progress',
-        message: expect.stringContaining(accepted.recoveryId),
+      // Assess
+      expect(answers.map((answer) => answer.status).sort()).toEqual([202, 409, 409, 409, 409]);
+      const accepted = answers.find((answer) => answer.status === 202)!.body;
+      for (const refused of answers.filter((answer) => answer.status === 409)) {
+        expect(refused.body.error).toMatchObject({
+          code: 'recovery_in_progress',
+          message: expect.stringContaining(accepted.recoveryId),
+        });
+      }
+      for (const eventId of failed)
+        await waitFor(async () => (await detail(eventId))?.status === 'delivered', { what: `${eventId} recovered` });
+      const sentAfterRecovery = receiver.deliveries.filter((delivery) => delivery.answeredStatus === 200);
+      expect(sentAfterRecovery.map((delivery) => delivery.eventId).sort()).toEqual([...failed].sort());
+      // the recovery ended, so the webhook can be recovered again
+      await waitFor(
+        async () =>
+          (
+            await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, {
+              key: tenant.key,
+              body: { since },
+            })
+          ).status === 202,
+        {
+          what: 'a second recovery once the first ended',
+        },
+      );
+    },
+  );
+
+  it(
+    'throttles the manual retry of one delivery: a second one within 30 s is 429 rate_limited with Retry-After, and ' +
+      'sends nothing',
+    async () => {
+      // Prepare
+      const { tenant, webhook, receiver, publish, detail } = await tenantWithWebhook();
+      const eventId = await publish();
+      await waitFor(async () => (await detail(eventId))?.status === 'delivered', { what: 'the delivery' });
+      const retry = () =>
+        suite.platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key });
+
+      // Act
+      const first = await retry();
+      const second = await retry();
+
+      // Assess
+      expect(first.status).toBe(202);
+      expect(second.status).toBe(429);
+      expect(second.body.error).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringMatching(/retried less than 30 s ago/),
       });
-    }
-    for (const eventId of failed)
-      await waitFor(async () => (await detail(eventId))?.status === 'delivered', { what: `${eventId} recovered` });
-    const sentAfterRecovery = receiver.deliveries.filter((delivery) => delivery.answeredStatus === 200);
-    expect(sentAfterRecovery.map((delivery) => delivery.eventId).sort()).toEqual([...failed].sort());
-    // the recovery ended, so the webhook can be recovered again
-    await waitFor(
-      async () =>
-        (
-          await suite.platform.request('POST', `/v2/webhooks/${webhook.id}/recover`, {
-            key: tenant.key,
-            body: { since },
-          })
-        ).status === 202,
-      {
-        what: 'a second recovery once the first ended',
-      },
-    );
-  });
-
-  it('throttles the manual retry of one delivery: a second one within 30 s is 429 rate_limited with Retry-After, and sends nothing', async () => {
-    // Prepare
-    const { tenant, webhook, receiver, publish, detail } = await tenantWithWebhook();
-    const eventId = await publish();
-    await waitFor(async () => (await detail(eventId))?.status === 'delivered', { what: 'the delivery' });
-    const retry = () =>
-      suite.platform.request('POST', `/v2/webhooks/${webhook.id}/deliveries/${eventId}/retry`, { key: tenant.key });
-
-    // Act
-    const first = await retry();
-    const second = await retry();
-
-    // Assess
-    expect(first.status).toBe(202);
-    expect(second.status).toBe(429);
-    expect(second.body.error).toMatchObject({
-      code: 'rate_limited',
-      message: expect.stringMatching(/retried less than 30 s ago/),
-    });
-    expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(30);
-    await waitFor(() => receiver.deliveries.filter((delivery) => delivery.eventId === eventId).length === 2, {
-      what: 'the one manual attempt',
-    });
-  });
+      expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+      await waitFor(() => receiver.deliveries.filter((delivery) => delivery.eventId === eventId).length === 2, {
+        what: 'the one manual attempt',
+      });
+    },
+  );
 });
 
 describe('Hostile input changes nothing and is never a 500', () => {

@@ -89,26 +89,33 @@ describe('POST /v2/webhooks', () => {
     expect(await listAll(tenant.key)).toEqual(before);
   });
 
-  it('answers malformed JSON with invalid_json, a wrong content type with 415 and a body over 64 KB with 413', async () => {
-    const before = await listAll(tenant.key);
-    const headers = { 'content-type': 'application/json' };
-    expectError(
-      await platform.request('POST', '/v2/webhooks', { key: tenant.key, rawBody: '{"url":', headers }),
-      400,
-      'invalid_json',
-    );
-    expectError(
-      await platform.request('POST', '/v2/webhooks', {
-        key: tenant.key,
-        rawBody: JSON.stringify(validBody),
-        headers: { 'content-type': 'text/plain' },
-      }),
-      415,
-      'unsupported_media_type',
-    );
-    expectError(await create(tenant.key, { ...validBody, description: 'x'.repeat(70_000) }), 413, 'payload_too_large');
-    expect(await listAll(tenant.key)).toEqual(before);
-  });
+  it(
+    'answers malformed JSON with invalid_json, a wrong content type with 415 and a body over 64 KB with ' + '413',
+    async () => {
+      const before = await listAll(tenant.key);
+      const headers = { 'content-type': 'application/json' };
+      expectError(
+        await platform.request('POST', '/v2/webhooks', { key: tenant.key, rawBody: '{"url":', headers }),
+        400,
+        'invalid_json',
+      );
+      expectError(
+        await platform.request('POST', '/v2/webhooks', {
+          key: tenant.key,
+          rawBody: JSON.stringify(validBody),
+          headers: { 'content-type': 'text/plain' },
+        }),
+        415,
+        'unsupported_media_type',
+      );
+      expectError(
+        await create(tenant.key, { ...validBody, description: 'x'.repeat(70_000) }),
+        413,
+        'payload_too_large',
+      );
+      expect(await listAll(tenant.key)).toEqual(before);
+    },
+  );
 
   it('refuses a description of bytes that are not UTF-8 (invalid_json), and a URL with a line break in it', async () => {
     // Prepare: "café" in Latin-1, as a misconfigured client sends it

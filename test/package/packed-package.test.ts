@@ -7,14 +7,13 @@ import {
   readFileSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
+import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
+import { installTarball, packTarball, ROOT } from './packed-tarball';
 
 const CONSUMER_APP = `
 import { App, Stack } from 'aws-cdk-lib';
@@ -25,7 +24,11 @@ import { Api, publishEvent } from 'serverless-webhooks/client';
 
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
-const certificate = Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666');
+const certificate = Certificate.fromCertificateArn(
+  stack,
+  'Cert',
+  'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b2f3a-1111-2222-3333-444455556666',
+);
 const webhooks = new WebhookPlatform(stack, 'Webhooks', {
   eventTypes: [
     {
@@ -56,28 +59,12 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
   let tarball: string;
 
   beforeAll(() => {
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }),
-    ) as [{ filename: string }];
-    tarball = join(work, packed[0].filename);
-    const installed = join(app, 'node_modules', 'serverless-webhooks');
-    mkdirSync(installed, { recursive: true });
-    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-    for (const peer of ['aws-cdk-lib', 'constructs'])
-      symlinkSync(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer));
-    // a producer's own SQS client, which publishEvent sends with
-    mkdirSync(join(app, 'node_modules', '@aws-sdk'));
-    symlinkSync(
-      join(ROOT, 'node_modules', '@aws-sdk', 'client-sqs'),
-      join(app, 'node_modules', '@aws-sdk', 'client-sqs'),
-    );
+    tarball = packTarball(work);
+    mkdirSync(app);
+    installTarball(tarball, app, { packages: ['@types/node'], commands: [] }); // Node's types: the type check below
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
     writeFileSync(join(app, 'app.mjs'), CONSUMER_APP);
-  }, 180_000);
+  }, STEP_TIMEOUT_MS.build);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('holds the prebuilt functions, the console and the library, and no source', () => {
@@ -89,11 +76,17 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'package/dist/index.js',
+        'package/dist/index.cjs',
         'package/dist/types/lib/index.d.ts',
+        'package/dist/types-cjs/lib/index.d.ts',
         'package/dist/console/index.html',
+        'package/LICENSE',
+        'package/CHANGELOG.md',
       ]),
     );
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+    // a synth never reads source maps, and they were more than half of the package
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
   });
 
   it('synthesizes the construct with its props, without esbuild or Docker on the machine', () => {
@@ -140,7 +133,8 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       [
         '--input-type=module',
         '-e',
-        "import { Api, publishEvent } from 'serverless-webhooks/client'; console.log(typeof new Api({ baseUrl: 'https://api.example.com' }).v2.createWebhook, typeof publishEvent);",
+        "import { Api, publishEvent } from 'serverless-webhooks/client'; " +
+          "console.log(typeof new Api({ baseUrl: 'https://api.example.com' }).v2.createWebhook, typeof publishEvent);",
       ],
       { cwd: app, encoding: 'utf8' },
     );
@@ -167,35 +161,39 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(result.stdout.trim()).toBe('v1');
   });
 
-  it("type-checks a TypeScript consumer against the package's declarations, which are real types, not any", () => {
-    // Prepare: a wrong prop must be a type error, or the declarations did not resolve
-    writeFileSync(
-      join(app, 'app.ts'),
-      `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\nnew WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n`,
-    );
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: [],
-        },
-        files: ['app.ts'],
-      }),
-    );
+  it(
+    "type-checks a TypeScript consumer against the package's declarations, which are real types, not any",
+    () => {
+      // Prepare: a wrong prop must be a type error, or the declarations did not resolve
+      writeFileSync(
+        join(app, 'app.ts'),
+        `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\nnew WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n`,
+      );
+      writeFileSync(
+        join(app, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'es2022',
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: [],
+          },
+          files: ['app.ts'],
+        }),
+      );
 
-    // Act
-    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], {
-      encoding: 'utf8',
-    });
+      // Act
+      const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], {
+        encoding: 'utf8',
+      });
 
-    // Assess
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
+      // Assess
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+    STEP_TIMEOUT_MS.build,
+  );
 });

@@ -45,29 +45,32 @@ beforeEach(() => {
 });
 
 describe('Handler: create-webhook', () => {
-  it("stores the webhook and bumps the tenant's count in one transaction, for the tenant of the authorizer", async () => {
-    // Prepare
-    dynamo.on(TransactWriteCommand).resolves({});
+  it(
+    "stores the webhook and bumps the tenant's count in one transaction, for the tenant of the " + 'authorizer',
+    async () => {
+      // Prepare
+      dynamo.on(TransactWriteCommand).resolves({});
 
-    // Act
-    const response = await createWebhook(
-      apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }),
-      context,
-    );
+      // Act
+      const response = await createWebhook(
+        apiEvent({ url: 'https://example.com/h', events: ['document.uploaded'] }),
+        context,
+      );
 
-    // Assess
-    expect(response.statusCode).toBe(201);
-    const [call] = dynamo.commandCalls(TransactWriteCommand);
-    const [counter, put] = call!.args[0].input.TransactItems!;
-    expect(counter!.Update).toMatchObject({
-      Key: { pk: 'TENANT#acme', sk: 'WEBHOOKCOUNT' },
-      ConditionExpression: expect.stringContaining('webhookCount < :max'),
-    });
-    expect(put!.Put).toMatchObject({
-      Item: { pk: 'TENANT#acme', tenantId: 'acme', url: 'https://example.com/h' },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
-  });
+      // Assess
+      expect(response.statusCode).toBe(201);
+      const [call] = dynamo.commandCalls(TransactWriteCommand);
+      const [counter, put] = call!.args[0].input.TransactItems!;
+      expect(counter!.Update).toMatchObject({
+        Key: { pk: 'TENANT#acme', sk: 'WEBHOOKCOUNT' },
+        ConditionExpression: expect.stringContaining('webhookCount < :max'),
+      });
+      expect(put!.Put).toMatchObject({
+        Item: { pk: 'TENANT#acme', tenantId: 'acme', url: 'https://example.com/h' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+    },
+  );
 
   it('answers limit_exceeded when the count condition fails', async () => {
     dynamo.on(TransactWriteCommand).rejects(

@@ -49,23 +49,27 @@ describe('Class: BatchOutbox', () => {
     expect(result.failed.size + result.refused.size).toBe(0);
   });
 
-  it('fails only the records whose messages a queue did not take, and refuses for good what SQS calls the sender fault', async () => {
-    sqs.on(SendMessageBatchCommand, { QueueUrl: 'https://queue/deliveries' }).resolves({
-      Successful: [],
-      Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad char' }],
-    });
-    sqs.on(SendMessageBatchCommand, { QueueUrl: 'https://queue/dlq' }).rejects(new Error('throttled'));
-    const outbox = new BatchOutbox();
-    outbox.add('https://queue/deliveries', 'm1', { body: 'a' });
-    outbox.add('https://queue/deliveries', 'm2', { body: 'b' });
-    outbox.add('https://queue/dlq', 'm3', { body: 'd' });
+  it(
+    'fails only the records whose messages a queue did not take, and refuses for good what SQS calls the sender ' +
+      'fault',
+    async () => {
+      sqs.on(SendMessageBatchCommand, { QueueUrl: 'https://queue/deliveries' }).resolves({
+        Successful: [],
+        Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad char' }],
+      });
+      sqs.on(SendMessageBatchCommand, { QueueUrl: 'https://queue/dlq' }).rejects(new Error('throttled'));
+      const outbox = new BatchOutbox();
+      outbox.add('https://queue/deliveries', 'm1', { body: 'a' });
+      outbox.add('https://queue/deliveries', 'm2', { body: 'b' });
+      outbox.add('https://queue/dlq', 'm3', { body: 'd' });
 
-    const result = await outbox.flush(queues);
+      const result = await outbox.flush(queues);
 
-    expect(result.failed).toEqual(new Set(['m3']));
-    expect([...result.refused.keys()]).toEqual(['m2']);
-    expect(result.refused.get('m2')).toContain('InvalidMessageContents');
-  });
+      expect(result.failed).toEqual(new Set(['m3']));
+      expect([...result.refused.keys()]).toEqual(['m2']);
+      expect(result.refused.get('m2')).toContain('InvalidMessageContents');
+    },
+  );
 
   it('refuses a message over 1 MiB without sending it', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });

@@ -58,27 +58,30 @@ const message = (index: number): OrderedMessage => {
 };
 
 describe('Function: deliverOrderedBatch', () => {
-  it('stops a group at its first failure: that head waits in flight for its retry, the rest goes back behind it', async () => {
-    // Prepare: the second of four fails
-    const { send, run } = setup((body) =>
-      body === '{"n":2}' ? { statusCode: 500, durationMs: 1 } : { statusCode: 200, durationMs: 1 },
-    );
+  it(
+    'stops a group at its first failure: that head waits in flight for its retry, the rest goes back behind ' + 'it',
+    async () => {
+      // Prepare: the second of four fails
+      const { send, run } = setup((body) =>
+        body === '{"n":2}' ? { statusCode: 500, durationMs: 1 } : { statusCode: 200, durationMs: 1 },
+      );
 
-    // Act
-    const plan = await run([1, 2, 3, 4].map(message));
+      // Act
+      const plan = await run([1, 2, 3, 4].map(message));
 
-    // Assess
-    expect(send.mock.calls.map((call) => call[2])).toEqual(['{"n":1}', '{"n":2}']);
-    expect(plan.hides).toEqual([{ messageId: 'm2', receiptHandle: 'r2', seconds: 5 }]);
-    expect(plan.released).toEqual(['r3', 'r4']);
-    expect(plan.failedMessageIds.sort()).toEqual(['m2', 'm3', 'm4']);
-    expect(plan.log.map((entry) => [entry.task.eventId, entry.update.status])).toEqual([
-      ['evt_1', 'delivered'],
-      ['evt_2', 'pending'],
-      ['evt_3', 'pending'],
-      ['evt_4', 'pending'],
-    ]);
-  });
+      // Assess
+      expect(send.mock.calls.map((call) => call[2])).toEqual(['{"n":1}', '{"n":2}']);
+      expect(plan.hides).toEqual([{ messageId: 'm2', receiptHandle: 'r2', seconds: 5 }]);
+      expect(plan.released).toEqual(['r3', 'r4']);
+      expect(plan.failedMessageIds.sort()).toEqual(['m2', 'm3', 'm4']);
+      expect(plan.log.map((entry) => [entry.task.eventId, entry.update.status])).toEqual([
+        ['evt_1', 'delivered'],
+        ['evt_2', 'pending'],
+        ['evt_3', 'pending'],
+        ['evt_4', 'pending'],
+      ]);
+    },
+  );
 
   it('logs the deliveries behind a waiting head as pending, with the event they wait behind, once per head', async () => {
     // Prepare: evt_3 was logged behind evt_1 before, evt_4 behind evt_2 already, evt_5 was delivered (a crash)
@@ -141,11 +144,15 @@ describe('Function: deliverOrderedBatch', () => {
     expect(plan.failedMessageIds).toEqual([]);
   });
 
-  it('acknowledges without a second send a message whose delivery the record says was delivered (a crash after the send)', async () => {
-    const states = new Map([[`${aWebhook().id}|evt_1`, { status: 'delivered' as const, scheduledAttempts: 1 }]]);
-    const { send, run } = setup(() => ({ statusCode: 200, durationMs: 1 }), states);
-    const plan = await run([message(1), message(2)]);
-    expect(send.mock.calls.map((call) => call[2])).toEqual(['{"n":2}']);
-    expect(plan.failedMessageIds).toEqual([]);
-  });
+  it(
+    'acknowledges without a second send a message whose delivery the record says was delivered (a crash after the ' +
+      'send)',
+    async () => {
+      const states = new Map([[`${aWebhook().id}|evt_1`, { status: 'delivered' as const, scheduledAttempts: 1 }]]);
+      const { send, run } = setup(() => ({ statusCode: 200, durationMs: 1 }), states);
+      const plan = await run([message(1), message(2)]);
+      expect(send.mock.calls.map((call) => call[2])).toEqual(['{"n":2}']);
+      expect(plan.failedMessageIds).toEqual([]);
+    },
+  );
 });

@@ -19,29 +19,32 @@ describe('Class: DynamoDeliveryLogReader', () => {
       },
     ];
 
-    it('reads only what a count by status needs when asked for counts: never the attempts and their responses', async () => {
-      // Prepare
-      dynamo.reset();
-      dynamo.on(BatchGetCommand).resolves({ Responses: { webhooks: [] } });
-      const reader = new DynamoDeliveryLogReader(
-        DynamoDBDocumentClient.from(
-          new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient({ region: 'us-east-1' }),
-        ),
-        'webhooks',
-      );
+    it(
+      'reads only what a count by status needs when asked for counts: never the attempts and their ' + 'responses',
+      async () => {
+        // Prepare
+        dynamo.reset();
+        dynamo.on(BatchGetCommand).resolves({ Responses: { webhooks: [] } });
+        const reader = new DynamoDeliveryLogReader(
+          DynamoDBDocumentClient.from(
+            new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient({ region: 'us-east-1' }),
+          ),
+          'webhooks',
+        );
 
-      // Act
-      await reader.ofEvents(events, { statusOnly: true });
-      await reader.ofEvents(events);
+        // Act
+        await reader.ofEvents(events, { statusOnly: true });
+        await reader.ofEvents(events);
 
-      // Assess
-      const [counts, whole] = dynamo
-        .commandCalls(BatchGetCommand)
-        .map((call) => call.args[0].input.RequestItems!.webhooks!);
-      const projected = Object.values(counts!.ExpressionAttributeNames ?? {});
-      expect(projected).toEqual(expect.arrayContaining(['pk', 'sk', 'status']));
-      expect(projected).not.toContain('attempts');
-      expect(whole!.ProjectionExpression).toBeUndefined();
-    });
+        // Assess
+        const [counts, whole] = dynamo
+          .commandCalls(BatchGetCommand)
+          .map((call) => call.args[0].input.RequestItems!.webhooks!);
+        const projected = Object.values(counts!.ExpressionAttributeNames ?? {});
+        expect(projected).toEqual(expect.arrayContaining(['pk', 'sk', 'status']));
+        expect(projected).not.toContain('attempts');
+        expect(whole!.ProjectionExpression).toBeUndefined();
+      },
+    );
   });
 });

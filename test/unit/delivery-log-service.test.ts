@@ -187,25 +187,28 @@ describe('Class: DeliveryLogService', () => {
       });
     });
 
-    it("answers 404 for an event that did not go to this webhook, and for another tenant's event or webhook", async () => {
-      const { stores, service } = setup({
-        webhooks: [aWebhook(), aWebhook({ tenantId: 'other', id: 'webhook_01JD0000000000000000000002' })],
-      });
-      stores.storedEvents.push(
-        anEvent({ webhookIds: ['webhook_01JD0000000000000000000009'] }),
-        anEvent({ tenantId: 'other', eventId: 'evt_2' }),
-      );
+    it(
+      "answers 404 for an event that did not go to this webhook, and for another tenant's event or " + 'webhook',
+      async () => {
+        const { stores, service } = setup({
+          webhooks: [aWebhook(), aWebhook({ tenantId: 'other', id: 'webhook_01JD0000000000000000000002' })],
+        });
+        stores.storedEvents.push(
+          anEvent({ webhookIds: ['webhook_01JD0000000000000000000009'] }),
+          anEvent({ tenantId: 'other', eventId: 'evt_2' }),
+        );
 
-      await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({
-        code: 'not_found',
-        message: 'Event evt_1 was not delivered to this webhook',
-      });
-      await expect(service.get('acme', WEBHOOK_ID, 'evt_2')).rejects.toMatchObject({ code: 'not_found' });
-      await expect(service.get('other', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({
-        code: 'not_found',
-        message: 'Webhook not found',
-      });
-      await expect(service.get('acme', WEBHOOK_ID, 'evt.with.dots')).rejects.toMatchObject({ code: 'not_found' });
-    });
+        await expect(service.get('acme', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({
+          code: 'not_found',
+          message: 'Event evt_1 was not delivered to this webhook',
+        });
+        await expect(service.get('acme', WEBHOOK_ID, 'evt_2')).rejects.toMatchObject({ code: 'not_found' });
+        await expect(service.get('other', WEBHOOK_ID, 'evt_1')).rejects.toMatchObject({
+          code: 'not_found',
+          message: 'Webhook not found',
+        });
+        await expect(service.get('acme', WEBHOOK_ID, 'evt.with.dots')).rejects.toMatchObject({ code: 'not_found' });
+      },
+    );
   });
 });

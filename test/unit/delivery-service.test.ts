@@ -254,14 +254,18 @@ describe('Class: DeliveryService', () => {
       expect(result.record).toBeUndefined();
     });
 
-    it('leaves the record as it was when a manual attempt meets a paused or deleted webhook, so a later recovery finds it', async () => {
-      const { ports, service } = setup({ statusCode: 200, durationMs: 5 });
-      const paused = await service.deliver(aTask({ trigger: 'manual' }), aWebhook({ active: false }));
-      const deleted = await service.deliver(aTask({ trigger: 'manual' }), undefined);
-      expect(ports.send).not.toHaveBeenCalled();
-      expect([paused.record, deleted.record]).toEqual([undefined, undefined]);
-      expect([paused.decision, deleted.decision]).toEqual([{ action: 'done' }, { action: 'done' }]);
-    });
+    it(
+      'leaves the record as it was when a manual attempt meets a paused or deleted webhook, so a later recovery ' +
+        'finds it',
+      async () => {
+        const { ports, service } = setup({ statusCode: 200, durationMs: 5 });
+        const paused = await service.deliver(aTask({ trigger: 'manual' }), aWebhook({ active: false }));
+        const deleted = await service.deliver(aTask({ trigger: 'manual' }), undefined);
+        expect(ports.send).not.toHaveBeenCalled();
+        expect([paused.record, deleted.record]).toEqual([undefined, undefined]);
+        expect([paused.decision, deleted.decision]).toEqual([{ action: 'done' }, { action: 'done' }]);
+      },
+    );
 
     it('disables a webhook whose deliveries have all failed for 5 days, and parks the delivery', async () => {
       // Prepare
@@ -278,29 +282,35 @@ describe('Class: DeliveryService', () => {
       expect(record).toMatchObject({ status: 'failed' });
     });
 
-    it('parks, without sending, the deliveries of a webhook the platform disabled, so they can be replayed', async () => {
-      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const { decision, record } = await service.deliver(
-        task,
-        aWebhook({ active: false, disabledReason: 'the endpoint answered 410 Gone' }),
-      );
-      expect(ports.send).not.toHaveBeenCalled();
-      expect(decision).toEqual({
-        action: 'dead-letter',
-        reason: 'disabled: the webhook was disabled (the endpoint answered 410 Gone)',
-      });
-      expect(record).toMatchObject({ status: 'failed' });
-    });
-
-    it('skips, without sending, a delivery whose webhook was deleted, paused or belongs to another tenant', async () => {
-      for (const webhook of [undefined, aWebhook({ active: false }), aWebhook({ tenantId: 'other' })]) {
+    it(
+      'parks, without sending, the deliveries of a webhook the platform disabled, so they can be ' + 'replayed',
+      async () => {
         const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-        const { decision, record } = await service.deliver(task, webhook);
-        expect(decision).toEqual({ action: 'done' });
+        const { decision, record } = await service.deliver(
+          task,
+          aWebhook({ active: false, disabledReason: 'the endpoint answered 410 Gone' }),
+        );
         expect(ports.send).not.toHaveBeenCalled();
-        expect(record).toMatchObject({ status: 'skipped', reason: expect.any(String) });
-      }
-    });
+        expect(decision).toEqual({
+          action: 'dead-letter',
+          reason: 'disabled: the webhook was disabled (the endpoint answered 410 Gone)',
+        });
+        expect(record).toMatchObject({ status: 'failed' });
+      },
+    );
+
+    it(
+      'skips, without sending, a delivery whose webhook was deleted, paused or belongs to another ' + 'tenant',
+      async () => {
+        for (const webhook of [undefined, aWebhook({ active: false }), aWebhook({ tenantId: 'other' })]) {
+          const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+          const { decision, record } = await service.deliver(task, webhook);
+          expect(decision).toEqual({ action: 'done' });
+          expect(ports.send).not.toHaveBeenCalled();
+          expect(record).toMatchObject({ status: 'skipped', reason: expect.any(String) });
+        }
+      },
+    );
 
     it('dead-letters, without sending, a delivery of a throttled webhook whose backlog is over 900 s, with its reason', async () => {
       // Prepare: the store finds no slot within the longest wait
@@ -384,21 +394,24 @@ describe('Class: DeliveryService', () => {
     const hour = 3600 * 1000;
     const slowUntil = (fromNowMs: number) => new Date(now.getTime() + fromNowMs).toISOString();
 
-    it("moves a webhook whose endpoint gave no answer within the fast lane's limit to the slow lane, for the hold", async () => {
-      const { ports, service } = setup({
-        error: 'timeout: no complete answer within 3000 ms',
-        timedOut: true,
-        durationMs: 3001,
-      });
-      const webhook = aWebhook();
-      const result = await service.deliver(aTask(), webhook);
-      expect(ports.markSlow).toHaveBeenCalledWith(webhook, slowUntil(hour));
-      expect(result.lane).toBe('slow');
-      expect(result.decision).toEqual({ action: 'retry', delaySeconds: 5 });
-      expect(result.record?.attempt?.error).toBe(
-        'timeout: no complete answer within 3000 ms; later attempts go through the slow lane',
-      );
-    });
+    it(
+      "moves a webhook whose endpoint gave no answer within the fast lane's limit to the slow lane, for the " + 'hold',
+      async () => {
+        const { ports, service } = setup({
+          error: 'timeout: no complete answer within 3000 ms',
+          timedOut: true,
+          durationMs: 3001,
+        });
+        const webhook = aWebhook();
+        const result = await service.deliver(aTask(), webhook);
+        expect(ports.markSlow).toHaveBeenCalledWith(webhook, slowUntil(hour));
+        expect(result.lane).toBe('slow');
+        expect(result.decision).toEqual({ action: 'retry', delaySeconds: 5 });
+        expect(result.record?.attempt?.error).toBe(
+          'timeout: no complete answer within 3000 ms; later attempts go through the slow lane',
+        );
+      },
+    );
 
     it('forwards a delivery to a webhook in the slow lane without an attempt or a log entry', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
@@ -407,15 +420,18 @@ describe('Class: DeliveryService', () => {
       expect(ports.send).not.toHaveBeenCalled();
     });
 
-    it('keeps a webhook that stays slow in the slow lane with one write per half hold, not one per delivery', async () => {
-      const slowAnswer = { statusCode: 200, durationMs: 8000 };
-      const renewing = setup(slowAnswer, 'slow');
-      await renewing.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 - 1000) }));
-      expect(renewing.ports.markSlow).toHaveBeenCalledWith(expect.anything(), slowUntil(hour));
-      const holding = setup(slowAnswer, 'slow');
-      await holding.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 + 1000) }));
-      expect(holding.ports.markSlow).not.toHaveBeenCalled();
-    });
+    it(
+      'keeps a webhook that stays slow in the slow lane with one write per half hold, not one per ' + 'delivery',
+      async () => {
+        const slowAnswer = { statusCode: 200, durationMs: 8000 };
+        const renewing = setup(slowAnswer, 'slow');
+        await renewing.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 - 1000) }));
+        expect(renewing.ports.markSlow).toHaveBeenCalledWith(expect.anything(), slowUntil(hour));
+        const holding = setup(slowAnswer, 'slow');
+        await holding.service.deliver(aTask(), aWebhook({ slowLaneUntil: slowUntil(hour / 2 + 1000) }));
+        expect(holding.ports.markSlow).not.toHaveBeenCalled();
+      },
+    );
 
     it('sends the retries of a webhook whose hold is over back to the fast lane', async () => {
       const { ports, service } = setup({ statusCode: 500, durationMs: 20 }, 'slow');
@@ -425,19 +441,23 @@ describe('Class: DeliveryService', () => {
       expect(ports.markSlow).not.toHaveBeenCalled();
     });
 
-    it('sends a delivery the fast lane gets for a slow webhook with an open breaker straight to its wait in the slow lane', async () => {
-      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
-      const result = await service.deliver(
-        aTask(),
-        aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }),
-      );
-      expect(result).toEqual({
-        decision: { action: 'postpone', untilMs: now.getTime() + 20_000 },
-        notices: [],
-        lane: 'slow',
-      });
-      expect(ports.send).not.toHaveBeenCalled();
-    });
+    it(
+      'sends a delivery the fast lane gets for a slow webhook with an open breaker straight to its wait in the slow ' +
+        'lane',
+      async () => {
+        const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+        const result = await service.deliver(
+          aTask(),
+          aWebhook({ slowLaneUntil: slowUntil(hour), nextProbeAt: slowUntil(20_000) }),
+        );
+        expect(result).toEqual({
+          decision: { action: 'postpone', untilMs: now.getTime() + 20_000 },
+          notices: [],
+          lane: 'slow',
+        });
+        expect(ports.send).not.toHaveBeenCalled();
+      },
+    );
 
     it('leaves the probe of a slow webhook to the slow lane, without claiming it in the fast lane', async () => {
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });

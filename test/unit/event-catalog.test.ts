@@ -65,30 +65,33 @@ describe('Module: event-catalog', () => {
     expect(catalog.isOperational('order.paid')).toBe(false);
   });
 
-  it("names the path and the rule of data that does not match its type's schema, and nothing for data that does", () => {
-    // Prepare
-    const catalog = createEventCatalog([ORDER_PAID], () => compileJsonSchema);
+  it(
+    "names the path and the rule of data that does not match its type's schema, and nothing for data that " + 'does',
+    () => {
+      // Prepare
+      const catalog = createEventCatalog([ORDER_PAID], () => compileJsonSchema);
 
-    // Act
-    const missing = catalog.schemaViolation('order.paid', { amount: 3 });
-    const negative = catalog.schemaViolation('order.paid', { orderId: 'o_2', amount: -1 });
-    const wrongType = catalog.schemaViolation('order.paid', { orderId: 7 });
+      // Act
+      const missing = catalog.schemaViolation('order.paid', { amount: 3 });
+      const negative = catalog.schemaViolation('order.paid', { orderId: 'o_2', amount: -1 });
+      const wrongType = catalog.schemaViolation('order.paid', { orderId: 7 });
 
-    // Assess
-    expect(catalog.schemaViolation('order.paid', { orderId: 'o_1', amount: 3 })).toBeUndefined();
-    expect(missing).toMatch(/^\/ required: .*orderId/);
-    expect(negative).toMatch(/^\/amount minimum: /);
-    expect(wrongType).toMatch(/^\/orderId type: /);
-    // a type without a schema takes any object
-    expect(
-      createEventCatalog([{ ...ORDER_PAID, schema: undefined }], () => compileJsonSchema).schemaViolation(
-        'order.paid',
-        { anything: true },
-      ),
-    ).toBeUndefined();
-    // without a validator (the API's routes), a catalog lists schemas and checks nothing
-    expect(createEventCatalog([ORDER_PAID], () => undefined).schemaViolation('order.paid', {})).toBeUndefined();
-  });
+      // Assess
+      expect(catalog.schemaViolation('order.paid', { orderId: 'o_1', amount: 3 })).toBeUndefined();
+      expect(missing).toMatch(/^\/ required: .*orderId/);
+      expect(negative).toMatch(/^\/amount minimum: /);
+      expect(wrongType).toMatch(/^\/orderId type: /);
+      // a type without a schema takes any object
+      expect(
+        createEventCatalog([{ ...ORDER_PAID, schema: undefined }], () => compileJsonSchema).schemaViolation(
+          'order.paid',
+          { anything: true },
+        ),
+      ).toBeUndefined();
+      // without a validator (the API's routes), a catalog lists schemas and checks nothing
+      expect(createEventCatalog([ORDER_PAID], () => undefined).schemaViolation('order.paid', {})).toBeUndefined();
+    },
+  );
 });
 
 describe("Module: event-catalog-file (a team's catalog, checked before it is used)", () => {

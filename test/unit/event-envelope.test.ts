@@ -35,7 +35,8 @@ describe('Function: parseEnvelope', () => {
 
   it('keeps data exactly: integers past 2^53, non-canonical numbers, __proto__ keys, U+FFFF', () => {
     const body =
-      '{"tenantId":"acme","id":"e1","type":"document.uploaded","data":{"big":12345678901234567890,"float":1.0,"__proto__":{"x":1},"odd":"\\uffff"}}';
+      '{"tenantId":"acme","id":"e1","type":"document.uploaded","data":{"big":12345678901234567890,"float":1.0,' +
+      '"__proto__":{"x":1},"odd":"\\uffff"}}';
     const result = parseEnvelope(body, 'm1');
     expect(result.ok).toBe(true);
     const payload = result.ok ? result.event.payload : '';

@@ -18,47 +18,51 @@ function setup() {
 
 describe('Class: EventLogService', () => {
   describe('Method: list', () => {
-    it("lists the tenant's events newest first with their deliveries counted by status; not yet attempted is pending", async () => {
-      // Prepare
-      const { stores, service } = setup();
-      stores.storedEvents.push(
-        anEvent({ eventId: 'evt_old', receivedAt: '2026-01-01T00:00:00.000Z', webhookIds: [W1, W2, W3] }),
-        anEvent({
-          eventId: 'evt_new',
-          receivedAt: '2026-01-02T00:00:00.000Z',
-          type: 'document.uploaded',
-          webhookIds: [],
-        }),
-        anEvent({ tenantId: 'other', eventId: 'evt_theirs' }),
-      );
-      stores.records.push(
-        aDeliveryRecord({ webhookId: W1, eventId: 'evt_old', status: 'delivered' }),
-        aDeliveryRecord({ webhookId: W2, eventId: 'evt_old', status: 'failed' }),
-      );
-
-      // Act
-      const page = await service.list('acme', {});
-
-      // Assess
-      expect(page).toEqual({
-        data: [
-          {
-            id: 'evt_new',
-            type: 'document.uploaded',
+    it(
+      "lists the tenant's events newest first with their deliveries counted by status; not yet attempted is " +
+        'pending',
+      async () => {
+        // Prepare
+        const { stores, service } = setup();
+        stores.storedEvents.push(
+          anEvent({ eventId: 'evt_old', receivedAt: '2026-01-01T00:00:00.000Z', webhookIds: [W1, W2, W3] }),
+          anEvent({
+            eventId: 'evt_new',
             receivedAt: '2026-01-02T00:00:00.000Z',
-            deliveryCounts: { pending: 0, delivered: 0, failed: 0, skipped: 0 },
-          },
-          {
-            id: 'evt_old',
-            type: 'verification.completed',
-            receivedAt: '2026-01-01T00:00:00.000Z',
-            deliveryCounts: { pending: 1, delivered: 1, failed: 1, skipped: 0 },
-          },
-        ],
-        hasMore: false,
-        nextCursor: null,
-      });
-    });
+            type: 'document.uploaded',
+            webhookIds: [],
+          }),
+          anEvent({ tenantId: 'other', eventId: 'evt_theirs' }),
+        );
+        stores.records.push(
+          aDeliveryRecord({ webhookId: W1, eventId: 'evt_old', status: 'delivered' }),
+          aDeliveryRecord({ webhookId: W2, eventId: 'evt_old', status: 'failed' }),
+        );
+
+        // Act
+        const page = await service.list('acme', {});
+
+        // Assess
+        expect(page).toEqual({
+          data: [
+            {
+              id: 'evt_new',
+              type: 'document.uploaded',
+              receivedAt: '2026-01-02T00:00:00.000Z',
+              deliveryCounts: { pending: 0, delivered: 0, failed: 0, skipped: 0 },
+            },
+            {
+              id: 'evt_old',
+              type: 'verification.completed',
+              receivedAt: '2026-01-01T00:00:00.000Z',
+              deliveryCounts: { pending: 1, delivered: 1, failed: 1, skipped: 0 },
+            },
+          ],
+          hasMore: false,
+          nextCursor: null,
+        });
+      },
+    );
 
     it('filters by type and pages with the cursor', async () => {
       const { stores, service } = setup();

@@ -49,44 +49,51 @@ const envelope = (id = 'evt_1', data: unknown = { verificationId: 'ver_1' }) =>
 const record = (messageId: string, body: string) => ({ messageId, body });
 
 describe('Class: FanOutService', () => {
-  it("queues one delivery per active webhook of the event's tenant subscribed to its type, then records the event", async () => {
-    // Prepare
-    const { ports, service } = setup();
+  it(
+    "queues one delivery per active webhook of the event's tenant subscribed to its type, then records the " + 'event',
+    async () => {
+      // Prepare
+      const { ports, service } = setup();
 
-    // Act
-    const report = await service.handleBatch([record('m1', envelope())]);
+      // Act
+      const report = await service.handleBatch([record('m1', envelope())]);
 
-    // Assess
-    expect(report).toEqual({ failedMessageIds: [], duplicates: [], quarantined: [] });
-    const queued = ports.queueDeliveries.mock.calls[0]![0];
-    expect(queued.map((delivery) => delivery.task.webhookId)).toEqual(['webhook_a', 'webhook_b']);
-    expect(queued[0]!.task).toMatchObject({
-      eventId: 'evt_1',
-      receivedAt,
-      payload: '{"id":"evt_1","type":"verification.completed","data":{"verificationId":"ver_1"}}',
-    });
-    expect(ports.recordCompleted).toHaveBeenCalledWith([
-      expect.objectContaining({ fromMessageId: 'm1', receivedAt, webhookIds: ['webhook_a', 'webhook_b'] }),
-    ]);
-    expect(ports.queueDeliveries.mock.invocationCallOrder[0]).toBeLessThan(
-      ports.recordCompleted.mock.invocationCallOrder[0]!,
-    );
-  });
+      // Assess
+      expect(report).toEqual({ failedMessageIds: [], duplicates: [], quarantined: [] });
+      const queued = ports.queueDeliveries.mock.calls[0]![0];
+      expect(queued.map((delivery) => delivery.task.webhookId)).toEqual(['webhook_a', 'webhook_b']);
+      expect(queued[0]!.task).toMatchObject({
+        eventId: 'evt_1',
+        receivedAt,
+        payload: '{"id":"evt_1","type":"verification.completed","data":{"verificationId":"ver_1"}}',
+      });
+      expect(ports.recordCompleted).toHaveBeenCalledWith([
+        expect.objectContaining({ fromMessageId: 'm1', receivedAt, webhookIds: ['webhook_a', 'webhook_b'] }),
+      ]);
+      expect(ports.queueDeliveries.mock.invocationCallOrder[0]).toBeLessThan(
+        ports.recordCompleted.mock.invocationCallOrder[0]!,
+      );
+    },
+  );
 
-  it('drops, and reports, an event whose fan-out completed before (a producer duplicate), and a repeat within the batch', async () => {
-    const { ports, service } = setup({ claims: { m1: { kind: 'completed' } } });
-    const report = await service.handleBatch([
-      record('m1', envelope('evt_done')),
-      record('m2', envelope('evt_new')),
-      record('m3', envelope('evt_new')),
-    ]);
-    expect(report.duplicates.map((duplicate) => duplicate.messageId)).toEqual(['m3', 'm1']);
-    expect(report.failedMessageIds).toEqual([]);
-    expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.eventId)).toEqual([
-      'evt_new',
-      'evt_new',
-    ]);
-  });
+  it(
+    'drops, and reports, an event whose fan-out completed before (a producer duplicate), and a repeat within the ' +
+      'batch',
+    async () => {
+      const { ports, service } = setup({ claims: { m1: { kind: 'completed' } } });
+      const report = await service.handleBatch([
+        record('m1', envelope('evt_done')),
+        record('m2', envelope('evt_new')),
+        record('m3', envelope('evt_new')),
+      ]);
+      expect(report.duplicates.map((duplicate) => duplicate.messageId)).toEqual(['m3', 'm1']);
+      expect(report.failedMessageIds).toEqual([]);
+      expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.eventId)).toEqual([
+        'evt_new',
+        'evt_new',
+      ]);
+    },
+  );
 
   it('retries, never drops, an event another message is fanning out right now', async () => {
     const { ports, service } = setup({ claims: { m1: { kind: 'busy' } } });
@@ -106,33 +113,39 @@ describe('Class: FanOutService', () => {
     expect(report.failedMessageIds).toEqual([]);
   });
 
-  it('does not record an event whose deliveries the queue did not all take, so any later message fans it out again', async () => {
-    const { ports, service } = setup();
-    ports.queueDeliveries.mockImplementation(async (deliveries) => ({
-      unsent: new Set(
-        deliveries.filter((delivery) => delivery.fromMessageId === 'm1' && delivery.task.webhookId === 'webhook_b'),
-      ),
-      refused: new Map(),
-    }));
-    const report = await service.handleBatch([record('m1', envelope('evt_1')), record('m2', envelope('evt_2'))]);
-    expect(report.failedMessageIds).toEqual(['m1']);
-    expect(ports.recordCompleted.mock.calls[0]![0].map((event) => event.fromMessageId)).toEqual(['m2']);
-    // the half that was queued is remembered, so the retry does not send it again
-    expect(ports.rememberQueued).toHaveBeenCalledWith([
-      { event: expect.objectContaining({ id: 'evt_1' }), webhookIds: ['webhook_a'] },
-    ]);
-  });
+  it(
+    'does not record an event whose deliveries the queue did not all take, so any later message fans it out ' + 'again',
+    async () => {
+      const { ports, service } = setup();
+      ports.queueDeliveries.mockImplementation(async (deliveries) => ({
+        unsent: new Set(
+          deliveries.filter((delivery) => delivery.fromMessageId === 'm1' && delivery.task.webhookId === 'webhook_b'),
+        ),
+        refused: new Map(),
+      }));
+      const report = await service.handleBatch([record('m1', envelope('evt_1')), record('m2', envelope('evt_2'))]);
+      expect(report.failedMessageIds).toEqual(['m1']);
+      expect(ports.recordCompleted.mock.calls[0]![0].map((event) => event.fromMessageId)).toEqual(['m2']);
+      // the half that was queued is remembered, so the retry does not send it again
+      expect(ports.rememberQueued).toHaveBeenCalledWith([
+        { event: expect.objectContaining({ id: 'evt_1' }), webhookIds: ['webhook_a'] },
+      ]);
+    },
+  );
 
-  it('sends, on a retry, only the deliveries an earlier try did not queue, and records the event with all of them', async () => {
-    const { ports, service } = setup({
-      claims: { m1: { kind: 'claimed', receivedAt, queuedWebhookIds: ['webhook_a'] } },
-    });
-    await service.handleBatch([record('m1', envelope('evt_1'))]);
-    expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.webhookId)).toEqual(['webhook_b']);
-    expect(ports.recordCompleted).toHaveBeenCalledWith([
-      expect.objectContaining({ webhookIds: ['webhook_a', 'webhook_b'] }),
-    ]);
-  });
+  it(
+    'sends, on a retry, only the deliveries an earlier try did not queue, and records the event with all of ' + 'them',
+    async () => {
+      const { ports, service } = setup({
+        claims: { m1: { kind: 'claimed', receivedAt, queuedWebhookIds: ['webhook_a'] } },
+      });
+      await service.handleBatch([record('m1', envelope('evt_1'))]);
+      expect(ports.queueDeliveries.mock.calls[0]![0].map((delivery) => delivery.task.webhookId)).toEqual(['webhook_b']);
+      expect(ports.recordCompleted).toHaveBeenCalledWith([
+        expect.objectContaining({ webhookIds: ['webhook_a', 'webhook_b'] }),
+      ]);
+    },
+  );
 
   it('quarantines poison with its reason and reads nothing for it, while its batch-mates go through', async () => {
     const { ports, service } = setup();

@@ -16,7 +16,8 @@ describe('docs/openapi.yaml', () => {
     expect(readFileSync(DESCRIPTION, 'utf8')).toBe(openApiYaml());
   });
 
-  it('has its typed client in step: client/webhooks-api.ts is what the generator makes of it (npm run openapi)', async () => {
+  it('has its typed client in step: client/webhooks-api.ts is what the generator makes of it (npm run ' +
+    'openapi)', async () => {
     expect(readFileSync(new URL('../../client/webhooks-api.ts', import.meta.url), 'utf8')).toBe(
       await generateClient(DESCRIPTION.pathname),
     );

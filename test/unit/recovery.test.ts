@@ -103,26 +103,29 @@ describe('RecoveryService.start', () => {
     expect(jobs).toEqual([]);
   });
 
-  it('refuses a second recovery of a webhook while the first runs (409 naming it), and starts one once it ended', async () => {
-    // Prepare
-    const lockState = memoryLocks();
-    const { service, jobs } = recoveryService(webhook, lockState);
-    const first = await service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' });
+  it(
+    'refuses a second recovery of a webhook while the first runs (409 naming it), and starts one once it ' + 'ended',
+    async () => {
+      // Prepare
+      const lockState = memoryLocks();
+      const { service, jobs } = recoveryService(webhook, lockState);
+      const first = await service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' });
 
-    // Act
-    const second = service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' });
+      // Act
+      const second = service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' });
 
-    // Assess
-    await expect(second).rejects.toMatchObject({
-      code: 'recovery_in_progress',
-      message: expect.stringContaining(first.recoveryId),
-    });
-    expect(jobs).toHaveLength(1);
-    await lockState.locks.release('acme', webhook.id, first.recoveryId);
-    await expect(service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' })).resolves.toMatchObject({
-      recoveryId: expect.stringMatching(/^rcv_/),
-    });
-  });
+      // Assess
+      await expect(second).rejects.toMatchObject({
+        code: 'recovery_in_progress',
+        message: expect.stringContaining(first.recoveryId),
+      });
+      expect(jobs).toHaveLength(1);
+      await lockState.locks.release('acme', webhook.id, first.recoveryId);
+      await expect(service.start('acme', webhook.id, { since: '2026-03-01T00:00:00Z' })).resolves.toMatchObject({
+        recoveryId: expect.stringMatching(/^rcv_/),
+      });
+    },
+  );
 
   it('accepts since exactly 14 days back', async () => {
     // Prepare
@@ -227,95 +230,104 @@ async function runRecovery(
 const at = (index: number) => new Date(Date.parse('2026-02-25T00:00:00.000Z') + index * 1000).toISOString();
 
 describe('RecoveryWorker', () => {
-  it('queues every failed delivery of the window once, as a manual attempt with the stored payload, page after page', async () => {
-    // Prepare: 250 deliveries, every other one failed, plus failures outside the window and of another tenant
-    const records = Array.from({ length: 250 }, (_, index) =>
-      aDeliveryRecord({
+  it(
+    'queues every failed delivery of the window once, as a manual attempt with the stored payload, page after ' +
+      'page',
+    async () => {
+      // Prepare: 250 deliveries, every other one failed, plus failures outside the window and of another tenant
+      const records = Array.from({ length: 250 }, (_, index) =>
+        aDeliveryRecord({
+          tenantId: 'acme',
+          webhookId: webhook.id,
+          eventId: `evt_${index}`,
+          status: index % 2 ? 'failed' : 'delivered',
+          createdAt: at(index),
+        }),
+      );
+      const outside = [
+        aDeliveryRecord({
+          webhookId: webhook.id,
+          eventId: 'evt_before',
+          status: 'failed',
+          createdAt: '2026-02-19T23:59:59.999Z',
+        }),
+        aDeliveryRecord({
+          webhookId: webhook.id,
+          eventId: 'evt_after',
+          status: 'failed',
+          createdAt: '2026-03-01T00:00:00.001Z',
+        }),
+        aDeliveryRecord({
+          tenantId: 'intruder',
+          webhookId: webhook.id,
+          eventId: 'evt_intruder',
+          status: 'failed',
+          createdAt: at(5),
+        }),
+      ];
+      const events = [...records, ...outside].map((record) =>
+        anEvent({
+          tenantId: record.tenantId,
+          eventId: record.eventId,
+          receivedAt: record.createdAt,
+          expiresAt: NOW.getTime() / 1000 + 3600,
+        }),
+      );
+
+      // Act
+      const { queued, reports, lockHeld, recoveryId } = await runRecovery(
+        memoryStore([...records, ...outside], events),
+      );
+
+      // Assess
+      const failedIds = records.filter((record) => record.status === 'failed').map((record) => record.eventId);
+      expect(queued.map((task) => task.eventId).sort()).toEqual([...failedIds].sort());
+      expect(queued[0]).toEqual({
         tenantId: 'acme',
         webhookId: webhook.id,
-        eventId: `evt_${index}`,
-        status: index % 2 ? 'failed' : 'delivered',
-        createdAt: at(index),
-      }),
-    );
-    const outside = [
-      aDeliveryRecord({
-        webhookId: webhook.id,
-        eventId: 'evt_before',
-        status: 'failed',
-        createdAt: '2026-02-19T23:59:59.999Z',
-      }),
-      aDeliveryRecord({
-        webhookId: webhook.id,
-        eventId: 'evt_after',
-        status: 'failed',
-        createdAt: '2026-03-01T00:00:00.001Z',
-      }),
-      aDeliveryRecord({
-        tenantId: 'intruder',
-        webhookId: webhook.id,
-        eventId: 'evt_intruder',
-        status: 'failed',
-        createdAt: at(5),
-      }),
-    ];
-    const events = [...records, ...outside].map((record) =>
-      anEvent({
-        tenantId: record.tenantId,
-        eventId: record.eventId,
-        receivedAt: record.createdAt,
-        expiresAt: NOW.getTime() / 1000 + 3600,
-      }),
-    );
+        eventId: 'evt_1',
+        eventType: 'verification.completed',
+        receivedAt: at(1),
+        payload: events.find((event) => event.eventId === 'evt_1')!.payload,
+        trigger: 'manual',
+        recoveryId,
+      });
+      // 251 delivery records in the window (one of another tenant): three pages of at most 100
+      expect(reports.map((report) => report.continued)).toEqual([true, true, false]);
+      // the last page lets the webhook be recovered again
+      expect(lockHeld).toBe(false);
+    },
+  );
 
-    // Act
-    const { queued, reports, lockHeld, recoveryId } = await runRecovery(memoryStore([...records, ...outside], events));
+  it(
+    'queues each failed delivery once per recovery, even when a page is run twice (a crash after ' + 'queueing)',
+    async () => {
+      // Prepare
+      const records = [0, 1, 2].map((index) =>
+        aDeliveryRecord({
+          tenantId: 'acme',
+          webhookId: webhook.id,
+          eventId: `evt_twice_${index}`,
+          status: 'failed',
+          createdAt: at(index),
+        }),
+      );
+      const events = records.map((record) =>
+        anEvent({
+          tenantId: 'acme',
+          eventId: record.eventId,
+          receivedAt: record.createdAt,
+          expiresAt: NOW.getTime() / 1000 + 3600,
+        }),
+      );
 
-    // Assess
-    const failedIds = records.filter((record) => record.status === 'failed').map((record) => record.eventId);
-    expect(queued.map((task) => task.eventId).sort()).toEqual([...failedIds].sort());
-    expect(queued[0]).toEqual({
-      tenantId: 'acme',
-      webhookId: webhook.id,
-      eventId: 'evt_1',
-      eventType: 'verification.completed',
-      receivedAt: at(1),
-      payload: events.find((event) => event.eventId === 'evt_1')!.payload,
-      trigger: 'manual',
-      recoveryId,
-    });
-    // 251 delivery records in the window (one of another tenant): three pages of at most 100
-    expect(reports.map((report) => report.continued)).toEqual([true, true, false]);
-    // the last page lets the webhook be recovered again
-    expect(lockHeld).toBe(false);
-  });
+      // Act
+      const { queued } = await runRecovery(memoryStore(records, events), webhook, { replayFirstPage: true });
 
-  it('queues each failed delivery once per recovery, even when a page is run twice (a crash after queueing)', async () => {
-    // Prepare
-    const records = [0, 1, 2].map((index) =>
-      aDeliveryRecord({
-        tenantId: 'acme',
-        webhookId: webhook.id,
-        eventId: `evt_twice_${index}`,
-        status: 'failed',
-        createdAt: at(index),
-      }),
-    );
-    const events = records.map((record) =>
-      anEvent({
-        tenantId: 'acme',
-        eventId: record.eventId,
-        receivedAt: record.createdAt,
-        expiresAt: NOW.getTime() / 1000 + 3600,
-      }),
-    );
-
-    // Act
-    const { queued } = await runRecovery(memoryStore(records, events), webhook, { replayFirstPage: true });
-
-    // Assess
-    expect(queued.map((task) => task.eventId)).toEqual(['evt_twice_0', 'evt_twice_1', 'evt_twice_2']);
-  });
+      // Assess
+      expect(queued.map((task) => task.eventId)).toEqual(['evt_twice_0', 'evt_twice_1', 'evt_twice_2']);
+    },
+  );
 
   it("waits, queueing nothing, while the tenant's hourly budget of manual attempts is spent", async () => {
     // Prepare

@@ -21,14 +21,17 @@ beforeEach(() => {
 });
 
 describe('Function: startMoveTask (replay on AWS)', () => {
-  it('names the queue it is told as the destination, since SQS knows no source for dead letters the functions sent', async () => {
-    const handle = await startMoveTask(new SQSClient({}), url('deliveries-dlq'), url('deliveries'));
-    expect(handle).toBe('task-1');
-    expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]!.args[0].input).toEqual({
-      SourceArn: arn('deliveries-dlq'),
-      DestinationArn: arn('deliveries'),
-    });
-  });
+  it(
+    'names the queue it is told as the destination, since SQS knows no source for dead letters the functions ' + 'sent',
+    async () => {
+      const handle = await startMoveTask(new SQSClient({}), url('deliveries-dlq'), url('deliveries'));
+      expect(handle).toBe('task-1');
+      expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]!.args[0].input).toEqual({
+        SourceArn: arn('deliveries-dlq'),
+        DestinationArn: arn('deliveries'),
+      });
+    },
+  );
 
   it("replays into the DLQ's only source queue when none is named", async () => {
     sqs.on(ListDeadLetterSourceQueuesCommand, { QueueUrl: url('events-dlq') }).resolves({ queueUrls: [url('events')] });

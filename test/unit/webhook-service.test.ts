@@ -209,24 +209,27 @@ describe('Class: WebhookService', () => {
   describe('Method: rotateSecret', () => {
     const now = new Date('2026-01-01T00:00:00Z');
 
-    it('keeps the old secret as previousSecret for the grace period (default one day) and returns the new one', async () => {
-      // Prepare
-      const { service, store } = setup();
-      const { id, secret: old } = await service.create('acme', body);
+    it(
+      'keeps the old secret as previousSecret for the grace period (default one day) and returns the new ' + 'one',
+      async () => {
+        // Prepare
+        const { service, store } = setup();
+        const { id, secret: old } = await service.create('acme', body);
 
-      // Act
-      const rotated = await service.rotateSecret('acme', id, {});
+        // Act
+        const rotated = await service.rotateSecret('acme', id, {});
 
-      // Assess
-      expect(rotated.secret).toMatch(/^whsec_/);
-      expect(rotated.secret).not.toBe(old);
-      expect(rotated).not.toHaveProperty('previousSecret');
-      expect(store.webhooks[0]).toMatchObject({
-        secret: rotated.secret,
-        previousSecret: old,
-        previousSecretExpiresAt: new Date(now.getTime() + 86_400_000).toISOString(),
-      });
-    });
+        // Assess
+        expect(rotated.secret).toMatch(/^whsec_/);
+        expect(rotated.secret).not.toBe(old);
+        expect(rotated).not.toHaveProperty('previousSecret');
+        expect(store.webhooks[0]).toMatchObject({
+          secret: rotated.secret,
+          previousSecret: old,
+          previousSecretExpiresAt: new Date(now.getTime() + 86_400_000).toISOString(),
+        });
+      },
+    );
 
     it('takes a given secret, and with a grace period of 0 keeps no previous secret', async () => {
       const { service, store } = setup();
