@@ -381,6 +381,20 @@ export interface DestinationPolicy {
   };
 }
 
+/** A webhook's ed25519 public keys, current first */
+export interface PublicKeys {
+  webhookId: string;
+  data: {
+    /** whpk_ + base64 of 32 bytes: verifies v1a entries of webhook-signature */
+    publicKey: string;
+    /**
+     * a rotated key: it stops signing then; null for the current key
+     * @format date-time
+     */
+    expiresAt: string | null;
+  }[];
+}
+
 export interface CreateWebhookPayload {
   /** absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses */
   url?: string;
@@ -617,6 +631,8 @@ export interface RotateWebhookSecretPayload {
 }
 
 export type RotateWebhookSecretData = Webhook;
+
+export type GetPublicKeysData = PublicKeys;
 
 export type VerifyWebhookData = Webhook;
 
@@ -1264,6 +1280,38 @@ export class Api<
         body: data,
         secure: true,
         type: ContentType.Json,
+        format: "json",
+        ...params,
+      }),
+
+    /**
+     * @description Public: receivers fetch the keys that verify v1a signatures without an API key. Only public keys; a webhook without an ed25519 key and one that does not exist are both 404. May be cached for a minute (Cache-Control).
+     *
+     * @name GetPublicKeys
+     * @summary A webhook's ed25519 public keys, for its receivers (no credential needed)
+     * @request GET:/v2/webhooks/{webhookId}/public-keys
+     */
+    getPublicKeys: (webhookId: string, params: RequestParams = {}) =>
+      this.request<
+        GetPublicKeysData,
+        | (Error & {
+            error?: {
+              code?: "not_found";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+      >({
+        path: `/v2/webhooks/${webhookId}/public-keys`,
+        method: "GET",
         format: "json",
         ...params,
       }),

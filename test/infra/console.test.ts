@@ -32,10 +32,17 @@ describe('Construct: Console', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     }
   });
 
-  it('leaves every API route behind the authorizer', () => {
-    const apiMethods = methods.filter((method) => !method.route.includes(' /console'));
-    expect(apiMethods.length).toBeGreaterThan(5);
-    for (const method of apiMethods) expect(method.properties.AuthorizationType).toBe('CUSTOM');
+  it('leaves every tenant route behind the authorizer, every /admin one behind IAM, and only public-keys open', () => {
+    const authorizationOf = (route: string) =>
+      route.includes(' /console')
+        ? 'NONE'
+        : route.includes(' /admin/')
+          ? 'AWS_IAM'
+          : route.endsWith('/public-keys')
+            ? 'NONE'
+            : 'CUSTOM';
+    expect(methods.filter((method) => authorizationOf(method.route) === 'CUSTOM').length).toBeGreaterThan(5);
+    for (const method of methods) expect(method.properties.AuthorizationType).toBe(authorizationOf(method.route));
   });
 
   it('ships the built console in a layer the function reads, and grants the function nothing but its logs', () => {

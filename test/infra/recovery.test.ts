@@ -146,6 +146,10 @@ describe('Construct: Api, the queues routes send to', { timeout: STEP_TIMEOUT_MS
 
     // Assess
     expect(sending).toEqual({
+      // endpoint verification's first challenge (docs/design.md §18)
+      CreateWebhook: ['deliveries'],
+      UpdateWebhook: ['deliveries'],
+      VerifyWebhook: ['deliveries'],
       RetryDelivery: ['deliveries'],
       TestWebhook: ['platformEvents'],
       RecoverDeliveries: ['recoveries'],

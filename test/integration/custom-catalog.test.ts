@@ -95,6 +95,8 @@ describe("A team's event catalog with JSON Schemas, in JWT mode", () => {
       'delivery.exhausted',
       'webhook.certificate_expiring',
       'delivery.recovered',
+      'webhook.verified',
+      'webhook.verification_failed',
     ]);
     expect(response.body.data[0]).toEqual({ ...CATALOG[0], operational: false });
     expect(response.body.data[1].schema).toBeUndefined();

@@ -140,6 +140,12 @@ const exchanges = (): Exchange[] => [
   },
   { method: 'GET', path: `/v2/webhooks/${ids.webhook}/public-keys`, status: 200, key: null },
   { method: 'GET', path: `/v2/webhooks/${missingWebhook}/public-keys`, status: 404, key: null },
+  {
+    method: 'GET',
+    path: `/v2/destination-policy?type=sqs&arn=${encodeURIComponent('arn:aws:sqs:eu-west-1:222222222222:orders')}`,
+    status: 200,
+  },
+  { method: 'GET', path: '/v2/destination-policy?type=queue&arn=x', status: 400 },
   { method: 'GET', path: '/v2/event-types', status: 200 },
   { method: 'GET', path: '/v2/event-types', status: 401, key: null },
   { method: 'GET', path: `/v2/webhooks/${ids.webhook}/deliveries?status=failed`, status: 200 },
@@ -211,7 +217,8 @@ describe('The local API against docs/openapi.yaml', () => {
   });
 
   it('has exercised every route with its success and at least one error', () => {
-    for (const route of ROUTES) {
+    // the admin surface has its own description (docs/openapi-admin.yaml) and its own tests (admin-api, admin-client)
+    for (const route of ROUTES.filter((candidate) => candidate.surface === 'tenant')) {
       const operationId = route.name[0]!.toLowerCase() + route.name.slice(1);
       const statuses = [...answered]
         .filter((entry) => entry.startsWith(`${operationId} `))

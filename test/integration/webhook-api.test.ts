@@ -37,6 +37,9 @@ describe('POST /v2/webhooks', () => {
     expect(response.body).toEqual({
       id: expect.stringMatching(/^webhook_[0-9A-Z]{26}$/),
       url: validBody.url,
+      destination: null,
+      auth: null,
+      tls: null,
       headers: {},
       throttleRate: null,
       ordering: 'none',

@@ -159,7 +159,7 @@ function operationObject(route: Route, path: string, operation: Operation) {
 export function openApiDocument(surface: Surface = 'tenant') {
   const paths: Record<string, Record<string, unknown>> = {};
   const mounts = routeMounts(ROUTES).filter(({ authorization }) =>
-    surface === 'tenant' ? authorization === 'CUSTOM' : authorization === 'AWS_IAM',
+    surface === 'tenant' ? authorization !== 'AWS_IAM' : authorization === 'AWS_IAM',
   );
   for (const { route, path } of mounts) {
     const operation = OPERATIONS[route.name];
