@@ -373,7 +373,7 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
           .filter((report) => report.calls === 0)
           .map((report) => constructPath(platform.assembly.template, report.functionId))
           .sort(),
-      ).toEqual(['Api/ListEventTypes', 'Console/Serve']);
+      ).toEqual(['Api/GetDestinationPolicy', 'Api/ListEventTypes', 'Console/Serve']);
     });
 
     it(

@@ -59,8 +59,14 @@ export const UNUSED_GRANTS: Record<string, string> = {
     "Queues a new webhook's first verification challenge; with verification off nothing is queued.",
   'Api/UpdateWebhook sqs:SendMessage Delivery/DeliveriesQueue':
     'Queues the first verification challenge of a new URL; with verification off nothing is queued.',
-  'Api/UpdateWebhook dynamodb:GetItem Storage/Table TENANT#*':
-    'Read only when a PUT gives a url, to start verification again when it differs; the suite changes no URL.',
+  // AWS destinations (docs/design.md §17): locally the SQS and SNS endpoints are fauxqs and no role is assumed
+  '* sts:AssumeRole Destinations/DestinationsRole':
+    'The deliver lanes assume the DestinationsRole, tagged with the tenant, only for a webhook with an AWS ' +
+    'destination on AWS; the artifact platform sends to fauxqs without a session (AWS_ENDPOINT_URL_SQS is set).',
+  '* sts:TagSession Destinations/DestinationsRole': 'As sts:AssumeRole: the session tag rides on the same call.',
+  'Api/UpdateWebhook dynamodb:GetItem Storage/Table TENANTS':
+    "The tenant's limits (docs/design.md §16) are read only when an update changes events or throttleRate; the " +
+    "suite's updates change neither.",
   'Api/VerifyWebhook dynamodb:UpdateItem Storage/Table TENANT#*':
     'Starts a new verification run; with verification off the route reads the webhook and answers 409 verification_off.',
   'Api/VerifyWebhook sqs:SendMessage Delivery/DeliveriesQueue':
