@@ -11,8 +11,6 @@ import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
 import type { EndpointCredentials } from './endpoint-credentials';
 
-export { USER_AGENT };
-
 /**
  * A webhook's URL: the delivery is signed afresh (Standard Webhooks headers) and POSTed through the SSRF-guarded
  * client, and the answer classified.
