@@ -137,7 +137,8 @@ export class Api extends Construct {
 
     const routeEnvironment = {
       ...sharedEnvironment(config),
-      ...settingsEnvironment(config, ['maxWebhooksPerTenant', 'endpointVerification']),
+      // the retry schedule: a tenant's own retention must still hold it (the admin API checks it)
+      ...settingsEnvironment(config, ['maxWebhooksPerTenant', 'endpointVerification', 'retryScheduleSeconds']),
     };
     const functionsByRoute = new Map(
       ROUTES.map((route) => {

@@ -4,11 +4,21 @@ import { documentClient } from '../adapters/dynamo-client';
 import { DynamoTenantRepository } from '../adapters/tenant-repository';
 import { ApiKeyService } from '../core/api-key-service';
 import { TenantService } from '../core/tenant-service';
+import { ORDERED_DELIVERIES_QUEUE } from '../platform-settings';
 import { eventLogService } from './log-services-instance';
 
 const config = loadConfig();
 const tenants = new DynamoTenantRepository(documentClient, config.TABLE_NAME);
 
 /** The operator plane's services (docs/design.md §16), built once per container from the environment. */
-export const tenantService = new TenantService({ store: tenants, footprint: tenants, events: eventLogService });
+export const tenantService = new TenantService({
+  store: tenants,
+  footprint: tenants,
+  events: eventLogService,
+  deployment: {
+    retryScheduleSeconds: config.RETRY_SCHEDULE_SECONDS,
+    eventRetentionDays: config.EVENT_RETENTION_DAYS,
+    orderedMaxReceiveCount: ORDERED_DELIVERIES_QUEUE.maxReceiveCount,
+  },
+});
 export const apiKeyService = new ApiKeyService(new DynamoApiKeyRepository(documentClient, config.TABLE_NAME));

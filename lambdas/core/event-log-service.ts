@@ -12,7 +12,7 @@ import { NotFoundError } from './errors';
 import { EVENT_ID_PATTERN } from './ids';
 import { parseExact } from './json-text';
 import { eventListQuerySchema, logPageQuery, toPage, type Page } from './log-queries';
-import type { LogServiceOptions } from './delivery-log-service';
+import { retentionDaysOf, type LogServiceOptions } from './delivery-log-service';
 import { parseOrThrow } from './validation';
 
 /** An event in the tenant's list (docs/design.md §6c). */
@@ -43,7 +43,8 @@ export class EventLogService {
 
   async list(tenantId: string, query: unknown): Promise<Page<EventSummary>> {
     const { type, ...window } = parseOrThrow(eventListQuerySchema, query, 'query');
-    const pageQuery = logPageQuery(window, { now: this.now(), retentionDays: this.options.retentionDays });
+    const retentionDays = await retentionDaysOf(this.options, tenantId);
+    const pageQuery = logPageQuery(window, { now: this.now(), retentionDays });
     const page = await this.options.events.list(tenantId, { ...pageQuery, type });
     const deliveries = await this.deliveriesOf(page.items, { statusOnly: true });
     return toPage(page, (event) => ({

@@ -5,7 +5,14 @@ import { NotFoundError } from './errors';
 import type { EventLogService } from './event-log-service';
 import type { Page } from './log-queries';
 import { TENANT_ID_PATTERN } from './api-keys';
-import { assertTenantId, putTenantSchema, type Tenant, type TenantSettings } from './tenants';
+import {
+  assertDeliverySettingsFit,
+  assertTenantId,
+  putTenantSchema,
+  type DeploymentDeliverySettings,
+  type Tenant,
+  type TenantSettings,
+} from './tenants';
 import { parseOrThrow } from './validation';
 import { listQuerySchema } from './webhook-schemas';
 import * as z from 'zod/mini';
@@ -14,7 +21,10 @@ import * as z from 'zod/mini';
 export interface TenantStore {
   /** Strongly consistent: a setting binds from the next request after the answer that changed it. */
   get(tenantId: string): Promise<Tenant | undefined>;
-  /** Creates or replaces the given fields; `created` when there was no item before. */
+  /**
+   * Creates or replaces the given fields; `created` when there was no item before. New settings and the copy of
+   * their delivery part that fan-out reads (TenantDeliverySettings) are written together, before the answer.
+   */
   put(
     tenantId: string,
     changes: { name?: string; settings?: TenantSettings },
@@ -54,6 +64,8 @@ export class TenantService {
       store: TenantStore;
       footprint: TenantFootprint;
       events: Pick<EventLogService, 'list'>;
+      /** What a tenant's retry schedule and retention must fit with. */
+      deployment: DeploymentDeliverySettings;
       now?: () => Date;
     },
   ) {
@@ -63,6 +75,7 @@ export class TenantService {
   async put(tenantId: string | undefined, body: unknown): Promise<{ tenant: Tenant; created: boolean }> {
     const id = assertTenantId(tenantId);
     const changes = parseOrThrow(putTenantSchema, body ?? {}, 'tenant');
+    if (changes.settings) assertDeliverySettingsFit(changes.settings, this.options.deployment);
     return this.options.store.put(id, changes, this.now().toISOString());
   }
 

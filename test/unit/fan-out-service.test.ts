@@ -36,7 +36,7 @@ function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefin
   const service = new FanOutService(
     {
       events: { claim, rememberQueued, recordCompleted },
-      webhooks: { of: webhooksOf },
+      tenants: { of: async (tenantId) => ({ webhooks: await webhooksOf(tenantId), delivery: {} }) },
       queues: { queueDeliveries, quarantine },
     },
     maxMessageBytes,
