@@ -51,7 +51,9 @@ export const SETTING_SCHEMAS = {
   allowHttpUrls: flag,
   maxWebhooksPerTenant: wholeNumber(1),
   retryScheduleSeconds: secondsList,
-  eventRetentionDays: wholeNumber(1).check(z.lte(MAX_EVENT_RETENTION_DAYS, `must be at most ${MAX_EVENT_RETENTION_DAYS} days`)),
+  eventRetentionDays: wholeNumber(1).check(
+    z.lte(MAX_EVENT_RETENTION_DAYS, `must be at most ${MAX_EVENT_RETENTION_DAYS} days`),
+  ),
   autoDisableAfterSeconds: positive,
   breakerFailureThreshold: wholeNumber(1),
   breakerProbeInitialSeconds: positive,

@@ -27,7 +27,8 @@ export interface LogServiceOptions {
 /** The retention that binds a tenant's log: its own, else the deployment's. */
 export async function retentionDaysOf(
   options: Pick<LogServiceOptions, 'retentionDays' | 'tenantRetentionDays'>,
-  tenantId: string): Promise<number> {
+  tenantId: string,
+): Promise<number> {
   return (await options.tenantRetentionDays?.(tenantId)) ?? options.retentionDays;
 }
 

@@ -36,7 +36,10 @@ export interface TenantSettings {
  */
 export type TenantDeliverySettings = Pick<TenantSettings, 'retryScheduleSeconds' | 'eventRetentionDays'>;
 
-export function deliverySettingsOf({ retryScheduleSeconds, eventRetentionDays }: TenantSettings): TenantDeliverySettings {
+export function deliverySettingsOf({
+  retryScheduleSeconds,
+  eventRetentionDays,
+}: TenantSettings): TenantDeliverySettings {
   return {
     ...(retryScheduleSeconds ? { retryScheduleSeconds } : {}),
     ...(eventRetentionDays ? { eventRetentionDays } : {}),
