@@ -6,9 +6,9 @@ import {
   type Tenant,
   type TenantLimits,
   type TenantSettings,
-} from '../core/tenants';
+} from '../core/access/tenants';
 import { DELIVERY_SETTINGS_ATTRIBUTE } from './webhooks-version';
-import type { TenantFootprint, TenantStore } from '../core/tenant-service';
+import type { TenantFootprint, TenantStore } from '../core/access/tenant-service';
 import { keys } from './table-keys';
 
 type TenantItem = Tenant & { pk: string; sk: string };

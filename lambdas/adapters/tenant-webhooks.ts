@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { TenantForFanOut } from '../core/fan-out-service';
-import type { Webhook } from '../core/webhook';
+import type { TenantForFanOut } from '../core/events/fan-out-service';
+import type { Webhook } from '../core/webhooks/webhook';
 import type { DynamoWebhookRepository } from './webhook-repository';
 
 /** Webhooks a fan-out container keeps at most, over all tenants (100 per tenant at most): a few MB. */

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TenantDeliverySettings } from '../core/tenants';
+import type { TenantDeliverySettings } from '../core/access/tenants';
 import { keys } from './table-keys';
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryTasks, parseDeliveryTask, serializeTask } from '../../lambdas/core/delivery';
-import { ValidationError } from '../../lambdas/core/errors';
-import { parseEnvelope } from '../../lambdas/core/event-envelope';
+import { deliveryTasks, parseDeliveryTask, serializeTask } from '../../lambdas/core/delivery/delivery';
+import { ValidationError } from '../../lambdas/core/shared/errors';
+import { parseEnvelope } from '../../lambdas/core/events/event-envelope';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, ORDERED_DELIVERIES_QUEUE } from '../../lambdas/platform-settings';
-import { TenantService, type TenantStore } from '../../lambdas/core/tenant-service';
+import { TenantService, type TenantStore } from '../../lambdas/core/access/tenant-service';
 import { aTask, aWebhook } from '../helpers/factories';
 
 const deployment = {
