@@ -47,3 +47,11 @@ export function templateIamCheck({
     return (await allowsInvoke({ template, resolve, accountId }, roleId, methodArn)) ? undefined : 'ACCESS_DENIED';
   };
 }
+
+/** The roles of the template whose policies grant some `execute-api:Invoke` (what `grantAdmin` writes). */
+export function adminRoles(template: StackTemplate): string[] {
+  return resourcesOfType(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.PolicyDocument).includes('execute-api:Invoke'))
+    .flatMap(([, policy]) => (policy.Properties?.Roles as { Ref?: string }[] | undefined) ?? [])
+    .flatMap((role) => (role.Ref ? [role.Ref] : []));
+}
