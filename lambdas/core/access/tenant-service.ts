@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import type { DeliveryStatus } from '../delivery/delivery';
-import { DELIVERY_STATUSES } from '../log/delivery-log';
+import { DELIVERY_STATUSES } from '../delivery/delivery';
 import { NotFoundError } from '../shared/errors';
 import type { EventLogService } from '../log/event-log-service';
 import type { Page } from '../log/log-queries';
@@ -9,6 +9,7 @@ import { assertTenantId, putTenantSchema, type Tenant, type TenantSettings } fro
 import { parseOrThrow } from '../shared/validation';
 import { listQuerySchema } from '../webhooks/webhook-schemas';
 import * as z from 'zod/mini';
+import type { TenantDetailSchema } from './access-resources';
 
 /** Owner of the tenant items (`TENANTS` / `TENANT#<id>`). */
 export interface TenantStore {
@@ -29,13 +30,7 @@ export interface TenantFootprint {
   hasApiKeys(tenantId: string): Promise<boolean>;
 }
 
-export interface TenantDetail extends Tenant {
-  /** No tenant item: a tenant from before tenants were things, with the default settings. */
-  implicit: boolean;
-  webhookCount: number;
-  /** Deliveries of the events received in the last 24 h, by status; `complete` is false past the pages counted. */
-  deliveriesLast24h: { counts: Record<DeliveryStatus, number>; complete: boolean };
-}
+export type TenantDetail = z.infer<typeof TenantDetailSchema>;
 
 /** How many pages of events (100 each) the 24-hour counts read at most: a bound on one admin request. */
 export const MAX_EVENT_PAGES_COUNTED = 10;

@@ -118,7 +118,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
   return valid ? (task as DeliveryTask) : undefined;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One try at POSTing a delivery, as the delivery log keeps it. */
 export interface DeliveryAttempt {

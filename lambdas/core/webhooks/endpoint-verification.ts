@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type * as z from 'zod/mini';
+import type { VerificationSchema } from './webhook-resource';
 
 /**
  * Endpoint verification (docs/design.md §18): the owner of an HTTP endpoint consents before the platform sends it
@@ -27,15 +29,7 @@ export interface EndpointVerification {
 }
 
 /** The verification of the API's webhook object; null when the webhook is not held back (verification off). */
-export interface VerificationResource {
-  state: VerificationState;
-  startedAt: string;
-  attempts: number;
-  lastAttemptAt: string | null;
-  lastError: string | null;
-  verifiedAt: string | null;
-  method: VerificationMethod | null;
-}
+export type VerificationResource = NonNullable<z.infer<typeof VerificationSchema>>;
 
 export function verificationResource(verification: EndpointVerification | undefined): VerificationResource | null {
   if (!verification) return null;
