@@ -1173,6 +1173,7 @@ export class AdminApi<
          * @minLength 1
          */
         cursor?: string;
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         event?: string;
         active?: "true" | "false";
       },
@@ -1526,6 +1527,7 @@ export class AdminApi<
       webhookId: string,
       query?: {
         status?: "pending" | "delivered" | "failed" | "skipped";
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         eventType?: string;
         /**
          * @format date-time
@@ -1892,6 +1894,7 @@ export class AdminApi<
     listEvents: (
       tenantId: string,
       query?: {
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         type?: string;
         /**
          * @format date-time

@@ -1026,6 +1026,7 @@ export class Api<
          * @minLength 1
          */
         cursor?: string;
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         event?: string;
         active?: "true" | "false";
       },
@@ -1421,6 +1422,7 @@ export class Api<
       webhookId: string,
       query?: {
         status?: "pending" | "delivered" | "failed" | "skipped";
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         eventType?: string;
         /**
          * @format date-time
@@ -1806,6 +1808,7 @@ export class Api<
      */
     listEvents: (
       query?: {
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         type?: string;
         /**
          * @format date-time

@@ -25,6 +25,7 @@ import { PublicKeysSchema } from '../../core/signing/public-keys-resource';
 import { QueuedRetrySchema, QueuedTestSchema, StartedRecoverySchema } from '../../core/recovery/recovery-resources';
 import { WebhookSchema, WebhookPageSchema } from '../../core/webhooks/webhook-resource';
 import type * as z from 'zod/mini';
+import { createEventCatalog } from '../../core/events/event-catalog';
 
 /** What the description says of one route of lambdas/api/routes.ts, keyed there by the route's name. */
 export interface Operation {
@@ -58,7 +59,9 @@ export const PATH_PARAMETERS: Record<string, { description: string; pattern: Reg
 };
 
 // The deployed URL policy: https only, no private addresses (local mode is laxer).
-const webhookBodies = webhookSchemas({ allowHttp: false, allowLoopback: false });
+// the description names event types by their form (a team's catalog replaces the names): any catalog describes them
+const catalog = createEventCatalog();
+const webhookBodies = webhookSchemas(catalog, { allowHttp: false, allowLoopback: false });
 
 // What the request schemas check in code (refinements), said in the description.
 const URL_RULES =
@@ -173,7 +176,7 @@ export const OPERATIONS: Record<string, Operation> = {
   TestWebhook: {
     summary: "Send the catalog's example of an event type to this webhook only",
     description: `eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge.`,
-    body: testEventSchema,
+    body: testEventSchema(catalog),
     success: { status: 202, description: 'Queued', schema: QueuedTestSchema },
     errors: [409],
   },
@@ -207,7 +210,7 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Create or update a tenant',
     description:
       "settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000). 201 when the tenant item is new.",
-    body: putTenantSchema,
+    body: putTenantSchema(catalog),
     success: { status: 200, description: 'The tenant, updated', schema: TenantSchema, created: 'The tenant, created' },
   },
   ListTenants: {

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import type { DeliveryStatus } from '../delivery/delivery';
-import { DELIVERY_STATUSES } from '../delivery/delivery';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../delivery/delivery';
+import type { EventCatalog } from '../events/event-catalog';
 import { NotFoundError } from '../shared/errors';
 import type { EventLogService } from '../log/event-log-service';
 import type { Page } from '../log/log-queries';
@@ -43,21 +43,25 @@ export const tenantListQuerySchema = z.strictObject({
 /** The tenants the team's backend manages (docs/design.md §16). */
 export class TenantService {
   private readonly now: () => Date;
+  private readonly putSchema;
 
   constructor(
     private readonly options: {
       store: TenantStore;
       footprint: TenantFootprint;
       events: Pick<EventLogService, 'list'>;
+      /** The deployment's event types: a tenant's allowedEventTypes are some of them. */
+      catalog: EventCatalog;
       now?: () => Date;
     },
   ) {
     this.now = options.now ?? (() => new Date());
+    this.putSchema = putTenantSchema(options.catalog);
   }
 
   async put(tenantId: string | undefined, body: unknown): Promise<{ tenant: Tenant; created: boolean }> {
     const id = assertTenantId(tenantId);
-    const changes = parseOrThrow(putTenantSchema, body ?? {}, 'tenant');
+    const changes = parseOrThrow(this.putSchema, body ?? {}, 'tenant');
     return this.options.store.put(id, changes, this.now().toISOString());
   }
 
