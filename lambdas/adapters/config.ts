@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../core/shared/zod-messages';
+import '../core/common/zod-messages';
 import { ENDPOINT_VERIFICATION_MODES } from '../core/webhooks/endpoint-verification';
 import { LONGEST_RETRY_WAIT_SECONDS } from '../core/delivery/retry-schedule';
 import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';

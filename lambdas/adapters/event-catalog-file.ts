@@ -9,7 +9,7 @@ import {
   type SchemaCheck,
   type SchemaCompiler,
 } from '../core/events/event-catalog';
-import { messageOf } from '../core/shared/errors';
+import { messageOf } from '../core/common/errors';
 
 /** Bounds on a team's catalog: each type is a row of GET /v2/event-types and a choice in the console. */
 export const MAX_EVENT_TYPES = 200;

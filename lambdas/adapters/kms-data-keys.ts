@@ -4,7 +4,7 @@ import {
   type DataKey,
   type DataKeyProvider,
   type SealContext,
-} from '../core/shared/secret-sealer';
+} from '../core/common/secret-sealer';
 
 const encryptionContext = ({ tenantId, webhookId }: SealContext) => ({ tenantId, webhookId });
 

@@ -4,7 +4,7 @@ import {
   type DataKey,
   type DataKeyProvider,
   type SealContext,
-} from '../core/shared/secret-sealer';
+} from '../core/common/secret-sealer';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;

@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EndpointVerification } from '../core/webhooks/endpoint-verification';
-import { LimitExceededError } from '../core/shared/errors';
+import { LimitExceededError } from '../core/common/errors';
 import { publicKeysOf } from '../core/webhooks/signing-keys';
 import type { Webhook } from '../core/webhooks/webhook';
 import type {

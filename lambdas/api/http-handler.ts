@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DomainError, InvalidJsonError, PayloadTooLargeError } from '../core/shared/errors';
+import { DomainError, InvalidJsonError, PayloadTooLargeError } from '../core/common/errors';
 import { logger } from '../adapters/observability';
 import { isServerError, toErrorResponse } from './error-response';
 import { isAdminResource } from './routes';

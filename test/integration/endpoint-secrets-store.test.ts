@@ -8,7 +8,7 @@ import { DynamoOAuth2TokenRepository } from '../../lambdas/adapters/oauth2-token
 import { keys } from '../../lambdas/adapters/table-keys';
 import { DynamoWebhookHealthRepository } from '../../lambdas/adapters/webhook-health-repository';
 import { OAuth2Tokens } from '../../lambdas/core/delivery/oauth2-tokens';
-import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
+import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
 import { localClientConfig } from '../../local/local-settings';
 import { provisionTable } from '../../local/provision';
 import { aWebhook } from '../helpers/factories';

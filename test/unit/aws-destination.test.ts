@@ -6,7 +6,7 @@ import {
   platformIdentity,
 } from '../../lambdas/core/webhooks/aws-destination';
 import { destinationPolicyFor } from '../../lambdas/core/webhooks/destination-policy';
-import { ValidationError } from '../../lambdas/core/shared/errors';
+import { ValidationError } from '../../lambdas/core/common/errors';
 import { webhookSchemas } from '../../lambdas/core/webhooks/webhook-schemas';
 import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 

@@ -9,7 +9,7 @@ import {
   type TokenAnswer,
   type TokenRequest,
 } from '../../lambdas/core/delivery/oauth2-tokens';
-import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
+import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 
 const sealer = new EnvelopeSealer(new LocalDataKeys(randomBytes(32).toString('base64')));

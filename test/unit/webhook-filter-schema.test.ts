@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lambdas/core/shared/errors';
-import { parseOrThrow } from '../../lambdas/core/shared/validation';
+import { ValidationError } from '../../lambdas/core/common/errors';
+import { parseOrThrow } from '../../lambdas/core/common/validation';
 import { webhookSchemas } from '../../lambdas/core/webhooks/webhook-schemas';
 import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 

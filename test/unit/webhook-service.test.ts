@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LocalDataKeys } from '../../lambdas/adapters/local-data-keys';
-import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
+import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
 import { makeTestCertificates } from '../helpers/test-certificates';
 import type { EndpointVerification, VerificationTask } from '../../lambdas/core/webhooks/endpoint-verification';
 import {
@@ -10,7 +10,7 @@ import {
   RateLimitedError,
   ValidationError,
   VerificationOffError,
-} from '../../lambdas/core/shared/errors';
+} from '../../lambdas/core/common/errors';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { WebhookService } from '../../lambdas/core/webhooks/webhook-service';
 import type {

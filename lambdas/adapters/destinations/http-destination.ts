@@ -5,7 +5,7 @@ import {
   type DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
 import { signatureHeaders } from '../../core/signing/signing';
-import type { SecretSealer } from '../../core/shared/secret-sealer';
+import type { SecretSealer } from '../../core/common/secret-sealer';
 import { signingKeys } from '../../core/webhooks/signing-keys';
 import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';

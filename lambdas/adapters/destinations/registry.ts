@@ -3,10 +3,10 @@ import type {
   DeliveryAttemptRequest,
   DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
-import type { UrlPolicy } from '../../core/shared/url-guard';
+import type { UrlPolicy } from '../../core/common/url-guard';
 import type { Webhook } from '../../core/webhooks/webhook';
 import { OAuth2Tokens, type SharedTokenStore } from '../../core/delivery/oauth2-tokens';
-import type { SecretSealer } from '../../core/shared/secret-sealer';
+import type { SecretSealer } from '../../core/common/secret-sealer';
 import { GuardedHttpClient, type SendingLimits } from '../guarded-http-client';
 import { HttpTokenEndpoint } from '../oauth2-token-endpoint';
 import { EndpointCredentials } from './endpoint-credentials';

@@ -1,4 +1,4 @@
-import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/shared/ids';
+import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/common/ids';
 import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log/log-queries';
 import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhooks/webhook-schemas';
 import { MAX_BODY_BYTES } from '../http-handler';
@@ -19,7 +19,7 @@ import {
 } from '../../core/access/access-resources';
 import { DeliverySchema, DeliveryPageSchema, EventSchema, EventPageSchema } from '../../core/log/log-resources';
 import { DestinationPolicySchema } from '../../core/webhooks/destination-policy-resource';
-import { documented } from '../../core/shared/schema-docs';
+import { documented } from '../../core/common/schema-docs';
 import { EventTypeListSchema } from '../../core/events/event-resources';
 import { PublicKeysSchema } from '../../core/signing/public-keys-resource';
 import { QueuedRetrySchema, QueuedTestSchema, StartedRecoverySchema } from '../../core/recovery/recovery-resources';

@@ -1,12 +1,12 @@
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../delivery/delivery';
 import type { EventCatalog } from '../events/event-catalog';
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../common/errors';
 import type { EventLogService } from '../log/event-log-service';
 import type { Page } from '../log/log-queries';
 import { TENANT_ID_PATTERN } from './api-keys';
 import { assertTenantId, putTenantSchema, type Tenant, type TenantSettings } from './tenants';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import { listQuerySchema } from '../webhooks/webhook-schemas';
 import * as z from 'zod/mini';
 import type { TenantDetailSchema } from './access-resources';

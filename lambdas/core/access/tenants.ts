@@ -2,10 +2,10 @@ import * as z from 'zod/mini';
 import { TENANT_ID_PATTERN } from './api-keys';
 import type { EventCatalog } from '../events/event-catalog';
 import { eventTypesSchema } from '../events/event-type-schemas';
-import { ValidationError } from '../shared/errors';
+import { ValidationError } from '../common/errors';
 import { MANUAL_ATTEMPTS_PER_HOUR } from '../recovery/manual-attempts';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from '../webhooks/webhook-throttle';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 /**
  * A tenant as the team's backend manages it (docs/design.md §16): the id it uses for its customer, a name, and

@@ -3,7 +3,7 @@ import type { StoredEvent } from '../events/stored-event';
 import type { TenantEvent } from '../events/event-envelope';
 import { matchesFilter } from '../events/event-filter';
 import type { Webhook } from '../webhooks/webhook';
-import { escapeForSqs, isText, parseJsonObject } from '../shared/json-text';
+import { escapeForSqs, isText, parseJsonObject } from '../common/json-text';
 
 /** One (event, webhook) pair: the unit that is queued, retried and dead-lettered on its own. */
 export interface DeliveryTask {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DeliveryNotice } from './delivery-notice';
 import { USER_AGENT } from './delivery-destination';
 import type { EndpointVerification, VerificationMethod, VerificationTask } from '../webhooks/endpoint-verification';
-import { newEventId } from '../shared/ids';
+import { newEventId } from '../common/ids';
 import { signatureHeaders } from '../signing/signing';
 import { hmacSecrets } from '../webhooks/signing-keys';
 import type { Webhook } from '../webhooks/webhook';

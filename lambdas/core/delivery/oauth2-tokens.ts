@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { StoredEndpointAuth } from '../webhooks/endpoint-auth';
-import type { SealContext, SecretSealer } from '../shared/secret-sealer';
+import type { SealContext, SecretSealer } from '../common/secret-sealer';
 import type { Webhook } from '../webhooks/webhook';
 
 export type OAuth2Auth = Extract<StoredEndpointAuth, { type: 'oauth2_client_credentials' }>;

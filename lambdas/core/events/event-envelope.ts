@@ -1,9 +1,9 @@
 import { TENANT_ID_PATTERN } from '../access/api-keys';
 import { isOperational, type EventCatalog, type EventType } from './event-catalog';
-import { jsonNestingDepth, parseExact } from '../shared/json-text';
+import { jsonNestingDepth, parseExact } from '../common/json-text';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
-import { messageOf } from '../shared/errors';
+import '../common/zod-messages';
+import { messageOf } from '../common/errors';
 
 export const MAX_EVENT_DATA_BYTES = 256 * 1024;
 /**

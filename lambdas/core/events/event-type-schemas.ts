@@ -1,6 +1,6 @@
 import { EVENT_TYPE_NAME_PATTERN, type EventCatalog } from './event-catalog';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 /** One type of the deployment's catalog, as a request names it. */
 export const eventTypeSchema = (catalog: EventCatalog) =>

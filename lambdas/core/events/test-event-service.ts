@@ -1,11 +1,11 @@
 import type { EventCatalog } from './event-catalog';
-import { newEventId } from '../shared/ids';
+import { newEventId } from '../common/ids';
 import type { PlatformEventQueue } from '../delivery/queue-ports';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import { activeWebhookOf } from '../webhooks/webhook-access';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 /** Body of `POST /v2/webhooks/{id}/test`. */
 export const testEventSchema = (catalog: EventCatalog) =>

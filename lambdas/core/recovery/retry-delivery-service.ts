@@ -1,8 +1,8 @@
 import { isExpired } from '../log/delivery-log';
 import { manualDeliveryTask } from '../delivery/delivery';
-import { NotFoundError, RateLimitedError } from '../shared/errors';
+import { NotFoundError, RateLimitedError } from '../common/errors';
 import { MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
-import { EVENT_ID_PATTERN } from '../shared/ids';
+import { EVENT_ID_PATTERN } from '../common/ids';
 import type { DeliveryLogStore, EventLogStore } from '../log/log-store';
 import type { DeliveryQueue } from '../delivery/queue-ports';
 import { activeWebhookOf } from '../webhooks/webhook-access';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 /** A webhook sends at most this many headers of its own with every delivery... */
 export const MAX_CUSTOM_HEADERS = 20;

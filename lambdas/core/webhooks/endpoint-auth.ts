@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 import type { EndpointAuthSchema, EndpointTlsSchema } from './webhook-resource';
 import {
   MAX_PEM_LENGTH,
@@ -8,11 +8,11 @@ import {
   parseCertificates,
   parsePrivateKey,
 } from './client-certificate';
-import type { SealContext, SecretSealer } from '../shared/secret-sealer';
+import type { SealContext, SecretSealer } from '../common/secret-sealer';
 
 /**
  * How the platform authenticates to a webhook's HTTP endpoint (docs/design.md §17), as stored: the secret part
- * is sealed (lambdas/core/shared/secret-sealer.ts), so reading the table reveals none of it, and the API never returns it.
+ * is sealed (lambdas/core/common/secret-sealer.ts), so reading the table reveals none of it, and the API never returns it.
  */
 export type StoredEndpointAuth =
   | {

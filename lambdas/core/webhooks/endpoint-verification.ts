@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as z from 'zod/mini';
 import type { VerificationSchema } from './webhook-resource';
-import { isText, parseJsonObject } from '../shared/json-text';
+import { isText, parseJsonObject } from '../common/json-text';
 
 /**
  * Endpoint verification (docs/design.md §18): the owner of an HTTP endpoint consents before the platform sends it

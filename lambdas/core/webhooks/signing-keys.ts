@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import type { SecretSealer } from '../shared/secret-sealer';
+import type { SecretSealer } from '../common/secret-sealer';
 import type { StoredSigningKey, Webhook } from './webhook';
 import type * as z from 'zod/mini';
 import type { PublicKeysSchema } from '../signing/public-keys-resource';

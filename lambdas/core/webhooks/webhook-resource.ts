@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { EventTypeSchema } from '../events/event-resources';
-import { documented, instant, page, text } from '../shared/schema-docs';
+import { documented, instant, page, text } from '../common/schema-docs';
 
 const filterValue = z.union([z.string(), z.number(), z.boolean()]);
 const FilterSchema = documented(z.nullable(z.record(z.string(), z.array(filterValue))), {

@@ -5,7 +5,7 @@ import { eventTypeNameSchema, eventTypesSchema } from '../events/event-type-sche
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
 import { WEBHOOK_ORDERINGS } from './webhook';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
-import { findUrlProblem, type UrlPolicy } from '../shared/url-guard';
+import { findUrlProblem, type UrlPolicy } from '../common/url-guard';
 import {
   AWS_DESTINATION_TYPES,
   findDestinationProblem,
@@ -14,7 +14,7 @@ import {
   type PlatformIdentity,
 } from './aws-destination';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 export const MAX_DESCRIPTION_LENGTH = 512;
 export const MAX_PAGE_SIZE = 100;

@@ -1,10 +1,10 @@
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
 import type { PlatformIdentity } from './aws-destination';
 import { limitsOf, type TenantLimits } from '../access/tenants';
-import { WEBHOOK_ID_PATTERN, newWebhookId } from '../shared/ids';
+import { WEBHOOK_ID_PATTERN, newWebhookId } from '../common/ids';
 import { generateSecret } from './secrets';
-import type { SecretSealer } from '../shared/secret-sealer';
+import type { SecretSealer } from '../common/secret-sealer';
 import { newSigningKey } from './signing-keys';
 import {
   firstVerificationTask,
@@ -12,10 +12,10 @@ import {
   VERIFY_AGAIN_INTERVAL_SECONDS,
   type EndpointVerificationMode,
 } from './endpoint-verification';
-import { NotFoundError, RateLimitedError, ValidationError, VerificationOffError } from '../shared/errors';
+import { NotFoundError, RateLimitedError, ValidationError, VerificationOffError } from '../common/errors';
 import type { VerificationQueue } from '../delivery/queue-ports';
-import type { UrlPolicy } from '../shared/url-guard';
-import { parseOrThrow } from '../shared/validation';
+import type { UrlPolicy } from '../common/url-guard';
+import { parseOrThrow } from '../common/validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
 import { listQuerySchema, rotateSecretSchema, webhookSchemas } from './webhook-schemas';
 import type { WebhookStore } from './webhook-store';
