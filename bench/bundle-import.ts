@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER } from '../lib/function-code';
+import type { SdkClient } from './bundle-files';
 import { summarize } from './stats';
+
+/** Fresh processes per cold-start figure (BENCH_SPAWNS): each figure is their median. */
+export const SPAWNS = Number(process.env.BENCH_SPAWNS ?? 20);
 
 /** What the functions read at start-up, with placeholder values: importing a bundle must not need AWS. */
 export const BUNDLE_ENVIRONMENT = {
@@ -21,23 +28,96 @@ export const BUNDLE_ENVIRONMENT = {
   AWS_SECRET_ACCESS_KEY: 'bench',
 };
 
-/**
- * Milliseconds fresh Node processes spend importing a bundle (Node's own start-up excluded), as the median and
- * spread of `spawns` runs; with `cgroup`, each process runs inside that cgroup (a CPU quota) from its first
- * instruction.
- */
-export function importMilliseconds(bundle: string, spawns: number, cgroup?: string): ReturnType<typeof summarize> {
-  const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
+/** Runs `script` (an ES module's text) in a fresh Node process, optionally inside `cgroup`, and returns its output. */
+function runFresh(script: string, cgroup?: string): string {
   const [command, args] = cgroup
     ? [
         'sh',
         ['-c', `echo $$ > ${join(cgroup, 'tasks')} && exec "$0" --input-type=module -e "$1"`, process.execPath, script],
       ]
     : [process.execPath, ['--input-type=module', '-e', script]];
-  const times = Array.from({ length: spawns }, () => {
-    const result = spawnSync(command, args as string[], { env: BUNDLE_ENVIRONMENT, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`importing ${bundle} failed: ${result.stderr}`);
-    return Number(result.stdout.trim());
+  const result = spawnSync(command, args as string[], { env: BUNDLE_ENVIRONMENT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+const importScript = (bundle: string) =>
+  `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
+
+/**
+ * Milliseconds fresh Node processes spend importing a bundle (Node's own start-up excluded), as the median and
+ * spread of `spawns` runs; with `cgroup`, each process runs inside that cgroup (a CPU quota) from its first
+ * instruction.
+ */
+export function importMilliseconds(bundle: string, spawns: number, cgroup?: string): ReturnType<typeof summarize> {
+  return summarize(Array.from({ length: spawns }, () => Number(runFresh(importScript(bundle), cgroup))));
+}
+
+/**
+ * The same for several bundles, their spawns taken in turn (a, b, a, b, …), so that another process's load on this
+ * shared machine weighs on each of them alike and their ratio holds.
+ */
+export function importMillisecondsInTurn(bundles: readonly string[], spawns: number): ReturnType<typeof summarize>[] {
+  const times = bundles.map(() => [] as number[]);
+  for (let spawn = 0; spawn < spawns; spawn += 1)
+    bundles.forEach((bundle, index) => times[index]!.push(Number(runFresh(importScript(bundle)))));
+  return times.map(summarize);
+}
+
+/**
+ * Milliseconds a fresh process spends on `firstUse` (an ES module's statement, awaited) after importing `bundle`:
+ * what a function pays later, on first use, for what it does not load at start.
+ */
+export function firstUseMilliseconds(bundle: string, firstUse: string, spawns: number): ReturnType<typeof summarize> {
+  const script =
+    `await import(${JSON.stringify(bundle)}); const t = performance.now(); ${firstUse}; ` +
+    'console.log(performance.now() - t);';
+  return summarize(Array.from({ length: spawns }, () => Number(runFresh(script))));
+}
+
+/** The SDK-only baseline's clients: each one's import, and the statement that creates it. */
+const BASELINE_CLIENTS: Record<'dynamodb' | 'sqs' | 'kms', [string, string]> = {
+  dynamodb: [
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\n" +
+      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+    'export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+  ],
+  sqs: ["import { SQSClient } from '@aws-sdk/client-sqs';", 'export const sqsClient = new SQSClient({});'],
+  kms: ["import { KMSClient } from '@aws-sdk/client-kms';", 'export const kmsClient = new KMSClient({});'],
+};
+
+/**
+ * A bundle that only imports and creates DynamoDB's client and the given ones (built with the functions' esbuild
+ * options, in `work`, which must be inside this repository so that esbuild finds node_modules): what a function
+ * would cost at cold start if the platform's own code cost nothing.
+ */
+export async function baselineBundle(
+  work: string,
+  name: string,
+  clients: readonly Extract<SdkClient, 'sqs' | 'kms'>[],
+): Promise<string> {
+  const entry = join(work, `baseline-${name}.ts`);
+  const parts = [BASELINE_CLIENTS.dynamodb, ...clients.map((client) => BASELINE_CLIENTS[client])];
+  writeFileSync(
+    entry,
+    [
+      ...parts.map(([imports]) => imports),
+      ...parts.map(([create]) => create),
+      'export const handler = async () => 1;',
+    ].join('\n'),
+  );
+  const outfile = join(work, `baseline-${name}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'error',
   });
-  return summarize(times);
+  return outfile;
 }
