@@ -8,8 +8,8 @@ import { sqsDeliveryQueue, sqsRecoveryJobQueue } from '../adapters/platform-queu
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { RecoveryService } from '../core/recovery-service';
-import { RetryDeliveryService } from '../core/retry-delivery-service';
+import { RecoveryService } from '../core/recovery/recovery-service';
+import { RetryDeliveryService } from '../core/recovery/retry-delivery-service';
 
 // The retry and recovery routes (docs/design.md §6b; the test route's own is test-event-service-instance.ts). Each
 // function is given only its own queue's URL (routes.ts `queues`), so each service is built on demand, by the one

@@ -4,7 +4,7 @@ import { sqsPlatformEventQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { TestEventService } from '../core/test-event-service';
+import { TestEventService } from '../core/events/test-event-service';
 
 // The test route's service on its own module, apart from the retry and recovery routes' (delivery-actions-instance.ts):
 // importing those would bring their log queries and request schemas into this function's cold start (issue 26 §6).
