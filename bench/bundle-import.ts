@@ -28,15 +28,18 @@ export const BUNDLE_ENVIRONMENT = {
   AWS_SECRET_ACCESS_KEY: 'bench',
 };
 
-/** Runs `script` (an ES module's text) in a fresh Node process, optionally inside `cgroup`, and returns its output. */
-function runFresh(script: string, cgroup?: string): string {
+/**
+ * Runs `script` (an ES module's text) in a fresh Node process, in `env` (the placeholder environment unless given),
+ * optionally inside `cgroup`, and returns its output.
+ */
+export function runFresh(script: string, cgroup?: string, env: NodeJS.ProcessEnv = BUNDLE_ENVIRONMENT): string {
   const [command, args] = cgroup
     ? [
         'sh',
         ['-c', `echo $$ > ${join(cgroup, 'tasks')} && exec "$0" --input-type=module -e "$1"`, process.execPath, script],
       ]
     : [process.execPath, ['--input-type=module', '-e', script]];
-  const result = spawnSync(command, args as string[], { env: BUNDLE_ENVIRONMENT, encoding: 'utf8' });
+  const result = spawnSync(command, args as string[], { env, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
   return result.stdout.trim();
 }
