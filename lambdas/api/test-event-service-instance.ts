@@ -5,6 +5,7 @@ import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { TestEventService } from '../core/events/test-event-service';
+import { eventCatalog } from './event-catalog-instance';
 
 // The test route's service on its own module, apart from the retry and recovery routes' (delivery-actions-instance.ts):
 // importing those would bring their log queries and request schemas into this function's cold start (issue 26 §6).
@@ -17,4 +18,5 @@ export const testEventService = () =>
       new SqsQueues(sqsClient),
       required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL'),
     ),
+    catalog: eventCatalog,
   });
