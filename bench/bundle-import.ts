@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../lib/function-code';
 import type { SdkClient } from './bundle-files';
-import { summarize } from './stats';
+import { type Summary, summarize } from './stats';
 
 /** Fresh processes per cold-start figure (BENCH_SPAWNS): each figure is their median. */
 export const SPAWNS = Number(process.env.BENCH_SPAWNS ?? 20);
@@ -44,34 +44,45 @@ export function runFresh(script: string, cgroup?: string, env: NodeJS.ProcessEnv
   return result.stdout.trim();
 }
 
+/** Wall and CPU milliseconds of one import (the CPU's share is what another process's load on this machine leaves alone). */
 const importScript = (bundle: string) =>
-  `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
+  `const t = performance.now(); const c = process.cpuUsage(); await import(${JSON.stringify(bundle)}); ` +
+  'const { user, system } = process.cpuUsage(c); ' +
+  'console.log(JSON.stringify({ wall: performance.now() - t, cpu: (user + system) / 1000 }));';
+
+type ImportTime = { wall: number; cpu: number };
+export type ImportTimes = { wall: Summary; cpu: Summary };
+const importTime = (bundle: string, cgroup?: string): ImportTime => JSON.parse(runFresh(importScript(bundle), cgroup));
 
 /**
  * Milliseconds fresh Node processes spend importing a bundle (Node's own start-up excluded), as the median and
  * spread of `spawns` runs; with `cgroup`, each process runs inside that cgroup (a CPU quota) from its first
  * instruction.
  */
-export function importMilliseconds(bundle: string, spawns: number, cgroup?: string): ReturnType<typeof summarize> {
-  return summarize(Array.from({ length: spawns }, () => Number(runFresh(importScript(bundle), cgroup))));
+export function importMilliseconds(bundle: string, spawns: number, cgroup?: string): Summary {
+  return summarize(Array.from({ length: spawns }, () => importTime(bundle, cgroup).wall));
 }
 
 /**
- * The same for several bundles, their spawns taken in turn (a, b, a, b, …), so that another process's load on this
- * shared machine weighs on each of them alike and their ratio holds.
+ * The same for several bundles, wall and CPU time, their spawns taken in turn (a, b, a, b, …), so that another
+ * process's load on this shared machine weighs on each of them alike. On a busy machine the wall time of an import
+ * waits for the CPU; its CPU time does not, so the CPU times' ratio is the one that holds there.
  */
-export function importMillisecondsInTurn(bundles: readonly string[], spawns: number): ReturnType<typeof summarize>[] {
-  const times = bundles.map(() => [] as number[]);
+export function importMillisecondsInTurn(bundles: readonly string[], spawns: number): ImportTimes[] {
+  const times = bundles.map(() => [] as ImportTime[]);
   for (let spawn = 0; spawn < spawns; spawn += 1)
-    bundles.forEach((bundle, index) => times[index]!.push(Number(runFresh(importScript(bundle)))));
-  return times.map(summarize);
+    bundles.forEach((bundle, index) => times[index]!.push(importTime(bundle)));
+  return times.map((runs) => ({
+    wall: summarize(runs.map((run) => run.wall)),
+    cpu: summarize(runs.map((run) => run.cpu)),
+  }));
 }
 
 /**
  * Milliseconds a fresh process spends on `firstUse` (an ES module's statement, awaited) after importing `bundle`:
  * what a function pays later, on first use, for what it does not load at start.
  */
-export function firstUseMilliseconds(bundle: string, firstUse: string, spawns: number): ReturnType<typeof summarize> {
+export function firstUseMilliseconds(bundle: string, firstUse: string, spawns: number): Summary {
   const script =
     `await import(${JSON.stringify(bundle)}); const t = performance.now(); ${firstUse}; ` +
     'console.log(performance.now() - t);';
@@ -105,7 +116,7 @@ export async function baselineBundle(
     entry,
     [
       ...parts.map(([imports]) => imports),
-      ...parts.map(([create]) => create),
+      ...parts.map(([, create]) => create),
       'export const handler = async () => 1;',
     ].join('\n'),
   );

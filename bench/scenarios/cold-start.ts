@@ -2,8 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesLoadedAtStart, clientsLoadedAtStart } from '../bundle-files';
-import { BUNDLE_ENVIRONMENT, baselineBundle, importMillisecondsInTurn, SPAWNS } from '../bundle-import';
-import { report, type Summary } from '../stats';
+import {
+  BUNDLE_ENVIRONMENT,
+  baselineBundle,
+  type ImportTimes,
+  importMillisecondsInTurn,
+  SPAWNS,
+} from '../bundle-import';
+import { report } from '../stats';
 
 // Scenario 6: every function bundle exactly as `cdk synth` builds it: what it loads at start (index.mjs and the
 // chunks it imports statically), and how long a fresh Node 24 process takes to import it (module initialisation),
@@ -52,14 +58,17 @@ for (const { name, bundle } of functions) {
     name,
     clientsLoadedAtStart(bundle).filter((client) => client === 'sqs'),
   );
-  const [init, baselineInit] = importMillisecondsInTurn([bundle, baseline], SPAWNS) as [Summary, Summary];
+  const [init, baselineInit] = importMillisecondsInTurn([bundle, baseline], SPAWNS) as [ImportTimes, ImportTimes];
   rows.push({
     function: name,
     bytes: bytesLoadedAtStart(bundle),
     baselineBytes: bytesLoadedAtStart(baseline),
-    initMs: init,
-    baselineInitMs: baselineInit,
-    initRatio: init.median / baselineInit.median,
+    initMs: init.wall,
+    baselineInitMs: baselineInit.wall,
+    initRatio: init.wall.median / baselineInit.wall.median,
+    initCpuMs: init.cpu,
+    baselineInitCpuMs: baselineInit.cpu,
+    initCpuRatio: init.cpu.median / baselineInit.cpu.median,
   });
 }
 report({ functions: rows, skipped, spawnsPerFigure: SPAWNS });
