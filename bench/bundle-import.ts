@@ -44,7 +44,7 @@ export function runFresh(script: string, cgroup?: string, env: NodeJS.ProcessEnv
   return result.stdout.trim();
 }
 
-/** Wall and CPU milliseconds of one import (another process's load on this machine lengthens the first, not the second). */
+/** Wall and CPU milliseconds of one import (another process's load lengthens the first, not the second). */
 const importScript = (bundle: string) =>
   `const t = performance.now(); const c = process.cpuUsage(); await import(${JSON.stringify(bundle)}); ` +
   'const { user, system } = process.cpuUsage(c); ' +
