@@ -7,7 +7,8 @@ const { values } = parseArgs({
 });
 
 console.log(
-  `Soak: ${values.events} events x ${values.webhooks} webhooks per tenant, chaotic receivers, deliver crashes, 1 % poison`,
+  `Soak: ${values.events} events x ${values.webhooks} webhooks per tenant, ` +
+    'chaotic receivers, deliver crashes, 1 % poison',
 );
 const report = await runSoak({
   events: Number(values.events),

@@ -46,10 +46,14 @@ export interface SoakReport {
   duplicateDeliveries: number;
   duplicatesWithDifferentWebhookId: number;
   duplicateExamples: string[];
-  /** Pairs delivered under more than one webhook-id (an event without id must keep the one derived from its message). */
+  /**
+   * Pairs delivered under more than one webhook-id (an event without id must keep the one derived from its message).
+   */
   pairsUnderTwoWebhookIds: number;
   deliverCrashes: number;
-  /** SendMessageBatch requests made to fail: to the deliveries DLQ and to the deliveries queue (the faults of issue 7). */
+  /**
+   * SendMessageBatch requests made to fail: to the deliveries DLQ and to the deliveries queue (the faults of issue 7).
+   */
   injectedSendFailures: number;
   /** Events whose fan-out was left half done until they reached the events DLQ, then replayed from it. */
   halfFannedOutReplayed: number;
@@ -100,7 +104,9 @@ const poisonBody = (n: number) =>
     `{"type":"document.uploaded","data":{"n":${n}}}`,
   ][n % 6]!;
 
-/** The chaotic receiver of the soak: 30 % 500, 5 % hangs past the timeout, 5 % resets, 5 % 429 + Retry-After, 5 % slow. */
+/**
+ * The chaotic receiver of the soak: 30 % 500, 5 % hangs past the timeout, 5 % resets, 5 % 429 + Retry-After, 5 % slow.
+ */
 function chaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
   const roll = Math.random();
   if (roll < 0.3) return { status: 500 };
@@ -510,14 +516,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const throttledTimes = tenantB.deliveries
       .filter((delivery) => delivery.path === `/hook-${THROTTLED_HOOK}`)
       .map((delivery) => delivery.receivedAt);
-    // a few duplicated pairs with every request they saw (answer, webhook-timestamp, ms after the first), to explain them
+    // a few duplicated pairs with every request they saw (answer, webhook-timestamp, ms after the first), to explain
+    // them
     const duplicateExamples = [...delivered.entries()]
       .filter(([, count]) => count > 1)
       .slice(0, 5)
       .map(([pair]) => {
         const requests = all.filter((delivery) => pairOf(delivery) === pair);
         const first = requests[0]!.receivedAt;
-        return `${pair}: ${requests.map((request) => `${request.answeredStatus}@${request.headers['webhook-timestamp']}+${request.receivedAt - first}ms`).join(', ')}`;
+        const seen = requests.map(
+          (request) =>
+            `${request.answeredStatus}@${request.headers['webhook-timestamp']}+${request.receivedAt - first}ms`,
+        );
+        return `${pair}: ${seen.join(', ')}`;
       });
 
     return {
