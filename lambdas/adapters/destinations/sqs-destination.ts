@@ -2,6 +2,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parseDestinationArn } from '../../core/aws-destination';
 import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
 import { attributeParts, signedAttributes, tooLargeReason } from '../../core/destination-message';
+import type { SigningSealers } from '../../core/signing-keys';
 import {
   attemptSend,
   awsDestinationContext,
@@ -31,7 +32,11 @@ export function queueUrlOf(queueArn: string): { url: string; region: string; fif
 export class SqsDestination implements DeliveryDestination {
   private readonly clients: ClientCache<SQSClient>;
 
-  constructor(private readonly context: AwsDestinationContext) {
+  constructor(
+    private readonly context: AwsDestinationContext,
+    /** Opens the webhook's signing keys: the attributes carry the same signatures as an HTTP delivery. */
+    private readonly sealers: SigningSealers,
+  ) {
     this.clients = new ClientCache(
       (tenantId, region) =>
         new SQSClient({ ...clientSettings(context, tenantId, region), useQueueUrlAsEndpoint: false }),
@@ -41,7 +46,7 @@ export class SqsDestination implements DeliveryDestination {
   async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
     if (webhook.destination?.type !== 'sqs') throw new Error('SqsDestination: the webhook has no SQS destination');
     const queue = queueUrlOf(webhook.destination.queueArn);
-    const attributes = signedAttributes(task, webhook, startedAt);
+    const attributes = await signedAttributes(task, webhook, startedAt, this.sealers);
     const tooLarge = tooLargeReason('SQS', [task.payload, ...attributeParts(attributes)]);
     if (tooLarge) return { kind: 'failed', reason: tooLarge, permanent: true, durationMs: 0 };
     const client = this.clients.get(webhook.tenantId, queue.region);
@@ -63,4 +68,5 @@ export class SqsDestination implements DeliveryDestination {
 }
 
 /** The lane's adapter, with the container's shared role sessions (the registry loads this module on first use). */
-export const sqsDestination = (limits: AwsSendLimits) => new SqsDestination(awsDestinationContext(limits));
+export const sqsDestination = (limits: AwsSendLimits, sealers: SigningSealers) =>
+  new SqsDestination(awsDestinationContext(limits), sealers);
