@@ -1,5 +1,10 @@
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DataKeyRefusedError, type DataKey, type DataKeyProvider, type EncryptionContext } from '../core/secret-sealer';
+import {
+  DataKeyRefusedError,
+  type DataKey,
+  type DataKeyProvider,
+  type EncryptionContext,
+} from '../core/shared/secret-sealer';
 
 /**
  * Data keys from the stack's `SecretsKey`, each bound to its webhook (or, for signing secrets, its tenant) by the

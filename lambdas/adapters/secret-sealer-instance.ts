@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EnvelopeSealer, type DataKeyProvider, type SecretSealer } from '../core/secret-sealer';
-import { TenantKeySealer } from '../core/tenant-key-sealer';
+import { EnvelopeSealer, type DataKeyProvider, type SecretSealer } from '../core/shared/secret-sealer';
+import { TenantKeySealer } from '../core/shared/tenant-key-sealer';
 import type { PlatformConfig } from './config';
 import { KmsDataKeys } from './kms-data-keys';
 import { LocalDataKeys } from './local-data-keys';

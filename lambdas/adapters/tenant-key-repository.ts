@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TenantKeyStore } from '../core/tenant-key-sealer';
+import type { TenantKeyStore } from '../core/shared/tenant-key-sealer';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 

@@ -3,9 +3,9 @@ import {
   type AttemptOutcome,
   type DeliveryAttemptRequest,
   type DeliveryDestination,
-} from '../../core/delivery-destination';
-import { signatureHeaders } from '../../core/signing';
-import { signingKeys, type SigningSealers } from '../../core/signing-keys';
+} from '../../core/delivery/delivery-destination';
+import { signatureHeaders } from '../../core/signing/signing';
+import { signingKeys, type SigningSealers } from '../../core/webhooks/signing-keys';
 import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
 import type { EndpointCredentials } from './endpoint-credentials';

@@ -1,8 +1,12 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { parseDestinationArn } from '../../core/aws-destination';
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
-import { attributeParts, signedAttributes, tooLargeReason } from '../../core/destination-message';
-import type { SigningSealers } from '../../core/signing-keys';
+import { parseDestinationArn } from '../../core/webhooks/aws-destination';
+import type {
+  AttemptOutcome,
+  DeliveryAttemptRequest,
+  DeliveryDestination,
+} from '../../core/delivery/delivery-destination';
+import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
+import type { SigningSealers } from '../../core/webhooks/signing-keys';
 import {
   attemptSend,
   awsDestinationContext,

@@ -1,8 +1,12 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { parseDestinationArn } from '../../core/aws-destination';
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
-import { attributeParts, signedAttributes, tooLargeReason } from '../../core/destination-message';
-import type { SigningSealers } from '../../core/signing-keys';
+import { parseDestinationArn } from '../../core/webhooks/aws-destination';
+import type {
+  AttemptOutcome,
+  DeliveryAttemptRequest,
+  DeliveryDestination,
+} from '../../core/delivery/delivery-destination';
+import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
+import type { SigningSealers } from '../../core/webhooks/signing-keys';
 import {
   attemptSend,
   awsDestinationContext,
