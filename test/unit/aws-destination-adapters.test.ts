@@ -1,3 +1,4 @@
+import { testSigningSealers } from '../helpers/test-sealer';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -92,7 +93,7 @@ describe('SQS destination', () => {
     const webhook = aWebhook({ url: undefined, destination: { type: 'sqs', queueArn: QUEUE } });
     const task = aTask();
 
-    const outcome = await new SqsDestination(context()).attempt({ task, webhook, startedAt });
+    const outcome = await new SqsDestination(context(), testSigningSealers()).attempt({ task, webhook, startedAt });
 
     expect(outcome.kind).toBe('delivered');
     const input = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
@@ -113,7 +114,7 @@ describe('SQS destination', () => {
   it('groups a FIFO queue by webhook and de-duplicates by event id', async () => {
     sqs.on(SendMessageCommand).resolves({});
     const webhook = aWebhook({ url: undefined, destination: { type: 'sqs', queueArn: `${QUEUE}.fifo` } });
-    await new SqsDestination(context()).attempt({ task: aTask(), webhook, startedAt });
+    await new SqsDestination(context(), testSigningSealers()).attempt({ task: aTask(), webhook, startedAt });
     expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toMatchObject({
       MessageGroupId: webhook.id,
       MessageDeduplicationId: 'evt_1',
@@ -130,12 +131,20 @@ describe('SQS destination', () => {
       }),
     );
     const webhook = aWebhook({ url: undefined, destination: { type: 'sqs', queueArn: QUEUE } });
-    const denied = await new SqsDestination(context()).attempt({ task: aTask(), webhook, startedAt });
+    const denied = await new SqsDestination(context(), testSigningSealers()).attempt({
+      task: aTask(),
+      webhook,
+      startedAt,
+    });
     expect(denied).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^AccessDenied: User: /) });
     expect(denied).not.toHaveProperty('permanent');
 
     const large = aTask({ payload: JSON.stringify({ id: 'evt_1', type: 't', data: 'x'.repeat(262_144) }) });
-    const tooLarge = await new SqsDestination(context()).attempt({ task: large, webhook, startedAt });
+    const tooLarge = await new SqsDestination(context(), testSigningSealers()).attempt({
+      task: large,
+      webhook,
+      startedAt,
+    });
     expect(tooLarge).toMatchObject({ kind: 'failed', permanent: true, reason: expect.stringMatching(/^too_large: /) });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
@@ -160,7 +169,7 @@ describe('SNS destination', () => {
       .rejects(Object.assign(new Error('Topic does not exist'), { name: 'NotFoundException' }));
     const topicArn = 'arn:aws:sns:us-east-1:222222222222:orders';
     const webhook = aWebhook({ url: undefined, destination: { type: 'sns', topicArn } });
-    const destination = new SnsDestination(context());
+    const destination = new SnsDestination(context(), testSigningSealers());
 
     expect((await destination.attempt({ task: aTask(), webhook, startedAt })).kind).toBe('delivered');
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;

@@ -1,3 +1,4 @@
+import { testSigningSealers } from '../helpers/test-sealer';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import {
@@ -69,6 +70,7 @@ function setup(answers: { options?: ProbeAnswer; post?: (body: string) => ProbeA
     maxHopSeconds: 900,
     now: () => NOW,
     newChallenge: () => 'the-challenge',
+    sealers: testSigningSealers(),
   });
   const task = (attempt: number, more: Partial<VerificationTask> = {}): VerificationTask => ({
     kind: 'endpoint-verification',

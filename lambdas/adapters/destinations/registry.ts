@@ -43,9 +43,13 @@ const ADAPTERS = {
   // a customer's own queue, topic or bus (docs/design.md §17): each adapter and its SDK clients are a chunk of the
   // bundle, loaded on the kind's first attempt, so webhooks without AWS destinations pay nothing at cold start
   sqs: (settings: DestinationSettings) =>
-    new LazyDestination(async () => (await import('./sqs-destination')).sqsDestination(settings.limits, settings.signing)),
+    new LazyDestination(async () =>
+      (await import('./sqs-destination')).sqsDestination(settings.limits, settings.signing),
+    ),
   sns: (settings: DestinationSettings) =>
-    new LazyDestination(async () => (await import('./sns-destination')).snsDestination(settings.limits, settings.signing)),
+    new LazyDestination(async () =>
+      (await import('./sns-destination')).snsDestination(settings.limits, settings.signing),
+    ),
   eventbridge: (settings: DestinationSettings) =>
     new LazyDestination(async () =>
       (await import('./eventbridge-destination')).eventBridgeDestination(settings.limits),

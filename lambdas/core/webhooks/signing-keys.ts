@@ -120,7 +120,8 @@ export async function sealClearSecrets(
   sealer: SecretSealer,
 ): Promise<SealedClearSecrets | undefined> {
   if (webhook.secret === undefined && webhook.previousSecret === undefined) return undefined;
-  const seal = (clear: string | undefined) => (clear === undefined ? undefined : sealer.seal(clear, sealContext(webhook)));
+  const seal = (clear: string | undefined) =>
+    clear === undefined ? undefined : sealer.seal(clear, sealContext(webhook));
   const [sealedSecret, previousSealedSecret] = await Promise.all([seal(webhook.secret), seal(webhook.previousSecret)]);
   return {
     ...(sealedSecret !== undefined ? { sealedSecret } : {}),
