@@ -15,6 +15,8 @@ import {
 import { EventBridgeDestination, EVENT_SOURCE } from '../../lambdas/adapters/destinations/eventbridge-destination';
 import { SnsDestination } from '../../lambdas/adapters/destinations/sns-destination';
 import { queueUrlOf, SqsDestination } from '../../lambdas/adapters/destinations/sqs-destination';
+import { newSigningKey } from '../../lambdas/core/webhooks/signing-keys';
+import { verifyWebhook } from '../../verify';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 
 const ROLE = 'arn:aws:iam::111111111111:role/Webhooks-DestinationsRole';
@@ -162,6 +164,31 @@ describe('SQS destination', () => {
 });
 
 describe('SNS destination', () => {
+  it('signs the attributes with v1 and, for a webhook with an ed25519 key, v1a (the verify entry accepts both)', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    const sealers = testSigningSealers();
+    const base = aWebhook({
+      url: undefined,
+      destination: { type: 'sns', topicArn: 'arn:aws:sns:us-east-1:222222222222:orders' },
+    });
+    const signingKey = await newSigningKey(base, sealers.privateKeys);
+    const destination = new SnsDestination(context(), sealers);
+
+    await destination.attempt({ task: aTask(), webhook: { ...base, signingKey }, startedAt });
+
+    const attributes = Object.fromEntries(
+      Object.entries(sns.commandCalls(PublishCommand)[0]!.args[0].input.MessageAttributes!).map(([name, value]) => [
+        name,
+        value.StringValue!,
+      ]),
+    );
+    expect(attributes['webhook-signature']!.split(' ').map((entry) => entry.split(',')[0])).toEqual(['v1', 'v1a']);
+    await expect(verifyWebhook(aTask().payload, attributes, { secret: TEST_SECRET })).resolves.toBeDefined();
+    await expect(
+      verifyWebhook(aTask().payload, attributes, { publicKey: signingKey.publicKey }),
+    ).resolves.toMatchObject({ scheme: 'v1a' });
+  });
+
   it('publishes the envelope with the signature attributes; NotFound is a failed attempt', async () => {
     sns
       .on(PublishCommand)
