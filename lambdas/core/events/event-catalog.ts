@@ -134,7 +134,6 @@ export interface EventCatalog {
   /** Every type a webhook can subscribe to, operational ones included. */
   types: readonly EventType[];
   has(type: string): boolean;
-  isOperational(type: EventType): boolean;
   example(type: EventType): Record<string, unknown>;
   /** Why `data` does not match its type's schema (the path and the rule), or undefined when it does. */
   schemaViolation(type: EventType, data: unknown): string | undefined;
@@ -145,20 +144,20 @@ export type SchemaCheck = (data: unknown) => string | undefined;
 /** Turns a JSON Schema into its check: a library's, given by the function that checks events (fan-out). */
 export type SchemaCompiler = (schema: Record<string, unknown>) => SchemaCheck;
 
-let registeredCompiler: SchemaCompiler | undefined;
+const OPERATIONAL_NAMES = new Set(OPERATIONAL_EVENT_TYPES.map((entry) => entry.name));
+
+/** Operational types are the platform's own, the same in every catalog: a producer's envelope must not carry one. */
+export const isOperational = (type: EventType): boolean => OPERATIONAL_NAMES.has(type);
 
 /**
- * Only fan-out checks events' data, so only its bundle carries a JSON Schema validator: it registers one here.
- * Without one, a catalog checks no data (the API's routes list schemas, they never apply them).
+ * A catalog of the team's types (or the product's) and the operational ones; each schema compiled on first use.
+ * Only fan-out checks events' data, so only it passes a compiler (and only its bundle carries a JSON Schema
+ * validator); without one, the catalog checks no data (the API's routes list schemas, they never apply them).
+ * It is configuration: built once at start-up (lambdas/adapters/event-catalog-file.ts) and handed to what uses it.
  */
-export function useSchemaCompiler(compiler: SchemaCompiler): void {
-  registeredCompiler = compiler;
-}
-
-/** A catalog of the team's types (or the product's) and the operational ones; each schema compiled on first use. */
 export function createEventCatalog(
   custom: readonly CatalogEntry[] = PRODUCT_EVENT_TYPES,
-  compiler = (): SchemaCompiler | undefined => registeredCompiler,
+  compile?: SchemaCompiler,
 ): EventCatalog {
   const entries: EventTypeDescription[] = [
     ...custom.map((entry) => ({ ...entry, operational: false })),
@@ -168,7 +167,6 @@ export function createEventCatalog(
   const checks = new Map<EventType, SchemaCheck>();
   const checkOf = (type: EventType): SchemaCheck | undefined => {
     const schema = byName.get(type)?.schema;
-    const compile = compiler();
     if (!schema || !compile) return undefined;
     if (!checks.has(type)) checks.set(type, compile(schema));
     return checks.get(type);
@@ -177,26 +175,7 @@ export function createEventCatalog(
     entries,
     types: entries.map((entry) => entry.name),
     has: (type) => byName.has(type),
-    isOperational: (type) => byName.get(type)?.operational === true,
     example: (type) => byName.get(type)?.example ?? {},
     schemaViolation: (type, data) => checkOf(type)?.(data),
   };
 }
-
-let active = createEventCatalog();
-
-/**
- * The catalog this function runs with. It is configuration, read once at start-up: an adapter reads the team's
- * catalog (lambdas/adapters/event-catalog-file.ts) and hands it over here before the first event or request.
- */
-export const eventCatalog = (): EventCatalog => active;
-
-export function useEventCatalog(custom: readonly CatalogEntry[]): void {
-  active = createEventCatalog(custom);
-}
-
-/** Operational types are the platform's own: a producer's envelope must not carry one. */
-export const isOperational = (type: EventType): boolean => active.isOperational(type);
-
-/** The example `data` of a type (what a test delivery sends). */
-export const exampleData = (type: EventType): Record<string, unknown> => active.example(type);

@@ -1,5 +1,5 @@
 import { TENANT_ID_PATTERN } from '../access/api-keys';
-import { eventCatalog, isOperational, type EventType } from './event-catalog';
+import { isOperational, type EventCatalog, type EventType } from './event-catalog';
 import { jsonNestingDepth, parseExact } from '../shared/json-text';
 import * as z from 'zod/mini';
 import '../shared/zod-messages';
@@ -16,7 +16,7 @@ const envelopeSchema = z.strictObject({
   tenantId: z.string().check(z.regex(TENANT_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"')),
   // it becomes webhook-id, which Standard Webhooks forbids to contain "."
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "_" or "-"'))),
-  type: z.string().check(z.refine((type) => eventCatalog().has(type), 'unknown event type')),
+  type: z.string(),
   data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
   // the platform's own fields (a test event for one webhook); producers may not send them
   webhookId: z.optional(z.string().check(z.minLength(1))),
@@ -51,6 +51,7 @@ export type EnvelopeParseResult = { ok: true; event: TenantEvent } | { ok: false
 export function parseEnvelope(
   body: string,
   messageId: string,
+  catalog: EventCatalog,
   { fromPlatform }: EnvelopeOrigin = { fromPlatform: false },
 ): EnvelopeParseResult {
   const depth = jsonNestingDepth(body) - 1;
@@ -72,6 +73,7 @@ export function parseEnvelope(
       reason: `invalid_envelope: ${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}`,
     };
   }
+  if (!catalog.has(result.data.type)) return { ok: false, reason: 'invalid_envelope: type: unknown event type' };
   if (
     !fromPlatform &&
     (isOperational(result.data.type) || result.data.webhookId !== undefined || result.data.test !== undefined)
@@ -91,7 +93,7 @@ export function parseEnvelope(
   const { tenantId, type, webhookId, test } = result.data;
   let violation: string | undefined;
   try {
-    violation = eventCatalog().schemaViolation(type, data);
+    violation = catalog.schemaViolation(type, data);
   } catch (error) {
     // whatever the validator does on this data is this event's problem alone, never its batch-mates'
     return {
