@@ -75,8 +75,8 @@ export interface Webhook {
 }
 
 /**
- * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the secret and the
- * custom headers (a custom header often holds a credential), a single webhook has them.
+ * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the custom headers
+ * (a custom header often holds a credential), a single webhook has them; only create and rotation show the secret.
  */
 export type WebhookResource = z.infer<typeof WebhookSummarySchema> &
   Partial<Pick<z.infer<typeof WebhookSchema>, 'secret' | 'headers'>>;
