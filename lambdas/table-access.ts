@@ -83,8 +83,9 @@ export const TABLE_ACCESS = {
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   /**
-   * The webhook, read first as a URL change starts a verification (DeleteItem: a changed throttleRate drops its throttle reservations, THROTTLE#<id>), then its public
-   * keys when `signing` changed them.
+   * The webhook, read first (a URL change starts a verification; secrets stored in clear are sealed by this write;
+   * DeleteItem: a changed throttleRate drops its throttle reservations, THROTTLE#<id>), then its public keys when
+   * `signing` changed them.
    */
   updateWebhook: [
     // PutItem: the tenant's signing-secret data key, when this update seals a secret stored in clear
