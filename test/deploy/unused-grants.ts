@@ -26,8 +26,6 @@ export const UNUSED_GRANTS: Record<string, string> = {
     "Seals endpoint secrets and ed25519 keys (create, update, rotation; the deliver lanes seal the OAuth2 tokens they cache) and makes a tenant's signing-secret data key on its first seal. KMS is not emulated here: local/artifacts/artifact-platform.ts gives these functions the local key.",
   '* kms:Decrypt Storage/SecretsKey':
     "Opens a webhook's sealed endpoint secrets, ed25519 keys and cached OAuth2 tokens, and its tenant's signing-secret data key (deliver lanes; the API to seal under it); as kms:GenerateDataKey, the local key stands in for KMS here.",
-  '* dynamodb:GetItem Storage/Table TENANT#*':
-    "The deliver lanes read a webhook's shared OAuth2 token item (OAUTH2TOKEN#); only webhooks with oauth2 auth need it.",
   // failure paths the suite does not force
   '* dynamodb:PutItem Storage/Table WEBHOOK#*':
     'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record ' +
