@@ -9,6 +9,7 @@ import {
   type SchemaCheck,
   type SchemaCompiler,
 } from '../core/events/event-catalog';
+import { messageOf } from '../core/shared/errors';
 
 /** Bounds on a team's catalog: each type is a row of GET /v2/event-types and a choice in the console. */
 export const MAX_EVENT_TYPES = 200;
@@ -75,8 +76,6 @@ export function checkEventCatalog(value: unknown, source: string, compile: Schem
   }
   return entries;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The deployment's catalog: the team's, from the file EVENT_CATALOG_FILE names (Lambda: the catalog layer), a JSON

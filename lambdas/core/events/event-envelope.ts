@@ -3,6 +3,7 @@ import { isOperational, type EventCatalog, type EventType } from './event-catalo
 import { jsonNestingDepth, parseExact } from '../shared/json-text';
 import * as z from 'zod/mini';
 import '../shared/zod-messages';
+import { messageOf } from '../shared/errors';
 
 export const MAX_EVENT_DATA_BYTES = 256 * 1024;
 /**
@@ -68,9 +69,10 @@ export function parseEnvelope(
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
+    const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
     return {
       ok: false,
-      reason: `invalid_envelope: ${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}`,
+      reason: `invalid_envelope: ${path || 'body'}: ${problem}`,
     };
   }
   if (!catalog.has(result.data.type)) return { ok: false, reason: 'invalid_envelope: type: unknown event type' };
@@ -98,12 +100,13 @@ export function parseEnvelope(
     // whatever the validator does on this data is this event's problem alone, never its batch-mates'
     return {
       ok: false,
-      reason: `schema_error: checking data against the schema of ${type} failed: ${error instanceof Error ? error.message : String(error)}`,
+      reason: `schema_error: checking data against the schema of ${type} failed: ${messageOf(error)}`,
     };
   }
   if (violation)
     return { ok: false, reason: `schema_violation: data does not match the schema of ${type}: ${violation}` };
   const id = result.data.id ?? `evt_${messageId}`;
-  const payload = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},${test ? '"test":true,' : ''}"data":${exactData}}`;
+  const testField = test ? '"test":true,' : '';
+  const payload = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},${testField}"data":${exactData}}`;
   return { ok: true, event: { tenantId, id, type, data, payload, ...(webhookId ? { onlyWebhookId: webhookId } : {}) } };
 }
