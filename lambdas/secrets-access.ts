@@ -3,9 +3,10 @@ import { TENANT_KEY_PURPOSE } from './core/shared/tenant-key-sealer';
 /**
  * What a function does with sealed secrets, as the KMS actions it needs on the stack's SecretsKey, for each of the
  * two kinds of data key: a webhook's own (its endpoint secrets and ed25519 private keys,
- * lambdas/core/shared/secret-sealer.ts) and its tenant's (HMAC signing secrets, lambdas/core/shared/tenant-key-sealer.ts).
- * Sealing asks for a data key (GenerateDataKey), opening has one decrypted (Decrypt). `WebhooksFunction.bindSecretsKey`
- * grants exactly these; a function with none gets neither the key nor its ARN.
+ * lambdas/core/shared/secret-sealer.ts) and its tenant's (HMAC signing secrets,
+ * lambdas/core/shared/tenant-key-sealer.ts). Sealing asks for a data key (GenerateDataKey), opening has one decrypted
+ * (Decrypt). `WebhooksFunction.bindSecretsKey` grants exactly these; a function with none gets neither the key nor
+ * its ARN.
  */
 export interface SecretsAccess {
   webhookKeys: readonly ('kms:GenerateDataKey' | 'kms:Decrypt')[];

@@ -307,7 +307,8 @@ export class DynamoWebhookRepository implements WebhookStore {
       return this.updateExisting(
         tenantId,
         id,
-        'SET sealedSecret = :secret, updatedAt = :updatedAt REMOVE secret, previousSecret, previousSealedSecret, previousSecretExpiresAt',
+        'SET sealedSecret = :secret, updatedAt = :updatedAt ' +
+          'REMOVE secret, previousSecret, previousSealedSecret, previousSecretExpiresAt',
         { ':secret': sealedSecret, ':updatedAt': updatedAt },
       );
     }
@@ -315,7 +316,8 @@ export class DynamoWebhookRepository implements WebhookStore {
       tenantId,
       id,
       `SET previousSealedSecret = ${sealedClearSecret ? 'if_not_exists(sealedSecret, :clear)' : 'sealedSecret'}, ` +
-        'previousSecretExpiresAt = :expiresAt, sealedSecret = :secret, updatedAt = :updatedAt REMOVE secret, previousSecret',
+        'previousSecretExpiresAt = :expiresAt, sealedSecret = :secret, updatedAt = :updatedAt ' +
+        'REMOVE secret, previousSecret',
       {
         ':secret': sealedSecret,
         ':expiresAt': previousSecretExpiresAt,

@@ -74,7 +74,7 @@ export class TenantKeySealer implements SecretSealer {
     }
   }
 
-  /** One load per tenant and container: concurrent callers share it; a failed load is forgotten, so the next tries again. */
+  /** One load per tenant and container: concurrent callers share it; a failed load is forgotten, to be tried again. */
   private keyOf(tenantId: string, { create }: { create: boolean }): Promise<Uint8Array> {
     const kept = this.keys.get(tenantId);
     if (kept) return kept;

@@ -143,7 +143,8 @@ export const WebhookSchema = documented(
     ...webhookFields,
     secret: z.optional(
       text(
-        'whsec_ + base64; signs every delivery. Only in the answers of create and of an hmac rotation: stored encrypted, it is never shown again',
+        'whsec_ + base64; signs every delivery. Only in the answers of create and of an hmac rotation: ' +
+          'stored encrypted, it is never shown again',
       ),
     ),
     headers: documented(z.record(z.string(), z.string()), {
