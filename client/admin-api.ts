@@ -403,7 +403,7 @@ export interface WebhookSummary {
   updatedAt: string;
 }
 
-/** A webhook with its secret and custom headers */
+/** A webhook with its custom headers (and, right after create or rotation, its secret) */
 export interface Webhook {
   id: string;
   /** the HTTPS endpoint; null when destination is set */
@@ -435,9 +435,9 @@ export interface Webhook {
   createdAt: string;
   /** @format date-time */
   updatedAt: string;
-  /** whsec_ + base64; signs every delivery */
-  secret: string;
-  /** custom request headers sent with every delivery (at most 20; {} when none); shown, like the secret, only here */
+  /** whsec_ + base64; signs every delivery. Only in the answers of create and of an hmac rotation: stored encrypted, it is never shown again */
+  secret?: string;
+  /** custom request headers sent with every delivery (at most 20; {} when none); never in lists */
   headers: Partial<Record<string, string>>;
 }
 
@@ -1081,7 +1081,7 @@ export class AdminApi<
 > extends HttpClient<SecurityDataType> {
   admin = {
     /**
-     * @description Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent. Bodies over 65536 bytes are refused.
+     * @description Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent, and this answer is the only one that shows it (it is stored encrypted). Bodies over 65536 bytes are refused.
      *
      * @name CreateWebhook
      * @summary Create a webhook
@@ -1219,7 +1219,7 @@ export class AdminApi<
      * No description
      *
      * @name GetWebhook
-     * @summary Retrieve a webhook (with its secret)
+     * @summary Retrieve a webhook (its secret is shown only by create and rotation)
      * @request GET:/admin/tenants/{tenantId}/v2/webhooks/{webhookId}
      * @secure
      */

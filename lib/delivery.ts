@@ -219,7 +219,7 @@ export class Delivery extends Construct {
     });
     this.egress?.acknowledgeVpcAccess(fn);
     fn.bindTable(table, access);
-    fn.bindSecretsKey(this.secretsKey, SECRETS_ACCESS.sealAndOpen);
+    fn.bindSecretsKey(this.secretsKey, SECRETS_ACCESS.deliver);
     for (const queue of [...resendsTo, this.deliveriesDlq, this.platformEventsQueue])
       queue.grant(fn, 'sqs:SendMessage');
     return fn;

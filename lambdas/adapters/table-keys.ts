@@ -11,6 +11,8 @@ export const keys = {
   oauth2Token: (webhookId: string) => `OAUTH2TOKEN#${webhookId}`,
   /** The lock of a webhook's running recovery: one at a time. */
   recoveryLock: (webhookId: string) => `RECOVERY#${webhookId}`,
+  /** A tenant's data key for its webhooks' signing secrets, encrypted (tenant-key-repository.ts). */
+  tenantSecretsKey: 'SECRETSKEY',
   /** Per-tenant webhook count, so the limit holds under concurrent creates. */
   webhookCount: 'WEBHOOKCOUNT',
   /**

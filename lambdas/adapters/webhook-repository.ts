@@ -194,6 +194,18 @@ export class DynamoWebhookRepository implements WebhookStore {
       remove.push('signingKey', 'previousSigningKey', 'previousSigningKeyExpiresAt');
     if (changes.verification) assign('verification', changes.verification);
     else if (changes.verification === null) remove.push('verification');
+    // secrets held in clear go; their sealed forms stay unless a rotation sealed newer ones meanwhile
+    const { sealedSecret, previousSealedSecret } = changes.sealedClearSecrets ?? {};
+    if (sealedSecret) {
+      set.push('sealedSecret = if_not_exists(sealedSecret, :sealedSecret)');
+      values[':sealedSecret'] = sealedSecret;
+      remove.push('secret');
+    }
+    if (previousSealedSecret) {
+      set.push('previousSealedSecret = if_not_exists(previousSealedSecret, :previousSealedSecret)');
+      values[':previousSealedSecret'] = previousSealedSecret;
+      remove.push('previousSecret');
+    }
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
     const updated = await this.updateExisting(
       tenantId,
@@ -282,38 +294,39 @@ export class DynamoWebhookRepository implements WebhookStore {
   }
 
   /**
-   * One conditional UpdateItem: SET reads the item as it was, so `previousSecret = secret` keeps the secret being
-   * replaced, whatever a concurrent rotation does.
+   * One conditional UpdateItem: SET reads the item as it was, so `previousSealedSecret = sealedSecret` keeps the
+   * secret being replaced, whatever a concurrent rotation does. A secret held in clear (stored before sealing) is
+   * replaced by its sealed form and removed.
    */
   async rotateSecret(
     tenantId: string,
     id: string,
-    { secret, previousSecretExpiresAt, updatedAt }: SecretRotation,
+    { sealedSecret, previousSecretExpiresAt, sealedClearSecret, updatedAt }: SecretRotation,
   ): Promise<Webhook | undefined> {
     if (!previousSecretExpiresAt) {
       return this.updateExisting(
         tenantId,
         id,
-        'SET secret = :secret, updatedAt = :updatedAt REMOVE previousSecret, previousSecretExpiresAt',
-        {
-          ':secret': secret,
-          ':updatedAt': updatedAt,
-        },
+        'SET sealedSecret = :secret, updatedAt = :updatedAt ' +
+          'REMOVE secret, previousSecret, previousSealedSecret, previousSecretExpiresAt',
+        { ':secret': sealedSecret, ':updatedAt': updatedAt },
       );
     }
     return this.updateExisting(
       tenantId,
       id,
-      'SET previousSecret = secret, previousSecretExpiresAt = :expiresAt, secret = :secret, updatedAt = :updatedAt',
+      `SET previousSealedSecret = ${sealedClearSecret ? 'if_not_exists(sealedSecret, :clear)' : 'sealedSecret'}, ` +
+        'previousSecretExpiresAt = :expiresAt, sealedSecret = :secret, updatedAt = :updatedAt ' +
+        'REMOVE secret, previousSecret',
       {
-        ':secret': secret,
+        ':secret': sealedSecret,
         ':expiresAt': previousSecretExpiresAt,
         ':updatedAt': updatedAt,
+        ...(sealedClearSecret ? { ':clear': sealedClearSecret } : {}),
       },
     );
   }
 
-  /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
   /** One conditional UpdateItem: a run started by someone else meanwhile wins, and this one is not started. */
   async restartVerification(
     tenantId: string,
@@ -332,6 +345,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     );
   }
 
+  /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
   private async updateExisting(
     tenantId: string,
     id: string,

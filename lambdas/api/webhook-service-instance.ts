@@ -1,6 +1,6 @@
 import { documentClient } from '../adapters/dynamo-client';
 import { loadConfig } from '../adapters/config';
-import { secretSealerFor } from '../adapters/secret-sealer-instance';
+import { secretSealerFor, signingSecretSealerFor } from '../adapters/secret-sealer-instance';
 import { tenantLimitsReader } from '../adapters/tenant-repository';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { WebhookService } from '../core/webhooks/webhook-service';
@@ -16,6 +16,7 @@ export const webhookServiceSettings = {
   platform: platformIdentityOf(config),
   maxWebhooksPerTenant: config.MAX_WEBHOOKS_PER_TENANT,
   sealer: secretSealerFor(config),
+  signingSecretSealer: signingSecretSealerFor(config, documentClient, config.TABLE_NAME),
   tenantLimits: tenantLimitsReader(documentClient, config.TABLE_NAME, { maxWebhooks: config.MAX_WEBHOOKS_PER_TENANT }),
 };
 

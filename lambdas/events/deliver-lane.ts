@@ -9,7 +9,7 @@ import { GuardedHttpClient } from '../adapters/guarded-http-client';
 import { HttpVerificationProbe } from '../adapters/verification-probe';
 import { DynamoVerificationRepository } from '../adapters/verification-repository';
 import { logger } from '../adapters/observability';
-import { secretSealerFor } from '../adapters/secret-sealer-instance';
+import { secretSealerFor, signingSecretSealerFor } from '../adapters/secret-sealer-instance';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
@@ -52,6 +52,7 @@ const health = new WebhookHealth(webhooks, {
   slowLaneHoldSeconds: config.SLOW_LANE_HOLD_SECONDS,
 });
 const sealer = secretSealerFor(config);
+const signing = { secrets: signingSecretSealerFor(config, documentClient, config.TABLE_NAME), privateKeys: sealer };
 const tokens = new DynamoOAuth2TokenRepository(documentClient, config.TABLE_NAME);
 const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
@@ -69,6 +70,7 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
     },
     sealer,
     tokens,
+    signing,
   });
   return new DeliveryService(destinations, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
 }
@@ -94,6 +96,7 @@ function endpointVerifier(): EndpointVerifier {
       origin: config.VERIFICATION_ORIGIN,
       retrySeconds: config.VERIFICATION_RETRY_SECONDS,
       maxHopSeconds: config.RETRY_HOP_MAX_SECONDS,
+      sealers: signing,
     },
   );
 }

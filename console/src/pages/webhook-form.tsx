@@ -5,6 +5,7 @@ import type { EventType, Filter, Webhook } from '../api-types';
 import { FieldError } from '../components/field-error';
 import { ErrorNotice, Loading } from '../components/feedback';
 import { describedBy, fieldErrors } from '../components/form-errors';
+import { handOverCreated } from '../shown-once';
 import { Link, navigate } from '../router';
 import { useAction, useLoad } from '../use-api';
 
@@ -179,7 +180,10 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
         : {}),
     };
     const saved = await save.run(input);
-    if (saved) navigate(`webhooks/${saved.id}`);
+    if (!saved) return;
+    // only a new webhook's answer has its secret, and the page shows it just this once
+    if (!webhook) handOverCreated(saved);
+    navigate(`webhooks/${saved.id}`);
   }
 
   return (

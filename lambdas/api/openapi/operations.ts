@@ -95,7 +95,7 @@ const WINDOW =
 export const OPERATIONS: Record<string, Operation> = {
   CreateWebhook: {
     summary: 'Create a webhook',
-    description: `Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent. Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
+    description: `Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent, and this answer is the only one that shows it (it is stored encrypted). Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
     body: webhookBodies.create,
     success: {
       status: 201,
@@ -111,7 +111,7 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 200, description: 'A page', schema: WebhookPageSchema },
   },
   GetWebhook: {
-    summary: 'Retrieve a webhook (with its secret)',
+    summary: 'Retrieve a webhook (its secret is shown only by create and rotation)',
     success: { status: 200, description: 'The webhook', schema: WebhookSchema },
   },
   UpdateWebhook: {

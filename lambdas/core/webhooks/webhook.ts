@@ -26,7 +26,13 @@ export interface Webhook {
   events: EventType[];
   /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
   filter?: EventFilter;
-  secret: string;
+  /** The HMAC signing secret (`whsec_…`), sealed under its tenant's data key (`s1:…`, tenant-key-sealer.ts). */
+  sealedSecret?: string;
+  /**
+   * A signing secret stored in clear before signing secrets were sealed: it still signs, and the webhook's next
+   * update or rotation seals it and removes this attribute (docs/design.md §18). New webhooks never have it.
+   */
+  secret?: string;
   /** `fifo`: deliveries attempted strictly in the order fan-out queued them (the ordered lane); absent: none. */
   ordering?: WebhookOrdering;
   /** Deliveries per second at most, across every container and both lanes; absent: no limit. */
@@ -39,7 +45,9 @@ export interface Webhook {
   tls?: StoredEndpointTls;
   /** The `tls.certificateExpiresAt` a `webhook.certificate_expiring` event went out for (once per certificate). */
   certificateExpiryNotice?: string;
-  /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
+  /** Still signs deliveries, next to the current secret, until `previousSecretExpiresAt` (secret rotation); sealed. */
+  previousSealedSecret?: string;
+  /** As `secret`: a previous secret kept in clear before sealing, until the next update or rotation. */
   previousSecret?: string;
   previousSecretExpiresAt?: string;
   /** An ed25519 key pair: deliveries also carry a `v1a` signature, verifiable with its public key (design.md §18). */
@@ -67,8 +75,8 @@ export interface Webhook {
 }
 
 /**
- * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the secret and the
- * custom headers (a custom header often holds a credential), a single webhook has them.
+ * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the custom headers
+ * (a custom header often holds a credential), a single webhook has them; only create and rotation show the secret.
  */
 export type WebhookResource = z.infer<typeof WebhookSummarySchema> &
   Partial<Pick<z.infer<typeof WebhookSchema>, 'secret' | 'headers'>>;
@@ -91,7 +99,14 @@ export function healthOf(webhook: Webhook): WebhookHealth {
   };
 }
 
-export function toResource(webhook: Webhook, { withSecret }: { withSecret: boolean }): WebhookResource {
+/**
+ * The webhook as the API shows it: `secret` only when the caller passes it (create and rotation, which have it in
+ * clear before it is sealed); `headers` for one webhook, never in lists.
+ */
+export function toResource(
+  webhook: Webhook,
+  { secret, withHeaders }: { secret?: string; withHeaders: boolean },
+): WebhookResource {
   return {
     id: webhook.id,
     url: webhook.url ?? null,
@@ -100,12 +115,10 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     filter: webhook.filter ?? null,
     ordering: webhook.ordering ?? 'none',
     throttleRate: webhook.throttleRate ?? null,
+    ...(secret !== undefined ? { secret } : {}),
     // names in order: the table keeps a map's keys in no particular order, and a stable answer reads better
-    ...(withSecret
-      ? {
-          secret: webhook.secret,
-          headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))),
-        }
+    ...(withHeaders
+      ? { headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))) }
       : {}),
     auth: webhook.auth ? endpointAuthView(webhook.auth) : null,
     tls: webhook.tls ? endpointTlsView(webhook.tls) : null,
