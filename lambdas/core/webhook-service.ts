@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from './cursor';
-import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
+import { sealEndpointAuth, sealEndpointAuthChange, sealEndpointTls } from './endpoint-auth';
 import type { PlatformIdentity } from './aws-destination';
 import { limitsOf, type TenantLimits } from './tenants';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from './ids';
@@ -131,12 +131,17 @@ export class WebhookService {
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
     const { auth, tls, ...rest } = changes;
     const sealed = { tenantId, webhookId: id };
+    // read only when a rule needs what is stored: a URL change, or auth that keeps its stored secret
+    const keepsSecret = auth && (auth.type === 'basic' ? auth.password : auth.clientSecret) === undefined;
+    const current = changes.url !== undefined || keepsSecret ? await this.options.store.get(tenantId, id) : undefined;
     // a new URL is a new endpoint, whose owner has not consented yet: its deliveries wait, queued ones included
-    const urlChanges = changes.url !== undefined && (await this.options.store.get(tenantId, id))?.url !== changes.url;
+    const urlChanges = changes.url !== undefined && current?.url !== changes.url;
     if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
     const updated = await this.options.store.update(tenantId, id, {
       ...rest,
-      ...(auth !== undefined ? { auth: auth && (await sealEndpointAuth(auth, this.options.sealer, sealed)) } : {}),
+      ...(auth !== undefined
+        ? { auth: auth && (await sealEndpointAuthChange(auth, current?.auth, this.options.sealer, sealed)) }
+        : {}),
       ...(tls !== undefined ? { tls: tls && (await sealEndpointTls(tls, this.options.sealer, sealed)) } : {}),
       // a new key pair is kept only by a webhook without one (the store decides, atomically)
       ...(signing
