@@ -77,7 +77,10 @@ export const endpointAuthSchema = (urlSchema: z.ZodMiniType<string>) => authSche
 export const endpointAuthChangeSchema = (urlSchema: z.ZodMiniType<string>) =>
   authSchema(urlSchema, z.optional(text(MAX_SECRET_LENGTH)));
 
-function authSchema<Secret extends z.ZodMiniType<string | undefined>>(urlSchema: z.ZodMiniType<string>, secret: Secret) {
+function authSchema<Secret extends z.ZodMiniType<string | undefined>>(
+  urlSchema: z.ZodMiniType<string>,
+  secret: Secret,
+) {
   return z.discriminatedUnion(
     'type',
     [
@@ -116,7 +119,8 @@ export async function sealEndpointAuthChange(
 ): Promise<StoredEndpointAuth> {
   if (auth.type === 'basic') {
     if (auth.password !== undefined) return sealEndpointAuth({ ...auth, password: auth.password }, sealer, context);
-    if (stored?.type === 'basic') return { type: 'basic', username: auth.username, sealedPassword: stored.sealedPassword };
+    if (stored?.type === 'basic')
+      return { type: 'basic', username: auth.username, sealedPassword: stored.sealedPassword };
     throw missingSecret('auth.password', 'basic auth');
   }
   const { clientSecret, ...rest } = auth;
