@@ -140,7 +140,8 @@ export function ClientCertificateFields({
             errors={errors['tls.caCertificate']}
             hint={
               stored?.caCertificate
-                ? 'A private CA is trusted now; saving replaces the TLS settings as a whole, so paste it again to keep trusting it.'
+                ? 'A private CA is trusted now; saving replaces the TLS settings as a whole, so paste it ' +
+                  'again to keep trusting it.'
                 : "Only if your endpoint's server certificate chains to a private CA."
             }
             onInput={(caCertificate) => set({ caCertificate })}

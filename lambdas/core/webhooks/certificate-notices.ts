@@ -16,7 +16,10 @@ const DAY_MS = 86_400_000;
  */
 export type NoticeKey = string;
 
-/** The notice a certificate expiring at `expiresAt` has pending, when it is set at `now`: the tightest threshold it is already within, else the widest. */
+/**
+ * The notice a certificate expiring at `expiresAt` has pending when it is set at `now`: the tightest threshold it is
+ * already within, else the widest.
+ */
 export function firstNoticeKey(expiresAt: string, now: Date): NoticeKey | undefined {
   const left = Date.parse(expiresAt) - now.getTime();
   if (left <= 0) return undefined;
