@@ -639,7 +639,7 @@ export interface UpdateWebhookPayload {
              * @maxLength 1024
              * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
              */
-            clientSecret: string;
+            clientSecret?: string;
             /**
              * @minLength 1
              * @maxLength 1024
@@ -666,7 +666,7 @@ export interface UpdateWebhookPayload {
              * @maxLength 1024
              * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
              */
-            password: string;
+            password?: string;
           }
       )
     | null;
@@ -1259,7 +1259,7 @@ export class AdminApi<
       }),
 
     /**
-     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge).
+     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge). auth and tls each replace the whole; auth without its clientSecret or password keeps the stored one when the type (and, for OAuth2, the tokenUrl) is the same (400 naming the field otherwise); null removes either.
      *
      * @name UpdateWebhook
      * @summary Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing

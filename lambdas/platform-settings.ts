@@ -74,6 +74,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   deliver: 30,
   // one page of a recovery: a Query, a BatchGetItem of up to 100 events and eleven SQS requests
   recover: 60,
+  // at most 5,000 notices a run, a conditional write each (a few ms), in pages of 100 with one SQS batch per 10
+  announceCertificates: 300,
 } as const;
 
 /**
@@ -90,6 +92,8 @@ export const FUNCTION_MEMORY_MB = {
   fanOut: 1024,
   deliver: 512,
   recover: 512,
+  // once a day, waiting on DynamoDB and SQS: the recover function's size
+  announceCertificates: 512,
   console: 128,
 } as const;
 

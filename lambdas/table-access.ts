@@ -48,6 +48,8 @@ export const KEY_PATTERNS = {
   tenants: keys.tenants,
   /** the EventsByTime index's partition: one per tenant */
   eventsByTime: `${TABLE.eventsByTime.partitionPrefix}*`,
+  /** the same index's partition of pending certificate notices: one, for every tenant */
+  certificateNotices: keys.certificateNotices,
 } as const;
 
 /**
@@ -151,6 +153,11 @@ export const TABLE_ACCESS = {
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
   deliver: DELIVER,
+  /** The daily certificate-expiry job: the notices due (a Query of the index), each claimed on its webhook. */
+  announceCertificates: [
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.certificateNotices], index: TABLE.eventsByTime.indexName },
+    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+  ],
   /** The operator plane (docs/design.md §16): tenant items, and a tenant's keys by its references to them. */
   putTenant: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenants] }],
   listTenants: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenants] }],

@@ -28,6 +28,7 @@ import {
 import { provisionQueues, provisionTable, queueArn } from './provision';
 import { localSecretsKey } from './secrets-key';
 import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
+import { startDailySchedule } from './daily-schedule';
 
 export interface PlatformOptions {
   apiPort: number;
@@ -64,6 +65,8 @@ export interface RunningPlatform {
   /** A client of the platform's table, for tools and tests (the handlers have their own). */
   documentClient: DynamoDBDocumentClient;
   apiKeys: ApiKeyService;
+  /** Runs the daily certificate-expiry job now (it also runs on start and every 24 h, as its rule does on AWS). */
+  announceCertificates(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
   const { handler: deliverOrdered } = (await import('../lambdas/events/deliver-ordered')) as { handler: SqsHandler };
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
+  const { handler: announceCertificates } = await import('../lambdas/events/announce-certificates');
   const gateway = createApiGateway(await loadRoutes());
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
@@ -207,6 +211,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       FUNCTION_TIMEOUT_SECONDS.recover,
     ),
   ];
+  const certificateSchedule = startDailySchedule('AnnounceCertificates', announceCertificates);
 
   return {
     apiUrl: `http://127.0.0.1:${port}`,
@@ -216,7 +221,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     queues,
     documentClient,
     apiKeys: new ApiKeyService(new DynamoApiKeyRepository(documentClient, options.tableName)),
+    announceCertificates: certificateSchedule.runNow,
     stop: async () => {
+      await certificateSchedule.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       sqsClient.destroy();
       dynamoClient.destroy();

@@ -106,18 +106,6 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
     await this.update(webhook, 'SET slowLaneUntil = :until', { ':until': until });
   }
 
-  async claimCertificateNotice(webhook: Webhook, certificateExpiresAt: string): Promise<boolean> {
-    return (
-      (await this.update(
-        webhook,
-        'SET certificateExpiryNotice = :expiresAt',
-        { ':expiresAt': certificateExpiresAt },
-        // still this certificate (not replaced meanwhile), and not announced by another container
-        'tls.certificateExpiresAt = :expiresAt AND (attribute_not_exists(certificateExpiryNotice) OR certificateExpiryNotice <> :expiresAt)',
-      )) !== false
-    );
-  }
-
   private keyOf(webhook: Webhook) {
     return { pk: keys.tenant(webhook.tenantId), sk: keys.webhook(webhook.id) };
   }

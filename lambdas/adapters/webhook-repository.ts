@@ -21,7 +21,7 @@ import type {
 } from '../core/webhooks/webhook-store';
 import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
-import { toWebhook, type WebhookItem } from './webhook-item';
+import { certificateNoticeIndex, toWebhook, type WebhookItem } from './webhook-item';
 import { raiseWebhooksVersion, webhooksVersion, WEBHOOKS_VERSION_ATTRIBUTE } from './webhooks-version';
 
 function matches(webhook: Webhook, query: WebhookPageQuery): boolean {
@@ -61,7 +61,12 @@ export class DynamoWebhookRepository implements WebhookStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk, sk: keys.webhook(webhook.id), ...webhook },
+                Item: {
+                  pk,
+                  sk: keys.webhook(webhook.id),
+                  ...webhook,
+                  ...certificateNoticeIndex(webhook.tls, webhook.createdAt),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -185,6 +190,14 @@ export class DynamoWebhookRepository implements WebhookStore {
     else if (changes.auth === null) remove.push('auth');
     if (changes.tls) assign('tls', changes.tls);
     else if (changes.tls === null) remove.push('tls');
+    // a new certificate has its own notices to come; none without one
+    if (changes.tls !== undefined) {
+      const notices = certificateNoticeIndex(changes.tls ?? undefined, changes.updatedAt);
+      if (notices) {
+        set.push('gsi1pk = :noticesPartition, gsi1sk = :noticeKey');
+        Object.assign(values, { ':noticesPartition': notices.gsi1pk, ':noticeKey': notices.gsi1sk });
+      } else remove.push('gsi1pk', 'gsi1sk');
+    }
     if (changes.clearDisabledReason) remove.push('disabledReason');
     if (changes.signingKey) {
       // a webhook that has a key keeps it: asking for ed25519 twice changes nothing a receiver holds

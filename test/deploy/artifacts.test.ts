@@ -13,6 +13,7 @@ import { drainQueue } from '../../local/queue-inspection';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { launchChromium, newConsolePage } from '../helpers/browser';
 import { waitFor } from '../helpers/pipeline';
+import { makeTestCertificates } from '../helpers/test-certificates';
 import { describeUnusedGrants, UNUSED_GRANTS } from './unused-grants';
 import { verifyWebhook } from '../../verify';
 import { adminClient } from '../../client/admin';
@@ -252,6 +253,31 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     expect(delivery.eventType).toBe('verification.completed');
     // the receiver knows the new secret only
     expect(delivery.standardVerified).toBe(true);
+  });
+
+  it("announces a client certificate near its expiry from the daily rule's function", async () => {
+    // Prepare: a webhook that subscribes to the notice, and one whose certificate expires in 10 days
+    const { expiringClient } = makeTestCertificates();
+    const watcher = await api('POST', '/v2/webhooks', {
+      url: `${receiver.url}/certificates`,
+      events: ['webhook.certificate_expiring'],
+    });
+    receiver.secrets.push(watcher.body.secret);
+    const expiring = await api('POST', '/v2/webhooks', {
+      url: `${receiver.url}/mtls`,
+      events: ['verification.completed'],
+      tls: { clientCertificate: expiringClient.certificate, privateKey: expiringClient.privateKey },
+    });
+    expect(expiring.status).toBe(201);
+
+    // Act: the rule's run (it also ran on start, before this webhook existed)
+    await platform.runSchedules();
+
+    // Assess
+    const notice = await waitFor(() => receiver.deliveries.find((d) => d.path === '/certificates'), {
+      what: 'the certificate notice',
+    });
+    expect(JSON.parse(notice.body).data).toMatchObject({ webhookId: expiring.body.id, withinDays: 30 });
   });
 
   it('signs with an ed25519 key, publishes its public keys without a credential, rotates and removes it', async () => {

@@ -21,7 +21,6 @@ function setup(answer: (body: string) => StubAnswer, states = new Map<string, Or
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn(),
     markSlow: vi.fn(),
-    claimCertificateNotice: vi.fn(),
   };
   const send = vi.fn(async (_url: string, _headers: Record<string, string>, body: string) => answer(body));
   const health = new WebhookHealth(store, {

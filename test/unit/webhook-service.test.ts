@@ -479,6 +479,42 @@ describe('Class: WebhookService', () => {
       expect((await service.update('acme', id, { auth: null })).auth).toBeNull();
     });
 
+    it('keeps the stored secret when an update leaves it out, for the same type and token URL only', async () => {
+      // Prepare
+      const { service, store } = setup();
+      const { id } = await service.create('acme', { ...body, auth: oauth2 });
+      const { clientSecret: _kept, ...withoutSecret } = oauth2;
+      const context = { tenantId: 'acme', webhookId: id };
+      const storedSecret = async () => {
+        const auth = store.webhooks[0]!.auth!;
+        return sealer.open(auth.type === 'basic' ? auth.sealedPassword : auth.sealedClientSecret, context);
+      };
+
+      // Act
+      const updated = await service.update('acme', id, { auth: { ...withoutSecret, clientId: 'platform-2' } });
+      const elsewhere = await service
+        .update('acme', id, { auth: { ...withoutSecret, tokenUrl: 'https://other.example.com/token' } })
+        .catch((caught) => caught);
+      const otherType = await service
+        .update('acme', id, { auth: { type: 'basic', username: 'hooks' } })
+        .catch((caught) => caught);
+
+      // Assess: a kept secret never goes to a new token URL, nor becomes another kind of secret
+      expect(updated.auth).toMatchObject({ clientId: 'platform-2' });
+      expect(await storedSecret()).toBe('client-secret-1');
+      expect(elsewhere).toBeInstanceOf(ValidationError);
+      expect(elsewhere.details).toEqual([{ path: 'auth.clientSecret', message: expect.stringMatching(/required/) }]);
+      expect(otherType.details).toEqual([{ path: 'auth.password', message: expect.stringMatching(/required/) }]);
+      expect(store.webhooks[0]!.auth).toMatchObject({ clientId: 'platform-2', tokenUrl: oauth2.tokenUrl });
+    });
+
+    it('refuses auth without its secret on create', async () => {
+      const { service } = setup();
+      const { clientSecret: _missing, ...withoutSecret } = oauth2;
+      const error = await service.create('acme', { ...body, auth: withoutSecret }).catch((caught) => caught);
+      expect(error.details.map((detail: { path: string }) => detail.path)).toContain('auth.clientSecret');
+    });
+
     it('accepts a private CA alone', async () => {
       const { service } = setup();
       const created = await service.create('acme', {

@@ -2,9 +2,10 @@ import { useState } from 'preact/hooks';
 
 /**
  * Copies `text` to the clipboard, and says in a live status line whether it did (a browser may refuse: then the
- * text is on the page to copy by hand). `label` names what is copied, for screen readers and the status line.
+ * text is on the page to copy by hand). `label` names what is copied, for screen readers and the status line; a
+ * `caption` replaces the button's "Copy" where several copy buttons stand side by side.
  */
-export function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label, caption }: { text: string; label: string; caption?: string }) {
   const [copied, setCopied] = useState<'yes' | 'failed'>();
 
   async function copy() {
@@ -18,8 +19,8 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 
   return (
     <>
-      <button type="button" class="secondary" onClick={copy} aria-label={`Copy the ${label}`}>
-        Copy
+      <button type="button" class="secondary" onClick={copy} aria-label={caption ? undefined : `Copy the ${label}`}>
+        {caption ?? 'Copy'}
       </button>
       <span role="status" class="muted copy-status">
         {copied === 'yes'

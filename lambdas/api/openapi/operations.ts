@@ -118,7 +118,7 @@ export const OPERATIONS: Record<string, Operation> = {
     summary:
       'Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing',
     description:
-      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge).',
+      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge). auth and tls each replace the whole; auth without its clientSecret or password keeps the stored one when the type (and, for OAuth2, the tokenUrl) is the same (400 naming the field otherwise); null removes either.',
     body: webhookBodies.update,
     success: { status: 200, description: 'The updated webhook', schema: WebhookSchema },
   },

@@ -87,9 +87,7 @@ export class DeliveryService {
     const durationMs = outcome.durationMs ?? this.now().getTime() - startedAt.getTime();
     const lane = await this.health.answered(webhook, { durationMs, timedOut: outcome.timedOut }, startedAt);
     const attempt = attemptOf(task, outcome, durationMs, startedAt, this.lane === 'fast' && lane === 'slow');
-    const result = await planOutcome(outcome, { task, webhook, attempt, lane }, this.health, this.options);
-    const certificate = await this.health.certificateNotices(webhook, startedAt);
-    return certificate.length ? { ...result, notices: [...result.notices, ...certificate] } : result;
+    return planOutcome(outcome, { task, webhook, attempt, lane }, this.health, this.options);
   }
 }
 

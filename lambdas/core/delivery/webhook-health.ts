@@ -31,12 +31,7 @@ export interface WebhookHealthStore {
   recordSuccess(webhook: Webhook): Promise<void>;
   /** Sends the webhook's deliveries through the slow lane until `until`. */
   markSlow(webhook: Webhook, until: string): Promise<void>;
-  /** Notes that the expiry of this client certificate is announced; false when another container did first, or it changed. */
-  claimCertificateNotice(webhook: Webhook, certificateExpiresAt: string): Promise<boolean>;
 }
-
-/** A client certificate is announced (webhook.certificate_expiring) this long before it expires. */
-export const CERTIFICATE_NOTICE_DAYS = 14;
 
 export interface BreakerSettings {
   /** Consecutive failed attempts that open the breaker (10). */
@@ -165,19 +160,6 @@ export class WebhookHealth {
         return { notices: [{ kind: 'breaker-opened', webhook }] };
     }
     return { notices: [] };
-  }
-
-  /**
-   * At an attempt: a client certificate that expires within 14 days is announced once (the first container to claim
-   * it). There is no scheduled job: a webhook without deliveries hears of it at its next delivery. Costs nothing
-   * for a webhook without a certificate, and a read of two fields for the others.
-   */
-  async certificateNotices(webhook: Webhook, now: Date): Promise<DeliveryNotice[]> {
-    const expiresAt = webhook.tls?.certificateExpiresAt;
-    if (!expiresAt || webhook.certificateExpiryNotice === expiresAt) return [];
-    if (Date.parse(expiresAt) - now.getTime() > CERTIFICATE_NOTICE_DAYS * 86_400_000) return [];
-    if (!(await this.store.claimCertificateNotice(webhook, expiresAt))) return [];
-    return [{ kind: 'certificate-expiring', webhook, certificateExpiresAt: expiresAt }];
   }
 
   private breakerGate(webhook: Webhook, now: Date): BreakerGate {

@@ -1,5 +1,5 @@
 import { customHeadersSchema } from './custom-headers';
-import { endpointAuthSchema, endpointTlsSchema } from './endpoint-auth';
+import { endpointAuthChangeSchema, endpointAuthSchema, endpointTlsSchema } from './endpoint-auth';
 import type { EventCatalog } from '../events/event-catalog';
 import { eventTypeNameSchema, eventTypesSchema } from '../events/event-type-schemas';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
@@ -222,8 +222,9 @@ export function webhookSchemas(catalog: EventCatalog, policy: UrlPolicy, platfor
       // null removes the limit
       throttleRate: z.optional(z.nullable(throttleRateSchema)),
       ordering: z.optional(orderingSchema),
-      // each replaces the whole object (its secret is write-only, so it cannot be merged); null removes it
-      auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
+      // each replaces the whole object; auth without its secret keeps the stored one (sealEndpointAuthChange);
+      // null removes it
+      auth: z.optional(z.nullable(endpointAuthChangeSchema(urlSchema(policy)))),
       tls: z.optional(z.nullable(endpointTlsSchema)),
       signing: z.optional(signingSchema),
     })

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
+import { sealEndpointAuth, sealEndpointAuthChange, sealEndpointTls } from './endpoint-auth';
 import type { PlatformIdentity } from './aws-destination';
 import { limitsOf, type TenantLimits } from '../access/tenants';
 import { WEBHOOK_ID_PATTERN, newWebhookId } from '../common/ids';
@@ -146,7 +146,9 @@ export class WebhookService {
     if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
     const updated = await this.options.store.update(tenantId, id, {
       ...rest,
-      ...(auth !== undefined ? { auth: auth && (await sealEndpointAuth(auth, this.options.sealer, sealed)) } : {}),
+      ...(auth !== undefined
+        ? { auth: auth && (await sealEndpointAuthChange(auth, stored.auth, this.options.sealer, sealed)) }
+        : {}),
       ...(tls !== undefined ? { tls: tls && (await sealEndpointTls(tls, this.options.sealer, sealed)) } : {}),
       // a new key pair is kept only by a webhook without one (the store decides, atomically)
       ...(signing

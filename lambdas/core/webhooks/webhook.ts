@@ -43,8 +43,6 @@ export interface Webhook {
   auth?: StoredEndpointAuth;
   /** The client certificate (mutual TLS) and/or private CA of the endpoint; the private key sealed. */
   tls?: StoredEndpointTls;
-  /** The `tls.certificateExpiresAt` a `webhook.certificate_expiring` event went out for (once per certificate). */
-  certificateExpiryNotice?: string;
   /** Still signs deliveries, next to the current secret, until `previousSecretExpiresAt` (secret rotation); sealed. */
   previousSealedSecret?: string;
   /** As `secret`: a previous secret kept in clear before sealing, until the next update or rotation. */
