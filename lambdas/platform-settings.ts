@@ -178,6 +178,16 @@ export const ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
 };
 
 /**
+ * The slow ordered lane: the ordered lane forwards here, in order, the deliveries of an ordered webhook whose endpoint
+ * answers slowly or hangs, so that its waits never hold the ordered lane's concurrency (or a batch another webhook's
+ * group shares). It shares the ordered lane's DLQ, and its own function waits the whole send timeout.
+ */
+export const SLOW_ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
+  ...ORDERED_DELIVERIES_QUEUE,
+  name: 'webhooks-deliveries-ordered-slow.fifo',
+};
+
+/**
  * Recovery jobs (`POST /v2/webhooks/{id}/recover`): each message is one page of a webhook's failed deliveries;
  * its handler queues the page and sends the job on with its next position, so no call runs long.
  */

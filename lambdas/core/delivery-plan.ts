@@ -84,11 +84,13 @@ export async function planOutcome(
     };
   }
   const { disabledReason, notices } = await health.failed(webhook, at);
+  // every failure names the lane the webhook now belongs in: the ordered lane forwards the deliveries behind it
   if (disabledReason) {
     return {
       decision: { action: 'dead-letter', reason: `disabled: ${disabledReason}; the webhook was disabled` },
       record: { status: 'failed', attempt, reason: disabledReason },
       notices,
+      lane,
     };
   }
   if (task.trigger === 'manual') {
@@ -97,6 +99,7 @@ export async function planOutcome(
       decision: { action: 'done' },
       record: { status: 'failed', attempt, reason: `manual attempt failed: ${describeAttempt(attempt)}` },
       notices,
+      lane,
     };
   }
   const attemptNumber = task.attempt ?? 1;
@@ -122,6 +125,7 @@ export async function planOutcome(
       decision: { action: 'dead-letter', reason },
       record: { status: 'failed', attempt, reason },
       notices: [...notices, exhausted],
+      lane,
     };
   }
   const nextAttemptAt = new Date(Date.parse(attempt.at) + delaySeconds * 1000).toISOString();

@@ -1,7 +1,7 @@
 import type { DeliveryAttempt, DeliveryTask } from './delivery';
 import type { AttemptOutcome, DeliveryDestination } from './delivery-destination';
 import { planOutcome, type DeliveryResult } from './delivery-plan';
-import type { DeliveryLane, WebhookHealth } from './webhook-health';
+import { waitsLittle, type DeliveryLane, type WebhookHealth } from './webhook-health';
 import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from './endpoint-verification';
 import type { WebhookThrottle } from './webhook-throttle';
 import type { Webhook } from './webhook';
@@ -86,7 +86,7 @@ export class DeliveryService {
     const outcome = await this.destination.attempt({ task, webhook, startedAt });
     const durationMs = outcome.durationMs ?? this.now().getTime() - startedAt.getTime();
     const lane = await this.health.answered(webhook, { durationMs, timedOut: outcome.timedOut }, startedAt);
-    const attempt = attemptOf(task, outcome, durationMs, startedAt, this.lane === 'fast' && lane === 'slow');
+    const attempt = attemptOf(task, outcome, durationMs, startedAt, waitsLittle(this.lane) && lane === 'slow');
     const result = await planOutcome(outcome, { task, webhook, attempt, lane }, this.health, this.options);
     const certificate = await this.health.certificateNotices(webhook, startedAt);
     return certificate.length ? { ...result, notices: [...result.notices, ...certificate] } : result;

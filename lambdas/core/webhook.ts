@@ -59,6 +59,13 @@ export interface Webhook {
   probeIntervalSeconds?: number;
   /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (docs/design.md §9). */
   slowLaneUntil?: string;
+  /**
+   * Ordered webhooks: the position in the ordered queue (an SQS sequence number, as `queuePosition` writes it) of
+   * the last delivery the ordered lane forwarded to the slow ordered lane, and of the last one that lane settled.
+   * While the second is behind the first, the ordered lane forwards the webhook's deliveries (none may overtake).
+   */
+  slowOrderedForwardedThrough?: string;
+  slowOrderedSettledThrough?: string;
   /** Whether its endpoint consented (docs/design.md §18); absent: not held back (created while verification was off). */
   verification?: EndpointVerification;
   createdAt: string;
