@@ -1,5 +1,10 @@
-import { serializeTask } from '../core/delivery';
-import type { DeliveryQueue, PlatformEventQueue, RecoveryJobQueue, VerificationQueue } from '../core/queue-ports';
+import { serializeTask } from '../core/delivery/delivery';
+import type {
+  DeliveryQueue,
+  PlatformEventQueue,
+  RecoveryJobQueue,
+  VerificationQueue,
+} from '../core/delivery/queue-ports';
 import type { OutgoingMessage, SqsQueues } from './sqs-queues';
 
 /** Sends all or throws, naming why SQS did not take the first message it refused. */

@@ -7,10 +7,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { EndpointVerification } from '../core/endpoint-verification';
-import { LimitExceededError } from '../core/errors';
-import { publicKeysOf } from '../core/signing-keys';
-import type { Webhook } from '../core/webhook';
+import type { EndpointVerification } from '../core/webhooks/endpoint-verification';
+import { LimitExceededError } from '../core/shared/errors';
+import { publicKeysOf } from '../core/webhooks/signing-keys';
+import type { Webhook } from '../core/webhooks/webhook';
 import type {
   SecretRotation,
   SigningKeyRotation,
@@ -18,7 +18,7 @@ import type {
   WebhookPage,
   WebhookPageQuery,
   WebhookStore,
-} from '../core/webhook-store';
+} from '../core/webhooks/webhook-store';
 import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';

@@ -3,10 +3,10 @@ import { publishDeliveryMetrics } from '../adapters/delivery-metrics';
 import { logger } from '../adapters/observability';
 import { ORDERED_POSITION_ATTRIBUTE, type SqsQueues } from '../adapters/sqs-queues';
 import type { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
-import type { DeliveryLogEntry, DeliveryPlan } from '../core/deliver-batch';
-import type { OrderedMessage, OrderedPlan } from '../core/deliver-ordered-batch';
-import type { DeliveryNotice } from '../core/delivery-notice';
-import { operationalEvent } from '../core/operational-events';
+import type { DeliveryLogEntry, DeliveryPlan } from '../core/delivery/deliver-batch';
+import type { OrderedMessage, OrderedPlan } from '../core/delivery/deliver-ordered-batch';
+import type { DeliveryNotice } from '../core/delivery/delivery-notice';
+import { operationalEvent } from '../core/events/operational-events';
 import { BatchOutbox } from './batch-outbox';
 
 export interface DeliveryPlanTargets {

@@ -1,14 +1,14 @@
-import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/ids';
-import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log-queries';
-import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhook-schemas';
+import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/shared/ids';
+import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log/log-queries';
+import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhooks/webhook-schemas';
 import { MAX_BODY_BYTES } from '../http-handler';
-import { recoverRequestSchema } from '../../core/recovery-service';
-import { testEventSchema } from '../../core/test-event-service';
-import { destinationPolicyQuerySchema } from '../../core/destination-policy';
-import { TENANT_ID_PATTERN } from '../../core/api-keys';
-import { createApiKeySchema, createPortalLinkSchema } from '../../core/api-key-service';
-import { putTenantSchema } from '../../core/tenants';
-import { tenantListQuerySchema } from '../../core/tenant-service';
+import { recoverRequestSchema } from '../../core/recovery/recovery-service';
+import { testEventSchema } from '../../core/events/test-event-service';
+import { destinationPolicyQuerySchema } from '../../core/webhooks/destination-policy';
+import { TENANT_ID_PATTERN } from '../../core/access/api-keys';
+import { createApiKeySchema, createPortalLinkSchema } from '../../core/access/api-key-service';
+import { putTenantSchema } from '../../core/access/tenants';
+import { tenantListQuerySchema } from '../../core/access/tenant-service';
 import {
   ApiKeyList,
   CreatedApiKey,

@@ -1,12 +1,12 @@
 /**
  * The API's responses as zod schemas, for its description (docs/openapi.yaml) and the test that checks real
- * responses against it. Request schemas are the handlers' own (core/*-schemas.ts, core/log-queries.ts);
+ * responses against it. Request schemas are the handlers' own (core/*-schemas.ts, core/log/log-queries.ts);
  * responses are built by plain functions in core/, so their shapes are written down here, once.
  */
-import { DELIVERY_STATUSES } from '../../core/delivery-log';
+import { DELIVERY_STATUSES } from '../../core/log/delivery-log';
 import { GATEWAY_ERRORS } from '../gateway-responses';
 import { STATUS_BY_CODE } from '../error-response';
-import { EVENT_TYPE_NAME_PATTERN } from '../../core/event-catalog';
+import { EVENT_TYPE_NAME_PATTERN } from '../../core/events/event-catalog';
 import * as z from 'zod/mini';
 
 export interface SchemaDoc {
