@@ -36,6 +36,7 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
       'DeliveryDeliverSlowLane',
     ]);
     for (const role of roles) {
@@ -56,6 +57,7 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
       'DeliveryDeliverSlowLane',
     ]);
   });
