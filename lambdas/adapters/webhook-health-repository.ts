@@ -120,18 +120,20 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
   }
 
   private async raisePosition(webhook: Webhook, field: string, position: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.keyOf(webhook),
-        UpdateExpression: 'SET #field = :position',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#field) OR #field < :position)',
-        ExpressionAttributeNames: { '#field': field },
-        ExpressionAttributeValues: { ':position': position },
-      }),
-    ).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.keyOf(webhook),
+          UpdateExpression: 'SET #field = :position',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#field) OR #field < :position)',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':position': position },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async claimCertificateNotice(webhook: Webhook, certificateExpiresAt: string): Promise<boolean> {

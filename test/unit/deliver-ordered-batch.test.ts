@@ -216,7 +216,9 @@ describe('Function: deliverOrderedBatch', () => {
     it('waits only the fast timeout in the ordered lane: a cut-off attempt moves its retry and the group behind it to the slow ordered lane', async () => {
       // Prepare: the first answer does not come within the lane's limit
       const { send, run, store } = setup((body) =>
-        body === '{"n":1}' ? { statusCode: undefined, durationMs: 3000, timedOut: true } : { statusCode: 200, durationMs: 1 },
+        body === '{"n":1}'
+          ? { statusCode: undefined, durationMs: 3000, timedOut: true }
+          : { statusCode: 200, durationMs: 1 },
       );
 
       // Act

@@ -22,7 +22,7 @@ export type DeliveryDecision =
    * with the same attempt number; `slotReserved` when that time is a throttle slot the delivery now holds.
    */
   /** `slotRate`: the throttle rate the held slot was reserved under (a change of rate makes it reserve again). */
-  | { action: 'postpone'; untilMs: number; slotReserved?: true; slotRate?: number | null }
+  | { action: 'postpone'; untilMs: number; slotReserved?: true; slotRate?: number | null; slotSince?: string }
   /** The webhook's deliveries go through the slow lane: no attempt was made here; send it there now. */
   | { action: 'forward' };
 
@@ -165,7 +165,7 @@ export function stepOf(task: DeliveryTask, result: DeliveryResult, lane: Deliver
     ? result.notices.filter((notice) => notice.kind === 'breaker-opened')
     : result.notices;
   // a throttle slot is held for one attempt: every next message reserves its own, but for a postponement to it
-  const { throttleSlotAt: _heldSlot, throttleSlotRate: _heldRate, ...unslotted } = task;
+  const { throttleSlotAt: _heldSlot, throttleSlotRate: _heldRate, throttleSlotSince: _heldSince, ...unslotted } = task;
   const step: DeliveryStep = { ...(record ? { record } : {}), notices };
   const next = (nextTask: DeliveryTask, dueMs: number, slotReserved = false) => ({
     ...step,
@@ -181,6 +181,7 @@ export function stepOf(task: DeliveryTask, result: DeliveryResult, lane: Deliver
               ...unslotted,
               throttleSlotAt: new Date(decision.untilMs).toISOString(),
               ...(decision.slotRate ? { throttleSlotRate: decision.slotRate } : {}),
+              ...(decision.slotSince ? { throttleSlotSince: decision.slotSince } : {}),
             },
             decision.untilMs,
             true,

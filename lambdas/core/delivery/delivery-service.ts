@@ -69,11 +69,19 @@ export class DeliveryService {
     if (admission.kind === 'postpone')
       return { decision: { action: 'postpone', untilMs: admission.untilMs }, notices: [], lane: admission.lane };
     if (admission.kind === 'forward') return { decision: { action: 'forward' }, notices: [], lane: admission.lane };
-    const held = task.throttleSlotAt ? { at: task.throttleSlotAt, rate: task.throttleSlotRate } : undefined;
+    const held = task.throttleSlotAt
+      ? { at: task.throttleSlotAt, rate: task.throttleSlotRate, since: task.throttleSlotSince }
+      : undefined;
     const slot = await this.throttle.admit(webhook, this.now(), held);
     if (slot.kind === 'at')
       return {
-        decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true, slotRate: webhook.throttleRate },
+        decision: {
+          action: 'postpone',
+          untilMs: slot.slotMs,
+          slotReserved: true,
+          slotRate: webhook.throttleRate,
+          ...(webhook.throttleRateSince ? { slotSince: webhook.throttleRateSince } : {}),
+        },
         notices: [],
       };
     if (slot.kind === 'refused') {

@@ -131,8 +131,14 @@ export class WebhookService {
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
     const { auth, tls, ...rest } = changes;
     const sealed = { tenantId, webhookId: id };
+    const stored =
+      changes.url !== undefined || changes.throttleRate !== undefined
+        ? await this.options.store.get(tenantId, id)
+        : undefined;
     // a new URL is a new endpoint, whose owner has not consented yet: its deliveries wait, queued ones included
-    const urlChanges = changes.url !== undefined && (await this.options.store.get(tenantId, id))?.url !== changes.url;
+    const urlChanges = changes.url !== undefined && stored?.url !== changes.url;
+    // a new rate (or the same one after another, or after none) starts a new setting: slots held from before go
+    const rateChanges = changes.throttleRate !== undefined && (stored?.throttleRate ?? null) !== changes.throttleRate;
     if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
     const updated = await this.options.store.update(tenantId, id, {
       ...rest,
@@ -144,6 +150,7 @@ export class WebhookService {
         : {}),
       clearDisabledReason: changes.active === true,
       ...(urlChanges ? { verification: this.verifies ? startVerification(this.now()) : null } : {}),
+      ...(rateChanges ? { throttleRateSince: changes.throttleRate ? this.now().toISOString() : null } : {}),
       updatedAt: this.now().toISOString(),
     });
     if (!updated) throw new NotFoundError();

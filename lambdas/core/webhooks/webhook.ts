@@ -36,6 +36,11 @@ export interface Webhook {
   ordering?: WebhookOrdering;
   /** Deliveries per second at most, across every container and both lanes; absent: no limit. */
   throttleRate?: number;
+  /**
+   * When `throttleRate` was set to its value: a delivery holds a send slot of this setting only, so that the same rate
+   * set again after a change (or after none) does not honour slots reserved before it next to the new ones.
+   */
+  throttleRateSince?: string;
   /** Sent with every delivery, next to the platform's own headers; shown only where the secret is. */
   headers?: Record<string, string>;
   /** How deliveries authenticate to the endpoint (OAuth2 client credentials or basic); its secret sealed. */
