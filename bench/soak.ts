@@ -332,7 +332,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const response = await fetch(`${platform.apiUrl}/v2/webhooks`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ url: receiver.url + EXHAUSTING_PATH, events: [...PRODUCER_EVENT_TYPES], ordering: 'fifo' }),
+          body: JSON.stringify({
+            url: receiver.url + EXHAUSTING_PATH,
+            events: [...PRODUCER_EVENT_TYPES],
+            ordering: 'fifo',
+          }),
         });
         receiver.secrets.push(((await response.json()) as { secret: string }).secret);
         webhookTenant.set(receiver.url + EXHAUSTING_PATH, tenantId);
@@ -512,7 +516,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // tenant B's exhausting ordered webhook: each of its events delivered, or parked with its reason and failed
     const tenantBState = tenants.find((tenant) => tenant.tenantId.startsWith('soak-b-'))!;
     const exhaustingId = webhookIdOf.get(tenantBState.receiver.url + EXHAUSTING_PATH)!;
-    const exhaustingOrdered = { expected: 0, delivered: 0, exhaustedInDlqWithReason: 0, lost: 0, lostExamples: [] as string[] };
+    const exhaustingOrdered = {
+      expected: 0,
+      delivered: 0,
+      exhaustedInDlqWithReason: 0,
+      lost: 0,
+      lostExamples: [] as string[],
+    };
     for (const [index, tenantId] of eventTenant) {
       if (tenantId !== tenantBState.tenantId) continue;
       exhaustingOrdered.expected += 1;
@@ -524,7 +534,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       else {
         exhaustingOrdered.lost += 1;
         if (exhaustingOrdered.lostExamples.length < 5)
-          exhaustingOrdered.lostExamples.push(`event #${index}: record status ${status ?? 'none'}, in DLQ: ${eventId !== undefined}`);
+          exhaustingOrdered.lostExamples.push(
+            `event #${index}: record status ${status ?? 'none'}, in DLQ: ${eventId !== undefined}`,
+          );
       }
     }
 

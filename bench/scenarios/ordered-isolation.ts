@@ -6,12 +6,13 @@ import { ORDERED_DELIVERIES_QUEUE, SETTING_DEFAULTS } from '../../lambdas/platfo
 import { percentile, report } from '../stats';
 
 // Scenario 11, ordered-lane isolation (issue 24 §3): tenant A's ordered webhook receives a steady paced stream while
-// tenant B's ordered webhooks (12, as in the audit), with their own stream at the same rate, hang past the send
-// timeout on every request (run "hang"). A's publish-to-receipt latency is compared with a run of A alone made just
+// tenant B's ordered webhooks (12, as in the audit) receive a stream of their own (each of B's events goes to all 12)
+// and hang past the send timeout on every request (run "hang"). A's publish-to-receipt latency is compared with a run of A alone made just
 // before, and with a control run where B's ordered webhooks answer at once. The queues have SQS's FIFO semantics
 // (local/fauxqs-fifo.ts); each ordered lane's poller runs at the deployed maxConcurrency, with the deployed fast-lane
 // and send timeouts.
-const RATE = Number(process.env.BENCH_ORDERED_ISOLATION_RATE ?? 10); // events per second, per tenant
+const RATE = Number(process.env.BENCH_ORDERED_ISOLATION_RATE ?? 5); // A's events per second
+const B_RATE = Number(process.env.BENCH_ORDERED_ISOLATION_B_RATE ?? 1); // B's events per second, each to every webhook
 const SECONDS = Number(process.env.BENCH_ORDERED_ISOLATION_SECONDS ?? 30);
 const B_WEBHOOKS = Number(process.env.BENCH_ORDERED_ISOLATION_B_WEBHOOKS ?? 12);
 const sendTimeoutSeconds = Number(process.env.SEND_TIMEOUT_SECONDS ?? SETTING_DEFAULTS.sendTimeoutSeconds);
@@ -62,24 +63,23 @@ async function tenantWithOrderedWebhooks(tenantId: string, path: string, count: 
   return { key, webhookIds };
 }
 
-/** Publishes RATE events per second for SECONDS seconds for each tenant, in batches of ten on a fixed clock. */
-async function publishPaced(tenantIds: string[], run: string, seconds: number) {
-  const batchesPerSecond = RATE / 10;
+/** Publishes each tenant's events per second for SECONDS seconds, once a second on a fixed clock. */
+async function publishPaced(tenants: { tenantId: string; rate: number }[], run: string, seconds: number) {
   const started = Date.now();
-  for (let tick = 0; tick < seconds * batchesPerSecond; tick += 1) {
-    const wait = started + (tick * 1000) / batchesPerSecond - Date.now();
+  for (let tick = 0; tick < seconds; tick += 1) {
+    const wait = started + tick * 1000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const publishedAt = Date.now();
     await Promise.all(
-      tenantIds.map((tenantId) =>
+      tenants.map(({ tenantId, rate }) =>
         producer.send(
           new SendMessageBatchCommand({
             QueueUrl: platform.queues.events.queueUrl,
-            Entries: Array.from({ length: 10 }, (_, index) => ({
+            Entries: Array.from({ length: rate }, (_, index) => ({
               Id: String(index),
               MessageBody: JSON.stringify({
                 tenantId,
-                id: `evt_${run}_${tick * 10 + index}`,
+                id: `evt_${run}_${tenantId}_${tick * rate + index}`,
                 type: 'verification.completed',
                 data: { publishedAt },
               }),
@@ -96,7 +96,8 @@ async function runWith(b: 'none' | 'healthy' | 'hang', run: string, seconds = SE
   await tenantWithOrderedWebhooks(tenantA, `a-${run}`, 1);
   const tenantB = b === 'none' ? undefined : await tenantWithOrderedWebhooks(`${run}_b`, `b-${b}`, B_WEBHOOKS);
   const ofA = () => receiver.deliveries.filter((delivery) => delivery.path.startsWith(`/a-${run}`));
-  await publishPaced(tenantB ? [tenantA, `${run}_b`] : [tenantA], run, seconds);
+  const a = { tenantId: tenantA, rate: RATE };
+  await publishPaced(tenantB ? [a, { tenantId: `${run}_b`, rate: B_RATE }] : [a], run, seconds);
   const expected = RATE * seconds;
   const deadline = Date.now() + 300_000;
   while (ofA().length < expected) {
@@ -143,7 +144,8 @@ const hang = await runWith('hang', 'hang');
 await receiver.stop();
 await platform.stop();
 report({
-  ratePerTenant: RATE,
+  rateOfA: RATE,
+  rateOfB: B_RATE,
   seconds: SECONDS,
   orderedWebhooksOfB: B_WEBHOOKS,
   orderedConcurrency: ORDERED_DELIVERIES_QUEUE.maxConcurrency,
