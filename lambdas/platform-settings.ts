@@ -174,7 +174,10 @@ export const ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
   // every wait of the ordered lane is a receive, and each receive of a waiting head also hands out the messages
   // behind it: the redrive policy must never cut a retry schedule short (orderedReceivesNeeded, checked at synth)
   maxReceiveCount: 1000,
-  maxConcurrency: 10,
+  // as the fast lane's: a receive may hand out one webhook's messages alone, so each ordered webhook whose endpoint
+  // turns slow holds a batch for the fast-lane timeout (3 s) once; this many at once leave room for the others
+  // (issue 24's audit: twelve at once)
+  maxConcurrency: 20,
 };
 
 /**

@@ -6,13 +6,14 @@ import { ORDERED_DELIVERIES_QUEUE, SETTING_DEFAULTS } from '../../lambdas/platfo
 import { percentile, report } from '../stats';
 
 // Scenario 11, ordered-lane isolation (issue 24 §3): tenant A's ordered webhook receives a steady paced stream while
-// tenant B's ordered webhooks (12, as in the audit) receive a stream of their own (each of B's events goes to all 12)
-// and hang past the send timeout on every request (run "hang"). A's publish-to-receipt latency is compared with a run of A alone made just
-// before, and with a control run where B's ordered webhooks answer at once. The queues have SQS's FIFO semantics
+// tenant B's ordered webhooks (12, as in the audit) get 20 events each at the start of it and answer after 12 s (run
+// "slow", the audit's case) or never (run "hang"). A's publish-to-receipt latency is compared with a run of A alone
+// made just before, and with a control run where B's ordered webhooks answer at once. The queues have SQS's FIFO semantics
 // (local/fauxqs-fifo.ts); each ordered lane's poller runs at the deployed maxConcurrency, with the deployed fast-lane
 // and send timeouts.
 const RATE = Number(process.env.BENCH_ORDERED_ISOLATION_RATE ?? 5); // A's events per second
-const B_RATE = Number(process.env.BENCH_ORDERED_ISOLATION_B_RATE ?? 1); // B's events per second, each to every webhook
+const B_EVENTS = Number(process.env.BENCH_ORDERED_ISOLATION_B_EVENTS ?? 20); // B's burst, each event to every webhook
+const B_SLOW_MS = 12_000;
 const SECONDS = Number(process.env.BENCH_ORDERED_ISOLATION_SECONDS ?? 30);
 const B_WEBHOOKS = Number(process.env.BENCH_ORDERED_ISOLATION_B_WEBHOOKS ?? 12);
 const sendTimeoutSeconds = Number(process.env.SEND_TIMEOUT_SECONDS ?? SETTING_DEFAULTS.sendTimeoutSeconds);
@@ -28,13 +29,17 @@ const platform = await startPlatform({
     ENDPOINT_VERIFICATION: 'off',
   },
 });
-const requestsToB = { hang: 0, healthy: 0 };
+const requestsToB = { hang: 0, slow: 0, healthy: 0 };
 const receiver = await startReceiver({
   behaviour: {
     decide: (delivery) => {
       if (delivery.path.startsWith('/b-hang')) {
         requestsToB.hang += 1;
         return 'hang';
+      }
+      if (delivery.path.startsWith('/b-slow')) {
+        requestsToB.slow += 1;
+        return { status: 200, delayMs: B_SLOW_MS };
       }
       if (delivery.path.startsWith('/b-healthy')) requestsToB.healthy += 1;
       return { status: 200 };
@@ -61,6 +66,25 @@ async function tenantWithOrderedWebhooks(tenantId: string, path: string, count: 
     webhookIds.push(((await response.json()) as { id: string }).id);
   }
   return { key, webhookIds };
+}
+
+/** Publishes B's burst, ten events a request. */
+async function publishBurst(tenantId: string, run: string) {
+  for (let start = 0; start < B_EVENTS; start += 10)
+    await producer.send(
+      new SendMessageBatchCommand({
+        QueueUrl: platform.queues.events.queueUrl,
+        Entries: Array.from({ length: Math.min(10, B_EVENTS - start) }, (_, index) => ({
+          Id: String(index),
+          MessageBody: JSON.stringify({
+            tenantId,
+            id: `evt_${run}_b_${start + index}`,
+            type: 'verification.completed',
+            data: {},
+          }),
+        })),
+      }),
+    );
 }
 
 /** Publishes each tenant's events per second for SECONDS seconds, once a second on a fixed clock. */
@@ -91,13 +115,13 @@ async function publishPaced(tenants: { tenantId: string; rate: number }[], run: 
   }
 }
 
-async function runWith(b: 'none' | 'healthy' | 'hang', run: string, seconds = SECONDS) {
+async function runWith(b: 'none' | 'healthy' | 'slow' | 'hang', run: string, seconds = SECONDS) {
   const tenantA = `${run}_a`;
   await tenantWithOrderedWebhooks(tenantA, `a-${run}`, 1);
   const tenantB = b === 'none' ? undefined : await tenantWithOrderedWebhooks(`${run}_b`, `b-${b}`, B_WEBHOOKS);
   const ofA = () => receiver.deliveries.filter((delivery) => delivery.path.startsWith(`/a-${run}`));
-  const a = { tenantId: tenantA, rate: RATE };
-  await publishPaced(tenantB ? [a, { tenantId: `${run}_b`, rate: B_RATE }] : [a], run, seconds);
+  if (tenantB) await publishBurst(`${run}_b`, run);
+  await publishPaced([{ tenantId: tenantA, rate: RATE }], run, seconds);
   const expected = RATE * seconds;
   const deadline = Date.now() + 300_000;
   while (ofA().length < expected) {
@@ -114,7 +138,8 @@ async function runWith(b: 'none' | 'healthy' | 'hang', run: string, seconds = SE
       });
     }
     // let the hung requests reach their timeout and B's queued deliveries be skipped before the next run
-    await new Promise((resolve) => setTimeout(resolve, ((b === 'hang' ? sendTimeoutSeconds : 0) + 6) * 1000));
+    const inFlightSeconds = b === 'slow' ? B_SLOW_MS / 1000 : b === 'hang' ? sendTimeoutSeconds : 0;
+    await new Promise((resolve) => setTimeout(resolve, (inFlightSeconds + 6) * 1000));
   }
   const arrivals = ofA();
   const latencies = arrivals.map(
@@ -140,12 +165,14 @@ const alone = await runWith('none', 'alone');
 // the control: B's streams at the same rate to healthy ordered endpoints, so the CPU the local stack shares between
 // A's and B's deliveries (on AWS, separate containers) is told apart from what B's hanging endpoints cost A
 const healthy = await runWith('healthy', 'healthy');
+const slow = await runWith('slow', 'slow');
 const hang = await runWith('hang', 'hang');
 await receiver.stop();
 await platform.stop();
 report({
   rateOfA: RATE,
-  rateOfB: B_RATE,
+  eventsOfB: B_EVENTS,
+  slowAnswerMs: B_SLOW_MS,
   seconds: SECONDS,
   orderedWebhooksOfB: B_WEBHOOKS,
   orderedConcurrency: ORDERED_DELIVERIES_QUEUE.maxConcurrency,
@@ -154,6 +181,12 @@ report({
   fastLaneSendTimeoutSeconds: SETTING_DEFAULTS.fastLaneSendTimeoutSeconds,
   alone,
   healthy: { ...healthy, p99Ratio: healthy.p99 / alone.p99, requestsToB: requestsToB.healthy },
+  slow: {
+    ...slow,
+    p99Ratio: slow.p99 / alone.p99,
+    p99RatioToHealthyB: slow.p99 / healthy.p99,
+    requestsToB: requestsToB.slow,
+  },
   hang: {
     ...hang,
     p99Ratio: hang.p99 / alone.p99,
