@@ -11,6 +11,7 @@ import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { RecoveryService } from '../core/recovery/recovery-service';
 import { RetryDeliveryService } from '../core/recovery/retry-delivery-service';
 import { TestEventService } from '../core/events/test-event-service';
+import { eventCatalog } from './event-catalog-instance';
 
 // The routes that send to the pipeline (docs/design.md §6b). Each function is given only its own queue's URL (routes.ts
 // `queues`), so each service is built on demand, by the one handler that uses it, once per container.
@@ -39,6 +40,7 @@ export const testEventService = () =>
   new TestEventService({
     webhooks: webhooks(),
     events: sqsPlatformEventQueue(queues(), required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL')),
+    catalog: eventCatalog,
   });
 
 export const recoveryService = () =>

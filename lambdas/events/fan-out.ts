@@ -2,7 +2,6 @@ import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
 import { loadEventCatalogFile } from '../adapters/event-catalog-file';
 import { compileJsonSchema } from '../adapters/json-schema';
-import { useSchemaCompiler } from '../core/events/event-catalog';
 import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
@@ -17,24 +16,26 @@ import { FanOutOutbox } from './fan-out-outbox';
 const config = loadConfig();
 // the team's event catalog, when it has one: the types and schemas events are checked against (fan-out alone
 // checks data, so its bundle alone carries the validator, and checks the whole catalog before its first event)
-useSchemaCompiler(compileJsonSchema);
-loadEventCatalogFile(compileJsonSchema);
+const catalog = loadEventCatalogFile(compileJsonSchema);
 const platformEventsQueueArn = required(config.PLATFORM_EVENTS_QUEUE_ARN, 'PLATFORM_EVENTS_QUEUE_ARN');
 
-const fanOut = new FanOutService({
-  events: new DynamoEventRepository(
-    documentClient,
-    config.TABLE_NAME,
-    config.EVENT_RETENTION_DAYS,
-    config.EVENT_CLAIM_SECONDS,
-  ),
-  webhooks: new TenantWebhooks(new DynamoWebhookRepository(documentClient, config.TABLE_NAME)),
-  queues: new FanOutOutbox(new SqsQueues(sqsClient), {
-    deliveries: required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL'),
-    orderedDeliveries: required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL'),
-    eventsDlq: required(config.EVENTS_DLQ_URL, 'EVENTS_DLQ_URL'),
-  }),
-});
+const fanOut = new FanOutService(
+  {
+    events: new DynamoEventRepository(
+      documentClient,
+      config.TABLE_NAME,
+      config.EVENT_RETENTION_DAYS,
+      config.EVENT_CLAIM_SECONDS,
+    ),
+    webhooks: new TenantWebhooks(new DynamoWebhookRepository(documentClient, config.TABLE_NAME)),
+    queues: new FanOutOutbox(new SqsQueues(sqsClient), {
+      deliveries: required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL'),
+      orderedDeliveries: required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL'),
+      eventsDlq: required(config.EVENTS_DLQ_URL, 'EVENTS_DLQ_URL'),
+    }),
+  },
+  catalog,
+);
 
 /**
  * Events queue → one deliveries-queue message per subscribed webhook (FanOutService). Failed records alone

@@ -6,7 +6,8 @@ const contextOf = ({ tenantId, webhookId }: SealContext) => `${tenantId}/${webho
 export function testSealer(): SecretSealer {
   return {
     async seal(plaintext, context) {
-      return `test:${Buffer.from(contextOf(context)).toString('base64url')}:${Buffer.from(plaintext).toString('base64url')}`;
+      const encoded = (text: string) => Buffer.from(text).toString('base64url');
+      return `test:${encoded(contextOf(context))}:${encoded(plaintext)}`;
     },
     async open(sealed, context) {
       const [format, sealedFor, data] = sealed.split(':');

@@ -20,6 +20,7 @@ import type {
   WebhookPageQuery,
   WebhookStore,
 } from '../../lambdas/core/webhooks/webhook-store';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
 /** The store port kept in memory: enough to test the service's own rules without DynamoDB. */
 class MemoryStore implements WebhookStore {
@@ -105,6 +106,7 @@ function setup(max = 3, { verifying = false, at = () => new Date('2026-01-01T00:
   const started: VerificationTask[] = [];
   const service = new WebhookService({
     store,
+    catalog: createEventCatalog(),
     urlPolicy: { allowHttp: false, allowLoopback: false },
     maxWebhooksPerTenant: max,
     sealer,

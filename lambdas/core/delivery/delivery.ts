@@ -3,7 +3,7 @@ import type { StoredEvent } from '../events/stored-event';
 import type { TenantEvent } from '../events/event-envelope';
 import { matchesFilter } from '../events/event-filter';
 import type { Webhook } from '../webhooks/webhook';
-import { escapeForSqs } from '../shared/json-text';
+import { escapeForSqs, isText, parseJsonObject } from '../shared/json-text';
 
 /** One (event, webhook) pair: the unit that is queued, retried and dead-lettered on its own. */
 export interface DeliveryTask {
@@ -89,22 +89,11 @@ export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 /** A deliveries-queue message body: JSON that SQS accepts whatever characters the payload holds. */
 export const serializeTask = (task: DeliveryTask): string => escapeForSqs(JSON.stringify(task));
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-/**
- * A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere).
- * Our own messages need a shape check, not a schema parse: this runs once per delivery on the hot path.
- */
+/** A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere). */
 export function parseDeliveryTask(body: string): DeliveryTask | undefined {
-  let task: Partial<DeliveryTask>;
-  try {
-    task = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const task = parseJsonObject<DeliveryTask>(body);
   const valid =
-    typeof task === 'object' &&
-    task !== null &&
+    task !== undefined &&
     isText(task.tenantId) &&
     isText(task.webhookId) &&
     isText(task.eventId) &&
@@ -121,7 +110,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
   return valid ? (task as DeliveryTask) : undefined;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One try at POSTing a delivery, as the delivery log keeps it. */
 export interface DeliveryAttempt {

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { DELIVERY_STATUSES } from './delivery-log';
+import { DELIVERY_STATUSES } from '../delivery/delivery';
 import { LOG_POSITION_PATTERN, type LogPage, type LogPageQuery } from './log-store';
 import { listQuerySchema } from '../webhooks/webhook-schemas';
 import * as z from 'zod/mini';

@@ -7,6 +7,8 @@ import type { DeliveryLogStore, EventLogStore } from '../log/log-store';
 import type { DeliveryQueue } from '../delivery/queue-ports';
 import { activeWebhookOf } from '../webhooks/webhook-access';
 import type { WebhookStore } from '../webhooks/webhook-store';
+import type * as z from 'zod/mini';
+import type { QueuedRetrySchema } from './recovery-resources';
 
 export interface RetryDeliveryOptions {
   webhooks: Pick<WebhookStore, 'get'>;
@@ -19,10 +21,7 @@ export interface RetryDeliveryOptions {
   now?: () => Date;
 }
 
-export interface QueuedRetry {
-  eventId: string;
-  queuedAt: string;
-}
+export type QueuedRetry = z.infer<typeof QueuedRetrySchema>;
 
 /**
  * `POST /v2/webhooks/{id}/deliveries/{eventId}/retry` (docs/design.md §6b): one manual attempt of a logged delivery,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/zod-messages';
+import type { EndpointAuthSchema, EndpointTlsSchema } from './webhook-resource';
 import {
   MAX_PEM_LENGTH,
   certificateExpiry,
@@ -35,22 +36,10 @@ export interface StoredEndpointTls {
 }
 
 /** `auth` as the API shows it: everything but the secret. */
-export type EndpointAuthView =
-  | {
-      type: 'oauth2_client_credentials';
-      tokenUrl: string;
-      clientId: string;
-      scope: string | null;
-      audience: string | null;
-    }
-  | { type: 'basic'; username: string };
+export type EndpointAuthView = NonNullable<z.infer<typeof EndpointAuthSchema>>;
 
 /** `tls` as the API shows it: who the certificates are and when the client certificate expires; no key. */
-export interface EndpointTlsView {
-  certificateSubject: string | null;
-  certificateExpiresAt: string | null;
-  caCertificate: boolean;
-}
+export type EndpointTlsView = NonNullable<z.infer<typeof EndpointTlsSchema>>;
 
 const MAX_NAME_LENGTH = 256;
 const MAX_SECRET_LENGTH = 1024;

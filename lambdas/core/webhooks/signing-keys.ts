@@ -1,6 +1,8 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { SecretSealer } from '../shared/secret-sealer';
 import type { StoredSigningKey, Webhook } from './webhook';
+import type * as z from 'zod/mini';
+import type { PublicKeysSchema } from '../signing/public-keys-resource';
 
 /** Standard Webhooks' prefix of an ed25519 public key: `whpk_` + standard base64 of its 32 raw bytes. */
 export const PUBLIC_KEY_PREFIX = 'whpk_';
@@ -69,10 +71,7 @@ export async function signingKeys(webhook: Webhook, now: Date, sealer: SecretSea
 }
 
 /** The public keys a receiver may verify with, current first, each with the time it stops signing (null: not planned). */
-export interface PublishedPublicKey {
-  publicKey: string;
-  expiresAt: string | null;
-}
+export type PublishedPublicKey = z.infer<typeof PublicKeysSchema>['data'][number];
 
 /** What the public-keys item holds (written whenever a webhook's keys change); expired ones are left out when read. */
 export function publicKeysOf(webhook: Webhook): PublishedPublicKey[] {

@@ -19,9 +19,12 @@ import { parseOrThrow } from '../shared/validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
 import { listQuerySchema, rotateSecretSchema, webhookSchemas } from './webhook-schemas';
 import type { WebhookStore } from './webhook-store';
+import type { EventCatalog } from '../events/event-catalog';
 
 export interface WebhookServiceOptions {
   store: WebhookStore;
+  /** The deployment's event types: what a webhook may subscribe to. */
+  catalog: EventCatalog;
   urlPolicy: UrlPolicy;
   /** The platform's destinations role; absent: AWS destinations are refused. */
   platform?: PlatformIdentity;
@@ -50,7 +53,7 @@ export class WebhookService {
   private readonly now: () => Date;
 
   constructor(private readonly options: WebhookServiceOptions) {
-    this.schemas = webhookSchemas(options.urlPolicy, options.platform);
+    this.schemas = webhookSchemas(options.catalog, options.urlPolicy, options.platform);
     this.now = options.now ?? (() => new Date());
   }
 

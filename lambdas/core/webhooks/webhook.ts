@@ -1,15 +1,10 @@
-import {
-  endpointAuthView,
-  endpointTlsView,
-  type EndpointAuthView,
-  type EndpointTlsView,
-  type StoredEndpointAuth,
-  type StoredEndpointTls,
-} from './endpoint-auth';
+import { endpointAuthView, endpointTlsView, type StoredEndpointAuth, type StoredEndpointTls } from './endpoint-auth';
 import type { AwsDestination } from './aws-destination';
 import type { EventType } from '../events/event-catalog';
-import { verificationResource, type EndpointVerification, type VerificationResource } from './endpoint-verification';
+import { verificationResource, type EndpointVerification } from './endpoint-verification';
 import type { EventFilter } from '../events/event-filter';
+import type * as z from 'zod/mini';
+import type { HealthSchema, WebhookSchema, WebhookSummarySchema } from './webhook-resource';
 
 /** A webhook's ed25519 (`v1a`) key pair as stored: the public key in clear, the private key sealed (design.md §18). */
 export interface StoredSigningKey {
@@ -83,43 +78,15 @@ export interface Webhook {
   updatedAt: string;
 }
 
-/** The webhook object of the API (docs/design.md §6). */
-export interface WebhookResource {
-  id: string;
-  /** null when the webhook delivers into `destination`. */
-  url: string | null;
-  destination: AwsDestination | null;
-  events: EventType[];
-  filter: EventFilter | null;
-  secret?: string;
-  ordering: WebhookOrdering;
-  throttleRate: number | null;
-  /** Only with the secret: a custom header often holds a credential. */
-  headers?: Record<string, string>;
-  /** Everything but its secret, which is write-only. */
-  auth: EndpointAuthView | null;
-  /** The client certificate's subject and expiry, whether a private CA is trusted; never the key. */
-  tls: EndpointTlsView | null;
-  /** The ed25519 public key (`whpk_…`) of its `v1a` signatures; null when it has none. Public: shown in lists too. */
-  publicKey: string | null;
-  active: boolean;
-  description: string | null;
-  disabledReason?: string;
-  health: WebhookHealth;
-  /** null when its deliveries are not held back for consent (verification off when it got its URL). */
-  verification: VerificationResource | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/**
+ * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the secret and the
+ * custom headers (a custom header often holds a credential), a single webhook has them.
+ */
+export type WebhookResource = z.infer<typeof WebhookSummarySchema> &
+  Partial<Pick<z.infer<typeof WebhookSchema>, 'secret' | 'headers'>>;
 
 /** How a webhook's deliveries are going, as its owner sees it (docs/design.md §9). */
-export interface WebhookHealth {
-  state: 'healthy' | 'failing' | 'open';
-  failingSince: string | null;
-  consecutiveFailures: number;
-  nextProbeAt?: string;
-  slowLaneUntil?: string;
-}
+export type WebhookHealth = z.infer<typeof HealthSchema>;
 
 export function healthOf(webhook: Webhook): WebhookHealth {
   const state = webhook.nextProbeAt
