@@ -49,8 +49,6 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'An exhausted ordered delivery announces delivery.exhausted; a disabled webhook, webhook.disabled.',
   'Delivery/DeliverOrderedSlowLane sqs:SendMessage Delivery/DeliveriesDlq':
     'An exhausted delivery of a slow ordered webhook is parked in the deliveries DLQ.',
-  'Delivery/DeliverOrderedSlowLane sqs:SendMessage Delivery/PlatformEventsQueue':
-    'An exhausted delivery of a slow ordered webhook announces delivery.exhausted; a disabled one, webhook.disabled.',
   'Recovery/Recover sqs:SendMessage Recovery/RecoveriesQueue':
     'A recovery of more than one page sends its next page (100 deliveries a page).',
   'Recovery/Recover sqs:SendMessage Recovery/RecoveriesDlq':
