@@ -25,6 +25,7 @@ export function resultsMarkdown(machine: Machine, results: Record<string, any>):
   const tokens = results['oauth2-token-cache'];
   const cost = e2e.dollarsPerMillionDeliveries;
   const isolation = results['outage-isolation'];
+  const orderedIsolation = results['ordered-isolation'];
   const filters = results['fan-out-filters'];
   const options = results['per-webhook-options'];
   return `# Benchmark results
@@ -145,6 +146,10 @@ attempts wait out the send timeout
 (until B's breaker opens) without holding the fast lane. Before the slow lane (same bench, 2026-11-26 14:46), this
 ratio was 53.6: B's hanging attempts held every deliver slot for the whole 15 s.
 
+## Ordered-lane isolation (scenario 11: a hanging ordered endpoint never slows another ordered webhook)
+
+${orderedIsolationSection(orderedIsolation)}
+
 ## Filters (scenario 7: fan-out with and without payload filters)
 
 FanOutService.handleBatch over in-memory ports, batches of ten events for a tenant with ${filters.webhooksPerTenant} \
@@ -250,6 +255,42 @@ lifetime) and ${tokens.tokenStore.writes} writes (lease and token:
 }
 
 /** Scenario 3's plain webhooks: their requests per delivery next to the accounting model's (bench/request-model.ts). */
+/** Scenario 11's table: tenant A's ordered webhook next to tenant B's twelve, alone, healthy and hanging. */
+function orderedIsolationSection(run: any): string {
+  const row = (name: string, figures: any, ratio: string, toHealthy: string, requests: string) =>
+    `| ${name} | ${figures.p50} | ${figures.p95} | ${figures.p99} | ${ratio} | ${toHealthy} | ${requests} |`;
+  return [
+    `Tenant A's ordered webhook gets ${run.rateOfA} events/s for ${run.seconds} s; tenant B's ${run.orderedWebhooksOfB} ordered webhooks get ${run.eventsOfB} events each at its start (the`,
+    `audit's case), on the local stack with SQS's FIFO semantics; each ordered lane's poller runs ${run.orderedConcurrency} batches of ${run.batchSize} (the deployed`,
+    `maxConcurrency), the ordered lane waits ${run.fastLaneSendTimeoutSeconds} s for an answer and the slow ordered lane ${run.sendTimeoutSeconds} s. Tenant A's publish-to-receipt latency (ms):`,
+    '',
+    "| run | A's p50 | A's p95 | A's p99 | A's p99 ÷ A alone's p99 (goal ≤ 1.5) | ÷ A's p99 next to a healthy B | requests B's endpoints got |",
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    row('A alone', run.alone, '1.00', '', ''),
+    row(
+      "control: B's endpoints healthy",
+      run.healthy,
+      fixed(run.healthy.p99Ratio, 2),
+      '1.00',
+      String(run.healthy.requestsToB),
+    ),
+    row(
+      `B's endpoints answer after ${run.slowAnswerMs / 1000} s`,
+      run.slow,
+      `**${fixed(run.slow.p99Ratio, 2)}**`,
+      fixed(run.slow.p99RatioToHealthyB, 2),
+      String(run.slow.requestsToB),
+    ),
+    row(
+      "B's endpoints hang past the timeout",
+      run.hang,
+      `**${fixed(run.hang.p99Ratio, 2)}**`,
+      fixed(run.hang.p99RatioToHealthyB, 2),
+      String(run.hang.requestsToB),
+    ),
+  ].join('\n');
+}
+
 function plainWebhookRequests(requests: {
   measuredPerDelivery: Record<string, { requests: number; items: number }>;
   modelPerDelivery: Record<string, { requests: number; items: number }>;

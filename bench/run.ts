@@ -13,6 +13,7 @@ const SCENARIOS = [
   'end-to-end',
   'cold-start',
   'outage-isolation',
+  'ordered-isolation',
   'fan-out-filters',
   'sizing',
   'per-webhook-options',

@@ -112,6 +112,7 @@ export class WebhookPlatform extends Construct {
         this.delivery.deliverFunction,
         this.delivery.deliverSlowLaneFunction,
         this.delivery.deliverOrderedFunction,
+        this.delivery.deliverOrderedSlowLaneFunction,
       ],
       apiFunctions: this.api.routeFunctions,
     });

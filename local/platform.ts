@@ -20,6 +20,7 @@ import {
   EVENTS_QUEUE,
   PLATFORM_EVENTS_QUEUE,
   ORDERED_DELIVERIES_QUEUE,
+  SLOW_ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   RECOVERIES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
@@ -47,7 +48,7 @@ export interface PlatformOptions {
    * Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits.
    */
   wrapConsumer?(
-    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover',
+    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'deliver-ordered-slow-lane' | 'recover',
     handler: SqsHandler,
   ): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
@@ -111,6 +112,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
     SLOW_DELIVERIES_QUEUE_URL: queues.slowDeliveries.queueUrl,
     ORDERED_DELIVERIES_QUEUE_URL: queues.orderedDeliveries.queueUrl,
+    SLOW_ORDERED_DELIVERIES_QUEUE_URL: queues.slowOrderedDeliveries.queueUrl,
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RECOVERIES_DLQ_URL: queues.recoveries.dlqUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
@@ -128,6 +130,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
   const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
   const { handler: deliverOrdered } = (await import('../lambdas/events/deliver-ordered')) as { handler: SqsHandler };
+  const { handler: deliverOrderedSlowLane } = (await import('../lambdas/events/deliver-ordered-slow-lane')) as {
+    handler: SqsHandler;
+  };
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const { handler: announceCertificates } = await import('../lambdas/events/announce-certificates');
   const gateway = createApiGateway(await loadRoutes());
@@ -200,6 +205,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ORDERED_DELIVERIES_QUEUE,
       wrap('deliver-ordered', deliverOrdered),
       'DeliverOrdered',
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+      options.deliverConcurrency,
+    ),
+    consume(
+      queues.slowOrderedDeliveries.queueUrl,
+      SLOW_ORDERED_DELIVERIES_QUEUE,
+      wrap('deliver-ordered-slow-lane', deliverOrderedSlowLane),
+      'DeliverOrderedSlowLane',
       FUNCTION_TIMEOUT_SECONDS.deliver,
       options.deliverConcurrency,
     ),

@@ -104,6 +104,7 @@ const environmentSchema = z.object({
   DELIVERIES_DLQ_URL: queueUrl,
   SLOW_DELIVERIES_QUEUE_URL: queueUrl,
   ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
+  SLOW_ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_DLQ_URL: queueUrl,
   // what seals endpoint secrets in the table: the stack's KMS key, or locally a 32-byte key in base64

@@ -150,6 +150,7 @@ export class DynamoWebhookRepository implements WebhookStore {
         | 'filter'
         | 'headers'
         | 'throttleRate'
+        | 'throttleRateSince'
         | 'ordering'
         | 'auth'
         | 'tls'
@@ -186,6 +187,8 @@ export class DynamoWebhookRepository implements WebhookStore {
     else if (changes.ordering === 'none') remove.push('ordering');
     if (changes.throttleRate) assign('throttleRate', changes.throttleRate);
     else if (changes.throttleRate === null) remove.push('throttleRate');
+    if (changes.throttleRateSince) assign('throttleRateSince', changes.throttleRateSince);
+    else if (changes.throttleRateSince === null) remove.push('throttleRateSince');
     if (changes.auth) assign('auth', changes.auth);
     else if (changes.auth === null) remove.push('auth');
     if (changes.tls) assign('tls', changes.tls);

@@ -39,14 +39,14 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'A retry of a webhook whose slow-lane hold has ended goes back to the fast lane (after an hour).',
   'Delivery/DeliverSlowLane sqs:SendMessage Delivery/DeliveriesDlq':
     'An exhausted delivery of a slow webhook is parked in the deliveries DLQ.',
-  'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table TENANT#*':
-    'The health of an ordered webhook whose attempt fails (failing, breaker, slow, disable).',
   'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table WEBHOOK#*':
     'A later attempt of an ordered delivery updates its record.',
   'Delivery/DeliverOrdered sqs:SendMessage Delivery/DeliveriesDlq':
     'An exhausted ordered delivery is parked in the deliveries DLQ.',
   'Delivery/DeliverOrdered sqs:SendMessage Delivery/PlatformEventsQueue':
     'An exhausted ordered delivery announces delivery.exhausted; a disabled webhook, webhook.disabled.',
+  'Delivery/DeliverOrderedSlowLane sqs:SendMessage Delivery/DeliveriesDlq':
+    'An exhausted delivery of a slow ordered webhook is parked in the deliveries DLQ.',
   'Recovery/Recover sqs:SendMessage Recovery/RecoveriesQueue':
     'A recovery of more than one page sends its next page (100 deliveries a page).',
   'Recovery/Recover sqs:SendMessage Recovery/RecoveriesDlq':

@@ -50,6 +50,7 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
       'DeliveryDeliverSlowLane',
     ]);
     for (const role of roles) {
@@ -74,6 +75,7 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
       'DeliveryDeliverSlowLane',
     ]);
   });

@@ -272,6 +272,25 @@ describe('Class: WebhookService', () => {
       const { id } = await service.create('acme', body);
       await expect(service.update('acme', id, {})).rejects.toMatchObject({ code: 'validation_error' });
     });
+
+    it('starts a new throttle setting when the rate changes (to none, or back), and keeps it for the same rate', async () => {
+      // Prepare
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const { service, store } = setup(3, { at: () => clock });
+      const { id } = await service.create('acme', { ...body, throttleRate: 5 });
+      const since = () => store.webhooks[0]!.throttleRateSince;
+
+      // Act + Assess: the same rate again keeps the setting (and the slots held under it)
+      clock = new Date('2026-01-01T00:01:00Z');
+      await service.update('acme', id, { throttleRate: 5 });
+      expect(since()).toBeUndefined();
+      await service.update('acme', id, { throttleRate: null });
+      expect(since()).toBeNull();
+      // set again within 900 s: a new setting, so slots held from the first one are given up (issue 24)
+      clock = new Date('2026-01-01T00:02:00Z');
+      await service.update('acme', id, { throttleRate: 5 });
+      expect(since()).toBe('2026-01-01T00:02:00.000Z');
+    });
   });
 
   describe('Method: rotateSecret', () => {

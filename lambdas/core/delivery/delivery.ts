@@ -25,6 +25,8 @@ export interface DeliveryTask {
   throttleSlotAt?: string;
   /** The throttleRate that slot was reserved at: once the webhook's rate changed, the slot is given up. */
   throttleSlotRate?: number;
+  /** The webhook's `throttleRateSince` when the slot was reserved: a slot of an earlier setting is given up too. */
+  throttleSlotSince?: string;
   /** The recovery that queued this manual attempt: unlike a retry asked for one by one, it waits on an open breaker. */
   recoveryId?: string;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
@@ -103,7 +105,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&
     (task.recoveryId === undefined || isText(task.recoveryId)) &&
     (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt))) &&
-    (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0));
+    (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0)) &&
+    (task.throttleSlotSince === undefined || isText(task.throttleSlotSince));
   return valid ? (task as DeliveryTask) : undefined;
 }
 

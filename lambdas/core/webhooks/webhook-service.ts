@@ -141,6 +141,8 @@ export class WebhookService {
     if (!stored) throw new NotFoundError();
     // a new URL is a new endpoint, whose owner has not consented yet: its deliveries wait, queued ones included
     const urlChanges = changes.url !== undefined && stored.url !== changes.url;
+    // a new rate (or the same one after another, or after none) starts a new setting: slots held from before go
+    const rateChanges = changes.throttleRate !== undefined && (stored.throttleRate ?? null) !== changes.throttleRate;
     // a webhook stored before signing secrets were sealed has them sealed by this write
     const sealedClearSecrets = await sealClearSecrets(stored, this.options.signingSecretSealer);
     if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
@@ -157,6 +159,7 @@ export class WebhookService {
       clearDisabledReason: changes.active === true,
       ...(urlChanges ? { verification: this.verifies ? startVerification(this.now()) : null } : {}),
       ...(sealedClearSecrets ? { sealedClearSecrets } : {}),
+      ...(rateChanges ? { throttleRateSince: changes.throttleRate ? this.now().toISOString() : null } : {}),
       updatedAt: this.now().toISOString(),
     });
     if (!updated) throw new NotFoundError();

@@ -31,6 +31,8 @@ export interface WebhookChanges {
   headers?: Record<string, string> | null;
   /** null removes the limit. */
   throttleRate?: number | null;
+  /** Set when the rate changes (null with no rate): what a held send slot must have been reserved under. */
+  throttleRateSince?: string | null;
   ordering?: 'none' | 'fifo';
   /** Replaces the endpoint auth, its secret sealed; null removes it. */
   auth?: StoredEndpointAuth | null;

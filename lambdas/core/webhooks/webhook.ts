@@ -37,6 +37,11 @@ export interface Webhook {
   ordering?: WebhookOrdering;
   /** Deliveries per second at most, across every container and both lanes; absent: no limit. */
   throttleRate?: number;
+  /**
+   * When `throttleRate` was set to its value: a delivery holds a send slot of this setting only, so that the same rate
+   * set again after a change (or after none) does not honour slots reserved before it next to the new ones.
+   */
+  throttleRateSince?: string;
   /** Sent with every delivery, next to the platform's own headers; shown only where the secret is. */
   headers?: Record<string, string>;
   /** How deliveries authenticate to the endpoint (OAuth2 client credentials or basic); its secret sealed. */
@@ -66,6 +71,13 @@ export interface Webhook {
   probeIntervalSeconds?: number;
   /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (docs/design.md §9). */
   slowLaneUntil?: string;
+  /**
+   * Ordered webhooks: the position in the ordered queue (an SQS sequence number, as `queuePosition` writes it) of
+   * the last delivery the ordered lane forwarded to the slow ordered lane, and of the last one that lane settled.
+   * While the second is behind the first, the ordered lane forwards the webhook's deliveries (none may overtake).
+   */
+  slowOrderedForwardedThrough?: string;
+  slowOrderedSettledThrough?: string;
   /** Whether its endpoint consented (docs/design.md §18); absent: not held back (created while verification was off). */
   verification?: EndpointVerification;
   createdAt: string;
