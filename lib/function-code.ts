@@ -34,7 +34,9 @@ export const FUNCTION_ENTRIES = [
   'events/deliver',
   'events/deliver-slow-lane',
   'events/deliver-ordered',
+  'events/deliver-ordered-slow-lane',
   'events/recover',
+  'events/announce-certificates',
   'console/serve-console',
 ] as const;
 

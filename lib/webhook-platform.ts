@@ -13,6 +13,7 @@ import { Destinations } from './destinations';
 import { EventCatalogLayer } from './event-catalog-layer';
 import { Monitoring } from './monitoring';
 import { Recovery } from './recovery';
+import { CertificateNotices } from './certificate-notices';
 import { parseConfig, type AuthSettings, type PlatformSettings, type WebhooksConfig } from './stack-config';
 import { StaticEgress } from './static-egress';
 import { Storage } from './storage';
@@ -60,6 +61,8 @@ export class WebhookPlatform extends Construct {
   public readonly console: Console;
   public readonly delivery: Delivery;
   public readonly recovery: Recovery;
+  /** The daily job that announces client certificates about to expire. */
+  public readonly certificateNotices: CertificateNotices;
   public readonly monitoring: Monitoring;
   /** The role deliveries into customers' own queues, topics and buses go through. */
   public readonly destinations: Destinations;
@@ -87,6 +90,12 @@ export class WebhookPlatform extends Construct {
       deliveriesQueue: this.delivery.deliveriesQueue,
       dataKey,
     });
+    this.certificateNotices = new CertificateNotices(this, 'CertificateNotices', {
+      table,
+      config,
+      platformEventsQueue: this.delivery.platformEventsQueue,
+      dataKey,
+    });
     this.api = new Api(this, 'Api', {
       table,
       config,
@@ -103,6 +112,7 @@ export class WebhookPlatform extends Construct {
         this.delivery.deliverFunction,
         this.delivery.deliverSlowLaneFunction,
         this.delivery.deliverOrderedFunction,
+        this.delivery.deliverOrderedSlowLaneFunction,
       ],
       apiFunctions: this.api.routeFunctions,
     });

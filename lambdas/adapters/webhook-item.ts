@@ -1,8 +1,23 @@
+import { firstNoticeKey } from '../core/webhooks/certificate-notices';
+import type { StoredEndpointTls } from '../core/webhooks/endpoint-auth';
 import type { Webhook } from '../core/webhooks/webhook';
+import { keys } from './table-keys';
 
-/** A webhook as the table holds it: the domain object under its keys. */
-export type WebhookItem = Webhook & { pk: string; sk: string };
+/** A webhook as the table holds it: the domain object under its keys, and its pending certificate notice. */
+export type WebhookItem = Webhook & { pk: string; sk: string; gsi1pk?: string; gsi1sk?: string };
 
-export function toWebhook({ pk: _pk, sk: _sk, ...webhook }: WebhookItem): Webhook {
+export function toWebhook({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...webhook }: WebhookItem): Webhook {
   return webhook;
+}
+
+/**
+ * The index attributes that list a webhook among the certificate notices to come (`EventsByTime` index,
+ * partition `CERTIFICATE_NOTICES`), set whenever its client certificate is; none without one.
+ */
+export function certificateNoticeIndex(
+  tls: StoredEndpointTls | undefined,
+  now: string,
+): { gsi1pk: string; gsi1sk: string } | undefined {
+  const key = tls?.certificateExpiresAt && firstNoticeKey(tls.certificateExpiresAt, new Date(now));
+  return key ? { gsi1pk: keys.certificateNotices, gsi1sk: key } : undefined;
 }

@@ -5,6 +5,7 @@ import { DynamoTenantRepository } from '../adapters/tenant-repository';
 import { ApiKeyService } from '../core/access/api-key-service';
 import { TenantService } from '../core/access/tenant-service';
 import { ORDERED_DELIVERIES_QUEUE } from '../platform-settings';
+import { eventCatalog } from './event-catalog-instance';
 import { eventLogService } from './log-services-instance';
 
 const config = loadConfig();
@@ -15,6 +16,7 @@ export const tenantService = new TenantService({
   store: tenants,
   footprint: tenants,
   events: eventLogService,
+  catalog: eventCatalog,
   deployment: {
     retryScheduleSeconds: config.RETRY_SCHEDULE_SECONDS,
     eventRetentionDays: config.EVENT_RETENTION_DAYS,

@@ -8,6 +8,7 @@ import {
 import type { TenantDeliverySettings } from '../../lambdas/core/access/tenants';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aWebhook } from '../helpers/factories';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
 const receivedAt = '2026-11-26T10:00:00.000Z';
 
@@ -51,6 +52,7 @@ function setup({
       },
       queues: { queueDeliveries, quarantine },
     },
+    createEventCatalog(),
     maxMessageBytes,
   );
   return { ports, service };

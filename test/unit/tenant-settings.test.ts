@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryTasks, parseDeliveryTask, serializeTask } from '../../lambdas/core/delivery/delivery';
-import { ValidationError } from '../../lambdas/core/shared/errors';
+import { ValidationError } from '../../lambdas/core/common/errors';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 import { parseEnvelope } from '../../lambdas/core/events/event-envelope';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, ORDERED_DELIVERIES_QUEUE } from '../../lambdas/platform-settings';
 import { TenantService, type TenantStore } from '../../lambdas/core/access/tenant-service';
@@ -25,6 +26,7 @@ function service() {
     store,
     footprint: { webhookCount: async () => 0, hasApiKeys: async () => false },
     events: { list: async () => ({ data: [], hasMore: false, nextCursor: null }) },
+    catalog: createEventCatalog(),
     deployment,
   });
 }
@@ -92,7 +94,7 @@ describe("Delivery tasks carry the tenant's delivery settings", () => {
   const parsed = parseEnvelope(
     JSON.stringify({ tenantId: 'acme', id: 'evt_1', type: 'verification.completed', data: {} }),
     'm1',
-    { fromPlatform: false },
+    createEventCatalog(),
   );
   if (!parsed.ok) throw new Error(parsed.reason);
 

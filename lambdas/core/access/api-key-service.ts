@@ -5,11 +5,12 @@ import {
   PORTAL_TOKEN_TTL_SECONDS,
   type ApiKeyRecord,
 } from './api-keys';
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { NotFoundError, ValidationError } from '../common/errors';
 import { portalLink } from './portal-links';
 import { assertTenantId } from './tenants';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import * as z from 'zod/mini';
+import type { ApiKeySummarySchema } from './access-resources';
 
 export interface ApiKeyStore {
   /** Stores the key and, beside the tenant's other items, a reference to it (so a tenant's keys list without a Scan). */
@@ -51,15 +52,7 @@ export const createPortalLinkSchema = z.strictObject({
 });
 
 /** A key as the admin API lists it: never the key, only its hash and state. */
-export interface ApiKeySummary {
-  keyHash: string;
-  name: string;
-  kind: 'api-key' | 'portal-token';
-  state: 'active' | 'revoked' | 'expired';
-  createdAt: string;
-  revokedAt?: string;
-  expiresAt?: string;
-}
+export type ApiKeySummary = z.infer<typeof ApiKeySummarySchema>;
 
 /** Minting, listing, revoking and checking API keys. Only a key's SHA-256 is ever stored. */
 export class ApiKeyService {

@@ -1,7 +1,7 @@
-import { decodeCursor, encodeCursor } from '../shared/cursor';
-import type { DeliveryStatus } from '../delivery/delivery';
-import { DELIVERY_STATUSES } from '../log/delivery-log';
-import { NotFoundError } from '../shared/errors';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../delivery/delivery';
+import type { EventCatalog } from '../events/event-catalog';
+import { NotFoundError } from '../common/errors';
 import type { EventLogService } from '../log/event-log-service';
 import type { Page } from '../log/log-queries';
 import { TENANT_ID_PATTERN } from './api-keys';
@@ -13,9 +13,10 @@ import {
   type Tenant,
   type TenantSettings,
 } from './tenants';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import { listQuerySchema } from '../webhooks/webhook-schemas';
 import * as z from 'zod/mini';
+import type { TenantDetailSchema } from './access-resources';
 
 /** Owner of the tenant items (`TENANTS` / `TENANT#<id>`). */
 export interface TenantStore {
@@ -39,13 +40,7 @@ export interface TenantFootprint {
   hasApiKeys(tenantId: string): Promise<boolean>;
 }
 
-export interface TenantDetail extends Tenant {
-  /** No tenant item: a tenant from before tenants were things, with the default settings. */
-  implicit: boolean;
-  webhookCount: number;
-  /** Deliveries of the events received in the last 24 h, by status; `complete` is false past the pages counted. */
-  deliveriesLast24h: { counts: Record<DeliveryStatus, number>; complete: boolean };
-}
+export type TenantDetail = z.infer<typeof TenantDetailSchema>;
 
 /** How many pages of events (100 each) the 24-hour counts read at most: a bound on one admin request. */
 export const MAX_EVENT_PAGES_COUNTED = 10;
@@ -58,23 +53,27 @@ export const tenantListQuerySchema = z.strictObject({
 /** The tenants the team's backend manages (docs/design.md §16). */
 export class TenantService {
   private readonly now: () => Date;
+  private readonly putSchema;
 
   constructor(
     private readonly options: {
       store: TenantStore;
       footprint: TenantFootprint;
       events: Pick<EventLogService, 'list'>;
+      /** The deployment's event types: a tenant's allowedEventTypes are some of them. */
+      catalog: EventCatalog;
       /** What a tenant's retry schedule and retention must fit with. */
       deployment: DeploymentDeliverySettings;
       now?: () => Date;
     },
   ) {
     this.now = options.now ?? (() => new Date());
+    this.putSchema = putTenantSchema(options.catalog);
   }
 
   async put(tenantId: string | undefined, body: unknown): Promise<{ tenant: Tenant; created: boolean }> {
     const id = assertTenantId(tenantId);
-    const changes = parseOrThrow(putTenantSchema, body ?? {}, 'tenant');
+    const changes = parseOrThrow(this.putSchema, body ?? {}, 'tenant');
     if (changes.settings) assertDeliverySettingsFit(changes.settings, this.options.deployment);
     return this.options.store.put(id, changes, this.now().toISOString());
   }

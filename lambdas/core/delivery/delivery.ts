@@ -4,7 +4,7 @@ import type { TenantEvent } from '../events/event-envelope';
 import { matchesFilter } from '../events/event-filter';
 import type { TenantDeliverySettings } from '../access/tenants';
 import type { Webhook } from '../webhooks/webhook';
-import { escapeForSqs } from '../shared/json-text';
+import { escapeForSqs, isText, parseJsonObject } from '../common/json-text';
 
 /** One (event, webhook) pair: the unit that is queued, retried and dead-lettered on its own. */
 export interface DeliveryTask {
@@ -26,6 +26,8 @@ export interface DeliveryTask {
   throttleSlotAt?: string;
   /** The throttleRate that slot was reserved at: once the webhook's rate changed, the slot is given up. */
   throttleSlotRate?: number;
+  /** The webhook's `throttleRateSince` when the slot was reserved: a slot of an earlier setting is given up too. */
+  throttleSlotSince?: string;
   /** The recovery that queued this manual attempt: unlike a retry asked for one by one, it waits on an open breaker. */
   recoveryId?: string;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
@@ -110,22 +112,11 @@ export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 /** A deliveries-queue message body: JSON that SQS accepts whatever characters the payload holds. */
 export const serializeTask = (task: DeliveryTask): string => escapeForSqs(JSON.stringify(task));
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-/**
- * A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere).
- * Our own messages need a shape check, not a schema parse: this runs once per delivery on the hot path.
- */
+/** A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere). */
 export function parseDeliveryTask(body: string): DeliveryTask | undefined {
-  let task: Partial<DeliveryTask>;
-  try {
-    task = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const task = parseJsonObject<DeliveryTask>(body);
   const valid =
-    typeof task === 'object' &&
-    task !== null &&
+    task !== undefined &&
     isText(task.tenantId) &&
     isText(task.webhookId) &&
     isText(task.eventId) &&
@@ -138,6 +129,7 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     (task.recoveryId === undefined || isText(task.recoveryId)) &&
     (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt))) &&
     (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0)) &&
+    (task.throttleSlotSince === undefined || isText(task.throttleSlotSince)) &&
     (task.retrySchedule === undefined ||
       (Array.isArray(task.retrySchedule) &&
         task.retrySchedule.length > 0 &&
@@ -146,7 +138,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
   return valid ? (task as DeliveryTask) : undefined;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One try at POSTing a delivery, as the delivery log keeps it. */
 export interface DeliveryAttempt {

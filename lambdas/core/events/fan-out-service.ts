@@ -3,6 +3,7 @@ import { parseEnvelope, type TenantEvent } from './event-envelope';
 import { LONGEST_RETRY_WAIT_SECONDS, MAX_EVENT_RETENTION_DAYS } from '../delivery/retry-schedule';
 import type { TenantDeliverySettings } from '../access/tenants';
 import type { Webhook } from '../webhooks/webhook';
+import type { EventCatalog } from './event-catalog';
 
 /** One events-queue message. */
 export interface IncomingEvent {
@@ -105,6 +106,8 @@ export const eventKey = (event: Pick<TenantEvent, 'tenantId' | 'id'>) => `${even
 export class FanOutService {
   constructor(
     private readonly ports: FanOutPorts,
+    /** The deployment's event types, and the schemas their data must match. */
+    private readonly catalog: EventCatalog,
     /** With data capped at 256 KB, escaping keeps a delivery message under 1 MiB; the check guards the caps. */
     private readonly maxMessageBytes = MAX_QUEUE_MESSAGE_BYTES,
   ) {}
@@ -132,7 +135,9 @@ export class FanOutService {
         );
         continue;
       }
-      const parsed = parseEnvelope(record.body, record.messageId, { fromPlatform: record.fromPlatform === true });
+      const parsed = parseEnvelope(record.body, record.messageId, this.catalog, {
+        fromPlatform: record.fromPlatform === true,
+      });
       if (!parsed.ok) {
         refusal(parsed.reason);
         continue;

@@ -1,6 +1,8 @@
 import type { AttemptTrigger, DeliveryAttempt, DeliveryStatus } from '../delivery/delivery';
 import type { EventType } from '../events/event-catalog';
 import type { EventHeader } from '../events/stored-event';
+import type * as z from 'zod/mini';
+import type { DeliverySchema, DeliverySummarySchema } from './log-resources';
 
 /** A record keeps its first attempts and its latest ones, this many in all (a record must stay far below DynamoDB's 400 KB)... */
 export const MAX_ATTEMPTS_KEPT = 25;
@@ -8,13 +10,6 @@ export const MAX_ATTEMPTS_KEPT = 25;
 export const FIRST_ATTEMPTS_KEPT = 5;
 /** The receiver's answer is kept to this many bytes of UTF-8 per attempt. */
 export const MAX_RESPONSE_BYTES = 1024;
-
-export const DELIVERY_STATUSES = [
-  'pending',
-  'delivered',
-  'failed',
-  'skipped',
-] as const satisfies readonly DeliveryStatus[];
 
 /** An attempt as the log stores it; records written before manual retries existed have no trigger. */
 export type LoggedAttempt = Omit<DeliveryAttempt, 'trigger'> & { trigger?: AttemptTrigger };
@@ -37,43 +32,13 @@ export interface DeliveryRecord {
   updatedAt: string;
 }
 
-export interface LastAttempt {
-  at: string;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-}
-
 /** A delivery in the log's list (docs/design.md §6b). */
-export interface DeliverySummary {
-  eventId: string;
-  eventType: EventType;
-  status: DeliveryStatus;
-  attemptCount: number;
-  lastAttempt: LastAttempt | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface AttemptResource {
-  at: string;
-  trigger: AttemptTrigger;
-  statusCode?: number;
-  durationMs: number;
-  error?: string;
-  response?: string;
-}
+export type DeliverySummary = z.infer<typeof DeliverySummarySchema>;
+export type LastAttempt = NonNullable<DeliverySummary['lastAttempt']>;
 
 /** One delivery with every attempt and the exact body that is sent. */
-export interface DeliveryDetail extends DeliverySummary {
-  /** The first attempts and the latest ones; those between are counted in `attemptsOmitted`. */
-  attempts: AttemptResource[];
-  attemptsOmitted: number;
-  /** Why the platform stopped (a skipped or exhausted delivery), else null. */
-  reason: string | null;
-  payload: string;
-}
+export type DeliveryDetail = z.infer<typeof DeliverySchema>;
+export type AttemptResource = DeliveryDetail['attempts'][number];
 
 export function toDeliverySummary(record: DeliveryRecord): DeliverySummary {
   const last = record.attempts.at(-1);

@@ -1,31 +1,20 @@
-import type { DeliveryStatus } from '../delivery/delivery';
-import { DELIVERY_STATUSES, isExpired, notYetAttempted, toDeliverySummary, type DeliveryRecord } from './delivery-log';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../delivery/delivery';
+import { isExpired, notYetAttempted, toDeliverySummary, type DeliveryRecord } from './delivery-log';
 import type { EventHeader } from '../events/stored-event';
-import type { EventType } from '../events/event-catalog';
-import { NotFoundError } from '../shared/errors';
-import { EVENT_ID_PATTERN } from '../shared/ids';
-import { parseExact } from '../shared/json-text';
+import { NotFoundError } from '../common/errors';
+import { EVENT_ID_PATTERN } from '../common/ids';
+import { parseExact } from '../common/json-text';
 import { eventListQuerySchema, logPageQuery, toPage, type Page } from './log-queries';
 import { retentionDaysOf, type LogServiceOptions } from './delivery-log-service';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
+import type * as z from 'zod/mini';
+import type { EventSchema, EventSummarySchema } from './log-resources';
 
 /** An event in the tenant's list (docs/design.md §6c). */
-export interface EventSummary {
-  id: string;
-  type: EventType;
-  receivedAt: string;
-  deliveryCounts: Record<DeliveryStatus, number>;
-}
+export type EventSummary = z.infer<typeof EventSummarySchema>;
 
 /** An event as delivered, and where it went. */
-export interface EventDetail {
-  id: string;
-  type: EventType;
-  /** Exactly as sent: numbers keep their text (integers past 2^53 included). */
-  data: unknown;
-  receivedAt: string;
-  deliveries: { webhookId: string; status: DeliveryStatus; attemptCount: number }[];
-}
+export type EventDetail = z.infer<typeof EventSchema>;
 
 /** The tenant's events, newest first, and what became of each (the audit trail). */
 export class EventLogService {
@@ -60,7 +49,7 @@ export class EventLogService {
     return {
       id: event.eventId,
       type: event.type,
-      data: (parseExact(event.payload) as { data: unknown }).data,
+      data: (parseExact(event.payload) as Pick<EventDetail, 'data'>).data,
       receivedAt: event.receivedAt,
       deliveries: deliveries.map((record) => ({
         webhookId: record.webhookId,

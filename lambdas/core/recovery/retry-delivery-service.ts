@@ -1,12 +1,14 @@
 import { isExpired } from '../log/delivery-log';
 import { manualDeliveryTask } from '../delivery/delivery';
-import { NotFoundError, RateLimitedError } from '../shared/errors';
+import { NotFoundError, RateLimitedError } from '../common/errors';
 import { MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
-import { EVENT_ID_PATTERN } from '../shared/ids';
+import { EVENT_ID_PATTERN } from '../common/ids';
 import type { DeliveryLogStore, EventLogStore } from '../log/log-store';
 import type { DeliveryQueue } from '../delivery/queue-ports';
 import { activeWebhookOf } from '../webhooks/webhook-access';
 import type { WebhookStore } from '../webhooks/webhook-store';
+import type * as z from 'zod/mini';
+import type { QueuedRetrySchema } from './recovery-resources';
 
 export interface RetryDeliveryOptions {
   webhooks: Pick<WebhookStore, 'get'>;
@@ -21,10 +23,7 @@ export interface RetryDeliveryOptions {
   now?: () => Date;
 }
 
-export interface QueuedRetry {
-  eventId: string;
-  queuedAt: string;
-}
+export type QueuedRetry = z.infer<typeof QueuedRetrySchema>;
 
 /**
  * `POST /v2/webhooks/{id}/deliveries/{eventId}/retry` (docs/design.md §6b): one manual attempt of a logged delivery,

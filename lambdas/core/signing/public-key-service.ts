@@ -1,17 +1,15 @@
-import { NotFoundError } from '../shared/errors';
-import { WEBHOOK_ID_PATTERN } from '../shared/ids';
+import { NotFoundError } from '../common/errors';
+import { WEBHOOK_ID_PATTERN } from '../common/ids';
 import { stillPublished, type PublishedPublicKey } from '../webhooks/signing-keys';
+import type * as z from 'zod/mini';
+import type { PublicKeysSchema } from './public-keys-resource';
 
 /** The published keys of a webhook (the `PUBLICKEYS#<id>` item), nothing else of it. */
 export interface PublicKeyStore {
   get(webhookId: string): Promise<PublishedPublicKey[] | undefined>;
 }
 
-export interface PublicKeysResource {
-  webhookId: string;
-  /** Current key first, then a rotated one until its `expiresAt`. */
-  data: PublishedPublicKey[];
-}
+export type PublicKeysResource = z.infer<typeof PublicKeysSchema>;
 
 const NOT_PUBLISHED = 'No public keys are published for this webhook';
 

@@ -3,6 +3,8 @@
  * stores no customer key: its deliver functions send through a session of its own `DestinationsRole` tagged with the
  * tenant id, and the customer's resource policy allows that role only under its own tenant's tag.
  */
+import type * as z from 'zod/mini';
+import type { DestinationPolicySchema } from './destination-policy-resource';
 
 export const AWS_DESTINATION_TYPES = ['sqs', 'sns', 'eventbridge'] as const;
 export type AwsDestinationType = (typeof AWS_DESTINATION_TYPES)[number];
@@ -136,23 +138,9 @@ export function destinationArn(destination: AwsDestination): string {
 }
 
 /** The statement a customer adds to the resource policy of the queue, topic or bus. */
-export interface PolicyStatement {
-  Sid: string;
-  Effect: 'Allow';
-  Principal: { AWS: string };
-  Action: string;
-  Resource: string;
-  Condition: { StringEquals: Record<string, string> };
-}
+export type PolicyStatement = DestinationPolicy['statement'];
 
-export interface DestinationPolicy {
-  type: AwsDestinationType;
-  arn: string;
-  /** A whole resource policy, for a queue, topic or bus that has none yet. */
-  policy: { Version: '2012-10-17'; Statement: PolicyStatement[] };
-  /** The same statement alone, to add to a policy the resource already has. */
-  statement: PolicyStatement;
-}
+export type DestinationPolicy = z.infer<typeof DestinationPolicySchema>;
 
 /**
  * The resource policy that lets the platform deliver this tenant's events into the resource, and nobody else's:
