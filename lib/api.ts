@@ -137,8 +137,7 @@ export class Api extends Construct {
 
     const routeEnvironment = {
       ...sharedEnvironment(config),
-      // the retry schedule: a tenant's own retention must still hold it (the admin API checks it)
-      ...settingsEnvironment(config, ['maxWebhooksPerTenant', 'endpointVerification', 'retryScheduleSeconds']),
+      ...settingsEnvironment(config, ['maxWebhooksPerTenant', 'endpointVerification']),
     };
     const functionsByRoute = new Map(
       ROUTES.map((route) => {
@@ -153,6 +152,11 @@ export class Api extends Construct {
         });
         fn.bindTable(table, route.table);
         if (route.secrets) fn.bindSecretsKey(secretsKey, route.secrets);
+        // only the route that checks a tenant's schedule carries the deployment's (the template's size is bounded)
+        if (route.retrySchedule) {
+          for (const [name, value] of Object.entries(settingsEnvironment(config, ['retryScheduleSeconds'])))
+            fn.addEnvironment(name, value);
+        }
         for (const name of route.queues ?? []) {
           queues[name].grant(fn, 'sqs:SendMessage');
           fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);
