@@ -25,6 +25,8 @@ export interface TenantSettings {
   allowedEventTypes?: EventType[];
   maxThrottleRate?: number;
   manualAttemptsPerHour?: number;
+  retryScheduleSeconds?: number[];
+  eventRetentionDays?: number;
 }
 
 /** A tenant */
@@ -779,6 +781,13 @@ export interface PutTenantPayload {
      * @max 100000
      */
     manualAttemptsPerHour?: number;
+    /** @minItems 1 */
+    retryScheduleSeconds?: number[];
+    /**
+     * @min 1
+     * @max 3650
+     */
+    eventRetentionDays?: number;
   };
 }
 
@@ -1997,7 +2006,7 @@ export class AdminApi<
       }),
 
     /**
-     * @description settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000). 201 when the tenant item is new.
+     * @description settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000), retryScheduleSeconds (1 or more delays of 0-43200 s; its last attempt must come within the retention, and the ordered lane's redrive must hold it) and eventRetentionDays (1-3650), which bind from the next event fanned out after the answer. 201 when the tenant item is new.
      *
      * @name PutTenant
      * @summary Create or update a tenant

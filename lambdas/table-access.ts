@@ -112,13 +112,15 @@ export const TABLE_ACCESS = {
   listDeliveries: [
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+    // the tenant's own retention starts the window
+    TENANT_SETTINGS,
   ],
   getDelivery: [
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
-  listEvents: LIST_EVENTS,
+  listEvents: [...LIST_EVENTS, TENANT_SETTINGS],
   getEvent: [
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
@@ -158,8 +160,15 @@ export const TABLE_ACCESS = {
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.certificateNotices], index: TABLE.eventsByTime.indexName },
     { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
   ],
-  /** The operator plane (docs/design.md §16): tenant items, and a tenant's keys by its references to them. */
-  putTenant: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenants] }],
+  /**
+   * The operator plane (docs/design.md §16): tenant items, and a tenant's keys by its references to them. A put is a
+   * transaction of the tenant item and the copy of its delivery settings on the tenant's webhook-count item (which
+   * fan-out reads), then the item as stored.
+   */
+  putTenant: [
+    { actions: ['UpdateItem', 'GetItem'], leadingKeys: [KEY_PATTERNS.tenants] },
+    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+  ],
   listTenants: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenants] }],
   /** The item, the webhook count and whether it has keys (its partition), and its last 24 h of events. */
   getTenant: [TENANT_SETTINGS, { actions: ['GetItem', 'Query'], leadingKeys: [KEY_PATTERNS.tenant] }, ...LIST_EVENTS],

@@ -152,6 +152,11 @@ export class Api extends Construct {
         });
         fn.bindTable(table, route.table);
         if (route.secrets) fn.bindSecretsKey(secretsKey, route.secrets);
+        // only the route that checks a tenant's schedule carries the deployment's (the template's size is bounded)
+        if (route.retrySchedule) {
+          for (const [name, value] of Object.entries(settingsEnvironment(config, ['retryScheduleSeconds'])))
+            fn.addEnvironment(name, value);
+        }
         for (const name of route.queues ?? []) {
           queues[name].grant(fn, 'sqs:SendMessage');
           fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);

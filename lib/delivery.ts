@@ -5,7 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { orderedReceivesNeeded, RETRY_JITTER } from '../lambdas/core/delivery/retry-schedule';
+import { scheduleRefusal } from '../lambdas/core/delivery/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
@@ -75,8 +75,7 @@ export class Delivery extends Construct {
 
   public constructor(scope: Construct, id: string, { table, config, dataKey, secretsKey, egress }: DeliveryProps) {
     super(scope, id);
-    assertScheduleFitsRetention(config.retryScheduleSeconds, config.eventRetentionDays * 86_400);
-    assertScheduleFitsOrderedRedrive(config.retryScheduleSeconds, ORDERED_DELIVERIES_QUEUE.maxReceiveCount);
+    assertScheduleFits(config.retryScheduleSeconds, config.eventRetentionDays);
 
     this.dataKey = dataKey;
     this.secretsKey = secretsKey;
@@ -269,28 +268,14 @@ export class Delivery extends Construct {
 }
 
 /**
- * A delivery's last attempt must come while its event and record are kept: its payload is read from neither,
- * but its retry, recovery and log are. (Queue retention sets no bound: every wait is a fresh message.)
+ * A delivery's last attempt must come while its event and record are kept (its retry, recovery and log read them),
+ * and the ordered lane's redrive policy must never move a delivery still within its schedule. A tenant's own
+ * schedule is checked by the same rule when it is set (core/tenants.ts).
  */
-function assertScheduleFitsRetention(scheduleSeconds: number[], retentionSeconds: number): void {
-  const latestLastAttempt = scheduleSeconds.reduce((sum, delay) => sum + delay, 0) * (1 + RETRY_JITTER);
-  if (latestLastAttempt >= retentionSeconds) {
-    throw new Error(
-      `retryScheduleSeconds: the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the ` +
-        `retention of events and delivery records (${retentionSeconds} s)`,
-    );
-  }
-}
-
-/**
- * The ordered lane's redrive policy must never move a delivery that is still within its schedule: a message there
- * is received once per wait, and with each head ahead of it (see orderedReceivesNeeded).
- */
-function assertScheduleFitsOrderedRedrive(scheduleSeconds: number[], maxReceiveCount: number): void {
-  const needed = orderedReceivesNeeded(scheduleSeconds);
-  if (needed >= maxReceiveCount) {
-    throw new Error(
-      `retryScheduleSeconds: an ordered delivery may be received ${needed} times before its schedule ends, and the ordered queue moves a message to its DLQ after ${maxReceiveCount}: shorten the schedule`,
-    );
-  }
+function assertScheduleFits(scheduleSeconds: number[], retentionDays: number): void {
+  const refusal = scheduleRefusal(scheduleSeconds, {
+    retentionDays,
+    orderedMaxReceiveCount: ORDERED_DELIVERIES_QUEUE.maxReceiveCount,
+  });
+  if (refusal) throw new Error(`retryScheduleSeconds: ${refusal}`);
 }

@@ -13,7 +13,7 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
 import { isConsoleRequest, serveConsole } from './console-route';
 import { runAsFunction } from '../lambdas/adapters/observability';
 import { lambdaContext } from './lambda-context';
-import { localAdminCredential, verifySigV4, type AdminCredential } from './sigv4-verifier';
+import { localAdminCredential, verifySigV4, type AdminCredential, type SignedRequest } from './sigv4-verifier';
 
 type SourceHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -38,8 +38,35 @@ export interface GatewayRoutes {
    * instead.
    */
   consoleFromSource?: boolean;
-  /** What AWS_IAM methods accept in place of IAM: the local admin credential (default: from the environment). */
-  adminCredential?: AdminCredential;
+  /**
+   * How AWS_IAM methods check their caller: by default, a SigV4 signature of the local admin credential (from the
+   * environment); the artifact platform checks the signer's IAM policy in the template as well.
+   */
+  iam?: IamCheck;
+}
+
+/**
+ * API Gateway's AWS_IAM check of one call: undefined when it passes, else the gateway response it answers with.
+ * `invoke` is what IAM authorizes: `execute-api:Invoke` on the method's ARN (`<stage>/<METHOD>/<path>`).
+ */
+export type IamCheck = (
+  request: SignedRequest,
+  invoke: { method: string; path: string },
+) => Promise<GatewayErrorType | undefined>;
+
+/** API Gateway's answer to each way a SigV4 signature fails. */
+export const SIGV4_REFUSALS = {
+  missing: 'MISSING_AUTHENTICATION_TOKEN',
+  invalid: 'INVALID_SIGNATURE',
+  expired: 'EXPIRED_TOKEN',
+} as const satisfies Record<string, GatewayErrorType>;
+
+/** `npm start`'s check: a valid signature of the one local admin credential is all it takes. */
+export function localAdminCheck(credential: AdminCredential = localAdminCredential()): IamCheck {
+  return async (request) => {
+    const verdict = await verifySigV4(request, credential);
+    return verdict.ok ? undefined : SIGV4_REFUSALS[verdict.refusal];
+  };
 }
 
 // API Gateway's own payload limit; the handlers enforce the API's much smaller one.
@@ -110,13 +137,6 @@ function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requ
   response.end(gatewayErrorBody(type, requestId));
 }
 
-/** API Gateway's answer to each way a SigV4 signature fails. */
-const SIGV4_REFUSALS = {
-  missing: 'MISSING_AUTHENTICATION_TOKEN',
-  invalid: 'INVALID_SIGNATURE',
-  expired: 'EXPIRED_TOKEN',
-} as const satisfies Record<string, GatewayErrorType>;
-
 /** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403, any other throw AUTHORIZER_FAILURE. */
 async function authorize(
   authorizer: Authorizer,
@@ -148,7 +168,7 @@ export function createApiGateway({
   routes,
   authorizer,
   consoleFromSource = false,
-  adminCredential = localAdminCredential(),
+  iam = localAdminCheck(),
 }: GatewayRoutes): Server {
   const mountedRoutes = routes.map((route) => ({ ...route, pattern: pathPattern(route.resource) }));
   return createServer(async (request, response) => {
@@ -177,11 +197,11 @@ export function createApiGateway({
 
       if (mounted.authorization === 'AWS_IAM') {
         const rawPath = (request.url ?? '/').split('?')[0]!;
-        const verdict = await verifySigV4(
+        const refusal = await iam(
           { method: request.method!, path: rawPath, query: url.searchParams, headers, body },
-          adminCredential,
+          { method: request.method!, path: url.pathname },
         );
-        if (!verdict.ok) return sendGatewayError(response, SIGV4_REFUSALS[verdict.refusal], requestId);
+        if (refusal) return sendGatewayError(response, refusal, requestId);
       }
 
       let authorizerContext: Record<string, unknown> | undefined;

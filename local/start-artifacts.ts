@@ -8,6 +8,7 @@ import { constructPath, DEFAULT_ASSEMBLY_DIR, freshCloudAssembly } from './artif
 import { localConsoleUrl, portalLink } from './console-links';
 import { DEV_TENANT } from './dev-api-key';
 import { LOCAL_PORTS } from './local-settings';
+import { adminRoles, LOCAL_SECRET_ACCESS_KEY } from './artifacts/iam-callers';
 
 console.log(`Synthesizing ${DEFAULT_ASSEMBLY_DIR} if the source changed since the last synth...`);
 const platform = await startArtifactPlatform({
@@ -35,6 +36,10 @@ Publish an event (any credentials work locally):
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws sqs send-message --region us-east-1 \\
     --endpoint-url http://127.0.0.1:${LOCAL_PORTS.sqs} --queue-url ${platform.outputs.EventsQueueUrl} \\
     --message-body '{"tenantId":"${DEV_TENANT}","type":"verification.completed","data":{"verificationId":"ver_1"}}'
+
+Admin API (/admin, AWS_IAM): sign with SigV4 as a role of the template (access key id = its logical id, secret
+"${LOCAL_SECRET_ACCESS_KEY}"); IAM decides from that role's policies in the template, as on AWS. Roles with an
+execute-api grant: ${adminRoles(platform.assembly.template).join(', ') || 'none (platform.grantAdmin(role) grants one): every /admin call is 403'}
 
 Ctrl-C stops everything and reports each function's AWS calls against its IAM policies in the template.`);
 

@@ -40,6 +40,13 @@ const { sqsClient } = await import('../../lambdas/adapters/sqs-client');
 meter.attach('DynamoDB', documentClient);
 meter.attach('SQS', sqsClient);
 
+// BENCH_TENANT_SETTINGS (JSON, e.g. {"retryScheduleSeconds":[1,1],"eventRetentionDays":7}): the tenant's own
+// settings (docs/design.md §16), written as PUT /admin/tenants does, to compare what a tenant with them costs
+if (process.env.BENCH_TENANT_SETTINGS) {
+  const { DynamoTenantRepository } = await import('../../lambdas/adapters/tenant-repository');
+  const settings = JSON.parse(process.env.BENCH_TENANT_SETTINGS);
+  await new DynamoTenantRepository(documentClient, 'bench').put('bench', { settings }, new Date().toISOString());
+}
 const receiver = await startReceiver();
 const { key } = await platform.apiKeys.create('bench', 'bench');
 for (let index = 0; index < WEBHOOKS; index += 1) {

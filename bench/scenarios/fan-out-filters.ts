@@ -45,7 +45,7 @@ function service(subscribed: Webhook[]) {
       rememberQueued: async () => undefined,
       recordCompleted: async () => new Set(),
     },
-    webhooks: { of: async () => subscribed },
+    tenants: { of: async () => ({ webhooks: subscribed, delivery: {} }) },
     queues: {
       queueDeliveries: async () => ({ unsent: new Set(), refused: new Map() }),
       quarantine: async () => new Set(),

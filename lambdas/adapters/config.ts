@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../core/common/zod-messages';
 import { ENDPOINT_VERIFICATION_MODES } from '../core/webhooks/endpoint-verification';
-import { LONGEST_RETRY_WAIT_SECONDS } from '../core/delivery/retry-schedule';
+import { LONGEST_RETRY_WAIT_SECONDS, MAX_EVENT_RETENTION_DAYS } from '../core/delivery/retry-schedule';
 import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
@@ -51,7 +51,9 @@ export const SETTING_SCHEMAS = {
   allowHttpUrls: flag,
   maxWebhooksPerTenant: wholeNumber(1),
   retryScheduleSeconds: secondsList,
-  eventRetentionDays: wholeNumber(1),
+  eventRetentionDays: wholeNumber(1).check(
+    z.lte(MAX_EVENT_RETENTION_DAYS, `must be at most ${MAX_EVENT_RETENTION_DAYS} days`),
+  ),
   autoDisableAfterSeconds: positive,
   breakerFailureThreshold: wholeNumber(1),
   breakerProbeInitialSeconds: positive,

@@ -38,6 +38,7 @@ export class DynamoDeliveryLogWriter {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The deployment's: a task that carries its tenant's own retention is kept that long. */
     private readonly retentionDays: number,
   ) {}
 
@@ -94,7 +95,7 @@ export class DynamoDeliveryLogWriter {
       createdAt: task.receivedAt,
       status: update.status,
       updatedAt: now.toISOString(),
-      expiresAt: expiresAt(now, this.retentionDays),
+      expiresAt: expiresAt(now, task.retentionDays ?? this.retentionDays),
       ...(update.nextAttemptAt ? { nextAttemptAt: update.nextAttemptAt } : {}),
       ...(update.reason ? { reason: update.reason } : {}),
     };

@@ -98,19 +98,26 @@ export class DynamoEventRepository {
     );
   }
 
-  /** Marks each event done (its deliveries are queued); answers with the messages whose mark failed. */
+  /**
+   * Marks each event done (its deliveries are queued); answers with the messages whose mark failed. An event of a
+   * tenant with its own retention gets its expiry from it here: the claim, made while the tenant's settings are
+   * being read, set the deployment's.
+   */
   async recordCompleted(events: readonly CompletedEvent[], now = new Date()): Promise<Set<string>> {
     const failed = new Set<string>();
     await Promise.all(
-      events.map(async ({ fromMessageId, event, webhookIds }) => {
+      events.map(async ({ fromMessageId, event, webhookIds, retentionDays }) => {
         try {
           await this.client.send(
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
-              UpdateExpression:
-                'SET completedAt = :now, webhookIds = :webhooks REMOVE claimedBy, claimedUntil, queuedWebhookIds',
-              ExpressionAttributeValues: { ':now': now.toISOString(), ':webhooks': webhookIds },
+              UpdateExpression: `SET completedAt = :now, webhookIds = :webhooks${retentionDays ? ', expiresAt = :expires' : ''} REMOVE claimedBy, claimedUntil, queuedWebhookIds`,
+              ExpressionAttributeValues: {
+                ':now': now.toISOString(),
+                ':webhooks': webhookIds,
+                ...(retentionDays ? { ':expires': expiresAt(now, retentionDays) } : {}),
+              },
             }),
           );
         } catch {

@@ -1,11 +1,13 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  deliverySettingsOf,
   limitsOf,
   type DeploymentLimits,
   type Tenant,
   type TenantLimits,
   type TenantSettings,
 } from '../core/access/tenants';
+import { DELIVERY_SETTINGS_ATTRIBUTE } from './webhooks-version';
 import type { TenantFootprint, TenantStore } from '../core/access/tenant-service';
 import { keys } from './table-keys';
 
@@ -47,18 +49,52 @@ export class DynamoTenantRepository implements TenantStore, TenantFootprint {
     // settings replace the tenant's settings as a whole; absent, they are kept (or start empty)
     assignments.push(settings === undefined ? 'settings = if_not_exists(settings, :empty)' : 'settings = :settings');
     values[settings === undefined ? ':empty' : ':settings'] = settings ?? {};
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: keys.tenants, sk: keys.tenantItem(tenantId) },
-        UpdateExpression: `SET ${assignments.join(', ')}`,
-        ...(name !== undefined ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
+    const tenantKey = { pk: keys.tenants, sk: keys.tenantItem(tenantId) };
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: tenantKey,
+              UpdateExpression: `SET ${assignments.join(', ')}`,
+              ...(name !== undefined ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
+              ExpressionAttributeValues: values,
+            },
+          },
+          // the copy fan-out reads with the tenant's webhooks version: written in the same transaction, so the
+          // next event after the answer is fanned out with these settings
+          ...(settings === undefined ? [] : [this.deliverySettingsUpdate(tenantId, settings)]),
+        ],
       }),
     );
-    const tenant = toTenant(Attributes as TenantItem);
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: tenantKey, ConsistentRead: true }),
+    );
+    const tenant = toTenant(Item as TenantItem);
     return { tenant, created: tenant.createdAt === now };
+  }
+
+  private deliverySettingsUpdate(tenantId: string, settings: TenantSettings) {
+    const delivery = deliverySettingsOf(settings);
+    const Key = { pk: keys.tenant(tenantId), sk: keys.webhookCount };
+    return {
+      Update:
+        Object.keys(delivery).length === 0
+          ? {
+              TableName: this.tableName,
+              Key,
+              UpdateExpression: 'REMOVE #delivery',
+              ExpressionAttributeNames: { '#delivery': DELIVERY_SETTINGS_ATTRIBUTE },
+            }
+          : {
+              TableName: this.tableName,
+              Key,
+              UpdateExpression: 'SET #delivery = :delivery',
+              ExpressionAttributeNames: { '#delivery': DELIVERY_SETTINGS_ATTRIBUTE },
+              ExpressionAttributeValues: { ':delivery': delivery },
+            },
+    };
   }
 
   async list({ limit, after }: { limit: number; after?: string }): Promise<{ tenants: Tenant[]; hasMore: boolean }> {
@@ -111,4 +147,16 @@ export function tenantLimitsReader(
 ): (tenantId: string) => Promise<TenantLimits> {
   const tenants = new DynamoTenantRepository(client, tableName);
   return async (tenantId) => limitsOf(await tenants.get(tenantId), deployment);
+}
+
+/**
+ * A tenant's own retention of events and delivery records, undefined when it keeps the deployment's: one strongly
+ * consistent GetItem of the tenant item per call (a log page, a manual attempt), never per delivery.
+ */
+export function tenantRetentionReader(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): (tenantId: string) => Promise<number | undefined> {
+  const tenants = new DynamoTenantRepository(client, tableName);
+  return async (tenantId) => (await tenants.get(tenantId))?.settings.eventRetentionDays;
 }

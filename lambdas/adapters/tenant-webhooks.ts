@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { TenantForFanOut } from '../core/events/fan-out-service';
 import type { Webhook } from '../core/webhooks/webhook';
 import type { DynamoWebhookRepository } from './webhook-repository';
 
@@ -9,7 +10,8 @@ const MAX_KEPT_WEBHOOKS = 10_000;
  * Fan-out's view of each tenant's webhooks, always current: one strongly consistent GetItem of the tenant's
  * webhooks version per batch, and the whole list (one Query) only when that version moved since this
  * container last read it. A burst of events costs one small read per batch, and a change the API answered
- * is seen by the next fan-out, never seconds later.
+ * is seen by the next fan-out, never seconds later. The same read brings the tenant's delivery settings
+ * (webhooks-version.ts), never kept between batches.
  */
 export class TenantWebhooks {
   private readonly kept = new LRUCache<string, { version: number; webhooks: Webhook[] }>({
@@ -19,13 +21,13 @@ export class TenantWebhooks {
 
   constructor(private readonly webhooks: Pick<DynamoWebhookRepository, 'version' | 'listAll'>) {}
 
-  async of(tenantId: string): Promise<Webhook[]> {
-    const version = await this.webhooks.version(tenantId);
+  async of(tenantId: string): Promise<TenantForFanOut> {
+    const { version, delivery } = await this.webhooks.version(tenantId);
     const kept = this.kept.get(tenantId);
-    if (kept?.version === version) return kept.webhooks;
+    if (kept?.version === version) return { webhooks: kept.webhooks, delivery };
     // read after the version: the list holds at least every change that version counts
     const webhooks = await this.webhooks.listAll(tenantId);
     this.kept.set(tenantId, { version, webhooks });
-    return webhooks;
+    return { webhooks, delivery };
   }
 }

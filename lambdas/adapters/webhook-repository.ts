@@ -104,8 +104,8 @@ export class DynamoWebhookRepository implements WebhookStore {
     return { webhooks: found.slice(0, query.limit), hasMore: found.length > query.limit };
   }
 
-  /** The tenant's webhooks version, as stored now (webhooks-version.ts). */
-  version(tenantId: string): Promise<number> {
+  /** The tenant's webhooks version, as stored now, and its delivery settings (webhooks-version.ts). */
+  version(tenantId: string): ReturnType<typeof webhooksVersion> {
     return webhooksVersion(this.client, this.tableName, tenantId);
   }
 

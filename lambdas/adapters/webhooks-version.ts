@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TenantDeliverySettings } from '../core/access/tenants';
 import { keys } from './table-keys';
 
 /**
@@ -8,6 +9,13 @@ import { keys } from './table-keys';
  * is unchanged, so a change the API has answered is seen by the very next fan-out.
  */
 export const WEBHOOKS_VERSION_ATTRIBUTE = 'webhooksVersion';
+
+/**
+ * The delivery part of the tenant's settings (TenantDeliverySettings), copied onto the same item by the tenant
+ * repository (its only writer) when the team's backend sets them: the version read per batch then carries them, so
+ * they cost fan-out no request and no read unit, and deliver none at all.
+ */
+export const DELIVERY_SETTINGS_ATTRIBUTE = 'deliverySettings';
 
 const counterKey = (tenantId: string) => ({ pk: keys.tenant(tenantId), sk: keys.webhookCount });
 
@@ -30,19 +38,22 @@ export async function raiseWebhooksVersion(
   );
 }
 
-/** The version as stored now (0 before the tenant's first webhook). */
+/** The version as stored now (0 before the tenant's first webhook), and the tenant's delivery settings. */
 export async function webhooksVersion(
   client: DynamoDBDocumentClient,
   tableName: string,
   tenantId: string,
-): Promise<number> {
+): Promise<{ version: number; delivery: TenantDeliverySettings }> {
   const { Item } = await client.send(
     new GetCommand({
       TableName: tableName,
       Key: counterKey(tenantId),
       ConsistentRead: true,
-      ProjectionExpression: WEBHOOKS_VERSION_ATTRIBUTE,
+      ProjectionExpression: `${WEBHOOKS_VERSION_ATTRIBUTE}, ${DELIVERY_SETTINGS_ATTRIBUTE}`,
     }),
   );
-  return (Item?.[WEBHOOKS_VERSION_ATTRIBUTE] as number | undefined) ?? 0;
+  return {
+    version: (Item?.[WEBHOOKS_VERSION_ATTRIBUTE] as number | undefined) ?? 0,
+    delivery: (Item?.[DELIVERY_SETTINGS_ATTRIBUTE] as TenantDeliverySettings | undefined) ?? {},
+  };
 }

@@ -4,6 +4,7 @@ import { documentClient } from '../adapters/dynamo-client';
 import { DynamoTenantRepository } from '../adapters/tenant-repository';
 import { ApiKeyService } from '../core/access/api-key-service';
 import { TenantService } from '../core/access/tenant-service';
+import { ORDERED_DELIVERIES_QUEUE } from '../platform-settings';
 import { eventCatalog } from './event-catalog-instance';
 import { eventLogService } from './log-services-instance';
 
@@ -16,5 +17,10 @@ export const tenantService = new TenantService({
   footprint: tenants,
   events: eventLogService,
   catalog: eventCatalog,
+  deployment: {
+    retryScheduleSeconds: config.RETRY_SCHEDULE_SECONDS,
+    eventRetentionDays: config.EVENT_RETENTION_DAYS,
+    orderedMaxReceiveCount: ORDERED_DELIVERIES_QUEUE.maxReceiveCount,
+  },
 });
 export const apiKeyService = new ApiKeyService(new DynamoApiKeyRepository(documentClient, config.TABLE_NAME));

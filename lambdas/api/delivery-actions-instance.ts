@@ -3,7 +3,7 @@ import { DynamoDeliveryLogReader } from '../adapters/delivery-log-reader';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
 import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
-import { tenantLimitsReader } from '../adapters/tenant-repository';
+import { tenantLimitsReader, tenantRetentionReader } from '../adapters/tenant-repository';
 import { sqsDeliveryQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -33,6 +33,7 @@ export const retryDeliveryService = () =>
     queue: sqsDeliveryQueue(queues(), required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
     limits: manualAttempts(),
     retentionDays: config.EVENT_RETENTION_DAYS,
+    tenantRetentionDays: tenantRetentionReader(documentClient, config.TABLE_NAME),
   });
 
 export const recoveryService = () =>

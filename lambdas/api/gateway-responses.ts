@@ -4,7 +4,15 @@
  */
 export const GATEWAY_ERRORS = {
   UNAUTHORIZED: { statusCode: 401, code: 'unauthorized', message: 'Missing or invalid API key' },
-  ACCESS_DENIED: { statusCode: 401, code: 'unauthorized', message: 'Missing or invalid API key' },
+  /**
+   * A caller IAM does not allow: an `/admin` call whose signer's policy does not allow `execute-api:Invoke` on the
+   * method (docs/design.md §16). (The authorizer never denies: it refuses a credential as UNAUTHORIZED.)
+   */
+  ACCESS_DENIED: {
+    statusCode: 403,
+    code: 'forbidden',
+    message: "The caller's IAM policy does not allow execute-api:Invoke on this method",
+  },
   /**
    * API Gateway's answer both to an unknown route and to an `/admin` (IAM) method called without a SigV4 signature:
    * it cannot tell them apart, so neither says which (docs/design.md §16).

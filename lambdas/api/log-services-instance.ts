@@ -2,6 +2,7 @@ import { loadConfig } from '../adapters/config';
 import { DynamoDeliveryLogReader } from '../adapters/delivery-log-reader';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
+import { tenantRetentionReader } from '../adapters/tenant-repository';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { DeliveryLogService } from '../core/log/delivery-log-service';
 import { EventLogService } from '../core/log/event-log-service';
@@ -12,6 +13,7 @@ const stores = {
   deliveries: new DynamoDeliveryLogReader(documentClient, config.TABLE_NAME),
   events: new DynamoEventLogRepository(documentClient, config.TABLE_NAME),
   retentionDays: config.EVENT_RETENTION_DAYS,
+  tenantRetentionDays: tenantRetentionReader(documentClient, config.TABLE_NAME),
 };
 
 /** The read side of the delivery log and the audit trail, built once per container from the environment. */

@@ -32,6 +32,8 @@ export interface Route {
   public?: true;
   /** What the route does with sealed endpoint secrets: its KMS actions on the SecretsKey (lambdas/secrets-access.ts). */
   secrets?: SecretsAccess;
+  /** Reads the deployment's retry schedule (RETRY_SCHEDULE_SECONDS): a tenant's own retention must still hold it. */
+  retrySchedule?: true;
 }
 
 export const ROUTES: readonly Route[] = [
@@ -198,6 +200,7 @@ export const ROUTES: readonly Route[] = [
     surface: 'admin',
     entry: 'put-tenant',
     table: TABLE_ACCESS.putTenant,
+    retrySchedule: true,
   },
   {
     name: 'ListTenants',

@@ -31,7 +31,7 @@ const fanOut = new FanOutService(
       config.EVENT_RETENTION_DAYS,
       config.EVENT_CLAIM_SECONDS,
     ),
-    webhooks: new TenantWebhooks(new DynamoWebhookRepository(documentClient, config.TABLE_NAME)),
+    tenants: new TenantWebhooks(new DynamoWebhookRepository(documentClient, config.TABLE_NAME)),
     queues: new FanOutOutbox(new SqsQueues(sqsClient), {
       deliveries: required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL'),
       orderedDeliveries: required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL'),

@@ -4,7 +4,7 @@ import { documentClient } from '../adapters/dynamo-client';
 import { logger } from '../adapters/observability';
 import { sqsDeliveryQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
 import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
-import { tenantLimitsReader } from '../adapters/tenant-repository';
+import { tenantLimitsReader, tenantRetentionReader } from '../adapters/tenant-repository';
 import { DynamoRecoveryRepository } from '../adapters/recovery-repository';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
@@ -28,6 +28,7 @@ const worker = new RecoveryWorker({
   jobs: sqsRecoveryJobQueue(queues, required(config.RECOVERIES_QUEUE_URL, 'RECOVERIES_QUEUE_URL')),
   locks: manualAttempts,
   limits: manualAttempts,
+  tenantRetentionDays: tenantRetentionReader(documentClient, config.TABLE_NAME),
 });
 
 /**

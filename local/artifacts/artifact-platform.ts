@@ -19,6 +19,7 @@ import { startDailySchedule, type Schedule } from '../daily-schedule';
 import { startCallRecorder, type RecordedCall } from './call-recorder';
 import { freshCloudAssembly, resourcesOfType, type CloudAssembly, type TemplateResource } from './cloud-assembly';
 import { DeployedFunction } from './deployed-function';
+import { templateIamCheck, LOCAL_SECRET_ACCESS_KEY } from './iam-callers';
 import { evaluateCalls, type FunctionReport } from './iam-evaluation';
 import type { TableKeys } from './iam-requests';
 import { resolve, type ResolutionScope, type ResolvedResource, type TemplateValue } from './intrinsics';
@@ -288,6 +289,13 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
   const gateway = createApiGateway({
     routes,
     authorizer: (event) => authorizer.invoke<APIGatewayAuthorizerResult>(event),
+    iam: templateIamCheck({
+      template,
+      resolve: (value) => resolve(value, scope),
+      ref: (logicalId) => resources.get(logicalId)!.ref,
+      accountId: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+    }),
   });
   await new Promise<void>((ready, fail) => {
     gateway.once('error', fail);
@@ -306,7 +314,7 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
     const client = new SQSClient({
       endpoint: sqsRecorder.endpoint,
       region: LOCAL_REGION,
-      credentials: { accessKeyId: roleOfFunction[target.spec.logicalId]!, secretAccessKey: 'local' },
+      credentials: { accessKeyId: roleOfFunction[target.spec.logicalId]!, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
     });
     pollerClients.push(client);
     pollers.push(
@@ -408,7 +416,7 @@ function lambdaRuntimeVariables({
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_ACCESS_KEY_ID: principal,
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
     AWS_SESSION_TOKEN: 'local',
     _HANDLER: handler,
     TZ: ':UTC',

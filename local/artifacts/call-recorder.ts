@@ -25,8 +25,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const signer = (authorization: string | undefined) =>
-  /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1] ?? 'unsigned';
+/** The access key id a SigV4 Authorization header names: on this platform, the role the caller signs as. */
+export const signingAccessKeyId = (authorization: string | undefined): string | undefined =>
+  /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+
+const signer = (authorization: string | undefined) => signingAccessKeyId(authorization) ?? 'unsigned';
 
 /**
  * The operation and input of a request in the JSON protocols (DynamoDB's, and SQS's since 2023) or SQS's query

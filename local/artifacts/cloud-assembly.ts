@@ -49,12 +49,20 @@ export function isStale(directory: string): boolean {
   );
 }
 
-/** `cdk synth` with the project's own CLI, as a team runs it before `cdk deploy` (context as `-c key=value`). */
-export function synthesize(directory: string, context: Record<string, string> = {}): void {
+/**
+ * `cdk synth` with the project's own CLI, as a team runs it before `cdk deploy` (context as `-c key=value`); `app`
+ * replaces cdk.json's app (a file run with tsx, relative to the project).
+ */
+export function synthesize(
+  directory: string,
+  context: Record<string, string> = {},
+  { app }: { app?: string } = {},
+): void {
   const contextArgs = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+  const appArgs = app ? ['--app', `npx tsx ${app}`] : [];
   const result = spawnSync(
     join(PROJECT_ROOT, 'node_modules/.bin/cdk'),
-    ['synth', '--quiet', '--output', directory, ...contextArgs],
+    ['synth', '--quiet', '--output', directory, ...appArgs, ...contextArgs],
     {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',

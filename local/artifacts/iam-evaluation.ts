@@ -116,6 +116,56 @@ function missingStatement(request: IamRequest): Statement {
   };
 }
 
+/** One request as IAM evaluates it: the principal's identity statements, and the resource's policy when it has one. */
+async function simulate(
+  statements: readonly { name: string; statement: Statement }[],
+  request: IamRequest,
+  { principal, accountId, resourcePolicy }: { principal: string; accountId: string; resourcePolicy?: PolicyDocument },
+) {
+  const simulation: Simulation = {
+    identityPolicies: statements.map(({ name, statement }) => ({
+      name,
+      policy: { Version: '2012-10-17', Statement: [statement] },
+    })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(resourcePolicy ? { resourcePolicy } : {}),
+    request: {
+      action: request.action,
+      principal,
+      resource: { resource: request.resource, accountId },
+      contextVariables: request.context,
+    },
+  } as Simulation;
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === 'error')
+    throw new Error(`the evaluator refused ${JSON.stringify(request)}: ${JSON.stringify(result.errors)}`);
+  return result;
+}
+
+/** The roles of the template a caller may sign as (its access key id is the role's logical id). */
+export const templateRoles = (template: StackTemplate): string[] =>
+  resourcesOfType(template, 'AWS::IAM::Role').map(([logicalId]) => logicalId);
+
+/**
+ * Whether a role of the template may call an API method, as API Gateway asks IAM for an AWS_IAM method:
+ * `execute-api:Invoke` on the method's ARN, evaluated against the role's policies as the template has them (those
+ * `grantAdmin` writes, or any other) by the same evaluator as the functions' calls.
+ */
+export async function allowsInvoke(
+  input: Pick<EvaluationInput, 'template' | 'resolve' | 'accountId'>,
+  roleId: string,
+  methodArn: string,
+): Promise<boolean> {
+  const statements = identityStatements(input.template, input.resolve, roleId);
+  const result = await simulate(
+    statements,
+    { action: 'execute-api:Invoke', resource: methodArn, context: {} },
+    { principal: `arn:aws:iam::${input.accountId}:role/${roleId}`, accountId: input.accountId },
+  );
+  return result.overallResult === 'Allowed';
+}
+
 /**
  * Checks every recorded call against its caller's policies in the synthesized template with a real IAM policy
  * evaluator (@cloud-copilot/iam-simulate: identity policies, the queue's resource policy, condition operators),
@@ -137,24 +187,11 @@ export async function evaluateCalls(input: EvaluationInput): Promise<FunctionRep
     const denied: DeniedCall[] = [];
     for (const { operation, request } of distinct.values()) {
       const resourcePolicy = request.action.startsWith('sqs:') ? resourcePolicies.get(request.resource) : undefined;
-      const simulation: Simulation = {
-        identityPolicies: statements.map(({ name, statement }) => ({
-          name,
-          policy: { Version: '2012-10-17', Statement: [statement] },
-        })),
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        ...(resourcePolicy ? { resourcePolicy } : {}),
-        request: {
-          action: request.action,
-          principal: `arn:aws:iam::${input.accountId}:role/${roleId}`,
-          resource: { resource: request.resource, accountId: input.accountId },
-          contextVariables: request.context,
-        },
-      } as Simulation;
-      const result = await runSimulation(simulation, {});
-      if (result.resultType === 'error')
-        throw new Error(`the evaluator refused ${JSON.stringify(request)}: ${JSON.stringify(result.errors)}`);
+      const result = await simulate(statements, request, {
+        principal: `arn:aws:iam::${input.accountId}:role/${roleId}`,
+        accountId: input.accountId,
+        resourcePolicy,
+      });
       if (result.overallResult !== 'Allowed') {
         denied.push({ operation, request, missing: missingStatement(request) });
         continue;

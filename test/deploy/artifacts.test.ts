@@ -18,6 +18,8 @@ import { describeUnusedGrants, UNUSED_GRANTS } from './unused-grants';
 import { verifyWebhook } from '../../verify';
 import { adminClient } from '../../client/admin';
 import { DEFAULT_LOCAL_ADMIN_CREDENTIAL } from '../../local/sigv4-verifier';
+import { LOCAL_SECRET_ACCESS_KEY } from '../../local/artifacts/iam-callers';
+import { resourcesOfType } from '../../local/artifacts/cloud-assembly';
 
 /**
  * What `cdk deploy` ships, run: the app synthesized by the CDK CLI, every function its esbuild bundle from the
@@ -51,7 +53,8 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     );
 
   beforeAll(async () => {
-    synthesize(assemblyDir, { retryScheduleSeconds: '[1,1]' });
+    // the app with a backend role granted by grantAdmin, and a role allowed one admin method (backend-app.ts)
+    synthesize(assemblyDir, { retryScheduleSeconds: '[1,1]' }, { app: 'test/deploy/backend-app.ts' });
     const sqsPort = await freePort();
     platform = await startArtifactPlatform({
       apiPort: 0,
@@ -342,13 +345,26 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     await context.close();
   });
 
-  it('serves the /admin routes under AWS_IAM (SigV4) from their bundles, and refuses a tenant key there', async () => {
-    // Prepare
-    const admin = adminClient({
+  /** A role of the template, by its construct id's prefix: its access key id on this platform is its logical id. */
+  const signingAs = (rolePrefix: string) => {
+    const [roleId] = resourcesOfType(platform.assembly.template, 'AWS::IAM::Role').find(([id]) =>
+      id.startsWith(rolePrefix),
+    )!;
+    return adminClient({
       baseUrl: platform.apiUrl,
       region: 'us-east-1',
-      credentials: DEFAULT_LOCAL_ADMIN_CREDENTIAL,
+      credentials: { accessKeyId: roleId, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
     });
+  };
+  const status = (call: Promise<{ status: number }>) =>
+    call.then(
+      (response) => response.status,
+      (refused: { status: number }) => refused.status,
+    );
+
+  it('serves the /admin routes under AWS_IAM (SigV4) from their bundles, and refuses a tenant key there', async () => {
+    // Prepare: the backend's role, whose policy grantAdmin wrote into the template
+    const admin = signingAs('BackendRole');
     await platform.apiKeys.create('implicit-tenant', 'deploy suite');
 
     // Act
@@ -373,6 +389,34 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     expect(link.data.url).toContain('/console#token=whp_');
     expect(webhooks.status).toBe(200);
     expect(withTenantKey.status).toBe(403);
+  });
+
+  it("checks each /admin call against the signer's IAM policy in the template, as API Gateway asks IAM", async () => {
+    // Prepare
+    const reader = signingAs('TenantsReaderRole');
+    const functionRole = signingAs('ApiListTenants');
+    const localAdmin = adminClient({
+      baseUrl: platform.apiUrl,
+      region: 'us-east-1',
+      credentials: DEFAULT_LOCAL_ADMIN_CREDENTIAL,
+    });
+
+    // Act
+    const allowed = await status(reader.admin.listTenants({ limit: 1 }));
+    const otherMethod = await reader.admin.getTenant(tenant).catch((refused) => refused);
+    const otherVerb = await status(reader.admin.putTenant('reader-made', { name: 'not allowed' }));
+    const noGrant = await status(functionRole.admin.listTenants({ limit: 1 }));
+    const noRole = await status(localAdmin.admin.listTenants({ limit: 1 }));
+
+    // Assess: one method allowed, every other 403; a principal without a grant, or none of the template, 403 too
+    expect(allowed).toBe(200);
+    expect([otherMethod.status, otherVerb, noGrant, noRole]).toEqual([403, 403, 403, 403]);
+    expect(otherMethod.error.error).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('IAM policy'),
+    });
+    // nothing was done for the refused PUT
+    expect(await status(signingAs('BackendRole').admin.getTenant('reader-made'))).toBe(404);
   });
 
   describe('IAM: each call the bundles made, against their role in the template', () => {

@@ -40,6 +40,9 @@ describe('WebhookPlatform: the construct a team adds to its own stack', { timeou
       functions.find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
     expect(variables('WebhooksApiCreateWebhook').MAX_WEBHOOKS_PER_TENANT).toBe('50');
     expect(variables('WebhooksDeliveryFanOut').RETRY_SCHEDULE_SECONDS).toBe('5,60,600');
+    // the admin API checks a tenant's schedule against the deployment's; no other route reads it
+    expect(variables('WebhooksApiPutTenant').RETRY_SCHEDULE_SECONDS).toBe('5,60,600');
+    expect(variables('WebhooksApiCreateWebhook').RETRY_SCHEDULE_SECONDS).toBeUndefined();
     expect(variables('WebhooksApiAuthorizer')).toMatchObject({
       AUTH_API_KEYS: 'false',
       AUTH_JWT_TENANT_CLAIM: 'org_id',

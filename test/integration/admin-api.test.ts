@@ -3,7 +3,8 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LOCAL_ADMIN_CREDENTIAL, type AdminCredential } from '../../local/sigv4-verifier';
+import { DEFAULT_LOCAL_ADMIN_CREDENTIAL } from '../../local/sigv4-verifier';
+import { signedRequest } from '../helpers/admin-requests';
 import { startTestPlatform, type ApiResponse, type TestPlatform } from '../helpers/test-platform';
 
 /**
@@ -20,41 +21,8 @@ afterAll(() => platform.stop());
 const webhookBody = (events = ['verification.completed']) => ({ url: 'https://example.com/hooks', events });
 
 /** A request signed with SigV4 for execute-api, by @smithy/signature-v4, sent with fetch. */
-async function signed(
-  method: string,
-  path: string,
-  {
-    body,
-    credential = DEFAULT_LOCAL_ADMIN_CREDENTIAL,
-    signingDate = new Date(),
-  }: { body?: unknown; credential?: AdminCredential; signingDate?: Date } = {},
-): Promise<ApiResponse> {
-  const url = new URL(`${platform.apiUrl}${path}`);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const signer = new SignatureV4({
-    credentials: credential,
-    region: 'us-east-1',
-    service: 'execute-api',
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const request = await signer.sign(
-    new HttpRequest({
-      method,
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: { host: url.host, ...(text ? { 'content-type': 'application/json' } : {}) },
-      body: text,
-    }),
-    { signingDate },
-  );
-  const { host: _host, ...headers } = request.headers;
-  const response = await fetch(url, { method, headers, body: text });
-  const answer = await response.text();
-  return { status: response.status, headers: response.headers, body: answer ? JSON.parse(answer) : undefined };
-}
+const signed = (method: string, path: string, options?: Parameters<typeof signedRequest>[3]) =>
+  signedRequest(platform.apiUrl, method, path, options);
 
 function expectError(response: ApiResponse, status: number, code: string) {
   expect(response.status).toBe(status);

@@ -129,3 +129,37 @@ describe('Function: stepOf', () => {
     expect(step.next?.task.throttleSlotAt).toBe(new Date(untilMs).toISOString());
   });
 });
+
+describe("Function: planOutcome with a tenant's own retry schedule (carried by the task)", () => {
+  it("retries on the tenant's schedule, logs its next attempt from it and exhausts after it", async () => {
+    const { service } = serviceOver({ kind: 'failed', reason: 'HTTP 500' });
+    const own = { retrySchedule: [1, 1] };
+
+    const second = await service.deliver(aTask({ ...own, attempt: 2 }), aWebhook());
+    const third = await service.deliver(aTask({ ...own, attempt: 3 }), aWebhook());
+    const deployments = await service.deliver(aTask({ attempt: 2 }), aWebhook());
+
+    expect(second.decision).toEqual({ action: 'retry', delaySeconds: 1 });
+    expect(second.record?.nextAttemptAt).toBe(new Date(now.getTime() + 1000).toISOString());
+    expect(third.decision).toMatchObject({
+      action: 'dead-letter',
+      reason: expect.stringMatching(/^exhausted: 3 of 3/),
+    });
+    // a task without one keeps the deployment's [5, 300]
+    expect(deployments.decision).toEqual({ action: 'retry', delaySeconds: 300 });
+  });
+
+  it("keeps the tenant's schedule in the next message and in a dead letter (a replay retries on it again)", async () => {
+    const { service } = serviceOver({ kind: 'failed', reason: 'HTTP 500' });
+    const task = aTask({ retrySchedule: [1, 1], retentionDays: 7 });
+    const retried = stepOf(task, await service.deliver(task, aWebhook()), 'fast', now.getTime());
+    const exhausted = stepOf(
+      { ...task, attempt: 3 },
+      await service.deliver({ ...task, attempt: 3 }, aWebhook()),
+      'fast',
+      now.getTime(),
+    );
+    expect(retried.next?.task).toMatchObject({ retrySchedule: [1, 1], retentionDays: 7, attempt: 2 });
+    expect(JSON.parse(exhausted.deadLetter!.body)).toMatchObject({ retrySchedule: [1, 1], retentionDays: 7 });
+  });
+});

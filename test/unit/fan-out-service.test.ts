@@ -5,13 +5,18 @@ import {
   type FanOutEventLog,
   type FanOutQueues,
 } from '../../lambdas/core/events/fan-out-service';
+import type { TenantDeliverySettings } from '../../lambdas/core/access/tenants';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aWebhook } from '../helpers/factories';
 import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
 const receivedAt = '2026-11-26T10:00:00.000Z';
 
-function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefined as number | undefined } = {}) {
+function setup({
+  claims = {} as Record<string, Claim>,
+  maxMessageBytes = undefined as number | undefined,
+  delivery = {} as Record<string, TenantDeliverySettings>,
+} = {}) {
   const ports = {
     claim: vi.fn<FanOutEventLog['claim']>(
       async (events) =>
@@ -42,7 +47,9 @@ function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefin
   const service = new FanOutService(
     {
       events: { claim, rememberQueued, recordCompleted },
-      webhooks: { of: webhooksOf },
+      tenants: {
+        of: async (tenantId) => ({ webhooks: await webhooksOf(tenantId), delivery: delivery[tenantId] ?? {} }),
+      },
       queues: { queueDeliveries, quarantine },
     },
     createEventCatalog(),
@@ -101,6 +108,23 @@ describe('Class: FanOutService', () => {
       ]);
     },
   );
+
+  it("puts a tenant's own schedule and retention into its deliveries and its event's completion, and nothing into another tenant's", async () => {
+    const { ports, service } = setup({ delivery: { acme: { retryScheduleSeconds: [1, 1], eventRetentionDays: 7 } } });
+    ports.webhooksOf.mockImplementation(async (tenantId) => [aWebhook({ id: `webhook_${tenantId}`, tenantId })]);
+    const other = JSON.stringify({ tenantId: 'globex', id: 'evt_2', type: 'verification.completed', data: {} });
+
+    await service.handleBatch([record('m1', envelope('evt_1')), record('m2', other)]);
+
+    const [acme, globex] = ports.queueDeliveries.mock.calls[0]![0];
+    expect(acme!.task).toMatchObject({ tenantId: 'acme', retrySchedule: [1, 1], retentionDays: 7 });
+    expect(JSON.parse(acme!.body)).toMatchObject({ retrySchedule: [1, 1], retentionDays: 7 });
+    expect(globex!.task.tenantId).toBe('globex');
+    expect(globex!.body).not.toMatch(/retrySchedule|retentionDays/);
+    const completed = ports.recordCompleted.mock.calls[0]![0];
+    expect(completed.find((event) => event.fromMessageId === 'm1')).toMatchObject({ retentionDays: 7 });
+    expect(completed.find((event) => event.fromMessageId === 'm2')).not.toHaveProperty('retentionDays');
+  });
 
   it('retries, never drops, an event another message is fanning out right now', async () => {
     const { ports, service } = setup({ claims: { m1: { kind: 'busy' } } });

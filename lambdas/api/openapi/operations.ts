@@ -209,7 +209,7 @@ export const OPERATIONS: Record<string, Operation> = {
   PutTenant: {
     summary: 'Create or update a tenant',
     description:
-      "settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000). 201 when the tenant item is new.",
+      "settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000), retryScheduleSeconds (1 or more delays of 0-43200 s; its last attempt must come within the retention, and the ordered lane's redrive must hold it) and eventRetentionDays (1-3650), which bind from the next event fanned out after the answer. 201 when the tenant item is new.",
     body: putTenantSchema(catalog),
     success: { status: 200, description: 'The tenant, updated', schema: TenantSchema, created: 'The tenant, created' },
   },

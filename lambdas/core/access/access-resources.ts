@@ -9,6 +9,8 @@ const TenantSettingsSchema = documented(
     allowedEventTypes: z.optional(z.array(EventTypeSchema)),
     maxThrottleRate: z.optional(z.number()),
     manualAttemptsPerHour: z.optional(z.number()),
+    retryScheduleSeconds: z.optional(z.array(z.number())),
+    eventRetentionDays: z.optional(z.number()),
   }),
   { id: 'TenantSettings', description: "Overrides of the deployment's settings; an absent one is the deployment's" },
 );

@@ -5,7 +5,14 @@ import { NotFoundError } from '../common/errors';
 import type { EventLogService } from '../log/event-log-service';
 import type { Page } from '../log/log-queries';
 import { TENANT_ID_PATTERN } from './api-keys';
-import { assertTenantId, putTenantSchema, type Tenant, type TenantSettings } from './tenants';
+import {
+  assertDeliverySettingsFit,
+  assertTenantId,
+  putTenantSchema,
+  type DeploymentDeliverySettings,
+  type Tenant,
+  type TenantSettings,
+} from './tenants';
 import { parseOrThrow } from '../common/validation';
 import { listQuerySchema } from '../webhooks/webhook-schemas';
 import * as z from 'zod/mini';
@@ -15,7 +22,10 @@ import type { TenantDetailSchema } from './access-resources';
 export interface TenantStore {
   /** Strongly consistent: a setting binds from the next request after the answer that changed it. */
   get(tenantId: string): Promise<Tenant | undefined>;
-  /** Creates or replaces the given fields; `created` when there was no item before. */
+  /**
+   * Creates or replaces the given fields; `created` when there was no item before. New settings and the copy of
+   * their delivery part that fan-out reads (TenantDeliverySettings) are written together, before the answer.
+   */
   put(
     tenantId: string,
     changes: { name?: string; settings?: TenantSettings },
@@ -52,6 +62,8 @@ export class TenantService {
       events: Pick<EventLogService, 'list'>;
       /** The deployment's event types: a tenant's allowedEventTypes are some of them. */
       catalog: EventCatalog;
+      /** What a tenant's retry schedule and retention must fit with. */
+      deployment: DeploymentDeliverySettings;
       now?: () => Date;
     },
   ) {
@@ -62,6 +74,7 @@ export class TenantService {
   async put(tenantId: string | undefined, body: unknown): Promise<{ tenant: Tenant; created: boolean }> {
     const id = assertTenantId(tenantId);
     const changes = parseOrThrow(this.putSchema, body ?? {}, 'tenant');
+    if (changes.settings) assertDeliverySettingsFit(changes.settings, this.options.deployment);
     return this.options.store.put(id, changes, this.now().toISOString());
   }
 

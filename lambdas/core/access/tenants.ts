@@ -4,6 +4,7 @@ import type { EventCatalog } from '../events/event-catalog';
 import { eventTypesSchema } from '../events/event-type-schemas';
 import { ValidationError } from '../common/errors';
 import { MANUAL_ATTEMPTS_PER_HOUR } from '../recovery/manual-attempts';
+import { LONGEST_RETRY_WAIT_SECONDS, MAX_EVENT_RETENTION_DAYS, scheduleRefusal } from '../delivery/retry-schedule';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from '../webhooks/webhook-throttle';
 import '../common/zod-messages';
 
@@ -25,6 +26,49 @@ export interface TenantSettings {
   allowedEventTypes?: string[];
   maxThrottleRate?: number;
   manualAttemptsPerHour?: number;
+  retryScheduleSeconds?: number[];
+  eventRetentionDays?: number;
+}
+
+/**
+ * The settings that bind a tenant's deliveries, absent when the tenant keeps the deployment's. Fan-out reads them
+ * with the tenant's webhooks version (one read it makes anyway) and puts them into each delivery task, so deliver
+ * never reads the tenant.
+ */
+export type TenantDeliverySettings = Pick<TenantSettings, 'retryScheduleSeconds' | 'eventRetentionDays'>;
+
+export function deliverySettingsOf({
+  retryScheduleSeconds,
+  eventRetentionDays,
+}: TenantSettings): TenantDeliverySettings {
+  return {
+    ...(retryScheduleSeconds ? { retryScheduleSeconds } : {}),
+    ...(eventRetentionDays ? { eventRetentionDays } : {}),
+  };
+}
+
+/** The deployment's delivery settings, which a tenant's must fit with (the same rule as at synth). */
+export interface DeploymentDeliverySettings {
+  retryScheduleSeconds: readonly number[];
+  eventRetentionDays: number;
+  /** The ordered queue's redrive policy: no schedule may be cut short by it. */
+  orderedMaxReceiveCount: number;
+}
+
+/**
+ * A tenant's schedule must end within its retention and within the ordered lane's redrive, whichever of the two
+ * it sets itself: a 400 naming the setting otherwise.
+ */
+export function assertDeliverySettingsFit(settings: TenantSettings, deployment: DeploymentDeliverySettings): void {
+  if (settings.retryScheduleSeconds === undefined && settings.eventRetentionDays === undefined) return;
+  const refusal = scheduleRefusal(settings.retryScheduleSeconds ?? deployment.retryScheduleSeconds, {
+    retentionDays: settings.eventRetentionDays ?? deployment.eventRetentionDays,
+    orderedMaxReceiveCount: deployment.orderedMaxReceiveCount,
+  });
+  if (refusal) {
+    const path = settings.retryScheduleSeconds ? 'settings.retryScheduleSeconds' : 'settings.eventRetentionDays';
+    throw new ValidationError(`Invalid tenant: ${path}: ${refusal}`, [{ path, message: refusal }]);
+  }
 }
 
 /** What binds a tenant's requests: its overrides on the deployment's values. */
@@ -76,6 +120,14 @@ export const putTenantSchema = (catalog: EventCatalog) =>
         allowedEventTypes: z.optional(eventTypesSchema(catalog, 'must be an array of event types of the catalog')),
         maxThrottleRate: z.optional(wholeNumber(MIN_THROTTLE_RATE, MAX_THROTTLE_RATE)),
         manualAttemptsPerHour: z.optional(wholeNumber(1, MAX_MANUAL_ATTEMPTS_PER_HOUR)),
+        // the deployment's checks (lambdas/adapters/config.ts); how it fits the retention and the ordered lane is
+        // checked with the deployment's values (assertDeliverySettingsFit)
+        retryScheduleSeconds: z.optional(
+          z
+            .array(wholeNumber(0, LONGEST_RETRY_WAIT_SECONDS), { error: 'must be an array of delays in whole seconds' })
+            .check(z.minLength(1, 'must hold at least one delay')),
+        ),
+        eventRetentionDays: z.optional(wholeNumber(1, MAX_EVENT_RETENTION_DAYS)),
       }),
     ),
   });

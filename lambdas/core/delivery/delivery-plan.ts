@@ -48,6 +48,7 @@ export interface SettledAttempt {
 }
 
 export interface RetryPolicy {
+  /** The deployment's schedule: a task that carries its tenant's own is retried on that one. */
   retrySchedule: readonly number[];
   random?: () => number;
 }
@@ -103,16 +104,18 @@ export async function planOutcome(
     };
   }
   const attemptNumber = task.attempt ?? 1;
+  // the tenant's own schedule, carried by the task from fan-out, or the deployment's
+  const schedule = task.retrySchedule ?? policy.retrySchedule;
   const delaySeconds = outcome.permanent
     ? undefined
-    : nextDelaySeconds(attemptNumber, policy.retrySchedule, {
+    : nextDelaySeconds(attemptNumber, schedule, {
         retryAfterSeconds: outcome.retryAfterSeconds,
         random: policy.random,
       });
   if (delaySeconds === undefined) {
     const reason = outcome.permanent
       ? `refused: ${describeAttempt(attempt)}; retrying cannot help`
-      : `exhausted: ${attemptNumber} of ${maxAttempts(policy.retrySchedule)} attempts failed; the last: ${describeAttempt(attempt)}`;
+      : `exhausted: ${attemptNumber} of ${maxAttempts(schedule)} attempts failed; the last: ${describeAttempt(attempt)}`;
     const exhausted: DeliveryNotice = {
       kind: 'exhausted',
       webhook,

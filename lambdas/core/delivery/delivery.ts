@@ -2,6 +2,7 @@ import { EVENT_TYPE_NAME_PATTERN, isOperational, type EventType } from '../event
 import type { StoredEvent } from '../events/stored-event';
 import type { TenantEvent } from '../events/event-envelope';
 import { matchesFilter } from '../events/event-filter';
+import type { TenantDeliverySettings } from '../access/tenants';
 import type { Webhook } from '../webhooks/webhook';
 import { escapeForSqs, isText, parseJsonObject } from '../common/json-text';
 
@@ -31,6 +32,10 @@ export interface DeliveryTask {
   recoveryId?: string;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
   deadLettered?: boolean;
+  /** The tenant's own retry schedule, when it has one (fan-out puts it here: deliver never reads the tenant). */
+  retrySchedule?: number[];
+  /** The tenant's own retention of events and delivery records, in days, when it has one. */
+  retentionDays?: number;
 }
 
 export type AttemptTrigger = 'scheduled' | 'manual';
@@ -55,7 +60,19 @@ export function subscribersOf(event: TenantEvent, webhooks: readonly Webhook[]):
   );
 }
 
-export function deliveryTasks(event: TenantEvent, receivedAt: string, webhooks: readonly Webhook[]): DeliveryTask[] {
+/** The tenant's delivery settings as a task carries them: nothing at all for a tenant that keeps the deployment's. */
+const carried = ({ retryScheduleSeconds, eventRetentionDays }: TenantDeliverySettings) => ({
+  ...(retryScheduleSeconds ? { retrySchedule: retryScheduleSeconds } : {}),
+  ...(eventRetentionDays ? { retentionDays: eventRetentionDays } : {}),
+});
+
+export function deliveryTasks(
+  event: TenantEvent,
+  receivedAt: string,
+  webhooks: readonly Webhook[],
+  tenantSettings: TenantDeliverySettings = {},
+): DeliveryTask[] {
+  const settings = carried(tenantSettings);
   return subscribersOf(event, webhooks).map((webhook) => ({
     tenantId: event.tenantId,
     webhookId: webhook.id,
@@ -63,6 +80,7 @@ export function deliveryTasks(event: TenantEvent, receivedAt: string, webhooks: 
     eventType: event.type,
     receivedAt,
     payload: event.payload,
+    ...settings,
   }));
 }
 
@@ -70,9 +88,14 @@ export function deliveryTasks(event: TenantEvent, receivedAt: string, webhooks: 
  * One attempt an owner asked for (retry, recover): logged as `manual`, never retried on its own; a retry asked
  * for by hand goes whatever the circuit breaker says, a recovered delivery waits on an open breaker like any. It carries the stored event's exact payload, so the receiver gets the same bytes.
  */
-export function manualDeliveryTask(event: StoredEvent, webhookId: string, recoveryId?: string): DeliveryTask {
+export function manualDeliveryTask(
+  event: StoredEvent,
+  webhookId: string,
+  { recoveryId, retentionDays }: { recoveryId?: string; retentionDays?: number } = {},
+): DeliveryTask {
   return {
     ...(recoveryId ? { recoveryId } : {}),
+    ...(retentionDays ? { retentionDays } : {}),
     tenantId: event.tenantId,
     webhookId,
     eventId: event.eventId,
@@ -106,7 +129,12 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     (task.recoveryId === undefined || isText(task.recoveryId)) &&
     (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt))) &&
     (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0)) &&
-    (task.throttleSlotSince === undefined || isText(task.throttleSlotSince));
+    (task.throttleSlotSince === undefined || isText(task.throttleSlotSince)) &&
+    (task.retrySchedule === undefined ||
+      (Array.isArray(task.retrySchedule) &&
+        task.retrySchedule.length > 0 &&
+        task.retrySchedule.every((delay) => Number.isInteger(delay) && delay >= 0))) &&
+    (task.retentionDays === undefined || (Number.isInteger(task.retentionDays) && task.retentionDays >= 1));
   return valid ? (task as DeliveryTask) : undefined;
 }
 

@@ -45,3 +45,31 @@ export function orderedReceivesNeeded(
   const perDelivery = 3 * maxAttempts(schedule) + schedule.length * Math.ceil(longestWait / maxHideSeconds);
   return messagesPerReceive * perDelivery;
 }
+
+/** The longest retention a setting may ask for: an expiry time past this is no retention. */
+export const MAX_EVENT_RETENTION_DAYS = 3650;
+
+/**
+ * Why a retry schedule cannot be used with a retention, or undefined when it can (deployment-wide at synth, and
+ * per tenant when the team's backend sets one): its last attempt must come while the event and its record are
+ * kept, and the ordered lane's redrive policy (`orderedMaxReceiveCount`) must never cut it short, since an ordered
+ * delivery may be received `orderedReceivesNeeded` times before its schedule ends.
+ */
+export function scheduleRefusal(
+  schedule: readonly number[],
+  { retentionDays, orderedMaxReceiveCount }: { retentionDays: number; orderedMaxReceiveCount: number },
+): string | undefined {
+  const retentionSeconds = retentionDays * 86_400;
+  const latestLastAttempt = schedule.reduce((sum, delay) => sum + delay, 0) * (1 + RETRY_JITTER);
+  if (latestLastAttempt >= retentionSeconds) {
+    return (
+      `the last attempt may come ${Math.round(latestLastAttempt)} s after the first, past the ` +
+      `retention of events and delivery records (${retentionSeconds} s)`
+    );
+  }
+  const needed = orderedReceivesNeeded(schedule);
+  if (needed >= orderedMaxReceiveCount) {
+    return `an ordered delivery may be received ${needed} times before its schedule ends, and the ordered queue moves a message to its DLQ after ${orderedMaxReceiveCount}: shorten the schedule`;
+  }
+  return undefined;
+}

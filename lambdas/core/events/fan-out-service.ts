@@ -1,5 +1,7 @@
 import { deliveryTasks, MAX_QUEUE_MESSAGE_BYTES, serializeTask, type DeliveryTask } from '../delivery/delivery';
 import { parseEnvelope, type TenantEvent } from './event-envelope';
+import { LONGEST_RETRY_WAIT_SECONDS, MAX_EVENT_RETENTION_DAYS } from '../delivery/retry-schedule';
+import type { TenantDeliverySettings } from '../access/tenants';
 import type { Webhook } from '../webhooks/webhook';
 import type { EventCatalog } from './event-catalog';
 
@@ -40,6 +42,8 @@ export interface CompletedEvent {
   event: TenantEvent;
   receivedAt: string;
   webhookIds: string[];
+  /** The tenant's own retention of its events, when it has one: the event's expiry is set from it. */
+  retentionDays?: number;
 }
 
 export interface Quarantined {
@@ -67,9 +71,15 @@ export interface FanOutQueues {
   quarantine(poison: readonly Quarantined[]): Promise<Set<string>>;
 }
 
+/** What fan-out knows of a tenant, read once per batch: its webhooks and its delivery settings. */
+export interface TenantForFanOut {
+  webhooks: Webhook[];
+  delivery: TenantDeliverySettings;
+}
+
 export interface FanOutPorts {
   events: FanOutEventLog;
-  webhooks: { of(tenantId: string): Promise<Webhook[]> };
+  tenants: { of(tenantId: string): Promise<TenantForFanOut> };
   queues: FanOutQueues;
 }
 
@@ -149,11 +159,11 @@ export class FanOutService {
   private async plan(events: readonly ValidEvent[], report: FanOutReport): Promise<PlannedEvent[]> {
     // each tenant's webhooks are read once per batch, at the same time as the claims
     const tenantIds = [...new Set(events.map(({ event }) => event.tenantId))];
-    const [claims, webhookLists] = await Promise.all([
+    const [claims, tenants] = await Promise.all([
       this.ports.events.claim(events.map(({ record, event }) => ({ messageId: record.messageId, event }))),
-      Promise.all(tenantIds.map((tenantId) => this.ports.webhooks.of(tenantId))),
+      Promise.all(tenantIds.map((tenantId) => this.ports.tenants.of(tenantId))),
     ]);
-    const webhooksOf = new Map(tenantIds.map((tenantId, index) => [tenantId, webhookLists[index]!]));
+    const tenantOf = new Map(tenantIds.map((tenantId, index) => [tenantId, tenants[index]!]));
     const planned: PlannedEvent[] = [];
     for (const { record, event } of events) {
       const claim = claims.get(record.messageId)!;
@@ -166,7 +176,7 @@ export class FanOutService {
           body: record.body,
           reason: `invalid_event: ${claim.reason}`,
         });
-      else planned.push(plannedEvent(record, event, claim, webhooksOf.get(event.tenantId)!));
+      else planned.push(plannedEvent(record, event, claim, tenantOf.get(event.tenantId)!));
     }
     return planned;
   }
@@ -180,7 +190,7 @@ export class FanOutService {
     const failed = new Set<string>();
     const partly: { event: TenantEvent; webhookIds: string[] }[] = [];
     const done: CompletedEvent[] = [];
-    for (const { record, event, deliveries, receivedAt, queuedBefore } of planned) {
+    for (const { record, event, deliveries, receivedAt, queuedBefore, retentionDays } of planned) {
       const refusal = queued.refused.get(record.messageId);
       if (refusal) {
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason: `refused: ${refusal}` });
@@ -193,7 +203,13 @@ export class FanOutService {
         failed.add(record.messageId);
         if (sent.length > 0) partly.push({ event, webhookIds: sent });
       } else {
-        done.push({ fromMessageId: record.messageId, event, receivedAt, webhookIds: [...queuedBefore, ...sent] });
+        done.push({
+          fromMessageId: record.messageId,
+          event,
+          receivedAt,
+          webhookIds: [...queuedBefore, ...sent],
+          ...(retentionDays ? { retentionDays } : {}),
+        });
       }
     }
     // a failed write here only means the retry sends those deliveries again (same webhook-id): no need to fail more
@@ -213,6 +229,8 @@ interface PlannedEvent extends ValidEvent {
   receivedAt: string;
   /** Webhooks an earlier, unfinished try already queued deliveries for. */
   queuedBefore: string[];
+  /** The tenant's own retention, when it has one. */
+  retentionDays?: number;
 }
 
 /** The first message of each event; a repeat within the batch is a duplicate (the first fans it out, or comes back). */
@@ -230,11 +248,11 @@ function plannedEvent(
   record: IncomingEvent,
   event: TenantEvent,
   claim: Extract<Claim, { kind: 'claimed' }>,
-  tenantWebhooks: readonly Webhook[],
+  { webhooks: tenantWebhooks, delivery }: TenantForFanOut,
 ): PlannedEvent {
   const queuedBefore = new Set(claim.queuedWebhookIds);
   const ordered = new Set(tenantWebhooks.filter((webhook) => webhook.ordering === 'fifo').map((webhook) => webhook.id));
-  const deliveries = deliveryTasks(event, claim.receivedAt, tenantWebhooks)
+  const deliveries = deliveryTasks(event, claim.receivedAt, tenantWebhooks, delivery)
     .filter((task) => !queuedBefore.has(task.webhookId))
     .map((task) => ({
       fromMessageId: record.messageId,
@@ -242,8 +260,21 @@ function plannedEvent(
       body: serializeTask(task),
       ordered: ordered.has(task.webhookId),
     }));
-  return { record, event, deliveries, receivedAt: claim.receivedAt, queuedBefore: [...queuedBefore] };
+  return {
+    record,
+    event,
+    deliveries,
+    receivedAt: claim.receivedAt,
+    queuedBefore: [...queuedBefore],
+    ...(delivery.eventRetentionDays ? { retentionDays: delivery.eventRetentionDays } : {}),
+  };
 }
+
+/**
+ * The longest schedule a tenant may set: its length is bounded by the ordered lane's redrive check (at most 32
+ * delays of 0 s); each delay is at most 5 digits.
+ */
+const LONGEST_TENANT_SCHEDULE = Array.from({ length: 32 }, () => LONGEST_RETRY_WAIT_SECONDS);
 
 /** Every webhook id has this length (ids.ts), so one stands for all in a size. */
 const ANY_WEBHOOK_ID = `webhook_${'0'.repeat(26)}`;
@@ -266,6 +297,8 @@ function largestDeliveryMessageBytes(event: TenantEvent): number {
       dueAt: now,
       trigger: 'scheduled',
       deadLettered: true,
+      retrySchedule: LONGEST_TENANT_SCHEDULE,
+      retentionDays: MAX_EVENT_RETENTION_DAYS,
     }),
   );
 }

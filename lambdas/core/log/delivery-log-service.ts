@@ -19,7 +19,17 @@ export interface LogServiceOptions {
   events: EventLogStore;
   /** How long events and delivery records are kept (docs/design.md §6c). */
   retentionDays: number;
+  /** A tenant's own retention, when it has one (docs/design.md §16): its list windows start there. */
+  tenantRetentionDays?: (tenantId: string) => Promise<number | undefined>;
   now?: () => Date;
+}
+
+/** The retention that binds a tenant's log: its own, else the deployment's. */
+export async function retentionDaysOf(
+  options: Pick<LogServiceOptions, 'retentionDays' | 'tenantRetentionDays'>,
+  tenantId: string,
+): Promise<number> {
+  return (await options.tenantRetentionDays?.(tenantId)) ?? options.retentionDays;
 }
 
 /** The delivery log of one webhook (docs/design.md §6b): what was sent, each attempt, newest first. */
@@ -32,7 +42,8 @@ export class DeliveryLogService {
 
   async list(tenantId: string, webhookId: string, query: unknown): Promise<Page<DeliverySummary>> {
     const { status, eventType, ...window } = parseOrThrow(deliveryListQuerySchema, query, 'query');
-    const pageQuery = logPageQuery(window, { now: this.now(), retentionDays: this.options.retentionDays });
+    const retentionDays = await retentionDaysOf(this.options, tenantId);
+    const pageQuery = logPageQuery(window, { now: this.now(), retentionDays });
     await this.ownWebhook(tenantId, webhookId);
     const page = await this.options.deliveries.list(webhookId, { ...pageQuery, status, eventType });
     return toPage({ ...page, items: page.items.filter((record) => record.tenantId === tenantId) }, toDeliverySummary);

@@ -5,7 +5,7 @@ import { NotFoundError } from '../common/errors';
 import { EVENT_ID_PATTERN } from '../common/ids';
 import { parseExact } from '../common/json-text';
 import { eventListQuerySchema, logPageQuery, toPage, type Page } from './log-queries';
-import type { LogServiceOptions } from './delivery-log-service';
+import { retentionDaysOf, type LogServiceOptions } from './delivery-log-service';
 import { parseOrThrow } from '../common/validation';
 import type * as z from 'zod/mini';
 import type { EventSchema, EventSummarySchema } from './log-resources';
@@ -26,7 +26,8 @@ export class EventLogService {
 
   async list(tenantId: string, query: unknown): Promise<Page<EventSummary>> {
     const { type, ...window } = parseOrThrow(eventListQuerySchema, query, 'query');
-    const pageQuery = logPageQuery(window, { now: this.now(), retentionDays: this.options.retentionDays });
+    const retentionDays = await retentionDaysOf(this.options, tenantId);
+    const pageQuery = logPageQuery(window, { now: this.now(), retentionDays });
     const page = await this.options.events.list(tenantId, { ...pageQuery, type });
     const deliveries = await this.deliveriesOf(page.items, { statusOnly: true });
     return toPage(page, (event) => ({

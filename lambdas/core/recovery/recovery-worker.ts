@@ -46,6 +46,8 @@ export interface RecoveryWorkerOptions {
   jobs: RecoveryJobQueue;
   locks: Pick<RecoveryLocks, 'renew' | 'release'>;
   limits: Pick<ManualAttemptLimits, 'takeFromBudget'>;
+  /** The tenant's own retention, when it has one: the recovered deliveries' records are kept that long. */
+  tenantRetentionDays?: (tenantId: string) => Promise<number | undefined>;
   now?: () => Date;
 }
 
@@ -130,7 +132,10 @@ export class RecoveryWorker {
         claimed.map((record) => record.eventId),
       )
     ).filter((event) => !isExpired(event, now));
-    await deliveries.queue(events.map((event) => manualDeliveryTask(event, job.webhookId, job.recoveryId)));
+    const retentionDays = events.length > 0 ? await this.options.tenantRetentionDays?.(job.tenantId) : undefined;
+    await deliveries.queue(
+      events.map((event) => manualDeliveryTask(event, job.webhookId, { recoveryId: job.recoveryId, retentionDays })),
+    );
     if (page.next !== undefined) await jobs.send({ ...job, cursor: page.next });
     else await locks.release(job.tenantId, job.webhookId, job.recoveryId);
     return { queued: events.length, expired: claimed.length - events.length, continued: page.next !== undefined };

@@ -18,6 +18,8 @@ export interface RetryDeliveryOptions {
   limits: ManualAttemptLimits;
   /** How long events are kept: a 404 for an expired one says so. */
   retentionDays: number;
+  /** The tenant's own retention, when it has one: the retried delivery's record is kept that long. */
+  tenantRetentionDays?: (tenantId: string) => Promise<number | undefined>;
   now?: () => Date;
 }
 
@@ -67,7 +69,8 @@ export class RetryDeliveryService {
         budget.retryAfterSeconds,
       );
     }
-    await queue.queue([manualDeliveryTask(event, webhookId)]);
+    const tenantRetention = await this.options.tenantRetentionDays?.(tenantId);
+    await queue.queue([manualDeliveryTask(event, webhookId, { retentionDays: tenantRetention })]);
     return { eventId, queuedAt: now.toISOString() };
   }
 }
