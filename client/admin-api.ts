@@ -16,6 +16,8 @@ export interface Error {
       | "endpoint_not_verified"
       | "verification_off"
       | "recovery_in_progress"
+      | "erasure_in_progress"
+      | "tenant_erased"
       | "rate_limited"
       | "payload_too_large"
       | "unsupported_media_type"
@@ -481,6 +483,54 @@ export interface PortalLink {
   expiresAt: string;
 }
 
+/** The tenant is sealed; its items are being deleted in the background */
+export interface StartedErasure {
+  erasureId: string;
+  tenantId: string;
+  status: "running";
+  /** @format date-time */
+  startedAt: string;
+  /** where its progress shows: GET /admin/erasures/{erasureId} */
+  statusPath: string;
+}
+
+/** A tenant erasure: its progress, and at the end its counts and final check */
+export interface Erasure {
+  erasureId: string;
+  tenantId: string;
+  status: "running" | "completed";
+  /** where the worker is; absent before its first run */
+  phase?: "events" | "deliveries" | "tenantItems" | "tenant";
+  /** items removed so far, per kind */
+  removed: {
+    events: number;
+    deliveries: number;
+    webhooks: number;
+    publicKeys: number;
+    apiKeys: number;
+    portalTokens: number;
+    throttleSlots: number;
+    oauth2Tokens: number;
+    recoveryLocks: number;
+    manualAttemptCounters: number;
+    webhookCount: number;
+    tenant: number;
+    other: number;
+  };
+  /** the webhooks the tenant had when the erasure began */
+  webhookIds: string[];
+  /** @format date-time */
+  startedAt: string;
+  /** @format date-time */
+  finishedAt?: string;
+  /** the final check: a query of every place the tenant's items live, after the last delete */
+  check?: {
+    itemsLeft: number;
+    /** @format date-time */
+    checkedAt: string;
+  };
+}
+
 export interface CreateWebhookPayload {
   /** absolute https URL of at most 2048 characters, without credentials, not pointing at private, loopback, link-local or metadata addresses */
   url?: string;
@@ -786,6 +836,8 @@ export type PutTenantData = Tenant;
 
 export type GetTenantData = TenantDetail;
 
+export type EraseTenantData = StartedErasure;
+
 export type ListTenantsData = TenantPage;
 
 export interface CreateApiKeyPayload {
@@ -812,6 +864,8 @@ export interface CreatePortalLinkPayload {
 }
 
 export type CreatePortalLinkData = PortalLink;
+
+export type GetErasureData = Erasure;
 
 export type QueryParamsType = Record<string | number, any>;
 export type ResponseFormat = keyof Omit<Body, "body" | "bodyUsed">;
@@ -1117,7 +1171,9 @@ export class AdminApi<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1453,7 +1509,9 @@ export class AdminApi<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1665,7 +1723,9 @@ export class AdminApi<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1724,7 +1784,9 @@ export class AdminApi<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1795,7 +1857,9 @@ export class AdminApi<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -2093,6 +2157,57 @@ export class AdminApi<
       }),
 
     /**
+     * @description Before the answer the tenant is sealed: its webhooks become tombstones (no delivery of it is sent from now on, queued ones included: they are dropped without a request), its keys and portal tokens are revoked, and it takes no new webhook (409 tenant_erased). Then its items go (events, delivery records, webhooks, keys, portal tokens, public keys, throttle slots, OAuth2 tokens, recovery locks, manual-attempt counters, the tenant item); GET /admin/erasures/{erasureId} shows the progress, and at the end the counts per kind and a final check. 404 for a tenant with no tenant item, webhooks or keys; 409 erasure_in_progress names the erasure already running.
+     *
+     * @name EraseTenant
+     * @summary Erase the tenant: every item of it, in the background
+     * @request DELETE:/admin/tenants/{tenantId}
+     * @secure
+     */
+    eraseTenant: (tenantId: string, params: RequestParams = {}) =>
+      this.request<
+        EraseTenantData,
+        | (Error & {
+            error?: {
+              code?: "forbidden";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "not_found";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?:
+                | "limit_exceeded"
+                | "webhook_inactive"
+                | "endpoint_not_verified"
+                | "verification_off"
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+      >({
+        path: `/admin/tenants/${tenantId}`,
+        method: "DELETE",
+        secure: true,
+        format: "json",
+        ...params,
+      }),
+
+    /**
      * No description
      *
      * @name ListTenants
@@ -2345,6 +2460,45 @@ export class AdminApi<
         body: data,
         secure: true,
         type: ContentType.Json,
+        format: "json",
+        ...params,
+      }),
+
+    /**
+     * No description
+     *
+     * @name GetErasure
+     * @summary A tenant erasure's progress, counts and final check
+     * @request GET:/admin/erasures/{erasureId}
+     * @secure
+     */
+    getErasure: (erasureId: string, params: RequestParams = {}) =>
+      this.request<
+        GetErasureData,
+        | (Error & {
+            error?: {
+              code?: "forbidden";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "not_found";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+      >({
+        path: `/admin/erasures/${erasureId}`,
+        method: "GET",
+        secure: true,
         format: "json",
         ...params,
       }),

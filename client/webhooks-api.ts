@@ -16,6 +16,8 @@ export interface Error {
       | "endpoint_not_verified"
       | "verification_off"
       | "recovery_in_progress"
+      | "erasure_in_progress"
+      | "tenant_erased"
       | "rate_limited"
       | "payload_too_large"
       | "unsupported_media_type"
@@ -966,7 +968,9 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1344,7 +1348,9 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1568,7 +1574,9 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1631,7 +1639,9 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {
@@ -1706,7 +1716,9 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased";
             };
           })
         | (Error & {

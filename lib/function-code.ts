@@ -35,6 +35,7 @@ export const FUNCTION_ENTRIES = [
   'events/deliver-slow-lane',
   'events/deliver-ordered',
   'events/recover',
+  'events/erase-tenant',
   'console/serve-console',
 ] as const;
 

@@ -13,6 +13,7 @@ import { Destinations } from './destinations';
 import { EventCatalogLayer } from './event-catalog-layer';
 import { Monitoring } from './monitoring';
 import { Recovery } from './recovery';
+import { Erasure } from './erasure';
 import { parseConfig, type AuthSettings, type PlatformSettings, type WebhooksConfig } from './stack-config';
 import { StaticEgress } from './static-egress';
 import { Storage } from './storage';
@@ -60,6 +61,8 @@ export class WebhookPlatform extends Construct {
   public readonly console: Console;
   public readonly delivery: Delivery;
   public readonly recovery: Recovery;
+  /** Tenant erasures' queue and worker (docs/design.md §16). */
+  public readonly erasure: Erasure;
   public readonly monitoring: Monitoring;
   /** The role deliveries into customers' own queues, topics and buses go through. */
   public readonly destinations: Destinations;
@@ -87,6 +90,7 @@ export class WebhookPlatform extends Construct {
       deliveriesQueue: this.delivery.deliveriesQueue,
       dataKey,
     });
+    this.erasure = new Erasure(this, 'Erasure', { table, config, dataKey });
     this.api = new Api(this, 'Api', {
       table,
       config,
@@ -96,6 +100,7 @@ export class WebhookPlatform extends Construct {
         platformEvents: this.delivery.platformEventsQueue,
         deliveries: this.delivery.deliveriesQueue,
         recoveries: this.recovery.queue,
+        erasures: this.erasure.queue,
       },
     });
     this.destinations = new Destinations(this, 'Destinations', {
@@ -120,6 +125,7 @@ export class WebhookPlatform extends Construct {
       api: this.api,
       delivery: this.delivery,
       recovery: this.recovery,
+      erasure: this.erasure,
       table,
       alarmEmail: config.alarmEmail,
       alarmTopicArn: config.alarmTopicArn,

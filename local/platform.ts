@@ -22,6 +22,7 @@ import {
   ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   RECOVERIES_QUEUE,
+  ERASURES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
   type ConsumedQueueSettings,
 } from '../lambdas/platform-settings';
@@ -46,7 +47,7 @@ export interface PlatformOptions {
    * Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits.
    */
   wrapConsumer?(
-    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover',
+    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover' | 'erase-tenant',
     handler: SqsHandler,
   ): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
@@ -110,6 +111,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     ORDERED_DELIVERIES_QUEUE_URL: queues.orderedDeliveries.queueUrl,
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RECOVERIES_DLQ_URL: queues.recoveries.dlqUrl,
+    ERASURES_QUEUE_URL: queues.erasures.queueUrl,
+    ERASURES_DLQ_URL: queues.erasures.dlqUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
     SECRETS_LOCAL_KEY: localSecretsKey(),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
@@ -126,6 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
   const { handler: deliverOrdered } = (await import('../lambdas/events/deliver-ordered')) as { handler: SqsHandler };
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
+  const { handler: eraseTenant } = (await import('../lambdas/events/erase-tenant')) as { handler: SqsHandler };
   const gateway = createApiGateway(await loadRoutes());
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
@@ -205,6 +209,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       wrap('recover', recover),
       'Recover',
       FUNCTION_TIMEOUT_SECONDS.recover,
+    ),
+    consume(
+      queues.erasures.queueUrl,
+      ERASURES_QUEUE,
+      wrap('erase-tenant', eraseTenant),
+      'EraseTenant',
+      FUNCTION_TIMEOUT_SECONDS.eraseTenant,
     ),
   ];
 

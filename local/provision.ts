@@ -15,6 +15,7 @@ import {
   ORDERED_DELIVERIES_QUEUE,
   PLATFORM_EVENTS_QUEUE,
   RECOVERIES_QUEUE,
+  ERASURES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
   TABLE,
   type ConsumedQueueSettings,
@@ -141,6 +142,7 @@ export async function provisionQueues(
     slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility }, prefix),
     orderedDeliveries: await provisionQueue(client, { ...ORDERED_DELIVERIES_QUEUE, ...visibility }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
+    erasures: await provisionQueue(client, ERASURES_QUEUE, prefix),
   };
 }
 

@@ -247,6 +247,24 @@ export const ROUTES: readonly Route[] = [
     entry: 'create-portal-link',
     table: TABLE_ACCESS.createApiKey,
   },
+  // erasure (docs/design.md §16): the tenant sealed before the 202, its items deleted by the EraseTenant function
+  {
+    name: 'EraseTenant',
+    method: 'DELETE',
+    path: '/admin/tenants/{tenantId}',
+    surface: 'admin',
+    entry: 'erase-tenant',
+    table: TABLE_ACCESS.eraseTenant,
+    queues: ['erasures'],
+  },
+  {
+    name: 'GetErasure',
+    method: 'GET',
+    path: '/admin/erasures/{erasureId}',
+    surface: 'admin',
+    entry: 'get-erasure',
+    table: TABLE_ACCESS.getErasure,
+  },
 ];
 
 /** How a mount is authorized: the tenant authorizer (`CUSTOM`) or API Gateway's SigV4 check (`AWS_IAM`). */

@@ -5,6 +5,7 @@ import type { DeliveryLane, WebhookHealth } from './webhook-health';
 import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from './endpoint-verification';
 import type { WebhookThrottle } from './webhook-throttle';
 import type { Webhook } from './webhook';
+import type { ErasedTenants } from './tenant-erasure';
 
 export interface DeliveryServiceOptions {
   /** The lane this service sends from: its queue is where the deliveries it handles came from. */
@@ -12,6 +13,8 @@ export interface DeliveryServiceOptions {
   retrySchedule: readonly number[];
   now?: () => Date;
   random?: () => number;
+  /** Asked only when a delivery's webhook is gone: an erased tenant's deliveries are dropped with nothing written. */
+  erasedTenants?: ErasedTenants;
 }
 
 /**
@@ -42,6 +45,8 @@ export class DeliveryService {
    */
   async deliver(task: DeliveryTask, webhook: Webhook | undefined): Promise<DeliveryResult> {
     if (!webhook || webhook.tenantId !== task.tenantId) {
+      if (!webhook && (await this.options.erasedTenants?.isErased(task)))
+        return { decision: { action: 'done' }, notices: [] };
       return {
         decision: { action: 'done' },
         ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: 'the webhook was deleted' } }),

@@ -15,6 +15,7 @@ import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
 import { DynamoWebhookThrottleRepository } from '../adapters/webhook-throttle-repository';
 import { DynamoOrderedDeliveryStates } from '../adapters/ordered-delivery-states';
+import { DynamoErasedTenants } from '../adapters/erased-tenants';
 import { deliverBatch } from '../core/deliver-batch';
 import { deliverOrderedBatch } from '../core/deliver-ordered-batch';
 import { DeliveryService } from '../core/delivery-service';
@@ -53,6 +54,7 @@ const health = new WebhookHealth(webhooks, {
 });
 const sealer = secretSealerFor(config);
 const tokens = new DynamoOAuth2TokenRepository(documentClient, config.TABLE_NAME);
+const erasedTenants = new DynamoErasedTenants(documentClient, config.TABLE_NAME);
 const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
 /**
@@ -70,7 +72,11 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
     sealer,
     tokens,
   });
-  return new DeliveryService(destinations, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
+  return new DeliveryService(destinations, health, throttle, {
+    lane,
+    retrySchedule: config.RETRY_SCHEDULE_SECONDS,
+    erasedTenants,
+  });
 }
 
 /**

@@ -9,9 +9,12 @@ import { TENANT_ID_PATTERN } from '../../core/api-keys';
 import { createApiKeySchema, createPortalLinkSchema } from '../../core/api-key-service';
 import { putTenantSchema } from '../../core/tenants';
 import { tenantListQuerySchema } from '../../core/tenant-service';
+import { ERASURE_ID_PATTERN } from '../../core/tenant-erasure';
 import {
   ApiKeyList,
   CreatedApiKey,
+  Erasure,
+  StartedErasure,
   PortalLink,
   Tenant,
   TenantDetail,
@@ -61,6 +64,10 @@ export const PATH_PARAMETERS: Record<string, { description: string; pattern: Reg
     pattern: TENANT_ID_PATTERN,
   },
   keyHash: { description: 'The SHA-256 of the key, as the list shows it', pattern: /^[0-9a-f]{64}$/ },
+  erasureId: {
+    description: 'A tenant erasure, as DELETE /admin/tenants/{tenantId} answered it',
+    pattern: ERASURE_ID_PATTERN,
+  },
 };
 
 // The deployed URL policy: https only, no private addresses (local mode is laxer).
@@ -245,5 +252,16 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'ttlSeconds: 60 to 86400, default 3600. The link signs the console in as the tenant until expiresAt.',
     body: createPortalLinkSchema,
     success: { status: 201, description: 'The link', schema: PortalLink },
+  },
+  EraseTenant: {
+    summary: 'Erase the tenant: every item of it, in the background',
+    description:
+      'Before the answer the tenant is sealed: its webhooks become tombstones (no delivery of it is sent from now on, queued ones included: they are dropped without a request), its keys and portal tokens are revoked, and it takes no new webhook (409 tenant_erased). Then its items go (events, delivery records, webhooks, keys, portal tokens, public keys, throttle slots, OAuth2 tokens, recovery locks, manual-attempt counters, the tenant item); GET /admin/erasures/{erasureId} shows the progress, and at the end the counts per kind and a final check. 404 for a tenant with no tenant item, webhooks or keys; 409 erasure_in_progress names the erasure already running.',
+    success: { status: 202, description: 'The erasure, started', schema: StartedErasure },
+    errors: [409],
+  },
+  GetErasure: {
+    summary: "A tenant erasure's progress, counts and final check",
+    success: { status: 200, description: 'The erasure', schema: Erasure },
   },
 };

@@ -3,6 +3,7 @@
  * responses against it. Request schemas are the handlers' own (core/*-schemas.ts, core/log-queries.ts);
  * responses are built by plain functions in core/, so their shapes are written down here, once.
  */
+import { ERASED_KINDS, ERASURE_PHASES } from '../../core/tenant-erasure';
 import { DELIVERY_STATUSES } from '../../core/delivery-log';
 import { GATEWAY_ERRORS } from '../gateway-responses';
 import { STATUS_BY_CODE } from '../error-response';
@@ -439,4 +440,38 @@ export const PortalLink = documented(
     expiresAt: instant(),
   }),
   { id: 'PortalLink', description: 'A console link for one tenant' },
+);
+
+export const StartedErasure = documented(
+  z.strictObject({
+    erasureId: z.string(),
+    tenantId: z.string(),
+    status: z.enum(['running']),
+    startedAt: instant(),
+    statusPath: text('where its progress shows: GET /admin/erasures/{erasureId}'),
+  }),
+  { id: 'StartedErasure', description: 'The tenant is sealed; its items are being deleted in the background' },
+);
+
+export const Erasure = documented(
+  z.strictObject({
+    erasureId: z.string(),
+    tenantId: z.string(),
+    status: z.enum(['running', 'completed']),
+    phase: z.optional(
+      documented(z.enum(ERASURE_PHASES), { description: 'where the worker is; absent before its first run' }),
+    ),
+    removed: documented(z.strictObject(Object.fromEntries(ERASED_KINDS.map((kind) => [kind, z.number()]))), {
+      description: 'items removed so far, per kind',
+    }),
+    webhookIds: documented(z.array(z.string()), { description: 'the webhooks the tenant had when the erasure began' }),
+    startedAt: instant(),
+    finishedAt: z.optional(instant()),
+    check: z.optional(
+      documented(z.strictObject({ itemsLeft: z.number(), checkedAt: instant() }), {
+        description: "the final check: a query of every place the tenant's items live, after the last delete",
+      }),
+    ),
+  }),
+  { id: 'Erasure', description: 'A tenant erasure: its progress, and at the end its counts and final check' },
 );
