@@ -29,7 +29,8 @@ export class DynamoErasedTenants implements ErasedTenants {
       if (!Item) return false;
       this.erased.add(delivery.tenantId);
     }
-    logger.info('delivery dropped without a request: its tenant is erased', delivery);
+    const { tenantId, webhookId, eventId } = delivery;
+    logger.info('delivery dropped without a request: its tenant is erased', { tenantId, webhookId, eventId });
     return true;
   }
 }

@@ -45,7 +45,9 @@ function tenantItemKind(sk: string): ErasedKind | 'keyReference' {
   return 'other';
 }
 
-function toErasure({ pk: _pk, sk: _sk, lastPageId: _last, ...item }: Item): Erasure {
+const keyText = (key: Key) => `${key.pk}|${key.sk}`;
+
+function toErasure({ pk: _pk, sk: _sk, lastPageKeys: _keys, pages: _pages, ...item }: Item): Erasure {
   return item as unknown as Erasure;
 }
 
@@ -172,9 +174,7 @@ export class DynamoErasureRepository implements ErasureStore {
   }
 
   async nextPage(erasure: Erasure, phase: ErasurePhase, limit: number): Promise<ErasurePage<Key>> {
-    const items = await this.pageItems(erasure, phase, limit);
-    const first = items[0]?.key;
-    return { items, pageId: first ? `${phase}|${first.pk}|${first.sk}` : `${phase}|` };
+    return { items: await this.pageItems(erasure, phase, limit) };
   }
 
   private async pageItems(erasure: Erasure, phase: ErasurePhase, limit: number): Promise<ErasurePage<Key>['items']> {
@@ -209,7 +209,8 @@ export class DynamoErasureRepository implements ErasureStore {
         KeyConditionExpression: '#gpk = :gpk',
         ExpressionAttributeNames: { '#gpk': partitionKey },
         ExpressionAttributeValues: { ':gpk': `${partitionPrefix}${erasure.tenantId}` },
-        Limit: limit,
+        // each event brings a record per webhook: the page stays about `limit` items
+        Limit: Math.max(1, Math.floor(limit / (1 + erasure.webhookIds.length))),
       }),
     );
     const events = await this.batchGet(
@@ -223,9 +224,10 @@ export class DynamoErasureRepository implements ErasureStore {
       })),
     );
     const records = await this.batchGet(candidates, ['pk', 'sk']);
+    // the events last: they are how their records are found (remove deletes in this order)
     return [
-      ...events.map((event) => ({ key: keyOf(event), kind: 'events' as const })),
       ...records.map((record) => ({ key: keyOf(record), kind: 'deliveries' as const })),
+      ...events.map((event) => ({ key: keyOf(event), kind: 'events' as const })),
     ];
   }
 
@@ -245,50 +247,61 @@ export class DynamoErasureRepository implements ErasureStore {
         .map(({ sk }) => ({ pk: keys.publicKeys(sk.slice(keys.webhookPrefix.length)), sk: keys.publicKeysSort })),
       ['pk', 'sk'],
     );
+    // the keys and public keys first: the references and webhooks they are found through go last
+    for (const item of keyItems)
+      items.push({ key: keyOf(item), kind: item.kind === 'portal-token' ? 'portalTokens' : 'apiKeys' });
+    for (const item of publicKeys) items.push({ key: keyOf(item), kind: 'publicKeys' });
     for (const key of page) {
       const kind = tenantItemKind(key.sk);
       // the reference is the key's own index: it goes with the key and is not counted apart
       items.push(kind === 'keyReference' ? { key } : { key, kind });
     }
-    for (const item of keyItems)
-      items.push({ key: keyOf(item), kind: item.kind === 'portal-token' ? 'portalTokens' : 'apiKeys' });
-    for (const item of publicKeys) items.push({ key: keyOf(item), kind: 'publicKeys' });
     return items;
   }
 
   async countOnce(erasureId: string, phase: ErasurePhase, page: ErasurePage): Promise<void> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: recordKey(erasureId),
+        ConsistentRead: true,
+        ProjectionExpression: 'lastPageKeys, pages',
+      }),
+    );
+    const previous = new Set((Item?.lastPageKeys as string[] | undefined) ?? []);
+    const seen = (Item?.pages as number | undefined) ?? 0;
     const counts = new Map<ErasedKind, number>();
-    for (const { kind } of page.items) if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    for (const { key, kind } of page.items)
+      if (kind && !previous.has(keyText(key as Key))) counts.set(kind, (counts.get(kind) ?? 0) + 1);
     const adds = [...counts.keys()].map((kind) => `removed.#${kind} :${kind}`);
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: recordKey(erasureId),
-          UpdateExpression: `SET phase = :phase, lastPageId = :page${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastPageId) OR lastPageId <> :page)',
-          ...(counts.size
-            ? { ExpressionAttributeNames: Object.fromEntries([...counts.keys()].map((kind) => [`#${kind}`, kind])) }
-            : {}),
-          ExpressionAttributeValues: {
-            ':phase': phase,
-            ':page': page.pageId,
-            ...Object.fromEntries([...counts].map(([kind, count]) => [`:${kind}`, count])),
-          },
-        }),
-      );
-    } catch (error) {
-      // counted by a run that stopped before its deletes: this run only deletes
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // one run at a time writes the record: a duplicate job's run that counted meanwhile makes this one fail and retry
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: recordKey(erasureId),
+        UpdateExpression: `SET phase = :phase, lastPageKeys = :keys, pages = :next${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+        ConditionExpression: seen === 0 ? 'attribute_not_exists(pages)' : 'pages = :seen',
+        ...(counts.size
+          ? { ExpressionAttributeNames: Object.fromEntries([...counts.keys()].map((kind) => [`#${kind}`, kind])) }
+          : {}),
+        ExpressionAttributeValues: {
+          ':phase': phase,
+          ':keys': page.items.map(({ key }) => keyText(key as Key)),
+          ':next': seen + 1,
+          ...(seen === 0 ? {} : { ':seen': seen }),
+          ...Object.fromEntries([...counts].map(([kind, count]) => [`:${kind}`, count])),
+        },
+      }),
+    );
   }
 
   /**
-   * Deletes the page, 25 to a request, its first item last: until it is gone the page is the same page, so a run
-   * that stopped half-way through does not count it again.
+   * Deletes the page in its order, 25 to a request: what is found through another item (a delivery record through
+   * its event, a key through its reference) before that item, so a run that stops half-way leaves the rest findable
+   * on the next page, which counts none of them again (countOnce).
    */
   async remove(page: ErasurePage): Promise<void> {
-    const ordered = [...page.items.slice(1), ...page.items.slice(0, 1)].map(({ key }) => key as Key);
+    const ordered = page.items.map(({ key }) => key as Key);
     for (let start = 0; start < ordered.length; start += BATCH_WRITE_LIMIT) {
       await untilProcessed(
         ordered.slice(start, start + BATCH_WRITE_LIMIT).map((key) => ({ DeleteRequest: { Key: key } })),
@@ -350,7 +363,7 @@ export class DynamoErasureRepository implements ErasureStore {
             Update: {
               TableName: this.tableName,
               Key: recordKey(erasureId),
-              UpdateExpression: 'SET #status = :completed, finishedAt = :at, #check = :check REMOVE lastPageId',
+              UpdateExpression: 'SET #status = :completed, finishedAt = :at, #check = :check REMOVE lastPageKeys',
               ExpressionAttributeNames: { '#status': 'status', '#check': 'check' },
               ExpressionAttributeValues: { ':completed': 'completed', ':at': check.checkedAt, ':check': check },
             },

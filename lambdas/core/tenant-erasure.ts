@@ -52,8 +52,6 @@ export interface Erasure {
 export interface ErasurePage<Key = unknown> {
   /** Without a kind: removed along with a counted item (a key's reference under its tenant). */
   items: { key: Key; kind?: ErasedKind }[];
-  /** Identifies the page, so that a page counted before a crash is not counted twice when the worker resumes. */
-  pageId: string;
 }
 
 /** Owner of the erasure records and of the deletes (lambdas/adapters/erasure-repository.ts). */
@@ -73,7 +71,11 @@ export interface ErasureStore {
   markerOf(tenantId: string): Promise<{ erasureId: string; status: ErasureStatus } | undefined>;
   /** The next page of a phase (at most `limit` items), empty when the phase is done. */
   nextPage(erasure: Erasure, phase: ErasurePhase, limit: number): Promise<ErasurePage>;
-  /** Adds a page's counts unless that very page was counted already (a run that crashed after counting it). */
+  /**
+   * Adds the counts of the page's items that the previous page did not have, and keeps this page's keys: a page is
+   * wholly deleted before the next is read, so only a run that stopped after counting (or half-way through the
+   * deletes) meets items counted already, and those are not counted again.
+   */
   countOnce(erasureId: string, phase: ErasurePhase, page: ErasurePage): Promise<void>;
   remove(page: ErasurePage): Promise<void>;
   /** Counts what is left of the tenant anywhere it can be. */
