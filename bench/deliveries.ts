@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { DeliveryTask } from '../lambdas/core/delivery';
+import type { DeliveryTask } from '../lambdas/core/delivery/delivery';
 
 export const BENCH_TENANT = 'bench';
 export const BENCH_SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;

@@ -7,7 +7,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { sqsClient } from '../lambdas/adapters/sqs-client';
 import { keys } from '../lambdas/adapters/table-keys';
 import { moveMessages } from '../local/redrive';
-import { PRODUCT_EVENT_TYPES } from '../lambdas/core/event-catalog';
+import { PRODUCT_EVENT_TYPES } from '../lambdas/core/events/event-catalog';
 
 const PRODUCER_EVENT_TYPES = PRODUCT_EVENT_TYPES.map((entry) => entry.name);
 import { localClientConfig, startPlatform, type PlatformOptions } from '../local/platform';

@@ -1,5 +1,5 @@
 /**
- * What a function does with sealed endpoint secrets (lambdas/core/secret-sealer.ts), as the KMS actions it needs on
+ * What a function does with sealed endpoint secrets (lambdas/core/shared/secret-sealer.ts), as the KMS actions it needs on
  * the stack's SecretsKey: sealing asks for a data key (GenerateDataKey), opening has one decrypted (Decrypt).
  * `WebhooksFunction.bindSecretsKey` grants exactly these; a function with none gets neither the key nor its ARN.
  */

@@ -225,7 +225,7 @@ export class Api extends Construct {
     Validations.of(this.restApi.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason:
-        'Requests are validated in the handlers with zod (lambdas/core/webhook-schemas.ts), which also rejects ' +
+        'Requests are validated in the handlers with zod (lambdas/core/webhooks/webhook-schemas.ts), which also rejects ' +
         "unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
     });
     if (!config.wafEnabled) {

@@ -5,7 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { orderedReceivesNeeded, RETRY_JITTER } from '../lambdas/core/retry-schedule';
+import { orderedReceivesNeeded, RETRY_JITTER } from '../lambdas/core/delivery/retry-schedule';
 import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,

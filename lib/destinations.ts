@@ -1,7 +1,7 @@
 import { Aws, CfnOutput, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TENANT_TAG } from '../lambdas/core/aws-destination';
+import { TENANT_TAG } from '../lambdas/core/webhooks/aws-destination';
 import type { WebhooksFunction } from './webhooks-function';
 
 export interface DestinationsProps {
@@ -11,7 +11,7 @@ export interface DestinationsProps {
   apiFunctions: readonly WebhooksFunction[];
 }
 
-/** The one action each kind of AWS destination needs (lambdas/core/aws-destination.ts, DESTINATION_KINDS). */
+/** The one action each kind of AWS destination needs (lambdas/core/webhooks/aws-destination.ts, DESTINATION_KINDS). */
 const DELIVERY_GRANTS = [
   { action: 'sqs:SendMessage', resource: `arn:${Aws.PARTITION}:sqs:*:*:*` },
   { action: 'sns:Publish', resource: `arn:${Aws.PARTITION}:sns:*:*:*` },

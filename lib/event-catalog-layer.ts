@@ -4,7 +4,7 @@ import { Architecture, Code, LayerVersion, Runtime, type Function as LambdaFunct
 import { Construct } from 'constructs';
 import { checkEventCatalog } from '../lambdas/adapters/event-catalog-file';
 import { compileJsonSchema } from '../lambdas/adapters/json-schema';
-import type { CatalogEntry } from '../lambdas/core/event-catalog';
+import type { CatalogEntry } from '../lambdas/core/events/event-catalog';
 import { contentDirectory } from './content-directory';
 
 /** Where a Lambda layer's files are: /opt, then the file's name in the layer. */

@@ -2,4 +2,4 @@
 export { WebhookPlatform, type WebhookPlatformProps } from './webhook-platform';
 export type { AuthSettings, PlatformSettings } from './stack-config';
 export type { DomainSettings, ExistingDomain, NewDomain } from './custom-domain';
-export type { CatalogEntry } from '../lambdas/core/event-catalog';
+export type { CatalogEntry } from '../lambdas/core/events/event-catalog';

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { Api } from './api';
 import { Console } from './console';
 import { acknowledgeControlTowerFindings } from './control-tower';
-import type { CatalogEntry } from '../lambdas/core/event-catalog';
+import type { CatalogEntry } from '../lambdas/core/events/event-catalog';
 import { CustomDomain, type DomainSettings } from './custom-domain';
 import { Delivery } from './delivery';
 import { Destinations } from './destinations';

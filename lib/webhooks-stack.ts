@@ -1,6 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { CatalogEntry } from '../lambdas/core/event-catalog';
+import type { CatalogEntry } from '../lambdas/core/events/event-catalog';
 import type { CheckedSettings } from './stack-config';
 import { WebhookPlatform } from './webhook-platform';
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { ApiKeyService } from '../lambdas/core/api-key-service';
+import type { ApiKeyService } from '../lambdas/core/access/api-key-service';
 
 export const DEV_TENANT = 'dev';
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
-import { ApiKeyService } from '../lambdas/core/api-key-service';
+import { ApiKeyService } from '../lambdas/core/access/api-key-service';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApiGateway, loadRoutes } from './api-gateway';
 import {

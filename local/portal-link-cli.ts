@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { PORTAL_TOKEN_TTL_SECONDS } from '../lambdas/core/api-keys';
-import { DomainError } from '../lambdas/core/errors';
+import { PORTAL_TOKEN_TTL_SECONDS } from '../lambdas/core/access/api-keys';
+import { DomainError } from '../lambdas/core/shared/errors';
 import { localConsoleUrl, portalLink } from './console-links';
 import { apiKeyServiceFor, TABLE_TARGET_OPTIONS, TABLE_TARGET_USAGE } from './table-target';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyRepository } from '../lambdas/adapters/api-key-repository';
-import { ApiKeyService } from '../lambdas/core/api-key-service';
+import { ApiKeyService } from '../lambdas/core/access/api-key-service';
 import { LOCAL_PORTS, LOCAL_TABLE_NAME, localClientConfig } from './local-settings';
 
 /** The command-line options every operator tool that writes to the table takes (parseArgs format). */

@@ -1,8 +1,8 @@
-import { subscribersOf } from '../../lambdas/core/delivery';
-import { parseEnvelope, type TenantEvent } from '../../lambdas/core/event-envelope';
-import type { EventFilter } from '../../lambdas/core/event-filter';
-import { FanOutService, type Claim, type FanOutPorts } from '../../lambdas/core/fan-out-service';
-import type { Webhook } from '../../lambdas/core/webhook';
+import { subscribersOf } from '../../lambdas/core/delivery/delivery';
+import { parseEnvelope, type TenantEvent } from '../../lambdas/core/events/event-envelope';
+import type { EventFilter } from '../../lambdas/core/events/event-filter';
+import { FanOutService, type Claim, type FanOutPorts } from '../../lambdas/core/events/fan-out-service';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { report, repeat, settings, summarize } from '../stats';
 
 // Scenario 7, filters (issue 10): fan-out's use case over in-memory ports, a tenant with 100 webhooks, without

@@ -8,7 +8,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyRecord } from '../core/api-keys';
+import type { ApiKeyRecord } from '../core/access/api-keys';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import '../core/zod-messages';
-import { ENDPOINT_VERIFICATION_MODES } from '../core/endpoint-verification';
-import { LONGEST_RETRY_WAIT_SECONDS } from '../core/retry-schedule';
+import '../core/shared/zod-messages';
+import { ENDPOINT_VERIFICATION_MODES } from '../core/webhooks/endpoint-verification';
+import { LONGEST_RETRY_WAIT_SECONDS } from '../core/delivery/retry-schedule';
 import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;

@@ -1,6 +1,7 @@
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord, EventHeader } from '../core/delivery-log';
-import type { DeliveryLogStore, DeliveryPageQuery, LogPage } from '../core/log-store';
+import type { DeliveryRecord } from '../core/log/delivery-log';
+import type { EventHeader } from '../core/events/stored-event';
+import type { DeliveryLogStore, DeliveryPageQuery, LogPage } from '../core/log/log-store';
 import { untilProcessed } from './dynamo-support';
 import { keyWindow, readLogPage } from './log-query';
 import { keys } from './table-keys';

@@ -1,8 +1,8 @@
 import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryLogEntry } from '../core/deliver-batch';
-import type { DeliveryAttempt, DeliveryTask } from '../core/delivery';
-import { FIRST_ATTEMPTS_KEPT, MAX_ATTEMPTS_KEPT, MAX_RESPONSE_BYTES } from '../core/delivery-log';
-import type { DeliveryRecordUpdate } from '../core/delivery-plan';
+import type { DeliveryLogEntry } from '../core/delivery/deliver-batch';
+import type { DeliveryAttempt, DeliveryTask } from '../core/delivery/delivery';
+import { FIRST_ATTEMPTS_KEPT, MAX_ATTEMPTS_KEPT, MAX_RESPONSE_BYTES } from '../core/log/delivery-log';
+import type { DeliveryRecordUpdate } from '../core/delivery/delivery-plan';
 import { expiresAt, isConditionFailure, untilProcessed } from './dynamo-support';
 import { logger } from './observability';
 import { keys } from './table-keys';

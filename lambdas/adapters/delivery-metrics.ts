@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DeliveryPlan } from '../core/deliver-batch';
+import type { DeliveryPlan } from '../core/delivery/deliver-batch';
 import { METRICS } from '../platform-settings';
 
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });

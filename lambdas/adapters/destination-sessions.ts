@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { LRUCache } from 'lru-cache';
-import { TENANT_TAG } from '../core/aws-destination';
+import { TENANT_TAG } from '../core/webhooks/aws-destination';
 
 /** What an SDK client signs with (the shape of the SDK's own credential identity). */
 export interface AwsCredentialIdentity {

@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ErasedTenants } from '../core/tenant-erasure';
+import type { ErasedTenants } from '../core/access/tenant-erasure';
 import { logger } from './observability';
 import { keys } from './table-keys';
 

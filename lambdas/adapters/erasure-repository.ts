@@ -8,14 +8,14 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Erasure } from '../core/access/erasure-resources';
 import {
   type ErasedKind,
-  type Erasure,
   type ErasurePage,
   type ErasurePhase,
   type ErasureStatus,
   type ErasureStore,
-} from '../core/tenant-erasure';
+} from '../core/access/tenant-erasure';
 import { TABLE } from '../platform-settings';
 import { untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';

@@ -7,7 +7,7 @@ import {
   type CatalogEntry,
   type SchemaCheck,
   type SchemaCompiler,
-} from '../core/event-catalog';
+} from '../core/events/event-catalog';
 
 /** Bounds on a team's catalog: each type is a row of GET /v2/event-types and a choice in the console. */
 export const MAX_EVENT_TYPES = 200;

@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventHeader, StoredEvent } from '../core/delivery-log';
-import type { EventLogStore, EventPageQuery, LogPage } from '../core/log-store';
+import type { EventHeader, StoredEvent } from '../core/events/stored-event';
+import type { EventLogStore, EventPageQuery, LogPage } from '../core/log/log-store';
 import { TABLE } from '../platform-settings';
 import { untilProcessed } from './dynamo-support';
 import { keyWindow, readLogPage } from './log-query';

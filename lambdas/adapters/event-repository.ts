@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TenantEvent } from '../core/event-envelope';
-import type { Claim, CompletedEvent } from '../core/fan-out-service';
+import type { TenantEvent } from '../core/events/event-envelope';
+import type { Claim, CompletedEvent } from '../core/events/fan-out-service';
 import { expiresAt, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 

@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { SchemaCompiler } from '../core/event-catalog';
+import type { SchemaCompiler } from '../core/events/event-catalog';
 import { JSON_SCHEMA_FORMATS } from './json-schema-formats';
 import { linearRegExp } from './linear-regexp';
 

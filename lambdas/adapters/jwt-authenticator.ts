@@ -1,9 +1,9 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksValidationError, JwtBaseError } from 'aws-jwt-verify/error';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { TENANT_ID_PATTERN } from '../core/api-keys';
-import type { TenantAuthenticator } from '../core/bearer-authentication';
-import { IdentityProviderUnavailableError } from '../core/errors';
+import { TENANT_ID_PATTERN } from '../core/access/api-keys';
+import type { TenantAuthenticator } from '../core/access/bearer-authentication';
+import { IdentityProviderUnavailableError } from '../core/shared/errors';
 
 export interface JwtSettings {
   issuer: string;

@@ -1,5 +1,10 @@
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DataKeyRefusedError, type DataKey, type DataKeyProvider, type SealContext } from '../core/secret-sealer';
+import {
+  DataKeyRefusedError,
+  type DataKey,
+  type DataKeyProvider,
+  type SealContext,
+} from '../core/shared/secret-sealer';
 
 const encryptionContext = ({ tenantId, webhookId }: SealContext) => ({ tenantId, webhookId });
 

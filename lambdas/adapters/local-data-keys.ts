@@ -1,5 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DataKeyRefusedError, type DataKey, type DataKeyProvider, type SealContext } from '../core/secret-sealer';
+import {
+  DataKeyRefusedError,
+  type DataKey,
+  type DataKeyProvider,
+  type SealContext,
+} from '../core/shared/secret-sealer';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;

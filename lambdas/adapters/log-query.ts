@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { LogPage, LogPageQuery, LogPosition } from '../core/log-store';
+import type { LogPage, LogPageQuery, LogPosition } from '../core/log/log-store';
 
 type Item = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ import {
   type ManualAttemptLimits,
   type Permit,
   type RecoveryLocks,
-} from '../core/manual-attempts';
+} from '../core/recovery/manual-attempts';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 

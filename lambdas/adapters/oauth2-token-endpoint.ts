@@ -1,4 +1,4 @@
-import type { TokenAnswer, TokenEndpoint, TokenRequest } from '../core/oauth2-tokens';
+import type { TokenAnswer, TokenEndpoint, TokenRequest } from '../core/delivery/oauth2-tokens';
 
 /** A token answer is small; a JWT access token with many claims still fits. */
 const TOKEN_ANSWER_BYTES = 16_384;

@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OrderedDeliveryState } from '../core/deliver-ordered-batch';
-import type { DeliveryTask } from '../core/delivery';
+import type { OrderedDeliveryState } from '../core/delivery/deliver-ordered-batch';
+import type { DeliveryTask } from '../core/delivery/delivery';
 import { deliveryKey } from './delivery-log-writer';
 import { untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';

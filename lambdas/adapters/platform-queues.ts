@@ -1,6 +1,11 @@
-import { serializeTask } from '../core/delivery';
-import type { DeliveryQueue, PlatformEventQueue, RecoveryJobQueue, VerificationQueue } from '../core/queue-ports';
-import type { ErasureJobQueue } from '../core/tenant-erasure';
+import { serializeTask } from '../core/delivery/delivery';
+import type {
+  DeliveryQueue,
+  PlatformEventQueue,
+  RecoveryJobQueue,
+  VerificationQueue,
+} from '../core/delivery/queue-ports';
+import type { ErasureJobQueue } from '../core/access/tenant-erasure';
 import type { OutgoingMessage, SqsQueues } from './sqs-queues';
 
 /** Sends all or throws, naming why SQS did not take the first message it refused. */

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PublicKeyStore } from '../core/public-key-service';
-import type { PublishedPublicKey } from '../core/signing-keys';
+import type { PublicKeyStore } from '../core/signing/public-key-service';
+import type { PublishedPublicKey } from '../core/webhooks/signing-keys';
 import { keys } from './table-keys';
 
 /** Reads a webhook's public-keys item (written by webhook-repository.ts with the webhook's keys). */

@@ -1,7 +1,8 @@
 import { BatchGetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord, StoredEvent } from '../core/delivery-log';
-import { UNVERIFIED_DELIVERY_REASON } from '../core/endpoint-verification';
-import type { FailedDeliveryPage, RecoveryStore } from '../core/recovery-worker';
+import type { DeliveryRecord } from '../core/log/delivery-log';
+import type { StoredEvent } from '../core/events/stored-event';
+import { UNVERIFIED_DELIVERY_REASON } from '../core/webhooks/endpoint-verification';
+import type { FailedDeliveryPage, RecoveryStore } from '../core/recovery/recovery-worker';
 import { isConditionFailure, untilProcessed } from './dynamo-support';
 import { keyWindow } from './log-query';
 import { keys } from './table-keys';

@@ -1,4 +1,4 @@
-import { EnvelopeSealer, type SecretSealer } from '../core/secret-sealer';
+import { EnvelopeSealer, type SecretSealer } from '../core/shared/secret-sealer';
 import type { PlatformConfig } from './config';
 import { KmsDataKeys } from './kms-data-keys';
 import { LocalDataKeys } from './local-data-keys';

@@ -5,7 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { MAX_QUEUE_MESSAGE_BYTES } from '../core/delivery';
+import { MAX_QUEUE_MESSAGE_BYTES } from '../core/delivery/delivery';
 
 export interface OutgoingMessage {
   body: string;

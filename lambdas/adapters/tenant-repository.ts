@@ -1,6 +1,12 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { limitsOf, type DeploymentLimits, type Tenant, type TenantLimits, type TenantSettings } from '../core/tenants';
-import type { TenantFootprint, TenantStore } from '../core/tenant-service';
+import {
+  limitsOf,
+  type DeploymentLimits,
+  type Tenant,
+  type TenantLimits,
+  type TenantSettings,
+} from '../core/access/tenants';
+import type { TenantFootprint, TenantStore } from '../core/access/tenant-service';
 import { keys } from './table-keys';
 
 type TenantItem = Tenant & { pk: string; sk: string };

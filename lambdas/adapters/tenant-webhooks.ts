@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Webhook } from '../core/webhook';
+import type { Webhook } from '../core/webhooks/webhook';
 import type { DynamoWebhookRepository } from './webhook-repository';
 
 /** Webhooks a fan-out container keeps at most, over all tenants (100 per tenant at most): a few MB. */

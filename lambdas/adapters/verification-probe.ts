@@ -1,4 +1,4 @@
-import type { ProbeAnswer, VerificationProbe } from '../core/endpoint-verifier';
+import type { ProbeAnswer, VerificationProbe } from '../core/delivery/endpoint-verifier';
 
 /** The guarded HTTP client's one call (guarded-http-client.ts): the SSRF guard, timeouts, no redirects. */
 export interface GuardedRequester {

@@ -1,7 +1,7 @@
 import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EndpointVerification } from '../core/endpoint-verification';
-import type { VerificationStore } from '../core/endpoint-verifier';
-import type { Webhook } from '../core/webhook';
+import type { EndpointVerification } from '../core/webhooks/endpoint-verification';
+import type { VerificationStore } from '../core/delivery/endpoint-verifier';
+import type { Webhook } from '../core/webhooks/webhook';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';

@@ -1,7 +1,7 @@
 import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryTask } from '../core/delivery';
-import type { WebhookHealthStore } from '../core/webhook-health';
-import type { Webhook } from '../core/webhook';
+import type { DeliveryTask } from '../core/delivery/delivery';
+import type { WebhookHealthStore } from '../core/delivery/webhook-health';
+import type { Webhook } from '../core/webhooks/webhook';
 import { isConditionFailure, untilProcessed } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';

@@ -1,4 +1,4 @@
-import type { Webhook } from '../core/webhook';
+import type { Webhook } from '../core/webhooks/webhook';
 
 /** A webhook as the table holds it: the domain object under its keys; `erasure` makes it a tombstone. */
 export type WebhookItem = Webhook & { pk: string; sk: string; erasure?: string };

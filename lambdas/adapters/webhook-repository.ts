@@ -8,10 +8,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { EndpointVerification } from '../core/endpoint-verification';
-import { LimitExceededError, TenantErasedError } from '../core/errors';
-import { publicKeysOf } from '../core/signing-keys';
-import type { Webhook } from '../core/webhook';
+import type { EndpointVerification } from '../core/webhooks/endpoint-verification';
+import { LimitExceededError, TenantErasedError } from '../core/shared/errors';
+import { publicKeysOf } from '../core/webhooks/signing-keys';
+import type { Webhook } from '../core/webhooks/webhook';
 import type {
   SecretRotation,
   SigningKeyRotation,
@@ -19,7 +19,7 @@ import type {
   WebhookPage,
   WebhookPageQuery,
   WebhookStore,
-} from '../core/webhook-store';
+} from '../core/webhooks/webhook-store';
 import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';

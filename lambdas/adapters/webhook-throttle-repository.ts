@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ThrottleStore } from '../core/webhook-throttle';
-import type { Webhook } from '../core/webhook';
+import type { ThrottleStore } from '../core/webhooks/webhook-throttle';
+import type { Webhook } from '../core/webhooks/webhook';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 

@@ -2,8 +2,8 @@ import { DynamoApiKeyRepository } from '../adapters/api-key-repository';
 import { loadConfig } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoTenantRepository } from '../adapters/tenant-repository';
-import { ApiKeyService } from '../core/api-key-service';
-import { TenantService } from '../core/tenant-service';
+import { ApiKeyService } from '../core/access/api-key-service';
+import { TenantService } from '../core/access/tenant-service';
 import { eventLogService } from './log-services-instance';
 
 const config = loadConfig();

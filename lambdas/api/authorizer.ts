@@ -4,9 +4,9 @@ import { DynamoApiKeyRepository } from '../adapters/api-key-repository';
 import { loadConfig, required, type PlatformConfig } from '../adapters/config';
 import { jwtAuthenticator } from '../adapters/jwt-authenticator';
 import { logger } from '../adapters/observability';
-import { bearerToken } from '../core/api-keys';
-import { ApiKeyService } from '../core/api-key-service';
-import { bearerAuthenticator, type TenantAuthenticator } from '../core/bearer-authentication';
+import { bearerToken } from '../core/access/api-keys';
+import { ApiKeyService } from '../core/access/api-key-service';
+import { bearerAuthenticator, type TenantAuthenticator } from '../core/access/bearer-authentication';
 
 const config = loadConfig();
 const apiKeys = new ApiKeyService(new DynamoApiKeyRepository(documentClient, config.TABLE_NAME));

@@ -1,4 +1,4 @@
-import { CONSOLE_PATH } from '../core/portal-links';
+import { CONSOLE_PATH } from '../core/access/portal-links';
 import { adminHandler } from './http-handler';
 import { apiKeyService } from './admin-services-instance';
 

@@ -8,9 +8,9 @@ import { sqsDeliveryQueue, sqsPlatformEventQueue, sqsRecoveryJobQueue } from '..
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { RecoveryService } from '../core/recovery-service';
-import { RetryDeliveryService } from '../core/retry-delivery-service';
-import { TestEventService } from '../core/test-event-service';
+import { RecoveryService } from '../core/recovery/recovery-service';
+import { RetryDeliveryService } from '../core/recovery/retry-delivery-service';
+import { TestEventService } from '../core/events/test-event-service';
 
 // The routes that send to the pipeline (docs/design.md §6b). Each function is given only its own queue's URL (routes.ts
 // `queues`), so each service is built on demand, by the one handler that uses it, once per container.

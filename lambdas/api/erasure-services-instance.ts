@@ -5,7 +5,7 @@ import { sqsErasureJobQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoTenantRepository } from '../adapters/tenant-repository';
-import { TenantErasureService } from '../core/tenant-erasure';
+import { TenantErasureService } from '../core/access/tenant-erasure';
 
 const config = loadConfig();
 const tenants = new DynamoTenantRepository(documentClient, config.TABLE_NAME);

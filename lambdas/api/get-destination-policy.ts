@@ -1,5 +1,5 @@
-import { platformIdentity } from '../core/aws-destination';
-import { destinationPolicyFor } from '../core/destination-policy';
+import { platformIdentity } from '../core/webhooks/aws-destination';
+import { destinationPolicyFor } from '../core/webhooks/destination-policy';
 import { apiHandler } from './http-handler';
 
 // this route touches no table, so it has no TABLE_NAME and does not load the whole configuration

@@ -1,7 +1,7 @@
 import { documentClient } from '../adapters/dynamo-client';
 import { loadConfig } from '../adapters/config';
 import { DynamoPublicKeyRepository } from '../adapters/public-key-repository';
-import { PublicKeyService } from '../core/public-key-service';
+import { PublicKeyService } from '../core/signing/public-key-service';
 import { publicApiHandler } from './http-handler';
 
 const service = new PublicKeyService(new DynamoPublicKeyRepository(documentClient, loadConfig().TABLE_NAME));

@@ -1,4 +1,4 @@
-import { eventCatalog } from '../core/event-catalog';
+import { eventCatalog } from '../core/events/event-catalog';
 import { apiHandler } from './http-handler';
 
 export const handler = apiHandler(async () => ({ statusCode: 200, body: { data: eventCatalog().entries } }), {

@@ -3,8 +3,8 @@ import { DynamoDeliveryLogReader } from '../adapters/delivery-log-reader';
 import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { DeliveryLogService } from '../core/delivery-log-service';
-import { EventLogService } from '../core/event-log-service';
+import { DeliveryLogService } from '../core/log/delivery-log-service';
+import { EventLogService } from '../core/log/event-log-service';
 
 const config = loadConfig();
 const stores = {

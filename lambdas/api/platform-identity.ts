@@ -1,5 +1,5 @@
 import type { PlatformConfig } from '../adapters/config';
-import { platformIdentity, type PlatformIdentity } from '../core/aws-destination';
+import { platformIdentity, type PlatformIdentity } from '../core/webhooks/aws-destination';
 
 /** The deployment's destinations role, when it has one: AWS destinations are checked against its account. */
 export function platformIdentityOf(config: PlatformConfig): PlatformIdentity | undefined {

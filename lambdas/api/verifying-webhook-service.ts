@@ -2,7 +2,7 @@ import { required } from '../adapters/config';
 import { sqsVerificationQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
-import { WebhookService } from '../core/webhook-service';
+import { WebhookService } from '../core/webhooks/webhook-service';
 import { config, webhookServiceSettings } from './webhook-service-instance';
 
 /**

@@ -3,7 +3,7 @@ import { loadConfig } from '../adapters/config';
 import { secretSealerFor } from '../adapters/secret-sealer-instance';
 import { tenantLimitsReader } from '../adapters/tenant-repository';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { WebhookService } from '../core/webhook-service';
+import { WebhookService } from '../core/webhooks/webhook-service';
 import { platformIdentityOf } from './platform-identity';
 
 export const config = loadConfig();

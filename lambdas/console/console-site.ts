@@ -3,7 +3,7 @@
  * (serve-console.ts): an index page for every path of the single-page app, hashed assets cached for good,
  * and headers that let the page run only its own script and talk only to its own origin.
  */
-import { CONSOLE_PATH } from '../core/portal-links';
+import { CONSOLE_PATH } from '../core/access/portal-links';
 
 export { CONSOLE_PATH };
 

@@ -2,11 +2,11 @@ import type { DynamoDeliveryLogWriter } from '../adapters/delivery-log-writer';
 import { publishDeliveryMetrics } from '../adapters/delivery-metrics';
 import { logger } from '../adapters/observability';
 import type { SqsQueues } from '../adapters/sqs-queues';
-import type { DeliveryLogEntry, DeliveryPlan } from '../core/deliver-batch';
-import type { OrderedPlan } from '../core/deliver-ordered-batch';
-import type { DeliveryNotice } from '../core/delivery-notice';
-import { operationalEvent } from '../core/operational-events';
-import type { DeliveryLane } from '../core/webhook-health';
+import type { DeliveryLogEntry, DeliveryPlan } from '../core/delivery/deliver-batch';
+import type { OrderedPlan } from '../core/delivery/deliver-ordered-batch';
+import type { DeliveryNotice } from '../core/delivery/delivery-notice';
+import { operationalEvent } from '../core/events/operational-events';
+import type { DeliveryLane } from '../core/delivery/webhook-health';
 import { BatchOutbox } from './batch-outbox';
 
 export interface DeliveryPlanTargets {

@@ -6,7 +6,7 @@ import { logger } from '../adapters/observability';
 import { sqsErasureJobQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
-import { ErasureWorker, parseErasureJob } from '../core/tenant-erasure';
+import { ErasureWorker, parseErasureJob } from '../core/access/tenant-erasure';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../adapters/observability';
 import type { OutgoingMessage, SqsQueues } from '../adapters/sqs-queues';
-import type { FanOutQueues, Quarantined, QueuedDelivery } from '../core/fan-out-service';
+import type { FanOutQueues, Quarantined, QueuedDelivery } from '../core/events/fan-out-service';
 import { BatchOutbox } from './batch-outbox';
 
 export interface FanOutQueueUrls {

@@ -2,7 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from '../adapters/dynamo-client';
 import { loadEventCatalogFile } from '../adapters/event-catalog-file';
 import { compileJsonSchema } from '../adapters/json-schema';
-import { useSchemaCompiler } from '../core/event-catalog';
+import { useSchemaCompiler } from '../core/events/event-catalog';
 import { sqsClient } from '../adapters/sqs-client';
 import { loadConfig, required } from '../adapters/config';
 import { DynamoEventRepository } from '../adapters/event-repository';
@@ -10,7 +10,7 @@ import { logger } from '../adapters/observability';
 import { CLAIMED_PLATFORM_ORIGIN, SqsQueues } from '../adapters/sqs-queues';
 import { TenantWebhooks } from '../adapters/tenant-webhooks';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { FanOutService } from '../core/fan-out-service';
+import { FanOutService } from '../core/events/fan-out-service';
 import { batchResponse } from './batch-outbox';
 import { FanOutOutbox } from './fan-out-outbox';
 

@@ -9,7 +9,7 @@ import { DynamoRecoveryRepository } from '../adapters/recovery-repository';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
-import { parseRecoveryJob, RecoveryWorker } from '../core/recovery-worker';
+import { parseRecoveryJob, RecoveryWorker } from '../core/recovery/recovery-worker';
 import { BatchOutbox, batchResponse } from './batch-outbox';
 
 const config = loadConfig();

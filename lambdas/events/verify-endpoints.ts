@@ -1,8 +1,8 @@
 import { logger } from '../adapters/observability';
 import type { SqsQueues } from '../adapters/sqs-queues';
-import type { DeliveryNotice } from '../core/delivery-notice';
-import type { VerificationTask } from '../core/endpoint-verification';
-import type { EndpointVerifier } from '../core/endpoint-verifier';
+import type { DeliveryNotice } from '../core/delivery/delivery-notice';
+import type { VerificationTask } from '../core/webhooks/endpoint-verification';
+import type { EndpointVerifier } from '../core/delivery/endpoint-verifier';
 import { BatchOutbox } from './batch-outbox';
 import { publishOperationalEvents } from './delivery-plan-executor';
 

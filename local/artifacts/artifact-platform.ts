@@ -9,7 +9,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
 import { DynamoApiKeyRepository } from '../../lambdas/adapters/api-key-repository';
-import { ApiKeyService } from '../../lambdas/core/api-key-service';
+import { ApiKeyService } from '../../lambdas/core/access/api-key-service';
 import { createApiGateway, type MountedRoute } from '../api-gateway';
 import { LOCAL_REGION, startDynamoDb, startSqs, useOrStartEmulator, type EmulatorChoice } from '../emulators';
 import { localClientConfig } from '../local-settings';

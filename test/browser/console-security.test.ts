@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApiKeyRepository } from '../../lambdas/adapters/api-key-repository';
-import { hashApiKey } from '../../lambdas/core/api-keys';
-import { ApiKeyService } from '../../lambdas/core/api-key-service';
+import { hashApiKey } from '../../lambdas/core/access/api-keys';
+import { ApiKeyService } from '../../lambdas/core/access/api-key-service';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { launchChromium, newConsolePage } from '../helpers/browser';
 import { producer, waitFor } from '../helpers/pipeline';

@@ -1,6 +1,7 @@
-import type { DeliveryTask } from '../../lambdas/core/delivery';
-import type { DeliveryRecord, StoredEvent } from '../../lambdas/core/delivery-log';
-import type { Webhook } from '../../lambdas/core/webhook';
+import type { DeliveryTask } from '../../lambdas/core/delivery/delivery';
+import type { DeliveryRecord } from '../../lambdas/core/log/delivery-log';
+import type { StoredEvent } from '../../lambdas/core/events/stored-event';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 
 export const TEST_SECRET = `whsec_${Buffer.alloc(24, 5).toString('base64')}`;
 

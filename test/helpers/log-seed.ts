@@ -1,6 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../lambdas/adapters/table-keys';
-import type { DeliveryRecord, StoredEvent } from '../../lambdas/core/delivery-log';
+import type { DeliveryRecord } from '../../lambdas/core/log/delivery-log';
+import type { StoredEvent } from '../../lambdas/core/events/stored-event';
 import { TABLE } from '../../lambdas/platform-settings';
 
 /**

@@ -1,4 +1,5 @@
-import type { DeliveryRecord, EventHeader, StoredEvent } from '../../lambdas/core/delivery-log';
+import type { DeliveryRecord } from '../../lambdas/core/log/delivery-log';
+import type { EventHeader, StoredEvent } from '../../lambdas/core/events/stored-event';
 import {
   logPosition,
   type DeliveryLogStore,
@@ -6,7 +7,7 @@ import {
   type EventLogStore,
   type EventPageQuery,
   type LogPageQuery,
-} from '../../lambdas/core/log-store';
+} from '../../lambdas/core/log/log-store';
 
 /** Newest first within the window, after the position: what the DynamoDB adapters do with keys. */
 function page<T>(entries: T[], positionOf: (entry: T) => string, query: LogPageQuery, matches: (entry: T) => boolean) {

@@ -1,4 +1,4 @@
-import type { SealContext, SecretSealer } from '../../lambdas/core/secret-sealer';
+import type { SealContext, SecretSealer } from '../../lambdas/core/shared/secret-sealer';
 
 const contextOf = ({ tenantId, webhookId }: SealContext) => `${tenantId}/${webhookId}`;
 

@@ -1,6 +1,10 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
-import { destinationPolicy, platformIdentity, type AwsDestinationType } from '../../lambdas/core/aws-destination';
+import {
+  destinationPolicy,
+  platformIdentity,
+  type AwsDestinationType,
+} from '../../lambdas/core/webhooks/aws-destination';
 import { resolve, type ResolvedResource, type TemplateValue } from '../../local/artifacts/intrinsics';
 import { CDK_JSON, resourceByPrefix, resourcesOfType, synthesizeWebhooks } from './synthesize';
 

@@ -3,8 +3,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDeliveryTask } from '../../lambdas/core/delivery';
-import { eventCatalog } from '../../lambdas/core/event-catalog';
+import { parseDeliveryTask } from '../../lambdas/core/delivery/delivery';
+import { eventCatalog } from '../../lambdas/core/events/event-catalog';
 
 const EVENT_TYPES = eventCatalog().types;
 import type { SqsHandler } from '../../local/sqs-poller';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../lambdas/core/api-keys';
+import { hashApiKey } from '../../lambdas/core/access/api-keys';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleData } from '../../lambdas/core/event-catalog';
+import { exampleData } from '../../lambdas/core/events/event-catalog';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { aDeliveryRecord, anEvent } from '../helpers/factories';
 import { seedLog } from '../helpers/log-seed';

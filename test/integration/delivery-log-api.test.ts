@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryRecord, StoredEvent } from '../../lambdas/core/delivery-log';
+import type { DeliveryRecord } from '../../lambdas/core/log/delivery-log';
+import type { StoredEvent } from '../../lambdas/core/events/stored-event';
 import { aDeliveryRecord, anEvent } from '../helpers/factories';
 import { seedLog } from '../helpers/log-seed';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { exampleReceiver, type ReceivedEvent } from '../../examples/receiver/receiver';
 import { describe, expect, it } from 'vitest';
 import type { Receiver } from '../../local/receiver';
-import { UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/endpoint-verification';
+import { UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/webhooks/endpoint-verification';
 import { deliveryRecord, sleep, waitFor } from '../helpers/pipeline';
 import { pipelineSuite } from '../helpers/pipeline-suite';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventCatalog } from '../../lambdas/core/event-catalog';
-import { matchesFilter } from '../../lambdas/core/event-filter';
+import { eventCatalog } from '../../lambdas/core/events/event-catalog';
+import { matchesFilter } from '../../lambdas/core/events/event-filter';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 let platform: TestPlatform;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoErasureRepository } from '../../lambdas/adapters/erasure-repository';
-import { ErasureWorker, type ErasureStore } from '../../lambdas/core/tenant-erasure';
+import { ErasureWorker, type ErasureStore } from '../../lambdas/core/access/tenant-erasure';
 import type { Receiver } from '../../local/receiver';
 import {
   ADMIN_ENVIRONMENT,

@@ -196,7 +196,7 @@ describe('Authentication', () => {
     expect((await platform.request('GET', '/v2/webhooks', { key: revoked.key })).status).toBe(200);
 
     // Act
-    const { hashApiKey } = await import('../../lambdas/core/api-keys');
+    const { hashApiKey } = await import('../../lambdas/core/access/api-keys');
     await platform.apiKeys.revoke(hashApiKey(revoked.key));
 
     // Assess

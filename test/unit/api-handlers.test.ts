@@ -8,7 +8,7 @@ import type {
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../lambdas/core/api-keys';
+import { hashApiKey } from '../../lambdas/core/access/api-keys';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const context = {

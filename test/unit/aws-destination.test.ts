@@ -4,10 +4,10 @@ import {
   findDestinationProblem,
   parseDestinationArn,
   platformIdentity,
-} from '../../lambdas/core/aws-destination';
-import { destinationPolicyFor } from '../../lambdas/core/destination-policy';
-import { ValidationError } from '../../lambdas/core/errors';
-import { webhookSchemas } from '../../lambdas/core/webhook-schemas';
+} from '../../lambdas/core/webhooks/aws-destination';
+import { destinationPolicyFor } from '../../lambdas/core/webhooks/destination-policy';
+import { ValidationError } from '../../lambdas/core/shared/errors';
+import { webhookSchemas } from '../../lambdas/core/webhooks/webhook-schemas';
 
 const platform = platformIdentity('arn:aws:iam::111111111111:role/Webhooks-DestinationsRole');
 const QUEUE = 'arn:aws:sqs:eu-west-1:222222222222:orders';

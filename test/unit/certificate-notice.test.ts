@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
-import { operationalEvent } from '../../lambdas/core/operational-events';
+import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/delivery/webhook-health';
+import { operationalEvent } from '../../lambdas/core/events/operational-events';
 import { aWebhook } from '../helpers/factories';
 
 const now = new Date('2026-06-01T00:00:00.000Z');

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { deliverBatch, type ReceivedDelivery } from '../../lambdas/core/deliver-batch';
-import type { DeliveryTask } from '../../lambdas/core/delivery';
-import { DeliveryService } from '../../lambdas/core/delivery-service';
-import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
-import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
-import type { Webhook } from '../../lambdas/core/webhook';
+import { deliverBatch, type ReceivedDelivery } from '../../lambdas/core/delivery/deliver-batch';
+import type { DeliveryTask } from '../../lambdas/core/delivery/delivery';
+import { DeliveryService } from '../../lambdas/core/delivery/delivery-service';
+import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhooks/webhook-throttle';
+import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/delivery/webhook-health';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aTask, aWebhook } from '../helpers/factories';
 import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/http-destination-stub';
 

@@ -4,10 +4,10 @@ import {
   waitingReason,
   type OrderedDeliveryState,
   type OrderedMessage,
-} from '../../lambdas/core/deliver-ordered-batch';
-import { DeliveryService } from '../../lambdas/core/delivery-service';
-import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
-import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
+} from '../../lambdas/core/delivery/deliver-ordered-batch';
+import { DeliveryService } from '../../lambdas/core/delivery/delivery-service';
+import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/delivery/webhook-health';
+import { WebhookThrottle } from '../../lambdas/core/webhooks/webhook-throttle';
 import { aTask, aWebhook } from '../helpers/factories';
 import { httpDestinationOver, type StubAnswer } from '../helpers/http-destination-stub';
 

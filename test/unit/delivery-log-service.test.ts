@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../lambdas/core/cursor';
-import { DeliveryLogService } from '../../lambdas/core/delivery-log-service';
-import type { Webhook } from '../../lambdas/core/webhook';
+import { encodeCursor } from '../../lambdas/core/shared/cursor';
+import { DeliveryLogService } from '../../lambdas/core/log/delivery-log-service';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aDeliveryRecord, anEvent, aWebhook } from '../helpers/factories';
 import { MemoryLogStores } from '../helpers/memory-log-stores';
 

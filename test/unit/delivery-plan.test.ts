@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AttemptOutcome, DeliveryDestination } from '../../lambdas/core/delivery-destination';
-import { stepOf } from '../../lambdas/core/delivery-plan';
-import { DeliveryService } from '../../lambdas/core/delivery-service';
-import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
-import { WebhookThrottle } from '../../lambdas/core/webhook-throttle';
+import type { AttemptOutcome, DeliveryDestination } from '../../lambdas/core/delivery/delivery-destination';
+import { stepOf } from '../../lambdas/core/delivery/delivery-plan';
+import { DeliveryService } from '../../lambdas/core/delivery/delivery-service';
+import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/delivery/webhook-health';
+import { WebhookThrottle } from '../../lambdas/core/webhooks/webhook-throttle';
 import { aTask, aWebhook } from '../helpers/factories';
 
 const now = new Date('2026-12-01T12:00:00.000Z');

@@ -1,12 +1,12 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeliveryService } from '../../lambdas/core/delivery-service';
-import { newSigningKey } from '../../lambdas/core/signing-keys';
-import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
+import { DeliveryService } from '../../lambdas/core/delivery/delivery-service';
+import { newSigningKey } from '../../lambdas/core/webhooks/signing-keys';
+import { WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhooks/webhook-throttle';
 import { verifyWebhook } from '../../verify';
-import { startVerification, UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/endpoint-verification';
-import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/webhook-health';
+import { startVerification, UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/webhooks/endpoint-verification';
+import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../../lambdas/core/delivery/webhook-health';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/http-destination-stub';
 import { testSealer } from '../helpers/test-sealer';

@@ -6,7 +6,7 @@ import {
   startVerification,
   type EndpointVerification,
   type VerificationTask,
-} from '../../lambdas/core/endpoint-verification';
+} from '../../lambdas/core/webhooks/endpoint-verification';
 import {
   EndpointVerifier,
   judgeChallenge,
@@ -14,8 +14,8 @@ import {
   type ProbeAnswer,
   type VerificationProbe,
   type VerificationStore,
-} from '../../lambdas/core/endpoint-verifier';
-import type { Webhook } from '../../lambdas/core/webhook';
+} from '../../lambdas/core/delivery/endpoint-verifier';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 
 // the receiver's verifier checks the signature's timestamp against the clock
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);

@@ -8,7 +8,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../../lambdas/core/errors';
+} from '../../lambdas/core/shared/errors';
 
 describe('Function: toErrorResponse', () => {
   it.each([

@@ -10,7 +10,7 @@ import {
   eventCatalog,
   isOperational,
   PRODUCT_EVENT_TYPES,
-} from '../../lambdas/core/event-catalog';
+} from '../../lambdas/core/events/event-catalog';
 
 const ORDER_PAID = {
   name: 'order.paid',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRODUCT_EVENT_TYPES, useEventCatalog, useSchemaCompiler } from '../../lambdas/core/event-catalog';
-import { MAX_EVENT_DATA_BYTES, MAX_EVENT_DATA_DEPTH, parseEnvelope } from '../../lambdas/core/event-envelope';
+import { PRODUCT_EVENT_TYPES, useEventCatalog, useSchemaCompiler } from '../../lambdas/core/events/event-catalog';
+import { MAX_EVENT_DATA_BYTES, MAX_EVENT_DATA_DEPTH, parseEnvelope } from '../../lambdas/core/events/event-envelope';
 
 describe('Function: parseEnvelope', () => {
   it('accepts the documented envelope and keeps the producer id', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilter } from '../../lambdas/core/event-filter';
+import { matchesFilter } from '../../lambdas/core/events/event-filter';
 
 const data = {
   projectId: 'proj_A',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventLogService } from '../../lambdas/core/event-log-service';
+import { EventLogService } from '../../lambdas/core/log/event-log-service';
 import { aDeliveryRecord, anEvent } from '../helpers/factories';
 import { MemoryLogStores } from '../helpers/memory-log-stores';
 

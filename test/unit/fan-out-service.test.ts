@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FanOutService, type Claim, type FanOutEventLog, type FanOutQueues } from '../../lambdas/core/fan-out-service';
-import type { Webhook } from '../../lambdas/core/webhook';
+import {
+  FanOutService,
+  type Claim,
+  type FanOutEventLog,
+  type FanOutQueues,
+} from '../../lambdas/core/events/fan-out-service';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aWebhook } from '../helpers/factories';
 
 const receivedAt = '2026-11-26T10:00:00.000Z';

@@ -8,9 +8,9 @@ import {
   type SharedTokenStore,
   type TokenAnswer,
   type TokenRequest,
-} from '../../lambdas/core/oauth2-tokens';
-import { EnvelopeSealer } from '../../lambdas/core/secret-sealer';
-import type { Webhook } from '../../lambdas/core/webhook';
+} from '../../lambdas/core/delivery/oauth2-tokens';
+import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 
 const sealer = new EnvelopeSealer(new LocalDataKeys(randomBytes(32).toString('base64')));
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryTask } from '../../lambdas/core/delivery';
-import type { DeliveryRecord, StoredEvent } from '../../lambdas/core/delivery-log';
-import type { RecoveryJob } from '../../lambdas/core/queue-ports';
-import { RecoveryService } from '../../lambdas/core/recovery-service';
-import { parseRecoveryJob, RecoveryWorker, type RecoveryStore } from '../../lambdas/core/recovery-worker';
-import type { RecoveryLocks } from '../../lambdas/core/manual-attempts';
-import type { Webhook } from '../../lambdas/core/webhook';
+import type { DeliveryTask } from '../../lambdas/core/delivery/delivery';
+import type { DeliveryRecord } from '../../lambdas/core/log/delivery-log';
+import type { StoredEvent } from '../../lambdas/core/events/stored-event';
+import type { RecoveryJob } from '../../lambdas/core/delivery/queue-ports';
+import { RecoveryService } from '../../lambdas/core/recovery/recovery-service';
+import { parseRecoveryJob, RecoveryWorker, type RecoveryStore } from '../../lambdas/core/recovery/recovery-worker';
+import type { RecoveryLocks } from '../../lambdas/core/recovery/manual-attempts';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aDeliveryRecord, aWebhook, anEvent } from '../helpers/factories';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');

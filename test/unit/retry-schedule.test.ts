@@ -4,7 +4,7 @@ import {
   maxAttempts,
   nextDelaySeconds,
   orderedReceivesNeeded,
-} from '../../lambdas/core/retry-schedule';
+} from '../../lambdas/core/delivery/retry-schedule';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, ORDERED_DELIVERIES_QUEUE } from '../../lambdas/platform-settings';
 
 const schedule = DEFAULT_RETRY_SCHEDULE_SECONDS;

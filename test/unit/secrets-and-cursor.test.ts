@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../lambdas/core/cursor';
-import { ValidationError } from '../../lambdas/core/errors';
-import { decodeSecret, generateSecret, isAcceptableSecret } from '../../lambdas/core/secrets';
+import { decodeCursor, encodeCursor } from '../../lambdas/core/shared/cursor';
+import { ValidationError } from '../../lambdas/core/shared/errors';
+import { decodeSecret, generateSecret, isAcceptableSecret } from '../../lambdas/core/webhooks/secrets';
 
 describe('Function: generateSecret', () => {
   it('makes whsec_ + standard base64 of 24 random bytes, different every time', () => {

@@ -1,7 +1,7 @@
 import { verify as verifyGithubStyle } from '@octokit/webhooks-methods';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { githubStyleSignature, signatureHeaders } from '../../lambdas/core/signing';
+import { githubStyleSignature, signatureHeaders } from '../../lambdas/core/signing/signing';
 
 describe('Function: githubStyleSignature', () => {
   it("reproduces GitHub's published test vector", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lambdas/core/errors';
-import { parseOrThrow } from '../../lambdas/core/validation';
-import { webhookSchemas } from '../../lambdas/core/webhook-schemas';
+import { ValidationError } from '../../lambdas/core/shared/errors';
+import { parseOrThrow } from '../../lambdas/core/shared/validation';
+import { webhookSchemas } from '../../lambdas/core/webhooks/webhook-schemas';
 
 const { create, update } = webhookSchemas({ allowHttp: false, allowLoopback: false });
 const base = { url: 'https://example.com/hooks', events: ['verification.completed'] };

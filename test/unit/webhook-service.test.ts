@@ -1,25 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LocalDataKeys } from '../../lambdas/adapters/local-data-keys';
-import { EnvelopeSealer } from '../../lambdas/core/secret-sealer';
+import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
 import { makeTestCertificates } from '../helpers/test-certificates';
-import type { EndpointVerification, VerificationTask } from '../../lambdas/core/endpoint-verification';
+import type { EndpointVerification, VerificationTask } from '../../lambdas/core/webhooks/endpoint-verification';
 import {
   LimitExceededError,
   NotFoundError,
   RateLimitedError,
   ValidationError,
   VerificationOffError,
-} from '../../lambdas/core/errors';
-import type { Webhook } from '../../lambdas/core/webhook';
-import { WebhookService } from '../../lambdas/core/webhook-service';
+} from '../../lambdas/core/shared/errors';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
+import { WebhookService } from '../../lambdas/core/webhooks/webhook-service';
 import type {
   SecretRotation,
   SigningKeyRotation,
   WebhookChanges,
   WebhookPageQuery,
   WebhookStore,
-} from '../../lambdas/core/webhook-store';
+} from '../../lambdas/core/webhooks/webhook-store';
 
 /** The store port kept in memory: enough to test the service's own rules without DynamoDB. */
 class MemoryStore implements WebhookStore {

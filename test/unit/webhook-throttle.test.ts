@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_THROTTLE_WAIT_SECONDS, WebhookThrottle, type ThrottleStore } from '../../lambdas/core/webhook-throttle';
+import {
+  MAX_THROTTLE_WAIT_SECONDS,
+  WebhookThrottle,
+  type ThrottleStore,
+} from '../../lambdas/core/webhooks/webhook-throttle';
 import { aWebhook } from '../helpers/factories';
 
 /**

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { AttemptOutcome } from '../../core/delivery-destination';
+import type { AttemptOutcome } from '../../core/delivery/delivery-destination';
 import { loadConfig, required } from '../config';
 import { DestinationSessions } from '../destination-sessions';
 

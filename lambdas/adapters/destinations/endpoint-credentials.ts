@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { OAuth2Tokens } from '../../core/oauth2-tokens';
-import type { SecretSealer } from '../../core/secret-sealer';
-import type { Webhook } from '../../core/webhook';
+import type { OAuth2Tokens } from '../../core/delivery/oauth2-tokens';
+import type { SecretSealer } from '../../core/shared/secret-sealer';
+import type { Webhook } from '../../core/webhooks/webhook';
 import type { ClientTls } from '../client-tls';
 
 /** What an attempt presents to a webhook's endpoint: an Authorization header, a client certificate, or both. */
@@ -14,7 +14,7 @@ export interface Credentials {
 
 /**
  * Opens a webhook's sealed endpoint secrets for one attempt (docs/design.md §17): basic credentials, an OAuth2
- * bearer token (lambdas/core/oauth2-tokens.ts) and the client certificate with its key. Webhooks without `auth` or
+ * bearer token (lambdas/core/delivery/oauth2-tokens.ts) and the client certificate with its key. Webhooks without `auth` or
  * `tls` never come here. Secrets stay in memory for the request; nothing here logs or returns them in a reason.
  */
 export class EndpointCredentials {

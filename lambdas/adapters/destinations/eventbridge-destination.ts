@@ -1,7 +1,11 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { parseDestinationArn } from '../../core/aws-destination';
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
-import { tooLargeReason } from '../../core/destination-message';
+import { parseDestinationArn } from '../../core/webhooks/aws-destination';
+import type {
+  AttemptOutcome,
+  DeliveryAttemptRequest,
+  DeliveryDestination,
+} from '../../core/delivery/delivery-destination';
+import { tooLargeReason } from '../../core/delivery/destination-message';
 import {
   attemptSend,
   awsDestinationContext,

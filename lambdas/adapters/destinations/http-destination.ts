@@ -3,10 +3,10 @@ import {
   type AttemptOutcome,
   type DeliveryAttemptRequest,
   type DeliveryDestination,
-} from '../../core/delivery-destination';
-import { signatureHeaders } from '../../core/signing';
-import type { SecretSealer } from '../../core/secret-sealer';
-import { signingKeys } from '../../core/signing-keys';
+} from '../../core/delivery/delivery-destination';
+import { signatureHeaders } from '../../core/signing/signing';
+import type { SecretSealer } from '../../core/shared/secret-sealer';
+import { signingKeys } from '../../core/webhooks/signing-keys';
 import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
 import type { EndpointCredentials } from './endpoint-credentials';

@@ -1,4 +1,8 @@
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
+import type {
+  AttemptOutcome,
+  DeliveryAttemptRequest,
+  DeliveryDestination,
+} from '../../core/delivery/delivery-destination';
 
 /**
  * An adapter loaded on its first attempt: its module (and the SDK clients it brings) is a chunk of its own in the

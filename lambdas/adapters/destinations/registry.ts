@@ -1,8 +1,12 @@
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
-import type { UrlPolicy } from '../../core/url-guard';
-import type { Webhook } from '../../core/webhook';
-import { OAuth2Tokens, type SharedTokenStore } from '../../core/oauth2-tokens';
-import type { SecretSealer } from '../../core/secret-sealer';
+import type {
+  AttemptOutcome,
+  DeliveryAttemptRequest,
+  DeliveryDestination,
+} from '../../core/delivery/delivery-destination';
+import type { UrlPolicy } from '../../core/shared/url-guard';
+import type { Webhook } from '../../core/webhooks/webhook';
+import { OAuth2Tokens, type SharedTokenStore } from '../../core/delivery/oauth2-tokens';
+import type { SecretSealer } from '../../core/shared/secret-sealer';
 import { GuardedHttpClient, type SendingLimits } from '../guarded-http-client';
 import { HttpTokenEndpoint } from '../oauth2-token-endpoint';
 import { EndpointCredentials } from './endpoint-credentials';
@@ -28,7 +32,7 @@ function httpDestination({ policy, limits, sealer, tokens }: DestinationSettings
 /**
  * One entry per kind of destination: how to build its adapter (once per lane and container, on first use, so a
  * kind nobody uses loads nothing). Adding a kind: its adapter file in this folder, its entry here and in
- * `destinationKind`, its IAM grant (lib/delivery.ts) and its schema (core/webhook-schemas.ts); see
+ * `destinationKind`, its IAM grant (lib/delivery.ts) and its schema (core/webhooks/webhook-schemas.ts); see
  * docs/architecture.md, "Adding a destination kind".
  */
 const ADAPTERS = {

@@ -1,7 +1,11 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { parseDestinationArn } from '../../core/aws-destination';
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
-import { attributeParts, signedAttributes, tooLargeReason } from '../../core/destination-message';
+import { parseDestinationArn } from '../../core/webhooks/aws-destination';
+import type {
+  AttemptOutcome,
+  DeliveryAttemptRequest,
+  DeliveryDestination,
+} from '../../core/delivery/delivery-destination';
+import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
 import {
   attemptSend,
   awsDestinationContext,

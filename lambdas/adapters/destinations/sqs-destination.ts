@@ -1,7 +1,11 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { parseDestinationArn } from '../../core/aws-destination';
-import type { AttemptOutcome, DeliveryAttemptRequest, DeliveryDestination } from '../../core/delivery-destination';
-import { attributeParts, signedAttributes, tooLargeReason } from '../../core/destination-message';
+import { parseDestinationArn } from '../../core/webhooks/aws-destination';
+import type {
+  AttemptOutcome,
+  DeliveryAttemptRequest,
+  DeliveryDestination,
+} from '../../core/delivery/delivery-destination';
+import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
 import {
   attemptSend,
   awsDestinationContext,

@@ -1,6 +1,7 @@
 import { ROUTES, routeMounts, type Route, type Surface } from '../routes';
 import { OPERATIONS, PATH_PARAMETERS, type Operation } from './operations';
-import { ERROR_STATUS, schemaDocs } from './response-schemas';
+import { ERROR_STATUS } from './error-body';
+import { schemaDocs } from '../../core/shared/schema-docs';
 import { stringify } from 'yaml';
 import * as z from 'zod/mini';
 

@@ -1,38 +1,31 @@
-import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/ids';
-import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log-queries';
-import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhook-schemas';
+import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/shared/ids';
+import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log/log-queries';
+import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhooks/webhook-schemas';
 import { MAX_BODY_BYTES } from '../http-handler';
-import { recoverRequestSchema } from '../../core/recovery-service';
-import { testEventSchema } from '../../core/test-event-service';
-import { destinationPolicyQuerySchema } from '../../core/destination-policy';
-import { TENANT_ID_PATTERN } from '../../core/api-keys';
-import { createApiKeySchema, createPortalLinkSchema } from '../../core/api-key-service';
-import { putTenantSchema } from '../../core/tenants';
-import { tenantListQuerySchema } from '../../core/tenant-service';
-import { ERASURE_ID_PATTERN } from '../../core/tenant-erasure';
+import { recoverRequestSchema } from '../../core/recovery/recovery-service';
+import { testEventSchema } from '../../core/events/test-event-service';
+import { destinationPolicyQuerySchema } from '../../core/webhooks/destination-policy';
+import { TENANT_ID_PATTERN } from '../../core/access/api-keys';
+import { createApiKeySchema, createPortalLinkSchema } from '../../core/access/api-key-service';
+import { putTenantSchema } from '../../core/access/tenants';
+import { tenantListQuerySchema } from '../../core/access/tenant-service';
+import { ERASURE_ID_PATTERN } from '../../core/access/tenant-erasure';
+import { ErasureSchema, StartedErasureSchema } from '../../core/access/erasure-resources';
 import {
-  ApiKeyList,
-  CreatedApiKey,
-  Erasure,
-  StartedErasure,
-  PortalLink,
-  Tenant,
-  TenantDetail,
-  TenantPage,
-  Delivery,
-  DeliveryPage,
-  DestinationPolicy,
-  documented,
-  Event,
-  EventPage,
-  EventTypeList,
-  PublicKeys,
-  QueuedRetry,
-  QueuedTest,
-  StartedRecovery,
-  Webhook,
-  WebhookPage,
-} from './response-schemas';
+  ApiKeyListSchema,
+  CreatedApiKeySchema,
+  PortalLinkSchema,
+  TenantSchema,
+  TenantDetailSchema,
+  TenantPageSchema,
+} from '../../core/access/access-resources';
+import { DeliverySchema, DeliveryPageSchema, EventSchema, EventPageSchema } from '../../core/log/log-resources';
+import { DestinationPolicySchema } from '../../core/webhooks/destination-policy-resource';
+import { documented } from '../../core/shared/schema-docs';
+import { EventTypeListSchema } from '../../core/events/event-resources';
+import { PublicKeysSchema } from '../../core/signing/public-keys-resource';
+import { QueuedRetrySchema, QueuedTestSchema, StartedRecoverySchema } from '../../core/recovery/recovery-resources';
+import { WebhookSchema, WebhookPageSchema } from '../../core/webhooks/webhook-resource';
 import type * as z from 'zod/mini';
 
 /** What the description says of one route of lambdas/api/routes.ts, keyed there by the route's name. */
@@ -110,7 +103,7 @@ export const OPERATIONS: Record<string, Operation> = {
     success: {
       status: 201,
       description: 'Created; Location names the new webhook',
-      schema: Webhook,
+      schema: WebhookSchema,
       headers: { Location: '/v2/webhooks/{webhookId}' },
     },
     errors: [409],
@@ -118,11 +111,11 @@ export const OPERATIONS: Record<string, Operation> = {
   ListWebhooks: {
     summary: 'List webhooks (without secrets), oldest first',
     query: listQuerySchema,
-    success: { status: 200, description: 'A page', schema: WebhookPage },
+    success: { status: 200, description: 'A page', schema: WebhookPageSchema },
   },
   GetWebhook: {
     summary: 'Retrieve a webhook (with its secret)',
-    success: { status: 200, description: 'The webhook', schema: Webhook },
+    success: { status: 200, description: 'The webhook', schema: WebhookSchema },
   },
   UpdateWebhook: {
     summary:
@@ -130,13 +123,13 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge).',
     body: webhookBodies.update,
-    success: { status: 200, description: 'The updated webhook', schema: Webhook },
+    success: { status: 200, description: 'The updated webhook', schema: WebhookSchema },
   },
   VerifyWebhook: {
     summary: "Start the endpoint's verification again",
     description:
       'A new run of challenges from the first (OPTIONS handshake, then the signed webhook.verification POST, alternating, on the retry schedule); deliveries are skipped until it succeeds. A pending run is restarted at most once a minute: 429 rate_limited with Retry-After. 409 verification_off when the deployment does not verify endpoints.',
-    success: { status: 202, description: 'Started: the webhook, its verification pending', schema: Webhook },
+    success: { status: 202, description: 'Started: the webhook, its verification pending', schema: WebhookSchema },
     errors: [409],
   },
   DeleteWebhook: {
@@ -148,7 +141,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       'The old secret (type hmac) or key (type ed25519) keeps signing next to the new one for gracePeriodSeconds (default 86400, at most 604800; 0 ends it now). An ed25519 key is always generated; rotating one needs a webhook that has one.',
     body: rotateSecretSchema,
-    success: { status: 200, description: 'The webhook with its new secret or public key', schema: Webhook },
+    success: { status: 200, description: 'The webhook with its new secret or public key', schema: WebhookSchema },
   },
   GetPublicKeys: {
     summary: "A webhook's ed25519 public keys, for its receivers (no credential needed)",
@@ -157,37 +150,37 @@ export const OPERATIONS: Record<string, Operation> = {
     success: {
       status: 200,
       description: 'The current key, then a rotated one until it expires',
-      schema: PublicKeys,
+      schema: PublicKeysSchema,
       headers: { 'Cache-Control': 'public, max-age=60' },
     },
   },
   ListEventTypes: {
     summary: 'The event catalog',
-    success: { status: 200, description: 'Every type, with a description and an example', schema: EventTypeList },
+    success: { status: 200, description: 'Every type, with a description and an example', schema: EventTypeListSchema },
   },
   ListDeliveries: {
     summary: "A webhook's deliveries, newest first",
     description: WINDOW,
     query: deliveryListQuerySchema,
-    success: { status: 200, description: 'A page', schema: DeliveryPage },
+    success: { status: 200, description: 'A page', schema: DeliveryPageSchema },
   },
   GetDelivery: {
     summary: 'One delivery: every attempt and the exact payload',
     description: 'A 404 says so when the event is past its retention.',
-    success: { status: 200, description: 'The delivery', schema: Delivery },
+    success: { status: 200, description: 'The delivery', schema: DeliverySchema },
   },
   RetryDelivery: {
     summary: 'Send a delivery again, once, now',
     description:
       "One manual attempt, whatever the delivery's status and the circuit breaker, signed afresh; it is not retried on its own. At most one per delivery per 30 s, and 1,000 manual attempts per tenant per hour (retries and recovered deliveries together): over either, 429 rate_limited with Retry-After. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge; a 404 says so when the event is past its retention.",
-    success: { status: 202, description: 'Queued', schema: QueuedRetry },
+    success: { status: 202, description: 'Queued', schema: QueuedRetrySchema },
     errors: [409],
   },
   TestWebhook: {
     summary: "Send the catalog's example of an event type to this webhook only",
     description: `eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge.`,
     body: testEventSchema,
-    success: { status: 202, description: 'Queued', schema: QueuedTest },
+    success: { status: 202, description: 'Queued', schema: QueuedTestSchema },
     errors: [409],
   },
   RecoverDeliveries: {
@@ -195,7 +188,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "One manual attempt per delivery whose status is failed and whose event was received in [since, until] (until defaults to now and may not be in the future; since at most 14 days back, not after until). Answers at once, whatever the count; each delivery is queued once per recovery, the recovered deliveries wait on an open circuit breaker like any, and they count in the tenant's 1,000 manual attempts per hour (a recovery past it waits for the next hour). One recovery per webhook at a time: 409 recovery_in_progress names the running one. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge. Deliveries skipped because the endpoint was not verified yet are recovered too.",
     body: recoverRequestSchema,
-    success: { status: 202, description: 'Started', schema: StartedRecovery },
+    success: { status: 202, description: 'Started', schema: StartedRecoverySchema },
     errors: [409],
   },
   GetDestinationPolicy: {
@@ -203,44 +196,44 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "Paste policy on a resource that has none, or add statement to its policy. It admits the platform's DestinationsRole only in sessions tagged with your tenant, so no other tenant's webhook can deliver into it, and no key of yours is ever stored. The ARN is checked as a webhook destination is (400 validation_error otherwise).",
     query: destinationPolicyQuerySchema,
-    success: { status: 200, description: 'The policy', schema: DestinationPolicy },
+    success: { status: 200, description: 'The policy', schema: DestinationPolicySchema },
   },
   ListEvents: {
     summary: "The tenant's events, newest first, with their deliveries counted by status",
     description: WINDOW,
     query: eventListQuerySchema,
-    success: { status: 200, description: 'A page', schema: EventPage },
+    success: { status: 200, description: 'A page', schema: EventPageSchema },
   },
   GetEvent: {
     summary: 'An event as delivered, and the webhooks it went to',
     description: 'A 404 says so when the event is past its retention.',
-    success: { status: 200, description: 'The event', schema: Event },
+    success: { status: 200, description: 'The event', schema: EventSchema },
   },
   PutTenant: {
     summary: 'Create or update a tenant',
     description:
       "settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000). 201 when the tenant item is new.",
     body: putTenantSchema,
-    success: { status: 200, description: 'The tenant, updated', schema: Tenant, created: 'The tenant, created' },
+    success: { status: 200, description: 'The tenant, updated', schema: TenantSchema, created: 'The tenant, created' },
   },
   ListTenants: {
     summary: 'Tenants with a tenant item, in id order',
     query: tenantListQuerySchema,
-    success: { status: 200, description: 'A page', schema: TenantPage },
+    success: { status: 200, description: 'A page', schema: TenantPageSchema },
   },
   GetTenant: {
     summary: 'A tenant, its webhook count and its deliveries of the last 24 hours by status',
     description: 'A tenant with keys or webhooks but no tenant item is implicit, with the default settings.',
-    success: { status: 200, description: 'The tenant', schema: TenantDetail },
+    success: { status: 200, description: 'The tenant', schema: TenantDetailSchema },
   },
   CreateApiKey: {
     summary: 'Mint an API key for the tenant',
     body: createApiKeySchema,
-    success: { status: 201, description: 'The key, shown this once', schema: CreatedApiKey },
+    success: { status: 201, description: 'The key, shown this once', schema: CreatedApiKeySchema },
   },
   ListApiKeys: {
     summary: "The tenant's API keys and portal tokens (hashes, names, states)",
-    success: { status: 200, description: 'Its keys', schema: ApiKeyList },
+    success: { status: 200, description: 'Its keys', schema: ApiKeyListSchema },
   },
   RevokeApiKey: {
     summary: 'Revoke a key of the tenant by its hash',
@@ -251,17 +244,17 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'A console link for the tenant',
     description: 'ttlSeconds: 60 to 86400, default 3600. The link signs the console in as the tenant until expiresAt.',
     body: createPortalLinkSchema,
-    success: { status: 201, description: 'The link', schema: PortalLink },
+    success: { status: 201, description: 'The link', schema: PortalLinkSchema },
   },
   EraseTenant: {
     summary: 'Erase the tenant: every item of it, in the background',
     description:
       'Before the answer the tenant is sealed: its webhooks become tombstones (no delivery of it is sent from now on, queued ones included: they are dropped without a request), its keys and portal tokens are revoked, and it takes no new webhook (409 tenant_erased). Then its items go (events, delivery records, webhooks, keys, portal tokens, public keys, throttle slots, OAuth2 tokens, recovery locks, manual-attempt counters, the tenant item); GET /admin/erasures/{erasureId} shows the progress, and at the end the counts per kind and a final check. 404 for a tenant with no tenant item, webhooks or keys; 409 erasure_in_progress names the erasure already running.',
-    success: { status: 202, description: 'The erasure, started', schema: StartedErasure },
+    success: { status: 202, description: 'The erasure, started', schema: StartedErasureSchema },
     errors: [409],
   },
   GetErasure: {
     summary: "A tenant erasure's progress, counts and final check",
-    success: { status: 200, description: 'The erasure', schema: Erasure },
+    success: { status: 200, description: 'The erasure', schema: ErasureSchema },
   },
 };

@@ -1,0 +1,133 @@
+import { EVENT_TYPE_NAME_PATTERN, isOperational, type EventType } from '../events/event-catalog';
+import type { StoredEvent } from '../events/stored-event';
+import type { TenantEvent } from '../events/event-envelope';
+import { matchesFilter } from '../events/event-filter';
+import type { Webhook } from '../webhooks/webhook';
+import { escapeForSqs } from '../shared/json-text';
+
+/** One (event, webhook) pair: the unit that is queued, retried and dead-lettered on its own. */
+export interface DeliveryTask {
+  tenantId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: EventType;
+  /** When the event reached the events queue: it orders the webhook's delivery log. */
+  receivedAt: string;
+  /** The exact body that is signed and POSTed, serialised once so every retry sends the same bytes. */
+  payload: string;
+  /** The attempt this message carries (1 when absent): it travels in the body, not in SQS's receive count. */
+  attempt?: number;
+  /** When the attempt is due: a wait longer than one SQS delay (900 s) takes several hops. */
+  dueAt?: string;
+  /** `manual` for an attempt an owner asked for through the API. */
+  trigger?: AttemptTrigger;
+  /** The send slot this delivery reserved under its webhook's throttleRate: when it comes back, it takes that slot. */
+  throttleSlotAt?: string;
+  /** The throttleRate that slot was reserved at: once the webhook's rate changed, the slot is given up. */
+  throttleSlotRate?: number;
+  /** The recovery that queued this manual attempt: unlike a retry asked for one by one, it waits on an open breaker. */
+  recoveryId?: string;
+  /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
+  deadLettered?: boolean;
+}
+
+export type AttemptTrigger = 'scheduled' | 'manual';
+
+/**
+ * Fan-out's rule: active webhooks of the event's own tenant that subscribed to its type and whose filter its
+ * data passes; never the webhook an operational event is about. A test event goes to its one webhook only.
+ */
+export function subscribersOf(event: TenantEvent, webhooks: readonly Webhook[]): Webhook[] {
+  if (event.onlyWebhookId)
+    return webhooks.filter(
+      (webhook) => webhook.id === event.onlyWebhookId && webhook.tenantId === event.tenantId && webhook.active,
+    );
+  const about = isOperational(event.type) ? event.data.webhookId : undefined;
+  return webhooks.filter(
+    (webhook) =>
+      webhook.tenantId === event.tenantId &&
+      webhook.active &&
+      webhook.id !== about &&
+      webhook.events.includes(event.type) &&
+      matchesFilter(webhook.filter, event.data),
+  );
+}
+
+export function deliveryTasks(event: TenantEvent, receivedAt: string, webhooks: readonly Webhook[]): DeliveryTask[] {
+  return subscribersOf(event, webhooks).map((webhook) => ({
+    tenantId: event.tenantId,
+    webhookId: webhook.id,
+    eventId: event.id,
+    eventType: event.type,
+    receivedAt,
+    payload: event.payload,
+  }));
+}
+
+/**
+ * One attempt an owner asked for (retry, recover): logged as `manual`, never retried on its own; a retry asked
+ * for by hand goes whatever the circuit breaker says, a recovered delivery waits on an open breaker like any. It carries the stored event's exact payload, so the receiver gets the same bytes.
+ */
+export function manualDeliveryTask(event: StoredEvent, webhookId: string, recoveryId?: string): DeliveryTask {
+  return {
+    ...(recoveryId ? { recoveryId } : {}),
+    tenantId: event.tenantId,
+    webhookId,
+    eventId: event.eventId,
+    eventType: event.type,
+    receivedAt: event.receivedAt,
+    payload: event.payload,
+    trigger: 'manual',
+  };
+}
+
+/** A queue message can be at most 1 MiB (SQS), its body and attributes together. */
+export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
+
+/** A deliveries-queue message body: JSON that SQS accepts whatever characters the payload holds. */
+export const serializeTask = (task: DeliveryTask): string => escapeForSqs(JSON.stringify(task));
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/**
+ * A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere).
+ * Our own messages need a shape check, not a schema parse: this runs once per delivery on the hot path.
+ */
+export function parseDeliveryTask(body: string): DeliveryTask | undefined {
+  let task: Partial<DeliveryTask>;
+  try {
+    task = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const valid =
+    typeof task === 'object' &&
+    task !== null &&
+    isText(task.tenantId) &&
+    isText(task.webhookId) &&
+    isText(task.eventId) &&
+    isText(task.receivedAt) &&
+    typeof task.payload === 'string' &&
+    EVENT_TYPE_NAME_PATTERN.test(String(task.eventType)) &&
+    (task.attempt === undefined || (Number.isInteger(task.attempt) && task.attempt >= 1)) &&
+    (task.dueAt === undefined || !Number.isNaN(Date.parse(task.dueAt))) &&
+    (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&
+    (task.recoveryId === undefined || isText(task.recoveryId)) &&
+    (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt))) &&
+    (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0));
+  return valid ? (task as DeliveryTask) : undefined;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One try at POSTing a delivery, as the delivery log keeps it. */
+export interface DeliveryAttempt {
+  at: string;
+  trigger: AttemptTrigger;
+  statusCode?: number;
+  error?: string;
+  durationMs: number;
+  /** The first kilobyte of the receiver's answer. */
+  response?: string;
+}

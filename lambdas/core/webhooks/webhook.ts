@@ -1,0 +1,121 @@
+import { endpointAuthView, endpointTlsView, type StoredEndpointAuth, type StoredEndpointTls } from './endpoint-auth';
+import type { AwsDestination } from './aws-destination';
+import type { EventType } from '../events/event-catalog';
+import { verificationResource, type EndpointVerification } from './endpoint-verification';
+import type { EventFilter } from '../events/event-filter';
+import type * as z from 'zod/mini';
+import type { HealthSchema, WebhookSchema, WebhookSummarySchema } from './webhook-resource';
+
+/** A webhook's ed25519 (`v1a`) key pair as stored: the public key in clear, the private key sealed (design.md §18). */
+export interface StoredSigningKey {
+  publicKey: string;
+  /** The private key's 32 bytes (the JWK's `d`, base64url), sealed with the webhook's seal context. */
+  sealedPrivateKey: string;
+}
+
+export const WEBHOOK_ORDERINGS = ['none', 'fifo'] as const;
+export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
+
+/** A subscriber's webhook as the platform stores it. */
+export interface Webhook {
+  tenantId: string;
+  id: string;
+  /** The HTTPS endpoint; absent when the webhook delivers into an AWS `destination` instead (it has one or the other). */
+  url?: string;
+  destination?: AwsDestination;
+  events: EventType[];
+  /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
+  filter?: EventFilter;
+  secret: string;
+  /** `fifo`: deliveries attempted strictly in the order fan-out queued them (the ordered lane); absent: none. */
+  ordering?: WebhookOrdering;
+  /** Deliveries per second at most, across every container and both lanes; absent: no limit. */
+  throttleRate?: number;
+  /** Sent with every delivery, next to the platform's own headers; shown only where the secret is. */
+  headers?: Record<string, string>;
+  /** How deliveries authenticate to the endpoint (OAuth2 client credentials or basic); its secret sealed. */
+  auth?: StoredEndpointAuth;
+  /** The client certificate (mutual TLS) and/or private CA of the endpoint; the private key sealed. */
+  tls?: StoredEndpointTls;
+  /** The `tls.certificateExpiresAt` a `webhook.certificate_expiring` event went out for (once per certificate). */
+  certificateExpiryNotice?: string;
+  /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
+  previousSecret?: string;
+  previousSecretExpiresAt?: string;
+  /** An ed25519 key pair: deliveries also carry a `v1a` signature, verifiable with its public key (design.md §18). */
+  signingKey?: StoredSigningKey;
+  /** Still signs deliveries, next to `signingKey`, until `previousSigningKeyExpiresAt` (key rotation). */
+  previousSigningKey?: StoredSigningKey;
+  previousSigningKeyExpiresAt?: string;
+  active: boolean;
+  description?: string;
+  disabledReason?: string;
+  /** When the current run of failed deliveries began; cleared by the next success (auto-disable clock). */
+  failingSince?: string;
+  /** Failed attempts since the last success (circuit breaker, docs/design.md §9). */
+  consecutiveFailures?: number;
+  /** Set while the breaker is open: no attempt before this time, then one probe. */
+  nextProbeAt?: string;
+  /** The wait before the next probe; doubles while probes fail. */
+  probeIntervalSeconds?: number;
+  /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (docs/design.md §9). */
+  slowLaneUntil?: string;
+  /** Whether its endpoint consented (docs/design.md §18); absent: not held back (created while verification was off). */
+  verification?: EndpointVerification;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the secret and the
+ * custom headers (a custom header often holds a credential), a single webhook has them.
+ */
+export type WebhookResource = z.infer<typeof WebhookSummarySchema> &
+  Partial<Pick<z.infer<typeof WebhookSchema>, 'secret' | 'headers'>>;
+
+/** How a webhook's deliveries are going, as its owner sees it (docs/design.md §9). */
+export type WebhookHealth = z.infer<typeof HealthSchema>;
+
+export function healthOf(webhook: Webhook): WebhookHealth {
+  const state = webhook.nextProbeAt
+    ? 'open'
+    : webhook.failingSince || webhook.consecutiveFailures
+      ? 'failing'
+      : 'healthy';
+  return {
+    state,
+    failingSince: webhook.failingSince ?? null,
+    consecutiveFailures: webhook.consecutiveFailures ?? 0,
+    ...(webhook.nextProbeAt ? { nextProbeAt: webhook.nextProbeAt } : {}),
+    ...(webhook.slowLaneUntil ? { slowLaneUntil: webhook.slowLaneUntil } : {}),
+  };
+}
+
+export function toResource(webhook: Webhook, { withSecret }: { withSecret: boolean }): WebhookResource {
+  return {
+    id: webhook.id,
+    url: webhook.url ?? null,
+    destination: webhook.destination ?? null,
+    events: webhook.events,
+    filter: webhook.filter ?? null,
+    ordering: webhook.ordering ?? 'none',
+    throttleRate: webhook.throttleRate ?? null,
+    // names in order: the table keeps a map's keys in no particular order, and a stable answer reads better
+    ...(withSecret
+      ? {
+          secret: webhook.secret,
+          headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))),
+        }
+      : {}),
+    auth: webhook.auth ? endpointAuthView(webhook.auth) : null,
+    tls: webhook.tls ? endpointTlsView(webhook.tls) : null,
+    publicKey: webhook.signingKey?.publicKey ?? null,
+    active: webhook.active,
+    description: webhook.description ?? null,
+    ...(webhook.disabledReason ? { disabledReason: webhook.disabledReason } : {}),
+    health: healthOf(webhook),
+    verification: verificationResource(webhook.verification),
+    createdAt: webhook.createdAt,
+    updatedAt: webhook.updatedAt,
+  };
+}
