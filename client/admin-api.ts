@@ -235,8 +235,10 @@ export interface Delivery {
   attemptsOmitted: number;
   /** why the platform stopped: a skipped or given-up delivery */
   reason: string | null;
-  /** the exact body that is sent, signed as it is */
-  payload: string;
+  /** the exact body that is sent, signed as it is; absent once the event was erased */
+  payload?: string;
+  /** the event's payload was erased (DELETE /admin/tenants/{tenantId}/events/{eventId}); its id, type, time and deliveries are kept */
+  erased?: true;
 }
 
 /** An event and its deliveries counted by status */
@@ -267,8 +269,10 @@ export interface Event {
   id: string;
   /** A type of the deployment's catalog (GET /v2/event-types lists them; a team's catalog replaces the product's) */
   type: EventType;
-  /** exactly as delivered; numbers keep their digits */
-  data: Partial<Record<string, any>>;
+  /** exactly as delivered; numbers keep their digits; absent once the event was erased */
+  data?: Partial<Record<string, any>>;
+  /** the event's payload was erased (DELETE /admin/tenants/{tenantId}/events/{eventId}); its id, type, time and deliveries are kept */
+  erased?: true;
   /** @format date-time */
   receivedAt: string;
   deliveries: {
@@ -514,6 +518,7 @@ export interface Error {
       | "recovery_in_progress"
       | "erasure_in_progress"
       | "tenant_erased"
+      | "event_erased"
       | "rate_limited"
       | "payload_too_large"
       | "unsupported_media_type"
@@ -865,6 +870,8 @@ export interface CreatePortalLinkPayload {
 
 export type CreatePortalLinkData = PortalLink;
 
+export type EraseEventData = any;
+
 export type GetErasureData = Erasure;
 
 export type QueryParamsType = Record<string | number, any>;
@@ -1173,7 +1180,8 @@ export class AdminApi<
                 | "verification_off"
                 | "recovery_in_progress"
                 | "erasure_in_progress"
-                | "tenant_erased";
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1511,7 +1519,8 @@ export class AdminApi<
                 | "verification_off"
                 | "recovery_in_progress"
                 | "erasure_in_progress"
-                | "tenant_erased";
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1725,7 +1734,8 @@ export class AdminApi<
                 | "verification_off"
                 | "recovery_in_progress"
                 | "erasure_in_progress"
-                | "tenant_erased";
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1786,7 +1796,8 @@ export class AdminApi<
                 | "verification_off"
                 | "recovery_in_progress"
                 | "erasure_in_progress"
-                | "tenant_erased";
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1859,7 +1870,8 @@ export class AdminApi<
                 | "verification_off"
                 | "recovery_in_progress"
                 | "erasure_in_progress"
-                | "tenant_erased";
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -2186,7 +2198,8 @@ export class AdminApi<
                 | "verification_off"
                 | "recovery_in_progress"
                 | "erasure_in_progress"
-                | "tenant_erased";
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -2461,6 +2474,48 @@ export class AdminApi<
         secure: true,
         type: ContentType.Json,
         format: "json",
+        ...params,
+      }),
+
+    /**
+     * @description Done before the answer: the event's deliveries are no longer sent (a queued one is logged as skipped, erased), its payload leaves the event, and the receivers' answers leave its delivery records. The event keeps its id, type, time and where it went; GET of the event or of a delivery of it shows erased: true and no payload. A webhook holds the marks of 100 events erased in the last 15 days at most (409 limit_exceeded). Erasing it again is harmless. 404 for an unknown event.
+     *
+     * @name EraseEvent
+     * @summary Erase one event's payload
+     * @request DELETE:/admin/tenants/{tenantId}/events/{eventId}
+     * @secure
+     */
+    eraseEvent: (
+      tenantId: string,
+      eventId: string,
+      params: RequestParams = {},
+    ) =>
+      this.request<
+        EraseEventData,
+        | (Error & {
+            error?: {
+              code?: "forbidden";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "not_found";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "rate_limited";
+            };
+          })
+        | (Error & {
+            error?: {
+              code?: "internal_error";
+            };
+          })
+      >({
+        path: `/admin/tenants/${tenantId}/events/${eventId}`,
+        method: "DELETE",
+        secure: true,
         ...params,
       }),
 

@@ -177,6 +177,15 @@ export const TABLE_ACCESS = {
     { actions: ['GetItem', 'Query', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.apiKey] },
   ],
+  /**
+   * `DELETE /admin/tenants/{t}/events/{id}`: the event (read, its payload removed), the tenant's webhooks (listed,
+   * read in a batch for their marks, each marked), the event's delivery records (read, marked erased).
+   */
+  eraseEvent: [
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
+    { actions: ['Query', 'BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+  ],
   getErasure: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.erasures] }],
   /**
    * The erasure worker: its record (read, counted, completed) and the tenant's marker (completed); pages of the

@@ -22,6 +22,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   recovery_in_progress: 409,
   erasure_in_progress: 409,
   tenant_erased: 409,
+  event_erased: 409,
   rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -257,6 +257,15 @@ export const ROUTES: readonly Route[] = [
     table: TABLE_ACCESS.eraseTenant,
     queues: ['erasures'],
   },
+  // one event's payload erased, before the answer: the event, its delivery records, marks on the tenant's webhooks
+  {
+    name: 'EraseEvent',
+    method: 'DELETE',
+    path: '/admin/tenants/{tenantId}/events/{eventId}',
+    surface: 'admin',
+    entry: 'erase-event',
+    table: TABLE_ACCESS.eraseEvent,
+  },
   {
     name: 'GetErasure',
     method: 'GET',

@@ -253,6 +253,12 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 202, description: 'The erasure, started', schema: StartedErasureSchema },
     errors: [409],
   },
+  EraseEvent: {
+    summary: "Erase one event's payload",
+    description:
+      "Done before the answer: the event's deliveries are no longer sent (a queued one is logged as skipped, erased), its payload leaves the event, and the receivers' answers leave its delivery records. The event keeps its id, type, time and where it went; GET of the event or of a delivery of it shows erased: true and no payload. A webhook holds the marks of 100 events erased in the last 15 days at most (409 limit_exceeded). Erasing it again is harmless. 404 for an unknown event.",
+    success: { status: 204, description: 'Erased' },
+  },
   GetErasure: {
     summary: "A tenant erasure's progress, counts and final check",
     success: { status: 200, description: 'The erasure', schema: ErasureSchema },

@@ -6,6 +6,7 @@ import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from '../webhooks/en
 import type { WebhookThrottle } from '../webhooks/webhook-throttle';
 import type { Webhook } from '../webhooks/webhook';
 import type { ErasedTenants } from '../access/tenant-erasure';
+import { ERASED_EVENT_REASON } from '../events/event-erasure';
 
 export interface DeliveryServiceOptions {
   /** The lane this service sends from: its queue is where the deliveries it handles came from. */
@@ -53,6 +54,13 @@ export class DeliveryService {
         notices: [],
       };
     }
+    // its event's payload was erased: nothing of it is sent any more (docs/design.md §16)
+    if (webhook.erasedEvents?.[task.eventId])
+      return {
+        decision: { action: 'done' },
+        ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: ERASED_EVENT_REASON } }),
+        notices: [],
+      };
     const inactive = inactiveResult(webhook);
     // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
     if (inactive) return task.trigger === 'manual' ? { ...inactive, record: undefined } : inactive;

@@ -1,5 +1,5 @@
 import { EVENT_TYPE_NAME_PATTERN, isOperational, type EventType } from '../events/event-catalog';
-import type { StoredEvent } from '../events/stored-event';
+import type { SendableEvent } from '../events/stored-event';
 import type { TenantEvent } from '../events/event-envelope';
 import { matchesFilter } from '../events/event-filter';
 import type { Webhook } from '../webhooks/webhook';
@@ -68,7 +68,7 @@ export function deliveryTasks(event: TenantEvent, receivedAt: string, webhooks: 
  * One attempt an owner asked for (retry, recover): logged as `manual`, never retried on its own; a retry asked
  * for by hand goes whatever the circuit breaker says, a recovered delivery waits on an open breaker like any. It carries the stored event's exact payload, so the receiver gets the same bytes.
  */
-export function manualDeliveryTask(event: StoredEvent, webhookId: string, recoveryId?: string): DeliveryTask {
+export function manualDeliveryTask(event: SendableEvent, webhookId: string, recoveryId?: string): DeliveryTask {
   return {
     ...(recoveryId ? { recoveryId } : {}),
     tenantId: event.tenantId,

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'recovery_in_progress'
   | 'erasure_in_progress'
   | 'tenant_erased'
+  | 'event_erased'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -118,6 +119,13 @@ export class ErasureInProgressError extends DomainError {
 export class TenantErasedError extends DomainError {
   constructor(tenantId: string, erasureId: string) {
     super('tenant_erased', `Tenant ${tenantId} is being erased or was erased (erasure ${erasureId})`);
+  }
+}
+
+/** A retry of an event whose payload was erased: there is nothing left to send. */
+export class EventErasedError extends DomainError {
+  constructor(eventId: string) {
+    super('event_erased', `The payload of event ${eventId} was erased: there is nothing to send`);
   }
 }
 
