@@ -196,11 +196,30 @@ export const TABLE_ACCESS = {
     { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.erasures] },
     { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.erasureMarkers] },
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
-    { actions: ['BatchGetItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.events] },
-    { actions: ['Query', 'BatchGetItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
-    { actions: ['Query', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
-    { actions: ['BatchGetItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.apiKey, KEY_PATTERNS.publicKeys] },
-    { actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.tenants] },
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog, KEY_PATTERNS.tenant] },
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenants] },
+    // a batch's keys must all match one statement: one for every place a page's reads and deletes reach
+    {
+      actions: ['BatchGetItem'],
+      leadingKeys: [
+        KEY_PATTERNS.events,
+        KEY_PATTERNS.deliveryLog,
+        KEY_PATTERNS.apiKey,
+        KEY_PATTERNS.publicKeys,
+        KEY_PATTERNS.tenants,
+      ],
+    },
+    {
+      actions: ['BatchWriteItem'],
+      leadingKeys: [
+        KEY_PATTERNS.events,
+        KEY_PATTERNS.deliveryLog,
+        KEY_PATTERNS.tenant,
+        KEY_PATTERNS.apiKey,
+        KEY_PATTERNS.publicKeys,
+        KEY_PATTERNS.tenants,
+      ],
+    },
   ],
   /** The ordered lane: deliver's access, and where each delivery stands in its schedule (its record, read in a batch). */
   deliverOrdered: [...DELIVER, { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] }],
