@@ -73,6 +73,15 @@ export const UNUSED_GRANTS: Record<string, string> = {
     "Queues the new run's first challenge; with verification off the route answers 409 verification_off.",
   'Api/RecoverDeliveries dynamodb:DeleteItem Storage/Table TENANT#*':
     'Releases the recovery lock when the job cannot be queued (SQS refused it).',
+  // erasure (docs/design.md §16): the suite erases a small tenant with nothing queued
+  '* dynamodb:GetItem Storage/Table ERASURES':
+    "The deliver lanes read a tenant's erasure marker only for a delivery whose webhook is gone " +
+    "(lambdas/adapters/erased-tenants.ts); the suite's erased tenant has no delivery queued when it goes " +
+    '(test/integration/tenant-erasure.test.ts drops queued ones on the local stack).',
+  'Erasure/EraseTenant sqs:SendMessage Erasure/ErasuresQueue':
+    'An erasure longer than one run (40 pages of 25 items) sends itself on; the suite erases a small tenant.',
+  'Erasure/EraseTenant sqs:SendMessage Erasure/ErasuresDlq':
+    'A message that is not an erasure job is parked with its reason.',
   'Api/UpdateWebhook dynamodb:DeleteItem Storage/Table TENANT#*':
     "A PUT that changes throttleRate drops the webhook's throttle reservations (THROTTLE#<id>); the suite changes only the description.",
 };

@@ -79,8 +79,9 @@ describe('Construct: Monitoring', { timeout: STEP_TIMEOUT_MS.synthesis }, () => 
         ),
       ),
     );
-    // four DLQs (the ordered lane's too), three lanes' functions, two queues' oldest message, breaker opens, table throttling
-    expect(alarms).toHaveLength(11);
+    // five DLQs (the ordered lane's and the erasures' too), three lanes' functions, two queues' oldest message, breaker
+    // opens, table throttling
+    expect(alarms).toHaveLength(12);
   });
 
   it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])(

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/api/routes';
-import { FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE, ROUTE_QUEUE_URL_VARIABLES } from '../../lambdas/platform-settings';
+import {
+  ERASURES_QUEUE,
+  FUNCTION_TIMEOUT_SECONDS,
+  RECOVERIES_QUEUE,
+  ROUTE_QUEUE_URL_VARIABLES,
+} from '../../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../../lambdas/table-access';
 import {
   actionsOf,
@@ -17,6 +22,7 @@ const { template } = synthesizeWebhooks();
 const resources = template.toJSON().Resources;
 const queues = queueIdsOf(template);
 const [recoverId] = resourceByPrefix(template, 'AWS::Lambda::Function', 'RecoveryRecover');
+const [eraseId] = resourceByPrefix(template, 'AWS::Lambda::Function', 'ErasureEraseTenant');
 const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
 /** Every SQS action a function may take, as `action on queue`, whatever the statement's shape. */
@@ -117,6 +123,56 @@ describe('Construct: Recovery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
       });
     },
   );
+});
+
+// the other background job of the stack: a tenant's erasure (docs/design.md §16), on a queue and function of its own
+describe('Construct: Erasure', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
+  it('runs EraseTenant on its own queue, one job at a time, with its DLQ and partial batch failures', () => {
+    // Act
+    const queue = resources[queues.erasures].Properties;
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => mapping.Properties.FunctionName.Ref === eraseId,
+    );
+
+    // Assess
+    expect(queue).toMatchObject({
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [queues.erasuresDlq, 'Arn'] },
+        maxReceiveCount: ERASURES_QUEUE.maxReceiveCount,
+      },
+      VisibilityTimeout: ERASURES_QUEUE.visibilityTimeoutSeconds,
+    });
+    expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': [queues.erasures, 'Arn'] },
+        BatchSize: ERASURES_QUEUE.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: ERASURES_QUEUE.maxConcurrency },
+      }),
+    ]);
+    expect(resources[eraseId].Properties.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.eraseTenant);
+  });
+
+  it("holds exactly the worker's table access, and sends only to its own queue and DLQ", () => {
+    // Prepare
+    const expected = TABLE_ACCESS.eraseTenantWorker
+      .map((grant) => ({
+        actions: grant.actions.map((action) => `dynamodb:${action}`).sort(),
+        index: 'index' in grant ? grant.index : undefined,
+        leadingKeys: [...grant.leadingKeys].sort(),
+      }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const consumesOwnQueue =
+      /sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on erasures$/;
+
+    // Act
+    const grants = tableGrantsOf(template, eraseId, tableId);
+    const sends = sqsGrants(eraseId).filter((grant) => !consumesOwnQueue.test(grant));
+
+    // Assess
+    expect(grants).toEqual(expected);
+    expect(sends).toEqual(['sqs:SendMessage on erasures', 'sqs:SendMessage on erasuresDlq']);
+  });
 });
 
 describe('Construct: Api, the queues routes send to', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {

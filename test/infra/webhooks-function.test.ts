@@ -19,11 +19,11 @@ function bundleOf(fn: (typeof functions)[number][1]): string {
 
 describe('Construct: WebhooksFunction', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it(
-    'is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover and the ' +
-      'console',
+    'is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover, the ' +
+      'erasure worker and the console',
     () => {
       // Prepare
-      const expected = ROUTES.length + 7;
+      const expected = ROUTES.length + 8;
 
       // Act
       const count = functions.length;
