@@ -8,8 +8,14 @@ export const BENCH_SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
 export const BENCH_WEBHOOKS = 50;
 export const benchWebhookId = (index: number) => `webhook_01JDBENCH${String(index).padStart(17, '0')}`;
 
-/** N deliveries spread over the bench webhooks, as the deliveries queue would hand them over: batches of 10. */
-export function deliveryBatches(count: number): SQSEvent[] {
+/**
+ * N deliveries spread over the webhooks (the bench webhooks unless given), as the deliveries queue would hand them
+ * over: batches of 10, their events named `<eventPrefix>_<index>`.
+ */
+export function deliveryBatches(
+  count: number,
+  { webhookIds, eventPrefix = 'evt_bench' }: { webhookIds?: readonly string[]; eventPrefix?: string } = {},
+): SQSEvent[] {
   const payload = JSON.stringify({
     id: 'evt_bench',
     type: 'verification.completed',
@@ -21,8 +27,8 @@ export function deliveryBatches(count: number): SQSEvent[] {
     for (let index = start; index < Math.min(count, start + 10); index += 1) {
       const task: DeliveryTask = {
         tenantId: BENCH_TENANT,
-        webhookId: benchWebhookId(index % BENCH_WEBHOOKS),
-        eventId: `evt_bench_${index}`,
+        webhookId: webhookIds ? webhookIds[index % webhookIds.length]! : benchWebhookId(index % BENCH_WEBHOOKS),
+        eventId: `${eventPrefix}_${index}`,
         eventType: 'verification.completed',
         receivedAt: '2026-01-01T00:00:00.000Z',
         payload,

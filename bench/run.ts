@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { PRICES_USD, PROVISIONED_UTILIZATION } from './prices';
+import { PRICES_USD } from './prices';
+import { type Machine, resultsMarkdown } from './results-markdown';
 import { settings } from './stats';
 
 // `npm run bench`: every scenario in its own process, one after the other, so they never share the CPU.
@@ -12,10 +13,14 @@ const SCENARIOS = [
   'end-to-end',
   'cold-start',
   'outage-isolation',
+  'ordered-isolation',
   'fan-out-filters',
   'sizing',
   'per-webhook-options',
   'memory-sizing',
+  'deliver-cold-start',
+  'sealed-keys-cold-start',
+  'oauth2-token-cache',
 ] as const;
 type Results = Record<(typeof SCENARIOS)[number], any>;
 
@@ -42,161 +47,17 @@ function runScenario(name: string): Promise<unknown> {
 const results = {} as Results;
 for (const name of SCENARIOS) results[name] = await runScenario(name);
 
-const machine = {
+const machine: Machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   node: process.version,
   date: new Date().toISOString(),
 };
-const r0 = results.baseline.deliveriesPerSecond.median;
-const r1 = results['deliver-stubbed'].deliveriesPerSecond.median;
-const r2 = results['deliver-emulators'].deliveriesPerSecond.median;
 writeFileSync(
   new URL('./results.json', import.meta.url),
   `${JSON.stringify({ machine, settings, prices: PRICES_USD, results }, null, 2)}\n`,
 );
 
-const fixed = (value: number, digits = 0) => value.toFixed(digits);
-const spread = (summary: { median: number; min: number; max: number }, digits = 0) =>
-  `${fixed(summary.median, digits)} (${fixed(summary.min, digits)}–${fixed(summary.max, digits)})`;
-const e2e = results['end-to-end'];
-const cost = e2e.dollarsPerMillionDeliveries;
-const isolation = results['outage-isolation'];
-const filters = results['fan-out-filters'];
-const options = results['per-webhook-options'];
-const markdown = `# Benchmark results
-
-Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}.
-Settings: N = ${settings.deliveries} deliveries, concurrency ${settings.concurrency}, E = ${settings.events} events, ${settings.rounds} rounds after a warm-up;
-figures are medians with (min–max). Absolute figures vary between runs and machines: quote the ratios.
-Re-run with \`npm run bench\` (BENCH_N, BENCH_C, BENCH_E, BENCH_ROUNDS change the sizes).
-
-## Throughput
-
-| scenario | deliveries/s | ratio to baseline |
-| --- | --- | --- |
-| 1. baseline: sign (both schemes) + POST, undici keep-alive | ${spread(results.baseline.deliveriesPerSecond)} | 1.00 |
-| 2. deliver handler, SDK answered in-process | ${spread(results['deliver-stubbed'].deliveriesPerSecond)} | ${fixed(r1 / r0, 2)} |
-| 3. deliver handler on DynamoDB Local + fauxqs | ${spread(results['deliver-emulators'].deliveriesPerSecond)} | ${fixed(r2 / r0, 2)} |
-| 4. end to end, local stack, 3 webhooks per event | ${spread(e2e.deliveriesPerSecond)} | ${fixed(e2e.deliveriesPerSecond.median / r0, 2)} |
-
-Scenario 3, where the time of the calls went: HTTP ${fixed(results['deliver-emulators'].timeSplit.http * 100)} %,
-DynamoDB ${fixed(results['deliver-emulators'].timeSplit.dynamodb * 100)} %, SQS ${fixed(results['deliver-emulators'].timeSplit.sqs * 100)} %.
-
-Scenario 4, publish-to-receipt latency (ms), with E events published as fast as possible (the stack saturated,
-so this is mostly queueing): p50 ${spread(e2e.latencyMs.p50)}, p95 ${spread(e2e.latencyMs.p95)}, p99 ${spread(e2e.latencyMs.p99)}.
-With ${e2e.pacedEventsPerSecond} events/s × 3 webhooks for 10 s (not saturated): p50 ${e2e.pacedLatencyMs.p50}, p95 ${e2e.pacedLatencyMs.p95}, p99 **${e2e.pacedLatencyMs.p99}** (goal ≤ 100 ms).
-Scenario 2's ratio has no goal any more: on Lambda a deliver invocation is billed for the wall time of its HTTP waits, not for its CPU.
-Verified receipts in the last round: ${e2e.verifiedReceipts}.
-
-## Requests and cost (scenario 4, last round)
-
-| | SQS requests | DynamoDB writes | DynamoDB reads | Lambda invocations |
-| --- | --- | --- | --- | --- |
-| per delivery | ${fixed(e2e.perDelivery.sqsRequests, 3)} | ${fixed(e2e.perDelivery.dynamoDbWrites, 3)} | ${fixed(e2e.perDelivery.dynamoDbReads, 3)} | ${fixed(e2e.perDelivery.lambdaInvocations, 3)} |
-| per event | ${fixed(e2e.perEvent.sqsRequests, 3)} | ${fixed(e2e.perEvent.dynamoDbWrites, 3)} | ${fixed(e2e.perEvent.dynamoDbReads, 3)} | ${fixed(e2e.perEvent.lambdaInvocations, 3)} |
-
-Dollars per million deliveries at us-east-1 list prices (bench/prices.ts: SQS $${PRICES_USD.sqsPerMillionRequests}/M requests,
-DynamoDB $${PRICES_USD.dynamoDbPerMillionWriteUnits}/M write units and $${PRICES_USD.dynamoDbPerMillionReadUnits}/M read units, Lambda $${PRICES_USD.lambdaPerMillionRequests}/M requests and
-$${PRICES_USD.lambdaArmPerGbSecond}/GB-s on ARM, each function at its memory (FUNCTION_MEMORY_MB), durations as measured here):
-SQS $${fixed(cost.sqs, 3)} + DynamoDB writes $${fixed(cost.dynamoDbWrites, 3)} + reads $${fixed(cost.dynamoDbReads, 3)} + Lambda requests $${fixed(cost.lambdaRequests, 3)}
-+ duration $${fixed(cost.lambdaDuration, 3)} = **$${fixed(cost.total, 2)}** (EventBridge API destinations: $${PRICES_USD.eventBridgeApiDestinationsPerMillion}).
-Without the emulator's empty long polls (SQS.ReceiveMessageCommand(empty): fauxqs wakes every waiting poller
-when a message arrives, so the local pollers' empty receives say little about AWS), SQS is
-${fixed(e2e.sqsRequestsPerDeliveryWithoutEmptyReceives, 3)} requests per delivery and the total **$${fixed(e2e.dollarsPerMillionWithoutEmptyReceives, 2)}** per million on demand (goal ≤ $1.20).
-With the table in provisioned capacity at ${PROVISIONED_UTILIZATION * 100} % utilisation (\`billingMode: provisioned\`; $${PRICES_USD.dynamoDbWriteCapacityUnitHour} per write and
-$${PRICES_USD.dynamoDbReadCapacityUnitHour} per read capacity-unit hour), the same counts cost **$${fixed(e2e.dollarsPerMillionProvisioned, 2)}** per million (goal ≤ $0.60).
-Producers' own SendMessage requests are not included. Requests counted: ${Object.entries(e2e.requestsLastRound)
-  .map(([name, count]) => `${name} ${count}`)
-  .join(', ')};
-DynamoDB writes also count the EventsByTime index's ${e2e.indexWritesLastRound} writes (one per event), which no request shows.
-
-## Cold start (bundles as \`cdk synth\` builds them)
-
-| function | bundle | baseline bundle | init ms | baseline init ms | ratio (goal ≤ 1.3) |
-| --- | --- | --- | --- | --- | --- |
-${results['cold-start'].functions
-  .map(
-    (row: any) =>
-      `| ${row.function} | ${fixed(row.bytes / 1024)} KB | ${fixed(row.baselineBytes / 1024)} KB | ${spread(row.initMs, 1)} | ${spread(row.baselineInitMs, 1)} | ${fixed(row.initRatio, 2)} |`,
-  )
-  .join('\n')}
-
-The baseline bundle imports and creates only the SDK clients the function uses; init is the median of ${results['cold-start'].spawnsPerFigure} fresh Node processes importing the bundle.
-
-## Outage isolation (scenario 6: one endpoint never slows another)
-
-Tenant A (${isolation.webhooksPerTenant} healthy webhooks) and tenant B (${isolation.webhooksPerTenant} webhooks on one failing endpoint) each publish
-${isolation.ratePerTenant} events/s for ${isolation.seconds} s on the local stack; each deliver lane's poller runs ${isolation.deliverConcurrency} batches of ${isolation.batchSize} at once (the
-deployed maxConcurrency); the fast lane waits ${isolation.fastLaneSendTimeoutSeconds} s for an answer, the slow lane the whole send timeout, ${isolation.sendTimeoutSeconds} s (the deployed
-settings). Tenant A's publish-to-receipt latency (ms), each outage run next to a run of A alone made just before it:
-
-| run | A's p50 | A's p95 | A's p99 | A's p99 ÷ A alone's p99 (goal ≤ 1.5) | ÷ A's p99 next to a healthy B | requests B's endpoint got |
-| --- | --- | --- | --- | --- | --- | --- |
-| A alone | ${isolation.aloneBeforeHang.p50} | ${isolation.aloneBeforeHang.p95} | ${isolation.aloneBeforeHang.p99} | 1.00 | | |
-| control: B's endpoint healthy | ${isolation.healthy.p50} | ${isolation.healthy.p95} | ${isolation.healthy.p99} | ${fixed(isolation.healthy.p99Ratio, 2)} | 1.00 | ${isolation.healthy.requestsToB} |
-| B's endpoint hangs past the timeout | ${isolation.hang.p50} | ${isolation.hang.p95} | ${isolation.hang.p99} | **${fixed(isolation.hang.p99Ratio, 2)}** | ${fixed(isolation.hang.p99RatioToHealthyB, 2)} | ${isolation.hang.requestsToB} |
-| A alone | ${isolation.aloneBefore500.p50} | ${isolation.aloneBefore500.p95} | ${isolation.aloneBefore500.p99} | 1.00 | | |
-| B's endpoint answers 500 | ${isolation.failing.p50} | ${isolation.failing.p95} | ${isolation.failing.p99} | **${fixed(isolation.failing.p99Ratio, 2)}** | ${fixed(isolation.failing.p99RatioToHealthyB, 2)} | ${isolation.failing.requestsToB} |
-
-The control row shares the local stack's CPU (one Node process, one DynamoDB Local, one fauxqs) between both
-tenants, which Lambda would not. In the hang run, B's first attempts hold fast-lane slots for at most the fast lane's
-${isolation.fastLaneSendTimeoutSeconds} s; from the first one cut off, B's webhooks are in the slow lane, where their attempts wait out the send timeout
-(until B's breaker opens) without holding the fast lane. Before the slow lane (same bench, 2026-11-26 14:46), this
-ratio was 53.6: B's hanging attempts held every deliver slot for the whole 15 s.
-
-## Filters (scenario 7: fan-out with and without payload filters)
-
-FanOutService.handleBatch over in-memory ports, batches of ten events for a tenant with ${filters.webhooksPerTenant} webhooks; "filtered": every
-webhook has a 2-path filter (\`projectId\`, \`metadata.country\`) that the events pass, so both variants queue the same deliveries:
-${spread(filters.fanOutEventsPerSecond.plain)} events/s without filters, ${spread(filters.fanOutEventsPerSecond.filtered)} with them: ratio **${fixed(filters.fanOutEventsPerSecond.ratio, 2)}**.
-The matching rule alone (subscribersOf, one event against the ${filters.webhooksPerTenant} webhooks): ${spread(filters.matchesPerSecond.plain)} evaluations/s without
-filters, ${spread(filters.matchesPerSecond.filtered)} with them: ratio ${fixed(filters.matchesPerSecond.ratio, 2)}.
-
-## Sizing (scenario 8: what one deliver lane sustains)
-
-The deliver handler with the SDK answered in-process, ${results.sizing.perLane[0].maxConcurrency} batches of ${results.sizing.perLane[0].batchSize} at once (each lane's deployed \`maxConcurrency\`),
-against a receiver answering after a fixed delay. "Model": concurrency × batch ÷ receiver latency, what Lambda would
-sustain if the handler cost nothing; "measured": this machine (two cores, handler and receiver in one process).
-
-| receiver answers in | measured deliveries/s per lane | model |
-| --- | --- | --- |
-${results.sizing.perLane.map((row: any) => `| ${row.receiverLatencyMs} ms | ${fixed(row.measuredPerSecond)} | ${fixed(row.modelPerSecond)} |`).join('\n')}
-
-## Per-webhook options (scenario 9, local stack, a healthy receiver)
-
-An ordered webhook (\`ordering: "fifo"\`) took its ${options.ordered.events} events (${options.ordered.received} received) at **${fixed(options.ordered.deliveriesPerSecond)} deliveries/s**: one at a time,
-each after the one before it. Locally that is one receive per delivery: fauxqs hands out one message of a group per
-receive (it locks the group at its first message in flight), where SQS returns up to ten of a group, in order, so on
-AWS an ordered webhook takes up to ten deliveries per round trip of its lane.
-A webhook throttled at ${options.throttled.rate}/s got its ${options.throttled.events} events (${options.throttled.received} received) at **${fixed(options.throttled.deliveriesPerSecond, 1)}/s** from the first to the last
-(${fixed((options.throttled.deliveriesPerSecond / options.throttled.rate) * 100)} % of the rate asked), never more than **${options.throttled.busiestSecond}** in any one second (the promise: the rate + 1).
-
-## Memory sizes (scenario 10, each bundle's import under Lambda's CPU share of each size)
-
-${memoryTable(results['memory-sizing'])}
-`;
-/** Cold-start milliseconds (median) and cost per cold start at each size; lambdas/platform-settings.ts chose from it. */
-function memoryTable(sizing: {
-  skipped?: string;
-  functions?: {
-    function: string;
-    sizes: { memoryMb: number; initMs: { median: number }; initCostMicroUsd: number }[];
-  }[];
-}): string {
-  if (!sizing.functions) return `Not measured: ${sizing.skipped}.`;
-  const sizes = sizing.functions[0]!.sizes.map((size) => size.memoryMb);
-  return [
-    `| function | ${sizes.map((mb) => `${mb} MB`).join(' | ')} |`,
-    `| --- | ${sizes.map(() => '---').join(' | ')} |`,
-    ...sizing.functions.map(
-      (row) =>
-        `| ${row.function} | ${row.sizes.map((size) => `${fixed(size.initMs.median)} ms, ${fixed(size.initCostMicroUsd, 2)} µ$`).join(' | ')} |`,
-    ),
-    '',
-    'Each cell: the median cold import, and what one cold start costs at that size (arm64 GB-second price). The sizes chosen, and why, are in `FUNCTION_MEMORY_MB` (lambdas/platform-settings.ts).',
-  ].join('\n');
-}
-
+const markdown = resultsMarkdown(machine, results);
 writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
 console.log(markdown);

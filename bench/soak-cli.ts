@@ -7,7 +7,8 @@ const { values } = parseArgs({
 });
 
 console.log(
-  `Soak: ${values.events} events x ${values.webhooks} webhooks per tenant, chaotic receivers, deliver crashes, 1 % poison`,
+  `Soak: ${values.events} events x ${values.webhooks} webhooks per tenant, ` +
+    'chaotic receivers, deliver crashes, 1 % poison',
 );
 const report = await runSoak({
   events: Number(values.events),
@@ -17,7 +18,9 @@ const report = await runSoak({
   timeoutMs: 3_600_000,
   log: (line) => console.log(line),
 });
-console.table(report);
+const { exhaustingOrdered, ...counts } = report;
+console.table(counts);
+console.log('ordered webhook that exhausts its schedule:', exhaustingOrdered);
 const balanced =
   report.pairsLost === 0 &&
   report.pairsDeliveredAndVerified + report.pairsFailedAndInDlq === report.pairsExpected &&
@@ -27,6 +30,10 @@ const balanced =
   report.duplicatesWithDifferentWebhookId === 0 &&
   report.pairsUnderTwoWebhookIds === 0 &&
   report.orderViolations === 0 &&
+  report.exhaustingOrdered.lost === 0 &&
+  report.exhaustingOrdered.exhaustedInDlqWithReason > 0 &&
+  report.exhaustingOrdered.delivered + report.exhaustingOrdered.exhaustedInDlqWithReason ===
+    report.exhaustingOrdered.expected &&
   report.throttledBusiestSecond <= report.throttleRate + 1;
 console.log(balanced ? 'BALANCED: every delivery is accounted for.' : 'NOT BALANCED: see the counts above.');
 process.exit(balanced ? 0 : 1);

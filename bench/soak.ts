@@ -46,10 +46,14 @@ export interface SoakReport {
   duplicateDeliveries: number;
   duplicatesWithDifferentWebhookId: number;
   duplicateExamples: string[];
-  /** Pairs delivered under more than one webhook-id (an event without id must keep the one derived from its message). */
+  /**
+   * Pairs delivered under more than one webhook-id (an event without id must keep the one derived from its message).
+   */
   pairsUnderTwoWebhookIds: number;
   deliverCrashes: number;
-  /** SendMessageBatch requests made to fail: to the deliveries DLQ and to the deliveries queue (the faults of issue 7). */
+  /**
+   * SendMessageBatch requests made to fail: to the deliveries DLQ and to the deliveries queue (the faults of issue 7).
+   */
   injectedSendFailures: number;
   /** Events whose fan-out was left half done until they reached the events DLQ, then replayed from it. */
   halfFannedOutReplayed: number;
@@ -57,6 +61,17 @@ export interface SoakReport {
   orderViolations: number;
   /** Deliveries the ordered webhook got in the queue's order, of all it got. */
   orderedDeliveries: number;
+  /**
+   * Tenant B's second ordered webhook, whose endpoint fails every request for its first EXHAUSTING_FAIL_SECONDS:
+   * each of its events must end delivered, or in the deliveries DLQ with its reason and a `failed` record.
+   */
+  exhaustingOrdered: {
+    expected: number;
+    delivered: number;
+    exhaustedInDlqWithReason: number;
+    lost: number;
+    lostExamples: string[];
+  };
   /** The most requests tenant B's throttled webhook got within any one second, and its rate. */
   throttledBusiestSecond: number;
   throttleRate: number;
@@ -100,7 +115,9 @@ const poisonBody = (n: number) =>
     `{"type":"document.uploaded","data":{"n":${n}}}`,
   ][n % 6]!;
 
-/** The chaotic receiver of the soak: 30 % 500, 5 % hangs past the timeout, 5 % resets, 5 % 429 + Retry-After, 5 % slow. */
+/**
+ * The chaotic receiver of the soak: 30 % 500, 5 % hangs past the timeout, 5 % resets, 5 % 429 + Retry-After, 5 % slow.
+ */
 function chaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
   const roll = Math.random();
   if (roll < 0.3) return { status: 500 };
@@ -122,6 +139,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ORDERED_HOOK = 1;
 const THROTTLED_HOOK = 2;
 const THROTTLE_RATE = 50;
+/**
+ * Tenant B also has an ordered webhook (beside its W) whose endpoint answers 500 to everything for this long after its
+ * first request: long enough for its first deliveries to exhaust the soak's schedule (5 attempts within about 8 s,
+ * breaker probes included) while the ones behind them wait, then it recovers.
+ */
+const EXHAUSTING_PATH = '/hook-exhausting';
+const EXHAUSTING_FAIL_SECONDS = 20;
 function orderedChaos(): ReturnType<NonNullable<Receiver['behaviour']['decide']>> {
   return Math.random() < 0.1 ? { status: 500 } : { status: 200 };
 }
@@ -211,16 +235,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const stuckEvents = new Set<string>();
   let stuckReleased = false;
   let injectedSendFailures = 0;
-  const orderedQueueOrder: { eventId: string; sentAt: number; acceptedAt: number }[] = [];
+  const orderedQueueOrder: { webhookId: string; eventId: string; sentAt: number; acceptedAt: number }[] = [];
   const originalSend = sqsClient.send.bind(sqsClient) as (command: unknown) => Promise<unknown>;
   const faultySend = async (command: unknown): Promise<unknown> => {
     if (!(command instanceof SendMessageBatchCommand)) return originalSend(command);
     const { QueueUrl, Entries = [] } = command.input;
-    const { deliveries, slowDeliveries, orderedDeliveries } = platform.queues;
+    const { deliveries, slowDeliveries, orderedDeliveries, slowOrderedDeliveries } = platform.queues;
     const faultable = [
       deliveries.queueUrl,
       slowDeliveries.queueUrl,
       orderedDeliveries.queueUrl,
+      slowOrderedDeliveries.queueUrl,
       deliveries.dlqUrl,
     ].includes(QueueUrl!);
     if (faultable && Math.random() < sendFailureRate) {
@@ -234,12 +259,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const acceptedAt = Date.now();
       const failedIds = new Set((result.Failed ?? []).map((failure) => failure.Id));
       for (const entry of Entries) {
+        const task = JSON.parse(entry.MessageBody!) as { eventId: string; webhookId: string };
         if (!failedIds.has(entry.Id))
-          orderedQueueOrder.push({
-            eventId: (JSON.parse(entry.MessageBody!) as { eventId: string }).eventId,
-            sentAt,
-            acceptedAt,
-          });
+          orderedQueueOrder.push({ webhookId: task.webhookId, eventId: task.eventId, sentAt, acceptedAt });
       }
       return result;
     }
@@ -276,13 +298,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // two tenants, each with its own receiver and W webhooks subscribed to every event type
     const webhookTenant = new Map<string, string>();
     const tenants: { tenantId: string; receiver: Receiver }[] = [];
+    let exhaustingFailsUntil = 0;
+    const exhausting = (): ReturnType<typeof chaos> => {
+      exhaustingFailsUntil ||= Date.now() + EXHAUSTING_FAIL_SECONDS * 1000;
+      return Date.now() < exhaustingFailsUntil ? { status: 500 } : { status: 200 };
+    };
     for (const tenantId of [`soak-a-${id}`, `soak-b-${id}`]) {
       const { key } = await apiKeys.create(tenantId, 'soak');
       const ordered = tenantId.startsWith('soak-b-') ? `/hook-${ORDERED_HOOK}` : undefined;
       const receiver = await startReceiver({
         behaviour: {
           decide: (delivery) => {
-            const decision = delivery.path === ordered ? orderedChaos() : chaos();
+            const decision =
+              delivery.path === ordered ? orderedChaos() : delivery.path === EXHAUSTING_PATH ? exhausting() : chaos();
             const label = typeof decision === 'string' ? decision : String(decision.status);
             receiverAnswers[label] = (receiverAnswers[label] ?? 0) + 1;
             return decision;
@@ -305,6 +333,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         receiver.secrets.push(webhook.secret);
         webhookTenant.set(`${receiver.url}/hook-${index}`, tenantId);
         if (index === 0) letThrough.add(webhook.id);
+      }
+      if (ordered) {
+        const response = await fetch(`${platform.apiUrl}/v2/webhooks`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            url: receiver.url + EXHAUSTING_PATH,
+            events: [...PRODUCER_EVENT_TYPES],
+            ordering: 'fifo',
+          }),
+        });
+        receiver.secrets.push(((await response.json()) as { secret: string }).secret);
+        webhookTenant.set(receiver.url + EXHAUSTING_PATH, tenantId);
       }
       tenants.push({ tenantId, receiver });
     }
@@ -351,12 +392,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const quiet = async () => {
       let quietSince = 0;
       for (;;) {
-        const { events, deliveries, slowDeliveries, orderedDeliveries } = platform.queues;
+        const { events, deliveries, slowDeliveries, orderedDeliveries, slowOrderedDeliveries } = platform.queues;
         const pending =
           (await depth(events.queueUrl)) +
           (await depth(deliveries.queueUrl)) +
           (await depth(slowDeliveries.queueUrl)) +
-          (await depth(orderedDeliveries.queueUrl));
+          (await depth(orderedDeliveries.queueUrl)) +
+          (await depth(slowOrderedDeliveries.queueUrl));
         if (pending === 0) {
           quietSince ||= Date.now();
           if (Date.now() - quietSince > 2000) return;
@@ -417,10 +459,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         delivered.set(pair, (delivered.get(pair) ?? 0) + 1);
     }
     const pairsUnderTwoWebhookIds = [...webhookIdsOfPair.values()].filter((ids) => ids.size > 1).length;
+    // a dead letter counts only with its reason: one without is as good as lost
     const dlqEventOfPair = new Map<string, string>();
     for (const message of await drain(platform.queues.deliveries.dlqUrl)) {
       const task = JSON.parse(message.Body!) as { eventId: string; webhookId: string; payload: string };
-      dlqEventOfPair.set(`${indexOf(task.payload)}|${task.webhookId}`, task.eventId);
+      if (message.MessageAttributes?.failureReason?.StringValue)
+        dlqEventOfPair.set(`${indexOf(task.payload)}|${task.webhookId}`, task.eventId);
     }
     const poisonBodies = new Set(Array.from({ length: poisonPublished }, (_, n) => poisonBody(n)));
     const poisonInDlq = new Set(
@@ -475,49 +519,86 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     const duplicateDeliveries = [...delivered.values()].reduce((sum, count) => sum + count - 1, 0);
 
-    // the ordered webhook: no request for an event before every event queued ahead of it was settled (delivered,
-    // or exhausted: its last attempt made); an event is known by its first send to the queue
-    const tenantB = tenants.find((tenant) => tenant.tenantId.startsWith('soak-b-'))!.receiver;
-    const orderedRequests = tenantB.deliveries
-      .filter((delivery) => delivery.path === `/hook-${ORDERED_HOOK}`)
-      .sort((a, b) => a.receivedAt - b.receivedAt);
-    const firstSend = new Map<string, { sentAt: number; acceptedAt: number }>();
-    for (const { eventId, sentAt, acceptedAt } of orderedQueueOrder)
-      if (!firstSend.has(eventId)) firstSend.set(eventId, { sentAt, acceptedAt });
-    const settledAt = new Map<string, number>();
-    for (const request of orderedRequests) {
-      const done = request.answeredStatus >= 200 && request.answeredStatus < 300;
-      if (done && !settledAt.has(request.eventId)) settledAt.set(request.eventId, request.receivedAt);
+    // tenant B's exhausting ordered webhook: each of its events delivered, or parked with its reason and failed
+    const tenantBState = tenants.find((tenant) => tenant.tenantId.startsWith('soak-b-'))!;
+    const exhaustingId = webhookIdOf.get(tenantBState.receiver.url + EXHAUSTING_PATH)!;
+    const exhaustingOrdered = {
+      expected: 0,
+      delivered: 0,
+      exhaustedInDlqWithReason: 0,
+      lost: 0,
+      lostExamples: [] as string[],
+    };
+    for (const [index, tenantId] of eventTenant) {
+      if (tenantId !== tenantBState.tenantId) continue;
+      exhaustingOrdered.expected += 1;
+      const pair = `${index}|${exhaustingId}`;
+      const eventId = dlqEventOfPair.get(pair);
+      const status = eventId ? statusOf.get(`${exhaustingId}|${eventId}`) : undefined;
+      if (delivered.has(pair)) exhaustingOrdered.delivered += 1;
+      else if (status === 'failed') exhaustingOrdered.exhaustedInDlqWithReason += 1;
+      else {
+        exhaustingOrdered.lost += 1;
+        if (exhaustingOrdered.lostExamples.length < 5)
+          exhaustingOrdered.lostExamples.push(
+            `event #${index}: record status ${status ?? 'none'}, in DLQ: ${eventId !== undefined}`,
+          );
+      }
     }
+
+    // each ordered webhook: no request for an event before every event queued ahead of it for that webhook was
+    // settled (delivered, or exhausted: its last attempt made); an event is known by its first send to the queue
+    const tenantB = tenantBState.receiver;
     const orderedWebhookId = webhookIdOf.get(`${tenantB.url}/hook-${ORDERED_HOOK}`)!;
-    for (const [pair, eventId] of dlqEventOfPair) {
-      if (!pair.endsWith(`|${orderedWebhookId}`)) continue;
-      const attempts = orderedRequests.filter((request) => request.eventId === eventId);
-      settledAt.set(eventId, attempts.at(-1)?.receivedAt ?? 0);
-    }
-    let orderViolations = 0;
-    for (const request of orderedRequests) {
-      const own = firstSend.get(request.eventId);
-      if (!own) continue;
-      const aheadUnsettled = [...firstSend].some(
-        ([eventId, send]) =>
-          eventId !== request.eventId &&
-          send.acceptedAt < own.sentAt &&
-          (settledAt.get(eventId) ?? Infinity) > request.receivedAt,
-      );
-      if (aheadUnsettled) orderViolations += 1;
-    }
+    const orderViolationsOf = (path: string, webhookId: string) => {
+      const requests = tenantB.deliveries
+        .filter((delivery) => delivery.path === path)
+        .sort((a, b) => a.receivedAt - b.receivedAt);
+      const firstSend = new Map<string, { sentAt: number; acceptedAt: number }>();
+      for (const { webhookId: queuedFor, eventId, sentAt, acceptedAt } of orderedQueueOrder)
+        if (queuedFor === webhookId && !firstSend.has(eventId)) firstSend.set(eventId, { sentAt, acceptedAt });
+      const settledAt = new Map<string, number>();
+      for (const request of requests) {
+        const done = request.answeredStatus >= 200 && request.answeredStatus < 300;
+        if (done && !settledAt.has(request.eventId)) settledAt.set(request.eventId, request.receivedAt);
+      }
+      for (const [pair, eventId] of dlqEventOfPair) {
+        if (!pair.endsWith(`|${webhookId}`)) continue;
+        const attempts = requests.filter((request) => request.eventId === eventId);
+        settledAt.set(eventId, attempts.at(-1)?.receivedAt ?? 0);
+      }
+      let violations = 0;
+      for (const request of requests) {
+        const own = firstSend.get(request.eventId);
+        if (!own) continue;
+        const aheadUnsettled = [...firstSend].some(
+          ([eventId, send]) =>
+            eventId !== request.eventId &&
+            send.acceptedAt < own.sentAt &&
+            (settledAt.get(eventId) ?? Infinity) > request.receivedAt,
+        );
+        if (aheadUnsettled) violations += 1;
+      }
+      return { violations, requests: requests.length };
+    };
+    const ordered = orderViolationsOf(`/hook-${ORDERED_HOOK}`, orderedWebhookId);
+    const exhaustingOrder = orderViolationsOf(EXHAUSTING_PATH, exhaustingId);
     const throttledTimes = tenantB.deliveries
       .filter((delivery) => delivery.path === `/hook-${THROTTLED_HOOK}`)
       .map((delivery) => delivery.receivedAt);
-    // a few duplicated pairs with every request they saw (answer, webhook-timestamp, ms after the first), to explain them
+    // a few duplicated pairs with every request they saw (answer, webhook-timestamp, ms after the first), to explain
+    // them
     const duplicateExamples = [...delivered.entries()]
       .filter(([, count]) => count > 1)
       .slice(0, 5)
       .map(([pair]) => {
         const requests = all.filter((delivery) => pairOf(delivery) === pair);
         const first = requests[0]!.receivedAt;
-        return `${pair}: ${requests.map((request) => `${request.answeredStatus}@${request.headers['webhook-timestamp']}+${request.receivedAt - first}ms`).join(', ')}`;
+        const seen = requests.map(
+          (request) =>
+            `${request.answeredStatus}@${request.headers['webhook-timestamp']}+${request.receivedAt - first}ms`,
+        );
+        return `${pair}: ${seen.join(', ')}`;
       });
 
     return {
@@ -538,8 +619,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       deliverCrashes,
       injectedSendFailures,
       halfFannedOutReplayed,
-      orderViolations,
-      orderedDeliveries: orderedRequests.length,
+      orderViolations: ordered.violations + exhaustingOrder.violations,
+      orderedDeliveries: ordered.requests,
+      exhaustingOrdered,
       throttledBusiestSecond: busiestSecond(throttledTimes),
       throttleRate: THROTTLE_RATE,
       receiverAnswers,

@@ -455,7 +455,7 @@ export interface WebhookSummary {
   updatedAt: string;
 }
 
-/** A webhook with its secret and custom headers */
+/** A webhook with its custom headers (and, right after create or rotation, its secret) */
 export interface Webhook {
   id: string;
   /** the HTTPS endpoint; null when destination is set */
@@ -487,9 +487,9 @@ export interface Webhook {
   createdAt: string;
   /** @format date-time */
   updatedAt: string;
-  /** whsec_ + base64; signs every delivery */
-  secret: string;
-  /** custom request headers sent with every delivery (at most 20; {} when none); shown, like the secret, only here */
+  /** whsec_ + base64; signs every delivery. Only in the answers of create and of an hmac rotation: stored encrypted, it is never shown again */
+  secret?: string;
+  /** custom request headers sent with every delivery (at most 20; {} when none); never in lists */
   headers: Partial<Record<string, string>>;
 }
 
@@ -694,7 +694,7 @@ export interface UpdateWebhookPayload {
              * @maxLength 1024
              * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
              */
-            clientSecret: string;
+            clientSecret?: string;
             /**
              * @minLength 1
              * @maxLength 1024
@@ -721,7 +721,7 @@ export interface UpdateWebhookPayload {
              * @maxLength 1024
              * @pattern ^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$
              */
-            password: string;
+            password?: string;
           }
       )
     | null;
@@ -1142,7 +1142,7 @@ export class AdminApi<
 > extends HttpClient<SecurityDataType> {
   admin = {
     /**
-     * @description Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent. Bodies over 65536 bytes are refused.
+     * @description Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent, and this answer is the only one that shows it (it is stored encrypted). Bodies over 65536 bytes are refused.
      *
      * @name CreateWebhook
      * @summary Create a webhook
@@ -1237,6 +1237,7 @@ export class AdminApi<
          * @minLength 1
          */
         cursor?: string;
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         event?: string;
         active?: "true" | "false";
       },
@@ -1282,7 +1283,7 @@ export class AdminApi<
      * No description
      *
      * @name GetWebhook
-     * @summary Retrieve a webhook (with its secret)
+     * @summary Retrieve a webhook (its secret is shown only by create and rotation)
      * @request GET:/admin/tenants/{tenantId}/v2/webhooks/{webhookId}
      * @secure
      */
@@ -1322,7 +1323,7 @@ export class AdminApi<
       }),
 
     /**
-     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge).
+     * @description Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge). auth and tls each replace the whole; auth without its clientSecret or password keeps the stored one when the type (and, for OAuth2, the tokenUrl) is the same (400 naming the field otherwise); null removes either.
      *
      * @name UpdateWebhook
      * @summary Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing
@@ -1593,6 +1594,7 @@ export class AdminApi<
       webhookId: string,
       query?: {
         status?: "pending" | "delivered" | "failed" | "skipped";
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         eventType?: string;
         /**
          * @format date-time
@@ -1968,6 +1970,7 @@ export class AdminApi<
     listEvents: (
       tenantId: string,
       query?: {
+        /** @pattern ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$ */
         type?: string;
         /**
          * @format date-time

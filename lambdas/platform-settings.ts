@@ -76,6 +76,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   recover: 60,
   // one run of a tenant's erasure: a bounded number of pages of 25 deletes each, then the job is sent on
   eraseTenant: 60,
+  // at most 5,000 notices a run, a conditional write each (a few ms), in pages of 100 with one SQS batch per 10
+  announceCertificates: 300,
 } as const;
 
 /**
@@ -93,6 +95,8 @@ export const FUNCTION_MEMORY_MB = {
   deliver: 512,
   recover: 512,
   eraseTenant: 512,
+  // once a day, waiting on DynamoDB and SQS: the recover function's size
+  announceCertificates: 512,
   console: 128,
 } as const;
 
@@ -177,7 +181,20 @@ export const ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
   // every wait of the ordered lane is a receive, and each receive of a waiting head also hands out the messages
   // behind it: the redrive policy must never cut a retry schedule short (orderedReceivesNeeded, checked at synth)
   maxReceiveCount: 1000,
-  maxConcurrency: 10,
+  // as the fast lane's: a receive may hand out one webhook's messages alone, so each ordered webhook whose endpoint
+  // turns slow holds a batch for the fast-lane timeout (3 s) once; this many at once leave room for the others
+  // (issue 24's audit: twelve at once)
+  maxConcurrency: 20,
+};
+
+/**
+ * The slow ordered lane: the ordered lane forwards here, in order, the deliveries of an ordered webhook whose endpoint
+ * answers slowly or hangs, so that its waits never hold the ordered lane's concurrency (or a batch another webhook's
+ * group shares). It shares the ordered lane's DLQ, and its own function waits the whole send timeout.
+ */
+export const SLOW_ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
+  ...ORDERED_DELIVERIES_QUEUE,
+  name: 'webhooks-deliveries-ordered-slow.fifo',
 };
 
 /**

@@ -52,6 +52,8 @@ export const KEY_PATTERNS = {
   erasureMarkers: keys.erasureMarkers,
   /** the EventsByTime index's partition: one per tenant */
   eventsByTime: `${TABLE.eventsByTime.partitionPrefix}*`,
+  /** the same index's partition of pending certificate notices: one, for every tenant */
+  certificateNotices: keys.certificateNotices,
 } as const;
 
 /**
@@ -81,23 +83,27 @@ export const TABLE_ACCESS = {
   authorizer: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
   /** Webhook routes (lambdas/adapters/webhook-repository.ts): create and delete are transactions with the count item. */
   createWebhook: [
-    { actions: ['PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    // GetItem, PutItem: the tenant's signing-secret data key (SECRETSKEY), read, or put on the tenant's first seal
+    { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
     TENANT_SETTINGS,
   ],
   listWebhooks: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenant] }],
   getWebhook: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   /**
-   * The webhook, read first as a URL change starts a verification (DeleteItem: a changed throttleRate drops its throttle reservations, THROTTLE#<id>), then its public
-   * keys when `signing` changed them.
+   * The webhook, read first (a URL change starts a verification; secrets stored in clear are sealed by this write;
+   * DeleteItem: a changed throttleRate drops its throttle reservations, THROTTLE#<id>), then its public keys when
+   * `signing` changed them.
    */
   updateWebhook: [
-    { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    // PutItem: the tenant's signing-secret data key, when this update seals a secret stored in clear
+    { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
     TENANT_SETTINGS,
   ],
   rotateWebhookSecret: [
-    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    // the webhook and the tenant's signing-secret data key (put on the tenant's first seal)
+    { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['PutItem'], leadingKeys: [KEY_PATTERNS.publicKeys] },
   ],
   deleteWebhook: [
@@ -153,6 +159,11 @@ export const TABLE_ACCESS = {
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
   deliver: DELIVER,
+  /** The daily certificate-expiry job: the notices due (a Query of the index), each claimed on its webhook. */
+  announceCertificates: [
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.certificateNotices], index: TABLE.eventsByTime.indexName },
+    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+  ],
   /** The operator plane (docs/design.md §16): tenant items, and a tenant's keys by its references to them. */
   putTenant: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.tenants] }],
   listTenants: [{ actions: ['Query'], leadingKeys: [KEY_PATTERNS.tenants] }],

@@ -11,6 +11,7 @@ import {
   EVENTS_QUEUE,
   PLATFORM_EVENTS_QUEUE,
   ORDERED_DELIVERIES_QUEUE,
+  SLOW_ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   SLOW_DELIVERIES_QUEUE,
   FUNCTION_MEMORY_MB,
@@ -55,9 +56,15 @@ export class Delivery extends Construct {
   public readonly slowDeliveriesQueue: Queue;
   /** The ordered lane (FIFO, a message group per webhook): deliveries to webhooks with `ordering: "fifo"`. */
   public readonly orderedDeliveriesQueue: Queue;
-  /** Only what the ordered function kept failing on (exhausted deliveries go to the deliveries DLQ). */
+  /**
+   * The slow ordered lane (docs/design.md §9, Isolation): the ordered lane forwards here, in order, the deliveries of
+   * ordered webhooks whose endpoints answer slowly or hang.
+   */
+  public readonly slowOrderedDeliveriesQueue: Queue;
+  /** Only what the ordered functions kept failing on (exhausted deliveries go to the deliveries DLQ). */
   public readonly orderedDeliveriesDlq: Queue;
   public readonly deliverOrderedFunction: WebhooksFunction;
+  public readonly deliverOrderedSlowLaneFunction: WebhooksFunction;
   public readonly fanOutFunction: WebhooksFunction;
   public readonly deliverFunction: WebhooksFunction;
   public readonly deliverSlowLaneFunction: WebhooksFunction;
@@ -85,6 +92,13 @@ export class Delivery extends Construct {
     const ordered = queueWithDlq(this, 'OrderedDeliveries', ORDERED_DELIVERIES_QUEUE, dataKey);
     this.orderedDeliveriesQueue = ordered.queue;
     this.orderedDeliveriesDlq = ordered.dlq;
+    this.slowOrderedDeliveriesQueue = queueSharingDlq(
+      this,
+      'SlowOrderedDeliveries',
+      SLOW_ORDERED_DELIVERIES_QUEUE,
+      ordered.dlq,
+      dataKey,
+    );
 
     const environment = {
       ...sharedEnvironment(config),
@@ -128,6 +142,7 @@ export class Delivery extends Construct {
         'verificationRetrySeconds',
       ]),
       SLOW_DELIVERIES_QUEUE_URL: this.slowDeliveriesQueue.queueUrl,
+      SLOW_ORDERED_DELIVERIES_QUEUE_URL: this.slowOrderedDeliveriesQueue.queueUrl,
       DELIVERIES_DLQ_URL: this.deliveriesDlq.queueUrl,
       // operational events (docs/design.md §6e) go through fan-out from the platform's own queue
       PLATFORM_EVENTS_QUEUE_URL: this.platformEventsQueue.queueUrl,
@@ -153,11 +168,20 @@ export class Delivery extends Construct {
       TABLE_ACCESS.deliver,
       resendsTo,
     );
-    // the ordered lane's waits stay in flight (the event source grants it the visibility change of its own messages)
+    // the ordered lanes' waits stay in flight (the event source grants each the visibility change of its own
+    // messages); the ordered lane forwards a slow webhook's deliveries to the slow ordered lane, which sends nowhere
     this.deliverOrderedFunction = this.deliverLane(
       'DeliverOrdered',
       'events/deliver-ordered',
       'Signs and sends the deliveries of ordered webhooks, each webhook in order',
+      lane,
+      TABLE_ACCESS.deliverOrdered,
+      [this.slowOrderedDeliveriesQueue],
+    );
+    this.deliverOrderedSlowLaneFunction = this.deliverLane(
+      'DeliverOrderedSlowLane',
+      'events/deliver-ordered-slow-lane',
+      'Signs and sends, in order, the deliveries of ordered webhooks whose endpoints answer slowly or hang',
       lane,
       TABLE_ACCESS.deliverOrdered,
       [],
@@ -167,6 +191,12 @@ export class Delivery extends Construct {
       this.deliverOrderedFunction,
       this.orderedDeliveriesQueue,
       ORDERED_DELIVERIES_QUEUE,
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+    );
+    consume(
+      this.deliverOrderedSlowLaneFunction,
+      this.slowOrderedDeliveriesQueue,
+      SLOW_ORDERED_DELIVERIES_QUEUE,
       FUNCTION_TIMEOUT_SECONDS.deliver,
     );
     consume(
@@ -186,7 +216,7 @@ export class Delivery extends Construct {
     );
     this.output(
       'OrderedDeliveriesDlqUrl',
-      'Ordered deliveries the function kept failing on (no reason attached); replay with npm run redrive -- --queue ordered',
+      'Ordered deliveries the ordered functions kept failing on (no reason attached); replay with npm run redrive -- --queue ordered',
       this.orderedDeliveriesDlq.queueUrl,
     );
     this.output(
@@ -219,7 +249,7 @@ export class Delivery extends Construct {
     });
     this.egress?.acknowledgeVpcAccess(fn);
     fn.bindTable(table, access);
-    fn.bindSecretsKey(this.secretsKey, SECRETS_ACCESS.sealAndOpen);
+    fn.bindSecretsKey(this.secretsKey, SECRETS_ACCESS.deliver);
     for (const queue of [...resendsTo, this.deliveriesDlq, this.platformEventsQueue])
       queue.grant(fn, 'sqs:SendMessage');
     return fn;

@@ -34,8 +34,10 @@ export const FUNCTION_ENTRIES = [
   'events/deliver',
   'events/deliver-slow-lane',
   'events/deliver-ordered',
+  'events/deliver-ordered-slow-lane',
   'events/recover',
   'events/erase-tenant',
+  'events/announce-certificates',
   'console/serve-console',
 ] as const;
 

@@ -96,7 +96,7 @@ export class Monitoring extends Construct {
     const dlqs: [string, IQueue][] = [
       ['EventsDlq', delivery.eventsDlq],
       ['DeliveriesDlq', delivery.deliveriesDlq],
-      // ordered deliveries the ordered function kept failing on: each blocks nothing, but has no reason
+      // ordered deliveries the ordered functions kept failing on: each blocks nothing, but has no reason
       ['OrderedDeliveriesDlq', delivery.orderedDeliveriesDlq],
       // a recovery job whose pages kept failing: the subscriber's recover request did not finish
       ['RecoveriesDlq', recovery.dlq],
@@ -111,7 +111,12 @@ export class Monitoring extends Construct {
           dlq.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: Stats.MAXIMUM }),
         ),
       ),
-      ...[delivery.deliverFunction, delivery.deliverSlowLaneFunction, delivery.deliverOrderedFunction].map((fn) =>
+      ...[
+        delivery.deliverFunction,
+        delivery.deliverSlowLaneFunction,
+        delivery.deliverOrderedFunction,
+        delivery.deliverOrderedSlowLaneFunction,
+      ].map((fn) =>
         this.alarmAtLeastOne(
           `${fn.node.id}Errors`,
           `The ${fn.node.id} function failed (not a subscriber failure): check its logs`,

@@ -13,6 +13,7 @@ import { Destinations } from './destinations';
 import { EventCatalogLayer } from './event-catalog-layer';
 import { Monitoring } from './monitoring';
 import { Recovery } from './recovery';
+import { CertificateNotices } from './certificate-notices';
 import { Erasure } from './erasure';
 import { parseConfig, type AuthSettings, type PlatformSettings, type WebhooksConfig } from './stack-config';
 import { StaticEgress } from './static-egress';
@@ -61,6 +62,8 @@ export class WebhookPlatform extends Construct {
   public readonly console: Console;
   public readonly delivery: Delivery;
   public readonly recovery: Recovery;
+  /** The daily job that announces client certificates about to expire. */
+  public readonly certificateNotices: CertificateNotices;
   /** Tenant erasures' queue and worker (docs/design.md §16). */
   public readonly erasure: Erasure;
   public readonly monitoring: Monitoring;
@@ -90,6 +93,12 @@ export class WebhookPlatform extends Construct {
       deliveriesQueue: this.delivery.deliveriesQueue,
       dataKey,
     });
+    this.certificateNotices = new CertificateNotices(this, 'CertificateNotices', {
+      table,
+      config,
+      platformEventsQueue: this.delivery.platformEventsQueue,
+      dataKey,
+    });
     this.erasure = new Erasure(this, 'Erasure', { table, config, dataKey });
     this.api = new Api(this, 'Api', {
       table,
@@ -108,6 +117,7 @@ export class WebhookPlatform extends Construct {
         this.delivery.deliverFunction,
         this.delivery.deliverSlowLaneFunction,
         this.delivery.deliverOrderedFunction,
+        this.delivery.deliverOrderedSlowLaneFunction,
       ],
       apiFunctions: this.api.routeFunctions,
     });

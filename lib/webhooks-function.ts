@@ -13,7 +13,12 @@ import {
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS } from '../lambdas/platform-settings';
-import { SEAL_CONTEXT_KEYS, type SecretsAccess } from '../lambdas/secrets-access';
+import {
+  SEAL_CONTEXT_KEYS,
+  TENANT_KEY_CONTEXT_KEYS,
+  TENANT_KEY_PURPOSE,
+  type SecretsAccess,
+} from '../lambdas/secrets-access';
 import type { TableAccess } from '../lambdas/table-access';
 import { functionCodeDirectory, placeholderCodeDirectory, type FunctionEntry } from './function-code';
 
@@ -117,19 +122,32 @@ export class WebhooksFunction extends LambdaFunction {
   }
 
   /**
-   * Lets the function seal or open endpoint secrets with the stack's SecretsKey and sets SECRETS_KEY_ARN, in one
-   * call as `bindTable`: only the KMS actions given (lambdas/secrets-access.ts), and only for data keys whose
-   * encryption context is a webhook's (`tenantId`, `webhookId`, both present, nothing else).
+   * Lets the function seal or open secrets with the stack's SecretsKey and sets SECRETS_KEY_ARN, in one call as
+   * `bindTable`: only the KMS actions given (lambdas/secrets-access.ts), each statement only for data keys whose
+   * encryption context is a webhook's (`tenantId`, `webhookId`) or a tenant's signing-secret key (`tenantId`,
+   * `purpose` = signing-secrets): both names present, nothing else.
    */
   public bindSecretsKey(key: IKey, access: SecretsAccess): void {
     this.addEnvironment('SECRETS_KEY_ARN', key.keyArn);
+    const onlyContext = (names: readonly string[]) => ({
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...names] },
+      Null: Object.fromEntries(names.map((name) => [`kms:EncryptionContext:${name}`, 'false'])),
+    });
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: [...access],
+        actions: [...access.webhookKeys],
+        resources: [key.keyArn],
+        conditions: onlyContext(SEAL_CONTEXT_KEYS),
+      }),
+    );
+    const tenantContext = onlyContext(TENANT_KEY_CONTEXT_KEYS);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...access.tenantKeys],
         resources: [key.keyArn],
         conditions: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...SEAL_CONTEXT_KEYS] },
-          Null: Object.fromEntries(SEAL_CONTEXT_KEYS.map((name) => [`kms:EncryptionContext:${name}`, 'false'])),
+          ...tenantContext,
+          StringEquals: { 'kms:EncryptionContext:purpose': TENANT_KEY_PURPOSE },
         },
       }),
     );

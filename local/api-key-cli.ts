@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { hashApiKey, type ApiKeyRecord } from '../lambdas/core/access/api-keys';
-import { DomainError } from '../lambdas/core/shared/errors';
+import { DomainError } from '../lambdas/core/common/errors';
 import { apiKeyServiceFor, TABLE_TARGET_OPTIONS, TABLE_TARGET_USAGE } from './table-target';
 
 const USAGE = `Usage:

@@ -20,6 +20,7 @@ import {
   EVENTS_QUEUE,
   PLATFORM_EVENTS_QUEUE,
   ORDERED_DELIVERIES_QUEUE,
+  SLOW_ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   RECOVERIES_QUEUE,
   ERASURES_QUEUE,
@@ -29,6 +30,7 @@ import {
 import { provisionQueues, provisionTable, queueArn } from './provision';
 import { localSecretsKey } from './secrets-key';
 import { startPoller, type Poller, type SqsHandler } from './sqs-poller';
+import { startDailySchedule } from './daily-schedule';
 
 export interface PlatformOptions {
   apiPort: number;
@@ -47,7 +49,14 @@ export interface PlatformOptions {
    * Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits.
    */
   wrapConsumer?(
-    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'recover' | 'erase-tenant',
+    name:
+      | 'fan-out'
+      | 'deliver'
+      | 'deliver-slow-lane'
+      | 'deliver-ordered'
+      | 'deliver-ordered-slow-lane'
+      | 'recover'
+      | 'erase-tenant',
     handler: SqsHandler,
   ): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
@@ -65,6 +74,8 @@ export interface RunningPlatform {
   /** A client of the platform's table, for tools and tests (the handlers have their own). */
   documentClient: DynamoDBDocumentClient;
   apiKeys: ApiKeyService;
+  /** Runs the daily certificate-expiry job now (it also runs on start and every 24 h, as its rule does on AWS). */
+  announceCertificates(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -109,6 +120,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     DELIVERIES_DLQ_URL: queues.deliveries.dlqUrl,
     SLOW_DELIVERIES_QUEUE_URL: queues.slowDeliveries.queueUrl,
     ORDERED_DELIVERIES_QUEUE_URL: queues.orderedDeliveries.queueUrl,
+    SLOW_ORDERED_DELIVERIES_QUEUE_URL: queues.slowOrderedDeliveries.queueUrl,
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RECOVERIES_DLQ_URL: queues.recoveries.dlqUrl,
     ERASURES_QUEUE_URL: queues.erasures.queueUrl,
@@ -128,8 +140,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const { handler: deliver } = (await import('../lambdas/events/deliver')) as { handler: SqsHandler };
   const { handler: deliverSlowLane } = (await import('../lambdas/events/deliver-slow-lane')) as { handler: SqsHandler };
   const { handler: deliverOrdered } = (await import('../lambdas/events/deliver-ordered')) as { handler: SqsHandler };
+  const { handler: deliverOrderedSlowLane } = (await import('../lambdas/events/deliver-ordered-slow-lane')) as {
+    handler: SqsHandler;
+  };
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
   const { handler: eraseTenant } = (await import('../lambdas/events/erase-tenant')) as { handler: SqsHandler };
+  const { handler: announceCertificates } = await import('../lambdas/events/announce-certificates');
   const gateway = createApiGateway(await loadRoutes());
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
@@ -204,6 +220,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       options.deliverConcurrency,
     ),
     consume(
+      queues.slowOrderedDeliveries.queueUrl,
+      SLOW_ORDERED_DELIVERIES_QUEUE,
+      wrap('deliver-ordered-slow-lane', deliverOrderedSlowLane),
+      'DeliverOrderedSlowLane',
+      FUNCTION_TIMEOUT_SECONDS.deliver,
+      options.deliverConcurrency,
+    ),
+    consume(
       queues.recoveries.queueUrl,
       RECOVERIES_QUEUE,
       wrap('recover', recover),
@@ -218,6 +242,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       FUNCTION_TIMEOUT_SECONDS.eraseTenant,
     ),
   ];
+  const certificateSchedule = startDailySchedule('AnnounceCertificates', announceCertificates);
 
   return {
     apiUrl: `http://127.0.0.1:${port}`,
@@ -227,7 +252,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     queues,
     documentClient,
     apiKeys: new ApiKeyService(new DynamoApiKeyRepository(documentClient, options.tableName)),
+    announceCertificates: certificateSchedule.runNow,
     stop: async () => {
+      await certificateSchedule.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       sqsClient.destroy();
       dynamoClient.destroy();

@@ -13,6 +13,7 @@ import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
   ORDERED_DELIVERIES_QUEUE,
+  SLOW_ORDERED_DELIVERIES_QUEUE,
   PLATFORM_EVENTS_QUEUE,
   RECOVERIES_QUEUE,
   ERASURES_QUEUE,
@@ -141,6 +142,7 @@ export async function provisionQueues(
     deliveries: await provisionQueue(client, { ...DELIVERIES_QUEUE, ...visibility }, prefix),
     slowDeliveries: await provisionQueue(client, { ...SLOW_DELIVERIES_QUEUE, ...visibility }, prefix),
     orderedDeliveries: await provisionQueue(client, { ...ORDERED_DELIVERIES_QUEUE, ...visibility }, prefix),
+    slowOrderedDeliveries: await provisionQueue(client, { ...SLOW_ORDERED_DELIVERIES_QUEUE, ...visibility }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
     erasures: await provisionQueue(client, ERASURES_QUEUE, prefix),
   };

@@ -15,7 +15,8 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`Usage: npm run receiver -- [--secret whsec_...] [--port 4000] [--fail-rate 0.3] [--status 500] [--delay-ms 0]
+  console.log(`Usage: npm run receiver -- [--secret whsec_...] [--port 4000] [--fail-rate 0.3] [--status 500]
+                            [--delay-ms 0]
   --secret     the webhook's secret (repeatable; or WEBHOOK_SECRET); without one, signatures are shown unverified
   --fail-rate  share of deliveries answered with --status instead of 200, to watch retries (0..1)
   --status     the failing status (default 500; 410 disables the webhook, 429/503 come with Retry-After: 30)

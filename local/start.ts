@@ -54,7 +54,8 @@ or with the AWS CLI (any credentials work locally):
 
 Act for a tenant from a backend (the admin API, signed with SigV4; the AWS CLI has no signer for it, curl does):
   curl -s --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "${admin.accessKeyId}:${admin.secretAccessKey}" \\
-    -X PUT ${platform.apiUrl}/admin/tenants/acme -H "Content-Type: application/json" -d '{"settings":{"maxWebhooks":10}}'
+    -X PUT ${platform.apiUrl}/admin/tenants/acme -H "Content-Type: application/json" \\
+    -d '{"settings":{"maxWebhooks":10}}'
 
 Move dead-lettered deliveries back for another try:
   npm run redrive -- --queue deliveries

@@ -11,8 +11,9 @@ export const TABLE_TARGET_OPTIONS = {
   endpoint: { type: 'string' },
 } as const;
 
-export const TABLE_TARGET_USAGE = `Target: the local stack of 'npm start' by default. For a deployed stack pass --table <name> (the stack's
-TableName output) and --region <region>; credentials come from the usual AWS environment or profile.
+export const TABLE_TARGET_USAGE = `Target: the local stack of 'npm start' by default. For a deployed stack pass
+--table <name> (the stack's TableName output) and --region <region>; credentials come from the usual AWS
+environment or profile.
   --endpoint <url>   a DynamoDB endpoint of your own (e.g. another DynamoDB Local)`;
 
 export interface TableTarget {

@@ -4,6 +4,7 @@ import type { EventFilter } from '../../lambdas/core/events/event-filter';
 import { FanOutService, type Claim, type FanOutPorts } from '../../lambdas/core/events/fan-out-service';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { report, repeat, settings, summarize } from '../stats';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
 // Scenario 7, filters (issue 10): fan-out's use case over in-memory ports, a tenant with 100 webhooks, without
 // filters and with a 2-path filter on every webhook that the events pass (so both variants queue the same
@@ -50,7 +51,7 @@ function service(subscribed: Webhook[]) {
       quarantine: async () => new Set(),
     },
   };
-  return new FanOutService(ports);
+  return new FanOutService(ports, createEventCatalog());
 }
 
 /** Events fanned out per second through handleBatch, in batches of ten. */
@@ -70,7 +71,7 @@ async function fanOutRate(subscribed: Webhook[]) {
 
 /** Matching-rule evaluations (one event against the tenant's webhooks) per second. */
 function matchRate(subscribed: Webhook[]) {
-  const parsed = parseEnvelope(body(0), 'm0');
+  const parsed = parseEnvelope(body(0), 'm0', createEventCatalog());
   if (!parsed.ok) throw new Error(parsed.reason);
   const event: TenantEvent = parsed.event;
   const evaluations = 20_000;

@@ -1,4 +1,4 @@
-import type { DeliveryStatus, ErrorDetail, EventType } from './api-types';
+import type { AwsDestinationType, DeliveryStatus, ErrorDetail, EventType } from './api-types';
 import {
   Api,
   type CreateWebhookPayload,
@@ -84,6 +84,8 @@ export class ApiClient {
   sendTest = (webhookId: string, eventType?: EventType) =>
     this.call(this.api.v2.testWebhook(webhookId, eventType ? { eventType } : {}));
   listEventTypes = () => this.call(this.api.v2.listEventTypes());
+  destinationPolicy = (type: AwsDestinationType, arn: string) =>
+    this.call(this.api.v2.getDestinationPolicy({ type, arn }));
 
   listDeliveries = (webhookId: string, query: DeliveryQuery) =>
     this.call(this.api.v2.listDeliveries(webhookId, given({ limit: 25, ...query })));

@@ -16,6 +16,11 @@ export type Webhook = Wire.Webhook;
 export type WebhookSummary = Wire.WebhookSummary;
 export type WebhookHealth = Wire.Health;
 export type Filter = Wire.Filter;
+export type AwsDestination = NonNullable<Wire.Webhook['destination']>;
+export type AwsDestinationType = AwsDestination['type'];
+export type EndpointAuth = NonNullable<Wire.Webhook['auth']>;
+export type EndpointTls = NonNullable<Wire.Webhook['tls']>;
+export type DestinationPolicy = Wire.DestinationPolicy;
 
 /** Every list answer has this shape (WebhookPage, DeliveryPage, EventPage). */
 export interface Page<Item> {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../core/shared/zod-messages';
+import '../core/common/zod-messages';
 import { ENDPOINT_VERIFICATION_MODES } from '../core/webhooks/endpoint-verification';
 import { LONGEST_RETRY_WAIT_SECONDS } from '../core/delivery/retry-schedule';
 import { EVENTS_QUEUE, SETTING_DEFAULTS } from '../platform-settings';
@@ -104,6 +104,7 @@ const environmentSchema = z.object({
   DELIVERIES_DLQ_URL: queueUrl,
   SLOW_DELIVERIES_QUEUE_URL: queueUrl,
   ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
+  SLOW_ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_DLQ_URL: queueUrl,
   ERASURES_QUEUE_URL: queueUrl,

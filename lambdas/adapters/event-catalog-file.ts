@@ -3,11 +3,13 @@ import * as z from 'zod/mini';
 import {
   EVENT_TYPE_NAME_PATTERN,
   OPERATIONAL_EVENT_TYPES,
-  useEventCatalog,
+  createEventCatalog,
+  type EventCatalog,
   type CatalogEntry,
   type SchemaCheck,
   type SchemaCompiler,
 } from '../core/events/event-catalog';
+import { messageOf } from '../core/common/errors';
 
 /** Bounds on a team's catalog: each type is a row of GET /v2/event-types and a choice in the console. */
 export const MAX_EVENT_TYPES = 200;
@@ -75,20 +77,25 @@ export function checkEventCatalog(value: unknown, source: string, compile: Schem
   return entries;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
- * Where the team's catalog is: a JSON array of `{name, description, example, schema?}` (Lambda: the catalog layer).
- * With the validator (fan-out), the whole check; without (the API's routes, which never apply schemas), its shape.
+ * The deployment's catalog: the team's, from the file EVENT_CATALOG_FILE names (Lambda: the catalog layer), a JSON
+ * array of `{name, description, example, schema?}`, else the product's. With the validator (fan-out), the whole
+ * check and the catalog checks data; without (the API's routes, which never apply schemas), its shape.
  */
-export function loadEventCatalogFile(compile?: SchemaCompiler, environment: NodeJS.ProcessEnv = process.env): void {
+export function loadEventCatalogFile(
+  compile?: SchemaCompiler,
+  environment: NodeJS.ProcessEnv = process.env,
+): EventCatalog {
   const file = environment.EVENT_CATALOG_FILE;
-  if (!file) return;
+  if (!file) return createEventCatalog(undefined, compile);
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new Error(`Invalid event catalog (${file}): ${messageOf(error)}`);
   }
-  useEventCatalog(compile ? checkEventCatalog(value, file, compile) : parseEventCatalog(value, file));
+  return createEventCatalog(
+    compile ? checkEventCatalog(value, file, compile) : parseEventCatalog(value, file),
+    compile,
+  );
 }

@@ -5,7 +5,7 @@ import { rootCertificates } from 'node:tls';
 import { LRUCache } from 'lru-cache';
 import type { ClientTls } from './client-tls';
 import { isIP, type LookupFunction } from 'node:net';
-import { isAllowedAddress, type UrlPolicy } from '../core/shared/url-guard';
+import { isAllowedAddress, type UrlPolicy } from '../core/common/url-guard';
 import { SETTING_DEFAULTS } from '../platform-settings';
 
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;

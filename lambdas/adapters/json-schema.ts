@@ -31,7 +31,10 @@ function canonicalText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalText((value as Record<string, unknown>)[key])}`).join(',')}}`;
+    const fields = keys.map(
+      (key) => `${JSON.stringify(key)}:${canonicalText((value as Record<string, unknown>)[key])}`,
+    );
+    return `{${fields.join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -3,7 +3,7 @@ import { FetchError, JwksValidationError, JwtBaseError } from 'aws-jwt-verify/er
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { TENANT_ID_PATTERN } from '../core/access/api-keys';
 import type { TenantAuthenticator } from '../core/access/bearer-authentication';
-import { IdentityProviderUnavailableError } from '../core/shared/errors';
+import { IdentityProviderUnavailableError } from '../core/common/errors';
 
 export interface JwtSettings {
   issuer: string;

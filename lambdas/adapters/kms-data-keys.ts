@@ -3,14 +3,13 @@ import {
   DataKeyRefusedError,
   type DataKey,
   type DataKeyProvider,
-  type SealContext,
-} from '../core/shared/secret-sealer';
-
-const encryptionContext = ({ tenantId, webhookId }: SealContext) => ({ tenantId, webhookId });
+  type EncryptionContext,
+} from '../core/common/secret-sealer';
 
 /**
- * Data keys from the stack's `SecretsKey`, each bound to its webhook by the encryption context: KMS decrypts a
- * data key only for the tenant and webhook it was made for (and CloudTrail logs which one each request opened).
+ * Data keys from the stack's `SecretsKey`, each bound to its webhook (or, for signing secrets, its tenant) by the
+ * encryption context: KMS decrypts a data key only for the context it was made for (and CloudTrail logs which one
+ * each request opened).
  */
 export class KmsDataKeys implements DataKeyProvider {
   constructor(
@@ -18,25 +17,25 @@ export class KmsDataKeys implements DataKeyProvider {
     private readonly kms: Pick<KMSClient, 'send'> = new KMSClient({}),
   ) {}
 
-  async generate(context: SealContext): Promise<DataKey> {
+  async generate(context: EncryptionContext): Promise<DataKey> {
     const answer = await this.kms.send(
       new GenerateDataKeyCommand({
         KeyId: this.keyArn,
         KeySpec: 'AES_256',
-        EncryptionContext: encryptionContext(context),
+        EncryptionContext: { ...context },
       }),
     );
     if (!answer.Plaintext || !answer.CiphertextBlob) throw new Error('KMS GenerateDataKey returned no key');
     return { plaintext: answer.Plaintext, encrypted: answer.CiphertextBlob };
   }
 
-  async decrypt(encrypted: Uint8Array, context: SealContext): Promise<Uint8Array> {
+  async decrypt(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
     try {
       const answer = await this.kms.send(
         new DecryptCommand({
           KeyId: this.keyArn,
           CiphertextBlob: encrypted,
-          EncryptionContext: encryptionContext(context),
+          EncryptionContext: { ...context },
         }),
       );
       if (!answer.Plaintext) throw new Error('KMS Decrypt returned no key');

@@ -3,14 +3,22 @@ import {
   DataKeyRefusedError,
   type DataKey,
   type DataKeyProvider,
-  type SealContext,
-} from '../core/shared/secret-sealer';
+  type EncryptionContext,
+} from '../core/common/secret-sealer';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-const contextData = ({ tenantId, webhookId }: SealContext) => Buffer.from(JSON.stringify([tenantId, webhookId]));
+/**
+ * The context as additional data, names in order. A webhook's context stays `[tenantId, webhookId]`, the form its
+ * values were sealed with before tenant keys existed; any other context carries its names too.
+ */
+function contextData(context: EncryptionContext): Buffer {
+  const entries = Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const webhook = entries.length === 2 && entries[0]![0] === 'tenantId' && entries[1]![0] === 'webhookId';
+  return Buffer.from(JSON.stringify(webhook ? entries.map(([, value]) => value) : entries));
+}
 
 /**
  * KMS's stand-in on a laptop (`SECRETS_LOCAL_KEY`, 32 bytes in base64): data keys are wrapped with AES-256-GCM
@@ -26,7 +34,7 @@ export class LocalDataKeys implements DataKeyProvider {
       throw new Error('Invalid configuration: SECRETS_LOCAL_KEY must be 32 bytes in base64');
   }
 
-  async generate(context: SealContext): Promise<DataKey> {
+  async generate(context: EncryptionContext): Promise<DataKey> {
     const plaintext = randomBytes(KEY_BYTES);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv, { authTagLength: TAG_BYTES });
@@ -35,7 +43,7 @@ export class LocalDataKeys implements DataKeyProvider {
     return { plaintext, encrypted: Buffer.concat([iv, wrapped]) };
   }
 
-  async decrypt(encrypted: Uint8Array, context: SealContext): Promise<Uint8Array> {
+  async decrypt(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
     const blob = Buffer.from(encrypted);
     if (blob.length !== IV_BYTES + KEY_BYTES + TAG_BYTES) throw new DataKeyRefusedError();
     try {

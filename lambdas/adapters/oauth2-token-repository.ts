@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SharedToken, SharedTokenStore } from '../core/delivery/oauth2-tokens';
-import type { SealContext } from '../core/shared/secret-sealer';
+import type { SealContext } from '../core/common/secret-sealer';
 import { TABLE } from '../platform-settings';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';

@@ -30,6 +30,12 @@ export interface SendRefusal {
  */
 export const CLAIMED_PLATFORM_ORIGIN = { attribute: 'origin', value: 'platform' } as const;
 
+/**
+ * The message attribute that carries a forwarded ordered delivery's position in the ordered queue (its SQS sequence
+ * number there) to the slow ordered lane. Only the ordered lane sends to that queue.
+ */
+export const ORDERED_POSITION_ATTRIBUTE = 'orderedPosition';
+
 /** SQS's limits: ten entries per batch request, 1 MiB per message and per whole batch request. */
 export const SQS_LIMITS = { entriesPerBatch: 10, maxBytes: MAX_QUEUE_MESSAGE_BYTES } as const;
 

@@ -11,6 +11,8 @@ export const keys = {
   oauth2Token: (webhookId: string) => `OAUTH2TOKEN#${webhookId}`,
   /** The lock of a webhook's running recovery: one at a time. */
   recoveryLock: (webhookId: string) => `RECOVERY#${webhookId}`,
+  /** A tenant's data key for its webhooks' signing secrets, encrypted (tenant-key-repository.ts). */
+  tenantSecretsKey: 'SECRETSKEY',
   /** Per-tenant webhook count, so the limit holds under concurrent creates. */
   webhookCount: 'WEBHOOKCOUNT',
   /**
@@ -46,4 +48,10 @@ export const keys = {
   eventsOfTenant: (tenantId: string) => `EVENTS#${tenantId}`,
   /** Sort key of the `EventsByTime` index (attribute `gsi1sk`): newest first is a backwards Query. */
   eventTime: (receivedAt: string, eventId: string) => `${receivedAt}#${eventId}`,
+  /**
+   * The same index's partition of webhooks with a certificate notice pending (their `gsi1sk` is its key,
+   * core/webhooks/certificate-notices.ts): one partition for every tenant, written only when a webhook's `tls`
+   * changes or a notice goes out; not under `EVENTS#`, so no events lister can query it.
+   */
+  certificateNotices: 'CERTIFICATE_NOTICES',
 } as const;

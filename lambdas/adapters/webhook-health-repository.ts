@@ -106,16 +106,34 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
     await this.update(webhook, 'SET slowLaneUntil = :until', { ':until': until });
   }
 
-  async claimCertificateNotice(webhook: Webhook, certificateExpiresAt: string): Promise<boolean> {
-    return (
-      (await this.update(
-        webhook,
-        'SET certificateExpiryNotice = :expiresAt',
-        { ':expiresAt': certificateExpiresAt },
-        // still this certificate (not replaced meanwhile), and not announced by another container
-        'tls.certificateExpiresAt = :expiresAt AND (attribute_not_exists(certificateExpiryNotice) OR certificateExpiryNotice <> :expiresAt)',
-      )) !== false
-    );
+  /**
+   * The ordered lane forwarded the webhook's deliveries through `position` to the slow ordered lane: recorded before
+   * they are sent, and never moved back (a late write of an earlier position changes nothing).
+   */
+  async noteForwarded(webhook: Webhook, position: string): Promise<void> {
+    await this.raisePosition(webhook, 'slowOrderedForwardedThrough', position);
+  }
+
+  /** The slow ordered lane settled the webhook's deliveries through `position` (never moved back either). */
+  async noteSettled(webhook: Webhook, position: string): Promise<void> {
+    await this.raisePosition(webhook, 'slowOrderedSettledThrough', position);
+  }
+
+  private async raisePosition(webhook: Webhook, field: string, position: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.keyOf(webhook),
+          UpdateExpression: 'SET #field = :position',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#field) OR #field < :position)',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':position': position },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   private keyOf(webhook: Webhook) {

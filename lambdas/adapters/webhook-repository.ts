@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EndpointVerification } from '../core/webhooks/endpoint-verification';
-import { LimitExceededError, TenantErasedError } from '../core/shared/errors';
+import { LimitExceededError, TenantErasedError } from '../core/common/errors';
 import { publicKeysOf } from '../core/webhooks/signing-keys';
 import type { Webhook } from '../core/webhooks/webhook';
 import type {
@@ -22,7 +22,7 @@ import type {
 } from '../core/webhooks/webhook-store';
 import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
-import { toWebhook, type WebhookItem } from './webhook-item';
+import { certificateNoticeIndex, toWebhook, type WebhookItem } from './webhook-item';
 import { raiseWebhooksVersion, webhooksVersion, WEBHOOKS_VERSION_ATTRIBUTE } from './webhooks-version';
 
 function matches(webhook: Webhook, query: WebhookPageQuery): boolean {
@@ -65,7 +65,12 @@ export class DynamoWebhookRepository implements WebhookStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk, sk: keys.webhook(webhook.id), ...webhook },
+                Item: {
+                  pk,
+                  sk: keys.webhook(webhook.id),
+                  ...webhook,
+                  ...certificateNoticeIndex(webhook.tls, webhook.createdAt),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -155,6 +160,7 @@ export class DynamoWebhookRepository implements WebhookStore {
         | 'filter'
         | 'headers'
         | 'throttleRate'
+        | 'throttleRateSince'
         | 'ordering'
         | 'auth'
         | 'tls'
@@ -191,10 +197,20 @@ export class DynamoWebhookRepository implements WebhookStore {
     else if (changes.ordering === 'none') remove.push('ordering');
     if (changes.throttleRate) assign('throttleRate', changes.throttleRate);
     else if (changes.throttleRate === null) remove.push('throttleRate');
+    if (changes.throttleRateSince) assign('throttleRateSince', changes.throttleRateSince);
+    else if (changes.throttleRateSince === null) remove.push('throttleRateSince');
     if (changes.auth) assign('auth', changes.auth);
     else if (changes.auth === null) remove.push('auth');
     if (changes.tls) assign('tls', changes.tls);
     else if (changes.tls === null) remove.push('tls');
+    // a new certificate has its own notices to come; none without one
+    if (changes.tls !== undefined) {
+      const notices = certificateNoticeIndex(changes.tls ?? undefined, changes.updatedAt);
+      if (notices) {
+        set.push('gsi1pk = :noticesPartition, gsi1sk = :noticeKey');
+        Object.assign(values, { ':noticesPartition': notices.gsi1pk, ':noticeKey': notices.gsi1sk });
+      } else remove.push('gsi1pk', 'gsi1sk');
+    }
     if (changes.clearDisabledReason) remove.push('disabledReason');
     if (changes.signingKey) {
       // a webhook that has a key keeps it: asking for ed25519 twice changes nothing a receiver holds
@@ -204,6 +220,18 @@ export class DynamoWebhookRepository implements WebhookStore {
       remove.push('signingKey', 'previousSigningKey', 'previousSigningKeyExpiresAt');
     if (changes.verification) assign('verification', changes.verification);
     else if (changes.verification === null) remove.push('verification');
+    // secrets held in clear go; their sealed forms stay unless a rotation sealed newer ones meanwhile
+    const { sealedSecret, previousSealedSecret } = changes.sealedClearSecrets ?? {};
+    if (sealedSecret) {
+      set.push('sealedSecret = if_not_exists(sealedSecret, :sealedSecret)');
+      values[':sealedSecret'] = sealedSecret;
+      remove.push('secret');
+    }
+    if (previousSealedSecret) {
+      set.push('previousSealedSecret = if_not_exists(previousSealedSecret, :previousSealedSecret)');
+      values[':previousSealedSecret'] = previousSealedSecret;
+      remove.push('previousSecret');
+    }
     const expression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
     const updated = await this.updateExisting(
       tenantId,
@@ -292,38 +320,39 @@ export class DynamoWebhookRepository implements WebhookStore {
   }
 
   /**
-   * One conditional UpdateItem: SET reads the item as it was, so `previousSecret = secret` keeps the secret being
-   * replaced, whatever a concurrent rotation does.
+   * One conditional UpdateItem: SET reads the item as it was, so `previousSealedSecret = sealedSecret` keeps the
+   * secret being replaced, whatever a concurrent rotation does. A secret held in clear (stored before sealing) is
+   * replaced by its sealed form and removed.
    */
   async rotateSecret(
     tenantId: string,
     id: string,
-    { secret, previousSecretExpiresAt, updatedAt }: SecretRotation,
+    { sealedSecret, previousSecretExpiresAt, sealedClearSecret, updatedAt }: SecretRotation,
   ): Promise<Webhook | undefined> {
     if (!previousSecretExpiresAt) {
       return this.updateExisting(
         tenantId,
         id,
-        'SET secret = :secret, updatedAt = :updatedAt REMOVE previousSecret, previousSecretExpiresAt',
-        {
-          ':secret': secret,
-          ':updatedAt': updatedAt,
-        },
+        'SET sealedSecret = :secret, updatedAt = :updatedAt ' +
+          'REMOVE secret, previousSecret, previousSealedSecret, previousSecretExpiresAt',
+        { ':secret': sealedSecret, ':updatedAt': updatedAt },
       );
     }
     return this.updateExisting(
       tenantId,
       id,
-      'SET previousSecret = secret, previousSecretExpiresAt = :expiresAt, secret = :secret, updatedAt = :updatedAt',
+      `SET previousSealedSecret = ${sealedClearSecret ? 'if_not_exists(sealedSecret, :clear)' : 'sealedSecret'}, ` +
+        'previousSecretExpiresAt = :expiresAt, sealedSecret = :secret, updatedAt = :updatedAt ' +
+        'REMOVE secret, previousSecret',
       {
-        ':secret': secret,
+        ':secret': sealedSecret,
         ':expiresAt': previousSecretExpiresAt,
         ':updatedAt': updatedAt,
+        ...(sealedClearSecret ? { ':clear': sealedClearSecret } : {}),
       },
     );
   }
 
-  /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
   /** One conditional UpdateItem: a run started by someone else meanwhile wins, and this one is not started. */
   async restartVerification(
     tenantId: string,
@@ -342,6 +371,7 @@ export class DynamoWebhookRepository implements WebhookStore {
     );
   }
 
+  /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
   private async updateExisting(
     tenantId: string,
     id: string,

@@ -4,16 +4,16 @@ import { documentClient } from '../adapters/dynamo-client';
 import { DynamoEventLogRepository } from '../adapters/event-log-repository';
 import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
 import { tenantLimitsReader } from '../adapters/tenant-repository';
-import { sqsDeliveryQueue, sqsPlatformEventQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
+import { sqsDeliveryQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { RecoveryService } from '../core/recovery/recovery-service';
 import { RetryDeliveryService } from '../core/recovery/retry-delivery-service';
-import { TestEventService } from '../core/events/test-event-service';
 
-// The routes that send to the pipeline (docs/design.md §6b). Each function is given only its own queue's URL (routes.ts
-// `queues`), so each service is built on demand, by the one handler that uses it, once per container.
+// The retry and recovery routes (docs/design.md §6b; the test route's own is test-event-service-instance.ts). Each
+// function is given only its own queue's URL (routes.ts `queues`), so each service is built on demand, by the one
+// handler that uses it, once per container.
 const config = loadConfig();
 const tenantLimits = tenantLimitsReader(documentClient, config.TABLE_NAME, {
   maxWebhooks: config.MAX_WEBHOOKS_PER_TENANT,
@@ -33,12 +33,6 @@ export const retryDeliveryService = () =>
     queue: sqsDeliveryQueue(queues(), required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
     limits: manualAttempts(),
     retentionDays: config.EVENT_RETENTION_DAYS,
-  });
-
-export const testEventService = () =>
-  new TestEventService({
-    webhooks: webhooks(),
-    events: sqsPlatformEventQueue(queues(), required(config.PLATFORM_EVENTS_QUEUE_URL, 'PLATFORM_EVENTS_QUEUE_URL')),
   });
 
 export const recoveryService = () =>

@@ -6,7 +6,7 @@ import {
   ValidationError,
   type ErrorCode,
   type ErrorDetail,
-} from '../core/shared/errors';
+} from '../core/common/errors';
 
 /** The HTTP status of each error code (the API description lists them per status). */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {

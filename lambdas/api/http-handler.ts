@@ -2,15 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DomainError, InvalidJsonError, PayloadTooLargeError } from '../core/shared/errors';
-import { loadEventCatalogFile } from '../adapters/event-catalog-file';
+import { DomainError, InvalidJsonError, PayloadTooLargeError } from '../core/common/errors';
 import { logger } from '../adapters/observability';
 import { isServerError, toErrorResponse } from './error-response';
 import { isAdminResource } from './routes';
 import { assertTenantId } from '../core/access/tenants';
-
-// the team's event catalog, when it has one (configuration, read once at start-up)
-loadEventCatalogFile();
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

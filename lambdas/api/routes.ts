@@ -42,7 +42,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/webhooks',
     entry: 'create-webhook',
     table: TABLE_ACCESS.createWebhook,
-    secrets: SECRETS_ACCESS.seal,
+    secrets: SECRETS_ACCESS.writeWebhook,
     // endpoint verification's first challenge (docs/design.md §18)
     queues: ['deliveries'],
   },
@@ -70,7 +70,7 @@ export const ROUTES: readonly Route[] = [
     entry: 'update-webhook',
     // a URL change reads the webhook first, and queues a new verification's first challenge
     table: TABLE_ACCESS.updateWebhook,
-    secrets: SECRETS_ACCESS.seal,
+    secrets: SECRETS_ACCESS.writeWebhook,
     queues: ['deliveries'],
   },
   {
@@ -89,7 +89,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/webhooks/{webhookId}/rotate-secret',
     entry: 'rotate-webhook-secret',
     table: TABLE_ACCESS.rotateWebhookSecret,
-    secrets: SECRETS_ACCESS.seal,
+    secrets: SECRETS_ACCESS.writeWebhook,
   },
   // a receiver fetches the keys it verifies v1a signatures with (design.md §18): public, the keys item only
   {

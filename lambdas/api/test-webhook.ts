@@ -1,4 +1,4 @@
-import { testEventService } from './delivery-actions-instance';
+import { testEventService } from './test-event-service-instance';
 import { apiHandler } from './http-handler';
 
 const service = testEventService();

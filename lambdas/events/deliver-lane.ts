@@ -9,19 +9,19 @@ import { GuardedHttpClient } from '../adapters/guarded-http-client';
 import { HttpVerificationProbe } from '../adapters/verification-probe';
 import { DynamoVerificationRepository } from '../adapters/verification-repository';
 import { logger } from '../adapters/observability';
-import { secretSealerFor } from '../adapters/secret-sealer-instance';
+import { secretSealerFor, signingSecretSealerFor } from '../adapters/secret-sealer-instance';
 import { sqsClient } from '../adapters/sqs-client';
-import { SqsQueues } from '../adapters/sqs-queues';
+import { ORDERED_POSITION_ATTRIBUTE, SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
 import { DynamoWebhookThrottleRepository } from '../adapters/webhook-throttle-repository';
 import { DynamoOrderedDeliveryStates } from '../adapters/ordered-delivery-states';
 import { DynamoErasedTenants } from '../adapters/erased-tenants';
 import { deliverBatch } from '../core/delivery/deliver-batch';
-import { deliverOrderedBatch } from '../core/delivery/deliver-ordered-batch';
+import { deliverOrderedBatch, queuePosition } from '../core/delivery/deliver-ordered-batch';
 import { DeliveryService } from '../core/delivery/delivery-service';
 import { parseVerificationTask, type VerificationTask } from '../core/webhooks/endpoint-verification';
 import { EndpointVerifier } from '../core/delivery/endpoint-verifier';
-import { WebhookHealth, type DeliveryLane } from '../core/delivery/webhook-health';
+import { waitsLittle, WebhookHealth, type DeliveryLane } from '../core/delivery/webhook-health';
 import { WebhookThrottle } from '../core/webhooks/webhook-throttle';
 import { batchResponse } from './batch-outbox';
 import { executeDeliveryPlan, executeOrderedPlan, type DeliveryPlanTargets } from './delivery-plan-executor';
@@ -53,16 +53,21 @@ const health = new WebhookHealth(webhooks, {
   slowLaneHoldSeconds: config.SLOW_LANE_HOLD_SECONDS,
 });
 const sealer = secretSealerFor(config);
+const signing = { secrets: signingSecretSealerFor(config, documentClient, config.TABLE_NAME), privateKeys: sealer };
 const tokens = new DynamoOAuth2TokenRepository(documentClient, config.TABLE_NAME);
 const erasedTenants = new DynamoErasedTenants(documentClient, config.TABLE_NAME);
 const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
 /**
- * One lane's use case: the fast lane waits fastLaneSendTimeoutSeconds for an answer, the slow and ordered lanes
- * the whole send timeout.
+ * One lane's use case: the fast and ordered lanes wait fastLaneSendTimeoutSeconds for an answer, the slow lanes
+ * (normal and ordered) the whole send timeout.
  */
+function sendTimeoutSeconds(lane: DeliveryLane): number {
+  return waitsLittle(lane) ? fastLaneSeconds : config.SEND_TIMEOUT_SECONDS;
+}
+
 function deliveryService(lane: DeliveryLane): DeliveryService {
-  const timeoutSeconds = lane === 'fast' ? fastLaneSeconds : config.SEND_TIMEOUT_SECONDS;
+  const timeoutSeconds = sendTimeoutSeconds(lane);
   const destinations = new DestinationRegistry({
     policy: { allowHttp: config.ALLOW_HTTP_URLS, allowLoopback: config.ALLOW_LOOPBACK_URLS },
     limits: {
@@ -71,6 +76,7 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
     },
     sealer,
     tokens,
+    signing,
   });
   return new DeliveryService(destinations, health, throttle, {
     lane,
@@ -100,6 +106,7 @@ function endpointVerifier(): EndpointVerifier {
       origin: config.VERIFICATION_ORIGIN,
       retrySeconds: config.VERIFICATION_RETRY_SECONDS,
       maxHopSeconds: config.RETRY_HOP_MAX_SECONDS,
+      sealers: signing,
     },
   );
 }
@@ -143,35 +150,48 @@ export function deliverHandler(lane: DeliveryLane) {
 const MAX_HIDE_SECONDS = 12 * 3600 - 60;
 
 /**
- * The ordered lane's queue (SQS FIFO, one message group per webhook) → deliverOrderedBatch → its plan carried out.
+ * An ordered lane's queue (SQS FIFO, one message group per webhook) → deliverOrderedBatch → its plan carried out.
+ * The ordered lane (`ordered`) reads the queue fan-out sends to and forwards the deliveries of a webhook in the slow
+ * ordered lane there, in order; the slow ordered lane (`ordered-slow`) reads those and waits the whole send timeout.
  * No attempt starts once the rest of the function's time could not hold a whole one.
  */
-export function orderedDeliverHandler() {
-  const deliveries = deliveryService('ordered');
+export function orderedDeliverHandler(lane: 'ordered' | 'ordered-slow') {
+  const deliveries = deliveryService(lane);
   const states = new DynamoOrderedDeliveryStates(documentClient, config.TABLE_NAME);
-  const orderedQueueUrl = required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL');
+  const orderedQueue = required(config.ORDERED_DELIVERIES_QUEUE_URL, 'ORDERED_DELIVERIES_QUEUE_URL');
+  const slowOrderedQueueUrl = required(config.SLOW_ORDERED_DELIVERIES_QUEUE_URL, 'SLOW_ORDERED_DELIVERIES_QUEUE_URL');
+  const orderedQueueUrl = lane === 'ordered' ? orderedQueue : slowOrderedQueueUrl;
   return async (event: SQSEvent, context?: { getRemainingTimeInMillis?: () => number }) => {
     const remainingMs = context?.getRemainingTimeInMillis?.() ?? FUNCTION_TIMEOUT_SECONDS.deliver * 1000;
     const plan = await deliverOrderedBatch(
-      event.Records.map(({ messageId, receiptHandle, body, attributes }) => ({
-        messageId,
-        receiptHandle,
-        body,
-        groupId: attributes.MessageGroupId ?? messageId,
-      })),
+      event.Records.map(({ messageId, receiptHandle, body, attributes, messageAttributes }) => {
+        // the ordered queue's own sequence number, or the one a forwarded delivery carries from there
+        const sequenceNumber =
+          lane === 'ordered' ? attributes.SequenceNumber : messageAttributes[ORDERED_POSITION_ATTRIBUTE]?.stringValue;
+        return {
+          messageId,
+          receiptHandle,
+          body,
+          groupId: attributes.MessageGroupId ?? messageId,
+          ...(sequenceNumber ? { position: queuePosition(sequenceNumber) } : {}),
+        };
+      }),
       (tasks) => webhooks.current(tasks),
       (tasks) => states.of(tasks),
       deliveries,
       {
         maxHideSeconds: MAX_HIDE_SECONDS,
-        startAttemptsBeforeMs: Date.now() + remainingMs - (config.SEND_TIMEOUT_SECONDS + 5) * 1000,
+        startAttemptsBeforeMs: Date.now() + remainingMs - (sendTimeoutSeconds(lane) + 5) * 1000,
         onRecordError: (messageId, error) =>
           logger.error('an ordered delivery failed before it was settled; its group waits for it', {
             messageId,
             error: error as Error,
           }),
+        ...(lane === 'ordered' ? { laneOf: (webhook, now) => health.orderedLaneOf(webhook, now) } : {}),
       },
     );
-    return batchResponse(await executeOrderedPlan(plan, { ...targets, orderedQueueUrl }));
+    return batchResponse(
+      await executeOrderedPlan(plan, { ...targets, orderedQueueUrl, slowOrderedQueueUrl, positions: webhooks }),
+    );
   };
 }

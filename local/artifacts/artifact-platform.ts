@@ -15,6 +15,7 @@ import { LOCAL_REGION, startDynamoDb, startSqs, useOrStartEmulator, type Emulato
 import { localClientConfig } from '../local-settings';
 import { localSecretsKey } from '../secrets-key';
 import { startPoller, type Poller } from '../sqs-poller';
+import { startDailySchedule, type Schedule } from '../daily-schedule';
 import { startCallRecorder, type RecordedCall } from './call-recorder';
 import { freshCloudAssembly, resourcesOfType, type CloudAssembly, type TemplateResource } from './cloud-assembly';
 import { DeployedFunction } from './deployed-function';
@@ -58,6 +59,8 @@ export interface RunningArtifactPlatform {
   apiKeys: ApiKeyService;
   /** Checks the calls recorded so far against each function's policies in the template (or in a variant of it). */
   evaluateIam(template?: CloudAssembly['template']): Promise<FunctionReport[]>;
+  /** Runs every scheduled rule's function now (they also run on start and daily). */
+  runSchedules(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -324,6 +327,18 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
     );
   }
 
+  // each scheduled rule's targets, as EventBridge runs them (the rules are daily): once on start, then every day
+  const schedules: Schedule[] = resourcesOfType(template, 'AWS::Events::Rule')
+    .filter(([, rule]) => rule.Properties?.ScheduleExpression)
+    .flatMap(([ruleId, rule]) =>
+      (rule.Properties!.Targets as { Arn: TemplateValue }[]).map((target) => {
+        const scheduled = functions.get(invokedFunction(target.Arn, functions))!;
+        return startDailySchedule(ruleId, () =>
+          scheduled.invoke({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }),
+        );
+      }),
+    );
+
   const documentClient = DynamoDBDocumentClient.from(dynamoClient);
   const outputs = Object.fromEntries(
     Object.entries(template.Outputs ?? {}).map(([name, output]) => [name, String(resolve(output.Value, scope))]),
@@ -350,7 +365,11 @@ export async function startArtifactPlatform(options: ArtifactPlatformOptions): P
         },
         accountId: LOCAL_ACCOUNT,
       }),
+    runSchedules: async () => {
+      await Promise.all(schedules.map((schedule) => schedule.runNow()));
+    },
     stop: async () => {
+      await Promise.all(schedules.map((schedule) => schedule.stop()));
       await Promise.all(pollers.map((poller) => poller.stop()));
       gateway.closeAllConnections();
       await new Promise((done) => gateway.close(done));

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/api/routes';
 import { startReceiver, type Receiver } from '../../local/receiver';
@@ -140,15 +141,20 @@ describe('Console: a webhook from creation to deletion', () => {
     await page.getByText('X-Api-Key, X-Team').click();
     await page.getByText('X-Api-Key: gateway-123').waitFor();
     expect(page.url()).not.toContain('gateway-123');
-    receiver.secrets.push(stored.body.secret);
+    expect(stored.body).not.toHaveProperty('secret');
   });
 
-  it('reveals the secret the API holds', async () => {
+  it('reveals the new secret once, right after create; the receiver verifies every later delivery with it', async () => {
     // Act
     await page.getByRole('button', { name: 'Reveal' }).click();
+    const shown = (await page.locator('#secret-value').textContent())!;
+    await page.reload();
 
-    // Assess
-    expect(await page.locator('#secret-value').textContent()).toBe(receiver.secrets[0]);
+    // Assess: from now on the receiver refuses a delivery this secret does not verify
+    expect(shown).toMatch(/^whsec_/);
+    receiver.secrets.push(shown);
+    await page.getByText('shown only once, when the webhook is created or its secret rotated').waitFor();
+    expect(await page.getByRole('button', { name: 'Reveal' }).count()).toBe(0);
   });
 
   it('shows a failed attempt with what the receiver answered, in the log and in the delivery', async () => {
@@ -275,7 +281,22 @@ describe('Console: a webhook from creation to deletion', () => {
     const shown = (await page.locator('#secret-value').textContent())!;
     expect(shown).toMatch(/^whsec_/);
     expect(shown).not.toBe(before);
-    expect((await platform.request('GET', `/v2/webhooks/${webhookId}`, { key: tenant.key })).body.secret).toBe(shown);
+    // the API shows a secret only once: the next delivery, checked with the shown secret alone, says it signs
+    const { body: sent } = await platform.request('POST', `/v2/webhooks/${webhookId}/test`, {
+      key: tenant.key,
+      body: {},
+    });
+    const delivery = await waitFor(() => receiver.deliveries.find((each) => each.eventId === sent.eventId), {
+      what: 'the test delivery after the rotation',
+    });
+    const header = (name: string) => String(delivery.headers[name]);
+    expect(() =>
+      new StandardWebhook(shown).verify(delivery.body, {
+        'webhook-id': header('webhook-id'),
+        'webhook-timestamp': header('webhook-timestamp'),
+        'webhook-signature': header('webhook-signature'),
+      }),
+    ).not.toThrow();
   });
 
   it('pauses and resumes', async () => {

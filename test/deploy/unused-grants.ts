@@ -23,11 +23,9 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'URL in its environment.',
   // the artifact runtime has no KMS: a function given the SecretsKey seals with the local key instead
   '* kms:GenerateDataKey Storage/SecretsKey':
-    'Seals endpoint secrets (create and update of a webhook with auth or tls; the deliver lanes seal the OAuth2 tokens they cache). KMS is not emulated here: local/artifacts/artifact-platform.ts gives these functions the local key.',
+    "Seals endpoint secrets and ed25519 keys (create, update, rotation; the deliver lanes seal the OAuth2 tokens they cache) and makes a tenant's signing-secret data key on its first seal. KMS is not emulated here: local/artifacts/artifact-platform.ts gives these functions the local key.",
   '* kms:Decrypt Storage/SecretsKey':
-    "Opens a webhook's sealed endpoint secrets and cached OAuth2 tokens in the deliver lanes; as kms:GenerateDataKey, the local key stands in for KMS here.",
-  '* dynamodb:GetItem Storage/Table TENANT#*':
-    "The deliver lanes read a webhook's shared OAuth2 token item (OAUTH2TOKEN#); only webhooks with oauth2 auth need it.",
+    "Opens a webhook's sealed endpoint secrets, ed25519 keys and cached OAuth2 tokens, and its tenant's signing-secret data key (deliver lanes; the API to seal under it); as kms:GenerateDataKey, the local key stands in for KMS here.",
   // failure paths the suite does not force
   '* dynamodb:PutItem Storage/Table WEBHOOK#*':
     'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record ' +
@@ -41,14 +39,14 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'A retry of a webhook whose slow-lane hold has ended goes back to the fast lane (after an hour).',
   'Delivery/DeliverSlowLane sqs:SendMessage Delivery/DeliveriesDlq':
     'An exhausted delivery of a slow webhook is parked in the deliveries DLQ.',
-  'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table TENANT#*':
-    'The health of an ordered webhook whose attempt fails (failing, breaker, slow, disable).',
   'Delivery/DeliverOrdered dynamodb:UpdateItem Storage/Table WEBHOOK#*':
     'A later attempt of an ordered delivery updates its record.',
   'Delivery/DeliverOrdered sqs:SendMessage Delivery/DeliveriesDlq':
     'An exhausted ordered delivery is parked in the deliveries DLQ.',
   'Delivery/DeliverOrdered sqs:SendMessage Delivery/PlatformEventsQueue':
     'An exhausted ordered delivery announces delivery.exhausted; a disabled webhook, webhook.disabled.',
+  'Delivery/DeliverOrderedSlowLane sqs:SendMessage Delivery/DeliveriesDlq':
+    'An exhausted delivery of a slow ordered webhook is parked in the deliveries DLQ.',
   'Recovery/Recover sqs:SendMessage Recovery/RecoveriesQueue':
     'A recovery of more than one page sends its next page (100 deliveries a page).',
   'Recovery/Recover sqs:SendMessage Recovery/RecoveriesDlq':
@@ -73,6 +71,12 @@ export const UNUSED_GRANTS: Record<string, string> = {
     "Queues the new run's first challenge; with verification off the route answers 409 verification_off.",
   'Api/RecoverDeliveries dynamodb:DeleteItem Storage/Table TENANT#*':
     'Releases the recovery lock when the job cannot be queued (SQS refused it).',
+  'Api/UpdateWebhook dynamodb:PutItem Storage/Table TENANT#*':
+    "Puts the tenant's signing-secret data key (SECRETSKEY) when an update seals a secret stored in clear before " +
+    "sealing and the tenant has no key yet; the suite's webhooks are created sealed.",
+  'Api/RotateWebhookSecret dynamodb:PutItem Storage/Table TENANT#*':
+    "Puts the tenant's signing-secret data key when a rotation is the tenant's first seal (webhooks stored in clear " +
+    "before sealing); the suite's webhooks are created sealed.",
   // erasure (docs/design.md §16): the suite erases a small tenant with nothing queued
   '* dynamodb:GetItem Storage/Table ERASURES':
     "The deliver lanes read a tenant's erasure marker only for a delivery whose webhook is gone " +

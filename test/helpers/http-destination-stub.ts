@@ -1,4 +1,4 @@
-import { testSealer } from './test-sealer';
+import { testSigningSealers } from './test-sealer';
 import { HttpDestination } from '../../lambdas/adapters/destinations/http-destination';
 import type { GuardedHttpClient } from '../../lambdas/adapters/guarded-http-client';
 
@@ -27,5 +27,5 @@ export function httpDestinationOver(send: StubSend): HttpDestination {
     },
   } as unknown as GuardedHttpClient;
   // the stubbed webhooks have no auth or tls: nothing to open
-  return new HttpDestination(client, { for: async () => ({}) }, testSealer());
+  return new HttpDestination(client, { for: async () => ({}) }, testSigningSealers());
 }

@@ -1,4 +1,6 @@
-import type { SealContext, SecretSealer } from '../../lambdas/core/shared/secret-sealer';
+import type { SealContext, SecretSealer } from '../../lambdas/core/common/secret-sealer';
+import type { TenantKeyStore } from '../../lambdas/core/common/tenant-key-sealer';
+import type { SigningSealers } from '../../lambdas/core/webhooks/signing-keys';
 
 const contextOf = ({ tenantId, webhookId }: SealContext) => `${tenantId}/${webhookId}`;
 
@@ -6,7 +8,8 @@ const contextOf = ({ tenantId, webhookId }: SealContext) => `${tenantId}/${webho
 export function testSealer(): SecretSealer {
   return {
     async seal(plaintext, context) {
-      return `test:${Buffer.from(contextOf(context)).toString('base64url')}:${Buffer.from(plaintext).toString('base64url')}`;
+      const encoded = (text: string) => Buffer.from(text).toString('base64url');
+      return `test:${encoded(contextOf(context))}:${encoded(plaintext)}`;
     },
     async open(sealed, context) {
       const [format, sealedFor, data] = sealed.split(':');
@@ -14,6 +17,26 @@ export function testSealer(): SecretSealer {
         throw new Error('sealed for another webhook');
       }
       return Buffer.from(data!, 'base64url').toString();
+    },
+  };
+}
+
+/** The sealers of a webhook's signing keys for unit tests: both the test sealer. */
+export function testSigningSealers(): SigningSealers {
+  return { secrets: testSealer(), privateKeys: testSealer() };
+}
+
+/** Tenants' data keys in memory, as the table keeps them: the first kept stays. */
+export function memoryTenantKeys(): TenantKeyStore & { keys: Map<string, Uint8Array> } {
+  const keys = new Map<string, Uint8Array>();
+  return {
+    keys,
+    async read(tenantId) {
+      return keys.get(tenantId);
+    },
+    async keep(tenantId, encrypted) {
+      if (!keys.has(tenantId)) keys.set(tenantId, encrypted);
+      return keys.get(tenantId)!;
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   DELIVERIES_QUEUE,
   EVENTS_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
+  ORDERED_DELIVERIES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
 } from '../../lambdas/platform-settings';
 import { Delivery } from '../../lib/delivery';
@@ -79,6 +80,42 @@ describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     },
   );
 
+  it(
+    'isolates slow ordered webhooks on a FIFO queue of their own (issue 24 §3): only DeliverOrdered sends there, ' +
+      'only DeliverOrderedSlowLane consumes it, and it shares the ordered DLQ',
+    () => {
+      // Act
+      const queue = resources[queues.slowOrderedDeliveries].Properties;
+      const orderedId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverOrdered')[0];
+      const slowOrderedId = resourceByPrefix(template, 'AWS::Lambda::Function', 'DeliveryDeliverOrderedSlowLane')[0];
+
+      // Assess
+      expect(queue).toMatchObject({
+        FifoQueue: true,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [queues.orderedDeliveriesDlq, 'Arn'] },
+          maxReceiveCount: ORDERED_DELIVERIES_QUEUE.maxReceiveCount,
+        },
+      });
+      expect(actionsOn(template, orderedId, queues.slowOrderedDeliveries)).toEqual(['sqs:SendMessage']);
+      expect(actionsOn(template, slowOrderedId, queues.slowOrderedDeliveries)).toEqual(
+        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']),
+      );
+      expect(actionsOn(template, slowOrderedId, queues.slowOrderedDeliveries)).not.toContain('sqs:SendMessage');
+      for (const other of [fanOutId, deliverId, deliverSlowLaneId])
+        expect(actionsOn(template, other, queues.slowOrderedDeliveries)).toEqual([]);
+      // it sends nowhere but the deliveries DLQ and the platform's events
+      expect(actionsOn(template, slowOrderedId, queues.orderedDeliveries)).toEqual([]);
+      expect(actionsOn(template, slowOrderedId, queues.deliveries)).toEqual([]);
+      expect(actionsOn(template, slowOrderedId, queues.deliveriesDlq)).toEqual(['sqs:SendMessage']);
+      expect(resources[slowOrderedId].Properties.Environment.Variables.SLOW_ORDERED_DELIVERIES_QUEUE_URL).toEqual({
+        Ref: queues.slowOrderedDeliveries,
+      });
+    },
+  );
+
   it("lets CloudFormation name the queues, with the settings' retention and visibility", () => {
     // Prepare
     const settings = {
@@ -115,8 +152,8 @@ describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
     // Assess: the events, deliveries and recoveries queues and their DLQs, the slow lane's, the platform events queue,
-    // the ordered lane and its DLQ
-    expect(all).toHaveLength(10);
+    // the ordered lane and its DLQ, the slow ordered lane's
+    expect(all).toHaveLength(11);
     for (const [queueId, queue] of all) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policy = policies.find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId));

@@ -157,7 +157,13 @@ describe('DestinationsRole under the policy the docs give a customer (IAM evalua
       ([, fn]) => fn.Properties.Environment?.Variables?.DESTINATIONS_ROLE_ARN,
     );
     const ids = withRole.map(([id]) => id);
-    for (const lane of ['DeliveryDeliver', 'DeliveryDeliverSlowLane', 'DeliveryDeliverOrdered', 'ApiCreateWebhook'])
+    for (const lane of [
+      'DeliveryDeliver',
+      'DeliveryDeliverSlowLane',
+      'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
+      'ApiCreateWebhook',
+    ])
       expect(ids.some((id) => new RegExp(`^${lane}[0-9A-F]{8}$`).test(id))).toBe(true);
     expect(ids.some((id) => id.startsWith('DeliveryFanOut'))).toBe(false);
     expect(template.toJSON().Outputs.DestinationsRoleArn.Value).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });

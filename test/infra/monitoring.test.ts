@@ -57,15 +57,18 @@ describe('Construct: Monitoring', { timeout: STEP_TIMEOUT_MS.synthesis }, () => 
 
   it("alarms on any error of each deliver lane's function", () => {
     // Prepare
-    const deliverIds = ['DeliveryDeliver', 'DeliveryDeliverSlowLane', 'DeliveryDeliverOrdered'].map(
-      (prefix) => resourceByPrefix(template, 'AWS::Lambda::Function', prefix)[0],
-    );
+    const deliverIds = [
+      'DeliveryDeliver',
+      'DeliveryDeliverSlowLane',
+      'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
+    ].map((prefix) => resourceByPrefix(template, 'AWS::Lambda::Function', prefix)[0]);
 
     // Act
     const errorAlarms = alarms.filter((candidate) => candidate.MetricName === 'Errors');
 
     // Assess
-    expect(errorAlarms).toHaveLength(3);
+    expect(errorAlarms).toHaveLength(4);
     expect(errorAlarms).toEqual(
       expect.arrayContaining(
         deliverIds.map((deliverId) =>
@@ -79,9 +82,9 @@ describe('Construct: Monitoring', { timeout: STEP_TIMEOUT_MS.synthesis }, () => 
         ),
       ),
     );
-    // five DLQs (the ordered lane's and the erasures' too), three lanes' functions, two queues' oldest message, breaker
+    // five DLQs (the ordered lanes' and the erasures' too), four lanes' functions, two queues' oldest message, breaker
     // opens, table throttling
-    expect(alarms).toHaveLength(12);
+    expect(alarms).toHaveLength(13);
   });
 
   it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])(

@@ -5,17 +5,31 @@ const { template } = synthesizeWebhooks();
 const [keyId, key] = resourceByPrefix(template, 'AWS::KMS::Key', 'StorageSecretsKey');
 const policies = resourcesOfType(template, 'AWS::IAM::Policy');
 
-/** The KMS actions each role's policies allow on the SecretsKey, by role logical id. */
-function secretsKeyActionsByRole(): Record<string, string[]> {
-  const byRole: Record<string, string[]> = {};
+const WEBHOOK_KEYS = {
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'webhookId'] },
+  Null: { 'kms:EncryptionContext:tenantId': 'false', 'kms:EncryptionContext:webhookId': 'false' },
+};
+const TENANT_KEYS = {
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'purpose'] },
+  Null: { 'kms:EncryptionContext:tenantId': 'false', 'kms:EncryptionContext:purpose': 'false' },
+  StringEquals: { 'kms:EncryptionContext:purpose': 'signing-secrets' },
+};
+
+/**
+ * The KMS actions each role's policies allow on the SecretsKey, by role logical id: on webhooks' data keys (endpoint
+ * secrets, ed25519 keys) and on tenants' signing-secret data keys. Every statement is bound to one of the two contexts.
+ */
+function secretsKeyActionsByRole(): Record<string, { webhookKeys: string[]; tenantKeys: string[] }> {
+  const byRole: Record<string, { webhookKeys: string[]; tenantKeys: string[] }> = {};
   for (const [, policy] of policies) {
     for (const statement of policy.Properties.PolicyDocument.Statement) {
       if (JSON.stringify(statement.Resource) !== JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] })) continue;
-      for (const role of policy.Properties.Roles) byRole[role.Ref] = [statement.Action].flat();
-      expect(statement.Condition).toEqual({
-        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'webhookId'] },
-        Null: { 'kms:EncryptionContext:tenantId': 'false', 'kms:EncryptionContext:webhookId': 'false' },
-      });
+      const kind = JSON.stringify(statement.Condition) === JSON.stringify(TENANT_KEYS) ? 'tenantKeys' : 'webhookKeys';
+      if (kind === 'webhookKeys') expect(statement.Condition).toEqual(WEBHOOK_KEYS);
+      for (const role of policy.Properties.Roles) {
+        byRole[role.Ref] ??= { webhookKeys: [], tenantKeys: [] };
+        byRole[role.Ref]![kind].push(...[statement.Action].flat());
+      }
     }
   }
   return byRole;
@@ -36,11 +50,16 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
       'DeliveryDeliverSlowLane',
     ]);
     for (const role of roles) {
+      // the API seals (a webhook's data key is new each time; the tenant's is made once, then opened to seal under);
+      // the deliver lanes open, and seal the OAuth2 tokens they cache under the webhook's key
       expect(byRole[role]).toEqual(
-        role.startsWith('Api') ? ['kms:GenerateDataKey'] : ['kms:GenerateDataKey', 'kms:Decrypt'],
+        role.startsWith('Api')
+          ? { webhookKeys: ['kms:GenerateDataKey'], tenantKeys: ['kms:GenerateDataKey', 'kms:Decrypt'] }
+          : { webhookKeys: ['kms:GenerateDataKey', 'kms:Decrypt'], tenantKeys: ['kms:Decrypt'] },
       );
     }
   });
@@ -56,6 +75,7 @@ describe('SecretsKey (endpoint secrets sealed in the table)', () => {
       'ApiUpdateWebhook',
       'DeliveryDeliver',
       'DeliveryDeliverOrdered',
+      'DeliveryDeliverOrderedSlowLane',
       'DeliveryDeliverSlowLane',
     ]);
   });

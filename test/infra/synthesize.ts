@@ -78,6 +78,8 @@ export function queueIdsOf(template: Template) {
     eventsDlq: id('DeliveryEventsDlq'),
     platformEvents: id('DeliveryPlatformEventsQueue'),
     orderedDeliveries: id('DeliveryOrderedDeliveriesQueue'),
+    orderedDeliveriesDlq: id('DeliveryOrderedDeliveriesDlq'),
+    slowOrderedDeliveries: id('DeliverySlowOrderedDeliveriesQueue'),
     deliveries: id('DeliveryDeliveriesQueue'),
     deliveriesDlq: id('DeliveryDeliveriesDlq'),
     slowDeliveries: id('DeliverySlowDeliveriesQueue'),

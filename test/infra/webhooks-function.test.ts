@@ -20,10 +20,10 @@ function bundleOf(fn: (typeof functions)[number][1]): string {
 describe('Construct: WebhooksFunction', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it(
     'is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover, the ' +
-      'erasure worker and the console',
+      'daily certificate job, the erasure worker and the console',
     () => {
       // Prepare
-      const expected = ROUTES.length + 8;
+      const expected = ROUTES.length + 9;
 
       // Act
       const count = functions.length;
@@ -43,7 +43,9 @@ describe('Construct: WebhooksFunction', { timeout: STEP_TIMEOUT_MS.synthesis }, 
           ? 'fanOut'
           : id.startsWith('DeliveryDeliver')
             ? 'deliver'
-            : 'recover';
+            : id.startsWith('CertificateNotices')
+              ? 'announceCertificates'
+              : 'recover';
     const expected = {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],

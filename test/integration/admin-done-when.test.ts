@@ -46,7 +46,7 @@ describe('Issue 27, done when', () => {
         url: `${acmeReceiver.url}${path}`,
         events: ['document.uploaded'],
       });
-      acmeReceiver.secrets.push(data.secret);
+      acmeReceiver.secrets.push(data.secret!);
       webhooks.push(data);
     }
     const third = await backend
@@ -71,7 +71,7 @@ describe('Issue 27, done when', () => {
       url: `${globexReceiver.url}/hooks`,
       events: ['document.uploaded'],
     });
-    globexReceiver.secrets.push(globexWebhook.secret);
+    globexReceiver.secrets.push(globexWebhook.secret!);
 
     // acme's deliveries queued (failing, waiting for their retries), then acme erased
     for (let n = 1; n <= 5; n++) await publish('acme', `evt_queued_${n}`);

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDeliveryTask } from '../../lambdas/core/delivery/delivery';
-import { eventCatalog } from '../../lambdas/core/events/event-catalog';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
-const EVENT_TYPES = eventCatalog().types;
+const EVENT_TYPES = createEventCatalog().types;
 import type { SqsHandler } from '../../local/sqs-poller';
 import { aDeliveryRecord, anEvent } from '../helpers/factories';
 import { seedLog } from '../helpers/log-seed';

@@ -1,3 +1,4 @@
+import { testSigningSealers } from '../helpers/test-sealer';
 import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -72,7 +73,11 @@ describe('AWS destinations on fauxqs', () => {
     const task = aTask({ eventId: `evt_${randomUUID().slice(0, 8)}` });
     const webhook = aWebhook({ url: undefined, destination: { type: 'sqs', queueArn: queue.arn } });
 
-    const outcome = await new SqsDestination(context).attempt({ task, webhook, startedAt: new Date() });
+    const outcome = await new SqsDestination(context, testSigningSealers()).attempt({
+      task,
+      webhook,
+      startedAt: new Date(),
+    });
 
     expect(outcome.kind).toBe('delivered');
     expectSignedEnvelope(await receiveOne(queue.url), task.payload, task.eventId);
@@ -94,7 +99,11 @@ describe('AWS destinations on fauxqs', () => {
     const task = aTask({ eventId: `evt_${randomUUID().slice(0, 8)}` });
     const webhook = aWebhook({ url: undefined, destination: { type: 'sns', topicArn: topicArn! } });
 
-    const outcome = await new SnsDestination(context).attempt({ task, webhook, startedAt: new Date() });
+    const outcome = await new SnsDestination(context, testSigningSealers()).attempt({
+      task,
+      webhook,
+      startedAt: new Date(),
+    });
 
     expect(outcome.kind).toBe('delivered');
     expectSignedEnvelope(await receiveOne(queue.url), task.payload, task.eventId);
@@ -105,7 +114,11 @@ describe('AWS destinations on fauxqs', () => {
       url: undefined,
       destination: { type: 'sqs', queueArn: 'arn:aws:sqs:us-east-1:000000000000:no-such-queue' },
     });
-    const outcome = await new SqsDestination(context).attempt({ task: aTask(), webhook, startedAt: new Date() });
+    const outcome = await new SqsDestination(context, testSigningSealers()).attempt({
+      task: aTask(),
+      webhook,
+      startedAt: new Date(),
+    });
     expect(outcome).toMatchObject({
       kind: 'failed',
       reason: expect.stringMatching(/NonExistentQueue|QueueDoesNotExist/),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleData } from '../../lambdas/core/events/event-catalog';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 import { startReceiver, type Receiver } from '../../local/receiver';
 import { aDeliveryRecord, anEvent } from '../helpers/factories';
 import { seedLog } from '../helpers/log-seed';
@@ -178,7 +178,7 @@ describe('POST /v2/webhooks/{id}/test', () => {
       id: eventId,
       type: 'document.uploaded',
       test: true,
-      data: exampleData('document.uploaded'),
+      data: createEventCatalog().example('document.uploaded'),
     });
     expect(sibling.receiver.deliveries).toEqual([]);
     // Assess: the delivery log and the audit trail

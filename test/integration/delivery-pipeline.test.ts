@@ -254,7 +254,8 @@ describe('Delivery pipeline', () => {
         new UpdateCommand({
           TableName: platform.tableName,
           Key: { pk: `TENANT#${tenant.tenantId}`, sk: `WEBHOOK#${rotated.webhook.id}` },
-          UpdateExpression: 'SET secret = :secret',
+          // the secret in clear, as before signing secrets were sealed: the deliver lane reads whichever it finds
+          UpdateExpression: 'SET secret = :secret REMOVE sealedSecret',
           ExpressionAttributeValues: { ':secret': newSecret },
         }),
       );

@@ -1,14 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { LocalDataKeys } from '../../lambdas/adapters/local-data-keys';
 import { DynamoOAuth2TokenRepository } from '../../lambdas/adapters/oauth2-token-repository';
 import { keys } from '../../lambdas/adapters/table-keys';
-import { DynamoWebhookHealthRepository } from '../../lambdas/adapters/webhook-health-repository';
 import { OAuth2Tokens } from '../../lambdas/core/delivery/oauth2-tokens';
-import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
+import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
 import { localClientConfig } from '../../local/local-settings';
 import { provisionTable } from '../../local/provision';
 import { aWebhook } from '../helpers/factories';
@@ -72,41 +71,5 @@ describe('DynamoOAuth2TokenRepository on DynamoDB Local', () => {
     const stored = await repository.read(context);
     expect(stored.token!.sealedToken).toMatch(/^v1:/);
     expect(await sealer.open(stored.token!.sealedToken, context)).toBe('token-1');
-  });
-});
-
-describe('DynamoWebhookHealthRepository.claimCertificateNotice on DynamoDB Local', () => {
-  it('claims a certificate once, not a replaced one, and a new certificate again', async () => {
-    const repository = new DynamoWebhookHealthRepository(documents, tableName);
-    const expiresAt = '2026-12-20T00:00:00.000Z';
-    const webhook = aWebhook({
-      id: `webhook_${randomUUID()}`,
-      tls: { clientCertificate: 'PEM', sealedPrivateKey: 'v1:k', certificateExpiresAt: expiresAt },
-    });
-    await documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { pk: keys.tenant(webhook.tenantId), sk: keys.webhook(webhook.id), ...webhook },
-      }),
-    );
-
-    const claims = await Promise.all([1, 2].map(() => repository.claimCertificateNotice(webhook, expiresAt)));
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await repository.claimCertificateNotice(webhook, '2027-01-01T00:00:00.000Z')).toBe(false); // not the stored one
-
-    const renewed = '2027-06-01T00:00:00.000Z';
-    await documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          pk: keys.tenant(webhook.tenantId),
-          sk: keys.webhook(webhook.id),
-          ...webhook,
-          tls: { ...webhook.tls, certificateExpiresAt: renewed },
-          certificateExpiryNotice: expiresAt,
-        },
-      }),
-    );
-    expect(await repository.claimCertificateNotice(webhook, renewed)).toBe(true);
   });
 });

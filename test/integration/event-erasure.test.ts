@@ -19,7 +19,7 @@ async function tenantAt(status: number) {
     url: `${receiver.url}/hooks`,
     events: ['document.uploaded'],
   });
-  receiver.secrets.push(webhook.secret);
+  receiver.secrets.push(webhook.secret!);
   const publish = (id: string) =>
     local.sqs.publish({ tenantId, id, type: 'document.uploaded', data: { secretPart: `payload of ${id}` } });
   return { backend, tenantId, receiver, webhook, publish };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventCatalog } from '../../lambdas/core/events/event-catalog';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 import { matchesFilter } from '../../lambdas/core/events/event-filter';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
@@ -19,7 +19,7 @@ describe('GET /v2/event-types', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(response.body.data.map((type: { name: string }) => type.name)).toEqual(eventCatalog().types);
+    expect(response.body.data.map((type: { name: string }) => type.name)).toEqual(createEventCatalog().types);
     for (const type of response.body.data) {
       expect(Object.keys(type).sort()).toEqual(['description', 'example', 'name', 'operational']);
       expect(type.description.length).toBeGreaterThan(20);

@@ -123,18 +123,19 @@ describe('POST /v2/webhooks/{id}/rotate-secret', () => {
     [{ secret: 'whsec_tooshort' }, 'secret'],
     [{ secret: 'whsec_x', extra: true }, 'extra'],
   ])('refuses %j with validation_error naming %s, and keeps the secret', async (body, path) => {
-    const { tenant, webhook, rotate } = await webhookWithReceiver();
+    const { webhook, rotate, deliverOne } = await webhookWithReceiver();
     const response = await rotate(body);
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'validation_error', requestId: expect.any(String) });
     expect(response.body.error.details.map((detail: { path: string }) => detail.path)).toContain(path);
-    expect((await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).body.secret).toBe(
-      webhook.secret,
-    );
+    // the secret is shown only once: the next delivery tells which secret signs, and it is the same one alone
+    const delivery = await deliverOne();
+    expect(await verifiesWith(webhook.secret, delivery)).toEqual({ standard: true, githubStyle: true });
+    expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(1);
   });
 
   it("answers 404 for another tenant's webhook and for one that does not exist, and rotates nothing", async () => {
-    const { tenant, webhook } = await webhookWithReceiver();
+    const { webhook, deliverOne } = await webhookWithReceiver();
     const intruder = await platform.newTenant('intruder');
     for (const path of [
       `/v2/webhooks/${webhook.id}/rotate-secret`,
@@ -144,8 +145,9 @@ describe('POST /v2/webhooks/{id}/rotate-secret', () => {
       expect(response.status).toBe(404);
       expect(response.body.error.code).toBe('not_found');
     }
-    expect((await platform.request('GET', `/v2/webhooks/${webhook.id}`, { key: tenant.key })).body.secret).toBe(
-      webhook.secret,
-    );
+    // the secret is shown only once: the next delivery tells which secret signs, and it is the same one alone
+    const delivery = await deliverOne();
+    expect(await verifiesWith(webhook.secret, delivery)).toEqual({ standard: true, githubStyle: true });
+    expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(1);
   });
 });

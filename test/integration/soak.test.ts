@@ -30,6 +30,13 @@ describe('Soak under faults (short version of npm run soak)', () => {
     // tenant B's ordered webhook saw its events in order; its throttled one never more than its rate (+1) a second
     expect(report.orderedDeliveries).toBeGreaterThan(0);
     expect(report.orderViolations).toBe(0);
+    // its ordered webhook that fails long enough to exhaust the schedule: each event delivered, or parked with its
+    // reason and a failed record (issue 24 §1)
+    expect(report.exhaustingOrdered.exhaustedInDlqWithReason).toBeGreaterThan(0);
+    expect(report.exhaustingOrdered.lost).toBe(0);
+    expect(report.exhaustingOrdered.delivered + report.exhaustingOrdered.exhaustedInDlqWithReason).toBe(
+      report.exhaustingOrdered.expected,
+    );
     expect(report.throttledBusiestSecond).toBeLessThanOrEqual(report.throttleRate + 1);
     expect(report.injectedSendFailures).toBeGreaterThan(0);
     expect(report.deliverCrashes).toBe(3);

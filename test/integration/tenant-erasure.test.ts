@@ -37,7 +37,7 @@ async function populatedTenant(backend: Backend, tenantId: string, receiver: Rec
       events: ['document.uploaded'],
       ...extra,
     });
-    receiver.secrets.push(data.secret);
+    receiver.secrets.push(data.secret!);
     webhooks.push(data);
   }
   return { key, webhookIds: webhooks.map((webhook) => webhook.id) };

@@ -72,7 +72,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
     // Assess
-    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(31);
+    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(32);
     expect(files).toEqual(
       expect.arrayContaining([
         'package/dist/index.js',
@@ -104,13 +104,13 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       Resources: Record<string, { Type: string; Properties: any }>;
     };
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(31);
+    expect(functions).toHaveLength(32);
     // every function's asset is a prebuilt bundle of the package
     const assets = readdirSync(join(app, 'cdk.out')).filter(
       (name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory(),
     );
     const bundles = assets.filter((name) => existsSync(join(app, 'cdk.out', name, 'index.mjs')));
-    expect(bundles.length).toBeGreaterThanOrEqual(31);
+    expect(bundles.length).toBeGreaterThanOrEqual(32);
     const authorizer = functions.find((fn) => fn.Properties.Environment.Variables.AUTH_API_KEYS)!;
     expect(authorizer.Properties.Environment.Variables).toMatchObject({
       AUTH_JWT_ISSUER: 'https://auth.example.com/',

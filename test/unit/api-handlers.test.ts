@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -34,7 +34,13 @@ function apiEvent(body: unknown, tenantId = 'acme'): APIGatewayProxyEvent {
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, { TABLE_NAME: 'webhooks', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_REGION: 'us-east-1' });
+  Object.assign(process.env, {
+    TABLE_NAME: 'webhooks',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    AWS_REGION: 'us-east-1',
+    // the signing secret is sealed before it is stored
+    SECRETS_LOCAL_KEY: Buffer.alloc(32, 1).toString('base64'),
+  });
   ({ handler: createWebhook } = await import('../../lambdas/api/create-webhook'));
   ({ handler: authorizer } = await import('../../lambdas/api/authorizer'));
 });
@@ -69,6 +75,11 @@ describe('Handler: create-webhook', () => {
         Item: { pk: 'TENANT#acme', tenantId: 'acme', url: 'https://example.com/h' },
         ConditionExpression: 'attribute_not_exists(pk)',
       });
+      // sealed under the tenant's new data key, which is put once; the answer alone shows the secret
+      expect(put!.Put!.Item!.sealedSecret).toMatch(/^s1:/);
+      expect(put!.Put!.Item).not.toHaveProperty('secret');
+      expect(JSON.stringify(put!.Put!.Item)).not.toContain(JSON.parse(response.body).secret.slice('whsec_'.length));
+      expect(dynamo.commandCalls(PutCommand).map((put) => put.args[0].input.Item!.sk)).toEqual(['SECRETSKEY']);
     },
   );
 

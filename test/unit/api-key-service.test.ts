@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiKey, type ApiKeyRecord } from '../../lambdas/core/access/api-keys';
 import { ApiKeyService, type ApiKeyStore } from '../../lambdas/core/access/api-key-service';
-import { ValidationError } from '../../lambdas/core/shared/errors';
+import { ValidationError } from '../../lambdas/core/common/errors';
 
 class InMemoryApiKeyStore implements ApiKeyStore {
   readonly records = new Map<string, ApiKeyRecord>();

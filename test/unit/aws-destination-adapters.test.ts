@@ -1,3 +1,4 @@
+import { testSigningSealers } from '../helpers/test-sealer';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -14,6 +15,8 @@ import {
 import { EventBridgeDestination, EVENT_SOURCE } from '../../lambdas/adapters/destinations/eventbridge-destination';
 import { SnsDestination } from '../../lambdas/adapters/destinations/sns-destination';
 import { queueUrlOf, SqsDestination } from '../../lambdas/adapters/destinations/sqs-destination';
+import { newSigningKey } from '../../lambdas/core/webhooks/signing-keys';
+import { verifyWebhook } from '../../verify';
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 
 const ROLE = 'arn:aws:iam::111111111111:role/Webhooks-DestinationsRole';
@@ -92,7 +95,7 @@ describe('SQS destination', () => {
     const webhook = aWebhook({ url: undefined, destination: { type: 'sqs', queueArn: QUEUE } });
     const task = aTask();
 
-    const outcome = await new SqsDestination(context()).attempt({ task, webhook, startedAt });
+    const outcome = await new SqsDestination(context(), testSigningSealers()).attempt({ task, webhook, startedAt });
 
     expect(outcome.kind).toBe('delivered');
     const input = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
@@ -113,7 +116,7 @@ describe('SQS destination', () => {
   it('groups a FIFO queue by webhook and de-duplicates by event id', async () => {
     sqs.on(SendMessageCommand).resolves({});
     const webhook = aWebhook({ url: undefined, destination: { type: 'sqs', queueArn: `${QUEUE}.fifo` } });
-    await new SqsDestination(context()).attempt({ task: aTask(), webhook, startedAt });
+    await new SqsDestination(context(), testSigningSealers()).attempt({ task: aTask(), webhook, startedAt });
     expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toMatchObject({
       MessageGroupId: webhook.id,
       MessageDeduplicationId: 'evt_1',
@@ -130,12 +133,20 @@ describe('SQS destination', () => {
       }),
     );
     const webhook = aWebhook({ url: undefined, destination: { type: 'sqs', queueArn: QUEUE } });
-    const denied = await new SqsDestination(context()).attempt({ task: aTask(), webhook, startedAt });
+    const denied = await new SqsDestination(context(), testSigningSealers()).attempt({
+      task: aTask(),
+      webhook,
+      startedAt,
+    });
     expect(denied).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^AccessDenied: User: /) });
     expect(denied).not.toHaveProperty('permanent');
 
     const large = aTask({ payload: JSON.stringify({ id: 'evt_1', type: 't', data: 'x'.repeat(262_144) }) });
-    const tooLarge = await new SqsDestination(context()).attempt({ task: large, webhook, startedAt });
+    const tooLarge = await new SqsDestination(context(), testSigningSealers()).attempt({
+      task: large,
+      webhook,
+      startedAt,
+    });
     expect(tooLarge).toMatchObject({ kind: 'failed', permanent: true, reason: expect.stringMatching(/^too_large: /) });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
@@ -153,6 +164,31 @@ describe('SQS destination', () => {
 });
 
 describe('SNS destination', () => {
+  it('signs the attributes with v1 and, for a webhook with an ed25519 key, v1a (the verify entry accepts both)', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    const sealers = testSigningSealers();
+    const base = aWebhook({
+      url: undefined,
+      destination: { type: 'sns', topicArn: 'arn:aws:sns:us-east-1:222222222222:orders' },
+    });
+    const signingKey = await newSigningKey(base, sealers.privateKeys);
+    const destination = new SnsDestination(context(), sealers);
+
+    await destination.attempt({ task: aTask(), webhook: { ...base, signingKey }, startedAt });
+
+    const attributes = Object.fromEntries(
+      Object.entries(sns.commandCalls(PublishCommand)[0]!.args[0].input.MessageAttributes!).map(([name, value]) => [
+        name,
+        value.StringValue!,
+      ]),
+    );
+    expect(attributes['webhook-signature']!.split(' ').map((entry) => entry.split(',')[0])).toEqual(['v1', 'v1a']);
+    await expect(verifyWebhook(aTask().payload, attributes, { secret: TEST_SECRET })).resolves.toBeDefined();
+    await expect(
+      verifyWebhook(aTask().payload, attributes, { publicKey: signingKey.publicKey }),
+    ).resolves.toMatchObject({ scheme: 'v1a' });
+  });
+
   it('publishes the envelope with the signature attributes; NotFound is a failed attempt', async () => {
     sns
       .on(PublishCommand)
@@ -160,7 +196,7 @@ describe('SNS destination', () => {
       .rejects(Object.assign(new Error('Topic does not exist'), { name: 'NotFoundException' }));
     const topicArn = 'arn:aws:sns:us-east-1:222222222222:orders';
     const webhook = aWebhook({ url: undefined, destination: { type: 'sns', topicArn } });
-    const destination = new SnsDestination(context());
+    const destination = new SnsDestination(context(), testSigningSealers());
 
     expect((await destination.attempt({ task: aTask(), webhook, startedAt })).kind).toBe('delivered');
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;

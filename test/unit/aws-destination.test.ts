@@ -6,14 +6,15 @@ import {
   platformIdentity,
 } from '../../lambdas/core/webhooks/aws-destination';
 import { destinationPolicyFor } from '../../lambdas/core/webhooks/destination-policy';
-import { ValidationError } from '../../lambdas/core/shared/errors';
+import { ValidationError } from '../../lambdas/core/common/errors';
 import { webhookSchemas } from '../../lambdas/core/webhooks/webhook-schemas';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
 const platform = platformIdentity('arn:aws:iam::111111111111:role/Webhooks-DestinationsRole');
 const QUEUE = 'arn:aws:sqs:eu-west-1:222222222222:orders';
 const TOPIC = 'arn:aws:sns:us-east-1:222222222222:orders.fifo';
 const BUS = 'arn:aws:events:eu-central-1:222222222222:event-bus/orders';
-const schemas = webhookSchemas({ allowHttp: false, allowLoopback: false }, platform);
+const schemas = webhookSchemas(createEventCatalog(), { allowHttp: false, allowLoopback: false }, platform);
 const events = ['verification.completed'];
 
 describe('AWS destination ARNs', () => {

@@ -28,7 +28,6 @@ function setup(
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn().mockResolvedValue(undefined),
     markSlow: vi.fn().mockResolvedValue(undefined),
-    claimCertificateNotice: vi.fn().mockResolvedValue(true),
   };
   const sender = { send: vi.fn<StubSend>().mockResolvedValue(result) };
   const health = new WebhookHealth(store, {

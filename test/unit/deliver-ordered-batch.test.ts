@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   deliverOrderedBatch,
+  queuePosition,
   waitingReason,
   type OrderedDeliveryState,
   type OrderedMessage,
@@ -8,12 +9,17 @@ import {
 import { DeliveryService } from '../../lambdas/core/delivery/delivery-service';
 import { WebhookHealth, type WebhookHealthStore } from '../../lambdas/core/delivery/webhook-health';
 import { WebhookThrottle } from '../../lambdas/core/webhooks/webhook-throttle';
+import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aTask, aWebhook } from '../helpers/factories';
 import { httpDestinationOver, type StubAnswer } from '../helpers/http-destination-stub';
 
 const now = new Date('2026-12-01T12:00:00.000Z');
 
-function setup(answer: (body: string) => StubAnswer, states = new Map<string, OrderedDeliveryState>()) {
+function setup(
+  answer: (body: string) => StubAnswer,
+  states = new Map<string, OrderedDeliveryState>(),
+  { lane = 'ordered', webhook = aWebhook() }: { lane?: 'ordered' | 'ordered-slow'; webhook?: Webhook } = {},
+) {
   const store: WebhookHealthStore = {
     disable: vi.fn(),
     recordFailure: vi.fn(async (webhook) => ({ ...webhook, consecutiveFailures: 1, failingSince: now.toISOString() })),
@@ -21,7 +27,6 @@ function setup(answer: (body: string) => StubAnswer, states = new Map<string, Or
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn(),
     markSlow: vi.fn(),
-    claimCertificateNotice: vi.fn(),
   };
   const send = vi.fn(async (_url: string, _headers: Record<string, string>, body: string) => answer(body));
   const health = new WebhookHealth(store, {
@@ -34,9 +39,8 @@ function setup(answer: (body: string) => StubAnswer, states = new Map<string, Or
     httpDestinationOver(send),
     health,
     new WebhookThrottle({ reserve: async (_webhook, nowMs) => nowMs }),
-    { lane: 'ordered', retrySchedule: [5, 300], now: () => now, random: () => 0.5 },
+    { lane, retrySchedule: [5, 300], now: () => now, random: () => 0.5 },
   );
-  const webhook = aWebhook();
   const run = (messages: OrderedMessage[]) =>
     deliverOrderedBatch(
       messages,
@@ -47,14 +51,21 @@ function setup(answer: (body: string) => StubAnswer, states = new Map<string, Or
         maxHideSeconds: 43_000,
         startAttemptsBeforeMs: now.getTime() + 60_000,
         now: () => now,
+        ...(lane === 'ordered' ? { laneOf: (hook: Webhook, at: Date) => health.orderedLaneOf(hook, at) } : {}),
       },
     );
-  return { send, run, webhook };
+  return { send, run, webhook, store };
 }
 
 const message = (index: number): OrderedMessage => {
   const task = aTask({ eventId: `evt_${index}`, payload: `{"n":${index}}` });
-  return { messageId: `m${index}`, receiptHandle: `r${index}`, body: JSON.stringify(task), groupId: task.webhookId };
+  return {
+    messageId: `m${index}`,
+    receiptHandle: `r${index}`,
+    body: JSON.stringify(task),
+    groupId: task.webhookId,
+    position: queuePosition(String(1000 + index)),
+  };
 };
 
 describe('Function: deliverOrderedBatch', () => {
@@ -155,4 +166,91 @@ describe('Function: deliverOrderedBatch', () => {
       expect(plan.failedMessageIds).toEqual([]);
     },
   );
+
+  describe('isolation of slow ordered webhooks (issue 24 §3)', () => {
+    const slowUntil = new Date(now.getTime() + 3_600_000).toISOString();
+
+    it('forwards every message of a webhook in the slow lane to the slow ordered lane, in order, without an attempt', async () => {
+      // Prepare
+      const { send, run } = setup(() => ({ statusCode: 200, durationMs: 1 }), undefined, {
+        webhook: aWebhook({ slowLaneUntil: slowUntil }),
+      });
+
+      // Act
+      const plan = await run([1, 2, 3].map(message));
+
+      // Assess
+      expect(send).not.toHaveBeenCalled();
+      expect(plan.forwards).toHaveLength(1);
+      expect(plan.forwards[0]!.messages.map((forwarded) => forwarded.messageId)).toEqual(['m1', 'm2', 'm3']);
+      expect(plan.forwards[0]!.through).toBe(queuePosition('1003'));
+      expect(plan.failedMessageIds).toEqual([]);
+      expect(plan.log).toEqual([]);
+    });
+
+    it('keeps forwarding after the hold ends until the slow ordered lane has settled everything sent to it', async () => {
+      // Prepare: not slow any more, but the slow ordered lane has settled only up to 1002 of the 1005 sent
+      const behind = aWebhook({
+        slowOrderedForwardedThrough: queuePosition('1005'),
+        slowOrderedSettledThrough: queuePosition('1002'),
+      });
+      const caughtUp = aWebhook({
+        slowOrderedForwardedThrough: queuePosition('1005'),
+        slowOrderedSettledThrough: queuePosition('1005'),
+      });
+
+      // Act
+      const whileBehind = await setup(() => ({ statusCode: 200, durationMs: 1 }), undefined, { webhook: behind }).run([
+        message(6),
+      ]);
+      const once = setup(() => ({ statusCode: 200, durationMs: 1 }), undefined, { webhook: caughtUp });
+      const afterwards = await once.run([message(6)]);
+
+      // Assess
+      expect(whileBehind.forwards.map((forward) => forward.through)).toEqual([queuePosition('1006')]);
+      expect(afterwards.forwards).toEqual([]);
+      expect(once.send).toHaveBeenCalledTimes(1);
+    });
+
+    it('waits only the fast timeout in the ordered lane: a cut-off attempt moves its retry and the group behind it to the slow ordered lane', async () => {
+      // Prepare: the first answer does not come within the lane's limit
+      const { send, run, store } = setup((body) =>
+        body === '{"n":1}'
+          ? { statusCode: undefined, durationMs: 3000, timedOut: true }
+          : { statusCode: 200, durationMs: 1 },
+      );
+
+      // Act
+      const plan = await run([1, 2, 3].map(message));
+
+      // Assess: one attempt, logged pending with its retry; it and the rest are forwarded, nothing hidden here
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(store.markSlow).toHaveBeenCalled();
+      expect(plan.log.map((entry) => [entry.task.eventId, entry.update.status])).toEqual([['evt_1', 'pending']]);
+      expect(plan.log[0]!.update.attempt?.error).toMatch(/later attempts go through the slow lane$/);
+      expect(plan.forwards[0]!.messages.map((forwarded) => forwarded.messageId)).toEqual(['m1', 'm2', 'm3']);
+      expect(plan.hides).toEqual([]);
+      expect(plan.failedMessageIds).toEqual([]);
+    });
+
+    it('in the slow ordered lane: never forwards, and reports the settled run of each group with its positions', async () => {
+      // Prepare: a slow webhook; the second delivery fails and waits
+      const { send, run } = setup(
+        (body) => (body === '{"n":2}' ? { statusCode: 500, durationMs: 1 } : { statusCode: 200, durationMs: 1 }),
+        undefined,
+        { lane: 'ordered-slow', webhook: aWebhook({ slowLaneUntil: slowUntil }) },
+      );
+
+      // Act
+      const plan = await run([1, 2, 3].map(message));
+
+      // Assess
+      expect(send).toHaveBeenCalledTimes(2);
+      expect(plan.forwards).toEqual([]);
+      expect(plan.settled).toEqual([
+        expect.objectContaining({ messages: [{ messageId: 'm1', position: queuePosition('1001') }] }),
+      ]);
+      expect(plan.hides.map((hide) => hide.messageId)).toEqual(['m2']);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../lambdas/core/shared/cursor';
+import { encodeCursor } from '../../lambdas/core/common/cursor';
 import { DeliveryLogService } from '../../lambdas/core/log/delivery-log-service';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aDeliveryRecord, anEvent, aWebhook } from '../helpers/factories';

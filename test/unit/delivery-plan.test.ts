@@ -17,7 +17,6 @@ function serviceOver(outcome: AttemptOutcome) {
     claimProbe: vi.fn().mockResolvedValue(true),
     recordSuccess: vi.fn(),
     markSlow: vi.fn(),
-    claimCertificateNotice: vi.fn().mockResolvedValue(false),
   };
   const destination: DeliveryDestination = { attempt: vi.fn().mockResolvedValue(outcome) };
   const health = new WebhookHealth(store, {

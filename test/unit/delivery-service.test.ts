@@ -35,7 +35,6 @@ function setup(
     claimProbe: vi.fn<WebhookHealthStore['claimProbe']>().mockResolvedValue(true),
     recordSuccess: vi.fn<WebhookHealthStore['recordSuccess']>().mockResolvedValue(),
     markSlow: vi.fn<WebhookHealthStore['markSlow']>().mockResolvedValue(),
-    claimCertificateNotice: vi.fn<WebhookHealthStore['claimCertificateNotice']>().mockResolvedValue(true),
   };
   const send = vi.fn<StubSend>().mockResolvedValue(result);
   const health = new WebhookHealth(store, {

@@ -1,5 +1,9 @@
+import { testSigningSealers } from '../helpers/test-sealer';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
+import { newSigningKey } from '../../lambdas/core/webhooks/signing-keys';
+import { verifyWebhook } from '../../verify';
 import {
   awaitingVerification,
   parseVerificationTask,
@@ -69,6 +73,7 @@ function setup(answers: { options?: ProbeAnswer; post?: (body: string) => ProbeA
     maxHopSeconds: 900,
     now: () => NOW,
     newChallenge: () => 'the-challenge',
+    sealers: testSigningSealers(),
   });
   const task = (attempt: number, more: Partial<VerificationTask> = {}): VerificationTask => ({
     kind: 'endpoint-verification',
@@ -123,6 +128,24 @@ describe('Class: EndpointVerifier', () => {
       expect(saved[0]!.verification).toMatchObject({ state: 'verified', method: 'challenge' });
       expect(step.notice?.kind).toBe('verified');
     }
+  });
+
+  it('signs the POST challenge with v1a too when the webhook has an ed25519 key: verify and @noble/curves accept it', async () => {
+    const sealers = testSigningSealers();
+    const signingKey = await newSigningKey({ tenantId: 'acme', id: WEBHOOK_ID }, sealers.privateKeys);
+    const { verifier, task, sent } = setup({ post: echo }, { signingKey });
+
+    await verifier.verify(task(2));
+
+    const { body, headers } = sent[0]!;
+    expect(headers['webhook-signature']!.split(' ').map((entry) => entry.split(',')[0])).toEqual(['v1', 'v1a']);
+    await expect(verifyWebhook(body!, headers, { publicKey: signingKey.publicKey })).resolves.toMatchObject({
+      scheme: 'v1a',
+    });
+    const v1a = headers['webhook-signature']!.split(' ')[1]!.slice('v1a,'.length);
+    const content = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`;
+    const raw = Buffer.from(signingKey.publicKey.slice('whpk_'.length), 'base64');
+    expect(ed25519.verify(Buffer.from(v1a, 'base64'), new TextEncoder().encode(content), raw)).toBe(true);
   });
 
   it('keeps a bystander that answers 200 to anything pending, with the reason, and schedules the next challenge', async () => {

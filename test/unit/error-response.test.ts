@@ -8,7 +8,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../../lambdas/core/shared/errors';
+} from '../../lambdas/core/common/errors';
 
 describe('Function: toErrorResponse', () => {
   it.each([

@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { PRODUCT_EVENT_TYPES, useEventCatalog, useSchemaCompiler } from '../../lambdas/core/events/event-catalog';
+import { describe, expect, it } from 'vitest';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 import { MAX_EVENT_DATA_BYTES, MAX_EVENT_DATA_DEPTH, parseEnvelope } from '../../lambdas/core/events/event-envelope';
+
+const PRODUCT = createEventCatalog();
 
 describe('Function: parseEnvelope', () => {
   it('accepts the documented envelope and keeps the producer id', () => {
@@ -12,6 +14,7 @@ describe('Function: parseEnvelope', () => {
         data: { verificationId: 'ver_1' },
       }),
       'm1',
+      PRODUCT,
     );
     expect(result).toEqual({
       ok: true,
@@ -27,8 +30,8 @@ describe('Function: parseEnvelope', () => {
 
   it('derives the id from the SQS message id when the producer sends none, so a retry keeps it', () => {
     const body = JSON.stringify({ tenantId: 'acme', type: 'document.uploaded', data: {} });
-    const first = parseEnvelope(body, '059f36b4-87a3-44ab-83d2-661975830a7d');
-    const again = parseEnvelope(body, '059f36b4-87a3-44ab-83d2-661975830a7d');
+    const first = parseEnvelope(body, '059f36b4-87a3-44ab-83d2-661975830a7d', PRODUCT);
+    const again = parseEnvelope(body, '059f36b4-87a3-44ab-83d2-661975830a7d', PRODUCT);
     expect(first.ok && first.event.id).toBe('evt_059f36b4-87a3-44ab-83d2-661975830a7d');
     expect(again.ok && again.event.id).toBe(first.ok && first.event.id);
   });
@@ -37,7 +40,7 @@ describe('Function: parseEnvelope', () => {
     const body =
       '{"tenantId":"acme","id":"e1","type":"document.uploaded","data":{"big":12345678901234567890,"float":1.0,' +
       '"__proto__":{"x":1},"odd":"\\uffff"}}';
-    const result = parseEnvelope(body, 'm1');
+    const result = parseEnvelope(body, 'm1', PRODUCT);
     expect(result.ok).toBe(true);
     const payload = result.ok ? result.event.payload : '';
     expect(payload).toContain('"big":12345678901234567890');
@@ -50,9 +53,9 @@ describe('Function: parseEnvelope', () => {
   it('accepts data nested up to the limit and refuses deeper data without overflowing the stack', () => {
     const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
     const atLimit = `{"tenantId":"acme","type":"document.uploaded","data":${nested(MAX_EVENT_DATA_DEPTH)}}`;
-    expect(parseEnvelope(atLimit, 'm1').ok).toBe(true);
+    expect(parseEnvelope(atLimit, 'm1', PRODUCT).ok).toBe(true);
     const tooDeep = `{"tenantId":"acme","type":"document.uploaded","data":${nested(10_000)}}`;
-    const result = parseEnvelope(tooDeep, 'm1');
+    const result = parseEnvelope(tooDeep, 'm1', PRODUCT);
     expect(!result.ok && result.reason).toMatch(/^too_deep: data is nested 10000 levels/);
   });
 
@@ -73,23 +76,23 @@ describe('Function: parseEnvelope', () => {
       'too_large',
     ],
   ])('refuses %s with a reason', (_, body, reason) => {
-    const result = parseEnvelope(body, 'm1');
+    const result = parseEnvelope(body, 'm1', PRODUCT);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain(reason);
   });
 
   describe('when the schema check itself fails', () => {
-    afterEach(() => useEventCatalog(PRODUCT_EVENT_TYPES));
-
     it('makes that event poison with schema_error instead of throwing out of the batch', () => {
       // Prepare
-      useSchemaCompiler(() => () => {
-        throw new RangeError('Maximum call stack size exceeded');
-      });
-      useEventCatalog([{ name: 'order.paid', description: 'paid', example: {}, schema: { type: 'object' } }]);
+      const catalog = createEventCatalog(
+        [{ name: 'order.paid', description: 'paid', example: {}, schema: { type: 'object' } }],
+        () => () => {
+          throw new RangeError('Maximum call stack size exceeded');
+        },
+      );
 
       // Act
-      const result = parseEnvelope(JSON.stringify({ tenantId: 'acme', type: 'order.paid', data: {} }), 'm1');
+      const result = parseEnvelope(JSON.stringify({ tenantId: 'acme', type: 'order.paid', data: {} }), 'm1', catalog);
 
       // Assess
       expect(result).toEqual({

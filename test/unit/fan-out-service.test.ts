@@ -7,6 +7,7 @@ import {
 } from '../../lambdas/core/events/fan-out-service';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { aWebhook } from '../helpers/factories';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
 const receivedAt = '2026-11-26T10:00:00.000Z';
 
@@ -44,6 +45,7 @@ function setup({ claims = {} as Record<string, Claim>, maxMessageBytes = undefin
       webhooks: { of: webhooksOf },
       queues: { queueDeliveries, quarantine },
     },
+    createEventCatalog(),
     maxMessageBytes,
   );
   return { ports, service };

@@ -3,7 +3,7 @@ import type { EndpointCredentials } from '../../lambdas/adapters/destinations/en
 import { HttpDestination } from '../../lambdas/adapters/destinations/http-destination';
 import type { GuardedHttpClient } from '../../lambdas/adapters/guarded-http-client';
 import { aTask, aWebhook } from '../helpers/factories';
-import { testSealer } from '../helpers/test-sealer';
+import { testSigningSealers } from '../helpers/test-sealer';
 
 const oauth2 = {
   type: 'oauth2_client_credentials' as const,
@@ -20,7 +20,11 @@ function destination(statuses: number[], credentials: EndpointCredentials['for']
     headers: {},
   }));
   const credentialsFor = vi.fn(credentials);
-  const http = new HttpDestination({ request } as unknown as GuardedHttpClient, { for: credentialsFor }, testSealer());
+  const http = new HttpDestination(
+    { request } as unknown as GuardedHttpClient,
+    { for: credentialsFor },
+    testSigningSealers(),
+  );
   return { http, request, credentialsFor };
 }
 

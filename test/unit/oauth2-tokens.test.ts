@@ -9,7 +9,7 @@ import {
   type TokenAnswer,
   type TokenRequest,
 } from '../../lambdas/core/delivery/oauth2-tokens';
-import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
+import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 
 const sealer = new EnvelopeSealer(new LocalDataKeys(randomBytes(32).toString('base64')));
@@ -19,6 +19,7 @@ class MemoryTokenStore implements SharedTokenStore {
   token?: SharedToken;
   leaseUntilMs?: number;
   reads = 0;
+  leaseAttempts = 0;
   async read() {
     this.reads++;
     return {
@@ -27,6 +28,7 @@ class MemoryTokenStore implements SharedTokenStore {
     };
   }
   async takeLease(_context: unknown, leaseUntilMs: number, nowMs: number) {
+    this.leaseAttempts++;
     if (this.leaseUntilMs !== undefined && this.leaseUntilMs > nowMs) return false;
     this.leaseUntilMs = leaseUntilMs;
     return true;
@@ -127,6 +129,32 @@ describe('OAuth2Tokens', () => {
     server.release();
     expect(await answers).toEqual(Array(5).fill({ token: 'token-1' }));
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("reads the shared item once, and asks for one lease, for a batch's attempts that miss together", async () => {
+    const clock = { now: 1_000_000 };
+    const store = new MemoryTokenStore();
+    const server = tokenEndpoint((_, count) => ({ accessToken: `token-${count}`, expiresInSeconds: 60 }));
+    const { webhook, auth } = await webhookWith();
+    const lane = container(store, server.endpoint, clock);
+
+    const answers = await Promise.all(Array.from({ length: 10 }, () => lane.bearer(webhook, auth)));
+    expect(answers).toEqual(Array(10).fill({ token: 'token-1' }));
+    expect({ reads: store.reads, leaseAttempts: store.leaseAttempts, fetches: server.requests.length }).toEqual({
+      reads: 1,
+      leaseAttempts: 1,
+      fetches: 1,
+    });
+
+    clock.now += 60_000; // due for refresh: the batch's attempts again share one read and one fetch
+    expect(await Promise.all(Array.from({ length: 10 }, () => lane.bearer(webhook, auth)))).toEqual(
+      Array(10).fill({ token: 'token-2' }),
+    );
+    expect({ reads: store.reads, leaseAttempts: store.leaseAttempts, fetches: server.requests.length }).toEqual({
+      reads: 2,
+      leaseAttempts: 2,
+      fetches: 2,
+    });
   });
 
   it('replaces a token the endpoint refused once, and a container holding the old one takes the new one', async () => {

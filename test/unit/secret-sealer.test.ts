@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { KmsDataKeys } from '../../lambdas/adapters/kms-data-keys';
 import { LocalDataKeys } from '../../lambdas/adapters/local-data-keys';
 import { secretSealerFor } from '../../lambdas/adapters/secret-sealer-instance';
-import { EnvelopeSealer, SecretUnreadableError, type DataKeyProvider } from '../../lambdas/core/shared/secret-sealer';
+import { EnvelopeSealer, SecretUnreadableError, type DataKeyProvider } from '../../lambdas/core/common/secret-sealer';
 
 const context = { tenantId: 'acme', webhookId: 'webhook_01' };
 const localKey = () => randomBytes(32).toString('base64');

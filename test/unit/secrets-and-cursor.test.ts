@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../lambdas/core/shared/cursor';
-import { ValidationError } from '../../lambdas/core/shared/errors';
+import { decodeCursor, encodeCursor } from '../../lambdas/core/common/cursor';
+import { ValidationError } from '../../lambdas/core/common/errors';
 import { decodeSecret, generateSecret, isAcceptableSecret } from '../../lambdas/core/webhooks/secrets';
 
 describe('Function: generateSecret', () => {

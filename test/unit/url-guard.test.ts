@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUrlProblem, isAllowedAddress } from '../../lambdas/core/shared/url-guard';
+import { findUrlProblem, isAllowedAddress } from '../../lambdas/core/common/url-guard';
 
 const strict = { allowHttp: false, allowLoopback: false };
 const local = { allowHttp: true, allowLoopback: true };

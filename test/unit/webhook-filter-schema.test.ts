@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lambdas/core/shared/errors';
-import { parseOrThrow } from '../../lambdas/core/shared/validation';
+import { ValidationError } from '../../lambdas/core/common/errors';
+import { parseOrThrow } from '../../lambdas/core/common/validation';
 import { webhookSchemas } from '../../lambdas/core/webhooks/webhook-schemas';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
-const { create, update } = webhookSchemas({ allowHttp: false, allowLoopback: false });
+const { create, update } = webhookSchemas(createEventCatalog(), { allowHttp: false, allowLoopback: false });
 const base = { url: 'https://example.com/hooks', events: ['verification.completed'] };
 
 function detailsOf(

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LocalDataKeys } from '../../lambdas/adapters/local-data-keys';
-import { EnvelopeSealer } from '../../lambdas/core/shared/secret-sealer';
+import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
+import { TenantKeySealer } from '../../lambdas/core/common/tenant-key-sealer';
+import { memoryTenantKeys } from '../helpers/test-sealer';
 import { makeTestCertificates } from '../helpers/test-certificates';
 import type { EndpointVerification, VerificationTask } from '../../lambdas/core/webhooks/endpoint-verification';
 import {
@@ -10,7 +12,7 @@ import {
   RateLimitedError,
   ValidationError,
   VerificationOffError,
-} from '../../lambdas/core/shared/errors';
+} from '../../lambdas/core/common/errors';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
 import { WebhookService } from '../../lambdas/core/webhooks/webhook-service';
 import type {
@@ -20,6 +22,7 @@ import type {
   WebhookPageQuery,
   WebhookStore,
 } from '../../lambdas/core/webhooks/webhook-store';
+import { createEventCatalog } from '../../lambdas/core/events/event-catalog';
 
 /** The store port kept in memory: enough to test the service's own rules without DynamoDB. */
 class MemoryStore implements WebhookStore {
@@ -39,7 +42,15 @@ class MemoryStore implements WebhookStore {
   async update(tenantId: string, id: string, changes: WebhookChanges) {
     const webhook = await this.get(tenantId, id);
     if (!webhook) return undefined;
-    const { clearDisabledReason, description, filter, signingKey, verification, ...rest } = changes;
+    const { clearDisabledReason, description, filter, signingKey, verification, sealedClearSecrets, ...rest } = changes;
+    if (sealedClearSecrets?.sealedSecret) {
+      webhook.sealedSecret ??= sealedClearSecrets.sealedSecret;
+      delete webhook.secret;
+    }
+    if (sealedClearSecrets?.previousSealedSecret) {
+      webhook.previousSealedSecret ??= sealedClearSecrets.previousSealedSecret;
+      delete webhook.previousSecret;
+    }
     if (verification) webhook.verification = verification;
     if (verification === null) delete webhook.verification;
     Object.assign(webhook, rest, description === undefined ? {} : { description: description ?? undefined });
@@ -54,15 +65,25 @@ class MemoryStore implements WebhookStore {
     if (clearDisabledReason) delete webhook.disabledReason;
     return webhook;
   }
-  async rotateSecret(tenantId: string, id: string, { secret, previousSecretExpiresAt, updatedAt }: SecretRotation) {
+  async rotateSecret(
+    tenantId: string,
+    id: string,
+    { sealedSecret, previousSecretExpiresAt, sealedClearSecret, updatedAt }: SecretRotation,
+  ) {
     const webhook = await this.get(tenantId, id);
     if (!webhook) return undefined;
-    if (previousSecretExpiresAt) Object.assign(webhook, { previousSecret: webhook.secret, previousSecretExpiresAt });
+    if (previousSecretExpiresAt)
+      Object.assign(webhook, {
+        previousSealedSecret: webhook.sealedSecret ?? sealedClearSecret,
+        previousSecretExpiresAt,
+      });
     else {
-      delete webhook.previousSecret;
+      delete webhook.previousSealedSecret;
       delete webhook.previousSecretExpiresAt;
     }
-    Object.assign(webhook, { secret, updatedAt });
+    delete webhook.secret;
+    delete webhook.previousSecret;
+    Object.assign(webhook, { sealedSecret, updatedAt });
     return webhook;
   }
   async rotateSigningKey(
@@ -99,15 +120,29 @@ class MemoryStore implements WebhookStore {
 }
 
 const sealer = new EnvelopeSealer(new LocalDataKeys(randomBytes(32).toString('base64')));
+const tenantKeys = memoryTenantKeys();
+const signingSecretSealer = new TenantKeySealer(new LocalDataKeys(randomBytes(32).toString('base64')), tenantKeys);
+
+/** A stored webhook's signing secrets, opened: what its deliveries are signed with. */
+async function openedSecrets(webhook: Webhook) {
+  const context = { tenantId: webhook.tenantId, webhookId: webhook.id };
+  return {
+    secret: webhook.sealedSecret && (await signingSecretSealer.open(webhook.sealedSecret, context)),
+    previousSecret:
+      webhook.previousSealedSecret && (await signingSecretSealer.open(webhook.previousSealedSecret, context)),
+  };
+}
 
 function setup(max = 3, { verifying = false, at = () => new Date('2026-01-01T00:00:00Z') } = {}) {
   const store = new MemoryStore();
   const started: VerificationTask[] = [];
   const service = new WebhookService({
     store,
+    catalog: createEventCatalog(),
     urlPolicy: { allowHttp: false, allowLoopback: false },
     maxWebhooksPerTenant: max,
     sealer,
+    signingSecretSealer,
     ...(verifying
       ? { verification: { mode: 'handshake' as const, queue: { start: async (task) => void started.push(task) } } }
       : {}),
@@ -129,6 +164,39 @@ describe('Class: WebhookService', () => {
         createdAt: '2026-01-01T00:00:00.000Z',
       });
       expect(webhook.secret).toMatch(/^whsec_/);
+    });
+
+    it('stores the signing secret sealed under the tenant key, and shows it only in the answer of create', async () => {
+      const { service, store } = setup();
+      const created = await service.create('acme', body);
+      const stored = store.webhooks[0]!;
+      expect(stored).not.toHaveProperty('secret');
+      expect(stored.sealedSecret).toMatch(/^s1:/);
+      expect(JSON.stringify(stored)).not.toContain(created.secret!.slice('whsec_'.length));
+      expect((await openedSecrets(stored)).secret).toBe(created.secret);
+      expect(await service.get('acme', created.id)).not.toHaveProperty('secret');
+      expect(await service.update('acme', created.id, { description: 'x' })).not.toHaveProperty('secret');
+      expect((await service.list('acme', {})).data[0]).not.toHaveProperty('secret');
+    });
+
+    it('seals a secret and a previous secret stored in clear (before sealing) on the next update', async () => {
+      const { service, store } = setup();
+      const { id } = await service.create('acme', body);
+      const clear = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+      const previous = `whsec_${Buffer.alloc(24, 8).toString('base64')}`;
+      const stored = store.webhooks[0]!;
+      delete stored.sealedSecret;
+      Object.assign(stored, {
+        secret: clear,
+        previousSecret: previous,
+        previousSecretExpiresAt: '2026-01-02T00:00:00Z',
+      });
+
+      await service.update('acme', id, { description: 'touched' });
+
+      expect(store.webhooks[0]).not.toHaveProperty('secret');
+      expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
+      expect(await openedSecrets(store.webhooks[0]!)).toEqual({ secret: clear, previousSecret: previous });
     });
 
     it('refuses an http URL where the deployment does not allow it, naming the field', async () => {
@@ -204,6 +272,25 @@ describe('Class: WebhookService', () => {
       const { id } = await service.create('acme', body);
       await expect(service.update('acme', id, {})).rejects.toMatchObject({ code: 'validation_error' });
     });
+
+    it('starts a new throttle setting when the rate changes (to none, or back), and keeps it for the same rate', async () => {
+      // Prepare
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const { service, store } = setup(3, { at: () => clock });
+      const { id } = await service.create('acme', { ...body, throttleRate: 5 });
+      const since = () => store.webhooks[0]!.throttleRateSince;
+
+      // Act + Assess: the same rate again keeps the setting (and the slots held under it)
+      clock = new Date('2026-01-01T00:01:00Z');
+      await service.update('acme', id, { throttleRate: 5 });
+      expect(since()).toBeUndefined();
+      await service.update('acme', id, { throttleRate: null });
+      expect(since()).toBeNull();
+      // set again within 900 s: a new setting, so slots held from the first one are given up (issue 24)
+      clock = new Date('2026-01-01T00:02:00Z');
+      await service.update('acme', id, { throttleRate: 5 });
+      expect(since()).toBe('2026-01-01T00:02:00.000Z');
+    });
   });
 
   describe('Method: rotateSecret', () => {
@@ -223,13 +310,25 @@ describe('Class: WebhookService', () => {
         expect(rotated.secret).toMatch(/^whsec_/);
         expect(rotated.secret).not.toBe(old);
         expect(rotated).not.toHaveProperty('previousSecret');
+        expect(await openedSecrets(store.webhooks[0]!)).toEqual({ secret: rotated.secret, previousSecret: old });
         expect(store.webhooks[0]).toMatchObject({
-          secret: rotated.secret,
-          previousSecret: old,
           previousSecretExpiresAt: new Date(now.getTime() + 86_400_000).toISOString(),
         });
       },
     );
+
+    it('keeps a secret stored in clear (before sealing) signing for the grace period, sealed', async () => {
+      const { service, store } = setup();
+      const { id } = await service.create('acme', body);
+      const clear = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+      delete store.webhooks[0]!.sealedSecret;
+      store.webhooks[0]!.secret = clear;
+
+      const rotated = await service.rotateSecret('acme', id, {});
+
+      expect(store.webhooks[0]).not.toHaveProperty('secret');
+      expect(await openedSecrets(store.webhooks[0]!)).toEqual({ secret: rotated.secret, previousSecret: clear });
+    });
 
     it('takes a given secret, and with a grace period of 0 keeps no previous secret', async () => {
       const { service, store } = setup();
@@ -240,7 +339,8 @@ describe('Class: WebhookService', () => {
       const rotated = await service.rotateSecret('acme', id, { secret, gracePeriodSeconds: 0 });
 
       expect(rotated.secret).toBe(secret);
-      expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
+      expect(await openedSecrets(store.webhooks[0]!)).toEqual({ secret, previousSecret: undefined });
+      expect(store.webhooks[0]).not.toHaveProperty('previousSealedSecret');
       expect(store.webhooks[0]).not.toHaveProperty('previousSecretExpiresAt');
     });
 
@@ -258,15 +358,15 @@ describe('Class: WebhookService', () => {
         code: 'validation_error',
         details: [{ path }],
       });
-      expect(store.webhooks[0]).toMatchObject({ secret });
-      expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
+      expect((await openedSecrets(store.webhooks[0]!)).secret).toBe(secret);
+      expect(store.webhooks[0]).not.toHaveProperty('previousSealedSecret');
     });
 
     it("answers not_found for another tenant's webhook", async () => {
       const { service, store } = setup();
       const { id, secret } = await service.create('acme', body);
       await expect(service.rotateSecret('globex', id, {})).rejects.toBeInstanceOf(NotFoundError);
-      expect(store.webhooks[0]!.secret).toBe(secret);
+      expect((await openedSecrets(store.webhooks[0]!)).secret).toBe(secret);
     });
 
     it('rotates the ed25519 key with type "ed25519", keeping the old one for the grace period and the secret as it was', async () => {
@@ -280,12 +380,13 @@ describe('Class: WebhookService', () => {
       // Assess
       expect(rotated.publicKey).toMatch(/^whpk_/);
       expect(rotated.publicKey).not.toBe(publicKey);
-      expect(rotated.secret).toBe(secret);
+      expect(rotated).not.toHaveProperty('secret');
+      expect((await openedSecrets(store.webhooks[0]!)).secret).toBe(secret);
       expect(store.webhooks[0]).toMatchObject({
         previousSigningKey: { publicKey },
         previousSigningKeyExpiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
       });
-      expect(store.webhooks[0]).not.toHaveProperty('previousSecret');
+      expect(store.webhooks[0]).not.toHaveProperty('previousSealedSecret');
     });
 
     it('refuses an ed25519 rotation of a webhook without a key, and a secret given with it', async () => {
@@ -395,6 +496,42 @@ describe('Class: WebhookService', () => {
       expect(updated.auth).toEqual({ type: 'basic', username: 'hooks' });
       expect(JSON.stringify(store.webhooks[0])).not.toContain('pw-2');
       expect((await service.update('acme', id, { auth: null })).auth).toBeNull();
+    });
+
+    it('keeps the stored secret when an update leaves it out, for the same type and token URL only', async () => {
+      // Prepare
+      const { service, store } = setup();
+      const { id } = await service.create('acme', { ...body, auth: oauth2 });
+      const { clientSecret: _kept, ...withoutSecret } = oauth2;
+      const context = { tenantId: 'acme', webhookId: id };
+      const storedSecret = async () => {
+        const auth = store.webhooks[0]!.auth!;
+        return sealer.open(auth.type === 'basic' ? auth.sealedPassword : auth.sealedClientSecret, context);
+      };
+
+      // Act
+      const updated = await service.update('acme', id, { auth: { ...withoutSecret, clientId: 'platform-2' } });
+      const elsewhere = await service
+        .update('acme', id, { auth: { ...withoutSecret, tokenUrl: 'https://other.example.com/token' } })
+        .catch((caught) => caught);
+      const otherType = await service
+        .update('acme', id, { auth: { type: 'basic', username: 'hooks' } })
+        .catch((caught) => caught);
+
+      // Assess: a kept secret never goes to a new token URL, nor becomes another kind of secret
+      expect(updated.auth).toMatchObject({ clientId: 'platform-2' });
+      expect(await storedSecret()).toBe('client-secret-1');
+      expect(elsewhere).toBeInstanceOf(ValidationError);
+      expect(elsewhere.details).toEqual([{ path: 'auth.clientSecret', message: expect.stringMatching(/required/) }]);
+      expect(otherType.details).toEqual([{ path: 'auth.password', message: expect.stringMatching(/required/) }]);
+      expect(store.webhooks[0]!.auth).toMatchObject({ clientId: 'platform-2', tokenUrl: oauth2.tokenUrl });
+    });
+
+    it('refuses auth without its secret on create', async () => {
+      const { service } = setup();
+      const { clientSecret: _missing, ...withoutSecret } = oauth2;
+      const error = await service.create('acme', { ...body, auth: withoutSecret }).catch((caught) => caught);
+      expect(error.details.map((detail: { path: string }) => detail.path)).toContain('auth.clientSecret');
     });
 
     it('accepts a private CA alone', async () => {

@@ -120,6 +120,31 @@ describe('Class: WebhookThrottle', () => {
       expect(unlimited).toEqual({ kind: 'now' });
     });
 
+    it('gives up a slot held under an earlier setting of the same rate: set again after none, the rate does not double (issue 24)', async () => {
+      // Prepare: a slot 600 s away, reserved at 2/s under the setting of the day before; the rate was removed, then
+      // set to 2/s again, and the webhook is idle under the new setting
+      const store = memoryStore();
+      const throttle = new WebhookThrottle(
+        store,
+        async () => {},
+        () => now.getTime(),
+      );
+      const held = { at: new Date(now.getTime() + 600_000).toISOString(), rate: 2, since: '2026-11-30T00:00:00.000Z' };
+
+      // Act
+      const setAgain = await throttle.admit(
+        aWebhook({ throttleRate: 2, throttleRateSince: '2026-12-01T00:00:00.000Z' }),
+        now,
+        held,
+      );
+      const sameSetting = await throttle.admit(aWebhook({ throttleRate: 2, throttleRateSince: held.since }), now, held);
+
+      // Assess: the old slot is given up for one of the new setting; under its own setting it is kept
+      expect(setAgain).toEqual({ kind: 'now' });
+      expect(store.nextSlotMs).toBe(now.getTime() + 500);
+      expect(sameSetting).toEqual({ kind: 'at', slotMs: now.getTime() + 600_000 });
+    });
+
     it('refuses, with the reason, a delivery whose slot would be more than 900 s away, and reserves nothing for it', async () => {
       // Prepare: a backlog of 900 s at 1/s
       const store = memoryStore();

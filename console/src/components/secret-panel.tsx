@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Webhook } from '../api-types';
+import { CopyButton } from './copy-button';
 import { ErrorNotice, Success } from './feedback';
 import { useAction } from '../use-api';
 
@@ -10,22 +11,16 @@ const GRACE_PERIODS = [
   { seconds: 604_800, label: '7 days' },
 ];
 
-/** The signing secret: hidden until asked for, copyable, and rotated with a grace period for the old one. */
+/**
+ * The signing secret, rotated with a grace period for the old one. The API shows a secret only once (in the answer of
+ * create or of a rotation): then it is hidden until asked for, and copyable; afterwards the panel says how to get a
+ * new one.
+ */
 export function SecretPanel({ webhook, onRotated }: { webhook: Webhook; onRotated: (webhook: Webhook) => void }) {
   const [revealed, setRevealed] = useState(false);
-  const [copied, setCopied] = useState<'yes' | 'failed'>();
   const [grace, setGrace] = useState(86_400);
   const rotate = useAction((api, gracePeriodSeconds: number) => api.rotateSecret(webhook.id, gracePeriodSeconds));
-  const secret = webhook.secret ?? '';
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  }
+  const secret = webhook.secret;
 
   async function submitRotation(event: Event) {
     event.preventDefault();
@@ -39,30 +34,31 @@ export function SecretPanel({ webhook, onRotated }: { webhook: Webhook; onRotate
   return (
     <section aria-labelledby="secret-title" class="card">
       <h2 id="secret-title">Signing secret</h2>
-      <div class="secret-row">
-        <code class="secret" id="secret-value" aria-label={revealed ? 'Signing secret' : 'Signing secret, hidden'}>
-          {revealed ? secret : `whsec_${'•'.repeat(24)}`}
-        </code>
-        <button
-          type="button"
-          class="secondary"
-          aria-pressed={revealed}
-          aria-controls="secret-value"
-          onClick={() => setRevealed(!revealed)}
-        >
-          {revealed ? 'Hide' : 'Reveal'}
-        </button>
-        <button type="button" class="secondary" onClick={copy}>
-          Copy
-        </button>
-      </div>
-      <p role="status" class="muted">
-        {copied === 'yes'
-          ? 'Copied to the clipboard.'
-          : copied === 'failed'
-            ? 'The browser did not allow copying; reveal the secret and copy it by hand.'
-            : ''}
-      </p>
+      {secret ? (
+        <>
+          <p class="muted">Shown this once: copy it to your receiver now.</p>
+          <div class="secret-row">
+            <code class="secret" id="secret-value" aria-label={revealed ? 'Signing secret' : 'Signing secret, hidden'}>
+              {revealed ? secret : `whsec_${'•'.repeat(24)}`}
+            </code>
+            <button
+              type="button"
+              class="secondary"
+              aria-pressed={revealed}
+              aria-controls="secret-value"
+              onClick={() => setRevealed(!revealed)}
+            >
+              {revealed ? 'Hide' : 'Reveal'}
+            </button>
+            <CopyButton text={secret} label="signing secret" />
+          </div>
+        </>
+      ) : (
+        <p class="muted">
+          The secret is stored encrypted and shown only once, when the webhook is created or its secret rotated. Rotate
+          it to get a new one.
+        </p>
+      )}
       <form class="inline-form" onSubmit={submitRotation}>
         <label for="grace">Keep the old secret signing for</label>
         <select id="grace" value={grace} onChange={(event) => setGrace(Number(event.currentTarget.value))}>

@@ -1,18 +1,55 @@
 import { useEffect, useState } from 'preact/hooks';
-import { targetOf } from '../webhook-target';
 import type { WebhookInput } from '../api-client';
 import type { EventType, Filter, Webhook } from '../api-types';
+import {
+  AwsDestinationFields,
+  DESTINATION_FIELDS,
+  destinationChange,
+  destinationDraftOf,
+  type DestinationDraft,
+} from '../components/aws-destination-fields';
+import {
+  ClientCertificateFields,
+  TLS_FIELDS,
+  tlsChange,
+  tlsDraftOf,
+  type TlsDraft,
+} from '../components/client-certificate-fields';
+import {
+  AUTH_FIELDS,
+  EndpointAuthFields,
+  authChange,
+  authDraftOf,
+  type AuthDraft,
+} from '../components/endpoint-auth-fields';
 import { FieldError } from '../components/field-error';
 import { ErrorNotice, Loading } from '../components/feedback';
 import { describedBy, fieldErrors } from '../components/form-errors';
+import { handOverCreated } from '../shown-once';
 import { Link, navigate } from '../router';
 import { useAction, useLoad } from '../use-api';
 
-const FIELDS = ['url', 'events', 'description', 'filter', 'headers', 'throttleRate', 'ordering'] as const;
+const FIELDS = [
+  'url',
+  'events',
+  'description',
+  'filter',
+  'headers',
+  'throttleRate',
+  'ordering',
+  ...AUTH_FIELDS,
+  ...TLS_FIELDS,
+  ...DESTINATION_FIELDS,
+] as const;
 const FILTER_EXAMPLE = '{ "projectId": ["proj_2b8XkV"], "metadata.country": ["US", "CA"] }';
 
 interface Draft {
+  /** An HTTPS endpoint (with its auth and client certificate) or an AWS destination: a webhook has one. */
+  target: 'url' | 'aws';
   url: string;
+  auth: AuthDraft;
+  tls: TlsDraft;
+  destination: DestinationDraft;
   events: EventType[];
   description: string;
   filter: string;
@@ -24,7 +61,11 @@ interface Draft {
 }
 
 const draftOf = (webhook?: Webhook): Draft => ({
+  target: webhook?.destination ? 'aws' : 'url',
   url: webhook?.url ?? '',
+  auth: authDraftOf(webhook?.auth),
+  tls: tlsDraftOf(webhook?.tls),
+  destination: destinationDraftOf(webhook?.destination),
   events: webhook?.events ?? [],
   description: webhook?.description ?? '',
   filter: webhook?.filter ? JSON.stringify(webhook.filter, null, 2) : '',
@@ -163,15 +204,22 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
     const hasHeaders = Object.keys(custom.headers).length > 0;
     const throttleRate = draft.throttleRate.trim() === '' ? null : Number(draft.throttleRate);
     const description = draft.description.trim();
+    const toUrl = draft.target === 'url';
     const input: WebhookInput = {
-      // an AWS destination is kept as it is (the console edits URLs only)
-      ...(webhook?.destination ? {} : { url: draft.url.trim() }),
+      ...(toUrl
+        ? { url: draft.url.trim(), ...authChange(draft.auth, webhook?.auth), ...tlsChange(draft.tls, webhook?.tls) }
+        : // auth, tls and custom headers go with a URL only: a webhook moving to AWS leaves them
+          {
+            ...destinationChange(draft.destination),
+            ...(webhook?.auth ? { auth: null } : {}),
+            ...(webhook?.tls ? { tls: null } : {}),
+          }),
       events: draft.events,
       description: webhook ? description || null : description || undefined,
       // a webhook without a filter is created without the field, so an API without filters accepts it
       ...(parsed.filter || webhook?.filter ? { filter: parsed.filter } : {}),
-      ...(hasHeaders || Object.keys(webhook?.headers ?? {}).length
-        ? { headers: hasHeaders ? custom.headers : null }
+      ...((toUrl && hasHeaders) || Object.keys(webhook?.headers ?? {}).length
+        ? { headers: toUrl && hasHeaders ? custom.headers : null }
         : {}),
       ...(throttleRate !== null || webhook?.throttleRate ? { throttleRate } : {}),
       ...(draft.ordered || webhook?.ordering === 'fifo'
@@ -179,7 +227,10 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
         : {}),
     };
     const saved = await save.run(input);
-    if (saved) navigate(`webhooks/${saved.id}`);
+    if (!saved) return;
+    // only a new webhook's answer has its secret, and the page shows it just this once
+    if (!webhook) handOverCreated(saved);
+    navigate(`webhooks/${saved.id}`);
   }
 
   return (
@@ -191,29 +242,65 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           ))}
         </div>
       )}
-      {webhook?.destination ? (
-        <div class="field">
-          <p id="destination">
-            Delivers into the <strong class="break">{targetOf(webhook)}</strong>; change it through the API.
-          </p>
+      <fieldset class="field">
+        <legend>Deliver to</legend>
+        <div class="radios">
+          {(
+            [
+              ['url', 'An HTTPS endpoint'],
+              ['aws', 'An AWS destination of yours (SQS queue, SNS topic or EventBridge bus)'],
+            ] as const
+          ).map(([target, label]) => (
+            <label key={target} class="checkbox">
+              <input
+                type="radio"
+                name="target"
+                value={target}
+                checked={draft.target === target}
+                onChange={() => setDraft({ ...draft, target })}
+              />
+              <span>{label}</span>
+            </label>
+          ))}
         </div>
+      </fieldset>
+      {draft.target === 'aws' ? (
+        <AwsDestinationFields
+          draft={draft.destination}
+          errors={byField}
+          onChange={(destination) => setDraft({ ...draft, destination })}
+        />
       ) : (
-        <div class="field">
-          <label for="url">Endpoint URL</label>
-          <input
-            {...describedBy('url', byField.url, 'url-hint')}
-            type="url"
-            inputMode="url"
-            required
-            autoComplete="url"
-            value={draft.url}
-            onInput={(event) => setDraft({ ...draft, url: event.currentTarget.value })}
+        <>
+          <div class="field">
+            <label for="url">Endpoint URL</label>
+            <input
+              {...describedBy('url', byField.url, 'url-hint')}
+              type="url"
+              inputMode="url"
+              required
+              autoComplete="url"
+              value={draft.url}
+              onInput={(event) => setDraft({ ...draft, url: event.currentTarget.value })}
+            />
+            <p class="hint" id="url-hint">
+              Where events are POSTed; https, reachable from the internet.
+            </p>
+            <FieldError id="url" errors={byField.url} />
+          </div>
+          <EndpointAuthFields
+            draft={draft.auth}
+            stored={webhook?.auth}
+            errors={byField}
+            onChange={(auth) => setDraft({ ...draft, auth })}
           />
-          <p class="hint" id="url-hint">
-            Where events are POSTed; https, reachable from the internet.
-          </p>
-          <FieldError id="url" errors={byField.url} />
-        </div>
+          <ClientCertificateFields
+            draft={draft.tls}
+            stored={webhook?.tls}
+            errors={byField}
+            onChange={(tls) => setDraft({ ...draft, tls })}
+          />
+        </>
       )}
       <EventTypeChoices draft={draft} setDraft={setDraft} errors={byField.events} />
       <div class="field">
@@ -276,23 +363,25 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
         </p>
         <FieldError id="throttleRate" errors={byField.throttleRate} />
       </div>
-      <div class="field">
-        <label for="headers">Custom headers (optional)</label>
-        <textarea
-          {...describedBy('headers', headerErrors, 'headers-hint')}
-          rows={3}
-          spellcheck={false}
-          autoComplete="off"
-          placeholder="Authorization: Bearer …"
-          value={draft.headers}
-          onInput={(event) => setDraft({ ...draft, headers: event.currentTarget.value })}
-        />
-        <p class="hint" id="headers-hint">
-          Sent with every delivery, one <code>Name: value</code> per line (at most 20). The signature, content and
-          webhook-* headers are the platform's own.
-        </p>
-        <FieldError id="headers" errors={headerErrors} />
-      </div>
+      {draft.target === 'url' && (
+        <div class="field">
+          <label for="headers">Custom headers (optional)</label>
+          <textarea
+            {...describedBy('headers', headerErrors, 'headers-hint')}
+            rows={3}
+            spellcheck={false}
+            autoComplete="off"
+            placeholder="Authorization: Bearer …"
+            value={draft.headers}
+            onInput={(event) => setDraft({ ...draft, headers: event.currentTarget.value })}
+          />
+          <p class="hint" id="headers-hint">
+            Sent with every delivery, one <code>Name: value</code> per line (at most 20). The signature, content and
+            webhook-* headers are the platform's own.
+          </p>
+          <FieldError id="headers" errors={headerErrors} />
+        </div>
+      )}
       <div class="actions">
         <button type="submit" disabled={save.running}>
           {save.running ? 'Saving…' : webhook ? 'Save changes' : 'Create webhook'}

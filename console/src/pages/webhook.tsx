@@ -6,9 +6,11 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { DeliveryLog } from '../components/delivery-log';
 import { ErrorNotice, Loading, Success, Time } from '../components/feedback';
 import { RecoverForm } from '../components/recover-form';
+import { CopyButton } from '../components/copy-button';
 import { SecretPanel } from '../components/secret-panel';
 import { VerificationDetails } from '../components/verification';
 import { Link, navigate } from '../router';
+import { takeCreated } from '../shown-once';
 import { useAction, useLoad } from '../use-api';
 
 function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook: Webhook) => void }) {
@@ -93,7 +95,8 @@ function Actions({ webhook, onChanged }: { webhook: Webhook; onChanged: (webhook
 
 export function WebhookPage({ webhookId }: { webhookId: string }) {
   const loaded = useLoad((api) => api.getWebhook(webhookId), [webhookId]);
-  const [changed, setChanged] = useState<Webhook>();
+  // a webhook just created arrives with its secret, shown once; a rotation's answer has the new one
+  const [changed, setChanged] = useState<Webhook | undefined>(() => takeCreated(webhookId));
   const webhook = changed?.id === webhookId ? changed : loaded.data;
 
   if (loaded.error) {
@@ -186,8 +189,13 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
           {webhook.publicKey && (
             <>
               <dt>Public key (ed25519)</dt>
-              <dd class="mono" title="Receivers verify the v1a signatures with it; it cannot sign">
-                {webhook.publicKey}
+              <dd>
+                <div class="secret-row">
+                  <code class="secret" title="Receivers verify the v1a signatures with it; it cannot sign">
+                    {webhook.publicKey}
+                  </code>
+                  <CopyButton text={webhook.publicKey} label="public key" />
+                </div>
               </dd>
             </>
           )}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OAuth2Tokens } from '../../core/delivery/oauth2-tokens';
-import type { SecretSealer } from '../../core/shared/secret-sealer';
+import type { SecretSealer } from '../../core/common/secret-sealer';
 import type { Webhook } from '../../core/webhooks/webhook';
 import type { ClientTls } from '../client-tls';
 

@@ -5,8 +5,7 @@ import {
   type DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
 import { signatureHeaders } from '../../core/signing/signing';
-import type { SecretSealer } from '../../core/shared/secret-sealer';
-import { signingKeys } from '../../core/webhooks/signing-keys';
+import { signingKeys, type SigningSealers } from '../../core/webhooks/signing-keys';
 import type { ClientTls } from '../client-tls';
 import type { GuardedHttpClient, GuardedResponse } from '../guarded-http-client';
 import type { EndpointCredentials } from './endpoint-credentials';
@@ -19,8 +18,8 @@ export class HttpDestination implements DeliveryDestination {
   constructor(
     private readonly client: GuardedHttpClient,
     private readonly credentials: Pick<EndpointCredentials, 'for'>,
-    /** Opens the webhook's sealed ed25519 private keys (v1a signatures). */
-    private readonly sealer: SecretSealer,
+    /** Opens the webhook's sealed HMAC secrets (v1) and ed25519 private keys (v1a). */
+    private readonly sealers: SigningSealers,
   ) {}
 
   async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
@@ -35,7 +34,7 @@ export class HttpDestination implements DeliveryDestination {
         messageId: task.eventId,
         timestamp: startedAt,
         body: task.payload,
-        ...(await signingKeys(webhook, startedAt, this.sealer)),
+        ...(await signingKeys(webhook, startedAt, this.sealers)),
       }),
     };
     // a webhook without auth or tls pays nothing more

@@ -3,10 +3,11 @@ import type {
   DeliveryAttemptRequest,
   DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
-import type { UrlPolicy } from '../../core/shared/url-guard';
+import type { UrlPolicy } from '../../core/common/url-guard';
 import type { Webhook } from '../../core/webhooks/webhook';
 import { OAuth2Tokens, type SharedTokenStore } from '../../core/delivery/oauth2-tokens';
-import type { SecretSealer } from '../../core/shared/secret-sealer';
+import type { SecretSealer } from '../../core/common/secret-sealer';
+import type { SigningSealers } from '../../core/webhooks/signing-keys';
 import { GuardedHttpClient, type SendingLimits } from '../guarded-http-client';
 import { HttpTokenEndpoint } from '../oauth2-token-endpoint';
 import { EndpointCredentials } from './endpoint-credentials';
@@ -20,13 +21,15 @@ export interface DestinationSettings {
   /** Opens webhooks' sealed endpoint secrets and seals the OAuth2 tokens shared in `tokens`. */
   sealer: SecretSealer;
   tokens: SharedTokenStore;
+  /** Opens webhooks' signing keys: every kind that signs (HTTP, SQS, SNS) signs with the same keys. */
+  signing: SigningSealers;
 }
 
 /** An HTTP endpoint: its endpoint auth's token requests go through the same guarded client as the deliveries. */
-function httpDestination({ policy, limits, sealer, tokens }: DestinationSettings): HttpDestination {
+function httpDestination({ policy, limits, sealer, tokens, signing }: DestinationSettings): HttpDestination {
   const client = new GuardedHttpClient(policy, { limits });
   const oauth2 = new OAuth2Tokens({ store: tokens, endpoint: new HttpTokenEndpoint(client), sealer });
-  return new HttpDestination(client, new EndpointCredentials(sealer, oauth2), sealer);
+  return new HttpDestination(client, new EndpointCredentials(sealer, oauth2), signing);
 }
 
 /**
@@ -40,9 +43,13 @@ const ADAPTERS = {
   // a customer's own queue, topic or bus (docs/design.md §17): each adapter and its SDK clients are a chunk of the
   // bundle, loaded on the kind's first attempt, so webhooks without AWS destinations pay nothing at cold start
   sqs: (settings: DestinationSettings) =>
-    new LazyDestination(async () => (await import('./sqs-destination')).sqsDestination(settings.limits)),
+    new LazyDestination(async () =>
+      (await import('./sqs-destination')).sqsDestination(settings.limits, settings.signing),
+    ),
   sns: (settings: DestinationSettings) =>
-    new LazyDestination(async () => (await import('./sns-destination')).snsDestination(settings.limits)),
+    new LazyDestination(async () =>
+      (await import('./sns-destination')).snsDestination(settings.limits, settings.signing),
+    ),
   eventbridge: (settings: DestinationSettings) =>
     new LazyDestination(async () =>
       (await import('./eventbridge-destination')).eventBridgeDestination(settings.limits),

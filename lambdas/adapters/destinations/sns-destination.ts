@@ -6,6 +6,7 @@ import type {
   DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
 import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
+import type { SigningSealers } from '../../core/webhooks/signing-keys';
 import {
   attemptSend,
   awsDestinationContext,
@@ -24,7 +25,11 @@ import {
 export class SnsDestination implements DeliveryDestination {
   private readonly clients: ClientCache<SNSClient>;
 
-  constructor(private readonly context: AwsDestinationContext) {
+  constructor(
+    private readonly context: AwsDestinationContext,
+    /** Opens the webhook's signing keys: the attributes carry the same signatures as an HTTP delivery. */
+    private readonly sealers: SigningSealers,
+  ) {
     this.clients = new ClientCache((tenantId, region) => new SNSClient(clientSettings(context, tenantId, region)));
   }
 
@@ -33,7 +38,7 @@ export class SnsDestination implements DeliveryDestination {
     const { topicArn } = webhook.destination;
     const arn = parseDestinationArn('sns', topicArn);
     if (typeof arn === 'string') throw new Error(`not a topic ARN: ${topicArn}`);
-    const attributes = signedAttributes(task, webhook, startedAt);
+    const attributes = await signedAttributes(task, webhook, startedAt, this.sealers);
     const tooLarge = tooLargeReason('SNS', [task.payload, ...attributeParts(attributes)]);
     if (tooLarge) return { kind: 'failed', reason: tooLarge, permanent: true, durationMs: 0 };
     const client = this.clients.get(webhook.tenantId, arn.region);
@@ -55,4 +60,5 @@ export class SnsDestination implements DeliveryDestination {
 }
 
 /** The lane's adapter, with the container's shared role sessions (the registry loads this module on first use). */
-export const snsDestination = (limits: AwsSendLimits) => new SnsDestination(awsDestinationContext(limits));
+export const snsDestination = (limits: AwsSendLimits, sealers: SigningSealers) =>
+  new SnsDestination(awsDestinationContext(limits), sealers);

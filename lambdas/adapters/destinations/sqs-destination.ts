@@ -6,6 +6,7 @@ import type {
   DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
 import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
+import type { SigningSealers } from '../../core/webhooks/signing-keys';
 import {
   attemptSend,
   awsDestinationContext,
@@ -35,7 +36,11 @@ export function queueUrlOf(queueArn: string): { url: string; region: string; fif
 export class SqsDestination implements DeliveryDestination {
   private readonly clients: ClientCache<SQSClient>;
 
-  constructor(private readonly context: AwsDestinationContext) {
+  constructor(
+    private readonly context: AwsDestinationContext,
+    /** Opens the webhook's signing keys: the attributes carry the same signatures as an HTTP delivery. */
+    private readonly sealers: SigningSealers,
+  ) {
     this.clients = new ClientCache(
       (tenantId, region) =>
         new SQSClient({ ...clientSettings(context, tenantId, region), useQueueUrlAsEndpoint: false }),
@@ -45,7 +50,7 @@ export class SqsDestination implements DeliveryDestination {
   async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
     if (webhook.destination?.type !== 'sqs') throw new Error('SqsDestination: the webhook has no SQS destination');
     const queue = queueUrlOf(webhook.destination.queueArn);
-    const attributes = signedAttributes(task, webhook, startedAt);
+    const attributes = await signedAttributes(task, webhook, startedAt, this.sealers);
     const tooLarge = tooLargeReason('SQS', [task.payload, ...attributeParts(attributes)]);
     if (tooLarge) return { kind: 'failed', reason: tooLarge, permanent: true, durationMs: 0 };
     const client = this.clients.get(webhook.tenantId, queue.region);
@@ -67,4 +72,5 @@ export class SqsDestination implements DeliveryDestination {
 }
 
 /** The lane's adapter, with the container's shared role sessions (the registry loads this module on first use). */
-export const sqsDestination = (limits: AwsSendLimits) => new SqsDestination(awsDestinationContext(limits));
+export const sqsDestination = (limits: AwsSendLimits, sealers: SigningSealers) =>
+  new SqsDestination(awsDestinationContext(limits), sealers);

@@ -4,7 +4,7 @@
  */
 import { GATEWAY_ERRORS } from '../gateway-responses';
 import { STATUS_BY_CODE } from '../error-response';
-import { documented, text } from '../../core/shared/schema-docs';
+import { documented, text } from '../../core/common/schema-docs';
 import * as z from 'zod/mini';
 
 /** Every error code a caller can see, with its status: the handlers' and API Gateway's own. */

@@ -1,4 +1,4 @@
-import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/shared/ids';
+import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../../core/common/ids';
 import { deliveryListQuerySchema, eventListQuerySchema } from '../../core/log/log-queries';
 import { listQuerySchema, rotateSecretSchema, webhookSchemas } from '../../core/webhooks/webhook-schemas';
 import { MAX_BODY_BYTES } from '../http-handler';
@@ -21,12 +21,13 @@ import {
 } from '../../core/access/access-resources';
 import { DeliverySchema, DeliveryPageSchema, EventSchema, EventPageSchema } from '../../core/log/log-resources';
 import { DestinationPolicySchema } from '../../core/webhooks/destination-policy-resource';
-import { documented } from '../../core/shared/schema-docs';
+import { documented } from '../../core/common/schema-docs';
 import { EventTypeListSchema } from '../../core/events/event-resources';
 import { PublicKeysSchema } from '../../core/signing/public-keys-resource';
 import { QueuedRetrySchema, QueuedTestSchema, StartedRecoverySchema } from '../../core/recovery/recovery-resources';
 import { WebhookSchema, WebhookPageSchema } from '../../core/webhooks/webhook-resource';
 import type * as z from 'zod/mini';
+import { createEventCatalog } from '../../core/events/event-catalog';
 
 /** What the description says of one route of lambdas/api/routes.ts, keyed there by the route's name. */
 export interface Operation {
@@ -64,7 +65,9 @@ export const PATH_PARAMETERS: Record<string, { description: string; pattern: Reg
 };
 
 // The deployed URL policy: https only, no private addresses (local mode is laxer).
-const webhookBodies = webhookSchemas({ allowHttp: false, allowLoopback: false });
+// the description names event types by their form (a team's catalog replaces the names): any catalog describes them
+const catalog = createEventCatalog();
+const webhookBodies = webhookSchemas(catalog, { allowHttp: false, allowLoopback: false });
 
 // What the request schemas check in code (refinements), said in the description.
 const URL_RULES =
@@ -98,7 +101,7 @@ const WINDOW =
 export const OPERATIONS: Record<string, Operation> = {
   CreateWebhook: {
     summary: 'Create a webhook',
-    description: `Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent. Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
+    description: `Exactly one of url or destination. url must be absolute https without credentials, not pointing at private, loopback, link-local or metadata addresses; destination is a queue, topic or bus of the customer's own AWS account whose resource policy admits the platform (GET /v2/destination-policy); events are de-duplicated; secret is generated when absent, and this answer is the only one that shows it (it is stored encrypted). Bodies over ${MAX_BODY_BYTES} bytes are refused.`,
     body: webhookBodies.create,
     success: {
       status: 201,
@@ -114,14 +117,14 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 200, description: 'A page', schema: WebhookPageSchema },
   },
   GetWebhook: {
-    summary: 'Retrieve a webhook (with its secret)',
+    summary: 'Retrieve a webhook (its secret is shown only by create and rotation)',
     success: { status: 200, description: 'The webhook', schema: WebhookSchema },
   },
   UpdateWebhook: {
     summary:
       'Change some of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing',
     description:
-      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge).',
+      'Re-activating clears disabledReason; null removes the description or the filter; url replaces a destination and destination a url. signing.ed25519 true gives the webhook an ed25519 key pair (kept if it has one), false removes it. A new url starts its verification (pending: deliveries are skipped until the new endpoint answers the challenge). auth and tls each replace the whole; auth without its clientSecret or password keeps the stored one when the type (and, for OAuth2, the tokenUrl) is the same (400 naming the field otherwise); null removes either.',
     body: webhookBodies.update,
     success: { status: 200, description: 'The updated webhook', schema: WebhookSchema },
   },
@@ -179,7 +182,7 @@ export const OPERATIONS: Record<string, Operation> = {
   TestWebhook: {
     summary: "Send the catalog's example of an event type to this webhook only",
     description: `eventType defaults to the webhook's first type. The event goes through the pipeline like any (GET /v2/events and the delivery log show it); the body says "test": true. 409 webhook_inactive when the webhook is paused or disabled, endpoint_not_verified while its endpoint has not answered the verification challenge.`,
-    body: testEventSchema,
+    body: testEventSchema(catalog),
     success: { status: 202, description: 'Queued', schema: QueuedTestSchema },
     errors: [409],
   },
@@ -213,7 +216,7 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Create or update a tenant',
     description:
       "settings replace the tenant's settings as a whole and override the deployment's from the next request: maxWebhooks (1-1000), allowedEventTypes (types of the catalog), maxThrottleRate (1-1000 per second), manualAttemptsPerHour (1-100000). 201 when the tenant item is new.",
-    body: putTenantSchema,
+    body: putTenantSchema(catalog),
     success: { status: 200, description: 'The tenant, updated', schema: TenantSchema, created: 'The tenant, created' },
   },
   ListTenants: {

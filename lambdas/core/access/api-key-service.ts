@@ -5,10 +5,10 @@ import {
   PORTAL_TOKEN_TTL_SECONDS,
   type ApiKeyRecord,
 } from './api-keys';
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { NotFoundError, ValidationError } from '../common/errors';
 import { portalLink } from './portal-links';
 import { assertTenantId } from './tenants';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import * as z from 'zod/mini';
 import type { ApiKeySummarySchema } from './access-resources';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { documented, instant, text } from '../shared/schema-docs';
+import { documented, instant, text } from '../common/schema-docs';
 
 /** What a tenant's erasure removes, each counted on its own (docs/design.md §16). */
 export const ERASED_KINDS = [

@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import { ErasureInProgressError, NotFoundError, ValidationError } from '../shared/errors';
+import { ErasureInProgressError, NotFoundError, ValidationError } from '../common/errors';
 import { ERASED_KINDS, ERASURE_PHASES, type Erasure } from './erasure-resources';
 import type { TenantFootprint, TenantStore } from './tenant-service';
 import { assertTenantId } from './tenants';

@@ -1,12 +1,12 @@
-import { decodeCursor, encodeCursor } from '../shared/cursor';
-import type { DeliveryStatus } from '../delivery/delivery';
-import { DELIVERY_STATUSES } from '../delivery/delivery';
-import { NotFoundError } from '../shared/errors';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../delivery/delivery';
+import type { EventCatalog } from '../events/event-catalog';
+import { NotFoundError } from '../common/errors';
 import type { EventLogService } from '../log/event-log-service';
 import type { Page } from '../log/log-queries';
 import { TENANT_ID_PATTERN } from './api-keys';
 import { assertTenantId, putTenantSchema, type Tenant, type TenantSettings } from './tenants';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import { listQuerySchema } from '../webhooks/webhook-schemas';
 import * as z from 'zod/mini';
 import type { TenantDetailSchema } from './access-resources';
@@ -43,21 +43,25 @@ export const tenantListQuerySchema = z.strictObject({
 /** The tenants the team's backend manages (docs/design.md §16). */
 export class TenantService {
   private readonly now: () => Date;
+  private readonly putSchema;
 
   constructor(
     private readonly options: {
       store: TenantStore;
       footprint: TenantFootprint;
       events: Pick<EventLogService, 'list'>;
+      /** The deployment's event types: a tenant's allowedEventTypes are some of them. */
+      catalog: EventCatalog;
       now?: () => Date;
     },
   ) {
     this.now = options.now ?? (() => new Date());
+    this.putSchema = putTenantSchema(options.catalog);
   }
 
   async put(tenantId: string | undefined, body: unknown): Promise<{ tenant: Tenant; created: boolean }> {
     const id = assertTenantId(tenantId);
-    const changes = parseOrThrow(putTenantSchema, body ?? {}, 'tenant');
+    const changes = parseOrThrow(this.putSchema, body ?? {}, 'tenant');
     return this.options.store.put(id, changes, this.now().toISOString());
   }
 

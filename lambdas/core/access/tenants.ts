@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import { TENANT_ID_PATTERN } from './api-keys';
-import { eventCatalog } from '../events/event-catalog';
-import { ValidationError } from '../shared/errors';
+import type { EventCatalog } from '../events/event-catalog';
+import { eventTypesSchema } from '../events/event-type-schemas';
+import { ValidationError } from '../common/errors';
 import { MANUAL_ATTEMPTS_PER_HOUR } from '../recovery/manual-attempts';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from '../webhooks/webhook-throttle';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 /**
  * A tenant as the team's backend manages it (docs/design.md §16): the id it uses for its customer, a name, and
@@ -58,42 +59,26 @@ const wholeNumber = (minimum: number, maximum: number) => {
     .check(z.refine(Number.isInteger, message), z.gte(minimum, message), z.lte(maximum, message));
 };
 
-const settingsSchema = z.strictObject({
-  maxWebhooks: z.optional(wholeNumber(1, MAX_WEBHOOKS_LIMIT)),
-  allowedEventTypes: z.optional(
-    z.pipe(
-      z
-        .array(
-          z.string({ error: 'must be an event type' }).check(
-            z.refine((type) => eventCatalog().has(type), {
-              error: () => `unknown event type; expected one of ${eventCatalog().types.join(', ')}`,
-            }),
-          ),
-          { error: 'must be an array of event types of the catalog' },
-        )
-        .check(
-          z.minLength(1, 'must name at least one event type'),
-          z.refine((types) => types.length <= eventCatalog().types.length * 4, 'lists too many event types'),
-        ),
-      z.transform((types) => [...new Set(types)]),
-    ),
-  ),
-  maxThrottleRate: z.optional(wholeNumber(MIN_THROTTLE_RATE, MAX_THROTTLE_RATE)),
-  manualAttemptsPerHour: z.optional(wholeNumber(1, MAX_MANUAL_ATTEMPTS_PER_HOUR)),
-});
-
 /** `PUT /admin/tenants/{tenantId}`: both fields optional; settings replace the tenant's settings as a whole. */
-export const putTenantSchema = z.strictObject({
-  name: z.optional(
-    z
-      .string({ error: 'must be a string' })
-      .check(
-        z.minLength(1, 'must not be empty'),
-        z.maxLength(MAX_TENANT_NAME_LENGTH, `must be at most ${MAX_TENANT_NAME_LENGTH} characters`),
-      ),
-  ),
-  settings: z.optional(settingsSchema),
-});
+export const putTenantSchema = (catalog: EventCatalog) =>
+  z.strictObject({
+    name: z.optional(
+      z
+        .string({ error: 'must be a string' })
+        .check(
+          z.minLength(1, 'must not be empty'),
+          z.maxLength(MAX_TENANT_NAME_LENGTH, `must be at most ${MAX_TENANT_NAME_LENGTH} characters`),
+        ),
+    ),
+    settings: z.optional(
+      z.strictObject({
+        maxWebhooks: z.optional(wholeNumber(1, MAX_WEBHOOKS_LIMIT)),
+        allowedEventTypes: z.optional(eventTypesSchema(catalog, 'must be an array of event types of the catalog')),
+        maxThrottleRate: z.optional(wholeNumber(MIN_THROTTLE_RATE, MAX_THROTTLE_RATE)),
+        manualAttemptsPerHour: z.optional(wholeNumber(1, MAX_MANUAL_ATTEMPTS_PER_HOUR)),
+      }),
+    ),
+  });
 
 /** The deployment's values, which a tenant's settings override. */
 export interface DeploymentLimits {

@@ -5,13 +5,24 @@ import { stepOf } from './delivery-plan';
 import type { DeliveryService } from './delivery-service';
 import type { Webhook } from '../webhooks/webhook';
 
-/** One message of the ordered lane (an SQS FIFO queue whose message group is the webhook). */
+/** One message of an ordered lane (an SQS FIFO queue whose message group is the webhook). */
 export interface OrderedMessage {
   messageId: string;
   receiptHandle: string;
   body: string;
   groupId: string;
+  /**
+   * Its place in the ordered queue fan-out sent it to (`queuePosition` of its SQS sequence number), carried along
+   * when it is forwarded to the slow ordered lane; absent when SQS gave none.
+   */
+  position?: string;
 }
+
+/**
+ * An SQS sequence number as a text whose order is the numbers' order (zero-padded to the 39 digits of 128 bits),
+ * so positions compare as strings, in code and in a DynamoDB condition.
+ */
+export const queuePosition = (sequenceNumber: string) => sequenceNumber.padStart(39, '0');
 
 /** What the delivery log knows of a delivery: where it stands in its schedule. */
 export interface OrderedDeliveryState {
@@ -31,6 +42,18 @@ export interface OrderedPlan {
   /** Messages behind a waiting head (their receipt handles): handed back at once, to follow it as soon as it is done. */
   released: string[];
   notices: DeliveryNotice[];
+  /**
+   * The ordered lane: the messages of a webhook that belongs in the slow ordered lane, from the first not handled
+   * here, in order: sent there one after the other, then acknowledged (the rest comes back from the first that
+   * could not be sent). `through` is the last one's position.
+   */
+  forwards: { webhook: Webhook; through: string; messages: OrderedMessage[] }[];
+  /**
+   * The slow ordered lane: per webhook, the messages settled here (delivered, parked, skipped), in order, with
+   * their positions in the ordered queue; the position of the last of them that is acknowledged is recorded, which
+   * is when the ordered lane may take the webhook back.
+   */
+  settled: { webhook: Webhook; messages: { messageId: string; position: string }[] }[];
   /** Messages to receive again (the hidden heads, the released ones, and those whose handling failed). */
   failedMessageIds: string[];
 }
@@ -42,6 +65,11 @@ export interface DeliverOrderedOptions {
   startAttemptsBeforeMs: number;
   now?: () => Date;
   onRecordError?: (messageId: string, error: unknown) => void;
+  /**
+   * The ordered lane only: where a webhook's deliveries belong now (WebhookHealth.orderedLaneOf); those of a webhook
+   * in the slow ordered lane are forwarded there. The slow ordered lane has none: it never forwards.
+   */
+  laneOf?: (webhook: Webhook, now: Date) => 'ordered' | 'ordered-slow';
 }
 
 const stateKey = (task: Pick<DeliveryTask, 'webhookId' | 'eventId'>) => `${task.webhookId}|${task.eventId}`;
@@ -66,7 +94,17 @@ export async function deliverOrderedBatch(
   options: DeliverOrderedOptions,
 ): Promise<OrderedPlan> {
   const now = options.now ?? (() => new Date());
-  const plan: OrderedPlan = { log: [], deadLetters: [], hides: [], released: [], notices: [], failedMessageIds: [] };
+  const plan: OrderedPlan = {
+    log: [],
+    deadLetters: [],
+    hides: [],
+    released: [],
+    notices: [],
+    forwards: [],
+    settled: [],
+    failedMessageIds: [],
+  };
+  const recordsSettled = deliveries.lane === 'ordered-slow';
   const tasks = new Map<string, DeliveryTask>();
   for (const message of messages) {
     const task = parseDeliveryTask(message.body);
@@ -80,6 +118,34 @@ export async function deliverOrderedBatch(
   for (const message of messages) groups.set(message.groupId, [...(groups.get(message.groupId) ?? []), message]);
 
   const handleGroup = async (group: OrderedMessage[]) => {
+    const webhook = group.map((message) => tasks.get(message.messageId)).find((task) => task)?.webhookId;
+    const current = webhook === undefined ? undefined : webhooks.get(webhook);
+    let slow = current !== undefined && options.laneOf?.(current, now()) === 'ordered-slow';
+    /** A webhook of the slow ordered lane: its messages from `from` on go there, in order (all have positions). */
+    const forward = (from: number) => {
+      const rest = group.slice(from);
+      if (!slow || !current || rest.some((message) => message.position === undefined)) return false;
+      plan.forwards.push({ webhook: current, through: rest.at(-1)!.position!, messages: rest });
+      return true;
+    };
+    const settled: { messageId: string; position: string }[] = [];
+    const settle = (message: OrderedMessage) => {
+      if (recordsSettled && message.position !== undefined)
+        settled.push({ messageId: message.messageId, position: message.position });
+    };
+    try {
+      await handleMessages(group, forward, settle, () => (slow = options.laneOf !== undefined));
+    } finally {
+      if (current && settled.length) plan.settled.push({ webhook: current, messages: settled });
+    }
+  };
+
+  const handleMessages = async (
+    group: OrderedMessage[],
+    forward: (from: number) => boolean,
+    settle: (message: OrderedMessage) => void,
+    turnedSlow: () => void,
+  ) => {
     const release = (from: number) => {
       for (const later of group.slice(from)) {
         plan.released.push(later.receiptHandle);
@@ -108,6 +174,7 @@ export async function deliverOrderedBatch(
       release(from);
     };
     for (const [index, message] of group.entries()) {
+      if (forward(index)) return;
       const task = tasks.get(message.messageId);
       if (!task) {
         plan.deadLetters.push({
@@ -115,6 +182,7 @@ export async function deliverOrderedBatch(
           body: message.body,
           reason: 'invalid_message: not a delivery this platform queued',
         });
+        settle(message);
         continue;
       }
       const state = states.get(stateKey(task));
@@ -126,9 +194,13 @@ export async function deliverOrderedBatch(
           body: message.body,
           reason: 'exhausted: parked again (its delivery record says failed)',
         });
+        settle(message);
         continue;
       }
-      if (state && state.scheduledAttempts > 0 && state.status !== 'pending') continue;
+      if (state && state.scheduledAttempts > 0 && state.status !== 'pending') {
+        settle(message);
+        continue;
+      }
       const waitMs = state?.nextAttemptAt ? Date.parse(state.nextAttemptAt) - now().getTime() : 0;
       if (waitMs >= 1000) {
         hide(message, waitMs);
@@ -146,12 +218,19 @@ export async function deliverOrderedBatch(
         plan.failedMessageIds.push(message.messageId);
         return waitBehind(task, index + 1);
       }
+      // an answer too slow for this lane: the webhook's next attempts, and the deliveries behind it, go to the slow one
+      if (result.lane === 'slow') turnedSlow();
       const step = stepOf(task, result, deliveries.lane, now().getTime());
       plan.notices.push(...step.notices);
       if (step.record)
         plan.log.push({ fromMessageId: message.messageId, task, update: step.record, firstWrite: !state });
       if (step.deadLetter) plan.deadLetters.push({ fromMessageId: message.messageId, ...step.deadLetter });
-      if (!step.next) continue;
+      if (!step.next) {
+        settle(message);
+        continue;
+      }
+      // its retry waits in the slow ordered lane (its record says when), its group behind it
+      if (forward(index)) return;
       // a retry, or no attempt yet (an open breaker, a throttle slot): the head waits in flight, its group behind it
       hide(message, step.next.dueMs - now().getTime());
       return waitBehind(task, index + 1);

@@ -8,7 +8,7 @@ export type DeliveryNotice =
   | { kind: 'breaker-opened'; webhook: Webhook }
   | { kind: 'recovered'; webhook: Webhook; failingSince: string }
   | { kind: 'disabled'; webhook: Webhook; reason: string }
-  | { kind: 'certificate-expiring'; webhook: Webhook; certificateExpiresAt: string }
+  | { kind: 'certificate-expiring'; webhook: Webhook; certificateExpiresAt: string; withinDays: number }
   | { kind: 'verified'; webhook: Webhook; method: VerificationMethod }
   | { kind: 'verification-failed'; webhook: Webhook; attempts: number; lastError: string }
   | {

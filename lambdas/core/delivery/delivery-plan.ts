@@ -22,7 +22,7 @@ export type DeliveryDecision =
    * with the same attempt number; `slotReserved` when that time is a throttle slot the delivery now holds.
    */
   /** `slotRate`: the throttle rate the held slot was reserved under (a change of rate makes it reserve again). */
-  | { action: 'postpone'; untilMs: number; slotReserved?: true; slotRate?: number | null }
+  | { action: 'postpone'; untilMs: number; slotReserved?: true; slotRate?: number | null; slotSince?: string }
   /** The webhook's deliveries go through the slow lane: no attempt was made here; send it there now. */
   | { action: 'forward' };
 
@@ -84,11 +84,13 @@ export async function planOutcome(
     };
   }
   const { disabledReason, notices } = await health.failed(webhook, at);
+  // every failure names the lane the webhook now belongs in: the ordered lane forwards the deliveries behind it
   if (disabledReason) {
     return {
       decision: { action: 'dead-letter', reason: `disabled: ${disabledReason}; the webhook was disabled` },
       record: { status: 'failed', attempt, reason: disabledReason },
       notices,
+      lane,
     };
   }
   if (task.trigger === 'manual') {
@@ -97,6 +99,7 @@ export async function planOutcome(
       decision: { action: 'done' },
       record: { status: 'failed', attempt, reason: `manual attempt failed: ${describeAttempt(attempt)}` },
       notices,
+      lane,
     };
   }
   const attemptNumber = task.attempt ?? 1;
@@ -122,6 +125,7 @@ export async function planOutcome(
       decision: { action: 'dead-letter', reason },
       record: { status: 'failed', attempt, reason },
       notices: [...notices, exhausted],
+      lane,
     };
   }
   const nextAttemptAt = new Date(Date.parse(attempt.at) + delaySeconds * 1000).toISOString();
@@ -161,7 +165,7 @@ export function stepOf(task: DeliveryTask, result: DeliveryResult, lane: Deliver
     ? result.notices.filter((notice) => notice.kind === 'breaker-opened')
     : result.notices;
   // a throttle slot is held for one attempt: every next message reserves its own, but for a postponement to it
-  const { throttleSlotAt: _heldSlot, throttleSlotRate: _heldRate, ...unslotted } = task;
+  const { throttleSlotAt: _heldSlot, throttleSlotRate: _heldRate, throttleSlotSince: _heldSince, ...unslotted } = task;
   const step: DeliveryStep = { ...(record ? { record } : {}), notices };
   const next = (nextTask: DeliveryTask, dueMs: number, slotReserved = false) => ({
     ...step,
@@ -177,6 +181,7 @@ export function stepOf(task: DeliveryTask, result: DeliveryResult, lane: Deliver
               ...unslotted,
               throttleSlotAt: new Date(decision.untilMs).toISOString(),
               ...(decision.slotRate ? { throttleSlotRate: decision.slotRate } : {}),
+              ...(decision.slotSince ? { throttleSlotSince: decision.slotSince } : {}),
             },
             decision.untilMs,
             true,

@@ -1,7 +1,7 @@
 import type { DeliveryAttempt, DeliveryTask } from './delivery';
 import type { AttemptOutcome, DeliveryDestination } from './delivery-destination';
 import { planOutcome, type DeliveryResult } from './delivery-plan';
-import type { DeliveryLane, WebhookHealth } from './webhook-health';
+import { waitsLittle, type DeliveryLane, type WebhookHealth } from './webhook-health';
 import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from '../webhooks/endpoint-verification';
 import type { WebhookThrottle } from '../webhooks/webhook-throttle';
 import type { Webhook } from '../webhooks/webhook';
@@ -82,11 +82,19 @@ export class DeliveryService {
     if (admission.kind === 'postpone')
       return { decision: { action: 'postpone', untilMs: admission.untilMs }, notices: [], lane: admission.lane };
     if (admission.kind === 'forward') return { decision: { action: 'forward' }, notices: [], lane: admission.lane };
-    const held = task.throttleSlotAt ? { at: task.throttleSlotAt, rate: task.throttleSlotRate } : undefined;
+    const held = task.throttleSlotAt
+      ? { at: task.throttleSlotAt, rate: task.throttleSlotRate, since: task.throttleSlotSince }
+      : undefined;
     const slot = await this.throttle.admit(webhook, this.now(), held);
     if (slot.kind === 'at')
       return {
-        decision: { action: 'postpone', untilMs: slot.slotMs, slotReserved: true, slotRate: webhook.throttleRate },
+        decision: {
+          action: 'postpone',
+          untilMs: slot.slotMs,
+          slotReserved: true,
+          slotRate: webhook.throttleRate,
+          ...(webhook.throttleRateSince ? { slotSince: webhook.throttleRateSince } : {}),
+        },
         notices: [],
       };
     if (slot.kind === 'refused') {
@@ -99,10 +107,8 @@ export class DeliveryService {
     const outcome = await this.destination.attempt({ task, webhook, startedAt });
     const durationMs = outcome.durationMs ?? this.now().getTime() - startedAt.getTime();
     const lane = await this.health.answered(webhook, { durationMs, timedOut: outcome.timedOut }, startedAt);
-    const attempt = attemptOf(task, outcome, durationMs, startedAt, this.lane === 'fast' && lane === 'slow');
-    const result = await planOutcome(outcome, { task, webhook, attempt, lane }, this.health, this.options);
-    const certificate = await this.health.certificateNotices(webhook, startedAt);
-    return certificate.length ? { ...result, notices: [...result.notices, ...certificate] } : result;
+    const attempt = attemptOf(task, outcome, durationMs, startedAt, waitsLittle(this.lane) && lane === 'slow');
+    return planOutcome(outcome, { task, webhook, attempt, lane }, this.health, this.options);
   }
 }
 

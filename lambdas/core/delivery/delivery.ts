@@ -3,7 +3,7 @@ import type { SendableEvent } from '../events/stored-event';
 import type { TenantEvent } from '../events/event-envelope';
 import { matchesFilter } from '../events/event-filter';
 import type { Webhook } from '../webhooks/webhook';
-import { escapeForSqs } from '../shared/json-text';
+import { escapeForSqs, isText, parseJsonObject } from '../common/json-text';
 
 /** One (event, webhook) pair: the unit that is queued, retried and dead-lettered on its own. */
 export interface DeliveryTask {
@@ -25,6 +25,8 @@ export interface DeliveryTask {
   throttleSlotAt?: string;
   /** The throttleRate that slot was reserved at: once the webhook's rate changed, the slot is given up. */
   throttleSlotRate?: number;
+  /** The webhook's `throttleRateSince` when the slot was reserved: a slot of an earlier setting is given up too. */
+  throttleSlotSince?: string;
   /** The recovery that queued this manual attempt: unlike a retry asked for one by one, it waits on an open breaker. */
   recoveryId?: string;
   /** Set on messages the deliver function dead-lettered: once replayed, their log already has attempts. */
@@ -87,22 +89,11 @@ export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 /** A deliveries-queue message body: JSON that SQS accepts whatever characters the payload holds. */
 export const serializeTask = (task: DeliveryTask): string => escapeForSqs(JSON.stringify(task));
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-/**
- * A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere).
- * Our own messages need a shape check, not a schema parse: this runs once per delivery on the hot path.
- */
+/** A deliveries-queue message body, or undefined when it is not one (hand-edited, replayed from elsewhere). */
 export function parseDeliveryTask(body: string): DeliveryTask | undefined {
-  let task: Partial<DeliveryTask>;
-  try {
-    task = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const task = parseJsonObject<DeliveryTask>(body);
   const valid =
-    typeof task === 'object' &&
-    task !== null &&
+    task !== undefined &&
     isText(task.tenantId) &&
     isText(task.webhookId) &&
     isText(task.eventId) &&
@@ -114,7 +105,8 @@ export function parseDeliveryTask(body: string): DeliveryTask | undefined {
     (task.trigger === undefined || task.trigger === 'scheduled' || task.trigger === 'manual') &&
     (task.recoveryId === undefined || isText(task.recoveryId)) &&
     (task.throttleSlotAt === undefined || !Number.isNaN(Date.parse(task.throttleSlotAt))) &&
-    (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0));
+    (task.throttleSlotRate === undefined || (typeof task.throttleSlotRate === 'number' && task.throttleSlotRate > 0)) &&
+    (task.throttleSlotSince === undefined || isText(task.throttleSlotSince));
   return valid ? (task as DeliveryTask) : undefined;
 }
 

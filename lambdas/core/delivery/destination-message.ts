@@ -1,7 +1,7 @@
 import { MAX_AWS_MESSAGE_BYTES } from '../webhooks/aws-destination';
 import type { DeliveryTask } from './delivery';
 import { signatureHeaders } from '../signing/signing';
-import { hmacSecrets } from '../webhooks/signing-keys';
+import { signingKeys, type SigningSealers } from '../webhooks/signing-keys';
 import type { Webhook } from '../webhooks/webhook';
 
 /** The Standard Webhooks headers an HTTP delivery carries, which a queue or topic message carries as attributes. */
@@ -9,16 +9,20 @@ const CARRIED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature']
 
 /**
  * The attributes of an SQS or SNS message: the same id, timestamp and signature as the HTTP delivery of this
- * attempt, so a receiver de-duplicates and verifies it as it would a POST (the body is the same envelope). Signed
- * with the HMAC secrets (v1) only: the ed25519 (v1a) signature is an HTTP delivery's.
+ * attempt, so a receiver de-duplicates and verifies it as it would a POST (the body is the same envelope): `v1`
+ * with the HMAC secrets and, when the webhook has an ed25519 key, `v1a` with it.
  */
-export function signedAttributes(task: DeliveryTask, webhook: Webhook, startedAt: Date): Record<string, string> {
+export async function signedAttributes(
+  task: DeliveryTask,
+  webhook: Webhook,
+  startedAt: Date,
+  sealers: SigningSealers,
+): Promise<Record<string, string>> {
   const headers = signatureHeaders({
     messageId: task.eventId,
     timestamp: startedAt,
     body: task.payload,
-    secrets: hmacSecrets(webhook, startedAt),
-    privateKeys: [],
+    ...(await signingKeys(webhook, startedAt, sealers)),
   });
   return Object.fromEntries(CARRIED_HEADERS.map((name) => [name, headers[name]!]));
 }

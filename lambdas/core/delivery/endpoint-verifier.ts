@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { DeliveryNotice } from './delivery-notice';
 import { USER_AGENT } from './delivery-destination';
 import type { EndpointVerification, VerificationMethod, VerificationTask } from '../webhooks/endpoint-verification';
-import { newEventId } from '../shared/ids';
+import { newEventId } from '../common/ids';
 import { signatureHeaders } from '../signing/signing';
-import { hmacSecrets } from '../webhooks/signing-keys';
+import { signingKeys, type SigningSealers } from '../webhooks/signing-keys';
 import type { Webhook } from '../webhooks/webhook';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from '../webhooks/webhook-throttle';
 
@@ -41,6 +41,8 @@ export interface EndpointVerifierOptions {
   retrySeconds: readonly number[];
   /** The longest delay SQS gives one message (900 s); longer waits hop. */
   maxHopSeconds: number;
+  /** Opens the webhook's signing keys: the POST challenge is signed as a delivery is. */
+  sealers: SigningSealers;
   now?: () => Date;
   newChallenge?: () => string;
 }
@@ -148,9 +150,8 @@ export class EndpointVerifier {
           messageId: eventId,
           timestamp: at,
           body,
-          // the HMAC (v1) signature: the challenge proves the endpoint's consent, not which keys it verifies
-          secrets: hmacSecrets(webhook, at),
-          privateKeys: [],
+          // signed as a delivery is (v1, and v1a with an ed25519 key), so a receiver checks it with the same code
+          ...(await signingKeys(webhook, at, this.options.sealers)),
         }),
       },
       body,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { StoredEndpointAuth } from '../webhooks/endpoint-auth';
-import type { SealContext, SecretSealer } from '../shared/secret-sealer';
+import type { SealContext, SecretSealer } from '../common/secret-sealer';
 import type { Webhook } from '../webhooks/webhook';
 
 export type OAuth2Auth = Extract<StoredEndpointAuth, { type: 'oauth2_client_credentials' }>;
@@ -86,6 +86,9 @@ export class OAuth2Tokens {
     this.now = options.now ?? Date.now;
   }
 
+  /** Looks at the shared item (and fetches) once for all of this container's attempts that miss at the same time. */
+  private readonly inFlight = new Map<string, Promise<Bearer>>();
+
   /** The token to send; `rejected` is one the endpoint just answered 401 to, which is not used again. */
   async bearer(webhook: Webhook, auth: OAuth2Auth, rejected?: string): Promise<Bearer> {
     const context = { tenantId: webhook.tenantId, webhookId: webhook.id };
@@ -95,6 +98,25 @@ export class OAuth2Tokens {
     if (kept && kept.fingerprint === fingerprint && kept.refreshAtMs > this.now() && kept.token !== rejected) {
       return { token: kept.token };
     }
+    // a batch's attempts of one webhook miss together (a new container, a token due for refresh): they share one
+    // read of the shared item and at most one fetch, instead of each reading it and racing for the lease
+    const key = JSON.stringify([name, fingerprint, rejected ?? null]);
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.obtain(auth, context, name, fingerprint, rejected).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The shared token when it is usable, else one fetched under the lease, else another container's once stored. */
+  private async obtain(
+    auth: OAuth2Auth,
+    context: SealContext,
+    name: string,
+    fingerprint: string,
+    rejected: string | undefined,
+  ): Promise<Bearer> {
     const { leaseMs = 10_000, waitForOthersMs = 2_000, pollMs = 100 } = this.options;
     const waitUntil = this.now() + waitForOthersMs;
     for (;;) {

@@ -5,9 +5,13 @@ import type { Webhook } from '../webhooks/webhook';
  * The deliveries queue and its function are the fast lane; a webhook whose endpoint answers slowly or hangs has
  * its deliveries moved to the slow lane, a queue and function of their own (docs/design.md §9, Isolation), so
  * that its attempts cannot hold the fast lane's bounded concurrency while they wait. Webhooks with
- * `ordering: "fifo"` have a third, the ordered lane (an SQS FIFO queue), which never forwards.
+ * `ordering: "fifo"` have the same pair on SQS FIFO queues: the ordered lane, and the slow ordered lane it
+ * forwards a slow webhook's deliveries to, in order.
  */
-export type DeliveryLane = 'fast' | 'slow' | 'ordered';
+export type DeliveryLane = 'fast' | 'slow' | 'ordered' | 'ordered-slow';
+
+/** The lanes that wait only the fast lane's send timeout for an answer (a slower one moves the webhook out). */
+export const waitsLittle = (lane: DeliveryLane) => lane === 'fast' || lane === 'ordered';
 
 /**
  * The writes that keep a webhook's delivery health, shared by every deliver container (stored with the
@@ -31,12 +35,7 @@ export interface WebhookHealthStore {
   recordSuccess(webhook: Webhook): Promise<void>;
   /** Sends the webhook's deliveries through the slow lane until `until`. */
   markSlow(webhook: Webhook, until: string): Promise<void>;
-  /** Notes that the expiry of this client certificate is announced; false when another container did first, or it changed. */
-  claimCertificateNotice(webhook: Webhook, certificateExpiresAt: string): Promise<boolean>;
 }
-
-/** A client certificate is announced (webhook.certificate_expiring) this long before it expires. */
-export const CERTIFICATE_NOTICE_DAYS = 14;
 
 export interface BreakerSettings {
   /** Consecutive failed attempts that open the breaker (10). */
@@ -94,6 +93,18 @@ export class WebhookHealth {
   /** The lane a webhook's deliveries belong in at `now`. */
   laneOf(webhook: Webhook, now: Date): DeliveryLane {
     return webhook.slowLaneUntil !== undefined && Date.parse(webhook.slowLaneUntil) > now.getTime() ? 'slow' : 'fast';
+  }
+
+  /**
+   * The ordered lane an ordered webhook's deliveries belong in at `now`: the slow one while the webhook is slow, and
+   * after that until the slow ordered lane has settled every delivery the ordered lane sent it (positions in the
+   * ordered queue, SQS sequence numbers), so that no delivery overtakes one still waiting there.
+   */
+  orderedLaneOf(webhook: Webhook, now: Date): 'ordered' | 'ordered-slow' {
+    if (this.laneOf(webhook, now) === 'slow') return 'ordered-slow';
+    const forwarded = webhook.slowOrderedForwardedThrough;
+    const settled = webhook.slowOrderedSettledThrough;
+    return forwarded !== undefined && (settled === undefined || settled < forwarded) ? 'ordered-slow' : 'ordered';
   }
 
   /**
@@ -165,19 +176,6 @@ export class WebhookHealth {
         return { notices: [{ kind: 'breaker-opened', webhook }] };
     }
     return { notices: [] };
-  }
-
-  /**
-   * At an attempt: a client certificate that expires within 14 days is announced once (the first container to claim
-   * it). There is no scheduled job: a webhook without deliveries hears of it at its next delivery. Costs nothing
-   * for a webhook without a certificate, and a read of two fields for the others.
-   */
-  async certificateNotices(webhook: Webhook, now: Date): Promise<DeliveryNotice[]> {
-    const expiresAt = webhook.tls?.certificateExpiresAt;
-    if (!expiresAt || webhook.certificateExpiryNotice === expiresAt) return [];
-    if (Date.parse(expiresAt) - now.getTime() > CERTIFICATE_NOTICE_DAYS * 86_400_000) return [];
-    if (!(await this.store.claimCertificateNotice(webhook, expiresAt))) return [];
-    return [{ kind: 'certificate-expiring', webhook, certificateExpiresAt: expiresAt }];
   }
 
   private breakerGate(webhook: Webhook, now: Date): BreakerGate {

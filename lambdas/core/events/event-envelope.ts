@@ -1,8 +1,9 @@
 import { TENANT_ID_PATTERN } from '../access/api-keys';
-import { eventCatalog, isOperational, type EventType } from './event-catalog';
-import { jsonNestingDepth, parseExact } from '../shared/json-text';
+import { isOperational, type EventCatalog, type EventType } from './event-catalog';
+import { jsonNestingDepth, parseExact } from '../common/json-text';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
+import { messageOf } from '../common/errors';
 
 export const MAX_EVENT_DATA_BYTES = 256 * 1024;
 /**
@@ -16,7 +17,7 @@ const envelopeSchema = z.strictObject({
   tenantId: z.string().check(z.regex(TENANT_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"')),
   // it becomes webhook-id, which Standard Webhooks forbids to contain "."
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "_" or "-"'))),
-  type: z.string().check(z.refine((type) => eventCatalog().has(type), 'unknown event type')),
+  type: z.string(),
   data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
   // the platform's own fields (a test event for one webhook); producers may not send them
   webhookId: z.optional(z.string().check(z.minLength(1))),
@@ -51,6 +52,7 @@ export type EnvelopeParseResult = { ok: true; event: TenantEvent } | { ok: false
 export function parseEnvelope(
   body: string,
   messageId: string,
+  catalog: EventCatalog,
   { fromPlatform }: EnvelopeOrigin = { fromPlatform: false },
 ): EnvelopeParseResult {
   const depth = jsonNestingDepth(body) - 1;
@@ -67,11 +69,13 @@ export function parseEnvelope(
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
+    const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
     return {
       ok: false,
-      reason: `invalid_envelope: ${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}`,
+      reason: `invalid_envelope: ${path || 'body'}: ${problem}`,
     };
   }
+  if (!catalog.has(result.data.type)) return { ok: false, reason: 'invalid_envelope: type: unknown event type' };
   if (
     !fromPlatform &&
     (isOperational(result.data.type) || result.data.webhookId !== undefined || result.data.test !== undefined)
@@ -91,17 +95,18 @@ export function parseEnvelope(
   const { tenantId, type, webhookId, test } = result.data;
   let violation: string | undefined;
   try {
-    violation = eventCatalog().schemaViolation(type, data);
+    violation = catalog.schemaViolation(type, data);
   } catch (error) {
     // whatever the validator does on this data is this event's problem alone, never its batch-mates'
     return {
       ok: false,
-      reason: `schema_error: checking data against the schema of ${type} failed: ${error instanceof Error ? error.message : String(error)}`,
+      reason: `schema_error: checking data against the schema of ${type} failed: ${messageOf(error)}`,
     };
   }
   if (violation)
     return { ok: false, reason: `schema_violation: data does not match the schema of ${type}: ${violation}` };
   const id = result.data.id ?? `evt_${messageId}`;
-  const payload = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},${test ? '"test":true,' : ''}"data":${exactData}}`;
+  const testField = test ? '"test":true,' : '';
+  const payload = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},${testField}"data":${exactData}}`;
   return { ok: true, event: { tenantId, id, type, data, payload, ...(webhookId ? { onlyWebhookId: webhookId } : {}) } };
 }

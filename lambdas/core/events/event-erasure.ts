@@ -1,5 +1,5 @@
-import { DomainError, NotFoundError, ValidationError } from '../shared/errors';
-import { EVENT_ID_PATTERN } from '../shared/ids';
+import { DomainError, NotFoundError, ValidationError } from '../common/errors';
+import { EVENT_ID_PATTERN } from '../common/ids';
 import { assertTenantId } from '../access/tenants';
 import type { StoredEvent } from './stored-event';
 

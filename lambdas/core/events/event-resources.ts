@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { EVENT_TYPE_NAME_PATTERN } from './event-catalog';
-import { documented } from '../shared/schema-docs';
+import { documented } from '../common/schema-docs';
 
 export const EventTypeSchema = documented(z.string().check(z.regex(EVENT_TYPE_NAME_PATTERN)), {
   id: 'EventType',

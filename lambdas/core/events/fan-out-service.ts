@@ -1,6 +1,7 @@
 import { deliveryTasks, MAX_QUEUE_MESSAGE_BYTES, serializeTask, type DeliveryTask } from '../delivery/delivery';
 import { parseEnvelope, type TenantEvent } from './event-envelope';
 import type { Webhook } from '../webhooks/webhook';
+import type { EventCatalog } from './event-catalog';
 
 /** One events-queue message. */
 export interface IncomingEvent {
@@ -95,6 +96,8 @@ export const eventKey = (event: Pick<TenantEvent, 'tenantId' | 'id'>) => `${even
 export class FanOutService {
   constructor(
     private readonly ports: FanOutPorts,
+    /** The deployment's event types, and the schemas their data must match. */
+    private readonly catalog: EventCatalog,
     /** With data capped at 256 KB, escaping keeps a delivery message under 1 MiB; the check guards the caps. */
     private readonly maxMessageBytes = MAX_QUEUE_MESSAGE_BYTES,
   ) {}
@@ -122,7 +125,9 @@ export class FanOutService {
         );
         continue;
       }
-      const parsed = parseEnvelope(record.body, record.messageId, { fromPlatform: record.fromPlatform === true });
+      const parsed = parseEnvelope(record.body, record.messageId, this.catalog, {
+        fromPlatform: record.fromPlatform === true,
+      });
       if (!parsed.ok) {
         refusal(parsed.reason);
         continue;

@@ -34,6 +34,7 @@ export function operationalEvent(notice: DeliveryNotice): OperationalEnvelope | 
           webhookId,
           certificateSubject: notice.webhook.tls?.certificateSubject ?? null,
           certificateExpiresAt: notice.certificateExpiresAt,
+          withinDays: notice.withinDays,
         },
       };
     case 'recovered':

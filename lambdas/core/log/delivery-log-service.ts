@@ -6,11 +6,11 @@ import {
   type DeliveryDetail,
   type DeliverySummary,
 } from './delivery-log';
-import { NotFoundError } from '../shared/errors';
-import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../shared/ids';
+import { NotFoundError } from '../common/errors';
+import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '../common/ids';
 import { deliveryListQuerySchema, logPageQuery, toPage, type Page } from './log-queries';
 import type { DeliveryLogStore, EventLogStore } from './log-store';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import type { WebhookStore } from '../webhooks/webhook-store';
 
 export interface LogServiceOptions {

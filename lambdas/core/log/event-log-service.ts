@@ -1,12 +1,12 @@
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../delivery/delivery';
 import { isExpired, notYetAttempted, toDeliverySummary, type DeliveryRecord } from './delivery-log';
 import type { EventHeader } from '../events/stored-event';
-import { NotFoundError } from '../shared/errors';
-import { EVENT_ID_PATTERN } from '../shared/ids';
-import { parseExact } from '../shared/json-text';
+import { NotFoundError } from '../common/errors';
+import { EVENT_ID_PATTERN } from '../common/ids';
+import { parseExact } from '../common/json-text';
 import { eventListQuerySchema, logPageQuery, toPage, type Page } from './log-queries';
 import type { LogServiceOptions } from './delivery-log-service';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import type * as z from 'zod/mini';
 import type { EventSchema, EventSummarySchema } from './log-resources';
 

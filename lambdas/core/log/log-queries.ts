@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { DELIVERY_STATUSES } from '../delivery/delivery';
 import { LOG_POSITION_PATTERN, type LogPage, type LogPageQuery } from './log-store';
 import { listQuerySchema } from '../webhooks/webhook-schemas';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 const instantMessage = 'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-15T10:30:00Z';
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DELIVERY_STATUSES } from '../delivery/delivery';
 import { EventTypeSchema } from '../events/event-resources';
-import { documented, instant, page, text } from '../shared/schema-docs';
+import { documented, instant, page, text } from '../common/schema-docs';
 
 const deliverySummaryFields = {
   eventId: z.string(),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { documented, instant, text } from '../shared/schema-docs';
+import { documented, instant, text } from '../common/schema-docs';
 
 export const QueuedRetrySchema = documented(z.strictObject({ eventId: z.string(), queuedAt: instant() }), {
   id: 'QueuedRetry',

@@ -1,13 +1,13 @@
-import { RecoveryInProgressError, ValidationError } from '../shared/errors';
+import { RecoveryInProgressError, ValidationError } from '../common/errors';
 import type { RecoveryLocks } from './manual-attempts';
-import { newRecoveryId } from '../shared/ids';
+import { newRecoveryId } from '../common/ids';
 import { instantSchema } from '../log/log-queries';
 import type { RecoveryJobQueue } from '../delivery/queue-ports';
-import { parseOrThrow } from '../shared/validation';
+import { parseOrThrow } from '../common/validation';
 import { activeWebhookOf } from '../webhooks/webhook-access';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 import type { StartedRecoverySchema } from './recovery-resources';
 
 /** How far back a recovery may reach (docs/design.md §6b). */

@@ -1,9 +1,9 @@
 import { isExpired } from '../log/delivery-log';
 import { manualDeliveryTask } from '../delivery/delivery';
-import { EventErasedError, NotFoundError, RateLimitedError } from '../shared/errors';
+import { EventErasedError, NotFoundError, RateLimitedError } from '../common/errors';
 import { isSendable } from '../events/stored-event';
 import { MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
-import { EVENT_ID_PATTERN } from '../shared/ids';
+import { EVENT_ID_PATTERN } from '../common/ids';
 import type { DeliveryLogStore, EventLogStore } from '../log/log-store';
 import type { DeliveryQueue } from '../delivery/queue-ports';
 import { activeWebhookOf } from '../webhooks/webhook-access';

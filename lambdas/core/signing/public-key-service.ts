@@ -1,5 +1,5 @@
-import { NotFoundError } from '../shared/errors';
-import { WEBHOOK_ID_PATTERN } from '../shared/ids';
+import { NotFoundError } from '../common/errors';
+import { WEBHOOK_ID_PATTERN } from '../common/ids';
 import { stillPublished, type PublishedPublicKey } from '../webhooks/signing-keys';
 import type * as z from 'zod/mini';
 import type { PublicKeysSchema } from './public-keys-resource';

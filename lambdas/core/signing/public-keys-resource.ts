@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { documented, text } from '../shared/schema-docs';
+import { documented, text } from '../common/schema-docs';
 
 export const PublicKeysSchema = documented(
   z.strictObject({

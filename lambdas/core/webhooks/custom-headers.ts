@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 /** A webhook sends at most this many headers of its own with every delivery... */
 export const MAX_CUSTOM_HEADERS = 20;
@@ -74,7 +74,8 @@ const VISIBLE_ASCII = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 /** Why a header name is refused, or undefined when it may be used. */
 export function customHeaderNameProblem(name: string): string | undefined {
   if (!TOKEN.test(name) || name.length > MAX_CUSTOM_HEADER_NAME_LENGTH) {
-    return `must be an HTTP header name (letters, digits and !#$%&'*+.^_\`|~-), at most ${MAX_CUSTOM_HEADER_NAME_LENGTH} characters`;
+    const characters = "letters, digits and !#$%&'*+.^_`|~-";
+    return `must be an HTTP header name (${characters}), at most ${MAX_CUSTOM_HEADER_NAME_LENGTH} characters`;
   }
   const lower = name.toLowerCase();
   if (lower.startsWith(RESERVED_PREFIX))

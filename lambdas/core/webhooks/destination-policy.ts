@@ -5,10 +5,10 @@ import {
   type DestinationPolicy,
   type PlatformIdentity,
 } from './aws-destination';
-import { ValidationError } from '../shared/errors';
-import { parseOrThrow } from '../shared/validation';
+import { ValidationError } from '../common/errors';
+import { parseOrThrow } from '../common/validation';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 export const destinationPolicyQuerySchema = z.strictObject({
   type: z.enum(AWS_DESTINATION_TYPES, { error: `must be one of ${AWS_DESTINATION_TYPES.join(', ')}` }),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 import type { EndpointAuthSchema, EndpointTlsSchema } from './webhook-resource';
 import {
   MAX_PEM_LENGTH,
@@ -8,11 +8,12 @@ import {
   parseCertificates,
   parsePrivateKey,
 } from './client-certificate';
-import type { SealContext, SecretSealer } from '../shared/secret-sealer';
+import { ValidationError } from '../common/errors';
+import type { SealContext, SecretSealer } from '../common/secret-sealer';
 
 /**
  * How the platform authenticates to a webhook's HTTP endpoint (docs/design.md §17), as stored: the secret part
- * is sealed (lambdas/core/shared/secret-sealer.ts), so reading the table reveals none of it, and the API never returns it.
+ * is sealed (lambdas/core/common/secret-sealer.ts), so reading the table reveals none of it, and the API never returns it.
  */
 export type StoredEndpointAuth =
   | {
@@ -55,8 +56,20 @@ const text = (maximum: number) =>
       z.regex(VISIBLE_ASCII, 'must be visible ASCII (spaces only between other characters), with no line breaks'),
     );
 
-/** `auth` of create and update; the token URL follows the same rules as the webhook's URL. */
-export function endpointAuthSchema(urlSchema: z.ZodMiniType<string>) {
+/** `auth` of create; the token URL follows the same rules as the webhook's URL. */
+export const endpointAuthSchema = (urlSchema: z.ZodMiniType<string>) => authSchema(urlSchema, text(MAX_SECRET_LENGTH));
+
+/**
+ * `auth` of update: the secret may be left out to keep the stored one (`sealEndpointAuthChange`), so a form that
+ * never shows a secret can still change the rest.
+ */
+export const endpointAuthChangeSchema = (urlSchema: z.ZodMiniType<string>) =>
+  authSchema(urlSchema, z.optional(text(MAX_SECRET_LENGTH)));
+
+function authSchema<Secret extends z.ZodMiniType<string | undefined>>(
+  urlSchema: z.ZodMiniType<string>,
+  secret: Secret,
+) {
   return z.discriminatedUnion(
     'type',
     [
@@ -64,7 +77,7 @@ export function endpointAuthSchema(urlSchema: z.ZodMiniType<string>) {
         type: z.literal('oauth2_client_credentials'),
         tokenUrl: urlSchema,
         clientId: text(MAX_NAME_LENGTH),
-        clientSecret: text(MAX_SECRET_LENGTH),
+        clientSecret: secret,
         scope: z.optional(text(MAX_SECRET_LENGTH)),
         audience: z.optional(text(MAX_SECRET_LENGTH)),
       }),
@@ -72,7 +85,7 @@ export function endpointAuthSchema(urlSchema: z.ZodMiniType<string>) {
         type: z.literal('basic'),
         // RFC 7617: the user-id cannot hold a colon
         username: text(MAX_NAME_LENGTH).check(z.refine((name) => !name.includes(':'), 'must not contain ":"')),
-        password: text(MAX_SECRET_LENGTH),
+        password: secret,
       }),
     ],
     { error: 'must be {"type": "oauth2_client_credentials", …} or {"type": "basic", …}' },
@@ -80,6 +93,36 @@ export function endpointAuthSchema(urlSchema: z.ZodMiniType<string>) {
 }
 
 export type EndpointAuthInput = z.output<ReturnType<typeof endpointAuthSchema>>;
+export type EndpointAuthChange = z.output<ReturnType<typeof endpointAuthChangeSchema>>;
+
+/**
+ * The stored form of an update's `auth`: its new secret sealed, or, when it gives none, the stored secret kept.
+ * A secret is kept only for the same type and, for OAuth2, the same token URL, so a kept client secret is never
+ * sent to a host it was not given for; otherwise the missing secret is a validation error naming its field.
+ */
+export async function sealEndpointAuthChange(
+  auth: EndpointAuthChange,
+  stored: StoredEndpointAuth | undefined,
+  sealer: SecretSealer,
+  context: SealContext,
+): Promise<StoredEndpointAuth> {
+  if (auth.type === 'basic') {
+    if (auth.password !== undefined) return sealEndpointAuth({ ...auth, password: auth.password }, sealer, context);
+    if (stored?.type === 'basic')
+      return { type: 'basic', username: auth.username, sealedPassword: stored.sealedPassword };
+    throw missingSecret('auth.password', 'basic auth');
+  }
+  const { clientSecret, ...rest } = auth;
+  if (clientSecret !== undefined) return sealEndpointAuth({ ...rest, clientSecret }, sealer, context);
+  if (stored?.type === 'oauth2_client_credentials' && stored.tokenUrl === auth.tokenUrl)
+    return { ...rest, sealedClientSecret: stored.sealedClientSecret };
+  throw missingSecret('auth.clientSecret', 'OAuth2 client credentials with this token URL');
+}
+
+function missingSecret(path: string, what: string): ValidationError {
+  const message = `is required: there is no stored secret of ${what} to keep`;
+  return new ValidationError(`Invalid webhook: ${path}: ${message}`, [{ path, message }]);
+}
 
 const pem = z
   .string({ error: 'must be a PEM string' })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as z from 'zod/mini';
 import type { VerificationSchema } from './webhook-resource';
+import { isText, parseJsonObject } from '../common/json-text';
 
 /**
  * Endpoint verification (docs/design.md §18): the owner of an HTTP endpoint consents before the platform sends it
@@ -84,21 +85,13 @@ export function firstVerificationTask(webhook: { tenantId: string; id: string },
   } satisfies VerificationTask;
 }
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
 /** A deliveries-queue body that is a verification step, or undefined (then it is a delivery, or nothing of ours). */
 export function parseVerificationTask(body: string): VerificationTask | undefined {
   // most messages are deliveries: a cheap test first, the parse only for candidates
   if (!body.includes('"endpoint-verification"')) return undefined;
-  let task: Partial<VerificationTask>;
-  try {
-    task = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const task = parseJsonObject<VerificationTask>(body);
   const valid =
-    typeof task === 'object' &&
-    task !== null &&
+    task !== undefined &&
     task.kind === 'endpoint-verification' &&
     isText(task.tenantId) &&
     isText(task.webhookId) &&

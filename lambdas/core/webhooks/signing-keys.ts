@@ -1,6 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import type { SecretSealer } from '../shared/secret-sealer';
+import type { SecretSealer } from '../common/secret-sealer';
 import type { StoredSigningKey, Webhook } from './webhook';
+import type { SealedClearSecrets } from './webhook-store';
 import type * as z from 'zod/mini';
 import type { PublicKeysSchema } from '../signing/public-keys-resource';
 
@@ -11,6 +12,15 @@ export const PUBLIC_KEY_PREFIX = 'whpk_';
 export interface SigningKeys {
   secrets: string[];
   privateKeys: KeyObject[];
+}
+
+/**
+ * What opens a webhook's signing keys: its HMAC secrets are sealed under the tenant's data key (one KMS Decrypt per
+ * tenant and container, tenant-key-sealer.ts), its ed25519 private keys under a data key of its own (EnvelopeSealer).
+ */
+export interface SigningSealers {
+  secrets: SecretSealer;
+  privateKeys: SecretSealer;
 }
 
 /** Binds a sealed private key to its webhook: a sealed value copied onto another webhook does not open. */
@@ -45,8 +55,8 @@ const stillValid = (expiresAt: string | undefined, now: Date) =>
  * The keys a delivery is signed with right now: the current HMAC secret and ed25519 key, then, during a rotation,
  * the previous ones until they expire. Private keys are opened here, once per attempt, and never kept.
  */
-export async function signingKeys(webhook: Webhook, now: Date, sealer: SecretSealer): Promise<SigningKeys> {
-  const secrets = hmacSecrets(webhook, now);
+export async function signingKeys(webhook: Webhook, now: Date, sealers: SigningSealers): Promise<SigningKeys> {
+  const secrets = await hmacSecrets(webhook, now, sealers.secrets);
   const stored = [
     ...(webhook.signingKey ? [webhook.signingKey] : []),
     ...(webhook.previousSigningKey && stillValid(webhook.previousSigningKeyExpiresAt, now)
@@ -60,7 +70,7 @@ export async function signingKeys(webhook: Webhook, now: Date, sealer: SecretSea
         key: {
           kty: 'OKP',
           crv: 'Ed25519',
-          d: await sealer.open(sealedPrivateKey, sealContext(webhook)),
+          d: await sealers.privateKeys.open(sealedPrivateKey, sealContext(webhook)),
           x: Buffer.from(publicKey.slice(PUBLIC_KEY_PREFIX.length), 'base64').toString('base64url'),
         },
         format: 'jwk',
@@ -87,10 +97,37 @@ export function publicKeysOf(webhook: Webhook): PublishedPublicKey[] {
 export const stillPublished = (key: PublishedPublicKey, now: Date) =>
   key.expiresAt === null || stillValid(key.expiresAt, now);
 
-/** The HMAC (`v1`) secrets a delivery is signed with right now: the current one, and the previous during a rotation. */
-export function hmacSecrets(webhook: Webhook, now: Date): string[] {
-  return [
-    webhook.secret,
-    ...(webhook.previousSecret && stillValid(webhook.previousSecretExpiresAt, now) ? [webhook.previousSecret] : []),
-  ];
+/**
+ * The HMAC (`v1`) secrets a delivery is signed with right now, opened: the current one, and the previous during a
+ * rotation. A webhook stored before secrets were sealed may still hold either in clear until its next write.
+ */
+async function hmacSecrets(webhook: Webhook, now: Date, sealer: SecretSealer): Promise<string[]> {
+  const open = (sealed: string | undefined, clear: string | undefined) =>
+    sealed !== undefined ? sealer.open(sealed, sealContext(webhook)) : clear;
+  const previousValid = stillValid(webhook.previousSecretExpiresAt, now);
+  const [current, previous] = await Promise.all([
+    open(webhook.sealedSecret, webhook.secret),
+    previousValid ? open(webhook.previousSealedSecret, webhook.previousSecret) : undefined,
+  ]);
+  if (current === undefined) throw new Error(`webhook ${webhook.id} has no signing secret`);
+  return [current, ...(previous !== undefined ? [previous] : [])];
 }
+
+/** Seals the secrets a webhook still holds in clear (stored before sealing); undefined when it holds none. */
+export async function sealClearSecrets(
+  webhook: Webhook,
+  sealer: SecretSealer,
+): Promise<SealedClearSecrets | undefined> {
+  if (webhook.secret === undefined && webhook.previousSecret === undefined) return undefined;
+  const seal = (clear: string | undefined) =>
+    clear === undefined ? undefined : sealer.seal(clear, sealContext(webhook));
+  const [sealedSecret, previousSealedSecret] = await Promise.all([seal(webhook.secret), seal(webhook.previousSecret)]);
+  return {
+    ...(sealedSecret !== undefined ? { sealedSecret } : {}),
+    ...(previousSealedSecret !== undefined ? { previousSealedSecret } : {}),
+  };
+}
+
+/** A new signing secret of a webhook, sealed under its tenant's key. */
+export const sealSecret = (webhook: Pick<Webhook, 'tenantId' | 'id'>, secret: string, sealer: SecretSealer) =>
+  sealer.seal(secret, sealContext(webhook));

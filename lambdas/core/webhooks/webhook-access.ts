@@ -1,6 +1,6 @@
 import { awaitingVerification } from './endpoint-verification';
-import { EndpointNotVerifiedError, NotFoundError, WebhookInactiveError } from '../shared/errors';
-import { WEBHOOK_ID_PATTERN } from '../shared/ids';
+import { EndpointNotVerifiedError, NotFoundError, WebhookInactiveError } from '../common/errors';
+import { WEBHOOK_ID_PATTERN } from '../common/ids';
 import type { Webhook } from './webhook';
 import type { WebhookStore } from './webhook-store';
 

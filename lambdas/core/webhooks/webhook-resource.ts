@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { EventTypeSchema } from '../events/event-resources';
-import { documented, instant, page, text } from '../shared/schema-docs';
+import { documented, instant, page, text } from '../common/schema-docs';
 
 const filterValue = z.union([z.string(), z.number(), z.boolean()]);
 const FilterSchema = documented(z.nullable(z.record(z.string(), z.array(filterValue))), {
@@ -141,13 +141,17 @@ export const WebhookSummarySchema = documented(z.strictObject(webhookFields), {
 export const WebhookSchema = documented(
   z.strictObject({
     ...webhookFields,
-    secret: text('whsec_ + base64; signs every delivery'),
+    secret: z.optional(
+      text(
+        'whsec_ + base64; signs every delivery. Only in the answers of create and of an hmac rotation: ' +
+          'stored encrypted, it is never shown again',
+      ),
+    ),
     headers: documented(z.record(z.string(), z.string()), {
-      description:
-        'custom request headers sent with every delivery (at most 20; {} when none); shown, like the secret, only here',
+      description: 'custom request headers sent with every delivery (at most 20; {} when none); never in lists',
     }),
   }),
-  { id: 'Webhook', description: 'A webhook with its secret and custom headers' },
+  { id: 'Webhook', description: 'A webhook with its custom headers (and, right after create or rotation, its secret)' },
 );
 
 export const WebhookPageSchema = page('WebhookPage', WebhookSummarySchema);

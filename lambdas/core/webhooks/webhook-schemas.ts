@@ -1,10 +1,11 @@
 import { customHeadersSchema } from './custom-headers';
-import { endpointAuthSchema, endpointTlsSchema } from './endpoint-auth';
-import { eventCatalog } from '../events/event-catalog';
+import { endpointAuthChangeSchema, endpointAuthSchema, endpointTlsSchema } from './endpoint-auth';
+import type { EventCatalog } from '../events/event-catalog';
+import { eventTypeNameSchema, eventTypesSchema } from '../events/event-type-schemas';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
 import { WEBHOOK_ORDERINGS } from './webhook';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
-import { findUrlProblem, type UrlPolicy } from '../shared/url-guard';
+import { findUrlProblem, type UrlPolicy } from '../common/url-guard';
 import {
   AWS_DESTINATION_TYPES,
   findDestinationProblem,
@@ -13,25 +14,11 @@ import {
   type PlatformIdentity,
 } from './aws-destination';
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
+import '../common/zod-messages';
 
 export const MAX_DESCRIPTION_LENGTH = 512;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
-
-const eventTypeSchema = z.string({ error: 'must be an event type' }).check(
-  z.refine((type) => eventCatalog().has(type), {
-    error: () => `unknown event type; expected one of ${eventCatalog().types.join(', ')}`,
-  }),
-);
-
-const eventsSchema = z.pipe(
-  z.array(eventTypeSchema, { error: 'must be an array of event types' }).check(
-    z.minLength(1, 'must name at least one event type'),
-    z.refine((events) => events.length <= eventCatalog().types.length * 4, 'lists too many event types'),
-  ),
-  z.transform((events) => [...new Set(events)]),
-);
 
 const descriptionSchema = z
   .string({ error: 'must be a string' })
@@ -176,10 +163,11 @@ const ONE_DESTINATION =
   'give exactly one of url (an HTTPS endpoint) or destination (an SQS queue, SNS topic or EventBridge bus)';
 
 /**
- * Request schemas; the URL rules depend on the deployment (local mode accepts http and loopback), and AWS
- * destinations on its destinations role (absent: refused).
+ * Request schemas; event types are the deployment's catalog's, the URL rules depend on the deployment (local mode
+ * accepts http and loopback), and AWS destinations on its destinations role (absent: refused).
  */
-export function webhookSchemas(policy: UrlPolicy, platform?: PlatformIdentity) {
+export function webhookSchemas(catalog: EventCatalog, policy: UrlPolicy, platform?: PlatformIdentity) {
+  const eventsSchema = eventTypesSchema(catalog);
   const create = z
     .strictObject({
       url: z.optional(urlSchema(policy)),
@@ -234,8 +222,9 @@ export function webhookSchemas(policy: UrlPolicy, platform?: PlatformIdentity) {
       // null removes the limit
       throttleRate: z.optional(z.nullable(throttleRateSchema)),
       ordering: z.optional(orderingSchema),
-      // each replaces the whole object (its secret is write-only, so it cannot be merged); null removes it
-      auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
+      // each replaces the whole object; auth without its secret keeps the stored one (sealEndpointAuthChange);
+      // null removes it
+      auth: z.optional(z.nullable(endpointAuthChangeSchema(urlSchema(policy)))),
       tls: z.optional(z.nullable(endpointTlsSchema)),
       signing: z.optional(signingSchema),
     })
@@ -302,7 +291,7 @@ export const listQuerySchema = z.strictObject({
     DEFAULT_PAGE_SIZE,
   ),
   cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
-  event: z.optional(eventTypeSchema),
+  event: z.optional(eventTypeNameSchema),
   active: z.optional(
     z.pipe(
       z.enum(['true', 'false'], { error: 'must be true or false' }),

@@ -1,33 +1,38 @@
-import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { sealEndpointAuth, sealEndpointTls } from './endpoint-auth';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { sealEndpointAuth, sealEndpointAuthChange, sealEndpointTls } from './endpoint-auth';
 import type { PlatformIdentity } from './aws-destination';
 import { limitsOf, type TenantLimits } from '../access/tenants';
-import { WEBHOOK_ID_PATTERN, newWebhookId } from '../shared/ids';
+import { WEBHOOK_ID_PATTERN, newWebhookId } from '../common/ids';
 import { generateSecret } from './secrets';
-import type { SecretSealer } from '../shared/secret-sealer';
-import { newSigningKey } from './signing-keys';
+import type { SecretSealer } from '../common/secret-sealer';
+import { newSigningKey, sealClearSecrets, sealSecret } from './signing-keys';
 import {
   firstVerificationTask,
   startVerification,
   VERIFY_AGAIN_INTERVAL_SECONDS,
   type EndpointVerificationMode,
 } from './endpoint-verification';
-import { NotFoundError, RateLimitedError, ValidationError, VerificationOffError } from '../shared/errors';
+import { NotFoundError, RateLimitedError, ValidationError, VerificationOffError } from '../common/errors';
 import type { VerificationQueue } from '../delivery/queue-ports';
-import type { UrlPolicy } from '../shared/url-guard';
-import { parseOrThrow } from '../shared/validation';
+import type { UrlPolicy } from '../common/url-guard';
+import { parseOrThrow } from '../common/validation';
 import { toResource, type Webhook, type WebhookResource } from './webhook';
 import { listQuerySchema, rotateSecretSchema, webhookSchemas } from './webhook-schemas';
 import type { WebhookStore } from './webhook-store';
+import type { EventCatalog } from '../events/event-catalog';
 
 export interface WebhookServiceOptions {
   store: WebhookStore;
+  /** The deployment's event types: what a webhook may subscribe to. */
+  catalog: EventCatalog;
   urlPolicy: UrlPolicy;
   /** The platform's destinations role; absent: AWS destinations are refused. */
   platform?: PlatformIdentity;
   maxWebhooksPerTenant: number;
   /** Seals the endpoint secrets of `auth` and `tls`, and ed25519 private keys, before they are stored. */
   sealer: SecretSealer;
+  /** Seals HMAC signing secrets under the tenant's data key (tenant-key-sealer.ts) before they are stored. */
+  signingSecretSealer: SecretSealer;
   /**
    * Endpoint verification (docs/design.md §18): `handshake` holds an HTTP webhook's deliveries from the moment it
    * gets a URL until its endpoint answers the challenge queued on `queue` (the routes that set a URL have one).
@@ -50,7 +55,7 @@ export class WebhookService {
   private readonly now: () => Date;
 
   constructor(private readonly options: WebhookServiceOptions) {
-    this.schemas = webhookSchemas(options.urlPolicy, options.platform);
+    this.schemas = webhookSchemas(options.catalog, options.urlPolicy, options.platform);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -83,13 +88,14 @@ export class WebhookService {
     const timestamp = this.now().toISOString();
     const id = newWebhookId();
     const sealed = { tenantId, webhookId: id };
+    const secret = input.secret ?? generateSecret();
     const webhook: Webhook = {
       tenantId,
       id,
       ...(input.url !== undefined ? { url: input.url } : {}),
       ...(input.destination ? { destination: input.destination } : {}),
       events: input.events,
-      secret: input.secret ?? generateSecret(),
+      sealedSecret: await sealSecret({ tenantId, id }, secret, this.options.signingSecretSealer),
       active: input.active,
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.filter ? { filter: input.filter } : {}),
@@ -105,13 +111,13 @@ export class WebhookService {
     };
     await this.options.store.create(webhook, limits.maxWebhooks);
     await this.queueFirstChallenge(webhook);
-    return toResource(webhook, { withSecret: true });
+    return toResource(webhook, { secret, withHeaders: true });
   }
 
   async get(tenantId: string, id: string): Promise<WebhookResource> {
     const webhook = WEBHOOK_ID_PATTERN.test(id) ? await this.options.store.get(tenantId, id) : undefined;
     if (!webhook) throw new NotFoundError();
-    return toResource(webhook, { withSecret: true });
+    return toResource(webhook, { withHeaders: true });
   }
 
   async list(tenantId: string, query: unknown): Promise<WebhookList> {
@@ -120,7 +126,7 @@ export class WebhookService {
     const page = await this.options.store.list(tenantId, { limit, after, event, active });
     const last = page.webhooks.at(-1);
     return {
-      data: page.webhooks.map((webhook) => toResource(webhook, { withSecret: false })),
+      data: page.webhooks.map((webhook) => toResource(webhook, { withHeaders: false })),
       hasMore: page.hasMore,
       nextCursor: page.hasMore && last ? encodeCursor(last.id) : null,
     };
@@ -131,12 +137,20 @@ export class WebhookService {
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
     const { auth, tls, ...rest } = changes;
     const sealed = { tenantId, webhookId: id };
+    const stored = await this.options.store.get(tenantId, id);
+    if (!stored) throw new NotFoundError();
     // a new URL is a new endpoint, whose owner has not consented yet: its deliveries wait, queued ones included
-    const urlChanges = changes.url !== undefined && (await this.options.store.get(tenantId, id))?.url !== changes.url;
+    const urlChanges = changes.url !== undefined && stored.url !== changes.url;
+    // a new rate (or the same one after another, or after none) starts a new setting: slots held from before go
+    const rateChanges = changes.throttleRate !== undefined && (stored.throttleRate ?? null) !== changes.throttleRate;
+    // a webhook stored before signing secrets were sealed has them sealed by this write
+    const sealedClearSecrets = await sealClearSecrets(stored, this.options.signingSecretSealer);
     if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
     const updated = await this.options.store.update(tenantId, id, {
       ...rest,
-      ...(auth !== undefined ? { auth: auth && (await sealEndpointAuth(auth, this.options.sealer, sealed)) } : {}),
+      ...(auth !== undefined
+        ? { auth: auth && (await sealEndpointAuthChange(auth, stored.auth, this.options.sealer, sealed)) }
+        : {}),
       ...(tls !== undefined ? { tls: tls && (await sealEndpointTls(tls, this.options.sealer, sealed)) } : {}),
       // a new key pair is kept only by a webhook without one (the store decides, atomically)
       ...(signing
@@ -144,11 +158,13 @@ export class WebhookService {
         : {}),
       clearDisabledReason: changes.active === true,
       ...(urlChanges ? { verification: this.verifies ? startVerification(this.now()) : null } : {}),
+      ...(sealedClearSecrets ? { sealedClearSecrets } : {}),
+      ...(rateChanges ? { throttleRateSince: changes.throttleRate ? this.now().toISOString() : null } : {}),
       updatedAt: this.now().toISOString(),
     });
     if (!updated) throw new NotFoundError();
     if (urlChanges) await this.queueFirstChallenge(updated);
-    return toResource(updated, { withSecret: true });
+    return toResource(updated, { withHeaders: true });
   }
 
   /**
@@ -182,7 +198,7 @@ export class WebhookService {
     );
     if (!restarted) throw tooSoon();
     await this.queueFirstChallenge(restarted);
-    return toResource(restarted, { withSecret: true });
+    return toResource(restarted, { withHeaders: true });
   }
 
   private get verifies(): boolean {
@@ -205,16 +221,26 @@ export class WebhookService {
     const { type, secret, gracePeriodSeconds } = parseOrThrow(rotateSecretSchema, body, 'secret rotation');
     if (!WEBHOOK_ID_PATTERN.test(id)) throw new NotFoundError();
     if (type === 'ed25519') return this.rotateSigningKey(tenantId, id, gracePeriodSeconds);
+    const webhook = await this.options.store.get(tenantId, id);
+    if (!webhook) throw new NotFoundError();
     const now = this.now();
+    const newSecret = secret ?? generateSecret();
+    const keepsPrevious = gracePeriodSeconds > 0;
+    // a secret still in clear (stored before sealing) that keeps signing is kept sealed
+    const sealedClearSecret =
+      keepsPrevious && webhook.secret !== undefined
+        ? await sealSecret(webhook, webhook.secret, this.options.signingSecretSealer)
+        : undefined;
     const rotated = await this.options.store.rotateSecret(tenantId, id, {
-      secret: secret ?? generateSecret(),
-      ...(gracePeriodSeconds > 0
+      sealedSecret: await sealSecret(webhook, newSecret, this.options.signingSecretSealer),
+      ...(keepsPrevious
         ? { previousSecretExpiresAt: new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString() }
         : {}),
+      ...(sealedClearSecret ? { sealedClearSecret } : {}),
       updatedAt: now.toISOString(),
     });
     if (!rotated) throw new NotFoundError();
-    return toResource(rotated, { withSecret: true });
+    return toResource(rotated, { secret: newSecret, withHeaders: true });
   }
 
   private async rotateSigningKey(tenantId: string, id: string, gracePeriodSeconds: number): Promise<WebhookResource> {
@@ -236,7 +262,7 @@ export class WebhookService {
     });
     // gone, or its key removed, since it was read
     if (!rotated) throw new NotFoundError();
-    return toResource(rotated, { withSecret: true });
+    return toResource(rotated, { withHeaders: true });
   }
 
   async delete(tenantId: string, id: string): Promise<void> {

@@ -31,6 +31,8 @@ export interface WebhookChanges {
   headers?: Record<string, string> | null;
   /** null removes the limit. */
   throttleRate?: number | null;
+  /** Set when the rate changes (null with no rate): what a held send slot must have been reserved under. */
+  throttleRateSince?: string | null;
   ordering?: 'none' | 'fifo';
   /** Replaces the endpoint auth, its secret sealed; null removes it. */
   auth?: StoredEndpointAuth | null;
@@ -42,13 +44,23 @@ export interface WebhookChanges {
   clearDisabledReason?: boolean;
   /** A new verification run (the URL changed); null removes it (the URL changed while verification is off). */
   verification?: EndpointVerification | null;
+  /** Secrets the webhook held in clear, now sealed: stored unless a rotation sealed newer ones meanwhile. */
+  sealedClearSecrets?: SealedClearSecrets;
   updatedAt: string;
 }
 
+/** A webhook's secrets that were stored in clear (before signing secrets were sealed), sealed. */
+export interface SealedClearSecrets {
+  sealedSecret?: string;
+  previousSealedSecret?: string;
+}
+
 export interface SecretRotation {
-  secret: string;
+  sealedSecret: string;
   /** Until when the replaced secret keeps signing; undefined ends it at once. */
   previousSecretExpiresAt?: string;
+  /** The replaced secret sealed, when the webhook held it in clear (it keeps signing sealed, never in clear). */
+  sealedClearSecret?: string;
   updatedAt: string;
 }
 
@@ -67,7 +79,7 @@ export interface WebhookStore {
   list(tenantId: string, query: WebhookPageQuery): Promise<WebhookPage>;
   /** Applies only the given fields; undefined when the webhook does not exist. */
   update(tenantId: string, id: string, changes: WebhookChanges): Promise<Webhook | undefined>;
-  /** Makes `secret` the signing secret and keeps the current one as `previousSecret` until `previousSecretExpiresAt` (none: dropped now); undefined when the webhook does not exist. */
+  /** Makes `sealedSecret` the signing secret and keeps the current one as the previous until `previousSecretExpiresAt` (none: dropped now); removes any secret in clear; undefined when the webhook does not exist. */
   rotateSecret(tenantId: string, id: string, rotation: SecretRotation): Promise<Webhook | undefined>;
   /** As rotateSecret, for the ed25519 key; undefined when the webhook does not exist or has no key to replace. */
   rotateSigningKey(tenantId: string, id: string, rotation: SigningKeyRotation): Promise<Webhook | undefined>;

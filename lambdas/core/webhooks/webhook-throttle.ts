@@ -25,10 +25,14 @@ export interface ThrottleStore {
   reserve(webhook: Webhook, nowMs: number, intervalMs: number, latestMs: number): Promise<number | undefined>;
 }
 
-/** A send slot a delivery holds, with the rate it was reserved at: a slot of another rate is not taken. */
+/**
+ * A send slot a delivery holds, with the rate it was reserved at and since when the webhook had it: a slot of another
+ * rate, or of an earlier setting of the same rate, is not taken.
+ */
 export interface HeldSlot {
   at: string;
   rate?: number;
+  since?: string;
 }
 
 /** When an attempt to this webhook may be made: now, at a slot reserved for it, or never (the backlog is too long). */
@@ -51,8 +55,9 @@ export class WebhookThrottle {
 
   /**
    * A delivery to a webhook without a rate goes now. Otherwise it takes the slot it already holds (from an earlier
-   * reservation, at the webhook's current rate: a slot reserved at another rate is given up, so a changed rate binds
-   * the deliveries that wait) or reserves one: a slot less than a second away is waited for here, a later one is
+   * reservation, under the webhook's current setting: a slot reserved at another rate, or at this rate before it was
+   * changed and set again, is given up, so a changed rate binds the deliveries that wait and a rate set again does not
+   * add new slots beside old ones) or reserves one: a slot less than a second away is waited for here, a later one is
    * where the delivery waits, outside the in-flight state, with no attempt made or counted, and one more than
    * MAX_THROTTLE_WAIT_SECONDS away is refused. A slot missed by more than a quarter of an interval (a late message, a
    * busy machine) is given up for a new one, so that sends stay at least three quarters of an interval apart and a
@@ -63,7 +68,8 @@ export class WebhookThrottle {
     if (!rate) return { kind: 'now' };
     const intervalMs = 1000 / rate;
     const toleranceMs = intervalMs * LATENESS_TOLERANCE;
-    let slotMs = held && held.rate === rate ? Date.parse(held.at) : undefined;
+    const current = held && held.rate === rate && held.since === webhook.throttleRateSince;
+    let slotMs = current ? Date.parse(held.at) : undefined;
     let nowMs = now.getTime();
     for (let reservations = 0; ; ) {
       if (slotMs === undefined || nowMs - slotMs > toleranceMs) {

@@ -26,20 +26,31 @@ export interface Webhook {
   events: EventType[];
   /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
   filter?: EventFilter;
-  secret: string;
+  /** The HMAC signing secret (`whsec_…`), sealed under its tenant's data key (`s1:…`, tenant-key-sealer.ts). */
+  sealedSecret?: string;
+  /**
+   * A signing secret stored in clear before signing secrets were sealed: it still signs, and the webhook's next
+   * update or rotation seals it and removes this attribute (docs/design.md §18). New webhooks never have it.
+   */
+  secret?: string;
   /** `fifo`: deliveries attempted strictly in the order fan-out queued them (the ordered lane); absent: none. */
   ordering?: WebhookOrdering;
   /** Deliveries per second at most, across every container and both lanes; absent: no limit. */
   throttleRate?: number;
+  /**
+   * When `throttleRate` was set to its value: a delivery holds a send slot of this setting only, so that the same rate
+   * set again after a change (or after none) does not honour slots reserved before it next to the new ones.
+   */
+  throttleRateSince?: string;
   /** Sent with every delivery, next to the platform's own headers; shown only where the secret is. */
   headers?: Record<string, string>;
   /** How deliveries authenticate to the endpoint (OAuth2 client credentials or basic); its secret sealed. */
   auth?: StoredEndpointAuth;
   /** The client certificate (mutual TLS) and/or private CA of the endpoint; the private key sealed. */
   tls?: StoredEndpointTls;
-  /** The `tls.certificateExpiresAt` a `webhook.certificate_expiring` event went out for (once per certificate). */
-  certificateExpiryNotice?: string;
-  /** Still signs deliveries, next to `secret`, until `previousSecretExpiresAt` (secret rotation). */
+  /** Still signs deliveries, next to the current secret, until `previousSecretExpiresAt` (secret rotation); sealed. */
+  previousSealedSecret?: string;
+  /** As `secret`: a previous secret kept in clear before sealing, until the next update or rotation. */
   previousSecret?: string;
   previousSecretExpiresAt?: string;
   /** An ed25519 key pair: deliveries also carry a `v1a` signature, verifiable with its public key (design.md §18). */
@@ -66,6 +77,13 @@ export interface Webhook {
   probeIntervalSeconds?: number;
   /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (docs/design.md §9). */
   slowLaneUntil?: string;
+  /**
+   * Ordered webhooks: the position in the ordered queue (an SQS sequence number, as `queuePosition` writes it) of
+   * the last delivery the ordered lane forwarded to the slow ordered lane, and of the last one that lane settled.
+   * While the second is behind the first, the ordered lane forwards the webhook's deliveries (none may overtake).
+   */
+  slowOrderedForwardedThrough?: string;
+  slowOrderedSettledThrough?: string;
   /** Whether its endpoint consented (docs/design.md §18); absent: not held back (created while verification was off). */
   verification?: EndpointVerification;
   createdAt: string;
@@ -73,8 +91,8 @@ export interface Webhook {
 }
 
 /**
- * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the secret and the
- * custom headers (a custom header often holds a credential), a single webhook has them.
+ * The webhook object of the API (docs/design.md §6), as its response schema says: lists leave out the custom headers
+ * (a custom header often holds a credential), a single webhook has them; only create and rotation show the secret.
  */
 export type WebhookResource = z.infer<typeof WebhookSummarySchema> &
   Partial<Pick<z.infer<typeof WebhookSchema>, 'secret' | 'headers'>>;
@@ -97,7 +115,14 @@ export function healthOf(webhook: Webhook): WebhookHealth {
   };
 }
 
-export function toResource(webhook: Webhook, { withSecret }: { withSecret: boolean }): WebhookResource {
+/**
+ * The webhook as the API shows it: `secret` only when the caller passes it (create and rotation, which have it in
+ * clear before it is sealed); `headers` for one webhook, never in lists.
+ */
+export function toResource(
+  webhook: Webhook,
+  { secret, withHeaders }: { secret?: string; withHeaders: boolean },
+): WebhookResource {
   return {
     id: webhook.id,
     url: webhook.url ?? null,
@@ -106,12 +131,10 @@ export function toResource(webhook: Webhook, { withSecret }: { withSecret: boole
     filter: webhook.filter ?? null,
     ordering: webhook.ordering ?? 'none',
     throttleRate: webhook.throttleRate ?? null,
+    ...(secret !== undefined ? { secret } : {}),
     // names in order: the table keeps a map's keys in no particular order, and a stable answer reads better
-    ...(withSecret
-      ? {
-          secret: webhook.secret,
-          headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))),
-        }
+    ...(withHeaders
+      ? { headers: Object.fromEntries(Object.entries(webhook.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))) }
       : {}),
     auth: webhook.auth ? endpointAuthView(webhook.auth) : null,
     tls: webhook.tls ? endpointTlsView(webhook.tls) : null,

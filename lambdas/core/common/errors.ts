@@ -148,3 +148,6 @@ export class IdentityProviderUnavailableError extends DomainError {
     super('identity_provider_unavailable', `The identity provider could not be reached to verify the token: ${reason}`);
   }
 }
+
+/** What a caught value says, whatever was thrown. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

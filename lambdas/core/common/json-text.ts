@@ -45,3 +45,20 @@ export function parseExact(text: string): unknown {
  */
 export const escapeForSqs = (json: string): string =>
   json.replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+
+/** A non-empty string: what an id of the platform's own queue messages must be. */
+export const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/**
+ * The object a queue message body holds, for a shape check of its fields; undefined when it is not a JSON object.
+ * The platform's own messages need a shape check, not a schema parse: this runs once per message on the hot path.
+ */
+export function parseJsonObject<T>(body: string): Partial<T> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Partial<T>) : undefined;
+}

@@ -24,10 +24,16 @@ export interface DataKey {
   encrypted: Uint8Array;
 }
 
+/**
+ * What a data key is bound to (the KMS encryption context): a webhook's `SealContext`, or a tenant's signing-secret
+ * key (tenant-key-sealer.ts). Names and values are plain strings; a key opens only for the context it was made for.
+ */
+export type EncryptionContext = Readonly<Record<string, string>>;
+
 /** Where data keys come from: KMS on AWS (GenerateDataKey, Decrypt), a local key on a laptop. */
 export interface DataKeyProvider {
-  generate(context: SealContext): Promise<DataKey>;
-  decrypt(encrypted: Uint8Array, context: SealContext): Promise<Uint8Array>;
+  generate(context: EncryptionContext): Promise<DataKey>;
+  decrypt(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
 }
 
 /** A sealed value that cannot be opened; its message never holds the value or a key. */
@@ -46,6 +52,8 @@ const DATA_KEY_REUSE_MS = 5 * 60_000;
 /** Data keys a container keeps in clear, each way: enough for a deliver batch's webhooks, small enough to be cheap. */
 const CACHED_DATA_KEYS = 200;
 
+/** Exactly the webhook's two names: a caller's object with more in it never widens the KMS encryption context. */
+const webhookContext = ({ tenantId, webhookId }: SealContext): EncryptionContext => ({ tenantId, webhookId });
 const contextKey = ({ tenantId, webhookId }: SealContext) => JSON.stringify([tenantId, webhookId]);
 const additionalData = (context: SealContext) => Buffer.from(`${FORMAT}\n${contextKey(context)}`);
 
@@ -93,7 +101,7 @@ export class EnvelopeSealer implements SecretSealer {
     const name = contextKey(context);
     const kept = this.sealingKeys.get(name);
     if (kept) return kept;
-    const key = await this.provider.generate(context);
+    const key = await this.provider.generate(webhookContext(context));
     this.sealingKeys.set(name, key);
     // the key just made opens what it seals without asking the provider again
     this.openingKeys.set(`${name}:${encodePart(Buffer.from(key.encrypted))}`, key.plaintext);
@@ -107,7 +115,7 @@ export class EnvelopeSealer implements SecretSealer {
     if (kept) return kept;
     let key: Uint8Array;
     try {
-      key = await this.provider.decrypt(encrypted, context);
+      key = await this.provider.decrypt(encrypted, webhookContext(context));
     } catch (error) {
       if (error instanceof DataKeyRefusedError)
         throw new SecretUnreadableError('its data key was refused for this webhook');
