@@ -166,12 +166,14 @@ export class Api extends Construct {
     );
     this.routeFunctions = [...functionsByName.values()];
     // each tenant route twice (the tenant's, and the team's backend's under /admin/tenants/{tenantId}), one function
+    // allowTestInvoke off: no second Lambda permission per method for the console's test button (about 115 KB of a
+    // template held under CloudFormation's 1 MB, test/infra/service-rules.test.ts); only the deployed stage invokes
     for (const { route, path, authorization } of routeMounts()) {
       const method = this.restApi.root
         .resourceForPath(path)
         .addMethod(
           route.method,
-          new LambdaIntegration(functionsByName.get(functionOf(route))!),
+          new LambdaIntegration(functionsByName.get(functionOf(route))!, { allowTestInvoke: false }),
           authorization === 'NONE'
             ? { authorizationType: AuthorizationType.NONE }
             : authorization === 'AWS_IAM'
