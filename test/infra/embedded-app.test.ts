@@ -81,7 +81,7 @@ describe('WebhookPlatform: the construct a team adds to its own stack', { timeou
     expect(producerStatements.flatMap(actionsOf)).toContain('sqs:SendMessage');
     expect(producerStatements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
     expect(resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Webhooks'))).toHaveLength(
-      34,
+      35,
     );
   });
 });

@@ -102,9 +102,9 @@ describe('The template keeps the service quotas and rules', { timeout: STEP_TIME
         },
       );
 
-      // Assess: fan-out (events and platform events), the three deliver lanes, recover and the erasure worker
+      // Assess: fan-out (events and platform events), the four deliver lanes, recover and the erasure worker
       expect(problems).toEqual([]);
-      expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(7);
+      expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(8);
     },
   );
 

@@ -20,10 +20,10 @@ function bundleOf(fn: (typeof functions)[number][1]): string {
 describe('Construct: WebhooksFunction', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it(
     'is every function of the stack: one per route (the erasure routes share one), the authorizer, fan-out, ' +
-      'deliver (its lanes), recover, the daily certificate job, the erasure worker and the console',
+      'deliver (four lanes), recover, the daily certificate job, the erasure worker and the console',
     () => {
       // Prepare
-      const expected = routeFunctions().length + 9;
+      const expected = routeFunctions().length + 10;
 
       // Act
       const count = functions.length;
