@@ -32,6 +32,7 @@ export interface Erasure {
     recoveryLocks: number;
     manualAttemptCounters: number;
     webhookCount: number;
+    signingSecretsKey: number;
     tenant: number;
     other: number;
   };

@@ -42,6 +42,7 @@ function tenantItemKind(sk: string): ErasedKind | 'keyReference' {
   if (sk.startsWith('RECOVERY#')) return 'recoveryLocks';
   if (sk.startsWith('MANUAL#')) return 'manualAttemptCounters';
   if (sk === keys.webhookCount) return 'webhookCount';
+  if (sk === keys.tenantSecretsKey) return 'signingSecretsKey';
   return 'other';
 }
 

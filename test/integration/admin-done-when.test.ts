@@ -118,6 +118,8 @@ describe('Issue 27, done when', () => {
         events: 6,
         deliveries: 12,
         webhookCount: 1,
+        // sealed HMAC secrets (design.md §18): the tenant's data key goes with it
+        signingSecretsKey: 1,
         other: 0,
       },
       check: { itemsLeft: 0 },

@@ -99,6 +99,8 @@ describe('DELETE /admin/tenants/{tenantId}', () => {
         deliveries: 10,
         throttleSlots: 1,
         webhookCount: 1,
+        // sealed HMAC secrets (design.md §18): the tenant's data key goes with it
+        signingSecretsKey: 1,
         other: 0,
       },
       check: { itemsLeft: 0 },

@@ -14,6 +14,8 @@ export const ERASED_KINDS = [
   'recoveryLocks',
   'manualAttemptCounters',
   'webhookCount',
+  /** The tenant's signing-secret data key (its sealed HMAC secrets cannot be opened once it is gone). */
+  'signingSecretsKey',
   'tenant',
   /** Items under the tenant's key of a kind this version does not name (still the tenant's: they go too). */
   'other',
