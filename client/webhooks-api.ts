@@ -87,8 +87,10 @@ export interface Delivery {
   attemptsOmitted: number;
   /** why the platform stopped: a skipped or given-up delivery */
   reason: string | null;
-  /** the exact body that is sent, signed as it is */
-  payload: string;
+  /** the exact body that is sent, signed as it is; absent once the event was erased */
+  payload?: string;
+  /** the event's payload was erased (DELETE /admin/tenants/{tenantId}/events/{eventId}); its id, type, time and deliveries are kept */
+  erased?: true;
 }
 
 /** An event and its deliveries counted by status */
@@ -119,8 +121,10 @@ export interface Event {
   id: string;
   /** A type of the deployment's catalog (GET /v2/event-types lists them; a team's catalog replaces the product's) */
   type: EventType;
-  /** exactly as delivered; numbers keep their digits */
-  data: Partial<Record<string, any>>;
+  /** exactly as delivered; numbers keep their digits; absent once the event was erased */
+  data?: Partial<Record<string, any>>;
+  /** the event's payload was erased (DELETE /admin/tenants/{tenantId}/events/{eventId}); its id, type, time and deliveries are kept */
+  erased?: true;
   /** @format date-time */
   receivedAt: string;
   deliveries: {
@@ -378,6 +382,9 @@ export interface Error {
       | "endpoint_not_verified"
       | "verification_off"
       | "recovery_in_progress"
+      | "erasure_in_progress"
+      | "tenant_erased"
+      | "event_erased"
       | "rate_limited"
       | "payload_too_large"
       | "unsupported_media_type"
@@ -966,7 +973,10 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1345,7 +1355,10 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1570,7 +1583,10 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1633,7 +1649,10 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {
@@ -1708,7 +1727,10 @@ export class Api<
                 | "webhook_inactive"
                 | "endpoint_not_verified"
                 | "verification_off"
-                | "recovery_in_progress";
+                | "recovery_in_progress"
+                | "erasure_in_progress"
+                | "tenant_erased"
+                | "event_erased";
             };
           })
         | (Error & {

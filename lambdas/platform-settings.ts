@@ -74,6 +74,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   deliver: 30,
   // one page of a recovery: a Query, a BatchGetItem of up to 100 events and eleven SQS requests
   recover: 60,
+  // one run of a tenant's erasure: a bounded number of pages of 25 deletes each, then the job is sent on
+  eraseTenant: 60,
   // at most 5,000 notices a run, a conditional write each (a few ms), in pages of 100 with one SQS batch per 10
   announceCertificates: 300,
 } as const;
@@ -92,6 +94,7 @@ export const FUNCTION_MEMORY_MB = {
   fanOut: 1024,
   deliver: 512,
   recover: 512,
+  eraseTenant: 512,
   // once a day, waiting on DynamoDB and SQS: the recover function's size
   announceCertificates: 512,
   console: 128,
@@ -212,6 +215,24 @@ export const RECOVERIES_QUEUE: ConsumedQueueSettings = {
 };
 
 /**
+ * Tenant erasures (`DELETE /admin/tenants/{tenantId}`, docs/design.md §16): each message is one run of bounded pages
+ * of an erasure, which sends itself on until the tenant is gone. A queue and a function of their own, so an erasure
+ * never holds a delivery lane.
+ */
+export const ERASURES_QUEUE: ConsumedQueueSettings = {
+  name: 'webhooks-erasures',
+  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.eraseTenant,
+  retentionSeconds: FOUR_DAYS,
+  dlq: { name: 'webhooks-erasures-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+  // a run that failed (throttling, an outage) resumes from what the table says is left; one that keeps failing is parked
+  maxReceiveCount: 5,
+  batchSize: 1,
+  maxBatchingWindowSeconds: 0,
+  // Lambda's least: erasures are rare, and their deletes must not crowd the table's throughput
+  maxConcurrency: 2,
+};
+
+/**
  * The queues an API route may send to (`queues` in lambdas/api/routes.ts), with the environment variable that
  * carries each one's URL: lib/api.ts grants sqs:SendMessage on exactly those and sets these variables.
  */
@@ -219,6 +240,7 @@ export const ROUTE_QUEUE_URL_VARIABLES = {
   platformEvents: 'PLATFORM_EVENTS_QUEUE_URL',
   deliveries: 'DELIVERIES_QUEUE_URL',
   recoveries: 'RECOVERIES_QUEUE_URL',
+  erasures: 'ERASURES_QUEUE_URL',
 } as const;
 
 export type RouteQueue = keyof typeof ROUTE_QUEUE_URL_VARIABLES;

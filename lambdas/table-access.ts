@@ -46,6 +46,10 @@ export const KEY_PATTERNS = {
   events: keys.event('*', '*'),
   /** the tenant items (docs/design.md §16): one partition */
   tenants: keys.tenants,
+  /** the tenant erasures' records (docs/design.md §16) */
+  erasures: keys.erasure('*'),
+  /** the erased and erasing tenants' markers: one partition */
+  erasureMarkers: keys.erasureMarkers,
   /** the EventsByTime index's partition: one per tenant */
   eventsByTime: `${TABLE.eventsByTime.partitionPrefix}*`,
   /** the same index's partition of pending certificate notices: one, for every tenant */
@@ -60,6 +64,8 @@ export const KEY_PATTERNS = {
 const DELIVER = [
   { actions: ['BatchGetItem', 'GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
   { actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+  // only for a delivery whose webhook is gone: is its tenant erased? (lambdas/adapters/erased-tenants.ts)
+  { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.erasureMarkers] },
 ] as const satisfies TableAccess;
 
 /** A tenant's settings (its tenant item), read where they bind. */
@@ -179,6 +185,62 @@ export const TABLE_ACCESS = {
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.apiKey] },
   ],
   revokeApiKey: [{ actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
+  /**
+   * `DELETE /admin/tenants/{t}`: the tenant's marker (a running erasure?), whether the tenant is known (its item,
+   * count item, key references), the erasure's record and marker (one transaction), then the seal: its webhooks
+   * and count item tombstoned, its keys revoked.
+   */
+  eraseTenant: [
+    { actions: ['GetItem', 'PutItem'], leadingKeys: [KEY_PATTERNS.erasureMarkers] },
+    { actions: ['PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.erasures] },
+    TENANT_SETTINGS,
+    { actions: ['GetItem', 'Query', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.apiKey] },
+  ],
+  /**
+   * `DELETE /admin/tenants/{t}/events/{id}`: the event (read, its payload removed), the tenant's webhooks (listed,
+   * read in a batch for their marks, each marked), the event's delivery records (read, marked erased).
+   */
+  eraseEvent: [
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.events] },
+    { actions: ['Query', 'BatchGetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
+  ],
+  getErasure: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.erasures] }],
+  /**
+   * The erasure worker: its record (read, counted, completed) and the tenant's marker (completed); pages of the
+   * tenant's events (the index), their delivery records, its webhooks' logs, its own partition, its keys and public
+   * keys, its item; each page read then deleted in batches; the final check's queries and reads.
+   */
+  eraseTenantWorker: [
+    { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.erasures] },
+    { actions: ['UpdateItem'], leadingKeys: [KEY_PATTERNS.erasureMarkers] },
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.eventsByTime], index: TABLE.eventsByTime.indexName },
+    { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog, KEY_PATTERNS.tenant] },
+    { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenants] },
+    // a batch's keys must all match one statement: one for every place a page's reads and deletes reach
+    {
+      actions: ['BatchGetItem'],
+      leadingKeys: [
+        KEY_PATTERNS.events,
+        KEY_PATTERNS.deliveryLog,
+        KEY_PATTERNS.apiKey,
+        KEY_PATTERNS.publicKeys,
+        KEY_PATTERNS.tenants,
+      ],
+    },
+    {
+      actions: ['BatchWriteItem'],
+      leadingKeys: [
+        KEY_PATTERNS.events,
+        KEY_PATTERNS.deliveryLog,
+        KEY_PATTERNS.tenant,
+        KEY_PATTERNS.apiKey,
+        KEY_PATTERNS.publicKeys,
+        KEY_PATTERNS.tenants,
+      ],
+    },
+  ],
   /** The ordered lane: deliver's access, and where each delivery stands in its schedule (its record, read in a batch). */
   deliverOrdered: [...DELIVER, { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] }],
 } as const satisfies Record<string, TableAccess>;

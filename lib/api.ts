@@ -19,7 +19,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../lambdas/api/gateway-responses';
-import { AUTHORIZER_ENTRY, ROUTES, routeMounts } from '../lambdas/api/routes';
+import { AUTHORIZER_ENTRY, functionOf, routeFunctions, routeMounts } from '../lambdas/api/routes';
 import { TABLE_ACCESS } from '../lambdas/table-access';
 import {
   API_THROTTLING,
@@ -139,39 +139,46 @@ export class Api extends Construct {
       ...sharedEnvironment(config),
       ...settingsEnvironment(config, ['maxWebhooksPerTenant', 'endpointVerification']),
     };
-    const functionsByRoute = new Map(
-      ROUTES.map((route) => {
-        const fn = new WebhooksFunction(this, route.name, {
-          entry: `api/${route.entry}`,
-          description: `${route.method} ${route.path}`,
+    const functionsByName = new Map(
+      routeFunctions().map(({ name, entry, routes }) => {
+        const fn = new WebhooksFunction(this, name, {
+          entry: `api/${entry}`,
+          description: routes.map((route) => `${route.method} ${route.path}`).join(', '),
           timeout,
           memorySize: FUNCTION_MEMORY_MB.api,
           logGroupRetention: config.logRetention,
           dataKey,
           environment: routeEnvironment,
         });
-        fn.bindTable(table, route.table);
-        if (route.secrets) fn.bindSecretsKey(secretsKey, route.secrets);
+        // a shared function: the union of its routes' grants, each still one statement
+        fn.bindTable(
+          table,
+          routes.flatMap((route) => route.table),
+        );
+        const secrets = [...new Set(routes.flatMap((route) => (route.secrets ? [route.secrets] : [])))];
+        for (const access of secrets) fn.bindSecretsKey(secretsKey, access);
         // only the route that checks a tenant's schedule carries the deployment's (the template's size is bounded)
-        if (route.retrySchedule) {
+        if (routes.some((route) => route.retrySchedule)) {
           for (const [name, value] of Object.entries(settingsEnvironment(config, ['retryScheduleSeconds'])))
             fn.addEnvironment(name, value);
         }
-        for (const name of route.queues ?? []) {
-          queues[name].grant(fn, 'sqs:SendMessage');
-          fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[name], queues[name].queueUrl);
+        for (const queueName of new Set(routes.flatMap((route) => route.queues ?? []))) {
+          queues[queueName].grant(fn, 'sqs:SendMessage');
+          fn.addEnvironment(ROUTE_QUEUE_URL_VARIABLES[queueName], queues[queueName].queueUrl);
         }
-        return [route.name, fn] as const;
+        return [name, fn] as const;
       }),
     );
-    this.routeFunctions = [...functionsByRoute.values()];
+    this.routeFunctions = [...functionsByName.values()];
     // each tenant route twice (the tenant's, and the team's backend's under /admin/tenants/{tenantId}), one function
+    // allowTestInvoke off: no second Lambda permission per method for the console's test button (about 115 KB of a
+    // template held under CloudFormation's 1 MB, test/infra/service-rules.test.ts); only the deployed stage invokes
     for (const { route, path, authorization } of routeMounts()) {
       const method = this.restApi.root
         .resourceForPath(path)
         .addMethod(
           route.method,
-          new LambdaIntegration(functionsByRoute.get(route.name)!),
+          new LambdaIntegration(functionsByName.get(functionOf(route))!, { allowTestInvoke: false }),
           authorization === 'NONE'
             ? { authorizationType: AuthorizationType.NONE }
             : authorization === 'AWS_IAM'

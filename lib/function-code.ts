@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROUTES } from '../lambdas/api/routes';
+import { routeFunctions } from '../lambdas/api/routes';
 import { contentDirectory } from './content-directory';
 
 /** The package root: this repository, or `node_modules/serverless-webhooks` (whose lib is dist/index.js). */
@@ -29,13 +29,14 @@ export const ESM_REQUIRE_BANNER =
 /** Every function of the platform, by its handler file under lambdas/ (without extension). */
 export const FUNCTION_ENTRIES = [
   'api/authorizer',
-  ...ROUTES.map((route) => `api/${route.entry}`),
+  ...routeFunctions().map(({ entry }) => `api/${entry}`),
   'events/fan-out',
   'events/deliver',
   'events/deliver-slow-lane',
   'events/deliver-ordered',
   'events/deliver-ordered-slow-lane',
   'events/recover',
+  'events/erase-tenant',
   'events/announce-certificates',
   'console/serve-console',
 ] as const;

@@ -21,11 +21,13 @@ import { METRICS } from '../lambdas/platform-settings';
 import type { Api } from './api';
 import type { Delivery } from './delivery';
 import type { Recovery } from './recovery';
+import type { Erasure } from './erasure';
 
 export interface MonitoringProps {
   api: Api;
   delivery: Delivery;
   recovery: Recovery;
+  erasure: Erasure;
   table: ITableV2;
   /** Subscribes this address to a new alarm topic. */
   alarmEmail?: string;
@@ -79,7 +81,7 @@ export class Monitoring extends Construct {
   public constructor(
     scope: Construct,
     id: string,
-    { api, delivery, recovery, table, alarmEmail, alarmTopicArn }: MonitoringProps,
+    { api, delivery, recovery, erasure, table, alarmEmail, alarmTopicArn }: MonitoringProps,
   ) {
     super(scope, id);
     this.alarmTopic = alarmTopicArn
@@ -98,6 +100,8 @@ export class Monitoring extends Construct {
       ['OrderedDeliveriesDlq', delivery.orderedDeliveriesDlq],
       // a recovery job whose pages kept failing: the subscriber's recover request did not finish
       ['RecoveriesDlq', recovery.dlq],
+      // an erasure whose runs kept failing: the tenant is sealed (nothing is sent) but not yet gone
+      ['ErasuresDlq', erasure.dlq],
     ];
     this.alarms = [
       ...dlqs.map(([name, dlq]) =>

@@ -14,6 +14,7 @@ import { EventCatalogLayer } from './event-catalog-layer';
 import { Monitoring } from './monitoring';
 import { Recovery } from './recovery';
 import { CertificateNotices } from './certificate-notices';
+import { Erasure } from './erasure';
 import { parseConfig, type AuthSettings, type PlatformSettings, type WebhooksConfig } from './stack-config';
 import { StaticEgress } from './static-egress';
 import { Storage } from './storage';
@@ -63,6 +64,8 @@ export class WebhookPlatform extends Construct {
   public readonly recovery: Recovery;
   /** The daily job that announces client certificates about to expire. */
   public readonly certificateNotices: CertificateNotices;
+  /** Tenant erasures' queue and worker (docs/design.md §16). */
+  public readonly erasure: Erasure;
   public readonly monitoring: Monitoring;
   /** The role deliveries into customers' own queues, topics and buses go through. */
   public readonly destinations: Destinations;
@@ -96,6 +99,7 @@ export class WebhookPlatform extends Construct {
       platformEventsQueue: this.delivery.platformEventsQueue,
       dataKey,
     });
+    this.erasure = new Erasure(this, 'Erasure', { table, config, dataKey });
     this.api = new Api(this, 'Api', {
       table,
       config,
@@ -105,6 +109,7 @@ export class WebhookPlatform extends Construct {
         platformEvents: this.delivery.platformEventsQueue,
         deliveries: this.delivery.deliveriesQueue,
         recoveries: this.recovery.queue,
+        erasures: this.erasure.queue,
       },
     });
     this.destinations = new Destinations(this, 'Destinations', {
@@ -130,6 +135,7 @@ export class WebhookPlatform extends Construct {
       api: this.api,
       delivery: this.delivery,
       recovery: this.recovery,
+      erasure: this.erasure,
       table,
       alarmEmail: config.alarmEmail,
       alarmTopicArn: config.alarmTopicArn,

@@ -8,7 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { gatewayErrorBody, GATEWAY_ERRORS, type GatewayErrorType } from '../lambdas/api/gateway-responses';
-import { apiEntryPath, AUTHORIZER_ENTRY, routeMounts } from '../lambdas/api/routes';
+import { apiEntryPath, AUTHORIZER_ENTRY, functionOf, routeMounts } from '../lambdas/api/routes';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lambdas/platform-settings';
 import { isConsoleRequest, serveConsole } from './console-route';
 import { runAsFunction } from '../lambdas/adapters/observability';
@@ -88,7 +88,7 @@ export async function loadRoutes(): Promise<GatewayRoutes> {
         resource: path,
         authorization,
         handler: (event) => {
-          const invocation = lambdaContext(route.name, FUNCTION_TIMEOUT_SECONDS.api);
+          const invocation = lambdaContext(functionOf(route), FUNCTION_TIMEOUT_SECONDS.api);
           return runAsFunction(invocation, () => module.handler(event, invocation));
         },
       };

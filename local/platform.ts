@@ -23,6 +23,7 @@ import {
   SLOW_ORDERED_DELIVERIES_QUEUE,
   FUNCTION_TIMEOUT_SECONDS,
   RECOVERIES_QUEUE,
+  ERASURES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
   type ConsumedQueueSettings,
 } from '../lambdas/platform-settings';
@@ -48,7 +49,14 @@ export interface PlatformOptions {
    * Lets tests wrap a queue consumer (to crash it, to count calls); a method, so a wrapper typed for fewer names fits.
    */
   wrapConsumer?(
-    name: 'fan-out' | 'deliver' | 'deliver-slow-lane' | 'deliver-ordered' | 'deliver-ordered-slow-lane' | 'recover',
+    name:
+      | 'fan-out'
+      | 'deliver'
+      | 'deliver-slow-lane'
+      | 'deliver-ordered'
+      | 'deliver-ordered-slow-lane'
+      | 'recover'
+      | 'erase-tenant',
     handler: SqsHandler,
   ): SqsHandler;
   /** Called with the pollers' SQS client (the benchmarks count its requests). */
@@ -115,6 +123,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     SLOW_ORDERED_DELIVERIES_QUEUE_URL: queues.slowOrderedDeliveries.queueUrl,
     RECOVERIES_QUEUE_URL: queues.recoveries.queueUrl,
     RECOVERIES_DLQ_URL: queues.recoveries.dlqUrl,
+    ERASURES_QUEUE_URL: queues.erasures.queueUrl,
+    ERASURES_DLQ_URL: queues.erasures.dlqUrl,
     RETRY_SCHEDULE_SECONDS: retryScheduleSeconds.join(','),
     SECRETS_LOCAL_KEY: localSecretsKey(),
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
@@ -134,6 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     handler: SqsHandler;
   };
   const { handler: recover } = (await import('../lambdas/events/recover')) as { handler: SqsHandler };
+  const { handler: eraseTenant } = (await import('../lambdas/events/erase-tenant')) as { handler: SqsHandler };
   const { handler: announceCertificates } = await import('../lambdas/events/announce-certificates');
   const gateway = createApiGateway(await loadRoutes());
   await new Promise<void>((resolve, reject) => {
@@ -222,6 +233,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       wrap('recover', recover),
       'Recover',
       FUNCTION_TIMEOUT_SECONDS.recover,
+    ),
+    consume(
+      queues.erasures.queueUrl,
+      ERASURES_QUEUE,
+      wrap('erase-tenant', eraseTenant),
+      'EraseTenant',
+      FUNCTION_TIMEOUT_SECONDS.eraseTenant,
     ),
   ];
   const certificateSchedule = startDailySchedule('AnnounceCertificates', announceCertificates);

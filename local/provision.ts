@@ -16,6 +16,7 @@ import {
   SLOW_ORDERED_DELIVERIES_QUEUE,
   PLATFORM_EVENTS_QUEUE,
   RECOVERIES_QUEUE,
+  ERASURES_QUEUE,
   SLOW_DELIVERIES_QUEUE,
   TABLE,
   type ConsumedQueueSettings,
@@ -143,6 +144,7 @@ export async function provisionQueues(
     orderedDeliveries: await provisionQueue(client, { ...ORDERED_DELIVERIES_QUEUE, ...visibility }, prefix),
     slowOrderedDeliveries: await provisionQueue(client, { ...SLOW_ORDERED_DELIVERIES_QUEUE, ...visibility }, prefix),
     recoveries: await provisionQueue(client, RECOVERIES_QUEUE, prefix),
+    erasures: await provisionQueue(client, ERASURES_QUEUE, prefix),
   };
 }
 

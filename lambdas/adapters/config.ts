@@ -109,6 +109,8 @@ const environmentSchema = z.object({
   SLOW_ORDERED_DELIVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_QUEUE_URL: queueUrl,
   RECOVERIES_DLQ_URL: queueUrl,
+  ERASURES_QUEUE_URL: queueUrl,
+  ERASURES_DLQ_URL: queueUrl,
   // what seals endpoint secrets in the table: the stack's KMS key, or locally a 32-byte key in base64
   // (the artifact runtime empties it: it has no KMS)
   SECRETS_KEY_ARN: z.optional(z.union([z.literal(''), z.string().check(z.startsWith('arn:'))])),

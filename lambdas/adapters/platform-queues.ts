@@ -5,6 +5,7 @@ import type {
   RecoveryJobQueue,
   VerificationQueue,
 } from '../core/delivery/queue-ports';
+import type { ErasureJobQueue } from '../core/access/tenant-erasure';
 import type { OutgoingMessage, SqsQueues } from './sqs-queues';
 
 /** Sends all or throws, naming why SQS did not take the first message it refused. */
@@ -43,4 +44,9 @@ export const sqsRecoveryJobQueue = (queues: SqsQueues, queueUrl: string): Recove
 /** A verification run's first challenge, on the deliveries queue where the deliver function runs it. */
 export const sqsVerificationQueue = (queues: SqsQueues, queueUrl: string): VerificationQueue => ({
   start: (task) => sendAll(queues, queueUrl, [{ body: JSON.stringify(task), groupId: task.tenantId }]),
+});
+
+/** A tenant erasure's job, on the erasures queue (its own: no delivery waits behind it). */
+export const sqsErasureJobQueue = (queues: SqsQueues, queueUrl: string): ErasureJobQueue => ({
+  send: (job) => sendAll(queues, queueUrl, [{ body: JSON.stringify(job), groupId: job.erasureId }]),
 });

@@ -39,6 +39,11 @@ export const keys = {
   /** Scoped by tenant so one tenant's event ids can never suppress another's. */
   event: (tenantId: string, eventId: string) => `EVENT#${tenantId}#${eventId}`,
   eventSort: 'EVENT',
+  /** A tenant erasure's record (docs/design.md §16): its progress, counts and final check. */
+  erasure: (erasureId: string) => `ERASURE#${erasureId}`,
+  erasureSort: 'ERASURE',
+  /** Each erased or erasing tenant's marker (`ERASURES` / `TENANT#<t>`): the running erasure's lock, then the record that it was erased. */
+  erasureMarkers: 'ERASURES',
   /** Partition key of the `EventsByTime` index (attribute `gsi1pk`): a tenant's events. */
   eventsOfTenant: (tenantId: string) => `EVENTS#${tenantId}`,
   /** Sort key of the `EventsByTime` index (attribute `gsi1sk`): newest first is a backwards Query. */

@@ -37,7 +37,7 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
           );
           for (const item of Responses?.[this.tableName] ?? []) {
             const webhook = toWebhook(item as WebhookItem);
-            current.set(webhook.id, webhook);
+            if (webhook) current.set(webhook.id, webhook);
           }
           return UnprocessedKeys?.[this.tableName]?.Keys as typeof pending | undefined;
         },
@@ -158,7 +158,7 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toWebhook(Attributes as WebhookItem);
+      return toWebhook(Attributes as WebhookItem) ?? false;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return false;

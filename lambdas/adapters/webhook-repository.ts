@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -8,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EndpointVerification } from '../core/webhooks/endpoint-verification';
-import { LimitExceededError } from '../core/common/errors';
+import { LimitExceededError, TenantErasedError } from '../core/common/errors';
 import { publicKeysOf } from '../core/webhooks/signing-keys';
 import type { Webhook } from '../core/webhooks/webhook';
 import type {
@@ -54,8 +55,11 @@ export class DynamoWebhookRepository implements WebhookStore {
                 TableName: this.tableName,
                 Key: { pk, sk: keys.webhookCount },
                 UpdateExpression: `ADD webhookCount :one, ${WEBHOOKS_VERSION_ATTRIBUTE} :one`,
-                ConditionExpression: 'attribute_not_exists(webhookCount) OR webhookCount < :max',
+                // a tenant being erased (its count item carries the erasure) takes no new webhook
+                ConditionExpression:
+                  '(attribute_not_exists(webhookCount) OR webhookCount < :max) AND attribute_not_exists(erasure)',
                 ExpressionAttributeValues: { ':one': 1, ':max': maxPerTenant },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
             {
@@ -75,7 +79,10 @@ export class DynamoWebhookRepository implements WebhookStore {
         }),
       );
     } catch (error) {
-      if (cancelledByCondition(error, 0)) throw new LimitExceededError(maxPerTenant);
+      if (cancelledByCondition(error, 0)) {
+        const erasure = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item?.erasure?.S;
+        throw erasure ? new TenantErasedError(webhook.tenantId, erasure) : new LimitExceededError(maxPerTenant);
+      }
       throw error;
     }
   }
@@ -129,7 +136,10 @@ export class DynamoWebhookRepository implements WebhookStore {
           ConsistentRead: true,
         }),
       );
-      for (const item of page.Items ?? []) yield toWebhook(item as WebhookItem);
+      for (const item of page.Items ?? []) {
+        const webhook = toWebhook(item as WebhookItem);
+        if (webhook) yield webhook;
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
@@ -377,7 +387,8 @@ export class DynamoWebhookRepository implements WebhookStore {
           TableName: this.tableName,
           Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
           UpdateExpression: expression,
-          ConditionExpression: condition ? `attribute_exists(pk) AND ${condition}` : 'attribute_exists(pk)',
+          // a tombstone (its tenant is being erased) is no webhook to change
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(erasure)${condition ? ` AND ${condition}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -401,7 +412,8 @@ export class DynamoWebhookRepository implements WebhookStore {
               Delete: {
                 TableName: this.tableName,
                 Key: { pk, sk: keys.webhook(id) },
-                ConditionExpression: 'attribute_exists(pk)',
+                // a tombstone stays until its erasure removes it
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasure)',
               },
             },
             // its public keys go with it (none is fine: a delete of nothing)

@@ -14,8 +14,14 @@ export type Surface = 'tenant' | 'admin';
  * the same handler files on the same paths.
  */
 export interface Route {
-  /** Names the Lambda function and the construct. */
+  /** Names the route's operation, and its Lambda function and construct unless it shares one (`function`). */
   name: string;
+  /**
+   * The function the route shares with others of the same `function`, instead of one of its own: for rare operator
+   * routes, one role, policy and log group fewer each in a template near CloudFormation's 1 MB. Their common `entry`
+   * dispatches by the route API Gateway matched; the function is allowed the union of their `table` and `queues`.
+   */
+  function?: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   surface: Surface;
@@ -250,7 +256,59 @@ export const ROUTES: readonly Route[] = [
     entry: 'create-portal-link',
     table: TABLE_ACCESS.createApiKey,
   },
+  // erasure (docs/design.md §16), one AdminErasure function for the three routes (lambdas/api/admin-erasure.ts):
+  // the tenant sealed before the 202, its items deleted by the Erasure/EraseTenant worker
+  {
+    name: 'EraseTenant',
+    function: 'AdminErasure',
+    method: 'DELETE',
+    path: '/admin/tenants/{tenantId}',
+    surface: 'admin',
+    entry: 'admin-erasure',
+    table: TABLE_ACCESS.eraseTenant,
+    queues: ['erasures'],
+  },
+  // one event's payload erased, before the answer: the event, its delivery records, marks on the tenant's webhooks
+  {
+    name: 'EraseEvent',
+    function: 'AdminErasure',
+    method: 'DELETE',
+    path: '/admin/tenants/{tenantId}/events/{eventId}',
+    surface: 'admin',
+    entry: 'admin-erasure',
+    table: TABLE_ACCESS.eraseEvent,
+  },
+  {
+    name: 'GetErasure',
+    function: 'AdminErasure',
+    method: 'GET',
+    path: '/admin/erasures/{erasureId}',
+    surface: 'admin',
+    entry: 'admin-erasure',
+    table: TABLE_ACCESS.getErasure,
+  },
 ];
+
+/** The Lambda function (and construct) that serves a route: the one it shares, or its own. */
+export const functionOf = (route: Route): string => route.function ?? route.name;
+
+/** A function of the API and the routes it serves (one, or those sharing it). */
+export interface RouteFunction {
+  name: string;
+  entry: string;
+  routes: readonly Route[];
+}
+
+/** The API's functions: one per route, one per shared `function`; the routes sharing one must share their entry. */
+export function routeFunctions(routes: readonly Route[] = ROUTES): RouteFunction[] {
+  const byName = new Map<string, Route[]>();
+  for (const route of routes) byName.set(functionOf(route), [...(byName.get(functionOf(route)) ?? []), route]);
+  return [...byName].map(([name, served]) => {
+    const entries = new Set(served.map((route) => route.entry));
+    if (entries.size > 1) throw new Error(`Function ${name}: its routes name several entries (${[...entries]})`);
+    return { name, entry: served[0]!.entry, routes: served };
+  });
+}
 
 /** How a mount is authorized: the tenant authorizer (`CUSTOM`) or API Gateway's SigV4 check (`AWS_IAM`). */
 /** CUSTOM: the tenant authorizer; AWS_IAM: SigV4 (the team's backend); NONE: a public route (no credential). */

@@ -15,6 +15,7 @@ import { ORDERED_POSITION_ATTRIBUTE, SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookHealthRepository } from '../adapters/webhook-health-repository';
 import { DynamoWebhookThrottleRepository } from '../adapters/webhook-throttle-repository';
 import { DynamoOrderedDeliveryStates } from '../adapters/ordered-delivery-states';
+import { DynamoErasedTenants } from '../adapters/erased-tenants';
 import { deliverBatch } from '../core/delivery/deliver-batch';
 import { deliverOrderedBatch, queuePosition } from '../core/delivery/deliver-ordered-batch';
 import { DeliveryService } from '../core/delivery/delivery-service';
@@ -54,6 +55,7 @@ const health = new WebhookHealth(webhooks, {
 const sealer = secretSealerFor(config);
 const signing = { secrets: signingSecretSealerFor(config, documentClient, config.TABLE_NAME), privateKeys: sealer };
 const tokens = new DynamoOAuth2TokenRepository(documentClient, config.TABLE_NAME);
+const erasedTenants = new DynamoErasedTenants(documentClient, config.TABLE_NAME);
 const throttle = new WebhookThrottle(new DynamoWebhookThrottleRepository(documentClient, config.TABLE_NAME));
 
 /**
@@ -76,7 +78,11 @@ function deliveryService(lane: DeliveryLane): DeliveryService {
     tokens,
     signing,
   });
-  return new DeliveryService(destinations, health, throttle, { lane, retrySchedule: config.RETRY_SCHEDULE_SECONDS });
+  return new DeliveryService(destinations, health, throttle, {
+    lane,
+    retrySchedule: config.RETRY_SCHEDULE_SECONDS,
+    erasedTenants,
+  });
 }
 
 /**

@@ -419,6 +419,47 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     expect(await status(signingAs('BackendRole').admin.getTenant('reader-made'))).toBe(404);
   });
 
+  it('erases one event and then a whole tenant through the admin routes and the EraseTenant bundle', async () => {
+    // Prepare: a tenant with its item, a key, an ed25519 webhook and one delivered event
+    const admin = signingAs('BackendRole');
+    const leaving = 'leaving';
+    await admin.admin.putTenant(leaving, { name: 'Leaving' });
+    await admin.admin.createApiKey(leaving, { name: 'their key' });
+    const { data: webhook } = await admin.admin.createWebhook(leaving, {
+      url: `${receiver.url}/leaving`,
+      events: ['document.uploaded'],
+      signing: { ed25519: true },
+    });
+    receiver.secrets.push(webhook.secret!);
+    await publish({ tenantId: leaving, id: 'evt_leaving', type: 'document.uploaded', data: { n: 1 } });
+    await waitFor(() => receiver.deliveries.find((d) => d.path === '/leaving'), { what: 'the delivery' });
+    await waitFor(
+      async () => (await admin.admin.getDelivery(leaving, webhook.id, 'evt_leaving')).data.status === 'delivered',
+      { what: 'the delivered record' },
+    );
+
+    // Act
+    const erasedEvent = await admin.admin.eraseEvent(leaving, 'evt_leaving');
+    const event = await admin.admin.getEvent(leaving, 'evt_leaving');
+    const started = await admin.admin.eraseTenant(leaving);
+    const erasure = await waitFor(
+      async () => {
+        const { data } = await admin.admin.getErasure(started.data.erasureId);
+        return data.status === 'completed' ? data : undefined;
+      },
+      { what: 'the erasure' },
+    );
+
+    // Assess
+    expect(erasedEvent.status).toBe(204);
+    expect(event.data).toMatchObject({ erased: true });
+    expect(started.status).toBe(202);
+    expect(erasure).toMatchObject({
+      removed: { events: 1, deliveries: 1, webhooks: 1, publicKeys: 1, apiKeys: 1, tenant: 1 },
+      check: { itemsLeft: 0 },
+    });
+  });
+
   describe('IAM: each call the bundles made, against their role in the template', () => {
     it('allows every recorded call, with the template policies evaluated by a real IAM evaluator', async () => {
       // Act

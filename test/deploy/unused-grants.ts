@@ -77,6 +77,15 @@ export const UNUSED_GRANTS: Record<string, string> = {
   'Api/RotateWebhookSecret dynamodb:PutItem Storage/Table TENANT#*':
     "Puts the tenant's signing-secret data key when a rotation is the tenant's first seal (webhooks stored in clear " +
     "before sealing); the suite's webhooks are created sealed.",
+  // erasure (docs/design.md §16): the suite erases a small tenant with nothing queued
+  '* dynamodb:GetItem Storage/Table ERASURES':
+    "The deliver lanes read a tenant's erasure marker only for a delivery whose webhook is gone " +
+    "(lambdas/adapters/erased-tenants.ts); the suite's erased tenant has no delivery queued when it goes " +
+    '(test/integration/tenant-erasure.test.ts drops queued ones on the local stack).',
+  'Erasure/EraseTenant sqs:SendMessage Erasure/ErasuresQueue':
+    'An erasure longer than one run (40 pages of 25 items) sends itself on; the suite erases a small tenant.',
+  'Erasure/EraseTenant sqs:SendMessage Erasure/ErasuresDlq':
+    'A message that is not an erasure job is parked with its reason.',
   'Api/UpdateWebhook dynamodb:DeleteItem Storage/Table TENANT#*':
     "A PUT that changes throttleRate drops the webhook's throttle reservations (THROTTLE#<id>); the suite changes only the description.",
 };

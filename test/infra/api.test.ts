@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorType } from '../../lambdas/api/gateway-responses';
-import { ROUTES, routeMounts } from '../../lambdas/api/routes';
+import { ROUTES, functionOf, routeFunctions, routeMounts } from '../../lambdas/api/routes';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   API_RATE_LIMITS,
@@ -112,7 +112,7 @@ describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
       // Assess
       expect(method?.properties.AuthorizationType).toBe('AWS_IAM');
       expect(method?.properties.AuthorizerId).toBeUndefined();
-      expect(method?.functionId).toMatch(new RegExp(`^Api${route.name}[0-9A-F]{8}$`));
+      expect(method?.functionId).toMatch(new RegExp(`^Api${functionOf(route)}[0-9A-F]{8}$`));
     },
   );
 
@@ -142,6 +142,31 @@ describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     expect(suffixes.sort()).toEqual(expected);
   });
 
+  it('serves the three erasure routes from one function, AdminErasure (lambdas/api/admin-erasure.ts)', () => {
+    // Prepare
+    const erasureRoutes = ROUTES.filter((route) => route.function === 'AdminErasure');
+
+    // Act
+    const functionIds = new Set(erasureRoutes.map((route) => methodFor(route)?.functionId));
+
+    // Assess
+    expect(erasureRoutes.map((route) => route.name).sort()).toEqual(['EraseEvent', 'EraseTenant', 'GetErasure']);
+    expect([...functionIds]).toEqual([expect.stringMatching(/^ApiAdminErasure[0-9A-F]{8}$/)]);
+  });
+
+  it("lets API Gateway invoke a route's function from the deployed stage only: no console test-invoke grant", () => {
+    // Act
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([id, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com' && !id.includes('console'),
+    );
+
+    // Assess
+    expect(permissions.length).toBeGreaterThan(0);
+    expect(permissions.filter(([, permission]) => JSON.stringify(permission).includes('test-invoke-stage'))).toEqual(
+      [],
+    );
+  });
+
   it.each([
     ['ListWebhooks', ['dynamodb:Query'], undefined],
     ['GetWebhook', ['dynamodb:GetItem'], undefined],
@@ -166,9 +191,10 @@ describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     },
   );
 
-  it.each(ROUTES)('grants $name exactly the table access its route declares, and never Scan', (route) => {
-    // Prepare
-    const declared = route.table
+  it.each(routeFunctions())('grants $name exactly the table access its routes declare, and never Scan', (fn) => {
+    // Prepare: a function shared by several routes holds each route's grants
+    const declared = fn.routes
+      .flatMap((route) => route.table)
       .map((grant) => ({
         actions: grant.actions.map((action) => `dynamodb:${action}`).sort(),
         index: grant.index,
@@ -177,7 +203,7 @@ describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
     // Act
-    const grants = tableGrantsOf(template, methodFor(route)!.functionId!, tableId);
+    const grants = tableGrantsOf(template, methodFor(fn.routes[0]!)!.functionId!, tableId);
 
     // Assess
     expect(grants).toEqual(declared);

@@ -152,8 +152,8 @@ describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
     // Assess: the events, deliveries and recoveries queues and their DLQs, the slow lane's, the platform events queue,
-    // the ordered lane and its DLQ, the slow ordered lane's
-    expect(all).toHaveLength(11);
+    // the ordered lane and its DLQ, the slow ordered lane's, the erasures queue and its DLQ
+    expect(all).toHaveLength(13);
     for (const [queueId, queue] of all) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policy = policies.find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId));
@@ -340,7 +340,7 @@ describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     },
   );
 
-  it('lets deliver read and keep webhook state and its shared OAuth2 token (TENANT#) and write the delivery log (WEBHOOK#), and nothing of events or API keys', () => {
+  it('lets deliver read and keep webhook state and its shared OAuth2 token (TENANT#) and write the delivery log (WEBHOOK#), read an erasure marker (ERASURES), and nothing of events or API keys', () => {
     // Prepare
     const expected = [
       {
@@ -353,6 +353,8 @@ describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
         index: undefined,
         leadingKeys: ['WEBHOOK#*'],
       },
+      // whether a tenant whose webhook is gone was erased: the delivery is then dropped as erased (design.md §16)
+      { actions: ['dynamodb:GetItem'], index: undefined, leadingKeys: ['ERASURES'] },
     ];
 
     // Act

@@ -6,10 +6,10 @@ import { Role, AccountRootPrincipal } from 'aws-cdk-lib/aws-iam';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { describe, expect, it } from 'vitest';
 import { OrdersStack } from '../../examples/embedded-app/orders-stack';
-import { ROUTES } from '../../lambdas/api/routes';
+import { routeFunctions } from '../../lambdas/api/routes';
 import { WebhookPlatform, type DomainSettings } from '../../lib/index';
 
-const ROUTE_NAMES = ROUTES.map((route) => route.name);
+const ROUTE_FUNCTIONS = routeFunctions().map((fn) => fn.name);
 import { actionsOf, resourcesOfType, statementsOfFunction } from './synthesize';
 import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 
@@ -84,7 +84,7 @@ describe('WebhookPlatform: the construct a team adds to its own stack', { timeou
     expect(producerStatements.flatMap(actionsOf)).toContain('sqs:SendMessage');
     expect(producerStatements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
     expect(resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Webhooks'))).toHaveLength(
-      32,
+      35,
     );
   });
 });
@@ -114,7 +114,7 @@ describe("WebhookPlatform eventTypes: the team's catalog", { timeout: STEP_TIMEO
         return id.replace(/[0-9A-F]{8}$/, '');
       });
     expect(withCatalog.sort()).toEqual(
-      [...ROUTE_NAMES.map((name) => `WebhooksApi${name}`), 'WebhooksDeliveryFanOut'].sort(),
+      [...ROUTE_FUNCTIONS.map((name) => `WebhooksApi${name}`), 'WebhooksDeliveryFanOut'].sort(),
     );
   });
 

@@ -82,9 +82,9 @@ describe('Construct: Monitoring', { timeout: STEP_TIMEOUT_MS.synthesis }, () => 
         ),
       ),
     );
-    // four DLQs (the ordered lanes' too), four lanes' functions, two queues' oldest message, breaker opens, table
-    // throttling
-    expect(alarms).toHaveLength(12);
+    // five DLQs (the ordered lanes' and the erasures' too), four lanes' functions, two queues' oldest message, breaker
+    // opens, table throttling
+    expect(alarms).toHaveLength(13);
   });
 
   it.each(['DeliveryDeliveriesQueue', 'DeliverySlowDeliveriesQueue'])(

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambdas/api/routes';
-import { FUNCTION_TIMEOUT_SECONDS, RECOVERIES_QUEUE, ROUTE_QUEUE_URL_VARIABLES } from '../../lambdas/platform-settings';
+import { ROUTES, routeFunctions } from '../../lambdas/api/routes';
+import {
+  ERASURES_QUEUE,
+  FUNCTION_TIMEOUT_SECONDS,
+  RECOVERIES_QUEUE,
+  ROUTE_QUEUE_URL_VARIABLES,
+} from '../../lambdas/platform-settings';
 import { TABLE_ACCESS } from '../../lambdas/table-access';
 import {
   actionsOf,
@@ -17,6 +22,7 @@ const { template } = synthesizeWebhooks();
 const resources = template.toJSON().Resources;
 const queues = queueIdsOf(template);
 const [recoverId] = resourceByPrefix(template, 'AWS::Lambda::Function', 'RecoveryRecover');
+const [eraseId] = resourceByPrefix(template, 'AWS::Lambda::Function', 'ErasureEraseTenant');
 const [tableId] = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'StorageTable');
 
 /** Every SQS action a function may take, as `action on queue`, whatever the statement's shape. */
@@ -119,11 +125,61 @@ describe('Construct: Recovery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   );
 });
 
-describe('Construct: Api, the queues routes send to', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
-  it.each(ROUTES)('$name may send only to the queues it declares, and knows only their URLs', (route) => {
+// the other background job of the stack: a tenant's erasure (docs/design.md §16), on a queue and function of its own
+describe('Construct: Erasure', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
+  it('runs EraseTenant on its own queue, one job at a time, with its DLQ and partial batch failures', () => {
+    // Act
+    const queue = resources[queues.erasures].Properties;
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => mapping.Properties.FunctionName.Ref === eraseId,
+    );
+
+    // Assess
+    expect(queue).toMatchObject({
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [queues.erasuresDlq, 'Arn'] },
+        maxReceiveCount: ERASURES_QUEUE.maxReceiveCount,
+      },
+      VisibilityTimeout: ERASURES_QUEUE.visibilityTimeoutSeconds,
+    });
+    expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': [queues.erasures, 'Arn'] },
+        BatchSize: ERASURES_QUEUE.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: ERASURES_QUEUE.maxConcurrency },
+      }),
+    ]);
+    expect(resources[eraseId].Properties.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.eraseTenant);
+  });
+
+  it("holds exactly the worker's table access, and sends only to its own queue and DLQ", () => {
     // Prepare
-    const declared = route.queues ?? [];
-    const functionId = routeFunctionId(route.name);
+    const expected = TABLE_ACCESS.eraseTenantWorker
+      .map((grant) => ({
+        actions: grant.actions.map((action) => `dynamodb:${action}`).sort(),
+        index: 'index' in grant ? grant.index : undefined,
+        leadingKeys: [...grant.leadingKeys].sort(),
+      }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const consumesOwnQueue =
+      /sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on erasures$/;
+
+    // Act
+    const grants = tableGrantsOf(template, eraseId, tableId);
+    const sends = sqsGrants(eraseId).filter((grant) => !consumesOwnQueue.test(grant));
+
+    // Assess
+    expect(grants).toEqual(expected);
+    expect(sends).toEqual(['sqs:SendMessage on erasures', 'sqs:SendMessage on erasuresDlq']);
+  });
+});
+
+describe('Construct: Api, the queues routes send to', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
+  it.each(routeFunctions())('$name may send only to the queues its routes declare, and knows only their URLs', (fn) => {
+    // Prepare
+    const declared = [...new Set(fn.routes.flatMap((route) => route.queues ?? []))];
+    const functionId = routeFunctionId(fn.name);
 
     // Act
     const grants = sqsGrants(functionId);
@@ -153,6 +209,8 @@ describe('Construct: Api, the queues routes send to', { timeout: STEP_TIMEOUT_MS
       RetryDelivery: ['deliveries'],
       TestWebhook: ['platformEvents'],
       RecoverDeliveries: ['recoveries'],
+      // the erasure job, run by Erasure/EraseTenant (docs/design.md §16)
+      EraseTenant: ['erasures'],
     });
   });
 });

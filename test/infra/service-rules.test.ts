@@ -102,9 +102,9 @@ describe('The template keeps the service quotas and rules', { timeout: STEP_TIME
         },
       );
 
-      // Assess: fan-out (events and platform events), the three deliver lanes and recover
+      // Assess: fan-out (events and platform events), the four deliver lanes, recover and the erasure worker
       expect(problems).toEqual([]);
-      expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(6);
+      expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(8);
     },
   );
 

@@ -5,7 +5,9 @@ import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 describe('Static egress addresses (context staticEgress)', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   const template = synthesizeWithContext({ staticEgress: true });
   const functions = resourcesOfType(template, 'AWS::Lambda::Function');
-  const deliverLanes = functions.filter(([id]) => /^DeliveryDeliver(SlowLane|Ordered)?[0-9A-F]{8}$/.test(id));
+  const deliverLanes = functions.filter(([id]) =>
+    /^DeliveryDeliver(SlowLane|Ordered|OrderedSlowLane)?[0-9A-F]{8}$/.test(id),
+  );
 
   it('is off by default: no VPC, no NAT gateway, no function in a VPC', () => {
     // Act
@@ -37,7 +39,7 @@ describe('Static egress addresses (context staticEgress)', { timeout: STEP_TIMEO
   );
 
   it(
-    'puts the three deliver lanes, and only them, in the private subnets with a security group that lets nothing ' +
+    'puts the four deliver lanes, and only them, in the private subnets with a security group that lets nothing ' +
       'in',
     () => {
       // Act

@@ -85,6 +85,8 @@ export function queueIdsOf(template: Template) {
     slowDeliveries: id('DeliverySlowDeliveriesQueue'),
     recoveries: id('RecoveryRecoveriesQueue'),
     recoveriesDlq: id('RecoveryRecoveriesDlq'),
+    erasures: id('ErasureErasuresQueue'),
+    erasuresDlq: id('ErasureErasuresDlq'),
   };
 }
 

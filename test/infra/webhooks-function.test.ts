@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambdas/api/routes';
+import { routeFunctions } from '../../lambdas/api/routes';
 import { ESM_REQUIRE_BANNER } from '../../lib/function-code';
 import { FUNCTION_MEMORY_MB } from '../../lambdas/platform-settings';
 import { resourcesOfType, synthesizeWebhooks } from './synthesize';
@@ -19,11 +19,11 @@ function bundleOf(fn: (typeof functions)[number][1]): string {
 
 describe('Construct: WebhooksFunction', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
   it(
-    'is every function of the stack: one per route, the authorizer, fan-out, deliver (three lanes), recover, the ' +
-      'daily certificate job and the console',
+    'is every function of the stack: one per route (the erasure routes share one), the authorizer, fan-out, ' +
+      'deliver (four lanes), recover, the daily certificate job, the erasure worker and the console',
     () => {
       // Prepare
-      const expected = ROUTES.length + 8;
+      const expected = routeFunctions().length + 10;
 
       // Act
       const count = functions.length;

@@ -98,7 +98,7 @@ describe('The packed package in a `cdk init app --language typescript` project (
       const functions = Object.values(template.Resources).filter(
         (resource) => resource.Type === 'AWS::Lambda::Function',
       );
-      expect(functions).toHaveLength(32);
+      expect(functions).toHaveLength(34);
       expect(functions.some((fn) => fn.Properties.Environment?.Variables?.MAX_WEBHOOKS_PER_TENANT === '50')).toBe(true);
       expect(template.Outputs.Publish.Value).toBe('function');
     },

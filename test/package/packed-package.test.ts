@@ -72,7 +72,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
     // Assess
-    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(32);
+    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(34);
     expect(files).toEqual(
       expect.arrayContaining([
         'package/dist/index.js',
@@ -104,7 +104,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       Resources: Record<string, { Type: string; Properties: any }>;
     };
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(32);
+    expect(functions).toHaveLength(34);
     // every function's asset is a prebuilt bundle of the package
     const assets = readdirSync(join(app, 'cdk.out')).filter(
       (name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory(),

@@ -10,6 +10,8 @@ import { WebhookHealth, type DeliveryLane, type WebhookHealthStore } from '../..
 import { aTask, aWebhook, TEST_SECRET } from '../helpers/factories';
 import { httpDestinationOver, type StubAnswer, type StubSend } from '../helpers/http-destination-stub';
 import { testSealer } from '../helpers/test-sealer';
+import type { ErasedTenants } from '../../lambdas/core/access/tenant-erasure';
+import { ERASED_EVENT_REASON } from '../../lambdas/core/events/event-erasure';
 
 const schedule = [5, 300];
 const AUTO_DISABLE_AFTER = 5 * 24 * 3600;
@@ -20,6 +22,7 @@ function setup(
   result: StubAnswer,
   lane: DeliveryLane = 'fast',
   reserve: ThrottleStore['reserve'] = async (_webhook, nowMs) => nowMs,
+  erasedTenants?: ErasedTenants,
 ) {
   const store = {
     disable: vi.fn<WebhookHealthStore['disable']>().mockResolvedValue(),
@@ -45,6 +48,7 @@ function setup(
     retrySchedule: schedule,
     now: () => now,
     random: () => 0.5,
+    ...(erasedTenants ? { erasedTenants } : {}),
   });
   return { ports: { ...store, send }, service };
 }
@@ -310,6 +314,46 @@ describe('Class: DeliveryService', () => {
         }
       },
     );
+
+    it('skips, without sending, a delivery whose event was erased, saying so; a manual one leaves the record', async () => {
+      // Prepare
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
+      const webhook = aWebhook({ erasedEvents: { [task.eventId]: now.toISOString() } });
+
+      // Act
+      const scheduled = await service.deliver(task, webhook);
+      const manual = await service.deliver({ ...task, trigger: 'manual' }, webhook);
+      const other = await service.deliver({ ...task, eventId: 'evt_kept' }, webhook);
+
+      // Assess
+      expect(scheduled).toEqual({
+        decision: { action: 'done' },
+        record: { status: 'skipped', reason: ERASED_EVENT_REASON },
+        notices: [],
+      });
+      expect(manual).toEqual({ decision: { action: 'done' }, notices: [] });
+      expect(other.record).toMatchObject({ status: 'delivered' });
+      expect(ports.send).toHaveBeenCalledTimes(1);
+    });
+
+    it('drops, without sending or logging, a delivery whose webhook is gone with its erased tenant; asks only then', async () => {
+      // Prepare
+      const isErased = vi
+        .fn<ErasedTenants['isErased']>()
+        .mockImplementation(async ({ tenantId }) => tenantId === 'gone');
+      const { ports, service } = setup({ statusCode: 200, durationMs: 1 }, 'fast', undefined, { isErased });
+
+      // Act
+      const erased = await service.deliver({ ...task, tenantId: 'gone' }, undefined);
+      const deleted = await service.deliver(task, undefined);
+      await service.deliver(task, aWebhook());
+
+      // Assess
+      expect(erased).toEqual({ decision: { action: 'done' }, notices: [] });
+      expect(deleted.record).toMatchObject({ status: 'skipped', reason: 'the webhook was deleted' });
+      expect(isErased).toHaveBeenCalledTimes(2);
+      expect(ports.send).toHaveBeenCalledTimes(1);
+    });
 
     it('dead-letters, without sending, a delivery of a throttled webhook whose backlog is over 900 s, with its reason', async () => {
       // Prepare: the store finds no slot within the longest wait

@@ -140,9 +140,13 @@ export function DeliveryPage({ webhookId, eventId }: { webhookId: string; eventI
           </section>
           <section aria-labelledby="payload-title" class="card">
             <h2 id="payload-title">Payload</h2>
-            <pre class="payload" tabIndex={0} aria-label="Payload as sent">
-              {pretty(data.payload)}
-            </pre>
+            {data.payload === undefined ? (
+              <Empty>Erased: the event's payload was erased; its id, type, time and deliveries are kept.</Empty>
+            ) : (
+              <pre class="payload" tabIndex={0} aria-label="Payload as sent">
+                {pretty(data.payload)}
+              </pre>
+            )}
           </section>
         </>
       )}

@@ -9,6 +9,8 @@ import { TENANT_ID_PATTERN } from '../../core/access/api-keys';
 import { createApiKeySchema, createPortalLinkSchema } from '../../core/access/api-key-service';
 import { putTenantSchema } from '../../core/access/tenants';
 import { tenantListQuerySchema } from '../../core/access/tenant-service';
+import { ERASURE_ID_PATTERN } from '../../core/access/tenant-erasure';
+import { ErasureSchema, StartedErasureSchema } from '../../core/access/erasure-resources';
 import {
   ApiKeyListSchema,
   CreatedApiKeySchema,
@@ -56,6 +58,10 @@ export const PATH_PARAMETERS: Record<string, { description: string; pattern: Reg
     pattern: TENANT_ID_PATTERN,
   },
   keyHash: { description: 'The SHA-256 of the key, as the list shows it', pattern: /^[0-9a-f]{64}$/ },
+  erasureId: {
+    description: 'A tenant erasure, as DELETE /admin/tenants/{tenantId} answered it',
+    pattern: ERASURE_ID_PATTERN,
+  },
 };
 
 // The deployed URL policy: https only, no private addresses (local mode is laxer).
@@ -242,5 +248,22 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'ttlSeconds: 60 to 86400, default 3600. The link signs the console in as the tenant until expiresAt.',
     body: createPortalLinkSchema,
     success: { status: 201, description: 'The link', schema: PortalLinkSchema },
+  },
+  EraseTenant: {
+    summary: 'Erase the tenant: every item of it, in the background',
+    description:
+      'Before the answer the tenant is sealed: its webhooks become tombstones (no delivery of it is sent from now on, queued ones included: they are dropped without a request), its keys and portal tokens are revoked, and it takes no new webhook (409 tenant_erased). Then its items go (events, delivery records, webhooks, keys, portal tokens, public keys, throttle slots, OAuth2 tokens, recovery locks, manual-attempt counters, the tenant item); GET /admin/erasures/{erasureId} shows the progress, and at the end the counts per kind and a final check. 404 for a tenant with no tenant item, webhooks or keys; 409 erasure_in_progress names the erasure already running.',
+    success: { status: 202, description: 'The erasure, started', schema: StartedErasureSchema },
+    errors: [409],
+  },
+  EraseEvent: {
+    summary: "Erase one event's payload",
+    description:
+      "Done before the answer: the event's deliveries are no longer sent (a queued one is logged as skipped, erased), its payload leaves the event, and the receivers' answers leave its delivery records. The event keeps its id, type, time and where it went; GET of the event or of a delivery of it shows erased: true and no payload. A webhook holds the marks of 100 events erased in the last 15 days at most (409 limit_exceeded). Erasing it again is harmless. 404 for an unknown event.",
+    success: { status: 204, description: 'Erased' },
+  },
+  GetErasure: {
+    summary: "A tenant erasure's progress, counts and final check",
+    success: { status: 200, description: 'The erasure', schema: ErasureSchema },
   },
 };

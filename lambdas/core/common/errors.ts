@@ -10,6 +10,9 @@ export type ErrorCode =
   | 'endpoint_not_verified'
   | 'verification_off'
   | 'recovery_in_progress'
+  | 'erasure_in_progress'
+  | 'tenant_erased'
+  | 'event_erased'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -99,6 +102,30 @@ export class RecoveryInProgressError extends DomainError {
       'recovery_in_progress',
       `Recovery ${runningRecoveryId} of this webhook is still running; wait for it to finish before starting another`,
     );
+  }
+}
+
+/** A second erasure of a tenant while one runs (docs/design.md §16). */
+export class ErasureInProgressError extends DomainError {
+  constructor(readonly runningErasureId: string) {
+    super(
+      'erasure_in_progress',
+      `Erasure ${runningErasureId} of this tenant is still running; GET /admin/erasures/${runningErasureId} shows it`,
+    );
+  }
+}
+
+/** A change for a tenant that is being erased or was erased: nothing new is written for it. */
+export class TenantErasedError extends DomainError {
+  constructor(tenantId: string, erasureId: string) {
+    super('tenant_erased', `Tenant ${tenantId} is being erased or was erased (erasure ${erasureId})`);
+  }
+}
+
+/** A retry of an event whose payload was erased: there is nothing left to send. */
+export class EventErasedError extends DomainError {
+  constructor(eventId: string) {
+    super('event_erased', `The payload of event ${eventId} was erased: there is nothing to send`);
   }
 }
 

@@ -5,6 +5,8 @@ import { waitsLittle, type DeliveryLane, type WebhookHealth } from './webhook-he
 import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from '../webhooks/endpoint-verification';
 import type { WebhookThrottle } from '../webhooks/webhook-throttle';
 import type { Webhook } from '../webhooks/webhook';
+import type { ErasedTenants } from '../access/tenant-erasure';
+import { ERASED_EVENT_REASON } from '../events/event-erasure';
 
 export interface DeliveryServiceOptions {
   /** The lane this service sends from: its queue is where the deliveries it handles came from. */
@@ -12,6 +14,8 @@ export interface DeliveryServiceOptions {
   retrySchedule: readonly number[];
   now?: () => Date;
   random?: () => number;
+  /** Asked only when a delivery's webhook is gone: an erased tenant's deliveries are dropped with nothing written. */
+  erasedTenants?: ErasedTenants;
 }
 
 /**
@@ -42,12 +46,21 @@ export class DeliveryService {
    */
   async deliver(task: DeliveryTask, webhook: Webhook | undefined): Promise<DeliveryResult> {
     if (!webhook || webhook.tenantId !== task.tenantId) {
+      if (!webhook && (await this.options.erasedTenants?.isErased(task)))
+        return { decision: { action: 'done' }, notices: [] };
       return {
         decision: { action: 'done' },
         ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: 'the webhook was deleted' } }),
         notices: [],
       };
     }
+    // its event's payload was erased: nothing of it is sent any more (docs/design.md §16)
+    if (webhook.erasedEvents?.[task.eventId])
+      return {
+        decision: { action: 'done' },
+        ...(task.trigger === 'manual' ? {} : { record: { status: 'skipped', reason: ERASED_EVENT_REASON } }),
+        notices: [],
+      };
     const inactive = inactiveResult(webhook);
     // a manual attempt that cannot go leaves the record as it was, so a later recovery still finds it failed
     if (inactive) return task.trigger === 'manual' ? { ...inactive, record: undefined } : inactive;

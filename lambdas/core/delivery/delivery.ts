@@ -1,5 +1,5 @@
 import { EVENT_TYPE_NAME_PATTERN, isOperational, type EventType } from '../events/event-catalog';
-import type { StoredEvent } from '../events/stored-event';
+import type { SendableEvent } from '../events/stored-event';
 import type { TenantEvent } from '../events/event-envelope';
 import { matchesFilter } from '../events/event-filter';
 import type { TenantDeliverySettings } from '../access/tenants';
@@ -89,7 +89,7 @@ export function deliveryTasks(
  * for by hand goes whatever the circuit breaker says, a recovered delivery waits on an open breaker like any. It carries the stored event's exact payload, so the receiver gets the same bytes.
  */
 export function manualDeliveryTask(
-  event: StoredEvent,
+  event: SendableEvent,
   webhookId: string,
   { recoveryId, retentionDays }: { recoveryId?: string; retentionDays?: number } = {},
 ): DeliveryTask {

@@ -56,7 +56,8 @@ export function toDeliverySummary(record: DeliveryRecord): DeliverySummary {
   };
 }
 
-export function toDeliveryDetail(record: DeliveryRecord, payload: string): DeliveryDetail {
+/** `payload` absent: the event was erased, and the delivery says so. */
+export function toDeliveryDetail(record: DeliveryRecord, payload: string | undefined): DeliveryDetail {
   return {
     ...toDeliverySummary(record),
     attempts: record.attempts.map(({ at, trigger, statusCode, durationMs, error, response }) => ({
@@ -69,7 +70,7 @@ export function toDeliveryDetail(record: DeliveryRecord, payload: string): Deliv
     })),
     attemptsOmitted: Math.max(0, (record.attemptCount ?? 0) - record.attempts.length),
     reason: record.reason ?? null,
-    payload,
+    ...(payload === undefined ? { erased: true as const } : { payload }),
   };
 }
 

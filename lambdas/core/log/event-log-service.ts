@@ -49,7 +49,9 @@ export class EventLogService {
     return {
       id: event.eventId,
       type: event.type,
-      data: (parseExact(event.payload) as Pick<EventDetail, 'data'>).data,
+      ...(event.payload === undefined
+        ? { erased: true as const }
+        : { data: (parseExact(event.payload) as Pick<EventDetail, 'data'>).data }),
       receivedAt: event.receivedAt,
       deliveries: deliveries.map((record) => ({
         webhookId: record.webhookId,

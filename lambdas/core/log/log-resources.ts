@@ -27,6 +27,12 @@ export const DeliverySummarySchema = documented(z.strictObject(deliverySummaryFi
 });
 export const DeliveryPageSchema = page('DeliveryPage', DeliverySummarySchema);
 
+/** Present (true) once the event's payload was erased: the rest (id, type, time, where it went) is kept. */
+const erasedField = documented(z.literal(true), {
+  description:
+    "the event's payload was erased (DELETE /admin/tenants/{tenantId}/events/{eventId}); its id, type, time and deliveries are kept",
+});
+
 export const DeliverySchema = documented(
   z.strictObject({
     ...deliverySummaryFields,
@@ -45,7 +51,8 @@ export const DeliverySchema = documented(
         'attempts made but not kept: a delivery keeps its first 5 attempts and its latest 20 (attemptCount counts them all)',
     }),
     reason: z.nullable(text('why the platform stopped: a skipped or given-up delivery')),
-    payload: text('the exact body that is sent, signed as it is'),
+    payload: z.optional(text('the exact body that is sent, signed as it is; absent once the event was erased')),
+    erased: z.optional(erasedField),
   }),
   { id: 'Delivery', description: 'A delivery with every attempt and the exact payload' },
 );
@@ -67,9 +74,12 @@ export const EventSchema = documented(
   z.strictObject({
     id: z.string(),
     type: EventTypeSchema,
-    data: documented(z.record(z.string(), z.unknown()), {
-      description: 'exactly as delivered; numbers keep their digits',
-    }),
+    data: z.optional(
+      documented(z.record(z.string(), z.unknown()), {
+        description: 'exactly as delivered; numbers keep their digits; absent once the event was erased',
+      }),
+    ),
+    erased: z.optional(erasedField),
     receivedAt: instant(),
     deliveries: z.array(
       z.strictObject({ webhookId: z.string(), status: z.enum(DELIVERY_STATUSES), attemptCount: z.number() }),

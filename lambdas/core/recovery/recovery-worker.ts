@@ -1,5 +1,5 @@
 import { isExpired, type DeliveryRecord } from '../log/delivery-log';
-import type { StoredEvent } from '../events/stored-event';
+import { isSendable, type StoredEvent } from '../events/stored-event';
 import { manualDeliveryTask } from '../delivery/delivery';
 import { awaitingVerification, UNVERIFIED_DELIVERY_REASON } from '../webhooks/endpoint-verification';
 import type { ManualAttemptLimits, RecoveryLocks } from './manual-attempts';
@@ -55,6 +55,8 @@ export interface RecoveryPageReport {
   queued: number;
   /** Failed deliveries whose event is gone (past retention): nothing to send. */
   expired: number;
+  /** Failed deliveries whose event's payload was erased: nothing to send either. */
+  erased?: number;
   continued: boolean;
   /** Why the recovery ended early: the webhook was deleted or switched off meanwhile, or another recovery took over. */
   stopped?: string;
@@ -132,12 +134,19 @@ export class RecoveryWorker {
         claimed.map((record) => record.eventId),
       )
     ).filter((event) => !isExpired(event, now));
-    const retentionDays = events.length > 0 ? await this.options.tenantRetentionDays?.(job.tenantId) : undefined;
+    // an erased event has nothing to send: its delivery stays as the log shows it
+    const sendable = events.filter(isSendable);
+    const retentionDays = sendable.length > 0 ? await this.options.tenantRetentionDays?.(job.tenantId) : undefined;
     await deliveries.queue(
-      events.map((event) => manualDeliveryTask(event, job.webhookId, { recoveryId: job.recoveryId, retentionDays })),
+      sendable.map((event) => manualDeliveryTask(event, job.webhookId, { recoveryId: job.recoveryId, retentionDays })),
     );
     if (page.next !== undefined) await jobs.send({ ...job, cursor: page.next });
     else await locks.release(job.tenantId, job.webhookId, job.recoveryId);
-    return { queued: events.length, expired: claimed.length - events.length, continued: page.next !== undefined };
+    return {
+      queued: sendable.length,
+      expired: claimed.length - events.length,
+      ...(events.length > sendable.length ? { erased: events.length - sendable.length } : {}),
+      continued: page.next !== undefined,
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { isExpired } from '../log/delivery-log';
 import { manualDeliveryTask } from '../delivery/delivery';
-import { NotFoundError, RateLimitedError } from '../common/errors';
+import { EventErasedError, NotFoundError, RateLimitedError } from '../common/errors';
+import { isSendable } from '../events/stored-event';
 import { MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
 import { EVENT_ID_PATTERN } from '../common/ids';
 import type { DeliveryLogStore, EventLogStore } from '../log/log-store';
@@ -53,6 +54,7 @@ export class RetryDeliveryService {
         `Event ${eventId} is past the ${retentionDays}-day retention of events and their deliveries: it can no longer be sent`,
       );
     }
+    if (!isSendable(event)) throw new EventErasedError(eventId);
     const record = await deliveries.get(webhookId, event.receivedAt, eventId);
     if (record?.tenantId !== tenantId) throw new NotFoundError(`Event ${eventId} was not delivered to this webhook`);
     const throttle = await this.options.limits.claimRetry({ webhookId, receivedAt: event.receivedAt, eventId }, now);

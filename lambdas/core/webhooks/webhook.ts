@@ -59,6 +59,12 @@ export interface Webhook {
   previousSigningKey?: StoredSigningKey;
   previousSigningKeyExpiresAt?: string;
   active: boolean;
+  /**
+   * Events whose payload was erased (`DELETE /admin/tenants/{t}/events/{id}`) → when: their queued deliveries are
+   * skipped. Read with the webhook by every deliver batch, so the check costs nothing; pruned once no delivery of
+   * them can still be queued (ERASED_EVENT_HORIZON_DAYS), at most MAX_ERASED_EVENTS at a time.
+   */
+  erasedEvents?: Record<string, string>;
   description?: string;
   disabledReason?: string;
   /** When the current run of failed deliveries began; cleared by the next success (auto-disable clock). */
