@@ -137,13 +137,17 @@ describe('OAuth2 client credentials', () => {
   });
 
   it('names invalid_client when the client secret is wrong', async () => {
-    const { publish, delivery } = await createWebhook({ auth: oauth2({ clientSecret: 'wrong-secret' }) });
+    const { tenant, webhook, publish, delivery } = await createWebhook({
+      auth: oauth2({ clientSecret: 'wrong-secret' }),
+    });
     const id = await publish();
 
     const answer = await waitFor(async () => {
       const body = (await delivery(id)).body;
       return body?.attempts?.length >= 1 && body;
     });
+    // its retries would ask the token server while the next test counts what it is asked
+    await platform.request('DELETE', `/v2/webhooks/${webhook.id}`, { key: tenant.key });
 
     expect(answer.attempts[0]).toMatchObject({ error: 'token_endpoint: invalid_client' });
     expect(JSON.stringify(answer)).not.toContain('wrong-secret');
@@ -163,7 +167,10 @@ describe('OAuth2 client credentials', () => {
     await settled(id);
 
     expect(updated.body.auth.clientId).toBe('platform-2');
-    expect(tokenServer.requests.slice(before).map((r) => r.headers.authorization)).toEqual([
+    const wrongSecret = `Basic ${Buffer.from('platform:wrong-secret').toString('base64')}`;
+    const asked = tokenServer.requests.slice(before).map((r) => r.headers.authorization);
+    // an attempt of the previous test's webhook may have been in flight when it was deleted
+    expect(asked.filter((authorization) => authorization !== wrongSecret)).toEqual([
       `Basic ${Buffer.from('platform-2:second-secret').toString('base64')}`,
     ]);
   });
