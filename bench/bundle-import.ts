@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../lib/function-code';
+import { bundleOptions } from '../lib/function-code';
 import type { SdkClient } from './bundle-files';
 import { type Summary, summarize } from './stats';
 
@@ -120,18 +120,6 @@ export async function baselineBundle(
       'export const handler = async () => 1;',
     ].join('\n'),
   );
-  const outfile = join(work, `baseline-${name}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    logLevel: 'error',
-  });
-  return outfile;
+  await build({ ...bundleOptions(name, work), entryPoints: [entry], entryNames: `baseline-${name}`, sourcemap: false });
+  return join(work, `baseline-${name}.mjs`);
 }

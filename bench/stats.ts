@@ -18,6 +18,22 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** How long a delivery took from its publish (the bench puts `publishedAt` in each event's data) to its arrival. */
+export function publishToArrivalMs(delivery: { receivedAt: number; body: string }): number {
+  return delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt;
+}
+
+/** The isolation scenarios' view of one run: the latency percentiles of the deliveries of the tenant watched. */
+export function latencyPercentiles(latencies: readonly number[]) {
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+    deliveries: latencies.length,
+  };
+}
+
 /** Runs `work` once to warm up, then `rounds` times, returning each round's result. */
 export async function repeat<T>(rounds: number, work: (round: number) => Promise<T>): Promise<T[]> {
   await work(-1);

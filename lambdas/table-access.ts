@@ -81,7 +81,9 @@ const LIST_EVENTS = [
 export const TABLE_ACCESS = {
   /** Looks up the hash of a bearer key: one GetItem, and nothing of any tenant's webhooks or secrets. */
   authorizer: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.apiKey] }],
-  /** Webhook routes (lambdas/adapters/webhook-repository.ts): create and delete are transactions with the count item. */
+  /**
+   * Webhook routes (lambdas/adapters/webhook-repository.ts): create and delete are transactions with the count item.
+   */
   createWebhook: [
     // GetItem, PutItem: the tenant's signing-secret data key (SECRETSKEY), read, or put on the tenant's first seal
     { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] },
@@ -114,7 +116,10 @@ export const TABLE_ACCESS = {
   getPublicKeys: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.publicKeys] }],
   /** A change that may give the webhook a new endpoint (update, verify again) reads it first (docs/design.md §18). */
   changeWebhookEndpoint: [{ actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
-  /** The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the webhook, to check its tenant. */
+  /**
+   * The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the
+   * webhook, to check its tenant.
+   */
   listDeliveries: [
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.tenant] },
     { actions: ['Query'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
@@ -131,7 +136,10 @@ export const TABLE_ACCESS = {
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
     { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
   ],
-  /** Reads a tenant's webhooks (their version, then the list when it moved); claims each event, then records it completed. */
+  /**
+   * Reads a tenant's webhooks (their version, then the list when it moved); claims each event, then records it
+   * completed.
+   */
   fanOut: [
     { actions: ['GetItem', 'Query'], leadingKeys: [KEY_PATTERNS.tenant] },
     // the event's claim and its completion are both conditional UpdateItems
@@ -147,7 +155,10 @@ export const TABLE_ACCESS = {
     { actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] },
     { actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.events] },
   ],
-  /** `POST …/recover`: the webhook (tenant, active) and its recovery lock (taken; released again if the job cannot be queued). */
+  /**
+   * `POST …/recover`: the webhook (tenant, active) and its recovery lock (taken; released again if the job cannot be
+   * queued).
+   */
   recoverDeliveries: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
   /**
    * One page of a recovery: the webhook (still the tenant's, still active), its lock (renewed, released at the
@@ -241,6 +252,8 @@ export const TABLE_ACCESS = {
       ],
     },
   ],
-  /** The ordered lane: deliver's access, and where each delivery stands in its schedule (its record, read in a batch). */
+  /**
+   * The ordered lane: deliver's access, and where each delivery stands in its schedule (its record, read in a batch).
+   */
   deliverOrdered: [...DELIVER, { actions: ['BatchGetItem'], leadingKeys: [KEY_PATTERNS.deliveryLog] }],
 } as const satisfies Record<string, TableAccess>;

@@ -30,7 +30,8 @@ export class Destinations extends Construct {
 
   public constructor(scope: Construct, id: string, { deliverFunctions, apiFunctions }: DestinationsProps) {
     super(scope, id);
-    // exactly one session tag, the tenant's: an untagged session would match no customer's policy, and is refused outright
+    // exactly one session tag, the tenant's: an untagged session would match no customer's policy, and is refused
+    // outright
     const tagged = {
       Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
       'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },

@@ -25,7 +25,10 @@ export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<AP
 export interface MountedRoute {
   method: string;
   resource: string;
-  /** CUSTOM runs the authorizer first; AWS_IAM checks a SigV4 signature (the /admin routes); NONE is public (the console's files). */
+  /**
+   * CUSTOM runs the authorizer first; AWS_IAM checks a SigV4 signature (the /admin routes); NONE is public (the
+   * console's files).
+   */
   authorization: 'CUSTOM' | 'AWS_IAM' | 'NONE';
   handler: ProxyHandler;
 }
@@ -137,7 +140,10 @@ function sendGatewayError(response: ServerResponse, type: GatewayErrorType, requ
   response.end(gatewayErrorBody(type, requestId));
 }
 
-/** The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is 401, a Deny 403, any other throw AUTHORIZER_FAILURE. */
+/**
+ * The REQUEST authorizer's decision as API Gateway applies it: no Authorization header or a throw of "Unauthorized" is
+ * 401, a Deny 403, any other throw AUTHORIZER_FAILURE.
+ */
 async function authorize(
   authorizer: Authorizer,
   event: APIGatewayRequestAuthorizerEvent,

@@ -26,7 +26,10 @@ export type VerificationFailure =
   | 'timestamp_too_new'
   /** Well-formed, in time, but no signature matches any key given (a forged or altered delivery, or the wrong key). */
   | 'no_matching_signature'
-  /** The keys given cannot be used: none at all, a secret that is not base64, a public key that is not `whpk_` + 32 bytes. */
+  /**
+   * The keys given cannot be used: none at all, a secret that is not base64, a public key that is not `whpk_` + 32
+   * bytes.
+   */
   | 'invalid_key';
 
 export class WebhookVerificationError extends Error {

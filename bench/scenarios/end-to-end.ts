@@ -6,7 +6,7 @@ import type { SqsHandler } from '../../local/sqs-poller';
 import { FUNCTION_MEMORY_MB } from '../../lambdas/platform-settings';
 import { PRICES_USD, provisionedPerMillion } from '../prices';
 import { SdkMeter } from '../sdk-meter';
-import { percentile, report, repeat, settings, summarize } from '../stats';
+import { percentile, publishToArrivalMs, report, repeat, settings, summarize } from '../stats';
 
 // Scenarios 4 and 5: the whole local stack; publish E events for a tenant with 3 webhooks, count verified
 // receipts, measure publish-to-receipt latency, and count the requests AWS would bill.
@@ -87,10 +87,7 @@ async function received(expected: number, started: number) {
       throw new Error(`only ${receiver.deliveries.length} of ${expected} deliveries arrived`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return receiver.deliveries.map(
-    (delivery) =>
-      delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt,
-  );
+  return receiver.deliveries.map(publishToArrivalMs);
 }
 
 const rounds = await repeat(settings.rounds, async (round) => {

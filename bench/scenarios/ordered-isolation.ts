@@ -3,12 +3,13 @@ import { freePort } from '../../local/emulators';
 import { localClientConfig, startPlatform } from '../../local/platform';
 import { startReceiver } from '../../local/receiver';
 import { ORDERED_DELIVERIES_QUEUE, SETTING_DEFAULTS } from '../../lambdas/platform-settings';
-import { percentile, report } from '../stats';
+import { latencyPercentiles, publishToArrivalMs, report } from '../stats';
 
 // Scenario 11, ordered-lane isolation (issue 24 §3): tenant A's ordered webhook receives a steady paced stream while
 // tenant B's ordered webhooks (12, as in the audit) get 20 events each at the start of it and answer after 12 s (run
 // "slow", the audit's case) or never (run "hang"). A's publish-to-receipt latency is compared with a run of A alone
-// made just before, and with a control run where B's ordered webhooks answer at once. The queues have SQS's FIFO semantics
+// made just before, and with a control run where B's ordered webhooks answer at once. The queues have SQS's FIFO
+// semantics
 // (local/fauxqs-fifo.ts); each ordered lane's poller runs at the deployed maxConcurrency, with the deployed fast-lane
 // and send timeouts.
 const RATE = Number(process.env.BENCH_ORDERED_ISOLATION_RATE ?? 5); // A's events per second
@@ -142,20 +143,10 @@ async function runWith(b: 'none' | 'healthy' | 'slow' | 'hang', run: string, sec
     await new Promise((resolve) => setTimeout(resolve, (inFlightSeconds + 6) * 1000));
   }
   const arrivals = ofA();
-  const latencies = arrivals.map(
-    (delivery) =>
-      delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt,
-  );
+  const latencies = arrivals.map(publishToArrivalMs);
   // the ordered lane's promise: A's deliveries arrive in the order fan-out queued them, whatever B does
   const firstArrivals = [...new Set(arrivals.map((delivery) => delivery.eventId))];
-  return {
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    max: Math.max(...latencies),
-    deliveries: latencies.length,
-    distinctEvents: firstArrivals.length,
-  };
+  return { ...latencyPercentiles(latencies), distinctEvents: firstArrivals.length };
 }
 
 // a short warm-up (module loading, the emulators' JIT), then the hang run right after its own run of A alone, so that

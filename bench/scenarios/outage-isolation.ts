@@ -3,7 +3,7 @@ import { freePort } from '../../local/emulators';
 import { localClientConfig, startPlatform } from '../../local/platform';
 import { startReceiver } from '../../local/receiver';
 import { DELIVERIES_QUEUE, SETTING_DEFAULTS } from '../../lambdas/platform-settings';
-import { percentile, report } from '../stats';
+import { latencyPercentiles, publishToArrivalMs, report } from '../stats';
 
 // Scenario 6, outage isolation (issue 8): tenant A's healthy webhooks receive a steady paced stream while
 // tenant B's endpoint, with its own stream at the same rate, hangs past the send timeout on every request
@@ -110,17 +110,8 @@ async function runWith(outage: 'none' | 'healthy' | 'hang' | '500', run: string,
     // let the hung requests reach their timeout and the cached webhooks expire before the next run
     await new Promise((resolve) => setTimeout(resolve, ((outage === 'hang' ? sendTimeoutSeconds : 0) + 6) * 1000));
   }
-  const latencies = ofA().map(
-    (delivery) =>
-      delivery.receivedAt - (JSON.parse(delivery.body) as { data: { publishedAt: number } }).data.publishedAt,
-  );
-  return {
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    max: Math.max(...latencies),
-    deliveries: latencies.length,
-  };
+  const latencies = ofA().map(publishToArrivalMs);
+  return latencyPercentiles(latencies);
 }
 
 // a short warm-up (module loading, the emulators' JIT), then each outage run right after its own run of A alone,

@@ -5,7 +5,9 @@ import { handler as getErasure } from './get-erasure';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** Each erasure route (lambdas/api/routes.ts, function `AdminErasure`) as API Gateway matched it: method and resource. */
+/**
+ * Each erasure route (lambdas/api/routes.ts, function `AdminErasure`) as API Gateway matched it: method and resource.
+ */
 export const ERASURE_HANDLERS: Readonly<Record<string, Handler>> = {
   'DELETE /admin/tenants/{tenantId}': eraseTenant,
   'DELETE /admin/tenants/{tenantId}/events/{eventId}': eraseEvent,

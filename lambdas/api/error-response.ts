@@ -76,7 +76,10 @@ export function toErrorResponse(error: unknown, requestId: string): HttpErrorRes
   };
 }
 
-/** DynamoDB refused a value of the request as the caller's fault (a string it cannot store, an item too large): never a 500. */
+/**
+ * DynamoDB refused a value of the request as the caller's fault (a string it cannot store, an item too large): never a
+ * 500.
+ */
 function refusedByTable(error: unknown): DomainError | undefined {
   if ((error as { name?: string })?.name !== 'ValidationException') return undefined;
   return new ValidationError(

@@ -29,14 +29,18 @@ export interface Route {
   entry: string;
   /** What the route's function may do to the table (lambdas/table-access.ts): its actions, on its key prefixes. */
   table: TableAccess;
-  /** The queues the route's function sends to: sqs:SendMessage on each, its URL in ROUTE_QUEUE_URL_VARIABLES' variable. */
+  /**
+   * The queues the route's function sends to: sqs:SendMessage on each, its URL in ROUTE_QUEUE_URL_VARIABLES' variable.
+   */
   queues?: readonly RouteQueue[];
   /**
    * No authorizer: anyone may call it. Only for what holds nothing of a tenant's (its `table` access must say so);
    * the stage's throttle and the WAF's per-address limit still apply.
    */
   public?: true;
-  /** What the route does with sealed endpoint secrets: its KMS actions on the SecretsKey (lambdas/secrets-access.ts). */
+  /**
+   * What the route does with sealed endpoint secrets: its KMS actions on the SecretsKey (lambdas/secrets-access.ts).
+   */
   secrets?: SecretsAccess;
   /** Reads the deployment's retry schedule (RETRY_SCHEDULE_SECONDS): a tenant's own retention must still hold it. */
   retrySchedule?: true;
@@ -109,7 +113,8 @@ export const ROUTES: readonly Route[] = [
     table: TABLE_ACCESS.getPublicKeys,
     public: true,
   },
-  // a new run of endpoint verification (docs/design.md §18): reads the webhook, one conditional UpdateItem, one SendMessage
+  // a new run of endpoint verification (docs/design.md §18): reads the webhook, one conditional UpdateItem, one
+  // SendMessage
   {
     name: 'VerifyWebhook',
     surface: 'tenant',

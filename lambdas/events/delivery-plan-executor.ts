@@ -165,7 +165,8 @@ async function logThenPark(
 }
 
 /**
- * Operational events go through fan-out like any event, from the platform's own events queue. Their delivery already happened, so one
+ * Operational events go through fan-out like any event, from the platform's own events queue. Their delivery already
+ * happened, so one
  * that cannot be queued is logged as an error rather than sending the delivery again.
  */
 export async function publishOperationalEvents(

@@ -9,7 +9,8 @@ import { startTestPlatform, type ApiResponse, type TestPlatform } from '../helpe
 
 /**
  * The operator plane on the local stack (docs/design.md §16), every call signed with the AWS SDK's own SigV4 signer,
- * as the team's backend signs them; and every way an unsigned or badly signed call, or a tenant's credential, is refused.
+ * as the team's backend signs them; and every way an unsigned or badly signed call, or a tenant's credential, is
+ * refused.
  */
 let platform: TestPlatform;
 

@@ -49,7 +49,8 @@ describe('Certificate notices on DynamoDB Local (the EventsByTime index, partiti
     const [first, second] = await Promise.all([runJob(now, tenantId), runJob(now, tenantId)]);
     const fiveDaysOn = await runJob(new Date(inDays(5)), tenantId);
 
-    // Assess: one notice per threshold, whichever run claimed it, and the stored webhook is read back without index keys
+    // Assess: one notice per threshold, whichever run claimed it, and the stored webhook is read back without index
+    // keys
     expect(
       [...first, ...second].map((notice) => [notice.webhook.id, 'withinDays' in notice && notice.withinDays]),
     ).toEqual([[soon.id, 30]]);

@@ -8,5 +8,8 @@ export const newEventId = (): string => `evt_${nextUlid()}`;
 export const newRecoveryId = (): string => `rcv_${nextUlid()}`;
 
 export const WEBHOOK_ID_PATTERN = /^webhook_[0-9A-HJKMNP-TV-Z]{26}$/;
-/** Producers may choose event ids (docs/design.md §7); they become `webhook-id`, which Standard Webhooks forbids to contain ".". */
+/**
+ * Producers may choose event ids (docs/design.md §7); they become `webhook-id`, which Standard Webhooks forbids to
+ * contain ".".
+ */
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

@@ -10,7 +10,9 @@ export interface SealContext {
   webhookId: string;
 }
 
-/** Encrypts secrets kept in the table (client secrets, passwords, private keys) so that reading the table reveals none. */
+/**
+ * Encrypts secrets kept in the table (client secrets, passwords, private keys) so that reading the table reveals none.
+ */
 export interface SecretSealer {
   /** `v1:…`, safe to store; never the plaintext. */
   seal(plaintext: string, context: SealContext): Promise<string>;
@@ -47,7 +49,10 @@ export class SecretUnreadableError extends Error {
 const FORMAT = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** A data key seals this container's new secrets of one webhook for this long (a handful of seals, far from GCM's limits). */
+/**
+ * A data key seals this container's new secrets of one webhook for this long (a handful of seals, far from GCM's
+ * limits).
+ */
 const DATA_KEY_REUSE_MS = 5 * 60_000;
 /** Data keys a container keeps in clear, each way: enough for a deliver batch's webhooks, small enough to be cheap. */
 const CACHED_DATA_KEYS = 200;
@@ -126,7 +131,10 @@ export class EnvelopeSealer implements SecretSealer {
   }
 }
 
-/** Providers throw `DataKeyRefusedError` when a data key does not open for this context (KMS: InvalidCiphertextException). */
+/**
+ * Providers throw `DataKeyRefusedError` when a data key does not open for this context (KMS:
+ * InvalidCiphertextException).
+ */
 export class DataKeyRefusedError extends Error {
   constructor() {
     super('The data key does not open for this context');

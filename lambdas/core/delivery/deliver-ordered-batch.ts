@@ -39,7 +39,9 @@ export interface OrderedPlan {
   deadLetters: { fromMessageId: string; body: string; reason: string }[];
   /** The head of a group that waits (a retry, an open breaker, a throttle slot): kept in flight, hidden this long. */
   hides: { messageId: string; receiptHandle: string; seconds: number }[];
-  /** Messages behind a waiting head (their receipt handles): handed back at once, to follow it as soon as it is done. */
+  /**
+   * Messages behind a waiting head (their receipt handles): handed back at once, to follow it as soon as it is done.
+   */
   released: string[];
   notices: DeliveryNotice[];
   /**
@@ -61,7 +63,10 @@ export interface OrderedPlan {
 export interface DeliverOrderedOptions {
   /** SQS keeps a received message hidden for at most 12 hours. */
   maxHideSeconds: number;
-  /** No attempt starts after this (ms): one that could not finish within the function's timeout is left for the next batch. */
+  /**
+   * No attempt starts after this (ms): one that could not finish within the function's timeout is left for the next
+   * batch.
+   */
   startAttemptsBeforeMs: number;
   now?: () => Date;
   onRecordError?: (messageId: string, error: unknown) => void;

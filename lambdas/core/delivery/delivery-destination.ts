@@ -31,7 +31,10 @@ export type AttemptOutcome =
   /** The receiver wants no more deliveries (HTTP 410): the webhook is switched off. */
   | ({ kind: 'gone'; reason: string } & AttemptCapture);
 
-/** One attempt to make: the delivery, its webhook as read for this batch, and when the attempt began (it is signed with that time). */
+/**
+ * One attempt to make: the delivery, its webhook as read for this batch, and when the attempt began (it is signed with
+ * that time).
+ */
 export interface DeliveryAttemptRequest {
   task: DeliveryTask;
   webhook: Webhook;

@@ -86,7 +86,8 @@ export function deliveryTasks(
 
 /**
  * One attempt an owner asked for (retry, recover): logged as `manual`, never retried on its own; a retry asked
- * for by hand goes whatever the circuit breaker says, a recovered delivery waits on an open breaker like any. It carries the stored event's exact payload, so the receiver gets the same bytes.
+ * for by hand goes whatever the circuit breaker says, a recovered delivery waits on an open breaker like any. It
+ * carries the stored event's exact payload, so the receiver gets the same bytes.
  */
 export function manualDeliveryTask(
   event: SendableEvent,

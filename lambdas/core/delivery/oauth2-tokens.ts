@@ -57,9 +57,13 @@ export interface OAuth2TokensOptions {
   pollMs?: number;
 }
 
-/** Used when the token endpoint does not say (`expires_in` is only recommended by RFC 6749); a 401 still refreshes it. */
+/**
+ * Used when the token endpoint does not say (`expires_in` is only recommended by RFC 6749); a 401 still refreshes it.
+ */
 const DEFAULT_LIFETIME_SECONDS = 3600;
-/** Tokens are replaced this long before they expire (a tenth of their life for short ones), so none expires on the wire. */
+/**
+ * Tokens are replaced this long before they expire (a tenth of their life for short ones), so none expires on the wire.
+ */
 const REFRESH_MARGIN_MS = 60_000;
 const KEPT_TOKENS = 1_000;
 

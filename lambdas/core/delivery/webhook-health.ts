@@ -20,7 +20,10 @@ export const waitsLittle = (lane: DeliveryLane) => lane === 'fast' || lane === '
 export interface WebhookHealthStore {
   /** Switches the webhook off with its reason and forgets its health (nothing happens once it is deleted). */
   disable(webhook: Webhook, reason: string, at: string): Promise<void>;
-  /** Counts a failed attempt (the first of a run also starts the auto-disable clock); the webhook as stored now, undefined once deleted. */
+  /**
+   * Counts a failed attempt (the first of a run also starts the auto-disable clock); the webhook as stored now,
+   * undefined once deleted.
+   */
   recordFailure(webhook: Webhook, at: string): Promise<Webhook | undefined>;
   /** Opens the breaker unless another container did first; true when this call opened it. */
   openBreaker(webhook: Webhook, nextProbeAt: string, intervalSeconds: number): Promise<boolean>;

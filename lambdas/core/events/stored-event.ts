@@ -7,7 +7,10 @@ export interface StoredEvent {
   type: EventType;
   /** The exact body sent to receivers: `{"id","type","data"}`; absent once the event was erased. */
   payload?: string;
-  /** When its payload was erased (`DELETE /admin/tenants/{t}/events/{id}`): the event keeps its id, type, time and webhooks. */
+  /**
+   * When its payload was erased (`DELETE /admin/tenants/{t}/events/{id}`): the event keeps its id, type, time and
+   * webhooks.
+   */
   erasedAt?: string;
   receivedAt: string;
   /** Epoch seconds (the TTL attribute): DynamoDB deletes expired items only eventually. */

@@ -4,7 +4,10 @@ import type { EventHeader } from '../events/stored-event';
 import type * as z from 'zod/mini';
 import type { DeliverySchema, DeliverySummarySchema } from './log-resources';
 
-/** A record keeps its first attempts and its latest ones, this many in all (a record must stay far below DynamoDB's 400 KB)... */
+/**
+ * A record keeps its first attempts and its latest ones, this many in all (a record must stay far below DynamoDB's 400
+ * KB)...
+ */
 export const MAX_ATTEMPTS_KEPT = 25;
 /** ...of which the first this many. */
 export const FIRST_ATTEMPTS_KEPT = 5;
