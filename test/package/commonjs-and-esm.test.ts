@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_ENTRIES } from '../../lib/function-code';
 import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 import { installTarball, PACKAGE_SUBPATHS, packTarball, ROOT, specifierOf } from './packed-tarball';
 
@@ -98,7 +99,7 @@ describe('The packed package in a `cdk init app --language typescript` project (
       const functions = Object.values(template.Resources).filter(
         (resource) => resource.Type === 'AWS::Lambda::Function',
       );
-      expect(functions).toHaveLength(34);
+      expect(functions).toHaveLength(FUNCTION_ENTRIES.length);
       expect(functions.some((fn) => fn.Properties.Environment?.Variables?.MAX_WEBHOOKS_PER_TENANT === '50')).toBe(true);
       expect(template.Outputs.Publish.Value).toBe('function');
     },

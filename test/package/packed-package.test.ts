@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_ENTRIES } from '../../lib/function-code';
 import { STEP_TIMEOUT_MS } from '../helpers/step-timeouts';
 import { installTarball, packTarball, ROOT } from './packed-tarball';
 
@@ -72,7 +73,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
     // Assess
-    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(34);
+    expect(files.filter((file) => file.endsWith('/index.mjs'))).toHaveLength(FUNCTION_ENTRIES.length);
     expect(files).toEqual(
       expect.arrayContaining([
         'package/dist/index.js',
@@ -104,7 +105,7 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       Resources: Record<string, { Type: string; Properties: any }>;
     };
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(34);
+    expect(functions).toHaveLength(FUNCTION_ENTRIES.length);
     // every function's asset is a prebuilt bundle of the package
     const assets = readdirSync(join(app, 'cdk.out')).filter(
       (name) => name.startsWith('asset.') && statSync(join(app, 'cdk.out', name)).isDirectory(),
