@@ -285,7 +285,7 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
     const notice = await waitFor(() => receiver.deliveries.find((d) => d.path === '/certificates'), {
       what: 'the certificate notice',
     });
-    expect(JSON.parse(notice.body).data).toMatchObject({ webhookId: expiring.body.id, withinDays: 30 });
+    expect(JSON.parse(notice.body).data).toMatchObject({ webhookId: expiring.body.id, withinDays: 14 });
   });
 
   it('signs with an ed25519 key, publishes its public keys without a credential, rotates and removes it', async () => {

@@ -53,7 +53,7 @@ describe('Certificate notices on DynamoDB Local (the EventsByTime index, partiti
     // keys
     expect(
       [...first, ...second].map((notice) => [notice.webhook.id, 'withinDays' in notice && notice.withinDays]),
-    ).toEqual([[soon.id, 30]]);
+    ).toEqual([[soon.id, 14]]);
     expect([...first, ...second][0]!.webhook).not.toHaveProperty('gsi1pk');
     expect(fiveDaysOn.map((notice) => 'withinDays' in notice && notice.withinDays)).toEqual([7]);
 

@@ -289,7 +289,7 @@ describe('Mutual TLS', () => {
     expect(answer.attempts[0].error).toMatch(/network_error|certificate/i);
   });
 
-  it('announces a certificate within 30 days of expiry once, by the daily job, to a webhook with no traffic', async () => {
+  it('announces a certificate 14 days from expiry once, by the daily job, to a webhook with no traffic', async () => {
     // Prepare: a webhook that subscribes to the notice, and one whose certificate expires in 10 days and gets no event
     const tenant = await platform.newTenant('expiring');
     const watcher = await platform.request('POST', '/v2/webhooks', {
@@ -316,7 +316,7 @@ describe('Mutual TLS', () => {
       webhookId: expiring.body.id,
       certificateSubject: 'CN=expiring-soon',
       certificateExpiresAt: expiring.body.tls.certificateExpiresAt,
-      withinDays: 30,
+      withinDays: 14,
     });
     // the second run found the notice claimed (test/integration/certificate-notices.test.ts shows the claim)
     expect(noticesOf()).toHaveLength(1);

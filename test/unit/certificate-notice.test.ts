@@ -15,20 +15,23 @@ import { aWebhook } from '../helpers/factories';
 const now = new Date('2026-06-01T00:00:00.000Z');
 const inDays = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
 
-describe('Certificate notice keys (30, 7 and 1 days before expiry)', () => {
+describe('Certificate notice keys (30, 14, 7 and 1 days before expiry)', () => {
   it('starts a new certificate at the widest threshold, or at the tightest one it is already within', () => {
     expect(parseNoticeKey(firstNoticeKey(inDays(90), now)!)).toEqual({ expiresAt: inDays(90), withinDays: 30 });
-    expect(parseNoticeKey(firstNoticeKey(inDays(10), now)!)).toEqual({ expiresAt: inDays(10), withinDays: 30 });
+    expect(parseNoticeKey(firstNoticeKey(inDays(20), now)!)).toEqual({ expiresAt: inDays(20), withinDays: 30 });
+    expect(parseNoticeKey(firstNoticeKey(inDays(10), now)!)).toEqual({ expiresAt: inDays(10), withinDays: 14 });
     expect(parseNoticeKey(firstNoticeKey(inDays(5), now)!)).toEqual({ expiresAt: inDays(5), withinDays: 7 });
     expect(parseNoticeKey(firstNoticeKey(inDays(0.5), now)!)).toEqual({ expiresAt: inDays(0.5), withinDays: 1 });
     expect(firstNoticeKey(inDays(-1), now)).toBeUndefined();
   });
 
-  it('goes 30 → 7 → 1 → none, each due at its threshold', () => {
+  it('goes 30 → 14 → 7 → 1 → none, each due at its threshold', () => {
     const thirty = firstNoticeKey(inDays(90), now)!;
-    const seven = nextNoticeKey(thirty)!;
+    const fourteen = nextNoticeKey(thirty)!;
+    const seven = nextNoticeKey(fourteen)!;
     const one = nextNoticeKey(seven)!;
     expect(thirty.startsWith(inDays(60))).toBe(true);
+    expect(fourteen.startsWith(inDays(76))).toBe(true);
     expect(seven.startsWith(inDays(83))).toBe(true);
     expect(one.startsWith(inDays(89))).toBe(true);
     expect(nextNoticeKey(one)).toBeUndefined();
@@ -97,7 +100,7 @@ describe('The daily certificate-expiry job', () => {
       published.slice(2).map((notice) => [notice.webhook.id, 'withinDays' in notice && notice.withinDays]),
     ).toEqual([
       ['webhook_b', 1],
-      ['webhook_a', 7],
+      ['webhook_a', 14],
     ]);
   });
 

@@ -5,7 +5,7 @@ import type { Webhook } from './webhook';
  * A client certificate is announced (`webhook.certificate_expiring`) when it comes within each of these many days of
  * its expiry: once per threshold and certificate, by the daily job, whether the webhook has traffic or not.
  */
-export const CERTIFICATE_NOTICE_DAYS = [30, 7, 1] as const;
+export const CERTIFICATE_NOTICE_DAYS = [30, 14, 7, 1] as const;
 
 const DAY_MS = 86_400_000;
 
