@@ -34,7 +34,8 @@ export class CertificateNotices extends Construct {
     super(scope, id);
     this.announceFunction = new WebhooksFunction(this, 'AnnounceCertificates', {
       entry: 'events/announce-certificates',
-      description: 'Once a day: webhook.certificate_expiring for client certificates 30, 14, 7 and 1 days before expiry',
+      description:
+        'Once a day: webhook.certificate_expiring for client certificates 30, 14, 7 and 1 days before expiry',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.announceCertificates),
       memorySize: FUNCTION_MEMORY_MB.announceCertificates,
       logGroupRetention: config.logRetention,

@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { routeFunctions } from '../lambdas/api/routes';
+import { cachedBundle, fileDigest } from './bundle-cache';
 import { contentDirectory } from './content-directory';
 
 /** The package root: this repository, or `node_modules/serverless-webhooks` (whose lib is dist/index.js). */
@@ -92,13 +93,29 @@ export function bundleOptions(entry: string, outdir: string): BundleOptions {
 
 const builtThisRun = new Map<string, string>();
 
-/** Bundles from the source with the project's esbuild (synth from this repository), once per entry and process. */
+/**
+ * Bundles from the source with the project's esbuild (synth from this repository), once per entry and process, and
+ * across processes while nothing it was built from changes.
+ */
 function bundleFromSource(entry: string): string {
   const cached = builtThisRun.get(entry);
   if (cached) return cached;
   // required here, not imported: the packed package has no esbuild and never comes here
-  const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const directory = contentDirectory('webhooks-function-', (staging) => buildSync(bundleOptions(entry, staging)));
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  // what esbuild reads besides the inputs it lists: its settings, and how packages resolve (the lockfile)
+  const settings = ['tsconfig.json', 'package-lock.json'].map((file) => fileDigest(join(PACKAGE_ROOT, file)));
+  const key = JSON.stringify([esbuild.version, bundleOptions(entry, ''), settings]);
+  const directory = cachedBundle(key, () => {
+    let read: string[] = [];
+    const built = contentDirectory('webhooks-function-', (staging) => {
+      const { metafile } = esbuild.buildSync({ ...bundleOptions(entry, staging), metafile: true });
+      // virtual inputs (`(disabled):…`, `<define:…>`) are not files
+      read = Object.keys(metafile.inputs)
+        .map((input) => resolve(input))
+        .filter((path) => existsSync(path));
+    });
+    return { directory: built, inputs: read };
+  });
   builtThisRun.set(entry, directory);
   return directory;
 }
