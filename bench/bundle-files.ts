@@ -1,7 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-/** A static `import … from "./x.mjs"` or `export … from` (a dynamic `import("./x.mjs")` has a parenthesis instead). */
+/**
+ * A static `import … from "./x.mjs"` or `export … from` (a dynamic `import("./x.mjs")` has a parenthesis
+ * instead).
+ */
 const STATIC_IMPORT = /(?:import|export)\s*(?:[^"'`;()]*?from\s*)?["'](\.{1,2}\/[^"']+\.mjs)["']/g;
 
 /**

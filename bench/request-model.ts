@@ -17,7 +17,9 @@ export function plainDeliveryModel(distinctWebhooksPerBatch: number) {
 const READ_COMMANDS = /^DynamoDB\.(GetItem|BatchGetItem|Query)Command$/;
 const WRITE_COMMANDS = /^DynamoDB\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)Command$/;
 
-/** Dollars per million deliveries of the handler's own requests: SQS per request, DynamoDB per unit (items ≤ 1 KB). */
+/**
+ * Dollars per million deliveries of the handler's own requests: SQS per request, DynamoDB per unit (items ≤ 1 KB).
+ */
 export function handlerDollarsPerMillion(perDelivery: Record<string, { requests: number; items: number }>): number {
   return Object.entries(perDelivery).reduce((sum, [command, { requests, items }]) => {
     if (command.startsWith('SQS.')) return sum + requests * PRICES_USD.sqsPerMillionRequests;

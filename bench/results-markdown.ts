@@ -123,7 +123,8 @@ deployed maxConcurrency); the fast lane waits ${isolation.fastLaneSendTimeoutSec
 the whole send timeout, ${isolation.sendTimeoutSeconds} s (the deployed
 settings). Tenant A's publish-to-receipt latency (ms), each outage run next to a run of A alone made just before it:
 
-| run | A's p50 | A's p95 | A's p99 | A's p99 ÷ A alone's p99 (goal ≤ 1.5) | ÷ A's p99 next to a healthy B | requests \
+| run | A's p50 | A's p95 | A's p99 | A's p99 ÷ A alone's p99 (goal ≤ 1.5) \
+| ÷ A's p99 next to a healthy B | requests \
 B's endpoint got |
 | --- | --- | --- | --- | --- | --- | --- |
 | A alone | ${isolation.aloneBeforeHang.p50} | ${isolation.aloneBeforeHang.p95} | ${isolation.aloneBeforeHang.p99} | \
@@ -229,7 +230,8 @@ AWS one \`Decrypt\` per webhook and container), then its private key, and signs 
 | ed25519 key, sealed | ${spread(sealed.ed25519.initMs, 1)} | ${spread(sealed.ed25519.firstBatchMs, 1)} \
 | ${spread(sealed.ed25519.coldStartMs, 1)} | ${spread(sealed.ed25519.coldStartCpuMs, 1)} |
 
-Cold start (import + first batch) with the sealed key ÷ plain: **${fixed(sealed.coldStartRatio, 2)}** (first batch alone
+Cold start (import + first batch) with the sealed key ÷ plain: **${fixed(sealed.coldStartRatio, 2)}** \
+(first batch alone
 ${fixed(sealed.firstBatchRatio, 2)}; CPU time ${fixed(sealed.coldStartCpuRatio, 2)}); medians \
 of ${sealed.spawnsPerFigure} processes per webhook, taken in turn.
 
@@ -260,11 +262,15 @@ function orderedIsolationSection(run: any): string {
   const row = (name: string, figures: any, ratio: string, toHealthy: string, requests: string) =>
     `| ${name} | ${figures.p50} | ${figures.p95} | ${figures.p99} | ${ratio} | ${toHealthy} | ${requests} |`;
   return [
-    `Tenant A's ordered webhook gets ${run.rateOfA} events/s for ${run.seconds} s; tenant B's ${run.orderedWebhooksOfB} ordered webhooks get ${run.eventsOfB} events each at its start (the`,
-    `audit's case), on the local stack with SQS's FIFO semantics; each ordered lane's poller runs ${run.orderedConcurrency} batches of ${run.batchSize} (the deployed`,
-    `maxConcurrency), the ordered lane waits ${run.fastLaneSendTimeoutSeconds} s for an answer and the slow ordered lane ${run.sendTimeoutSeconds} s. Tenant A's publish-to-receipt latency (ms):`,
+    `Tenant A's ordered webhook gets ${run.rateOfA} events/s for ${run.seconds} s; ` +
+      `tenant B's ${run.orderedWebhooksOfB} ordered webhooks get ${run.eventsOfB} events each at its start (the`,
+    `audit's case), on the local stack with SQS's FIFO semantics; ` +
+      `each ordered lane's poller runs ${run.orderedConcurrency} batches of ${run.batchSize} (the deployed`,
+    `maxConcurrency), the ordered lane waits ${run.fastLaneSendTimeoutSeconds} s for an answer ` +
+      `and the slow ordered lane ${run.sendTimeoutSeconds} s. Tenant A's publish-to-receipt latency (ms):`,
     '',
-    "| run | A's p50 | A's p95 | A's p99 | A's p99 ÷ A alone's p99 (goal ≤ 1.5) | ÷ A's p99 next to a healthy B | requests B's endpoints got |",
+    "| run | A's p50 | A's p95 | A's p99 | A's p99 ÷ A alone's p99 (goal ≤ 1.5) " +
+      "| ÷ A's p99 next to a healthy B | requests B's endpoints got |",
     '| --- | --- | --- | --- | --- | --- | --- |',
     row('A alone', run.alone, '1.00', '', ''),
     row(

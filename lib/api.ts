@@ -193,8 +193,10 @@ export class Api extends Construct {
         id: 'AwsSolutions-COG4',
         reason:
           authorization === 'AWS_IAM'
-            ? "The /admin routes are the team's backend's, authorized by IAM (SigV4) and granted with grantAdmin (docs/design.md §16)."
-            : 'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); there are no Cognito users.',
+            ? "The /admin routes are the team's backend's, authorized by IAM (SigV4) " +
+              'and granted with grantAdmin (docs/design.md §16).'
+            : 'Subscribers authenticate with API keys checked by the Lambda REQUEST authorizer (docs/design.md §6); ' +
+              'there are no Cognito users.',
       });
       if (authorization === 'AWS_IAM') this.adminMethods.push(method);
     }
@@ -237,8 +239,9 @@ export class Api extends Construct {
     Validations.of(this.restApi.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason:
-        'Requests are validated in the handlers with zod (lambdas/core/webhooks/webhook-schemas.ts), which also rejects ' +
-        "unknown fields and answers in the API's error shape; API Gateway models would duplicate the schemas.",
+        'Requests are validated in the handlers with zod (lambdas/core/webhooks/webhook-schemas.ts), ' +
+        "which also rejects unknown fields and answers in the API's error shape; " +
+        'API Gateway models would duplicate the schemas.',
     });
     if (!config.wafEnabled) {
       Validations.of(this.restApi.deploymentStage).acknowledge({
@@ -275,6 +278,7 @@ export class Api extends Construct {
 /** A public route (lambdas/api/routes.ts `public`): readable by anyone by design, and holding nothing of a tenant's. */
 function acknowledgePublicRoute(method: IConstruct): void {
   const reason =
-    "A webhook's ed25519 public keys are public by design: receivers fetch them without a credential; the route's function may read only the public-keys items.";
+    "A webhook's ed25519 public keys are public by design: receivers fetch them without a credential; " +
+    "the route's function may read only the public-keys items.";
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
 }

@@ -35,8 +35,8 @@ export interface DeliveryProps {
 }
 
 /**
- * The delivery pipeline of docs/design.md §2 and §9: producers' events queue → fan-out → deliveries queue (one message
- * per event and webhook, so each delivery has its own retry clock) → deliver → subscriber.
+ * The delivery pipeline of docs/design.md §2 and §9: producers' events queue → fan-out → deliveries queue (one
+ * message per event and webhook, so each delivery has its own retry clock) → deliver → subscriber.
  *
  * Each queue has its own DLQ. A failed delivery waits for its next attempt as a new message with a delay (the
  * attempt number in its body), so nothing waits in flight; the deliver function parks what is exhausted in the
@@ -215,7 +215,8 @@ export class Delivery extends Construct {
     );
     this.output(
       'OrderedDeliveriesDlqUrl',
-      'Ordered deliveries the ordered functions kept failing on (no reason attached); replay with npm run redrive -- --queue ordered',
+      'Ordered deliveries the ordered functions kept failing on (no reason attached); ' +
+        'replay with npm run redrive -- --queue ordered',
       this.orderedDeliveriesDlq.queueUrl,
     );
     this.output(

@@ -70,7 +70,9 @@ export class Destinations extends Construct {
       }),
     );
     const unknownAtDeployTime =
-      "The customers' queues, topics, buses and keys are not known at deploy time: each customer's resource policy admits this role only under its own tenant's session tag, and the platform's own account is denied.";
+      "The customers' queues, topics, buses and keys are not known at deploy time: " +
+      "each customer's resource policy admits this role only under its own tenant's session tag, " +
+      "and the platform's own account is denied.";
     Validations.of(this.role).acknowledge(
       ...[...DELIVERY_GRANTS.map((grant) => grant.resource), `arn:${Aws.PARTITION}:kms:*:*:key/*`].map((resource) => ({
         id: `AwsSolutions-IAM5[Resource::${resource.replace(Aws.PARTITION, '<AWS::Partition>')}]`,

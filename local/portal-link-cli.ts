@@ -4,12 +4,13 @@ import { DomainError } from '../lambdas/core/common/errors';
 import { localConsoleUrl, portalLink } from './console-links';
 import { apiKeyServiceFor, TABLE_TARGET_OPTIONS, TABLE_TARGET_USAGE } from './table-target';
 
+const TTL = PORTAL_TOKEN_TTL_SECONDS;
 const USAGE = `Usage:
   npm run portal-link -- --tenant <id> [--ttl <seconds>] [--console-url <url>]
 
 Mints a short-lived portal token for one tenant and prints a console link that carries it (on the last line).
-  --ttl <seconds>        how long the link works: ${PORTAL_TOKEN_TTL_SECONDS.min} to ${PORTAL_TOKEN_TTL_SECONDS.max} (24 h);
-                         default ${PORTAL_TOKEN_TTL_SECONDS.default}
+  --ttl <seconds>        how long the link works: ${TTL.min} to ${TTL.max} (24 h);
+                         default ${TTL.default}
   --console-url <url>    the console to open (the stack's ConsoleUrl output); default: the local one
 Revoke a link before it expires with: npm run api-key -- revoke --key <token>
 

@@ -21,6 +21,9 @@ const platform = await startArtifactPlatform({
 const { key } = await platform.apiKeys.create(DEV_TENANT, 'development key (npm run start:artifacts)');
 const consoleUrl = localConsoleUrl(LOCAL_PORTS.api);
 const { token } = await platform.apiKeys.createPortalToken(DEV_TENANT);
+const adminGrantees =
+  adminRoles(platform.assembly.template).join(', ') ||
+  'none (platform.grantAdmin(role) grants one): every /admin call is 403';
 
 console.log(`
 Webhooks platform running from the synthesized artifacts (stack ${platform.assembly.stackName}, nothing kept on disk)
@@ -39,7 +42,7 @@ Publish an event (any credentials work locally):
 
 Admin API (/admin, AWS_IAM): sign with SigV4 as a role of the template (access key id = its logical id, secret
 "${LOCAL_SECRET_ACCESS_KEY}"); IAM decides from that role's policies in the template, as on AWS. Roles with an
-execute-api grant: ${adminRoles(platform.assembly.template).join(', ') || 'none (platform.grantAdmin(role) grants one): every /admin call is 403'}
+execute-api grant: ${adminGrantees}
 
 Ctrl-C stops everything and reports each function's AWS calls against its IAM policies in the template.`);
 

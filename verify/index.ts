@@ -18,7 +18,10 @@
 export type VerificationFailure =
   /** No signature header the options allow (nor `webhook-id`/`webhook-timestamp` next to `webhook-signature`). */
   | 'missing_headers'
-  /** A header is there but malformed: a timestamp that is not whole seconds, a signature that is not `v…,<base64>`. */
+  /**
+   * A header is there but malformed: a timestamp that is not whole seconds, a signature that is not
+   * `v…,<base64>`.
+   */
   | 'invalid_header'
   /** The timestamp is further in the past than the tolerance: a replay, or a clock far behind. */
   | 'timestamp_too_old'
@@ -110,7 +113,8 @@ export async function verifyWebhook(
   throw new WebhookVerificationError(
     'missing_headers',
     legacy !== undefined
-      ? 'only X-Verifik-Signature is present: it has no timestamp, so it is accepted only with allowSha256WithoutTimestamp'
+      ? 'only X-Verifik-Signature is present: it has no timestamp, ' +
+          'so it is accepted only with allowSha256WithoutTimestamp'
       : 'no webhook-signature header',
   );
 }
@@ -163,7 +167,8 @@ async function verifyStandard(
   }
   throw new WebhookVerificationError(
     'no_matching_signature',
-    `no signature matches the keys given (the header has ${describe(signatures)}; ${secrets.length} secret(s) and ${publicKeys.length} public key(s) were tried)`,
+    `no signature matches the keys given (the header has ${describe(signatures)}; ` +
+      `${secrets.length} secret(s) and ${publicKeys.length} public key(s) were tried)`,
   );
 }
 

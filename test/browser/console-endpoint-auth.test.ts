@@ -139,7 +139,7 @@ describe('Console: endpoint auth, client certificates and AWS destinations', () 
     expect(tokenServer.requests.length).toBeGreaterThanOrEqual(1);
   });
 
-  it("never fills the stored secret into the edit form, and shows the API's error next to the secret field", async () => {
+  it("never fills the stored secret into the edit form; shows the API's error by the secret field", async () => {
     // Prepare
     await editForm(oauthWebhook);
     const secret = page.getByLabel('Client secret');
@@ -179,7 +179,7 @@ describe('Console: endpoint auth, client certificates and AWS destinations', () 
     await deliveredTo(oauthWebhook);
   });
 
-  it('adds a client certificate (shown by subject and expiry), which the mTLS receiver accepts, then removes it', async () => {
+  it('adds a client certificate (shown by subject, expiry) the mTLS receiver accepts, then removes it', async () => {
     // Prepare
     const keyBody = certificates.client.privateKey.split('\n')[1]!;
     await newWebhookForm(mtls.url);

@@ -144,7 +144,7 @@ describe('Console: a webhook from creation to deletion', () => {
     expect(stored.body).not.toHaveProperty('secret');
   });
 
-  it('reveals the new secret once, right after create; the receiver verifies every later delivery with it', async () => {
+  it('reveals the new secret once, right after create; the receiver verifies later deliveries with it', async () => {
     // Act
     await page.getByRole('button', { name: 'Reveal' }).click();
     const shown = (await page.locator('#secret-value').textContent())!;

@@ -23,9 +23,13 @@ export const UNUSED_GRANTS: Record<string, string> = {
     'URL in its environment.',
   // the artifact runtime has no KMS: a function given the SecretsKey seals with the local key instead
   '* kms:GenerateDataKey Storage/SecretsKey':
-    "Seals endpoint secrets and ed25519 keys (create, update, rotation; the deliver lanes seal the OAuth2 tokens they cache) and makes a tenant's signing-secret data key on its first seal. KMS is not emulated here: local/artifacts/artifact-platform.ts gives these functions the local key.",
+    'Seals endpoint secrets and ed25519 keys (create, update, rotation; the deliver lanes seal the OAuth2 tokens ' +
+    "they cache) and makes a tenant's signing-secret data key on its first seal. KMS is not emulated here: " +
+    'local/artifacts/artifact-platform.ts gives these functions the local key.',
   '* kms:Decrypt Storage/SecretsKey':
-    "Opens a webhook's sealed endpoint secrets, ed25519 keys and cached OAuth2 tokens, and its tenant's signing-secret data key (deliver lanes; the API to seal under it); as kms:GenerateDataKey, the local key stands in for KMS here.",
+    "Opens a webhook's sealed endpoint secrets, ed25519 keys and cached OAuth2 tokens, and its tenant's " +
+    'signing-secret data key (deliver lanes; the API to seal under it); as kms:GenerateDataKey, the local key ' +
+    'stands in for KMS here.',
   // failure paths the suite does not force
   '* dynamodb:PutItem Storage/Table WEBHOOK#*':
     'The fallback of each deliver lane when a BatchWriteItem of first attempts is refused (throttled): each record ' +
@@ -66,7 +70,8 @@ export const UNUSED_GRANTS: Record<string, string> = {
     "The tenant's limits (docs/design.md §16) are read only when an update changes events or throttleRate; the " +
     "suite's updates change neither.",
   'Api/VerifyWebhook dynamodb:UpdateItem Storage/Table TENANT#*':
-    'Starts a new verification run; with verification off the route reads the webhook and answers 409 verification_off.',
+    'Starts a new verification run; with verification off the route reads the webhook and answers 409 ' +
+    'verification_off.',
   'Api/VerifyWebhook sqs:SendMessage Delivery/DeliveriesQueue':
     "Queues the new run's first challenge; with verification off the route answers 409 verification_off.",
   'Api/RecoverDeliveries dynamodb:DeleteItem Storage/Table TENANT#*':
@@ -87,7 +92,8 @@ export const UNUSED_GRANTS: Record<string, string> = {
   'Erasure/EraseTenant sqs:SendMessage Erasure/ErasuresDlq':
     'A message that is not an erasure job is parked with its reason.',
   'Api/UpdateWebhook dynamodb:DeleteItem Storage/Table TENANT#*':
-    "A PUT that changes throttleRate drops the webhook's throttle reservations (THROTTLE#<id>); the suite changes only the description.",
+    "A PUT that changes throttleRate drops the webhook's throttle reservations (THROTTLE#<id>); the suite changes " +
+    'only the description.',
 };
 
 /** The construct path of the resource an ARN names (the local runtime names each `<stack>-<logical id>`). */

@@ -55,7 +55,7 @@ const TENANT_ROUTES = ROUTES.filter((route) => route.surface === 'tenant' && !ro
 const ADMIN_MOUNTS = routeMounts().filter((mount) => mount.authorization === 'AWS_IAM');
 
 describe('Construct: Api', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
-  it('has exactly one method per mount of a route of lambdas/api/routes.ts (tenant routes twice, admin routes once)', () => {
+  it('has exactly one method per mount of each lambdas/api/routes.ts route (tenant routes twice, admin once)', () => {
     // Prepare
     const expected = routeMounts()
       .map(({ route, path }) => `${route.method} ${path}`)

@@ -27,7 +27,7 @@ describe("The API's credentials (context auth)", { timeout: STEP_TIMEOUT_MS.synt
     expect(variables).toEqual([[expect.stringMatching(/^ApiAuthorizer/), { AUTH_API_KEYS: 'true' }]]);
   });
 
-  it("gives the authorizer the team's issuer, audience, tenant claim, algorithms and longest lifetime in JWT mode", () => {
+  it("gives the JWT-mode authorizer the team's issuer, audience, tenant claim, algorithms, longest lifetime", () => {
     // Prepare
     const auth = {
       apiKeys: false,

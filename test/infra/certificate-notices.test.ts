@@ -43,7 +43,7 @@ describe('Construct: CertificateNotices (the daily certificate-expiry job)', {
     });
   });
 
-  it("queries only the index's certificate notices partition and updates only webhooks, nothing else of the table", () => {
+  it("queries only the index's certificate notices partition and updates only webhooks, nothing else", () => {
     expect(tableGrantsOf(template, functionId, tableId)).toEqual([
       { actions: ['dynamodb:Query'], index: TABLE.eventsByTime.indexName, leadingKeys: [keys.certificateNotices] },
       { actions: ['dynamodb:UpdateItem'], index: undefined, leadingKeys: ['TENANT#*'] },

@@ -340,7 +340,7 @@ describe('Construct: Delivery', { timeout: STEP_TIMEOUT_MS.synthesis }, () => {
     },
   );
 
-  it('lets deliver read and keep webhook state and its shared OAuth2 token (TENANT#) and write the delivery log (WEBHOOK#), read an erasure marker (ERASURES), and nothing of events or API keys', () => {
+  it('lets deliver keep webhook state, OAuth2 token (TENANT#), log (WEBHOOK#), read ERASURES; no events/keys', () => {
     // Prepare
     const expected = [
       {

@@ -87,7 +87,7 @@ const KINDS: [AwsDestinationType, string, (account: string) => string][] = [
 ];
 
 describe('DestinationsRole under the policy the docs give a customer (IAM evaluator)', () => {
-  it.each(KINDS)('%s: tenant B is allowed into its own destination and denied on A’s', async (type, action, arnIn) => {
+  it.each(KINDS)('%s: tenant B is allowed into its own destination, denied on A’s', async (type, action, arnIn) => {
     const send = (tenant: string, owner: keyof typeof CUSTOMERS) =>
       evaluate({
         ...sessionOf(tenant),

@@ -42,7 +42,7 @@ describe('/admin authentication (SigV4, checked by the local gateway as API Gate
     expect(response.body).toMatchObject({ data: expect.any(Array), hasMore: expect.any(Boolean) });
   });
 
-  it('refuses, with 403 in the error shape, an unsigned call, a wrong access key, a bad signature and a stale date', async () => {
+  it('refuses with 403 (error shape) an unsigned call, a wrong access key, a bad signature, a stale date', async () => {
     // Act
     const unsigned = await platform.request('GET', '/admin/tenants');
     const wrongKey = await signed('GET', '/admin/tenants', {
@@ -88,7 +88,7 @@ describe('/admin authentication (SigV4, checked by the local gateway as API Gate
     expect((await signed('GET', `/admin/tenants/${tenantId}`)).status).toBe(404);
   });
 
-  it("never lets a tenant's API key or portal token in, on admin routes or on the admin mount of tenant routes", async () => {
+  it('never lets a tenant API key or portal token into admin routes or the admin mount of tenant routes', async () => {
     // Prepare
     const { tenantId, key } = await platform.newTenant();
     const { token } = await platform.apiKeys.createPortalToken(tenantId);

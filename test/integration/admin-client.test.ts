@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => platform.stop());
 
 describe('The typed admin client', () => {
-  it("sets a customer up when it creates a project: tenant, webhook for the project's events, key and portal link", async () => {
+  it("sets a customer up on project creation: tenant, webhook for the project's events, key, portal link", async () => {
     // Prepare
     const admin = adminClient({ baseUrl: platform.apiUrl, region: 'us-east-1' });
     const tenantId = `client-${Date.now()}`;

@@ -289,7 +289,8 @@ describe('API under random and mutated requests', () => {
         const before = await tenantState();
         const headers: Record<string, string> = { 'content-type': contentType };
         if (authorized) headers.authorization = `Bearer ${tenant.key}`;
-        const url = `${platform.apiUrl}${path.replace('__existing__', existingId).replace('__sender__', senderId)}${query}`;
+        const concretePath = path.replace('__existing__', existingId).replace('__sender__', senderId);
+        const url = `${platform.apiUrl}${concretePath}${query}`;
         let response: Response;
         try {
           response = await fetch(url, {

@@ -36,7 +36,7 @@ async function runJob(at: Date, tenantId: string) {
 }
 
 describe('Certificate notices on DynamoDB Local (the EventsByTime index, partition CERTIFICATE_NOTICES)', () => {
-  it('lists a webhook when its certificate is set, announces each threshold once, and forgets a removed one', async () => {
+  it('lists a webhook once its certificate is set, announces each threshold once, forgets a removed one', async () => {
     // Prepare: a certificate 10 days from expiry, one far off, and a webhook without one
     const tenantId = `cert-${randomUUID().slice(0, 8)}`;
     const created = { createdAt: now.toISOString(), updatedAt: now.toISOString(), tenantId };

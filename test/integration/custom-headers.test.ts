@@ -147,7 +147,7 @@ describe('Custom headers of a webhook', () => {
     expect(update.status).toBe(201);
   });
 
-  it('keeps a webhook item a few KB whatever its owner PUTs: the largest headers, filter, description and URL', async () => {
+  it('keeps a webhook item a few KB whatever its owner PUTs: largest headers, filter, description, URL', async () => {
     // Prepare: each field at its limit (4 KB of headers, a filter just under 4 KB of JSON)
     const { tenant, created } = await webhookWith({});
     const largest = {

@@ -68,7 +68,9 @@ function pythonAccepts(publicKey: string, delivery: ReceivedDelivery): boolean |
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const snippet = /<!-- receiver-snippet:python -->\n```python\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(snippet).toBeDefined();
-  const harness = `${snippet}\nimport json, sys\nd = json.load(sys.stdin)\nprint(verify_v1a(d["publicKey"], d["headers"], d["body"].encode()))\n`;
+  const harness =
+    `${snippet}\nimport json, sys\nd = json.load(sys.stdin)\n` +
+    'print(verify_v1a(d["publicKey"], d["headers"], d["body"].encode()))\n';
   const run = spawnSync('python3', ['-c', harness], {
     input: JSON.stringify({ publicKey, headers: headersOf(delivery), body: delivery.body }),
     encoding: 'utf8',
@@ -80,7 +82,7 @@ function pythonAccepts(publicKey: string, delivery: ReceivedDelivery): boolean |
 const hasPython = spawnSync('python3', ['-c', 'import cryptography']).status === 0;
 
 describe('ed25519 signatures (v1a)', () => {
-  it('signs every delivery with v1 and v1a: the verify library, @noble/curves and the README Python snippet accept it', async () => {
+  it('signs every delivery with v1 and v1a: verify, @noble/curves, the README Python snippet accept it', async () => {
     // Prepare
     const { webhook, deliverOne } = await keyedWebhook();
 
@@ -168,7 +170,7 @@ describe('ed25519 signatures (v1a)', () => {
     }
   });
 
-  it('answers 404 for a webhook without a key, one whose key was removed, a deleted one and a malformed id', async () => {
+  it('answers 404 for a webhook without a key, one whose key was removed, a deleted one, a malformed id', async () => {
     // Prepare
     const plain = await keyedWebhook(false);
     const removed = await keyedWebhook();

@@ -289,7 +289,7 @@ describe('Mutual TLS', () => {
     expect(answer.attempts[0].error).toMatch(/network_error|certificate/i);
   });
 
-  it('announces a certificate 14 days from expiry once, by the daily job, to a webhook with no traffic', async () => {
+  it('announces a certificate 14 days from expiry once, by the daily job, to an idle webhook', async () => {
     // Prepare: a webhook that subscribes to the notice, and one whose certificate expires in 10 days and gets no event
     const tenant = await platform.newTenant('expiring');
     const watcher = await platform.request('POST', '/v2/webhooks', {

@@ -26,7 +26,7 @@ async function tenantAt(status: number) {
 }
 
 describe('DELETE /admin/tenants/{tenantId}/events/{eventId}', () => {
-  it('removes the payload from a delivered event and its delivery record, keeping when, its type and where it went', async () => {
+  it("erases a delivered event's payload from it and its record, keeping when, its type, where it went", async () => {
     // Prepare
     const { backend, tenantId, receiver, webhook, publish } = await tenantAt(200);
     await publish('evt_gone');

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform';
 
 /**
- * docs/design.md §10: nothing the local platform starts listens beyond loopback, so no one on the same network can read
- * webhook secrets from DynamoDB Local or send to the queues. The emulators are the ones the test run started
+ * docs/design.md §10: nothing the local platform starts listens beyond loopback, so no one on the same network can
+ * read webhook secrets from DynamoDB Local or send to the queues. The emulators are the ones the test run started
  * with local/emulators.ts, as `npm start` does.
  */
 

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('The ordered lane on SQS FIFO semantics (up to ten messages of a group per receive)', () => {
-  it('ends every delivery of a failing ordered webhook in the deliveries DLQ with its reason and a failed record', async () => {
+  it('ends every delivery of a failing ordered webhook in the deliveries DLQ, with reason, failed record', async () => {
     // Prepare
     receiver = await startReceiver({ behaviour: { decide: () => ({ status: 500 }) } });
     const tenant = await platform.newTenant('fifo');

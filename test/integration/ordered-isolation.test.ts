@@ -52,9 +52,8 @@ async function orderedWebhook(decide: NonNullable<Receiver['behaviour']['decide'
   return { requests, webhook, publish, delivery, order };
 }
 
-describe('Ordered-lane isolation (issue 24 §3): a slow or hanging ordered receiver holds no other ordered webhook', () => {
-  it("keeps a slow and a hanging ordered webhook's attempts out of the ordered lane, delivers the slow one's in order " +
-    "and parks the hanging one's with their reasons", async () => {
+describe('Ordered-lane isolation (issue 24 §3): a slow or hanging receiver holds up no other ordered webhook', () => {
+  it('moves slow and hanging webhooks off the lane: slow ones in order, hanging ones parked with reasons', async () => {
     // Prepare: S answers after 2.5 s (slower than the ordered lane waits), H never answers, A at once
     const slow = await orderedWebhook(() => ({ status: 200, delayMs: 2500 }));
     const hanging = await orderedWebhook(() => 'hang');

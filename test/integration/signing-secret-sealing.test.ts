@@ -76,7 +76,7 @@ async function httpWebhook(body: Record<string, unknown> = {}) {
 }
 
 describe('HMAC signing secrets sealed at rest', () => {
-  it('keeps no secret readable in the table, current or previous, and shows it only on create and rotation', async () => {
+  it('keeps no secret readable in the table, current or previous; shows it only on create and rotation', async () => {
     // Prepare
     const own = aSecret(1);
     const { tenant, webhook } = await httpWebhook({ secret: own });
@@ -111,7 +111,7 @@ describe('HMAC signing secrets sealed at rest', () => {
     for (const answer of [got.body, listed.body.data[0], updated.body]) expect(answer).not.toHaveProperty('secret');
   });
 
-  it('signs deliveries that standardwebhooks verifies with the current and, during the grace period, the previous secret', async () => {
+  it('signs deliveries standardwebhooks verifies with the current and, in the grace period, old secret', async () => {
     // Prepare
     const { tenant, webhook, deliverOne } = await httpWebhook();
     const before = await deliverOne();
@@ -130,7 +130,7 @@ describe('HMAC signing secrets sealed at rest', () => {
       expect(() => new StandardWebhook(secret).verify(after.body, after.headers)).not.toThrow();
   });
 
-  it('keeps signing a webhook whose secrets were stored in clear before sealing, and seals them on its next write', async () => {
+  it('keeps signing a webhook whose secrets were stored in clear; seals them on its next write', async () => {
     // Prepare: the item as an older version wrote it, the secrets in clear (and the webhooks version raised, as
     // that version's writes did, so fan-out reads the item again)
     const { tenant, webhook, deliverOne } = await httpWebhook();
@@ -181,7 +181,7 @@ describe('HMAC signing secrets sealed at rest', () => {
 });
 
 describe('v1a beyond HTTP', () => {
-  it("signs an SQS destination's message attributes with v1 and v1a: standardwebhooks, @noble/curves and verify accept them", async () => {
+  it('signs SQS message attributes with v1, v1a: standardwebhooks, @noble/curves, verify accept them', async () => {
     // Prepare
     const tenant = await platform.newTenant('sealed');
     const { QueueUrl: queueUrl } = await sqs.send(

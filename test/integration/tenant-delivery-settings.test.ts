@@ -46,7 +46,7 @@ const anEvent = (tenantId: string) => ({
 });
 
 describe("A tenant's own retry schedule", () => {
-  it('exhausts its deliveries after its schedule, in the normal and the ordered lane, while another tenant keeps the deployment default', async () => {
+  it('exhausts deliveries after its schedule, normal and ordered lane; another tenant keeps the default', async () => {
     // Prepare
     const own = await tenantWith({ retryScheduleSeconds: [1, 1] });
     const plain = await tenantWith(undefined);
@@ -95,7 +95,7 @@ describe("A tenant's own retry schedule", () => {
     expect(plainFailing.receiver.deliveries.length).toBeLessThanOrEqual(2);
   });
 
-  it('binds from the next event after the answer: a schedule removed again leaves the next event on the default', async () => {
+  it('binds from the next event after the answer: a schedule removed again puts the next on the default', async () => {
     // Prepare
     const tenant = await tenantWith({ retryScheduleSeconds: [1, 1] });
     const failing = await webhookOf(tenant.key, 'fails');

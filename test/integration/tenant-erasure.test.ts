@@ -57,7 +57,7 @@ const queuedDeliveries = async () => {
 };
 
 describe('DELETE /admin/tenants/{tenantId}', () => {
-  it("drops the tenant's queued deliveries after the 202, removes every item of it with counts and zero left, and another tenant's deliveries go on", async () => {
+  it("drops its queued deliveries after the 202, removes each item (counts, none left); others' go on", async () => {
     // Prepare: tenant A's receiver fails every attempt, so its deliveries keep coming back as queued retries
     const backend = backendOf(local.platform);
     const tenantA = `erase-a-${Date.now()}`;
@@ -152,7 +152,7 @@ describe('DELETE /admin/tenants/{tenantId}', () => {
     }
   });
 
-  it('answers 404 for an unknown tenant, 400 for a malformed id, and erases a tenant that exists only through its keys', async () => {
+  it('answers 404 for an unknown tenant, 400 for a bad id; erases a tenant existing only by its keys', async () => {
     // Prepare
     const backend = backendOf(local.platform);
     const implicit = await local.platform.newTenant('implicit');
@@ -173,7 +173,7 @@ describe('DELETE /admin/tenants/{tenantId}', () => {
     expect(afterwards).toMatchObject({ status: 404 });
   });
 
-  it('resumes a run that crashed, after counting a page or half-way through its deletes, and counts each item once', async () => {
+  it('resumes a run that crashed after counting a page or mid-deletes, and counts each item once', async () => {
     // Prepare: the worker is held, and this test runs the erasure itself with a store that fails on cue
     const backend = backendOf(local.platform);
     const receiver = await local.receiver({});

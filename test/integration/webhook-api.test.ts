@@ -122,7 +122,7 @@ describe('POST /v2/webhooks', () => {
     },
   );
 
-  it('refuses a description of bytes that are not UTF-8 (invalid_json), and a URL with a line break in it', async () => {
+  it('refuses a description of bytes that are not UTF-8 (invalid_json), and a URL with a line break', async () => {
     // Prepare: "café" in Latin-1, as a misconfigured client sends it
     const before = await listAll(tenant.key);
     const latin1 = Buffer.concat([

@@ -57,7 +57,7 @@ describe('throttleRate', () => {
     },
   );
 
-  it('binds a new rate at once: after the PUT, new deliveries go at the new rate, not behind the old reservations', async () => {
+  it('binds a new rate at once: after the PUT, deliveries go at it, not behind old reservations', async () => {
     // Prepare: a 1/s webhook with a backlog of 12 deliveries (12 s of reservations)
     const { platform, sqs } = suite;
     const tenant = await platform.newTenant('throttle');
@@ -121,7 +121,7 @@ describe('throttleRate', () => {
     expect(await throttleItem()).toBeUndefined();
   });
 
-  it('dead-letters with its reason, and logs as failed, a delivery whose backlog would hold it more than 900 s', async () => {
+  it('dead-letters with its reason, logged failed, a delivery whose backlog would hold it over 900 s', async () => {
     // Prepare: a 1/s webhook whose next free slot is 1,000 s away (a backlog of 1,000 deliveries)
     const { platform, sqs } = suite;
     const tenant = await platform.newTenant('throttle');

@@ -145,14 +145,18 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
     expect(result.stdout.trim()).toBe('function function');
   });
 
-  it("exports the receivers' verifier as serverless-webhooks/verify, which checks a Standard Webhooks signature", () => {
+  it("exports the receivers' verifier as serverless-webhooks/verify; it checks a Standard Webhooks signature", () => {
     // Act: a v1 signature of the published test vector
     const result = spawnSync(
       process.execPath,
       [
         '--input-type=module',
         '-e',
-        "import { verifyWebhook } from 'serverless-webhooks/verify'; const v = await verifyWebhook('{\"event_type\":\"ping\",\"data\":{\"success\":true}}', { 'webhook-id': 'msg_loFOjxBNrRLzqYUf', 'webhook-timestamp': '1731705121', 'webhook-signature': 'v1,rAvfW3dJ/X/qxhsaXPOyyCGmRKsaKWcsNccKXlIktD0=' }, { secret: 'whsec_plJ3nmyCDGBKInavdOK15jsl' }, { now: new Date(1731705121000) }); console.log(v.scheme);",
+        "import { verifyWebhook } from 'serverless-webhooks/verify'; " +
+          'const v = await verifyWebhook(\'{"event_type":"ping","data":{"success":true}}\', ' +
+          "{ 'webhook-id': 'msg_loFOjxBNrRLzqYUf', 'webhook-timestamp': '1731705121', " +
+          "'webhook-signature': 'v1,rAvfW3dJ/X/qxhsaXPOyyCGmRKsaKWcsNccKXlIktD0=' }, " +
+          "{ secret: 'whsec_plJ3nmyCDGBKInavdOK15jsl' }, { now: new Date(1731705121000) }); console.log(v.scheme);",
       ],
       { cwd: app, encoding: 'utf8' },
     );
@@ -168,7 +172,9 @@ describe('The packed package (npm pack), in a fresh CDK app', () => {
       // Prepare: a wrong prop must be a type error, or the declarations did not resolve
       writeFileSync(
         join(app, 'app.ts'),
-        `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\nnew WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n`,
+        `${CONSUMER_APP}\n// @ts-expect-error settings is an object of the context's settings\n` +
+          "new WebhookPlatform(new Stack(app, 'Wrong'), 'Webhooks', { settings: 5 });\n" +
+          "// @ts-expect-error the client's create takes a payload\nvoid new Api().v2.createWebhook(5);\n",
       );
       writeFileSync(
         join(app, 'tsconfig.json'),

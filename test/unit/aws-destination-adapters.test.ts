@@ -77,7 +77,7 @@ describe('Destination sessions', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(3);
   });
 
-  it('ask again after a refused AssumeRole, and use the function’s own credentials without a role (local mode)', async () => {
+  it('ask again after a refused AssumeRole; use the function’s own credentials without a role (local)', async () => {
     sts
       .on(AssumeRoleCommand)
       .rejectsOnce(Object.assign(new Error('not allowed'), { name: 'AccessDenied' }))
@@ -126,7 +126,7 @@ describe('SQS destination', () => {
     );
   });
 
-  it('reports a refusal as a failed attempt with the service’s words, retried; too large fails for good', async () => {
+  it('reports a refusal as a failed attempt in the service’s words, retried; too large fails for good', async () => {
     sqs.on(SendMessageCommand).rejects(
       Object.assign(new Error('User: arn:aws:sts::111111111111:assumed-role/R/webhooks-t is not authorized'), {
         name: 'AccessDenied',
@@ -164,7 +164,7 @@ describe('SQS destination', () => {
 });
 
 describe('SNS destination', () => {
-  it('signs the attributes with v1 and, for a webhook with an ed25519 key, v1a (the verify entry accepts both)', async () => {
+  it('signs attributes with v1 and, for a webhook with an ed25519 key, v1a (verify entry accepts both)', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     const sealers = testSigningSealers();
     const base = aWebhook({

@@ -168,7 +168,7 @@ describe('Function: deliverBatch', () => {
     },
   );
 
-  it('re-sends a throttled delivery to just before its slot, holding the slot and the rate it was reserved at', async () => {
+  it('re-sends a throttled delivery to just before its slot, holding slot and rate it was reserved at', async () => {
     // Prepare: the next free slot of a 2/s webhook is 10.5 s away
     const slotMs = now.getTime() + 10_500;
     const { run } = setup(

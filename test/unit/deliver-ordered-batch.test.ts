@@ -94,7 +94,7 @@ describe('Function: deliverOrderedBatch', () => {
     },
   );
 
-  it('logs the deliveries behind a waiting head as pending, with the event they wait behind, once per head', async () => {
+  it('logs deliveries behind a waiting head as pending, with the event they wait behind, once per head', async () => {
     // Prepare: evt_3 was logged behind evt_1 before, evt_4 behind evt_2 already, evt_5 was delivered (a crash)
     const states = new Map([
       [`${aWebhook().id}|evt_3`, { status: 'pending' as const, scheduledAttempts: 0, reason: waitingReason('evt_1') }],
@@ -119,7 +119,7 @@ describe('Function: deliverOrderedBatch', () => {
     expect(plan.released).toEqual(['r3', 'r4', 'r5', 'r6']);
   });
 
-  it('takes the attempt number and due time from the delivery record: a head not due yet is hidden again without an attempt', async () => {
+  it('takes attempt number, due time from the record: a head not due yet is hidden again, unattempted', async () => {
     const states = new Map([
       [
         `${aWebhook().id}|evt_1`,
@@ -170,7 +170,7 @@ describe('Function: deliverOrderedBatch', () => {
   describe('isolation of slow ordered webhooks (issue 24 §3)', () => {
     const slowUntil = new Date(now.getTime() + 3_600_000).toISOString();
 
-    it('forwards every message of a webhook in the slow lane to the slow ordered lane, in order, without an attempt', async () => {
+    it('forwards every message of a slow-lane webhook to the slow ordered lane, in order, unattempted', async () => {
       // Prepare
       const { send, run } = setup(() => ({ statusCode: 200, durationMs: 1 }), undefined, {
         webhook: aWebhook({ slowLaneUntil: slowUntil }),
@@ -188,7 +188,7 @@ describe('Function: deliverOrderedBatch', () => {
       expect(plan.log).toEqual([]);
     });
 
-    it('keeps forwarding after the hold ends until the slow ordered lane has settled everything sent to it', async () => {
+    it('keeps forwarding after the hold ends until the slow ordered lane settled everything sent to it', async () => {
       // Prepare: not slow any more, but the slow ordered lane has settled only up to 1002 of the 1005 sent
       const behind = aWebhook({
         slowOrderedForwardedThrough: queuePosition('1005'),
@@ -212,7 +212,7 @@ describe('Function: deliverOrderedBatch', () => {
       expect(once.send).toHaveBeenCalledTimes(1);
     });
 
-    it('waits only the fast timeout in the ordered lane: a cut-off attempt moves its retry and the group behind it to the slow ordered lane', async () => {
+    it('waits only the fast timeout: a cut-off attempt moves its retry and group behind to the slow lane', async () => {
       // Prepare: the first answer does not come within the lane's limit
       const { send, run, store } = setup((body) =>
         body === '{"n":1}'
@@ -233,7 +233,7 @@ describe('Function: deliverOrderedBatch', () => {
       expect(plan.failedMessageIds).toEqual([]);
     });
 
-    it('in the slow ordered lane: never forwards, and reports the settled run of each group with its positions', async () => {
+    it("in the slow ordered lane: never forwards; reports each group's settled run with its positions", async () => {
       // Prepare: a slow webhook; the second delivery fails and waits
       const { send, run } = setup(
         (body) => (body === '{"n":2}' ? { statusCode: 500, durationMs: 1 } : { statusCode: 200, durationMs: 1 }),

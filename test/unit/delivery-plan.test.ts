@@ -40,7 +40,7 @@ function serviceOver(outcome: AttemptOutcome) {
 }
 
 describe('Function: planOutcome (through DeliveryService, with a destination that is not HTTP)', () => {
-  it('records a failure with no status code under its reason and retries it on the schedule, counted by the breaker', async () => {
+  it('records a status-less failure under its reason, retries it on the schedule, counted by the breaker', async () => {
     const { service, store } = serviceOver({ kind: 'failed', reason: 'AccessDenied: not allowed to send' });
     const result = await service.deliver(aTask(), aWebhook());
     expect(result.decision).toEqual({ action: 'retry', delaySeconds: 5 });
@@ -149,7 +149,7 @@ describe("Function: planOutcome with a tenant's own retry schedule (carried by t
     expect(deployments.decision).toEqual({ action: 'retry', delaySeconds: 300 });
   });
 
-  it("keeps the tenant's schedule in the next message and in a dead letter (a replay retries on it again)", async () => {
+  it("keeps the tenant's schedule in the next message and a dead letter (a replay retries on it again)", async () => {
     const { service } = serviceOver({ kind: 'failed', reason: 'HTTP 500' });
     const task = aTask({ retrySchedule: [1, 1], retentionDays: 7 });
     const retried = stepOf(task, await service.deliver(task, aWebhook()), 'fast', now.getTime());

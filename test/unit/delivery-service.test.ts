@@ -103,7 +103,7 @@ describe('Class: DeliveryService', () => {
       expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
     });
 
-    it('adds a v1a signature per ed25519 key, which @noble/curves and the verify library accept, beside v1', async () => {
+    it('adds a v1a signature per ed25519 key, which @noble/curves and verify library accept, beside v1', async () => {
       // Prepare: the current key and a previous one still in its grace period
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
       const sealer = testSealer();
@@ -154,7 +154,7 @@ describe('Class: DeliveryService', () => {
       expect(ports.send.mock.calls[0]![1]['webhook-signature']!.split(' ')).toHaveLength(2);
     });
 
-    it('counts each failed attempt (the first starts the auto-disable clock) and clears it all on the next success', async () => {
+    it('counts each failed attempt (the first starts the auto-disable clock); clears all on next success', async () => {
       const failing = setup({ statusCode: 500, durationMs: 1 });
       await failing.service.deliver(task, aWebhook());
       expect(failing.ports.recordFailure).toHaveBeenCalledWith(aWebhook(), now.toISOString());
@@ -315,7 +315,7 @@ describe('Class: DeliveryService', () => {
       },
     );
 
-    it('skips, without sending, a delivery whose event was erased, saying so; a manual one leaves the record', async () => {
+    it('skips unsent a delivery whose event was erased, saying so; a manual one leaves the record', async () => {
       // Prepare
       const { ports, service } = setup({ statusCode: 200, durationMs: 1 });
       const webhook = aWebhook({ erasedEvents: { [task.eventId]: now.toISOString() } });
@@ -336,7 +336,7 @@ describe('Class: DeliveryService', () => {
       expect(ports.send).toHaveBeenCalledTimes(1);
     });
 
-    it('drops, without sending or logging, a delivery whose webhook is gone with its erased tenant; asks only then', async () => {
+    it('drops unsent, unlogged a delivery whose webhook went with its erased tenant; asks only then', async () => {
       // Prepare
       const isErased = vi
         .fn<ErasedTenants['isErased']>()
@@ -355,7 +355,7 @@ describe('Class: DeliveryService', () => {
       expect(ports.send).toHaveBeenCalledTimes(1);
     });
 
-    it('dead-letters, without sending, a delivery of a throttled webhook whose backlog is over 900 s, with its reason', async () => {
+    it("dead-letters unsent, with its reason, a throttled webhook's delivery with over 900 s of backlog", async () => {
       // Prepare: the store finds no slot within the longest wait
       const { ports, service } = setup({ statusCode: 204, durationMs: 1 }, 'fast', async () => undefined);
       const reason = "throttled: the webhook's backlog at 5/s would hold this delivery more than 900 s";
@@ -374,7 +374,7 @@ describe('Class: DeliveryService', () => {
       expect(manual).toEqual({ decision: { action: 'dead-letter', reason }, notices: [] });
     });
 
-    it('skips, without sending, the deliveries of a webhook whose endpoint is not verified, saying why; manual ones leave the record', async () => {
+    it("skips unsent an unverified endpoint's deliveries, saying why; manual ones leave the record", async () => {
       const run = startVerification(now);
       for (const state of ['pending', 'failed'] as const) {
         const { ports, service } = setup({ statusCode: 200, durationMs: 1 });

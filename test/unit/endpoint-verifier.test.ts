@@ -113,7 +113,7 @@ describe('Class: EndpointVerifier', () => {
     expect(step.notice).toMatchObject({ kind: 'verified', method: 'handshake' });
   });
 
-  it('sends a signed webhook.verification POST on the second attempt and takes the challenge echoed as JSON or text', async () => {
+  it('sends a signed webhook.verification POST on the second attempt; takes the echo as JSON or text', async () => {
     for (const answer of [
       echo,
       (body: string) => ({ statusCode: 200, headers: {}, body: JSON.parse(body).data.challenge }),
@@ -130,7 +130,7 @@ describe('Class: EndpointVerifier', () => {
     }
   });
 
-  it('signs the POST challenge with v1a too when the webhook has an ed25519 key: verify and @noble/curves accept it', async () => {
+  it('signs the POST challenge with v1a too given an ed25519 key: verify and @noble/curves accept it', async () => {
     const sealers = testSigningSealers();
     const signingKey = await newSigningKey({ tenantId: 'acme', id: WEBHOOK_ID }, sealers.privateKeys);
     const { verifier, task, sent } = setup({ post: echo }, { signingKey });
@@ -148,7 +148,7 @@ describe('Class: EndpointVerifier', () => {
     expect(ed25519.verify(Buffer.from(v1a, 'base64'), new TextEncoder().encode(content), raw)).toBe(true);
   });
 
-  it('keeps a bystander that answers 200 to anything pending, with the reason, and schedules the next challenge', async () => {
+  it('keeps a bystander answering 200 to anything pending, with the reason; schedules the next challenge', async () => {
     const { verifier, task, saved } = setup({ options: { statusCode: 200, headers: {} } });
     const step = await verifier.verify(task(1));
     expect(saved[0]!.verification).toMatchObject({
@@ -210,7 +210,7 @@ describe('Class: EndpointVerifier', () => {
     expect(run.saved).toHaveLength(0);
   });
 
-  it('turns WebHook-Allowed-Rate (per minute) into a throttle per second, never above what the tenant set', async () => {
+  it("turns WebHook-Allowed-Rate (per minute) into a throttle per second, never above the tenant's", async () => {
     const cases: [string, number | undefined, number | undefined][] = [
       ['600', undefined, 10],
       ['30', undefined, 1],

@@ -91,7 +91,7 @@ describe('Class: TenantErasureService', () => {
     expect(jobs.send).toHaveBeenCalledWith({ erasureId: erasure.erasureId });
   });
 
-  it('refuses a malformed tenant id (400), an unknown tenant (404) and a second erasure while one runs (409)', async () => {
+  it('refuses a malformed tenant id (400), unknown tenant (404), second erasure while one runs (409)', async () => {
     // Prepare
     const store = memoryStore(tenantItems());
     const { service } = erasureService(store);
@@ -177,7 +177,7 @@ describe('Class: EventErasureService', () => {
     return { store, calls };
   }
 
-  it("marks the webhooks first, so nothing more is sent, then erases the payload and the records' answers", async () => {
+  it("marks the webhooks first, so nothing more is sent, then erases the payload and records' answers", async () => {
     // Prepare
     const { store, calls } = eventStore();
 
@@ -195,7 +195,7 @@ describe('Class: EventErasureService', () => {
     });
   });
 
-  it('refuses an unknown event (404), malformed ids (400) and a webhook full of marks (409), changing nothing', async () => {
+  it('refuses an unknown event (404), bad ids (400), a webhook full of marks (409); changes nothing', async () => {
     // Prepare
     const missing = eventStore({ get: async () => undefined });
     const full = eventStore({ markWebhooks: async () => ({ full: 'webhook_1' }) });

@@ -131,7 +131,7 @@ describe("Module: event-catalog-file (a team's catalog, checked before it is use
     expect(() => checkEventCatalog(catalog, 'catalog.json', compileJsonSchema)).toThrow(message);
   });
 
-  it('at start-up with the validator (fan-out, npm start), runs the same check, and names the file of a syntax error', () => {
+  it("at start-up with the validator (fan-out, npm start), runs the same check, naming a syntax error's file", () => {
     // Prepare
     const directory = mkdtempSync(join(tmpdir(), 'catalog-'));
     const refusing = join(directory, 'refusing.json');

@@ -109,7 +109,7 @@ describe('Class: FanOutService', () => {
     },
   );
 
-  it("puts a tenant's own schedule and retention into its deliveries and its event's completion, and nothing into another tenant's", async () => {
+  it("puts a tenant's schedule and retention into its deliveries and events' completion; none in others'", async () => {
     const { ports, service } = setup({ delivery: { acme: { retryScheduleSeconds: [1, 1], eventRetentionDays: 7 } } });
     ports.webhooksOf.mockImplementation(async (tenantId) => [aWebhook({ id: `webhook_${tenantId}`, tenantId })]);
     const other = JSON.stringify({ tenantId: 'globex', id: 'evt_2', type: 'verification.completed', data: {} });

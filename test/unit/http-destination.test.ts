@@ -38,7 +38,7 @@ describe('Function: classify', () => {
     expect(classify(answer(429, { 'retry-after': 'soon' }), now)).not.toHaveProperty('retryAfterSeconds');
   });
 
-  it('counts a network error as a failed attempt whose reason is the error, and keeps the timeout for the slow lane', () => {
+  it('counts a network error as a failed attempt, the error its reason; keeps the timeout for the slow lane', () => {
     expect(classify({ error: 'connection_refused', durationMs: 1, headers: {} }, now)).toEqual({
       kind: 'failed',
       reason: 'connection_refused',

@@ -94,7 +94,7 @@ function container(
 }
 
 describe('OAuth2Tokens', () => {
-  it('fetches one token for every container until shortly before it expires, and keeps it sealed in the shared item', async () => {
+  it('fetches one token for all containers until shortly before expiry, sealed in the shared item', async () => {
     const clock = { now: 1_000_000 };
     const store = new MemoryTokenStore();
     const server = tokenEndpoint((_, count) => ({ accessToken: `token-${count}`, expiresInSeconds: 3600 }));
@@ -185,7 +185,7 @@ describe('OAuth2Tokens', () => {
     });
   });
 
-  it('answers a token endpoint failure with its reason, frees the lease, and fetches again on the next attempt', async () => {
+  it('answers a token endpoint failure with its reason, frees the lease, fetches on the next attempt', async () => {
     const clock = { now: 1_000_000 };
     const store = new MemoryTokenStore();
     let down = true;
@@ -198,7 +198,7 @@ describe('OAuth2Tokens', () => {
     expect(await tokens.bearer(webhook, auth)).toEqual({ token: 'token-2' });
   });
 
-  it('gives up waiting on a lease another container never finishes, with a reason, until the lease lapses', async () => {
+  it('gives up waiting on a lease another container never finishes, with a reason, until it lapses', async () => {
     const clock = { now: 1_000_000 };
     const store = new MemoryTokenStore();
     store.leaseUntilMs = clock.now + 10_000;

@@ -86,7 +86,7 @@ describe('EnvelopeSealer', () => {
     }
   });
 
-  it('caches data keys: one generate per webhook while sealing, no decrypt for keys it made or already opened', async () => {
+  it('caches data keys: one generate per webhook while sealing, no decrypt for keys it made or opened', async () => {
     const key = localKey();
     const writer = countingProvider(new LocalDataKeys(key));
     const sealer = new EnvelopeSealer(writer.provider);

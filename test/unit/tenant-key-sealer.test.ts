@@ -92,7 +92,7 @@ describe('TenantKeySealer', () => {
     expect(keys.keys.size).toBe(0);
   });
 
-  it('delivery costs one KMS Decrypt per tenant per container, whatever the number of webhooks and deliveries', async () => {
+  it('delivery costs one KMS Decrypt per tenant per container, whatever the webhooks and deliveries', async () => {
     // Prepare: the API (one container) seals 300 webhooks' secrets for each of 3 tenants, previous secrets too
     const key = localKey();
     const keys = memoryTenantKeys();

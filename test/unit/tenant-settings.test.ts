@@ -49,7 +49,7 @@ describe('Per-tenant retryScheduleSeconds and eventRetentionDays (PUT /admin/ten
     expect(await refusal({ eventRetentionDays: 90 })).toBeUndefined();
   });
 
-  it('refuses what the deployment-wide setting refuses: a delay that is not whole seconds or over 12 h, no delay, a retention under a day', async () => {
+  it('refuses as deployment-wide: delay not whole seconds or over 12 h, no delay, retention under a day', async () => {
     for (const [settings, path] of [
       [{ retryScheduleSeconds: [1.5] }, 'settings.retryScheduleSeconds.0'],
       [{ retryScheduleSeconds: [-1] }, 'settings.retryScheduleSeconds.0'],
@@ -64,7 +64,7 @@ describe('Per-tenant retryScheduleSeconds and eventRetentionDays (PUT /admin/ten
     }
   });
 
-  it("refuses a schedule that outlasts the retention it would run under: the tenant's own, else the deployment's", async () => {
+  it("refuses a schedule outlasting the retention it runs under: the tenant's own, else the deployment's", async () => {
     // 12 h × 3 × 1.2 = 43.2 h, past one day
     expect(await refusal({ retryScheduleSeconds: [43_200, 43_200, 43_200], eventRetentionDays: 1 })).toEqual([
       expect.objectContaining({
@@ -98,7 +98,7 @@ describe("Delivery tasks carry the tenant's delivery settings", () => {
   );
   if (!parsed.ok) throw new Error(parsed.reason);
 
-  it("adds the tenant's schedule and retention to each task, and nothing for a tenant that keeps the deployment's", () => {
+  it("adds the tenant's schedule and retention to each task, nothing for a tenant keeping the deployment's", () => {
     const webhooks = [aWebhook()];
     const [own] = deliveryTasks(parsed.event, 'now', webhooks, { retryScheduleSeconds: [1, 1], eventRetentionDays: 7 });
     const [plain] = deliveryTasks(parsed.event, 'now', webhooks, {});

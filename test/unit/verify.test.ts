@@ -195,7 +195,7 @@ describe('Function: verifyWebhook (v1a, ed25519)', () => {
 });
 
 describe('Function: verifyWebhook (legacy sha256=)', () => {
-  it('accepts a signature made by @octokit/webhooks-methods only when allowed, and never when the Standard headers are there', async () => {
+  it('accepts an @octokit/webhooks-methods signature only if allowed, never beside Standard headers', async () => {
     // Prepare
     const headers = { 'X-Verifik-Signature': await signGithubStyle(SECRET, BODY) };
 

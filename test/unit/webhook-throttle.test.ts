@@ -35,7 +35,7 @@ describe('Class: WebhookThrottle', () => {
       expect(await throttle.admit(aWebhook(), now)).toEqual({ kind: 'now' });
     });
 
-    it('spaces a burst at 2/s half a second apart: the first now, the second after a wait, the rest at their own slots', async () => {
+    it('spaces a burst at 2/s 0.5 s apart: first now, second after a wait, the rest at their slots', async () => {
       // Prepare: a clock that the waits move on
       const waits: number[] = [];
       let clock = now.getTime();
@@ -61,7 +61,7 @@ describe('Class: WebhookThrottle', () => {
       expect(waits).toEqual([500]);
     });
 
-    it('gives up a slot it came back too late for (a busy machine) and takes a new one, so sends never bunch', async () => {
+    it('gives up a slot it came back too late for (busy machine), takes a new one, so sends never bunch', async () => {
       // Prepare: the held slot passed 200 ms ago, more than a quarter of the 500 ms interval
       let clock = now.getTime();
       const reserved: number[] = [];
@@ -83,7 +83,7 @@ describe('Class: WebhookThrottle', () => {
       expect(clock).toBe(now.getTime() + 300);
     });
 
-    it('takes the slot a delivery already holds, waiting for it to the millisecond, without reserving again', async () => {
+    it('takes the slot a delivery already holds, waiting for it to the millisecond, not reserving again', async () => {
       const waits: number[] = [];
       let clock = now.getTime();
       const throttle = new WebhookThrottle(
@@ -120,7 +120,7 @@ describe('Class: WebhookThrottle', () => {
       expect(unlimited).toEqual({ kind: 'now' });
     });
 
-    it('gives up a slot held under an earlier setting of the same rate: set again after none, the rate does not double (issue 24)', async () => {
+    it("gives up a slot of an earlier same-rate setting: set again after none, rate won't double (#24)", async () => {
       // Prepare: a slot 600 s away, reserved at 2/s under the setting of the day before; the rate was removed, then
       // set to 2/s again, and the webhook is idle under the new setting
       const store = memoryStore();
@@ -145,7 +145,7 @@ describe('Class: WebhookThrottle', () => {
       expect(sameSetting).toEqual({ kind: 'at', slotMs: now.getTime() + 600_000 });
     });
 
-    it('refuses, with the reason, a delivery whose slot would be more than 900 s away, and reserves nothing for it', async () => {
+    it('refuses, with the reason, a delivery whose slot would be over 900 s away; reserves nothing', async () => {
       // Prepare: a backlog of 900 s at 1/s
       const store = memoryStore();
       store.nextSlotMs = now.getTime() + MAX_THROTTLE_WAIT_SECONDS * 1000;

@@ -10,7 +10,8 @@ const REASONS: Record<SignInReason, string | undefined> = {
   none: undefined,
   'signed-out': 'You are signed out.',
   expired:
-    'This link or key is no longer valid: it has expired or was revoked. Ask for a new portal link, or sign in with an API key.',
+    'This link or key is no longer valid: it has expired or was revoked. ' +
+    'Ask for a new portal link, or sign in with an API key.',
 };
 
 /** Shown without a credential, and after any 401: a portal link that expired lands here, never on data. */

@@ -226,14 +226,16 @@ const INFO: Record<Surface, Record<string, unknown>> = {
     title: 'Webhooks API',
     version: '2',
     description:
-      "Webhooks of the tenant that owns the API key, their delivery log, and the tenant's events. Every error has the Error shape.",
+      "Webhooks of the tenant that owns the API key, their delivery log, and the tenant's events. " +
+      'Every error has the Error shape.',
     license: LICENSE,
   },
   admin: {
     title: 'Webhooks admin API',
     version: '2',
     description:
-      "The team's backend (docs/design.md §16), signed with AWS SigV4: tenants, their keys and portal links, and every tenant route for any tenant under /admin/tenants/{tenantId}/v2. Every error has the Error shape.",
+      "The team's backend (docs/design.md §16), signed with AWS SigV4: tenants, their keys and portal links, " +
+      'and every tenant route for any tenant under /admin/tenants/{tenantId}/v2. Every error has the Error shape.',
     license: LICENSE,
   },
 };

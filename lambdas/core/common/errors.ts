@@ -65,7 +65,8 @@ export class EndpointNotVerifiedError extends DomainError {
   constructor() {
     super(
       'endpoint_not_verified',
-      "The webhook's endpoint has not answered the verification challenge yet; POST /v2/webhooks/{id}/verify starts it again",
+      "The webhook's endpoint has not answered the verification challenge yet; " +
+        'POST /v2/webhooks/{id}/verify starts it again',
     );
   }
 }

@@ -115,7 +115,8 @@ export async function planOutcome(
   if (delaySeconds === undefined) {
     const reason = outcome.permanent
       ? `refused: ${describeAttempt(attempt)}; retrying cannot help`
-      : `exhausted: ${attemptNumber} of ${maxAttempts(schedule)} attempts failed; the last: ${describeAttempt(attempt)}`;
+      : `exhausted: ${attemptNumber} of ${maxAttempts(schedule)} attempts failed; ` +
+        `the last: ${describeAttempt(attempt)}`;
     const exhausted: DeliveryNotice = {
       kind: 'exhausted',
       webhook,

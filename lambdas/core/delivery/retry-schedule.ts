@@ -69,7 +69,10 @@ export function scheduleRefusal(
   }
   const needed = orderedReceivesNeeded(schedule);
   if (needed >= orderedMaxReceiveCount) {
-    return `an ordered delivery may be received ${needed} times before its schedule ends, and the ordered queue moves a message to its DLQ after ${orderedMaxReceiveCount}: shorten the schedule`;
+    return (
+      `an ordered delivery may be received ${needed} times before its schedule ends, ` +
+      `and the ordered queue moves a message to its DLQ after ${orderedMaxReceiveCount}: shorten the schedule`
+    );
   }
   return undefined;
 }

@@ -40,7 +40,8 @@ export class ErasedEventsFullError extends DomainError {
   constructor(webhookId: string) {
     super(
       'limit_exceeded',
-      `Webhook ${webhookId} holds ${MAX_ERASED_EVENTS} events erased in the last ${ERASED_EVENT_HORIZON_DAYS} days, the most it can; erase the tenant instead, or try again later`,
+      `Webhook ${webhookId} holds ${MAX_ERASED_EVENTS} events erased in the last ${ERASED_EVENT_HORIZON_DAYS} days, ` +
+        'the most it can; erase the tenant instead, or try again later',
     );
   }
 }

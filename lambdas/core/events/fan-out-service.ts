@@ -131,7 +131,8 @@ export class FanOutService {
         report.quarantined.push({ fromMessageId: record.messageId, body: record.body, reason });
       if (record.claimsPlatformOrigin && !record.fromPlatform) {
         refusal(
-          'forged_origin: a producer message claims to come from the platform; only the platform publishes its own events',
+          'forged_origin: a producer message claims to come from the platform; ' +
+            'only the platform publishes its own events',
         );
         continue;
       }
@@ -146,7 +147,8 @@ export class FanOutService {
       const largest = largestDeliveryMessageBytes(parsed.event);
       if (largest > this.maxMessageBytes) {
         refusal(
-          `too_large: a delivery message would be ${largest} bytes; the deliveries queue takes at most ${this.maxMessageBytes}`,
+          `too_large: a delivery message would be ${largest} bytes; ` +
+            `the deliveries queue takes at most ${this.maxMessageBytes}`,
         );
         continue;
       }

@@ -42,7 +42,8 @@ export class EventLogService {
     const event = EVENT_ID_PATTERN.test(eventId) ? await this.options.events.get(tenantId, eventId) : undefined;
     if (!event || isExpired(event, this.now())) {
       throw new NotFoundError(
-        `No event ${eventId} is stored: it was never received, or it is past the ${this.options.retentionDays}-day retention of events`,
+        `No event ${eventId} is stored: it was never received, ` +
+          `or it is past the ${this.options.retentionDays}-day retention of events`,
       );
     }
     const deliveries = (await this.deliveriesOf([event], { statusOnly: false })).get(eventId) ?? [];

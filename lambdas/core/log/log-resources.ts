@@ -30,7 +30,8 @@ export const DeliveryPageSchema = page('DeliveryPage', DeliverySummarySchema);
 /** Present (true) once the event's payload was erased: the rest (id, type, time, where it went) is kept. */
 const erasedField = documented(z.literal(true), {
   description:
-    "the event's payload was erased (DELETE /admin/tenants/{tenantId}/events/{eventId}); its id, type, time and deliveries are kept",
+    "the event's payload was erased (DELETE /admin/tenants/{tenantId}/events/{eventId}); " +
+    'its id, type, time and deliveries are kept',
 });
 
 export const DeliverySchema = documented(
@@ -48,7 +49,8 @@ export const DeliverySchema = documented(
     ),
     attemptsOmitted: documented(z.number(), {
       description:
-        'attempts made but not kept: a delivery keeps its first 5 attempts and its latest 20 (attemptCount counts them all)',
+        'attempts made but not kept: a delivery keeps its first 5 attempts and its latest 20 ' +
+        '(attemptCount counts them all)',
     }),
     reason: z.nullable(text('why the platform stopped: a skipped or given-up delivery')),
     payload: z.optional(text('the exact body that is sent, signed as it is; absent once the event was erased')),
