@@ -119,18 +119,34 @@ export interface ConsumedQueueSettings extends QueueSettings {
 const FOURTEEN_DAYS = 14 * 24 * 3600;
 const FOUR_DAYS = 4 * 24 * 3600;
 
-export const EVENTS_QUEUE: ConsumedQueueSettings = {
-  name: 'webhooks-events',
-  // Lambda's guidance: at least six times the consumer's timeout
-  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.fanOut,
-  retentionSeconds: FOUR_DAYS,
-  dlq: { name: 'webhooks-events-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+/**
+ * A standard queue named `name`, with its DLQ `<name>-dlq`, read by a function that may run `consumerTimeoutSeconds`.
+ * Four days hold a whole retry schedule with room for redrives; what is parked stays two weeks to be looked at.
+ */
+function standardQueue(
+  name: string,
+  consumerTimeoutSeconds: number,
+  consumer: Pick<ConsumedQueueSettings, 'maxReceiveCount' | 'batchSize' | 'maxConcurrency'>,
+): ConsumedQueueSettings {
+  return {
+    name,
+    // Lambda's guidance: at least six times the consumer's timeout
+    visibilityTimeoutSeconds: 6 * consumerTimeoutSeconds,
+    retentionSeconds: FOUR_DAYS,
+    dlq: { name: `${name}-dlq`, visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+    maxReceiveCount: consumer.maxReceiveCount,
+    batchSize: consumer.batchSize,
+    maxBatchingWindowSeconds: 0,
+    maxConcurrency: consumer.maxConcurrency,
+  };
+}
+
+export const EVENTS_QUEUE = standardQueue('webhooks-events', FUNCTION_TIMEOUT_SECONDS.fanOut, {
   // fan-out errors are infrastructure errors (DynamoDB, SQS); poison messages never reach this count
   maxReceiveCount: 5,
   batchSize: 10,
-  maxBatchingWindowSeconds: 0,
   maxConcurrency: 10,
-};
+});
 
 /**
  * The platform's own events (operational and test events): the same fan-out reads them, but only the platform's
@@ -144,19 +160,13 @@ export const PLATFORM_EVENTS_QUEUE: ConsumedQueueSettings = {
   maxConcurrency: 2,
 };
 
-export const DELIVERIES_QUEUE: ConsumedQueueSettings = {
-  name: 'webhooks-deliveries',
-  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.deliver,
-  // long enough for the whole retry schedule, with room for redrives
-  retentionSeconds: FOUR_DAYS,
-  dlq: { name: 'webhooks-deliveries-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+export const DELIVERIES_QUEUE = standardQueue('webhooks-deliveries', FUNCTION_TIMEOUT_SECONDS.deliver, {
   // a safety net for crashes only: attempts are counted in the message body, and every wait is a fresh message
   // with a delay, so a receive count this high means the deliver function failed on it again and again
   maxReceiveCount: 10,
   batchSize: 10,
-  maxBatchingWindowSeconds: 0,
   maxConcurrency: 20,
-};
+});
 
 /**
  * The slow lane: deliveries to webhooks whose endpoints answer slowly or hang, with a function of its own, so
@@ -201,36 +211,26 @@ export const SLOW_ORDERED_DELIVERIES_QUEUE: ConsumedQueueSettings = {
  * Recovery jobs (`POST /v2/webhooks/{id}/recover`): each message is one page of a webhook's failed deliveries;
  * its handler queues the page and sends the job on with its next position, so no call runs long.
  */
-export const RECOVERIES_QUEUE: ConsumedQueueSettings = {
-  name: 'webhooks-recoveries',
-  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.recover,
-  retentionSeconds: FOUR_DAYS,
-  dlq: { name: 'webhooks-recoveries-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+export const RECOVERIES_QUEUE = standardQueue('webhooks-recoveries', FUNCTION_TIMEOUT_SECONDS.recover, {
   // a page that failed (throttling, an outage) is tried again; a job that keeps failing is parked
   maxReceiveCount: 5,
   batchSize: 1,
-  maxBatchingWindowSeconds: 0,
   // Lambda's least; recoveries are rare, and the deliveries they queue are spread by the deliver function anyway
   maxConcurrency: 2,
-};
+});
 
 /**
  * Tenant erasures (`DELETE /admin/tenants/{tenantId}`, docs/design.md §16): each message is one run of bounded pages
  * of an erasure, which sends itself on until the tenant is gone. A queue and a function of their own, so an erasure
  * never holds a delivery lane.
  */
-export const ERASURES_QUEUE: ConsumedQueueSettings = {
-  name: 'webhooks-erasures',
-  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.eraseTenant,
-  retentionSeconds: FOUR_DAYS,
-  dlq: { name: 'webhooks-erasures-dlq', visibilityTimeoutSeconds: 30, retentionSeconds: FOURTEEN_DAYS },
+export const ERASURES_QUEUE = standardQueue('webhooks-erasures', FUNCTION_TIMEOUT_SECONDS.eraseTenant, {
   // a run that failed (throttling, an outage) resumes from what the table says is left; one that keeps failing is parked
   maxReceiveCount: 5,
   batchSize: 1,
-  maxBatchingWindowSeconds: 0,
   // Lambda's least: erasures are rare, and their deletes must not crowd the table's throughput
   maxConcurrency: 2,
-};
+});
 
 /**
  * The queues an API route may send to (`queues` in lambdas/api/routes.ts), with the environment variable that

@@ -1,7 +1,9 @@
 import type { WebhookInput } from '../api-client';
 import type { EndpointTls } from '../api-types';
+import type { DraftSectionProps } from './draft-section';
 import { FieldError } from './field-error';
-import { describedBy } from './form-errors';
+import { type BoundText, LabelledField, textBinder } from './labelled-field';
+import { RadioChoices } from './radio-choices';
 
 /** The API paths of tls's fields, as the form's error lookup names them. */
 export const TLS_FIELDS = ['tls.clientCertificate', 'tls.privateKey', 'tls.caCertificate', 'tls'] as const;
@@ -48,46 +50,26 @@ const describe = (tls: EndpointTls) =>
     .filter(Boolean)
     .join('; ');
 
-function PemField(props: {
-  id: string;
-  label: string;
-  value: string;
-  errors?: string[];
-  hint: string;
-  onInput: (value: string) => void;
-}) {
+function PemField({ value, onInput, ...field }: BoundText & { label: string; hint: string }) {
   return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <textarea
-        {...describedBy(props.id, props.errors, `${props.id}-hint`)}
-        rows={5}
-        spellcheck={false}
-        autoComplete="off"
-        value={props.value}
-        onInput={(event) => props.onInput(event.currentTarget.value)}
-      />
-      <p class="hint" id={`${props.id}-hint`}>
-        {props.hint}
-      </p>
-      <FieldError id={props.id} errors={props.errors} />
-    </div>
+    <LabelledField {...field}>
+      {(described) => (
+        <textarea
+          {...described}
+          rows={5}
+          spellcheck={false}
+          autoComplete="off"
+          value={value}
+          onInput={(event) => onInput(event.currentTarget.value)}
+        />
+      )}
+    </LabelledField>
   );
 }
 
 /** Mutual TLS: the client certificate the platform presents (its key write-only), and a private CA to trust. */
-export function ClientCertificateFields({
-  draft,
-  stored,
-  errors,
-  onChange,
-}: {
-  draft: TlsDraft;
-  stored: EndpointTls | null | undefined;
-  errors: Record<string, string[]>;
-  onChange: (draft: TlsDraft) => void;
-}) {
-  const set = (change: Partial<TlsDraft>) => onChange({ ...draft, ...change });
+export function ClientCertificateFields({ draft, stored, errors, onChange }: DraftSectionProps<TlsDraft, EndpointTls>) {
+  const pem = textBinder('tls', draft, errors, onChange);
   const choices = stored
     ? ([
         ['keep', `Keep the current one: ${describe(stored)}`],
@@ -101,50 +83,33 @@ export function ClientCertificateFields({
   return (
     <fieldset class="field" aria-describedby={errors.tls ? 'tls-error' : undefined}>
       <legend>Mutual TLS (client certificate)</legend>
-      <div class="radios">
-        {choices.map(([value, label]) => (
-          <label key={value} class="checkbox">
-            <input
-              type="radio"
-              name="tls-choice"
-              value={value}
-              checked={draft.choice === value}
-              onChange={() => set({ choice: value })}
-            />
-            <span>{label}</span>
-          </label>
-        ))}
-      </div>
+      <RadioChoices
+        name="tls-choice"
+        choices={choices}
+        checked={draft.choice}
+        onChoose={(choice) => onChange({ ...draft, choice })}
+      />
       {draft.choice === 'new' && (
         <>
           <PemField
-            id="tls-clientCertificate"
+            {...pem('clientCertificate')}
             label="Client certificate (PEM)"
-            value={draft.clientCertificate}
-            errors={errors['tls.clientCertificate']}
             hint="-----BEGIN CERTIFICATE-----…, the leaf first, then any intermediates."
-            onInput={(clientCertificate) => set({ clientCertificate })}
           />
           <PemField
-            id="tls-privateKey"
+            {...pem('privateKey')}
             label="Private key (PEM)"
-            value={draft.privateKey}
-            errors={errors['tls.privateKey']}
             hint="Unencrypted, matching the certificate. Write-only: once saved it is never shown again."
-            onInput={(privateKey) => set({ privateKey })}
           />
           <PemField
-            id="tls-caCertificate"
+            {...pem('caCertificate')}
             label="Private CA certificate (PEM, optional)"
-            value={draft.caCertificate}
-            errors={errors['tls.caCertificate']}
             hint={
               stored?.caCertificate
                 ? 'A private CA is trusted now; saving replaces the TLS settings as a whole, so paste it ' +
                   'again to keep trusting it.'
                 : "Only if your endpoint's server certificate chains to a private CA."
             }
-            onInput={(caCertificate) => set({ caCertificate })}
           />
         </>
       )}

@@ -1,7 +1,8 @@
 import type { WebhookInput } from '../api-client';
 import type { EndpointAuth } from '../api-types';
+import type { DraftSectionProps } from './draft-section';
 import { FieldError } from './field-error';
-import { describedBy } from './form-errors';
+import { type BoundText, LabelledField, textBinder } from './labelled-field';
 
 /** The API paths of auth's fields, as the form's error lookup names them. */
 export const AUTH_FIELDS = [
@@ -67,55 +68,42 @@ const TYPES = [
   { value: 'basic', label: 'Basic (username and password)' },
 ] as const;
 
-function TextField(props: {
-  id: string;
+function TextField({
+  value,
+  onInput,
+  inputMode,
+  secret,
+  ...field
+}: BoundText & {
   label: string;
-  value: string;
-  errors?: string[];
   hint?: string;
   inputMode?: 'url';
   /** Write-only: typed into a password box, never filled from what is stored. */
   secret?: boolean;
-  onInput: (value: string) => void;
 }) {
-  const common = {
-    ...describedBy(props.id, props.errors, props.hint ? `${props.id}-hint` : undefined),
-    spellcheck: false,
-    value: props.value,
-    onInput: (event: { currentTarget: HTMLInputElement }) => props.onInput(event.currentTarget.value),
-  };
   return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.secret ? (
-        // a password box, never filled from what is stored: it starts empty on every edit
-        <input type="password" autoComplete="new-password" {...common} />
-      ) : (
-        <input type="text" autoComplete="off" inputMode={props.inputMode} {...common} />
-      )}
-      {props.hint && (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      <FieldError id={props.id} errors={props.errors} />
-    </div>
+    <LabelledField {...field}>
+      {(described) => {
+        const common = {
+          ...described,
+          spellcheck: false,
+          value,
+          onInput: (event: { currentTarget: HTMLInputElement }) => onInput(event.currentTarget.value),
+        };
+        return secret ? (
+          // a password box, never filled from what is stored: it starts empty on every edit
+          <input type="password" autoComplete="new-password" {...common} />
+        ) : (
+          <input type="text" autoComplete="off" inputMode={inputMode} {...common} />
+        );
+      }}
+    </LabelledField>
   );
 }
 
 /** How the platform authenticates to the endpoint; the secret is write-only (typed, never shown back). */
-export function EndpointAuthFields({
-  draft,
-  stored,
-  errors,
-  onChange,
-}: {
-  draft: AuthDraft;
-  stored: EndpointAuth | null | undefined;
-  errors: Record<string, string[]>;
-  onChange: (draft: AuthDraft) => void;
-}) {
-  const set = (change: Partial<AuthDraft>) => onChange({ ...draft, ...change });
+export function EndpointAuthFields({ draft, stored, errors, onChange }: DraftSectionProps<AuthDraft, EndpointAuth>) {
+  const text = textBinder('auth', draft, errors, onChange);
   const storedSecret = stored?.type === draft.type;
   const secretHint = storedSecret
     ? 'A secret is stored and never shown. Leave empty to keep it, or type a new one to replace it.'
@@ -129,7 +117,7 @@ export function EndpointAuthFields({
           id="auth-type"
           aria-describedby="auth-type-hint"
           value={draft.type}
-          onChange={(event) => set({ type: event.currentTarget.value as AuthDraft['type'], secret: '' })}
+          onChange={(event) => onChange({ ...draft, type: event.currentTarget.value as AuthDraft['type'], secret: '' })}
         >
           {TYPES.map((type) => (
             <option key={type.value} value={type.value}>
@@ -146,64 +134,21 @@ export function EndpointAuthFields({
       {draft.type === 'oauth2_client_credentials' && (
         <>
           <TextField
-            id="auth-tokenUrl"
+            {...text('tokenUrl')}
             label="Token URL"
             inputMode="url"
-            value={draft.tokenUrl}
-            errors={errors['auth.tokenUrl']}
             hint="The token endpoint (https); a new token URL needs the client secret again."
-            onInput={(tokenUrl) => set({ tokenUrl })}
           />
-          <TextField
-            id="auth-clientId"
-            label="Client ID"
-            value={draft.clientId}
-            errors={errors['auth.clientId']}
-            onInput={(clientId) => set({ clientId })}
-          />
-          <TextField
-            id="auth-clientSecret"
-            label="Client secret"
-            secret
-            value={draft.secret}
-            errors={errors['auth.clientSecret']}
-            hint={secretHint}
-            onInput={(secret) => set({ secret })}
-          />
-          <TextField
-            id="auth-scope"
-            label="Scope (optional)"
-            value={draft.scope}
-            errors={errors['auth.scope']}
-            onInput={(scope) => set({ scope })}
-          />
-          <TextField
-            id="auth-audience"
-            label="Audience (optional)"
-            value={draft.audience}
-            errors={errors['auth.audience']}
-            onInput={(audience) => set({ audience })}
-          />
+          <TextField {...text('clientId')} label="Client ID" />
+          <TextField {...text('secret', 'clientSecret')} label="Client secret" secret hint={secretHint} />
+          <TextField {...text('scope')} label="Scope (optional)" />
+          <TextField {...text('audience')} label="Audience (optional)" />
         </>
       )}
       {draft.type === 'basic' && (
         <>
-          <TextField
-            id="auth-username"
-            label="Username"
-            value={draft.username}
-            errors={errors['auth.username']}
-            onInput={(username) => set({ username })}
-          />
-          <TextField
-            id="auth-password"
-            label="Password"
-            secret
-            value={draft.secret}
-            errors={errors['auth.password']}
-            hint={secretHint}
-            onInput={(secret) => set({ secret })}
-          />
+          <TextField {...text('username')} label="Username" />
+          <TextField {...text('secret', 'password')} label="Password" secret hint={secretHint} />
         </>
       )}
       <FieldError id="auth" errors={errors.auth} />

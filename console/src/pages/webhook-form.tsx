@@ -24,6 +24,7 @@ import {
 } from '../components/endpoint-auth-fields';
 import { FieldError } from '../components/field-error';
 import { ErrorNotice, Loading } from '../components/feedback';
+import { RadioChoices } from '../components/radio-choices';
 import { describedBy, fieldErrors } from '../components/form-errors';
 import { handOverCreated } from '../shown-once';
 import { Link, navigate } from '../router';
@@ -42,6 +43,11 @@ const FIELDS = [
   ...DESTINATION_FIELDS,
 ] as const;
 const FILTER_EXAMPLE = '{ "projectId": ["proj_2b8XkV"], "metadata.country": ["US", "CA"] }';
+
+const TARGETS = [
+  ['url', 'An HTTPS endpoint'],
+  ['aws', 'An AWS destination of yours (SQS queue, SNS topic or EventBridge bus)'],
+] as const;
 
 interface Draft {
   /** An HTTPS endpoint (with its auth and client certificate) or an AWS destination: a webhook has one. */
@@ -244,25 +250,12 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
       )}
       <fieldset class="field">
         <legend>Deliver to</legend>
-        <div class="radios">
-          {(
-            [
-              ['url', 'An HTTPS endpoint'],
-              ['aws', 'An AWS destination of yours (SQS queue, SNS topic or EventBridge bus)'],
-            ] as const
-          ).map(([target, label]) => (
-            <label key={target} class="checkbox">
-              <input
-                type="radio"
-                name="target"
-                value={target}
-                checked={draft.target === target}
-                onChange={() => setDraft({ ...draft, target })}
-              />
-              <span>{label}</span>
-            </label>
-          ))}
-        </div>
+        <RadioChoices
+          name="target"
+          choices={TARGETS}
+          checked={draft.target}
+          onChoose={(target) => setDraft({ ...draft, target })}
+        />
       </fieldset>
       {draft.target === 'aws' ? (
         <AwsDestinationFields

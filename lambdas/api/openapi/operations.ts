@@ -97,6 +97,12 @@ documented(listQuerySchema.shape.cursor, { description: 'nextCursor of the previ
 
 const WINDOW =
   'since and until are inclusive ISO-8601 instants with a time zone; since after until is a validation_error; a window reaching back past the retention (30 days by default) starts at the retention.';
+const PAST_RETENTION = 'A 404 says so when the event is past its retention.';
+
+/** A list route: its query, and a page of the schema's items as its answer. */
+function pageOf(query: z.ZodMiniObject, schema: z.ZodMiniType): Pick<Operation, 'query' | 'success'> {
+  return { query, success: { status: 200, description: 'A page', schema } };
+}
 
 export const OPERATIONS: Record<string, Operation> = {
   CreateWebhook: {
@@ -113,8 +119,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   ListWebhooks: {
     summary: 'List webhooks (without secrets), oldest first',
-    query: listQuerySchema,
-    success: { status: 200, description: 'A page', schema: WebhookPageSchema },
+    ...pageOf(listQuerySchema, WebhookPageSchema),
   },
   GetWebhook: {
     summary: 'Retrieve a webhook (its secret is shown only by create and rotation)',
@@ -164,12 +169,11 @@ export const OPERATIONS: Record<string, Operation> = {
   ListDeliveries: {
     summary: "A webhook's deliveries, newest first",
     description: WINDOW,
-    query: deliveryListQuerySchema,
-    success: { status: 200, description: 'A page', schema: DeliveryPageSchema },
+    ...pageOf(deliveryListQuerySchema, DeliveryPageSchema),
   },
   GetDelivery: {
     summary: 'One delivery: every attempt and the exact payload',
-    description: 'A 404 says so when the event is past its retention.',
+    description: PAST_RETENTION,
     success: { status: 200, description: 'The delivery', schema: DeliverySchema },
   },
   RetryDelivery: {
@@ -204,12 +208,11 @@ export const OPERATIONS: Record<string, Operation> = {
   ListEvents: {
     summary: "The tenant's events, newest first, with their deliveries counted by status",
     description: WINDOW,
-    query: eventListQuerySchema,
-    success: { status: 200, description: 'A page', schema: EventPageSchema },
+    ...pageOf(eventListQuerySchema, EventPageSchema),
   },
   GetEvent: {
     summary: 'An event as delivered, and the webhooks it went to',
-    description: 'A 404 says so when the event is past its retention.',
+    description: PAST_RETENTION,
     success: { status: 200, description: 'The event', schema: EventSchema },
   },
   PutTenant: {
@@ -221,8 +224,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   ListTenants: {
     summary: 'Tenants with a tenant item, in id order',
-    query: tenantListQuerySchema,
-    success: { status: 200, description: 'A page', schema: TenantPageSchema },
+    ...pageOf(tenantListQuerySchema, TenantPageSchema),
   },
   GetTenant: {
     summary: 'A tenant, its webhook count and its deliveries of the last 24 hours by status',

@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../common/errors';
 import { portalLink } from './portal-links';
 import { assertTenantId } from './tenants';
 import { parseOrThrow } from '../common/validation';
+import { nonEmptyText } from '../common/field-schemas';
 import * as z from 'zod/mini';
 import type { ApiKeySummarySchema } from './access-resources';
 
@@ -28,14 +29,7 @@ export const MAX_API_KEY_DAYS = 3650;
 export const MAX_API_KEY_NAME_LENGTH = 200;
 
 export const createApiKeySchema = z.strictObject({
-  name: z.optional(
-    z
-      .string({ error: 'must be a string' })
-      .check(
-        z.minLength(1, 'must not be empty'),
-        z.maxLength(MAX_API_KEY_NAME_LENGTH, `must be at most ${MAX_API_KEY_NAME_LENGTH} characters`),
-      ),
-  ),
+  name: z.optional(nonEmptyText(MAX_API_KEY_NAME_LENGTH)),
   expiresInDays: z.optional(
     z
       .number({ error: `must be a whole number of days from 1 to ${MAX_API_KEY_DAYS}` })

@@ -3,6 +3,7 @@ import { TENANT_ID_PATTERN } from './api-keys';
 import type { EventCatalog } from '../events/event-catalog';
 import { eventTypesSchema } from '../events/event-type-schemas';
 import { ValidationError } from '../common/errors';
+import { nonEmptyText, wholeNumber } from '../common/field-schemas';
 import { MANUAL_ATTEMPTS_PER_HOUR } from '../recovery/manual-attempts';
 import { LONGEST_RETRY_WAIT_SECONDS, MAX_EVENT_RETENTION_DAYS, scheduleRefusal } from '../delivery/retry-schedule';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from '../webhooks/webhook-throttle';
@@ -96,24 +97,10 @@ export function assertTenantId(tenantId: string | undefined): string {
   return tenantId;
 }
 
-const wholeNumber = (minimum: number, maximum: number) => {
-  const message = `must be a whole number from ${minimum} to ${maximum}`;
-  return z
-    .number({ error: message })
-    .check(z.refine(Number.isInteger, message), z.gte(minimum, message), z.lte(maximum, message));
-};
-
 /** `PUT /admin/tenants/{tenantId}`: both fields optional; settings replace the tenant's settings as a whole. */
 export const putTenantSchema = (catalog: EventCatalog) =>
   z.strictObject({
-    name: z.optional(
-      z
-        .string({ error: 'must be a string' })
-        .check(
-          z.minLength(1, 'must not be empty'),
-          z.maxLength(MAX_TENANT_NAME_LENGTH, `must be at most ${MAX_TENANT_NAME_LENGTH} characters`),
-        ),
-    ),
+    name: z.optional(nonEmptyText(MAX_TENANT_NAME_LENGTH)),
     settings: z.optional(
       z.strictObject({
         maxWebhooks: z.optional(wholeNumber(1, MAX_WEBHOOKS_LIMIT)),

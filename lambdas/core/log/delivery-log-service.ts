@@ -13,22 +13,23 @@ import type { DeliveryLogStore, EventLogStore } from './log-store';
 import { parseOrThrow } from '../common/validation';
 import type { WebhookStore } from '../webhooks/webhook-store';
 
-export interface LogServiceOptions {
+/** How long events and delivery records are kept. */
+export interface LogRetention {
+  /** The deployment's retention (docs/design.md §6c). */
+  retentionDays: number;
+  /** A tenant's own retention, when it has one (docs/design.md §16). */
+  tenantRetentionDays?: (tenantId: string) => Promise<number | undefined>;
+}
+
+export interface LogServiceOptions extends LogRetention {
   webhooks: Pick<WebhookStore, 'get'>;
   deliveries: DeliveryLogStore;
   events: EventLogStore;
-  /** How long events and delivery records are kept (docs/design.md §6c). */
-  retentionDays: number;
-  /** A tenant's own retention, when it has one (docs/design.md §16): its list windows start there. */
-  tenantRetentionDays?: (tenantId: string) => Promise<number | undefined>;
   now?: () => Date;
 }
 
-/** The retention that binds a tenant's log: its own, else the deployment's. */
-export async function retentionDaysOf(
-  options: Pick<LogServiceOptions, 'retentionDays' | 'tenantRetentionDays'>,
-  tenantId: string,
-): Promise<number> {
+/** The retention that binds a tenant's log (its list windows start there): its own, else the deployment's. */
+export async function retentionDaysOf(options: LogRetention, tenantId: string): Promise<number> {
   return (await options.tenantRetentionDays?.(tenantId)) ?? options.retentionDays;
 }
 

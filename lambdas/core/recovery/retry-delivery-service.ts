@@ -5,22 +5,20 @@ import { isSendable } from '../events/stored-event';
 import { MANUAL_RETRY_INTERVAL_SECONDS, type ManualAttemptLimits } from './manual-attempts';
 import { EVENT_ID_PATTERN } from '../common/ids';
 import type { DeliveryLogStore, EventLogStore } from '../log/log-store';
+import type { LogRetention } from '../log/delivery-log-service';
 import type { DeliveryQueue } from '../delivery/queue-ports';
 import { activeWebhookOf } from '../webhooks/webhook-access';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import type * as z from 'zod/mini';
 import type { QueuedRetrySchema } from './recovery-resources';
 
-export interface RetryDeliveryOptions {
+/** The 404 for an expired event names the deployment's retention; the retried record is kept for the tenant's. */
+export interface RetryDeliveryOptions extends LogRetention {
   webhooks: Pick<WebhookStore, 'get'>;
   events: Pick<EventLogStore, 'get'>;
   deliveries: Pick<DeliveryLogStore, 'get'>;
   queue: DeliveryQueue;
   limits: ManualAttemptLimits;
-  /** How long events are kept: a 404 for an expired one says so. */
-  retentionDays: number;
-  /** The tenant's own retention, when it has one: the retried delivery's record is kept that long. */
-  tenantRetentionDays?: (tenantId: string) => Promise<number | undefined>;
   now?: () => Date;
 }
 

@@ -9,6 +9,7 @@ import {
   parsePrivateKey,
 } from './client-certificate';
 import { ValidationError } from '../common/errors';
+import { nonEmptyText } from '../common/field-schemas';
 import type { SealContext, SecretSealer } from '../common/secret-sealer';
 
 /**
@@ -48,13 +49,9 @@ const MAX_SECRET_LENGTH = 1024;
 const VISIBLE_ASCII = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 
 const text = (maximum: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .check(
-      z.minLength(1, 'must not be empty'),
-      z.maxLength(maximum, `must be at most ${maximum} characters`),
-      z.regex(VISIBLE_ASCII, 'must be visible ASCII (spaces only between other characters), with no line breaks'),
-    );
+  nonEmptyText(maximum).check(
+    z.regex(VISIBLE_ASCII, 'must be visible ASCII (spaces only between other characters), with no line breaks'),
+  );
 
 /** `auth` of create; the token URL follows the same rules as the webhook's URL. */
 export const endpointAuthSchema = (urlSchema: z.ZodMiniType<string>) => authSchema(urlSchema, text(MAX_SECRET_LENGTH));
@@ -124,12 +121,7 @@ function missingSecret(path: string, what: string): ValidationError {
   return new ValidationError(`Invalid webhook: ${path}: ${message}`, [{ path, message }]);
 }
 
-const pem = z
-  .string({ error: 'must be a PEM string' })
-  .check(
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(MAX_PEM_LENGTH, `must be at most ${MAX_PEM_LENGTH} characters`),
-  );
+const pem = nonEmptyText(MAX_PEM_LENGTH, 'must be a PEM string');
 
 /**
  * `tls` of create and update: a client certificate with its key, a private CA, or both. The PEMs must parse, the

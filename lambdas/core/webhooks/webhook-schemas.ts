@@ -6,6 +6,7 @@ import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from './webhook-throttle';
 import { WEBHOOK_ORDERINGS } from './webhook';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, isAcceptableSecret } from './secrets';
 import { findUrlProblem, type UrlPolicy } from '../common/url-guard';
+import { nonEmptyText, wholeNumber } from '../common/field-schemas';
 import {
   AWS_DESTINATION_TYPES,
   findDestinationProblem,
@@ -145,18 +146,25 @@ export function destinationSchema(platform: PlatformIdentity | undefined) {
         type: z.literal('eventbridge'),
         eventBusArn: arnSchema('eventbridge', platform),
         // absent: the event's type
-        detailType: z.optional(
-          z
-            .string({ error: 'must be a string' })
-            .check(
-              z.minLength(1, 'must not be empty'),
-              z.maxLength(MAX_DETAIL_TYPE_LENGTH, `must be at most ${MAX_DETAIL_TYPE_LENGTH} characters`),
-            ),
-        ),
+        detailType: z.optional(nonEmptyText(MAX_DETAIL_TYPE_LENGTH)),
       }),
     ],
     { error: `must be an object whose type is one of ${AWS_DESTINATION_TYPES.join(', ')}` },
   );
+}
+
+/**
+ * The last fields of create and of update, alike but for auth (an update may leave its secret out). null: no
+ * throttleRate, auth or tls (on update it removes the stored one); on update, auth and tls each replace the whole.
+ */
+function deliveryOptions<Auth extends z.ZodMiniType>(auth: Auth) {
+  return {
+    throttleRate: z.optional(z.nullable(throttleRateSchema)),
+    ordering: z.optional(orderingSchema),
+    auth: z.optional(z.nullable(auth)),
+    tls: z.optional(z.nullable(endpointTlsSchema)),
+    signing: z.optional(signingSchema),
+  };
 }
 
 const ONE_DESTINATION =
@@ -179,11 +187,7 @@ export function webhookSchemas(catalog: EventCatalog, policy: UrlPolicy, platfor
       // null, as the API shows a webhook without one: every event of the subscribed types
       filter: z.optional(z.nullable(filterSchema)),
       headers: z.optional(customHeadersSchema),
-      throttleRate: z.optional(z.nullable(throttleRateSchema)),
-      ordering: z.optional(orderingSchema),
-      auth: z.optional(z.nullable(endpointAuthSchema(urlSchema(policy)))),
-      tls: z.optional(z.nullable(endpointTlsSchema)),
-      signing: z.optional(signingSchema),
+      ...deliveryOptions(endpointAuthSchema(urlSchema(policy))),
     })
     .check(
       z.superRefine((input, ctx) => {
@@ -219,14 +223,8 @@ export function webhookSchemas(catalog: EventCatalog, policy: UrlPolicy, platfor
       filter: z.optional(z.nullable(filterSchema)),
       // replaces every custom header; {} or null removes them all
       headers: z.optional(z.nullable(customHeadersSchema)),
-      // null removes the limit
-      throttleRate: z.optional(z.nullable(throttleRateSchema)),
-      ordering: z.optional(orderingSchema),
-      // each replaces the whole object; auth without its secret keeps the stored one (sealEndpointAuthChange);
-      // null removes it
-      auth: z.optional(z.nullable(endpointAuthChangeSchema(urlSchema(policy)))),
-      tls: z.optional(z.nullable(endpointTlsSchema)),
-      signing: z.optional(signingSchema),
+      // auth without its secret keeps the stored one (sealEndpointAuthChange)
+      ...deliveryOptions(endpointAuthChangeSchema(urlSchema(policy))),
     })
     .check(
       z.refine(
@@ -244,7 +242,6 @@ export function webhookSchemas(catalog: EventCatalog, policy: UrlPolicy, platfor
 
 export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 export const MAX_GRACE_PERIOD_SECONDS = 604_800;
-const gracePeriodMessage = `must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}`;
 
 export const SIGNING_KEY_TYPES = ['hmac', 'ed25519'] as const;
 
@@ -260,13 +257,11 @@ export const rotateSecretSchema = z
     ),
     secret: z.optional(secretSchema),
     gracePeriodSeconds: z._default(
-      z
-        .number({ error: gracePeriodMessage })
-        .check(
-          z.refine(Number.isInteger, gracePeriodMessage),
-          z.gte(0, gracePeriodMessage),
-          z.lte(MAX_GRACE_PERIOD_SECONDS, gracePeriodMessage),
-        ),
+      wholeNumber(
+        0,
+        MAX_GRACE_PERIOD_SECONDS,
+        `must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}`,
+      ),
       DEFAULT_GRACE_PERIOD_SECONDS,
     ),
   })
