@@ -2,13 +2,12 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   GetCommand,
-  QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../core/access/api-keys';
+import { queryItems, scanItems } from './dynamo-pages';
 import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 
@@ -54,21 +53,14 @@ export class DynamoApiKeyRepository {
 
   /** The tenant's references (one Query), then the keys themselves (BatchGetItem, 100 at a time) for their state. */
   async listOfTenant(tenantId: string): Promise<ApiKeyRecord[]> {
+    const references = queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': keys.tenantApiKeyPrefix },
+      ProjectionExpression: 'keyHash',
+    });
     const hashes: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': keys.tenantApiKeyPrefix },
-          ProjectionExpression: 'keyHash',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      hashes.push(...(page.Items ?? []).map((item) => item.keyHash as string));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const reference of references) hashes.push(reference.keyHash as string);
     const records: ApiKeyRecord[] = [];
     for (let start = 0; start < hashes.length; start += 100) {
       let requested: Record<string, unknown>[] | undefined = hashes
@@ -96,20 +88,13 @@ export class DynamoApiKeyRepository {
 
   /** Operator tooling only (the CLI), never on a request path: keys are few, so a filtered Scan is fine. */
   async listAll(): Promise<ApiKeyRecord[]> {
+    const items = scanItems(this.client, {
+      TableName: this.tableName,
+      FilterExpression: 'sk = :sk',
+      ExpressionAttributeValues: { ':sk': keys.apiKeySort },
+    });
     const records: ApiKeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'sk = :sk',
-          ExpressionAttributeValues: { ':sk': keys.apiKeySort },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      records.push(...(page.Items ?? []).map((item) => toRecord(item as ApiKeyItem)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of items) records.push(toRecord(item as ApiKeyItem));
     return records;
   }
 

@@ -1,15 +1,13 @@
-import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../core/log/delivery-log';
 import type { EventHeader } from '../core/events/stored-event';
 import type { DeliveryLogStore, DeliveryPageQuery, LogPage } from '../core/log/log-store';
-import { untilProcessed } from './dynamo-support';
+import { batchGetAll } from './dynamo-batch-get';
 import { keyWindow, readLogPage } from './log-query';
 import { keys } from './table-keys';
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
-
-const BATCH_GET_LIMIT = 100;
 const STATUS_NAMES = { '#pk': 'pk', '#sk': 'sk', '#tenantId': 'tenantId', '#eventId': 'eventId', '#status': 'status' };
 const STATUS_PROJECTION = Object.keys(STATUS_NAMES).join(', ');
 
@@ -82,20 +80,7 @@ export class DynamoDeliveryLogReader implements DeliveryLogStore {
         sk: keys.deliveryAt(event.receivedAt, event.eventId),
       })),
     );
-    const found: Item[] = [];
-    for (let start = 0; start < wanted.length; start += BATCH_GET_LIMIT) {
-      await untilProcessed(
-        wanted.slice(start, start + BATCH_GET_LIMIT),
-        async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ...projection } } }),
-          );
-          found.push(...(Responses?.[this.tableName] ?? []));
-          return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
-        },
-        'delivery records',
-      );
-    }
+    const found = await batchGetAll(this.client, this.tableName, wanted, projection, 'delivery records');
     return found.map(toRecord);
   }
 }

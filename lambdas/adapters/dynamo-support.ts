@@ -1,7 +1,20 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** A write refused by its ConditionExpression: the repositories turn this into an answer, not an error. */
 export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/** One UpdateItem that must not create its item: one deleted or expired meanwhile has nothing left to update. */
+export async function updateIfExists(
+  client: DynamoDBDocumentClient,
+  input: Omit<UpdateCommandInput, 'ConditionExpression'>,
+): Promise<void> {
+  try {
+    await client.send(new UpdateCommand({ ...input, ConditionExpression: 'attribute_exists(pk)' }));
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
 
 /** A transaction cancelled because the condition of its item at `index` failed. */
 export const cancelledByCondition = (error: unknown, index: number): boolean =>

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
   QueryCommand,
@@ -7,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Erasure } from '../core/access/erasure-resources';
 import {
   type ErasedKind,
@@ -17,7 +16,9 @@ import {
   type ErasureStore,
 } from '../core/access/tenant-erasure';
 import { TABLE } from '../platform-settings';
-import { untilProcessed } from './dynamo-support';
+import { batchGetAll } from './dynamo-batch-get';
+import { queryItems } from './dynamo-pages';
+import { untilProcessed, updateIfExists } from './dynamo-support';
 import { keys } from './table-keys';
 import { WEBHOOKS_VERSION_ATTRIBUTE } from './webhooks-version';
 
@@ -30,7 +31,6 @@ export const ERASURE_TOMBSTONE_ATTRIBUTE = 'erasure';
 const recordKey = (erasureId: string): Key => ({ pk: keys.erasure(erasureId), sk: keys.erasureSort });
 const markerKey = (tenantId: string): Key => ({ pk: keys.erasureMarkers, sk: keys.tenantItem(tenantId) });
 const tenantItemKey = (tenantId: string): Key => ({ pk: keys.tenants, sk: keys.tenantItem(tenantId) });
-const BATCH_READ_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 
 /** What each sort key under `TENANT#<t>` is (table-keys.ts); a key reference goes with its key, uncounted. */
@@ -102,21 +102,13 @@ export class DynamoErasureRepository implements ErasureStore {
     const webhookIds = webhookItems.map((item) => item.sk.slice(keys.webhookPrefix.length));
     await Promise.all(
       webhookItems.map((key) =>
-        this.client
-          .send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: key,
-              UpdateExpression: `SET #tombstone = :erasure`,
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#tombstone': ERASURE_TOMBSTONE_ATTRIBUTE },
-              ExpressionAttributeValues: { ':erasure': erasureId },
-            }),
-          )
-          .catch((error: unknown) => {
-            // deleted meanwhile: nothing to seal
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          }),
+        updateIfExists(this.client, {
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET #tombstone = :erasure`,
+          ExpressionAttributeNames: { '#tombstone': ERASURE_TOMBSTONE_ATTRIBUTE },
+          ExpressionAttributeValues: { ':erasure': erasureId },
+        }),
       ),
     );
     // the count item carries the erasure too (a create is refused), and its version is raised: fan-out re-reads the
@@ -134,19 +126,12 @@ export class DynamoErasureRepository implements ErasureStore {
     const references = await this.queryAll(pk, keys.tenantApiKeyPrefix);
     await Promise.all(
       references.map(({ sk }) =>
-        this.client
-          .send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { pk: keys.apiKey(sk.slice(keys.tenantApiKeyPrefix.length)), sk: keys.apiKeySort },
-              UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':now': now },
-            }),
-          )
-          .catch((error: unknown) => {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          }),
+        updateIfExists(this.client, {
+          TableName: this.tableName,
+          Key: { pk: keys.apiKey(sk.slice(keys.tenantApiKeyPrefix.length)), sk: keys.apiKeySort },
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+          ExpressionAttributeValues: { ':now': now },
+        }),
       ),
     );
     await this.client.send(
@@ -385,22 +370,15 @@ export class DynamoErasureRepository implements ErasureStore {
   }
 
   private async queryAll(pk: string, prefix: string): Promise<Key[]> {
+    const items = queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
     const found: Key[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(keyOf(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of items) found.push(keyOf(item));
     return found;
   }
 
@@ -418,32 +396,19 @@ export class DynamoErasureRepository implements ErasureStore {
     return Items.map(keyOf);
   }
 
-  private async batchGet(wanted: Key[], attributes: readonly string[]): Promise<Item[]> {
-    const found: Item[] = [];
+  private batchGet(wanted: Key[], attributes: readonly string[]): Promise<Item[]> {
     const unique = [...new Map(wanted.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
-    for (let start = 0; start < unique.length; start += BATCH_READ_LIMIT) {
-      await untilProcessed(
-        unique.slice(start, start + BATCH_READ_LIMIT),
-        async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.tableName]: {
-                  Keys: pending,
-                  ConsistentRead: true,
-                  ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
-                  ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
-                },
-              },
-            }),
-          );
-          found.push(...(Responses?.[this.tableName] ?? []));
-          return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
-        },
-        'erasure reads',
-      );
-    }
-    return found;
+    return batchGetAll(
+      this.client,
+      this.tableName,
+      unique,
+      {
+        ConsistentRead: true,
+        ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
+      },
+      'erasure reads',
+    );
   }
 }
 

@@ -1,21 +1,14 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventErasureStore } from '../core/events/event-erasure';
 import type { StoredEvent } from '../core/events/stored-event';
 import type { LoggedAttempt } from '../core/log/delivery-log';
-import { untilProcessed } from './dynamo-support';
+import { batchGetAll } from './dynamo-batch-get';
+import { queryItems } from './dynamo-pages';
+import { isConditionFailure, updateIfExists } from './dynamo-support';
 import { DynamoEventLogRepository } from './event-log-repository';
 import { keys } from './table-keys';
 
 type Key = { pk: string; sk: string };
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /**
  * The writes of one event's erasure: marks on the tenant's webhook items (`erasedEvents`, read by every deliver
@@ -37,22 +30,15 @@ export class DynamoEventErasureRepository implements EventErasureStore {
   }
 
   async webhookIds(tenantId: string): Promise<string[]> {
+    const webhooks = queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': keys.webhookPrefix },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+    });
     const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': keys.webhookPrefix },
-          ProjectionExpression: 'sk',
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push((item.sk as string).slice(keys.webhookPrefix.length));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const webhook of webhooks) ids.push((webhook.sk as string).slice(keys.webhookPrefix.length));
     return ids;
   }
 
@@ -74,29 +60,19 @@ export class DynamoEventErasureRepository implements EventErasureStore {
 
   /** The marks of each webhook that exists (undefined: it has none yet). */
   private async currentMarks(wanted: Key[]): Promise<Map<Key, Record<string, string> | undefined>> {
-    const found = new Map<Key, Record<string, string> | undefined>();
-    for (let start = 0; start < wanted.length; start += 100) {
-      await untilProcessed(
-        wanted.slice(start, start + 100),
-        async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk, sk, erasedEvents' },
-              },
-            }),
-          );
-          for (const item of Responses?.[this.tableName] ?? [])
-            found.set(
-              { pk: item.pk as string, sk: item.sk as string },
-              item.erasedEvents as Record<string, string> | undefined,
-            );
-          return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
-        },
-        'webhook reads',
-      );
-    }
-    return found;
+    const webhooks = await batchGetAll(
+      this.client,
+      this.tableName,
+      wanted,
+      { ConsistentRead: true, ProjectionExpression: 'pk, sk, erasedEvents' },
+      'webhook reads',
+    );
+    return new Map(
+      webhooks.map((item) => [
+        { pk: item.pk as string, sk: item.sk as string },
+        item.erasedEvents as Record<string, string> | undefined,
+      ]),
+    );
   }
 
   /** One UpdateItem: the mark added (the map made when there is none) and the marks past the horizon removed. */
@@ -144,20 +120,13 @@ export class DynamoEventErasureRepository implements EventErasureStore {
   }
 
   async erasePayload(tenantId: string, eventId: string, at: string): Promise<void> {
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: keys.event(tenantId, eventId), sk: keys.eventSort },
-          UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :at) REMOVE payload',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      )
-      .catch((error: unknown) => {
-        // expired (TTL) meanwhile: nothing left to erase
-        if (!isConditionFailure(error)) throw error;
-      });
+    // expired (TTL) meanwhile: nothing left to erase
+    await updateIfExists(this.client, {
+      TableName: this.tableName,
+      Key: { pk: keys.event(tenantId, eventId), sk: keys.eventSort },
+      UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :at) REMOVE payload',
+      ExpressionAttributeValues: { ':at': at },
+    });
   }
 
   async eraseRecords(event: StoredEvent, webhookIds: readonly string[]): Promise<number> {
@@ -176,19 +145,12 @@ export class DynamoEventErasureRepository implements EventErasureStore {
         const attempts = ((Item.attempts as LoggedAttempt[] | undefined) ?? []).map(
           ({ response: _response, ...attempt }) => attempt,
         );
-        await this.client
-          .send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: key,
-              UpdateExpression: 'SET erased = :true, attempts = :attempts',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':true': true, ':attempts': attempts },
-            }),
-          )
-          .catch((error: unknown) => {
-            if (!isConditionFailure(error)) throw error;
-          });
+        await updateIfExists(this.client, {
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET erased = :true, attempts = :attempts',
+          ExpressionAttributeValues: { ':true': true, ':attempts': attempts },
+        });
         return 1;
       }),
     );

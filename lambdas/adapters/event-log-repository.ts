@@ -1,8 +1,8 @@
-import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventHeader, StoredEvent } from '../core/events/stored-event';
 import type { EventLogStore, EventPageQuery, LogPage } from '../core/log/log-store';
 import { TABLE } from '../platform-settings';
-import { untilProcessed } from './dynamo-support';
+import { batchGetAll } from './dynamo-batch-get';
 import { keyWindow, readLogPage } from './log-query';
 import { keys } from './table-keys';
 
@@ -81,28 +81,14 @@ export class DynamoEventLogRepository implements EventLogStore {
   }
 
   private async headers(wanted: Key[]): Promise<Map<string, EventHeader>> {
-    const found = new Map<string, EventHeader>();
-    if (!wanted.length) return found;
     const names = Object.fromEntries(['pk', ...HEADER_ATTRIBUTES].map((name) => [`#${name}`, name]));
-    await untilProcessed(
+    const events = await batchGetAll(
+      this.client,
+      this.tableName,
       wanted,
-      async (pending) => {
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: pending,
-                ProjectionExpression: Object.keys(names).join(', '),
-                ExpressionAttributeNames: names,
-              },
-            },
-          }),
-        );
-        for (const item of Responses?.[this.tableName] ?? []) found.set(item.pk as string, toEvent(item));
-        return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
-      },
+      { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names },
       'events',
     );
-    return found;
+    return new Map(events.map((item) => [item.pk as string, toEvent(item)]));
   }
 }

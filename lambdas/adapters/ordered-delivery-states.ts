@@ -1,8 +1,8 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderedDeliveryState } from '../core/delivery/deliver-ordered-batch';
 import type { DeliveryTask } from '../core/delivery/delivery';
 import { deliveryKey } from './delivery-log-writer';
-import { untilProcessed } from './dynamo-support';
+import { batchGetAll } from './dynamo-batch-get';
 import { keys } from './table-keys';
 
 const NAMES = {
@@ -28,35 +28,21 @@ export class DynamoOrderedDeliveryStates {
   async of(tasks: readonly DeliveryTask[]): Promise<Map<string, OrderedDeliveryState>> {
     const states = new Map<string, OrderedDeliveryState>();
     const wanted = [...new Map(tasks.map((task) => [`${task.webhookId}|${task.eventId}`, deliveryKey(task)])).values()];
-    for (let start = 0; start < wanted.length; start += 100) {
-      await untilProcessed(
-        wanted.slice(start, start + 100),
-        async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.tableName]: {
-                  Keys: pending,
-                  ConsistentRead: true,
-                  ProjectionExpression: Object.keys(NAMES).join(', '),
-                  ExpressionAttributeNames: NAMES,
-                },
-              },
-            }),
-          );
-          for (const item of Responses?.[this.tableName] ?? []) {
-            const webhookId = (item.pk as string).slice(keys.webhookPrefix.length);
-            states.set(`${webhookId}|${item.eventId as string}`, {
-              status: item.status as OrderedDeliveryState['status'],
-              scheduledAttempts: (item.scheduledAttemptCount as number | undefined) ?? 0,
-              ...(item.nextAttemptAt ? { nextAttemptAt: item.nextAttemptAt as string } : {}),
-              ...(item.reason ? { reason: item.reason as string } : {}),
-            });
-          }
-          return UnprocessedKeys?.[this.tableName]?.Keys as typeof pending | undefined;
-        },
-        'delivery records',
-      );
+    const records = await batchGetAll(
+      this.client,
+      this.tableName,
+      wanted,
+      { ConsistentRead: true, ProjectionExpression: Object.keys(NAMES).join(', '), ExpressionAttributeNames: NAMES },
+      'delivery records',
+    );
+    for (const record of records) {
+      const webhookId = (record.pk as string).slice(keys.webhookPrefix.length);
+      states.set(`${webhookId}|${record.eventId as string}`, {
+        status: record.status as OrderedDeliveryState['status'],
+        scheduledAttempts: (record.scheduledAttemptCount as number | undefined) ?? 0,
+        ...(record.nextAttemptAt ? { nextAttemptAt: record.nextAttemptAt as string } : {}),
+        ...(record.reason ? { reason: record.reason as string } : {}),
+      });
     }
     return states;
   }

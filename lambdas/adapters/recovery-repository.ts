@@ -1,9 +1,10 @@
-import { BatchGetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../core/log/delivery-log';
 import type { StoredEvent } from '../core/events/stored-event';
 import { UNVERIFIED_DELIVERY_REASON } from '../core/webhooks/endpoint-verification';
 import type { FailedDeliveryPage, RecoveryStore } from '../core/recovery/recovery-worker';
-import { isConditionFailure, untilProcessed } from './dynamo-support';
+import { batchGetAll } from './dynamo-batch-get';
+import { isConditionFailure } from './dynamo-support';
 import { keyWindow } from './log-query';
 import { keys } from './table-keys';
 
@@ -78,25 +79,11 @@ export class DynamoRecoveryRepository implements RecoveryStore {
 
   /** One BatchGetItem per 100 events (a page's worth); what DynamoDB leaves unprocessed is asked again. */
   async events(tenantId: string, eventIds: readonly string[]): Promise<StoredEvent[]> {
-    const found: StoredEvent[] = [];
     const wanted: Key[] = [...new Set(eventIds)].map((eventId) => ({
       pk: keys.event(tenantId, eventId),
       sk: keys.eventSort,
     }));
-    for (let start = 0; start < wanted.length; start += 100) {
-      await untilProcessed(
-        wanted.slice(start, start + 100),
-        async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-          );
-          for (const { pk: _pk, sk: _sk, ...event } of Responses?.[this.tableName] ?? [])
-            found.push(event as StoredEvent);
-          return UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
-        },
-        'events',
-      );
-    }
-    return found;
+    const events = await batchGetAll(this.client, this.tableName, wanted, {}, 'events');
+    return events.map(({ pk: _pk, sk: _sk, ...event }) => event as StoredEvent);
   }
 }

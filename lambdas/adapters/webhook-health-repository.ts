@@ -1,8 +1,9 @@
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryTask } from '../core/delivery/delivery';
 import type { WebhookHealthStore } from '../core/delivery/webhook-health';
 import type { Webhook } from '../core/webhooks/webhook';
-import { isConditionFailure, untilProcessed } from './dynamo-support';
+import { batchGetAll } from './dynamo-batch-get';
+import { isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 import { toWebhook, type WebhookItem } from './webhook-item';
 import { raiseWebhooksVersion } from './webhooks-version';
@@ -27,22 +28,16 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
       tasks.map((task) => [task.webhookId, { pk: keys.tenant(task.tenantId), sk: keys.webhook(task.webhookId) }]),
     );
     const current = new Map<string, Webhook | undefined>([...refs.keys()].map((webhookId) => [webhookId, undefined]));
-    const all = [...refs.values()];
-    for (let start = 0; start < all.length; start += 100) {
-      await untilProcessed(
-        all.slice(start, start + 100),
-        async (pending) => {
-          const { Responses, UnprocessedKeys } = await this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-          );
-          for (const item of Responses?.[this.tableName] ?? []) {
-            const webhook = toWebhook(item as WebhookItem);
-            if (webhook) current.set(webhook.id, webhook);
-          }
-          return UnprocessedKeys?.[this.tableName]?.Keys as typeof pending | undefined;
-        },
-        'webhook reads',
-      );
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...refs.values()],
+      { ConsistentRead: true },
+      'webhook reads',
+    );
+    for (const item of items) {
+      const webhook = toWebhook(item as WebhookItem);
+      if (webhook) current.set(webhook.id, webhook);
     }
     return current;
   }

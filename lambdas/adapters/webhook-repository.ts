@@ -3,7 +3,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -20,6 +19,7 @@ import type {
   WebhookPageQuery,
   WebhookStore,
 } from '../core/webhooks/webhook-store';
+import { queryItems } from './dynamo-pages';
 import { cancelledByCondition, isConditionFailure } from './dynamo-support';
 import { keys } from './table-keys';
 import { certificateNoticeIndex, toWebhook, type WebhookItem } from './webhook-item';
@@ -124,24 +124,18 @@ export class DynamoWebhookRepository implements WebhookStore {
 
   private async *inIdOrder(tenantId: string, after?: string, pageSize?: number): AsyncGenerator<Webhook> {
     const pk = keys.tenant(tenantId);
-    let startKey: Record<string, unknown> | undefined = after ? { pk, sk: keys.webhook(after) } : undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.webhookPrefix },
-          ExclusiveStartKey: startKey,
-          Limit: pageSize,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const webhook = toWebhook(item as WebhookItem);
-        if (webhook) yield webhook;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.webhookPrefix },
+      ExclusiveStartKey: after ? { pk, sk: keys.webhook(after) } : undefined,
+      Limit: pageSize,
+      ConsistentRead: true,
+    });
+    for await (const item of items) {
+      const webhook = toWebhook(item as WebhookItem);
+      if (webhook) yield webhook;
+    }
   }
 
   /** Sets only the fields given, in one conditional UpdateItem, so concurrent updates of different fields all land. */

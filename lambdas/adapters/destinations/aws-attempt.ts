@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { AttemptOutcome } from '../../core/delivery/delivery-destination';
+import { tooLargeReason } from '../../core/delivery/destination-message';
 import { loadConfig, required } from '../config';
 import { DestinationSessions } from '../destination-sessions';
 
@@ -51,7 +52,7 @@ export function clientSettings(context: AwsDestinationContext, tenantId: string,
 }
 
 /** SDK clients by tenant and region, created on first use and kept while used. */
-export class ClientCache<Client extends { destroy(): void }> {
+class ClientCache<Client extends { destroy(): void }> {
   private readonly clients = new LRUCache<string, Client>({
     max: MAX_CLIENTS,
     dispose: (client) => client.destroy(),
@@ -67,6 +68,37 @@ export class ClientCache<Client extends { destroy(): void }> {
       this.clients.set(key, client);
     }
     return client;
+  }
+}
+
+/** Where one message goes, and the texts of it that the service counts against its size limit. */
+export interface AwsMessage {
+  service: string;
+  tenantId: string;
+  region: string;
+  sizedTexts: readonly string[];
+}
+
+/** One kind's sends: each on the client of the tenant's session in the resource's region, within the lane's bounds. */
+export class AwsSender<Client extends { destroy(): void }> {
+  private readonly clients: ClientCache<Client>;
+
+  constructor(
+    private readonly context: AwsDestinationContext,
+    create: (settings: ReturnType<typeof clientSettings>) => Client,
+  ) {
+    this.clients = new ClientCache((tenantId, region) => create(clientSettings(context, tenantId, region)));
+  }
+
+  /** A message too large for the service is refused before any client is made: no retry can make it fit. */
+  async attempt(
+    message: AwsMessage,
+    send: (client: Client, abortSignal: AbortSignal) => Promise<string | undefined>,
+  ): Promise<AttemptOutcome> {
+    const tooLarge = tooLargeReason(message.service, message.sizedTexts);
+    if (tooLarge) return { kind: 'failed', reason: tooLarge, permanent: true, durationMs: 0 };
+    const client = this.clients.get(message.tenantId, message.region);
+    return attemptSend(this.context.limits, (abortSignal) => send(client, abortSignal));
   }
 }
 

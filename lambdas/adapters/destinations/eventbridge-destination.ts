@@ -5,15 +5,7 @@ import type {
   DeliveryAttemptRequest,
   DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
-import { tooLargeReason } from '../../core/delivery/destination-message';
-import {
-  attemptSend,
-  awsDestinationContext,
-  ClientCache,
-  clientSettings,
-  type AwsDestinationContext,
-  type AwsSendLimits,
-} from './aws-attempt';
+import { AwsSender, awsDestinationContext, type AwsDestinationContext, type AwsSendLimits } from './aws-attempt';
 
 /** The `source` of every event the platform puts on a customer's bus (rules match on it). */
 export const EVENT_SOURCE = 'serverless-webhooks';
@@ -24,12 +16,10 @@ export const EVENT_SOURCE = 'serverless-webhooks';
  * No signature: the bus admits only what IAM allows, and its policy allows the platform only for this tenant.
  */
 export class EventBridgeDestination implements DeliveryDestination {
-  private readonly clients: ClientCache<EventBridgeClient>;
+  private readonly sender: AwsSender<EventBridgeClient>;
 
-  constructor(private readonly context: AwsDestinationContext) {
-    this.clients = new ClientCache(
-      (tenantId, region) => new EventBridgeClient(clientSettings(context, tenantId, region)),
-    );
+  constructor(context: AwsDestinationContext) {
+    this.sender = new AwsSender(context, (settings) => new EventBridgeClient(settings));
   }
 
   async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
@@ -38,10 +28,9 @@ export class EventBridgeDestination implements DeliveryDestination {
     const { eventBusArn, detailType = task.eventType } = webhook.destination;
     const arn = parseDestinationArn('eventbridge', eventBusArn);
     if (typeof arn === 'string') throw new Error(`not an event bus ARN: ${eventBusArn}`);
-    const tooLarge = tooLargeReason('EventBridge', [EVENT_SOURCE, detailType, task.payload, startedAt.toISOString()]);
-    if (tooLarge) return { kind: 'failed', reason: tooLarge, permanent: true, durationMs: 0 };
-    const client = this.clients.get(webhook.tenantId, arn.region);
-    return attemptSend(this.context.limits, async (abortSignal) => {
+    const sizedTexts = [EVENT_SOURCE, detailType, task.payload, startedAt.toISOString()];
+    const message = { service: 'EventBridge', tenantId: webhook.tenantId, region: arn.region, sizedTexts };
+    return this.sender.attempt(message, async (client, abortSignal) => {
       const answer = await client.send(
         new PutEventsCommand({
           Entries: [

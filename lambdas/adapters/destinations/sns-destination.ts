@@ -5,16 +5,9 @@ import type {
   DeliveryAttemptRequest,
   DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
-import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
 import type { SigningSealers } from '../../core/webhooks/signing-keys';
-import {
-  attemptSend,
-  awsDestinationContext,
-  ClientCache,
-  clientSettings,
-  type AwsDestinationContext,
-  type AwsSendLimits,
-} from './aws-attempt';
+import { AwsSender, awsDestinationContext, type AwsDestinationContext, type AwsSendLimits } from './aws-attempt';
+import { signedMessageAttributes } from './signed-message-attributes';
 
 /**
  * A customer's own SNS topic: the message is the envelope an HTTP receiver gets, with `webhook-id`,
@@ -23,33 +16,30 @@ import {
  * de-duplication id.
  */
 export class SnsDestination implements DeliveryDestination {
-  private readonly clients: ClientCache<SNSClient>;
+  private readonly sender: AwsSender<SNSClient>;
 
   constructor(
-    private readonly context: AwsDestinationContext,
+    context: AwsDestinationContext,
     /** Opens the webhook's signing keys: the attributes carry the same signatures as an HTTP delivery. */
     private readonly sealers: SigningSealers,
   ) {
-    this.clients = new ClientCache((tenantId, region) => new SNSClient(clientSettings(context, tenantId, region)));
+    this.sender = new AwsSender(context, (settings) => new SNSClient(settings));
   }
 
-  async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+  async attempt(request: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+    const { task, webhook } = request;
     if (webhook.destination?.type !== 'sns') throw new Error('SnsDestination: the webhook has no SNS destination');
     const { topicArn } = webhook.destination;
     const arn = parseDestinationArn('sns', topicArn);
     if (typeof arn === 'string') throw new Error(`not a topic ARN: ${topicArn}`);
-    const attributes = await signedAttributes(task, webhook, startedAt, this.sealers);
-    const tooLarge = tooLargeReason('SNS', [task.payload, ...attributeParts(attributes)]);
-    if (tooLarge) return { kind: 'failed', reason: tooLarge, permanent: true, durationMs: 0 };
-    const client = this.clients.get(webhook.tenantId, arn.region);
-    return attemptSend(this.context.limits, async (abortSignal) => {
+    const { attributes, sizedTexts } = await signedMessageAttributes(request, this.sealers);
+    const message = { service: 'SNS', tenantId: webhook.tenantId, region: arn.region, sizedTexts };
+    return this.sender.attempt(message, async (client, abortSignal) => {
       await client.send(
         new PublishCommand({
           TopicArn: topicArn,
           Message: task.payload,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-          ),
+          MessageAttributes: attributes,
           ...(arn.name.endsWith('.fifo') ? { MessageGroupId: webhook.id, MessageDeduplicationId: task.eventId } : {}),
         }),
         { abortSignal },

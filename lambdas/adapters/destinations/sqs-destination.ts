@@ -5,16 +5,9 @@ import type {
   DeliveryAttemptRequest,
   DeliveryDestination,
 } from '../../core/delivery/delivery-destination';
-import { attributeParts, signedAttributes, tooLargeReason } from '../../core/delivery/destination-message';
 import type { SigningSealers } from '../../core/webhooks/signing-keys';
-import {
-  attemptSend,
-  awsDestinationContext,
-  ClientCache,
-  clientSettings,
-  type AwsDestinationContext,
-  type AwsSendLimits,
-} from './aws-attempt';
+import { AwsSender, awsDestinationContext, type AwsDestinationContext, type AwsSendLimits } from './aws-attempt';
+import { signedMessageAttributes } from './signed-message-attributes';
 
 /** The queue's URL from its ARN (the client sends to its region's endpoint, or AWS_ENDPOINT_URL_SQS locally). */
 export function queueUrlOf(queueArn: string): { url: string; region: string; fifo: boolean } {
@@ -34,34 +27,28 @@ export function queueUrlOf(queueArn: string): { url: string; region: string; fif
  * message group and the event id as its de-duplication id.
  */
 export class SqsDestination implements DeliveryDestination {
-  private readonly clients: ClientCache<SQSClient>;
+  private readonly sender: AwsSender<SQSClient>;
 
   constructor(
-    private readonly context: AwsDestinationContext,
+    context: AwsDestinationContext,
     /** Opens the webhook's signing keys: the attributes carry the same signatures as an HTTP delivery. */
     private readonly sealers: SigningSealers,
   ) {
-    this.clients = new ClientCache(
-      (tenantId, region) =>
-        new SQSClient({ ...clientSettings(context, tenantId, region), useQueueUrlAsEndpoint: false }),
-    );
+    this.sender = new AwsSender(context, (settings) => new SQSClient({ ...settings, useQueueUrlAsEndpoint: false }));
   }
 
-  async attempt({ task, webhook, startedAt }: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+  async attempt(request: DeliveryAttemptRequest): Promise<AttemptOutcome> {
+    const { task, webhook } = request;
     if (webhook.destination?.type !== 'sqs') throw new Error('SqsDestination: the webhook has no SQS destination');
     const queue = queueUrlOf(webhook.destination.queueArn);
-    const attributes = await signedAttributes(task, webhook, startedAt, this.sealers);
-    const tooLarge = tooLargeReason('SQS', [task.payload, ...attributeParts(attributes)]);
-    if (tooLarge) return { kind: 'failed', reason: tooLarge, permanent: true, durationMs: 0 };
-    const client = this.clients.get(webhook.tenantId, queue.region);
-    return attemptSend(this.context.limits, async (abortSignal) => {
+    const { attributes, sizedTexts } = await signedMessageAttributes(request, this.sealers);
+    const message = { service: 'SQS', tenantId: webhook.tenantId, region: queue.region, sizedTexts };
+    return this.sender.attempt(message, async (client, abortSignal) => {
       await client.send(
         new SendMessageCommand({
           QueueUrl: queue.url,
           MessageBody: task.payload,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-          ),
+          MessageAttributes: attributes,
           ...(queue.fifo ? { MessageGroupId: webhook.id, MessageDeduplicationId: task.eventId } : {}),
         }),
         { abortSignal },
