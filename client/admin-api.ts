@@ -70,12 +70,30 @@ export interface EventTypeList {
 
 /** Overrides of the deployment's settings; an absent one is the deployment's */
 export interface TenantSettings {
+  /**
+   * @min 1
+   * @max 1000
+   */
   maxWebhooks?: number;
   allowedEventTypes?: EventType[];
+  /**
+   * @min 1
+   * @max 1000
+   */
   maxThrottleRate?: number;
+  /**
+   * @min 1
+   * @max 100000
+   */
   manualAttemptsPerHour?: number;
+  /** @minItems 1 */
   retryScheduleSeconds?: number[];
+  /**
+   * @min 1
+   * @max 3650
+   */
   eventRetentionDays?: number;
+  endpointVerification?: "handshake" | "off";
 }
 
 /** A tenant */
@@ -844,6 +862,7 @@ export interface PutTenantPayload {
      * @max 3650
      */
     eventRetentionDays?: number;
+    endpointVerification?: "handshake" | "off";
   };
 }
 
@@ -1497,7 +1516,7 @@ export class AdminApi<
       }),
 
     /**
-     * @description A new run of challenges from the first (OPTIONS handshake, then the signed webhook.verification POST, alternating, on the retry schedule); deliveries are skipped until it succeeds. A pending run is restarted at most once a minute: 429 rate_limited with Retry-After. 409 verification_off when the deployment does not verify endpoints.
+     * @description A new run of challenges from the first (OPTIONS handshake, then the signed webhook.verification POST, alternating, on the retry schedule); deliveries are skipped until it succeeds. A pending run is restarted at most once a minute: 429 rate_limited with Retry-After. 409 verification_off when endpointVerification is off (the tenant setting, else the deployment setting).
      *
      * @name VerifyWebhook
      * @summary Start the endpoint's verification again

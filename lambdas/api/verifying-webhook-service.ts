@@ -14,13 +14,7 @@ export const verifyingWebhookService = new WebhookService({
   ...webhookServiceSettings,
   verification: {
     mode: config.ENDPOINT_VERIFICATION,
-    ...(config.ENDPOINT_VERIFICATION === 'handshake'
-      ? {
-          queue: sqsVerificationQueue(
-            new SqsQueues(sqsClient),
-            required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL'),
-          ),
-        }
-      : {}),
+    // a tenant may verify its endpoints on a deployment that does not (its endpointVerification setting)
+    queue: sqsVerificationQueue(new SqsQueues(sqsClient), required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
   },
 });

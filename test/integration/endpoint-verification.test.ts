@@ -7,6 +7,7 @@ import type { Receiver } from '../../local/receiver';
 import { UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/webhooks/endpoint-verification';
 import { deliveryRecord, sleep, waitFor } from '../helpers/pipeline';
 import { pipelineSuite } from '../helpers/pipeline-suite';
+import { signedRequest } from '../helpers/admin-requests';
 
 const ORIGIN = 'webhooks.test.example';
 // four challenges a second apart: OPTIONS, POST, OPTIONS, POST, then the run has failed
@@ -195,6 +196,29 @@ describe('Endpoint verification (endpointVerification: handshake)', () => {
     // Assess
     expect((await webhook(open.id)).throttleRate).toBe(2);
     expect((await webhook(capped.id)).throttleRate).toBe(5);
+  });
+
+  it('a tenant whose endpointVerification is off is sent at once, with no challenge; the others still wait', async () => {
+    // Prepare
+    const { platform, tenant, create, publish } = await setup('unverified');
+    const put = await signedRequest(platform.apiUrl, 'PUT', `/admin/tenants/${tenant.tenantId}`, {
+      body: { settings: { endpointVerification: 'off' } },
+    });
+    expect(put.status).toBe(201);
+    const receiver = await suite.receiver({ behaviour: { answers: 'none' } });
+
+    // Act
+    const created = await create(receiver);
+    const eventId = await publish();
+
+    // Assess
+    expect(created.verification).toBeNull();
+    await waitFor(() => receiver.deliveries.some((delivery) => delivery.eventId === eventId), { what: 'the event' });
+    expect(receiver.challenges).toHaveLength(0);
+    expect(receiver.deliveries.map((request) => request.eventType)).toEqual(['verification.completed']);
+    const refused = await platform.request('POST', `/v2/webhooks/${created.id}/verify`, { key: tenant.key });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('verification_off');
   });
 
   it('POST …/verify is 404 for another tenant and 429 while a run has just started', async () => {

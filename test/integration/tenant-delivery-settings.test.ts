@@ -3,6 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/table-keys';
 import { signedRequest } from '../helpers/admin-requests';
+import { UNVERIFIED_DELIVERY_REASON } from '../../lambdas/core/webhooks/endpoint-verification';
 import { deliveryRecord, waitFor } from '../helpers/pipeline';
 import { pipelineSuite } from '../helpers/pipeline-suite';
 import { seedLog } from '../helpers/log-seed';
@@ -28,8 +29,10 @@ async function tenantWith(settings: Record<string, unknown> | undefined) {
   return tenant;
 }
 
-async function webhookOf(key: string, answer: 'ok' | 'fails', extra: Record<string, unknown> = {}) {
-  const receiver = await suite.receiver({ behaviour: answer === 'fails' ? { decide: () => ({ status: 500 }) } : {} });
+/** `bystander`: answers 200 to every request and consents to no verification challenge. */
+async function webhookOf(key: string, answer: 'ok' | 'fails' | 'bystander', extra: Record<string, unknown> = {}) {
+  const behaviour = { ok: {}, fails: { decide: () => ({ status: 500 }) }, bystander: { answers: 'none' as const } };
+  const receiver = await suite.receiver({ behaviour: behaviour[answer] });
   const { body: webhook } = await suite.platform.request('POST', '/v2/webhooks', {
     key,
     body: { url: `${receiver.url}/hooks`, events: ['verification.completed'], ...extra },
@@ -193,5 +196,63 @@ describe("A tenant's own retention", () => {
       plainEvent.id,
       `evt_old_${plain.tenantId.replaceAll('-', '_')}`,
     ]);
+  });
+});
+
+describe("A tenant's own endpointVerification (this deployment's is off)", () => {
+  it('handshake: its new webhook waits for consent, gets only the challenge; another tenant is sent at once', async () => {
+    // Prepare: both receivers answer 200 to everything, and neither consents to a challenge
+    const own = await tenantWith({ endpointVerification: 'handshake' });
+    const plain = await tenantWith(undefined);
+    const ownHook = await webhookOf(own.key, 'bystander');
+    const plainHook = await webhookOf(plain.key, 'bystander');
+    const ownEvent = anEvent(own.tenantId);
+    const plainEvent = anEvent(plain.tenantId);
+
+    // Act
+    await suite.sqs.publish(ownEvent);
+    await suite.sqs.publish(plainEvent);
+
+    // Assess
+    expect(ownHook.webhook.verification).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(plainHook.webhook.verification).toBeNull();
+    await waitFor(() => plainHook.receiver.deliveries.some((delivery) => delivery.eventId === plainEvent.id), {
+      what: "the other tenant's event",
+    });
+    await waitFor(async () => (await deliveryRecord(suite.platform, ownHook.webhook.id, ownEvent.id))?.status, {
+      what: "the tenant's skipped delivery",
+    });
+    expect(await deliveryRecord(suite.platform, ownHook.webhook.id, ownEvent.id)).toMatchObject({
+      status: 'skipped',
+      reason: UNVERIFIED_DELIVERY_REASON,
+    });
+    await waitFor(() => ownHook.receiver.deliveries.length > 0, { what: 'the first challenge' });
+    // the OPTIONS handshake first, then (5 s on) the signed POST challenge: nothing else
+    const received = ownHook.receiver.deliveries.map((request) => request.eventType);
+    expect(received[0]).toBe('');
+    expect(received.every((type) => type === '' || type === 'webhook.verification')).toBe(true);
+    const verify = (key: string, id: string) => suite.platform.request('POST', `/v2/webhooks/${id}/verify`, { key });
+    expect((await verify(own.key, ownHook.webhook.id)).status).toBe(429);
+    const refused = await verify(plain.key, plainHook.webhook.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('verification_off');
+  });
+
+  it('an invalid value is a 400 naming the setting, and changes nothing', async () => {
+    // Prepare
+    const tenant = await tenantWith({ maxWebhooks: 5 });
+
+    // Act
+    const put = await signedRequest(suite.platform.apiUrl, 'PUT', `/admin/tenants/${tenant.tenantId}`, {
+      body: { settings: { endpointVerification: 'sometimes' } },
+    });
+
+    // Assess
+    expect(put.status).toBe(400);
+    expect(put.body.error.details).toEqual([
+      { path: 'settings.endpointVerification', message: 'must be handshake or off' },
+    ]);
+    const read = await signedRequest(suite.platform.apiUrl, 'GET', `/admin/tenants/${tenant.tenantId}`);
+    expect(read.body.settings).toEqual({ maxWebhooks: 5 });
   });
 });

@@ -40,6 +40,8 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
     // the signing secret is sealed before it is stored
     SECRETS_LOCAL_KEY: Buffer.alloc(32, 1).toString('base64'),
+    // where a verification run's first challenge would go (a tenant may turn verification on for itself)
+    DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/deliveries',
   });
   ({ handler: createWebhook } = await import('../../lambdas/api/create-webhook'));
   ({ handler: authorizer } = await import('../../lambdas/api/authorizer'));

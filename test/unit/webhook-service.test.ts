@@ -5,7 +5,12 @@ import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
 import { TenantKeySealer } from '../../lambdas/core/common/tenant-key-sealer';
 import { memoryTenantKeys } from '../helpers/test-sealer';
 import { makeTestCertificates } from '../helpers/test-certificates';
-import type { EndpointVerification, VerificationTask } from '../../lambdas/core/webhooks/endpoint-verification';
+import type {
+  EndpointVerification,
+  EndpointVerificationMode,
+  VerificationTask,
+} from '../../lambdas/core/webhooks/endpoint-verification';
+import { limitsOf } from '../../lambdas/core/access/tenants';
 import {
   LimitExceededError,
   NotFoundError,
@@ -133,9 +138,17 @@ async function openedSecrets(webhook: Webhook) {
   };
 }
 
-function setup(max = 3, { verifying = false, at = () => new Date('2026-01-01T00:00:00Z') } = {}) {
+function setup(
+  max = 3,
+  {
+    verifying = false,
+    tenantVerification = undefined as EndpointVerificationMode | undefined,
+    at = () => new Date('2026-01-01T00:00:00Z'),
+  } = {},
+) {
   const store = new MemoryStore();
   const started: VerificationTask[] = [];
+  const queue = { start: async (task: VerificationTask) => void started.push(task) };
   const service = new WebhookService({
     store,
     catalog: createEventCatalog(),
@@ -143,8 +156,15 @@ function setup(max = 3, { verifying = false, at = () => new Date('2026-01-01T00:
     maxWebhooksPerTenant: max,
     sealer,
     signingSecretSealer,
-    ...(verifying
-      ? { verification: { mode: 'handshake' as const, queue: { start: async (task) => void started.push(task) } } }
+    ...(verifying || tenantVerification ? { verification: { mode: verifying ? 'handshake' : 'off', queue } } : {}),
+    ...(tenantVerification
+      ? {
+          tenantLimits: async () =>
+            limitsOf(
+              { id: 'acme', settings: { endpointVerification: tenantVerification }, createdAt: '', updatedAt: '' },
+              { maxWebhooks: max },
+            ),
+        }
       : {}),
     now: at,
   });
@@ -605,42 +625,23 @@ describe('Class: WebhookService', () => {
       await expect(off.verify('acme', unverified)).rejects.toBeInstanceOf(VerificationOffError);
     });
   });
-  describe('Endpoint verification (handshake)', () => {
-    it('starts a pending run on create and queues its first challenge; off leaves the webhook without one', async () => {
-      const { service, started } = setup(3, { verifying: true });
+  describe("Endpoint verification: the tenant's setting over the deployment's", () => {
+    it('a tenant set to handshake on an off deployment gets pending webhooks, and may verify again', async () => {
+      const { service, started } = setup(3, { tenantVerification: 'handshake' });
       const webhook = await service.create('acme', body);
-      expect(webhook.verification).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
-      expect(started).toEqual([
-        expect.objectContaining({ kind: 'endpoint-verification', webhookId: webhook.id, attempt: 1 }),
-      ]);
-      const off = await setup().service.create('acme', body);
-      expect(off.verification).toBeNull();
+      expect(webhook.verification).toMatchObject({ state: 'pending' });
+      expect(started).toHaveLength(1);
+      await expect(service.verify('acme', webhook.id)).rejects.toBeInstanceOf(RateLimitedError);
     });
 
-    it('starts a new run when the URL changes, not when it is given unchanged', async () => {
-      const { service, store, started } = setup(3, { verifying: true });
-      const { id } = await service.create('acme', body);
-      store.webhooks[0]!.verification = { ...store.webhooks[0]!.verification!, state: 'verified' };
-      await service.update('acme', id, { url: body.url, description: 'same' });
-      expect(store.webhooks[0]!.verification!.state).toBe('verified');
-      const moved = await service.update('acme', id, { url: 'https://example.org/new' });
-      expect(moved.verification!.state).toBe('pending');
-      expect(started).toHaveLength(2);
-      expect(started[1]!.verificationId).not.toBe(started[0]!.verificationId);
-    });
-
-    it('verify restarts a run, at most once a minute while it is pending; off refuses it', async () => {
-      let clock = new Date('2026-01-01T00:00:00Z');
-      const { service, started } = setup(3, { verifying: true, at: () => clock });
-      const { id } = await service.create('acme', body);
-      await expect(service.verify('acme', id)).rejects.toBeInstanceOf(RateLimitedError);
-      await expect(service.verify('globex', id)).rejects.toBeInstanceOf(NotFoundError);
-      clock = new Date('2026-01-01T00:01:00Z');
-      await expect(service.verify('acme', id)).resolves.toMatchObject({ verification: { state: 'pending' } });
-      expect(started).toHaveLength(2);
-      const { service: off } = setup();
-      const { id: unverified } = await off.create('acme', body);
-      await expect(off.verify('acme', unverified)).rejects.toBeInstanceOf(VerificationOffError);
+    it('a tenant set to off on a handshake deployment gets no run on create, URL change or verify', async () => {
+      const { service, started } = setup(3, { verifying: true, tenantVerification: 'off' });
+      const webhook = await service.create('acme', body);
+      expect(webhook.verification).toBeNull();
+      const moved = await service.update('acme', webhook.id, { url: 'https://example.org/new' });
+      expect(moved.verification).toBeNull();
+      await expect(service.verify('acme', webhook.id)).rejects.toBeInstanceOf(VerificationOffError);
+      expect(started).toHaveLength(0);
     });
   });
 });

@@ -136,7 +136,7 @@ export const OPERATIONS: Record<string, Operation> = {
   VerifyWebhook: {
     summary: "Start the endpoint's verification again",
     description:
-      'A new run of challenges from the first (OPTIONS handshake, then the signed webhook.verification POST, alternating, on the retry schedule); deliveries are skipped until it succeeds. A pending run is restarted at most once a minute: 429 rate_limited with Retry-After. 409 verification_off when the deployment does not verify endpoints.',
+      'A new run of challenges from the first (OPTIONS handshake, then the signed webhook.verification POST, alternating, on the retry schedule); deliveries are skipped until it succeeds. A pending run is restarted at most once a minute: 429 rate_limited with Retry-After. 409 verification_off when endpointVerification is off (the tenant setting, else the deployment setting).',
     success: { status: 202, description: 'Started: the webhook, its verification pending', schema: WebhookSchema },
     errors: [409],
   },

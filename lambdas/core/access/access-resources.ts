@@ -1,19 +1,13 @@
 import * as z from 'zod/mini';
 import { DELIVERY_STATUSES } from '../delivery/delivery';
 import { EventTypeSchema } from '../events/event-resources';
+import { tenantSettingsSchema } from './tenants';
 import { documented, instant, page, text } from '../common/schema-docs';
 
-const TenantSettingsSchema = documented(
-  z.strictObject({
-    maxWebhooks: z.optional(z.number()),
-    allowedEventTypes: z.optional(z.array(EventTypeSchema)),
-    maxThrottleRate: z.optional(z.number()),
-    manualAttemptsPerHour: z.optional(z.number()),
-    retryScheduleSeconds: z.optional(z.array(z.number())),
-    eventRetentionDays: z.optional(z.number()),
-  }),
-  { id: 'TenantSettings', description: "Overrides of the deployment's settings; an absent one is the deployment's" },
-);
+const TenantSettingsSchema = documented(tenantSettingsSchema(z.array(EventTypeSchema)), {
+  id: 'TenantSettings',
+  description: "Overrides of the deployment's settings; an absent one is the deployment's",
+});
 
 const tenantFields = {
   id: text('the id the team uses for its customer'),

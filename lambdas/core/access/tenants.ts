@@ -7,6 +7,7 @@ import { nonEmptyText, wholeNumber } from '../common/field-schemas';
 import { MANUAL_ATTEMPTS_PER_HOUR } from '../recovery/manual-attempts';
 import { LONGEST_RETRY_WAIT_SECONDS, MAX_EVENT_RETENTION_DAYS, scheduleRefusal } from '../delivery/retry-schedule';
 import { MAX_THROTTLE_RATE, MIN_THROTTLE_RATE } from '../webhooks/webhook-throttle';
+import { ENDPOINT_VERIFICATION_MODES, type EndpointVerificationMode } from '../webhooks/endpoint-verification';
 import '../common/zod-messages';
 
 /**
@@ -22,14 +23,7 @@ export interface Tenant {
 }
 
 /** Per-tenant overrides; an absent one is the deployment's. */
-export interface TenantSettings {
-  maxWebhooks?: number;
-  allowedEventTypes?: string[];
-  maxThrottleRate?: number;
-  manualAttemptsPerHour?: number;
-  retryScheduleSeconds?: number[];
-  eventRetentionDays?: number;
-}
+export type TenantSettings = z.output<ReturnType<typeof tenantSettingsSchema>>;
 
 /**
  * The settings that bind a tenant's deliveries, absent when the tenant keeps the deployment's. Fan-out reads them
@@ -79,6 +73,8 @@ export interface TenantLimits {
   allowedEventTypes?: readonly string[];
   maxThrottleRate: number;
   manualAttemptsPerHour: number;
+  /** Undefined: the deployment's endpointVerification. */
+  endpointVerification?: EndpointVerificationMode;
 }
 
 /** Bounds of the overrides: a tenant's webhooks are read by one Query per fan-out batch (docs/design.md §5). */
@@ -97,25 +93,34 @@ export function assertTenantId(tenantId: string | undefined): string {
   return tenantId;
 }
 
+/**
+ * A tenant's settings, each checked as its deployment-wide setting is (lambdas/adapters/config.ts): the PUT body's
+ * and the answer's one shape. `eventTypes` checks a list of event types: against the catalog in a request, by form
+ * in the description of an answer.
+ */
+export const tenantSettingsSchema = (eventTypes: z.ZodMiniType<string[]>) =>
+  z.strictObject({
+    maxWebhooks: z.optional(wholeNumber(1, MAX_WEBHOOKS_LIMIT)),
+    allowedEventTypes: z.optional(eventTypes),
+    maxThrottleRate: z.optional(wholeNumber(MIN_THROTTLE_RATE, MAX_THROTTLE_RATE)),
+    manualAttemptsPerHour: z.optional(wholeNumber(1, MAX_MANUAL_ATTEMPTS_PER_HOUR)),
+    // how it fits the retention and the ordered lane is checked with the deployment's values
+    // (assertDeliverySettingsFit)
+    retryScheduleSeconds: z.optional(
+      z
+        .array(wholeNumber(0, LONGEST_RETRY_WAIT_SECONDS), { error: 'must be an array of delays in whole seconds' })
+        .check(z.minLength(1, 'must hold at least one delay')),
+    ),
+    eventRetentionDays: z.optional(wholeNumber(1, MAX_EVENT_RETENTION_DAYS)),
+    endpointVerification: z.optional(z.enum(ENDPOINT_VERIFICATION_MODES, { error: 'must be handshake or off' })),
+  });
+
 /** `PUT /admin/tenants/{tenantId}`: both fields optional; settings replace the tenant's settings as a whole. */
 export const putTenantSchema = (catalog: EventCatalog) =>
   z.strictObject({
     name: z.optional(nonEmptyText(MAX_TENANT_NAME_LENGTH)),
     settings: z.optional(
-      z.strictObject({
-        maxWebhooks: z.optional(wholeNumber(1, MAX_WEBHOOKS_LIMIT)),
-        allowedEventTypes: z.optional(eventTypesSchema(catalog, 'must be an array of event types of the catalog')),
-        maxThrottleRate: z.optional(wholeNumber(MIN_THROTTLE_RATE, MAX_THROTTLE_RATE)),
-        manualAttemptsPerHour: z.optional(wholeNumber(1, MAX_MANUAL_ATTEMPTS_PER_HOUR)),
-        // the deployment's checks (lambdas/adapters/config.ts); how it fits the retention and the ordered lane is
-        // checked with the deployment's values (assertDeliverySettingsFit)
-        retryScheduleSeconds: z.optional(
-          z
-            .array(wholeNumber(0, LONGEST_RETRY_WAIT_SECONDS), { error: 'must be an array of delays in whole seconds' })
-            .check(z.minLength(1, 'must hold at least one delay')),
-        ),
-        eventRetentionDays: z.optional(wholeNumber(1, MAX_EVENT_RETENTION_DAYS)),
-      }),
+      tenantSettingsSchema(eventTypesSchema(catalog, 'must be an array of event types of the catalog')),
     ),
   });
 
@@ -134,5 +139,6 @@ export function limitsOf(tenant: Tenant | undefined, deployment: DeploymentLimit
     maxThrottleRate: settings.maxThrottleRate ?? deployment.maxThrottleRate ?? MAX_THROTTLE_RATE,
     manualAttemptsPerHour:
       settings.manualAttemptsPerHour ?? deployment.manualAttemptsPerHour ?? MANUAL_ATTEMPTS_PER_HOUR,
+    ...(settings.endpointVerification ? { endpointVerification: settings.endpointVerification } : {}),
   };
 }

@@ -71,10 +71,10 @@ export class EndpointNotVerifiedError extends DomainError {
   }
 }
 
-/** `POST …/verify` on a deployment (or a webhook) that does not verify endpoints. */
+/** `POST …/verify` where endpoints are not verified: the tenant's setting, else the deployment's, is `off`. */
 export class VerificationOffError extends DomainError {
   constructor() {
-    super('verification_off', 'This deployment does not verify endpoints (endpointVerification is off)');
+    super('verification_off', "This tenant's endpoints are not verified (endpointVerification is off)");
   }
 }
 

@@ -35,7 +35,8 @@ export interface WebhookServiceOptions {
   signingSecretSealer: SecretSealer;
   /**
    * Endpoint verification (docs/design.md §18): `handshake` holds an HTTP webhook's deliveries from the moment it
-   * gets a URL until its endpoint answers the challenge queued on `queue` (the routes that set a URL have one).
+   * gets a URL until its endpoint answers the challenge queued on `queue` (the routes that set a URL have one). A
+   * tenant's own `endpointVerification` setting (§16) overrides the mode.
    */
   verification?: { mode: EndpointVerificationMode; queue?: VerificationQueue };
   /** A tenant's limits, its settings over the deployment's (docs/design.md §16), read afresh for each request. */
@@ -105,7 +106,7 @@ export class WebhookService {
       ...(input.auth ? { auth: await sealEndpointAuth(input.auth, this.options.sealer, sealed) } : {}),
       ...(input.tls ? { tls: await sealEndpointTls(input.tls, this.options.sealer, sealed) } : {}),
       ...(input.signing?.ed25519 ? { signingKey: await newSigningKey({ tenantId, id }, this.options.sealer) } : {}),
-      ...(this.verifies && input.url !== undefined ? { verification: startVerification(this.now()) } : {}),
+      ...(this.verifies(limits) && input.url !== undefined ? { verification: startVerification(this.now()) } : {}),
       createdAt: timestamp,
       updatedAt: timestamp,
     };
@@ -145,7 +146,8 @@ export class WebhookService {
     const rateChanges = changes.throttleRate !== undefined && (stored.throttleRate ?? null) !== changes.throttleRate;
     // a webhook stored before signing secrets were sealed has them sealed by this write
     const sealedClearSecrets = await sealClearSecrets(stored, this.options.signingSecretSealer);
-    if (changes.events || changes.throttleRate) this.checkAgainst(await this.limits(tenantId), changes);
+    const limits = changes.events || changes.throttleRate || urlChanges ? await this.limits(tenantId) : undefined;
+    if (limits) this.checkAgainst(limits, changes);
     const updated = await this.options.store.update(tenantId, id, {
       ...rest,
       ...(auth !== undefined
@@ -157,7 +159,7 @@ export class WebhookService {
         ? { signingKey: signing.ed25519 ? await newSigningKey({ tenantId, id }, this.options.sealer) : null }
         : {}),
       clearDisabledReason: changes.active === true,
-      ...(urlChanges ? { verification: this.verifies ? startVerification(this.now()) : null } : {}),
+      ...(urlChanges && limits ? { verification: this.verifies(limits) ? startVerification(this.now()) : null } : {}),
       ...(sealedClearSecrets ? { sealedClearSecrets } : {}),
       ...(rateChanges ? { throttleRateSince: changes.throttleRate ? this.now().toISOString() : null } : {}),
       updatedAt: this.now().toISOString(),
@@ -174,7 +176,7 @@ export class WebhookService {
   async verify(tenantId: string, id: string): Promise<WebhookResource> {
     const webhook = WEBHOOK_ID_PATTERN.test(id) ? await this.options.store.get(tenantId, id) : undefined;
     if (!webhook) throw new NotFoundError();
-    if (!this.verifies) throw new VerificationOffError();
+    if (!this.verifies(await this.limits(tenantId))) throw new VerificationOffError();
     const now = this.now();
     const current = webhook.verification;
     // a run that ended (verified, or failed after its whole schedule) may start again at once; a pending one is
@@ -201,8 +203,9 @@ export class WebhookService {
     return toResource(restarted, { withHeaders: true });
   }
 
-  private get verifies(): boolean {
-    return this.options.verification?.mode === 'handshake';
+  /** Whether a new URL of this tenant's waits for its endpoint's consent: the tenant's setting, else the deployment's. */
+  private verifies(limits: TenantLimits): boolean {
+    return (limits.endpointVerification ?? this.options.verification?.mode) === 'handshake';
   }
 
   /** A run's first challenge goes out at once; the API answers only once it is queued. */
