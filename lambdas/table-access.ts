@@ -114,8 +114,11 @@ export const TABLE_ACCESS = {
   ],
   /** The public, unauthenticated `GET …/public-keys`: one GetItem of the keys item, nothing of any tenant. */
   getPublicKeys: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.publicKeys] }],
-  /** A change that may give the webhook a new endpoint (update, verify again) reads it first (docs/design.md §18). */
-  changeWebhookEndpoint: [{ actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }],
+  /**
+   * `POST …/verify` (docs/design.md §18): the webhook, read first, then its new run; the tenant's settings say whether
+   * its endpoints are verified at all.
+   */
+  verifyWebhook: [{ actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }, TENANT_SETTINGS],
   /**
    * The log and audit routes (docs/design.md §6b, §6c), each with what it reads; the delivery routes first read the
    * webhook, to check its tenant.

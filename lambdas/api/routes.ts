@@ -113,15 +113,15 @@ export const ROUTES: readonly Route[] = [
     table: TABLE_ACCESS.getPublicKeys,
     public: true,
   },
-  // a new run of endpoint verification (docs/design.md §18): reads the webhook, one conditional UpdateItem, one
-  // SendMessage
+  // a new run of endpoint verification (docs/design.md §18): reads the webhook and the tenant's settings, one
+  // conditional UpdateItem, one SendMessage
   {
     name: 'VerifyWebhook',
     surface: 'tenant',
     method: 'POST',
     path: '/v2/webhooks/{webhookId}/verify',
     entry: 'verify-webhook',
-    table: TABLE_ACCESS.changeWebhookEndpoint,
+    table: TABLE_ACCESS.verifyWebhook,
     queues: ['deliveries'],
   },
   // the catalog is code: no table access at all
