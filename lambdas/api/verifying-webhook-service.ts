@@ -15,6 +15,9 @@ export const verifyingWebhookService = new WebhookService({
   verification: {
     mode: config.ENDPOINT_VERIFICATION,
     // a tenant may verify its endpoints on a deployment that does not (its endpointVerification setting)
-    queue: sqsVerificationQueue(new SqsQueues(sqsClient), required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL')),
+    queue: sqsVerificationQueue(
+      new SqsQueues(sqsClient),
+      required(config.DELIVERIES_QUEUE_URL, 'DELIVERIES_QUEUE_URL'),
+    ),
   },
 });
