@@ -41,7 +41,9 @@ export const SETTING_DEFAULTS = {
   eventRetentionDays: 30,
   /** A webhook whose deliveries have all failed this long is disabled (docs/design.md §9). */
   autoDisableAfterSeconds: 5 * 24 * 3600,
-  /** Circuit breaker (docs/design.md §9): consecutive failed attempts that open it, and its probe interval's bounds. */
+  /**
+   * Circuit breaker (docs/design.md §9): consecutive failed attempts that open it, and its probe interval's bounds.
+   */
   breakerFailureThreshold: 10,
   breakerProbeInitialSeconds: 30,
   breakerProbeMaxSeconds: 3600,
@@ -225,7 +227,8 @@ export const RECOVERIES_QUEUE = standardQueue('webhooks-recoveries', FUNCTION_TI
  * never holds a delivery lane.
  */
 export const ERASURES_QUEUE = standardQueue('webhooks-erasures', FUNCTION_TIMEOUT_SECONDS.eraseTenant, {
-  // a run that failed (throttling, an outage) resumes from what the table says is left; one that keeps failing is parked
+  // a run that failed (throttling, an outage) resumes from what the table says is left; one that keeps failing is
+  // parked
   maxReceiveCount: 5,
   batchSize: 1,
   // Lambda's least: erasures are rare, and their deletes must not crowd the table's throughput

@@ -115,8 +115,8 @@ export const TABLE_ACCESS = {
   /** The public, unauthenticated `GET …/public-keys`: one GetItem of the keys item, nothing of any tenant. */
   getPublicKeys: [{ actions: ['GetItem'], leadingKeys: [KEY_PATTERNS.publicKeys] }],
   /**
-   * `POST …/verify` (docs/design.md §18): the webhook, read first, then its new run; the tenant's settings say whether
-   * its endpoints are verified at all.
+   * `POST …/verify` (docs/design.md §18): the webhook, read first, then its new run; the tenant's settings say
+   * whether its endpoints are verified at all.
    */
   verifyWebhook: [{ actions: ['GetItem', 'UpdateItem'], leadingKeys: [KEY_PATTERNS.tenant] }, TENANT_SETTINGS],
   /**

@@ -115,7 +115,8 @@ const environmentSchema = z.object({
   // (the artifact runtime empties it: it has no KMS)
   SECRETS_KEY_ARN: z.optional(z.union([z.literal(''), z.string().check(z.startsWith('arn:'))])),
   SECRETS_LOCAL_KEY: z.optional(z.string().check(z.minLength(1))),
-  // AWS destinations (docs/design.md §17): the role the deliver functions assume, tagged with the tenant; absent: refused
+  // AWS destinations (docs/design.md §17): the role the deliver functions assume, tagged with the tenant; absent:
+  // refused
   DESTINATIONS_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/))),
   // the API's credentials (docs/design.md §14): API keys (on unless turned off), and bearer JWTs of the team's issuer
   AUTH_API_KEYS: z._default(flag, true),

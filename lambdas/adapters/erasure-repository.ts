@@ -265,7 +265,9 @@ export class DynamoErasureRepository implements ErasureStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: recordKey(erasureId),
-        UpdateExpression: `SET phase = :phase, lastPageKeys = :keys, pages = :next${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+        UpdateExpression: `SET phase = :phase, lastPageKeys = :keys, pages = :next${
+          adds.length ? ` ADD ${adds.join(', ')}` : ''
+        }`,
         ConditionExpression: seen === 0 ? 'attribute_not_exists(pages)' : 'pages = :seen',
         ...(counts.size
           ? { ExpressionAttributeNames: Object.fromEntries([...counts.keys()].map((kind) => [`#${kind}`, kind])) }

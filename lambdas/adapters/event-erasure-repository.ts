@@ -100,7 +100,9 @@ export class DynamoEventErasureRepository implements EventErasureStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: key,
-            UpdateExpression: `SET erasedEvents.#event = :at${stale.length ? ` REMOVE ${stale.map((_, n) => `erasedEvents.#stale${n}`).join(', ')}` : ''}`,
+            UpdateExpression: `SET erasedEvents.#event = :at${
+              stale.length ? ` REMOVE ${stale.map((_, n) => `erasedEvents.#stale${n}`).join(', ')}` : ''
+            }`,
             ConditionExpression: 'attribute_exists(erasedEvents)',
             ExpressionAttributeNames: {
               '#event': mark.eventId,

@@ -42,10 +42,13 @@ export class DynamoEventRepository {
           TableName: this.tableName,
           Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
           UpdateExpression:
-            'SET tenantId = :tenant, eventId = :id, #type = :type, payload = :payload, receivedAt = if_not_exists(receivedAt, :now), ' +
-            'gsi1pk = :listKey, gsi1sk = if_not_exists(gsi1sk, :listSort), claimedBy = :message, claimedUntil = :until, expiresAt = :expires',
+            'SET tenantId = :tenant, eventId = :id, #type = :type, payload = :payload, ' +
+            'receivedAt = if_not_exists(receivedAt, :now), ' +
+            'gsi1pk = :listKey, gsi1sk = if_not_exists(gsi1sk, :listSort), ' +
+            'claimedBy = :message, claimedUntil = :until, expiresAt = :expires',
           ConditionExpression:
-            'attribute_not_exists(pk) OR (attribute_not_exists(completedAt) AND (claimedBy = :message OR claimedUntil < :now))',
+            'attribute_not_exists(pk) OR ' +
+            '(attribute_not_exists(completedAt) AND (claimedBy = :message OR claimedUntil < :now))',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: {
             ':tenant': event.tenantId,
@@ -112,7 +115,9 @@ export class DynamoEventRepository {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk: keys.event(event.tenantId, event.id), sk: keys.eventSort },
-              UpdateExpression: `SET completedAt = :now, webhookIds = :webhooks${retentionDays ? ', expiresAt = :expires' : ''} REMOVE claimedBy, claimedUntil, queuedWebhookIds`,
+              UpdateExpression:
+                `SET completedAt = :now, webhookIds = :webhooks${retentionDays ? ', expiresAt = :expires' : ''} ` +
+                'REMOVE claimedBy, claimedUntil, queuedWebhookIds',
               ExpressionAttributeValues: {
                 ':now': now.toISOString(),
                 ':webhooks': webhookIds,

@@ -73,7 +73,8 @@ export class DynamoOAuth2TokenRepository implements SharedTokenStore {
         TableName: this.tableName,
         Key: this.key(context),
         UpdateExpression:
-          'SET sealedToken = :token, fingerprint = :fingerprint, refreshAtMs = :refreshAt, expiresAtMs = :expiresAt, #ttl = :ttl REMOVE leaseUntilMs',
+          'SET sealedToken = :token, fingerprint = :fingerprint, refreshAtMs = :refreshAt, expiresAtMs = :expiresAt, ' +
+          '#ttl = :ttl REMOVE leaseUntilMs',
         ExpressionAttributeNames: { '#ttl': TABLE.timeToLiveAttribute },
         ExpressionAttributeValues: {
           ':token': token.sealedToken,

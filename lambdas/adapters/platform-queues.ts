@@ -29,7 +29,10 @@ export const sqsDeliveryQueue = (queues: SqsQueues, queueUrl: string): DeliveryQ
     ),
 });
 
-/** The platform's own events, on the queue only the platform may send to (fan-out accepts their reserved fields from it alone). */
+/**
+ * The platform's own events, on the queue only the platform may send to (fan-out accepts their reserved fields from it
+ * alone).
+ */
 export const sqsPlatformEventQueue = (queues: SqsQueues, queueUrl: string): PlatformEventQueue => ({
   publish: (envelope) => sendAll(queues, queueUrl, [{ body: JSON.stringify(envelope), groupId: envelope.tenantId }]),
 });

@@ -42,7 +42,10 @@ export const keys = {
   /** A tenant erasure's record (docs/design.md §16): its progress, counts and final check. */
   erasure: (erasureId: string) => `ERASURE#${erasureId}`,
   erasureSort: 'ERASURE',
-  /** Each erased or erasing tenant's marker (`ERASURES` / `TENANT#<t>`): the running erasure's lock, then the record that it was erased. */
+  /**
+   * Each erased or erasing tenant's marker (`ERASURES` / `TENANT#<t>`): the running erasure's lock, then the record
+   * that it was erased.
+   */
   erasureMarkers: 'ERASURES',
   /** Partition key of the `EventsByTime` index (attribute `gsi1pk`): a tenant's events. */
   eventsOfTenant: (tenantId: string) => `EVENTS#${tenantId}`,

@@ -135,7 +135,10 @@ export class DynamoWebhookHealthRepository implements WebhookHealthStore {
     return { pk: keys.tenant(webhook.tenantId), sk: keys.webhook(webhook.id) };
   }
 
-  /** One conditional UpdateItem of an existing webhook: the webhook as stored now, or false when it is gone or the condition did not hold. */
+  /**
+   * One conditional UpdateItem of an existing webhook: the webhook as stored now, or false when it is gone or the
+   * condition did not hold.
+   */
   private async update(
     webhook: Webhook,
     expression: string,

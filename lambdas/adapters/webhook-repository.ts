@@ -250,7 +250,8 @@ export class DynamoWebhookRepository implements WebhookStore {
       ? await this.updateExisting(
           tenantId,
           id,
-          'SET previousSigningKey = signingKey, previousSigningKeyExpiresAt = :expiresAt, signingKey = :key, updatedAt = :updatedAt',
+          'SET previousSigningKey = signingKey, previousSigningKeyExpiresAt = :expiresAt, signingKey = :key, ' +
+            'updatedAt = :updatedAt',
           { ':key': signingKey, ':expiresAt': previousSigningKeyExpiresAt, ':updatedAt': updatedAt },
           undefined,
           'attribute_exists(signingKey)',
@@ -365,7 +366,10 @@ export class DynamoWebhookRepository implements WebhookStore {
     );
   }
 
-  /** One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is no such webhook. */
+  /**
+   * One UpdateItem of an existing webhook, then the version raised; the webhook as stored now, undefined when there is
+   * no such webhook.
+   */
   private async updateExisting(
     tenantId: string,
     id: string,
@@ -382,7 +386,9 @@ export class DynamoWebhookRepository implements WebhookStore {
           Key: { pk: keys.tenant(tenantId), sk: keys.webhook(id) },
           UpdateExpression: expression,
           // a tombstone (its tenant is being erased) is no webhook to change
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(erasure)${condition ? ` AND ${condition}` : ''}`,
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(erasure)${
+            condition ? ` AND ${condition}` : ''
+          }`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

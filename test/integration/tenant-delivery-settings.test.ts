@@ -200,7 +200,7 @@ describe("A tenant's own retention", () => {
 });
 
 describe("A tenant's own endpointVerification (this deployment's is off)", () => {
-  it('handshake: its new webhook waits for consent, gets only the challenge; another tenant is sent at once', async () => {
+  it('handshake: its webhook gets only the challenge; the other tenant is sent at once', async () => {
     // Prepare: both receivers answer 200 to everything, and neither consents to a challenge
     const own = await tenantWith({ endpointVerification: 'handshake' });
     const plain = await tenantWith(undefined);

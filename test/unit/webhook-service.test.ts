@@ -293,7 +293,7 @@ describe('Class: WebhookService', () => {
       await expect(service.update('acme', id, {})).rejects.toMatchObject({ code: 'validation_error' });
     });
 
-    it('starts a new throttle setting when the rate changes (to none, or back), and keeps it for the same rate', async () => {
+    it('starts a new throttle setting on a new rate (none, or back again), keeps it for the same', async () => {
       // Prepare
       let clock = new Date('2026-01-01T00:00:00Z');
       const { service, store } = setup(3, { at: () => clock });
@@ -389,7 +389,7 @@ describe('Class: WebhookService', () => {
       expect((await openedSecrets(store.webhooks[0]!)).secret).toBe(secret);
     });
 
-    it('rotates the ed25519 key with type "ed25519", keeping the old one for the grace period and the secret as it was', async () => {
+    it('rotates the ed25519 key (type "ed25519"): the old one signs during the grace period', async () => {
       // Prepare
       const { service, store } = setup();
       const { id, secret, publicKey } = await service.create('acme', { ...body, signing: { ed25519: true } });
@@ -588,7 +588,7 @@ describe('Class: WebhookService', () => {
   });
 
   describe('Endpoint verification (handshake)', () => {
-    it('starts a pending run on create and queues its first challenge; off leaves the webhook without one', async () => {
+    it('starts a pending run on create and queues its first challenge; off starts none', async () => {
       const { service, started } = setup(3, { verifying: true });
       const webhook = await service.create('acme', body);
       expect(webhook.verification).toMatchObject({ state: 'pending', attempts: 0, lastError: null });

@@ -49,7 +49,8 @@ export function VerificationDetails({
         ) : (
           <span class="muted">
             {verification.state === 'pending'
-              ? 'nothing but the verification challenge is sent until the endpoint answers it; events meanwhile are skipped (recover sends them once verified). '
+              ? 'nothing but the verification challenge is sent until the endpoint answers it; events meanwhile are ' +
+                'skipped (recover sends them once verified). '
               : 'the endpoint did not answer any challenge; nothing is sent to it. '}
             {verification.attempts} challenge{verification.attempts === 1 ? '' : 's'} sent
             {verification.lastError && (

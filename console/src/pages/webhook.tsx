@@ -163,7 +163,8 @@ export function WebhookPage({ webhookId }: { webhookId: string }) {
               <dt>Mutual TLS</dt>
               <dd>
                 {webhook.tls.certificateSubject
-                  ? `client certificate ${webhook.tls.certificateSubject}, expires ${new Date(webhook.tls.certificateExpiresAt!).toLocaleString()}`
+                  ? `client certificate ${webhook.tls.certificateSubject}, expires ` +
+                    `${new Date(webhook.tls.certificateExpiresAt!).toLocaleString()}`
                   : 'no client certificate'}
                 {webhook.tls.caCertificate ? '; private CA trusted' : ''}
               </dd>

@@ -132,7 +132,9 @@ export async function attemptSend(
   }
 }
 
-/** `AccessDenied: User: arn:… is not authorized to perform: sqs:SendMessage on resource: …`: what the service said. */
+/**
+ * `AccessDenied: User: arn:… is not authorized to perform: sqs:SendMessage on resource: …`: what the service said.
+ */
 function describeError(error: unknown): string {
   const { name, message } = error as Error;
   return message && message !== name ? `${name}: ${message}` : name || String(error);

@@ -14,8 +14,9 @@ export interface Credentials {
 
 /**
  * Opens a webhook's sealed endpoint secrets for one attempt (docs/design.md §17): basic credentials, an OAuth2
- * bearer token (lambdas/core/delivery/oauth2-tokens.ts) and the client certificate with its key. Webhooks without `auth` or
- * `tls` never come here. Secrets stay in memory for the request; nothing here logs or returns them in a reason.
+ * bearer token (lambdas/core/delivery/oauth2-tokens.ts) and the client certificate with its key. Webhooks without
+ * `auth` or `tls` never come here. Secrets stay in memory for the request; nothing here logs or returns them in a
+ * reason.
  */
 export class EndpointCredentials {
   constructor(

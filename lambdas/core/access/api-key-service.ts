@@ -14,7 +14,9 @@ import * as z from 'zod/mini';
 import type { ApiKeySummarySchema } from './access-resources';
 
 export interface ApiKeyStore {
-  /** Stores the key and, beside the tenant's other items, a reference to it (so a tenant's keys list without a Scan). */
+  /**
+   * Stores the key and, beside the tenant's other items, a reference to it (so a tenant's keys list without a Scan).
+   */
   put(record: ApiKeyRecord): Promise<void>;
   find(keyHash: string): Promise<ApiKeyRecord | undefined>;
   listAll(): Promise<ApiKeyRecord[]>;

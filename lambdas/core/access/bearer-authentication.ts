@@ -6,7 +6,9 @@ export interface TenantAuthenticator {
 }
 
 export interface BearerPolicy {
-  /** API keys (`whk_…`) are accepted; portal tokens (`whp_…`) are accepted either way, so portal links keep working. */
+  /**
+   * API keys (`whk_…`) are accepted; portal tokens (`whp_…`) are accepted either way, so portal links keep working.
+   */
   apiKeys: boolean;
   /** Bearer JWTs of the team's issuer, when configured. */
   jwt?: TenantAuthenticator;

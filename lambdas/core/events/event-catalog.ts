@@ -112,8 +112,8 @@ export const OPERATIONAL_EVENT_TYPES: readonly CatalogEntry[] = [
     name: 'webhook.certificate_expiring',
     description:
       'The client certificate a webhook presents to its endpoint (mutual TLS) expires within `withinDays` days ' +
-      '(30, 14, 7, then 1); set a new one with `tls`. Sent once per threshold and certificate, whether the webhook has ' +
-      'traffic or not.' +
+      '(30, 14, 7, then 1); set a new one with `tls`. Sent once per threshold and certificate, ' +
+      'whether the webhook has traffic or not.' +
       WEBHOOK_FILTER_HINT,
     example: {
       webhookId: 'webhook_01JD8Z6Q3N5V7W9X1Y2Z3A4B5C',

@@ -59,7 +59,8 @@ export class DeliveryLogService {
     const event = EVENT_ID_PATTERN.test(eventId) ? await this.options.events.get(tenantId, eventId) : undefined;
     if (!event || isExpired(event, this.now())) {
       throw new NotFoundError(
-        `No event ${eventId} is stored: it was never received, or it is past the ${this.options.retentionDays}-day retention of events and their deliveries`,
+        `No event ${eventId} is stored: it was never received, or it is past the ${this.options.retentionDays}-day ` +
+          `retention of events and their deliveries`,
       );
     }
     const stored = await this.options.deliveries.get(webhookId, event.receivedAt, eventId);

@@ -44,12 +44,14 @@ export class RetryDeliveryService {
     const event = EVENT_ID_PATTERN.test(eventId) ? await events.get(tenantId, eventId) : undefined;
     if (!event) {
       throw new NotFoundError(
-        `No event ${eventId} is stored: it was never received, or it is past the ${retentionDays}-day retention of events and their deliveries`,
+        `No event ${eventId} is stored: it was never received, or it is past the ${retentionDays}-day retention of ` +
+          `events and their deliveries`,
       );
     }
     if (isExpired(event, now)) {
       throw new NotFoundError(
-        `Event ${eventId} is past the ${retentionDays}-day retention of events and their deliveries: it can no longer be sent`,
+        `Event ${eventId} is past the ${retentionDays}-day retention of events and their deliveries: it can no ` +
+          `longer be sent`,
       );
     }
     if (!isSendable(event)) throw new EventErasedError(eventId);
@@ -58,7 +60,8 @@ export class RetryDeliveryService {
     const throttle = await this.options.limits.claimRetry({ webhookId, receivedAt: event.receivedAt, eventId }, now);
     if (!throttle.ok) {
       throw new RateLimitedError(
-        `This delivery was retried less than ${MANUAL_RETRY_INTERVAL_SECONDS} s ago; retry it again in ${throttle.retryAfterSeconds} s`,
+        `This delivery was retried less than ${MANUAL_RETRY_INTERVAL_SECONDS} s ago; retry it again in ` +
+          `${throttle.retryAfterSeconds} s`,
         throttle.retryAfterSeconds,
       );
     }

@@ -44,7 +44,8 @@ interface KindRules {
   noun: string;
 }
 
-// names as the services define them: SQS 1-80, SNS 1-256 ([A-Za-z0-9_-], .fifo allowed), buses 1-256 of [/.\-_A-Za-z0-9]
+// names as the services define them: SQS 1-80, SNS 1-256 ([A-Za-z0-9_-], .fifo allowed), buses 1-256 of
+// [/.\-_A-Za-z0-9]
 export const DESTINATION_KINDS: Record<AwsDestinationType, KindRules> = {
   sqs: {
     service: 'sqs',
@@ -79,7 +80,10 @@ export function parseDestinationArn(type: AwsDestinationType, arn: string): Pars
   const rules = DESTINATION_KINDS[type];
   const match = ARN_PATTERN.exec(arn);
   if (!match)
-    return `must be an ARN arn:<partition>:${rules.service}:<region>:<12-digit account>:…, with partition aws, aws-cn or aws-us-gov`;
+    return (
+      `must be an ARN arn:<partition>:${rules.service}:<region>:<12-digit account>:…, with partition aws, ` +
+      `aws-cn or aws-us-gov`
+    );
   const [, partition, service, region, account, resource] = match as unknown as [
     string,
     string,

@@ -104,7 +104,8 @@ export const customHeadersSchema = z
       (headers) =>
         Object.entries(headers).reduce((bytes, [name, value]) => bytes + name.length + value.length, 0) <=
         MAX_CUSTOM_HEADERS_BYTES,
-      `must total at most ${MAX_CUSTOM_HEADERS_BYTES} bytes of names and values (receivers refuse larger headers with 431)`,
+      `must total at most ${MAX_CUSTOM_HEADERS_BYTES} bytes of names and values (receivers refuse larger headers ` +
+        `with 431)`,
     ),
     z.superRefine((headers, ctx) => {
       const seen = new Set<string>();

@@ -25,6 +25,7 @@ export const DestinationPolicySchema = documented(
   {
     id: 'DestinationPolicy',
     description:
-      "The resource policy that lets the platform deliver this tenant's events, and only this tenant's, into the resource",
+      "The resource policy that lets the platform deliver this tenant's events, and only this tenant's, into the " +
+      'resource',
   },
 );

@@ -14,7 +14,8 @@ import type { SealContext, SecretSealer } from '../common/secret-sealer';
 
 /**
  * How the platform authenticates to a webhook's HTTP endpoint (docs/design.md §17), as stored: the secret part
- * is sealed (lambdas/core/common/secret-sealer.ts), so reading the table reveals none of it, and the API never returns it.
+ * is sealed (lambdas/core/common/secret-sealer.ts), so reading the table reveals none of it, and the API never returns
+ * it.
  */
 export type StoredEndpointAuth =
   | {

@@ -61,7 +61,8 @@ export const awaitingVerification = (webhook: { verification?: EndpointVerificat
 
 /** Why a delivery of an unverified webhook was not sent, as its delivery log says. */
 export const UNVERIFIED_DELIVERY_REASON =
-  'endpoint not verified: the endpoint has not answered the verification challenge; once it has, recover sends this delivery';
+  'endpoint not verified: the endpoint has not answered the verification challenge; once it has, recover sends this ' +
+  'delivery';
 
 /** One step of a verification run, on the deliveries queue beside the deliveries (it is a send to the endpoint too). */
 export interface VerificationTask {

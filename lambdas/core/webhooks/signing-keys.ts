@@ -80,7 +80,9 @@ export async function signingKeys(webhook: Webhook, now: Date, sealers: SigningS
   return { secrets, privateKeys };
 }
 
-/** The public keys a receiver may verify with, current first, each with the time it stops signing (null: not planned). */
+/**
+ * The public keys a receiver may verify with, current first, each with the time it stops signing (null: not planned).
+ */
 export type PublishedPublicKey = z.infer<typeof PublicKeysSchema>['data'][number];
 
 /** What the public-keys item holds (written whenever a webhook's keys change); expired ones are left out when read. */

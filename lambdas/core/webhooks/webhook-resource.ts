@@ -24,7 +24,8 @@ export const HealthSchema = documented(
       documented(z.string(), {
         format: 'date-time',
         description:
-          'the endpoint answered slowly or not at all: until then its deliveries go through the slow lane, where each attempt may take the whole send timeout',
+          'the endpoint answered slowly or not at all: until then its deliveries go through the slow lane, where ' +
+          'each attempt may take the whole send timeout',
       }),
     ),
   }),
@@ -47,7 +48,8 @@ export const EndpointAuthSchema = documented(
   {
     id: 'EndpointAuth',
     description:
-      'How deliveries authenticate to the endpoint, without its secret (clientSecret and password are write-only); null: none',
+      'How deliveries authenticate to the endpoint, without its secret (clientSecret and password are write-only); ' +
+      'null: none',
   },
 );
 
@@ -64,7 +66,8 @@ export const EndpointTlsSchema = documented(
   {
     id: 'EndpointTls',
     description:
-      'Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); null: none',
+      'Mutual TLS: the client certificate presented to the endpoint and its expiry (the private key is write-only); ' +
+      'null: none',
   },
 );
 
@@ -73,7 +76,8 @@ export const VerificationSchema = documented(
     z.strictObject({
       state: documented(z.enum(['pending', 'verified', 'failed']), {
         description:
-          'pending: only the challenge is sent (deliveries are skipped, recover sends them once verified); failed: the whole schedule went unanswered, POST …/verify starts again',
+          'pending: only the challenge is sent (deliveries are skipped, recover sends them once verified); failed: ' +
+          'the whole schedule went unanswered, POST …/verify starts again',
       }),
       startedAt: instant(),
       attempts: documented(z.number(), { description: 'challenges sent in this run' }),
@@ -88,7 +92,8 @@ export const VerificationSchema = documented(
   {
     id: 'Verification',
     description:
-      "Whether the endpoint's owner consented to receive deliveries; null when they are not held back (verification was off when the webhook got its URL)",
+      "Whether the endpoint's owner consented to receive deliveries; null when they are not held back (verification " +
+      'was off when the webhook got its URL)',
   },
 );
 
@@ -101,7 +106,8 @@ export const DestinationSchema = documented(
   {
     id: 'Destination',
     description:
-      "A customer's own SQS queue, SNS topic or EventBridge bus, reached with no stored key: its resource policy admits the platform's role for this tenant only (GET /v2/destination-policy)",
+      "A customer's own SQS queue, SNS topic or EventBridge bus, reached with no stored key: its resource policy " +
+      "admits the platform's role for this tenant only (GET /v2/destination-policy)",
   },
 );
 
@@ -121,7 +127,8 @@ const webhookFields = {
   tls: EndpointTlsSchema,
   publicKey: documented(z.nullable(z.string()), {
     description:
-      'whpk_ + base64 of the ed25519 public key its v1a signatures verify with (signing.ed25519); null: none. Public, also at GET /v2/webhooks/{webhookId}/public-keys',
+      'whpk_ + base64 of the ed25519 public key its v1a signatures verify with (signing.ed25519); null: none. ' +
+      'Public, also at GET /v2/webhooks/{webhookId}/public-keys',
   }),
   active: z.boolean(),
   description: z.nullable(z.string()),

@@ -48,7 +48,9 @@ const orderingSchema = z.enum(WEBHOOK_ORDERINGS, {
 
 const throttleRateSchema = z
   .number({
-    error: `must be a whole number of deliveries per second, ${MIN_THROTTLE_RATE} to ${MAX_THROTTLE_RATE} (null: no limit)`,
+    error:
+      `must be a whole number of deliveries per second, ${MIN_THROTTLE_RATE} to ${MAX_THROTTLE_RATE} (null: no ` +
+      `limit)`,
   })
   .check(
     z.refine(Number.isInteger, 'must be a whole number of deliveries per second'),
@@ -65,7 +67,8 @@ export const MAX_FILTER_TEXT_LENGTH = 256;
 export const MAX_FILTER_JSON_BYTES = 4096;
 const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
 
-const FILTER_PATH_MESSAGE = `must be a dotted path into data of 1 to ${MAX_FILTER_PATH_SEGMENTS} non-empty segments, e.g. metadata.country`;
+const FILTER_PATH_MESSAGE =
+  `must be a dotted path into data of 1 to ${MAX_FILTER_PATH_SEGMENTS} non-empty segments, ` + `e.g. metadata.country`;
 
 // DynamoDB keeps numbers between 1e-130 and 1e126 in magnitude, and the document client refuses integers JavaScript
 // cannot hold exactly: a filter number outside both would fail to store, or match something else than asked.
@@ -83,7 +86,10 @@ const filterValueSchema = z.union(
   { error: 'must be a string, number or boolean' },
 );
 
-/** docs/design.md §6d: `{ "projectId": ["proj_1"], "metadata.country": ["US", "CA"] }`; every path must hold one of its values. */
+/**
+ * docs/design.md §6d: `{ "projectId": ["proj_1"], "metadata.country": ["US", "CA"] }`; every path must hold one of its
+ * values.
+ */
 const filterSchema = z
   .record(
     z
@@ -229,7 +235,8 @@ export function webhookSchemas(catalog: EventCatalog, policy: UrlPolicy, platfor
     .check(
       z.refine(
         (changes) => Object.keys(changes).length > 0,
-        'must change at least one of url, destination, events, description, active, filter, headers, throttleRate, ordering, auth, tls, signing',
+        'must change at least one of url, destination, events, description, active, filter, headers, throttleRate, ' +
+          'ordering, auth, tls, signing',
       ),
       z.superRefine((changes, ctx) => {
         if (changes.url !== undefined && changes.destination !== undefined)

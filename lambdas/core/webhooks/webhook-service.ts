@@ -187,7 +187,8 @@ export class WebhookService {
         : 0;
     const tooSoon = () =>
       new RateLimitedError(
-        `A verification of this webhook started less than ${VERIFY_AGAIN_INTERVAL_SECONDS} s ago and is still pending; try again later`,
+        `A verification of this webhook started less than ${VERIFY_AGAIN_INTERVAL_SECONDS} s ago and is still ` +
+          `pending; try again later`,
         Math.max(1, waitSeconds),
       );
     if (waitSeconds > 0) throw tooSoon();
@@ -203,7 +204,9 @@ export class WebhookService {
     return toResource(restarted, { withHeaders: true });
   }
 
-  /** Whether a new URL of this tenant's waits for its endpoint's consent: the tenant's setting, else the deployment's. */
+  /**
+   * Whether a new URL of this tenant's waits for its endpoint's consent: the tenant's setting, else the deployment's.
+   */
   private verifies(limits: TenantLimits): boolean {
     return (limits.endpointVerification ?? this.options.verification?.mode) === 'handshake';
   }

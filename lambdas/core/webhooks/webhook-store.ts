@@ -19,7 +19,10 @@ export interface WebhookPage {
   hasMore: boolean;
 }
 
-/** Fields a caller may change; `description: null` and `filter: null` remove them, `clearDisabledReason` drops the auto-disable note. */
+/**
+ * Fields a caller may change; `description: null` and `filter: null` remove them, `clearDisabledReason` drops the
+ * auto-disable note.
+ */
 export interface WebhookChanges {
   /** Either replaces the other: setting one removes the other. */
   url?: string;
@@ -79,7 +82,10 @@ export interface WebhookStore {
   list(tenantId: string, query: WebhookPageQuery): Promise<WebhookPage>;
   /** Applies only the given fields; undefined when the webhook does not exist. */
   update(tenantId: string, id: string, changes: WebhookChanges): Promise<Webhook | undefined>;
-  /** Makes `sealedSecret` the signing secret and keeps the current one as the previous until `previousSecretExpiresAt` (none: dropped now); removes any secret in clear; undefined when the webhook does not exist. */
+  /**
+   * Makes `sealedSecret` the signing secret and keeps the current one as the previous until `previousSecretExpiresAt`
+   * (none: dropped now); removes any secret in clear; undefined when the webhook does not exist.
+   */
   rotateSecret(tenantId: string, id: string, rotation: SecretRotation): Promise<Webhook | undefined>;
   /** As rotateSecret, for the ed25519 key; undefined when the webhook does not exist or has no key to replace. */
   rotateSigningKey(tenantId: string, id: string, rotation: SigningKeyRotation): Promise<Webhook | undefined>;

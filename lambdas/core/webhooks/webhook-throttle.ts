@@ -38,7 +38,9 @@ export interface HeldSlot {
 /** When an attempt to this webhook may be made: now, at a slot reserved for it, or never (the backlog is too long). */
 export type ThrottleAdmission = { kind: 'now' } | { kind: 'at'; slotMs: number } | { kind: 'refused'; reason: string };
 
-/** How far ahead of its slot a delivery is still sent at once: SQS delays come in whole seconds, a local wait is finer. */
+/**
+ * How far ahead of its slot a delivery is still sent at once: SQS delays come in whole seconds, a local wait is finer.
+ */
 export const SLOT_WAIT_MAX_MS = 1000;
 
 /** How late after its slot a delivery may still go, in intervals: later, it could bunch with the next slot's. */
@@ -77,7 +79,9 @@ export class WebhookThrottle {
         if (slotMs === undefined) {
           return {
             kind: 'refused',
-            reason: `throttled: the webhook's backlog at ${rate}/s would hold this delivery more than ${MAX_THROTTLE_WAIT_SECONDS} s`,
+            reason:
+              `throttled: the webhook's backlog at ${rate}/s would hold this delivery more than ` +
+              `${MAX_THROTTLE_WAIT_SECONDS} s`,
           };
         }
         reservations += 1;

@@ -20,11 +20,15 @@ export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 export interface Webhook {
   tenantId: string;
   id: string;
-  /** The HTTPS endpoint; absent when the webhook delivers into an AWS `destination` instead (it has one or the other). */
+  /**
+   * The HTTPS endpoint; absent when the webhook delivers into an AWS `destination` instead (it has one or the other).
+   */
   url?: string;
   destination?: AwsDestination;
   events: EventType[];
-  /** Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types. */
+  /**
+   * Only events whose data passes it are delivered (docs/design.md §6d); absent: every event of the subscribed types.
+   */
   filter?: EventFilter;
   /** The HMAC signing secret (`whsec_…`), sealed under its tenant's data key (`s1:…`, tenant-key-sealer.ts). */
   sealedSecret?: string;
@@ -75,7 +79,10 @@ export interface Webhook {
   nextProbeAt?: string;
   /** The wait before the next probe; doubles while probes fail. */
   probeIntervalSeconds?: number;
-  /** Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane (docs/design.md §9). */
+  /**
+   * Its endpoint answered slowly or not at all: until then its deliveries go through the slow lane
+   * (docs/design.md §9).
+   */
   slowLaneUntil?: string;
   /**
    * Ordered webhooks: the position in the ordered queue (an SQS sequence number, as `queuePosition` writes it) of
@@ -84,7 +91,9 @@ export interface Webhook {
    */
   slowOrderedForwardedThrough?: string;
   slowOrderedSettledThrough?: string;
-  /** Whether its endpoint consented (docs/design.md §18); absent: not held back (created while verification was off). */
+  /**
+   * Whether its endpoint consented (docs/design.md §18); absent: not held back (created while verification was off).
+   */
   verification?: EndpointVerification;
   createdAt: string;
   updatedAt: string;
