@@ -44,18 +44,26 @@ export class DynamoOAuth2TokenRepository implements SharedTokenStore {
     };
   }
 
-  async takeLease(context: SealContext, leaseUntilMs: number, nowMs: number): Promise<boolean> {
+  async takeLease(
+    context: SealContext,
+    leaseUntilMs: number,
+    nowMs: number,
+    seenSealedToken?: string,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(context),
           UpdateExpression: 'SET leaseUntilMs = :until, #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(leaseUntilMs) OR leaseUntilMs <= :now',
+          ConditionExpression:
+            '(attribute_not_exists(leaseUntilMs) OR leaseUntilMs <= :now) AND ' +
+            (seenSealedToken === undefined ? 'attribute_not_exists(sealedToken)' : 'sealedToken = :seen'),
           ExpressionAttributeNames: { '#ttl': TABLE.timeToLiveAttribute },
           ExpressionAttributeValues: {
             ':until': leaseUntilMs,
             ':now': nowMs,
+            ...(seenSealedToken === undefined ? {} : { ':seen': seenSealedToken }),
             ':ttl': Math.ceil(leaseUntilMs / 1000) + KEPT_AFTER_EXPIRY_SECONDS,
           },
         }),

@@ -49,6 +49,21 @@ describe('DynamoOAuth2TokenRepository on DynamoDB Local', () => {
     expect(Item!.expiresAt).toBe(Math.ceil((now + 60) / 1000) + 3600);
   });
 
+  it('refuses the lease to a caller that read the item before another stored its token', async () => {
+    const repository = new DynamoOAuth2TokenRepository(documents, tableName);
+    const context = { tenantId: 'acme', webhookId: `webhook_${randomUUID()}` };
+    const now = Date.now();
+    const token = { sealedToken: 'v1:first', fingerprint: 'f', refreshAtMs: now + 50_000, expiresAtMs: now + 60_000 };
+
+    expect(await repository.takeLease(context, now + 10_000, now)).toBe(true);
+    await repository.store(context, token); // ends the lease
+
+    expect(await repository.takeLease(context, now + 10_000, now)).toBe(false); // it saw no token
+    expect(await repository.takeLease(context, now + 10_000, now, 'v1:older')).toBe(false);
+    expect(await repository.takeLease(context, now + 10_000, now, 'v1:first')).toBe(true); // e.g. after a 401
+    expect(await repository.read(context)).toEqual({ token, leaseUntilMs: now + 10_000 });
+  });
+
   it('behind OAuth2Tokens: one token request for two containers, the token sealed in the item', async () => {
     const repository = new DynamoOAuth2TokenRepository(documents, tableName);
     const webhookId = `webhook_${randomUUID()}`;

@@ -8,6 +8,7 @@ import {
   type SharedTokenStore,
   type TokenAnswer,
   type TokenRequest,
+  tokenFingerprint,
 } from '../../lambdas/core/delivery/oauth2-tokens';
 import { EnvelopeSealer } from '../../lambdas/core/common/secret-sealer';
 import type { Webhook } from '../../lambdas/core/webhooks/webhook';
@@ -27,9 +28,10 @@ class MemoryTokenStore implements SharedTokenStore {
       ...(this.leaseUntilMs ? { leaseUntilMs: this.leaseUntilMs } : {}),
     };
   }
-  async takeLease(_context: unknown, leaseUntilMs: number, nowMs: number) {
+  async takeLease(_context: unknown, leaseUntilMs: number, nowMs: number, seenSealedToken?: string) {
     this.leaseAttempts++;
     if (this.leaseUntilMs !== undefined && this.leaseUntilMs > nowMs) return false;
+    if (this.token?.sealedToken !== seenSealedToken) return false;
     this.leaseUntilMs = leaseUntilMs;
     return true;
   }
@@ -128,6 +130,32 @@ describe('OAuth2Tokens', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     server.release();
     expect(await answers).toEqual(Array(5).fill({ token: 'token-1' }));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("does not fetch again when another container stored its token between this one's read and its lease", async () => {
+    const clock = { now: 1_000_000 };
+    const server = tokenEndpoint((_, count) => ({ accessToken: `token-${count}`, expiresInSeconds: 3600 }));
+    const { webhook, auth } = await webhookWith();
+    const other = container(new MemoryTokenStore(), server.endpoint, clock);
+    const store = new MemoryTokenStore();
+    const read = store.read.bind(store);
+    // the other container finishes (stores its token, ends its lease) right after this one's first read
+    store.read = async () => {
+      const seen = await read();
+      if (store.reads === 1) {
+        const { token } = (await other.bearer(webhook, auth)) as { token: string };
+        await store.store(undefined, {
+          sealedToken: await sealer.seal(token, { tenantId: 'acme', webhookId: 'webhook_1' }),
+          fingerprint: tokenFingerprint(webhook, auth),
+          refreshAtMs: clock.now + 3_000_000,
+          expiresAtMs: clock.now + 3_600_000,
+        });
+      }
+      return seen;
+    };
+
+    expect(await container(store, server.endpoint, clock).bearer(webhook, auth)).toEqual({ token: 'token-1' });
     expect(server.requests).toHaveLength(1);
   });
 

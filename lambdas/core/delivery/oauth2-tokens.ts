@@ -19,8 +19,11 @@ export interface SharedToken {
 /** Where containers share tokens, with a short lease so that only one of them asks the token endpoint. */
 export interface SharedTokenStore {
   read(context: SealContext): Promise<{ token?: SharedToken; leaseUntilMs?: number }>;
-  /** Takes the fetch lease unless another container holds an unexpired one; true when taken. */
-  takeLease(context: SealContext, leaseUntilMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * Takes the fetch lease unless another container holds an unexpired one or has stored a token since this one read
+   * the item (`seenSealedToken`, absent when it saw none); true when taken.
+   */
+  takeLease(context: SealContext, leaseUntilMs: number, nowMs: number, seenSealedToken?: string): Promise<boolean>;
   /** Stores the token and ends the lease. */
   store(context: SealContext, token: SharedToken): Promise<void>;
   releaseLease(context: SealContext): Promise<void>;
@@ -135,7 +138,11 @@ export class OAuth2Tokens {
       }
       const now = this.now();
       const leaseFree = (shared.leaseUntilMs ?? 0) <= now;
-      if (leaseFree && (await this.options.store.takeLease(context, now + leaseMs, now))) {
+      // a container that stored its token between our read and now has also ended its lease: the condition on the
+      // token we saw keeps us from fetching a second one
+      const taken =
+        leaseFree && (await this.options.store.takeLease(context, now + leaseMs, now, shared.token?.sealedToken));
+      if (taken) {
         return this.fetch(auth, context, name, fingerprint);
       }
       if (this.now() >= waitUntil) {
