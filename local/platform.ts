@@ -90,7 +90,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const dynamo = await useOrStartEmulator(options.dynamo, startDynamoDb);
   const sqs = await useOrStartEmulator(options.sqs, startSqs);
   const dynamoClient = new DynamoDBClient(localClientConfig(dynamo.endpoint));
-  const sqsClient = new SQSClient(localClientConfig(sqs.endpoint));
+  // the pollers' client: Lambda's event source mappings poll from AWS's fleet, not through one pool of sockets.
+  // With the SDK's default of 50 sockets, the loops' one-second long polls (over 50 once the four deliver lanes
+  // had 20 each) held every socket, and each receive waited about a second behind them
+  const sqsClient = new SQSClient({
+    ...localClientConfig(sqs.endpoint),
+    requestHandler: { httpAgent: { maxSockets: Number.POSITIVE_INFINITY } },
+  });
   await provisionTable(dynamoClient, options.tableName);
   const retryScheduleSeconds = options.retryScheduleSeconds ?? DEFAULT_RETRY_SCHEDULE_SECONDS;
   const queues = await provisionQueues(sqsClient, {
