@@ -187,11 +187,13 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
       'lane and, in order, through the slow ordered lane',
     async () => {
       // Prepare
-      await api('POST', '/v2/webhooks', {
-        url: `${receiver.url}/ordered`,
-        events: ['verification.started'],
-        ordering: 'fifo',
-      });
+      const ordered = (
+        await api('POST', '/v2/webhooks', {
+          url: `${receiver.url}/ordered`,
+          events: ['verification.started'],
+          ordering: 'fifo',
+        })
+      ).body;
       const slow = (await api('POST', '/v2/webhooks', { url: `${receiver.url}/slow`, events: ['biometric.captured'] }))
         .body;
       const firstAnswers = new Set<string>();
@@ -202,7 +204,15 @@ describe('The synthesized artifacts (cdk synth → bundles, template environment
           : { status: 200 };
 
       // Act
-      for (const n of [1, 2, 3]) await publish({ tenantId: tenant, type: 'verification.started', data: { n } });
+      // the order an ordered webhook is sent in is the order fan-out completed its events; from a standard queue two
+      // fan-out batches may complete in either order, so each event is fanned out before the next is published
+      for (const n of [1, 2, 3]) {
+        const id = `evt_ordered_${n}`;
+        await publish({ tenantId: tenant, id, type: 'verification.started', data: { n } });
+        await waitFor(async () => (await api('GET', `/v2/webhooks/${ordered.id}/deliveries/${id}`)).status === 200, {
+          what: `event ${n} fanned out`,
+        });
+      }
       await publish({ tenantId: tenant, type: 'biometric.captured', data: { n: 1 } });
 
       // Assess

@@ -20,10 +20,41 @@ import { usePlatform } from '../helpers/platform-fixture';
  * receiver always has deliveries queued.
  */
 const gate = erasureGate();
+/**
+ * The deliver lanes' invocations: when each began and ended, and the events of its batch. An attempt already under
+ * way when the 202 is answered (its webhook read before the seal) may still reach the receiver after it; none begun
+ * after it may.
+ */
+const deliverInvocations: { startedAt: number; endedAt?: number; eventIds: string[] }[] = [];
+const DELIVER_LANES = new Set(['deliver', 'deliver-slow-lane', 'deliver-ordered', 'deliver-ordered-slow-lane']);
 const local = usePlatform(ADMIN_ENVIRONMENT, {
   retryScheduleSeconds: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
-  wrapConsumer: (name, handler) => gate.wrap(name, handler),
+  wrapConsumer: (name, handler) => {
+    const gated = gate.wrap(name, handler);
+    if (!DELIVER_LANES.has(name)) return gated;
+    return async (event, context) => {
+      const invocation = {
+        startedAt: Date.now(),
+        eventIds: event.Records.map((record) => (JSON.parse(record.body) as { eventId: string }).eventId),
+      };
+      deliverInvocations.push(invocation);
+      try {
+        return await gated(event, context);
+      } finally {
+        Object.assign(invocation, { endedAt: Date.now() });
+      }
+    };
+  },
 });
+
+/** How many attempts of each event were under way (begun, not ended) at `at`. */
+function underWayAt(at: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { startedAt, endedAt, eventIds } of deliverInvocations)
+    if (startedAt < at && (endedAt === undefined || endedAt >= at))
+      for (const eventId of eventIds) counts.set(eventId, (counts.get(eventId) ?? 0) + 1);
+  return counts;
+}
 
 /** A tenant with a tenant item, a key, a portal link and two webhooks (one throttled, one signing with ed25519). */
 async function populatedTenant(backend: Backend, tenantId: string, receiver: Receiver) {
@@ -69,11 +100,22 @@ describe('DELETE /admin/tenants/{tenantId}', () => {
     for (let n = 0; n < 5; n++) await publish(tenantA, `evt_a${n}`);
     await waitFor(() => failing.deliveries.length >= 12, { what: "tenant A's first attempts and retries" });
 
-    // Act
+    // Act: the worker is held until A's queued retries have come back to a deliver lane after the answer, so only
+    // the seal (not the removal of the webhooks) stands between them and the receiver
+    gate.close();
     const answer = await backend.eraseTenant(tenantA);
     const answeredAt = Date.now();
     const queuedAtAnswer = await queuedDeliveries();
     for (let n = 0; n < 5; n++) await publish(tenantB, `evt_b${n}`);
+    await waitFor(
+      () =>
+        deliverInvocations.some(
+          ({ startedAt, endedAt, eventIds }) =>
+            startedAt > answeredAt && endedAt !== undefined && eventIds.some((id) => id.startsWith('evt_a')),
+        ),
+      { what: "one of tenant A's retries handled after the answer" },
+    );
+    gate.release();
     const erasure = await completedErasure(backend, answer.data.erasureId);
     await waitFor(() => healthy.deliveries.length >= 10, { what: "tenant B's deliveries" });
     await waitFor(async () => (await queuedDeliveries()) === 0, { what: 'the queued deliveries to be dropped' });
@@ -86,7 +128,12 @@ describe('DELETE /admin/tenants/{tenantId}', () => {
       statusPath: `/admin/erasures/${answer.data.erasureId}`,
     });
     expect(queuedAtAnswer).toBeGreaterThan(0);
-    expect(failing.deliveries.filter((delivery) => delivery.receivedAt > answeredAt)).toEqual([]);
+    const underWay = underWayAt(answeredAt);
+    const sentAfter = new Map<string, number>();
+    for (const { eventId, receivedAt } of failing.deliveries)
+      if (receivedAt > answeredAt) sentAfter.set(eventId, (sentAfter.get(eventId) ?? 0) + 1);
+    const begunAfterTheAnswer = [...sentAfter].filter(([eventId, sent]) => sent > (underWay.get(eventId) ?? 0));
+    expect(begunAfterTheAnswer).toEqual([]);
     expect(erasure).toMatchObject({
       status: 'completed',
       removed: {
