@@ -77,8 +77,9 @@ export const ERASURE_PAGES_PER_RUN = 40;
 
 /**
  * `DELETE /admin/tenants/{tenantId}` and `GET /admin/erasures/{erasureId}`: the erasure is recorded and the tenant
- * sealed (its webhooks tombstoned, its keys revoked) before the answer, so nothing of it is sent after the 202; the
- * deletes run in the background (ErasureWorker).
+ * sealed (its webhooks tombstoned, its keys revoked) before the answer, so no attempt of it begins after the 202 (one
+ * already under way, its webhook read before the seal, may still arrive); the deletes run in the background
+ * (ErasureWorker).
  */
 export class TenantErasureService {
   private readonly now: () => Date;
