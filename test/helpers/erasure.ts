@@ -45,6 +45,46 @@ export function erasureGate() {
   };
 }
 
+const DELIVER_LANES = new Set(['deliver', 'deliver-slow-lane', 'deliver-ordered', 'deliver-ordered-slow-lane']);
+
+/**
+ * The deliver lanes' invocations (when each began and ended, and the events of its batch), to hold an erasure to its
+ * promise: an attempt already under way when the 202 is answered (its webhook read before the seal) may still reach
+ * the receiver after it; none begun after it may. The platform's `wrapConsumer` takes `wrap`.
+ */
+export function deliverInvocationLog() {
+  const invocations: { startedAt: number; endedAt?: number; eventIds: string[] }[] = [];
+  return {
+    invocations,
+    wrap(name: string, handler: SqsHandler): SqsHandler {
+      if (!DELIVER_LANES.has(name)) return handler;
+      return async (event, context) => {
+        const invocation = {
+          startedAt: Date.now(),
+          eventIds: event.Records.map((record) => (JSON.parse(record.body) as { eventId: string }).eventId),
+        };
+        invocations.push(invocation);
+        try {
+          return await handler(event, context);
+        } finally {
+          Object.assign(invocation, { endedAt: Date.now() });
+        }
+      };
+    },
+    /** The receiver's requests after `answeredAt` beyond the attempts under way at it, by event: none is right. */
+    begunAfter(deliveries: readonly { eventId: string; receivedAt: number }[], answeredAt: number) {
+      const allowed = new Map<string, number>();
+      for (const { startedAt, endedAt, eventIds } of invocations)
+        if (startedAt < answeredAt && (endedAt === undefined || endedAt >= answeredAt))
+          for (const eventId of eventIds) allowed.set(eventId, (allowed.get(eventId) ?? 0) + 1);
+      const sent = new Map<string, number>();
+      for (const { eventId, receivedAt } of deliveries)
+        if (receivedAt > answeredAt) sent.set(eventId, (sent.get(eventId) ?? 0) + 1);
+      return [...sent].filter(([eventId, count]) => count > (allowed.get(eventId) ?? 0));
+    },
+  };
+}
+
 /** Polls the erasure until its worker has completed it. */
 export async function completedErasure(backend: Backend, erasureId: string) {
   return waitFor(

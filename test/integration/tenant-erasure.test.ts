@@ -6,6 +6,7 @@ import {
   ADMIN_ENVIRONMENT,
   backendOf,
   completedErasure,
+  deliverInvocationLog,
   erasureGate,
   refusal,
   tenantItemsLeft,
@@ -20,41 +21,11 @@ import { usePlatform } from '../helpers/platform-fixture';
  * receiver always has deliveries queued.
  */
 const gate = erasureGate();
-/**
- * The deliver lanes' invocations: when each began and ended, and the events of its batch. An attempt already under
- * way when the 202 is answered (its webhook read before the seal) may still reach the receiver after it; none begun
- * after it may.
- */
-const deliverInvocations: { startedAt: number; endedAt?: number; eventIds: string[] }[] = [];
-const DELIVER_LANES = new Set(['deliver', 'deliver-slow-lane', 'deliver-ordered', 'deliver-ordered-slow-lane']);
+const deliverLog = deliverInvocationLog();
 const local = usePlatform(ADMIN_ENVIRONMENT, {
   retryScheduleSeconds: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
-  wrapConsumer: (name, handler) => {
-    const gated = gate.wrap(name, handler);
-    if (!DELIVER_LANES.has(name)) return gated;
-    return async (event, context) => {
-      const invocation = {
-        startedAt: Date.now(),
-        eventIds: event.Records.map((record) => (JSON.parse(record.body) as { eventId: string }).eventId),
-      };
-      deliverInvocations.push(invocation);
-      try {
-        return await gated(event, context);
-      } finally {
-        Object.assign(invocation, { endedAt: Date.now() });
-      }
-    };
-  },
+  wrapConsumer: (name, handler) => deliverLog.wrap(name, gate.wrap(name, handler)),
 });
-
-/** How many attempts of each event were under way (begun, not ended) at `at`. */
-function underWayAt(at: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const { startedAt, endedAt, eventIds } of deliverInvocations)
-    if (startedAt < at && (endedAt === undefined || endedAt >= at))
-      for (const eventId of eventIds) counts.set(eventId, (counts.get(eventId) ?? 0) + 1);
-  return counts;
-}
 
 /** A tenant with a tenant item, a key, a portal link and two webhooks (one throttled, one signing with ed25519). */
 async function populatedTenant(backend: Backend, tenantId: string, receiver: Receiver) {
@@ -109,7 +80,7 @@ describe('DELETE /admin/tenants/{tenantId}', () => {
     for (let n = 0; n < 5; n++) await publish(tenantB, `evt_b${n}`);
     await waitFor(
       () =>
-        deliverInvocations.some(
+        deliverLog.invocations.some(
           ({ startedAt, endedAt, eventIds }) =>
             startedAt > answeredAt && endedAt !== undefined && eventIds.some((id) => id.startsWith('evt_a')),
         ),
@@ -128,12 +99,7 @@ describe('DELETE /admin/tenants/{tenantId}', () => {
       statusPath: `/admin/erasures/${answer.data.erasureId}`,
     });
     expect(queuedAtAnswer).toBeGreaterThan(0);
-    const underWay = underWayAt(answeredAt);
-    const sentAfter = new Map<string, number>();
-    for (const { eventId, receivedAt } of failing.deliveries)
-      if (receivedAt > answeredAt) sentAfter.set(eventId, (sentAfter.get(eventId) ?? 0) + 1);
-    const begunAfterTheAnswer = [...sentAfter].filter(([eventId, sent]) => sent > (underWay.get(eventId) ?? 0));
-    expect(begunAfterTheAnswer).toEqual([]);
+    expect(deliverLog.begunAfter(failing.deliveries, answeredAt)).toEqual([]);
     expect(erasure).toMatchObject({
       status: 'completed',
       removed: {
