@@ -1,7 +1,5 @@
-import type { SQSEvent } from 'aws-lambda';
 import { loadConfig, required } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-client';
-import { logger } from '../adapters/observability';
 import { sqsDeliveryQueue, sqsRecoveryJobQueue } from '../adapters/platform-queues';
 import { DynamoManualAttemptRepository } from '../adapters/manual-attempt-repository';
 import { tenantLimitsReader, tenantRetentionReader } from '../adapters/tenant-repository';
@@ -10,7 +8,7 @@ import { sqsClient } from '../adapters/sqs-client';
 import { SqsQueues } from '../adapters/sqs-queues';
 import { DynamoWebhookRepository } from '../adapters/webhook-repository';
 import { parseRecoveryJob, RecoveryWorker } from '../core/recovery/recovery-worker';
-import { BatchOutbox, batchResponse } from './batch-outbox';
+import { jobQueueHandler } from './job-queue-handler';
 
 const config = loadConfig();
 const tenantLimits = tenantLimitsReader(documentClient, config.TABLE_NAME, {
@@ -36,25 +34,12 @@ const worker = new RecoveryWorker({
  * and is run again; a message that is not a job goes to the recoveries DLQ with its reason, since no retry
  * would mend it.
  */
-export async function handler(event: SQSEvent) {
-  const failed: string[] = [];
-  const poison = new BatchOutbox();
-  for (const record of event.Records) {
-    const job = parseRecoveryJob(record.body);
-    if (!job) {
-      const reason = 'invalid_job: not a recovery job this platform queued';
-      logger.error('recovery job parked in the recoveries DLQ', { messageId: record.messageId, reason });
-      poison.add(recoveriesDlqUrl, record.messageId, { body: record.body, attributes: { failureReason: reason } });
-      continue;
-    }
-    try {
-      const report = await worker.runPage(job);
-      logger.info('recovery page queued', { recoveryId: job.recoveryId, webhookId: job.webhookId, ...report });
-    } catch (error) {
-      logger.error('recovery page failed; it will be run again', { recoveryId: job.recoveryId, error: error as Error });
-      failed.push(record.messageId);
-    }
-  }
-  const parked = await poison.flush(queues);
-  return batchResponse([...failed, ...parked.failed, ...parked.refused.keys()]);
-}
+export const handler = jobQueueHandler({
+  kind: 'recovery page',
+  queueName: 'recoveries',
+  parse: parseRecoveryJob,
+  dlqUrl: recoveriesDlqUrl,
+  queues,
+  run: async (job) => ({ ...(await worker.runPage(job)) }),
+  logged: (job) => ({ recoveryId: job.recoveryId, webhookId: job.webhookId }),
+});
