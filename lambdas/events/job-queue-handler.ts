@@ -13,7 +13,7 @@ export interface JobQueueOptions<Job> {
   dlqUrl: string;
   queues: SqsQueues;
   /** One run of the job; what it returns is logged with `logged(job)`. A throw brings the message back alone. */
-  run(job: Job): Promise<Record<string, unknown>>;
+  run(job: Job): Promise<object>;
   logged(job: Job): Record<string, unknown>;
 }
 

@@ -40,6 +40,6 @@ export const handler = jobQueueHandler({
   parse: parseRecoveryJob,
   dlqUrl: recoveriesDlqUrl,
   queues,
-  run: async (job) => ({ ...(await worker.runPage(job)) }),
+  run: (job) => worker.runPage(job),
   logged: (job) => ({ recoveryId: job.recoveryId, webhookId: job.webhookId }),
 });

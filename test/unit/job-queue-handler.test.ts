@@ -1,24 +1,12 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
-import type { OutgoingMessage, SendRefusal, SqsQueues } from '../../lambdas/adapters/sqs-queues';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SqsQueues } from '../../lambdas/adapters/sqs-queues';
 import { jobQueueHandler } from '../../lambdas/events/job-queue-handler';
 
-/** The queues the handler sends to, answering each send with what the test says. */
-function queuesAnswering(refuse: (message: OutgoingMessage) => SendRefusal | undefined = () => undefined) {
-  const sent: { queueUrl: string; message: OutgoingMessage }[] = [];
-  const queues = {
-    async send(queueUrl: string, messages: readonly OutgoingMessage[]) {
-      const refusals = new Map<number, SendRefusal>();
-      messages.forEach((message, index) => {
-        const refusal = refuse(message);
-        if (refusal) refusals.set(index, refusal);
-        else sent.push({ queueUrl, message });
-      });
-      return refusals;
-    },
-  } as unknown as SqsQueues;
-  return { sent, queues };
-}
+const sqs = mockClient(SQSClient);
+const queues = new SqsQueues(new SQSClient({ region: 'us-east-1' }));
 
 const records = (...bodies: string[]): SQSEvent =>
   ({ Records: bodies.map((body, index) => ({ messageId: `m${index}`, body })) }) as unknown as SQSEvent;
@@ -29,8 +17,10 @@ const parse = (body: string) => {
 };
 
 describe('jobQueueHandler (the recoveries and erasures queues)', () => {
+  beforeEach(() => sqs.reset());
+
   it('runs each job, brings back alone the one whose run failed, and parks a message that is not a job', async () => {
-    const { sent, queues } = queuesAnswering();
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const ran: string[] = [];
     const handler = jobQueueHandler({
       kind: 'erasure',
@@ -50,19 +40,26 @@ describe('jobQueueHandler (the recoveries and erasures queues)', () => {
 
     expect(ran).toEqual(['a', 'broken']);
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
-    expect(sent).toEqual([
-      {
-        queueUrl: 'https://sqs.example/erasures-dlq',
-        message: {
-          body: '{"not":"a job"}',
-          attributes: { failureReason: 'invalid_job: not a job this platform queued on its erasures queue' },
+    const sent = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.QueueUrl).toBe('https://sqs.example/erasures-dlq');
+    expect(sent[0]!.Entries!.map((entry) => [entry.MessageBody, entry.MessageAttributes])).toEqual([
+      [
+        '{"not":"a job"}',
+        {
+          failureReason: {
+            DataType: 'String',
+            StringValue: 'invalid_job: not a job this platform queued on its erasures queue',
+          },
         },
-      },
+      ],
     ]);
   });
 
   it('brings back a message that is not a job when its DLQ does not take it now', async () => {
-    const { sent, queues } = queuesAnswering(() => ({ permanent: false, reason: 'throttled' }));
+    sqs.on(SendMessageBatchCommand).resolves({
+      Failed: [{ Id: '0', SenderFault: false, Code: 'ThrottlingException', Message: 'slow down' }],
+    });
     const handler = jobQueueHandler({
       kind: 'recovery page',
       queueName: 'recoveries',
@@ -75,7 +72,6 @@ describe('jobQueueHandler (the recoveries and erasures queues)', () => {
 
     const answer = await handler(records('{}'));
 
-    expect(sent).toEqual([]);
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 });
