@@ -45,8 +45,6 @@ export function erasureGate() {
   };
 }
 
-const DELIVER_LANES = new Set(['deliver', 'deliver-slow-lane', 'deliver-ordered', 'deliver-ordered-slow-lane']);
-
 /**
  * The deliver lanes' invocations (when each began and ended, and the events of its batch), to hold an erasure to its
  * promise: an attempt already under way when the 202 is answered (its webhook read before the seal) may still reach
@@ -57,9 +55,9 @@ export function deliverInvocationLog() {
   return {
     invocations,
     wrap(name: string, handler: SqsHandler): SqsHandler {
-      if (!DELIVER_LANES.has(name)) return handler;
+      if (!name.startsWith('deliver')) return handler; // the four deliver lanes
       return async (event, context) => {
-        const invocation = {
+        const invocation: (typeof invocations)[number] = {
           startedAt: Date.now(),
           eventIds: event.Records.map((record) => (JSON.parse(record.body) as { eventId: string }).eventId),
         };
@@ -67,7 +65,7 @@ export function deliverInvocationLog() {
         try {
           return await handler(event, context);
         } finally {
-          Object.assign(invocation, { endedAt: Date.now() });
+          invocation.endedAt = Date.now();
         }
       };
     },
