@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { environmentSchema } from '../lambdas/adapters/config';
 import { bundleOptions } from '../lib/function-code';
 import type { SdkClient } from './bundle-files';
 import { type Summary, summarize } from './stats';
@@ -9,23 +10,19 @@ import { type Summary, summarize } from './stats';
 /** Fresh processes per cold-start figure (BENCH_SPAWNS): each figure is their median. */
 export const SPAWNS = Number(process.env.BENCH_SPAWNS ?? 20);
 
-/** What the functions read at start-up, with placeholder values: importing a bundle must not need AWS. */
+/**
+ * What the functions read at start-up, with placeholder values: importing a bundle must not need AWS. Every queue the
+ * configuration names gets a placeholder URL, so a queue added to it needs nothing here.
+ */
 export const BUNDLE_ENVIRONMENT = {
   ...process.env,
+  ...Object.fromEntries(
+    Object.keys(environmentSchema.shape)
+      .filter((name) => /_(QUEUE|DLQ)_URL$/.test(name))
+      .map((name) => [name, `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}`]),
+  ),
   TABLE_NAME: 'bench',
-  EVENTS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events-dlq',
-  DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
-  SLOW_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-slow',
-  ORDERED_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-ordered.fifo',
-  SLOW_ORDERED_DELIVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-ordered-slow.fifo',
-  EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/events',
-  RECOVERIES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/recoveries',
-  RECOVERIES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/recoveries-dlq',
-  ERASURES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/erasures',
-  ERASURES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/erasures-dlq',
-  PLATFORM_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/platform-events',
   PLATFORM_EVENTS_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:platform-events',
-  DELIVERIES_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries-dlq',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -201,12 +201,14 @@ ${memoryTable(results['memory-sizing'])}
 Each lane's bundle as \`cdk synth\` builds it (the SQS, SNS and EventBridge adapters, with the SNS, EventBridge and STS
 clients, in chunks behind a dynamic import), next to the SDK-only baseline (DynamoDB's and SQS's clients only) and to
 the fast lane with every AWS kind imported at start. The baseline is built with the functions' own esbuild options
-since 2026-12-05, so the SDK's lazily loaded credential code sits in chunks there too: 246 KB at start, where the
+since 2026-12-05, so the SDK's lazily loaded credential code sits in chunks there too: \
+${fixed(lanes.lanes.at(-1).bytes / 1024)} KB at start, where the
 earlier one-file baseline inlined it (360 KB) and flattered every ratio (the lanes were 1.07 against it). Against the
 honest baseline the goal of 1.3 is not met: the lanes' own start-up code (ours, zod, Powertools, lru-cache, ipaddr.js,
 the KMS client for sealed secrets) is about 200 KB beside the SDK's. The fast lane of commit d5755c4 (before the
-destination port, sealed secrets and ed25519), built the same way on 2026-12-06, loaded 369 KB and imported in 70 ms,
-against 452 KB and 75 ms for today's, medians of 20 processes in turn: this round cost the lanes about 7 %.
+destination port, sealed secrets and ed25519), built the same way in a one-off measurement on 2026-12-06 (not repeated
+by this bench), loaded 369 KB and imported in 70 ms, against 452 KB and 75 ms for that day's: that round cost the
+lanes about 7 %.
 
 | bundle | loaded at start | init ms | ratio to baseline (goal ≤ 1.3) | CPU ms | CPU ratio |
 | --- | --- | --- | --- | --- | --- |

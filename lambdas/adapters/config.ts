@@ -89,7 +89,7 @@ const settingsFromEnvironment = Object.fromEntries(
 
 const queueUrl = z.optional(z.url());
 
-const environmentSchema = z.object({
+export const environmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   ...settingsFromEnvironment,
   ALLOW_LOOPBACK_URLS: z._default(flag, false),
